@@ -1,0 +1,66 @@
+"""Application factory: ``create_app()`` serves the CRM; tests build one per run."""
+import os
+
+from flask import Flask
+from flask_appbuilder import AppBuilder
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import Engine
+
+import config as default_config
+from crm.extensions import csrf, db, migrate
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+def _load_config(app, config):
+    app.config.from_object(default_config.Config)
+    if config is None:
+        return
+    if isinstance(config, dict):
+        app.config.update(config)
+    else:
+        app.config.from_object(config)
+
+
+def create_app(config=None):
+    app = Flask(__name__, template_folder=os.path.join(HERE, "crm", "templates"),
+                static_folder=os.path.join(HERE, "crm", "static"), instance_path=default_config.INSTANCE_DIR)
+    _load_config(app, config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        os.makedirs(os.path.dirname(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]) or ".",
+                    exist_ok=True)
+
+    from crm.api import register_apis
+    from crm.cli import crm_cli
+    from crm.security import tenancy
+    from crm.security.manager import CrmSecurityManager
+    from crm.services import audit
+    from crm.views import register_views
+    from crm.views.home import HomeView
+
+    tenancy.install()
+    audit.install()
+    with app.app_context():
+        db.init_app(app)
+        # Before AppBuilder: FAB exempts its API blueprints from this instance.
+        csrf.init_app(app)
+        migrate.init_app(app, db, directory=os.path.join(HERE, "migrations"))
+        if "ab_permission" not in inspect(db.engine).get_table_names():
+            # Empty database (first ``flask db upgrade``): nothing to sync permissions into.
+            app.config["FAB_UPDATE_PERMS"] = False
+        appbuilder = AppBuilder(security_manager_class=CrmSecurityManager, indexview=HomeView,
+                                base_template="crm/base.html")
+        appbuilder.init_app(app, db.session)
+        register_views(appbuilder)
+        register_apis(appbuilder)
+    app.cli.add_command(crm_cli)
+    return app

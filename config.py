@@ -1,0 +1,69 @@
+"""Application settings, read from the environment with safe defaults."""
+import os
+
+from flask_appbuilder.const import AUTH_DB
+
+from crm.security.roles import fab_roles
+
+BASE_DIR = os.path.abspath(os.path.dirname(__file__))
+INSTANCE_DIR = os.environ.get("CRM_INSTANCE_DIR", os.path.join(BASE_DIR, "instance"))
+
+
+def _env_int(name, default):
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+class Config:
+    APP_NAME = "Ledgerline CRM"
+    APP_THEME = ""
+    SECRET_KEY = os.environ.get("CRM_SECRET_KEY", "change-me-in-production")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "CRM_DATABASE_URL", "sqlite:///" + os.path.join(INSTANCE_DIR, "crm.sqlite3")
+    )
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+    AUTH_TYPE = AUTH_DB
+    AUTH_ROLE_ADMIN = "Admin"
+    AUTH_ROLE_PUBLIC = "Public"
+    AUTH_USER_REGISTRATION = False
+    FAB_ROLES = fab_roles()
+    FAB_UPDATE_PERMS = True
+    FAB_API_SWAGGER_UI = True
+    FAB_ADD_SECURITY_PERMISSION_VIEW = False
+    FAB_ADD_SECURITY_VIEW_MENU_VIEW = False
+    FAB_ADD_SECURITY_PERMISSION_VIEWS_VIEW = False
+    FAB_PASSWORD_HASH_METHOD = "scrypt"
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_FOLDER = "translations"
+    LANGUAGES = {
+        "en": {"flag": "gb", "name": "English"},
+        "de": {"flag": "de", "name": "Deutsch"},
+    }
+
+    # Documents are kept on disk, outside the database.
+    CRM_DOCUMENT_DIR = os.environ.get(
+        "CRM_DOCUMENT_DIR", os.path.join(INSTANCE_DIR, "documents")
+    )
+    CRM_DOCUMENT_MAX_BYTES = _env_int("CRM_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+    CRM_DOCUMENT_EXTENSIONS = (
+        "pdf", "png", "jpg", "jpeg", "gif", "txt", "csv",
+        "doc", "docx", "xls", "xlsx", "odt", "ods",
+    )
+    MAX_CONTENT_LENGTH = CRM_DOCUMENT_MAX_BYTES + 1024 * 1024
+
+    # Lists stop paging this many rows deep; past it users narrow with search.
+    CRM_LIST_MAX_DEPTH = _env_int("CRM_LIST_MAX_DEPTH", 50_000)
+    PAGE_SIZE = 25
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

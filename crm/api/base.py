@@ -1,0 +1,68 @@
+"""Base class for CRM REST APIs: tenant-scoped, role-checked, service-validated.
+
+Service errors become JSON 4xx answers naming the field; nothing reaches a 500.
+"""
+from flask_appbuilder.api import ModelRestApi
+
+from crm.security.roles import METHOD_VERBS
+from crm.security.scoping import TENANT_FILTERS
+from crm.services.errors import CrmError
+from crm.views.datamodel import CrmInterface
+
+
+class CrmModelApi(ModelRestApi):
+    base_filters = TENANT_FILTERS
+    method_permission_name = METHOD_VERBS
+    allow_browser_login = True
+    prepare = None
+    check_delete = None
+    after_change = None
+
+    @property
+    def session(self):
+        return self.datamodel.session
+
+    def _refused(self, exc):
+        self.session.rollback()
+        return self.response(exc.status, message=exc.as_json())
+
+    def post_headless(self):
+        try:
+            return super().post_headless()
+        except CrmError as exc:
+            return self._refused(exc)
+
+    def put_headless(self, pk):
+        try:
+            return super().put_headless(pk)
+        except CrmError as exc:
+            return self._refused(exc)
+
+    def delete_headless(self, pk):
+        try:
+            return super().delete_headless(pk)
+        except CrmError as exc:
+            return self._refused(exc)
+
+    def pre_add(self, item):
+        if self.prepare is not None:
+            self.prepare(self.session, item)
+
+    def pre_update(self, item):
+        if self.prepare is not None:
+            self.prepare(self.session, item)
+
+    def pre_delete(self, item):
+        if self.check_delete is not None:
+            self.check_delete(self.session, item)
+
+    def post_add(self, item):
+        if self.after_change is not None:
+            self.after_change(self.session, item)
+
+    post_update = post_add
+    post_delete = post_add
+
+
+def interface(model):
+    return CrmInterface(model)

@@ -1,0 +1,307 @@
+"""REST endpoints for customers and their parts."""
+from flask import current_app, request, send_file
+from flask_appbuilder.api import expose, protect, safe
+
+from crm.api.base import CrmModelApi
+from crm.models import Address, BankAccount, Contact, Customer, CustomFieldValue, Document, Note, Plant
+from crm.security.tenancy import current_user_id, get_owned
+from crm.services import addresses, bank_accounts, contacts, custom_fields, documents, notes, plants
+from crm.services import customers as customer_rules
+from crm.services.errors import CrmError
+from crm.views.customers import FORM_COLUMNS
+from crm.views.datamodel import CrmInterface
+
+CUSTOMER_READ = ["id", "code", "kind", "name", "email", "phone", "website", "industry",
+                 "segment.id", "segment.name", "sub_segment.id", "sub_segment.name",
+                 "region.id", "region.name", "currency", "payment_term.id", "payment_term.name",
+                 "discount_rate", "payment_method", "tax_regime", "tax_number", "credit_limit",
+                 "credit_hold", "balance", "customer_group.id", "customer_group.name",
+                 "company.id", "company.name", "owner.id", "owner.username", "tags.id",
+                 "tags.name", "notes", "is_active", "archived_at", "city", "country",
+                 "created_at", "updated_at"]
+
+
+class CustomerApi(CrmModelApi):
+    resource_name = "customer"
+    datamodel = CrmInterface(Customer)
+    class_permission_name = "Customer"
+    list_columns = ["id", "code", "name", "kind", "email", "phone", "city", "country", "balance",
+                    "is_active"]
+    show_columns = CUSTOMER_READ
+    add_columns = edit_columns = FORM_COLUMNS
+    search_columns = ["search_text", "name", "email", "code", "kind", "segment", "region",
+                      "customer_group", "tags", "payment_term", "is_active", "country"]
+    order_columns = ["name", "code", "email", "balance", "created_at", "city"]
+    base_order = ("name", "asc")
+    prepare = staticmethod(customer_rules.prepare)
+    check_delete = staticmethod(customer_rules.check_delete)
+
+    def _owned(self, pk):
+        return self.datamodel.get(pk, self._base_filters)
+
+    def _do(self, pk, operation):
+        customer = self._owned(pk)
+        if customer is None:
+            return self.response_404()
+        try:
+            operation(customer)
+        except CrmError as exc:
+            return self._refused(exc)
+        return self.response(200, result=self.show_model_schema.dump(customer))
+
+    @expose("/<int:pk>/archive", methods=["POST"])
+    @protect()
+    @safe
+    def archive(self, pk):
+        """Archive a customer: hidden from pickers and default lists, history kept.
+        ---
+        post:
+          parameters:
+          - in: path
+            name: pk
+            schema: {type: integer}
+          responses:
+            200: {description: Archived}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: Already archived}
+        """
+        return self._do(pk, lambda c: customer_rules.archive(self.session, c))
+
+    @expose("/<int:pk>/restore", methods=["POST"])
+    @protect()
+    @safe
+    def restore(self, pk):
+        """Restore an archived customer.
+        ---
+        post:
+          parameters:
+          - in: path
+            name: pk
+            schema: {type: integer}
+          responses:
+            200: {description: Restored}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: Not archived}
+        """
+        return self._do(pk, lambda c: customer_rules.restore(self.session, c))
+
+    @expose("/<int:pk>/clone", methods=["POST"])
+    @protect()
+    @safe
+    def clone(self, pk):
+        """Copy a customer's profile, contacts, addresses, plants and tags under a new email.
+        ---
+        post:
+          parameters:
+          - in: path
+            name: pk
+            schema: {type: integer}
+          requestBody:
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    email: {type: string}
+                    name: {type: string}
+                  required: [email]
+          responses:
+            201: {description: Created}
+            404: {$ref: '#/components/responses/404'}
+            422: {$ref: '#/components/responses/422'}
+        """
+        source = self._owned(pk)
+        if source is None:
+            return self.response_404()
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return self.response_400(message="Request is not a JSON object")
+        try:
+            copy = customer_rules.clone(self.session, source, body.get("name"), body.get("email"))
+        except CrmError as exc:
+            return self._refused(exc)
+        return self.response(201, id=copy.id, result=self.show_model_schema.dump(copy))
+
+    @expose("/<int:pk>/custom_fields", methods=["PUT"])
+    @protect()
+    @safe
+    def custom_fields(self, pk):
+        """Set custom field values: a JSON object of field key to value.
+        ---
+        put:
+          parameters:
+          - in: path
+            name: pk
+            schema: {type: integer}
+          requestBody:
+            content:
+              application/json:
+                schema: {type: object}
+          responses:
+            200: {description: Saved}
+            404: {$ref: '#/components/responses/404'}
+            422: {$ref: '#/components/responses/422'}
+        """
+        customer = self._owned(pk)
+        if customer is None:
+            return self.response_404()
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return self.response_400(message="Request is not a JSON object")
+        try:
+            custom_fields.save_values(self.session, customer, body)
+        except CrmError as exc:
+            return self._refused(exc)
+        defs = {d.id: d.name for d in custom_fields.active_definitions(self.session)}
+        return self.response(200, result={defs[k]: v for k, v in
+                                          custom_fields.values_of(self.session, customer).items()
+                                          if k in defs})
+
+
+class ContactApi(CrmModelApi):
+    resource_name = "contact"
+    datamodel = CrmInterface(Contact)
+    class_permission_name = "Contact"
+    list_columns = show_columns = ["id", "customer.id", "customer.name", "name", "role", "email",
+                                   "phone", "is_primary"]
+    add_columns = edit_columns = ["customer", "name", "role", "email", "phone", "is_primary"]
+    search_columns = ["customer", "name", "email", "is_primary"]
+    prepare = staticmethod(contacts.prepare)
+
+    def post_delete(self, item):
+        contacts.after_delete(self.session, item.customer_id)
+
+
+class AddressApi(CrmModelApi):
+    resource_name = "address"
+    datamodel = CrmInterface(Address)
+    class_permission_name = "Address"
+    list_columns = show_columns = ["id", "customer.id", "kind", "line1", "line2", "postal_code",
+                                   "city", "state", "country", "is_default"]
+    add_columns = edit_columns = ["customer", "kind", "line1", "line2", "postal_code", "city",
+                                  "state", "country", "is_default"]
+    search_columns = ["customer", "kind", "city", "country"]
+    prepare = staticmethod(addresses.prepare)
+
+    def post_add(self, item):
+        addresses.refresh_customer_location(self.session, item.customer_id)
+
+    post_update = post_delete = post_add
+
+
+class PlantApi(CrmModelApi):
+    resource_name = "plant"
+    datamodel = CrmInterface(Plant)
+    class_permission_name = "Plant"
+    list_columns = show_columns = ["id", "customer.id", "name", "code", "line1", "postal_code",
+                                   "city", "country", "contact_name", "phone", "notes", "is_active"]
+    add_columns = edit_columns = ["customer", "name", "code", "line1", "postal_code", "city",
+                                  "country", "contact_name", "phone", "notes", "is_active"]
+    search_columns = ["customer", "name", "city", "country"]
+    prepare = staticmethod(plants.prepare)
+
+
+class BankAccountApi(CrmModelApi):
+    resource_name = "bank_account"
+    datamodel = CrmInterface(BankAccount)
+    class_permission_name = "BankAccount"
+    list_columns = show_columns = ["id", "customer.id", "bank_name", "account_holder",
+                                   "account_number", "swift_bic", "currency", "is_default"]
+    add_columns = edit_columns = ["customer", "bank_name", "account_holder", "account_number",
+                                  "swift_bic", "currency", "is_default"]
+    search_columns = ["customer", "bank_name"]
+    prepare = staticmethod(bank_accounts.prepare)
+
+
+class NoteApi(CrmModelApi):
+    resource_name = "note"
+    datamodel = CrmInterface(Note)
+    class_permission_name = "Note"
+    list_columns = show_columns = ["id", "customer.id", "body", "author.username", "created_at"]
+    add_columns = edit_columns = ["customer", "body"]
+    search_columns = ["customer", "body"]
+    base_order = ("created_at", "desc")
+    prepare = staticmethod(notes.prepare)
+
+
+class DocumentApi(CrmModelApi):
+    """Documents: metadata as JSON; upload as multipart to POST /; bytes from /<pk>/file."""
+
+    resource_name = "document"
+    datamodel = CrmInterface(Document)
+    class_permission_name = "Document"
+    list_columns = show_columns = ["id", "customer.id", "filename", "content_type", "size",
+                                   "description", "uploaded_by.username", "uploaded_at"]
+    search_columns = ["customer", "filename"]
+    include_route_methods = {"get", "get_list", "info", "delete", "upload", "file"}
+
+    def post_delete(self, item):
+        documents.forget_file(current_app.config, item)
+
+    @expose("/upload", methods=["POST"])
+    @protect()
+    @safe
+    def upload(self):
+        """Upload a file for a customer (multipart: customer, file, description).
+        ---
+        post:
+          requestBody:
+            content:
+              multipart/form-data:
+                schema:
+                  type: object
+                  properties:
+                    customer: {type: integer}
+                    description: {type: string}
+                    file: {type: string, format: binary}
+          responses:
+            201: {description: Stored}
+            404: {$ref: '#/components/responses/404'}
+            422: {$ref: '#/components/responses/422'}
+        """
+        customer = get_owned(self.session, Customer, request.form.get("customer"))
+        if customer is None:
+            return self.response_404()
+        upload = request.files.get("file")
+        if upload is None:
+            return self.response(422, message={"file": ["Choose a file to upload."]})
+        try:
+            document = documents.store(self.session, current_app.config, customer, upload,
+                                       request.form.get("description"), current_user_id())
+        except CrmError as exc:
+            return self._refused(exc)
+        return self.response(201, id=document.id, result=self.show_model_schema.dump(document))
+
+    @expose("/<int:pk>/file", methods=["GET"])
+    @protect()
+    @safe
+    def file(self, pk):
+        """Download the document's bytes.
+        ---
+        get:
+          parameters:
+          - in: path
+            name: pk
+            schema: {type: integer}
+          responses:
+            200: {description: The file}
+            404: {$ref: '#/components/responses/404'}
+        """
+        document = self.datamodel.get(pk, self._base_filters)
+        if document is None:
+            return self.response_404()
+        try:
+            return send_file(documents.path_of(current_app.config, document),
+                             mimetype=document.content_type, as_attachment=True,
+                             download_name=document.filename)
+        except FileNotFoundError:
+            return self.response_404()
+
+
+class CustomFieldValueApi(CrmModelApi):
+    resource_name = "custom_field_value"
+    datamodel = CrmInterface(CustomFieldValue)
+    class_permission_name = "CustomFieldValue"
+    list_columns = show_columns = ["id", "customer.id", "definition.id", "definition.name", "value"]
+    search_columns = ["customer", "definition"]
+    include_route_methods = {"get", "get_list", "info"}

@@ -1,0 +1,34 @@
+"""All CRM models, imported so their tables join the shared metadata."""
+from .tenant import Tenant
+from .user import CrmUser
+from .reference import PaymentTerm, Region, Segment, SubSegment, Tag
+from .customer_group import CustomerGroup
+from .company import Company
+from .customer import CUSTOMER_TYPES, PAYMENT_METHODS, Customer, customer_tag
+from .contact import Contact
+from .address import ADDRESS_KINDS, Address
+from .plant import Plant
+from .bank_account import BankAccount
+from .document import Document
+from .note import Note
+from .custom_field import FIELD_TYPES, CustomFieldDefinition, CustomFieldValue
+from .audit import AuditEntry
+
+from sqlalchemy import func as _func, select as _select
+from sqlalchemy.orm import column_property as _column_property
+
+# Shown on the group list; one correlated count instead of a query per row.
+CustomerGroup.customer_count = _column_property(
+    _select(_func.count(Customer.id))
+    .where(Customer.customer_group_id == CustomerGroup.id)
+    .correlate_except(Customer)
+    .scalar_subquery(),
+)
+
+__all__ = [
+    "Tenant", "CrmUser", "PaymentTerm", "Region", "Segment", "SubSegment", "Tag",
+    "CustomerGroup", "Company", "Customer", "customer_tag", "CUSTOMER_TYPES",
+    "PAYMENT_METHODS", "Contact", "Address", "ADDRESS_KINDS", "Plant", "BankAccount",
+    "Document", "Note", "CustomFieldDefinition", "CustomFieldValue", "FIELD_TYPES",
+    "AuditEntry",
+]

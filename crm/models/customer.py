@@ -1,0 +1,94 @@
+"""The customer master record that sales, invoicing and statements read."""
+from sqlalchemy import (
+    Boolean, Column, DateTime, ForeignKey, Index, Integer, Numeric, String, Table, Text,
+    UniqueConstraint, func,
+)
+from sqlalchemy.orm import relationship
+
+from flask_appbuilder import Model
+
+from .base import Audited, TenantMixin, TimestampMixin
+
+CUSTOMER_TYPES = ("company", "individual")
+PAYMENT_METHODS = ("bank_transfer", "credit_card", "direct_debit", "cash", "cheque", "paypal")
+
+customer_tag = Table(
+    "crm_customer_tag",
+    Model.metadata,
+    Column("customer_id", Integer, ForeignKey("crm_customer.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", Integer, ForeignKey("crm_tag.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Customer(Audited, TenantMixin, TimestampMixin, Model):
+    __tablename__ = "crm_customer"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "code", name="uq_customer_code"),
+        Index("ix_customer_list", "tenant_id", "is_active", "name", "id"),
+    )
+
+    __form_optional__ = ("code",)
+
+    id = Column(Integer, primary_key=True)
+    kind = Column(String(20), nullable=False, default="company")
+    name = Column(String(200), nullable=False)
+    code = Column(String(40), nullable=False)
+    email = Column(String(254), nullable=False)
+    phone = Column(String(32))
+    website = Column(String(255))
+    industry = Column(String(100))
+    segment_id = Column(Integer, ForeignKey("crm_segment.id"), index=True)
+    segment = relationship("Segment", foreign_keys=[segment_id])
+    sub_segment_id = Column(Integer, ForeignKey("crm_sub_segment.id"), index=True)
+    sub_segment = relationship("SubSegment", foreign_keys=[sub_segment_id])
+    region_id = Column(Integer, ForeignKey("crm_region.id"), index=True)
+    region = relationship("Region")
+    currency = Column(String(3), nullable=False, default="EUR")
+    payment_term_id = Column(Integer, ForeignKey("crm_payment_term.id"), index=True)
+    payment_term = relationship("PaymentTerm")
+    discount_rate = Column(Numeric(5, 2), nullable=False, default=0)
+    payment_method = Column(String(30))
+    tax_regime = Column(String(20))
+    tax_number = Column(String(50))
+    credit_limit = Column(Numeric(14, 2))
+    credit_hold = Column(Boolean, nullable=False, default=False)
+    # Kept by the ledger; stored so the list can sort and filter a million rows by it.
+    balance = Column(Numeric(14, 2), nullable=False, default=0)
+    customer_group_id = Column(Integer, ForeignKey("crm_customer_group.id"), index=True)
+    customer_group = relationship("CustomerGroup", back_populates="customers")
+    company_id = Column(Integer, ForeignKey("crm_company.id"), index=True)
+    company = relationship("Company", back_populates="customers")
+    owner_id = Column(Integer, ForeignKey("ab_user.id"), index=True)
+    owner = relationship("CrmUser", foreign_keys=[owner_id])
+    tags = relationship("Tag", secondary=customer_tag, order_by="Tag.name")
+    notes = Column(Text)
+    is_active = Column(Boolean, nullable=False, default=True)
+    archived_at = Column(DateTime(timezone=True))
+    # City and country of the default contact (else billing) address, for the list.
+    city = Column(String(100))
+    country = Column(String(2))
+    # Name, company, tax number, email and phone in one lower-case string, indexed
+    # for substring search (FTS5 trigram on SQLite, pg_trgm on PostgreSQL).
+    search_text = Column(Text, nullable=False, default="")
+
+    contacts = relationship("Contact", back_populates="customer", cascade="all, delete-orphan",
+                            order_by="(Contact.is_primary.desc(), Contact.name)")
+    addresses = relationship("Address", back_populates="customer", cascade="all, delete-orphan",
+                             order_by="(Address.kind, Address.is_default.desc())")
+    plants = relationship("Plant", back_populates="customer", cascade="all, delete-orphan")
+    bank_accounts = relationship("BankAccount", back_populates="customer", cascade="all, delete-orphan")
+    documents = relationship("Document", back_populates="customer", cascade="all, delete-orphan")
+    note_entries = relationship("Note", back_populates="customer", cascade="all, delete-orphan",
+                                order_by="Note.created_at.desc()")
+    custom_values = relationship("CustomFieldValue", back_populates="customer",
+                                 cascade="all, delete-orphan")
+
+    def __str__(self):
+        return f"{self.name} ({self.code})" if self.code else self.name
+
+    @property
+    def primary_contact(self):
+        return next((c for c in self.contacts if c.is_primary), None)
+
+
+Index("uq_customer_email", Customer.tenant_id, func.lower(Customer.email), unique=True)

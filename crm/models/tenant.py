@@ -1,0 +1,17 @@
+"""The organisation that owns a set of CRM data."""
+from sqlalchemy import Column, DateTime, Integer, String
+
+from flask_appbuilder import Model
+
+from .base import utcnow
+
+
+class Tenant(Model):
+    __tablename__ = "crm_tenant"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(120), nullable=False, unique=True)
+    created_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,1 @@
+"""Roles, tenancy and masking: who may see and change what."""

@@ -1,0 +1,68 @@
+"""The role matrix, as data.
+
+Every CRM view and its REST API share one permission name (the entity) and
+four verbs. Admin is FAB's admin role and receives every permission.
+"""
+
+# Which verb each view or API method needs. Views and APIs of one entity share
+# ``class_permission_name``, so one row of the matrix covers the screen and the API.
+METHOD_VERBS = {
+    # ModelView
+    "list": "read", "show": "read", "download": "read", "download_file": "read", "file": "read",
+    "add": "add", "clone": "add", "upload": "add",
+    "edit": "edit", "archive": "edit", "restore": "edit", "toggle_active": "edit",
+    "save_custom_fields": "edit", "custom_fields": "edit",
+    "delete": "delete", "muldelete": "delete",
+    # ModelRestApi
+    "get": "read", "get_list": "read", "info": "read",
+    "post": "add", "put": "edit",
+}
+VERBS = ("read", "add", "edit", "delete")
+
+# Entities of the CRM; each is the permission name of a view and an API.
+CUSTOMER_ENTITIES = (
+    "Customer", "Contact", "Address", "Plant", "BankAccount", "Document", "Note",
+    "CustomFieldValue", "Company", "CustomerGroup",
+)
+SETTINGS_ENTITIES = ("PaymentTerm", "Segment", "SubSegment", "Region", "Tag", "CustomField")
+ADMIN_ONLY = ("AuditEntry",)
+
+# role -> entity group -> verbs. Admin is not listed: it gets everything.
+ROLE_MATRIX = {
+    "Manager": {CUSTOMER_ENTITIES: ("read", "add", "edit"), SETTINGS_ENTITIES: ("read",)},
+    "Member": {CUSTOMER_ENTITIES: ("read",), SETTINGS_ENTITIES: ("read",)},
+}
+
+# Menu entries every role reaches (FAB needs menu_access on the category too).
+_EVERYONE = ("CRM", "Customers", "Contacts", "Companies", "Customer Groups", "Settings",
+             "Payment Terms", "Segments", "Sub-segments", "Regions", "Tags", "Custom Fields")
+MENUS = {"Manager": _EVERYONE, "Member": _EVERYONE}
+
+# Pages every signed-in user needs: their own profile and password.
+SELF_SERVICE = [
+    ["UserInfoEditView$", "can_this_form_get$|can_this_form_post$"],
+    ["ResetMyPasswordView$", "can_this_form_get$|can_this_form_post$"],
+    ["UserDBModelView$", "can_userinfo$|resetmypassword$"],
+    ["OpenApi$", "can_get$"],
+    ["SwaggerView$", "can_show$"],
+]
+
+
+def _alternatives(names):
+    return "|".join(f"{n}$" for n in names)
+
+
+def fab_roles():
+    """FAB_ROLES built from the matrix: {role: [[view_regex, permission_regex], ...]}."""
+    roles = {}
+    for role, grants in ROLE_MATRIX.items():
+        rows = [[_alternatives(entities), _alternatives(f"can_{v}" for v in verbs)]
+                for entities, verbs in grants.items()]
+        rows.append([_alternatives(MENUS[role]), "menu_access$"])
+        rows.extend(SELF_SERVICE)
+        roles[role] = rows
+    return roles
+
+
+def role_names():
+    return ("Admin", *ROLE_MATRIX)

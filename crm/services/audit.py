@@ -1,0 +1,162 @@
+"""Writes the audit trail for every ORM write, whatever the entry point.
+
+An ``after_flush`` hook turns each new, changed and deleted ``Audited`` object
+into an entry with the changed fields' old and new values. Services that do
+more than a plain write (archive, restore, clone, merge) name the action with
+``mark``; the entry then says so.
+"""
+import contextlib
+import contextvars
+import datetime as dt
+import decimal
+import re
+
+from flask import g, has_request_context
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+
+from crm.models.audit import AuditEntry
+from crm.models.base import Audited, utcnow
+
+_actor = contextvars.ContextVar("crm_audit_actor", default=None)
+_MARKS = "crm_audit_marks"
+
+
+@contextlib.contextmanager
+def acting_as(username, user_id=None):
+    """Name who is acting outside a request (operator commands, jobs)."""
+    token = _actor.set((user_id, username))
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def mark(session, obj, action, summary=None):
+    """Record the next write of ``obj`` under ``action`` (archive, restore, clone, merge)."""
+    session.info.setdefault(_MARKS, {})[id(obj)] = (action, summary)
+
+
+def entity_name(obj_or_cls):
+    cls = obj_or_cls if isinstance(obj_or_cls, type) else type(obj_or_cls)
+    name = "user" if cls.__name__ == "CrmUser" else cls.__name__
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _plain(value):
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set)):
+        return sorted(str(v) for v in value)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def _who():
+    actor = _actor.get()
+    if actor is not None:
+        return actor
+    if has_request_context():
+        user = g.get("user")
+        if user is not None and getattr(user, "is_authenticated", False):
+            return user.id, user.username
+    return None, "system"
+
+
+def _row(obj, action, changes, summary):
+    user_id, username = _who()
+    parent = getattr(type(obj), "__audit_parent__", None)
+    return {
+        "parent_entity": parent,
+        "parent_id": getattr(obj, f"{parent}_id", None) if parent else None,
+        "tenant_id": getattr(obj, "tenant_id", None),
+        "user_id": user_id,
+        "username": username,
+        "at": utcnow(),
+        "entity": entity_name(obj),
+        "entity_id": inspect(obj).identity[0] if inspect(obj).identity else getattr(obj, "id", None),
+        "action": action,
+        "changes": changes or None,
+        "summary": (summary or str(obj))[:255],
+    }
+
+
+def _columns(obj):
+    excluded = set(getattr(obj, "__audit_exclude__", ()))
+    return [c for c in inspect(type(obj)).column_attrs if c.key not in excluded]
+
+
+def _collections(obj):
+    mapper = inspect(type(obj))
+    return [r for r in mapper.relationships if r.secondary is not None]
+
+
+def _created(obj):
+    changes = {}
+    for col in _columns(obj):
+        value = getattr(obj, col.key)
+        if value is not None and col.key != "id":
+            changes[col.key] = [None, _plain(value)]
+    for rel in _collections(obj):
+        value = getattr(obj, rel.key)
+        if value:
+            changes[rel.key] = [None, _plain(value)]
+    return changes
+
+
+def _updated(obj):
+    state = inspect(obj)
+    changes = {}
+    for col in _columns(obj):
+        hist = state.attrs[col.key].history
+        if hist.has_changes():
+            old = hist.deleted[0] if hist.deleted else None
+            new = hist.added[0] if hist.added else None
+            if _plain(old) != _plain(new):
+                changes[col.key] = [_plain(old), _plain(new)]
+    for rel in _collections(obj):
+        hist = state.attrs[rel.key].history
+        if hist.added or hist.deleted:
+            kept = list(hist.unchanged)
+            changes[rel.key] = [_plain(kept + list(hist.deleted)), _plain(kept + list(hist.added))]
+    return changes
+
+
+def _deleted(obj):
+    return {col.key: [_plain(getattr(obj, col.key)), None]
+            for col in _columns(obj) if getattr(obj, col.key) is not None and col.key != "id"}
+
+
+def _after_flush(session, flush_context):
+    marks = session.info.get(_MARKS, {})
+    rows = []
+    for obj in session.new:
+        if isinstance(obj, Audited):
+            action, summary = marks.pop(id(obj), ("create", None))
+            rows.append(_row(obj, action, _created(obj), summary))
+    for obj in session.dirty:
+        if isinstance(obj, Audited) and session.is_modified(obj, include_collections=True):
+            changes = _updated(obj)
+            action, summary = marks.pop(id(obj), ("update", None))
+            if changes or action != "update":
+                rows.append(_row(obj, action, changes, summary))
+    for obj in session.deleted:
+        if isinstance(obj, Audited):
+            action, summary = marks.pop(id(obj), ("delete", None))
+            rows.append(_row(obj, action, _deleted(obj), summary))
+    if rows:
+        session.connection().execute(insert(AuditEntry.__table__), rows)
+
+
+def _forget_marks(session, *args):
+    session.info.pop(_MARKS, None)
+
+
+def install():
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "after_commit", _forget_marks)
+        event.listen(Session, "after_rollback", _forget_marks)

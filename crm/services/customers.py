@@ -1,0 +1,177 @@
+"""The customer master record: validation, codes, archive, restore, clone, delete."""
+from flask_babel import gettext, lazy_gettext as _l
+from sqlalchemy import func, select
+
+from crm.models.base import utcnow
+from crm.models import CUSTOMER_TYPES, PAYMENT_METHODS, Company, Customer, CustomerGroup
+from crm.security.tenancy import current_tenant_id
+from crm.services import audit
+from crm.services.errors import NotAllowed, ValidationFailed
+from crm.services.links import blocks_delete, delete_blockers
+from crm.services.validation import (
+    check, clean_currency, clean_email, clean_non_negative, clean_percent, clean_phone,
+    clean_tax_number, clean_website,
+)
+
+# Fields a clone copies; code, email, balance and history stay with the original.
+CLONED_FIELDS = (
+    "kind", "name", "phone", "website", "industry", "segment_id", "sub_segment_id",
+    "region_id", "currency", "payment_term_id", "discount_rate", "payment_method",
+    "tax_regime", "tax_number", "credit_limit", "customer_group_id", "company_id",
+    "owner_id", "notes", "city", "country",
+)
+CLONED_CHILDREN = {
+    "contacts": ("name", "role", "email", "phone", "is_primary"),
+    "addresses": ("kind", "line1", "line2", "city", "state", "postal_code", "country", "is_default"),
+    "plants": ("name", "code", "line1", "city", "postal_code", "country", "contact_name", "phone",
+               "notes", "is_active"),
+}
+
+blocks_delete(Company, Customer, Customer.company_id, _l("customers"))
+blocks_delete(CustomerGroup, Customer, Customer.customer_group_id, _l("customers"))
+
+
+def _tenant_of(obj):
+    return obj.tenant_id or current_tenant_id()
+
+
+def email_taken(session, tenant_id, email, exclude_id=None):
+    query = select(Customer.id).where(
+        Customer.tenant_id == tenant_id, func.lower(Customer.email) == email.lower()
+    )
+    if exclude_id:
+        query = query.where(Customer.id != exclude_id)
+    return session.scalar(query.limit(1)) is not None
+
+
+def next_code(session, tenant_id):
+    """C000042-style codes: the next free number after the highest id."""
+    number = (session.scalar(select(func.max(Customer.id)), execution_options={"all_tenants": True}) or 0) + 1
+    while True:
+        code = f"C{number:06d}"
+        taken = session.scalar(
+            select(Customer.id).where(Customer.tenant_id == tenant_id, Customer.code == code)
+        )
+        if not taken:
+            return code
+        number += 1
+
+
+def search_text(customer):
+    company = customer.company.name if customer.company is not None else ""
+    parts = (customer.name, company, customer.tax_number, customer.email, customer.phone, customer.code)
+    return " ".join(p for p in parts if p).lower()
+
+
+def prepare(session, customer):
+    """Normalise and validate a customer about to be saved; raises ValidationFailed."""
+    errors = {}
+    tenant_id = _tenant_of(customer)
+    with session.no_autoflush:
+        customer.name = (customer.name or "").strip()
+        if not customer.name:
+            errors["name"] = [_l("A name is required.")]
+        if customer.kind not in CUSTOMER_TYPES:
+            errors["kind"] = [_l("Choose company or individual.")]
+        email = check(errors, "email", clean_email, customer.email)
+        if email:
+            customer.email = email
+            if email_taken(session, tenant_id, email, customer.id):
+                errors["email"] = [_l("Another customer already uses %(email)s.", email=email)]
+        if customer.phone:
+            customer.phone = check(errors, "phone", clean_phone, customer.phone, customer.country) or customer.phone
+        if customer.website:
+            customer.website = check(errors, "website", clean_website, customer.website) or customer.website
+        customer.currency = check(errors, "currency", clean_currency, customer.currency) or customer.currency
+        check(errors, "discount_rate", clean_percent, customer.discount_rate)
+        if customer.discount_rate is None:
+            customer.discount_rate = 0
+        check(errors, "credit_limit", clean_non_negative, customer.credit_limit)
+        if customer.payment_method and customer.payment_method not in PAYMENT_METHODS:
+            errors["payment_method"] = [_l("Unknown payment method.")]
+        regime_number = check(errors, "tax_number", clean_tax_number, customer.tax_regime, customer.tax_number)
+        if regime_number:
+            customer.tax_regime, customer.tax_number = regime_number
+        if customer.sub_segment is not None and customer.segment is not None \
+                and customer.sub_segment.segment_id != customer.segment.id:
+            errors["sub_segment"] = [_l("This sub-segment belongs to another segment.")]
+        customer.code = (customer.code or "").strip() or None
+        if customer.code:
+            clash = session.scalar(select(Customer.id).where(
+                Customer.tenant_id == tenant_id, Customer.code == customer.code,
+                Customer.id != (customer.id or 0)))
+            if clash:
+                errors["code"] = [_l("Customer code %(code)s is already in use.", code=customer.code)]
+        if errors:
+            raise ValidationFailed(errors)
+        if not customer.code:
+            customer.code = next_code(session, tenant_id)
+        if customer.credit_hold is None:
+            customer.credit_hold = False
+        customer.search_text = search_text(customer)
+
+
+def archive(session, customer):
+    if not customer.is_active:
+        raise NotAllowed(gettext("%(name)s is already archived.", name=customer.name))
+    audit.mark(session, customer, "archive")
+    customer.is_active = False
+    customer.archived_at = utcnow()
+    session.commit()
+
+
+def restore(session, customer):
+    if customer.is_active:
+        raise NotAllowed(gettext("%(name)s is not archived.", name=customer.name))
+    audit.mark(session, customer, "restore")
+    customer.is_active = True
+    customer.archived_at = None
+    session.commit()
+
+
+def check_delete(session, customer):
+    """Refuse to delete a customer that other records still point at."""
+    found = delete_blockers(session, customer)
+    if found:
+        what = ", ".join(f"{count} {label}" for label, count in found)
+        raise NotAllowed(gettext(
+            "%(name)s cannot be deleted: it has %(what)s. Archive it instead; "
+            "archived customers keep their history.", name=customer.name, what=what))
+
+
+def check_parent_delete(session, parent):
+    """Companies and groups with customers cannot be deleted."""
+    found = delete_blockers(session, parent)
+    if found:
+        what = ", ".join(f"{count} {label}" for label, count in found)
+        raise NotAllowed(gettext(
+            "%(name)s cannot be deleted: it still has %(what)s. Reassign them first.",
+            name=str(parent), what=what))
+
+
+def clone(session, source, name, email):
+    """A new customer with the source's profile, contacts, addresses, plants and tags."""
+    copy = Customer(**{f: getattr(source, f) for f in CLONED_FIELDS})
+    copy.tenant_id = source.tenant_id
+    copy.name = name or source.name
+    copy.email = email
+    copy.tags = list(source.tags)
+    for relation, fields in CLONED_CHILDREN.items():
+        model = type(source).__mapper__.relationships[relation].mapper.class_
+        getattr(copy, relation).extend(
+            model(tenant_id=source.tenant_id, **{f: getattr(child, f) for f in fields})
+            for child in getattr(source, relation))
+    for value in source.custom_values:
+        copy.custom_values.append(type(value)(
+            tenant_id=source.tenant_id, definition_id=value.definition_id, value=value.value))
+    prepare(session, copy)
+    audit.mark(session, copy, "clone", summary=gettext("Cloned from %(code)s", code=source.code))
+    session.add(copy)
+    session.commit()
+    return copy
+
+
+def refresh_company_search(session, company):
+    """A renamed company changes what its customers are found by."""
+    for customer in session.scalars(select(Customer).where(Customer.company_id == company.id)):
+        customer.search_text = search_text(customer)

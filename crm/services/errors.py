@@ -1,0 +1,40 @@
+"""Typed errors raised by services; views flash them, the API returns them as JSON."""
+from flask_babel import lazy_gettext as _l
+
+
+class CrmError(Exception):
+    """A refused operation. ``status`` is the HTTP status the API answers with."""
+
+    status = 400
+
+    def __init__(self, message, errors=None):
+        super().__init__(str(message))
+        self.message = message
+        # field name -> list of messages, for forms and JSON bodies
+        self.errors = errors or {}
+
+    def as_json(self):
+        if self.errors:
+            return {field: [str(m) for m in msgs] for field, msgs in self.errors.items()}
+        return str(self.message)
+
+
+class ValidationFailed(CrmError):
+    status = 422
+
+    def __init__(self, errors):
+        first = next(iter(errors.items()))
+        super().__init__(f"{first[0]}: {first[1][0]}", errors)
+
+
+class NotAllowed(CrmError):
+    """The record exists but the rule forbids the operation (e.g. delete with history)."""
+
+    status = 409
+
+
+class NotFound(CrmError):
+    status = 404
+
+    def __init__(self, message=None):
+        super().__init__(message or _l("Not found."))

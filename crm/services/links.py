@@ -1,0 +1,26 @@
+"""Which linked records stop a parent from being deleted.
+
+Each area registers its own links (``blocks_delete``); ``delete_blockers``
+counts them so the refusal can say exactly what is in the way.
+"""
+from sqlalchemy import func, select
+
+_BLOCKERS = {}
+
+
+def blocks_delete(parent, child, column, label):
+    """Rows of ``child`` whose ``column`` points at a ``parent`` keep it from deletion."""
+    _BLOCKERS.setdefault(parent, []).append((child, column, label))
+
+
+def delete_blockers(session, obj):
+    """[(label, count), ...] of linked records that prevent deleting ``obj``."""
+    found = []
+    for child, column, label in _BLOCKERS.get(type(obj), []):
+        count = session.scalar(
+            select(func.count()).select_from(child).where(column == obj.id),
+            execution_options={"all_tenants": True},
+        )
+        if count:
+            found.append((label, count))
+    return found

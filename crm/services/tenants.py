@@ -1,0 +1,72 @@
+"""Organisations and their users, for operators and the demo loader."""
+from flask_babel import gettext
+from sqlalchemy import select
+
+from crm.data import defaults
+from crm.models import CrmUser, PaymentTerm, Region, Segment, SubSegment, Tag, Tenant
+from crm.security.roles import role_names
+from crm.security.tenancy import tenant_scope
+from crm.services.errors import CrmError, NotFound, ValidationFailed
+from crm.services.validation import FieldInvalid, clean_email
+
+
+def find_tenant(session, name):
+    tenant = session.scalar(select(Tenant).where(Tenant.name == name))
+    if tenant is None:
+        raise NotFound(gettext("There is no tenant called “%(name)s”.", name=name))
+    return tenant
+
+
+def create_tenant(session, name):
+    """A new organisation with the default payment terms, segments, regions and tags."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed({"name": [gettext("A tenant name is required.")]})
+    if session.scalar(select(Tenant.id).where(Tenant.name == name)):
+        raise CrmError(gettext("A tenant called “%(name)s” already exists.", name=name))
+    tenant = Tenant(name=name)
+    session.add(tenant)
+    session.flush()
+    with tenant_scope(tenant.id):
+        seed_reference_data(session, tenant.id)
+    session.commit()
+    return tenant
+
+
+def seed_reference_data(session, tenant_id):
+    session.add_all(PaymentTerm(tenant_id=tenant_id, name=n, days=d) for n, d in defaults.PAYMENT_TERMS)
+    for segment_name, subs in defaults.SEGMENTS.items():
+        segment = Segment(tenant_id=tenant_id, name=segment_name)
+        segment.sub_segments = [SubSegment(tenant_id=tenant_id, name=s) for s in subs]
+        session.add(segment)
+    session.add_all(Region(tenant_id=tenant_id, name=n) for n in defaults.REGIONS)
+    session.add_all(Tag(tenant_id=tenant_id, name=n, colour=c) for n, c in defaults.TAGS)
+
+
+def create_user(security_manager, tenant, role, username, password, email,
+                first_name=None, last_name=None):
+    """A login for ``tenant`` with one of the roles Admin, Manager or Member."""
+    if role not in role_names():
+        raise CrmError(gettext("Unknown role “%(role)s”; choose one of %(roles)s.",
+                               role=role, roles=", ".join(role_names())))
+    try:
+        email = clean_email(email)
+    except FieldInvalid as exc:
+        raise ValidationFailed({"email": [str(exc.args[0])]})
+    if not password or len(password) < 8:
+        raise ValidationFailed({"password": [gettext("Use a password of at least 8 characters.")]})
+    session = security_manager.session
+    if session.scalar(select(CrmUser.id).where(CrmUser.username == username)):
+        raise CrmError(gettext("The username “%(name)s” is taken.", name=username))
+    if session.scalar(select(CrmUser.id).where(CrmUser.email == email)):
+        raise CrmError(gettext("The email address %(email)s already has a login.", email=email))
+    user = CrmUser(
+        tenant_id=tenant.id, username=username, email=email, active=True,
+        first_name=first_name or username, last_name=last_name or "",
+        roles=[security_manager.find_role(role)],
+    )
+    user.password = security_manager.hash_password(password)
+    with tenant_scope(tenant.id):
+        session.add(user)
+        session.commit()
+    return user

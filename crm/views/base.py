@@ -1,0 +1,140 @@
+"""Base classes for CRM screens: tenant-scoped, role-checked, service-validated."""
+from flask import abort, flash, request
+from flask_appbuilder import ModelView, expose
+
+from crm.security.roles import METHOD_VERBS
+from crm.security.scoping import TENANT_FILTERS
+from crm.services.errors import CrmError
+
+
+def _service_checked(form_class, view):
+    class ServiceCheckedForm(form_class):
+        def validate(self, extra_validators=None):
+            if not super().validate(extra_validators):
+                return False
+            return view.check_form(self)
+
+    ServiceCheckedForm.__name__ = form_class.__name__
+    return ServiceCheckedForm
+
+
+class CrmModelView(ModelView):
+    """A tenant-owned entity's screens.
+
+    Subclasses name the service functions that hold their rules, as
+    staticmethods:
+    ``prepare`` (session, item) validates and normalises before every save;
+    ``check_delete`` (session, item) refuses deletes; ``after_change``
+    (session, item) runs after a save or delete.
+    """
+
+    base_filters = TENANT_FILTERS
+    method_permission_name = METHOD_VERBS
+    page_size = 25
+    prepare = None
+    check_delete = None
+    after_change = None
+
+    @property
+    def session(self):
+        return self.datamodel.session
+
+    # --- forms: the service's rules, with messages next to the fields ----------
+
+    def _init_forms(self):
+        super()._init_forms()
+        if self.prepare is not None:
+            self.add_form = _service_checked(self.add_form, self)
+            self.edit_form = _service_checked(self.edit_form, self)
+
+    def _candidate(self, form):
+        """A detached copy of the record as it would be saved, for checking."""
+        item = self.datamodel.obj()
+        pk = getattr(form, "_id", None)
+        if pk is not None:
+            current = self.datamodel.get(pk, self._base_filters)
+            if current is None:
+                abort(404)
+            mapper = type(current).__mapper__
+            for attr in mapper.column_attrs:
+                setattr(item, attr.key, getattr(current, attr.key))
+            for rel in mapper.relationships:
+                if not rel.uselist or rel.secondary is not None:
+                    value = getattr(current, rel.key)
+                    setattr(item, rel.key, list(value) if rel.uselist else value)
+        form.populate_obj(item)
+        return item
+
+    def check_form(self, form):
+        session = self.session
+        with session.no_autoflush:
+            item = self._candidate(form)
+            try:
+                self.prepare(session, item)
+                return True
+            except CrmError as exc:
+                for field, messages in exc.errors.items():
+                    target = getattr(form, field, None) or getattr(form, field.removesuffix("_id"), None)
+                    if target is not None and hasattr(target, "errors"):
+                        target.errors = list(target.errors) + [str(m) for m in messages]
+                    else:
+                        flash(f"{field}: {'; '.join(str(m) for m in messages)}", "danger")
+                if not exc.errors:
+                    flash(str(exc.message), "danger")
+                return False
+            finally:
+                if item in session:
+                    session.expunge(item)
+
+    # --- FAB hooks call the services ------------------------------------------------
+
+    def pre_add(self, item):
+        if self.prepare is not None:
+            self.prepare(self.session, item)
+
+    def pre_update(self, item):
+        if self.prepare is not None:
+            self.prepare(self.session, item)
+
+    def pre_delete(self, item):
+        if self.check_delete is not None:
+            self.check_delete(self.session, item)
+
+    def post_add(self, item):
+        if self.after_change is not None:
+            self.after_change(self.session, item)
+
+    post_update = post_add
+
+    def post_delete(self, item):
+        if self.after_change is not None:
+            self.after_change(self.session, item)
+
+    # --- bulk and single actions: FAB reads their rows without the view's filters ---
+
+    @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
+    def action(self, name, pk):
+        if name not in self.actions:
+            abort(404)
+        if self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters) is None:
+            abort(404)
+        return super().action(name, pk)
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self):
+        name = request.form.get("action")
+        if name not in self.actions:
+            abort(404)
+        for pk in request.form.getlist("rowid"):
+            if self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters) is None:
+                abort(404)
+        return super().action_post()
+
+
+def flash_error(exc):
+    if exc.errors:
+        for field, messages in exc.errors.items():
+            flash(f"{field}: {'; '.join(str(m) for m in messages)}", "danger")
+    else:
+        flash(str(exc.message), "danger")
+

@@ -1,0 +1,189 @@
+"""Customer screens: list, detail tabs, add/edit, archive, restore, clone, delete."""
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.models.sqla.filters import FilterEqual
+from flask_babel import gettext, lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Email
+
+from crm.models import Customer
+from crm.services import customers as customer_rules
+from crm.services import custom_fields, timeline
+from crm.services.errors import CrmError
+from crm.views.base import CrmModelView, flash_error
+from crm.views.datamodel import CrmInterface
+from crm.views.fields import (
+    CUSTOMER_TYPE_LABELS, PAYMENT_METHOD_LABELS, choice_field, currency_field, label_of,
+    tax_regime_field,
+)
+
+CUSTOMER_LABELS = {
+    "kind": _l("Type"), "name": _l("Name"), "code": _l("Code"), "email": _l("Email"),
+    "phone": _l("Phone"), "website": _l("Website"), "industry": _l("Industry"),
+    "segment": _l("Segment"), "sub_segment": _l("Sub-segment"), "region": _l("Region"),
+    "currency": _l("Currency"), "payment_term": _l("Payment terms"),
+    "discount_rate": _l("Discount rate (%)"), "payment_method": _l("Default payment method"),
+    "tax_regime": _l("Tax regime"), "tax_number": _l("Tax number"),
+    "credit_limit": _l("Credit limit"), "credit_hold": _l("Credit hold"),
+    "balance": _l("Balance"), "customer_group": _l("Customer group"), "company": _l("Company"),
+    "owner": _l("Owner"), "tags": _l("Tags"), "notes": _l("General notes"),
+    "is_active": _l("Active"), "archived_at": _l("Archived on"), "city": _l("City"),
+    "country": _l("Country"), "search_text": _l("Search"), "created_at": _l("Created"),
+    "updated_at": _l("Updated"),
+}
+FORM_COLUMNS = [
+    "kind", "name", "code", "email", "phone", "website", "industry", "company",
+    "customer_group", "segment", "sub_segment", "region", "currency", "payment_term",
+    "discount_rate", "payment_method", "tax_regime", "tax_number", "credit_limit",
+    "credit_hold", "owner", "tags", "notes",
+]
+ACTIVE_ONLY = [["is_active", FilterEqual, True]]
+
+
+def _form_fields():
+    return {
+        "kind": choice_field(_l("Type"), CUSTOMER_TYPE_LABELS),
+        "payment_method": choice_field(_l("Default payment method"), PAYMENT_METHOD_LABELS, blank=True),
+        "currency": currency_field(),
+        "tax_regime": tax_regime_field(),
+    }
+
+
+class CustomerView(CrmModelView):
+    datamodel = CrmInterface(Customer)
+    class_permission_name = "Customer"
+    route_base = "/customers"
+    list_title = _l("Customers")
+    show_title = _l("Customer")
+    add_title = _l("Add customer")
+    edit_title = _l("Edit customer")
+    label_columns = CUSTOMER_LABELS
+
+    list_columns = ["name", "code", "phone", "email", "city", "country", "balance"]
+    order_columns = ["name", "code", "email", "city", "country", "balance", "created_at"]
+    base_order = ("name", "asc")
+    search_columns = ["search_text", "kind", "segment", "sub_segment", "region", "customer_group",
+                      "tags", "payment_term", "credit_hold", "country"]
+    add_columns = edit_columns = FORM_COLUMNS
+    show_fieldsets = [
+        (_l("Profile"), {"fields": ["kind", "name", "code", "email", "phone", "website",
+                                    "industry", "company", "customer_group", "owner", "tags"]}),
+        (_l("Classification"), {"fields": ["segment", "sub_segment", "region", "city", "country"]}),
+        (_l("Financial"), {"fields": ["currency", "payment_term", "discount_rate",
+                                      "payment_method", "tax_regime", "tax_number",
+                                      "credit_limit", "credit_hold", "balance"]}),
+        (_l("Status"), {"fields": ["is_active", "archived_at", "notes", "created_at", "updated_at"]}),
+    ]
+    formatters_columns = {
+        "kind": label_of(CUSTOMER_TYPE_LABELS),
+        "payment_method": label_of(PAYMENT_METHOD_LABELS),
+    }
+    add_form_extra_fields = _form_fields()
+    edit_form_extra_fields = _form_fields()
+    add_form_query_rel_fields = {
+        "company": ACTIVE_ONLY, "customer_group": ACTIVE_ONLY,
+        "payment_term": ACTIVE_ONLY,
+    }
+    edit_form_query_rel_fields = add_form_query_rel_fields
+    description_columns = {
+        "code": _l("Left empty, a code is generated."),
+        "phone": _l("With country code, e.g. +49 30 1234567; stored in E.164."),
+        "tax_number": _l("Checked against the regime's checksum where it has one."),
+    }
+    show_template = "crm/customer_show.html"
+    list_template = "crm/customer_list.html"
+
+    prepare = staticmethod(customer_rules.prepare)
+    check_delete = staticmethod(customer_rules.check_delete)
+
+    def _get_list_widget(self, filters, **kwargs):
+        # Archived customers leave the default list; ?archived=1 lists only them.
+        filters.add_filter("is_active", FilterEqual, request.args.get("archived") != "1")
+        return super()._get_list_widget(filters=filters, **kwargs)
+
+    def _show_extras(self, pk):
+        customer = self.datamodel.get(pk, self._base_filters)
+        return {
+            "customer": customer,
+            "timeline": timeline.for_record(self.session, customer),
+            "custom_fields": custom_fields.active_definitions(self.session),
+            "custom_values": custom_fields.values_of(self.session, customer),
+        }
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        pk = self._deserialize_pk_if_composite(pk)
+        widgets = self._show(pk)
+        return self.render_template(
+            self.show_template, pk=pk, title=self.show_title, widgets=widgets,
+            related_views=self._related_views, **self._show_extras(pk))
+
+    def _get_customer(self, pk):
+        customer = self.datamodel.get(pk, self._base_filters)
+        if customer is None:
+            abort(404)
+        return customer
+
+    @expose("/archive/<int:pk>", methods=["POST"])
+    @has_access
+    def archive(self, pk):
+        customer = self._get_customer(pk)
+        try:
+            customer_rules.archive(self.session, customer)
+            flash(gettext("%(name)s was archived.", name=customer.name), "success")
+        except CrmError as exc:
+            flash_error(exc)
+        return redirect(url_for(".show", pk=pk))
+
+    @expose("/restore/<int:pk>", methods=["POST"])
+    @has_access
+    def restore(self, pk):
+        customer = self._get_customer(pk)
+        try:
+            customer_rules.restore(self.session, customer)
+            flash(gettext("%(name)s was restored.", name=customer.name), "success")
+        except CrmError as exc:
+            flash_error(exc)
+        return redirect(url_for(".show", pk=pk))
+
+    @expose("/clone/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    def clone(self, pk):
+        source = self._get_customer(pk)
+        form = CloneForm(request.form if request.method == "POST" else None,
+                         name=gettext("Copy of %(name)s", name=source.name))
+        if request.method == "POST" and form.validate():
+            try:
+                copy = customer_rules.clone(self.session, source, form.name.data, form.email.data)
+            except CrmError as exc:
+                self.session.rollback()
+                for field, messages in exc.errors.items():
+                    target = getattr(form, field, None)
+                    if target is not None:
+                        target.errors = list(target.errors) + [str(m) for m in messages]
+                    else:
+                        flash(f"{field}: {'; '.join(map(str, messages))}", "danger")
+            else:
+                flash(gettext("%(name)s was created as a copy.", name=copy.name), "success")
+                return redirect(url_for(".show", pk=copy.id))
+        return self.render_template("crm/customer_clone.html", form=form, source=source)
+
+    @expose("/custom-fields/<int:pk>", methods=["POST"])
+    @has_access
+    def save_custom_fields(self, pk):
+        customer = self._get_customer(pk)
+        raw = {key[3:]: value for key, value in request.form.items() if key.startswith("cf_")}
+        try:
+            custom_fields.save_values(self.session, customer, raw)
+            flash(gettext("Custom fields saved."), "success")
+        except CrmError as exc:
+            self.session.rollback()
+            flash_error(exc)
+        return redirect(url_for(".show", pk=pk, _anchor="CustomFields"))
+
+
+class CloneForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired()])
+    email = StringField(_l("Email of the new customer"), validators=[DataRequired(), Email()])

@@ -1,0 +1,214 @@
+"""Fixtures: one migrated database per run, emptied before every test.
+
+SQLite by default; set CRM_TEST_POSTGRES_URL to run the same suite on PostgreSQL.
+"""
+import os
+import re
+import shutil
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from config import TestConfig
+from crm.extensions import db
+from crm.services import tenants
+
+PASSWORD = "correct-horse-1"
+POSTGRES_URL = os.environ.get("CRM_TEST_POSTGRES_URL")
+# Rows tests create; roles and permissions (synced once) are kept.
+DATA_TABLES_KEPT = ("ab_role", "ab_permission", "ab_view_menu", "ab_permission_view",
+                    "ab_permission_view_role", "alembic_version")
+
+
+def _database_url(tmp_dir):
+    if POSTGRES_URL:
+        return POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    return "sqlite:///" + os.path.join(tmp_dir, "crm.sqlite3")
+
+
+def _reset_postgres(url):
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def migrate(app):
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory):
+    tmp_dir = tmp_path_factory.mktemp("db")
+    url = _database_url(str(tmp_dir))
+    if POSTGRES_URL:
+        _reset_postgres(url)
+    config = {"SQLALCHEMY_DATABASE_URI": url}
+    migrate(create_app(type("Migrating", (TestConfig,), config)))
+    return {"url": url, "tmp": tmp_dir}
+
+
+@pytest.fixture(scope="session")
+def _app(database):
+    documents = os.path.join(str(database["tmp"]), "documents")
+    config = type("Testing", (TestConfig,), {
+        "SQLALCHEMY_DATABASE_URI": database["url"], "CRM_DOCUMENT_DIR": documents,
+    })
+    app = create_app(config)  # syncs roles and permissions into the fresh schema
+    if not POSTGRES_URL:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        path = database["url"][len("sqlite:///"):]
+        _sqlite_copy(path, path + ".template")
+    return app
+
+
+def _sqlite_copy(source, target):
+    """A consistent copy through SQLite's backup API (safe with WAL)."""
+    import sqlite3
+
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
+def _empty_postgres(app):
+    with app.app_context():
+        db.session.remove()
+        names = [r[0] for r in db.session.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))]
+        wipe = [n for n in names if n not in DATA_TABLES_KEPT]
+        db.session.execute(text("SET session_replication_role = replica"))
+        db.session.execute(text(f"TRUNCATE {', '.join(wipe)} RESTART IDENTITY CASCADE"))
+        db.session.execute(text("SET session_replication_role = origin"))
+        db.session.commit()
+
+
+def _empty_sqlite(app):
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    path = app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]
+    _sqlite_copy(path + ".template", path)
+
+
+@pytest.fixture
+def app(_app):
+    (_empty_postgres if POSTGRES_URL else _empty_sqlite)(_app)
+    shutil.rmtree(_app.config["CRM_DOCUMENT_DIR"], ignore_errors=True)
+    with _app.app_context():
+        yield _app
+        db.session.remove()
+
+
+@pytest.fixture
+def session(app):
+    return db.session
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- tenants and persona users -------------------------------------------------------
+
+@pytest.fixture
+def acme(app):
+    return tenants.create_tenant(db.session, "Acme Trading")
+
+
+@pytest.fixture
+def globex(app):
+    return tenants.create_tenant(db.session, "Globex Industries")
+
+
+def make_user(app, tenant, role, username):
+    return tenants.create_user(app.appbuilder.sm, tenant, role, username, PASSWORD,
+                               f"{username}@example.com", role, tenant.name.split()[0])
+
+
+@pytest.fixture
+def acme_admin(app, acme):
+    return make_user(app, acme, "Admin", "acme-admin")
+
+
+@pytest.fixture
+def acme_manager(app, acme):
+    return make_user(app, acme, "Manager", "acme-manager")
+
+
+@pytest.fixture
+def acme_member(app, acme):
+    return make_user(app, acme, "Member", "acme-member")
+
+
+@pytest.fixture
+def globex_admin(app, globex):
+    return make_user(app, globex, "Admin", "globex-admin")
+
+
+# --- browser-like clients -----------------------------------------------------------
+
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+class Browser:
+    """A test client that signs in through the login form and sends CSRF tokens like a browser."""
+
+    def __init__(self, client):
+        self.client = client
+        self.token = None
+
+    def _token_from(self, html):
+        match = _CSRF.search(html)
+        return match and (match.group(1) or match.group(2))
+
+    def login(self, username, password=PASSWORD):
+        page = self.client.get("/login/")
+        self.token = self._token_from(page.get_data(as_text=True))
+        response = self.client.post("/login/", data={
+            "username": username, "password": password, "csrf_token": self.token})
+        assert response.status_code == 302, "login failed"
+        return self
+
+    def get(self, url, **kwargs):
+        return self.client.get(url, **kwargs)
+
+    def post(self, url, data=None, csrf=True, **kwargs):
+        data = dict(data or {})
+        if csrf:
+            data.setdefault("csrf_token", self.token)
+        return self.client.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def browser(app):
+    def signed_in(user):
+        return Browser(app.test_client()).login(user.username)
+    return signed_in
+
+
+@pytest.fixture
+def api(app):
+    """A JSON client signed in with a JWT: api(user).get('/api/v1/customer/')."""
+    class Api:
+        def __init__(self, user):
+            self.client = app.test_client()
+            response = self.client.post("/api/v1/security/login", json={
+                "username": user.username, "password": PASSWORD, "provider": "db"})
+            assert response.status_code == 200, response.get_data(as_text=True)
+            self.headers = {"Authorization": "Bearer " + response.json["access_token"]}
+
+        def __getattr__(self, method):
+            call = getattr(self.client, method)
+            return lambda url, **kw: call(url, headers=self.headers, **kw)
+
+    return Api
