@@ -77,3 +77,12 @@ def group_stats(session):
 def toggle_active(session, company):
     company.is_active = not company.is_active
     session.commit()
+
+
+def contacts_of(session, company, limit=100):
+    """The people at a company: contacts of its customers, primary ones first."""
+    from crm.models import Contact, Customer
+    return list(session.scalars(
+        select(Contact).join(Customer, Contact.customer_id == Customer.id)
+        .where(Customer.company_id == company.id)
+        .order_by(Contact.is_primary.desc(), Contact.name).limit(limit)))

@@ -35,7 +35,7 @@ CUSTOMER_TABS = [ContactView, AddressView, PlantView, BankAccountView, DocumentV
 
 def register_views(appbuilder):
     CustomerView.related_views = CUSTOMER_TABS
-    CompanyView.related_views = [CustomerView, ContactView]
+    CompanyView.related_views = [CustomerView]
     CustomerGroupView.related_views = [CustomerView]
     for view in NO_MENU:
         appbuilder.add_view_no_menu(view)

@@ -66,6 +66,7 @@ class CompanyView(CrmModelView):
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, widgets=widgets,
             related_views=self._related_views,
+            contacts=company_rules.contacts_of(self.session, company),
             timeline=timeline.for_record(self.session, company))
 
     @action("toggle_active", _l("Activate / deactivate"), icon="fa-toggle-on")
