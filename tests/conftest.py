@@ -2,9 +2,11 @@
 
 SQLite by default; set CRM_TEST_POSTGRES_URL to run the same suite on PostgreSQL.
 """
+import contextlib
 import os
 import re
 import shutil
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -12,6 +14,7 @@ from sqlalchemy import create_engine, text
 from app import create_app
 from config import TestConfig
 from crm.extensions import db
+from crm.models import Tenant
 from crm.services import tenants
 
 PASSWORD = "correct-horse-1"
@@ -101,16 +104,24 @@ def _empty_sqlite(app):
 
 @pytest.fixture
 def app(_app):
+    """The app over an empty database. No app context stays pushed: each request
+    gets its own, as in production; test code opens one with ``db_session``."""
     (_empty_postgres if POSTGRES_URL else _empty_sqlite)(_app)
     shutil.rmtree(_app.config["CRM_DOCUMENT_DIR"], ignore_errors=True)
-    with _app.app_context():
-        yield _app
-        db.session.remove()
+    return _app
 
 
 @pytest.fixture
-def session(app):
-    return db.session
+def db_session(app):
+    """``with db_session() as s:`` — a session in a fresh app context, closed after."""
+    @contextlib.contextmanager
+    def opened():
+        with app.app_context():
+            try:
+                yield db.session
+            finally:
+                db.session.remove()
+    return opened
 
 
 @pytest.fixture
@@ -120,19 +131,32 @@ def runner(app):
 
 # --- tenants and persona users -------------------------------------------------------
 
+def make_tenant(app, name):
+    with app.app_context():
+        tenant = tenants.create_tenant(db.session, name)
+        record = SimpleNamespace(id=tenant.id, name=tenant.name)
+        db.session.remove()
+    return record
+
+
+def make_user(app, tenant, role, username):
+    with app.app_context():
+        user = tenants.create_user(app.appbuilder.sm, db.session.get(Tenant, tenant.id), role,
+                                   username, PASSWORD, f"{username}@example.com", role,
+                                   tenant.name.split()[0])
+        record = SimpleNamespace(id=user.id, username=user.username, tenant_id=tenant.id, role=role)
+        db.session.remove()
+    return record
+
+
 @pytest.fixture
 def acme(app):
-    return tenants.create_tenant(db.session, "Acme Trading")
+    return make_tenant(app, "Acme Trading")
 
 
 @pytest.fixture
 def globex(app):
-    return tenants.create_tenant(db.session, "Globex Industries")
-
-
-def make_user(app, tenant, role, username):
-    return tenants.create_user(app.appbuilder.sm, tenant, role, username, PASSWORD,
-                               f"{username}@example.com", role, tenant.name.split()[0])
+    return make_tenant(app, "Globex Industries")
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 Service errors become JSON 4xx answers naming the field; nothing reaches a 500.
 """
 from flask_appbuilder.api import ModelRestApi
+from flask_appbuilder.api.convert import Model2SchemaConverter
 
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS
@@ -10,10 +11,21 @@ from crm.services.errors import CrmError
 from crm.views.datamodel import CrmInterface
 
 
+class CrmSchemaConverter(Model2SchemaConverter):
+    """Fields the model may leave empty (defaults, generated codes) are optional in bodies."""
+
+    def _column2field(self, datamodel, column, nested=True, parent_schema_name=None):
+        field = super()._column2field(datamodel, column, nested, parent_schema_name)
+        if not datamodel.is_relation(column.name) and datamodel.is_nullable(column.name):
+            field.required = False
+        return field
+
+
 class CrmModelApi(ModelRestApi):
     base_filters = TENANT_FILTERS
     method_permission_name = METHOD_VERBS
     allow_browser_login = True
+    model2schemaconverter = CrmSchemaConverter
     prepare = None
     check_delete = None
     after_change = None

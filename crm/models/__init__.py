@@ -25,6 +25,13 @@ CustomerGroup.customer_count = _column_property(
     .scalar_subquery(),
 )
 
+from .base import install_column_defaults as _install_column_defaults
+
+_install_column_defaults([
+    Tenant, PaymentTerm, Region, Segment, SubSegment, Tag, CustomerGroup, Company, Customer,
+    Contact, Address, Plant, BankAccount, Document, Note, CustomFieldDefinition, CustomFieldValue,
+])
+
 __all__ = [
     "Tenant", "CrmUser", "PaymentTerm", "Region", "Segment", "SubSegment", "Tag",
     "CustomerGroup", "Company", "Customer", "customer_tag", "CUSTOMER_TYPES",

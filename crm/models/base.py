@@ -1,12 +1,27 @@
 """Shared column sets for CRM models."""
 import datetime as dt
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, event
 from sqlalchemy.orm import declared_attr
 
 
 def utcnow():
     return dt.datetime.now(dt.timezone.utc)
+
+
+def apply_column_defaults(target, args, kwargs):
+    """Give a new object its columns' scalar defaults at construction, not only at
+    INSERT, so validation sees the same values the database will store."""
+    for column in target.__table__.columns:
+        default = column.default
+        if default is not None and default.is_scalar and column.key not in kwargs:
+            kwargs[column.key] = default.arg
+
+
+def install_column_defaults(model_classes):
+    for cls in model_classes:
+        if not event.contains(cls, "init", apply_column_defaults):
+            event.listen(cls, "init", apply_column_defaults)
 
 
 class TenantMixin:
