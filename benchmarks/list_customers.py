@@ -52,8 +52,8 @@ USERNAME, PASSWORD = "bench-admin", "bench-pass-2026"
 OTHER_CUSTOMERS = 5_000
 ARCHIVED_SHARE = 0.04
 BATCH = 20_000
-SEARCH_TERM = "lindqvist"               # a surname: about 0.5 % of the customers
-RARE_TERM = "kowalczyk"                 # a rarer surname, a few hundred rows
+SEARCH_TERM = "schneider"               # a common surname: about 1.5 % of the customers
+RARE_TERM = "kowalczyk"                 # a rarer surname: about 0.2 %
 DEEP_PAGE = 800                         # 800 x 25 = 20,000 rows deep
 TARGETS = {"first": 50, "deep": 100, "search": 50}
 
@@ -147,7 +147,7 @@ def log(message):
 def bench_config(url, documents):
     return type("BenchConfig", (Config,), {
         "SQLALCHEMY_DATABASE_URI": url, "CRM_DOCUMENT_DIR": documents,
-        "SECRET_KEY": "bench-secret", "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SECRET_KEY": "bench-secret-key-of-at-least-32-bytes", "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     })
 
 
