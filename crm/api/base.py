@@ -5,9 +5,12 @@ Service errors become JSON 4xx answers naming the field; nothing reaches a 500.
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.api.convert import Model2SchemaConverter
 
+from flask_babel import gettext
+from sqlalchemy import inspect
+
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS
-from crm.services.errors import CrmError
+from crm.services.errors import CrmError, ValidationFailed
 from crm.views.datamodel import CrmInterface
 
 
@@ -56,11 +59,30 @@ class CrmModelApi(ModelRestApi):
         except CrmError as exc:
             return self._refused(exc)
 
+    def _check_references(self, item):
+        """Ids in the body must name existing rows of this tenant.
+
+        For an unknown id the schema loader builds a blank new object instead of
+        failing; that would insert rows or break on constraints, so refuse it here.
+        """
+        errors = {}
+        for rel in inspect(type(item)).relationships:
+            if rel.direction.name != "MANYTOONE" and rel.secondary is None:
+                continue
+            value = getattr(item, rel.key)
+            targets = value if rel.uselist else [value]
+            if any(t is not None and not inspect(t).persistent for t in targets):
+                errors[rel.key] = [gettext("No such record.")]
+        if errors:
+            raise ValidationFailed(errors)
+
     def pre_add(self, item):
+        self._check_references(item)
         if self.prepare is not None:
             self.prepare(self.session, item)
 
     def pre_update(self, item):
+        self._check_references(item)
         if self.prepare is not None:
             self.prepare(self.session, item)
 

@@ -15,13 +15,14 @@ from werkzeug.security import generate_password_hash
 from wtforms.validators import DataRequired
 
 from crm.models import CrmUser
+from crm.security.scoping import ScopedRoutesMixin
 
 
 def _without_groups(columns):
     return [c for c in columns if c != "groups"]
 
 
-class TenantUserView(UserDBModelView):
+class TenantUserView(ScopedRoutesMixin, UserDBModelView):
     list_columns = ["first_name", "last_name", "username", "email", "active", "roles"]
     search_columns = ["first_name", "last_name", "username", "email", "active", "roles"]
     add_columns = _without_groups(UserDBModelView.add_columns)
@@ -35,7 +36,7 @@ class TenantUserView(UserDBModelView):
     validators_columns = {"roles": [DataRequired()]}
 
 
-class SharedRoleView(RoleModelView):
+class SharedRoleView(ScopedRoutesMixin, RoleModelView):
     """Roles are configuration (crm/security/roles.py): shown, never edited on screen."""
 
     base_permissions = ["can_list", "can_show"]

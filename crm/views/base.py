@@ -1,9 +1,9 @@
 """Base classes for CRM screens: tenant-scoped, role-checked, service-validated."""
-from flask import abort, flash, request
-from flask_appbuilder import ModelView, expose
+from flask import abort, flash
+from flask_appbuilder import ModelView
 
 from crm.security.roles import METHOD_VERBS
-from crm.security.scoping import TENANT_FILTERS
+from crm.security.scoping import TENANT_FILTERS, ScopedRoutesMixin
 from crm.services.errors import CrmError
 
 
@@ -18,7 +18,7 @@ def _service_checked(form_class, view):
     return ServiceCheckedForm
 
 
-class CrmModelView(ModelView):
+class CrmModelView(ScopedRoutesMixin, ModelView):
     """A tenant-owned entity's screens.
 
     Subclasses name the service functions that hold their rules, as
@@ -109,26 +109,6 @@ class CrmModelView(ModelView):
     def post_delete(self, item):
         if self.after_change is not None:
             self.after_change(self.session, item)
-
-    # --- bulk and single actions: FAB reads their rows without the view's filters ---
-
-    @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
-    def action(self, name, pk):
-        if name not in self.actions:
-            abort(404)
-        if self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters) is None:
-            abort(404)
-        return super().action(name, pk)
-
-    @expose("/action_post", methods=["POST"])
-    def action_post(self):
-        name = request.form.get("action")
-        if name not in self.actions:
-            abort(404)
-        for pk in request.form.getlist("rowid"):
-            if self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters) is None:
-                abort(404)
-        return super().action_post()
 
 
 def flash_error(exc):

@@ -1,0 +1,159 @@
+"""A user of one tenant never sees or changes another tenant's data, whatever URL they guess."""
+import io
+import re
+
+import pytest
+from werkzeug.datastructures import FileStorage
+
+from crm.extensions import db
+from crm.models import (
+    Address, AuditEntry, BankAccount, Company, CustomerGroup, Contact, CrmUser, Customer, CustomFieldDefinition, CustomFieldValue,
+    Document, Note, PaymentTerm, Plant, Region, Segment, SubSegment, Tag,
+)
+from crm.security.tenancy import tenant_scope
+from crm.services import custom_fields, documents
+from tests import factories
+from tests.conftest import make_user
+
+SECRET = "Globex Secret Buyer"
+
+
+@pytest.fixture
+def globex_records(app, globex):
+    """One record of every kind, owned by Globex; {model: id}."""
+    user = make_user(app, globex, "Member", "globex-member")
+    customer = factories.customer(app, globex, SECRET, email="secret@globex.example")
+    ids = {Customer: customer, CrmUser: user.id,
+           Contact: factories.contact(app, globex, customer, "Globex Contact"),
+           Address: factories.address(app, globex, customer),
+           Company: factories.company(app, globex, "Globex Parent"),
+           CustomerGroup: factories.group(app, globex, "Globex Group", "GG")}
+    with app.app_context(), tenant_scope(globex.id):
+        s = db.session
+        s.add_all([
+            Plant(tenant_id=globex.id, customer_id=customer, name="Globex Plant"),
+            BankAccount(tenant_id=globex.id, customer_id=customer, bank_name="Bank",
+                        account_holder="Globex", account_number="DE89370400440532013000"),
+            Note(tenant_id=globex.id, customer_id=customer, body="Globex note"),
+            CustomFieldDefinition(tenant_id=globex.id, name="tier", label="Tier", field_type="text"),
+        ])
+        s.commit()
+        customer_row = s.get(Customer, customer)
+        custom_fields.save_values(s, customer_row, {"tier": "gold"})
+        documents.store(s, app.config, customer_row,
+                        FileStorage(io.BytesIO(b"secret"), filename="contract.pdf"))
+        for model in (Plant, BankAccount, Note, CustomFieldDefinition, CustomFieldValue, Document,
+                      PaymentTerm, Segment, SubSegment, Region, Tag):
+            ids[model] = s.query(model).filter_by(tenant_id=globex.id).first().id
+        ids[AuditEntry] = s.query(AuditEntry).filter_by(tenant_id=globex.id).first().id
+        db.session.remove()
+    return ids
+
+
+def _counts(app):
+    with app.app_context():
+        counts = {m.__name__: db.session.query(m).execution_options(all_tenants=True).count()
+                  for m in (Customer, Contact, Plant, BankAccount, Note, Document, CrmUser,
+                            CustomFieldValue)}
+        db.session.remove()
+    return counts
+
+
+def _model_of(app, endpoint):
+    view_name = endpoint.split(".")[0]
+    for view in app.appbuilder.baseviews:
+        if type(view).__name__ == view_name:
+            datamodel = getattr(view, "datamodel", None)
+            return datamodel.obj if datamodel is not None else None
+    return None
+
+
+SHARED = ("RoleModelView", "SharedRoleView", "OpenApi", "SwaggerView", "SecurityApi", "MenuApi")
+
+
+def _guessable_routes(app):
+    for rule in app.url_map.iter_rules():
+        args = set(rule.arguments)
+        if not args & {"pk", "customer_pk"} or rule.endpoint.startswith(SHARED):
+            continue
+        yield rule
+
+
+def test_every_route_with_an_id_answers_404_for_another_tenants_record(
+        app, acme, acme_admin, browser, api, globex_records):
+    before = _counts(app)
+    b, client = browser(acme_admin), api(acme_admin)
+    checked = 0
+    for rule in _guessable_routes(app):
+        model = Customer if "customer_pk" in rule.arguments else _model_of(app, rule.endpoint)
+        assert model in globex_records, f"no Globex record for {rule.endpoint}"
+        values = {"pk": globex_records[model], "customer_pk": globex_records[model]}
+        if "name" in rule.arguments:
+            values["name"] = "resetpasswords" if "User" in rule.endpoint else "toggle_active"
+        if "filename" in rule.arguments:
+            values["filename"] = "x"
+        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if url.startswith("/api/"):
+                response = getattr(client, method.lower())(url, json={"name": "hijack"})
+            elif method == "GET":
+                response = b.get(url)
+            else:
+                response = b.post(url, {"name": "hijack", "body": "hijack", "email": "h@h.example"})
+            assert response.status_code == 404, f"{method} {url} -> {response.status_code}"
+            checked += 1
+    assert checked > 60
+    assert _counts(app) == before
+
+
+def test_bulk_actions_refuse_another_tenants_rows(app, acme, acme_admin, browser, globex_records):
+    before = _counts(app)
+    r = browser(acme_admin).post("/companies/action_post", {"action": "toggle_active",
+                                                            "rowid": globex_records[Company]})
+    assert r.status_code == 404
+    assert _counts(app) == before
+
+
+def test_lists_searches_and_pickers_show_only_own_data(app, acme, acme_admin, browser, api, globex_records):
+    factories.customer(app, acme, "Acme Own Buyer")
+    b = browser(acme_admin)
+    pages = ["/customers/list/", f"/customers/list/?_flt_0_search_text={SECRET.split()[1]}",
+             "/contacts/list/", "/contacts/add", "/addresses/add", "/customers/add", "/companies/list/",
+             "/customer-groups/list/", "/users/list/", "/audit/list/", "/notes/list/"]
+    for page in pages:
+        html = b.get(page).get_data(as_text=True)
+        for secret in (SECRET, "Globex Contact", "Globex Parent", "Globex Group", "globex-member",
+                       "Globex note"):
+            assert secret not in html, f"{secret} leaked on {page}"
+    client = api(acme_admin)
+    for resource in ("customer", "contact", "address", "plant", "bank_account", "note", "document",
+                     "company", "customer_group", "custom_field", "custom_field_value", "audit", "tag"):
+        body = client.get(f"/api/v1/{resource}/").json
+        assert "Globex" not in str(body["result"]), resource
+    assert client.get("/api/v1/customer/").json["count"] == 1
+
+
+def test_posting_another_tenants_customer_as_parent_is_refused(app, acme, acme_admin, api, browser,
+                                                                globex_records):
+    before = _counts(app)
+    r = api(acme_admin).post("/api/v1/contact/", json={"customer": globex_records[Customer], "name": "X"})
+    assert r.status_code == 422
+    r = browser(acme_admin).post("/contacts/add", {"customer": globex_records[Customer], "name": "X"})
+    assert r.status_code == 200  # re-rendered: not a valid choice
+    assert _counts(app) == before
+
+
+def test_password_reset_of_another_tenants_user_is_404(app, acme_admin, browser, globex_records):
+    b = browser(acme_admin)
+    pk = globex_records[CrmUser]
+    assert b.get(f"/resetpassword/form?pk={pk}").status_code == 404
+    r = b.post(f"/resetpassword/form?pk={pk}", {"password": "Xx1!xxxxxxxx", "conf_password": "Xx1!xxxxxxxx"})
+    assert r.status_code == 404
+
+
+def test_new_records_are_stamped_with_the_users_tenant(app, acme, acme_manager, api, db_session):
+    r = api(acme_manager).post("/api/v1/customer/", json={"name": "Stamped", "email": "s@s.example",
+                                                          "tenant_id": 999})
+    assert r.status_code in (201, 400, 422)
+    with db_session() as s:
+        assert {c.tenant_id for c in s.query(Customer).execution_options(all_tenants=True)} <= {acme.id}
