@@ -42,7 +42,7 @@ MENUS = {"Manager": _EVERYONE, "Member": _EVERYONE}
 SELF_SERVICE = [
     ["UserInfoEditView$", "can_this_form_get$|can_this_form_post$"],
     ["ResetMyPasswordView$", "can_this_form_get$|can_this_form_post$"],
-    ["UserDBModelView$", "can_userinfo$|resetmypassword$"],
+    ["TenantUserView$", "can_userinfo$|can_resetmypassword$|can_userinfoedit$"],
     ["OpenApi$", "can_get$"],
     ["SwaggerView$", "can_show$"],
 ]
