@@ -1,0 +1,59 @@
+"""Documents: uploaded within size and type limits, kept on disk, downloaded by the tenant only."""
+import io
+import os
+
+from crm.models import Document
+from tests import factories
+
+
+def _upload(b, pk, name="contract.pdf", data=b"%PDF-1.4 contract", description="Signed contract"):
+    return b.post(f"/documents/upload/{pk}", {"file": (io.BytesIO(data), name), "description": description},
+                  content_type="multipart/form-data")
+
+
+def test_upload_list_download_delete(app, browser, acme, acme_admin, db_session):
+    pk = factories.customer(app, acme)
+    b = browser(acme_admin)
+    assert _upload(b, pk).status_code == 302
+    with db_session() as s:
+        doc = s.query(Document).one()
+        path = os.path.join(app.config["CRM_DOCUMENT_DIR"], doc.storage_key)
+        doc_id, size = doc.id, doc.size
+    assert os.path.exists(path) and size == len(b"%PDF-1.4 contract")
+    page = b.get(f"/customers/show/{pk}").get_data(as_text=True)
+    assert "contract.pdf" in page and "Signed contract" in page
+    download = b.get(f"/documents/file/{doc_id}")
+    assert download.status_code == 200 and download.data == b"%PDF-1.4 contract"
+    assert "attachment" in download.headers["Content-Disposition"]
+    assert b.post(f"/documents/delete/{doc_id}").status_code == 302
+    assert not os.path.exists(path)
+
+
+def test_disallowed_type_and_oversized_files_are_refused(app, browser, acme, acme_admin, db_session, monkeypatch):
+    pk = factories.customer(app, acme)
+    b = browser(acme_admin)
+    r = _upload(b, pk, name="payload.exe", data=b"MZ")
+    assert r.status_code == 302
+    assert "are not accepted" in b.get(r.location).get_data(as_text=True)
+    monkeypatch.setitem(app.config, "CRM_DOCUMENT_MAX_BYTES", 10)
+    r = _upload(b, pk, data=b"x" * 11)
+    assert "larger than the limit" in b.get(r.location).get_data(as_text=True)
+    r = _upload(b, pk, data=b"")
+    assert "empty" in b.get(r.location).get_data(as_text=True)
+    with db_session() as s:
+        assert s.query(Document).count() == 0
+
+
+def test_documents_over_the_api(app, api, acme, acme_manager, acme_member):
+    pk = factories.customer(app, acme)
+    manager = api(acme_manager)
+    r = manager.post("/api/v1/document/upload", data={
+        "customer": str(pk), "file": (io.BytesIO(b"hello"), "note.txt")}, content_type="multipart/form-data")
+    assert r.status_code == 201, r.json
+    doc_id = r.json["id"]
+    member = api(acme_member)
+    assert member.get(f"/api/v1/document/{doc_id}/file").data == b"hello"
+    assert member.post("/api/v1/document/upload", data={"customer": str(pk)}).status_code == 403
+    bad = manager.post("/api/v1/document/upload", data={
+        "customer": str(pk), "file": (io.BytesIO(b"x"), "x.bat")}, content_type="multipart/form-data")
+    assert bad.status_code == 422 and "file" in bad.json["message"]
