@@ -57,8 +57,11 @@ def next_code(session, tenant_id):
         number += 1
 
 
-def search_text(customer):
-    company = customer.company.name if customer.company is not None else ""
+def search_text(session, customer):
+    company = customer.company
+    if company is None and customer.company_id is not None:
+        company = session.get(Company, customer.company_id)
+    company = company.name if company is not None else ""
     parts = (customer.name, company, customer.tax_number, customer.email, customer.phone, customer.code)
     return " ".join(p for p in parts if p).lower()
 
@@ -108,7 +111,7 @@ def prepare(session, customer):
             customer.code = next_code(session, tenant_id)
         if customer.credit_hold is None:
             customer.credit_hold = False
-        customer.search_text = search_text(customer)
+        customer.search_text = search_text(session, customer)
 
 
 def archive(session, customer):
@@ -174,4 +177,4 @@ def clone(session, source, name, email):
 def refresh_company_search(session, company):
     """A renamed company changes what its customers are found by."""
     for customer in session.scalars(select(Customer).where(Customer.company_id == company.id)):
-        customer.search_text = search_text(customer)
+        customer.search_text = search_text(session, customer)

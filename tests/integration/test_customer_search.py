@@ -1,0 +1,69 @@
+"""One search box finds customers by name, company, tax number, email and phone."""
+import pytest
+
+from crm.extensions import db
+from crm.models import Company, Customer
+from crm.security.tenancy import tenant_scope
+from crm.services import customers
+from tests import factories
+
+
+@pytest.fixture
+def book(app, acme):
+    parent = factories.company(app, acme, "Vandelay Industries")
+    factories.customer(app, acme, "Kramerica Ltd", email="ck@kramerica.example", phone="+12125550143",
+                       tax_regime="VAT", tax_number="DE136695976", company_id=parent)
+    factories.customer(app, acme, "Pendant Publishing", email="elaine@pendant.example")
+    factories.customer(app, acme, "Ab", email="ab@short.example")
+    return parent
+
+
+def _found(b, query):
+    html = b.get(f"/customers/list/?_flt_0_search_text={query}").get_data(as_text=True)
+    return {name for name in ("Kramerica Ltd", "Pendant Publishing", "Ab Ltd") if f">{name}<" in html or
+            f"{name}</" in html}
+
+
+@pytest.mark.parametrize("query", ["kramer", "KRAMERICA", "vandelay", "136695976", "ck@kram",
+                                   "2125550143", "kramerica ltd"])
+def test_search_matches_any_field(app, browser, acme_member, book, query):
+    assert _found(browser(acme_member), query) == {"Kramerica Ltd"}
+
+
+def test_short_terms_and_no_match(app, browser, acme_member, book):
+    b = browser(acme_member)
+    html = b.get("/customers/list/?_flt_0_search_text=ab").get_data(as_text=True)
+    assert "ab@short.example" in html
+    assert _found(b, "nothing-like-this") == set()
+
+
+def test_index_follows_renames_and_company_changes(app, browser, api, acme, acme_manager, book):
+    with app.app_context(), tenant_scope(acme.id):
+        customer = db.session.query(Customer).filter_by(name="Pendant Publishing").one()
+        customer.name = "Peterman Catalog"
+        customers.prepare(db.session, customer)
+        db.session.commit()
+        db.session.remove()
+    r = api(acme_manager).put(f"/api/v1/company/{book}", json={"name": "Kruger Industrial"})
+    assert r.status_code == 200
+    b = browser(acme_manager)
+    assert "elaine@pendant.example" in b.get("/customers/list/?_flt_0_search_text=peterman").get_data(as_text=True)
+    assert "ck@kramerica.example" in b.get("/customers/list/?_flt_0_search_text=kruger").get_data(as_text=True)
+    assert _found(b, "vandelay") == set()
+
+
+def test_api_search_filter(app, api, acme_member, book):
+    r = api(acme_member).get("/api/v1/customer/?q=(filters:!((col:search_text,opr:srch,value:vandelay)))")
+    assert r.status_code == 200, r.json
+    assert [c["name"] for c in r.json["result"]] == ["Kramerica Ltd"]
+
+
+def test_filters_for_type_segment_and_group(app, browser, acme, acme_member):
+    group = factories.group(app, acme)
+    factories.customer(app, acme, "Grouped Person", kind="individual", customer_group_id=group)
+    factories.customer(app, acme, "Loose Company")
+    b = browser(acme_member)
+    html = b.get("/customers/list/?_flt_0_kind=individual").get_data(as_text=True)
+    assert "Grouped Person" in html and "Loose Company" not in html
+    html = b.get(f"/customers/list/?_flt_0_customer_group={group}").get_data(as_text=True)
+    assert "Grouped Person" in html and "Loose Company" not in html
