@@ -1,5 +1,6 @@
 """Application settings, read from the environment with safe defaults."""
 import os
+import secrets
 
 from flask_appbuilder.const import AUTH_DB
 
@@ -16,10 +17,23 @@ def _env_int(name, default):
         return default
 
 
+def _secret_key():
+    """CRM_SECRET_KEY, else a random key kept in the instance folder (made on first start)."""
+    if os.environ.get("CRM_SECRET_KEY"):
+        return os.environ["CRM_SECRET_KEY"]
+    path = os.path.join(INSTANCE_DIR, "secret_key")
+    if not os.path.exists(path):
+        os.makedirs(INSTANCE_DIR, exist_ok=True)
+        with open(path, "w") as out:
+            out.write(secrets.token_hex(32))
+    with open(path) as key:
+        return key.read().strip()
+
+
 class Config:
     APP_NAME = "Ledgerline CRM"
     APP_THEME = ""
-    SECRET_KEY = os.environ.get("CRM_SECRET_KEY", "change-me-in-production")
+    SECRET_KEY = _secret_key()
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "CRM_DATABASE_URL", "sqlite:///" + os.path.join(INSTANCE_DIR, "crm.sqlite3")
     )
@@ -42,10 +56,8 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_FOLDER = "translations"
-    LANGUAGES = {
-        "en": {"flag": "gb", "name": "English"},
-        "de": {"flag": "de", "name": "Deutsch"},
-    }
+    # Every string is marked for translation; languages join here as their catalogs land.
+    LANGUAGES = {"en": {"flag": "gb", "name": "English"}}
 
     # Documents are kept on disk, outside the database.
     CRM_DOCUMENT_DIR = os.environ.get(
@@ -65,5 +77,5 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret"
+    SECRET_KEY = "test-secret-key-that-is-long-enough-for-hs256"
     FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

@@ -520,10 +520,13 @@ def measure(url, documents, runs, warmup, show_sql=False, profile=None):
             sql_log.entries, sql_log.on = [], True
             get()
             sql_log.on = False
-            log(f"\n--- {label}: {url_}")
+            total = sum(ms for _, _, ms in sql_log.entries)
+            log(f"\n--- {label}: {url_}\n  {len(sql_log.entries)} statements, {total:.1f} ms in the database")
             for statement, parameters, ms in sql_log.entries:
-                log(f"  {ms:7.2f} ms  {' '.join(statement.split())[:600]}  {parameters!r:.200}")
-                if ms > 2 and statement.lstrip().upper().startswith("SELECT"):
+                if "crm_customer" not in statement and ms < 1:
+                    continue
+                log(f"  {ms:7.2f} ms  {' '.join(statement.split())[:700]}  {parameters!r:.200}")
+                if ms > 1 and statement.lstrip().upper().startswith("SELECT"):
                     log(explain(engine, statement, parameters))
         if profile == key:
             profiler = cProfile.Profile()
