@@ -50,7 +50,7 @@ def _digits(rng, count):
 
 def _phone(rng, pattern, country):
     for _ in range(20):
-        text = pattern.format(n7=_digits(rng, 7), n4="0" + _digits(rng, 3), n2=_digits(rng, 2))
+        text = pattern.format(n7=_digits(rng, 7), n8=_digits(rng, 8), n4="0" + _digits(rng, 3))
         number = phonenumbers.parse(text, country)
         if phonenumbers.is_valid_number(number):
             return text

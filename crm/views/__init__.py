@@ -37,8 +37,9 @@ def register_views(appbuilder):
     CustomerView.related_views = CUSTOMER_TABS
     CompanyView.related_views = [CustomerView]
     CustomerGroupView.related_views = [CustomerView]
-    for view in NO_MENU:
-        appbuilder.add_view_no_menu(view)
     for view, name, label, icon, (category, category_label, category_icon) in MENU:
         appbuilder.add_view(view, name, label=label, icon=icon, category=category,
                             category_label=category_label, category_icon=category_icon)
+    # After the menu views, so the customer's tabs read Contacts, Addresses, Plants, ...
+    for view in NO_MENU:
+        appbuilder.add_view_no_menu(view)

@@ -1,10 +1,26 @@
 """Base classes for CRM screens: tenant-scoped, role-checked, service-validated."""
+import datetime as dt
+
 from flask import abort, flash
 from flask_appbuilder import ModelView
+from flask_appbuilder.fields import QuerySelectField
+from flask_babel import gettext
 
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS, ScopedRoutesMixin
 from crm.services.errors import CrmError
+
+
+def display(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(str(v) for v in value)
+    return value
 
 
 def _service_checked(form_class, view):
@@ -41,8 +57,24 @@ class CrmModelView(ScopedRoutesMixin, ModelView):
 
     # --- forms: the service's rules, with messages next to the fields ----------
 
+    def _init_properties(self):
+        super()._init_properties()
+        # Readable values everywhere: blanks instead of "None", Yes/No, lists joined.
+        self.formatters_columns = {**self.formatters_columns}
+        for column in set(self.list_columns) | set(self.show_columns):
+            self.formatters_columns.setdefault(column, display)
+
     def _init_forms(self):
+        for fields in (self.add_form_extra_fields, self.edit_form_extra_fields):
+            for field in (fields or {}).values():
+                if field.kwargs.get("description") is None:
+                    field.kwargs["description"] = ""
         super()._init_forms()
+        for form in (self.add_form, self.edit_form):
+            for name in dir(form):
+                field = getattr(form, name, None)
+                if getattr(field, "field_class", None) is QuerySelectField:
+                    field.kwargs["blank_text"] = "—"
         if self.prepare is not None:
             self.add_form = _service_checked(self.add_form, self)
             self.edit_form = _service_checked(self.edit_form, self)

@@ -16,7 +16,7 @@ FIELD_TYPE_LABELS = {"text": _l("Text"), "number": _l("Number"), "date": _l("Dat
                      "choice": _l("Choice")}
 
 
-def choice_field(label, labels, blank=False, description=None):
+def choice_field(label, labels, blank=False, description=""):
     choices = ([("", "—")] if blank else []) + list(labels.items())
     return SelectField(label, choices=choices, description=description,
                        coerce=lambda v: v or None, widget=Select2Widget())
