@@ -11,6 +11,7 @@ class CompanyApi(CrmModelApi):
     resource_name = "company"
     datamodel = CrmInterface(Company)
     class_permission_name = "Company"
+    label_columns = CompanyView.label_columns
     list_columns = ["id", "name", "office_email", "office_phone", "website", "industry",
                     "assigned_to.id", "is_active"]
     show_columns = ["id", *CompanyView.add_columns[:-2], "assigned_to.id", "assigned_to.username",
@@ -30,6 +31,7 @@ class CustomerGroupApi(CrmModelApi):
     resource_name = "customer_group"
     datamodel = CrmInterface(CustomerGroup)
     class_permission_name = "CustomerGroup"
+    label_columns = CustomerGroupView.label_columns
     list_columns = show_columns = ["id", *CustomerGroupView.add_columns]
     add_columns = edit_columns = CustomerGroupView.add_columns
     search_columns = ["name", "code", "is_active"]

@@ -8,7 +8,7 @@ from crm.security.tenancy import current_user_id, get_owned
 from crm.services import addresses, bank_accounts, contacts, custom_fields, documents, notes, plants
 from crm.services import customers as customer_rules
 from crm.services.errors import CrmError
-from crm.views.customers import FORM_COLUMNS
+from crm.views.customers import CUSTOMER_LABELS, FORM_COLUMNS
 from crm.views.datamodel import CrmInterface
 
 CUSTOMER_READ = ["id", "code", "kind", "name", "email", "phone", "website", "industry",
@@ -25,6 +25,7 @@ class CustomerApi(CrmModelApi):
     resource_name = "customer"
     datamodel = CrmInterface(Customer)
     class_permission_name = "Customer"
+    label_columns = CUSTOMER_LABELS
     list_columns = ["id", "code", "name", "kind", "email", "phone", "city", "country", "balance",
                     "is_active"]
     show_columns = CUSTOMER_READ

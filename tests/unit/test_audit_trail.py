@@ -82,4 +82,4 @@ def test_customer_page_shows_its_timeline(app, browser, acme, acme_admin):
     factories.contact(app, acme, pk, "Tim Line")
     html = browser(acme_admin).get(f"/customers/show/{pk}").get_data(as_text=True)
     timeline = html[html.index('id="Timeline"'):]
-    assert "create" in timeline and "contact" in timeline and "Tim Line" in timeline
+    assert "created" in timeline and "Contact" in timeline and "Tim Line" in timeline
