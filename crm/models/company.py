@@ -28,7 +28,8 @@ class Company(Audited, TenantMixin, TimestampMixin, Model):
     assigned_to_id = Column(Integer, ForeignKey("ab_user.id"), index=True)
     assigned_to = relationship("CrmUser")
     is_active = Column(Boolean, nullable=False, default=True)
-    customers = relationship("Customer", back_populates="company")
+    # Read-only: a company can have many thousands of customers; never load them to link one.
+    customers = relationship("Customer", viewonly=True)
 
     def __str__(self):
         return self.name

@@ -55,9 +55,9 @@ class Customer(Audited, TenantMixin, TimestampMixin, Model):
     # Kept by the ledger; stored so the list can sort and filter a million rows by it.
     balance = Column(Numeric(14, 2), nullable=False, default=0)
     customer_group_id = Column(Integer, ForeignKey("crm_customer_group.id"), index=True)
-    customer_group = relationship("CustomerGroup", back_populates="customers")
+    customer_group = relationship("CustomerGroup")
     company_id = Column(Integer, ForeignKey("crm_company.id"), index=True)
-    company = relationship("Company", back_populates="customers")
+    company = relationship("Company")
     owner_id = Column(Integer, ForeignKey("ab_user.id"), index=True)
     owner = relationship("CrmUser", foreign_keys=[owner_id])
     tags = relationship("Tag", secondary=customer_tag, order_by="Tag.name")

@@ -20,7 +20,7 @@ class CustomerGroup(Audited, TenantMixin, TimestampMixin, Model):
     discount_percent = Column(Numeric(5, 2), nullable=False, default=0)
     priority = Column(Integer, nullable=False, default=0)
     is_active = Column(Boolean, nullable=False, default=True)
-    customers = relationship("Customer", back_populates="customer_group")
+    customers = relationship("Customer", viewonly=True)
 
     def __str__(self):
         return self.name

@@ -34,6 +34,19 @@ def _service_checked(form_class, view):
     return ServiceCheckedForm
 
 
+def _discard(session, item):
+    """Forget a checked candidate: out of the session and out of its parents' collections,
+    where setting the relationship put it."""
+    for rel in type(item).__mapper__.relationships:
+        if rel.direction.name == "MANYTOONE" and rel.back_populates:
+            parent = item.__dict__.get(rel.key)
+            collection = getattr(parent, rel.back_populates, None) if parent is not None else None
+            if collection is not None and item in collection:
+                collection.remove(item)
+    if item in session:
+        session.expunge(item)
+
+
 class CrmModelView(ScopedRoutesMixin, ModelView):
     """A tenant-owned entity's screens.
 
@@ -115,8 +128,7 @@ class CrmModelView(ScopedRoutesMixin, ModelView):
                     flash(str(exc.message), "danger")
                 return False
             finally:
-                if item in session:
-                    session.expunge(item)
+                _discard(session, item)
 
     # --- FAB hooks call the services ------------------------------------------------
 
