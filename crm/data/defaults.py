@@ -11,3 +11,18 @@ SEGMENTS = {
 }
 REGIONS = ("North", "South", "East", "West", "International")
 TAGS = (("VIP", "#d4a017"), ("Key account", "#2e86c1"), ("Late payer", "#c0392b"))
+
+# (name, colour, is_default, is_final)
+LEAD_STATUSES = (
+    ("New", "#3498db", True, False), ("Contacted", "#9b59b6", False, False),
+    ("Qualified", "#27ae60", False, False), ("Converted", "#2ecc71", False, True),
+    ("Lost", "#7f8c8d", False, True),
+)
+LEAD_SOURCES = ("Website", "Referral", "Cold call", "Trade show", "Social media")
+PIPELINE_NAME = "Sales"
+# (name, colour, probability, is_default, is_won, is_lost)
+STAGES = (
+    ("Lead", "#95a5a6", 10, True, False, False), ("Qualified", "#3498db", 25, False, False, False),
+    ("Proposal", "#9b59b6", 50, False, False, False), ("Negotiation", "#e67e22", 75, False, False, False),
+    ("Won", "#27ae60", 100, False, True, False), ("Lost", "#c0392b", 0, False, False, True),
+)

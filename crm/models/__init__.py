@@ -13,6 +13,13 @@ from .document import Document
 from .note import Note
 from .custom_field import FIELD_TYPES, CustomFieldDefinition, CustomFieldValue
 from .audit import AuditEntry
+from .pipeline import Pipeline, Stage
+from .lead import Lead, LeadSource, LeadStatus
+from .deal import Deal
+from .interaction import INTERACTION_KINDS, Interaction
+from .task import TASK_PRIORITIES, TASK_STATUSES, Task
+from .notification import Notification
+from .setting import CrmSetting
 
 from sqlalchemy import func as _func, select as _select
 from sqlalchemy.orm import column_property as _column_property
@@ -30,6 +37,7 @@ from .base import install_column_defaults as _install_column_defaults
 _install_column_defaults([
     Tenant, PaymentTerm, Region, Segment, SubSegment, Tag, CustomerGroup, Company, Customer,
     Contact, Address, Plant, BankAccount, Document, Note, CustomFieldDefinition, CustomFieldValue,
+    Pipeline, Stage, LeadStatus, LeadSource, Lead, Deal, Interaction, Task, Notification, CrmSetting,
 ])
 
 __all__ = [
@@ -37,5 +45,6 @@ __all__ = [
     "CustomerGroup", "Company", "Customer", "customer_tag", "CUSTOMER_TYPES",
     "PAYMENT_METHODS", "Contact", "Address", "ADDRESS_KINDS", "Plant", "BankAccount",
     "Document", "Note", "CustomFieldDefinition", "CustomFieldValue", "FIELD_TYPES",
-    "AuditEntry",
+    "AuditEntry", "Pipeline", "Stage", "Lead", "LeadSource", "LeadStatus", "Deal", "Interaction",
+    "INTERACTION_KINDS", "Task", "TASK_PRIORITIES", "TASK_STATUSES", "Notification", "CrmSetting",
 ]

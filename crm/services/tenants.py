@@ -3,7 +3,10 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from crm.data import defaults
-from crm.models import CrmUser, PaymentTerm, Region, Segment, SubSegment, Tag, Tenant
+from crm.models import (
+    CrmUser, LeadSource, LeadStatus, PaymentTerm, Pipeline, Region, Segment, Stage, SubSegment, Tag,
+    Tenant,
+)
 from crm.security.roles import role_names
 from crm.security.tenancy import tenant_scope
 from crm.services.errors import CrmError, NotFound, ValidationFailed
@@ -18,7 +21,8 @@ def find_tenant(session, name):
 
 
 def create_tenant(session, name):
-    """A new organisation with the default payment terms, segments, regions and tags."""
+    """A new organisation with the default reference data: payment terms, segments,
+    regions, tags, lead statuses and sources, and a sales pipeline."""
     name = (name or "").strip()
     if not name:
         raise ValidationFailed({"name": [gettext("A tenant name is required.")]})
@@ -41,6 +45,21 @@ def seed_reference_data(session, tenant_id):
         session.add(segment)
     session.add_all(Region(tenant_id=tenant_id, name=n) for n in defaults.REGIONS)
     session.add_all(Tag(tenant_id=tenant_id, name=n, colour=c) for n, c in defaults.TAGS)
+    seed_pipeline_data(session, tenant_id)
+
+
+def seed_pipeline_data(session, tenant_id):
+    """Lead statuses, lead sources and one pipeline with its stages."""
+    session.add_all(
+        LeadStatus(tenant_id=tenant_id, name=n, colour=c, is_default=d, is_final=f, position=i)
+        for i, (n, c, d, f) in enumerate(defaults.LEAD_STATUSES))
+    session.add_all(LeadSource(tenant_id=tenant_id, name=n) for n in defaults.LEAD_SOURCES)
+    pipeline = Pipeline(tenant_id=tenant_id, name=defaults.PIPELINE_NAME, is_default=True)
+    pipeline.stages = [
+        Stage(tenant_id=tenant_id, name=n, colour=c, probability=p, is_default=d, is_won=w,
+              is_lost=lost, position=i)
+        for i, (n, c, p, d, w, lost) in enumerate(defaults.STAGES)]
+    session.add(pipeline)
 
 
 def create_user(security_manager, tenant, role, username, password, email,

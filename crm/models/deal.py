@@ -1,0 +1,40 @@
+"""Deals: sales opportunities moving through a pipeline's stages."""
+from sqlalchemy import (
+    Column, Date, ForeignKey, Index, Integer, Numeric, String, Text,
+)
+from sqlalchemy.orm import relationship
+
+from flask_appbuilder import Model
+
+from .base import Audited, TenantMixin, TimestampMixin
+
+
+class Deal(Audited, TenantMixin, TimestampMixin, Model):
+    __tablename__ = "crm_deal"
+    __table_args__ = (
+        # A Kanban column: one stage's deals, newest first, paged.
+        Index("ix_deal_board", "tenant_id", "stage_id", "id"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    title = Column(String(200), nullable=False)
+    description = Column(Text)
+    value = Column(Numeric(14, 2), nullable=False, default=0)
+    currency = Column(String(3), nullable=False, default="EUR")
+    probability = Column(Integer)
+    expected_close_date = Column(Date, index=True)
+    actual_close_date = Column(Date)
+    lost_reason = Column(String(255))
+    pipeline_id = Column(Integer, ForeignKey("crm_pipeline.id"), nullable=False, index=True)
+    pipeline = relationship("Pipeline")
+    stage_id = Column(Integer, ForeignKey("crm_stage.id"), nullable=False, index=True)
+    stage = relationship("Stage")
+    company_id = Column(Integer, ForeignKey("crm_company.id"), index=True)
+    company = relationship("Company")
+    customer_id = Column(Integer, ForeignKey("crm_customer.id"), index=True)
+    customer = relationship("Customer")
+    assigned_to_id = Column(Integer, ForeignKey("ab_user.id"), index=True)
+    assigned_to = relationship("CrmUser", foreign_keys=[assigned_to_id])
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,35 @@
+"""Calls, meetings, emails and notes logged against a customer."""
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import relationship
+
+from flask_appbuilder import Model
+
+from .base import Audited, TenantMixin, utcnow
+
+INTERACTION_KINDS = ("call", "meeting", "email", "note")
+
+
+class Interaction(Audited, TenantMixin, Model):
+    __tablename__ = "crm_interaction"
+    __audit_parent__ = "customer"
+    __table_args__ = (
+        Index("ix_interaction_customer", "customer_id", "occurred_at"),
+        Index("ix_interaction_deal", "deal_id", "occurred_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    kind = Column(String(20), nullable=False, default="call")
+    summary = Column(Text, nullable=False)
+    follow_up = Column(Text)
+    occurred_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    customer_id = Column(Integer, ForeignKey("crm_customer.id"), nullable=False)
+    customer = relationship("Customer")
+    deal_id = Column(Integer, ForeignKey("crm_deal.id"))
+    deal = relationship("Deal")
+    contact_id = Column(Integer, ForeignKey("crm_contact.id", ondelete="SET NULL"))
+    contact = relationship("Contact")
+    user_id = Column(Integer, ForeignKey("ab_user.id"))
+    user = relationship("CrmUser")
+
+    def __str__(self):
+        return (self.summary or "")[:60]

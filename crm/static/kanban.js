@@ -1,0 +1,129 @@
+/* Kanban boards (deals by stage, leads by status).
+ *
+ * The page renders the columns with their totals; this script loads each
+ * column's cards page by page (first page at once, more on scroll), lets cards
+ * be dragged between columns with SortableJS, and asks the server to record the
+ * move. The server decides: when it refuses (no permission, a rule), the card
+ * goes back where it was and its message is shown.
+ *
+ * Markup (see templates/crm/kanban.html):
+ *   .crm-kanban[data-move-url][data-csrf-token]
+ *     .crm-kanban-column[data-column-id][data-cards-url][data-ask-label?]
+ *       .crm-kanban-count, .crm-kanban-total, .crm-kanban-cards, .crm-kanban-more
+ * Cards endpoint: GET cards-url?offset=N -> {"cards": [{"id", "html"}], "next_offset": N|null}
+ * Move endpoint:  POST {"id", "column_id", "reason"?} -> {"columns": {id: {"count", "total"}}}
+ *                 or 4xx {"message"}.
+ */
+(function () {
+  "use strict";
+
+  function alertBox(board, message, kind) {
+    var box = board.querySelector(".crm-kanban-alert");
+    box.className = "crm-kanban-alert alert alert-" + (kind || "danger");
+    box.textContent = message;
+    box.style.display = message ? "" : "none";
+  }
+
+  function loadCards(column) {
+    var url = column.getAttribute("data-cards-url");
+    var offset = column.getAttribute("data-next-offset");
+    if (offset === null || offset === "" || column.getAttribute("data-loading") === "1") {
+      return Promise.resolve();
+    }
+    column.setAttribute("data-loading", "1");
+    var separator = url.indexOf("?") >= 0 ? "&" : "?";
+    return fetch(url + separator + "offset=" + offset, {credentials: "same-origin",
+                                                       headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.json(); })
+      .then(function (page) {
+        var list = column.querySelector(".crm-kanban-cards");
+        page.cards.forEach(function (card) {
+          var holder = document.createElement("div");
+          holder.innerHTML = card.html.trim();
+          var element = holder.firstElementChild;
+          element.setAttribute("data-card-id", card.id);
+          list.appendChild(element);
+        });
+        column.setAttribute("data-next-offset", page.next_offset === null ? "" : page.next_offset);
+        column.querySelector(".crm-kanban-more").style.display = page.next_offset === null ? "none" : "";
+      })
+      .finally(function () { column.setAttribute("data-loading", "0"); });
+  }
+
+  function updateTotals(board, columns) {
+    Object.keys(columns || {}).forEach(function (id) {
+      var column = board.querySelector('.crm-kanban-column[data-column-id="' + id + '"]');
+      if (!column) { return; }
+      column.querySelector(".crm-kanban-count").textContent = columns[id].count;
+      var total = column.querySelector(".crm-kanban-total");
+      if (total) { total.textContent = columns[id].total; }
+    });
+  }
+
+  function putBack(event) {
+    var before = event.from.children[event.oldIndex] || null;
+    event.from.insertBefore(event.item, before);
+  }
+
+  function moved(board, event) {
+    if (event.from === event.to) { return; }
+    var target = event.to.closest(".crm-kanban-column");
+    var body = {id: event.item.getAttribute("data-card-id"),
+                column_id: target.getAttribute("data-column-id")};
+    var ask = target.getAttribute("data-ask-label");
+    if (ask) {
+      var reason = window.prompt(ask, "");
+      if (reason === null) { putBack(event); return; }
+      body.reason = reason;
+    }
+    fetch(board.getAttribute("data-move-url"), {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "Accept": "application/json",
+                "X-CSRFToken": board.getAttribute("data-csrf-token")},
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) { throw new Error(data.message || response.statusText); }
+        return data;
+      });
+    }).then(function (data) {
+      alertBox(board, "");
+      updateTotals(board, data.columns);
+      if (data.html) {
+        var holder = document.createElement("div");
+        holder.innerHTML = data.html.trim();
+        var fresh = holder.firstElementChild;
+        fresh.setAttribute("data-card-id", body.id);
+        event.item.replaceWith(fresh);
+      }
+    }).catch(function (error) {
+      putBack(event);
+      alertBox(board, error.message);
+    });
+  }
+
+  function setUp(board) {
+    var readOnly = board.getAttribute("data-read-only") === "1";
+    board.querySelectorAll(".crm-kanban-column").forEach(function (column) {
+      column.setAttribute("data-next-offset", "0");
+      var list = column.querySelector(".crm-kanban-cards");
+      list.addEventListener("scroll", function () {
+        if (list.scrollTop + list.clientHeight >= list.scrollHeight - 80) { loadCards(column); }
+      });
+      column.querySelector(".crm-kanban-more").addEventListener("click", function (e) {
+        e.preventDefault();
+        loadCards(column);
+      });
+      loadCards(column);
+      new Sortable(list, {
+        group: board.id || "crm-kanban", sort: false, animation: 120,
+        disabled: readOnly, draggable: ".crm-card",
+        onEnd: function (event) { moved(board, event); }
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".crm-kanban").forEach(setUp);
+  });
+}());
