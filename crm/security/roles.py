@@ -9,6 +9,7 @@ four verbs. Admin is FAB's admin role and receives every permission.
 METHOD_VERBS = {
     # ModelView
     "list": "read", "show": "read", "download": "read", "download_file": "read", "file": "read",
+    "lookup": "read",  # the pickers' search-as-you-type endpoints
     "add": "add", "clone": "add", "upload": "add",
     "edit": "edit", "archive": "edit", "restore": "edit", "toggle_active": "edit",
     "save_custom_fields": "edit", "custom_fields": "edit",

@@ -23,15 +23,26 @@ def display(value):
     return value
 
 
-def _service_checked(form_class, view):
-    class ServiceCheckedForm(form_class):
-        def validate(self, extra_validators=None):
-            if not super().validate(extra_validators):
-                return False
-            return view.check_form(self)
+def _view_form(form_class, view):
+    """The view's form, checked by the service's rules when the view names them."""
 
-    ServiceCheckedForm.__name__ = form_class.__name__
-    return ServiceCheckedForm
+    class ViewForm(form_class):
+        def record_under_edit(self):
+            """The saved record an edit form is for, None when adding. Pickers accept
+            the value it already holds even when that row has since been archived."""
+            pk = getattr(self, "_id", None)  # FAB sets it on edit before validating
+            return None if pk is None else view.datamodel.get(pk, view._base_filters)
+
+        def validate(self, extra_validators=None):
+            valid = super().validate(extra_validators)
+            if valid and view.prepare is not None:
+                valid = view.check_form(self)
+            if not valid:
+                view.flash_hidden_errors(self)
+            return valid
+
+    ViewForm.__name__ = form_class.__name__
+    return ViewForm
 
 
 def _discard(session, item):
@@ -88,9 +99,16 @@ class CrmModelView(ScopedRoutesMixin, ModelView):
                 field = getattr(form, name, None)
                 if getattr(field, "field_class", None) is QuerySelectField:
                     field.kwargs["blank_text"] = "—"
-        if self.prepare is not None:
-            self.add_form = _service_checked(self.add_form, self)
-            self.edit_form = _service_checked(self.edit_form, self)
+        self.add_form = _view_form(self.add_form, self)
+        self.edit_form = _view_form(self.edit_form, self)
+
+    def flash_hidden_errors(self, form):
+        """A related view's add form hides the parent field and fills it from the
+        ``_flt_`` argument; a refusal there would otherwise be invisible."""
+        for name in self._filters.get_relation_cols():
+            field = getattr(form, name, None)
+            for message in getattr(field, "errors", None) or ():
+                flash(f"{field.label.text}: {message}", "danger")
 
     def _candidate(self, form):
         """A detached copy of the record as it would be saved, for checking."""

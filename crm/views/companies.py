@@ -7,10 +7,11 @@ from flask_babel import gettext, lazy_gettext as _l
 from crm.models import Company, CustomerGroup
 from crm.services import companies as company_rules
 from crm.services import customers as customer_rules
-from crm.services import timeline
+from crm.services import lookups, timeline
 from crm.views.base import CrmModelView
 from crm.views.datamodel import CrmInterface
 from crm.views.fields import country_field
+from crm.views.pickers import lookup_args, lookup_response
 
 
 def _company_fields():
@@ -68,6 +69,13 @@ class CompanyView(CrmModelView):
             related_views=self._related_views,
             contacts=company_rules.contacts_of(self.session, company),
             timeline=timeline.for_record(self.session, company))
+
+    @expose("/lookup")
+    @has_access
+    def lookup(self):
+        """Active companies matching ``?q=``, for the company pickers."""
+        term, page = lookup_args()
+        return lookup_response(lookups.companies(self.session, term, page))
 
     @action("toggle_active", _l("Activate / deactivate"), icon="fa-toggle-on")
     def toggle_active(self, items):

@@ -1,9 +1,9 @@
 """Screens for the parts of a customer: contacts, addresses, plants, bank accounts, notes.
 
 They appear as tabs on the customer's page (FAB related views) and as their
-own lists. Pickers offer active customers only.
+own lists. The customer is chosen with a search-as-you-type picker that offers
+active customers only and never loads the whole customer table.
 """
-from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext as _l
 
 from crm.models import Address, BankAccount, Contact, Note, Plant
@@ -11,10 +11,9 @@ from crm.services import addresses, bank_accounts, contacts, notes, plants
 from crm.views.base import CrmModelView
 from crm.views.datamodel import CrmInterface
 from crm.views.fields import (
-    ADDRESS_KIND_LABELS, choice_field, country_field, currency_field, label_of,
+    ADDRESS_KIND_LABELS, choice_field, country_field, currency_field, customer_picker, label_of,
 )
 
-ACTIVE_CUSTOMERS = {"customer": [["is_active", FilterEqual, True]]}
 COMMON_LABELS = {
     "customer": _l("Customer"), "name": _l("Name"), "email": _l("Email"), "phone": _l("Phone"),
     "city": _l("City"), "country": _l("Country"), "postal_code": _l("Postal code"),
@@ -22,8 +21,14 @@ COMMON_LABELS = {
 }
 
 
+def _fields(**extra):
+    return {"customer": customer_picker(), **extra}
+
+
 class CustomerPartView(CrmModelView):
-    add_form_query_rel_fields = ACTIVE_CUSTOMERS
+    # The picker, not FAB's QuerySelectField, which would load every customer.
+    add_form_extra_fields = _fields()
+    edit_form_extra_fields = _fields()
     search_exclude_columns = ["customer"]
 
 
@@ -45,8 +50,8 @@ class ContactView(CustomerPartView):
         contacts.after_delete(self.session, item.customer_id)
 
 
-def _address_kind():
-    return {"kind": choice_field(_l("Kind"), ADDRESS_KIND_LABELS), "country": country_field()}
+def _address_fields():
+    return _fields(kind=choice_field(_l("Kind"), ADDRESS_KIND_LABELS), country=country_field())
 
 
 class AddressView(CustomerPartView):
@@ -63,8 +68,8 @@ class AddressView(CustomerPartView):
                                   "state", "country", "is_default"]
     search_columns = ["kind", "city", "postal_code", "country", "is_default"]
     formatters_columns = {"kind": label_of(ADDRESS_KIND_LABELS)}
-    add_form_extra_fields = _address_kind()
-    edit_form_extra_fields = _address_kind()
+    add_form_extra_fields = _address_fields()
+    edit_form_extra_fields = _address_fields()
     description_columns = {"is_default": _l("One default address of each kind per customer.")}
     prepare = staticmethod(addresses.prepare)
 
@@ -88,8 +93,8 @@ class PlantView(CustomerPartView):
         "customer", "name", "code", "line1", "postal_code", "city", "country", "contact_name",
         "phone", "notes", "is_active"]
     search_columns = ["name", "code", "city", "country", "is_active"]
-    add_form_extra_fields = {"country": country_field()}
-    edit_form_extra_fields = {"country": country_field()}
+    add_form_extra_fields = _fields(country=country_field())
+    edit_form_extra_fields = _fields(country=country_field())
     prepare = staticmethod(plants.prepare)
 
 
@@ -107,8 +112,8 @@ class BankAccountView(CustomerPartView):
         "customer", "bank_name", "account_holder", "account_number", "swift_bic", "currency",
         "is_default"]
     search_columns = ["bank_name", "account_holder"]
-    add_form_extra_fields = {"currency": currency_field(blank=True)}
-    edit_form_extra_fields = {"currency": currency_field(blank=True)}
+    add_form_extra_fields = _fields(currency=currency_field(blank=True))
+    edit_form_extra_fields = _fields(currency=currency_field(blank=True))
     prepare = staticmethod(bank_accounts.prepare)
 
 

@@ -9,14 +9,15 @@ from wtforms.validators import DataRequired, Email
 
 from crm.models import Customer
 from crm.services import customers as customer_rules
-from crm.services import custom_fields, timeline
+from crm.services import custom_fields, lookups, timeline
 from crm.services.errors import CrmError
 from crm.views.base import CrmModelView, flash_error
 from crm.views.datamodel import CrmInterface
 from crm.views.fields import (
-    CUSTOMER_TYPE_LABELS, PAYMENT_METHOD_LABELS, choice_field, currency_field, label_of,
-    tax_regime_field,
+    CUSTOMER_TYPE_LABELS, PAYMENT_METHOD_LABELS, choice_field, company_picker, currency_field,
+    label_of, tax_regime_field,
 )
+from crm.views.pickers import lookup_args, lookup_response
 
 CUSTOMER_LABELS = {
     "kind": _l("Type"), "name": _l("Name"), "code": _l("Code"), "email": _l("Email"),
@@ -47,6 +48,8 @@ def _form_fields():
         "payment_method": choice_field(_l("Default payment method"), PAYMENT_METHOD_LABELS, blank=True),
         "currency": currency_field(),
         "tax_regime": tax_regime_field(),
+        # A picker, not FAB's QuerySelectField, which would load every company.
+        "company": company_picker(),
     }
 
 
@@ -81,10 +84,7 @@ class CustomerView(CrmModelView):
     }
     add_form_extra_fields = _form_fields()
     edit_form_extra_fields = _form_fields()
-    add_form_query_rel_fields = {
-        "company": ACTIVE_ONLY, "customer_group": ACTIVE_ONLY,
-        "payment_term": ACTIVE_ONLY,
-    }
+    add_form_query_rel_fields = {"customer_group": ACTIVE_ONLY, "payment_term": ACTIVE_ONLY}
     edit_form_query_rel_fields = add_form_query_rel_fields
     description_columns = {
         "code": _l("Left empty, a code is generated."),
@@ -125,6 +125,13 @@ class CustomerView(CrmModelView):
         if customer is None:
             abort(404)
         return customer
+
+    @expose("/lookup")
+    @has_access
+    def lookup(self):
+        """Active customers matching ``?q=``, for the customer pickers."""
+        term, page = lookup_args()
+        return lookup_response(lookups.customers(self.session, term, page))
 
     @expose("/archive/<int:pk>", methods=["POST"])
     @has_access

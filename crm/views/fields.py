@@ -3,7 +3,9 @@ from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
+from crm.models import Company, Customer
 from crm.services.validation import TAX_REGIMES, country_choices, currency_choices
+from crm.views.pickers import RecordPickerField
 
 CUSTOMER_TYPE_LABELS = {"company": _l("Company"), "individual": _l("Individual")}
 PAYMENT_METHOD_LABELS = {
@@ -39,3 +41,25 @@ def tax_regime_field(label=_l("Tax regime")):
 def label_of(labels):
     """A list/show formatter turning a stored code into its translated label."""
     return lambda value: labels.get(value, value or "")
+
+
+def customer_picker(label=_l("Customer")):
+    """The customer a record belongs to: required, active customers only."""
+    return RecordPickerField(
+        label, model=Customer, lookup="CustomerView.lookup", placeholder=_l("Choose a customer"),
+        messages={
+            "missing": _l("Choose the customer."),
+            "unknown": _l("No such customer. Choose one from the list."),
+            "inactive": _l("%(name)s is archived. Choose an active customer."),
+        })
+
+
+def company_picker(label=_l("Company")):
+    """A customer's company: optional, active companies only."""
+    return RecordPickerField(
+        label, model=Company, lookup="CompanyView.lookup", required=False,
+        placeholder=_l("Choose a company"),
+        messages={
+            "unknown": _l("No such company. Choose one from the list."),
+            "inactive": _l("%(name)s is inactive. Choose an active company."),
+        })

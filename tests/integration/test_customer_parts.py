@@ -105,9 +105,16 @@ def test_plants_and_notes(app, browser, acme, acme_manager, db_session):
     assert "Plant Nord" in html and "Prefers email." in html
 
 
-def test_pickers_offer_only_active_customers(app, browser, acme, acme_manager, db_session):
+def test_pickers_offer_only_active_customers(app, browser, acme, globex, acme_manager, db_session):
     active = factories.customer(app, acme, "Active Buyer")
     archived = factories.customer(app, acme, "Sleeping Buyer", is_active=False)
-    html = browser(acme_manager).get("/contacts/add").get_data(as_text=True)
-    assert "Active Buyer" in html and "Sleeping Buyer" not in html
+    factories.customer(app, globex, "Foreign Buyer")
+    b = browser(acme_manager)
+    # The add form lists no customers at all; its picker asks the lookup endpoint.
+    html = b.get("/contacts/add").get_data(as_text=True)
+    assert "Active Buyer" not in html and "Sleeping Buyer" not in html
+    for term in ("", "buyer"):
+        texts = [r["text"] for r in b.get(f"/customers/lookup?q={term}").json["results"]]
+        assert any("Active Buyer" in t for t in texts)
+        assert not any("Sleeping Buyer" in t or "Foreign Buyer" in t for t in texts)
     assert load(app, Customer, archived).is_active is False and active

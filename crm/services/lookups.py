@@ -1,0 +1,57 @@
+"""Search-as-you-type lookups behind the record pickers: a page of active records.
+
+Plain queries over a session; the tenant hook scopes them like every other query.
+Pickers never list a whole table: a page holds ``PAGE_SIZE`` records and says
+whether more follow, so a tenant with a million customers costs one indexed
+query per keystroke.
+"""
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, func, select
+
+from crm.models import Company, Customer
+from crm.services.search import customer_matches, terms_of
+
+PAGE_SIZE = 20
+# Nobody scrolls a picker this far; past it the user narrows the term instead.
+MAX_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Matches:
+    records: list
+    more: bool
+
+
+def _page(session, query, page):
+    page = min(max(page or 1, 1), MAX_PAGE)
+    # One row past the page tells whether another page follows, without counting.
+    rows = list(session.scalars(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
+    more = len(rows) > PAGE_SIZE and page < MAX_PAGE
+    return Matches(rows[:PAGE_SIZE], more)
+
+
+def customers(session, term="", page=1):
+    """Active customers whose search text holds every word of ``term``, by name."""
+    query = select(Customer).where(Customer.is_active.is_(True))
+    clause = customer_matches(session.get_bind().dialect.name, term)
+    if clause is not None:
+        query = query.where(clause)
+    return _page(session, query.order_by(Customer.name, Customer.id), page)
+
+
+def _escaped(term):
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def companies(session, term="", page=1):
+    """Active companies whose name holds every word of ``term``; names starting with
+    the term come first, then by name."""
+    words = terms_of(term)
+    query = select(Company).where(Company.is_active.is_(True))
+    if words:
+        name = func.lower(Company.name)
+        query = query.where(and_(*(name.like(f"%{_escaped(w)}%", escape="\\") for w in words)))
+        starts = name.like(f"{_escaped(' '.join(words))}%", escape="\\")
+        query = query.order_by(case((starts, 0), else_=1))
+    return _page(session, query.order_by(Company.name, Company.id), page)
