@@ -5,6 +5,7 @@ from crm.api.customers import (
     AddressApi, BankAccountApi, ContactApi, CustomerApi, CustomFieldValueApi, DocumentApi,
     NoteApi, PlantApi,
 )
+# --- sales pipeline imports ---
 from crm.api.settings import (
     CustomFieldApi, PaymentTermApi, RegionApi, SegmentApi, SubSegmentApi, TagApi,
 )
@@ -13,6 +14,7 @@ APIS = [
     CustomerApi, ContactApi, AddressApi, PlantApi, BankAccountApi, DocumentApi, NoteApi,
     CustomFieldValueApi, CompanyApi, CustomerGroupApi, PaymentTermApi, SegmentApi,
     SubSegmentApi, RegionApi, TagApi, CustomFieldApi, AuditApi,
+    # --- sales pipeline APIs ---
 ]
 
 

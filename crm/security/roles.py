@@ -13,6 +13,12 @@ METHOD_VERBS = {
     "add": "add", "clone": "add", "upload": "add",
     "edit": "edit", "archive": "edit", "restore": "edit", "toggle_active": "edit",
     "save_custom_fields": "edit", "custom_fields": "edit",
+    # Kanban boards, conversion, settings
+    "board": "read", "cards": "read", "my_tasks": "read", "export_settings": "read",
+    "notifications": "read", "mark_read": "read",
+    "move": "edit", "stage": "edit", "reorder": "edit", "import_settings": "edit",
+    "reset_settings": "edit",
+    "convert": "add",
     "delete": "delete", "muldelete": "delete",
     # ModelRestApi
     "get": "read", "get_list": "read", "info": "read",
@@ -25,18 +31,26 @@ CUSTOMER_ENTITIES = (
     "Customer", "Contact", "Address", "Plant", "BankAccount", "Document", "Note",
     "CustomFieldValue", "Company", "CustomerGroup",
 )
-SETTINGS_ENTITIES = ("PaymentTerm", "Segment", "SubSegment", "Region", "Tag", "CustomField")
+SETTINGS_ENTITIES = ("PaymentTerm", "Segment", "SubSegment", "Region", "Tag", "CustomField",
+                     "LeadStatus", "LeadSource", "Pipeline", "Stage", "CrmSettings")
+PIPELINE_ENTITIES = ("Lead", "Deal", "Interaction", "Task")
+# Every signed-in user reads and marks their own notifications (scoped to them by the service).
+PERSONAL_ENTITIES = ("Notification",)
 ADMIN_ONLY = ("AuditEntry",)
 
 # role -> entity group -> verbs. Admin is not listed: it gets everything.
 ROLE_MATRIX = {
-    "Manager": {CUSTOMER_ENTITIES: ("read", "add", "edit"), SETTINGS_ENTITIES: ("read",)},
-    "Member": {CUSTOMER_ENTITIES: ("read",), SETTINGS_ENTITIES: ("read",)},
+    "Manager": {CUSTOMER_ENTITIES: ("read", "add", "edit"), PIPELINE_ENTITIES: ("read", "add", "edit"),
+                SETTINGS_ENTITIES: ("read",), PERSONAL_ENTITIES: ("read",)},
+    "Member": {CUSTOMER_ENTITIES: ("read",), PIPELINE_ENTITIES: ("read",),
+               SETTINGS_ENTITIES: ("read",), PERSONAL_ENTITIES: ("read",)},
 }
 
 # Menu entries every role reaches (FAB needs menu_access on the category too).
 _EVERYONE = ("CRM", "Customers", "Contacts", "Companies", "Customer Groups", "Settings",
-             "Payment Terms", "Segments", "Sub-segments", "Regions", "Tags", "Custom Fields")
+             "Payment Terms", "Segments", "Sub-segments", "Regions", "Tags", "Custom Fields",
+             "Sales", "Leads", "Lead Board", "Deals", "Deal Board", "Interactions", "Tasks",
+             "My Tasks", "Lead Statuses", "Lead Sources", "Pipelines", "Stages", "CRM Settings")
 MENUS = {"Manager": _EVERYONE, "Member": _EVERYONE}
 
 # Pages every signed-in user needs: their own profile and password.

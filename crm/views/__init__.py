@@ -6,6 +6,7 @@ from crm.views.companies import CompanyView, CustomerGroupView
 from crm.views.customer_parts import AddressView, BankAccountView, ContactView, NoteView, PlantView
 from crm.views.customers import CustomerView
 from crm.views.documents import DocumentView
+# --- sales pipeline imports ---
 from crm.views.settings import (
     CustomFieldView, PaymentTermView, RegionView, SegmentView, SubSegmentView, TagView,
 )
@@ -13,6 +14,7 @@ from crm.views.settings import (
 CRM = ("CRM", _l("CRM"), "fa-address-book")
 SETTINGS = ("Settings", _l("Settings"), "fa-sliders-h")
 SECURITY = ("Security", _l("Security"), "fa-cogs")
+SALES = ("Sales", _l("Sales"), "fa-funnel-dollar")
 
 # (view, menu name, label, icon, category) — menu names are the permission keys in roles.py.
 MENU = [
@@ -27,9 +29,12 @@ MENU = [
     (TagView, "Tags", _l("Tags"), "fa-tags", SETTINGS),
     (CustomFieldView, "Custom Fields", _l("Custom fields"), "fa-list-alt", SETTINGS),
     (AuditView, "Audit Trail", _l("Audit trail"), "fa-history", SECURITY),
+    # --- sales pipeline views ---
 ]
 # Reached from a customer's tabs, not the menu.
-NO_MENU = [AddressView, PlantView, BankAccountView, DocumentView, NoteView]
+NO_MENU = [AddressView, PlantView, BankAccountView, DocumentView, NoteView,
+           # --- sales pipeline views without a menu entry ---
+           ]
 CUSTOMER_TABS = [ContactView, AddressView, PlantView, BankAccountView, DocumentView, NoteView]
 
 
