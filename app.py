@@ -44,7 +44,7 @@ def create_app(config=None):
     from crm.security import tenancy
     from crm.security.manager import CrmSecurityManager
     from crm.services import audit
-    from crm.views import register_views
+    from crm.views import register_views, request_args
     from crm.views.home import HomeView
 
     tenancy.install()
@@ -62,5 +62,6 @@ def create_app(config=None):
         appbuilder.init_app(app, db.session)
         register_views(appbuilder)
         register_apis(appbuilder)
+    request_args.install(app)
     app.cli.add_command(crm_cli)
     return app
