@@ -81,3 +81,20 @@ def form_errors(html):
     """The validation messages a re-rendered FAB form shows."""
     return [re.sub(r"\s+", " ", m).strip() for m in
             re.findall(r'<div class="alert alert-danger">(.*?)</div>', html, re.S)]
+
+
+def lead(app, tenant, title="Website redesign", status=None, **fields):
+    """Create a lead for ``tenant`` through the lead rules; ``status`` is a status name."""
+    from crm.models import Lead, LeadStatus
+    from crm.services import leads
+
+    with app.app_context(), tenant_scope(tenant.id):
+        item = Lead(tenant_id=tenant.id, title=title, **fields)
+        if status is not None:
+            item.status = db.session.query(LeadStatus).filter_by(tenant_id=tenant.id, name=status).one()
+        leads.prepare(db.session, item)
+        db.session.add(item)
+        db.session.commit()
+        pk = item.id
+        db.session.remove()
+    return pk

@@ -6,6 +6,13 @@ from crm.api.customers import (
     NoteApi, PlantApi,
 )
 # --- sales pipeline imports ---
+from crm.api.deals import DealApi
+from crm.api.crm_settings import CrmSettingsApi
+from crm.api.pipeline_settings import LeadSourceApi, LeadStatusApi, PipelineApi, StageApi
+from crm.api.interactions import InteractionApi
+from crm.api.tasks import TaskApi
+from crm.api.leads import LeadApi
+from crm.api.notifications import NotificationApi
 from crm.api.settings import (
     CustomFieldApi, PaymentTermApi, RegionApi, SegmentApi, SubSegmentApi, TagApi,
 )
@@ -15,6 +22,10 @@ APIS = [
     CustomFieldValueApi, CompanyApi, CustomerGroupApi, PaymentTermApi, SegmentApi,
     SubSegmentApi, RegionApi, TagApi, CustomFieldApi, AuditApi,
     # --- sales pipeline APIs ---
+    DealApi,
+    LeadStatusApi, LeadSourceApi, PipelineApi, StageApi, CrmSettingsApi,
+    InteractionApi, TaskApi,
+    LeadApi, NotificationApi,
 ]
 
 

@@ -24,7 +24,16 @@ class Customer(Audited, TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_customer"
     __table_args__ = (
         UniqueConstraint("tenant_id", "code", name="uq_customer_code"),
+        # The screens list active (or archived) customers by name; the API lists all by name.
         Index("ix_customer_list", "tenant_id", "is_active", "name", "id"),
+        Index("ix_customer_name", "tenant_id", "name", "id"),
+        # Small (PostgreSQL stores its few distinct keys once): the capped list counts
+        # read it alone, and SQLite checks a search match's tenant and state in it
+        # (tenant_id, is_active, rowid) without reading the row.
+        Index("ix_customer_active", "tenant_id", "is_active"),
+        # A group's customer count (CustomerGroup.customer_count) is scoped to the tenant;
+        # without this SQLite counts it by walking every customer of the tenant.
+        Index("ix_customer_tenant_group", "tenant_id", "customer_group_id"),
     )
 
     __form_optional__ = ("code",)
@@ -63,6 +72,8 @@ class Customer(Audited, TenantMixin, TimestampMixin, Model):
     tags = relationship("Tag", secondary=customer_tag, order_by="Tag.name")
     notes = Column(Text)
     is_active = Column(Boolean, nullable=False, default=True)
+    # When the newest interaction took place; kept by the interaction service, read by the health score.
+    last_interaction_at = Column(DateTime(timezone=True))
     archived_at = Column(DateTime(timezone=True))
     # City and country of the default contact (else billing) address, for the list.
     city = Column(String(100))

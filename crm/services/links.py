@@ -10,7 +10,11 @@ _BLOCKERS = {}
 
 def blocks_delete(parent, child, column, label):
     """Rows of ``child`` whose ``column`` points at a ``parent`` keep it from deletion."""
-    _BLOCKERS.setdefault(parent, []).append((child, column, label))
+    entries = _BLOCKERS.setdefault(parent, [])
+    # Both ends of a link may register it (tasks of a lead: the lead's area and the
+    # tasks'); it is counted once.
+    if not any(c is child and col is column for c, col, _ in entries):
+        entries.append((child, column, label))
 
 
 def delete_blockers(session, obj):

@@ -7,9 +7,10 @@ query per keystroke.
 """
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import joinedload
 
-from crm.models import Company, Customer
+from crm.models import Company, Contact, Customer, Deal, Lead, LeadStatus, Stage
 from crm.services.search import customer_matches, terms_of
 
 PAGE_SIZE = 20
@@ -55,3 +56,46 @@ def companies(session, term="", page=1):
         starts = name.like(f"{_escaped(' '.join(words))}%", escape="\\")
         query = query.order_by(case((starts, 0), else_=1))
     return _page(session, query.order_by(Company.name, Company.id), page)
+
+
+# --- pickers of interactions and tasks --------------------------------------------------
+
+def _holds_words(columns, words):
+    """Every word appears in one of ``columns`` (case-insensitive substring)."""
+    return and_(*(or_(*(func.lower(c).like(f"%{_escaped(w)}%", escape="\\") for c in columns))
+                  for w in words))
+
+
+def deals_to_link(session, term="", page=1, customer_id=None):
+    """Deals whose title holds every word of ``term`` — only ``customer_id``'s when
+    given — open ones first, then by title; their customers come along for the label."""
+    query = (select(Deal).join(Stage, Deal.stage_id == Stage.id)
+             .options(joinedload(Deal.customer)))
+    if customer_id is not None:
+        query = query.where(Deal.customer_id == customer_id)
+    words = terms_of(term)
+    if words:
+        query = query.where(_holds_words([Deal.title], words))
+    closed = case((or_(Stage.is_won.is_(True), Stage.is_lost.is_(True)), 1), else_=0)
+    return _page(session, query.order_by(closed, Deal.title, Deal.id), page)
+
+
+def leads_to_link(session, term="", page=1):
+    """Leads whose title, contact or company name holds every word of ``term``;
+    open ones (not converted, not in a final status) first, then by title."""
+    query = select(Lead).join(LeadStatus, Lead.status_id == LeadStatus.id)
+    words = terms_of(term)
+    if words:
+        query = query.where(_holds_words([Lead.title, Lead.contact_name, Lead.company_name], words))
+    finished = case((or_(LeadStatus.is_final.is_(True), Lead.converted_at.is_not(None)), 1), else_=0)
+    return _page(session, query.order_by(finished, Lead.title, Lead.id), page)
+
+
+def contacts_of_customer(session, customer_id, term="", page=1):
+    """One customer's contacts whose name or email holds every word of ``term``;
+    the primary contact first, then by name."""
+    query = select(Contact).where(Contact.customer_id == customer_id)
+    words = terms_of(term)
+    if words:
+        query = query.where(_holds_words([Contact.name, Contact.email], words))
+    return _page(session, query.order_by(Contact.is_primary.desc(), Contact.name, Contact.id), page)

@@ -4,12 +4,40 @@
 code in lower case. SQLite indexes it with an FTS5 trigram table kept in step by
 triggers; PostgreSQL with a pg_trgm GIN index (both made by the migrations). Both answer ``%term%`` without
 reading every row, for terms of three characters or more.
+
+A page of matches can be found two ways, and which one is fast depends on how
+many rows match, which the databases guess badly (SQLite keeps no statistics
+unless someone runs ANALYZE; PostgreSQL estimates ``LIKE '%word%'`` from a
+100-row sample of the whole table, all tenants). The caller, which has counted
+the matches, chooses a ``plan``:
+
+``MATCHES_FIRST``
+    read the matching rows through the trigram index, then sort them: the cost
+    follows the number of matches. SQLite joins the FTS5 matches as a
+    materialised set (a subquery with a LIMIT is never flattened), so it cannot
+    instead walk a ``tenant_id``/``is_active`` index probing every row;
+    PostgreSQL takes the matching ids first (``id = ANY(ARRAY(...))``), so a
+    word it wrongly thinks common cannot send it walking the whole tenant.
+``IN_ORDER``
+    walk the list's sort index and keep matching rows until the page is full:
+    the cost follows how far the page lies (page end / share of rows matching),
+    so it suits words that match many rows. SQLite probes the FTS5 matches;
+    PostgreSQL tests ``strpos(search_text, word) > 0``, which the trigram index
+    cannot serve and which it does not estimate as rare (``LIKE`` on an
+    unindexed expression it puts at 0.01 % and then plans parallel workers).
+
+Without a plan (counts, other callers) SQLite starts from the FTS5 matches and
+PostgreSQL chooses itself, which for a count is the trigram index.
 """
-from sqlalchemy import and_, literal_column, select, table
+from sqlalchemy import and_, any_, func, literal_column, select, table
+from sqlalchemy.orm import aliased
 
 from crm.models import Customer
 
 MIN_INDEXED = 3
+MATCHES_FIRST = "matches-first"
+IN_ORDER = "in-order"
+
 
 def _like_pattern(term):
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -20,15 +48,58 @@ def terms_of(query):
     return [t for t in (query or "").lower().split() if t]
 
 
+def _split(dialect_name, query):
+    """(words the FTS5 index answers, words matched with LIKE)."""
+    terms = terms_of(query)
+    if dialect_name != "sqlite":
+        return [], terms
+    return ([t for t in terms if len(t) >= MIN_INDEXED],
+            [t for t in terms if len(t) < MIN_INDEXED])
+
+
+def _fts_rowids(terms):
+    """Ids of the customers (all tenants) whose search text contains every term."""
+    phrases = " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    return (select(literal_column("rowid").label("id"))
+            .select_from(table("crm_customer_fts"))
+            .where(literal_column("crm_customer_fts").op("MATCH")(phrases)))
+
+
+def _like_clauses(terms, entity=Customer):
+    return [entity.search_text.like(_like_pattern(term), escape="\\") for term in terms]
+
+
+def _substring_clauses(terms):
+    # The same test as LIKE '%term%' (a literal substring), but one the trigram index
+    # cannot serve and PostgreSQL does not take for rare: it walks the sort index.
+    return [func.strpos(Customer.search_text, term) > 0 for term in terms]
+
+
 def customer_matches(dialect_name, query):
     """A WHERE clause: customers whose search text contains every word of ``query``."""
-    clauses = []
-    for term in terms_of(query):
-        if dialect_name == "sqlite" and len(term) >= MIN_INDEXED:
-            phrase = '"' + term.replace('"', '""') + '"'
-            fts = select(literal_column("rowid")).select_from(table("crm_customer_fts")).where(
-                literal_column("crm_customer_fts").op("MATCH")(phrase))
-            clauses.append(Customer.id.in_(fts.scalar_subquery()))
-        else:
-            clauses.append(Customer.search_text.like(_like_pattern(term), escape="\\"))
+    indexed, scanned = _split(dialect_name, query)
+    clauses = _like_clauses(scanned)
+    if indexed:
+        clauses.insert(0, Customer.id.in_(_fts_rowids(indexed).scalar_subquery()))
     return and_(*clauses) if clauses else None
+
+
+def filter_customers(query, dialect_name, text, plan=None):
+    """``query`` (of Customer) narrowed to customers whose search text contains every word."""
+    indexed, scanned = _split(dialect_name, text)
+    if dialect_name == "sqlite":
+        if indexed and plan == IN_ORDER:
+            query = query.filter(Customer.id.in_(_fts_rowids(indexed).scalar_subquery()))
+        elif indexed:
+            matches = _fts_rowids(indexed).limit(-1).subquery("crm_search")
+            query = query.join(matches, Customer.id == matches.c.id)
+        clauses = _like_clauses(scanned)
+    elif plan == IN_ORDER:
+        clauses = _substring_clauses(scanned)
+    elif plan == MATCHES_FIRST and scanned:
+        match = aliased(Customer, name="crm_match")  # the tenancy hook scopes aliases too
+        ids = select(match.id).where(*_like_clauses(scanned, match))
+        clauses = [Customer.id == any_(func.array(ids.scalar_subquery()))]
+    else:
+        clauses = _like_clauses(scanned)
+    return query.filter(*clauses) if clauses else query

@@ -7,6 +7,16 @@ from crm.views.customer_parts import AddressView, BankAccountView, ContactView, 
 from crm.views.customers import CustomerView
 from crm.views.documents import DocumentView
 # --- sales pipeline imports ---
+from crm.views.deal_board import DealBoardView
+from crm.views.deals import DealView
+from crm.views.crm_settings import CrmSettingsView
+from crm.views.lead_settings import LeadSourceView, LeadStatusView
+from crm.views.pipeline_settings import PipelineView, StageView
+from crm.views.interactions import InteractionView
+from crm.views.tasks import MyTasksView, TaskView
+from crm.views.lead_board import LeadBoardView
+from crm.views.leads import LeadView
+from crm.views.notifications import NotificationView
 from crm.views.settings import (
     CustomFieldView, PaymentTermView, RegionView, SegmentView, SubSegmentView, TagView,
 )
@@ -30,12 +40,26 @@ MENU = [
     (CustomFieldView, "Custom Fields", _l("Custom fields"), "fa-list-alt", SETTINGS),
     (AuditView, "Audit Trail", _l("Audit trail"), "fa-history", SECURITY),
     # --- sales pipeline views ---
+    (DealView, "Deals", _l("Deals"), "fa-handshake", SALES),
+    (DealBoardView, "Deal Board", _l("Deal board"), "fa-columns", SALES),
+    (LeadStatusView, "Lead Statuses", _l("Lead statuses"), "fa-flag", SETTINGS),
+    (LeadSourceView, "Lead Sources", _l("Lead sources"), "fa-route", SETTINGS),
+    (PipelineView, "Pipelines", _l("Pipelines"), "fa-stream", SETTINGS),
+    (StageView, "Stages", _l("Stages"), "fa-columns", SETTINGS),
+    (CrmSettingsView, "CRM Settings", _l("CRM settings"), "fa-cog", SETTINGS),
+    (LeadView, "Leads", _l("Leads"), "fa-bullseye", SALES),
+    (LeadBoardView, "Lead Board", _l("Lead board"), "fa-columns", SALES),
+    (InteractionView, "Interactions", _l("Interactions"), "fa-comments", SALES),
+    (TaskView, "Tasks", _l("Tasks"), "fa-tasks", SALES),
+    (MyTasksView, "My Tasks", _l("My tasks"), "fa-check-square", SALES),
 ]
 # Reached from a customer's tabs, not the menu.
 NO_MENU = [AddressView, PlantView, BankAccountView, DocumentView, NoteView,
            # --- sales pipeline views without a menu entry ---
+           NotificationView,  # the navbar's bell leads there
            ]
-CUSTOMER_TABS = [ContactView, AddressView, PlantView, BankAccountView, DocumentView, NoteView]
+CUSTOMER_TABS = [ContactView, AddressView, PlantView, BankAccountView, DocumentView, NoteView,
+                 InteractionView, TaskView]
 
 
 def register_views(appbuilder):

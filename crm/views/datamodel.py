@@ -3,16 +3,42 @@
 * Counts stop at ``CRM_LIST_MAX_DEPTH`` rows, so a list of a million customers
   does not count them all on every page; pages past that depth are not served
   (users narrow the list with search and filters instead).
-* A ``search_text`` column gets the indexed substring filter.
+* Pages past the first find their rows' ids first (in the sort index alone)
+  and then load just those rows, instead of reading every row they skip.
+* A ``search_text`` column gets the indexed substring filter. Counting it
+  starts from the trigram index; a page starts from the matches when they are
+  few (or the page lies deep among them) and otherwise walks the sort index
+  (see ``crm.services.search`` and ``search_plan``).
+* Unpaged queries (choices of a related field in a form, unique checks) read
+  every row anyway: their count is their length, and SQL-computed columns (a
+  customer group's number of customers) are left for whoever reads them.
 """
+import contextvars
+
 from flask import current_app
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Column, func, select
+from sqlalchemy.orm import defer
 
-from crm.services.search import customer_matches
+from crm.services.search import IN_ORDER, MATCHES_FIRST, filter_customers
+
+# Up to this many matches a page is sorted from the matches; above it walking
+# the sort index is cheaper (for a tenant of about a million customers).
+FEW_MATCHES = {"sqlite": 2_000, "postgresql": 4_000}
+# ... unless the page ends deeper than 1/20 of the matches: walking the index
+# there reads about (page end) x (rows / matches) entries.
+DEEP_AMONG_MATCHES = 20
+
+# Set around a list query (not its count) once the matches are counted.
+_search_plan = contextvars.ContextVar("crm_search_plan", default=None)
+
+
+def search_plan(dialect_name, count, page_end):
+    few = FEW_MATCHES.get(dialect_name, FEW_MATCHES["postgresql"])
+    return MATCHES_FIRST if count <= max(few, DEEP_AMONG_MATCHES * page_end) else IN_ORDER
 
 
 class FilterSearchText(BaseFilter):
@@ -20,8 +46,8 @@ class FilterSearchText(BaseFilter):
     arg_name = "srch"
 
     def apply(self, query, value):
-        clause = customer_matches(query.session.get_bind().dialect.name, value)
-        return query if clause is None else query.filter(clause)
+        return filter_customers(query, query.session.get_bind().dialect.name, value,
+                                plan=_search_plan.get())
 
 
 class CrmFilterConverter(SQLAFilterConverter):
@@ -47,13 +73,61 @@ class CrmInterface(SQLAInterface):
     def is_search_text(self, col_name):
         return col_name == "search_text"
 
+    def _pk_attributes(self):
+        # Mapped attributes, not table columns: the tenancy hook scopes ORM entities only.
+        mapper = self.obj.__mapper__
+        return [getattr(self.obj, mapper.get_property_by_column(c).key) for c in mapper.primary_key]
+
     def query_count(self, query, filters=None, select_columns=None):
         inner = self._apply_inner_all(query, filters, aliases_mapping={})
-        ids = inner.with_entities(*self.obj.__mapper__.primary_key).order_by(None)
+        ids = inner.with_entities(*self._pk_attributes()).order_by(None)
         capped = ids.limit(max_depth() + 1).subquery()
         return self.session.scalar(select(func.count()).select_from(capped))
 
+    def _page(self, page, page_size):
+        if not (page and page_size):
+            return page
+        return max(0, min(page, max_depth() // page_size - 1))
+
     def apply_pagination(self, query, page, page_size):
-        if page and page_size:
-            page = min(page, max(max_depth() // page_size - 1, 0))
-        return super().apply_pagination(query, page, page_size)
+        return super().apply_pagination(query, self._page(page, page_size), page_size)
+
+    def _computed_columns(self):
+        return [defer(getattr(self.obj, prop.key)) for prop in self.obj.__mapper__.column_attrs
+                if not all(isinstance(c, Column) for c in prop.columns)]
+
+    def _rows(self, query):
+        rows = query.all()
+        if rows and hasattr(rows[0], self.obj.__name__):
+            return [getattr(row, self.obj.__name__) for row in rows]
+        return rows
+
+    def query(self, filters=None, order_column="", order_direction="", page=None, page_size=None,
+              select_columns=None, outer_default_load=False):
+        query = self.session.query(self.obj)
+        if not page_size:
+            if not select_columns:
+                query = query.options(*self._computed_columns())
+            rows = self._rows(self.apply_all(query, filters, order_column, order_direction, page,
+                                             page_size, select_columns, outer_default_load))
+            return len(rows), rows
+        count = self.query_count(query, filters, select_columns)
+        offset = (self._page(page, page_size) or 0) * page_size
+        plan = search_plan(self.session.get_bind().dialect.name, count, offset + page_size)
+        token = _search_plan.set(plan)
+        try:
+            if offset and not self.is_pk_composite() and "." not in (order_column or ""):
+                # The page's ids from the sort index (PostgreSQL reads it alone, without the
+                # table), then just those rows: skipped rows are never loaded. Joined, not
+                # ``IN``: SQLite would otherwise walk a tenant index looking for the 25 ids.
+                pk = self._pk_attributes()[0]
+                ids = self._apply_inner_all(
+                    query, filters, order_column, order_direction, page, page_size,
+                    aliases_mapping={}).with_entities(pk).subquery("crm_page")
+                query = query.join(ids, pk == list(ids.c)[0])
+                filters, page = None, None
+            rows = self._rows(self.apply_all(query, filters, order_column, order_direction, page,
+                                             page_size, select_columns, outer_default_load))
+        finally:
+            _search_plan.reset(token)
+        return count, rows

@@ -420,6 +420,9 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_crm_customer_sub_segment_id'), ['sub_segment_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_crm_customer_tenant_id'), ['tenant_id'], unique=False)
         batch_op.create_index('ix_customer_list', ['tenant_id', 'is_active', 'name', 'id'], unique=False)
+        batch_op.create_index('ix_customer_name', ['tenant_id', 'name', 'id'], unique=False)
+        batch_op.create_index('ix_customer_active', ['tenant_id', 'is_active'], unique=False)
+        batch_op.create_index('ix_customer_tenant_group', ['tenant_id', 'customer_group_id'], unique=False)
 
     op.create_table('crm_address',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -627,6 +630,9 @@ def downgrade():
 
     op.drop_table('crm_address')
     with op.batch_alter_table('crm_customer', schema=None) as batch_op:
+        batch_op.drop_index('ix_customer_tenant_group')
+        batch_op.drop_index('ix_customer_active')
+        batch_op.drop_index('ix_customer_name')
         batch_op.drop_index('ix_customer_list')
         batch_op.drop_index(batch_op.f('ix_crm_customer_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_crm_customer_sub_segment_id'))

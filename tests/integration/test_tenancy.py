@@ -10,12 +10,40 @@ from crm.models import (
     Address, AuditEntry, BankAccount, Company, CustomerGroup, Contact, CrmUser, Customer, CustomFieldDefinition, CustomFieldValue,
     Document, Note, PaymentTerm, Plant, Region, Segment, SubSegment, Tag,
 )
+from crm.models import LeadSource, LeadStatus, Pipeline, Stage
+from crm.models import Interaction, Task
+from crm.models import Deal
+from crm.models import Lead, Notification
+from crm.services import notifications
+from crm.services.deals import create_deal
+from crm.services.interactions import log_interaction
 from crm.security.tenancy import tenant_scope
 from crm.services import custom_fields, documents
 from tests import factories
 from tests.conftest import make_user
 
 SECRET = "Globex Secret Buyer"
+
+
+def factory_task(session, tenant, customer_id):
+    task = Task(tenant_id=tenant.id, title="Globex secret task", customer_id=customer_id)
+    session.add(task)
+    session.commit()
+    return task.id
+
+
+def factory_lead(session, tenant, status_id):
+    lead = Lead(tenant_id=tenant.id, title="Globex secret lead", status_id=status_id,
+                contact_email="lead@globex.example")
+    session.add(lead)
+    session.commit()
+    return lead.id
+
+
+def factory_notification(session, tenant, user_id):
+    note = notifications.notify(session, tenant.id, user_id, "Globex secret notice", "/leads/")
+    session.commit()
+    return note.id
 
 
 @pytest.fixture
@@ -43,9 +71,15 @@ def globex_records(app, globex):
         documents.store(s, app.config, customer_row,
                         FileStorage(io.BytesIO(b"secret"), filename="contract.pdf"))
         for model in (Plant, BankAccount, Note, CustomFieldDefinition, CustomFieldValue, Document,
-                      PaymentTerm, Segment, SubSegment, Region, Tag):
+                      PaymentTerm, Segment, SubSegment, Region, Tag,
+                      LeadStatus, LeadSource, Pipeline, Stage):
             ids[model] = s.query(model).filter_by(tenant_id=globex.id).first().id
         ids[AuditEntry] = s.query(AuditEntry).filter_by(tenant_id=globex.id).first().id
+        ids[Interaction] = log_interaction(s, customer, "Globex secret call").id
+        ids[Task] = factory_task(s, globex, customer)
+        ids[Deal] = create_deal(s, title="Globex secret deal", customer_id=customer).id
+        ids[Lead] = factory_lead(s, globex, ids[LeadStatus])
+        ids[Notification] = factory_notification(s, globex, user.id)
         db.session.remove()
     return ids
 

@@ -1,0 +1,93 @@
+"""REST endpoints for tasks: the same rules as the form, plus the quick actions
+(``POST /<pk>/done``, ``POST /<pk>/reopen``) and the caller's open tasks (``GET /mine``)."""
+from flask import request
+from flask_appbuilder.api import expose, protect, safe
+
+from crm.api.base import CrmModelApi
+from crm.models import Task
+from crm.security.tenancy import current_user_id
+from crm.services import tasks
+from crm.services.errors import CrmError
+from crm.views.tasks import FORM_COLUMNS, LABELS, OpenFirst
+
+READ_COLUMNS = ["id", "title", "description", "due_date", "priority", "status", "completed_at",
+                "assignee.id", "assignee.username", "customer.id", "customer.name", "company.id",
+                "company.name", "deal.id", "deal.title", "lead.id", "lead.title", "created_at",
+                "updated_at"]
+
+
+class TaskApi(CrmModelApi):
+    resource_name = "task"
+    datamodel = OpenFirst(Task)
+    class_permission_name = "Task"
+    label_columns = LABELS
+    list_columns = show_columns = READ_COLUMNS
+    add_columns = edit_columns = FORM_COLUMNS
+    search_columns = ["title", "status", "priority", "assignee", "due_date", "customer", "company",
+                      "deal", "lead"]
+    order_columns = ["title", "due_date", "priority", "status", "created_at"]
+    base_order = ("due_date", "asc")
+    prepare = staticmethod(tasks.prepare)
+
+    def _change(self, pk, change):
+        task = self.datamodel.get(pk, self._base_filters)
+        if task is None:
+            return self.response_404()
+        try:
+            change(self.session, task)
+        except CrmError as exc:
+            return self._refused(exc)
+        return self.response(200, result=self.show_model_schema.dump(task))
+
+    @expose("/<int:pk>/done", methods=["POST"])
+    @protect()
+    @safe
+    def mark_done(self, pk):
+        """Mark a task done (sets completed_at).
+        ---
+        post:
+          parameters:
+          - in: path
+            name: pk
+            schema: {type: integer}
+          responses:
+            200: {description: Done}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: Not allowed from the task's status}
+        """
+        return self._change(pk, tasks.complete)
+
+    @expose("/<int:pk>/reopen", methods=["POST"])
+    @protect()
+    @safe
+    def reopen(self, pk):
+        """Reopen a done or cancelled task (clears completed_at).
+        ---
+        post:
+          parameters:
+          - in: path
+            name: pk
+            schema: {type: integer}
+          responses:
+            200: {description: Open again}
+            404: {$ref: '#/components/responses/404'}
+        """
+        return self._change(pk, tasks.reopen)
+
+    @expose("/mine", methods=["GET"])
+    @protect()
+    @safe
+    def my_tasks(self):
+        """The caller's open and in-progress tasks, soonest due first (``?page=``, 50 a page).
+        ---
+        get:
+          parameters:
+          - in: query
+            name: page
+            schema: {type: integer}
+          responses:
+            200: {description: A page of tasks and whether more follow}
+        """
+        page = request.args.get("page", 1, type=int)
+        rows, more = tasks.my_open_tasks(self.session, current_user_id(), page)
+        return self.response(200, result=self.list_model_schema.dump(rows, many=True), more=more)

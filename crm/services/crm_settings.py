@@ -1,0 +1,145 @@
+"""Module-wide CRM preferences of a tenant: one ``crm_setting`` row per key, JSON values.
+
+``SETTINGS`` is the whole list: each key's default, how its value is checked and
+how it is labelled. A key without a row has its default, so other areas read a
+preference with ``get_setting(session, key)`` and never care whether it was set.
+
+* ``kanban_page_size``: cards a Kanban column loads per page (leads and deals boards);
+* ``show_activity_timeline``: whether record pages show the activity timeline;
+* ``default_deal_currency``: the currency a new deal starts with.
+"""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from crm.models import CrmSetting
+from crm.security.tenancy import current_tenant_id
+from crm.services.errors import ValidationFailed
+from crm.services.validation import FieldInvalid, clean_currency
+
+KANBAN_PAGE_SIZES = (5, 100)
+
+
+def _page_size(value):
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise FieldInvalid(_l("Enter a whole number."))
+    try:
+        value = int(value)
+    except ValueError:
+        raise FieldInvalid(_l("Enter a whole number.")) from None
+    low, high = KANBAN_PAGE_SIZES
+    if not low <= value <= high:
+        raise FieldInvalid(_l("Enter a number from %(low)d to %(high)d.", low=low, high=high))
+    return value
+
+
+def _flag(value):
+    if not isinstance(value, bool):
+        raise FieldInvalid(_l("Use true or false."))
+    return value
+
+
+def _currency(value):
+    if not isinstance(value, str):
+        raise FieldInvalid(_l("Use an ISO 4217 currency code such as EUR."))
+    return clean_currency(value)
+
+
+# key -> (default, clean function, label, description)
+SETTINGS = {
+    "kanban_page_size": (20, _page_size, _l("Kanban cards per page"),
+                         _l("How many cards a column of the lead and deal boards loads at a "
+                            "time (5 to 100).")),
+    "show_activity_timeline": (True, _flag, _l("Show the activity timeline"),
+                               _l("Record pages show who changed what and when.")),
+    "default_deal_currency": ("EUR", _currency, _l("Default deal currency"),
+                              _l("The currency a new deal starts with.")),
+}
+DEFAULTS = {key: spec[0] for key, spec in SETTINGS.items()}
+
+
+def clean_values(values):
+    """{key: clean value} for a mapping of settings, or ValidationFailed naming every
+    unknown key and bad value."""
+    if not isinstance(values, dict):
+        raise ValidationFailed({"settings": [_l("Send the settings as an object of key and "
+                                                "value.")]})
+    errors, cleaned = {}, {}
+    for key, value in values.items():
+        if key not in SETTINGS:
+            errors[key] = [_l("“%(key)s” is not a CRM setting.", key=key)]
+            continue
+        try:
+            cleaned[key] = SETTINGS[key][1](value)
+        except FieldInvalid as exc:
+            errors[key] = [exc.args[0]]
+    if errors:
+        raise ValidationFailed(errors)
+    return cleaned
+
+
+def _rows(session):
+    return {row.key: row for row in session.scalars(
+        select(CrmSetting).where(CrmSetting.tenant_id == current_tenant_id()))}
+
+
+def _stored_or_default(key, row):
+    if row is None:
+        return DEFAULTS[key]
+    try:
+        return SETTINGS[key][1](row.value)
+    except FieldInvalid:
+        return DEFAULTS[key]  # a value edited outside the app: fall back, never break a page
+
+
+def get_setting(session, key):
+    """The tenant's value of ``key`` (its default when never set)."""
+    if key not in SETTINGS:
+        raise KeyError(key)
+    row = session.scalar(select(CrmSetting).where(CrmSetting.tenant_id == current_tenant_id(),
+                                                  CrmSetting.key == key))
+    return _stored_or_default(key, row)
+
+
+def all_settings(session):
+    """{key: value} of every setting, in the order of ``SETTINGS``, in one query."""
+    rows = _rows(session)
+    return {key: _stored_or_default(key, rows.get(key)) for key in SETTINGS}
+
+
+def apply_values(session, cleaned):
+    """Write checked values (no commit): one row per key, updated in place."""
+    rows = _rows(session)
+    for key, value in cleaned.items():
+        row = rows.get(key)
+        if row is None:
+            session.add(CrmSetting(tenant_id=current_tenant_id(), key=key, value=value))
+        elif row.value != value:
+            row.value = value
+
+
+def save_settings(session, values):
+    """Set some or all settings (the others keep their values) in one transaction."""
+    apply_values(session, clean_values(values))
+    session.commit()
+    return all_settings(session)
+
+
+def replace_values(session, cleaned):
+    """Make the stored settings exactly ``cleaned`` (no commit): keys left out go back to
+    their defaults. Rows change in place, through the ORM, so each change is audited.
+    Returns how many keys changed."""
+    changed = 0
+    rows = _rows(session)
+    for key, row in rows.items():
+        if key not in cleaned:
+            session.delete(row)
+            changed += 1
+    for key, value in cleaned.items():
+        row = rows.get(key)
+        if row is None:
+            session.add(CrmSetting(tenant_id=current_tenant_id(), key=key, value=value))
+            changed += 1
+        elif row.value != value:
+            row.value = value
+            changed += 1
+    return changed

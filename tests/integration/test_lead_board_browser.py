@@ -1,0 +1,70 @@
+"""In headless Chromium: dragging a lead card to another status column saves its status."""
+import pytest
+
+from crm.extensions import db
+from crm.models import Lead, LeadStatus
+from tests import factories
+from tests.browser_support import chromium, live_server, signed_in
+
+pytestmark = pytest.mark.browser
+
+
+def _column(page, status_id):
+    return page.locator(f'.crm-kanban-column[data-column-id="{status_id}"]')
+
+
+def test_dragging_a_card_to_another_column_persists_the_status(app, acme, acme_manager):
+    pk = factories.lead(app, acme, "Drag me along", contact_name="Rosa Parks", value=900)
+    factories.lead(app, acme, "Stay put")
+    with app.app_context():
+        statuses = {s.name: s.id for s in db.session.query(LeadStatus).filter_by(tenant_id=acme.id)}
+        db.session.remove()
+    new, qualified = statuses["New"], statuses["Qualified"]
+
+    with live_server(app) as base, chromium() as browser:
+        page = signed_in(browser, base, acme_manager.username)
+        page.goto(f"{base}/lead-board/")
+        card = _column(page, new).locator(".crm-card", has_text="Drag me along")
+        card.wait_for()
+        target = _column(page, qualified).locator(".crm-kanban-cards")
+        with page.expect_response(lambda r: r.url.endswith("/lead-board/move")) as moved:
+            card.drag_to(target)
+        assert moved.value.status == 200
+        assert _column(page, qualified).locator(".crm-kanban-count").inner_text() == "1"
+
+        page.reload()
+        _column(page, qualified).locator(".crm-card", has_text="Drag me along").wait_for()
+        assert _column(page, new).locator(".crm-card", has_text="Drag me along").count() == 0
+        assert _column(page, new).locator(".crm-card", has_text="Stay put").count() == 1
+
+    with app.app_context():
+        assert db.session.get(Lead, pk).status_id == qualified
+        db.session.remove()
+
+
+def test_a_refused_drop_puts_the_card_back_and_says_why(app, acme, acme_manager, api):
+    """Someone converts the lead while the board is open: the drop is refused and undone."""
+    pk = factories.lead(app, acme, "Bounce back", contact_email="bounce@example.com")
+    with app.app_context():
+        statuses = {s.name: s.id for s in db.session.query(LeadStatus).filter_by(tenant_id=acme.id)}
+        db.session.remove()
+    new, contacted = statuses["New"], statuses["Contacted"]
+
+    with live_server(app) as base, chromium() as browser:
+        page = signed_in(browser, base, acme_manager.username)
+        page.goto(f"{base}/lead-board/")
+        card = _column(page, new).locator(".crm-card", has_text="Bounce back")
+        card.wait_for()
+        assert api(acme_manager).post(f"/api/v1/lead/{pk}/convert", json={}).status_code == 201
+        with page.expect_response(lambda r: r.url.endswith("/lead-board/move")) as moved:
+            card.drag_to(_column(page, contacted).locator(".crm-kanban-cards"))
+        assert moved.value.status == 422
+        alert = page.locator(".crm-kanban-alert")
+        alert.wait_for()
+        assert "converted" in alert.inner_text()
+        assert _column(page, new).locator(".crm-card", has_text="Bounce back").count() == 1
+        assert _column(page, contacted).locator(".crm-card").count() == 0
+
+    with app.app_context():
+        assert db.session.get(Lead, pk).status.name == "Converted"
+        db.session.remove()
