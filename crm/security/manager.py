@@ -4,8 +4,9 @@ A tenant's Admin manages the users of that tenant only (the user model is
 tenant-scoped like every CRM model); roles are shared configuration, readable
 but not editable on screen; FAB's group and permission editors are not offered.
 """
-from flask import abort, current_app, request
+from flask import abort, current_app, g, has_request_context, request
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.security.sqla.models import assoc_permissionview_role
 from flask_appbuilder.security.views import (
     ResetPasswordView, RoleModelView, UserDBModelView,
 )
@@ -73,6 +74,28 @@ class CrmSecurityManager(SecurityManager):
             method=current_app.config.get("FAB_PASSWORD_HASH_METHOD", "scrypt"),
             salt_length=current_app.config.get("FAB_PASSWORD_HASH_SALT_LENGTH", 16),
         )
+
+    def exist_permission_on_roles(self, view_name, permission_name, role_ids):
+        # FAB asks the database once per check (dozens per page for an Admin); load the
+        # roles' (view, permission) pairs once per request instead.
+        if not has_request_context():
+            return super().exist_permission_on_roles(view_name, permission_name, role_ids)
+        cache = g.setdefault("_crm_role_permissions", {})
+        key = tuple(sorted(role_ids))
+        if key not in cache:
+            cache[key] = self._role_permission_pairs(role_ids)
+        return (view_name, permission_name) in cache[key]
+
+    def _role_permission_pairs(self, role_ids):
+        pv = self.permissionview_model
+        rows = self.session.execute(
+            select(self.viewmenu_model.name, self.permission_model.name)
+            .select_from(pv)
+            .join(assoc_permissionview_role, assoc_permissionview_role.c.permission_view_id == pv.id)
+            .join(self.viewmenu_model, self.viewmenu_model.id == pv.view_menu_id)
+            .join(self.permission_model, self.permission_model.id == pv.permission_id)
+            .where(assoc_permissionview_role.c.role_id.in_(role_ids)))
+        return {(view, permission) for view, permission in rows}
 
     def get_user_by_id(self, pk):
         return self.session.scalar(select(CrmUser).where(CrmUser.id == pk))
