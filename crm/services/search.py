@@ -29,7 +29,7 @@ the matches, chooses a ``plan``:
 Without a plan (counts, other callers) SQLite starts from the FTS5 matches and
 PostgreSQL chooses itself, which for a count is the trigram index.
 """
-from sqlalchemy import and_, any_, func, literal_column, select, table
+from sqlalchemy import any_, func, literal_column, select, table
 from sqlalchemy.orm import aliased
 
 from crm.models import Customer
@@ -73,15 +73,6 @@ def _substring_clauses(terms):
     # The same test as LIKE '%term%' (a literal substring), but one the trigram index
     # cannot serve and PostgreSQL does not take for rare: it walks the sort index.
     return [func.strpos(Customer.search_text, term) > 0 for term in terms]
-
-
-def customer_matches(dialect_name, query):
-    """A WHERE clause: customers whose search text contains every word of ``query``."""
-    indexed, scanned = _split(dialect_name, query)
-    clauses = _like_clauses(scanned)
-    if indexed:
-        clauses.insert(0, Customer.id.in_(_fts_rowids(indexed).scalar_subquery()))
-    return and_(*clauses) if clauses else None
 
 
 def filter_customers(query, dialect_name, text, plan=None):
