@@ -72,6 +72,8 @@ class Config:
 
     # Lists stop paging this many rows deep; past it users narrow with search.
     CRM_LIST_MAX_DEPTH = _env_int("CRM_LIST_MAX_DEPTH", 50_000)
+    # A search pages at most this deep: past it, a more precise term is quicker for everyone.
+    CRM_SEARCH_MAX_DEPTH = _env_int("CRM_SEARCH_MAX_DEPTH", 5_000)
     PAGE_SIZE = 25
 
 

@@ -462,12 +462,12 @@ def cases():
 def expected_answers(url, tenant_id):
     """What each case must show, straight from SQL: the page's codes in name order and the
     count (capped like the app's). The screens list active customers; the API lists all."""
-    cap = Config.CRM_LIST_MAX_DEPTH + 1
     engine = create_engine(url)
     answers = {}
     with engine.connect() as conn:
         for key, _label, _target, _url, api, (term, page) in cases():
             where = "tenant_id = :t" + ("" if api else " AND is_active = :active")
+            cap = (Config.CRM_SEARCH_MAX_DEPTH if term else Config.CRM_LIST_MAX_DEPTH) + 1
             if term:
                 where += " AND search_text LIKE :pattern"
             params = {"t": tenant_id, "active": True, "pattern": f"%{term}%", "cap": cap,

@@ -12,7 +12,7 @@ from crm.services import customers as customer_rules
 from crm.services import custom_fields, lookups, timeline
 from crm.services.errors import CrmError
 from crm.views.base import CrmModelView, flash_error
-from crm.views.datamodel import CrmInterface
+from crm.views.datamodel import CrmInterface, max_depth
 from crm.views.fields import (
     CUSTOMER_TYPE_LABELS, PAYMENT_METHOD_LABELS, choice_field, company_picker, currency_field,
     label_of, tax_regime_field,
@@ -100,7 +100,11 @@ class CustomerView(CrmModelView):
     def _get_list_widget(self, filters, **kwargs):
         # Archived customers leave the default list; ?archived=1 lists only them.
         filters.add_filter("is_active", FilterEqual, request.args.get("archived") != "1")
-        return super()._get_list_widget(filters=filters, **kwargs)
+        widgets = super()._get_list_widget(filters=filters, **kwargs)
+        depth = max_depth(filters)
+        if widgets["list"].template_args.get("count", 0) > depth:
+            widgets["capped_at"] = depth  # the list says "more than N" and suggests a search
+        return widgets
 
     def _show_extras(self, pk):
         customer = self.datamodel.get(pk, self._base_filters)

@@ -34,6 +34,7 @@ DEEP_AMONG_MATCHES = 20
 
 # Set around a list query (not its count) once the matches are counted.
 _search_plan = contextvars.ContextVar("crm_search_plan", default=None)
+_depth = contextvars.ContextVar("crm_list_depth", default=None)
 
 
 def search_plan(dialect_name, count, page_end):
@@ -54,7 +55,10 @@ class CrmFilterConverter(SQLAFilterConverter):
     conversion_table = (("is_search_text", [FilterSearchText]),) + SQLAFilterConverter.conversion_table
 
 
-def max_depth():
+def max_depth(filters=None):
+    """How deep a list pages: CRM_LIST_MAX_DEPTH rows, CRM_SEARCH_MAX_DEPTH for a search."""
+    if filters is not None and any(isinstance(f, FilterSearchText) for f in filters.filters):
+        return current_app.config.get("CRM_SEARCH_MAX_DEPTH", 5_000)
     return current_app.config.get("CRM_LIST_MAX_DEPTH", 50_000)
 
 
@@ -81,16 +85,16 @@ class CrmInterface(SQLAInterface):
     def query_count(self, query, filters=None, select_columns=None):
         inner = self._apply_inner_all(query, filters, aliases_mapping={})
         ids = inner.with_entities(*self._pk_attributes()).order_by(None)
-        capped = ids.limit(max_depth() + 1).subquery()
+        capped = ids.limit(max_depth(filters) + 1).subquery()
         return self.session.scalar(select(func.count()).select_from(capped))
 
-    def _page(self, page, page_size):
+    def _page(self, page, page_size, depth=None):
         if not (page and page_size):
             return page
-        return max(0, min(page, max_depth() // page_size - 1))
+        return max(0, min(page, (depth or max_depth()) // page_size - 1))
 
     def apply_pagination(self, query, page, page_size):
-        return super().apply_pagination(query, self._page(page, page_size), page_size)
+        return super().apply_pagination(query, self._page(page, page_size, _depth.get()), page_size)
 
     def _computed_columns(self):
         return [defer(getattr(self.obj, prop.key)) for prop in self.obj.__mapper__.column_attrs
@@ -112,9 +116,14 @@ class CrmInterface(SQLAInterface):
                                              page_size, select_columns, outer_default_load))
             return len(rows), rows
         count = self.query_count(query, filters, select_columns)
-        offset = (self._page(page, page_size) or 0) * page_size
-        plan = search_plan(self.session.get_bind().dialect.name, count, offset + page_size)
+        depth = max_depth(filters)
+        offset = (self._page(page, page_size, depth) or 0) * page_size
+        # A search that fills its whole depth (at least FEW_MATCHES) matches many rows:
+        # walk the sort index.
+        plan = IN_ORDER if count > depth else search_plan(
+            self.session.get_bind().dialect.name, count, offset + page_size)
         token = _search_plan.set(plan)
+        depth_token = _depth.set(depth)
         try:
             if offset and not self.is_pk_composite() and "." not in (order_column or ""):
                 # The page's ids from the sort index (PostgreSQL reads it alone, without the
@@ -130,4 +139,5 @@ class CrmInterface(SQLAInterface):
                                              page_size, select_columns, outer_default_load))
         finally:
             _search_plan.reset(token)
+            _depth.reset(depth_token)
         return count, rows

@@ -67,3 +67,14 @@ def test_filters_for_type_segment_and_group(app, browser, acme, acme_member):
     assert "Grouped Person" in html and "Loose Company" not in html
     html = b.get(f"/customers/list/?_flt_0_customer_group={group}").get_data(as_text=True)
     assert "Grouped Person" in html and "Loose Company" not in html
+
+
+def test_lists_deeper_than_the_cap_say_so(app, browser, acme, acme_member, monkeypatch):
+    for n in range(4):
+        factories.customer(app, acme, f"Capped {n}")
+    monkeypatch.setitem(app.config, "CRM_LIST_MAX_DEPTH", 3)
+    html = browser(acme_member).get("/customers/list/").get_data(as_text=True)
+    assert "More than 3 customers match" in html
+    monkeypatch.setitem(app.config, "CRM_SEARCH_MAX_DEPTH", 2)
+    html = browser(acme_member).get("/customers/list/?_flt_0_search_text=capped").get_data(as_text=True)
+    assert "More than 2 customers match" in html
