@@ -37,6 +37,18 @@ class CrmModelApi(ModelRestApi):
     def session(self):
         return self.datamodel.session
 
+    def _apply(self, pk, operation):
+        """Run ``operation(session, row)`` on this tenant's row ``pk``: 404 when there is
+        none, the service's refusal as JSON, else the row as it now reads."""
+        row = self.datamodel.get(pk, self._base_filters)
+        if row is None:
+            return self.response_404()
+        try:
+            operation(self.session, row)
+        except CrmError as exc:
+            return self._refused(exc)
+        return self.response(200, result=self.show_model_schema.dump(row))
+
     def _refused(self, exc):
         self.session.rollback()
         return self.response(exc.status, message=exc.as_json())

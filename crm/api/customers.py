@@ -40,16 +40,6 @@ class CustomerApi(CrmModelApi):
     def _owned(self, pk):
         return self.datamodel.get(pk, self._base_filters)
 
-    def _do(self, pk, operation):
-        customer = self._owned(pk)
-        if customer is None:
-            return self.response_404()
-        try:
-            operation(customer)
-        except CrmError as exc:
-            return self._refused(exc)
-        return self.response(200, result=self.show_model_schema.dump(customer))
-
     @expose("/<int:pk>/archive", methods=["POST"])
     @protect()
     @safe
@@ -66,7 +56,7 @@ class CustomerApi(CrmModelApi):
             404: {$ref: '#/components/responses/404'}
             409: {description: Already archived}
         """
-        return self._do(pk, lambda c: customer_rules.archive(self.session, c))
+        return self._apply(pk, customer_rules.archive)
 
     @expose("/<int:pk>/restore", methods=["POST"])
     @protect()
@@ -84,7 +74,7 @@ class CustomerApi(CrmModelApi):
             404: {$ref: '#/components/responses/404'}
             409: {description: Not archived}
         """
-        return self._do(pk, lambda c: customer_rules.restore(self.session, c))
+        return self._apply(pk, customer_rules.restore)
 
     @expose("/<int:pk>/clone", methods=["POST"])
     @protect()

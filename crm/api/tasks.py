@@ -7,7 +7,6 @@ from crm.api.base import CrmModelApi
 from crm.models import Task
 from crm.security.tenancy import current_user_id
 from crm.services import tasks
-from crm.services.errors import CrmError
 from crm.views.tasks import FORM_COLUMNS, LABELS, OpenFirst
 
 READ_COLUMNS = ["id", "title", "description", "due_date", "priority", "status", "completed_at",
@@ -29,16 +28,6 @@ class TaskApi(CrmModelApi):
     base_order = ("due_date", "asc")
     prepare = staticmethod(tasks.prepare)
 
-    def _change(self, pk, change):
-        task = self.datamodel.get(pk, self._base_filters)
-        if task is None:
-            return self.response_404()
-        try:
-            change(self.session, task)
-        except CrmError as exc:
-            return self._refused(exc)
-        return self.response(200, result=self.show_model_schema.dump(task))
-
     @expose("/<int:pk>/done", methods=["POST"])
     @protect()
     @safe
@@ -55,7 +44,7 @@ class TaskApi(CrmModelApi):
             404: {$ref: '#/components/responses/404'}
             409: {description: Not allowed from the task's status}
         """
-        return self._change(pk, tasks.complete)
+        return self._apply(pk, tasks.complete)
 
     @expose("/<int:pk>/reopen", methods=["POST"])
     @protect()
@@ -72,7 +61,7 @@ class TaskApi(CrmModelApi):
             200: {description: Open again}
             404: {$ref: '#/components/responses/404'}
         """
-        return self._change(pk, tasks.reopen)
+        return self._apply(pk, tasks.reopen)
 
     @expose("/mine", methods=["GET"])
     @protect()
