@@ -12,6 +12,7 @@ from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS
 from crm.services.errors import CrmError, ValidationFailed
 from crm.views.datamodel import CrmInterface
+from crm.views.service_hooks import ServiceHooks
 
 
 class CrmSchemaConverter(Model2SchemaConverter):
@@ -24,18 +25,11 @@ class CrmSchemaConverter(Model2SchemaConverter):
         return field
 
 
-class CrmModelApi(ModelRestApi):
+class CrmModelApi(ServiceHooks, ModelRestApi):
     base_filters = TENANT_FILTERS
     method_permission_name = METHOD_VERBS
     allow_browser_login = True
     model2schemaconverter = CrmSchemaConverter
-    prepare = None
-    check_delete = None
-    after_change = None
-
-    @property
-    def session(self):
-        return self.datamodel.session
 
     def _apply(self, pk, operation):
         """Run ``operation(session, row)`` on this tenant's row ``pk``: 404 when there is
@@ -88,26 +82,9 @@ class CrmModelApi(ModelRestApi):
         if errors:
             raise ValidationFailed(errors)
 
-    def pre_add(self, item):
+    def before_save(self, item):
         self._check_references(item)
-        if self.prepare is not None:
-            self.prepare(self.session, item)
-
-    def pre_update(self, item):
-        self._check_references(item)
-        if self.prepare is not None:
-            self.prepare(self.session, item)
-
-    def pre_delete(self, item):
-        if self.check_delete is not None:
-            self.check_delete(self.session, item)
-
-    def post_add(self, item):
-        if self.after_change is not None:
-            self.after_change(self.session, item)
-
-    post_update = post_add
-    post_delete = post_add
+        super().before_save(item)
 
 
 def interface(model):

@@ -291,25 +291,5 @@ _NAMED_COLUMNS = {"stage_id": (Stage, "name"), "pipeline_id": (Pipeline, "name")
 
 
 def activity(session, deal):
-    """The deal's audit entries, newest first, with ids in their changes replaced by names:
-    [(entry, [(column, old, new), ...])]."""
-    entries = timeline.for_record(session, deal)
-    wanted = {}
-    for entry in entries:
-        for column, values in (entry.changes or {}).items():
-            if column in _NAMED_COLUMNS:
-                wanted.setdefault(column, set()).update(v for v in values if v is not None)
-    names = {}
-    for column, ids in wanted.items():
-        model, attr = _NAMED_COLUMNS[column]
-        rows = session.scalars(select(model).where(model.id.in_(ids))) if ids else []
-        names[column] = {row.id: (getattr(row, attr) if attr else str(row)) for row in rows}
-    result = []
-    for entry in entries:
-        changes = []
-        if entry.action not in ("create", "delete"):
-            for column, (old, new) in (entry.changes or {}).items():
-                known = names.get(column, {})
-                changes.append((column, known.get(old, old), known.get(new, new)))
-        result.append((entry, changes))
-    return result
+    """The deal's timeline with ids shown as names (see timeline.named_activity)."""
+    return timeline.named_activity(session, deal, _NAMED_COLUMNS)

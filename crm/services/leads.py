@@ -260,42 +260,13 @@ def open_tasks(session, lead, limit=50):
 _NAMED_COLUMNS = {"status_id": (LeadStatus, "name"), "source_id": (LeadSource, "name"),
                   "assigned_to_id": (CrmUser, None), "customer_id": (Customer, "name"),
                   "company_id": (Company, "name"), "deal_id": (Deal, "title")}
-_HIDDEN_COLUMNS = ("tenant_id",)
 
 
-def _shown(value):
-    # Times are kept as ISO text in the audit trail; minutes are enough to read.
-    if isinstance(value, str) and len(value) > 19 and value[10:11] == "T" and value[:4].isdigit():
-        return value[:16].replace("T", " ")
-    return value
 
 
 def activity(session, lead):
-    """The lead's audit trail, newest first, as [(entry, [(field, old, new), ...])]; ids
-    are replaced by names (one query per kind of id) and ``_id`` dropped from field names."""
-    entries = timeline.for_record(session, lead)
-    wanted = {}
-    for entry in entries:
-        for column, values in (entry.changes or {}).items():
-            if column in _NAMED_COLUMNS:
-                wanted.setdefault(column, set()).update(v for v in values if v is not None)
-    names = {}
-    for column, ids in wanted.items():
-        model, attr = _NAMED_COLUMNS[column]
-        rows = session.scalars(select(model).where(model.id.in_(ids)))
-        names[column] = {row.id: getattr(row, attr) if attr else str(row) for row in rows}
-    result = []
-    for entry in entries:
-        changes = []
-        if entry.action not in ("create", "delete"):
-            for column, (old, new) in (entry.changes or {}).items():
-                if column in _HIDDEN_COLUMNS:
-                    continue
-                known = names.get(column, {})
-                field = column.removesuffix("_id") if column in _NAMED_COLUMNS else column
-                changes.append((field, _shown(known.get(old, old)), _shown(known.get(new, new))))
-        result.append((entry, changes))
-    return result
+    """The lead's timeline with ids shown as names (see timeline.named_activity)."""
+    return timeline.named_activity(session, lead, _NAMED_COLUMNS)
 
 
 # --- assignment notifications -------------------------------------------------------

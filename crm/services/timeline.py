@@ -21,3 +21,42 @@ def for_record(session, obj, limit=TIMELINE_LENGTH):
         .limit(limit)
     )
     return list(session.scalars(query))
+
+
+HIDDEN_COLUMNS = ("tenant_id",)
+
+
+def _shown(value):
+    # Times are kept as ISO text in the audit trail; minutes are enough to read.
+    if isinstance(value, str) and len(value) > 19 and value[10:11] == "T" and value[:4].isdigit():
+        return value[:16].replace("T", " ")
+    return value
+
+
+def named_activity(session, obj, named_columns):
+    """``obj``'s timeline as [(entry, [(field, old, new), ...])], newest first. Columns in
+    ``named_columns`` ({column: (model, attribute or None for str())}) hold ids: they are
+    shown by the name of the row they point at (one query per column) and lose ``_id``."""
+    entries = for_record(session, obj)
+    wanted = {}
+    for entry in entries:
+        for column, values in (entry.changes or {}).items():
+            if column in named_columns:
+                wanted.setdefault(column, set()).update(v for v in values if v is not None)
+    names = {}
+    for column, ids in wanted.items():
+        model, attr = named_columns[column]
+        rows = session.scalars(select(model).where(model.id.in_(ids)))
+        names[column] = {row.id: getattr(row, attr) if attr else str(row) for row in rows}
+    result = []
+    for entry in entries:
+        changes = []
+        if entry.action not in ("create", "delete"):
+            for column, (old, new) in (entry.changes or {}).items():
+                if column in HIDDEN_COLUMNS:
+                    continue
+                known = names.get(column, {})
+                field = column.removesuffix("_id") if column in named_columns else column
+                changes.append((field, _shown(known.get(old, old)), _shown(known.get(new, new))))
+        result.append((entry, changes))
+    return result

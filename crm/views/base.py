@@ -9,6 +9,7 @@ from flask_babel import gettext
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS, ScopedRoutesMixin
 from crm.services.errors import CrmError
+from crm.views.service_hooks import ServiceHooks
 
 
 def display(value):
@@ -58,26 +59,13 @@ def _discard(session, item):
         session.expunge(item)
 
 
-class CrmModelView(ScopedRoutesMixin, ModelView):
-    """A tenant-owned entity's screens.
-
-    Subclasses name the service functions that hold their rules, as
-    staticmethods:
-    ``prepare`` (session, item) validates and normalises before every save;
-    ``check_delete`` (session, item) refuses deletes; ``after_change``
-    (session, item) runs after a save or delete.
-    """
+class CrmModelView(ServiceHooks, ScopedRoutesMixin, ModelView):
+    """A tenant-owned entity's screens: its service rules (``prepare``, ``check_delete``,
+    see ServiceHooks) also check the forms, so refusals show next to the fields."""
 
     base_filters = TENANT_FILTERS
     method_permission_name = METHOD_VERBS
     page_size = 25
-    prepare = None
-    check_delete = None
-    after_change = None
-
-    @property
-    def session(self):
-        return self.datamodel.session
 
     # --- forms: the service's rules, with messages next to the fields ----------
 
@@ -147,30 +135,6 @@ class CrmModelView(ScopedRoutesMixin, ModelView):
                 return False
             finally:
                 _discard(session, item)
-
-    # --- FAB hooks call the services ------------------------------------------------
-
-    def pre_add(self, item):
-        if self.prepare is not None:
-            self.prepare(self.session, item)
-
-    def pre_update(self, item):
-        if self.prepare is not None:
-            self.prepare(self.session, item)
-
-    def pre_delete(self, item):
-        if self.check_delete is not None:
-            self.check_delete(self.session, item)
-
-    def post_add(self, item):
-        if self.after_change is not None:
-            self.after_change(self.session, item)
-
-    post_update = post_add
-
-    def post_delete(self, item):
-        if self.after_change is not None:
-            self.after_change(self.session, item)
 
 
 def flash_error(exc):
