@@ -1,7 +1,9 @@
-"""Demo data: two organisations with logins and a few hundred realistic customers.
+"""Demo data: two organisations with logins, a few hundred realistic customers, and deals
+and leads on their boards.
 
 Idempotent: a tenant that exists keeps its data; missing logins are added.
 """
+import datetime as dt
 import random
 from decimal import Decimal
 
@@ -11,8 +13,8 @@ from stdnum.iso7064 import mod_11_10
 
 from crm.data import demo_names as names
 from crm.models import (
-    Address, Company, Contact, CrmUser, Customer, CustomerGroup, PaymentTerm, Region, Segment, Tag,
-    Tenant,
+    Address, Company, Contact, CrmUser, Customer, CustomerGroup, Lead, LeadSource, LeadStatus,
+    PaymentTerm, Pipeline, Region, Segment, Tag, Tenant,
 )
 from crm.security.tenancy import tenant_scope
 from crm.services import audit, customers, tenants
@@ -138,4 +140,45 @@ def _customers(session, tenant, count, rng):
         session.add(customer)
         if n % 100 == 99:
             session.flush()
+    session.commit()
+    _pipeline(session, tid, owners, rng)
+
+
+DEAL_WORDS = ("Framework agreement", "Annual renewal", "Pilot project", "Spare parts",
+              "Service contract", "Fleet upgrade", "Consulting days", "Warehouse fit-out")
+LEAD_WORDS = ("Enquiry from trade show", "Website request", "Referral", "Cold call follow-up",
+              "Partner introduction")
+
+
+def _pipeline(session, tenant_id, owners, rng):
+    """A few dozen deals spread over the stages and some open leads, so the boards show life."""
+    from crm.services import deal_stages, deals, leads
+    pipeline = session.scalar(select(Pipeline).where(Pipeline.tenant_id == tenant_id,
+                                                     Pipeline.is_default.is_(True)))
+    buyers = list(session.scalars(select(Customer).where(Customer.tenant_id == tenant_id)
+                                  .order_by(Customer.id).limit(60)))
+    statuses = list(session.scalars(select(LeadStatus).where(
+        LeadStatus.tenant_id == tenant_id, LeadStatus.is_final.is_(False))))
+    sources = list(session.scalars(select(LeadSource).where(LeadSource.tenant_id == tenant_id)))
+    today = dt.date.today()
+    for n, customer in enumerate(buyers[:40]):
+        deal = deals.create_deal(
+            session, commit=False, title=f"{rng.choice(DEAL_WORDS)} — {customer.name}",
+            value=Decimal(rng.randrange(2_000, 90_000, 500)), customer=customer,
+            company=customer.company, pipeline=pipeline,
+            expected_close_date=today + dt.timedelta(days=rng.randint(5, 120)),
+            assigned_to=rng.choice(owners) if owners else None)
+        stage = rng.choice(pipeline.stages)
+        deal_stages.move_deal_to_stage(session, deal, stage,
+                                       "Price" if stage.is_lost else None)
+    for n, customer in enumerate(buyers[40:]):
+        first, last = rng.choice(names.FIRST_NAMES), rng.choice(names.LAST_NAMES)
+        lead = Lead(tenant_id=tenant_id, title=rng.choice(LEAD_WORDS),
+                    contact_name=f"{first} {last}",
+                    contact_email=f"{first.lower()}.{last.lower()}{n}@prospect.example",
+                    company_name=f"{rng.choice(names.COMPANY_STEMS)} {rng.choice(names.COMPANY_KINDS)}",
+                    value=Decimal(rng.randrange(1_000, 40_000, 500)), status=rng.choice(statuses),
+                    source=rng.choice(sources))
+        leads.prepare(session, lead)
+        session.add(lead)
     session.commit()
