@@ -8,6 +8,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Email
 
 from crm.models import Customer
+from crm.models.customer import SORTABLE_COLUMNS
 from crm.services import customers as customer_rules
 from crm.services import custom_fields, lookups, timeline
 from crm.services.errors import CrmError
@@ -64,7 +65,7 @@ class CustomerView(CrmModelView):
     label_columns = CUSTOMER_LABELS
 
     list_columns = ["name", "code", "phone", "email", "city", "country", "balance"]
-    order_columns = ["name", "code", "email", "city", "country", "balance", "created_at"]
+    order_columns = ["name", *SORTABLE_COLUMNS]
     base_order = ("name", "asc")
     search_columns = ["search_text", "kind", "segment", "sub_segment", "region", "customer_group",
                       "tags", "payment_term", "credit_hold", "country"]
