@@ -14,14 +14,7 @@ from crm.models import Lead, LeadStatus
 from crm.security.tenancy import current_tenant_id
 from crm.services import positions
 from crm.services.errors import NotAllowed, ValidationFailed
-from crm.services.named_rows import check_colour, clean_name, tenant_of
-
-
-def other_defaults(session, status):
-    with session.no_autoflush:
-        return list(session.scalars(select(LeadStatus).where(
-            LeadStatus.tenant_id == tenant_of(status), LeadStatus.is_default.is_(True),
-            LeadStatus.id != (status.id or 0))))
+from crm.services.named_rows import others_flagged, check_colour, clean_name, tenant_of
 
 
 def prepare(session, status):
@@ -30,7 +23,7 @@ def prepare(session, status):
     clean_name(session, status, errors)
     check_colour(errors, status)
     status.is_final = bool(status.is_final)
-    previous = other_defaults(session, status)
+    previous = others_flagged(session, status)
     if not status.is_default and not previous:
         if status.id is None:
             status.is_default = True  # the first status of a tenant is its default

@@ -32,6 +32,15 @@ def clean_name(session, item, errors, *group):
             errors["name"] = [_l("“%(name)s” already exists.", name=item.name)]
 
 
+def others_flagged(session, item, flag="is_default", *group):
+    """The tenant's other rows of ``item``'s model (within ``group``) whose ``flag`` is set."""
+    model = type(item)
+    with session.no_autoflush:
+        return list(session.scalars(select(model).where(
+            model.tenant_id == tenant_of(item), getattr(model, flag).is_(True),
+            model.id != (item.id or 0), *group)))
+
+
 def clean_colour(value):
     """'#rrggbb' in lower case, None when blank; ValueError otherwise."""
     value = (value or "").strip().lower()

@@ -14,14 +14,7 @@ from crm.models import Deal, Pipeline, Stage
 from crm.security.tenancy import current_tenant_id
 from crm.services import positions
 from crm.services.errors import NotAllowed, ValidationFailed
-from crm.services.named_rows import clean_name, tenant_of
-
-
-def other_defaults(session, pipeline):
-    with session.no_autoflush:
-        return list(session.scalars(select(Pipeline).where(
-            Pipeline.tenant_id == tenant_of(pipeline), Pipeline.is_default.is_(True),
-            Pipeline.id != (pipeline.id or 0))))
+from crm.services.named_rows import others_flagged, clean_name, tenant_of
 
 
 def prepare(session, pipeline):
@@ -30,7 +23,7 @@ def prepare(session, pipeline):
     clean_name(session, pipeline, errors)
     pipeline.description = (pipeline.description or "").strip() or None
     pipeline.is_active = True if pipeline.is_active is None else bool(pipeline.is_active)
-    previous = other_defaults(session, pipeline)
+    previous = others_flagged(session, pipeline)
     if not pipeline.is_default and not previous:
         if pipeline.id is None:
             pipeline.is_default = True  # the first pipeline of a tenant is its default
