@@ -20,6 +20,13 @@ from .interaction import INTERACTION_KINDS, Interaction
 from .task import TASK_PRIORITIES, TASK_STATUSES, Task
 from .notification import Notification
 from .setting import CrmSetting
+from .sales_order import ORDER_STATUSES, PLACED_ORDER_STATUSES, SalesOrder, SalesOrderLine
+from .invoice import (
+    INVOICE_STATUSES, OPEN_INVOICE_STATUSES, POSTED_INVOICE_STATUSES, Invoice, InvoiceLine,
+)
+from .payment import PAYMENT_STATUSES, Payment, PaymentAllocation
+from .credit_note import CREDIT_NOTE_STATUSES, CreditNote
+from .contract import CONTRACT_STATUSES, Contract
 
 from sqlalchemy import func as _func, select as _select
 from sqlalchemy.orm import column_property as _column_property
@@ -38,6 +45,8 @@ _install_column_defaults([
     Tenant, PaymentTerm, Region, Segment, SubSegment, Tag, CustomerGroup, Company, Customer,
     Contact, Address, Plant, BankAccount, Document, Note, CustomFieldDefinition, CustomFieldValue,
     Pipeline, Stage, LeadStatus, LeadSource, Lead, Deal, Interaction, Task, Notification, CrmSetting,
+    SalesOrder, SalesOrderLine, Invoice, InvoiceLine, Payment, PaymentAllocation, CreditNote,
+    Contract,
 ])
 
 __all__ = [
@@ -47,4 +56,8 @@ __all__ = [
     "Document", "Note", "CustomFieldDefinition", "CustomFieldValue", "FIELD_TYPES",
     "AuditEntry", "Pipeline", "Stage", "Lead", "LeadSource", "LeadStatus", "Deal", "Interaction",
     "INTERACTION_KINDS", "Task", "TASK_PRIORITIES", "TASK_STATUSES", "Notification", "CrmSetting",
+    "SalesOrder", "SalesOrderLine", "ORDER_STATUSES", "PLACED_ORDER_STATUSES", "Invoice",
+    "InvoiceLine", "INVOICE_STATUSES", "OPEN_INVOICE_STATUSES", "POSTED_INVOICE_STATUSES",
+    "Payment", "PaymentAllocation", "PAYMENT_STATUSES", "CreditNote", "CREDIT_NOTE_STATUSES",
+    "Contract", "CONTRACT_STATUSES",
 ]

@@ -1,6 +1,6 @@
 """The customer master record that sales, invoicing and statements read."""
 from sqlalchemy import (
-    Boolean, Column, DateTime, ForeignKey, Index, Integer, Numeric, String, Table, Text,
+    Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Table, Text,
     UniqueConstraint, func,
 )
 from sqlalchemy.orm import relationship
@@ -13,7 +13,8 @@ CUSTOMER_TYPES = ("company", "individual")
 PAYMENT_METHODS = ("bank_transfer", "credit_card", "direct_debit", "cash", "cheque", "paypal")
 
 # The list sorts by name (ix_customer_list) and by these.
-SORTABLE_COLUMNS = ("code", "email", "city", "country", "balance", "created_at")
+SORTABLE_COLUMNS = ("code", "email", "city", "country", "balance", "created_at",
+                    "order_total", "last_order_date")
 
 customer_tag = Table(
     "crm_customer_tag",
@@ -71,6 +72,10 @@ class Customer(Audited, TenantMixin, TimestampMixin, Model):
     credit_hold = Column(Boolean, nullable=False, default=False)
     # Kept by the ledger; stored so the list can sort and filter a million rows by it.
     balance = Column(Numeric(14, 2), nullable=False, default=0)
+    # Kept by the sales order service: value of the orders placed (not quotes or
+    # cancelled ones) and the date of the newest, for the list's sorts and filters.
+    order_total = Column(Numeric(14, 2), nullable=False, default=0)
+    last_order_date = Column(Date)
     customer_group_id = Column(Integer, ForeignKey("crm_customer_group.id"), index=True)
     customer_group = relationship("CustomerGroup")
     company_id = Column(Integer, ForeignKey("crm_company.id"), index=True)
