@@ -88,6 +88,9 @@ class Customer(Audited, TenantMixin, TimestampMixin, Model):
     # When the newest interaction took place; kept by the interaction service, read by the health score.
     last_interaction_at = Column(DateTime(timezone=True))
     archived_at = Column(DateTime(timezone=True))
+    # Set when this record was merged into another (it is archived, never deleted).
+    merged_into_id = Column(Integer, ForeignKey("crm_customer.id"), index=True)
+    merged_into = relationship("Customer", remote_side="Customer.id", foreign_keys=[merged_into_id])
     # City and country of the default contact (else billing) address, for the list.
     city = Column(String(100))
     country = Column(String(2))

@@ -237,6 +237,12 @@ def upgrade():
     op.add_column('crm_customer', sa.Column('order_total', sa.Numeric(precision=14, scale=2),
                                             nullable=False, server_default='0'))
     op.add_column('crm_customer', sa.Column('last_order_date', sa.Date(), nullable=True))
+    # No foreign key constraint on SQLite without a table copy; the ORM keeps the link.
+    op.add_column('crm_customer', sa.Column('merged_into_id', sa.Integer(), nullable=True))
+    op.create_index('ix_crm_customer_merged_into_id', 'crm_customer', ['merged_into_id'])
+    if op.get_bind().dialect.name == 'postgresql':
+        op.create_foreign_key('fk_customer_merged_into', 'crm_customer', 'crm_customer',
+                              ['merged_into_id'], ['id'])
     op.create_index('ix_customer_list_last_order_date', 'crm_customer',
                     ['tenant_id', 'is_active', 'last_order_date', 'id'], unique=False)
     op.create_index('ix_customer_list_order_total', 'crm_customer',
@@ -250,6 +256,10 @@ def downgrade():
     op.drop_index('ix_customer_list_order_total', table_name='crm_customer')
     op.drop_index('ix_customer_list_last_order_date', table_name='crm_customer')
     op.drop_column('crm_customer', 'last_order_date')
+    if op.get_bind().dialect.name == 'postgresql':
+        op.drop_constraint('fk_customer_merged_into', 'crm_customer', type_='foreignkey')
+    op.drop_index('ix_crm_customer_merged_into_id', table_name='crm_customer')
+    op.drop_column('crm_customer', 'merged_into_id')
     op.drop_column('crm_customer', 'order_total')
 
     with op.batch_alter_table('crm_payment_allocation', schema=None) as batch_op:
