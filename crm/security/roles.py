@@ -37,6 +37,12 @@ CUSTOMER_ENTITIES = (
 SETTINGS_ENTITIES = ("PaymentTerm", "Segment", "SubSegment", "Region", "Tag", "CustomField",
                      "LeadStatus", "LeadSource", "Pipeline", "Stage", "CrmSettings")
 PIPELINE_ENTITIES = ("Lead", "Deal", "Interaction", "Task")
+# The customer ledger: Managers add and edit documents, Members read them.
+LEDGER_ENTITIES = ("SalesOrder", "Invoice", "Payment", "CreditNote", "Contract", "Statement")
+# Unmasked bank account numbers, credit limits, balances and aging (crm.security.masking).
+FINANCIAL_ENTITIES = ("Financials",)
+# Bulk data: imports (and their history), duplicate merges. Not for read-only roles.
+BULK_ENTITIES = ("Import", "Merge")
 # Every signed-in user reads and marks their own notifications (scoped to them by the service).
 PERSONAL_ENTITIES = ("Notification",)
 ADMIN_ONLY = ("AuditEntry",)
@@ -44,8 +50,11 @@ ADMIN_ONLY = ("AuditEntry",)
 # role -> entity group -> verbs. Admin is not listed: it gets everything.
 ROLE_MATRIX = {
     "Manager": {CUSTOMER_ENTITIES: ("read", "add", "edit"), PIPELINE_ENTITIES: ("read", "add", "edit"),
+                LEDGER_ENTITIES: ("read", "add", "edit"), FINANCIAL_ENTITIES: ("read",),
+                BULK_ENTITIES: ("read", "add", "edit"),
                 SETTINGS_ENTITIES: ("read",), PERSONAL_ENTITIES: ("read",)},
     "Member": {CUSTOMER_ENTITIES: ("read",), PIPELINE_ENTITIES: ("read",),
+               LEDGER_ENTITIES: ("read",),
                SETTINGS_ENTITIES: ("read",), PERSONAL_ENTITIES: ("read",)},
 }
 
@@ -53,8 +62,10 @@ ROLE_MATRIX = {
 _EVERYONE = ("CRM", "Customers", "Contacts", "Companies", "Customer Groups", "Settings",
              "Payment Terms", "Segments", "Sub-segments", "Regions", "Tags", "Custom Fields",
              "Sales", "Leads", "Lead Board", "Deals", "Deal Board", "Interactions", "Tasks",
-             "My Tasks", "Lead Statuses", "Lead Sources", "Pipelines", "Stages", "CRM Settings")
-MENUS = {"Manager": _EVERYONE, "Member": _EVERYONE}
+             "My Tasks", "Lead Statuses", "Lead Sources", "Pipelines", "Stages", "CRM Settings",
+             "Finance", "Sales Orders", "Invoices", "Payments", "Credit Notes", "Contracts")
+_BULK_MENUS = ("Import", "Import History", "Duplicates")
+MENUS = {"Manager": _EVERYONE + _BULK_MENUS, "Member": _EVERYONE}
 
 # Pages every signed-in user needs: their own profile and password.
 SELF_SERVICE = [
