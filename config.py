@@ -76,6 +76,17 @@ class Config:
     CRM_SEARCH_MAX_DEPTH = _env_int("CRM_SEARCH_MAX_DEPTH", 5_000)
     PAGE_SIZE = 25
 
+    # Outgoing mail (statements of account), see crm/services/mailer.py.
+    CRM_SMTP_HOST = os.environ.get("CRM_SMTP_HOST", "localhost")
+    CRM_SMTP_PORT = _env_int("CRM_SMTP_PORT", 25)
+    CRM_SMTP_STARTTLS = os.environ.get("CRM_SMTP_STARTTLS", "").lower() in ("1", "true", "yes")
+    CRM_SMTP_SSL = os.environ.get("CRM_SMTP_SSL", "").lower() in ("1", "true", "yes")
+    CRM_SMTP_USER = os.environ.get("CRM_SMTP_USER") or None
+    CRM_SMTP_PASSWORD = os.environ.get("CRM_SMTP_PASSWORD") or None
+    CRM_MAIL_SENDER = os.environ.get("CRM_MAIL_SENDER", "ledgerline@localhost")
+    # A batch from the customer list sends at most this many statements at once.
+    CRM_STATEMENT_BATCH_MAX = _env_int("CRM_STATEMENT_BATCH_MAX", 2000)
+
 
 class TestConfig(Config):
     TESTING = True

@@ -61,3 +61,77 @@ def seed_demo(customers):
     click.echo("Demo logins (password for all: %s):" % demo.DEMO_PASSWORD)
     for tenant_name, role, username in logins:
         click.echo(f"  {tenant_name:<20} {role:<8} {username}")
+
+
+@crm_cli.command("export")
+@click.argument("entity", type=click.Choice(["customers", "companies", "leads"]))
+@click.option("--tenant", "tenant_name", required=True, help="Name of the organisation.")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx",
+              show_default=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="File to write.")
+def export(entity, tenant_name, fmt, out):
+    """Write a tenant's customers, companies or leads with the import's columns."""
+    from crm.security.tenancy import tenant_scope
+    from crm.services.exports import export_entity
+
+    try:
+        tenant = tenants.find_tenant(db.session, tenant_name)
+        with tenant_scope(tenant.id):
+            count = export_entity(db.session, entity, fmt, out)
+    except CrmError as exc:
+        _fail(exc.message)
+    except OSError as exc:
+        _fail(f"{out}: {exc.strerror or exc}")
+    finally:
+        db.session.rollback()
+    click.echo(f"Exported {count} {entity} of {tenant.name} to {out}.")
+
+
+@crm_cli.command("statement")
+@click.option("--tenant", "tenant_name", required=True, help="Name of the organisation.")
+@click.option("--customer", "code", required=True, help="The customer's code, e.g. C000123.")
+@click.option("--from", "date_from", required=True, help="First day, YYYY-MM-DD.")
+@click.option("--to", "date_to", required=True, help="Last day, YYYY-MM-DD.")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "xlsx"]), default="pdf",
+              show_default=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="File to write.")
+def statement(tenant_name, code, date_from, date_to, fmt, out):
+    """Write a customer's statement of account as PDF or Excel."""
+    from crm.services.statement_files import write_statement
+
+    try:
+        tenant = tenants.find_tenant(db.session, tenant_name)
+        lines = write_statement(db.session, tenant.id, code, date_from, date_to, fmt, out)
+    except CrmError as exc:
+        _fail(exc.message if not exc.errors else "; ".join(
+            f"{field}: {', '.join(map(str, msgs))}" for field, msgs in exc.errors.items()))
+    except OSError as exc:
+        _fail(f"{out}: {exc.strerror or exc}")
+    finally:
+        db.session.rollback()
+    click.echo(f"Wrote the statement of {code} ({lines} transactions) to {out}.")
+
+
+@crm_cli.command("import")
+@click.argument("entity", type=click.Choice(["customers", "companies", "leads"]))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--tenant", "tenant_name", required=True, help="Name of the organisation.")
+@click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
+@click.option("--all-or-nothing", is_flag=True, help="Write nothing if any row fails.")
+@click.option("--error-report", type=click.Path(dir_okay=False, writable=True),
+              help="Write the failed rows and their errors to this .xlsx file.")
+def import_file(entity, path, tenant_name, dry_run, all_or_nothing, error_report):
+    """Import customers, companies or leads from .xlsx, .xls, .ods or .csv; exit 1 if a row failed."""
+    from crm.services.imports.cli_import import import_from_cli
+
+    try:
+        tenant = tenants.find_tenant(db.session, tenant_name)
+        failed = import_from_cli(db.session, tenant, entity, path, dry_run, all_or_nothing,
+                                 error_report, click.echo)
+    except CrmError as exc:
+        db.session.rollback()
+        _fail(exc.message if not exc.errors else "; ".join(
+            f"{field}: {', '.join(map(str, msgs))}" for field, msgs in exc.errors.items()))
+    if failed:
+        sys.exit(1)

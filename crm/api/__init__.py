@@ -13,6 +13,14 @@ from crm.api.interactions import InteractionApi
 from crm.api.tasks import TaskApi
 from crm.api.leads import LeadApi
 from crm.api.notifications import NotificationApi
+from crm.api.merge import MergeApi
+from crm.api.statements import StatementApi
+from crm.api.invoices import InvoiceApi
+from crm.api.sales_orders import SalesOrderApi
+# --- payments, credit notes, contracts imports ---
+from crm.api.contracts import ContractApi
+from crm.api.credit_notes import CreditNoteApi
+from crm.api.payments import PaymentApi
 from crm.api.settings import (
     CustomFieldApi, PaymentTermApi, RegionApi, SegmentApi, SubSegmentApi, TagApi,
 )
@@ -26,6 +34,11 @@ APIS = [
     LeadStatusApi, LeadSourceApi, PipelineApi, StageApi, CrmSettingsApi,
     InteractionApi, TaskApi,
     LeadApi, NotificationApi,
+    MergeApi,  # POST /api/v1/customer/merge, GET /api/v1/customer/duplicates
+    StatementApi,
+    SalesOrderApi, InvoiceApi,
+    # --- payments, credit notes, contracts APIs ---
+    PaymentApi, CreditNoteApi, ContractApi,
 ]
 
 

@@ -8,6 +8,7 @@ from flask_appbuilder.api.convert import Model2SchemaConverter
 from flask_babel import gettext
 from sqlalchemy import inspect
 
+from crm.security.masking import mask_dump
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS
 from crm.services.errors import CrmError, ValidationFailed
@@ -30,6 +31,13 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
     method_permission_name = METHOD_VERBS
     allow_browser_login = True
     model2schemaconverter = CrmSchemaConverter
+
+    def response(self, code, **kwargs):
+        # Every answer carrying records (get, list, add, edit, row actions) masks the
+        # financial figures the caller may not see, nested records' included.
+        if code < 400 and "result" in kwargs:
+            mask_dump(self.datamodel.obj, kwargs["result"])
+        return super().response(code, **kwargs)
 
     def _apply(self, pk, operation):
         """Run ``operation(session, row)`` on this tenant's row ``pk``: 404 when there is

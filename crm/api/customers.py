@@ -3,42 +3,58 @@ from flask import current_app, request, send_file
 from flask_appbuilder.api import expose, protect, safe
 
 from crm.api.base import CrmModelApi
+from crm.api.financials import HiddenFinancialsApiMixin
 from crm.models import Address, BankAccount, Contact, Customer, CustomFieldValue, Document, Note, Plant
 from crm.security.tenancy import current_user_id, get_owned
 from crm.services import addresses, bank_accounts, contacts, custom_fields, documents, notes, plants
 from crm.services import customers as customer_rules
 from crm.services.errors import CrmError
 from crm.views.customers import CUSTOMER_LABELS, FORM_COLUMNS
+from crm.views.customer_filters import CustomerInterface, check_filters
 from crm.views.datamodel import CrmInterface
 
 CUSTOMER_READ = ["id", "code", "kind", "name", "email", "phone", "website", "industry",
                  "segment.id", "segment.name", "sub_segment.id", "sub_segment.name",
                  "region.id", "region.name", "currency", "payment_term.id", "payment_term.name",
                  "discount_rate", "payment_method", "tax_regime", "tax_number", "credit_limit",
-                 "credit_hold", "balance", "customer_group.id", "customer_group.name",
+                 "credit_hold", "balance", "order_total", "last_order_date", "customer_group.id",
+                 "customer_group.name",
                  "company.id", "company.name", "owner.id", "owner.username", "tags.id",
                  "tags.name", "notes", "is_active", "archived_at", "city", "country",
                  "created_at", "updated_at"]
 
 
-class CustomerApi(CrmModelApi):
+class CustomerApi(HiddenFinancialsApiMixin, CrmModelApi):
+    """Customers. Besides FAB's filters, the list takes the money filters of
+    crm.views.customer_filters: ``(col:balance,opr:balance_is,value:credit|overdue|over_limit)``,
+    ``(col:last_order_date,opr:order_from|order_until,value:'YYYY-MM-DD')``,
+    ``(col:credit_hold,opr:eq,value:!t)``; balances are masked, and the balance filters and
+    sorts by masked columns refused, for callers who may not see financials."""
+
     resource_name = "customer"
-    datamodel = CrmInterface(Customer)
+    datamodel = CustomerInterface(Customer)
     class_permission_name = "Customer"
     label_columns = CUSTOMER_LABELS
     list_columns = ["id", "code", "name", "kind", "email", "phone", "city", "country", "balance",
-                    "is_active"]
+                    "order_total", "last_order_date", "is_active"]
     show_columns = CUSTOMER_READ
     add_columns = edit_columns = FORM_COLUMNS
     search_columns = ["search_text", "name", "email", "code", "kind", "segment", "region",
-                      "customer_group", "tags", "payment_term", "is_active", "country"]
-    order_columns = ["name", "code", "email", "balance", "created_at", "city"]
+                      "customer_group", "tags", "payment_term", "is_active", "country",
+                      "balance", "last_order_date", "credit_hold"]
+    order_columns = ["name", "code", "email", "balance", "created_at", "city", "order_total",
+                     "last_order_date"]
     base_order = ("name", "asc")
     prepare = staticmethod(customer_rules.prepare)
     check_delete = staticmethod(customer_rules.check_delete)
 
     def _owned(self, pk):
         return self.datamodel.get(pk, self._base_filters)
+
+    def _handle_filters_args(self, rison_args):
+        filters = super()._handle_filters_args(rison_args)
+        check_filters(filters)  # bad values and balance filters callers may not use: 400
+        return filters
 
     @expose("/<int:pk>/archive", methods=["POST"])
     @protect()
@@ -192,7 +208,7 @@ class PlantApi(CrmModelApi):
     prepare = staticmethod(plants.prepare)
 
 
-class BankAccountApi(CrmModelApi):
+class BankAccountApi(HiddenFinancialsApiMixin, CrmModelApi):
     resource_name = "bank_account"
     datamodel = CrmInterface(BankAccount)
     class_permission_name = "BankAccount"

@@ -27,6 +27,7 @@ from .invoice import (
 from .payment import PAYMENT_STATUSES, Payment, PaymentAllocation
 from .credit_note import CREDIT_NOTE_STATUSES, CreditNote
 from .contract import CONTRACT_STATUSES, Contract
+from .import_run import IMPORT_ENTITIES, IMPORT_MODES, IMPORT_STATUSES, ImportItem, ImportRun
 
 from sqlalchemy import func as _func, select as _select
 from sqlalchemy.orm import column_property as _column_property
@@ -46,7 +47,7 @@ _install_column_defaults([
     Contact, Address, Plant, BankAccount, Document, Note, CustomFieldDefinition, CustomFieldValue,
     Pipeline, Stage, LeadStatus, LeadSource, Lead, Deal, Interaction, Task, Notification, CrmSetting,
     SalesOrder, SalesOrderLine, Invoice, InvoiceLine, Payment, PaymentAllocation, CreditNote,
-    Contract,
+    Contract, ImportRun, ImportItem,
 ])
 
 __all__ = [
@@ -59,5 +60,6 @@ __all__ = [
     "SalesOrder", "SalesOrderLine", "ORDER_STATUSES", "PLACED_ORDER_STATUSES", "Invoice",
     "InvoiceLine", "INVOICE_STATUSES", "OPEN_INVOICE_STATUSES", "POSTED_INVOICE_STATUSES",
     "Payment", "PaymentAllocation", "PAYMENT_STATUSES", "CreditNote", "CREDIT_NOTE_STATUSES",
-    "Contract", "CONTRACT_STATUSES",
+    "Contract", "CONTRACT_STATUSES", "ImportRun", "ImportItem", "IMPORT_ENTITIES", "IMPORT_MODES",
+    "IMPORT_STATUSES",
 ]

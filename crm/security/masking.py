@@ -74,3 +74,31 @@ def mask_row(entity, row):
         if column in row:
             row[column] = _MASKERS[kind](row[column])
     return row
+
+
+def masked_columns(entity):
+    """The columns of ``entity`` hidden from the current user (empty when they may see them)."""
+    fields = MASKED_FIELDS.get(entity)
+    if not fields or can_view_financials():
+        return ()
+    return tuple(fields)
+
+
+def mask_dump(model, data):
+    """A serialised record of ``model`` (or a list of them) as the current user may see it:
+    its masked columns and those of nested related records (``customer.balance``, a
+    customer's ``bank_accounts``) are masked in place. For API responses."""
+    if can_view_financials() or data is None:
+        return data
+    if isinstance(data, list):
+        for item in data:
+            mask_dump(model, item)
+        return data
+    if not isinstance(data, dict):
+        return data
+    mask_row(model.__name__, data)
+    relationships = model.__mapper__.relationships
+    for key, value in data.items():
+        if key in relationships and isinstance(value, (dict, list)):
+            mask_dump(relationships[key].mapper.class_, value)
+    return data

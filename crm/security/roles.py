@@ -9,6 +9,7 @@ four verbs. Admin is FAB's admin role and receives every permission.
 METHOD_VERBS = {
     # ModelView
     "list": "read", "show": "read", "download": "read", "download_file": "read", "file": "read",
+    "export": "read",  # a list's rows as xlsx or csv
     "lookup": "read",  # the pickers' search-as-you-type endpoints
     "lookup_deals": "read", "lookup_leads": "read", "lookup_contacts": "read",
     "mark_done": "edit", "reopen": "edit",  # a task's quick actions
@@ -22,6 +23,26 @@ METHOD_VERBS = {
     "move_deals": "edit",  # empty a stage into another stage of its pipeline
     "reset_settings": "edit",
     "convert": "add",
+    # Imports: upload, match columns, preview and run add records; the rest reads them.
+    "map_columns": "add", "preview_import": "add", "run_import": "add",
+    "progress": "read", "import_status": "read", "template": "read", "error_report": "read",
+    "revert": "edit",
+    # statements of account: read them; e-mailing one (or a batch from the customer list) edits
+    "statement": "read", "email_statement": "edit", "email_statements": "edit",
+    "send_statements": "edit",
+    # sales orders and invoices: status actions; an invoice made from an order
+    "confirm": "edit", "ship": "edit", "cancel": "edit", "issue": "edit", "void": "edit",
+    "invoice": "add",
+    # payments: allocate credit to invoices, take an allocation off; credit notes' invoice picker
+    "allocate": "edit", "unallocate": "edit", "lookup_invoices": "read",
+    # duplicates: the finder, the merge wizard (Merge) and the customer form's hints (Customer)
+    "duplicate_list": "read", "duplicate_pairs": "read", "duplicate_check": "read",
+    "merge_wizard": "read", "merge_preview": "read", "merge_confirm": "edit",
+    "merge_customers": "edit",
+    # batch actions on the customer list's selection
+    "batch_archive": "edit", "batch_restore": "edit", "batch_assign_group": "edit",
+    "batch_assign_owner": "edit", "batch_add_tag": "edit", "batch_remove_tag": "edit",
+    "batch_form": "edit",
     "delete": "delete", "muldelete": "delete",
     # ModelRestApi
     "get": "read", "get_list": "read", "info": "read",

@@ -6,7 +6,9 @@ preference with ``get_setting(session, key)`` and never care whether it was set.
 
 * ``kanban_page_size``: cards a Kanban column loads per page (leads and deals boards);
 * ``show_activity_timeline``: whether record pages show the activity timeline;
-* ``default_deal_currency``: the currency a new deal starts with.
+* ``default_deal_currency``: the currency a new deal starts with;
+* ``credit_check_on``: where a customer's credit limit is checked: on order
+  confirmation, on invoice issue, or both (crm.services.credit).
 """
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -44,6 +46,22 @@ def _currency(value):
     return clean_currency(value)
 
 
+CREDIT_CHECK_POINTS = ("both", "order", "invoice")
+
+
+def _credit_check_on(value):
+    if value is None or value == "":
+        return "both"
+    if value not in CREDIT_CHECK_POINTS:
+        raise FieldInvalid(_l("Choose both, order or invoice."))
+    return value
+
+
+_credit_check_on.choices = (("both", _l("Order confirmation and invoice issue")),
+                            ("order", _l("Order confirmation only")),
+                            ("invoice", _l("Invoice issue only")))
+
+
 # key -> (default, clean function, label, description)
 SETTINGS = {
     "kanban_page_size": (20, _page_size, _l("Kanban cards per page"),
@@ -53,6 +71,9 @@ SETTINGS = {
                                _l("Record pages show who changed what and when.")),
     "default_deal_currency": ("EUR", _currency, _l("Default deal currency"),
                               _l("The currency a new deal starts with.")),
+    "credit_check_on": ("both", _credit_check_on, _l("Check credit limits on"),
+                        _l("When a customer's credit limit is enforced: on order confirmation, "
+                           "on invoice issue, or both (both, order, invoice).")),
 }
 DEFAULTS = {key: spec[0] for key, spec in SETTINGS.items()}
 

@@ -18,6 +18,7 @@ from crm.models import (
 )
 from crm.security.tenancy import tenant_scope
 from crm.services import audit, customers, tenants
+from crm.services.demo_ledger import seed_ledger
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_TENANTS = (("Northwind Traders", "northwind"), ("Globex Industries", "globex"))
@@ -43,6 +44,7 @@ def seed(security_manager, customers_per_tenant=300):
                 existing = session.scalar(select(func.count(Customer.id)).where(Customer.tenant_id == tenant.id))
                 if existing == 0:
                     _customers(session, tenant, customers_per_tenant, random.Random(index + 1))
+                seed_ledger(session, tenant.id, random.Random(index + 101))
     return logins
 
 

@@ -105,10 +105,12 @@ def balance_of(session, customer_id, until=None):
             - credited_total(session, customer_id, until))
 
 
-def refresh_customer(session, customer):
+def refresh_customer(session, customer, flush=True):
     """Recompute the customer's stored balance, total order value and last order date
-    (flushes pending changes first, so the sums see them)."""
-    session.flush()
+    (flushes pending changes first, so the sums see them; ``flush=False`` when the
+    documents are already written and the caller's changes must go in one flush)."""
+    if flush:
+        session.flush()
     customer.balance = balance_of(session, customer.id)
     placed = (SalesOrder.customer_id == customer.id,
               SalesOrder.status.in_(PLACED_ORDER_STATUSES))

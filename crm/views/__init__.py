@@ -6,6 +6,17 @@ from crm.views.companies import CompanyView, CustomerGroupView
 from crm.views.customer_parts import AddressView, BankAccountView, ContactView, NoteView, PlantView
 from crm.views.customers import CustomerView
 from crm.views.documents import DocumentView
+from crm.views.imports import ImportHistoryView, ImportView
+from crm.views.merge import DuplicateCheckView, DuplicateView
+from crm.views.statements import StatementView
+from crm.views.financials import FinancialsPermission
+# --- sales orders and invoices imports ---
+from crm.views.invoices import InvoiceView
+from crm.views.sales_orders import SalesOrderView
+# --- payments, credit notes, contracts imports ---
+from crm.views.contracts import ContractView
+from crm.views.credit_notes import CreditNoteView
+from crm.views.payments import PaymentView
 # --- sales pipeline imports ---
 from crm.views.deal_board import DealBoardView
 from crm.views.deals import DealView
@@ -25,6 +36,7 @@ CRM = ("CRM", _l("CRM"), "fa-address-book")
 SETTINGS = ("Settings", _l("Settings"), "fa-sliders-h")
 SECURITY = ("Security", _l("Security"), "fa-cogs")
 SALES = ("Sales", _l("Sales"), "fa-funnel-dollar")
+FINANCE = ("Finance", _l("Finance"), "fa-coins")
 
 # (view, menu name, label, icon, category) — menu names are the permission keys in roles.py.
 MENU = [
@@ -32,6 +44,9 @@ MENU = [
     (ContactView, "Contacts", _l("Contacts"), "fa-id-card", CRM),
     (CompanyView, "Companies", _l("Companies"), "fa-building", CRM),
     (CustomerGroupView, "Customer Groups", _l("Customer groups"), "fa-layer-group", CRM),
+    (DuplicateView, "Duplicates", _l("Duplicates"), "fa-clone", CRM),
+    (ImportView, "Import", _l("Import"), "fa-file-import", CRM),
+    (ImportHistoryView, "Import History", _l("Import history"), "fa-history", CRM),
     (PaymentTermView, "Payment Terms", _l("Payment terms"), "fa-calendar-check", SETTINGS),
     (SegmentView, "Segments", _l("Segments"), "fa-chart-pie", SETTINGS),
     (SubSegmentView, "Sub-segments", _l("Sub-segments"), "fa-sitemap", SETTINGS),
@@ -52,14 +67,28 @@ MENU = [
     (InteractionView, "Interactions", _l("Interactions"), "fa-comments", SALES),
     (TaskView, "Tasks", _l("Tasks"), "fa-tasks", SALES),
     (MyTasksView, "My Tasks", _l("My tasks"), "fa-check-square", SALES),
+    # --- sales orders and invoices ---
+    (SalesOrderView, "Sales Orders", _l("Sales orders"), "fa-shopping-cart", FINANCE),
+    (InvoiceView, "Invoices", _l("Invoices"), "fa-file-invoice-dollar", FINANCE),
+    # --- payments, credit notes, contracts ---
+    (PaymentView, "Payments", _l("Payments"), "fa-money-bill-wave", FINANCE),
+    (CreditNoteView, "Credit Notes", _l("Credit notes"), "fa-receipt", FINANCE),
+    (ContractView, "Contracts", _l("Contracts"), "fa-file-signature", FINANCE),
 ]
 # Reached from a customer's tabs, not the menu.
 NO_MENU = [AddressView, PlantView, BankAccountView, DocumentView, NoteView,
+           DuplicateCheckView,  # the customer form's duplicate hints
            # --- sales pipeline views without a menu entry ---
            NotificationView,  # the navbar's bell leads there
+           StatementView,  # from a customer's page and the customer list
+           FinancialsPermission,  # no page: keeps "can read Financials" in the database
            ]
 CUSTOMER_TABS = [ContactView, AddressView, PlantView, BankAccountView, DocumentView, NoteView,
-                 InteractionView, TaskView]
+                 InteractionView, TaskView,
+                 # --- sales orders and invoices tabs (the order history) ---
+                 SalesOrderView, InvoiceView,
+                 # --- payments, credit notes, contracts tabs ---
+                 PaymentView, CreditNoteView, ContractView]
 
 
 def register_views(appbuilder):

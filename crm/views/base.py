@@ -9,6 +9,7 @@ from flask_babel import gettext
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS, ScopedRoutesMixin
 from crm.services.errors import CrmError
+from crm.views.exporting import ExportMixin
 from crm.views.service_hooks import ServiceHooks
 
 
@@ -59,9 +60,10 @@ def _discard(session, item):
         session.expunge(item)
 
 
-class CrmModelView(ServiceHooks, ScopedRoutesMixin, ModelView):
+class CrmModelView(ExportMixin, ServiceHooks, ScopedRoutesMixin, ModelView):
     """A tenant-owned entity's screens: its service rules (``prepare``, ``check_delete``,
-    see ServiceHooks) also check the forms, so refusals show next to the fields."""
+    see ServiceHooks) also check the forms, so refusals show next to the fields; its list
+    exports to xlsx and csv (ExportMixin)."""
 
     base_filters = TENANT_FILTERS
     method_permission_name = METHOD_VERBS

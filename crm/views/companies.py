@@ -22,6 +22,7 @@ class CompanyView(CrmModelView):
     datamodel = CrmInterface(Company)
     class_permission_name = "Company"
     route_base = "/companies"
+    list_template = "crm/company_list.html"
     list_title = _l("Companies")
     show_title = _l("Company")
     add_title = _l("Add company")

@@ -16,6 +16,11 @@ from crm.views.settings_lists import message_of
 
 
 def _field(key, default, label, description):
+    choices = getattr(crm_settings.SETTINGS[key][1], "choices", None)
+    if choices:
+        # The service checks the value (and reads a missing one as the default).
+        return SelectField(label, choices=choices, description=description,
+                           validate_choice=False)
     if isinstance(default, bool):
         return BooleanField(label, description=description)
     if isinstance(default, int):

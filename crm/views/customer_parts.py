@@ -10,6 +10,7 @@ from crm.models import Address, BankAccount, Contact, Note, Plant
 from crm.services import addresses, bank_accounts, contacts, notes, plants
 from crm.views.base import CrmModelView
 from crm.views.datamodel import CrmInterface
+from crm.views.financials import HiddenFinancialsMixin
 from crm.views.fields import (
     ADDRESS_KIND_LABELS, choice_field, country_field, currency_field, customer_picker, label_of,
 )
@@ -98,7 +99,7 @@ class PlantView(CustomerPartView):
     prepare = staticmethod(plants.prepare)
 
 
-class BankAccountView(CustomerPartView):
+class BankAccountView(HiddenFinancialsMixin, CustomerPartView):
     datamodel = CrmInterface(BankAccount)
     class_permission_name = "BankAccount"
     route_base = "/bank-accounts"

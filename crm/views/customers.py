@@ -1,23 +1,30 @@
 """Customer screens: list, detail tabs, add/edit, archive, restore, clone, delete."""
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
+from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterEqual
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import format_date, gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Email
 
 from crm.models import Customer
 from crm.models.customer import SORTABLE_COLUMNS
+from crm.security.masking import masked_columns
 from crm.services import customers as customer_rules
 from crm.services import custom_fields, lookups, timeline
+from crm.services.credit_summary import credit_summary
 from crm.services.errors import CrmError
 from crm.views.base import CrmModelView, flash_error
-from crm.views.datamodel import CrmInterface, max_depth
+from crm.views.customer_batch import CustomerBatchActions
+from crm.views.customer_filters import CustomerInterface, drop_empty, filter_bar
+from crm.views.datamodel import max_depth
 from crm.views.fields import (
     CUSTOMER_TYPE_LABELS, PAYMENT_METHOD_LABELS, choice_field, company_picker, currency_field,
     label_of, tax_regime_field,
 )
+from crm.views.financials import HiddenFinancialsMixin, credit_panel
+from crm.views.merge import DuplicateNotice
 from crm.views.pickers import lookup_args, lookup_response
 
 CUSTOMER_LABELS = {
@@ -28,7 +35,8 @@ CUSTOMER_LABELS = {
     "discount_rate": _l("Discount rate (%)"), "payment_method": _l("Default payment method"),
     "tax_regime": _l("Tax regime"), "tax_number": _l("Tax number"),
     "credit_limit": _l("Credit limit"), "credit_hold": _l("Credit hold"),
-    "balance": _l("Balance"), "customer_group": _l("Customer group"), "company": _l("Company"),
+    "balance": _l("Balance"), "order_total": _l("Total order value"),
+    "last_order_date": _l("Last order"), "customer_group": _l("Customer group"), "company": _l("Company"),
     "owner": _l("Owner"), "tags": _l("Tags"), "notes": _l("General notes"),
     "is_active": _l("Active"), "archived_at": _l("Archived on"), "city": _l("City"),
     "country": _l("Country"), "search_text": _l("Search"), "created_at": _l("Created"),
@@ -54,8 +62,8 @@ def _form_fields():
     }
 
 
-class CustomerView(CrmModelView):
-    datamodel = CrmInterface(Customer)
+class CustomerView(DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin, CrmModelView):
+    datamodel = CustomerInterface(Customer)
     class_permission_name = "Customer"
     route_base = "/customers"
     list_title = _l("Customers")
@@ -64,11 +72,14 @@ class CustomerView(CrmModelView):
     edit_title = _l("Edit customer")
     label_columns = CUSTOMER_LABELS
 
-    list_columns = ["name", "code", "phone", "email", "city", "country", "balance"]
+    list_columns = ["name", "code", "phone", "email", "city", "country", "balance", "order_total",
+                    "last_order_date"]
     order_columns = ["name", *SORTABLE_COLUMNS]
     base_order = ("name", "asc")
     search_columns = ["search_text", "kind", "segment", "sub_segment", "region", "customer_group",
-                      "tags", "payment_term", "credit_hold", "country"]
+                      "tags", "payment_term", "credit_hold", "country",
+                      # money filters (crm.views.customer_filters)
+                      "balance", "last_order_date"]
     add_columns = edit_columns = FORM_COLUMNS
     show_fieldsets = [
         (_l("Profile"), {"fields": ["kind", "name", "code", "email", "phone", "website",
@@ -82,6 +93,7 @@ class CustomerView(CrmModelView):
     formatters_columns = {
         "kind": label_of(CUSTOMER_TYPE_LABELS),
         "payment_method": label_of(PAYMENT_METHOD_LABELS),
+        "last_order_date": lambda day: format_date(day) if day else "",
     }
     add_form_extra_fields = _form_fields()
     edit_form_extra_fields = _form_fields()
@@ -94,23 +106,39 @@ class CustomerView(CrmModelView):
     }
     show_template = "crm/customer_show.html"
     list_template = "crm/customer_list.html"
+    add_template = "crm/customer_form_add.html"  # with the duplicate hints (static/duplicates.js)
+    edit_template = "crm/customer_form_edit.html"
 
     prepare = staticmethod(customer_rules.prepare)
     check_delete = staticmethod(customer_rules.check_delete)
 
     def _get_list_widget(self, filters, **kwargs):
+        drop_empty(filters)
         # Archived customers leave the default list; ?archived=1 lists only them.
         filters.add_filter("is_active", FilterEqual, request.args.get("archived") != "1")
+        # Sorting by a masked column would reveal it: not for users who may not see it.
+        hidden = masked_columns("Customer")
+        if kwargs.get("order_column") in hidden:
+            kwargs["order_column"], kwargs["order_direction"] = "", ""
         widgets = super()._get_list_widget(filters=filters, **kwargs)
+        if hidden:
+            args = widgets["list"].template_args
+            args["order_columns"] = [c for c in args["order_columns"] if c not in hidden]
         depth = max_depth(filters)
         if widgets["list"].template_args.get("count", 0) > depth:
             widgets["capped_at"] = depth  # the list says "more than N" and suggests a search
+        return widgets
+
+    def _list(self, **kwargs):
+        widgets = super()._list(**kwargs)
+        widgets["filter_bar"] = filter_bar(self.session)
         return widgets
 
     def _show_extras(self, pk):
         customer = self.datamodel.get(pk, self._base_filters)
         return {
             "customer": customer,
+            "credit": credit_panel(credit_summary(self.session, customer)),
             "timeline": timeline.for_record(self.session, customer),
             "custom_fields": custom_fields.active_definitions(self.session),
             "custom_values": custom_fields.values_of(self.session, customer),
@@ -130,6 +158,12 @@ class CustomerView(CrmModelView):
         if customer is None:
             abort(404)
         return customer
+
+    @action("send_statements", _l("Send statements"), icon="fa-envelope", single=False)
+    def send_statements(self, items):
+        """The ticked customers go to the statement batch page (crm.views.statements)."""
+        ids = ",".join(str(item.id) for item in items if item is not None)
+        return redirect(url_for("StatementView.email_statements", ids=ids))
 
     @expose("/lookup")
     @has_access

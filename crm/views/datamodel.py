@@ -24,6 +24,7 @@ from sqlalchemy import Column, func, select
 from sqlalchemy.orm import defer
 
 from crm.services.search import IN_ORDER, MATCHES_FIRST, filter_customers
+from crm.views.financials import shown
 
 # Up to this many matches a page is sorted from the matches; above it walking
 # the sort index is cheaper (for a tenant of about a million customers).
@@ -76,6 +77,16 @@ class CrmInterface(SQLAInterface):
 
     def is_search_text(self, col_name):
         return col_name == "search_text"
+
+    # The list and detail widgets' values: financial figures masked for users who may
+    # not see them, amounts in the record's currency (crm.views.financials). Exports read
+    # raw values through _get_attr_value and mask them themselves.
+    def get_values(self, lst, list_columns):
+        for item in lst:
+            yield {col: shown(item, col, self._get_attr_value(item, col)) for col in list_columns}
+
+    def get_values_item(self, item, show_columns):
+        return [shown(item, col, self._get_attr_value(item, col)) for col in show_columns]
 
     def _pk_attributes(self):
         # Mapped attributes, not table columns: the tenancy hook scopes ORM entities only.

@@ -198,6 +198,9 @@ class DealView(CrmModelView):
 
     list_columns = ["title", "stage", "company", "customer", "value", "expected_close_date",
                     "assigned_to"]
+    # The value as a number next to its currency (the list shows them as one text).
+    export_columns = ["title", "stage", "company", "customer", "value", "currency",
+                      "expected_close_date", "assigned_to"]
     order_columns = ["title", "value", "expected_close_date", "created_at"]
     base_order = ("created_at", "desc")
     search_columns = ["title", "assigned_to", "pipeline", "stage", "value", "probability",

@@ -14,6 +14,8 @@ from crm.models import LeadSource, LeadStatus, Pipeline, Stage
 from crm.models import Interaction, Task
 from crm.models import Deal
 from crm.models import Lead, Notification
+from crm.models import Invoice, SalesOrder
+from crm.models import Contract, CreditNote, Payment
 from crm.services import notifications
 from crm.services.deals import create_deal
 from crm.services.interactions import log_interaction
@@ -44,6 +46,31 @@ def factory_notification(session, tenant, user_id):
     note = notifications.notify(session, tenant.id, user_id, "Globex secret notice", "/leads/")
     session.commit()
     return note.id
+
+
+def factory_order_and_invoice(session, customer_id):
+    from crm.services import invoices, sales_orders
+    lines = [{"description": "Globex secret widget", "quantity": 1, "unit_price": 10}]
+    order = sales_orders.save_order(session, SalesOrder(), {"customer": customer_id}, lines)
+    invoice = invoices.save_invoice(session, Invoice(), {"customer": customer_id}, lines)
+    return order.id, invoice.id
+
+
+def factory_payment_credit_note_contract(session, customer_id):
+    import datetime as dt
+    from crm.services import contracts, credit_notes, payments
+    from tests.ledger_factories import invoice
+    bill = invoice(session, customer_id, total="100.00")
+    payment = payments.record_payment(session, customer_id, "60.00", allocations=[(bill, "50.00")])
+    note = CreditNote(customer_id=customer_id, amount="5.00", reason="Globex secret credit")
+    credit_notes.prepare(session, note)
+    session.add(note)
+    contract = Contract(customer_id=customer_id, title="Globex secret contract", value="900.00",
+                        start_date=dt.date(2026, 1, 1), status="active")
+    contracts.prepare(session, contract)
+    session.add(contract)
+    session.commit()
+    return payment.id, note.id, contract.id
 
 
 @pytest.fixture
@@ -80,6 +107,15 @@ def globex_records(app, globex):
         ids[Deal] = create_deal(s, title="Globex secret deal", customer_id=customer).id
         ids[Lead] = factory_lead(s, globex, ids[LeadStatus])
         ids[Notification] = factory_notification(s, globex, user.id)
+        ids[SalesOrder], ids[Invoice] = factory_order_and_invoice(s, customer)
+        ids[Payment], ids[CreditNote], ids[Contract] = factory_payment_credit_note_contract(
+            s, customer)
+        from crm.models import ImportRun
+        import_run = ImportRun(tenant_id=globex.id, entity="customers", file_name="globex.csv",
+                               content=b"Name,Email\n", status="done", error_report=b"x")
+        s.add(import_run)
+        s.commit()
+        ids[ImportRun] = import_run.id
         db.session.remove()
     return ids
 

@@ -1,0 +1,31 @@
+"""REST endpoints for contracts at /api/v1/contract/: the screens' rules (crm.services.contracts)."""
+from crm.api.base import CrmModelApi
+from crm.models import Contract
+from crm.services import contracts
+from crm.views.contracts import FORM_COLUMNS, LABELS
+from crm.views.ledger_common import LedgerInterface
+
+READ_COLUMNS = ["id", "number", "title", "value", "currency", "start_date", "end_date", "status",
+                "customer.id", "customer.name"]
+
+
+class ContractApi(CrmModelApi):
+    resource_name = "contract"
+    datamodel = LedgerInterface(Contract)
+    class_permission_name = "Contract"
+    label_columns = LABELS
+    list_columns = READ_COLUMNS
+    show_columns = READ_COLUMNS + ["notes", "created_at", "updated_at"]
+    add_columns = edit_columns = FORM_COLUMNS
+    search_columns = ["customer", "number", "title", "status", "value", "start_date", "end_date"]
+    order_columns = ["number", "title", "value", "start_date", "end_date"]
+    base_order = ("start_date", "desc")
+    prepare = staticmethod(contracts.prepare)
+    check_delete = staticmethod(contracts.check_delete)
+
+    def _init_model_schemas(self):
+        super()._init_model_schemas()
+        for schema in (self.add_model_schema, self.edit_model_schema):
+            for name in ("end_date", "notes", "status", "value"):
+                schema.fields[name].required = False
+                schema.fields[name].allow_none = True

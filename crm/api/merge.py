@@ -1,0 +1,90 @@
+"""POST /api/v1/customer/merge and GET /api/v1/customer/duplicates (permission "Merge")."""
+from flask import request
+from flask_appbuilder.api import BaseApi, expose, protect, safe
+
+from crm.extensions import db
+from crm.security.roles import METHOD_VERBS
+from crm.services import duplicates, merge
+from crm.services.errors import CrmError
+
+
+def _customer(c):
+    return None if c is None else {"id": c.id, "code": c.code, "name": c.name, "email": c.email}
+
+
+class MergeApi(BaseApi):
+    resource_name = "customer"
+    class_permission_name = "Merge"
+    method_permission_name = METHOD_VERBS
+    allow_browser_login = True
+    openapi_spec_tag = "Customers: duplicates and merge"
+
+    @expose("/merge", methods=["POST"])
+    @protect()
+    @safe
+    def merge_customers(self):
+        """Merge customers into one survivor.
+        ---
+        post:
+          requestBody:
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    survivor_id: {type: integer}
+                    other_ids: {type: array, items: {type: integer}}
+                    choices:
+                      type: object
+                      description: field (or "custom:<name>") -> id of the customer whose value survives
+                    dry_run: {type: boolean, description: check and describe only}
+          responses:
+            200: {description: Merged (or the plan, for a dry run)}
+            404: {description: A customer is not found}
+            409: {description: Refused, with the reason}
+            422: {description: Bad input, by field}
+        """
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return self.response_400(message="Send a JSON object.")
+        session = db.session
+        args = (body.get("survivor_id"), body.get("other_ids"), body.get("choices"))
+        try:
+            if body.get("dry_run"):
+                plan = merge.plan_merge(session, *args)
+                return self.response(200, result={
+                    "survivor": _customer(plan.survivor),
+                    "others": [_customer(c) for c in plan.others],
+                    "fields": {f: _plain(merge.display_value(plan.choices.get(f, plan.survivor), f))
+                               for f in merge.MERGE_FIELDS},
+                    "moves": plan.moves, "notes": plan.notes})
+            survivor, moved = merge.merge(session, *args)
+        except CrmError as exc:
+            session.rollback()
+            return self.response(exc.status, message=exc.as_json())
+        return self.response(200, result={"survivor": _customer(survivor), "moved": moved,
+                                          "merged_ids": [int(i) for i in args[1]]})
+
+    @expose("/duplicates", methods=["GET"])
+    @protect()
+    @safe
+    def duplicate_pairs(self):
+        """Likely duplicate pairs, best first, a page at a time (``?page=0&page_size=25``).
+        ---
+        get:
+          responses:
+            200: {description: Pairs with their score and reasons}
+        """
+        page, size = request.args.get("page", "0"), request.args.get("page_size", "25")
+        if not page.isdigit() or not size.isdigit() or not 0 < int(size) <= 100:
+            return self.response_400(message="page and page_size (1-100) must be numbers.")
+        pairs, total = duplicates.find_duplicates(db.session, int(page), int(size))
+        return self.response(200, count=total, result=[
+            {"score": p.score, "reasons": sorted(p.reasons), "first": _customer(p.first),
+             "second": _customer(p.second)} for p in pairs])
+
+
+def _plain(value):
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)

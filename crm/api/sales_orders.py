@@ -1,0 +1,70 @@
+"""REST endpoints for sales orders: CRUD at /api/v1/sales_order/ (lines nested in body
+and response) and the actions confirm, ship, cancel and invoice (POST .../<id>/<action>)."""
+from flask_appbuilder.api import expose, protect, safe
+from flask_babel import lazy_gettext as _l
+
+from crm.api.invoices import InvoiceApi
+from crm.api.priced_documents import PricedDocumentApi, document_json
+from crm.models import SalesOrder
+from crm.services import invoices, sales_orders
+from crm.services.errors import CrmError
+from crm.views.datamodel import CrmInterface
+
+
+
+class SalesOrderApi(PricedDocumentApi):
+    resource_name = "sales_order"
+    datamodel = CrmInterface(SalesOrder)
+    class_permission_name = "SalesOrder"
+    label_columns = {"number": _l("Number"), "order_date": _l("Order date"),
+                     "status": _l("Status"), "total": _l("Total")}
+    list_columns = ["id", "number", "customer.id", "customer.name", "order_date", "status",
+                    "currency", "total"]
+    show_columns = list_columns
+    add_columns = ["number", "order_date", "reference", "notes"]
+    edit_columns = add_columns
+    search_columns = ["number", "status", "customer", "order_date", "total"]
+    order_columns = ["number", "order_date", "status", "total"]
+    base_order = ("order_date", "desc")
+    header_fields = sales_orders.HEADER_FIELDS
+    read_fields = ("id", "number", "status", "order_date", "currency", "discount_rate",
+                   "billing_address", "shipping_address", "reference", "notes", "confirmed_at",
+                   "created_at", "updated_at")
+    save = staticmethod(sales_orders.save_order)
+    check_delete = staticmethod(sales_orders.check_delete)
+
+    @expose("/<int:pk>/confirm", methods=["POST"])
+    @protect()
+    @safe
+    def confirm(self, pk):
+        """Confirm a quote (credit checked; an Admin may send
+        {"override_reason": "..."} to override a refusal)."""
+        return self._act(pk, sales_orders.confirm_order, credit_checked=True)
+
+    @expose("/<int:pk>/ship", methods=["POST"])
+    @protect()
+    @safe
+    def ship(self, pk):
+        """Mark a pending order shipped."""
+        return self._act(pk, sales_orders.ship_order)
+
+    @expose("/<int:pk>/cancel", methods=["POST"])
+    @protect()
+    @safe
+    def cancel(self, pk):
+        """Cancel a quote, pending or shipped order."""
+        return self._act(pk, sales_orders.cancel_order)
+
+    @expose("/<int:pk>/invoice", methods=["POST"])
+    @protect()
+    @safe
+    def invoice(self, pk):
+        """Make a draft invoice from the order; answers 201 with the invoice."""
+        order = self.datamodel.get(pk, self._base_filters)
+        if order is None:
+            return self.response_404()
+        try:
+            made = invoices.invoice_from_order(self.session, order)
+        except CrmError as exc:
+            return self._refused(exc)
+        return self.response(201, id=made.id, result=document_json(made, InvoiceApi.read_fields))

@@ -1,0 +1,65 @@
+"""Bulk imports: one run per uploaded file, and what each run did to each record (for revert)."""
+from sqlalchemy import (
+    JSON, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, String,
+)
+from sqlalchemy.orm import deferred, relationship
+
+from flask_appbuilder import Model
+
+from .base import TenantMixin, TimestampMixin
+
+IMPORT_ENTITIES = ("customers", "companies", "leads")
+# uploaded -> previewed -> running -> done | failed; done -> reverted
+IMPORT_STATUSES = ("uploaded", "running", "done", "failed", "reverted")
+# valid_rows: the valid rows are written, failed ones reported; all_or_nothing: any failure writes nothing
+IMPORT_MODES = ("valid_rows", "all_or_nothing")
+ITEM_ACTIONS = ("created", "updated")
+
+
+class ImportRun(TenantMixin, TimestampMixin, Model):
+    __tablename__ = "crm_import_run"
+    __table_args__ = (Index("ix_import_run_list", "tenant_id", "created_at"),)
+
+    id = Column(Integer, primary_key=True)
+    entity = Column(String(20), nullable=False)
+    file_name = Column(String(255), nullable=False)
+    # The file as uploaded, so a run can be previewed, committed later and re-read.
+    content = deferred(Column(LargeBinary, nullable=False))
+    user_id = Column(Integer, ForeignKey("ab_user.id"), index=True)
+    user = relationship("CrmUser")
+    username = Column(String(100))
+    started_at = Column(DateTime(timezone=True))
+    finished_at = Column(DateTime(timezone=True))
+    status = Column(String(20), nullable=False, default="uploaded")
+    mode = Column(String(20), nullable=False, default="valid_rows")
+    # {heading: field key or ""}
+    mapping = Column(JSON)
+    total_rows = Column(Integer, nullable=False, default=0)
+    created_count = Column(Integer, nullable=False, default=0)
+    updated_count = Column(Integer, nullable=False, default=0)
+    failed_count = Column(Integer, nullable=False, default=0)
+    # Matched rows whose values were all the same already: nothing written.
+    unchanged_count = Column(Integer, nullable=False, default=0)
+    # Rows processed so far while running (the progress page polls it).
+    progress = Column(Integer, nullable=False, default=0)
+    message = Column(String(500))
+    error_report = deferred(Column(LargeBinary))
+    reverted_at = Column(DateTime(timezone=True))
+
+    def __str__(self):
+        return f"{self.file_name} ({self.entity})"
+
+
+class ImportItem(TenantMixin, Model):
+    """One record an import created or updated; ``previous`` holds what an update replaced
+    (``{"record": {...}, "contact": {...} | {"id": new id}, ...}``) so a revert puts it back."""
+
+    __tablename__ = "crm_import_item"
+    __table_args__ = (Index("ix_import_item_run", "import_run_id", "record_id"),)
+
+    id = Column(Integer, primary_key=True)
+    import_run_id = Column(Integer, ForeignKey("crm_import_run.id", ondelete="CASCADE"),
+                           nullable=False)
+    record_id = Column(Integer, nullable=False)
+    action = Column(String(10), nullable=False)
+    previous = Column(JSON)

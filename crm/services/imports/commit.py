@@ -1,0 +1,436 @@
+"""Write an import's valid rows: batched inserts and updates, audit entries and revert items.
+
+Per chunk of rows: one query for the records they update and one for their contacts and
+addresses, then many-row inserts (bulk_sql.py: COPY on PostgreSQL) / executemany
+``UPDATE``s for records, contacts, addresses, audit entries (one per record written, in
+the shape crm/services/audit.py writes) and import items. The whole import is one transaction;
+in "all_or_nothing" mode any failed row means nothing is written.
+"""
+import datetime as dt
+import threading
+from decimal import Decimal
+
+from flask_babel import gettext
+from sqlalchemy import Integer, bindparam, insert, select, update
+
+from crm.models import Address, AuditEntry, Company, Contact, ImportItem, ImportRun
+from crm.models.base import utcnow
+from crm.services.audit import _plain as audit_plain, _who, entity_name
+from crm.services.data_fields import model_of
+from crm.services.imports import bulk_sql, collector
+from crm.services.imports.validate import check_rows, literal_list
+
+PARTS = ("contact", "billing", "shipping")
+SEARCH_COLUMNS = ("name", "tax_number", "email", "phone", "code", "company_id")
+AUDIT_EXCLUDED = {"id", "created_at", "updated_at", "search_text"}
+NOT_AUDITED = AUDIT_EXCLUDED | {"tenant_id"}
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+# run id -> rows processed, for the progress page of a running import (this process).
+PROGRESS = {}
+_progress_lock = threading.Lock()
+
+
+def set_progress(run_id, done):
+    with _progress_lock:
+        PROGRESS[run_id] = done
+
+
+def progress_of(run):
+    with _progress_lock:
+        return PROGRESS.get(run.id, run.progress)
+
+
+def plain(value):
+    """A value as the audit trail stores it (crm.services.audit._plain), plain types first."""
+    return value if type(value) in _AS_IS else audit_plain(value)
+
+
+def created_changes(row):
+    """The audit changes of a new row: every set column but the bookkeeping ones."""
+    return {k: [None, v if type(v) in _AS_IS else audit_plain(v)] for k, v in row.items()
+            if v is not None and k not in NOT_AUDITED}
+
+
+def _defaults(table, now):
+    values = {}
+    for column in table.columns:
+        if column.key == "id":
+            continue
+        default = column.default
+        if default is None:
+            values[column.key] = None
+        elif default.is_scalar:
+            values[column.key] = default.arg
+        else:
+            values[column.key] = now
+    return values
+
+
+class Summary:
+    def __init__(self):
+        self.created = self.updated = self.unchanged = 0
+        self.failed = []        # RowResults
+        self.total = 0
+
+
+class Writer:
+    """Writes checked rows of one import run into the session's transaction."""
+
+    def __init__(self, session, run):
+        self.session = session
+        self.run = run
+        self.tenant_id = run.tenant_id
+        self.entity = run.entity
+        self.model = model_of(run.entity)
+        self.table = self.model.__table__
+        self.user_id, self.username = _who()
+        self.entity_label = entity_name(self.model)
+        self.company_names = {}
+        if self.entity == "customers":
+            self.company_names = dict(self.session.execute(select(Company.id, Company.name)).all())
+        self._code_number = None
+
+    # --- audit and items ---------------------------------------------------------
+
+    def _audit(self, entity, entity_id, action, changes, summary, parent_id=None):
+        return {"tenant_id": self.tenant_id, "user_id": self.user_id, "username": self.username,
+                "at": self.now, "entity": entity, "entity_id": entity_id, "action": action,
+                "changes": changes or None, "summary": (summary or "")[:255],
+                "parent_entity": "customer" if parent_id else None, "parent_id": parent_id}
+
+    @staticmethod
+    def _summary(entity, values):
+        if entity == "customers":
+            return f"{values['name']} ({values['code']})"
+        return values.get("name") or values.get("title") or ""
+
+    # --- customers' derived columns ---------------------------------------------
+
+    def _next_codes(self, count, explicit):
+        from crm.models import Customer
+        if self._code_number is None:
+            self._code_number = (self.session.scalar(
+                select(Customer.id).order_by(Customer.id.desc()).limit(1),
+                execution_options={"all_tenants": True}) or 0) + 1
+        codes = []
+        while len(codes) < count:
+            batch = [f"C{n:06d}" for n in range(self._code_number, self._code_number + count * 2)]
+            self._code_number += count * 2
+            taken = set(self.session.scalars(select(Customer.code).where(
+                Customer.tenant_id == self.tenant_id, Customer.code.in_(literal_list(batch)))))
+            codes.extend(c for c in batch if c not in taken and c not in explicit)
+        return codes[:count]
+
+    def _search_text(self, values):
+        company = self.company_names.get(values.get("company_id"), "")
+        parts = (values.get("name"), company, values.get("tax_number"), values.get("email"),
+                 values.get("phone"), values.get("code"))
+        return " ".join(p for p in parts if p).lower()
+
+    @staticmethod
+    def _location(addresses):
+        """City and country of the main address: contact, else billing, else shipping."""
+        for kind in ("contact_address", "billing", "shipping"):
+            found = addresses.get(kind)
+            if found:
+                return found.get("city"), found.get("country")
+        return None, None
+
+    # --- creates ----------------------------------------------------------------
+
+    def create(self, results):
+        record_rows = []
+        defaults = _defaults(self.table, self.now)
+        if self.entity == "customers":
+            explicit = {r.values["record"].get("code") for r in results}
+            codes = iter(self._next_codes(
+                sum(1 for r in results if not r.values["record"].get("code")), explicit))
+        for result in results:
+            values = {**defaults, **result.values["record"], "tenant_id": self.tenant_id}
+            if self.entity == "customers":
+                values["code"] = values.get("code") or next(codes)
+                values["search_text"] = self._search_text(values)
+                values["city"], values["country"] = self._location(
+                    {p: result.values.get(p) for p in ("billing", "shipping")})
+            elif self.entity == "leads" and values.get("status_id") is None:
+                values["status_id"] = self.checker_default_status
+            record_rows.append(values)
+        ids = self._insert(self.table, record_rows)
+        audits, items = [], []
+        for record_id, values in zip(ids, record_rows):
+            changes = created_changes(values)
+            audits.append(self._audit(self.entity_label, record_id, "create", changes,
+                                      self._summary(self.entity, values)))
+            items.append({"tenant_id": self.tenant_id, "import_run_id": self.run.id,
+                          "record_id": record_id, "action": "created", "previous": None})
+        if self.entity == "customers":
+            audits.extend(self._create_parts(
+                [(record_id, result, {}) for record_id, result in zip(ids, results)]))
+        self._flush_rows(audits, items)
+        return len(ids)
+
+    def _insert(self, table, rows):
+        """Insert ``rows``; returns their new ids in the same order."""
+        return bulk_sql.insert_rows(self.session, table, rows)
+
+    def _part_row(self, part, customer_id, values):
+        if part == "contact":
+            base = _defaults(Contact.__table__, self.now)
+            return Contact.__table__, {**base, "name": None, **values, "customer_id": customer_id,
+                                       "is_primary": True, "tenant_id": self.tenant_id}
+        base = _defaults(Address.__table__, self.now)
+        return Address.__table__, {**base, **values, "kind": part, "is_default": True,
+                                   "customer_id": customer_id, "tenant_id": self.tenant_id}
+
+    def _create_parts(self, wanted):
+        """Insert the contacts/addresses in ``wanted`` [(customer id, result, skip parts)];
+        returns their audit rows and records the new ids in ``self.created_parts``."""
+        audits = []
+        self.created_parts = {}
+        for part in PARTS:
+            rows, owners = [], []
+            for customer_id, result, skip in wanted:
+                values = result.values.get(part)
+                if values and part not in skip:
+                    table, row = self._part_row(part, customer_id, values)
+                    rows.append(row)
+                    owners.append(customer_id)
+            if not rows:
+                continue
+            table = Contact.__table__ if part == "contact" else Address.__table__
+            ids = self._insert(table, rows)
+            label = "contact" if part == "contact" else "address"
+            for part_id, customer_id, row in zip(ids, owners, rows):
+                self.created_parts[(customer_id, part)] = part_id
+                changes = created_changes(row)
+                summary = row["name"] if part == "contact" else ", ".join(
+                    str(row[k]) for k in ("line1", "city", "country") if row.get(k))
+                audits.append(self._audit(label, part_id, "create", changes, summary, customer_id))
+        return audits
+
+    # --- updates ----------------------------------------------------------------
+
+    def _load(self, model, columns, where):
+        query = select(model.id, *[getattr(model, c) for c in columns]).where(where)
+        return {row[0]: dict(zip(columns, row[1:])) for row in self.session.execute(query)}
+
+    def update(self, results):
+        ids = [r.existing_id for r in results]
+        columns = sorted({c for r in results for c in r.values["record"]}
+                         | (set(SEARCH_COLUMNS) | {"city", "country", "search_text"}
+                            if self.entity == "customers" else set()))
+        current = self._load(self.model, columns, self.model.id.in_(literal_list(ids, Integer)))
+        parts = self._load_parts(ids) if self.entity == "customers" else {}
+        updates, audits, items, new_parts = {}, [], [], []
+        part_updates = {}
+        changed_count = 0
+        for result in results:
+            record_id = result.existing_id
+            old = current[record_id]
+            new = {**old, **result.values["record"]}
+            changes = {k: [plain(old[k]), plain(v)] for k, v in result.values["record"].items()
+                       if plain(old[k]) != plain(v)}
+            previous = {"record": {k: plain(old[k]) for k in changes}}
+            part_audits, skip = [], set()
+            if self.entity == "customers":
+                skip = self._update_parts(record_id, result, parts, previous, part_updates,
+                                          part_audits)
+                addresses = {kind: {**(parts.get((record_id, kind)) or {}),
+                                    **(result.values.get(kind) or {})}
+                             for kind in ("contact_address", "billing", "shipping")
+                             if parts.get((record_id, kind)) or result.values.get(kind)}
+                new["city"], new["country"] = self._location(addresses)
+                new["search_text"] = self._search_text(new)
+                for column in ("city", "country"):
+                    if plain(new[column]) != plain(old[column]):
+                        changes[column] = [plain(old[column]), plain(new[column])]
+                        previous["record"][column] = plain(old[column])
+                if any(result.values.get(p) and p not in skip for p in PARTS):
+                    new_parts.append((record_id, result, skip))
+            touched = changes or part_audits or any(
+                result.values.get(p) and p not in skip for p in PARTS)
+            if not touched:
+                continue
+            changed_count += 1
+            values = {k: new[k] for k in changes}
+            if self.entity == "customers":
+                values["search_text"] = new["search_text"]
+                previous["record"]["search_text"] = old["search_text"]
+            values["updated_at"] = self.now
+            updates.setdefault(frozenset(values), []).append({"_id": record_id, **values})
+            if changes:
+                audits.append(self._audit(self.entity_label, record_id, "update", changes,
+                                          self._summary(self.entity, new)))
+            audits.extend(part_audits)
+            items.append({"tenant_id": self.tenant_id, "import_run_id": self.run.id,
+                          "record_id": record_id, "action": "updated", "previous": previous})
+        for columns_set, rows in updates.items():
+            self._execute_update(self.table, columns_set, rows)
+        for (table, columns_set), rows in part_updates.items():
+            self._execute_update(table, columns_set, rows)
+        if new_parts:
+            audits.extend(self._create_parts(new_parts))
+            by_record = {i["record_id"]: i for i in items}
+            for (customer_id, part), part_id in self.created_parts.items():
+                by_record[customer_id]["previous"][part] = {"id": part_id, "created": True}
+        self._flush_rows(audits, items)
+        return changed_count, len(results) - changed_count
+
+    def _execute_update(self, table, columns_set, rows):
+        statement = update(table).where(table.c.id == bindparam("_id")).values(
+            {c: bindparam(c) for c in columns_set})
+        self.session.execute(statement, rows, execution_options={"synchronize_session": False})
+
+    def _load_parts(self, customer_ids):
+        """{(customer id, "contact"|"billing"|"shipping"): {"id", columns...}} of the parts
+        an import writes: the primary contact and the default address of each kind."""
+        found = {}
+        contact_columns = ["customer_id", "name", "role", "email", "phone"]
+        for contact_id, row in self._load(Contact, contact_columns, Contact.customer_id.in_(
+                literal_list(customer_ids, Integer)) & Contact.is_primary.is_(True)).items():
+            found.setdefault((row.pop("customer_id"), "contact"), {"id": contact_id, **row})
+        address_columns = ["customer_id", "kind", "line1", "line2", "city", "state",
+                           "postal_code", "country"]
+        for address_id, row in self._load(Address, address_columns, Address.customer_id.in_(
+                literal_list(customer_ids, Integer)) & Address.is_default.is_(True)).items():
+            customer_id, kind = row.pop("customer_id"), row.pop("kind")
+            # A contact-kind address only decides the list's city; imports write billing/shipping.
+            part = "contact_address" if kind == "contact" else kind
+            found.setdefault((customer_id, part), {"id": address_id, **row})
+        return found
+
+    def _update_parts(self, customer_id, result, parts, previous, part_updates, audits):
+        """Update the existing primary contact / default addresses; returns the parts done."""
+        done = set()
+        for part in PARTS:
+            values = result.values.get(part)
+            existing = parts.get((customer_id, part))
+            if not values or existing is None:
+                continue
+            done.add(part)
+            changes = {k: [plain(existing.get(k)), plain(v)] for k, v in values.items()
+                       if plain(existing.get(k)) != plain(v)}
+            if not changes:
+                continue
+            table = Contact.__table__ if part == "contact" else Address.__table__
+            row = {k: v for k, v in values.items() if k in changes}
+            row["updated_at"] = self.now
+            part_updates.setdefault((table, frozenset(row)), []).append({"_id": existing["id"], **row})
+            previous[part] = {"id": existing["id"],
+                              "values": {k: plain(existing.get(k)) for k in changes}}
+            label = "contact" if part == "contact" else "address"
+            merged = {**existing, **values}
+            summary = merged.get("name") if part == "contact" else ", ".join(
+                str(merged[k]) for k in ("line1", "city", "country") if merged.get(k))
+            audits.append(self._audit(label, existing["id"], "update", changes, summary,
+                                      customer_id))
+        return done
+
+    def _flush_rows(self, audits, items):
+        bulk_sql.insert_rows(self.session, AuditEntry.__table__, audits, want_ids=False)
+        bulk_sql.insert_rows(self.session, ImportItem.__table__, items, want_ids=False)
+
+
+def import_rows(session, run, headings, rows, on_progress=None):
+    """Check and write ``rows`` for ``run`` (whose entity, mode and mapping are set).
+
+    Returns a Summary. Flushes into the session's transaction; the caller commits."""
+    with collector.paused():
+        return _import_rows(session, run, headings, rows, on_progress)
+
+
+def _import_rows(session, run, headings, rows, on_progress):
+    writer = Writer(session, run)
+    writer.now = utcnow()
+    summary = Summary()
+    summary.total = len(rows)
+    chunks = check_rows(session, run.tenant_id, run.entity, run.mapping, headings, rows)
+    if run.mode == "all_or_nothing":
+        checked = []
+        for results in chunks:
+            checked.append(results)
+            summary.failed.extend(r for r in results if not r.ok)
+        if summary.failed:
+            return summary
+        chunks = iter(checked)
+    done = 0
+    for results in chunks:
+        if run.entity == "leads":
+            writer.checker_default_status = _default_status_id(session, run.tenant_id)
+        valid = [r for r in results if r.ok]
+        summary.failed.extend(r for r in results if not r.ok)
+        created = [r for r in valid if r.existing_id is None]
+        updated = [r for r in valid if r.existing_id is not None]
+        if created:
+            summary.created += writer.create(created)
+        if updated:
+            changed, unchanged = writer.update(updated)
+            summary.updated += changed
+            summary.unchanged += unchanged
+        done += len(results)
+        if on_progress is not None:
+            on_progress(done)
+    return summary
+
+
+def _default_status_id(session, tenant_id):
+    from crm.services import leads
+    status = leads.default_status(session, tenant_id)
+    return status.id if status is not None else None
+
+
+def preview(session, run, headings, rows, first_errors=20, failed=None):
+    """Counts of rows to create, update and refuse, with the first errors; writes nothing
+    (the lookups only read). ``failed``, a list, receives every failed RowResult."""
+    with collector.paused():
+        return _preview(session, run, headings, rows, first_errors, failed)
+
+
+def _preview(session, run, headings, rows, first_errors, failed):
+    counts = {"create": 0, "update": 0, "failed": 0, "total": len(rows)}
+    errors = []
+    for results in check_rows(session, run.tenant_id, run.entity, run.mapping, headings, rows):
+        for result in results:
+            if not result.ok:
+                counts["failed"] += 1
+                if failed is not None:
+                    failed.append(result)
+                if len(errors) < first_errors:
+                    errors.extend((result.number, h, m) for h, m in result.errors)
+            elif result.existing_id is None:
+                counts["create"] += 1
+            else:
+                counts["update"] += 1
+    return counts, errors[:first_errors]
+
+
+def summary_entry(session, run, action, changes, summary):
+    """The import's (or revert's) own audit entry."""
+    user_id, username = _who()
+    session.execute(insert(AuditEntry.__table__), [{
+        "tenant_id": run.tenant_id, "user_id": user_id, "username": username, "at": utcnow(),
+        "entity": "import_run", "entity_id": run.id, "action": action, "changes": changes,
+        "summary": summary[:255], "parent_entity": None, "parent_id": None}])
+
+
+def plain_to_column(table, column, value):
+    """A value stored in an item's ``previous`` back in its column's Python type."""
+    if value is None:
+        return None
+    python_type = table.c[column].type.python_type
+    if python_type is Decimal:
+        return Decimal(str(value))
+    if python_type is dt.datetime:
+        return dt.datetime.fromisoformat(value)
+    if python_type is dt.date:
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def message_for(summary):
+    return gettext("%(created)d created, %(updated)d updated, %(unchanged)d unchanged, "
+                   "%(failed)d failed.", created=summary.created, updated=summary.updated,
+                   unchanged=summary.unchanged, failed=len(summary.failed))
+
+
+__all__ = ["import_rows", "preview", "progress_of", "ImportRun"]

@@ -1,0 +1,81 @@
+"""Match a file's headings to data fields: by key, label (in every UI language) and synonyms.
+
+The user may correct the result; ``clean_mapping`` checks a corrected mapping.
+"""
+import re
+
+from flask import current_app, has_app_context
+from flask_babel import force_locale, lazy_gettext as _l
+
+from crm.services.data_fields import fields_of
+from crm.services.errors import ValidationFailed
+
+_NOISE = re.compile(r"[\s._\-/:*#()\[\]]+")
+
+
+def normalise(heading):
+    return _NOISE.sub("", (heading or "").strip().lower()).replace("nº", "no").replace("n°", "no")
+
+
+def _languages():
+    if has_app_context():
+        return list(current_app.config.get("LANGUAGES") or {"en": {}})
+    return ["en"]
+
+
+def _labels(data_field):
+    names = {str(data_field.label)}
+    for language in _languages():
+        with force_locale(language):
+            names.add(str(data_field.label))
+    return names
+
+
+def candidates(entity):
+    """{normalised heading: field key}, strongest meaning first (own key and label, then synonyms)."""
+    strong, weak = {}, {}
+    for data_field in fields_of(entity):
+        for name in (data_field.key, *_labels(data_field)):
+            strong.setdefault(normalise(name), data_field.key)
+        for name in data_field.synonyms():
+            weak.setdefault(normalise(name), data_field.key)
+    return strong, weak
+
+
+def guess_mapping(entity, headings):
+    """{heading: field key or ""}; a field goes to the first heading that names it."""
+    strong, weak = candidates(entity)
+    mapping, used = {}, set()
+    for table in (strong, weak):
+        for heading in headings:
+            if mapping.get(heading):
+                continue
+            key = table.get(normalise(heading))
+            if key and key not in used:
+                mapping[heading] = key
+                used.add(key)
+    return {heading: mapping.get(heading, "") for heading in headings}
+
+
+def clean_mapping(entity, headings, mapping):
+    """A user-corrected mapping: known fields, each at most once, required fields present."""
+    keys = {f.key for f in fields_of(entity)}
+    clean, seen, errors = {}, {}, []
+    for heading in headings:
+        key = (mapping.get(heading) or "").strip()
+        if key and key not in keys:
+            errors.append(_l("“%(heading)s” is mapped to an unknown field.", heading=heading))
+            key = ""
+        if key and key in seen:
+            errors.append(_l("“%(a)s” and “%(b)s” are both mapped to the same field; map one of "
+                             "them to nothing.", a=seen[key], b=heading))
+        if key:
+            seen.setdefault(key, heading)
+        clean[heading] = key
+    for data_field in fields_of(entity):
+        if data_field.required and data_field.key not in seen:
+            errors.append(_l("No column is mapped to %(field)s, which is required.",
+                             field=data_field.label))
+    if errors:
+        raise ValidationFailed({"mapping": errors})
+    return clean

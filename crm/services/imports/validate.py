@@ -1,0 +1,389 @@
+"""Check an import's rows with the form's rules, in chunks, without a query per row.
+
+Each cell is read by its field's kind with the clean_* functions of
+crm/services/validation.py (the rules the forms use). Before the first chunk, a query per
+500 rows finds the records the rows update (matched by email ignoring case; stored
+addresses have no spaces); per chunk, one query finds the codes already taken; references
+(payment terms, segments, users ...) are loaded once.
+"""
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import gettext, lazy_gettext as _l
+from sqlalchemy import String, bindparam, func, select, text
+
+from crm import models
+from crm.services import leads as lead_rules
+from crm.services.data_fields import MATCH_KEY, fields_of, model_of
+from crm.services.validation import (
+    FieldInvalid, clean_country, clean_currency, clean_email, clean_non_negative, clean_percent,
+    clean_phone, clean_tax_number, clean_website,
+)
+
+CHUNK = 2000
+MAX_AMOUNT = Decimal("1e12")  # Numeric(14, 2)
+CENTS = Decimal("0.01")
+TRUE_WORDS = {"1", "true", "yes", "y", "x", "ja", "j", "oui", "si", "sí", "wahr", "vrai", "verdadero"}
+FALSE_WORDS = {"0", "false", "no", "n", "nein", "non", "falsch", "faux", "falso", ""}
+DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%d.%m.%y",
+                "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%Y-%m-%d %H:%M:%S")
+EU_VAT_PREFIXES = {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR",
+                   "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI",
+                   "SK", "XI"}
+_MONEY_NOISE = re.compile(r"[\s\u00a0\u202f'€$£¥₹%]|[A-Z]{3}", re.IGNORECASE)
+
+
+# The unique (tenant_id, lower(email)) index of each entity's match column.
+MATCH_INDEX = {"customers": "uq_customer_email", "companies": "uq_company_office_email",
+               "leads": "uq_lead_contact_email"}
+
+
+def literal_list(values, type_=String):
+    """An IN list written into the statement's text. Sent as parameters, the same
+    statement comes back chunk after chunk, PostgreSQL prepares it, and the plan it keeps
+    was made while the tenant's table was still empty (a full scan per chunk)."""
+    return bindparam("values", list(values), type_=type_, literal_execute=True)
+
+
+def match_value(value):
+    """How rows and records are matched: email without spaces, lower case."""
+    return re.sub(r"\s+", "", value or "").lower() or None
+
+
+def parse_decimal(text):
+    """1234.5, 1,234.50, 1.234,50, 1 234,50, € 12, 12% -> Decimal; raises FieldInvalid."""
+    raw = _MONEY_NOISE.sub("", text)
+    if raw.count(",") and raw.count("."):
+        decimal_mark = "," if raw.rfind(",") > raw.rfind(".") else "."
+        raw = raw.replace("." if decimal_mark == "," else ",", "").replace(",", ".")
+    elif raw.count(",") == 1 and len(raw.split(",")[1]) != 3:
+        raw = raw.replace(",", ".")
+    elif raw.count(","):
+        raw = raw.replace(",", "")
+    elif raw.count(".") > 1:
+        raw = raw.replace(".", "")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise FieldInvalid(_l("“%(value)s” is not a number.", value=text))
+    if not value.is_finite():
+        raise FieldInvalid(_l("“%(value)s” is not a number.", value=text))
+    return value
+
+
+def parse_date(text):
+    """ISO, day-first European and written-month dates -> date; raises FieldInvalid."""
+    for pattern in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise FieldInvalid(_l("“%(value)s” is not a date; write it as 2025-03-31 or 31.03.2025.",
+                          value=text))
+
+
+def guess_regime(number):
+    """A file without a regime column: numbers with a country prefix name their regime."""
+    compact = re.sub(r"[\s.\-]", "", number or "").upper()
+    if compact.startswith("CHE"):
+        return "CH_UID"
+    if compact.startswith("GB"):
+        return "GB_VAT"
+    if compact[:2] in EU_VAT_PREFIXES:
+        return "VAT"
+    return None
+
+
+def parse_bool(text):
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise FieldInvalid(_l("“%(value)s” is not yes or no.", value=text))
+
+
+def _choice(data_field, text):
+    wanted = re.sub(r"[\s\-]+", "_", text.strip().lower())
+    for code in data_field.choices:
+        if wanted == code.lower():
+            return code
+    raise FieldInvalid(_l("“%(value)s” is not one of: %(choices)s.", value=text,
+                          choices=", ".join(data_field.choices)))
+
+
+@dataclass
+class RowResult:
+    number: int                     # row number in the file (heading row is 1)
+    cells: list                     # the row as uploaded
+    values: dict = field(default_factory=dict)   # part -> {column: clean value}
+    errors: list = field(default_factory=list)   # [(heading label, message)]
+    key: str = None                 # match value (normalised email)
+    existing_id: int = None
+
+    @property
+    def ok(self):
+        return not self.errors
+
+
+class References:
+    """The tenant's small reference tables, loaded once: {field key: {lower name: id}}."""
+
+    def __init__(self, session, tenant_id, entity):
+        self.by_field = {}
+        self.inactive = {}
+        for data_field in fields_of(entity):
+            if data_field.kind != "reference":
+                continue
+            model = getattr(models, data_field.target)
+            name_column = getattr(model, data_field.target_attr)
+            query = select(model.id, name_column)
+            if data_field.target == "CrmUser":
+                query = select(model.id, name_column, model.active).where(
+                    model.tenant_id == tenant_id)
+            elif hasattr(model, "is_active"):
+                query = select(model.id, name_column, model.is_active)
+            found, inactive = {}, set()
+            for row in session.execute(query):
+                found.setdefault(str(row[1]).strip().lower(), row[0])
+                if len(row) > 2 and not row[2]:
+                    inactive.add(row[0])
+            self.by_field[data_field.key] = found
+            self.inactive[data_field.key] = inactive
+
+
+class RowChecker:
+    """Validates rows of one import: ``check_chunk(rows, first_number)``."""
+
+    def __init__(self, session, tenant_id, entity, mapping, headings):
+        self.session = session
+        self.tenant_id = tenant_id
+        self.entity = entity
+        self.model = model_of(entity)
+        by_key = {f.key: f for f in fields_of(entity)}
+        # (column index, heading, field) for every mapped column
+        self.columns = [(i, h, by_key[mapping[h]]) for i, h in enumerate(headings)
+                        if mapping.get(h)]
+        # Countries first: phone numbers without a + are read in the row's country.
+        self.ordered = sorted(self.columns, key=lambda c: c[2].kind != "country")
+        self.required = [f for f in fields_of(entity) if f.required]
+        self.match_field = MATCH_KEY[entity]
+        self.references = References(session, tenant_id, entity)
+        self.seen_keys = {}
+        self.existing = None  # match key -> record id (find_existing)
+        self.seen_codes = {}
+        if entity == "leads":
+            self.default_status = lead_rules.default_status(session, tenant_id)
+            self.conversion_status = lead_rules.conversion_status(session, tenant_id)
+
+    # --- cells -------------------------------------------------------------------
+
+    def _cell(self, data_field, text, row_values):
+        kind = data_field.kind
+        if kind == "text":
+            if data_field.max_length and len(text) > data_field.max_length:
+                raise FieldInvalid(_l("At most %(n)d characters.", n=data_field.max_length))
+            return text
+        if kind == "email":
+            return clean_email(text)
+        if kind == "phone":
+            region = (row_values.get("billing", {}).get("country")
+                      or row_values.get("record", {}).get("country"))
+            return clean_phone(text, region)
+        if kind == "country":
+            return clean_country(text)
+        if kind == "currency":
+            return clean_currency(text)
+        if kind == "url":
+            return clean_website(text)
+        if kind == "decimal":
+            value = clean_non_negative(parse_decimal(text))
+            if value >= MAX_AMOUNT:
+                raise FieldInvalid(_l("Enter an amount below 1,000,000,000,000."))
+            return value.quantize(CENTS)
+        if kind == "percent":
+            return clean_percent(parse_decimal(text)).quantize(CENTS)
+        if kind == "date":
+            return parse_date(text)
+        if kind == "bool":
+            return parse_bool(text)
+        if kind == "choice":
+            return _choice(data_field, text)
+        if kind == "reference":
+            found = self.references.by_field[data_field.key].get(text.strip().lower())
+            if found is None:
+                raise FieldInvalid(_l("There is no %(what)s named “%(value)s”.",
+                                      what=str(data_field.label).lower(), value=text))
+            if found in self.references.inactive[data_field.key]:
+                raise FieldInvalid(_l("%(value)s is inactive.", value=text))
+            return found
+        raise ValueError(kind)
+
+    def _row(self, number, cells):
+        result = RowResult(number, cells)
+        values = result.values
+        for index, heading, data_field in self.ordered:
+            text = cells[index]
+            if text == "":
+                continue
+            try:
+                value = self._cell(data_field, text, values)
+            except FieldInvalid as exc:
+                result.errors.append((heading, str(exc.args[0])))
+                continue
+            values.setdefault(data_field.part, {})[data_field.column] = value
+        self._row_rules(result)
+        return result
+
+    def _heading(self, key):
+        return next((h for _, h, f in self.columns if f.key == key), key)
+
+    def _require(self, result, part, column, key):
+        if not result.values.get(part, {}).get(column):
+            label = next((f.label for f in fields_of(self.entity) if f.key == key), key)
+            if not any(h == self._heading(key) for h, _ in result.errors):
+                result.errors.append((self._heading(key),
+                                      gettext("%(field)s is required.", field=label)))
+
+    def _row_rules(self, result):
+        record = result.values.setdefault("record", {})
+        for data_field in self.required:
+            self._require(result, "record", data_field.column, data_field.key)
+        if self.entity == "customers":
+            self._customer_rules(result, record)
+        elif self.entity == "leads":
+            self._lead_rules(result, record)
+        key = match_value(record.get(self.match_field))
+        if key:
+            first = self.seen_keys.setdefault(key, result.number)
+            if first != result.number:
+                result.errors.append((self._heading(self.match_field), gettext(
+                    "%(email)s is also on row %(row)d of this file.",
+                    email=record[self.match_field], row=first)))
+            result.key = key
+
+    def _customer_rules(self, result, record):
+        if "tax_number" in record or "tax_regime" in record:
+            try:
+                regime = record.get("tax_regime") or guess_regime(record.get("tax_number"))
+                regime, number = clean_tax_number(regime, record.get("tax_number"))
+                record["tax_regime"] = regime
+                if number:
+                    record["tax_number"] = number
+            except FieldInvalid as exc:
+                result.errors.append((self._heading("tax_number"), str(exc.args[0])))
+        for part in ("billing", "shipping"):
+            if result.values.get(part):
+                for column in ("line1", "city", "country"):
+                    self._require(result, part, column, f"{part}_{column}")
+        if result.values.get("contact"):
+            self._require(result, "contact", "name", "contact_name")
+        code = record.get("code")
+        if code:
+            first = self.seen_codes.setdefault(code, result.number)
+            if first != result.number:
+                result.errors.append((self._heading("code"), gettext(
+                    "Code %(code)s is also on row %(row)d of this file.", code=code, row=first)))
+
+    def _lead_rules(self, result, record):
+        status_id = record.get("status_id")
+        if status_id is not None and self.conversion_status is not None \
+                and status_id == self.conversion_status.id:
+            result.errors.append((self._heading("status"), gettext(
+                "Leads get the status %(name)s by being converted: use Convert lead.",
+                name=self.conversion_status.name)))
+        if status_id is None and self.default_status is None:
+            result.errors.append((self._heading("status"), gettext(
+                "There is no lead status yet; an Admin adds them under Settings → Lead statuses.")))
+
+    # --- chunk lookups ----------------------------------------------------------
+
+    def _existing(self, keys):
+        found = {}
+        for i in range(0, len(keys), 500):
+            for record_id, value in self.session.execute(self._match_query(keys[i:i + 500])):
+                found.setdefault(match_value(value), record_id)
+        return found
+
+    def _match_query(self, keys):
+        """The tenant's records whose match column, lower-cased, is one of ``keys``.
+
+        Stored addresses passed clean_email (no spaces), so lower() alone matches them,
+        and it is the expression of the unique email index: an index lookup per key."""
+        column = self.model.__table__.c[self.match_field]
+        name, table = column.name, column.table.name
+        dialect = self.session.get_bind().dialect.name
+        # Without statistics for the tenant (a new tenant, a table just loaded) both
+        # planners guess that "tenant_id = ?" leaves a few rows and would walk all the
+        # tenant's rows by a tenant index for every 500 keys. SQLite is told the index;
+        # PostgreSQL gets one lookup per key on both columns of the unique index.
+        if dialect == "sqlite":
+            return text(
+                f"SELECT id, {name} FROM {table} INDEXED BY {MATCH_INDEX[self.entity]} "
+                f"WHERE tenant_id = :tenant_id AND lower({name}) IN :keys"
+            ).bindparams(bindparam("keys", keys, expanding=True), tenant_id=self.tenant_id)
+        if dialect == "postgresql":
+            return text(
+                f"SELECT found.id, found.{name} FROM unnest(CAST(:keys AS text[])) AS k(key) "
+                f"CROSS JOIN LATERAL (SELECT id, {name} FROM {table} WHERE tenant_id = "
+                f":tenant_id AND lower({name}) = k.key LIMIT 1) AS found"
+            ).bindparams(keys=list(keys), tenant_id=self.tenant_id)
+        return select(self.model.id, column).where(
+            self.model.tenant_id == self.tenant_id, func.lower(column).in_(literal_list(keys)))
+
+    def _taken_codes(self, codes):
+        Customer = models.Customer
+        taken = {}
+        for i in range(0, len(codes), 500):
+            for record_id, code in self.session.execute(select(Customer.id, Customer.code).where(
+                    Customer.tenant_id == self.tenant_id,
+                    Customer.code.in_(literal_list(codes[i:i + 500])))):
+                taken[code] = record_id
+        return taken
+
+    def find_existing(self, rows):
+        """Look up, before anything is written, the records the file's rows match.
+
+        A row can only match a record that existed before the import: a record the
+        import creates has the key of an earlier row, and a second row with that key is
+        refused as a duplicate. Looking all keys up first also keeps the lookups on the
+        table as it was (planners without statistics for the growing table would scan it)."""
+        index = next((i for i, _h, f in self.columns if f.key == self.match_field), None)
+        keys = set()
+        if index is not None:
+            for cells in rows:
+                try:
+                    key = match_value(clean_email(cells[index], required=False))
+                except FieldInvalid:
+                    continue
+                if key:
+                    keys.add(key)
+        self.existing = self._existing(sorted(keys)) if keys else {}
+
+    def check_chunk(self, rows, first_number):
+        results = [self._row(first_number + i, cells) for i, cells in enumerate(rows)]
+        if self.existing is None:
+            self.find_existing(rows)
+        for result in results:
+            if result.key:
+                result.existing_id = self.existing.get(result.key)
+        if self.entity == "customers":
+            codes = sorted({r.values["record"]["code"] for r in results
+                            if r.ok and r.values["record"].get("code")})
+            taken = self._taken_codes(codes) if codes else {}
+            for result in results:
+                code = result.values["record"].get("code")
+                if result.ok and code and taken.get(code, result.existing_id) != result.existing_id:
+                    result.errors.append((self._heading("code"), gettext(
+                        "Customer code %(code)s is already in use.", code=code)))
+        return results
+
+
+def check_rows(session, tenant_id, entity, mapping, headings, rows, chunk=CHUNK):
+    """Yield each chunk's RowResults (row numbers count the heading row as 1)."""
+    checker = RowChecker(session, tenant_id, entity, mapping, headings)
+    checker.find_existing(rows)
+    for start in range(0, len(rows), chunk):
+        yield checker.check_chunk(rows[start:start + chunk], start + 2)

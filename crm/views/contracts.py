@@ -1,0 +1,61 @@
+"""Contract screens: list, add/edit, the contract's page. Rules in ``crm.services.contracts``."""
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField
+from wtforms.validators import Optional
+
+from crm.models import Contract
+from crm.services import contracts
+from crm.views.base import CrmModelView
+from crm.views.fields import choice_field, customer_picker
+from crm.views.ledger_common import LedgerInterface, amount, status_badge
+
+STATUS_LABELS = {"draft": _l("Draft"), "active": _l("Active"), "expired": _l("Expired"),
+                 "terminated": _l("Terminated")}
+STATUS_STYLES = {"draft": "warning", "active": "success", "expired": "default",
+                 "terminated": "danger"}
+LABELS = {
+    "number": _l("Number"), "customer": _l("Customer"), "title": _l("Title"),
+    "value": _l("Value"), "currency": _l("Currency"), "start_date": _l("Start"),
+    "end_date": _l("End"), "status": _l("Status"), "owner": _l("Owner"), "notes": _l("Notes"),
+    "created_at": _l("Created"), "updated_at": _l("Updated"),
+}
+FORM_COLUMNS = ["customer", "title", "value", "start_date", "end_date", "status", "notes"]
+
+
+def _date_field(label, description=""):
+    return DateField(label, validators=[Optional()], description=description,
+                     render_kw={"type": "date", "class": "form-control"})
+
+
+def _form_fields():
+    return {
+        "customer": customer_picker(),
+        "status": choice_field(_l("Status"), STATUS_LABELS),
+        "start_date": _date_field(_l("Start")),
+        "end_date": _date_field(_l("End"), _l("Optional; on or after the start.")),
+    }
+
+
+class ContractView(CrmModelView):
+    datamodel = LedgerInterface(Contract)
+    class_permission_name = "Contract"
+    route_base = "/contracts"
+    list_title = _l("Contracts")
+    show_title = _l("Contract")
+    add_title = _l("Add contract")
+    edit_title = _l("Edit contract")
+    label_columns = LABELS
+    list_columns = ["number", "title", "customer", "value", "start_date", "end_date", "status"]
+    show_columns = ["number", "title", "customer", "value", "currency", "start_date", "end_date",
+                    "status", "notes", "created_at", "updated_at"]
+    add_columns = edit_columns = FORM_COLUMNS
+    search_columns = ["number", "title", "status", "value", "start_date", "end_date"]
+    search_form_extra_fields = {"status": choice_field(_l("Status"), STATUS_LABELS)}
+    order_columns = ["number", "title", "value", "start_date", "end_date"]
+    base_order = ("start_date", "desc")
+    add_form_extra_fields = _form_fields()
+    edit_form_extra_fields = _form_fields()
+    description_columns = {"value": _l("In the customer's currency.")}
+    formatters_columns = {"value": amount, "status": status_badge(STATUS_LABELS, STATUS_STYLES)}
+    prepare = staticmethod(contracts.prepare)
+    check_delete = staticmethod(contracts.check_delete)

@@ -1,0 +1,134 @@
+"""Financial figures on screens: the "view financials" permission, masked values in
+lists and detail pages, and forms that leave hidden figures out.
+
+Which columns are financial and how they are masked is crm.security.masking's
+business; this module applies it to FAB's screens.
+"""
+from functools import reduce
+
+from flask_appbuilder import BaseView
+from flask_babel import format_currency, format_date, lazy_gettext as _l
+
+from crm.security.masking import (
+    FINANCIALS, FINANCIALS_PERMISSION, HIDDEN, MASKED_FIELDS, can_view_financials, mask_value,
+)
+
+AGING_LABELS = {
+    "current": _l("Current"), "days_1_30": _l("1–30 days"), "days_31_60": _l("31–60 days"),
+    "days_61_90": _l("61–90 days"), "over_90": _l("Over 90 days"), "total": _l("Total due"),
+}
+
+
+class FinancialsPermission(BaseView):
+    """No page: it makes FAB keep the ``can_read`` on ``Financials`` permission in the
+    database at every start (granted to Admin, matched by FAB_ROLES for Manager, and there
+    to give to any other role), like every other screen's permissions."""
+
+    class_permission_name = FINANCIALS
+    base_permissions = [FINANCIALS_PERMISSION]
+    route_base = "/financials-permission"
+
+
+def _owner_and_column(item, column):
+    """``(record, column)`` a possibly dotted column (``customer.balance``) is read from."""
+    if "." not in column:
+        return item, column
+    *path, last = column.split(".")
+    try:
+        return reduce(getattr, path, item), last
+    except AttributeError:
+        return None, last
+
+
+def shown(item, column, value):
+    """``value`` of ``item.column`` as a screen shows it: masked for users who may not
+    see financials; amounts otherwise in the record's currency (locale-aware)."""
+    owner, name = _owner_and_column(item, column)
+    if owner is None:
+        return value
+    entity = type(owner).__name__
+    kind = MASKED_FIELDS.get(entity, {}).get(name)
+    if kind is None:
+        return value
+    if not can_view_financials():
+        return mask_value(entity, name, value)
+    currency = getattr(owner, "currency", None)
+    if kind == "amount" and value is not None and currency:
+        return format_currency(value, currency)
+    return value
+
+
+def _hiding(form_class, columns):
+    """``form_class`` without ``columns`` for users who may not see financials: the
+    fields are neither shown nor read, so a save keeps the stored values."""
+    if not columns:
+        return form_class
+
+    class HidingForm(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if not can_view_financials():
+                for name in columns:
+                    if name in self:
+                        del self[name]
+
+    HidingForm.__name__ = form_class.__name__
+    return HidingForm
+
+
+def _present(include_cols, form):
+    return [column for column in include_cols if column in form]
+
+
+class HiddenFinancialsMixin:
+    """For a ModelView of a masked entity. Users who may not see financials get edit
+    forms without the masked columns (the stored values stay untouched on save) and
+    add forms without masked amounts (a credit limit they could never read back);
+    an account number is still entered on add, and shown masked afterwards."""
+
+    def _masked(self, adding):
+        fields = MASKED_FIELDS.get(self.datamodel.obj.__name__, {})
+        return [column for column, kind in fields.items() if not adding or kind == "amount"]
+
+    def _init_forms(self):
+        super()._init_forms()
+        self.add_form = _hiding(self.add_form, self._masked(adding=True))
+        self.edit_form = _hiding(self.edit_form, self._masked(adding=False))
+
+    def _get_add_widget(self, form, exclude_cols=None, widgets=None):
+        widgets = super()._get_add_widget(form, exclude_cols=exclude_cols, widgets=widgets)
+        args = widgets["add"].template_args
+        args["include_cols"] = _present(args["include_cols"], form)
+        return widgets
+
+    def _get_edit_widget(self, form, exclude_cols=None, widgets=None):
+        widgets = super()._get_edit_widget(form, exclude_cols=exclude_cols, widgets=widgets)
+        args = widgets["edit"].template_args
+        args["include_cols"] = _present(args["include_cols"], form)
+        return widgets
+
+
+def credit_panel(summary):
+    """The customer page's credit panel (a crm.services.credit_summary.CreditSummary) as
+    display strings: amounts in the customer's currency, or ``hidden`` for users who may
+    not see financials (the over-limit warning too; credit hold and last order date are
+    not financial figures)."""
+    visible = can_view_financials()
+
+    def amount(value):
+        if not visible:
+            return HIDDEN
+        return "" if value is None else format_currency(value, summary.currency)
+
+    return {
+        "visible": visible,
+        "balance": amount(summary.balance),
+        "credit_limit": amount(summary.credit_limit),
+        "available_credit": amount(summary.available_credit),
+        "over_limit": visible and summary.over_limit,
+        "credit_hold": summary.credit_hold,
+        "aging": [(AGING_LABELS[key], amount(value)) for key, value in summary.aging.items()],
+        "unallocated_credit": amount(summary.unallocated_credit),
+        "order_total": amount(summary.order_total),
+        "last_order_date": format_date(summary.last_order_date) if summary.last_order_date else "",
+    }
