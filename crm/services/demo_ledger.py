@@ -15,6 +15,7 @@ from crm.models import (
     SalesOrderLine,
 )
 from crm.services import ledger, numbering
+from crm.services.document_lines import default_address
 
 PRODUCTS = (("Pallet racking bay", "420.00"), ("Forklift service visit", "185.00"),
             ("Safety audit (day)", "950.00"), ("Spare parts kit", "76.40"),
@@ -81,12 +82,15 @@ def _customer_ledger(session, customer, rng, numbers, today):
     tid, currency = customer.tenant_id, customer.currency
     discount = Decimal(customer.discount_rate or 0)
     term_days = customer.payment_term.days if customer.payment_term is not None else 30
+    billing = default_address(session, customer, "billing")
+    shipping = default_address(session, customer, "shipping") or billing
     invoices = []
     for _ in range(rng.randint(1, 4)):
         order_date = today - dt.timedelta(days=rng.randint(5, HISTORY_DAYS))
         order = SalesOrder(tenant_id=tid, customer=customer, number=numbers(SalesOrder),
                            order_date=order_date, currency=currency, discount_rate=discount,
-                           payment_term=customer.payment_term, status="pending")
+                           payment_term=customer.payment_term, status="pending",
+                           billing_address=billing, shipping_address=shipping)
         order.lines = _lines(rng, SalesOrderLine, tid, discount)
         ledger.compute_totals(order)
         session.add(order)
@@ -98,7 +102,8 @@ def _customer_ledger(session, customer, rng, numbers, today):
                           number=numbers(Invoice), issue_date=issue_date,
                           due_date=issue_date + dt.timedelta(days=term_days), status="issued",
                           currency=currency, payment_term=customer.payment_term,
-                          tax_number=customer.tax_number, amount_paid=Decimal("0"))
+                          tax_number=customer.tax_number, billing_address=billing,
+                          amount_paid=Decimal("0"))
         invoice.lines = [InvoiceLine(tenant_id=tid, description=line.description,
                                      quantity=line.quantity, unit_price=line.unit_price,
                                      discount_rate=line.discount_rate, tax_rate=line.tax_rate)

@@ -3,18 +3,12 @@
 Uses flask-babel, so it needs an app context: in a request the user's locale, elsewhere
 (commands, jobs) the app's default locale.
 """
-from flask_babel import format_currency, format_date, gettext
+from flask_babel import gettext
+
+from crm.formatting import day, money
 
 from crm.services.statements import AGING_LABELS, KIND_LABELS
 from crm.services.ledger import AGING_BUCKETS
-
-
-def money(amount, currency):
-    return format_currency(amount, currency)
-
-
-def day(value):
-    return format_date(value, "medium") if value else ""
 
 
 class Formats:

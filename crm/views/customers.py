@@ -87,7 +87,7 @@ class CustomerView(DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin,
         (_l("Classification"), {"fields": ["segment", "sub_segment", "region", "city", "country"]}),
         (_l("Financial"), {"fields": ["currency", "payment_term", "discount_rate",
                                       "payment_method", "tax_regime", "tax_number",
-                                      "credit_limit", "credit_hold", "balance"]}),
+                                      "credit_hold"]}),
         (_l("Status"), {"fields": ["is_active", "archived_at", "notes", "created_at", "updated_at"]}),
     ]
     formatters_columns = {

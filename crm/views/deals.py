@@ -13,13 +13,14 @@ from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterEqual
-from flask_babel import format_currency, format_decimal, gettext, lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 from werkzeug.routing import BuildError
 from wtforms.validators import DataRequired, Optional
 
+from crm import formatting
 from crm.extensions import db
 from crm.models import CrmUser, Customer, Deal, Pipeline, Stage
 from crm.services import deal_stages, deals as deal_rules
@@ -58,9 +59,7 @@ def money(value, currency=None):
     """An amount in its currency, formatted for the user's locale (€12,500.00 in English)."""
     if isinstance(value, Money):
         value, currency = value
-    if value is None:
-        return ""
-    return format_currency(value, currency) if currency else format_decimal(value, "#,##0.00")
+    return formatting.money(value, currency)
 
 
 def stage_badge(stage):

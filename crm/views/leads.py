@@ -5,12 +5,13 @@ from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterEqual
-from flask_babel import format_decimal, gettext, lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import or_, select
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.routing import BuildError
 
+from crm import formatting
 from crm.models import Lead, LeadSource, LeadStatus
 from crm.services import lead_conversion, leads as lead_rules
 from crm.services.errors import CrmError
@@ -86,7 +87,7 @@ def status_badge(status):
 
 
 def money(value):
-    return "" if value is None else format_decimal(value, format="#,##0.00")
+    return formatting.money(value)
 
 
 def _deal_url(deal_id):

@@ -11,10 +11,11 @@ import datetime as dt
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.filters import BaseFilter
-from flask_babel import format_currency, gettext, lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from crm.formatting import money, quantity
 from crm.models import Customer, PaymentTerm
 from crm.security.tenancy import get_owned
 from crm.services.credit import CreditRefused, current_user_may_override
@@ -27,12 +28,6 @@ LINE_LABELS = {"description": _l("Description"), "quantity": _l("Quantity"),
                "unit_price": _l("Unit price"), "discount_rate": _l("Discount %"),
                "tax_rate": _l("Tax %")}
 EMPTY_ROWS = 1
-
-
-def money(value, currency):
-    if value is None:
-        return ""
-    return format_currency(value, currency)
 
 
 class DocumentInterface(CrmInterface):
@@ -128,7 +123,7 @@ class PricedDocumentView(CrmModelView):
         document = self._document(self._deserialize_pk_if_composite(pk))
         return self.render_template(
             self.show_template, pk=document.id, document=document, title=self.show_title,
-            kind=self.kind, info=self.info_rows(document), money=money,
+            kind=self.kind, info=self.info_rows(document), money=money, quantity=quantity,
             status_label=self.status_labels.get(document.status, document.status),
             actions=self.actions_of(document), line_labels=LINE_LABELS,
             credit_refused=request.args.get("credit_refused"),

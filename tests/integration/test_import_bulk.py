@@ -162,3 +162,29 @@ def test_lists_offer_import_to_those_who_may_import(app, acme, acme_manager, acm
         member_page = member.get(url)
         assert member_page.status_code == 200 and "/import/?entity=" not in member_page.get_data(
             as_text=True)
+
+
+def test_an_import_that_stops_midway_leaves_nothing_behind(app, acme, tmp_path, db_session,
+                                                           monkeypatch):
+    from crm.services.imports import commit
+    path = import_files.xlsx(tmp_path / "many.xlsx", [HEAD] + [_row(i) for i in range(ROWS)])
+    calls = []
+    flush_rows = commit.Writer._flush_rows
+
+    def failing_second_time(self, audits, items):
+        calls.append(len(items))
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return flush_rows(self, audits, items)
+
+    monkeypatch.setattr(commit.Writer, "_flush_rows", failing_second_time)
+    with db_session() as s:
+        run = _import(s, acme.id, path, "many.xlsx")
+        assert run.status == "failed" and "disk full" in run.message
+        assert calls == [CHUNK, ROWS - CHUNK]
+    with db_session() as s:
+        for model in (Customer, Contact, Address, ImportItem):
+            assert s.scalar(select(func.count(model.id))) == 0, model
+        assert s.scalar(select(func.count(AuditEntry.id)).where(
+            AuditEntry.entity.in_(("customer", "contact", "address")))) == 0
+        assert s.scalar(select(ImportRun.status)) == "failed"
