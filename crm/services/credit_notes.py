@@ -16,7 +16,7 @@ from crm.models.base import utcnow
 from crm.services import audit, ledger
 from crm.services.errors import NotAllowed, ValidationFailed
 from crm.services.links import blocks_delete
-from crm.services.numbering import next_number
+from crm.services.numbering import commit_numbered, next_number
 from crm.services.payments import AmountInvalid, parse_amount, settle, shown
 from crm.services.related import linked, stored
 
@@ -129,6 +129,6 @@ def void_credit_note(session, note, commit=True):
 
 def _finish(session, commit):
     if commit:
-        session.commit()
+        commit_numbered(session)
     else:
         session.flush()

@@ -1,9 +1,14 @@
 """Document numbers unique per tenant: SO-000042, INV-000042, PAY-..., CN-..., CT-...."""
 import re
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from crm.security.tenancy import current_tenant_id
+from crm.services.errors import ValidationFailed
+
+NUMBER_TAKEN = _l("This number was just taken; save again to get the next free one.")
 
 PREFIXES = {
     "SalesOrder": "SO-",
@@ -35,3 +40,24 @@ def next_number(session, model, tenant_id=None):
         if not taken:
             return candidate
         number += 1
+
+
+def commit_numbered(session):
+    """Commit a document whose number is unique per tenant. Two users saving at the
+    same moment can be given the same next number; the later commit is refused by the
+    database and reported on the number field (nothing is saved)."""
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise ValidationFailed({"number": [NUMBER_TAKEN]}) from None
+
+
+def flush_numbered(session):
+    """Flush a new numbered document before anything else is written with it; a number
+    taken meanwhile is refused as in ``commit_numbered``."""
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise ValidationFailed({"number": [NUMBER_TAKEN]}) from None

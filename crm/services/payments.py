@@ -29,7 +29,7 @@ from crm.security.tenancy import get_owned
 from crm.services import audit, ledger, sales_orders
 from crm.services.errors import NotAllowed, ValidationFailed
 from crm.services.links import blocks_delete
-from crm.services.numbering import next_number
+from crm.services.numbering import commit_numbered, flush_numbered, next_number
 from crm.services.related import linked, stored
 
 # Payments are the customer's history: archive the customer instead. An invoice
@@ -164,6 +164,7 @@ def record_payment(session, customer, amount, payment_date=None, method="bank_tr
     if errors:
         raise ValidationFailed(errors)
     session.add(payment)
+    flush_numbered(session)
     for invoice, share in planned:
         payment.allocations.append(PaymentAllocation(invoice=invoice, amount=share))
     if planned:
@@ -326,6 +327,6 @@ def _sync_order(session, invoice):
 
 def _finish(session, commit):
     if commit:
-        session.commit()
+        commit_numbered(session)
     else:
         session.flush()

@@ -28,6 +28,7 @@ from crm.services.credit import check_credit
 from crm.services.errors import NotAllowed, ValidationFailed
 from crm.services.ledger import compute_totals, refresh_customer
 from crm.services.links import blocks_delete, delete_blockers
+from crm.services.numbering import NUMBER_TAKEN, commit_numbered
 
 EDITABLE = ("quote",)
 CANCELLABLE = ("quote", "pending", "shipped")
@@ -111,11 +112,10 @@ def commit_document(session, document, customers=()):
     try:
         for customer in {c for c in customers if c is not None}:
             refresh_customer(session, customer)
-        session.commit()
-    except IntegrityError:
+    except IntegrityError:  # the flush inside met a number taken meanwhile
         session.rollback()
-        raise ValidationFailed({"number": [_l("This number was just taken; save again to get "
-                                              "the next free one.")]}) from None
+        raise ValidationFailed({"number": [NUMBER_TAKEN]}) from None
+    commit_numbered(session)
 
 
 def _require(order, statuses, message):

@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from crm.models import Customer
 from crm.security.tenancy import get_owned
 from crm.services.errors import CrmError
+from crm.services.numbering import commit_numbered, flush_numbered
 from crm.views.datamodel import CrmInterface
 from crm.views.deals import Money, money
 from crm.views.pickers import _id_of
@@ -26,10 +27,10 @@ class LedgerInterface(CrmInterface):
 
     def _follow(self, item, commit):
         if self.after_write is not None and isinstance(item, self.obj):
-            self.session.flush()
+            flush_numbered(self.session)
             self.after_write(self.session, item)
         if commit:
-            self.session.commit()
+            commit_numbered(self.session)
 
     def add(self, item, commit=True):
         try:

@@ -116,8 +116,11 @@ class PaymentView(CrmModelView):
                     notes=values["notes"], allocations=allocation_rows(form, invoices))
             except CrmError as exc:
                 session.rollback()
-                errors = {field: [str(m) for m in messages]
-                          for field, messages in (exc.errors or {"": [exc.message]}).items()}
+                errors = {}
+                for field, messages in (exc.errors or {"": [exc.message]}).items():
+                    # A refusal about a field the form has not (the number) shows on top.
+                    shown = field if field in FORM_FIELDS + ("customer", "allocations") else ""
+                    errors.setdefault(shown, []).extend(str(m) for m in messages)
                 invoices = payments.open_invoices(session, customer.id)
             else:
                 flash(gettext("%(number)s recorded.", number=payment.number), "success")
