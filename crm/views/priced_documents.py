@@ -23,6 +23,7 @@ from crm.services.document_lines import LINE_FIELDS
 from crm.services.errors import CrmError
 from crm.views.base import CrmModelView, flash_error
 from crm.views.datamodel import CrmInterface
+from crm.views.deals import FilterOnOrAfter, FilterOnOrBefore
 
 LINE_LABELS = {"description": _l("Description"), "quantity": _l("Quantity"),
                "unit_price": _l("Unit price"), "discount_rate": _l("Discount %"),
@@ -244,17 +245,9 @@ class _Equal(BaseFilter):
         return query.filter(getattr(self.model, self.column_name) == value)
 
 
-class _OnOrAfter(BaseFilter):
-    name = _l("On or after")
+class _OnOrAfter(FilterOnOrAfter):
     arg_name = "crm_ge"
 
-    def apply(self, query, value):
-        return query.filter(getattr(self.model, self.column_name) >= value)
 
-
-class _OnOrBefore(BaseFilter):
-    name = _l("On or before")
+class _OnOrBefore(FilterOnOrBefore):
     arg_name = "crm_le"
-
-    def apply(self, query, value):
-        return query.filter(getattr(self.model, self.column_name) <= value)
