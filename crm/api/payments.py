@@ -124,14 +124,7 @@ class PaymentApi(CrmModelApi):
         return self.response(201, id=payment.id, result=self.show_model_schema.dump(payment))
 
     def _row_action(self, pk, operation):
-        payment = self.datamodel.get(pk, self._base_filters)
-        if payment is None:
-            return self.response_404()
-        try:
-            operation(payment)
-        except CrmError as exc:
-            return self._refused(exc)
-        return self.response(200, result=self.show_model_schema.dump(payment))
+        return self._apply(pk, lambda _session, payment: operation(payment))
 
     @expose("/<int:pk>/allocate", methods=["POST"])
     @protect()
