@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Query, aliased
+from sqlalchemy import and_, func, select, types
+from sqlalchemy.orm import Bundle, Query, aliased
 
 from crm import models
 from crm.models import Address, Contact
@@ -77,12 +77,13 @@ def _stream(session, query):
         yield chunk
 
 
-def write_file(fmt, out, headers, chunks, sheet_name="Export"):
-    """Write ``chunks`` (lists of rows, a row a list of values) under ``headers``;
-    ``out`` is a path or a binary file. Returns the number of rows written."""
+def write_file(fmt, out, headers, chunks, sheet_name="Export", kinds=None):
+    """Write ``chunks`` (lists of rows, a row a sequence of values) under ``headers``;
+    ``out`` is a path or a binary file; ``kinds`` the columns' kinds if known
+    (crm.services.export_writers.KINDS). Returns the number of rows written."""
     check_format(fmt)
     handle = open(out, "wb") if isinstance(out, (str, os.PathLike)) else None
-    writer = open_writer(fmt, handle or out, headers, sheet_name)
+    writer = open_writer(fmt, handle or out, headers, sheet_name, kinds)
     count = 0
     try:
         for rows in chunks:
@@ -167,15 +168,56 @@ def entity_select(entity, query=None):
     return statement
 
 
+def kind_of(sql_type):
+    """The writers' kind of a selected column's values (None: look at each value)."""
+    if isinstance(sql_type, types.TypeDecorator):
+        return None
+    if isinstance(sql_type, types.Boolean):
+        return "bool"
+    if isinstance(sql_type, types.DateTime):
+        return "datetime"
+    if isinstance(sql_type, types.Date):
+        return "date"
+    if isinstance(sql_type, types.Integer):
+        return "number"
+    if isinstance(sql_type, types.Numeric) and not isinstance(sql_type, types.Float):
+        return "money" if sql_type.asdecimal and sql_type.scale == 2 else None
+    if isinstance(sql_type, types.String) and not isinstance(sql_type, types.Enum):
+        return "text"
+    return None
+
+
+class _Values(Bundle):
+    """A SELECT's columns as one tuple a row. The ORM otherwise builds each row again from
+    one getter call per column (as much time as the database takes for the query); when the
+    getters read the columns in order, the row is taken as it is."""
+
+    def create_row_processor(self, query, procs, labels):
+        probe = tuple(range(len(procs)))
+        try:
+            in_order = [proc(probe) for proc in procs] == list(probe)
+        except (IndexError, KeyError, TypeError):
+            in_order = False
+        if in_order:
+            return tuple
+        return lambda row: tuple([proc(row) for proc in procs])
+
+
 def _row_chunks(session, statement):
-    result = session.execute(statement.execution_options(yield_per=CHUNK))
-    for rows in result.partitions():
-        yield [list(row) for row in rows]
+    """The statement's rows (tuples, not records) in lists of ``CHUNK``, streamed."""
+    statement = statement.with_only_columns(_Values("row", *statement.selected_columns),
+                                            maintain_column_froms=True)
+    result = session.execute(statement.execution_options(yield_per=CHUNK)).scalars()
+    yield from result.partitions()
 
 
 def _masked_chunks(chunks, columns, model_name):
     maskers = _maskers(model_name, columns)
+    if not maskers:
+        yield from chunks
+        return
     for rows in chunks:
+        rows = [list(row) for row in rows]
         for row in rows:
             for i, key in maskers:
                 row[i] = mask_value(model_name, key, row[i])
@@ -190,7 +232,10 @@ def export_entity(session, entity, fmt, out, query=None):
     check_format(fmt)
     model = data_fields.model_of(entity)
     columns = entity_columns(entity)
-    chunks = _masked_chunks(_row_chunks(session, entity_select(entity, query)), columns,
-                            model.__name__)
+    statement = entity_select(entity, query)
+    masked = {i for i, _ in _maskers(model.__name__, columns)}
+    kinds = [None if i in masked else kind_of(c.type)
+             for i, c in enumerate(statement.selected_columns)]
+    chunks = _masked_chunks(_row_chunks(session, statement), columns, model.__name__)
     return write_file(fmt, out, [str(c.label) for c in columns], chunks,
-                      sheet_name=str(data_fields.ENTITY_LABELS[entity]))
+                      sheet_name=str(data_fields.ENTITY_LABELS[entity]), kinds=kinds)
