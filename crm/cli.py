@@ -63,6 +63,21 @@ def seed_demo(customers):
         click.echo(f"  {tenant_name:<20} {role:<8} {username}")
 
 
+@crm_cli.command("refresh-health")
+@click.option("--tenant", "tenant_name", default=None, help="Only this organisation (default: all).")
+def refresh_health(tenant_name):
+    """Recompute every customer's health score (run nightly from cron)."""
+    from crm.services import health
+
+    try:
+        tenant_id = tenants.find_tenant(db.session, tenant_name).id if tenant_name else None
+        count = health.refresh_health(db.session, tenant_id)
+    except CrmError as exc:
+        db.session.rollback()
+        _fail(exc.message)
+    click.echo(f"Refreshed the health score of {count} customers.")
+
+
 @crm_cli.command("export")
 @click.argument("entity", type=click.Choice(["customers", "companies", "leads"]))
 @click.option("--tenant", "tenant_name", required=True, help="Name of the organisation.")

@@ -21,6 +21,7 @@ from crm.api.sales_orders import SalesOrderApi
 from crm.api.contracts import ContractApi
 from crm.api.credit_notes import CreditNoteApi
 from crm.api.payments import PaymentApi
+from crm.api.support_tickets import SupportTicketApi
 from crm.api.settings import (
     CustomFieldApi, PaymentTermApi, RegionApi, SegmentApi, SubSegmentApi, TagApi,
 )
@@ -39,6 +40,7 @@ APIS = [
     SalesOrderApi, InvoiceApi,
     # --- payments, credit notes, contracts APIs ---
     PaymentApi, CreditNoteApi, ContractApi,
+    SupportTicketApi,
 ]
 
 

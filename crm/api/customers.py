@@ -21,14 +21,16 @@ CUSTOMER_READ = ["id", "code", "kind", "name", "email", "phone", "website", "ind
                  "customer_group.name",
                  "company.id", "company.name", "owner.id", "owner.username", "tags.id",
                  "tags.name", "notes", "is_active", "archived_at", "city", "country",
-                 "created_at", "updated_at"]
+                 "created_at", "updated_at", "health_score", "health_band", "health_factors",
+                 "health_refreshed_at"]
 
 
 class CustomerApi(HiddenFinancialsApiMixin, CrmModelApi):
     """Customers. Besides FAB's filters, the list takes the money filters of
     crm.views.customer_filters: ``(col:balance,opr:balance_is,value:credit|overdue|over_limit)``,
     ``(col:last_order_date,opr:order_from|order_until,value:'YYYY-MM-DD')``,
-    ``(col:credit_hold,opr:eq,value:!t)``; balances are masked, and the balance filters and
+    ``(col:credit_hold,opr:eq,value:!t)``,
+    ``(col:health_band,opr:health_band_is,value:healthy|watch|at_risk)``; balances are masked, and the balance filters and
     sorts by masked columns refused, for callers who may not see financials."""
 
     resource_name = "customer"
@@ -36,12 +38,12 @@ class CustomerApi(HiddenFinancialsApiMixin, CrmModelApi):
     class_permission_name = "Customer"
     label_columns = CUSTOMER_LABELS
     list_columns = ["id", "code", "name", "kind", "email", "phone", "city", "country", "balance",
-                    "order_total", "last_order_date", "is_active"]
+                    "order_total", "last_order_date", "is_active", "health_score", "health_band"]
     show_columns = CUSTOMER_READ
     add_columns = edit_columns = FORM_COLUMNS
     search_columns = ["search_text", "name", "email", "code", "kind", "segment", "region",
                       "customer_group", "tags", "payment_term", "is_active", "country",
-                      "balance", "last_order_date", "credit_hold"]
+                      "balance", "last_order_date", "credit_hold", "health_band"]
     order_columns = ["name", "code", "email", "balance", "created_at", "city", "order_total",
                      "last_order_date"]
     base_order = ("name", "asc")

@@ -28,6 +28,9 @@ from .payment import PAYMENT_STATUSES, Payment, PaymentAllocation
 from .credit_note import CREDIT_NOTE_STATUSES, CreditNote
 from .contract import CONTRACT_STATUSES, Contract
 from .import_run import IMPORT_ENTITIES, IMPORT_MODES, IMPORT_STATUSES, ImportItem, ImportRun
+from .support_ticket import (
+    OPEN_TICKET_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, SupportTicket,
+)
 
 from sqlalchemy import func as _func, select as _select
 from sqlalchemy.orm import column_property as _column_property
@@ -47,7 +50,7 @@ _install_column_defaults([
     Contact, Address, Plant, BankAccount, Document, Note, CustomFieldDefinition, CustomFieldValue,
     Pipeline, Stage, LeadStatus, LeadSource, Lead, Deal, Interaction, Task, Notification, CrmSetting,
     SalesOrder, SalesOrderLine, Invoice, InvoiceLine, Payment, PaymentAllocation, CreditNote,
-    Contract, ImportRun, ImportItem,
+    Contract, ImportRun, ImportItem, SupportTicket,
 ])
 
 __all__ = [
@@ -61,5 +64,6 @@ __all__ = [
     "InvoiceLine", "INVOICE_STATUSES", "OPEN_INVOICE_STATUSES", "POSTED_INVOICE_STATUSES",
     "Payment", "PaymentAllocation", "PAYMENT_STATUSES", "CreditNote", "CREDIT_NOTE_STATUSES",
     "Contract", "CONTRACT_STATUSES", "ImportRun", "ImportItem", "IMPORT_ENTITIES", "IMPORT_MODES",
-    "IMPORT_STATUSES",
+    "IMPORT_STATUSES", "SupportTicket", "TICKET_STATUSES", "OPEN_TICKET_STATUSES",
+    "TICKET_PRIORITIES",
 ]

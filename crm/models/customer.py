@@ -1,7 +1,7 @@
 """The customer master record that sales, invoicing and statements read."""
 from sqlalchemy import (
-    Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Table, Text,
-    UniqueConstraint, func,
+    JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Table,
+    Text, UniqueConstraint, func,
 )
 from sqlalchemy.orm import relationship
 
@@ -43,9 +43,15 @@ class Customer(Audited, TenantMixin, TimestampMixin, Model):
         *(Index(f"ix_customer_list_{column}", "tenant_id", "is_active", column, "id")
           for column in SORTABLE_COLUMNS),
         Index("ix_customer_company_list", "tenant_id", "company_id", "is_active", "name", "id"),
+        # The list's health band filter and the dashboard's customers-by-band counts.
+        Index("ix_customer_health", "tenant_id", "is_active", "health_band", "id"),
     )
 
     __form_optional__ = ("code",)
+    # The nightly health refresh rewrites these for every customer; not audit events.
+    __audit_exclude__ = Audited.__audit_exclude__ + (
+        "health_score", "health_band", "health_factors", "health_refreshed_at",
+    )
 
     id = Column(Integer, primary_key=True)
     kind = Column(String(20), nullable=False, default="company")
@@ -97,6 +103,12 @@ class Customer(Audited, TenantMixin, TimestampMixin, Model):
     # Name, company, tax number, email and phone in one lower-case string, indexed
     # for substring search (FTS5 trigram on SQLite, pg_trgm on PostgreSQL).
     search_text = Column(Text, nullable=False, default="")
+    # Kept by crm.services.health.refresh_health (nightly): 0-100, its band
+    # ("healthy" / "watch" / "at_risk") and each factor's sub-score.
+    health_score = Column(Integer)
+    health_band = Column(String(10))
+    health_factors = Column(JSON)
+    health_refreshed_at = Column(DateTime(timezone=True))
 
     contacts = relationship("Contact", back_populates="customer", cascade="all, delete-orphan",
                             order_by="(Contact.is_primary.desc(), Contact.name)")

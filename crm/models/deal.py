@@ -14,6 +14,9 @@ class Deal(Audited, TenantMixin, TimestampMixin, Model):
     __table_args__ = (
         # A Kanban column: one stage's deals, newest first, paged.
         Index("ix_deal_board", "tenant_id", "stage_id", "id"),
+        # The dashboard's deal figures and its deals-by-month chart, read from the index alone.
+        Index("ix_deal_dashboard", "tenant_id", "stage_id", "currency", "value"),
+        Index("ix_deal_created", "tenant_id", "created_at", "stage_id", "currency", "value"),
     )
 
     id = Column(Integer, primary_key=True)

@@ -13,6 +13,7 @@ METHOD_VERBS = {
     "lookup": "read",  # the pickers' search-as-you-type endpoints
     "lookup_deals": "read", "lookup_leads": "read", "lookup_contacts": "read",
     "mark_done": "edit", "reopen": "edit",  # a task's quick actions
+    "close": "edit",  # a support ticket's (it reopens with "reopen")
     "add": "add", "clone": "add", "upload": "add",
     "edit": "edit", "archive": "edit", "restore": "edit", "toggle_active": "edit",
     "save_custom_fields": "edit", "custom_fields": "edit",
@@ -43,6 +44,8 @@ METHOD_VERBS = {
     "batch_archive": "edit", "batch_restore": "edit", "batch_assign_group": "edit",
     "batch_assign_owner": "edit", "batch_add_tag": "edit", "batch_remove_tag": "edit",
     "batch_form": "edit",
+    # the dashboard: the page, its figures as JSON and its charts as xlsx
+    "dashboard": "read", "dashboard_data": "read", "dashboard_xlsx": "read",
     "delete": "delete", "muldelete": "delete",
     # ModelRestApi
     "get": "read", "get_list": "read", "info": "read",
@@ -53,7 +56,7 @@ VERBS = ("read", "add", "edit", "delete")
 # Entities of the CRM; each is the permission name of a view and an API.
 CUSTOMER_ENTITIES = (
     "Customer", "Contact", "Address", "Plant", "BankAccount", "Document", "Note",
-    "CustomFieldValue", "Company", "CustomerGroup",
+    "CustomFieldValue", "Company", "CustomerGroup", "SupportTicket",
 )
 SETTINGS_ENTITIES = ("PaymentTerm", "Segment", "SubSegment", "Region", "Tag", "CustomField",
                      "LeadStatus", "LeadSource", "Pipeline", "Stage", "CrmSettings")
@@ -67,24 +70,29 @@ BULK_ENTITIES = ("Import", "Merge")
 # Every signed-in user reads and marks their own notifications (scoped to them by the service).
 PERSONAL_ENTITIES = ("Notification",)
 ADMIN_ONLY = ("AuditEntry",)
+# The dashboard: every role reads it.
+DASHBOARD_ENTITIES = ("Dashboard",)
 
 # role -> entity group -> verbs. Admin is not listed: it gets everything.
 ROLE_MATRIX = {
     "Manager": {CUSTOMER_ENTITIES: ("read", "add", "edit"), PIPELINE_ENTITIES: ("read", "add", "edit"),
                 LEDGER_ENTITIES: ("read", "add", "edit"), FINANCIAL_ENTITIES: ("read",),
                 BULK_ENTITIES: ("read", "add", "edit"),
-                SETTINGS_ENTITIES: ("read",), PERSONAL_ENTITIES: ("read",)},
+                SETTINGS_ENTITIES: ("read",), PERSONAL_ENTITIES: ("read",),
+                DASHBOARD_ENTITIES: ("read",)},
     "Member": {CUSTOMER_ENTITIES: ("read",), PIPELINE_ENTITIES: ("read",),
                LEDGER_ENTITIES: ("read",),
-               SETTINGS_ENTITIES: ("read",), PERSONAL_ENTITIES: ("read",)},
+               SETTINGS_ENTITIES: ("read",), PERSONAL_ENTITIES: ("read",),
+               DASHBOARD_ENTITIES: ("read",)},
 }
 
 # Menu entries every role reaches (FAB needs menu_access on the category too).
-_EVERYONE = ("CRM", "Customers", "Contacts", "Companies", "Customer Groups", "Settings",
-             "Payment Terms", "Segments", "Sub-segments", "Regions", "Tags", "Custom Fields",
+_EVERYONE = ("CRM", "Dashboard", "Customers", "Contacts", "Companies", "Customer Groups",
+             "Settings", "Payment Terms", "Segments", "Sub-segments", "Regions", "Tags", "Custom Fields",
              "Sales", "Leads", "Lead Board", "Deals", "Deal Board", "Interactions", "Tasks",
              "My Tasks", "Lead Statuses", "Lead Sources", "Pipelines", "Stages", "CRM Settings",
-             "Finance", "Sales Orders", "Invoices", "Payments", "Credit Notes", "Contracts")
+             "Finance", "Sales Orders", "Invoices", "Payments", "Credit Notes", "Contracts",
+             "Support Tickets")
 _BULK_MENUS = ("Import", "Import History", "Duplicates")
 MENUS = {"Manager": _EVERYONE + _BULK_MENUS, "Member": _EVERYONE}
 

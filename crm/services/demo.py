@@ -1,5 +1,5 @@
-"""Demo data: two organisations with logins, a few hundred realistic customers, and deals
-and leads on their boards.
+"""Demo data: two organisations with logins, a few hundred realistic customers, deals and
+leads on their boards, a ledger, support tickets and health scores.
 
 Idempotent: a tenant that exists keeps its data; missing logins are added.
 """
@@ -13,11 +13,12 @@ from stdnum.iso7064 import mod_11_10
 
 from crm.data import demo_names as names
 from crm.models import (
-    Address, Company, Contact, CrmUser, Customer, CustomerGroup, Lead, LeadSource, LeadStatus,
-    PaymentTerm, Pipeline, Region, Segment, Tag, Tenant,
+    Address, Company, Contact, CrmUser, Customer, CustomerGroup, Interaction, Lead, LeadSource, LeadStatus,
+    PaymentTerm, Pipeline, Region, Segment, SupportTicket, Tag, Tenant,
 )
+from crm.models.base import utcnow
 from crm.security.tenancy import tenant_scope
-from crm.services import audit, customers, tenants
+from crm.services import audit, customers, health, tenants
 from crm.services.demo_ledger import seed_ledger
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -45,7 +46,61 @@ def seed(security_manager, customers_per_tenant=300):
                 if existing == 0:
                     _customers(session, tenant, customers_per_tenant, random.Random(index + 1))
                 seed_ledger(session, tenant.id, random.Random(index + 101))
+                _tickets(session, tenant.id, random.Random(index + 201))
+                _interactions(session, tenant.id, random.Random(index + 301))
+                health.refresh_health(session, tenant.id)
     return logins
+
+
+TICKET_SUBJECTS = ("Invoice copy requested", "Delivery arrived damaged", "Login to the portal fails",
+                   "Question about payment terms", "Wrong quantity shipped", "Change of address")
+
+
+INTERACTION_SUMMARIES = {
+    "call": ("Discussed the next order", "Chased an overdue invoice", "Quarterly check-in"),
+    "meeting": ("Site visit", "Contract review", "Product demo"),
+    "email": ("Sent the price list", "Confirmed delivery dates", "Answered a billing question"),
+}
+
+
+def _interactions(session, tenant_id, rng):
+    """A few calls, meetings and emails per customer over the last half year, newest kept
+    on the customer (health score recency)."""
+    if session.scalar(select(func.count(Interaction.id)).where(Interaction.tenant_id == tenant_id)):
+        return
+    now = utcnow()
+    for customer in session.scalars(select(Customer).where(Customer.tenant_id == tenant_id)
+                                    .order_by(Customer.id)):
+        newest = None
+        for _ in range(rng.choice((0, 1, 2, 3, 4))):
+            kind = rng.choice(tuple(INTERACTION_SUMMARIES))
+            when = now - dt.timedelta(days=rng.choice((1, 3, 6, 12, 25, 40, 75, 120, 200)),
+                                      hours=rng.randint(0, 8))
+            session.add(Interaction(tenant_id=tenant_id, customer_id=customer.id, kind=kind,
+                                    summary=rng.choice(INTERACTION_SUMMARIES[kind]), occurred_at=when))
+            newest = when if newest is None or when > newest else newest
+        customer.last_interaction_at = newest
+    session.commit()
+
+
+def _tickets(session, tenant_id, rng):
+    """Support tickets for about one customer in six, some still open (health score input)."""
+    if session.scalar(select(func.count(SupportTicket.id)).where(SupportTicket.tenant_id == tenant_id)):
+        return
+    now = utcnow()
+    for customer_id in session.scalars(select(Customer.id).where(Customer.tenant_id == tenant_id)
+                                       .order_by(Customer.id)):
+        if rng.random() > 0.17:
+            continue
+        for _ in range(rng.randint(1, 3)):
+            opened = now - dt.timedelta(days=rng.randint(1, 120))
+            status = rng.choice(("open", "pending", "closed", "closed"))
+            session.add(SupportTicket(
+                tenant_id=tenant_id, customer_id=customer_id, subject=rng.choice(TICKET_SUBJECTS),
+                status=status, priority=rng.choice(("low", "normal", "normal", "high", "urgent")),
+                opened_at=opened,
+                closed_at=opened + dt.timedelta(days=rng.randint(0, 10)) if status == "closed" else None))
+    session.commit()
 
 
 def _digits(rng, count):

@@ -5,6 +5,7 @@ from crm.views.audit import AuditView
 from crm.views.companies import CompanyView, CustomerGroupView
 from crm.views.customer_parts import AddressView, BankAccountView, ContactView, NoteView, PlantView
 from crm.views.customers import CustomerView
+from crm.views.dashboard import DashboardView
 from crm.views.documents import DocumentView
 from crm.views.imports import ImportHistoryView, ImportView
 from crm.views.merge import DuplicateCheckView, DuplicateView
@@ -15,6 +16,7 @@ from crm.views.invoices import InvoiceView
 from crm.views.sales_orders import SalesOrderView
 # --- payments, credit notes, contracts imports ---
 from crm.views.contracts import ContractView
+from crm.views.support_tickets import SupportTicketView
 from crm.views.credit_notes import CreditNoteView
 from crm.views.payments import PaymentView
 # --- sales pipeline imports ---
@@ -40,6 +42,7 @@ FINANCE = ("Finance", _l("Finance"), "fa-coins")
 
 # (view, menu name, label, icon, category) — menu names are the permission keys in roles.py.
 MENU = [
+    (DashboardView, "Dashboard", _l("Dashboard"), "fa-tachometer-alt", CRM),
     (CustomerView, "Customers", _l("Customers"), "fa-users", CRM),
     (ContactView, "Contacts", _l("Contacts"), "fa-id-card", CRM),
     (CompanyView, "Companies", _l("Companies"), "fa-building", CRM),
@@ -47,6 +50,7 @@ MENU = [
     (DuplicateView, "Duplicates", _l("Duplicates"), "fa-clone", CRM),
     (ImportView, "Import", _l("Import"), "fa-file-import", CRM),
     (ImportHistoryView, "Import History", _l("Import history"), "fa-history", CRM),
+    (SupportTicketView, "Support Tickets", _l("Support tickets"), "fa-life-ring", CRM),
     (PaymentTermView, "Payment Terms", _l("Payment terms"), "fa-calendar-check", SETTINGS),
     (SegmentView, "Segments", _l("Segments"), "fa-chart-pie", SETTINGS),
     (SubSegmentView, "Sub-segments", _l("Sub-segments"), "fa-sitemap", SETTINGS),
@@ -88,7 +92,8 @@ CUSTOMER_TABS = [ContactView, AddressView, PlantView, BankAccountView, DocumentV
                  # --- sales orders and invoices tabs (the order history) ---
                  SalesOrderView, InvoiceView,
                  # --- payments, credit notes, contracts tabs ---
-                 PaymentView, CreditNoteView, ContractView]
+                 PaymentView, CreditNoteView, ContractView,
+                 SupportTicketView]
 
 
 def register_views(appbuilder):

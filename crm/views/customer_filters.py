@@ -11,7 +11,9 @@ the API, ``q=(filters:!((col:<column>,opr:<opr>,value:<value>)))``:
   / ``opr:order_until``;
 * on credit hold: screen ``_flt_0_credit_hold=y``, API ``(col:credit_hold,opr:eq,value:!t)``;
 * payment terms: screen ``_flt_0_payment_term=<id>``,
-  API ``(col:payment_term,opr:rel_o_m,value:<id>)``.
+  API ``(col:payment_term,opr:rel_o_m,value:<id>)``;
+* health band (crm.services.health): screen ``_flt_0_health_band=healthy|watch|at_risk``,
+  API ``(col:health_band,opr:health_band_is,value:at_risk)``.
 
 The balance filters reveal balances and aging, so they apply only for users who may
 see financials (the screen offers and applies them only to those; the API refuses them).
@@ -103,6 +105,27 @@ class FilterOnOrBefore(_DayFilter):
         return column <= day
 
 
+HEALTH_BANDS = {
+    "healthy": _l("Healthy (above 70)"),
+    "watch": _l("Watch (40–70)"),
+    "at_risk": _l("At risk (below 40)"),
+}
+
+
+class FilterHealthBand(BaseFilter):
+    name = _l("Is")
+    arg_name = "health_band_is"
+
+    def check(self, value):
+        if value not in HEALTH_BANDS:
+            raise FABException(f"Health band filter: choose one of {', '.join(HEALTH_BANDS)}")
+
+    def apply(self, query, value):
+        if value not in HEALTH_BANDS:  # left empty on the screen: no filter
+            return query
+        return query.filter(Customer.health_band == value)
+
+
 class CustomerFilterConverter(CrmFilterConverter):
     """Balance and last order date get the filters above instead of FAB's comparisons
     (which would let anyone probe a masked balance with greater-than)."""
@@ -110,6 +133,7 @@ class CustomerFilterConverter(CrmFilterConverter):
     conversion_table = (
         ("is_balance_state", [FilterBalanceState]),
         ("is_last_order_date", [FilterOnOrAfter, FilterOnOrBefore]),
+        ("is_health_band", [FilterHealthBand]),
     ) + CrmFilterConverter.conversion_table
 
 
@@ -121,6 +145,9 @@ class CustomerInterface(CrmInterface):
 
     def is_last_order_date(self, col_name):
         return col_name == "last_order_date"
+
+    def is_health_band(self, col_name):
+        return col_name == "health_band"
 
 
 def check_filters(filters):
@@ -152,4 +179,5 @@ def filter_bar(session):
     return {
         "balance_states": BALANCE_STATES if can_view_financials() else {},
         "payment_terms": [(str(pk), name) for pk, name in terms],
+        "health_bands": HEALTH_BANDS,
     }

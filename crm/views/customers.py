@@ -25,6 +25,7 @@ from crm.views.fields import (
 )
 from crm.views.financials import HiddenFinancialsMixin, credit_panel
 from crm.views.merge import DuplicateNotice
+from crm.views.health import health_badge, health_panel
 from crm.views.pickers import lookup_args, lookup_response
 
 CUSTOMER_LABELS = {
@@ -40,7 +41,7 @@ CUSTOMER_LABELS = {
     "owner": _l("Owner"), "tags": _l("Tags"), "notes": _l("General notes"),
     "is_active": _l("Active"), "archived_at": _l("Archived on"), "city": _l("City"),
     "country": _l("Country"), "search_text": _l("Search"), "created_at": _l("Created"),
-    "updated_at": _l("Updated"),
+    "updated_at": _l("Updated"), "health_score": _l("Health"), "health_band": _l("Health"),
 }
 FORM_COLUMNS = [
     "kind", "name", "code", "email", "phone", "website", "industry", "company",
@@ -73,13 +74,14 @@ class CustomerView(DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin,
     label_columns = CUSTOMER_LABELS
 
     list_columns = ["name", "code", "phone", "email", "city", "country", "balance", "order_total",
-                    "last_order_date"]
+                    "last_order_date", "health_score"]
     order_columns = ["name", *SORTABLE_COLUMNS]
     base_order = ("name", "asc")
     search_columns = ["search_text", "kind", "segment", "sub_segment", "region", "customer_group",
                       "tags", "payment_term", "credit_hold", "country",
                       # money filters (crm.views.customer_filters)
-                      "balance", "last_order_date"]
+                      "balance", "last_order_date",
+                      "health_band"]  # healthy / watch / at_risk (crm.views.customer_filters)
     add_columns = edit_columns = FORM_COLUMNS
     show_fieldsets = [
         (_l("Profile"), {"fields": ["kind", "name", "code", "email", "phone", "website",
@@ -94,6 +96,7 @@ class CustomerView(DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin,
         "kind": label_of(CUSTOMER_TYPE_LABELS),
         "payment_method": label_of(PAYMENT_METHOD_LABELS),
         "last_order_date": lambda day: format_date(day) if day else "",
+        "health_score": health_badge,
     }
     add_form_extra_fields = _form_fields()
     edit_form_extra_fields = _form_fields()
@@ -142,6 +145,7 @@ class CustomerView(DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin,
             "timeline": timeline.for_record(self.session, customer),
             "custom_fields": custom_fields.active_definitions(self.session),
             "custom_values": custom_fields.values_of(self.session, customer),
+            "health": health_panel(self.session, customer),
         }
 
     @expose("/show/<pk>", methods=["GET"])

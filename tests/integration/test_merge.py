@@ -12,7 +12,7 @@ from crm.extensions import db
 from crm.models import (
     Address, AuditEntry, BankAccount, Contact, Contract, CreditNote, Customer,
     CustomFieldDefinition, Document, Invoice, Lead,
-    LeadStatus, Note, Payment, Plant, SalesOrder, Tag, Task,
+    LeadStatus, Note, Payment, Plant, SalesOrder, SupportTicket, Tag, Task,
 )
 from crm.security.tenancy import tenant_scope
 from crm.services import custom_fields, documents, merge
@@ -64,6 +64,8 @@ def _with_everything(app, tenant, customer_id, tag, label, currency="EUR", numbe
                        reason="Damaged", status="issued"),
             Contract(tenant_id=tenant.id, number=f"CT-{label}", customer_id=customer_id,
                      title=f"{label} contract", start_date=TODAY, currency=currency),
+            SupportTicket(tenant_id=tenant.id, customer_id=customer_id,
+                          subject=f"{label} ticket"),
         ])
         s.commit()
         custom_fields.save_values(s, s.get(Customer, customer_id), {"tier": f"{label} tier"})

@@ -116,6 +116,11 @@ def globex_records(app, globex):
         s.add(import_run)
         s.commit()
         ids[ImportRun] = import_run.id
+        from crm.models import SupportTicket
+        ticket = SupportTicket(tenant_id=globex.id, customer_id=customer, subject="Globex secret")
+        s.add(ticket)
+        s.commit()
+        ids[SupportTicket] = ticket.id
         db.session.remove()
     return ids
 

@@ -1,0 +1,69 @@
+"""REST endpoints for support tickets at /api/v1/support_ticket/: the screens' rules
+(crm.services.support_tickets), plus ``POST /<pk>/close`` and ``POST /<pk>/reopen``."""
+from flask_appbuilder.api import expose, protect, safe
+
+from crm.api.base import CrmModelApi
+from crm.models import SupportTicket
+from crm.services import support_tickets
+from crm.views.prefetch import PrefetchInterface
+from crm.views.support_tickets import FORM_COLUMNS, LABELS
+
+READ_COLUMNS = ["id", "subject", "description", "status", "priority", "opened_at", "closed_at",
+                "customer.id", "customer.name", "owner.id", "owner.username", "created_at",
+                "updated_at"]
+
+
+class SupportTicketApi(CrmModelApi):
+    resource_name = "support_ticket"
+    datamodel = PrefetchInterface(SupportTicket)
+    class_permission_name = "SupportTicket"
+    label_columns = LABELS
+    list_columns = show_columns = READ_COLUMNS
+    add_columns = edit_columns = FORM_COLUMNS + ["opened_at"]
+    search_columns = ["customer", "subject", "status", "priority", "owner", "opened_at",
+                      "closed_at"]
+    order_columns = ["subject", "status", "priority", "opened_at", "closed_at"]
+    base_order = ("opened_at", "desc")
+    prepare = staticmethod(support_tickets.prepare)
+
+    def _init_model_schemas(self):
+        super()._init_model_schemas()
+        for schema in (self.add_model_schema, self.edit_model_schema):
+            for name in ("description", "status", "priority", "owner", "opened_at"):
+                if name in schema.fields:
+                    schema.fields[name].required = False
+                    schema.fields[name].allow_none = True
+
+    @expose("/<int:pk>/close", methods=["POST"])
+    @protect()
+    @safe
+    def close(self, pk):
+        """Close a ticket (sets closed_at).
+        ---
+        post:
+          parameters:
+          - in: path
+            name: pk
+            schema: {type: integer}
+          responses:
+            200: {description: Closed}
+            404: {$ref: '#/components/responses/404'}
+        """
+        return self._apply(pk, support_tickets.close)
+
+    @expose("/<int:pk>/reopen", methods=["POST"])
+    @protect()
+    @safe
+    def reopen(self, pk):
+        """Reopen a closed ticket (clears closed_at).
+        ---
+        post:
+          parameters:
+          - in: path
+            name: pk
+            schema: {type: integer}
+          responses:
+            200: {description: Reopened}
+            404: {$ref: '#/components/responses/404'}
+        """
+        return self._apply(pk, support_tickets.reopen)

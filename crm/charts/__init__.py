@@ -1,0 +1,1 @@
+"""The dashboard's figures (queries), chart payloads and their xlsx download."""

@@ -1,0 +1,111 @@
+"""The dashboard at /dashboard/: cards, recent records and charts, with filters.
+
+The figures come from ``crm.charts.payloads.dashboard`` (one SQL aggregate per figure);
+the page embeds them as JSON for crm/static/dashboard.js (Chart.js) and shows every
+chart's numbers as a table. ``data`` serves the same JSON, ``xlsx`` the numbers as a
+workbook (one chart, or all of them).
+"""
+import datetime as dt
+import io
+from decimal import Decimal
+
+from flask import abort, flash, jsonify, request, send_file, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import gettext
+from sqlalchemy import select
+
+from crm import formatting
+from crm.charts import payloads, queries
+from crm.charts.xlsx import workbook
+from crm.extensions import db
+from crm.models import Pipeline
+from crm.security.masking import can_view_financials
+from crm.security.roles import METHOD_VERBS
+from crm.views.deals import owner_choices
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _day(name, label, warn):
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        if warn:
+            flash(gettext("%(label)s: “%(value)s” is not a date (YYYY-MM-DD); it was ignored.",
+                          label=label, value=raw), "warning")
+        return None
+
+
+def dashboard_filter(warn=False):
+    """The filter bar's choices from the query string; unreadable values are left out."""
+    date_from = _day("from", gettext("From"), warn)
+    date_to = _day("to", gettext("To"), warn)
+    if date_from and date_to and date_from > date_to:
+        if warn:
+            flash(gettext("The date range ends before it starts; it was ignored."), "warning")
+        date_from = date_to = None
+    return queries.DashboardFilter(date_from=date_from, date_to=date_to,
+                                   owner_id=request.args.get("owner", type=int),
+                                   pipeline_id=request.args.get("pipeline", type=int))
+
+
+def filter_args(flt):
+    args = {"from": flt.date_from, "to": flt.date_to, "owner": flt.owner_id,
+            "pipeline": flt.pipeline_id}
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in args.items()
+            if v is not None}
+
+
+def _money(amount, currency):
+    return formatting.money(Decimal(amount), currency)
+
+
+def _day_text(iso):
+    return formatting.day(dt.date.fromisoformat(iso))
+
+
+def _build(flt):
+    return payloads.dashboard(db.session, flt, financials=can_view_financials())
+
+
+class DashboardView(BaseView):
+    route_base = "/dashboard"
+    class_permission_name = "Dashboard"
+    method_permission_name = METHOD_VERBS
+    default_view = "dashboard"
+    template = "crm/dashboard.html"
+
+    @expose("/")
+    @has_access
+    def dashboard(self):
+        flt = dashboard_filter(warn=True)
+        data = _build(flt)
+        args = filter_args(flt)
+        pipelines = db.session.scalars(
+            select(Pipeline).order_by(Pipeline.position, Pipeline.name)).all()
+        return self.render_template(
+            self.template, data=data, flt=flt, args=args, owners=owner_choices(False),
+            pipelines=pipelines, title=gettext("Dashboard"), money=_money, day=_day_text,
+            xlsx_url=lambda key=None: url_for(".dashboard_xlsx", chart=key, **args))
+
+    @expose("/data")
+    @has_access
+    def dashboard_data(self):
+        return jsonify(_build(dashboard_filter()))
+
+    @expose("/xlsx")
+    @has_access
+    def dashboard_xlsx(self):
+        """?chart=<key>: that chart's numbers; without it, every chart (a sheet each)."""
+        charts = _build(dashboard_filter())["charts"]
+        key = request.args.get("chart")
+        if key:
+            charts = [chart for chart in charts if chart["key"] == key]
+            if not charts:
+                abort(404)
+        data = workbook(charts, gettext("Label"))
+        name = f"dashboard-{key or 'charts'}-{dt.date.today().isoformat()}.xlsx"
+        return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
