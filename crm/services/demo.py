@@ -14,7 +14,7 @@ from stdnum.iso7064 import mod_11_10
 from crm.data import demo_names as names
 from crm.models import (
     Address, Company, Contact, CrmUser, Customer, CustomerGroup, Interaction, Lead, LeadSource, LeadStatus,
-    PaymentTerm, Pipeline, Region, Segment, SupportTicket, Tag, Tenant,
+    PaymentTerm, Pipeline, Region, Segment, SupportTicket, Tag, Task, Tenant,
 )
 from crm.models.base import utcnow
 from crm.security.tenancy import tenant_scope
@@ -228,6 +228,15 @@ def _pipeline(session, tenant_id, owners, rng):
         stage = rng.choice(pipeline.stages)
         deal_stages.move_deal_to_stage(session, deal, stage,
                                        "Price" if stage.is_lost else None)
+        # Opened over the last half year, so the dashboard's months show a history.
+        deal.created_at = utcnow() - dt.timedelta(days=rng.randint(0, 175))
+        if n % 3 == 0:
+            status = rng.choice(("open", "open", "in_progress", "done"))
+            session.add(Task(tenant_id=tenant_id, title=f"Follow up: {deal.title}"[:200],
+                             deal=deal, customer=customer, assignee=deal.assigned_to,
+                             due_date=today + dt.timedelta(days=rng.randint(-5, 20)),
+                             priority=rng.choice(("low", "normal", "high")), status=status,
+                             completed_at=utcnow() if status == "done" else None))
     for n, customer in enumerate(buyers[40:]):
         first, last = rng.choice(names.FIRST_NAMES), rng.choice(names.LAST_NAMES)
         lead = Lead(tenant_id=tenant_id, title=rng.choice(LEAD_WORDS),
