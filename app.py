@@ -39,6 +39,7 @@ def create_app(config=None):
         os.makedirs(os.path.dirname(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]) or ".",
                     exist_ok=True)
 
+    from crm import i18n
     from crm.api import register_apis
     from crm.cli import crm_cli
     from crm.security import tenancy
@@ -60,6 +61,7 @@ def create_app(config=None):
         appbuilder = AppBuilder(security_manager_class=CrmSecurityManager, indexview=HomeView,
                                 base_template="crm/base.html")
         appbuilder.init_app(app, db.session)
+        i18n.install(app)
         register_views(appbuilder)
         register_apis(appbuilder)
     request_args.install(app)

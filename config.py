@@ -56,8 +56,16 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_FOLDER = "translations"
-    # Every string is marked for translation; languages join here as their catalogs land.
-    LANGUAGES = {"en": {"flag": "gb", "name": "English"}}
+    # FAB puts its own catalogues first; translations-framework/ holds FAB's strings in the
+    # languages FAB does not ship (Hindi); translations/ holds the CRM's (crm/i18n).
+    BABEL_TRANSLATION_DIRECTORIES = "translations-framework;translations"
+    LANGUAGES = {
+        "en": {"flag": "gb", "name": "English"},
+        "de": {"flag": "de", "name": "Deutsch"},
+        "fr": {"flag": "fr", "name": "Français"},
+        "es": {"flag": "es", "name": "Español"},
+        "hi": {"flag": "in", "name": "हिन्दी"},
+    }
 
     # Documents are kept on disk, outside the database.
     CRM_DOCUMENT_DIR = os.environ.get(

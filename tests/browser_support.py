@@ -45,6 +45,6 @@ def signed_in(browser, base, username, password=PASSWORD):
     page.goto(f"{base}/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("input[type=submit], button[type=submit]")
+    page.click("form[name=login] [type=submit]")
     page.wait_for_load_state("networkidle")
     return page

@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from app import create_app
 from config import TestConfig
 from crm.extensions import db
+from crm.i18n.catalogs import compile_stale
 from crm.models import Tenant
 from crm.services import tenants
 
@@ -54,6 +55,12 @@ def database(tmp_path_factory):
     config = {"SQLALCHEMY_DATABASE_URI": url}
     migrate(create_app(type("Migrating", (TestConfig,), config)))
     return {"url": url, "tmp": tmp_dir}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogues():
+    """What ``make translations`` compiles, for runs started with plain pytest."""
+    compile_stale()
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,12 @@ preference with ``get_setting(session, key)`` and never care whether it was set.
 * ``show_activity_timeline``: whether record pages show the activity timeline;
 * ``default_deal_currency``: the currency a new deal starts with;
 * ``credit_check_on``: where a customer's credit limit is checked: on order
-  confirmation, on invoice issue, or both (crm.services.credit).
+  confirmation, on invoice issue, or both (crm.services.credit);
+* ``default_locale``: the language of users who have not picked one and whose
+  browser asks for none we ship, and of statements mailed with no user (crm.i18n);
+* ``timezone``: the timezone dates and times are shown in (crm.i18n).
 """
+import pytz
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -62,6 +66,34 @@ _credit_check_on.choices = (("both", _l("Order confirmation and invoice issue"))
                             ("invoice", _l("Invoice issue only")))
 
 
+def _locale(value):
+    from crm.i18n.names import shipped_locale_codes
+
+    if value not in shipped_locale_codes():
+        raise FieldInvalid(_l("Choose one of the languages the CRM ships."))
+    return value
+
+
+def _timezone(value):
+    if not isinstance(value, str) or value not in pytz.all_timezones_set:
+        raise FieldInvalid(_l("Choose a timezone such as Europe/Berlin."))
+    return value
+
+
+def _locale_choices():
+    from crm.i18n.names import language_choices
+
+    return language_choices()
+
+
+def _timezone_choices():
+    return [(name, name.replace("_", " ")) for name in pytz.common_timezones]
+
+
+_locale.choices = _locale_choices
+_timezone.choices = _timezone_choices
+
+
 # key -> (default, clean function, label, description)
 SETTINGS = {
     "kanban_page_size": (20, _page_size, _l("Kanban cards per page"),
@@ -74,6 +106,11 @@ SETTINGS = {
     "credit_check_on": ("both", _credit_check_on, _l("Check credit limits on"),
                         _l("When a customer's credit limit is enforced: on order confirmation, "
                            "on invoice issue, or both (both, order, invoice).")),
+    "default_locale": ("en", _locale, _l("Default language"),
+                       _l("For users who have not picked a language and whose browser asks for "
+                          "none the CRM ships, and for statements mailed in a batch.")),
+    "timezone": ("UTC", _timezone, _l("Timezone"),
+                 _l("Dates and times are shown in this timezone.")),
 }
 DEFAULTS = {key: spec[0] for key, spec in SETTINGS.items()}
 

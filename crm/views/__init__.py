@@ -29,6 +29,7 @@ from crm.views.interactions import InteractionView
 from crm.views.tasks import MyTasksView, TaskView
 from crm.views.lead_board import LeadBoardView
 from crm.views.leads import LeadView
+from crm.views.language import LanguageView
 from crm.views.notifications import NotificationView
 from crm.views.settings import (
     CustomFieldView, PaymentTermView, RegionView, SegmentView, SubSegmentView, TagView,
@@ -84,6 +85,7 @@ NO_MENU = [AddressView, PlantView, BankAccountView, DocumentView, NoteView,
            DuplicateCheckView,  # the customer form's duplicate hints
            # --- sales pipeline views without a menu entry ---
            NotificationView,  # the navbar's bell leads there
+           LanguageView,  # the navbar's language picker
            StatementView,  # from a customer's page and the customer list
            FinancialsPermission,  # no page: keeps "can read Financials" in the database
            ]

@@ -84,7 +84,10 @@ class CrmSettingsView(BaseView):
     def edit(self):
         form = settings_form(formdata=request.form)
         if form.validate():
-            values = {key: getattr(form, key).data for key in crm_settings.SETTINGS}
+            # A setting the request leaves out keeps its value; an unticked box is sent as
+            # nothing, so a boolean is always read.
+            values = {key: getattr(form, key).data for key in crm_settings.SETTINGS
+                      if key in request.form or isinstance(getattr(form, key), BooleanField)}
             try:
                 crm_settings.save_settings(self.session, values)
             except CrmError as exc:

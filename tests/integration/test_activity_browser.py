@@ -31,7 +31,7 @@ def test_log_an_interaction_from_the_customer_tab(app, acme, acme_manager, db_se
         assert offered == ["Browser renewal · Browser Buyer"]
         page.click(".select2-results__option")
         page.fill("textarea[name=summary]", "Agreed the renewal terms")
-        page.click("button[type=submit]")
+        page.click("form:not(.navbar-language-form) button[type=submit]")
         page.wait_for_load_state("networkidle")
         assert "/customers/show/" in page.url
     with db_session() as s:

@@ -57,7 +57,7 @@ def test_the_dashboard_draws_every_chart_offline(app, acme, acme_admin):
         page.goto(f"{base}/login/")
         page.fill("input[name=username]", acme_admin.username)
         page.fill("input[name=password]", PASSWORD)
-        page.click("input[type=submit], button[type=submit]")
+        page.click("form[name=login] [type=submit]")
         page.wait_for_load_state("networkidle")
         assert page.url.rstrip("/").endswith("/dashboard"), page.url  # the home page
         page.wait_for_function("() => window.crmDashboardCharts && "

@@ -1,0 +1,33 @@
+"""Compiling the translation catalogues (``.po`` -> ``.mo``).
+
+``make translations`` does the whole round (extract, update, compile) with
+pybabel; this compiles what is stale, so a test run or a fresh checkout never
+serves a catalogue older than its ``.po``.
+"""
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+DIRECTORIES = (ROOT / "translations", ROOT / "translations-framework")
+
+
+def catalogue_files(directories=DIRECTORIES):
+    for directory in directories:
+        yield from sorted(Path(directory).glob("*/LC_MESSAGES/messages.po"))
+
+
+def compile_stale(directories=DIRECTORIES):
+    """Compile every catalogue whose .mo is missing or older than its .po; returns their paths."""
+    compiled = []
+    for po_path in catalogue_files(directories):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with open(po_path, "rb") as handle:
+            catalog = read_po(handle, locale=po_path.parts[-3])
+        with open(mo_path, "wb") as handle:
+            write_mo(handle, catalog, use_fuzzy=False)
+        compiled.append(mo_path)
+    return compiled
