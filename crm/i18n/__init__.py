@@ -6,6 +6,8 @@ gives templates the language picker's data.
 """
 from flask_babel import get_locale
 
+from crm import formatting
+
 from .names import native_name, shipped_locale_codes
 from .selection import select_locale, select_timezone
 
@@ -25,3 +27,4 @@ def install(app):
     babel.timezone_selector = select_timezone
     app.add_template_global(current_language)
     app.add_template_global(language_menu)
+    formatting.install(app)

@@ -6,10 +6,12 @@ from flask_appbuilder import ModelView
 from flask_appbuilder.fields import QuerySelectField
 from flask_babel import gettext
 
+from crm import formatting
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS, ScopedRoutesMixin
 from crm.services.errors import CrmError
 from crm.views.exporting import ExportMixin
+from crm.views.fields import localise_form
 from crm.views.service_hooks import ServiceHooks
 
 
@@ -18,8 +20,8 @@ def display(value):
         return ""
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, (dt.date, dt.datetime)):
+        return formatting.moment(value)
     if isinstance(value, (list, tuple, set)):
         return ", ".join(str(v) for v in value)
     return value
@@ -85,6 +87,7 @@ class CrmModelView(ExportMixin, ServiceHooks, ScopedRoutesMixin, ModelView):
                     field.kwargs["description"] = ""
         super()._init_forms()
         for form in (self.add_form, self.edit_form):
+            localise_form(form)  # dates and amounts also as the user's locale writes them
             for name in dir(form):
                 field = getattr(form, name, None)
                 if getattr(field, "field_class", None) is QuerySelectField:

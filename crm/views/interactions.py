@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateTimeLocalField
 from wtforms.validators import Optional
 
+from crm import formatting
 from crm.models import Contact, Customer, Deal, Interaction
 from crm.models.base import utcnow
 from crm.security.tenancy import get_owned
@@ -78,7 +79,7 @@ def _form_fields():
 
 
 def _utc_text(value):
-    return "" if value is None else interactions.as_utc(value).strftime("%Y-%m-%d %H:%M")
+    return formatting.moment(value)
 
 
 class InteractionListWidget(ListWidget):
