@@ -118,6 +118,42 @@ def display_value(customer, field):
     return None if value is None or value == "" else value
 
 
+def wizard_records(session, ids):
+    """{id: customer} for the wizard's side-by-side view; NotFound when one is not there."""
+    found = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(ids)))}
+    if any(i not in found for i in ids):
+        raise NotFound()
+    return found
+
+
+def comparison_rows(session, records):
+    """One row per field (standard, then each custom field any of them has): the label,
+    every record's value, and whether they differ, so the wizard asks only where needed."""
+    def row(field, label, values):
+        return {"field": field, "label": label, "values": values,
+                "differ": len({str(v) for v in values}) > 1}
+
+    rows = [row(field, FIELD_LABELS[field], [display_value(c, field) for c in records])
+            for field in MERGE_FIELDS]
+    custom = _custom_definitions(session, {c.id: c for c in records})
+    for name, by_customer in sorted(custom.items()):
+        label = by_customer[next(iter(by_customer))].definition.label
+        rows.append(row(CUSTOM_PREFIX + name, label,
+                        [by_customer[c.id].value if c.id in by_customer else None
+                         for c in records]))
+    return rows
+
+
+def child_counts(session, customer_id):
+    """[(label, count)] of the records that point at the customer, for what would move."""
+    found = []
+    for table, column in child_columns():
+        count = session.scalar(select(func.count()).select_from(table).where(column == customer_id))
+        if count:
+            found.append((child_label(table.name), count))
+    return found
+
+
 # --- checking ------------------------------------------------------------------------
 
 def _ids(value, field, errors):

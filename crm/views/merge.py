@@ -10,7 +10,6 @@ from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from crm.extensions import db
-from crm.models import Customer
 from crm.security.roles import METHOD_VERBS
 from crm.services import duplicates, merge
 from crm.services.errors import CrmError, NotFound
@@ -57,8 +56,9 @@ class DuplicateView(BaseView):
         if not survivor.isdigit() or int(survivor) not in ids:
             abort(400, description=gettext("The survivor must be one of the customers merged."))
         survivor = int(survivor)
-        found = {c.id: c for c in db.session.query(Customer).filter(Customer.id.in_(ids))}
-        if any(i not in found for i in ids):
+        try:
+            found = merge.wizard_records(db.session, ids)
+        except NotFound:
             abort(404)
         return found[survivor], [found[i] for i in ids if i != survivor]
 
@@ -68,31 +68,13 @@ class DuplicateView(BaseView):
 
     def _wizard(self, survivor, others, choices=None, status=200):
         records = [survivor, *others]
-        rows = []
-        for field in merge.MERGE_FIELDS:
-            values = [merge.display_value(c, field) for c in records]
-            rows.append({"field": field, "label": merge.FIELD_LABELS[field], "values": values,
-                         "differ": len({str(v) for v in values}) > 1})
-        custom = merge._custom_definitions(db.session, {c.id: c for c in records})
-        for name, by_customer in sorted(custom.items()):
-            values = [by_customer[c.id].value if c.id in by_customer else None for c in records]
-            rows.append({"field": merge.CUSTOM_PREFIX + name,
-                         "label": by_customer[next(iter(by_customer))].definition.label,
-                         "values": values, "differ": len({str(v) for v in values}) > 1})
-        counts = {c.id: self._counts(c.id) for c in others}
+        rows = merge.comparison_rows(db.session, records)
+        counts = {c.id: merge.child_counts(db.session, c.id) for c in others}
         return self.render_template(
             "crm/merge_wizard.html", title=gettext("Merge customers"), survivor=survivor,
             others=others, records=records, rows=rows, counts=counts,
             choices={k: str(v) for k, v in (choices or {}).items()},
             ids=",".join(str(c.id) for c in records)), status
-
-    def _counts(self, customer_id):
-        found = []
-        for table, column in merge.child_columns():
-            count = db.session.query(table).filter(column == customer_id).count()
-            if count:
-                found.append((merge.child_label(table.name), count))
-        return found
 
     @expose("/merge", methods=["GET"])
     @has_access
