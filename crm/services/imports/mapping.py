@@ -3,6 +3,7 @@
 The user may correct the result; ``clean_mapping`` checks a corrected mapping.
 """
 import re
+import unicodedata
 
 from flask import current_app, has_app_context
 from flask_babel import force_locale, lazy_gettext as _l
@@ -14,7 +15,9 @@ _NOISE = re.compile(r"[\s._\-/:*#()\[\]]+")
 
 
 def normalise(heading):
-    return _NOISE.sub("", (heading or "").strip().lower()).replace("nº", "no").replace("n°", "no")
+    # NFC: a heading typed with a decomposed nukta or accent matches the composed synonym.
+    text = unicodedata.normalize("NFC", (heading or "").strip().lower())
+    return _NOISE.sub("", text).replace("nº", "no").replace("n°", "no")
 
 
 def _languages():

@@ -1,0 +1,46 @@
+"""A file's headings are recognised in every language the interface ships."""
+import unicodedata
+
+import pytest
+
+from crm.services.imports.mapping import guess_mapping
+
+# Headings as a spreadsheet written in that language would have them.
+HEADINGS = {
+    "en": {"Company Name": "name", "E-mail": "email", "VAT no.": "tax_number",
+           "Zip code": "billing_postal_code", "Credit line": "credit_limit"},
+    "de": {"Firmenname": "name", "E-Mail-Adresse": "email", "USt-IdNr.": "tax_number",
+           "PLZ": "billing_postal_code", "Kreditlimit": "credit_limit"},
+    "fr": {"Raison sociale": "name", "Courriel": "email", "N° TVA": "tax_number",
+           "Code postal": "billing_postal_code", "Plafond de crédit": "credit_limit"},
+    "es": {"Razón social": "name", "Correo electrónico": "email", "NIF": "tax_number",
+           "Código postal": "billing_postal_code", "Límite de crédito": "credit_limit"},
+    "hi": {"ग्राहक का नाम": "name", "ईमेल": "email", "जीएसटीआईएन": "tax_number",
+           "पिन कोड": "billing_postal_code", "क्रेडिट सीमा": "credit_limit"},
+}
+
+
+@pytest.mark.parametrize("language", sorted(HEADINGS))
+def test_customer_headings_map_to_their_fields(app, language):
+    headings = HEADINGS[language]
+    with app.app_context():
+        assert guess_mapping("customers", list(headings)) == headings
+
+
+def test_the_catalogues_labels_are_headings_too(app):
+    """A template exported in German imports back: its headings are the fields' labels."""
+    from flask_babel import force_locale, gettext
+
+    with app.test_request_context(), force_locale("de"):
+        heading = gettext("Credit limit")
+    assert heading != "Credit limit"
+    with app.app_context():
+        assert guess_mapping("customers", [heading]) == {heading: "credit_limit"}
+
+
+def test_a_precomposed_nukta_matches_the_synonym(app):
+    """फ़ typed as one code point (U+095E) or as फ + nukta is the same heading."""
+    typed = "\u095e\u094b\u0928"
+    assert typed != unicodedata.normalize("NFD", typed)
+    with app.app_context():
+        assert guess_mapping("customers", [typed]) == {typed: "phone"}
