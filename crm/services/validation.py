@@ -52,7 +52,7 @@ CURRENCY_CODES = frozenset(list_currencies())
 
 def country_choices(locale="en"):
     names = Locale.parse(locale).territories
-    return sorted(((c, names.get(c, c)) for c in COUNTRY_CODES), key=lambda p: p[1])
+    return sorted(((c, names.get(c, c)) for c in COUNTRY_CODES), key=lambda p: p[1].casefold())
 
 
 def currency_choices(locale="en"):

@@ -4,7 +4,7 @@ import datetime as dt
 
 from flask import Response, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 
@@ -26,7 +26,8 @@ def _field(key, default, label, description):
     if isinstance(default, int):
         return IntegerField(label, description=description)
     if key.endswith("currency"):
-        return SelectField(label, choices=currency_choices(), description=description)
+        return SelectField(label, choices=currency_choices(str(get_locale() or "en")),
+                           description=description)
     return StringField(label, description=description)
 
 

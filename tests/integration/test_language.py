@@ -99,3 +99,13 @@ def test_times_are_shown_in_the_tenants_timezone(app, browser, acme_admin):
         with app.app_context():
             g.user = db.session.get(CrmUser, acme_admin.id)
             assert str(get_timezone()) == "Asia/Kolkata"
+
+
+def test_country_and_currency_pickers_speak_the_readers_language(browser, acme_admin):
+    b = browser(acme_admin)
+    b.post("/language/de", {"next": "/"})
+    assert '<option value="DE">Deutschland</option>' in b.get("/addresses/add").get_data(as_text=True)
+    assert "USD – US-Dollar" in b.get("/customers/add").get_data(as_text=True)
+    b.post("/language/hi", {"next": "/"})
+    page = b.get("/addresses/add").get_data(as_text=True)
+    assert "जर्मनी" in page and "Deutschland" not in page
