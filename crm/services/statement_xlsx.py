@@ -8,6 +8,7 @@ import datetime as dt
 import io
 
 import xlsxwriter
+from babel import Locale
 from babel.numbers import get_currency_symbol
 from flask_babel import get_locale, gettext
 
@@ -21,9 +22,15 @@ COLUMNS = (  # (heading, width)
 
 
 def money_format(currency):
-    """An Excel number format with the currency's symbol, e.g. ``"€"#,##0.00``."""
-    symbol = get_currency_symbol(currency, locale=get_locale() or "en").replace('"', "")
-    number = '#,##0.00'
+    """An Excel number format with the currency's symbol where the reader's locale puts it:
+    ``"€"#,##0.00`` in English, ``#,##0.00 "€"`` in German. Excel itself shows the grouping
+    and decimal marks of the machine that opens the file."""
+    locale = get_locale() or "en"
+    symbol = get_currency_symbol(currency, locale=locale).replace('"', "")
+    number = "#,##0.00"
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    if pattern.rstrip().endswith("¤"):
+        return f'{number} "{symbol}";-{number} "{symbol}"'
     return f'"{symbol}"{number};-"{symbol}"{number}'
 
 

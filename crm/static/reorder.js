@@ -38,12 +38,16 @@
       body: JSON.stringify({ids: ids(body)})
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) { throw new Error(data.message || response.statusText); }
+        if (!response.ok) {
+          throw new Error(data.message || script.getAttribute("data-save-failed"));
+        }
         say(script.getAttribute("data-saved"), "success");
       });
     }).catch(function (error) {
       restore(body, before);
-      say(error.message, "danger");
+      // A network failure (TypeError) has only the browser's English words: say ours.
+      say(error instanceof TypeError ? script.getAttribute("data-save-failed") : error.message,
+          "danger");
     }).finally(function () { body.setAttribute("data-saving", "0"); });
   }
 

@@ -30,6 +30,7 @@ from crm.views.tasks import MyTasksView, TaskView
 from crm.views.lead_board import LeadBoardView
 from crm.views.leads import LeadView
 from crm.views.language import LanguageView
+from crm.views import field_labels
 from crm.views.notifications import NotificationView
 from crm.views.settings import (
     CustomFieldView, PaymentTermView, RegionView, SegmentView, SubSegmentView, TagView,
@@ -108,3 +109,4 @@ def register_views(appbuilder):
     # After the menu views, so the customer's tabs read Contacts, Addresses, Plants, ...
     for view in NO_MENU:
         appbuilder.add_view_no_menu(view)
+    field_labels.install(appbuilder)

@@ -109,3 +109,16 @@ def test_country_and_currency_pickers_speak_the_readers_language(browser, acme_a
     b.post("/language/hi", {"next": "/"})
     page = b.get("/addresses/add").get_data(as_text=True)
     assert "जर्मनी" in page and "Deutschland" not in page
+
+
+def test_the_timeline_names_changed_fields_in_the_readers_language(app, acme, browser, api,
+                                                                    acme_admin):
+    from tests import factories
+
+    pk = factories.customer(app, acme, "Timeline Buyer", phone="+49301234567")
+    assert api(acme_admin).put(f"/api/v1/customer/{pk}",
+                               json={"phone": "+49309876543"}).status_code == 200
+    b = browser(acme_admin)
+    b.post("/language/de", {"next": "/"})
+    page = b.get(f"/customers/show/{pk}").get_data(as_text=True)
+    assert re.search(r'<div class="change">Telefon: \+49301234567 → \+49309876543</div>', page)
