@@ -1,12 +1,10 @@
 """Contract screens: list, add/edit, the contract's page. Rules in ``crm.services.contracts``."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField
-from wtforms.validators import Optional
 
 from crm.models import Contract
 from crm.services import contracts
 from crm.views.base import CrmModelView
-from crm.views.fields import choice_field, customer_picker
+from crm.views.fields import choice_field, customer_picker, date_field
 from crm.views.ledger_common import LedgerInterface, amount, status_badge
 
 STATUS_LABELS = {"draft": _l("Draft"), "active": _l("Active"), "expired": _l("Expired"),
@@ -22,17 +20,12 @@ LABELS = {
 FORM_COLUMNS = ["customer", "title", "value", "start_date", "end_date", "status", "notes"]
 
 
-def _date_field(label, description=""):
-    return DateField(label, validators=[Optional()], description=description,
-                     render_kw={"type": "date", "class": "form-control"})
-
-
 def _form_fields():
     return {
         "customer": customer_picker(),
         "status": choice_field(_l("Status"), STATUS_LABELS),
-        "start_date": _date_field(_l("Start")),
-        "end_date": _date_field(_l("End"), _l("Optional; on or after the start.")),
+        "start_date": date_field(_l("Start")),
+        "end_date": date_field(_l("End"), _l("Optional; on or after the start.")),
     }
 
 

@@ -9,13 +9,11 @@ from flask import abort, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import DateField
-from wtforms.validators import Optional
 
 from crm.models import POSTED_INVOICE_STATUSES, CreditNote, Invoice
 from crm.services import credit_notes, lookups
 from crm.views.base import CrmModelView
-from crm.views.fields import customer_picker
+from crm.views.fields import customer_picker, date_field
 from crm.views.ledger_common import (
     LedgerInterface, amount, customer_from_args, run_action, status_badge,
 )
@@ -45,8 +43,7 @@ def _form_fields():
             label_of=invoice_label, render_kw={"data-depends-on-customer": "1"},
             messages={"unknown": _l("No such invoice. Choose one from the list.")},
             description=_l("Left empty, the credit note is credit on the customer's account.")),
-        "issue_date": DateField(_l("Date"), validators=[Optional()],
-                                render_kw={"type": "date", "class": "form-control"}),
+        "issue_date": date_field(_l("Date")),
     }
 
 

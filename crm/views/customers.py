@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Email
 
+from crm import formatting
 from crm.models import Customer
 from crm.models.customer import SORTABLE_COLUMNS
 from crm.security.masking import masked_columns
@@ -15,13 +16,14 @@ from crm.services import customers as customer_rules
 from crm.services import custom_fields, lookups, timeline
 from crm.services.credit_summary import credit_summary
 from crm.services.errors import CrmError
+from crm.services.validation import TAX_REGIMES
 from crm.views.base import CrmModelView, flash_error
 from crm.views.customer_batch import CustomerBatchActions
 from crm.views.customer_filters import CustomerInterface, drop_empty, filter_bar
 from crm.views.datamodel import max_depth
 from crm.views.fields import (
-    CUSTOMER_TYPE_LABELS, PAYMENT_METHOD_LABELS, choice_field, company_picker, currency_field,
-    label_of, tax_regime_field,
+    CUSTOMER_TYPE_LABELS, PAYMENT_METHOD_LABELS, as_iso_date, choice_field, company_picker,
+    currency_field, label_of, tax_regime_field,
 )
 from crm.views.financials import HiddenFinancialsMixin, credit_panel
 from crm.views.merge import DuplicateNotice
@@ -95,6 +97,7 @@ class CustomerView(DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin,
     formatters_columns = {
         "kind": label_of(CUSTOMER_TYPE_LABELS),
         "payment_method": label_of(PAYMENT_METHOD_LABELS),
+        "tax_regime": label_of({code: name for code, (name, _) in TAX_REGIMES.items()}),
         "last_order_date": lambda day: format_date(day) if day else "",
         "health_score": health_badge,
     }
@@ -129,7 +132,8 @@ class CustomerView(DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin,
             args["order_columns"] = [c for c in args["order_columns"] if c not in hidden]
         depth = max_depth(filters)
         if widgets["list"].template_args.get("count", 0) > depth:
-            widgets["capped_at"] = depth  # the list says "more than N" and suggests a search
+            # the list says "more than N" (N as the reader's locale writes it) and suggests a search
+            widgets["capped_at"] = formatting.quantity(depth)
         return widgets
 
     def _list(self, **kwargs):
@@ -225,6 +229,9 @@ class CustomerView(DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin,
     def save_custom_fields(self, pk):
         customer = self._get_customer(pk)
         raw = {key[3:]: value for key, value in request.form.items() if key.startswith("cf_")}
+        for definition in custom_fields.active_definitions(self.session):
+            if definition.field_type == "date" and definition.name in raw:
+                raw[definition.name] = as_iso_date(raw[definition.name])  # 31.03.2025 in German
         try:
             custom_fields.save_values(self.session, customer, raw)
             flash(gettext("Custom fields saved."), "success")

@@ -1,8 +1,16 @@
-"""Form fields shared by CRM screens: translated choice lists and pickers."""
-from flask_appbuilder.fieldwidgets import Select2Widget
-from flask_babel import lazy_gettext as _l
-from wtforms import SelectField
+"""Form fields shared by CRM screens: translated choice lists, pickers, and dates and
+amounts read as the user's locale writes them."""
+from flask_appbuilder.fieldwidgets import DatePickerWidget, Select2Widget
+from flask_babel import get_locale, lazy_gettext as _l
+from markupsafe import Markup
+from wtforms import DateField, DecimalField, SelectField
+from wtforms.validators import Optional
+from wtforms.widgets import TextInput, html_params
 
+from crm.i18n.parsing import (
+    EXAMPLE_DAY, EXAMPLE_NUMBER, date_example, form_date_formats, number_example, parse_date,
+    parse_decimal,
+)
 from crm.models import Company, Customer
 from crm.services.validation import TAX_REGIMES, country_choices, currency_choices
 from crm.views.pickers import RecordPickerField
@@ -18,6 +26,11 @@ FIELD_TYPE_LABELS = {"text": _l("Text"), "number": _l("Number"), "date": _l("Dat
                      "choice": _l("Choice")}
 
 
+def _reader():
+    """The locale country and currency names are written in."""
+    return str(get_locale() or "en")
+
+
 def choice_field(label, labels, blank=False, description=""):
     choices = ([("", "—")] if blank else []) + list(labels.items())
     return SelectField(label, choices=choices, description=description,
@@ -25,12 +38,13 @@ def choice_field(label, labels, blank=False, description=""):
 
 
 def country_field(label=_l("Country")):
-    return SelectField(label, choices=lambda: [("", "—")] + country_choices(),
+    return SelectField(label, choices=lambda: [("", "—")] + country_choices(_reader()),
                        coerce=lambda v: v or None, widget=Select2Widget())
 
 
 def currency_field(label=_l("Currency"), blank=False):
-    return SelectField(label, choices=lambda: ([("", "—")] if blank else []) + currency_choices(),
+    return SelectField(label,
+                       choices=lambda: ([("", "—")] if blank else []) + currency_choices(_reader()),
                        default="EUR", coerce=lambda v: v or None, widget=Select2Widget())
 
 
@@ -63,3 +77,113 @@ def company_picker(label=_l("Company")):
             "unknown": _l("No such company. Choose one from the list."),
             "inactive": _l("%(name)s is inactive. Choose an active company."),
         })
+
+
+# --- dates and amounts in the user's locale ----------------------------------------------
+
+def date_invalid_message(locale):
+    """What a date input accepts, by example: ISO and the locale's short date."""
+    local = date_example(locale)
+    if local == EXAMPLE_DAY.isoformat():
+        return _l("Enter a date as YYYY-MM-DD.")
+    return _l("Enter the date as %(iso)s or %(local)s.", iso=EXAMPLE_DAY.isoformat(), local=local)
+
+
+def number_invalid_message(locale):
+    return _l("Enter a number, e.g. %(plain)s or %(local)s.", plain=str(EXAMPLE_NUMBER),
+              local=number_example(locale))
+
+
+class LocaleDateField(DateField):
+    """A date typed in ISO (``2025-03-31``, what date pickers and ``<input type="date">``
+    post) or as the user's locale writes it short (``31.03.2025`` or ``31.03.25`` in
+    German, ``31/03/2025`` in French, ``3/31/2025`` in English; crm.i18n.parsing).
+    It is shown in ISO, which every date widget reads. Anything else is refused with
+    the accepted forms as examples."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        locale = get_locale()
+        formats = tuple(self.strptime_format) + tuple(
+            f for f in form_date_formats(locale) if f not in self.strptime_format)
+        try:
+            self.data = parse_date(" ".join(valuelist), locale, formats)
+        except ValueError:
+            self.data = None
+            raise ValueError(self.invalid_value_message or date_invalid_message(locale)) from None
+
+
+class LocaleDecimalField(DecimalField):
+    """An amount typed as the user's locale writes it (``1.234,56`` in German, ``1,234.56``
+    in English) or as a plain number (``1234.56``, how the field shows its value).
+    A text input: a number input would refuse the locale's group separators."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs["render_kw"] = {"inputmode": "decimal", **(kwargs.get("render_kw") or {})}
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        locale = get_locale()
+        try:
+            self.data = parse_decimal(valuelist[0], locale)
+        except ValueError:
+            self.data = None
+            raise ValueError(self.invalid_value_message or number_invalid_message(locale)) from None
+
+
+class LocaleDatePickerWidget(DatePickerWidget):
+    """FAB's date picker (it posts ``yyyy-MM-dd``), showing what was typed again when the
+    form comes back with an error, and the ISO date otherwise."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        kwargs.setdefault("name", field.name)
+        return Markup(self.data_template % {
+            "text": html_params(type="text", value=field._value(), **kwargs)})
+
+
+def date_field(label, description="", **kwargs):
+    """An optional date as ``<input type="date">``, read by LocaleDateField."""
+    return LocaleDateField(label, validators=[Optional()], description=description,
+                           render_kw={"type": "date", "class": "form-control"}, **kwargs)
+
+
+def as_iso_date(text):
+    """For forms built by hand, whose services read ISO dates: the text as ISO when it is
+    ISO or the user's locale's short date, otherwise as typed (for the service to refuse
+    next to the field)."""
+    try:
+        return parse_date(text, get_locale()).isoformat()
+    except ValueError:
+        return text
+
+
+def as_plain_number(text):
+    """For forms built by hand, whose services read plain numbers: ``1.234,56`` typed in
+    German as ``1234.56``; text that is no number in the user's locale as typed (the
+    service judges it, and its own reading of a decimal comma still applies)."""
+    try:
+        return format(parse_decimal(text, get_locale()), "f")
+    except ValueError:
+        return text
+
+
+def localise_form(form_class):
+    """The inputs FAB generates for Date and Numeric columns (wtforms' DateField with FAB's
+    date picker, DecimalField) read as the user's locale writes them: LocaleDateField
+    and LocaleDecimalField. Changes ``form_class`` in place, before its first use."""
+    for name in dir(form_class):
+        field = getattr(form_class, name, None)
+        field_class = getattr(field, "field_class", None)
+        if field_class is DateField:
+            field.field_class = LocaleDateField
+            if type(field.kwargs.get("widget")) is DatePickerWidget:
+                field.kwargs["widget"] = LocaleDatePickerWidget()
+        elif field_class is DecimalField:
+            field.field_class = LocaleDecimalField
+    return form_class

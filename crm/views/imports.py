@@ -4,6 +4,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import format_datetime, gettext
 from sqlalchemy import select
 
+from crm.i18n import current_language
 from crm.models import IMPORT_ENTITIES, ImportRun
 from crm.security.roles import METHOD_VERBS
 from crm.security.tenancy import current_tenant_id
@@ -99,7 +100,7 @@ class ImportView(_ImportBase):
         if run.status != "uploaded":
             return redirect(url_for(".progress", run_id=run.id))
         try:
-            counts, errors = runs.preview(self.session, run)
+            counts, errors = runs.preview(self.session, run, locale=current_language())
         except CrmError as exc:
             flash("; ".join(_messages(exc)), "danger")
             return redirect(url_for(".map_columns", run_id=run.id))
@@ -119,7 +120,7 @@ class ImportView(_ImportBase):
             flash("; ".join(_messages(exc)), "danger")
             return redirect(url_for(".preview_import", run_id=run.id))
         runs.run_in_background(current_app._get_current_object(), run.id, current_tenant_id(),
-                               g.user.id, g.user.username)
+                               g.user.id, g.user.username, locale=current_language())
         return redirect(url_for(".progress", run_id=run.id))
 
     @expose("/progress/<int:run_id>")

@@ -3,12 +3,14 @@ from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, DateField, DecimalField, RadioField, SelectField, StringField
+from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Optional
 
 from crm.extensions import db
 from crm.models import Pipeline, Stage
-from crm.views.fields import CUSTOMER_TYPE_LABELS, company_picker
+from crm.views.fields import (
+    CUSTOMER_TYPE_LABELS, LocaleDateField, LocaleDecimalField, company_picker,
+)
 
 # The service's field names that differ from the form's.
 FORM_NAMES = {"company_id": "company", "pipeline_id": "pipeline", "stage_id": "stage"}
@@ -51,10 +53,10 @@ class ConversionForm(FlaskForm):
     new_company_name = StringField(_l("New company name"))
     create_deal = BooleanField(_l("Create a deal"))
     deal_title = StringField(_l("Deal title"))
-    deal_value = DecimalField(_l("Deal value"), places=2, validators=[Optional()])
+    deal_value = LocaleDecimalField(_l("Deal value"), places=2, validators=[Optional()])
     pipeline = SelectField(_l("Deal pipeline"), coerce=_optional_int, validate_choice=False)
     stage = SelectField(_l("Deal stage"), coerce=_optional_int, validate_choice=False)
-    expected_close_date = DateField(_l("Expected close date"), validators=[Optional()])
+    expected_close_date = LocaleDateField(_l("Expected close date"), validators=[Optional()])
 
     def __init__(self, formdata=None, data=None, **kwargs):
         data = dict(data or {})

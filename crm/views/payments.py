@@ -7,15 +7,16 @@ import datetime as dt
 
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
-from flask_babel import gettext, lazy_gettext as _l
-from wtforms import DateField
-from wtforms.validators import Optional
+from flask_babel import get_locale, gettext, lazy_gettext as _l
 
+from crm.i18n.parsing import parse_date
 from crm.models import Payment
 from crm.services import payments
 from crm.services.errors import CrmError
 from crm.views.base import CrmModelView
-from crm.views.fields import PAYMENT_METHOD_LABELS, choice_field, label_of
+from crm.views.fields import (
+    PAYMENT_METHOD_LABELS, as_plain_number, choice_field, date_field, label_of,
+)
 from crm.views.ledger_common import (
     LedgerInterface, amount, customer_from_args, run_action, status_badge,
 )
@@ -38,7 +39,7 @@ def allocation_rows(form, invoices):
     for invoice in invoices:
         raw = (form.get(f"alloc_{invoice.id}") or "").strip()
         if raw:
-            rows.append((invoice, raw))
+            rows.append((invoice, as_plain_number(raw)))
     return rows
 
 
@@ -62,8 +63,7 @@ class PaymentView(CrmModelView):
     base_order = ("payment_date", "desc")
     edit_form_extra_fields = {
         "method": choice_field(_l("Method"), PAYMENT_METHOD_LABELS),
-        "payment_date": DateField(_l("Date"), validators=[Optional()],
-                                  render_kw={"type": "date", "class": "form-control"}),
+        "payment_date": date_field(_l("Date")),
     }
     formatters_columns = {"amount": amount, "method": label_of(PAYMENT_METHOD_LABELS),
                           "status": status_badge(STATUS_LABELS, STATUS_STYLES)}
@@ -111,7 +111,7 @@ class PaymentView(CrmModelView):
                 date = values["payment_date"]  # refused by the service, next to the field
             try:
                 payment = payments.record_payment(
-                    session, customer, values["amount"], payment_date=date,
+                    session, customer, as_plain_number(values["amount"]), payment_date=date,
                     method=values["method"], reference=values["reference"],
                     notes=values["notes"], allocations=allocation_rows(form, invoices))
             except CrmError as exc:
@@ -159,7 +159,8 @@ class PaymentView(CrmModelView):
 
 
 def _date(text):
+    """The payment date typed in ISO or the user's locale's short date; None otherwise."""
     try:
-        return dt.date.fromisoformat((text or "").strip()) if text else None
+        return parse_date(text, get_locale()) if text else None
     except ValueError:
         return None

@@ -24,11 +24,16 @@ from crm.services.errors import CrmError
 from crm.views.base import CrmModelView, flash_error
 from crm.views.datamodel import CrmInterface
 from crm.views.deals import FilterOnOrAfter, FilterOnOrBefore
+from crm.views.fields import as_iso_date, as_plain_number
 
 LINE_LABELS = {"description": _l("Description"), "quantity": _l("Quantity"),
                "unit_price": _l("Unit price"), "discount_rate": _l("Discount %"),
                "tax_rate": _l("Tax %")}
 EMPTY_ROWS = 1
+# Cells (and the order's default discount) read as the user's locale writes numbers: their
+# stored values show with two decimals, never mistaken for a thousands group. Quantities
+# are left to the service.
+LOCALE_NUMBER_FIELDS = ("unit_price", "discount_rate", "tax_rate")
 
 
 class DocumentInterface(CrmInterface):
@@ -183,7 +188,23 @@ class PricedDocumentView(CrmModelView):
             return value.id
         return value.isoformat() if hasattr(value, "isoformat") else value
 
+    def _as_locale_reads(self, values, lines):
+        """What was typed, with dates and amounts written as the user's locale writes them
+        (``31.03.2025``, ``1.234,56`` in German) turned into the ISO dates and plain numbers
+        the service reads. Quantities stay as typed: the form shows stored ones with three
+        decimals (``1.000``), which German would read as a thousand."""
+        read = dict(values)
+        for name, _label, kind in self.header_fields:
+            if kind == "date":
+                read[name] = as_iso_date(values.get(name))
+            elif name in LOCALE_NUMBER_FIELDS:
+                read[name] = as_plain_number(values.get(name))
+        lines = [{field: as_plain_number(cell) if field in LOCALE_NUMBER_FIELDS else cell
+                  for field, cell in line.items()} for line in lines]
+        return read, lines
+
     def _saved(self, document, values, lines):
+        values, lines = self._as_locale_reads(values, lines)
         try:
             self.save(self.session, document, values, lines, skip_blank_lines=True)
         except CrmError as exc:

@@ -6,6 +6,7 @@ import click
 from crm.models import ImportRun
 from crm.security.tenancy import tenant_scope
 from crm.services.audit import acting_as
+from crm.services.crm_settings import get_setting
 from crm.services.imports import commit, report, runs
 
 
@@ -16,13 +17,15 @@ def import_from_cli(session, tenant, entity, path, dry_run, all_or_nothing, erro
     name = os.path.basename(path)
     mode = "all_or_nothing" if all_or_nothing else "valid_rows"
     with tenant_scope(tenant.id), acting_as("cli"):
+        locale = command_locale(session)
         if dry_run:
             headings, rows = runs.readers.read_table(content, name)
             run = ImportRun(tenant_id=tenant.id, entity=entity, file_name=name, mode=mode,
                             mapping=runs.mapping_rules.guess_mapping(entity, headings))
             runs.mapping_rules.clean_mapping(entity, headings, run.mapping)
             failed = []
-            counts, _errors = commit.preview(session, run, headings, rows, failed=failed)
+            counts, _errors = commit.preview(session, run, headings, rows, failed=failed,
+                                             locale=locale)
             session.rollback()
             echo(f"Dry run of {name}: {counts['create']} to create, {counts['update']} to "
                  f"update, {counts['failed']} failed; nothing was written.")
@@ -40,12 +43,18 @@ def import_from_cli(session, tenant, entity, path, dry_run, all_or_nothing, erro
                 bar.update(done - state["done"])
                 state["done"] = done
 
-            run = runs.execute(session, run, on_progress=advance)
+            run = runs.execute(session, run, on_progress=advance, locale=locale)
         echo(f"Import #{run.id} of {name}: {run.message}")
         if error_report and run.error_report:
             _write(error_report, run.error_report)
             echo(f"Error report written to {error_report}.")
         return run.failed_count if run.status == "done" else max(run.failed_count, 1)
+
+
+def command_locale(session):
+    """Whose dates and numbers a command's file holds: nobody's in particular, so the
+    tenant's default language (CRM setting ``default_locale``), else English."""
+    return get_setting(session, "default_locale") or "en"
 
 
 def _show_errors(failed, echo, limit=20):

@@ -331,20 +331,22 @@ class Writer:
         bulk_sql.insert_rows(self.session, ImportItem.__table__, items, want_ids=False)
 
 
-def import_rows(session, run, headings, rows, on_progress=None):
-    """Check and write ``rows`` for ``run`` (whose entity, mode and mapping are set).
+def import_rows(session, run, headings, rows, on_progress=None, locale=None):
+    """Check and write ``rows`` for ``run`` (whose entity, mode and mapping are set);
+    ``locale``, the importing user's, reads ambiguous dates and numbers (validate.py).
 
     Returns a Summary. Flushes into the session's transaction; the caller commits."""
     with collector.paused():
-        return _import_rows(session, run, headings, rows, on_progress)
+        return _import_rows(session, run, headings, rows, on_progress, locale)
 
 
-def _import_rows(session, run, headings, rows, on_progress):
+def _import_rows(session, run, headings, rows, on_progress, locale=None):
     writer = Writer(session, run)
     writer.now = utcnow()
     summary = Summary()
     summary.total = len(rows)
-    chunks = check_rows(session, run.tenant_id, run.entity, run.mapping, headings, rows)
+    chunks = check_rows(session, run.tenant_id, run.entity, run.mapping, headings, rows,
+                        locale=locale)
     if run.mode == "all_or_nothing":
         checked = []
         for results in chunks:
@@ -379,17 +381,19 @@ def _default_status_id(session, tenant_id):
     return status.id if status is not None else None
 
 
-def preview(session, run, headings, rows, first_errors=20, failed=None):
+def preview(session, run, headings, rows, first_errors=20, failed=None, locale=None):
     """Counts of rows to create, update and refuse, with the first errors; writes nothing
-    (the lookups only read). ``failed``, a list, receives every failed RowResult."""
+    (the lookups only read). ``failed``, a list, receives every failed RowResult;
+    ``locale`` as for import_rows."""
     with collector.paused():
-        return _preview(session, run, headings, rows, first_errors, failed)
+        return _preview(session, run, headings, rows, first_errors, failed, locale)
 
 
-def _preview(session, run, headings, rows, first_errors, failed):
+def _preview(session, run, headings, rows, first_errors, failed, locale=None):
     counts = {"create": 0, "update": 0, "failed": 0, "total": len(rows)}
     errors = []
-    for results in check_rows(session, run.tenant_id, run.entity, run.mapping, headings, rows):
+    for results in check_rows(session, run.tenant_id, run.entity, run.mapping, headings, rows,
+                              locale=locale):
         for result in results:
             if not result.ok:
                 counts["failed"] += 1

@@ -51,13 +51,14 @@ def set_mapping(session, run, wanted):
     return run.mapping
 
 
-def preview(session, run):
-    """(counts, first errors as (row, heading, message)); nothing is written."""
+def preview(session, run, locale=None):
+    """(counts, first errors as (row, heading, message)); nothing is written. ``locale``:
+    the importing user's (a code), for ambiguous dates and numbers."""
     with collector.paused():
         headings, rows = table_of(run)
         mapping_rules.clean_mapping(run.entity, headings, run.mapping or {})
         with session.no_autoflush:
-            return commit.preview(session, run, headings, rows)
+            return commit.preview(session, run, headings, rows, locale=locale)
 
 
 def begin(session, run, mode):
@@ -75,13 +76,14 @@ def begin(session, run, mode):
     session.commit()
 
 
-def execute(session, run, on_progress=None):
-    """Import a running run's rows in one transaction; records counts, report and audit entry."""
+def execute(session, run, on_progress=None, locale=None):
+    """Import a running run's rows in one transaction; records counts, report and audit entry.
+    ``locale``: the importing user's (a code), for ambiguous dates and numbers."""
     with collector.paused():
-        return _execute(session, run, on_progress)
+        return _execute(session, run, on_progress, locale)
 
 
-def _execute(session, run, on_progress):
+def _execute(session, run, on_progress, locale=None):
     headings, rows = table_of(run)
 
     def progressed(done):
@@ -90,7 +92,8 @@ def _execute(session, run, on_progress):
             on_progress(done)
 
     try:
-        summary = commit.import_rows(session, run, headings, rows, on_progress=progressed)
+        summary = commit.import_rows(session, run, headings, rows, on_progress=progressed,
+                                     locale=locale)
         run.created_count = summary.created
         run.updated_count = summary.updated
         run.unchanged_count = summary.unchanged
@@ -125,13 +128,14 @@ def _execute(session, run, on_progress):
     return run
 
 
-def run_in_background(app, run_id, tenant_id, user_id, username):
-    """Start ``execute`` in a thread with its own app context, tenant and acting user."""
+def run_in_background(app, run_id, tenant_id, user_id, username, locale=None):
+    """Start ``execute`` in a thread with its own app context, tenant and acting user
+    (and the user's ``locale``, which the thread cannot read from the request)."""
     def work():
         with app.app_context(), tenant_scope(tenant_id), audit.acting_as(username, user_id):
             from crm.extensions import db
             try:
-                execute(db.session, db.session.get(ImportRun, run_id))
+                execute(db.session, db.session.get(ImportRun, run_id), locale=locale)
             finally:
                 db.session.remove()
 

@@ -15,6 +15,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import String, bindparam, func, select, text
 
 from crm import models
+from crm.i18n.parsing import IMPORT_DATE_FORMATS, decimal_mark, import_date_formats
 from crm.services import leads as lead_rules
 from crm.services.data_fields import MATCH_KEY, fields_of, model_of
 from crm.services.validation import (
@@ -27,12 +28,12 @@ MAX_AMOUNT = Decimal("1e12")  # Numeric(14, 2)
 CENTS = Decimal("0.01")
 TRUE_WORDS = {"1", "true", "yes", "y", "x", "ja", "j", "oui", "si", "sí", "wahr", "vrai", "verdadero"}
 FALSE_WORDS = {"0", "false", "no", "n", "nein", "non", "falsch", "faux", "falso", ""}
-DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%d.%m.%y",
-                "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%Y-%m-%d %H:%M:%S")
+DATE_FORMATS = IMPORT_DATE_FORMATS  # without a locale (crm.i18n.parsing.import_date_formats)
 EU_VAT_PREFIXES = {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR",
                    "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI",
                    "SK", "XI"}
 _MONEY_NOISE = re.compile(r"[\s\u00a0\u202f'€$£¥₹%]|[A-Z]{3}", re.IGNORECASE)
+_ONE_POINT_GROUP = re.compile(r"[+-]?[1-9][0-9]{0,2}\.[0-9]{3}")  # 1.234 as German writes 1234
 
 
 # The unique (tenant_id, lower(email)) index of each entity's match column.
@@ -52,17 +53,26 @@ def match_value(value):
     return re.sub(r"\s+", "", value or "").lower() or None
 
 
-def parse_decimal(text):
-    """1234.5, 1,234.50, 1.234,50, 1 234,50, € 12, 12% -> Decimal; raises FieldInvalid."""
+def parse_decimal(text, mark=None):
+    """1234.5, 1,234.50, 1.234,50, 1 234,50, € 12, 12% -> Decimal; raises FieldInvalid.
+
+    Both marks in a number: the last one is the decimal mark. One mark only, the same
+    character more than once: groups (1.234.567). A single mark is ambiguous only when
+    three digits follow it; ``mark`` (the importing user's locale's decimal mark,
+    crm.i18n.parsing.decimal_mark) decides then: ``","`` (German, French, Spanish) reads
+    1,234 as 1.234 and 1.234 as 1234; ``"."`` or None (English, Hindi, no locale) reads
+    1,234 as 1234 and 1.234 as 1.234. A single comma with other than three digits after
+    it is always a decimal comma (5,5)."""
     raw = _MONEY_NOISE.sub("", text)
-    if raw.count(",") and raw.count("."):
-        decimal_mark = "," if raw.rfind(",") > raw.rfind(".") else "."
-        raw = raw.replace("." if decimal_mark == "," else ",", "").replace(",", ".")
-    elif raw.count(",") == 1 and len(raw.split(",")[1]) != 3:
+    commas, points = raw.count(","), raw.count(".")
+    if commas and points:
+        last = "," if raw.rfind(",") > raw.rfind(".") else "."
+        raw = raw.replace("." if last == "," else ",", "").replace(",", ".")
+    elif commas == 1 and (len(raw.split(",")[1]) != 3 or mark == ","):
         raw = raw.replace(",", ".")
-    elif raw.count(","):
+    elif commas:
         raw = raw.replace(",", "")
-    elif raw.count(".") > 1:
+    elif points > 1 or (mark == "," and _ONE_POINT_GROUP.fullmatch(raw)):
         raw = raw.replace(".", "")
     try:
         value = Decimal(raw)
@@ -73,9 +83,15 @@ def parse_decimal(text):
     return value
 
 
-def parse_date(text):
-    """ISO, day-first European and written-month dates -> date; raises FieldInvalid."""
-    for pattern in DATE_FORMATS:
+def parse_date(text, formats=DATE_FORMATS):
+    """ISO, numeric and written-month dates -> date; raises FieldInvalid.
+
+    ``formats``: the strptime patterns of the importing user's locale,
+    crm.i18n.parsing.import_date_formats (precomputed once per import, so a cell costs a
+    few strptime calls). They decide ambiguous numeric dates: 03/04/2025 is 3 April
+    without a locale, in generic English and in German, French, Spanish and Hindi, and
+    March 4 only for a month-first locale such as en_US."""
+    for pattern in formats:
         try:
             return dt.datetime.strptime(text.strip(), pattern).date()
         except ValueError:
@@ -157,8 +173,13 @@ class References:
 class RowChecker:
     """Validates rows of one import: ``check_chunk(rows, first_number)``."""
 
-    def __init__(self, session, tenant_id, entity, mapping, headings):
+    def __init__(self, session, tenant_id, entity, mapping, headings, locale=None):
         self.session = session
+        # The importing user's locale (a code; None: none known) reads ambiguous dates and
+        # numbers; passed in by the screen or the command, never read from a request here.
+        self.locale = locale
+        self.date_formats = import_date_formats(locale)
+        self.decimal_mark = decimal_mark(locale) if locale else None
         self.tenant_id = tenant_id
         self.entity = entity
         self.model = model_of(entity)
@@ -199,14 +220,14 @@ class RowChecker:
         if kind == "url":
             return clean_website(text)
         if kind == "decimal":
-            value = clean_non_negative(parse_decimal(text))
+            value = clean_non_negative(parse_decimal(text, self.decimal_mark))
             if value >= MAX_AMOUNT:
                 raise FieldInvalid(_l("Enter an amount below 1,000,000,000,000."))
             return value.quantize(CENTS)
         if kind == "percent":
-            return clean_percent(parse_decimal(text)).quantize(CENTS)
+            return clean_percent(parse_decimal(text, self.decimal_mark)).quantize(CENTS)
         if kind == "date":
-            return parse_date(text)
+            return parse_date(text, self.date_formats)
         if kind == "bool":
             return parse_bool(text)
         if kind == "choice":
@@ -381,9 +402,10 @@ class RowChecker:
         return results
 
 
-def check_rows(session, tenant_id, entity, mapping, headings, rows, chunk=CHUNK):
-    """Yield each chunk's RowResults (row numbers count the heading row as 1)."""
-    checker = RowChecker(session, tenant_id, entity, mapping, headings)
+def check_rows(session, tenant_id, entity, mapping, headings, rows, chunk=CHUNK, locale=None):
+    """Yield each chunk's RowResults (row numbers count the heading row as 1); ``locale``:
+    the importing user's, for ambiguous dates and numbers (see RowChecker)."""
+    checker = RowChecker(session, tenant_id, entity, mapping, headings, locale=locale)
     checker.find_existing(rows)
     for start in range(0, len(rows), chunk):
         yield checker.check_chunk(rows[start:start + chunk], start + 2)
