@@ -6,6 +6,7 @@
   var source = document.getElementById("dashboard-data");
   if (!source || typeof Chart === "undefined") { return; }
   var charts = JSON.parse(source.textContent);
+  var locale = (source.getAttribute("data-locale") || "").replace("_", "-") || undefined;
   var palette = ["#2e86c1", "#27ae60", "#c0392b", "#e67e22", "#8e44ad", "#16a085",
                  "#d4ac0d", "#7f8c8d", "#34495e", "#e84393"];
   var drawn = {};
@@ -44,6 +45,8 @@
       data: {labels: chart.labels, datasets: datasets},
       options: {
         responsive: true, maintainAspectRatio: false, animation: false,
+        // Ticks and tooltips write numbers as the page's language does, not the browser's.
+        locale: locale,
         scales: scales,
         onClick: function (event, elements) {
           if (!elements.length) { return; }

@@ -7,7 +7,7 @@
  * goes back where it was and its message is shown.
  *
  * Markup (see templates/crm/kanban.html):
- *   .crm-kanban[data-move-url][data-csrf-token]
+ *   .crm-kanban[data-move-url][data-csrf-token][data-move-failed]
  *     .crm-kanban-column[data-column-id][data-cards-url][data-ask-label?]
  *       .crm-kanban-count, .crm-kanban-total, .crm-kanban-cards, .crm-kanban-more
  * Cards endpoint: GET cards-url?offset=N -> {"cards": [{"id", "html"}], "next_offset": N|null}
@@ -71,6 +71,9 @@
     var body = {id: event.item.getAttribute("data-card-id"),
                 column_id: target.getAttribute("data-column-id")};
     var ask = target.getAttribute("data-ask-label");
+    // The server's messages are translated; this one (in the page's language) is for
+    // answers without one (a proxy's error page, a lost connection).
+    var failed = board.getAttribute("data-move-failed") || "";
     if (ask) {
       var reason = window.prompt(ask, "");
       if (reason === null) { putBack(event); return; }
@@ -83,7 +86,7 @@
       body: JSON.stringify(body)
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) { throw new Error(data.message || response.statusText); }
+        if (!response.ok) { throw new Error(data.message || failed); }
         return data;
       });
     }).then(function (data) {
@@ -98,7 +101,8 @@
       }
     }).catch(function (error) {
       putBack(event);
-      alertBox(board, error.message);
+      // A network failure (TypeError) has only the browser's English words: say ours.
+      alertBox(board, error instanceof TypeError ? failed : error.message);
     });
   }
 

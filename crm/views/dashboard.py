@@ -89,6 +89,7 @@ class DashboardView(BaseView):
         return self.render_template(
             self.template, data=data, flt=flt, args=args, owners=owner_choices(False),
             pipelines=pipelines, title=gettext("Dashboard"), money=_money, day=_day_text,
+            number=formatting.quantity,
             xlsx_url=lambda key=None: url_for(".dashboard_xlsx", chart=key, **args))
 
     @expose("/data")
