@@ -5,6 +5,7 @@ reads the audit trail's raw column names, so it borrows those names. Labels FAB 
 up from a column name (plain English strings) are left out: the raw name is shown
 rather than an untranslated guess.
 """
+from flask import current_app
 from flask_babel.speaklater import LazyString
 
 from crm.services.audit import entity_name
@@ -32,4 +33,4 @@ def install(appbuilder):
     def field_label(entity, column):
         return labels.get(entity, {}).get(column, column)
 
-    appbuilder.app.add_template_global(field_label)
+    current_app.add_template_global(field_label)
