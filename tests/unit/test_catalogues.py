@@ -85,3 +85,11 @@ def test_framework_strings_are_translated_where_the_framework_ships_no_catalogue
         assert own.exists(), f"{language}: no catalogue for the framework's strings"
         problems = list(_problems(_read(own, language)))
         assert not problems, f"{language} (framework): {len(problems)} problems, e.g. {problems[:5]}"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "translations").glob("*/LC_MESSAGES/messages.po"))
+                         + sorted((ROOT / "translations-framework").glob("*/LC_MESSAGES/messages.po")),
+                         ids=lambda path: f"{path.parts[-4]}/{path.parts[-3]}")
+def test_no_catalogue_is_marked_fuzzy_as_a_whole(path):
+    """``pybabel compile`` (what ``make run`` does) skips a catalogue whose header is fuzzy."""
+    assert not _read(path, path.parts[-3]).fuzzy, f"{path}: remove '#, fuzzy' above the header"
