@@ -1,9 +1,10 @@
-"""Translated field labels by record kind, for the activity timeline's change lines.
+"""Translated field labels and code labels by record kind, for the activity timeline.
 
-The screens already name every column they show (``label_columns``); the timeline
-reads the audit trail's raw column names, so it borrows those names. Labels FAB made
-up from a column name (plain English strings) are left out: the raw name is shown
-rather than an untranslated guess.
+The screens already name every column they show (``label_columns``) and every stored
+code they turn into words (formatters made by ``label_of`` or ``status_badge``, which
+keep their ``labels``); the timeline reads the audit trail's raw column names and
+values, so it borrows those names. Labels FAB made up from a column name (plain English
+strings) are left out: the raw name is shown rather than an untranslated guess.
 """
 from flask import current_app
 from flask_babel.speaklater import LazyString
@@ -12,7 +13,7 @@ from crm.services.audit import entity_name
 
 
 def _collect(appbuilder):
-    labels = {}
+    labels, codes = {}, {}
     for view in appbuilder.baseviews:
         datamodel = getattr(view, "datamodel", None)
         model = getattr(datamodel, "obj", None)
@@ -24,13 +25,24 @@ def _collect(appbuilder):
                 own.setdefault(column, label)
                 if not column.endswith("_id"):  # the trail names a relation by its key
                     own.setdefault(f"{column}_id", label)
-    return labels
+        for column, formatter in (getattr(view, "formatters_columns", None) or {}).items():
+            if getattr(formatter, "labels", None):
+                codes.setdefault(entity_name(model), {}).setdefault(column, formatter.labels)
+    return labels, codes
 
 
 def install(appbuilder):
-    labels = _collect(appbuilder)
+    labels, codes = _collect(appbuilder)
 
     def field_label(entity, column):
         return labels.get(entity, {}).get(column, column)
 
+    def field_value(entity, column, value):
+        """A changed value as the screens show it: a code by its label, None as a dash."""
+        if value is None:
+            return "—"
+        known = codes.get(entity, {}).get(column)
+        return known.get(value, value) if known and isinstance(value, str) else value
+
     current_app.add_template_global(field_label)
+    current_app.add_template_global(field_value)

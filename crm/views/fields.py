@@ -53,8 +53,13 @@ def tax_regime_field(label=_l("Tax regime")):
 
 
 def label_of(labels):
-    """A list/show formatter turning a stored code into its translated label."""
-    return lambda value: labels.get(value, value or "")
+    """A list/show formatter turning a stored code into its translated label; it keeps
+    ``labels`` so the activity timeline can name the same codes (crm.views.field_labels)."""
+    def label(value):
+        return labels.get(value, value or "")
+
+    label.labels = labels
+    return label
 
 
 def customer_picker(label=_l("Customer")):

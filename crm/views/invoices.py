@@ -5,6 +5,7 @@ from flask_babel import gettext, lazy_gettext as _l
 
 from crm.models import Invoice
 from crm.services import invoices
+from crm.views.fields import label_of
 from crm.views.priced_documents import DocumentInterface, PricedDocumentView
 
 INVOICE_LABELS = {"number": _l("Number"), "customer": _l("Customer"),
@@ -40,7 +41,7 @@ class InvoiceView(PricedDocumentView):
     search_columns = ["number", "reference", "issue_date", "due_date"]
     order_columns = ["number", "issue_date", "due_date", "status", "total"]
     base_order = ("issue_date", "desc")
-    formatters_columns = {"status": lambda s: invoices.STATUS_LABELS.get(s, s)}
+    formatters_columns = {"status": label_of(invoices.STATUS_LABELS)}
     date_column = "issue_date"
     header_fields = HEADER_FIELDS
     status_labels = invoices.STATUS_LABELS

@@ -8,6 +8,7 @@ from crm.models import SalesOrder
 from crm.services import invoices, sales_orders
 from crm.services.errors import CrmError
 from crm.views.base import flash_error
+from crm.views.fields import label_of
 from crm.views.priced_documents import DocumentInterface, PricedDocumentView
 
 ORDER_LABELS = {"number": _l("Number"), "customer": _l("Customer"), "order_date": _l("Date"),
@@ -42,7 +43,7 @@ class SalesOrderView(PricedDocumentView):
     search_columns = ["number", "reference", "order_date"]
     order_columns = ["number", "order_date", "status", "total"]
     base_order = ("order_date", "desc")
-    formatters_columns = {"status": lambda s: sales_orders.STATUS_LABELS.get(s, s)}
+    formatters_columns = {"status": label_of(sales_orders.STATUS_LABELS)}
     date_column = "order_date"
     header_fields = HEADER_FIELDS
     status_labels = sales_orders.STATUS_LABELS

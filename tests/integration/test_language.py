@@ -115,10 +115,13 @@ def test_the_timeline_names_changed_fields_in_the_readers_language(app, acme, br
                                                                     acme_admin):
     from tests import factories
 
-    pk = factories.customer(app, acme, "Timeline Buyer", phone="+49301234567")
-    assert api(acme_admin).put(f"/api/v1/customer/{pk}",
-                               json={"phone": "+49309876543"}).status_code == 200
+    pk = factories.customer(app, acme, "Timeline Buyer", phone="+49301234567",
+                            payment_method="bank_transfer")
+    assert api(acme_admin).put(f"/api/v1/customer/{pk}", json={
+        "phone": "+49309876543", "payment_method": "direct_debit"}).status_code == 200
     b = browser(acme_admin)
     b.post("/language/de", {"next": "/"})
     page = b.get(f"/customers/show/{pk}").get_data(as_text=True)
     assert re.search(r'<div class="change">Telefon: \+49301234567 → \+49309876543</div>', page)
+    # Stored codes read as the screens' labels.
+    assert re.search(r'<div class="change">[^<:]+: Überweisung → Lastschrift</div>', page), page
