@@ -55,8 +55,20 @@ def _csv_text_column(values, danger=_FORMULA_STARTS):
     return [("'" + v) if v and v[0] in danger else v for v in values]
 
 
-def _csv_datetime_column(values):
-    return [None if v is None else v.strftime("%Y-%m-%d %H:%M:%S") for v in values]
+def _csv_datetime_column(values, text=str):
+    # A date-time read as stored comes as ISO text on SQLite (cut to the second).
+    return [None if v is None else v[:19] if v.__class__ is text
+            else v.strftime("%Y-%m-%d %H:%M:%S") for v in values]
+
+
+def _csv_money_column(values, decimal=Decimal):
+    # As stored: a Decimal (PostgreSQL, or SQLAlchemy's reading), else int/float (SQLite).
+    return [None if v is None else str(v) if v.__class__ is decimal else "%.2f" % v
+            for v in values]
+
+
+def _csv_bool_column(values):
+    return [None if v is None else "True" if v else "False" for v in values]
 
 
 def _csv_any_column(values, danger=_FORMULA_STARTS, datetime_=dt.datetime):
@@ -65,8 +77,11 @@ def _csv_any_column(values, danger=_FORMULA_STARTS, datetime_=dt.datetime):
 
 
 # How a csv column's values are changed before writing (kinds not listed are written as
-# they are: the csv module writes None as an empty cell, numbers, dates and booleans as text).
-_CSV_COLUMN = {"text": _csv_text_column, "datetime": _csv_datetime_column, None: _csv_any_column}
+# they are: the csv module writes None as an empty cell, numbers and dates as text). Each
+# takes the Python value or the value as the database stores it (crm/services/
+# export_csv_rows.py) and writes the same text for both.
+_CSV_COLUMN = {"text": _csv_text_column, "datetime": _csv_datetime_column,
+               "money": _csv_money_column, "bool": _csv_bool_column, None: _csv_any_column}
 
 
 class CsvExport:
