@@ -1,113 +1,200 @@
-"""Many-row INSERTs for imports, in the session's transaction, the fastest way each database
-offers while keeping every constraint, trigger and index:
+"""Many-row INSERTs for an import, in the session's transaction, the fastest way each
+database offers while keeping every constraint, trigger and index:
 
-* PostgreSQL: ids drawn from the table's own sequence, then one COPY per table and chunk
-  (SQLAlchemy's RETURNING batches cost ~8x more, mostly building and parsing SQL text);
-* SQLite: multi-row INSERT ... RETURNING on the session's sqlite3 connection (SQLite has
-  no ordered RETURNING, and SQLAlchemy's fallback for it is a statement per row).
+* ids are given out before the rows are written, so an import links contacts, addresses
+  and audit entries to records still queued: PostgreSQL draws them from the table's own
+  sequence; SQLite, once this transaction holds the database's write lock (no other
+  connection can insert until it commits), counts on from the table's highest id;
+* PostgreSQL takes each table's chunk as one COPY (SQLAlchemy's RETURNING batches cost
+  ~8x more, mostly building and parsing SQL text); SQLite many-row INSERTs on the
+  session's own sqlite3 connection (SQLAlchemy's per-row parameter building cost a
+  fifth of an import);
+* the statements run in order in a second thread (statement_queue.py).
 
-Values go through each column type's own bind processor, as SQLAlchemy would send them.
+Values go through each column type's own bind processor, as SQLAlchemy would send them
+(JSON by orjson, repeated time stamps converted once).
 """
-from sqlalchemy import insert
+from operator import itemgetter
 
-# A column returned with each new id on SQLite to prove ids and rows line up.
-ORDER_CHECK = {"crm_customer": "code", "crm_contact": "customer_id",
-               "crm_address": "customer_id", "crm_company": "name", "crm_lead": "title"}
+import orjson
+from sqlalchemy import JSON, Date, DateTime, insert
+
+from crm.services.imports.statement_queue import StatementQueue
 
 
-def insert_rows(session, table, rows, want_ids=True):
-    """Insert ``rows`` (dicts with the same keys) into ``table``; returns their new ids in
-    the rows' order when ``want_ids``."""
-    if not rows:
-        return []
-    connection = session.connection()
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
-        ids = _next_ids(connection, table, len(rows)) if want_ids else None
-        _copy(connection, table, rows, ids)
+class BulkInserter:
+    """Inserts an import's rows through a StatementQueue."""
+
+    def __init__(self, session, statements=None):
+        self.session = session
+        self.connection = session.connection()
+        self.dialect = self.connection.dialect
+        self.driver = self.connection.connection.driver_connection
+        self.statements = statements or StatementQueue(threaded=False)
+        self._next_id = {}      # SQLite: table name -> the next id to give out
+        self._sql = {}          # (table, columns, rows) -> INSERT text
+
+    def insert(self, table, rows, want_ids=True):
+        """Queue ``rows`` (dicts with the same keys) for ``table``; returns the ids they
+        get, in order, when ``want_ids``."""
+        if not rows:
+            return []
+        name = self.dialect.name
+        if name not in ("postgresql", "sqlite"):
+            return self._insert_now(table, rows, want_ids)
+        columns = [c for c in rows[0] if c != "id"]
+        values = _values(self.dialect, table, columns, rows)
+        ids = None
+        if want_ids:
+            ids = self._pg_ids(table, len(rows)) if name == "postgresql" else self._sqlite_ids(
+                table, len(rows))
+            columns = ["id"] + columns
+            values = [(row_id,) + value for row_id, value in zip(ids, values)]
+        if name == "postgresql":
+            self.statements.submit(self._copy_job(table, columns, values))
+        else:
+            self.statements.submit(self._sqlite_job(table, columns, values))
         return ids
-    if dialect == "sqlite":
-        return _insert_sqlite(connection, table, rows, want_ids)
-    if not want_ids:
-        session.execute(insert(table), rows)
-        return None
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return [row[0] for row in session.execute(statement, rows)]
 
+    # --- ids ---------------------------------------------------------------------
 
-def _next_ids(connection, table, count):
-    sequence = connection.exec_driver_sql(
-        "SELECT pg_get_serial_sequence(%(table)s, 'id')", {"table": table.name}).scalar()
-    return [row[0] for row in connection.exec_driver_sql(
-        "SELECT nextval(%(sequence)s) FROM generate_series(1, %(count)s)",
-        {"sequence": sequence, "count": count})]
+    def _pg_ids(self, table, count):
+        with self.statements.turn():
+            sequence = self.connection.exec_driver_sql(
+                "SELECT pg_get_serial_sequence(%(table)s, 'id')", {"table": table.name}).scalar()
+            return [row[0] for row in self.connection.exec_driver_sql(
+                "SELECT nextval(%(sequence)s) FROM generate_series(1, %(count)s)",
+                {"sequence": sequence, "count": count})]
 
+    def _sqlite_ids(self, table, count):
+        first = self._next_id.get(table.name)
+        if first is None:
+            quoted = self.dialect.identifier_preparer.format_table(table)
+            with self.statements.turn():
+                cursor = self.driver.cursor()
+                try:
+                    # A write that changes nothing takes the write lock for this transaction;
+                    # from then on no other connection can add rows to any table.
+                    cursor.execute(f"DELETE FROM {quoted} WHERE 0")
+                    first = (cursor.execute(f"SELECT max(id) FROM {quoted}").fetchone()[0]
+                             or 0) + 1
+                finally:
+                    cursor.close()
+        self._next_id[table.name] = first + count
+        return list(range(first, first + count))
 
-def _values(connection, table, columns, rows):
-    """Each row's values in ``columns`` order, through the columns' bind processors."""
-    dialect = connection.dialect
-    processors = [(i, table.c[c].type.dialect_impl(dialect).bind_processor(dialect))
-                  for i, c in enumerate(columns)]
-    processors = [(i, p) for i, p in processors if p is not None]
-    values = []
-    for row in rows:
-        value = [row[c] for c in columns]
-        for i, process in processors:
-            value[i] = process(value[i])
-        values.append(value)
-    return values
+    # --- statements --------------------------------------------------------------
 
+    def _copy_job(self, table, columns, values):
+        preparer = self.dialect.identifier_preparer
+        statement = (f"COPY {preparer.format_table(table)} "
+                     f"({', '.join(preparer.quote(c) for c in columns)}) FROM STDIN")
+        driver = self.driver
 
-def _copy(connection, table, rows, ids):
-    columns = list(rows[0])
-    if ids is not None:
-        columns = ["id"] + [c for c in columns if c != "id"]
-    if ids is not None:
-        rows = [{**row, "id": row_id} for row, row_id in zip(rows, ids)]
-    values = _values(connection, table, columns, rows)
-    preparer = connection.dialect.identifier_preparer
-    statement = (f"COPY {preparer.format_table(table)} "
-                 f"({', '.join(preparer.quote(c) for c in columns)}) FROM STDIN")
-    cursor = connection.connection.driver_connection.cursor()
-    try:
-        with cursor.copy(statement) as copy:
-            for value in values:
-                copy.write_row(value)
-    finally:
-        cursor.close()
+        def job():
+            cursor = driver.cursor()
+            try:
+                with cursor.copy(statement) as copy:
+                    for value in values:
+                        copy.write_row(value)
+            finally:
+                cursor.close()
+        return job
 
-
-def _insert_sqlite(connection, table, rows, want_ids):
-    """Multi-row INSERTs on the session's own sqlite3 connection (SQLAlchemy's per-row
-    parameter building cost a fifth of an import). With ``want_ids`` each statement
-    returns the new ids: SQLite gives each new row a rowid above every existing one, so
-    the ids sorted ascending are the rows in insertion order. Each row's ORDER_CHECK
-    column comes back with its id and must line up with the input, or the import stops
-    (and is rolled back) rather than link a wrong row."""
-    columns = list(rows[0])
-    values = _values(connection, table, columns, rows)
-    preparer = connection.dialect.identifier_preparer
-    head = (f"INSERT INTO {preparer.format_table(table)} "
-            f"({', '.join(preparer.quote(c) for c in columns)}) VALUES ")
-    one_row = "(" + ", ".join(["?"] * len(columns)) + ")"
-    cursor = connection.connection.driver_connection.cursor()
-    try:
-        if not want_ids:
-            cursor.executemany(head + one_row, values)
-            return None
-        check = ORDER_CHECK[table.name]
-        position = columns.index(check)
-        per_statement = max(1, connection.dialect.insertmanyvalues_max_parameters // len(columns))
-        returned = []
+    def _sqlite_job(self, table, columns, values):
+        """One INSERT of many rows per statement, up to SQLite's parameter limit."""
+        per_statement = max(1, self.dialect.insertmanyvalues_max_parameters // len(columns))
+        batches = []
         for start in range(0, len(values), per_statement):
             batch = values[start:start + per_statement]
-            cursor.execute(head + ", ".join([one_row] * len(batch))
-                           + f" RETURNING id, {preparer.quote(check)}",
-                           [value for row in batch for value in row])
-            returned.extend(cursor.fetchall())
-    finally:
-        cursor.close()
-    returned.sort()
-    if [value for _id, value in returned] != [row[position] for row in values]:
-        raise RuntimeError(f"rows inserted into {table.name} came back out of order")
-    return [row_id for row_id, _value in returned]
+            batches.append((self._insert_text(table, columns, len(batch)),
+                            [value for row in batch for value in row]))
+        driver = self.driver
+
+        def job():
+            cursor = driver.cursor()
+            try:
+                for text, parameters in batches:
+                    cursor.execute(text, parameters)
+            finally:
+                cursor.close()
+        return job
+
+    def _insert_text(self, table, columns, count):
+        key = (table.name, tuple(columns), count)
+        text = self._sql.get(key)
+        if text is None:
+            preparer = self.dialect.identifier_preparer
+            one_row = "(" + ", ".join(["?"] * len(columns)) + ")"
+            text = self._sql[key] = (
+                f"INSERT INTO {preparer.format_table(table)} "
+                f"({', '.join(preparer.quote(c) for c in columns)}) VALUES "
+                + ", ".join([one_row] * count))
+        return text
+
+    def _insert_now(self, table, rows, want_ids):
+        """Other databases: SQLAlchemy's own many-row INSERT, at once."""
+        with self.statements.turn():
+            if not want_ids:
+                self.session.execute(insert(table), rows)
+                return None
+            statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            return [row[0] for row in self.session.execute(statement, rows)]
+
+
+def _json_writer(process):
+    """JSON text by orjson (several times json.dumps' speed); None, and anything orjson
+    cannot write, as the column type's own processor writes it."""
+    empty = process(None)
+
+    def write(value, dumps=orjson.dumps, option=orjson.OPT_NON_STR_KEYS):
+        if value is None:
+            return empty
+        try:
+            return dumps(value, option=option).decode()
+        except TypeError:
+            return process(value)
+    return write
+
+
+def _memoised(process, limit=4096):
+    """``process`` remembering its answers: an import's rows share their time stamps."""
+    seen = {}
+
+    def remembered(value):
+        try:
+            return seen[value]
+        except KeyError:
+            result = seen[value] = process(value)
+            if len(seen) > limit:
+                seen.clear()
+            return result
+    return remembered
+
+
+def _processor(column, dialect):
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    if process is None:
+        return None
+    if isinstance(column.type, JSON):
+        return _json_writer(process)
+    if isinstance(column.type, (Date, DateTime)):
+        return _memoised(process)
+    return process
+
+
+def _values(dialect, table, columns, rows):
+    """Each row's values in ``columns`` order (tuples), through the columns' bind
+    processors, a column at a time."""
+    pick = itemgetter(*columns)
+    values = [pick(row) for row in rows]
+    if len(columns) == 1:
+        values = [(value,) for value in values]
+    processors = [(i, _processor(table.c[c], dialect)) for i, c in enumerate(columns)]
+    processors = [(i, p) for i, p in processors if p is not None]
+    if not processors or not values:
+        return values
+    by_column = list(zip(*values))
+    for i, process in processors:
+        by_column[i] = [process(v) for v in by_column[i]]
+    return list(zip(*by_column))

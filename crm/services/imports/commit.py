@@ -1,9 +1,9 @@
 """Write an import's valid rows: batched inserts and updates, audit entries and revert items.
 
 Per chunk of rows: one query for the records they update and one for their contacts and
-addresses, then many-row inserts (bulk_sql.py: COPY on PostgreSQL) / executemany
-``UPDATE``s for records, contacts, addresses, audit entries (one per record written, in
-the shape crm/services/audit.py writes) and import items. The whole import is one transaction;
+addresses, then many-row inserts (bulk_sql.py: COPY on PostgreSQL, queued to a second
+thread) / executemany ``UPDATE``s for records, contacts, addresses, audit entries (one per
+record written, in the shape crm/services/audit.py writes) and import items. The whole import is one transaction;
 in "all_or_nothing" mode any failed row means nothing is written.
 """
 import datetime as dt
@@ -17,8 +17,11 @@ from crm.models import Address, AuditEntry, Company, Contact, ImportItem, Import
 from crm.models.base import utcnow
 from crm.services.audit import _plain as audit_plain, _who, entity_name
 from crm.services.data_fields import model_of
-from crm.services.imports import bulk_sql, collector
+from crm.services.imports import collector
+from crm.services.imports.bulk_sql import BulkInserter
+from crm.services.imports.statement_queue import StatementQueue
 from crm.services.imports.validate import check_rows, literal_list
+from crm.services.read_ahead import can_read_ahead
 
 PARTS = ("contact", "billing", "shipping")
 SEARCH_COLUMNS = ("name", "tax_number", "email", "phone", "code", "company_id")
@@ -76,8 +79,10 @@ class Summary:
 class Writer:
     """Writes checked rows of one import run into the session's transaction."""
 
-    def __init__(self, session, run):
+    def __init__(self, session, run, statements):
         self.session = session
+        self.statements = statements
+        self.bulk = BulkInserter(session, statements)
         self.run = run
         self.tenant_id = run.tenant_id
         self.entity = run.entity
@@ -89,6 +94,8 @@ class Writer:
         if self.entity == "customers":
             self.company_names = dict(self.session.execute(select(Company.id, Company.name)).all())
         self._code_number = None
+        self._explicit_codes = set()  # codes given in the file so far (maybe still queued)
+        self._bases = {}
 
     # --- audit and items ---------------------------------------------------------
 
@@ -108,17 +115,21 @@ class Writer:
 
     def _next_codes(self, count, explicit):
         from crm.models import Customer
+        self._explicit_codes.update(c for c in explicit if c)
         if self._code_number is None:
-            self._code_number = (self.session.scalar(
-                select(Customer.id).order_by(Customer.id.desc()).limit(1),
-                execution_options={"all_tenants": True}) or 0) + 1
+            with self.statements.turn():
+                self._code_number = (self.session.scalar(
+                    select(Customer.id).order_by(Customer.id.desc()).limit(1),
+                    execution_options={"all_tenants": True}) or 0) + 1
         codes = []
         while len(codes) < count:
             batch = [f"C{n:06d}" for n in range(self._code_number, self._code_number + count * 2)]
             self._code_number += count * 2
-            taken = set(self.session.scalars(select(Customer.code).where(
-                Customer.tenant_id == self.tenant_id, Customer.code.in_(literal_list(batch)))))
-            codes.extend(c for c in batch if c not in taken and c not in explicit)
+            with self.statements.turn():
+                taken = set(self.session.scalars(select(Customer.code).where(
+                    Customer.tenant_id == self.tenant_id,
+                    Customer.code.in_(literal_list(batch)))))
+            codes.extend(c for c in batch if c not in taken and c not in self._explicit_codes)
         return codes[:count]
 
     def _search_text(self, values):
@@ -140,7 +151,7 @@ class Writer:
 
     def create(self, results):
         record_rows = []
-        defaults = _defaults(self.table, self.now)
+        defaults = self._base(self.table)
         if self.entity == "customers":
             explicit = {r.values["record"].get("code") for r in results}
             codes = iter(self._next_codes(
@@ -171,14 +182,21 @@ class Writer:
 
     def _insert(self, table, rows):
         """Insert ``rows``; returns their new ids in the same order."""
-        return bulk_sql.insert_rows(self.session, table, rows)
+        return self.bulk.insert(table, rows)
+
+    def _base(self, table):
+        """The table's column defaults for rows written now (the same for every row)."""
+        found = self._bases.get(table.name)
+        if found is None or found[0] is not self.now:
+            found = self._bases[table.name] = (self.now, _defaults(table, self.now))
+        return found[1]
 
     def _part_row(self, part, customer_id, values):
         if part == "contact":
-            base = _defaults(Contact.__table__, self.now)
+            base = self._base(Contact.__table__)
             return Contact.__table__, {**base, "name": None, **values, "customer_id": customer_id,
                                        "is_primary": True, "tenant_id": self.tenant_id}
-        base = _defaults(Address.__table__, self.now)
+        base = self._base(Address.__table__)
         return Address.__table__, {**base, **values, "kind": part, "is_default": True,
                                    "customer_id": customer_id, "tenant_id": self.tenant_id}
 
@@ -212,7 +230,9 @@ class Writer:
 
     def _load(self, model, columns, where):
         query = select(model.id, *[getattr(model, c) for c in columns]).where(where)
-        return {row[0]: dict(zip(columns, row[1:])) for row in self.session.execute(query)}
+        with self.statements.turn():
+            rows = self.session.execute(query).all()
+        return {row[0]: dict(zip(columns, row[1:])) for row in rows}
 
     def update(self, results):
         ids = [r.existing_id for r in results]
@@ -279,7 +299,9 @@ class Writer:
     def _execute_update(self, table, columns_set, rows):
         statement = update(table).where(table.c.id == bindparam("_id")).values(
             {c: bindparam(c) for c in columns_set})
-        self.session.execute(statement, rows, execution_options={"synchronize_session": False})
+        with self.statements.turn():
+            self.session.execute(statement, rows,
+                                 execution_options={"synchronize_session": False})
 
     def _load_parts(self, customer_ids):
         """{(customer id, "contact"|"billing"|"shipping"): {"id", columns...}} of the parts
@@ -327,8 +349,8 @@ class Writer:
         return done
 
     def _flush_rows(self, audits, items):
-        bulk_sql.insert_rows(self.session, AuditEntry.__table__, audits, want_ids=False)
-        bulk_sql.insert_rows(self.session, ImportItem.__table__, items, want_ids=False)
+        self.bulk.insert(AuditEntry.__table__, audits, want_ids=False)
+        self.bulk.insert(ImportItem.__table__, items, want_ids=False)
 
 
 def import_rows(session, run, headings, rows, on_progress=None, locale=None):
@@ -341,12 +363,22 @@ def import_rows(session, run, headings, rows, on_progress=None, locale=None):
 
 
 def _import_rows(session, run, headings, rows, on_progress, locale=None):
-    writer = Writer(session, run)
+    statements = StatementQueue(threaded=can_read_ahead(session))
+    try:
+        summary = _write_rows(session, run, headings, rows, on_progress, locale, statements)
+        statements.finish()
+        return summary
+    finally:
+        statements.close()
+
+
+def _write_rows(session, run, headings, rows, on_progress, locale, statements):
+    writer = Writer(session, run, statements)
     writer.now = utcnow()
     summary = Summary()
     summary.total = len(rows)
     chunks = check_rows(session, run.tenant_id, run.entity, run.mapping, headings, rows,
-                        locale=locale)
+                        locale=locale, guard=statements.turn)
     if run.mode == "all_or_nothing":
         checked = []
         for results in chunks:
@@ -358,7 +390,8 @@ def _import_rows(session, run, headings, rows, on_progress, locale=None):
     done = 0
     for results in chunks:
         if run.entity == "leads":
-            writer.checker_default_status = _default_status_id(session, run.tenant_id)
+            with statements.turn():
+                writer.checker_default_status = _default_status_id(session, run.tenant_id)
         valid = [r for r in results if r.ok]
         summary.failed.extend(r for r in results if not r.ok)
         created = [r for r in valid if r.existing_id is None]

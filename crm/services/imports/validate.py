@@ -8,6 +8,7 @@ addresses have no spaces); per chunk, one query finds the codes already taken; r
 """
 import datetime as dt
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -175,6 +176,7 @@ class RowChecker:
 
     def __init__(self, session, tenant_id, entity, mapping, headings, locale=None):
         self.session = session
+        self.guard = nullcontext  # around lookups: see check_rows
         # The importing user's locale (a code; None: none known) reads ambiguous dates and
         # numbers; passed in by the screen or the command, never read from a request here.
         self.locale = locale
@@ -324,7 +326,9 @@ class RowChecker:
     def _existing(self, keys):
         found = {}
         for i in range(0, len(keys), 500):
-            for record_id, value in self.session.execute(self._match_query(keys[i:i + 500])):
+            with self.guard():
+                matched = self.session.execute(self._match_query(keys[i:i + 500])).all()
+            for record_id, value in matched:
                 found.setdefault(match_value(value), record_id)
         return found
 
@@ -358,9 +362,11 @@ class RowChecker:
         Customer = models.Customer
         taken = {}
         for i in range(0, len(codes), 500):
-            for record_id, code in self.session.execute(select(Customer.id, Customer.code).where(
+            with self.guard():
+                found = self.session.execute(select(Customer.id, Customer.code).where(
                     Customer.tenant_id == self.tenant_id,
-                    Customer.code.in_(literal_list(codes[i:i + 500])))):
+                    Customer.code.in_(literal_list(codes[i:i + 500])))).all()
+            for record_id, code in found:
                 taken[code] = record_id
         return taken
 
@@ -402,10 +408,14 @@ class RowChecker:
         return results
 
 
-def check_rows(session, tenant_id, entity, mapping, headings, rows, chunk=CHUNK, locale=None):
+def check_rows(session, tenant_id, entity, mapping, headings, rows, chunk=CHUNK, locale=None,
+               guard=nullcontext):
     """Yield each chunk's RowResults (row numbers count the heading row as 1); ``locale``:
-    the importing user's, for ambiguous dates and numbers (see RowChecker)."""
+    the importing user's, for ambiguous dates and numbers (see RowChecker); ``guard()``
+    is entered around each lookup once writing has begun (commit.py shares the
+    connection with a writing thread)."""
     checker = RowChecker(session, tenant_id, entity, mapping, headings, locale=locale)
+    checker.guard = guard
     checker.find_existing(rows)
     for start in range(0, len(rows), chunk):
         yield checker.check_chunk(rows[start:start + chunk], start + 2)

@@ -1,0 +1,83 @@
+"""An import's INSERTs run in order in a second thread while the import checks and builds
+the next rows.
+
+While SQLite runs a many-row INSERT, or PostgreSQL takes a COPY, the driver lets go of
+Python's interpreter lock, so the database's work (indexes, triggers, the full-text
+index) overlaps the next chunk's validation in the importing thread. Only whole
+statements are queued (a many-row INSERT takes the lock back once, where executemany
+would need it for every row and wait on the busy thread each time).
+
+The session's connection is shared: the writing thread holds ``lock`` while a statement
+runs, and the importing thread reads only inside ``turn()``, which takes the same lock.
+Reads see every INSERT finished so far, not those still queued, so an import reads only
+what existed before it (matches, codes in use, the next ids) and keeps its own rows in
+memory. The first failure stops the queue; it is raised in the importing thread by the
+next ``submit``, ``turn`` or ``finish``, and the caller rolls the transaction back.
+"""
+import queue
+import threading
+from contextlib import contextmanager
+
+_STOP = object()
+
+
+class StatementQueue:
+    def __init__(self, threaded=True, depth=16):
+        self.lock = threading.Lock()
+        self._jobs = queue.Queue(maxsize=depth)
+        self._failure = None  # raised once in the importing thread
+        self._broken = False  # and no later statement runs
+        self._thread = None
+        if threaded:
+            self._thread = threading.Thread(target=self._work, name="import-writer",
+                                            daemon=True)
+            self._thread.start()
+
+    def _work(self):
+        while True:
+            job = self._jobs.get()
+            try:
+                if job is _STOP:
+                    return
+                if not self._broken:
+                    with self.lock:
+                        job()
+            except BaseException as error:  # raised in the importing thread
+                self._broken = True
+                self._failure = error
+            finally:
+                self._jobs.task_done()
+
+    def _raise(self):
+        if self._failure is not None:
+            failure, self._failure = self._failure, None
+            raise failure
+
+    def submit(self, job):
+        """Run ``job`` (a callable running statements) after those submitted before.
+        Never call it inside ``turn()``."""
+        self._raise()
+        if self._thread is None:
+            job()
+        else:
+            self._jobs.put(job)
+
+    @contextmanager
+    def turn(self):
+        """Use the connection from the importing thread (between queued statements)."""
+        self._raise()
+        with self.lock:
+            yield
+
+    def finish(self):
+        """Wait for every submitted statement; raises the first failure."""
+        if self._thread is not None:
+            self._jobs.join()
+        self._raise()
+
+    def close(self):
+        """Stop the writing thread (after what is queued; failures are dropped)."""
+        if self._thread is not None:
+            self._jobs.put(_STOP)
+            self._thread.join()
+            self._thread = None
