@@ -177,6 +177,7 @@ class RowChecker:
     def __init__(self, session, tenant_id, entity, mapping, headings, locale=None):
         self.session = session
         self.guard = nullcontext  # around lookups: see check_rows
+        self.clean_emails = {}  # cell text -> clean_email's answer, for the match column
         # The importing user's locale (a code; None: none known) reads ambiguous dates and
         # numbers; passed in by the screen or the command, never read from a request here.
         self.locale = locale
@@ -210,7 +211,8 @@ class RowChecker:
                 raise FieldInvalid(_l("At most %(n)d characters.", n=data_field.max_length))
             return text
         if kind == "email":
-            return clean_email(text)
+            cleaned = self.clean_emails.get(text)  # the match column: done by find_existing
+            return cleaned if cleaned is not None else clean_email(text)
         if kind == "phone":
             region = (row_values.get("billing", {}).get("country")
                       or row_values.get("record", {}).get("country"))
@@ -380,13 +382,15 @@ class RowChecker:
         index = next((i for i, _h, f in self.columns if f.key == self.match_field), None)
         keys = set()
         if index is not None:
+            cleaned = self.clean_emails
             for cells in rows:
                 try:
-                    key = match_value(clean_email(cells[index], required=False))
+                    email = clean_email(cells[index], required=False)
                 except FieldInvalid:
                     continue
-                if key:
-                    keys.add(key)
+                if email:
+                    cleaned[cells[index]] = email
+                    keys.add(match_value(email))
         self.existing = self._existing(sorted(keys)) if keys else {}
 
     def check_chunk(self, rows, first_number):
