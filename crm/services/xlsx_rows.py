@@ -11,6 +11,7 @@ frozen panes and autofilter. The cells are byte for byte those xlsxwriter writes
 """
 import datetime as dt
 import re
+from decimal import Decimal
 
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
@@ -64,7 +65,10 @@ class ColumnXml:
     """How one column's values become cells: built once per column, used per chunk."""
 
     def __init__(self, col, kind, to_serial, cell_format=None, any_formats=None):
-        """``to_serial``: the sheet's date to Excel serial number (its 1900/1904 epoch)."""
+        """``kind``: one of export_writers.KINDS, or None (each value's type decides);
+        ``to_serial``: the sheet's date to Excel serial number (its 1900/1904 epoch);
+        ``cell_format``: the column's number format; ``any_formats``: for a column of no
+        kind, Python type -> (value -> format or None)."""
         self.to_serial = to_serial
         self.letter = xl_col_to_name(col)
         self.kind = kind
@@ -110,10 +114,11 @@ class ColumnXml:
             return ""
         if kind is str:
             return text_xml(value, head)
-        style = _style(self.any_formats.get(kind, lambda v: None)(value))
+        pick_format = self.any_formats.get(kind)
+        style = _style(pick_format(value)) if pick_format is not None else ""
         if kind is bool:
             return f'{head}{style} t="b"><v>{int(value)}</v></c>'
-        if kind in (int, float) or kind.__name__ == "Decimal":
+        if kind in (int, float, Decimal):
             return f"{head}{style}><v>{value:.16G}</v></c>"
         if kind in (dt.datetime, dt.date):
             return f"{head}{style}><v>{self._serial(value):.16G}</v></c>"
