@@ -188,3 +188,42 @@ def test_an_import_that_stops_midway_leaves_nothing_behind(app, acme, tmp_path, 
         assert s.scalar(select(func.count(AuditEntry.id)).where(
             AuditEntry.entity.in_(("customer", "contact", "address")))) == 0
         assert s.scalar(select(ImportRun.status)) == "failed"
+
+
+def test_generated_codes_never_take_a_code_the_file_names(app, acme, tmp_path, db_session):
+    """Rows without a code get the next free ones; a code another row names, in this chunk
+    or a later one, is left for that row (the later row's INSERT may still be queued)."""
+    with db_session() as s:
+        first = (s.scalar(select(func.max(Customer.id)).execution_options(all_tenants=True))
+                 or 0) + 1
+    named_later, named_here = f"C{first + 3:06d}", f"C{first + CHUNK + 40:06d}"
+    rows = [["Name", "Email", "Code"]]
+    for i in range(CHUNK + 100):
+        code = named_here if i == 1 else named_later if i == CHUNK + 50 else ""
+        rows.append([f"Coded {i}", f"coded{i}@example.com", code])
+    path = import_files.csv_file(tmp_path / "codes.csv", rows)
+    with db_session() as s:
+        run = _import(s, acme.id, path, "codes.csv")
+        assert (run.status, run.created_count, run.failed_count) == ("done", CHUNK + 100, 0), run.message
+    with db_session() as s, tenant_scope(acme.id):
+        codes = dict(s.execute(select(Customer.name, Customer.code).where(
+            Customer.name.like("Coded %"))).all())
+    assert len(set(codes.values())) == CHUNK + 100
+    assert codes["Coded 1"] == named_here and codes[f"Coded {CHUNK + 50}"] == named_later
+    assert codes["Coded 0"] == f"C{first:06d}" and codes["Coded 2"] == f"C{first + 1:06d}"
+
+
+def test_a_code_named_twice_fails_the_later_row_even_in_a_later_chunk(app, acme, tmp_path,
+                                                                     db_session):
+    rows = [["Name", "Email", "Code"]]
+    for i in range(CHUNK + 20):
+        rows.append([f"Twice {i}", f"twice{i}@example.com",
+                     "KEY-1" if i in (0, CHUNK + 5) else "KEY-2" if i in (7, 9) else ""])
+    path = import_files.csv_file(tmp_path / "twice.csv", rows)
+    with db_session() as s:
+        run = _import(s, acme.id, path, "twice.csv")
+        assert (run.status, run.created_count, run.failed_count) == ("done", CHUNK + 18, 2), run.message
+    with db_session() as s, tenant_scope(acme.id):
+        by_code = dict(s.execute(select(Customer.code, Customer.name).where(
+            Customer.code.in_(["KEY-1", "KEY-2"]))).all())
+    assert by_code == {"KEY-1": "Twice 0", "KEY-2": "Twice 7"}

@@ -8,6 +8,7 @@ in "all_or_nothing" mode any failed row means nothing is written.
 """
 import datetime as dt
 import threading
+from collections import deque
 from decimal import Decimal
 
 from flask_babel import gettext
@@ -24,6 +25,7 @@ from crm.services.imports.validate import check_rows, literal_list
 from crm.services.read_ahead import can_read_ahead
 
 PARTS = ("contact", "billing", "shipping")
+CODE_BATCH = 5000  # generated customer codes checked per query
 SEARCH_COLUMNS = ("name", "tax_number", "email", "phone", "code", "company_id")
 AUDIT_EXCLUDED = {"id", "created_at", "updated_at", "search_text"}
 NOT_AUDITED = AUDIT_EXCLUDED | {"tenant_id"}
@@ -94,7 +96,8 @@ class Writer:
         if self.entity == "customers":
             self.company_names = dict(self.session.execute(select(Company.id, Company.name)).all())
         self._code_number = None
-        self._explicit_codes = set()  # codes given in the file so far (maybe still queued)
+        self.named_codes = set()  # codes the file names anywhere: never generated
+        self._free_codes = deque()  # generated codes checked free, not yet handed out
         self._bases = {}
 
     # --- audit and items ---------------------------------------------------------
@@ -115,7 +118,7 @@ class Writer:
 
     def _next_codes(self, count, explicit):
         from crm.models import Customer
-        self._explicit_codes.update(c for c in explicit if c)
+        self.named_codes.update(c for c in explicit if c)
         if self._code_number is None:
             with self.statements.turn():
                 self._code_number = (self.session.scalar(
@@ -123,14 +126,24 @@ class Writer:
                     execution_options={"all_tenants": True}) or 0) + 1
         codes = []
         while len(codes) < count:
-            batch = [f"C{n:06d}" for n in range(self._code_number, self._code_number + count * 2)]
-            self._code_number += count * 2
-            with self.statements.turn():
-                taken = set(self.session.scalars(select(Customer.code).where(
-                    Customer.tenant_id == self.tenant_id,
-                    Customer.code.in_(literal_list(batch)))))
-            codes.extend(c for c in batch if c not in taken and c not in self._explicit_codes)
-        return codes[:count]
+            if not self._free_codes:
+                self._check_free_codes(count - len(codes))
+            code = self._free_codes.popleft()
+            if code not in self.named_codes:  # left for the row that names it
+                codes.append(code)
+        return codes
+
+    def _check_free_codes(self, wanted):
+        """Add the next generated codes no customer of the tenant has to the free ones:
+        a few thousand are checked at a time and handed out in order."""
+        from crm.models import Customer
+        size = max(wanted * 2, CODE_BATCH)
+        batch = [f"C{n:06d}" for n in range(self._code_number, self._code_number + size)]
+        self._code_number += size
+        with self.statements.turn():
+            taken = set(self.session.scalars(select(Customer.code).where(
+                Customer.tenant_id == self.tenant_id, Customer.code.in_(literal_list(batch)))))
+        self._free_codes.extend(c for c in batch if c not in taken)
 
     def _search_text(self, values):
         company = self.company_names.get(values.get("company_id"), "")
@@ -378,7 +391,7 @@ def _write_rows(session, run, headings, rows, on_progress, locale, statements):
     summary = Summary()
     summary.total = len(rows)
     chunks = check_rows(session, run.tenant_id, run.entity, run.mapping, headings, rows,
-                        locale=locale, guard=statements.turn)
+                        locale=locale, guard=statements.turn, named_codes=writer.named_codes)
     if run.mode == "all_or_nothing":
         checked = []
         for results in chunks:

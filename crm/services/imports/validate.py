@@ -178,6 +178,10 @@ class RowChecker:
         self.session = session
         self.guard = nullcontext  # around lookups: see check_rows
         self.clean_emails = {}  # cell text -> clean_email's answer, for the match column
+        # Customer codes the file names (all its rows, found first): generated codes avoid
+        # them (commit.py). ``code_rows``: code -> the row that took it so far.
+        self.named_codes = set()
+        self.code_rows = {}
         # The importing user's locale (a code; None: none known) reads ambiguous dates and
         # numbers; passed in by the screen or the command, never read from a request here.
         self.locale = locale
@@ -392,6 +396,9 @@ class RowChecker:
                     cleaned[cells[index]] = email
                     keys.add(match_value(email))
         self.existing = self._existing(sorted(keys)) if keys else {}
+        code_index = next((i for i, _h, f in self.columns if f.key == "code"), None)
+        if self.entity == "customers" and code_index is not None:
+            self.named_codes.update(cells[code_index] for cells in rows if cells[code_index])
 
     def check_chunk(self, rows, first_number):
         results = [self._row(first_number + i, cells) for i, cells in enumerate(rows)]
@@ -406,20 +413,31 @@ class RowChecker:
             taken = self._taken_codes(codes) if codes else {}
             for result in results:
                 code = result.values["record"].get("code")
-                if result.ok and code and taken.get(code, result.existing_id) != result.existing_id:
+                if not (result.ok and code):
+                    continue
+                # In use by a record before the import, or named by an earlier row (whose
+                # INSERT may still be queued, so the lookup cannot be relied on for it).
+                earlier = self.code_rows.get(code)
+                if (taken.get(code, result.existing_id) != result.existing_id
+                        or (earlier is not None and earlier != result.number)):
                     result.errors.append((self._heading("code"), gettext(
                         "Customer code %(code)s is already in use.", code=code)))
+                else:
+                    self.code_rows[code] = result.number
         return results
 
 
 def check_rows(session, tenant_id, entity, mapping, headings, rows, chunk=CHUNK, locale=None,
-               guard=nullcontext):
+               guard=nullcontext, named_codes=None):
     """Yield each chunk's RowResults (row numbers count the heading row as 1); ``locale``:
     the importing user's, for ambiguous dates and numbers (see RowChecker); ``guard()``
     is entered around each lookup once writing has begun (commit.py shares the
-    connection with a writing thread)."""
+    connection with a writing thread); ``named_codes``, a set, receives every customer
+    code the file names, before the first chunk."""
     checker = RowChecker(session, tenant_id, entity, mapping, headings, locale=locale)
     checker.guard = guard
     checker.find_existing(rows)
+    if named_codes is not None:
+        named_codes.update(checker.named_codes)
     for start in range(0, len(rows), chunk):
         yield checker.check_chunk(rows[start:start + chunk], start + 2)
