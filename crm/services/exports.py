@@ -23,7 +23,7 @@ from crm.security.masking import MASKED_FIELDS, can_view_financials, mask_value
 from crm.services import data_fields
 from crm.services.errors import ValidationFailed
 from crm.services.export_csv_rows import stored_columns
-from crm.services.read_ahead import can_read_ahead, read_ahead
+from crm.services.read_ahead import shareable_across_threads, read_ahead
 from crm.services.export_writers import FORMATS, open_writer
 
 CHUNK = 1000
@@ -241,7 +241,7 @@ def export_entity(session, entity, fmt, out, query=None):
     if fmt == "csv":
         statement = stored_columns(statement, kinds)
     chunks = _row_chunks(session, statement)
-    if fmt == "xlsx" and can_read_ahead(session):
+    if fmt == "xlsx" and shareable_across_threads(session):
         # Worth it where each chunk's writing is the heavier half: for csv, both halves
         # hold the interpreter lock most of the time and taking turns costs more.
         chunks = read_ahead(chunks)

@@ -18,7 +18,7 @@ class _Failed:
         self.error = error
 
 
-def can_read_ahead(session):
+def shareable_across_threads(session):
     """Whether the session's connection may be used from another thread (an in-memory
     SQLite database is bound to the thread that opened it)."""
     return type(session.get_bind().pool).__name__ != "SingletonThreadPool"

@@ -190,6 +190,15 @@ def test_an_import_that_stops_midway_leaves_nothing_behind(app, acme, tmp_path, 
         assert s.scalar(select(ImportRun.status)) == "failed"
 
 
+def _import_coded(db_session, tenant, tmp_path, name, count, codes):
+    """Import ``count`` customers "<name> <i>", row i with the code ``codes.get(i)``."""
+    rows = [["Name", "Email", "Code"]] + [
+        [f"{name} {i}", f"{name.lower()}{i}@example.com", codes.get(i, "")] for i in range(count)]
+    path = import_files.csv_file(tmp_path / f"{name}.csv", rows)
+    with db_session() as s:
+        return _import(s, tenant.id, path, f"{name}.csv")
+
+
 def test_generated_codes_never_take_a_code_the_file_names(app, acme, tmp_path, db_session):
     """Rows without a code get the next free ones; a code another row names, in this chunk
     or a later one, is left for that row (the later row's INSERT may still be queued)."""
@@ -197,14 +206,9 @@ def test_generated_codes_never_take_a_code_the_file_names(app, acme, tmp_path, d
         first = (s.scalar(select(func.max(Customer.id)).execution_options(all_tenants=True))
                  or 0) + 1
     named_later, named_here = f"C{first + 3:06d}", f"C{first + CHUNK + 40:06d}"
-    rows = [["Name", "Email", "Code"]]
-    for i in range(CHUNK + 100):
-        code = named_here if i == 1 else named_later if i == CHUNK + 50 else ""
-        rows.append([f"Coded {i}", f"coded{i}@example.com", code])
-    path = import_files.csv_file(tmp_path / "codes.csv", rows)
-    with db_session() as s:
-        run = _import(s, acme.id, path, "codes.csv")
-        assert (run.status, run.created_count, run.failed_count) == ("done", CHUNK + 100, 0), run.message
+    run = _import_coded(db_session, acme, tmp_path, "Coded", CHUNK + 100,
+                        {1: named_here, CHUNK + 50: named_later})
+    assert (run.status, run.created_count, run.failed_count) == ("done", CHUNK + 100, 0), run.message
     with db_session() as s, tenant_scope(acme.id):
         codes = dict(s.execute(select(Customer.name, Customer.code).where(
             Customer.name.like("Coded %"))).all())
@@ -215,14 +219,9 @@ def test_generated_codes_never_take_a_code_the_file_names(app, acme, tmp_path, d
 
 def test_a_code_named_twice_fails_the_later_row_even_in_a_later_chunk(app, acme, tmp_path,
                                                                      db_session):
-    rows = [["Name", "Email", "Code"]]
-    for i in range(CHUNK + 20):
-        rows.append([f"Twice {i}", f"twice{i}@example.com",
-                     "KEY-1" if i in (0, CHUNK + 5) else "KEY-2" if i in (7, 9) else ""])
-    path = import_files.csv_file(tmp_path / "twice.csv", rows)
-    with db_session() as s:
-        run = _import(s, acme.id, path, "twice.csv")
-        assert (run.status, run.created_count, run.failed_count) == ("done", CHUNK + 18, 2), run.message
+    run = _import_coded(db_session, acme, tmp_path, "Twice", CHUNK + 20,
+                        {0: "KEY-1", CHUNK + 5: "KEY-1", 7: "KEY-2", 9: "KEY-2"})
+    assert (run.status, run.created_count, run.failed_count) == ("done", CHUNK + 18, 2), run.message
     with db_session() as s, tenant_scope(acme.id):
         by_code = dict(s.execute(select(Customer.code, Customer.name).where(
             Customer.code.in_(["KEY-1", "KEY-2"]))).all())

@@ -22,7 +22,7 @@ from crm.services.imports import collector
 from crm.services.imports.bulk_sql import BulkInserter
 from crm.services.imports.statement_queue import StatementQueue
 from crm.services.imports.validate import check_rows, literal_list
-from crm.services.read_ahead import can_read_ahead
+from crm.services.read_ahead import shareable_across_threads
 
 PARTS = ("contact", "billing", "shipping")
 CODE_BATCH = 5000  # generated customer codes checked per query
@@ -96,7 +96,7 @@ class Writer:
         if self.entity == "customers":
             self.company_names = dict(self.session.execute(select(Company.id, Company.name)).all())
         self._code_number = None
-        self.named_codes = set()  # codes the file names anywhere: never generated
+        self.named_codes = set()  # codes the file names anywhere (check_rows): never generated
         self._free_codes = deque()  # generated codes checked free, not yet handed out
         self._bases = {}
 
@@ -116,9 +116,8 @@ class Writer:
 
     # --- customers' derived columns ---------------------------------------------
 
-    def _next_codes(self, count, explicit):
+    def _next_codes(self, count):
         from crm.models import Customer
-        self.named_codes.update(c for c in explicit if c)
         if self._code_number is None:
             with self.statements.turn():
                 self._code_number = (self.session.scalar(
@@ -166,9 +165,8 @@ class Writer:
         record_rows = []
         defaults = self._base(self.table)
         if self.entity == "customers":
-            explicit = {r.values["record"].get("code") for r in results}
             codes = iter(self._next_codes(
-                sum(1 for r in results if not r.values["record"].get("code")), explicit))
+                sum(1 for r in results if not r.values["record"].get("code"))))
         for result in results:
             values = {**defaults, **result.values["record"], "tenant_id": self.tenant_id}
             if self.entity == "customers":
@@ -198,11 +196,11 @@ class Writer:
         return self.bulk.insert(table, rows)
 
     def _base(self, table):
-        """The table's column defaults for rows written now (the same for every row)."""
+        """The table's column defaults for this import's rows (the same for every row)."""
         found = self._bases.get(table.name)
-        if found is None or found[0] is not self.now:
-            found = self._bases[table.name] = (self.now, _defaults(table, self.now))
-        return found[1]
+        if found is None:
+            found = self._bases[table.name] = _defaults(table, self.now)
+        return found
 
     def _part_row(self, part, customer_id, values):
         if part == "contact":
@@ -376,7 +374,7 @@ def import_rows(session, run, headings, rows, on_progress=None, locale=None):
 
 
 def _import_rows(session, run, headings, rows, on_progress, locale=None):
-    statements = StatementQueue(threaded=can_read_ahead(session))
+    statements = StatementQueue(threaded=shareable_across_threads(session))
     try:
         summary = _write_rows(session, run, headings, rows, on_progress, locale, statements)
         statements.finish()

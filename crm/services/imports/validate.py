@@ -433,11 +433,11 @@ def check_rows(session, tenant_id, entity, mapping, headings, rows, chunk=CHUNK,
     the importing user's, for ambiguous dates and numbers (see RowChecker); ``guard()``
     is entered around each lookup once writing has begun (commit.py shares the
     connection with a writing thread); ``named_codes``, a set, receives every customer
-    code the file names, before the first chunk."""
+    code the file names, before the first chunk is yielded."""
     checker = RowChecker(session, tenant_id, entity, mapping, headings, locale=locale)
     checker.guard = guard
-    checker.find_existing(rows)
     if named_codes is not None:
-        named_codes.update(checker.named_codes)
+        checker.named_codes = named_codes
+    checker.find_existing(rows)
     for start in range(0, len(rows), chunk):
         yield checker.check_chunk(rows[start:start + chunk], start + 2)
