@@ -70,10 +70,17 @@ def _scope_selects(state):
         return
     if state.execution_options.get("all_tenants"):
         return
+    state.statement = scoped(state.statement)
+
+
+def scoped(statement):
+    """``statement`` limited to the current tenant's rows of every tenant-owned table it
+    reads (aliases and subqueries too), as the session hook runs it. Exports that hand
+    their SELECT to the database in another form (PostgreSQL's COPY) compile this."""
     tenant_id = current_tenant_id()
     if tenant_id is None:
-        return
-    state.statement = state.statement.options(
+        return statement
+    return statement.options(
         with_loader_criteria(
             TenantMixin, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
         )

@@ -85,12 +85,15 @@ _CSV_COLUMN = {"text": _csv_text_column, "datetime": _csv_datetime_column,
 
 
 class CsvExport:
-    """UTF-8 with a byte order mark, so Excel reads accents and non-Latin names right."""
+    """UTF-8 with a byte order mark, so Excel reads accents and non-Latin names right. Lines
+    end in CR LF; a header for rows that PostgreSQL's COPY writes (crm/services/
+    export_copy.py) ends in LF as they do (``line_end``; the csv module quotes a cell
+    holding a lone CR only when CR is part of the line end, so rows keep CR LF)."""
 
-    def __init__(self, out, headers, kinds=None):
+    def __init__(self, out, headers, kinds=None, line_end="\r\n"):
         self._text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
         self._text.write(CSV_BOM)
-        self._csv = csv.writer(self._text)
+        self._csv = csv.writer(self._text, lineterminator=line_end)
         self._csv.writerow([escape_csv(str(h)) for h in headers])
         kinds = kinds or [None] * len(headers)
         self._changes = [(i, _CSV_COLUMN[k]) for i, k in enumerate(kinds) if k in _CSV_COLUMN]

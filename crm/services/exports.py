@@ -15,16 +15,17 @@ from typing import Any, Callable, Optional
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import and_, func, select, types
-from sqlalchemy.orm import Bundle, Query, aliased
+from sqlalchemy.engine import IteratorResult
+from sqlalchemy.orm import Query, aliased
 
 from crm import models
 from crm.models import Address, Contact
 from crm.security.masking import MASKED_FIELDS, can_view_financials, mask_value
-from crm.services import data_fields
+from crm.services import data_fields, export_copy
 from crm.services.errors import ValidationFailed
 from crm.services.export_csv_rows import stored_columns
 from crm.services.read_ahead import shareable_across_threads, read_ahead
-from crm.services.export_writers import FORMATS, open_writer
+from crm.services.export_writers import FORMATS, CsvExport, open_writer
 
 CHUNK = 1000
 ENTITIES = data_fields.ENTITIES
@@ -189,28 +190,15 @@ def kind_of(sql_type):
     return None
 
 
-class _Values(Bundle):
-    """A SELECT's columns as one tuple a row. The ORM otherwise builds each row again from
-    one getter call per column (as much time as the database takes for the query); when the
-    getters read the columns in order, the row is taken as it is."""
-
-    def create_row_processor(self, query, procs, labels):
-        probe = tuple(range(len(procs)))
-        try:
-            in_order = [proc(probe) for proc in procs] == list(probe)
-        except (IndexError, KeyError, TypeError):
-            in_order = False
-        if in_order:
-            return tuple
-        return lambda row: tuple([proc(row) for proc in procs])
-
-
 def _row_chunks(session, statement):
-    """The statement's rows (tuples, not records) in lists of ``CHUNK``, streamed."""
-    statement = statement.with_only_columns(_Values("row", *statement.selected_columns),
-                                            maintain_column_froms=True)
-    result = session.execute(statement.execution_options(yield_per=CHUNK)).scalars()
-    return result.partitions()  # run here, in the caller's context; fetched as iterated
+    """The statement's rows in lists of ``CHUNK``, streamed. The session runs it (so the
+    tenancy hook scopes it, in the caller's context); the rows are then taken from the
+    database's result as they come: the ORM would build each row again from one getter
+    call per column, which costs about as much as the database takes for the query."""
+    result = session.execute(statement.execution_options(yield_per=CHUNK))
+    cursor = result.raw if isinstance(result, IteratorResult) and result.raw is not None \
+        else result
+    return cursor.partitions(CHUNK)  # fetched as iterated
 
 
 def _masked_chunks(chunks, columns, model_name):
@@ -238,7 +226,11 @@ def export_entity(session, entity, fmt, out, query=None):
     masked = {i for i, _ in _maskers(model.__name__, columns)}
     kinds = [None if i in masked else kind_of(c.type)
              for i, c in enumerate(statement.selected_columns)]
+    headers = [str(c.label) for c in columns]
     if fmt == "csv":
+        copy = export_copy.plan(session, statement, kinds)
+        if copy is not None:
+            return _write_copied_csv(session, copy, headers, out)
         statement = stored_columns(statement, kinds)
     chunks = _row_chunks(session, statement)
     if fmt == "xlsx" and shareable_across_threads(session):
@@ -246,5 +238,18 @@ def export_entity(session, entity, fmt, out, query=None):
         # hold the interpreter lock most of the time and taking turns costs more.
         chunks = read_ahead(chunks)
     chunks = _masked_chunks(chunks, columns, model.__name__)
-    return write_file(fmt, out, [str(c.label) for c in columns], chunks,
+    return write_file(fmt, out, headers, chunks,
                       sheet_name=str(data_fields.ENTITY_LABELS[entity]), kinds=kinds)
+
+
+def _write_copied_csv(session, copy, headers, out):
+    """The csv writer's first line, then the rows as PostgreSQL prints them
+    (crm.services.export_copy)."""
+    handle = open(out, "wb") if isinstance(out, (str, os.PathLike)) else None
+    try:
+        target = handle or out
+        CsvExport(target, headers, line_end="\n").close()
+        return export_copy.copy_rows(session, copy, target)
+    finally:
+        if handle is not None:
+            handle.close()
