@@ -6,8 +6,8 @@ SELECT is the export's own, scoped to the current tenant by the same criteria th
 session hook adds (crm.security.tenancy.scoped), and each column is printed in SQL as the
 Python csv writer prints it (crm.services.export_writers): text that would start a
 formula gets a leading quote, money keeps its two decimals, booleans read "True" and
-"False", dates are ISO. Read back as csv, the rows are the Python
-writer's; the bytes differ only where csv lets them (an empty text is written ``""``).
+"False", dates are ISO. Read back as csv, the rows are the Python writer's; the bytes
+differ only where csv lets them (lines end in LF, an empty text is written ``""``).
 
 Used where every column has one of ``KINDS`` (masked columns have none: they take the
 Python path) and no parameter needs converting before the driver sends it.
