@@ -41,17 +41,16 @@ def _printed(column, kind):
 def plan(session, statement, kinds):
     """The COPY for the rows of ``statement`` (columns of ``kinds``): (SQL, parameters),
     or None where this path cannot be used (see the module's notes)."""
-    bind = session.get_bind()
-    if not (bind.dialect.name == "postgresql" and bind.dialect.driver == "psycopg"
+    dialect = session.get_bind().dialect
+    if not (dialect.name == "postgresql" and dialect.driver == "psycopg"
             and all(kind in KINDS for kind in kinds)):
         return None
     columns = [_printed(column, kind).label(f"csv_{i}")
                for i, (column, kind) in enumerate(zip(statement.selected_columns, kinds))]
     statement = statement.with_only_columns(*columns, maintain_column_froms=True)
-    compiled = scoped(statement).compile(dialect=bind.dialect,
+    compiled = scoped(statement).compile(dialect=dialect,
                                          compile_kwargs={"render_postcompile": True})
-    if any(bind_.type.bind_processor(bind.dialect) is not None
-           for bind_ in compiled.binds.values()):
+    if any(bind.type.bind_processor(dialect) is not None for bind in compiled.binds.values()):
         return None  # the driver takes every parameter of our filters as it is
     return (f"COPY ({compiled}) TO STDOUT (FORMAT csv, ENCODING 'UTF8')",
             compiled.construct_params())

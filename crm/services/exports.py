@@ -10,12 +10,12 @@ Rows are read in chunks from a server-side cursor (``yield_per``) and written as
 come; masked fields (crm.security.masking) are masked for users who may not see them.
 """
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import and_, func, select, types
-from sqlalchemy.engine import IteratorResult
 from sqlalchemy.orm import Query, aliased
 
 from crm import models
@@ -80,22 +80,30 @@ def _stream(session, query):
         yield chunk
 
 
+@contextmanager
+def _binary_file(out):
+    """``out`` as a binary file: opened (and closed after) when it is a path."""
+    if isinstance(out, (str, os.PathLike)):
+        with open(out, "wb") as handle:
+            yield handle
+    else:
+        yield out
+
+
 def write_file(fmt, out, headers, chunks, sheet_name="Export", kinds=None):
     """Write ``chunks`` (lists of rows, a row a sequence of values) under ``headers``;
     ``out`` is a path or a binary file; ``kinds`` the columns' kinds if known
     (crm.services.export_writers.KINDS). Returns the number of rows written."""
     check_format(fmt)
-    handle = open(out, "wb") if isinstance(out, (str, os.PathLike)) else None
-    writer = open_writer(fmt, handle or out, headers, sheet_name, kinds)
-    count = 0
-    try:
-        for rows in chunks:
-            writer.write_rows(rows)
-            count += len(rows)
-    finally:
-        writer.close()
-        if handle is not None:
-            handle.close()
+    with _binary_file(out) as target:
+        writer = open_writer(fmt, target, headers, sheet_name, kinds)
+        count = 0
+        try:
+            for rows in chunks:
+                writer.write_rows(rows)
+                count += len(rows)
+        finally:
+            writer.close()
     return count
 
 
@@ -196,9 +204,7 @@ def _row_chunks(session, statement):
     database's result as they come: the ORM would build each row again from one getter
     call per column, which costs about as much as the database takes for the query."""
     result = session.execute(statement.execution_options(yield_per=CHUNK))
-    cursor = result.raw if isinstance(result, IteratorResult) and result.raw is not None \
-        else result
-    return cursor.partitions(CHUNK)  # fetched as iterated
+    return result.raw.partitions(CHUNK)  # fetched as iterated
 
 
 def _masked_chunks(chunks, columns, model_name):
@@ -245,11 +251,6 @@ def export_entity(session, entity, fmt, out, query=None):
 def _write_copied_csv(session, copy, headers, out):
     """The csv writer's first line, then the rows as PostgreSQL prints them
     (crm.services.export_copy)."""
-    handle = open(out, "wb") if isinstance(out, (str, os.PathLike)) else None
-    try:
-        target = handle or out
+    with _binary_file(out) as target:
         CsvExport(target, headers, line_end="\n").close()
         return export_copy.copy_rows(session, copy, target)
-    finally:
-        if handle is not None:
-            handle.close()
