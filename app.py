@@ -42,7 +42,7 @@ def create_app(config=None):
     from crm import i18n
     from crm.api import register_apis
     from crm.cli import crm_cli
-    from crm.security import tenancy
+    from crm.security import api_csrf, headers, tenancy
     from crm.security.manager import CrmSecurityManager
     from crm.services import audit
     from crm.views import register_views, request_args
@@ -50,6 +50,7 @@ def create_app(config=None):
 
     tenancy.install()
     audit.install()
+    headers.install(app)
     with app.app_context():
         db.init_app(app)
         # Before AppBuilder: FAB exempts its API blueprints from this instance.
@@ -64,6 +65,7 @@ def create_app(config=None):
         i18n.install(app)
         register_views(appbuilder)
         register_apis(appbuilder)
+        api_csrf.install(app, appbuilder, csrf)
     request_args.install(app)
     app.cli.add_command(crm_cli)
     return app

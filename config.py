@@ -17,14 +17,20 @@ def _env_int(name, default):
         return default
 
 
-def _secret_key():
-    """CRM_SECRET_KEY, else a random key kept in the instance folder (made on first start)."""
+def _env_flag(name):
+    return os.environ.get(name, "").lower() in ("1", "true", "yes")
+
+
+def _secret_key(instance_dir=INSTANCE_DIR):
+    """CRM_SECRET_KEY, else a random key kept in the instance folder (made on first start,
+    readable by its owner only)."""
     if os.environ.get("CRM_SECRET_KEY"):
         return os.environ["CRM_SECRET_KEY"]
-    path = os.path.join(INSTANCE_DIR, "secret_key")
+    path = os.path.join(instance_dir, "secret_key")
     if not os.path.exists(path):
-        os.makedirs(INSTANCE_DIR, exist_ok=True)
-        with open(path, "w") as out:
+        os.makedirs(instance_dir, exist_ok=True)
+        # Created with its mode, so the key is never readable by others, not even briefly.
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
             out.write(secrets.token_hex(32))
     with open(path) as key:
         return key.read().strip()
@@ -53,6 +59,15 @@ class Config:
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
+
+    # Cookies: never read by scripts, not sent on cross-site subrequests or posts, and sent
+    # over HTTPS only when CRM_SECURE_COOKIES is on (off for http://127.0.0.1 development).
+    CRM_SECURE_COOKIES = _env_flag("CRM_SECURE_COOKIES")
+    SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = CRM_SECURE_COOKIES
+    SESSION_COOKIE_HTTPONLY = REMEMBER_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Redirect http:// to https:// (behind a proxy, X-Forwarded-Proto counts as https).
+    CRM_FORCE_HTTPS = _env_flag("CRM_FORCE_HTTPS")
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_FOLDER = "translations"
@@ -87,8 +102,8 @@ class Config:
     # Outgoing mail (statements of account), see crm/services/mailer.py.
     CRM_SMTP_HOST = os.environ.get("CRM_SMTP_HOST", "localhost")
     CRM_SMTP_PORT = _env_int("CRM_SMTP_PORT", 25)
-    CRM_SMTP_STARTTLS = os.environ.get("CRM_SMTP_STARTTLS", "").lower() in ("1", "true", "yes")
-    CRM_SMTP_SSL = os.environ.get("CRM_SMTP_SSL", "").lower() in ("1", "true", "yes")
+    CRM_SMTP_STARTTLS = _env_flag("CRM_SMTP_STARTTLS")
+    CRM_SMTP_SSL = _env_flag("CRM_SMTP_SSL")
     CRM_SMTP_USER = os.environ.get("CRM_SMTP_USER") or None
     CRM_SMTP_PASSWORD = os.environ.get("CRM_SMTP_PASSWORD") or None
     CRM_MAIL_SENDER = os.environ.get("CRM_MAIL_SENDER", "ledgerline@localhost")
