@@ -7,7 +7,7 @@
  * goes back where it was and its message is shown.
  *
  * Markup (see templates/crm/kanban.html):
- *   .crm-kanban[data-move-url][data-csrf-token][data-move-failed]
+ *   .crm-kanban[data-move-url][data-move-failed]
  *     .crm-kanban-column[data-column-id][data-cards-url][data-ask-label?]
  *       .crm-kanban-count, .crm-kanban-total, .crm-kanban-cards, .crm-kanban-more
  * Cards endpoint: GET cards-url?offset=N -> {"cards": [{"id", "html"}], "next_offset": N|null}
@@ -81,8 +81,7 @@
     }
     fetch(board.getAttribute("data-move-url"), {
       method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "Accept": "application/json",
-                "X-CSRFToken": board.getAttribute("data-csrf-token")},
+      headers: crm.csrfHeaders({"Content-Type": "application/json", "Accept": "application/json"}),
       body: JSON.stringify(body)
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {

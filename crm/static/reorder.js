@@ -2,7 +2,7 @@
  *
  * The list's <tbody class="crm-sortable"> holds rows <tr data-id="..."> with a
  * .crm-drag handle. After a drop the new order of every id is POSTed as JSON
- * {"ids": [...]} to the view's reorder endpoint with the CSRF token; the server
+ * {"ids": [...]} to the view's reorder endpoint with the CSRF token (crm.js); the server
  * checks it and answers {"message"} (2xx) or {"message"} with a 4xx, in which
  * case the rows go back to the order they had.
  */
@@ -33,8 +33,7 @@
     body.setAttribute("data-saving", "1");
     return fetch(script.getAttribute("data-reorder-url"), {
       method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "Accept": "application/json",
-                "X-CSRFToken": script.getAttribute("data-csrf-token")},
+      headers: crm.csrfHeaders({"Content-Type": "application/json", "Accept": "application/json"}),
       body: JSON.stringify({ids: ids(body)})
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {

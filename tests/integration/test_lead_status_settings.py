@@ -14,7 +14,7 @@ def test_the_list_shows_statuses_in_board_order_with_drag_handles(app, acme, acm
     names = re.findall(r'<tr data-id="\d+">.*?<td>(\w+)</td>', html, re.S)
     assert names == ["New", "Contacted", "Qualified", "Converted", "Lost"]
     assert 'class="crm-sortable"' in html and "crm-drag" in html and "reorder.js" in html
-    assert 'data-csrf-token="' in html
+    assert '<meta name="csrf-token" content="' in html
 
 
 def test_making_another_status_the_default_moves_the_flag_on_screen(app, acme, acme_admin, browser):

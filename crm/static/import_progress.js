@@ -1,0 +1,16 @@
+/* Import progress (templates/crm/import_progress.html): polls the run's status URL
+   (#import-state[data-status-url]) every second and fills the progress bar. */
+(function () {
+  "use strict";
+  var state = document.getElementById("import-state"), bar = document.getElementById("import-bar");
+  if (!state || !bar) { return; }
+  function poll() {
+    fetch(state.dataset.statusUrl, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (s) {
+      var pct = s.total ? Math.round(100 * s.progress / s.total) : 100;
+      bar.style.width = pct + "%"; bar.textContent = pct + "%";
+      if (s.status === "running") { state.textContent = s.progress + " / " + s.total; setTimeout(poll, 1000); }
+      else { state.textContent = s.message || s.status; }
+    });
+  }
+  poll();
+}());
