@@ -48,3 +48,33 @@ def signed_in(browser, base, username, password=PASSWORD):
     page.click("form[name=login] [type=submit]")
     page.wait_for_load_state("networkidle")
     return page
+
+
+@contextlib.contextmanager
+def foreign_site(html):
+    """Serve one page, ``html``, from another origin (a second loopback server on its own
+    port), as a site the user visits while signed in; yields its URL."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    body = html.encode()
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
