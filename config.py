@@ -52,6 +52,7 @@ class Config:
     FAB_ROLES = fab_roles()
     FAB_UPDATE_PERMS = True
     FAB_API_SWAGGER_UI = True
+    FAB_ADD_OPENAPI_VIEWS = False  # crm.api registers them, with the document cached
     FAB_ADD_SECURITY_PERMISSION_VIEW = False
     FAB_ADD_SECURITY_VIEW_MENU_VIEW = False
     FAB_ADD_SECURITY_PERMISSION_VIEWS_VIEW = False

@@ -1,4 +1,7 @@
 """REST API under /api/v1/: one ModelRestApi per entity, sharing the screens' rules."""
+from flask import current_app
+from flask_appbuilder.api.manager import SwaggerView
+
 from crm.api.audit import AuditApi
 from crm.api.companies import CompanyApi, CustomerGroupApi
 from crm.api.customers import (
@@ -13,6 +16,7 @@ from crm.api.interactions import InteractionApi
 from crm.api.tasks import TaskApi
 from crm.api.leads import LeadApi
 from crm.api.notifications import NotificationApi
+from crm.api.openapi import OpenApi
 from crm.api.merge import MergeApi
 from crm.api.statements import StatementApi
 from crm.api.invoices import InvoiceApi
@@ -47,3 +51,7 @@ APIS = [
 def register_apis(appbuilder):
     for api in APIS:
         appbuilder.add_api(api)
+    # FAB's own registration is off (FAB_ADD_OPENAPI_VIEWS): ours caches the document.
+    if current_app.config["FAB_API_SWAGGER_UI"]:
+        appbuilder.add_api(OpenApi)
+        appbuilder.add_view_no_menu(SwaggerView)
