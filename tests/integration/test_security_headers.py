@@ -69,3 +69,25 @@ def test_a_refused_api_write_has_the_headers(app, browser, acme, acme_admin, rec
 
 def test_https_is_not_forced_by_default(app):
     assert app.test_client().get("/login/").status_code == 200
+
+
+def test_no_page_without_parameters_has_an_inline_handler_or_an_unnonced_script(app, browser,
+                                                                               acme, acme_admin):
+    """Every screen reachable by a plain GET, FAB's own included (users, roles, languages)."""
+    b = browser(acme_admin)
+    skipped = ("/api/", "/static/", "/appbuilder/", "/logout", "/lang/", "/login")
+    urls = sorted({rule.rule for rule in app.url_map.iter_rules()
+                   if "GET" in rule.methods and not rule.arguments
+                   and not rule.rule.startswith(skipped)})
+    offending, checked = [], 0
+    for url in urls:
+        response = b.get(url)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        checked += 1
+        html = response.get_data(as_text=True)
+        nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+        if INLINE_HANDLER.search(html) or any(f'nonce="{nonce}"' not in tag
+                                              for tag in re.findall(r"<script\b[^>]*>", html)):
+            offending.append(url)
+    assert checked > 30 and offending == []
