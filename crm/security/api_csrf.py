@@ -9,8 +9,10 @@ from flask import jsonify, request
 from flask_appbuilder.api import BaseApi
 from flask_babel import gettext
 from flask_jwt_extended import decode_token
+from flask_jwt_extended.exceptions import JWTExtendedException
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from jwt import PyJWTError
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -21,7 +23,7 @@ def _valid_bearer_token():
         return False
     try:
         decode_token(token.strip())
-    except Exception:  # any malformed, expired or forged token: the cookie rule applies
+    except (JWTExtendedException, PyJWTError):  # malformed, expired, forged: the cookie rule applies
         return False
     return True
 
