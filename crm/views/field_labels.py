@@ -9,6 +9,7 @@ strings) are left out: the raw name is shown rather than an untranslated guess.
 from flask import current_app
 from flask_babel.speaklater import LazyString
 
+from crm.security.masking import mask_change
 from crm.services.audit import entity_name
 
 
@@ -38,9 +39,11 @@ def install(appbuilder):
         return labels.get(entity, {}).get(column, column)
 
     def field_value(entity, column, value):
-        """A changed value as the screens show it: a code by its label, None as a dash."""
+        """A changed value as the screens show it: a code by its label, None as a dash,
+        a financial figure masked for users who may not see it."""
         if value is None:
             return "—"
+        value = mask_change(entity, column, value)
         known = codes.get(entity, {}).get(column)
         return known.get(value, value) if known and isinstance(value, str) else value
 

@@ -37,8 +37,8 @@ LOCALE_NUMBER_FIELDS = ("unit_price", "discount_rate", "tax_rate")
 
 
 class DocumentInterface(CrmInterface):
-    """Lists load each page's customers with the page and show totals in the
-    document's currency."""
+    """Lists load each page's customers with the page. (Totals show in the document's
+    currency, or masked: crm.views.financials.shown.)"""
 
     def apply_all(self, query, *args, **kwargs):
         query = super().apply_all(query, *args, **kwargs)
@@ -46,12 +46,6 @@ class DocumentInterface(CrmInterface):
             query = query.options(joinedload(self.obj.customer))
         return query
 
-    def get_values(self, lst, list_columns):
-        for item, values in zip(lst, super().get_values(lst, list_columns)):
-            for column in ("total", "amount_paid"):
-                if column in values and hasattr(item, "currency"):
-                    values[column] = money(getattr(item, column), item.currency)
-            yield values
 
 
 def _date_arg(name):
