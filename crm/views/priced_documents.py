@@ -15,7 +15,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from crm.formatting import money, quantity
+from crm.formatting import quantity
 from crm.models import Customer, PaymentTerm
 from crm.security.tenancy import get_owned
 from crm.services.credit import CreditRefused, current_user_may_override
@@ -123,7 +123,7 @@ class PricedDocumentView(CrmModelView):
         document = self._document(self._deserialize_pk_if_composite(pk))
         return self.render_template(
             self.show_template, pk=document.id, document=document, title=self.show_title,
-            kind=self.kind, info=self.info_rows(document), money=money, quantity=quantity,
+            kind=self.kind, info=self.info_rows(document), quantity=quantity,
             status_label=self.status_labels.get(document.status, document.status),
             actions=self.actions_of(document), line_labels=LINE_LABELS,
             credit_refused=request.args.get("credit_refused"),
