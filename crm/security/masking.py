@@ -45,6 +45,10 @@ MASKED_FIELDS = {
 }
 
 
+# Audit entries whose summary names amounts ("PAY-000007 → INV-000003: €120.00; ...",
+# crm.services.payments), by the class of those amounts.
+AMOUNT_SUMMARIES = {"payment": LEDGER_AMOUNTS}
+
 # The audit trail's names of the masked entities (``bank_account``).
 _BY_AUDIT_NAME = {re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower(): name for name in MASKED_FIELDS}
 
@@ -108,8 +112,11 @@ def mask_row(entity, row):
     for column in masked_columns(entity):
         if column in row:
             row[column] = mask_value(entity, column, row[column])
-    if entity == "AuditEntry" and isinstance(row.get("changes"), dict):
-        row["changes"] = mask_changes(row.get("entity"), row["changes"])
+    if entity == "AuditEntry":
+        if isinstance(row.get("changes"), dict):
+            row["changes"] = mask_changes(row.get("entity"), row["changes"])
+        if isinstance(row.get("summary"), str):
+            row["summary"] = mask_summary(row.get("entity"), row["summary"])
     return row
 
 
@@ -122,6 +129,15 @@ def mask_change(audit_entity, column, value):
     """One old or new value of an audit entry (``audit_entity`` in the trail's snake case)."""
     entity = _BY_AUDIT_NAME.get(audit_entity)
     return value if entity is None or value is None else mask_value(entity, column, value)
+
+
+def mask_summary(audit_entity, summary):
+    """An audit entry's summary with the amounts after each ``number:`` masked when the
+    current user may not see them."""
+    figure_class = AMOUNT_SUMMARIES.get(audit_entity)
+    if not summary or figure_class is None or can_view(figure_class):
+        return summary
+    return re.sub(r":[^;]+", ": " + HIDDEN, summary)
 
 
 def mask_changes(audit_entity, changes):

@@ -9,7 +9,7 @@ strings) are left out: the raw name is shown rather than an untranslated guess.
 from flask import current_app
 from flask_babel.speaklater import LazyString
 
-from crm.security.masking import mask_change
+from crm.security.masking import mask_change, mask_summary
 from crm.services.audit import entity_name
 
 
@@ -47,5 +47,10 @@ def install(appbuilder):
         known = codes.get(entity, {}).get(column)
         return known.get(value, value) if known and isinstance(value, str) else value
 
+    def entry_summary(entry):
+        """An audit entry's summary, its amounts masked for users who may not see them."""
+        return mask_summary(entry.entity, entry.summary)
+
     current_app.add_template_global(field_label)
+    current_app.add_template_global(entry_summary)
     current_app.add_template_global(field_value)

@@ -12,7 +12,7 @@ from flask_babel import format_currency, format_date, lazy_gettext as _l
 from crm.formatting import money
 from crm.security.masking import (
     CREDIT_FIGURES, FINANCIAL_CLASSES, FINANCIALS, FINANCIALS_PERMISSION, HIDDEN, LEDGER_AMOUNTS,
-    MASKED_FIELDS, can_view, mask_changes, mask_value, masked_columns, masked_field,
+    MASKED_FIELDS, can_view, mask_changes, mask_summary, mask_value, masked_columns, masked_field,
 )
 
 AGING_LABELS = {
@@ -63,6 +63,8 @@ def shown(item, column, value):
     entity = type(owner).__name__
     if entity == "AuditEntry" and name == "changes":
         return mask_changes(owner.entity, value)
+    if entity == "AuditEntry" and name == "summary":
+        return mask_summary(owner.entity, value)
     field = MASKED_FIELDS.get(entity, {}).get(name)
     if field is None:
         return value

@@ -12,6 +12,7 @@ from crm.extensions import db
 from crm.models import AuditEntry, BankAccount, Customer, PaymentAllocation
 from crm.security.masking import LEDGER_AMOUNTS
 from crm.security.tenancy import tenant_scope
+from crm.services import payments
 from tests import credit_factories as ledger_rows
 from tests import factories
 from tests.integration.test_masking import custom_role_user
@@ -57,7 +58,11 @@ def masked_books(app, acme):
     pk = factories.customer(app, acme, "Walk Ledger GmbH", currency="EUR",
                             credit_limit=Decimal("1000.00"))
     invoice = ledger_rows.invoice(app, acme, pk, INVOICE, days_overdue=40)
-    payment = ledger_rows.payment(app, acme, pk, PAYMENT, allocate_to=invoice)
+    # Through the service: its audit entry names the allocation and its amount.
+    with app.app_context(), tenant_scope(acme.id):
+        payment = payments.record_payment(db.session, pk, PAYMENT,
+                                          allocations=[(invoice, PAYMENT)]).id
+        db.session.remove()
     note = ledger_rows.credit_note(app, acme, pk, CREDIT_NOTE)
     order = ledger_rows.order(app, acme, pk, ORDER)
     account = ledger_rows.bank_account(app, acme, pk, "GB29NWBK60161331926819")
@@ -125,6 +130,7 @@ def test_the_walk_data_shows_every_secret_to_a_manager(app, acme, acme_admin, br
     assert seen >= set(SECRETS) - {"invoice due"}
     timeline = b.get(f"/customers/show/{masked_books['Customer']}").get_data(as_text=True)
     assert "1000.00 → 98765.43" in timeline and "→ DE44500105175407324931" in timeline
+    assert "PAY-000001 → INV-000001: €1,357.91" in timeline  # the payment's audit summary
 
 
 def test_a_member_sees_no_masked_figure_on_any_page_or_endpoint(app, acme, acme_member, browser,
