@@ -4,11 +4,14 @@ Service errors become JSON 4xx answers naming the field; nothing reaches a 500.
 """
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.api.convert import Model2SchemaConverter
+from flask_appbuilder.exceptions import (
+    InvalidColumnFilterFABException, InvalidOrderByColumnFABException,
+)
 
 from flask_babel import gettext
 from sqlalchemy import inspect
 
-from crm.security.masking import mask_dump
+from crm.security.masking import mask_dump, masked_columns
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS
 from crm.services.errors import CrmError, ValidationFailed
@@ -38,6 +41,22 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
         if code < 400 and "result" in kwargs:
             mask_dump(self.datamodel.obj, kwargs["result"])
         return super().response(code, **kwargs)
+
+    # Sorting or filtering by a figure the caller may not see would reveal it.
+    def _handle_order_args(self, rison_args):
+        order_column, order_direction = super()._handle_order_args(rison_args)
+        if order_column in masked_columns(self.datamodel.obj.__name__):
+            raise InvalidOrderByColumnFABException(
+                f"Ordering by {order_column} needs the permission to view financials")
+        return order_column, order_direction
+
+    def _handle_filters_args(self, rison_args):
+        hidden = masked_columns(self.datamodel.obj.__name__)
+        for item in rison_args.get("filters", []) if hidden else ():
+            if isinstance(item, dict) and item.get("col") in hidden:
+                raise InvalidColumnFilterFABException(
+                    f"Filtering by {item['col']} needs the permission to view financials")
+        return super()._handle_filters_args(rison_args)
 
     def _apply(self, pk, operation):
         """Run ``operation(session, row)`` on this tenant's row ``pk``: 404 when there is

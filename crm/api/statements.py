@@ -10,7 +10,7 @@ from flask_appbuilder.api import BaseApi, expose, protect, safe
 from flask_babel import gettext
 
 from crm.models import Customer
-from crm.security.masking import can_view_financials
+from crm.security.masking import LEDGER_AMOUNTS, can_view
 from crm.security.roles import METHOD_VERBS
 from crm.security.tenancy import get_owned
 from crm.services.errors import CrmError
@@ -60,7 +60,7 @@ class StatementApi(BaseApi):
         customer = get_owned(session, Customer, customer_pk)
         if customer is None:
             return self.response_404()
-        if not can_view_financials():
+        if not can_view(LEDGER_AMOUNTS):
             return self.response(403, message=gettext(
                 "Statements show balances; your role may not see financial figures."))
         try:

@@ -5,7 +5,7 @@ import io
 import re
 from decimal import Decimal
 
-import xlsxwriter
+from crm.services.workbooks import new_workbook
 
 MONEY_FORMAT = "#,##0.00"
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
@@ -24,8 +24,7 @@ def sheet_name(title, taken):
 def workbook(charts, first_header):
     """xlsx bytes for these chart payloads; ``first_header`` titles the label column."""
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
-                                     "strings_to_numbers": False, "strings_to_urls": False})
+    book = new_workbook(out)
     bold = book.add_format({"bold": True})
     money_cell = book.add_format({"num_format": MONEY_FORMAT})
     taken = set()

@@ -3,6 +3,7 @@
 Every CRM view and its REST API share one permission name (the entity) and
 four verbs. Admin is FAB's admin role and receives every permission.
 """
+from crm.security import masking
 
 # Which verb each view or API method needs. Views and APIs of one entity share
 # ``class_permission_name``, so one row of the matrix covers the screen and the API.
@@ -63,8 +64,12 @@ SETTINGS_ENTITIES = ("PaymentTerm", "Segment", "SubSegment", "Region", "Tag", "C
 PIPELINE_ENTITIES = ("Lead", "Deal", "Interaction", "Task")
 # The customer ledger: Managers add and edit documents, Members read them.
 LEDGER_ENTITIES = ("SalesOrder", "Invoice", "Payment", "CreditNote", "Contract", "Statement")
-# Unmasked bank account numbers, credit limits, balances and aging (crm.security.masking).
-FINANCIAL_ENTITIES = ("Financials",)
+# Financial figures by class (crm.security.masking): a role reads a class to see its
+# figures unmasked. Bank details: account numbers. Credit figures: credit limits. Ledger
+# amounts: document totals and lines, payments, credit notes, allocations, and the
+# balances, order totals, aging, receivables and statements made of them. ("Financials"
+# covers every class, for roles given it by hand.)
+BANK_DETAILS, CREDIT_FIGURES, LEDGER_AMOUNTS = ((name,) for name in masking.FINANCIAL_CLASSES)
 # Bulk data: imports (and their history), duplicate merges. Not for read-only roles.
 BULK_ENTITIES = ("Import", "Merge")
 # Every signed-in user reads and marks their own notifications (scoped to them by the service).
@@ -76,10 +81,13 @@ DASHBOARD_ENTITIES = ("Dashboard",)
 # role -> entity group -> verbs. Admin is not listed: it gets everything.
 ROLE_MATRIX = {
     "Manager": {CUSTOMER_ENTITIES: ("read", "add", "edit"), PIPELINE_ENTITIES: ("read", "add", "edit"),
-                LEDGER_ENTITIES: ("read", "add", "edit"), FINANCIAL_ENTITIES: ("read",),
+                LEDGER_ENTITIES: ("read", "add", "edit"),
+                BANK_DETAILS: ("read",), CREDIT_FIGURES: ("read",), LEDGER_AMOUNTS: ("read",),
                 BULK_ENTITIES: ("read", "add", "edit"),
                 SETTINGS_ENTITIES: ("read",), PERSONAL_ENTITIES: ("read",),
                 DASHBOARD_ENTITIES: ("read",)},
+    # Members read the ledger's documents (numbers, dates, status) but no figure class:
+    # every amount, balance, credit limit and account number is masked for them.
     "Member": {CUSTOMER_ENTITIES: ("read",), PIPELINE_ENTITIES: ("read",),
                LEDGER_ENTITIES: ("read",),
                SETTINGS_ENTITIES: ("read",), PERSONAL_ENTITIES: ("read",),

@@ -18,8 +18,7 @@ import io
 import re
 from decimal import Decimal
 
-import xlsxwriter
-
+from crm.services.workbooks import new_workbook
 from crm.services.xlsx_rows import ColumnXml, RowStreamWorksheet, rows_xml
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -129,9 +128,7 @@ class XlsxExport:
     ROWS_PER_SHEET = 1_048_575  # below the header
 
     def __init__(self, out, headers, sheet_name="Export", kinds=None):
-        self._book = xlsxwriter.Workbook(out, {
-            "constant_memory": True, "remove_timezone": True, "strings_to_numbers": False,
-            "strings_to_formulas": False, "strings_to_urls": False})
+        self._book = new_workbook(out, streaming=True, remove_timezone=True)
         self._title = sheet_title(sheet_name)
         self._headers = [str(h) for h in headers]
         self._formats = {

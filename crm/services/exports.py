@@ -20,7 +20,7 @@ from sqlalchemy.orm import Query, aliased
 
 from crm import models
 from crm.models import Address, Contact
-from crm.security.masking import MASKED_FIELDS, can_view_financials, mask_value
+from crm.security.masking import mask_value, masked_columns
 from crm.services import data_fields, export_copy
 from crm.services.errors import ValidationFailed
 from crm.services.export_csv_rows import stored_columns
@@ -45,8 +45,8 @@ def check_format(fmt):
 
 def _maskers(model_name, columns):
     """(index, key) of the columns the current user sees masked."""
-    masked = MASKED_FIELDS.get(model_name, {})
-    if not masked or can_view_financials():
+    masked = masked_columns(model_name)
+    if not masked:
         return ()
     return tuple((i, c.key) for i, c in enumerate(columns) if c.key in masked)
 

@@ -1,4 +1,4 @@
-"""The statement of account as an Excel workbook (xlsxwriter).
+"""The statement of account as an Excel workbook.
 
 Figures are real numbers and dates (so they sum and sort in Excel), shown with a money
 format in the statement's currency and a date format; the transactions' header row is
@@ -7,12 +7,12 @@ frozen with everything above it.
 import datetime as dt
 import io
 
-import xlsxwriter
 from babel import Locale
 from babel.numbers import get_currency_symbol
 from flask_babel import get_locale, gettext
 
 from crm.services import statement_text as text
+from crm.services.workbooks import new_workbook
 
 DATE_FORMAT = "yyyy-mm-dd"
 COLUMNS = (  # (heading, width)
@@ -37,7 +37,7 @@ def money_format(currency):
 def render_xlsx(statement):
     """The statement as .xlsx bytes."""
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = new_workbook(out)
     sheet = book.add_worksheet(gettext("Statement")[:31])
     title = book.add_format({"bold": True, "font_size": 14})
     bold = book.add_format({"bold": True})

@@ -1,4 +1,5 @@
 """register_views() is the only menu: every screen, its stable permission name and label."""
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from crm.views.audit import AuditView
@@ -10,7 +11,7 @@ from crm.views.documents import DocumentView
 from crm.views.imports import ImportHistoryView, ImportView
 from crm.views.merge import DuplicateCheckView, DuplicateView
 from crm.views.statements import StatementView
-from crm.views.financials import FinancialsPermission
+from crm.views.financials import FIGURE_CLASS_PERMISSIONS, FinancialsPermission, figure
 # --- sales orders and invoices imports ---
 from crm.views.invoices import InvoiceView
 from crm.views.sales_orders import SalesOrderView
@@ -89,6 +90,7 @@ NO_MENU = [AddressView, PlantView, BankAccountView, DocumentView, NoteView,
            LanguageView,  # the navbar's language picker
            StatementView,  # from a customer's page and the customer list
            FinancialsPermission,  # no page: keeps "can read Financials" in the database
+           *FIGURE_CLASS_PERMISSIONS,  # likewise for each class of financial figure
            ]
 CUSTOMER_TABS = [ContactView, AddressView, PlantView, BankAccountView, DocumentView, NoteView,
                  InteractionView, TaskView,
@@ -110,3 +112,4 @@ def register_views(appbuilder):
     for view in NO_MENU:
         appbuilder.add_view_no_menu(view)
     field_labels.install(appbuilder)
+    current_app.add_template_global(figure)

@@ -7,6 +7,7 @@ from flask_appbuilder.fields import QuerySelectField
 from flask_babel import gettext
 
 from crm import formatting
+from crm.security.masking import masked_columns
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS, ScopedRoutesMixin
 from crm.services.errors import CrmError
@@ -70,6 +71,23 @@ class CrmModelView(ExportMixin, ServiceHooks, ScopedRoutesMixin, ModelView):
     base_filters = TENANT_FILTERS
     method_permission_name = METHOD_VERBS
     page_size = 25
+
+    def _get_list_widget(self, filters, **kwargs):
+        # Sorting or filtering by a figure the user may not see would reveal it (a filter
+        # "amount = 1357.91" that finds a row confirms the amount): both are left out.
+        hidden = masked_columns(self.datamodel.obj.__name__)
+        if hidden:
+            if kwargs.get("order_column") in hidden:
+                kwargs["order_column"], kwargs["order_direction"] = "", ""
+            kept = [(f, v) for f, v in zip(filters.filters, filters.values)
+                    if getattr(f, "column_name", None) not in hidden]
+            filters.filters[:] = [f for f, _ in kept]
+            filters.values[:] = [v for _, v in kept]
+        widgets = super()._get_list_widget(filters=filters, **kwargs)
+        if hidden:
+            args = widgets["list"].template_args
+            args["order_columns"] = [c for c in args["order_columns"] if c not in hidden]
+        return widgets
 
     # --- forms: the service's rules, with messages next to the fields ----------
 

@@ -14,6 +14,7 @@ from crm.models import POSTED_INVOICE_STATUSES, CreditNote, Invoice
 from crm.services import credit_notes, lookups
 from crm.views.base import CrmModelView
 from crm.views.fields import customer_picker, date_field
+from crm.views.financials import figure
 from crm.views.ledger_common import (
     LedgerInterface, amount, customer_from_args, run_action, status_badge,
 )
@@ -31,7 +32,7 @@ FORM_COLUMNS = ["customer", "invoice", "issue_date", "amount", "reason", "notes"
 
 
 def invoice_label(invoice):
-    return f"{invoice.number} · {invoice.issue_date} · {amount(invoice.total, invoice.currency)}"
+    return f"{invoice.number} · {invoice.issue_date} · {figure(invoice, 'total')}"
 
 
 def _form_fields():

@@ -11,7 +11,6 @@ from wtforms.validators import DataRequired, Email
 from crm import formatting
 from crm.models import Customer
 from crm.models.customer import SORTABLE_COLUMNS
-from crm.security.masking import masked_columns
 from crm.services import customers as customer_rules
 from crm.services import custom_fields, lookups, timeline
 from crm.services.credit_summary import credit_summary
@@ -122,14 +121,7 @@ class CustomerView(DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin,
         drop_empty(filters)
         # Archived customers leave the default list; ?archived=1 lists only them.
         filters.add_filter("is_active", FilterEqual, request.args.get("archived") != "1")
-        # Sorting by a masked column would reveal it: not for users who may not see it.
-        hidden = masked_columns("Customer")
-        if kwargs.get("order_column") in hidden:
-            kwargs["order_column"], kwargs["order_direction"] = "", ""
         widgets = super()._get_list_widget(filters=filters, **kwargs)
-        if hidden:
-            args = widgets["list"].template_args
-            args["order_columns"] = [c for c in args["order_columns"] if c not in hidden]
         depth = max_depth(filters)
         if widgets["list"].template_args.get("count", 0) > depth:
             # the list says "more than N" (N as the reader's locale writes it) and suggests a search

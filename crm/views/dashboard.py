@@ -19,7 +19,7 @@ from crm.charts import payloads, queries
 from crm.charts.xlsx import workbook
 from crm.extensions import db
 from crm.models import Pipeline
-from crm.security.masking import can_view_financials
+from crm.security.masking import LEDGER_AMOUNTS, can_view
 from crm.security.roles import METHOD_VERBS
 from crm.views.deals import owner_choices
 
@@ -68,7 +68,7 @@ def _day_text(iso):
 
 
 def _build(flt):
-    return payloads.dashboard(db.session, flt, financials=can_view_financials())
+    return payloads.dashboard(db.session, flt, financials=can_view(LEDGER_AMOUNTS))
 
 
 class DashboardView(BaseView):

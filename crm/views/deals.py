@@ -59,6 +59,8 @@ def money(value, currency=None):
     """An amount in its currency, formatted for the user's locale (€12,500.00 in English)."""
     if isinstance(value, Money):
         value, currency = value
+    if isinstance(value, str):  # a figure masked for this user (crm.security.masking)
+        return value
     return formatting.money(value, currency)
 
 

@@ -9,6 +9,7 @@ strings) are left out: the raw name is shown rather than an untranslated guess.
 from flask import current_app
 from flask_babel.speaklater import LazyString
 
+from crm.security.masking import mask_change, mask_summary
 from crm.services.audit import entity_name
 
 
@@ -38,11 +39,18 @@ def install(appbuilder):
         return labels.get(entity, {}).get(column, column)
 
     def field_value(entity, column, value):
-        """A changed value as the screens show it: a code by its label, None as a dash."""
+        """A changed value as the screens show it: a code by its label, None as a dash,
+        a financial figure masked for users who may not see it."""
         if value is None:
             return "—"
+        value = mask_change(entity, column, value)
         known = codes.get(entity, {}).get(column)
         return known.get(value, value) if known and isinstance(value, str) else value
 
+    def entry_summary(entry):
+        """An audit entry's summary, its amounts masked for users who may not see them."""
+        return mask_summary(entry.entity, entry.summary)
+
     current_app.add_template_global(field_label)
+    current_app.add_template_global(entry_summary)
     current_app.add_template_global(field_value)

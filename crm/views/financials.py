@@ -9,8 +9,10 @@ from functools import reduce
 from flask_appbuilder import BaseView
 from flask_babel import format_currency, format_date, lazy_gettext as _l
 
+from crm.formatting import money
 from crm.security.masking import (
-    FINANCIALS, FINANCIALS_PERMISSION, HIDDEN, MASKED_FIELDS, can_view_financials, mask_value,
+    CREDIT_FIGURES, FINANCIAL_CLASSES, FINANCIALS, FINANCIALS_PERMISSION, HIDDEN, LEDGER_AMOUNTS,
+    MASKED_FIELDS, can_view, mask_changes, mask_summary, mask_value, masked_columns, masked_field,
 )
 
 AGING_LABELS = {
@@ -20,13 +22,25 @@ AGING_LABELS = {
 
 
 class FinancialsPermission(BaseView):
-    """No page: it makes FAB keep the ``can_read`` on ``Financials`` permission in the
-    database at every start (granted to Admin, matched by FAB_ROLES for Manager, and there
-    to give to any other role), like every other screen's permissions."""
+    """No page: it makes FAB keep the ``can_read`` on ``Financials`` permission (every
+    class of figure) in the database at every start (granted to Admin, there to give to
+    any other role), like every other screen's permissions."""
 
     class_permission_name = FINANCIALS
     base_permissions = [FINANCIALS_PERMISSION]
     route_base = "/financials-permission"
+
+
+def _figure_class_permission(figure_class):
+    """Like FinancialsPermission, for one class of figure (matched by FAB_ROLES per the
+    role matrix)."""
+    return type(f"{figure_class}Permission", (BaseView,), {
+        "class_permission_name": figure_class, "base_permissions": [FINANCIALS_PERMISSION],
+        "route_base": f"/financials-permission/{figure_class.lower()}",
+        "__doc__": f"No page: keeps can_read on {figure_class} in the database."})
+
+
+FIGURE_CLASS_PERMISSIONS = tuple(_figure_class_permission(c) for c in FINANCIAL_CLASSES)
 
 
 def _owner_and_column(item, column):
@@ -47,18 +61,37 @@ def shown(item, column, value):
     if owner is None:
         return value
     entity = type(owner).__name__
-    kind = MASKED_FIELDS.get(entity, {}).get(name)
-    if kind is None:
+    if entity == "AuditEntry" and name == "changes":
+        return mask_changes(owner.entity, value)
+    if entity == "AuditEntry" and name == "summary":
+        return mask_summary(owner.entity, value)
+    field = MASKED_FIELDS.get(entity, {}).get(name)
+    if field is None:
         return value
-    if not can_view_financials():
+    if masked_field(entity, name):
         return mask_value(entity, name, value)
     currency = getattr(owner, "currency", None)
-    if kind == "amount" and value is not None and currency:
+    if field.kind == "amount" and value is not None and currency:
         return format_currency(value, currency)
     return value
 
 
-def _hiding(form_class, columns):
+_UNSET = object()
+
+
+def figure(owner, column, value=_UNSET, currency=None):
+    """A record's amount as a page shows it: in ``currency`` (default: the record's),
+    or masked for users who may not see its class. ``value``: an amount derived from
+    the column (a payment's unallocated part), masked as the column is. For templates
+    that lay out figures themselves (a document's lines and totals, allocations)."""
+    if value is _UNSET:
+        value = getattr(owner, column)
+    if masked_field(type(owner).__name__, column):
+        return mask_value(type(owner).__name__, column, value)
+    return money(value, currency or getattr(owner, "currency", None))
+
+
+def _hiding(form_class, entity, columns):
     """``form_class`` without ``columns`` for users who may not see financials: the
     fields are neither shown nor read, so a save keeps the stored values."""
     if not columns:
@@ -67,10 +100,10 @@ def _hiding(form_class, columns):
     class HidingForm(form_class):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            if not can_view_financials():
-                for name in columns:
-                    if name in self:
-                        del self[name]
+            hidden = masked_columns(entity)
+            for name in columns:
+                if name in hidden and name in self:
+                    del self[name]
 
     HidingForm.__name__ = form_class.__name__
     return HidingForm
@@ -88,12 +121,14 @@ class HiddenFinancialsMixin:
 
     def _masked(self, adding):
         fields = MASKED_FIELDS.get(self.datamodel.obj.__name__, {})
-        return [column for column, kind in fields.items() if not adding or kind == "amount"]
+        return [column for column, field in fields.items()
+                if not adding or field.kind == "amount"]
 
     def _init_forms(self):
         super()._init_forms()
-        self.add_form = _hiding(self.add_form, self._masked(adding=True))
-        self.edit_form = _hiding(self.edit_form, self._masked(adding=False))
+        entity = self.datamodel.obj.__name__
+        self.add_form = _hiding(self.add_form, entity, self._masked(adding=True))
+        self.edit_form = _hiding(self.edit_form, entity, self._masked(adding=False))
 
     def _get_add_widget(self, form, exclude_cols=None, widgets=None):
         widgets = super()._get_add_widget(form, exclude_cols=exclude_cols, widgets=widgets)
@@ -111,21 +146,21 @@ class HiddenFinancialsMixin:
 def credit_panel(summary):
     """The customer page's credit panel (a crm.services.credit_summary.CreditSummary) as
     display strings: amounts in the customer's currency, or ``hidden`` for users who may
-    not see financials (the over-limit warning too; credit hold and last order date are
-    not financial figures)."""
-    visible = can_view_financials()
+    not see their class (available credit and the over-limit warning need both the credit
+    limit and the balance; credit hold and last order date are not financial figures)."""
+    ledger, credit = can_view(LEDGER_AMOUNTS), can_view(CREDIT_FIGURES)
 
-    def amount(value):
+    def amount(value, visible=ledger):
         if not visible:
             return HIDDEN
         return "" if value is None else format_currency(value, summary.currency)
 
     return {
-        "visible": visible,
+        "visible": ledger and credit,
         "balance": amount(summary.balance),
-        "credit_limit": amount(summary.credit_limit),
-        "available_credit": amount(summary.available_credit),
-        "over_limit": visible and summary.over_limit,
+        "credit_limit": amount(summary.credit_limit, credit),
+        "available_credit": amount(summary.available_credit, ledger and credit),
+        "over_limit": ledger and credit and summary.over_limit,
         "credit_hold": summary.credit_hold,
         "aging": [(AGING_LABELS[key], amount(value)) for key, value in summary.aging.items()],
         "unallocated_credit": amount(summary.unallocated_credit),

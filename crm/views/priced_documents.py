@@ -15,7 +15,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from crm.formatting import money, quantity
+from crm.formatting import quantity
 from crm.models import Customer, PaymentTerm
 from crm.security.tenancy import get_owned
 from crm.services.credit import CreditRefused, current_user_may_override
@@ -37,8 +37,8 @@ LOCALE_NUMBER_FIELDS = ("unit_price", "discount_rate", "tax_rate")
 
 
 class DocumentInterface(CrmInterface):
-    """Lists load each page's customers with the page and show totals in the
-    document's currency."""
+    """Lists load each page's customers with the page. (Totals show in the document's
+    currency, or masked: crm.views.financials.shown.)"""
 
     def apply_all(self, query, *args, **kwargs):
         query = super().apply_all(query, *args, **kwargs)
@@ -46,12 +46,6 @@ class DocumentInterface(CrmInterface):
             query = query.options(joinedload(self.obj.customer))
         return query
 
-    def get_values(self, lst, list_columns):
-        for item, values in zip(lst, super().get_values(lst, list_columns)):
-            for column in ("total", "amount_paid"):
-                if column in values and hasattr(item, "currency"):
-                    values[column] = money(getattr(item, column), item.currency)
-            yield values
 
 
 def _date_arg(name):
@@ -129,7 +123,7 @@ class PricedDocumentView(CrmModelView):
         document = self._document(self._deserialize_pk_if_composite(pk))
         return self.render_template(
             self.show_template, pk=document.id, document=document, title=self.show_title,
-            kind=self.kind, info=self.info_rows(document), money=money, quantity=quantity,
+            kind=self.kind, info=self.info_rows(document), quantity=quantity,
             status_label=self.status_labels.get(document.status, document.status),
             actions=self.actions_of(document), line_labels=LINE_LABELS,
             credit_refused=request.args.get("credit_refused"),

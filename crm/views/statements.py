@@ -9,7 +9,7 @@ from flask_appbuilder.urltools import get_filter_args
 from flask_babel import gettext, lazy_gettext as _l
 
 from crm.models import Customer
-from crm.security.masking import can_view_financials
+from crm.security.masking import LEDGER_AMOUNTS, can_view
 from crm.security.roles import METHOD_VERBS
 from crm.security.tenancy import current_user_id, get_owned
 from crm.services import mailer, statement_mail, statement_text, statements
@@ -45,7 +45,7 @@ class StatementView(BaseView):
     def statement(self, customer_pk):
         """The statement on screen, with the period form and the downloads."""
         customer = self._customer(customer_pk)
-        if not can_view_financials():
+        if not can_view(LEDGER_AMOUNTS):
             return self._refused()
         date_from, date_to = _period_args(request.args)
         statement, errors = None, {}
@@ -66,7 +66,7 @@ class StatementView(BaseView):
     def download(self, customer_pk):
         """?format=pdf|xlsx&from=&to=: the statement as a file."""
         customer = self._customer(customer_pk)
-        if not can_view_financials():
+        if not can_view(LEDGER_AMOUNTS):
             return self._refused()
         date_from, date_to = _period_args(request.args)
         try:
@@ -83,7 +83,7 @@ class StatementView(BaseView):
     def email_statement(self, customer_pk):
         """Mail the statement (PDF attached) to the customer's primary contact."""
         customer = self._customer(customer_pk)
-        if not can_view_financials():
+        if not can_view(LEDGER_AMOUNTS):
             return self._refused()
         date_from, date_to = _period_args(request.form)
         settings = mailer.SmtpSettings.from_config(current_app.config)
@@ -105,7 +105,7 @@ class StatementView(BaseView):
     def email_statements(self):
         """GET: the customers chosen (``ids``, all overdue, or the customer list's filters)
         and the period; POST: send them all, then list what was sent and what failed."""
-        if not can_view_financials():
+        if not can_view(LEDGER_AMOUNTS):
             return self._refused()
         session = self.appbuilder.session
         limit = current_app.config.get("CRM_STATEMENT_BATCH_MAX", 2000)

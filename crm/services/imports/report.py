@@ -5,17 +5,15 @@ never evaluated when the report is opened).
 """
 import io
 
-import xlsxwriter
 from flask_babel import gettext
+
+from crm.services.workbooks import new_workbook
 
 
 def error_report(headings, failed):
     """xlsx bytes: heading row + "Row" + "Errors", then one line per failed RowResult."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True,
-                                            "strings_to_formulas": False,
-                                            "strings_to_urls": False,
-                                            "strings_to_numbers": False})
+    workbook = new_workbook(buffer)
     sheet = workbook.add_worksheet(gettext("Errors")[:31])
     bold = workbook.add_format({"bold": True})
     head = [*headings, gettext("Row"), gettext("Errors")]

@@ -1,10 +1,10 @@
 """A downloadable template per entity: heading row, an example row and a notes sheet."""
 import io
 
-import xlsxwriter
 from flask_babel import gettext, lazy_gettext as _l
 
 from crm.services.data_fields import fields_of
+from crm.services.workbooks import new_workbook
 
 KIND_RULES = {
     "text": _l("Text."),
@@ -55,8 +55,7 @@ def rule_of(data_field):
 
 def template_workbook(entity):
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                            "strings_to_numbers": False, "strings_to_urls": False})
+    workbook = new_workbook(buffer)
     bold = workbook.add_format({"bold": True})
     sheet = workbook.add_worksheet(gettext("Data"))
     notes = workbook.add_worksheet(gettext("Notes"))
