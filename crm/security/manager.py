@@ -4,7 +4,11 @@ A tenant's Admin manages the users of that tenant only (the user model is
 tenant-scoped like every CRM model); roles are shared configuration, readable
 but not editable on screen; FAB's group and permission editors are not offered.
 """
-from flask import abort, current_app, g, has_request_context, request
+import logging
+
+from flask import abort, current_app, g, has_request_context, request, session
+from flask_login import current_user, user_logged_in
+from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
 from flask_appbuilder.security.views import (
@@ -12,15 +16,53 @@ from flask_appbuilder.security.views import (
 )
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, StopValidation
 
 from crm.models import CrmUser
 from crm.security.scoping import ScopedRoutesMixin
+from crm.security.token_api import VERSION_CLAIM, CrmSecurityApi
+from crm.extensions import db
+from crm.services import logins, tenants
+
+log = logging.getLogger(__name__)
+# The session cookie's copy of the user's session version (crm/services/logins.py).
+SESSION_VERSION_KEY = "_crm_sv"
+
+
+def _stamp_session_version(sender, user, **extra):
+    session[SESSION_VERSION_KEY] = user.session_version
 
 
 def _without_groups(columns):
     return [c for c in columns if c != "groups"]
+
+
+class LoginNameFree:
+    """Usernames and emails are unique across tenants: the form says so in plain words
+    (FAB's own check sees the admin's tenant only, and the database's error shows SQL)."""
+
+    def __call__(self, form, field):
+        errors = tenants.login_name_errors(db.session, **{field.name: field.data},
+                                           user_id=getattr(form, "_id", None))
+        if errors:
+            raise StopValidation(errors[field.name][0])
+
+
+class LoginTaken(Exception):
+    """A user saved at the same moment took the username or email; FAB flashes str()."""
+
+
+class UserInterface(SQLAInterface):
+
+    def add(self, item, commit=True):
+        try:
+            super().add(item, commit)
+        except IntegrityError:
+            errors = tenants.login_name_errors(self.session, item.username, item.email)
+            raise LoginTaken(" ".join(m for msgs in errors.values() for m in msgs)
+                             or _l("This user could not be saved."))
 
 
 class TenantUserView(ScopedRoutesMixin, UserDBModelView):
@@ -34,7 +76,8 @@ class TenantUserView(ScopedRoutesMixin, UserDBModelView):
         (_l("Audit Info"), {"fields": ["last_login", "fail_login_count", "created_on", "changed_on"],
                             "expanded": False}),
     ]
-    validators_columns = {"roles": [DataRequired()]}
+    validators_columns = {"roles": [DataRequired()], "username": [LoginNameFree()],
+                          "email": [LoginNameFree()]}
 
 
 class SharedRoleView(ScopedRoutesMixin, RoleModelView):
@@ -66,7 +109,66 @@ class CrmSecurityManager(SecurityManager):
     userdbmodelview = TenantUserView
     rolemodelview = SharedRoleView
     resetpasswordview = TenantResetPasswordView
+    security_api = CrmSecurityApi
     userstatschartview = None
+
+    def __init__(self, appbuilder):
+        super().__init__(appbuilder)
+        self.userdbmodelview.datamodel = UserInterface(self.user_model)
+
+    def create_login_manager(self, app):
+        login_manager = super().create_login_manager(app)
+        user_logged_in.connect(_stamp_session_version)
+        return login_manager
+
+    def load_user(self, pk):
+        """The session's user, unless the session predates a sign-out, a password change or
+        a deactivation: then the request is anonymous."""
+        user = super().load_user(pk)
+        if user is None or session.get(SESSION_VERSION_KEY) != user.session_version:
+            return None
+        return user
+
+    def load_user_jwt(self, _jwt_header, jwt_data):
+        try:
+            user = self.get_user_by_id(int(jwt_data["sub"]))
+        except (TypeError, ValueError):
+            return None
+        if user is None or not user.is_active or jwt_data.get(VERSION_CLAIM) != user.session_version:
+            return None
+        g.user = user
+        return user
+
+    def on_user_logout(self, user):
+        logins.sign_out_everywhere(self.session, user.id)
+
+    def reset_password(self, userid, password):
+        super().reset_password(userid, password)
+        # Changing one's own password signs out every other session, not this one.
+        if has_request_context() and current_user.is_authenticated and current_user.id == userid:
+            session[SESSION_VERSION_KEY] = logins.current_version(self.session, userid)
+
+    @property
+    def auth_rate_limit(self):
+        # Read per request, so an operator's (or a test's) change applies without a restart.
+        return lambda: current_app.config["AUTH_RATE_LIMIT"]
+
+    def auth_user_db(self, username, password):
+        user = self.find_user(username=username) if username else None
+        if user is None and username:
+            user = self.find_user(email=username)
+        if user is not None and logins.is_locked(user, logins.utcnow()):
+            log.info("Sign-in refused: account %s is locked", username)
+            return None
+        return super().auth_user_db(username, password)
+
+    def update_user_auth_stat(self, user, success=True):
+        if success:
+            return super().update_user_auth_stat(user, success)
+        config = current_app.config
+        logins.record_failed_login(self.session, user.id, logins.utcnow(),
+                                   config["CRM_LOGIN_LOCK_FAILURES"], config["CRM_LOGIN_LOCK_MINUTES"])
+        self.on_user_login_failed(user)
 
     def hash_password(self, password):
         return generate_password_hash(
@@ -122,3 +224,8 @@ class CrmSecurityManager(SecurityManager):
         finally:
             self.appbuilder.add_view = add_view
             self.groupmodelview = original
+        # FAB limits the sign-in form only; the JWT sign-in gets the same limit.
+        if self.is_auth_limited:
+            for view in self.appbuilder.baseviews:
+                if isinstance(view, CrmSecurityApi):
+                    self.limiter.limit(self.auth_rate_limit, methods=["POST"])(view.blueprint)
