@@ -60,6 +60,8 @@ class Config:
     CRM_REDIS_URL = os.environ.get("CRM_REDIS_URL") or None
     AUTH_RATE_LIMITED = os.environ.get("CRM_LOGIN_RATE_LIMITED", "1").lower() not in ("0", "false", "no")
     AUTH_RATE_LIMIT = os.environ.get("CRM_LOGIN_RATE_LIMIT", "20 per minute")
+    # FAB switches Flask-Limiter off unless this is set, whatever AUTH_RATE_LIMITED says.
+    RATELIMIT_ENABLED = AUTH_RATE_LIMITED
     RATELIMIT_STORAGE_URI = CRM_REDIS_URL or "memory://"
     # After this many failed sign-ins of one account, each within the window of the one
     # before, the account refuses every sign-in for the lock time (counted in the database).
