@@ -23,13 +23,15 @@ def _reset_password(admin_browser, user, password=NEW_PASSWORD):
     assert response.status_code == 302, response.get_data(as_text=True)
 
 
-def _deactivate(app, admin_browser, user):
+def _set_active(app, admin_browser, user, active):
     with app.app_context():
         roles = app.appbuilder.sm.find_role(user.role).id
         db.session.remove()
-    response = admin_browser.post(f"/users/edit/{user.id}", {
-        "first_name": "Member", "last_name": "Acme", "username": user.username,
-        "email": f"{user.username}@example.com", "roles": roles})  # "active" left unticked
+    form = {"first_name": "Member", "last_name": "Acme", "username": user.username,
+            "email": f"{user.username}@example.com", "roles": roles}
+    if active:
+        form["active"] = "y"
+    response = admin_browser.post(f"/users/edit/{user.id}", form)
     assert response.status_code == 302, response.get_data(as_text=True)
 
 
@@ -90,9 +92,22 @@ def test_refresh_token_works_once(app, acme_member):
 def test_deactivated_users_token_and_session_are_refused(app, browser, acme_admin, acme_member):
     member = browser(acme_member)
     tokens = _api_login(app.test_client(), acme_member.username, refresh=True)
-    _deactivate(app, browser(acme_admin), acme_member)
+    admin = browser(acme_admin)
+    _set_active(app, admin, acme_member, False)
     client = app.test_client()
     assert client.get("/api/v1/customer/", headers=_bearer(tokens["access_token"])).status_code == 401
     assert client.post("/api/v1/security/refresh",
                        headers=_bearer(tokens["refresh_token"])).status_code == 401
     assert member.get("/customers/list/").status_code == 302
+
+
+def test_reactivating_a_user_does_not_revive_old_tokens(app, browser, acme_admin, acme_member):
+    member = browser(acme_member)
+    tokens = _api_login(app.test_client(), acme_member.username)
+    admin = browser(acme_admin)
+    _set_active(app, admin, acme_member, False)
+    _set_active(app, admin, acme_member, True)
+    client = app.test_client()
+    assert client.get("/api/v1/customer/", headers=_bearer(tokens["access_token"])).status_code == 401
+    assert member.get("/customers/list/").status_code == 302
+    _api_login(client, acme_member.username)
