@@ -130,10 +130,7 @@ class CrmSecurityManager(SecurityManager):
         return user
 
     def load_user_jwt(self, _jwt_header, jwt_data):
-        try:
-            user = self.get_user_by_id(int(jwt_data["sub"]))
-        except (TypeError, ValueError):
-            return None
+        user = self.get_user_by_id(jwt_data.get("sub"))
         if user is None or not user.is_active or jwt_data.get(VERSION_CLAIM) != user.session_version:
             return None
         g.user = user
@@ -145,7 +142,9 @@ class CrmSecurityManager(SecurityManager):
     def reset_password(self, userid, password):
         super().reset_password(userid, password)
         # Changing one's own password signs out every other session, not this one.
-        if has_request_context() and current_user.is_authenticated and current_user.id == userid:
+        own = has_request_context() and current_user.is_authenticated \
+            and str(current_user.id) == str(userid)
+        if own:
             session[SESSION_VERSION_KEY] = logins.current_version(self.session, userid)
 
     @property
@@ -200,6 +199,12 @@ class CrmSecurityManager(SecurityManager):
         return {(view, permission) for view, permission in rows}
 
     def get_user_by_id(self, pk):
+        # FAB's reset-password screen passes the id as the query string gave it: PostgreSQL
+        # will not compare an integer column with text.
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            return None
         return self.session.scalar(select(CrmUser).where(CrmUser.id == pk))
 
     def create_db(self):
