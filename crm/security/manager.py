@@ -11,16 +11,21 @@ from flask_login import current_user, user_logged_in
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
+from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget
+from flask_appbuilder.security.forms import ResetPasswordForm
 from flask_appbuilder.security.views import (
-    ResetPasswordView, RoleModelView, UserDBModelView,
+    ResetMyPasswordView, ResetPasswordView, RoleModelView, UserDBModelView,
 )
+from flask_appbuilder.validators import PasswordComplexityValidator
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
+from wtforms import PasswordField
 from wtforms.validators import DataRequired, StopValidation
 
 from crm.models import CrmUser
+from crm.security.passwords import POLICY_HINT
 from crm.security.scoping import ScopedRoutesMixin
 from crm.security.token_api import VERSION_CLAIM, CrmSecurityApi
 from crm.extensions import db
@@ -76,6 +81,12 @@ class TenantUserView(ScopedRoutesMixin, UserDBModelView):
         (_l("Audit Info"), {"fields": ["last_login", "fail_login_count", "created_on", "changed_on"],
                             "expanded": False}),
     ]
+    add_form_extra_fields = {
+        **UserDBModelView.add_form_extra_fields,
+        "password": PasswordField(_l("Password"), description=POLICY_HINT,
+                                  validators=[DataRequired(), PasswordComplexityValidator()],
+                                  widget=BS3PasswordFieldWidget()),
+    }
     validators_columns = {"roles": [DataRequired()], "username": [LoginNameFree()],
                           "email": [LoginNameFree()]}
 
@@ -87,8 +98,22 @@ class SharedRoleView(ScopedRoutesMixin, RoleModelView):
     copy_role = None
 
 
+class PolicyResetPasswordForm(ResetPasswordForm):
+    # FAB's says "this application does not check this for you"; this one does.
+    password = PasswordField(_l("Password"), description=POLICY_HINT,
+                             validators=[DataRequired(), PasswordComplexityValidator()],
+                             widget=BS3PasswordFieldWidget())
+
+
+class PolicyResetMyPasswordView(ResetMyPasswordView):
+    class_permission_name = "ResetMyPasswordView"  # the role matrix names FAB's view
+    form = PolicyResetPasswordForm
+
+
 class TenantResetPasswordView(ResetPasswordView):
     """Reset another user's password, only within the admin's own tenant."""
+
+    form = PolicyResetPasswordForm
 
     def _check_user(self):
         pk = request.args.get("pk", type=int)
@@ -109,6 +134,7 @@ class CrmSecurityManager(SecurityManager):
     userdbmodelview = TenantUserView
     rolemodelview = SharedRoleView
     resetpasswordview = TenantResetPasswordView
+    resetmypasswordview = PolicyResetMyPasswordView
     security_api = CrmSecurityApi
     userstatschartview = None
 

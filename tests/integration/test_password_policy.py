@@ -76,3 +76,9 @@ def test_policy_figures():
     """The list is the one the zxcvbn package ships (30,000 entries, lower case)."""
     assert MIN_LENGTH == 10
     assert len(COMMON_PASSWORDS) >= 10_000 and "password123" in COMMON_PASSWORDS
+
+
+@pytest.mark.parametrize("url", ["/users/add", "/resetmypassword/form"])
+def test_password_forms_state_the_policy(browser, acme_admin, url):
+    html = browser(acme_admin).get(url).get_data(as_text=True)
+    assert "At least 10 characters" in html and "does not check this for you" not in html
