@@ -90,7 +90,7 @@ def test_a_user_saved_meanwhile_with_the_same_username_gets_the_plain_message(
         app, browser, acme_admin, globex_admin, monkeypatch):
     """Two admins saving one username at once: the form check passed for both, the
     database refuses the second, and the screen still shows no SQL."""
-    from crm.security.manager import LoginNameFree
+    from crm.security.user_views import LoginNameFree
 
     monkeypatch.setattr(LoginNameFree, "__call__", lambda self, form, field: None)
     b = browser(acme_admin)
