@@ -51,7 +51,7 @@ class Config:
     FAB_ADD_SECURITY_VIEW_MENU_VIEW = False
     FAB_ADD_SECURITY_PERMISSION_VIEWS_VIEW = False
     FAB_PASSWORD_HASH_METHOD = "scrypt"
-    # One password policy for every form, the CLI and the API (crm/security/passwords.py).
+    # One password policy for every user and password form and the CLI (crm/security/passwords.py).
     FAB_PASSWORD_COMPLEXITY_ENABLED = True
     FAB_PASSWORD_COMPLEXITY_VALIDATOR = staticmethod(check_password)
 

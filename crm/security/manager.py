@@ -92,7 +92,8 @@ class CrmSecurityManager(SecurityManager):
             return super().update_user_auth_stat(user, success)
         config = current_app.config
         logins.record_failed_login(self.session, user.id, logins.utcnow(),
-                                   config["CRM_LOGIN_LOCK_FAILURES"], config["CRM_LOGIN_LOCK_MINUTES"])
+                                   config["CRM_LOGIN_LOCK_FAILURES"],
+                                   config["CRM_LOGIN_LOCK_MINUTES"])
         self.on_user_login_failed(user)
 
     def hash_password(self, password):

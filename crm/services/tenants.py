@@ -7,10 +7,10 @@ from crm.models import (
     CrmUser, LeadSource, LeadStatus, PaymentTerm, Pipeline, Region, Segment, Stage, SubSegment, Tag,
     Tenant,
 )
+from crm.security.passwords import password_problems
 from crm.security.roles import role_names
 from crm.security.tenancy import tenant_scope
 from crm.services.errors import CrmError, NotFound, ValidationFailed
-from crm.security.passwords import password_problems
 from crm.services.validation import FieldInvalid, clean_email
 
 
