@@ -4,6 +4,7 @@ import secrets
 
 from flask_appbuilder.const import AUTH_DB
 
+from crm.security.passwords import check_password
 from crm.security.roles import fab_roles
 
 BASE_DIR = os.path.abspath(os.path.dirname(__file__))
@@ -57,6 +58,22 @@ class Config:
     FAB_ADD_SECURITY_VIEW_MENU_VIEW = False
     FAB_ADD_SECURITY_PERMISSION_VIEWS_VIEW = False
     FAB_PASSWORD_HASH_METHOD = "scrypt"
+    # One password policy for every user and password form and the CLI (crm/security/passwords.py).
+    FAB_PASSWORD_COMPLEXITY_ENABLED = True
+    FAB_PASSWORD_COMPLEXITY_VALIDATOR = staticmethod(check_password)
+
+    # Both sign-ins (the form and POST /api/v1/security/login) are rate limited per client
+    # address by Flask-Limiter, counted in Redis when CRM_REDIS_URL is set.
+    CRM_REDIS_URL = os.environ.get("CRM_REDIS_URL") or None
+    AUTH_RATE_LIMITED = os.environ.get("CRM_LOGIN_RATE_LIMITED", "1").lower() not in ("0", "false", "no")
+    AUTH_RATE_LIMIT = os.environ.get("CRM_LOGIN_RATE_LIMIT", "20 per minute")
+    # FAB switches Flask-Limiter off unless this is set, whatever AUTH_RATE_LIMITED says.
+    RATELIMIT_ENABLED = AUTH_RATE_LIMITED
+    RATELIMIT_STORAGE_URI = CRM_REDIS_URL or "memory://"
+    # After this many failed sign-ins of one account, each within the window of the one
+    # before, the account refuses every sign-in for the lock time (counted in the database).
+    CRM_LOGIN_LOCK_FAILURES = _env_int("CRM_LOGIN_LOCK_FAILURES", 10)
+    CRM_LOGIN_LOCK_MINUTES = _env_int("CRM_LOGIN_LOCK_MINUTES", 15)
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
@@ -116,3 +133,6 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key-that-is-long-enough-for-hs256"
     FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # Every test signs in from 127.0.0.1; the rate-limit tests set their own limit.
+    AUTH_RATE_LIMIT = "10000 per second"
+    RATELIMIT_STORAGE_URI = "memory://"

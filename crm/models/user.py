@@ -1,6 +1,6 @@
 """FAB's user, extended with the tenant it belongs to."""
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import Column, String
+from sqlalchemy import Column, DateTime, Integer, String
 
 from .base import Audited, TenantMixin
 
@@ -10,10 +10,19 @@ class CrmUser(Audited, TenantMixin, User):
     __audit_exclude__ = (
         "password", "last_login", "login_count", "fail_login_count",
         "changed_on", "created_on", "changed_by_fk", "created_by_fk",
+        "session_version", "refresh_jti", "last_failed_login", "locked_until",
     )
 
     # The language the user picked in the navbar; None follows the browser and the tenant.
     locale = Column(String(10))
+    # Sessions and tokens carry the version they were issued under; raising it signs the
+    # user out everywhere (crm/services/logins.py).
+    session_version = Column(Integer, nullable=False, default=0, server_default="0")
+    # The one refresh token that may still be exchanged; each exchange replaces it.
+    refresh_jti = Column(String(64))
+    # Failed sign-ins are counted in fail_login_count (FAB's) within a window ending here.
+    last_failed_login = Column(DateTime)
+    locked_until = Column(DateTime)
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}".strip() or self.username

@@ -1,64 +1,32 @@
-"""FAB's security manager, bound to tenants.
+"""FAB's security manager, bound to tenants and to the sign-in rules.
 
-A tenant's Admin manages the users of that tenant only (the user model is
-tenant-scoped like every CRM model); roles are shared configuration, readable
-but not editable on screen; FAB's group and permission editors are not offered.
+Screens: crm/security/user_views.py; JWT sign-in: token_api.py; the rules behind
+sessions, tokens and lockout: crm/services/logins.py.
 """
-from flask import abort, current_app, g, has_request_context, request
+import logging
+
+from flask import current_app, g, has_request_context, session
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
-from flask_appbuilder.security.views import (
-    ResetPasswordView, RoleModelView, UserDBModelView,
-)
-from flask_babel import lazy_gettext as _l
+from flask_login import current_user, user_logged_in
 from sqlalchemy import inspect, select
 from werkzeug.security import generate_password_hash
-from wtforms.validators import DataRequired
 
 from crm.models import CrmUser
-from crm.security.scoping import ScopedRoutesMixin
+from crm.security.token_api import VERSION_CLAIM, CrmSecurityApi
+from crm.security.user_views import (
+    PolicyResetMyPasswordView, SharedRoleView, TenantResetPasswordView, TenantUserView,
+    UserInterface,
+)
+from crm.services import logins
+
+log = logging.getLogger(__name__)
+# The session cookie's copy of the user's session version (crm/services/logins.py).
+SESSION_VERSION_KEY = "_crm_sv"
 
 
-def _without_groups(columns):
-    return [c for c in columns if c != "groups"]
-
-
-class TenantUserView(ScopedRoutesMixin, UserDBModelView):
-    list_columns = ["first_name", "last_name", "username", "email", "active", "roles"]
-    search_columns = ["first_name", "last_name", "username", "email", "active", "roles"]
-    add_columns = _without_groups(UserDBModelView.add_columns)
-    edit_columns = _without_groups(UserDBModelView.edit_columns)
-    show_fieldsets = [
-        (_l("User info"), {"fields": ["username", "active", "roles", "login_count"]}),
-        (_l("Personal Info"), {"fields": ["first_name", "last_name", "email"], "expanded": True}),
-        (_l("Audit Info"), {"fields": ["last_login", "fail_login_count", "created_on", "changed_on"],
-                            "expanded": False}),
-    ]
-    validators_columns = {"roles": [DataRequired()]}
-
-
-class SharedRoleView(ScopedRoutesMixin, RoleModelView):
-    """Roles are configuration (crm/security/roles.py): shown, never edited on screen."""
-
-    base_permissions = ["can_list", "can_show"]
-    copy_role = None
-
-
-class TenantResetPasswordView(ResetPasswordView):
-    """Reset another user's password, only within the admin's own tenant."""
-
-    def _check_user(self):
-        pk = request.args.get("pk", type=int)
-        if pk is None or self.appbuilder.sm.session.scalar(
-                select(CrmUser.id).where(CrmUser.id == pk)) is None:
-            abort(404)
-
-    def form_get(self, form):
-        self._check_user()
-
-    def form_post(self, form):
-        self._check_user()
-        super().form_post(form)
+def _stamp_session_version(sender, user, **extra):
+    session[SESSION_VERSION_KEY] = user.session_version
 
 
 class CrmSecurityManager(SecurityManager):
@@ -66,7 +34,67 @@ class CrmSecurityManager(SecurityManager):
     userdbmodelview = TenantUserView
     rolemodelview = SharedRoleView
     resetpasswordview = TenantResetPasswordView
+    resetmypasswordview = PolicyResetMyPasswordView
+    security_api = CrmSecurityApi
     userstatschartview = None
+
+    def __init__(self, appbuilder):
+        super().__init__(appbuilder)
+        self.userdbmodelview.datamodel = UserInterface(self.user_model)
+
+    def create_login_manager(self, app):
+        login_manager = super().create_login_manager(app)
+        user_logged_in.connect(_stamp_session_version)
+        return login_manager
+
+    def load_user(self, pk):
+        """The session's user, unless the session predates a sign-out, a password change or
+        a deactivation: then the request is anonymous."""
+        user = super().load_user(pk)
+        if user is None or session.get(SESSION_VERSION_KEY) != user.session_version:
+            return None
+        return user
+
+    def load_user_jwt(self, _jwt_header, jwt_data):
+        user = self.get_user_by_id(jwt_data.get("sub"))
+        if user is None or not user.is_active or jwt_data.get(VERSION_CLAIM) != user.session_version:
+            return None
+        g.user = user
+        return user
+
+    def on_user_logout(self, user):
+        logins.sign_out_everywhere(self.session, user.id)
+
+    def reset_password(self, userid, password):
+        super().reset_password(userid, password)
+        # Changing one's own password signs out every other session, not this one.
+        own = has_request_context() and current_user.is_authenticated \
+            and str(current_user.id) == str(userid)
+        if own:
+            session[SESSION_VERSION_KEY] = logins.current_version(self.session, userid)
+
+    @property
+    def auth_rate_limit(self):
+        # Read per request, so an operator's (or a test's) change applies without a restart.
+        return lambda: current_app.config["AUTH_RATE_LIMIT"]
+
+    def auth_user_db(self, username, password):
+        user = self.find_user(username=username) if username else None
+        if user is None and username:
+            user = self.find_user(email=username)
+        if user is not None and logins.is_locked(user, logins.utcnow()):
+            log.info("Sign-in refused: account %s is locked", username)
+            return None
+        return super().auth_user_db(username, password)
+
+    def update_user_auth_stat(self, user, success=True):
+        if success:
+            return super().update_user_auth_stat(user, success)
+        config = current_app.config
+        logins.record_failed_login(self.session, user.id, logins.utcnow(),
+                                   config["CRM_LOGIN_LOCK_FAILURES"],
+                                   config["CRM_LOGIN_LOCK_MINUTES"])
+        self.on_user_login_failed(user)
 
     def hash_password(self, password):
         return generate_password_hash(
@@ -98,6 +126,12 @@ class CrmSecurityManager(SecurityManager):
         return {(view, permission) for view, permission in rows}
 
     def get_user_by_id(self, pk):
+        # FAB's reset-password screen passes the id as the query string gave it: PostgreSQL
+        # will not compare an integer column with text.
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            return None
         return self.session.scalar(select(CrmUser).where(CrmUser.id == pk))
 
     def create_db(self):
@@ -122,3 +156,8 @@ class CrmSecurityManager(SecurityManager):
         finally:
             self.appbuilder.add_view = add_view
             self.groupmodelview = original
+        # FAB limits the sign-in form only; the JWT sign-in gets the same limit.
+        if self.is_auth_limited:
+            for view in self.appbuilder.baseviews:
+                if isinstance(view, CrmSecurityApi):
+                    self.limiter.limit(self.auth_rate_limit, methods=["POST"])(view.blueprint)

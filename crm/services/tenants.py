@@ -1,12 +1,13 @@
 """Organisations and their users, for operators and the demo loader."""
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from crm.data import defaults
 from crm.models import (
     CrmUser, LeadSource, LeadStatus, PaymentTerm, Pipeline, Region, Segment, Stage, SubSegment, Tag,
     Tenant,
 )
+from crm.security.passwords import password_problems
 from crm.security.roles import role_names
 from crm.security.tenancy import tenant_scope
 from crm.services.errors import CrmError, NotFound, ValidationFailed
@@ -72,13 +73,13 @@ def create_user(security_manager, tenant, role, username, password, email,
         email = clean_email(email)
     except FieldInvalid as exc:
         raise ValidationFailed({"email": [str(exc.args[0])]})
-    if not password or len(password) < 8:
-        raise ValidationFailed({"password": [gettext("Use a password of at least 8 characters.")]})
+    problems = password_problems(password)
+    if problems:
+        raise ValidationFailed({"password": problems})
     session = security_manager.session
-    if session.scalar(select(CrmUser.id).where(CrmUser.username == username)):
-        raise CrmError(gettext("The username “%(name)s” is taken.", name=username))
-    if session.scalar(select(CrmUser.id).where(CrmUser.email == email)):
-        raise CrmError(gettext("The email address %(email)s already has a login.", email=email))
+    taken = login_name_errors(session, username, email)
+    if taken:
+        raise ValidationFailed(taken)
     user = CrmUser(
         tenant_id=tenant.id, username=username, email=email, active=True,
         first_name=first_name or username, last_name=last_name or "",
@@ -89,3 +90,30 @@ def create_user(security_manager, tenant, role, username, password, email,
         session.add(user)
         session.commit()
     return user
+
+
+def username_taken(session, username, user_id=None):
+    """Usernames are global (sign-in does not ask for the tenant), compared as sign-in does."""
+    return _taken(session, func.lower(CrmUser.username) == (username or "").lower(), user_id)
+
+
+def email_taken(session, email, user_id=None):
+    return _taken(session, func.lower(CrmUser.email) == (email or "").lower(), user_id)
+
+
+def login_name_errors(session, username=None, email=None, user_id=None):
+    """Field errors for a username or email that another login has, in any tenant. The
+    message never says whose: the other login may belong to another organisation."""
+    errors = {}
+    if username is not None and username_taken(session, username, user_id):
+        errors["username"] = [gettext("This username is taken.")]
+    if email is not None and email_taken(session, email, user_id):
+        errors["email"] = [gettext("This email is taken.")]
+    return errors
+
+
+def _taken(session, condition, user_id):
+    query = select(CrmUser.id).where(condition).execution_options(all_tenants=True)
+    if user_id is not None:
+        query = query.where(CrmUser.id != user_id)
+    return session.scalar(query.limit(1)) is not None
