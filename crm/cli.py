@@ -51,6 +51,13 @@ def create_user(tenant_name, role, username, password, email, first_name, last_n
     click.echo(f"Created {role} {user.username} for {tenant.name}.")
 
 
+@crm_cli.command("sync-roles")
+def sync_roles():
+    """Give the roles the permissions of every screen and endpoint (after an upgrade)."""
+    current_app.appbuilder.add_permissions(update_perms=True)
+    click.echo("Roles and permissions are up to date.")
+
+
 @crm_cli.command("seed-demo")
 @click.option("--customers", default=300, show_default=True, help="Customers per tenant.")
 def seed_demo(customers):

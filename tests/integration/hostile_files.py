@@ -30,6 +30,15 @@ def zip_bomb_xlsx(unpacked_mb):
     return buffer.getvalue()
 
 
+MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+    'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>")
+
+
 def repeated_cells_ods():
     """An .ods whose one cell is repeated across 16,384 columns and a million rows."""
     content = (
@@ -47,6 +56,7 @@ def repeated_cells_ods():
         archive.writestr(zipfile.ZipInfo("mimetype"),
                          "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", MANIFEST, compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
