@@ -14,7 +14,9 @@ def content_disposition(file_name):
     """``attachment`` with an ASCII ``filename`` for old clients and the real name as
     ``filename*=UTF-8''...`` (RFC 6266 / 5987): a Hindi or Polish name survives."""
     stem, extension = os.path.splitext(file_name)
-    plain = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    # Accents dropped (é -> e), other letters (Ł, Devanagari) as "_".
+    plain = "".join(c if c.isascii() else "_" for c in unicodedata.normalize("NFKD", stem)
+                    if not unicodedata.combining(c))
     plain = _UNSAFE_ASCII.sub("_", plain).strip(" ._-")
     if not re.search(r"[A-Za-z0-9]", plain):
         plain = "download"

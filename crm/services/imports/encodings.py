@@ -44,14 +44,21 @@ def _language(locale):
 
 
 def _utf16_without_bom(content):
+    """UTF-16 saved without its byte-order mark: one byte of each pair (the high one) takes
+    only a few values in text of one script, and the whole decodes to printable text."""
     sample = content[:4096]
+    sample = sample[:len(sample) // 2 * 2]
     if len(sample) < 4:
         return None
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if odd > len(sample) // 4 and even == 0:
-        return "utf-16-le"
-    if even > len(sample) // 4 and odd == 0:
-        return "utf-16-be"
+    for codec, high in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        if len(set(high)) > 3:
+            continue
+        try:
+            text = sample.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if all(ch.isprintable() or ch in "\r\n\t" for ch in text):
+            return codec
     return None
 
 
@@ -59,14 +66,15 @@ def detect(content, locale=None):
     """The encoding ``content`` is most likely in, for a user writing in ``locale``."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
+    # Before UTF-8: UTF-16 text (its NUL bytes included) is often valid UTF-8 too.
+    found = _utf16_without_bom(content)
+    if found:
+        return found
     try:
         content.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    found = _utf16_without_bom(content)
-    if found:
-        return found
     for code_page in LANGUAGE_CODE_PAGES.get(_language(locale), DEFAULT_CODE_PAGES):
         try:
             content.decode(code_page)
