@@ -21,6 +21,8 @@ def content_disposition(file_name):
     if not re.search(r"[A-Za-z0-9]", plain):
         plain = "download"
     fallback = plain + _UNSAFE_ASCII.sub("_", extension.encode("ascii", "ignore").decode())
+    if fallback == file_name:
+        return f'attachment; filename="{fallback}"'
     return (f'attachment; filename="{fallback}"; '
             f"filename*=UTF-8''{quote(file_name, safe='')}")
 

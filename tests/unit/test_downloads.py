@@ -4,8 +4,12 @@ import pytest
 from crm.downloads import content_disposition
 
 
+def test_a_plain_ascii_name_needs_no_second_form():
+    assert content_disposition("customers-2026-12-07.csv") == (
+        'attachment; filename="customers-2026-12-07.csv"')
+
+
 @pytest.mark.parametrize("name, fallback, encoded", [
-    ("report.xlsx", "report.xlsx", "report.xlsx"),
     ("Klienci z Łodzi-errors.xlsx", "Klienci z _odzi-errors.xlsx",
      "Klienci%20z%20%C5%81odzi-errors.xlsx"),
     ("ग्राहक-errors.xlsx", "errors.xlsx", None),
