@@ -5,13 +5,14 @@ import zipfile
 import xlsxwriter
 
 
-def far_cell_xlsx():
-    """Two cells, at A1 and XFD1048576: a reader that fills the grid asks for 17 billion."""
+def far_cell_xlsx(row=1048575, column=16383):
+    """Two cells, at A1 and (by default) XFD1048576: a reader that fills the grid from A1
+    to the far corner asks for 17 billion cells."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = workbook.add_worksheet()
     sheet.write_string(0, 0, "Name")
-    sheet.write_string(1048575, 16383, "far away")
+    sheet.write_string(row, column, "far away")
     workbook.close()
     return buffer.getvalue()
 

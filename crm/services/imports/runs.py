@@ -16,6 +16,7 @@ from crm.services.imports import (
     collector, commit, encodings, mapping as mapping_rules, readers, report,
 )
 
+
 def read_file(entity, content, file_name, limits=None, encoding=None, locale=None):
     """The file's Table, its heading row found with ``entity``'s headings in mind."""
     strong, weak = mapping_rules.candidates(entity)
