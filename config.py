@@ -91,7 +91,7 @@ class Config:
                                                  300 * 1024 * 1024)
     CRM_IMPORT_MAX_ROWS = _env_int("CRM_IMPORT_MAX_ROWS", 1_000_000)
     CRM_IMPORT_MAX_COLUMNS = _env_int("CRM_IMPORT_MAX_COLUMNS", 500)
-    CRM_IMPORT_MAX_CELLS = _env_int("CRM_IMPORT_MAX_CELLS", 20_000_000)
+    CRM_IMPORT_MAX_CELLS = _env_int("CRM_IMPORT_MAX_CELLS", 10_000_000)
 
     # Outgoing mail (statements of account), see crm/services/mailer.py.
     CRM_SMTP_HOST = os.environ.get("CRM_SMTP_HOST", "localhost")

@@ -14,7 +14,7 @@ BOMBS = {
     "far_cell.xlsx": (hostile_files.far_cell_xlsx,
                       "The file has 16,384 columns; at most 500 can be imported."),
     "corner.xlsx": (lambda: hostile_files.far_cell_xlsx(999998, 499),
-                    "The file has 499,999,500 cells; at most 20,000,000 can be imported"),
+                    "The file has 499,999,500 cells; at most 10,000,000 can be imported"),
     "bomb.xlsx": (lambda: hostile_files.zip_bomb_xlsx(2 * UNPACKED_LIMIT_MB),
                   f"Unpacked, this file would take more than {UNPACKED_LIMIT_MB} MB"),
     "repeated.ods": (hostile_files.repeated_cells_ods,

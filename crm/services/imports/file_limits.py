@@ -33,7 +33,7 @@ class ImportLimits:
     uncompressed_bytes: int = 300 * 1024 * 1024
     rows: int = 1_000_000
     columns: int = 500
-    cells: int = 20_000_000
+    cells: int = 10_000_000
 
     @classmethod
     def from_config(cls, config):
