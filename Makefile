@@ -30,8 +30,10 @@ translations: $(STAMP)
 	$(VENV)/bin/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
 	$(MAKE) catalogues
 
+# The web server syncs roles and permissions at start; other commands leave it to sync-roles.
 db: $(STAMP)
 	$(FLASK) db upgrade
+	$(FLASK) crm sync-roles
 
 run: install catalogues db
 	$(FLASK) crm seed-demo

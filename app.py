@@ -1,6 +1,7 @@
 """Application factory: ``create_app()`` serves the CRM; tests build one per run."""
 import os
 
+import click
 from flask import Flask
 from flask_appbuilder import AppBuilder
 from sqlalchemy import event, inspect
@@ -31,6 +32,13 @@ def _load_config(app, config):
         app.config.from_object(config)
 
 
+def _serves_requests():
+    """True for a web server (gunicorn, ``flask run``, tests' clients), False for any other
+    ``flask`` command: those leave FAB's permission sync to ``flask crm sync-roles``."""
+    context = click.get_current_context(silent=True)
+    return context is None or context.info_name == "run"
+
+
 def create_app(config=None):
     app = Flask(__name__, template_folder=os.path.join(HERE, "crm", "templates"),
                 static_folder=os.path.join(HERE, "crm", "static"), instance_path=default_config.INSTANCE_DIR)
@@ -58,6 +66,8 @@ def create_app(config=None):
         migrate.init_app(app, db, directory=os.path.join(HERE, "migrations"))
         if "ab_permission" not in inspect(db.engine).get_table_names():
             # Empty database (first ``flask db upgrade``): nothing to sync permissions into.
+            app.config["FAB_UPDATE_PERMS"] = False
+        elif not _serves_requests():
             app.config["FAB_UPDATE_PERMS"] = False
         appbuilder = AppBuilder(security_manager_class=CrmSecurityManager, indexview=HomeView,
                                 base_template="crm/base.html")

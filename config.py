@@ -117,6 +117,15 @@ class Config:
     CRM_SEARCH_MAX_DEPTH = _env_int("CRM_SEARCH_MAX_DEPTH", 5_000)
     PAGE_SIZE = 25
 
+    # Imports: files above these limits are refused before they are read
+    # (crm/services/imports/file_limits.py); uploads are also capped by MAX_CONTENT_LENGTH.
+    CRM_IMPORT_MAX_FILE_BYTES = _env_int("CRM_IMPORT_MAX_FILE_BYTES", 50 * 1024 * 1024)
+    CRM_IMPORT_MAX_UNCOMPRESSED_BYTES = _env_int("CRM_IMPORT_MAX_UNCOMPRESSED_BYTES",
+                                                 300 * 1024 * 1024)
+    CRM_IMPORT_MAX_ROWS = _env_int("CRM_IMPORT_MAX_ROWS", 1_000_000)
+    CRM_IMPORT_MAX_COLUMNS = _env_int("CRM_IMPORT_MAX_COLUMNS", 500)
+    CRM_IMPORT_MAX_CELLS = _env_int("CRM_IMPORT_MAX_CELLS", 10_000_000)
+
     # Outgoing mail (statements of account), see crm/services/mailer.py.
     CRM_SMTP_HOST = os.environ.get("CRM_SMTP_HOST", "localhost")
     CRM_SMTP_PORT = _env_int("CRM_SMTP_PORT", 25)

@@ -94,23 +94,24 @@ def main():
     from crm.security.tenancy import tenant_scope
     from crm.services import tenants
     from crm.services.audit import acting_as
-    from crm.services.imports import commit, readers, runs
+    from crm.services.imports import commit, runs
     with app.app_context():
         tenant = tenants.create_tenant(db.session, "Bench Imports")
         with open(path, "rb") as handle:
             content = handle.read()
         with tenant_scope(tenant.id), acting_as("bench"):
+            # The upload reads the file once and keeps the table on the run.
             started = time.perf_counter()
-            readers.read_table(content, "customers.xlsx")
-            read_s = time.perf_counter() - started
             run = runs.create_run(db.session, "customers", "customers.xlsx", content,
                                   username="bench")
+            read_s = time.perf_counter() - started
             runs.begin(db.session, run, "valid_rows")
             validate_s = []
             commit.check_rows = _timed(commit.check_rows, validate_s)
             started = time.perf_counter()
             run = runs.execute(db.session, run)
-            import_s = time.perf_counter() - started
+            execute_s = time.perf_counter() - started
+            import_s = read_s + execute_s
             commit.check_rows = commit.check_rows.__wrapped__
             assert run.status == "done", run.message
             assert run.created_count == args.rows, run.message
@@ -119,8 +120,9 @@ def main():
                 AuditEntry.entity.in_(("customer", "contact", "address"))))
             assert count == args.rows and audits == 3 * args.rows, (count, audits)
             validate_total = sum(validate_s)
-            write_s = import_s - read_s - validate_total
-            print(f"read (calamine)         {read_s:6.2f} s  {args.rows / read_s:9,.0f} rows/s")
+            write_s = execute_s - validate_total
+            print(f"read at upload (calamine, table kept) {read_s:6.2f} s  "
+                  f"{args.rows / read_s:9,.0f} rows/s")
             print(f"validate                {validate_total:6.2f} s  "
                   f"{args.rows / validate_total:9,.0f} rows/s")
             # The INSERTs run in a second thread while the next chunk is checked; this is

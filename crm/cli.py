@@ -51,6 +51,13 @@ def create_user(tenant_name, role, username, password, email, first_name, last_n
     click.echo(f"Created {role} {user.username} for {tenant.name}.")
 
 
+@crm_cli.command("sync-roles")
+def sync_roles():
+    """Give the roles the permissions of every screen and endpoint (after an upgrade)."""
+    current_app.appbuilder.add_permissions(update_perms=True)
+    click.echo("Roles and permissions are up to date.")
+
+
 @crm_cli.command("seed-demo")
 @click.option("--customers", default=300, show_default=True, help="Customers per tenant.")
 def seed_demo(customers):
@@ -136,14 +143,19 @@ def statement(tenant_name, code, date_from, date_to, fmt, out):
 @click.option("--all-or-nothing", is_flag=True, help="Write nothing if any row fails.")
 @click.option("--error-report", type=click.Path(dir_okay=False, writable=True),
               help="Write the failed rows and their errors to this .xlsx file.")
-def import_file(entity, path, tenant_name, dry_run, all_or_nothing, error_report):
+@click.option("--encoding", help="A text file's encoding (e.g. utf-8, cp1252); "
+                                 "detected when left out.")
+def import_file(entity, path, tenant_name, dry_run, all_or_nothing, error_report, encoding):
     """Import customers, companies or leads from .xlsx, .xls, .ods or .csv; exit 1 if a row failed."""
     from crm.services.imports.cli_import import import_from_cli
+    from crm.services.imports.file_limits import ImportLimits
 
     try:
         tenant = tenants.find_tenant(db.session, tenant_name)
         failed = import_from_cli(db.session, tenant, entity, path, dry_run, all_or_nothing,
-                                 error_report, click.echo)
+                                 error_report, click.echo,
+                                 limits=ImportLimits.from_config(current_app.config),
+                                 encoding=encoding)
     except CrmError as exc:
         db.session.rollback()
         _fail(exc.message if not exc.errors else "; ".join(

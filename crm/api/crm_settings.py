@@ -1,9 +1,10 @@
 """REST endpoints for the CRM settings and the configuration file (export, import, reset)."""
 import datetime as dt
 
-from flask import Response, request
+from flask import request
 from flask_appbuilder.api import BaseApi, expose, protect, safe
 
+from crm.downloads import send_download
 from crm.security.roles import METHOD_VERBS
 from crm.services import crm_configuration, crm_settings
 from crm.services.errors import CrmError
@@ -100,8 +101,8 @@ class CrmSettingsApi(BaseApi):
             401: {$ref: '#/components/responses/401'}
         """
         name = f"crm-configuration-{dt.date.today().isoformat()}.json"
-        return Response(crm_configuration.export_json(self.session), mimetype="application/json",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return send_download(crm_configuration.export_json(self.session).encode("utf-8"), name,
+                             "application/json")
 
     @expose("/import", methods=["POST"])
     @protect()

@@ -1,7 +1,8 @@
 """REST endpoints for customers and their parts."""
-from flask import current_app, request, send_file
+from flask import current_app, request
 from flask_appbuilder.api import expose, protect, safe
 
+from crm.downloads import send_download
 from crm.api.base import CrmModelApi
 from crm.api.financials import HiddenFinancialsApiMixin
 from crm.models import Address, BankAccount, Contact, Customer, CustomFieldValue, Document, Note, Plant
@@ -300,9 +301,8 @@ class DocumentApi(CrmModelApi):
         if document is None:
             return self.response_404()
         try:
-            return send_file(documents.path_of(current_app.config, document),
-                             mimetype=document.content_type, as_attachment=True,
-                             download_name=document.filename)
+            return send_download(documents.path_of(current_app.config, document),
+                                 document.filename, document.content_type)
         except FileNotFoundError:
             return self.response_404()
 

@@ -3,12 +3,12 @@
 A resource of its own under the customer's URL, so it carries the "Statement"
 permission (Members read it) rather than the customer's.
 """
-import io
 
-from flask import request, send_file
+from flask import request
 from flask_appbuilder.api import BaseApi, expose, protect, safe
 from flask_babel import gettext
 
+from crm.downloads import send_download
 from crm.models import Customer
 from crm.security.masking import LEDGER_AMOUNTS, can_view
 from crm.security.roles import METHOD_VERBS
@@ -69,5 +69,4 @@ class StatementApi(BaseApi):
                                                      request.args.get("format"))
         except CrmError as exc:
             return self.response(exc.status, message=exc.as_json())
-        return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
-                         download_name=name)
+        return send_download(data, name, mimetype)

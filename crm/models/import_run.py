@@ -18,13 +18,21 @@ ITEM_ACTIONS = ("created", "updated")
 
 class ImportRun(TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_import_run"
-    __table_args__ = (Index("ix_import_run_list", "tenant_id", "created_at"),)
+    __table_args__ = (Index("ix_import_run_list", "tenant_id", "created_at"),
+                      Index("ix_import_run_file", "tenant_id", "content_hash"))
 
     id = Column(Integer, primary_key=True)
     entity = Column(String(20), nullable=False)
     file_name = Column(String(255), nullable=False)
     # The file as uploaded, so a run can be previewed, committed later and re-read.
     content = deferred(Column(LargeBinary, nullable=False))
+    # SHA-256 of ``content``: the same file is not imported twice at once.
+    content_hash = Column(String(64))
+    # The table read from ``content`` at upload (readers.Table.pack), so no later step,
+    # on whichever worker, reads the file again.
+    table_data = deferred(Column(LargeBinary))
+    # A text file's encoding, as detected or chosen by the user.
+    encoding = Column(String(40))
     user_id = Column(Integer, ForeignKey("ab_user.id"), index=True)
     user = relationship("CrmUser")
     username = Column(String(100))

@@ -26,7 +26,7 @@ METHOD_VERBS = {
     "reset_settings": "edit",
     "convert": "add",
     # Imports: upload, match columns, preview and run add records; the rest reads them.
-    "map_columns": "add", "preview_import": "add", "run_import": "add",
+    "map_columns": "add", "change_encoding": "add", "preview_import": "add", "run_import": "add",
     "progress": "read", "import_status": "read", "template": "read", "error_report": "read",
     "revert": "edit",
     # statements of account: read them; e-mailing one (or a batch from the customer list) edits

@@ -2,12 +2,13 @@
 whole CRM configuration (settings, lead statuses and sources, pipelines and stages)."""
 import datetime as dt
 
-from flask import Response, current_app, flash, g, redirect, request, url_for
+from flask import current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import get_locale, gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 
+from crm.downloads import send_download
 from crm.security.roles import METHOD_VERBS
 from crm.services import crm_configuration, crm_settings
 from crm.services.errors import CrmError
@@ -106,8 +107,8 @@ class CrmSettingsView(BaseView):
     @has_access
     def export_settings(self):
         name = f"crm-configuration-{dt.date.today().isoformat()}.json"
-        return Response(crm_configuration.export_json(self.session), mimetype="application/json",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return send_download(crm_configuration.export_json(self.session).encode("utf-8"), name,
+                             "application/json")
 
     @expose("/import", methods=["POST"])
     @has_access

@@ -6,10 +6,9 @@ chart's numbers as a table. ``data`` serves the same JSON, ``xlsx`` the numbers 
 workbook (one chart, or all of them).
 """
 import datetime as dt
-import io
 from decimal import Decimal
 
-from flask import abort, flash, jsonify, request, send_file, url_for
+from flask import abort, flash, jsonify, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext
 from sqlalchemy import select
@@ -17,6 +16,7 @@ from sqlalchemy import select
 from crm import formatting
 from crm.charts import payloads, queries
 from crm.charts.xlsx import workbook
+from crm.downloads import send_download
 from crm.extensions import db
 from crm.models import Pipeline
 from crm.security.masking import LEDGER_AMOUNTS, can_view
@@ -109,4 +109,4 @@ class DashboardView(BaseView):
                 abort(404)
         data = workbook(charts, gettext("Label"))
         name = f"dashboard-{key or 'charts'}-{dt.date.today().isoformat()}.xlsx"
-        return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
+        return send_download(data, name, XLSX)

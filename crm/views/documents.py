@@ -1,8 +1,9 @@
 """Customer documents: list, upload, download, delete."""
-from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext, lazy_gettext as _l
 
+from crm.downloads import send_download
 from crm.models import Customer, Document
 from crm.security.tenancy import current_user_id, get_owned
 from crm.services import documents
@@ -49,8 +50,7 @@ class DocumentView(CrmModelView):
             abort(404)
         path = documents.path_of(current_app.config, document)
         try:
-            return send_file(path, mimetype=document.content_type, as_attachment=True,
-                             download_name=document.filename)
+            return send_download(path, document.filename, document.content_type)
         except FileNotFoundError:
             abort(404)
 

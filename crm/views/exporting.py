@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import reduce
 from types import SimpleNamespace
 
-from flask import abort, request, send_file
+from flask import abort, request
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.base import BaseInterface
 from flask_appbuilder.urltools import get_filter_args, get_order_args
@@ -23,6 +23,7 @@ from flask_babel import gettext
 from markupsafe import Markup
 from sqlalchemy import inspect
 
+from crm.downloads import send_download
 from crm.security.masking import mask_value
 from crm.services import data_fields, exports
 from crm.services.export_writers import FORMATS
@@ -158,5 +159,4 @@ class ExportMixin:
                                    self.datamodel.obj.__name__, sheet_name=str(self.list_title),
                                    prepare_chunk=self._prefetch)
         out.seek(0)
-        return send_file(out, mimetype=MIMETYPES[fmt], as_attachment=True,
-                         download_name=self.export_file_name(fmt), max_age=0)
+        return send_download(out, self.export_file_name(fmt), MIMETYPES[fmt], max_age=0)

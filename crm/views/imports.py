@@ -1,18 +1,24 @@
 """Import screens: upload, mapping, preview, run with progress, and the history with revert."""
-from flask import Response, abort, current_app, flash, g, jsonify, redirect, request, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import format_datetime, gettext
 from sqlalchemy import select
 
+from crm.downloads import send_download
 from crm.i18n import current_language
 from crm.models import IMPORT_ENTITIES, ImportRun
 from crm.security.roles import METHOD_VERBS
 from crm.security.tenancy import current_tenant_id
 from crm.services.data_fields import ENTITY_LABELS, fields_of
 from crm.services.errors import CrmError, NotFound
-from crm.services.imports import revert as revert_rules, runs, templates
+from crm.services.imports import encodings, revert as revert_rules, runs, templates
+from crm.services.imports.file_limits import ImportLimits
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _limits():
+    return ImportLimits.from_config(current_app.config)
 
 
 def _messages(exc):
@@ -54,7 +60,8 @@ class ImportView(_ImportBase):
             else:
                 try:
                     run = runs.create_run(self.session, entity, upload.filename, upload.read(),
-                                          g.user.id, g.user.username)
+                                          g.user.id, g.user.username, limits=_limits(),
+                                          locale=current_language())
                     return redirect(url_for(".map_columns", run_id=run.id))
                 except CrmError as exc:
                     self.session.rollback()
@@ -68,8 +75,8 @@ class ImportView(_ImportBase):
     def template(self, entity):
         if entity not in IMPORT_ENTITIES:
             abort(404)
-        return Response(templates.template_workbook(entity), mimetype=XLSX, headers={
-            "Content-Disposition": f"attachment; filename={entity}-import-template.xlsx"})
+        return send_download(templates.template_workbook(entity),
+                             f"{entity}-import-template.xlsx", XLSX)
 
     @expose("/map/<int:run_id>", methods=["GET", "POST"])
     @has_access
@@ -77,7 +84,7 @@ class ImportView(_ImportBase):
         run = self._run(run_id)
         if run.status != "uploaded":
             return redirect(url_for(".progress", run_id=run.id))
-        headings, _rows = runs.table_of(run)
+        headings = runs.table_of(run).headings
         errors = []
         mapping = dict(run.mapping or {})
         if request.method == "POST":
@@ -90,8 +97,20 @@ class ImportView(_ImportBase):
                 errors, mapping = _messages(exc), wanted
         return self.render_template(
             "crm/import_map.html", run=run, headings=list(enumerate(headings)), mapping=mapping,
-            fields=fields_of(run.entity), errors=errors, title=gettext("Match the columns")), \
-            (422 if errors else 200)
+            fields=fields_of(run.entity), errors=errors, encodings=encodings.ENCODINGS,
+            title=gettext("Match the columns")), (422 if errors else 200)
+
+    @expose("/encoding/<int:run_id>", methods=["POST"])
+    @has_access
+    def change_encoding(self, run_id):
+        run = self._run(run_id)
+        try:
+            runs.change_encoding(self.session, run, request.form.get("encoding", ""),
+                                 locale=current_language(), limits=_limits())
+        except CrmError as exc:
+            self.session.rollback()
+            flash("; ".join(_messages(exc)), "danger")
+        return redirect(url_for(".map_columns", run_id=run_id))
 
     @expose("/preview/<int:run_id>")
     @has_access
@@ -107,7 +126,8 @@ class ImportView(_ImportBase):
         finally:
             self.session.rollback()
         return self.render_template("crm/import_preview.html", run=run, counts=counts,
-                                    errors=errors, title=gettext("Preview"))
+                                    errors=errors, encodings=encodings.ENCODINGS,
+                                    title=gettext("Preview"))
 
     @expose("/run/<int:run_id>", methods=["POST"])
     @has_access
@@ -157,8 +177,7 @@ class ImportHistoryView(_ImportBase):
         if not run.error_report:
             abort(404)
         name = run.file_name.rsplit(".", 1)[0]
-        return Response(run.error_report, mimetype=XLSX, headers={
-            "Content-Disposition": f"attachment; filename=\"{name}-errors.xlsx\""})
+        return send_download(run.error_report, f"{name}-errors.xlsx", XLSX)
 
     @expose("/revert/<int:run_id>", methods=["POST"])
     @has_access

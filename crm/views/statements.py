@@ -1,13 +1,13 @@
 """Statement of account screens: a customer's statement (preview, PDF, Excel, e-mail) and
 sending statements to many customers from the customer list."""
-import io
 
-from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.urltools import get_filter_args
 from flask_babel import gettext, lazy_gettext as _l
 
+from crm.downloads import send_download
 from crm.models import Customer
 from crm.security.masking import LEDGER_AMOUNTS, can_view
 from crm.security.roles import METHOD_VERBS
@@ -75,8 +75,7 @@ class StatementView(BaseView):
         except CrmError as exc:
             flash(_message(exc), "danger")
             return redirect(url_for(".statement", customer_pk=customer.id))
-        return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
-                         download_name=name)
+        return send_download(data, name, mimetype)
 
     @expose("/<int:customer_pk>/email", methods=["POST"])
     @has_access

@@ -90,7 +90,7 @@ def test_the_csv_is_utf8_with_a_bom_and_the_same_rows(app, acme, acme_admin, bro
 
 def test_the_download_is_named_for_the_list_and_the_day(app, acme, acme_admin, browser, customers):
     response = browser(acme_admin).get("/customers/export?format=csv")
-    assert response.headers["Content-Disposition"] == f"attachment; filename=customers-{TODAY}.csv"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="customers-{TODAY}.csv"'
 
 
 def test_an_unknown_format_is_a_clear_400(app, acme, acme_admin, browser):

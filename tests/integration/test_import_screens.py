@@ -105,7 +105,7 @@ def test_another_tenants_import_run_is_404(app, acme, globex, acme_admin, globex
                 f"/import/status/{run_id}", f"/import-history/report/{run_id}"):
         assert b.get(url).status_code == 404, url
     for url in (f"/import/run/{run_id}", f"/import-history/revert/{run_id}",
-                f"/import/map/{run_id}"):
+                f"/import/map/{run_id}", f"/import/encoding/{run_id}"):
         assert b.post(url, {"mode": "valid_rows"}).status_code == 404, url
     assert "c.csv" not in b.get("/import-history/").get_data(as_text=True)
     with db_session() as s:

@@ -10,8 +10,10 @@ from crm.services.crm_settings import get_setting
 from crm.services.imports import commit, report, runs
 
 
-def import_from_cli(session, tenant, entity, path, dry_run, all_or_nothing, error_report, echo):
-    """Run the import; returns the number of failed rows."""
+def import_from_cli(session, tenant, entity, path, dry_run, all_or_nothing, error_report, echo,
+                    limits=None, encoding=None):
+    """Run the import; returns the number of failed rows. ``encoding``: a text file's
+    (else detected for the organisation's language)."""
     with open(path, "rb") as handle:
         content = handle.read()
     name = os.path.basename(path)
@@ -19,12 +21,13 @@ def import_from_cli(session, tenant, entity, path, dry_run, all_or_nothing, erro
     with tenant_scope(tenant.id), acting_as("cli"):
         locale = command_locale(session)
         if dry_run:
-            headings, rows = runs.readers.read_table(content, name)
+            table = runs.read_file(entity, content, name, limits, encoding, locale)
+            headings = table.headings
             run = ImportRun(tenant_id=tenant.id, entity=entity, file_name=name, mode=mode,
                             mapping=runs.mapping_rules.guess_mapping(entity, headings))
             runs.mapping_rules.clean_mapping(entity, headings, run.mapping)
             failed = []
-            counts, _errors = commit.preview(session, run, headings, rows, failed=failed,
+            counts, _errors = commit.preview(session, run, table, failed=failed,
                                              locale=locale)
             session.rollback()
             echo(f"Dry run of {name}: {counts['create']} to create, {counts['update']} to "
@@ -33,7 +36,8 @@ def import_from_cli(session, tenant, entity, path, dry_run, all_or_nothing, erro
             if error_report and failed:
                 _write(error_report, report.error_report(headings, failed))
             return len(failed)
-        run = runs.create_run(session, entity, name, content, username="cli")
+        run = runs.create_run(session, entity, name, content, username="cli", limits=limits,
+                              locale=locale, encoding=encoding)
         runs.begin(session, run, mode)
         with click.progressbar(length=max(run.total_rows, 1), label=f"Importing {name}",
                                file=click.get_text_stream("stderr")) as bar:

@@ -364,32 +364,34 @@ class Writer:
         self.bulk.insert(ImportItem.__table__, items, want_ids=False)
 
 
-def import_rows(session, run, headings, rows, on_progress=None, locale=None):
-    """Check and write ``rows`` for ``run`` (whose entity, mode and mapping are set);
+def import_rows(session, run, table, on_progress=None, locale=None):
+    """Check and write ``table``'s rows for ``run`` (whose entity, mode and mapping are set);
     ``locale``, the importing user's, reads ambiguous dates and numbers (validate.py).
 
     Returns a Summary. Flushes into the session's transaction; the caller commits."""
     with collector.paused():
-        return _import_rows(session, run, headings, rows, on_progress, locale)
+        return _import_rows(session, run, table, on_progress, locale)
 
 
-def _import_rows(session, run, headings, rows, on_progress, locale=None):
+def _import_rows(session, run, table, on_progress, locale=None):
     statements = StatementQueue(threaded=shareable_across_threads(session))
     try:
-        summary = _write_rows(session, run, headings, rows, on_progress, locale, statements)
+        summary = _write_rows(session, run, table, on_progress, locale, statements)
         statements.finish()
         return summary
     finally:
         statements.close()
 
 
-def _write_rows(session, run, headings, rows, on_progress, locale, statements):
+def _write_rows(session, run, table, on_progress, locale, statements):
     writer = Writer(session, run, statements)
     writer.now = utcnow()
     summary = Summary()
-    summary.total = len(rows)
-    chunks = check_rows(session, run.tenant_id, run.entity, run.mapping, headings, rows,
-                        locale=locale, guard=statements.turn, named_codes=writer.named_codes)
+    summary.total = len(table.rows)
+    chunks = check_rows(session, run.tenant_id, run.entity, run.mapping, table.headings,
+                        table.rows, locale=locale, guard=statements.turn,
+                        named_codes=writer.named_codes, numbers=table.numbers,
+                        misshapen=table.misshapen)
     if run.mode == "all_or_nothing":
         checked = []
         for results in chunks:
@@ -425,19 +427,20 @@ def _default_status_id(session, tenant_id):
     return status.id if status is not None else None
 
 
-def preview(session, run, headings, rows, first_errors=20, failed=None, locale=None):
+def preview(session, run, table, first_errors=20, failed=None, locale=None):
     """Counts of rows to create, update and refuse, with the first errors; writes nothing
     (the lookups only read). ``failed``, a list, receives every failed RowResult;
     ``locale`` as for import_rows."""
     with collector.paused():
-        return _preview(session, run, headings, rows, first_errors, failed, locale)
+        return _preview(session, run, table, first_errors, failed, locale)
 
 
-def _preview(session, run, headings, rows, first_errors, failed, locale=None):
-    counts = {"create": 0, "update": 0, "failed": 0, "total": len(rows)}
+def _preview(session, run, table, first_errors, failed, locale=None):
+    counts = {"create": 0, "update": 0, "failed": 0, "total": len(table.rows)}
     errors = []
-    for results in check_rows(session, run.tenant_id, run.entity, run.mapping, headings, rows,
-                              locale=locale):
+    for results in check_rows(session, run.tenant_id, run.entity, run.mapping, table.headings,
+                              table.rows, locale=locale, numbers=table.numbers,
+                              misshapen=table.misshapen):
         for result in results:
             if not result.ok:
                 counts["failed"] += 1

@@ -1,9 +1,11 @@
 """An import run's life: upload, mapping, preview, commit (inline or in a background thread)."""
+import hashlib
 import threading
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm import aliased
 
 from crm.models import ImportRun
 from crm.models.base import utcnow
@@ -11,23 +13,35 @@ from crm.security.tenancy import tenant_scope
 from crm.services import audit
 from crm.services.errors import NotAllowed, NotFound, ValidationFailed
 from crm.services.imports import (
-    collector, commit, mapping as mapping_rules, readers, report,
+    collector, commit, encodings, mapping as mapping_rules, readers, report,
 )
 
-MAX_FILE_BYTES = 200 * 1024 * 1024
+
+def read_file(entity, content, file_name, limits=None, encoding=None, locale=None):
+    """The file's Table, its heading row found with ``entity``'s headings in mind."""
+    strong, weak = mapping_rules.candidates(entity)
+
+    def recognised(cells):
+        return sum(1 for cell in cells if mapping_rules.normalise(cell) in strong
+                   or mapping_rules.normalise(cell) in weak)
+
+    return readers.read_table(content, file_name, limits=limits, encoding=encoding,
+                              locale=locale, recognise=recognised)
 
 
-def create_run(session, entity, file_name, content, user_id=None, username=None):
-    """Store an uploaded file as a new run with a guessed mapping; raises ValidationFailed."""
+def create_run(session, entity, file_name, content, user_id=None, username=None, limits=None,
+               locale=None, encoding=None):
+    """Store an uploaded file, read once, as a new run with a guessed mapping; raises
+    ValidationFailed. ``locale``: the importing user's, to rank a text file's encodings."""
     if entity not in ("customers", "companies", "leads"):
         raise NotFound()
-    if len(content or b"") > MAX_FILE_BYTES:
-        raise ValidationFailed({"file": [gettext("The file is larger than %(mb)d MB.",
-                                                 mb=MAX_FILE_BYTES // 1024 // 1024)]})
-    headings, rows = readers.read_table(content, file_name)
+    table = read_file(entity, content or b"", file_name, limits, encoding, locale)
     run = ImportRun(entity=entity, file_name=(file_name or "upload")[-255:], content=content,
-                    user_id=user_id, username=username, status="uploaded",
-                    mapping=mapping_rules.guess_mapping(entity, headings), total_rows=len(rows))
+                    content_hash=hashlib.sha256(content).hexdigest(), user_id=user_id,
+                    username=username, status="uploaded", encoding=table.encoding,
+                    table_data=table.pack(),
+                    mapping=mapping_rules.guess_mapping(entity, table.headings),
+                    total_rows=len(table.rows))
     session.add(run)
     session.commit()
     return run
@@ -41,12 +55,33 @@ def get_run(session, run_id):
 
 
 def table_of(run):
+    """The run's Table as read at upload (runs stored before that was kept: read again)."""
+    if run.table_data is not None:
+        return readers.Table.unpack(run.table_data)
     return readers.read_table(run.content, run.file_name)
 
 
+def change_encoding(session, run, encoding, locale=None, limits=None):
+    """Read a not yet started run's text file again in ``encoding``; the mapping is guessed
+    again if the headings read differently."""
+    if run.status != "uploaded":
+        raise NotAllowed(gettext("This import has already run."))
+    if encoding not in encodings.ENCODINGS:
+        raise ValidationFailed({"encoding": [gettext("Choose an encoding from the list.")]})
+    before = table_of(run)
+    table = read_file(run.entity, run.content, run.file_name, limits, encoding, locale)
+    run.table_data = table.pack()
+    run.encoding = table.encoding
+    run.total_rows = len(table.rows)
+    if table.headings != before.headings:
+        run.mapping = mapping_rules.guess_mapping(run.entity, table.headings)
+    session.commit()
+    return run
+
+
 def set_mapping(session, run, wanted):
-    headings, _rows = table_of(run)
-    run.mapping = mapping_rules.clean_mapping(run.entity, headings, wanted)
+    table = table_of(run)
+    run.mapping = mapping_rules.clean_mapping(run.entity, table.headings, wanted)
     session.commit()
     return run.mapping
 
@@ -55,25 +90,38 @@ def preview(session, run, locale=None):
     """(counts, first errors as (row, heading, message)); nothing is written. ``locale``:
     the importing user's (a code), for ambiguous dates and numbers."""
     with collector.paused():
-        headings, rows = table_of(run)
-        mapping_rules.clean_mapping(run.entity, headings, run.mapping or {})
+        table = table_of(run)
+        mapping_rules.clean_mapping(run.entity, table.headings, run.mapping or {})
         with session.no_autoflush:
-            return commit.preview(session, run, headings, rows, locale=locale)
+            return commit.preview(session, run, table, locale=locale)
 
 
 def begin(session, run, mode):
-    """Mark a run as running (committed, so the progress page sees it at once)."""
+    """Mark a run as running (committed, so the progress page sees it at once). One
+    statement claims the run, so a second submit finds it taken; a run of the same file
+    while another of the tenant's is running is refused."""
     if run.status != "uploaded":
         raise NotAllowed(gettext("This import has already run."))
     if mode not in ("valid_rows", "all_or_nothing"):
         raise ValidationFailed({"mode": [gettext("Choose how failed rows are handled.")]})
-    headings, _rows = table_of(run)
-    mapping_rules.clean_mapping(run.entity, headings, run.mapping or {})
-    run.mode = mode
-    run.status = "running"
-    run.started_at = utcnow()
-    run.progress = 0
+    table = table_of(run)
+    mapping_rules.clean_mapping(run.entity, table.headings, run.mapping or {})
+    other = aliased(ImportRun)
+    same_file_running = select(other.id).where(
+        other.tenant_id == run.tenant_id, other.content_hash == run.content_hash,
+        other.status == "running", other.id != run.id).exists()
+    claimed = session.execute(
+        update(ImportRun).where(ImportRun.id == run.id, ImportRun.status == "uploaded",
+                                ~same_file_running)
+        .values(mode=mode, status="running", started_at=utcnow(), progress=0)
+        .execution_options(synchronize_session=False)).rowcount
     session.commit()
+    if claimed != 1:
+        session.refresh(run)
+        if run.status != "uploaded":
+            raise NotAllowed(gettext("This import has already run."))
+        raise NotAllowed(gettext("This file is being imported already; wait until that "
+                                 "import has finished."))
 
 
 def execute(session, run, on_progress=None, locale=None):
@@ -84,7 +132,8 @@ def execute(session, run, on_progress=None, locale=None):
 
 
 def _execute(session, run, on_progress, locale=None):
-    headings, rows = table_of(run)
+    table = table_of(run)
+    headings, rows = table.headings, table.rows
 
     def progressed(done):
         commit.set_progress(run.id, done)
@@ -92,7 +141,7 @@ def _execute(session, run, on_progress, locale=None):
             on_progress(done)
 
     try:
-        summary = commit.import_rows(session, run, headings, rows, on_progress=progressed,
+        summary = commit.import_rows(session, run, table, on_progress=progressed,
                                      locale=locale)
         run.created_count = summary.created
         run.updated_count = summary.updated

@@ -400,8 +400,9 @@ class RowChecker:
         if self.entity == "customers" and code_index is not None:
             self.named_codes.update(cells[code_index] for cells in rows if cells[code_index])
 
-    def check_chunk(self, rows, first_number):
-        results = [self._row(first_number + i, cells) for i, cells in enumerate(rows)]
+    def check_chunk(self, rows, first_number, numbers=None):
+        numbers = numbers or range(first_number, first_number + len(rows))
+        results = [self._row(number, cells) for number, cells in zip(numbers, rows)]
         if self.existing is None:
             self.find_existing(rows)
         for result in results:
@@ -428,8 +429,10 @@ class RowChecker:
 
 
 def check_rows(session, tenant_id, entity, mapping, headings, rows, chunk=CHUNK, locale=None,
-               guard=nullcontext, named_codes=None):
-    """Yield each chunk's RowResults (row numbers count the heading row as 1); ``locale``:
+               guard=nullcontext, named_codes=None, numbers=None, misshapen=None):
+    """Yield each chunk's RowResults; ``numbers``: each row's number in the file (else
+    counted from the heading row as 1); ``misshapen``: {row number: cell count} of rows
+    with more or fewer cells than the headings, which fail; ``locale``:
     the importing user's, for ambiguous dates and numbers (see RowChecker); ``guard()``
     is entered around each lookup once writing has begun (commit.py shares the
     connection with a writing thread); ``named_codes``, a set, receives every customer
@@ -440,4 +443,11 @@ def check_rows(session, tenant_id, entity, mapping, headings, rows, chunk=CHUNK,
         checker.named_codes = named_codes
     checker.find_existing(rows)
     for start in range(0, len(rows), chunk):
-        yield checker.check_chunk(rows[start:start + chunk], start + 2)
+        results = checker.check_chunk(rows[start:start + chunk], start + 2,
+                                      numbers and numbers[start:start + chunk])
+        for result in results if misshapen else ():
+            if result.number in misshapen:
+                result.errors.insert(0, (gettext("Cells"), gettext(
+                    "Row %(row)d has %(cells)d cells; the headings have %(n)d.",
+                    row=result.number, cells=misshapen[result.number], n=len(headings))))
+        yield results
