@@ -136,14 +136,17 @@ def statement(tenant_name, code, date_from, date_to, fmt, out):
 @click.option("--all-or-nothing", is_flag=True, help="Write nothing if any row fails.")
 @click.option("--error-report", type=click.Path(dir_okay=False, writable=True),
               help="Write the failed rows and their errors to this .xlsx file.")
-def import_file(entity, path, tenant_name, dry_run, all_or_nothing, error_report):
+@click.option("--map", "overrides", multiple=True, metavar="HEADING=FIELD",
+              help="Map a column to a field (repeatable; overrides the guess; "
+                   "\"Heading=\" leaves it out).")
+def import_file(entity, path, tenant_name, dry_run, all_or_nothing, error_report, overrides):
     """Import customers, companies or leads from .xlsx, .xls, .ods or .csv; exit 1 if a row failed."""
     from crm.services.imports.cli_import import import_from_cli
 
     try:
         tenant = tenants.find_tenant(db.session, tenant_name)
         failed = import_from_cli(db.session, tenant, entity, path, dry_run, all_or_nothing,
-                                 error_report, click.echo)
+                                 error_report, click.echo, overrides)
     except CrmError as exc:
         db.session.rollback()
         _fail(exc.message if not exc.errors else "; ".join(

@@ -75,6 +75,7 @@ class Summary:
     def __init__(self):
         self.created = self.updated = self.unchanged = 0
         self.failed = []        # RowResults
+        self.warned = []        # RowResults imported with warnings
         self.total = 0
 
 
@@ -405,6 +406,7 @@ def _write_rows(session, run, headings, rows, on_progress, locale, statements):
                 writer.checker_default_status = _default_status_id(session, run.tenant_id)
         valid = [r for r in results if r.ok]
         summary.failed.extend(r for r in results if not r.ok)
+        summary.warned.extend(r for r in valid if r.warnings)
         created = [r for r in valid if r.existing_id is None]
         updated = [r for r in valid if r.existing_id is not None]
         if created:
@@ -425,17 +427,19 @@ def _default_status_id(session, tenant_id):
     return status.id if status is not None else None
 
 
-def preview(session, run, headings, rows, first_errors=20, failed=None, locale=None):
-    """Counts of rows to create, update and refuse, with the first errors; writes nothing
-    (the lookups only read). ``failed``, a list, receives every failed RowResult;
+def preview(session, run, headings, rows, first_errors=20, failed=None, locale=None,
+            warned=None):
+    """Counts of rows to create, update, refuse and import with warnings, the first errors
+    and the first warnings (each (row, heading, message)); writes nothing (the lookups only
+    read). ``failed`` / ``warned``, lists, receive every failed / warned RowResult;
     ``locale`` as for import_rows."""
     with collector.paused():
-        return _preview(session, run, headings, rows, first_errors, failed, locale)
+        return _preview(session, run, headings, rows, first_errors, failed, locale, warned)
 
 
-def _preview(session, run, headings, rows, first_errors, failed, locale=None):
-    counts = {"create": 0, "update": 0, "failed": 0, "total": len(rows)}
-    errors = []
+def _preview(session, run, headings, rows, first_errors, failed, locale=None, warned=None):
+    counts = {"create": 0, "update": 0, "failed": 0, "warnings": 0, "total": len(rows)}
+    errors, warnings = [], []
     for results in check_rows(session, run.tenant_id, run.entity, run.mapping, headings, rows,
                               locale=locale):
         for result in results:
@@ -445,11 +449,18 @@ def _preview(session, run, headings, rows, first_errors, failed, locale=None):
                     failed.append(result)
                 if len(errors) < first_errors:
                     errors.extend((result.number, h, m) for h, m in result.errors)
-            elif result.existing_id is None:
+                continue
+            if result.warnings:
+                counts["warnings"] += 1
+                if warned is not None:
+                    warned.append(result)
+                if len(warnings) < first_errors:
+                    warnings.extend((result.number, h, m) for h, m in result.warnings)
+            if result.existing_id is None:
                 counts["create"] += 1
             else:
                 counts["update"] += 1
-    return counts, errors[:first_errors]
+    return counts, errors[:first_errors], warnings[:first_errors]
 
 
 def summary_entry(session, run, action, changes, summary):
@@ -476,9 +487,13 @@ def plain_to_column(table, column, value):
 
 
 def message_for(summary):
-    return gettext("%(created)d created, %(updated)d updated, %(unchanged)d unchanged, "
-                   "%(failed)d failed.", created=summary.created, updated=summary.updated,
-                   unchanged=summary.unchanged, failed=len(summary.failed))
+    message = gettext("%(created)d created, %(updated)d updated, %(unchanged)d unchanged, "
+                      "%(failed)d failed.", created=summary.created, updated=summary.updated,
+                      unchanged=summary.unchanged, failed=len(summary.failed))
+    if summary.warned:
+        message += " " + gettext("%(n)d imported with warnings (see the report).",
+                                 n=len(summary.warned))
+    return message
 
 
 __all__ = ["import_rows", "preview", "progress_of", "ImportRun"]

@@ -1,5 +1,9 @@
 """Check an import's rows with the form's rules, in chunks, without a query per row.
 
+A row fails only for what makes its record unusable (a required field missing or
+invalid, a duplicate within the file, a value that cannot be stored); any other value
+a rule refuses is a warning on the row and left empty, a phone number is kept as typed.
+
 Each cell is read by its field's kind with the clean_* functions of
 crm/services/validation.py (the rules the forms use). Before the first chunk, a query per
 500 rows finds the records the rows update (matched by email ignoring case; stored
@@ -17,10 +21,12 @@ from sqlalchemy import String, bindparam, func, select, text
 
 from crm import models
 from crm.i18n.parsing import IMPORT_DATE_FORMATS, decimal_mark, import_date_formats
+from crm.security.masking import HIDDEN, MASKED_FIELDS
 from crm.services import leads as lead_rules
+from crm.services.crm_settings import get_setting
 from crm.services.data_fields import MATCH_KEY, fields_of, model_of
 from crm.services.validation import (
-    FieldInvalid, clean_country, clean_currency, clean_email, clean_non_negative, clean_percent,
+    PHONE_MAX_LENGTH, FieldInvalid, clean_country, clean_currency, clean_email, clean_non_negative, clean_percent,
     clean_phone, clean_tax_number, clean_website,
 )
 
@@ -40,6 +46,10 @@ _ONE_POINT_GROUP = re.compile(r"[+-]?[1-9][0-9]{0,2}\.[0-9]{3}")  # 1.234 as Ger
 # The unique (tenant_id, lower(email)) index of each entity's match column.
 MATCH_INDEX = {"customers": "uq_customer_email", "companies": "uq_company_office_email",
                "leads": "uq_lead_contact_email"}
+
+
+class Unstorable(FieldInvalid):
+    """A value its column cannot hold: the row fails rather than lose it."""
 
 
 def literal_list(values, type_=String):
@@ -137,6 +147,7 @@ class RowResult:
     cells: list                     # the row as uploaded
     values: dict = field(default_factory=dict)   # part -> {column: clean value}
     errors: list = field(default_factory=list)   # [(heading label, message)]
+    warnings: list = field(default_factory=list)  # the same; the row is imported anyway
     key: str = None                 # match value (normalised email)
     existing_id: int = None
 
@@ -174,8 +185,11 @@ class References:
 class RowChecker:
     """Validates rows of one import: ``check_chunk(rows, first_number)``."""
 
-    def __init__(self, session, tenant_id, entity, mapping, headings, locale=None):
+    def __init__(self, session, tenant_id, entity, mapping, headings, locale=None,
+                 default_country=None):
         self.session = session
+        # Phone numbers without a country code and no country on the row are read here.
+        self.default_country = default_country
         self.guard = nullcontext  # around lookups: see check_rows
         self.clean_emails = {}  # cell text -> clean_email's answer, for the match column
         # Customer codes the file names (all its rows, found first): generated codes avoid
@@ -197,6 +211,10 @@ class RowChecker:
         # Countries first: phone numbers without a + are read in the row's country.
         self.ordered = sorted(self.columns, key=lambda c: c[2].kind != "country")
         self.required = [f for f in fields_of(entity) if f.required]
+        # A Member's export holds HIDDEN in these: such a cell keeps the stored value.
+        masked = MASKED_FIELDS.get(self.model.__name__, {})
+        self.masked = {f.key for f in fields_of(entity) if f.part == "record" and f.column in masked}
+        self.mapped = {f.key for _i, _h, f in self.columns}
         self.match_field = MATCH_KEY[entity]
         self.references = References(session, tenant_id, entity)
         self.seen_keys = {}
@@ -212,14 +230,15 @@ class RowChecker:
         kind = data_field.kind
         if kind == "text":
             if data_field.max_length and len(text) > data_field.max_length:
-                raise FieldInvalid(_l("At most %(n)d characters.", n=data_field.max_length))
+                raise Unstorable(_l("At most %(n)d characters.", n=data_field.max_length))
             return text
         if kind == "email":
             cleaned = self.clean_emails.get(text)  # the match column: done by find_existing
             return cleaned if cleaned is not None else clean_email(text)
         if kind == "phone":
             region = (row_values.get("billing", {}).get("country")
-                      or row_values.get("record", {}).get("country"))
+                      or row_values.get("shipping", {}).get("country")
+                      or row_values.get("record", {}).get("country") or self.default_country)
             return clean_phone(text, region)
         if kind == "country":
             return clean_country(text)
@@ -230,7 +249,7 @@ class RowChecker:
         if kind == "decimal":
             value = clean_non_negative(parse_decimal(text, self.decimal_mark))
             if value >= MAX_AMOUNT:
-                raise FieldInvalid(_l("Enter an amount below 1,000,000,000,000."))
+                raise Unstorable(_l("Enter an amount below 1,000,000,000,000."))
             return value.quantize(CENTS)
         if kind == "percent":
             return clean_percent(parse_decimal(text, self.decimal_mark)).quantize(CENTS)
@@ -255,16 +274,32 @@ class RowChecker:
         values = result.values
         for index, heading, data_field in self.ordered:
             text = cells[index]
-            if text == "":
+            if text == "" or (text == HIDDEN and data_field.key in self.masked):
                 continue
             try:
                 value = self._cell(data_field, text, values)
             except FieldInvalid as exc:
-                result.errors.append((heading, str(exc.args[0])))
-                continue
+                value = self._refused(result, heading, data_field, text, exc)
+                if value is None:
+                    continue
             values.setdefault(data_field.part, {})[data_field.column] = value
         self._row_rules(result)
         return result
+
+    @staticmethod
+    def _refused(result, heading, data_field, text, exc):
+        """A cell a rule refused: an error when the record needs it or its column cannot
+        hold it, else a warning; returns the value still imported (a phone as typed)."""
+        message = str(exc.args[0])
+        if data_field.required or isinstance(exc, Unstorable):
+            result.errors.append((heading, message))
+        elif data_field.kind == "phone" and len(text) <= PHONE_MAX_LENGTH:
+            result.warnings.append((heading, gettext("%(problem)s Imported as typed.",
+                                                     problem=message)))
+            return text
+        else:
+            result.warnings.append((heading, gettext("%(problem)s Left empty.", problem=message)))
+        return None
 
     def _heading(self, key):
         return next((h for _, h, f in self.columns if f.key == key), key)
@@ -278,6 +313,8 @@ class RowChecker:
 
     def _row_rules(self, result):
         record = result.values.setdefault("record", {})
+        if self.entity == "customers":
+            self._customer_names(result, record)
         for data_field in self.required:
             self._require(result, "record", data_field.column, data_field.key)
         if self.entity == "customers":
@@ -293,8 +330,24 @@ class RowChecker:
                     email=record[self.match_field], row=first)))
             result.key = key
 
+    def _customer_names(self, result, record):
+        """First and last name make the contact's name; with no Name column (see
+        mapping.guess_mapping for Company) the customer is named after its contact."""
+        contact = result.values.get("contact")
+        if not contact:
+            return
+        first, last = contact.pop("first_name", None), contact.pop("last_name", None)
+        if not contact.get("name") and (first or last):
+            contact["name"] = " ".join(p for p in (first, last) if p)
+        if not record.get("name") and "name" not in self.mapped and contact.get("name"):
+            record["name"] = contact["name"]
+        if not contact.get("name") and record.get("name"):
+            contact["name"] = record["name"][:150]
+        if not contact:
+            del result.values["contact"]
+
     def _customer_rules(self, result, record):
-        if "tax_number" in record or "tax_regime" in record:
+        if record.get("tax_number") or record.get("tax_regime"):
             try:
                 regime = record.get("tax_regime") or guess_regime(record.get("tax_number"))
                 regime, number = clean_tax_number(regime, record.get("tax_number"))
@@ -302,13 +355,17 @@ class RowChecker:
                 if number:
                     record["tax_number"] = number
             except FieldInvalid as exc:
-                result.errors.append((self._heading("tax_number"), str(exc.args[0])))
+                record.pop("tax_number", None)
+                record.pop("tax_regime", None)
+                result.warnings.append((self._heading("tax_number"), gettext(
+                    "%(problem)s Left empty.", problem=str(exc.args[0]))))
         for part in ("billing", "shipping"):
-            if result.values.get(part):
-                for column in ("line1", "city", "country"):
-                    self._require(result, part, column, f"{part}_{column}")
-        if result.values.get("contact"):
-            self._require(result, "contact", "name", "contact_name")
+            address = result.values.get(part)
+            if address and not (address.get("city") and address.get("country")):
+                missing = "city" if not address.get("city") else "country"
+                result.warnings.append((self._heading(f"{part}_{missing}"), gettext(
+                    "An address needs a city and a country; this one was not imported.")))
+                del result.values[part]
         code = record.get("code")
         if code:
             first = self.seen_codes.setdefault(code, result.number)
@@ -428,13 +485,17 @@ class RowChecker:
 
 
 def check_rows(session, tenant_id, entity, mapping, headings, rows, chunk=CHUNK, locale=None,
-               guard=nullcontext, named_codes=None):
+               guard=nullcontext, named_codes=None, default_country=None):
     """Yield each chunk's RowResults (row numbers count the heading row as 1); ``locale``:
     the importing user's, for ambiguous dates and numbers (see RowChecker); ``guard()``
     is entered around each lookup once writing has begun (commit.py shares the
     connection with a writing thread); ``named_codes``, a set, receives every customer
-    code the file names, before the first chunk is yielded."""
-    checker = RowChecker(session, tenant_id, entity, mapping, headings, locale=locale)
+    code the file names, before the first chunk is yielded; ``default_country``: the
+    organisation's, for phone numbers without a country (CRM setting)."""
+    if default_country is None:
+        default_country = get_setting(session, "default_country")
+    checker = RowChecker(session, tenant_id, entity, mapping, headings, locale=locale,
+                         default_country=default_country)
     checker.guard = guard
     if named_codes is not None:
         checker.named_codes = named_codes
