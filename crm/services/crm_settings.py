@@ -199,10 +199,12 @@ def get_setting(session, key):
     return value
 
 
-def all_settings(session):
-    """{key: value} of every setting, in the order of ``SETTINGS``, in one query."""
+def all_settings(session, derived=True):
+    """{key: value} of every setting, in the order of ``SETTINGS``, in one query;
+    ``derived=False`` leaves a never-set ``DERIVED`` key None (the configuration file)."""
     rows = _rows(session)
-    return _derived({key: _stored_or_default(key, rows.get(key)) for key in SETTINGS})
+    values = {key: _stored_or_default(key, rows.get(key)) for key in SETTINGS}
+    return _derived(values) if derived else values
 
 
 def apply_values(session, cleaned):

@@ -214,7 +214,6 @@ class RowChecker:
         # A Member's export holds HIDDEN in these: such a cell keeps the stored value.
         masked = MASKED_FIELDS.get(self.model.__name__, {})
         self.masked = {f.key for f in fields_of(entity) if f.part == "record" and f.column in masked}
-        self.mapped = {f.key for _i, _h, f in self.columns}
         self.match_field = MATCH_KEY[entity]
         self.references = References(session, tenant_id, entity)
         self.seen_keys = {}
@@ -330,18 +329,21 @@ class RowChecker:
                     email=record[self.match_field], row=first)))
             result.key = key
 
-    def _customer_names(self, result, record):
-        """First and last name make the contact's name; with no Name column (see
-        mapping.guess_mapping for Company) the customer is named after its contact."""
+    @staticmethod
+    def _customer_names(result, record):
+        """First and last name make the contact's name, and the customer's when its name
+        (or Company, see mapping.guess_mapping) is empty; a contact given without a name
+        is named after the customer."""
         contact = result.values.get("contact")
         if not contact:
             return
-        first, last = contact.pop("first_name", None), contact.pop("last_name", None)
-        if not contact.get("name") and (first or last):
-            contact["name"] = " ".join(p for p in (first, last) if p)
-        if not record.get("name") and "name" not in self.mapped and contact.get("name"):
-            record["name"] = contact["name"]
-        if not contact.get("name") and record.get("name"):
+        full = " ".join(p for p in (contact.pop("first_name", None),
+                                     contact.pop("last_name", None)) if p)
+        if full and not contact.get("name"):
+            contact["name"] = full
+        if full and not record.get("name"):
+            record["name"] = full
+        if contact and not contact.get("name") and record.get("name"):
             contact["name"] = record["name"][:150]
         if not contact:
             del result.values["contact"]
