@@ -23,11 +23,12 @@ from crm import models
 from crm.i18n.parsing import IMPORT_DATE_FORMATS, decimal_mark, import_date_formats
 from crm.security.masking import HIDDEN, MASKED_FIELDS
 from crm.services import leads as lead_rules
+from crm.services import customer_fields
 from crm.services.crm_settings import get_setting
 from crm.services.data_fields import MATCH_KEY, fields_of, model_of
 from crm.services.validation import (
-    PHONE_MAX_LENGTH, FieldInvalid, clean_country, clean_currency, clean_email, clean_non_negative, clean_percent,
-    clean_phone, clean_tax_number, clean_website,
+    PHONE_MAX_LENGTH, FieldInvalid, clean_country, clean_currency, clean_email, clean_non_negative,
+    clean_percent, clean_phone, clean_website,
 )
 
 CHUNK = 2000
@@ -42,6 +43,19 @@ EU_VAT_PREFIXES = {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "
 _MONEY_NOISE = re.compile(r"[\s\u00a0\u202f'€$£¥₹%]|[A-Z]{3}", re.IGNORECASE)
 _ONE_POINT_GROUP = re.compile(r"[+-]?[1-9][0-9]{0,2}\.[0-9]{3}")  # 1.234 as German writes 1234
 
+
+# The rule of each kind of cell (value, {"country": the row's, for phones}) -> clean value;
+# a customer's record fields have their own (customer_fields.RULES).
+KIND_RULES = {
+    "email": lambda value, _row: clean_email(value),
+    "phone": lambda value, row: clean_phone(value, row["country"]),
+    "country": lambda value, _row: clean_country(value),
+    "currency": lambda value, _row: clean_currency(value),
+    "url": lambda value, _row: clean_website(value),
+    "decimal": lambda value, _row: clean_non_negative(value),
+    "percent": lambda value, _row: clean_percent(value),
+}
+_NONE = {}
 
 # The unique (tenant_id, lower(email)) index of each entity's match column.
 MATCH_INDEX = {"customers": "uq_customer_email", "companies": "uq_company_office_email",
@@ -211,6 +225,13 @@ class RowChecker:
         # Countries first: phone numbers without a + are read in the row's country.
         self.ordered = sorted(self.columns, key=lambda c: c[2].kind != "country")
         self.required = [f for f in fields_of(entity) if f.required]
+        # A customer's record fields are checked by the rules the form and the API use;
+        # the tax number with its regime, once the row is read (_customer_rules).
+        self.rules = {}
+        if entity == "customers":
+            self.rules = {f.key: customer_fields.RULES[f.key] for f in fields_of(entity)
+                          if f.part == "record" and f.key in customer_fields.RULES
+                          and f.key != "tax_number"}
         # A Member's export holds HIDDEN in these: such a cell keeps the stored value.
         masked = MASKED_FIELDS.get(self.model.__name__, {})
         self.masked = {f.key for f in fields_of(entity) if f.part == "record" and f.column in masked}
@@ -225,33 +246,45 @@ class RowChecker:
 
     # --- cells -------------------------------------------------------------------
 
+    def _region(self, row_values):
+        """Where a phone number without a country code is read: the row's country, else
+        the organisation's default country."""
+        return (row_values.get("billing", {}).get("country")
+                or row_values.get("shipping", {}).get("country")
+                or row_values.get("record", {}).get("country") or self.default_country)
+
     def _cell(self, data_field, text, row_values):
+        """A cell read by its kind (_parse), then checked by its field's rule: the
+        customer's own (customer_fields.RULES, as the form and the API check it), else
+        its kind's."""
+        kind = data_field.kind
+        if kind == "email":
+            cleaned = self.clean_emails.get(text)  # the match column: done by find_existing
+            if cleaned is not None:
+                return cleaned
+        value = self._parse(data_field, text)
+        rule = self.rules.get(data_field.key) or KIND_RULES.get(kind)
+        if rule is None:
+            return value
+        value = rule(value, {"country": self._region(row_values)} if kind == "phone" else _NONE)
+        if kind in ("decimal", "percent"):
+            return value.quantize(CENTS)
+        return value
+
+    def _parse(self, data_field, text):
+        """A cell's text as its kind's typed value; raises FieldInvalid."""
         kind = data_field.kind
         if kind == "text":
             if data_field.max_length and len(text) > data_field.max_length:
                 raise Unstorable(_l("At most %(n)d characters.", n=data_field.max_length))
             return text
-        if kind == "email":
-            cleaned = self.clean_emails.get(text)  # the match column: done by find_existing
-            return cleaned if cleaned is not None else clean_email(text)
-        if kind == "phone":
-            region = (row_values.get("billing", {}).get("country")
-                      or row_values.get("shipping", {}).get("country")
-                      or row_values.get("record", {}).get("country") or self.default_country)
-            return clean_phone(text, region)
-        if kind == "country":
-            return clean_country(text)
-        if kind == "currency":
-            return clean_currency(text)
-        if kind == "url":
-            return clean_website(text)
         if kind == "decimal":
-            value = clean_non_negative(parse_decimal(text, self.decimal_mark))
-            if value >= MAX_AMOUNT:
+            value = parse_decimal(text, self.decimal_mark)
+            if abs(value) >= MAX_AMOUNT:
                 raise Unstorable(_l("Enter an amount below 1,000,000,000,000."))
-            return value.quantize(CENTS)
+            return value
         if kind == "percent":
-            return clean_percent(parse_decimal(text, self.decimal_mark)).quantize(CENTS)
+            return parse_decimal(text, self.decimal_mark)
         if kind == "date":
             return parse_date(text, self.date_formats)
         if kind == "bool":
@@ -266,6 +299,8 @@ class RowChecker:
             if found in self.references.inactive[data_field.key]:
                 raise FieldInvalid(_l("%(value)s is inactive.", value=text))
             return found
+        if kind in KIND_RULES:
+            return text
         raise ValueError(kind)
 
     def _row(self, number, cells):
@@ -352,7 +387,8 @@ class RowChecker:
         if record.get("tax_number") or record.get("tax_regime"):
             try:
                 regime = record.get("tax_regime") or guess_regime(record.get("tax_number"))
-                regime, number = clean_tax_number(regime, record.get("tax_number"))
+                regime, number = customer_fields.tax_number(record.get("tax_number"),
+                                                            {"tax_regime": regime})
                 record["tax_regime"] = regime
                 if number:
                     record["tax_number"] = number
