@@ -16,7 +16,7 @@ from sqlalchemy import Integer, bindparam, insert, select, update
 
 from crm.models import Address, AuditEntry, Company, Contact, ImportItem, ImportRun
 from crm.models.base import utcnow
-from crm.services.audit import _plain as audit_plain, _who, entity_name
+from crm.services.audit import entry_row, entity_name, plain_value as audit_plain, who
 from crm.services.data_fields import model_of
 from crm.services.imports import collector
 from crm.services.imports.bulk_sql import BulkInserter
@@ -46,7 +46,7 @@ def progress_of(run):
 
 
 def plain(value):
-    """A value as the audit trail stores it (crm.services.audit._plain), plain types first."""
+    """A value as the audit trail stores it (crm.services.audit.plain_value), plain types first."""
     return value if type(value) in _AS_IS else audit_plain(value)
 
 
@@ -91,7 +91,7 @@ class Writer:
         self.entity = run.entity
         self.model = model_of(run.entity)
         self.table = self.model.__table__
-        self.user_id, self.username = _who()
+        self.actor = who()
         self.entity_label = entity_name(self.model)
         self.company_names = {}
         if self.entity == "customers":
@@ -104,10 +104,9 @@ class Writer:
     # --- audit and items ---------------------------------------------------------
 
     def _audit(self, entity, entity_id, action, changes, summary, parent_id=None):
-        return {"tenant_id": self.tenant_id, "user_id": self.user_id, "username": self.username,
-                "at": self.now, "entity": entity, "entity_id": entity_id, "action": action,
-                "changes": changes or None, "summary": (summary or "")[:255],
-                "parent_entity": "customer" if parent_id else None, "parent_id": parent_id}
+        return entry_row(self.tenant_id, entity, entity_id, action, changes, summary,
+                         parent_entity="customer" if parent_id else None, parent_id=parent_id,
+                         at=self.now, actor=self.actor)
 
     @staticmethod
     def _summary(entity, values):
@@ -465,11 +464,8 @@ def _preview(session, run, headings, rows, first_errors, failed, locale=None, wa
 
 def summary_entry(session, run, action, changes, summary):
     """The import's (or revert's) own audit entry."""
-    user_id, username = _who()
-    session.execute(insert(AuditEntry.__table__), [{
-        "tenant_id": run.tenant_id, "user_id": user_id, "username": username, "at": utcnow(),
-        "entity": "import_run", "entity_id": run.id, "action": action, "changes": changes,
-        "summary": summary[:255], "parent_entity": None, "parent_id": None}])
+    session.execute(insert(AuditEntry.__table__), [
+        entry_row(run.tenant_id, "import_run", run.id, action, changes, summary)])
 
 
 def plain_to_column(table, column, value):
