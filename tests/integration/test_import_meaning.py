@@ -190,3 +190,32 @@ def test_customer_form_keeps_a_phone_extension(app, acme_admin, browser, db_sess
                                   "currency": "EUR", "discount_rate": "0",
                                   "phone": "+13606934419 ext. 19272"})
     assert r.status_code == 302
+
+
+def test_screens_list_warnings_in_the_preview_the_history_and_the_report(
+        app, acme, acme_manager, browser, tmp_path, db_session):
+    from tests.integration.test_import_screens import _upload, _wait
+
+    path = import_files.csv_file(tmp_path / "warned.csv", [
+        ["Name", "Email", "Country", "City"],
+        ["Somewhere Ltd", "somewhere@x.example", "Narnia", "Cair Paravel"],
+        ["Paris SARL", "paris@x.example", "Frankreich", "Paris"],
+    ])
+    b = browser(acme_manager)
+    run_id = int(_upload(b, path).headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    page = b.get(f"/import/preview/{run_id}").get_data(as_text=True)
+    assert "2 to create" in page and "0 with errors" in page and "1 with warnings" in page
+    assert "“Narnia” is not a known country code. Left empty." in page
+    b.post(f"/import/run/{run_id}", {"mode": "valid_rows"})
+    status = _wait(b, run_id)
+    assert (status["created"], status["failed"], status["warnings"]) == (2, 0, 1)
+    assert "1 imported with warnings" in status["message"]
+    history = b.get("/import-history/").get_data(as_text=True)
+    assert f"/import-history/report/{run_id}" in history
+    rows = import_files.read_xlsx(b.get(f"/import-history/report/{run_id}").data)
+    assert rows[0][-3:] == ["Row", "Errors", "Warnings"]
+    assert [row[0] for row in rows[1:]] == ["Somewhere Ltd"]
+    assert "An address needs a city and a country" in rows[1][-1]
+    with db_session() as s:
+        paris = s.scalar(select(Customer).where(Customer.email == "paris@x.example"))
+        assert (paris.city, paris.country) == ("Paris", "FR")
