@@ -4,8 +4,9 @@ A row fails only for what makes its record unusable (a required field missing or
 invalid, a duplicate within the file, a value that cannot be stored); any other value
 a rule refuses is a warning on the row and left empty, a phone number is kept as typed.
 
-Each cell is read by its field's kind with the clean_* functions of
-crm/services/validation.py (the rules the forms use). Before the first chunk, a query per
+Each cell is read by its field's kind, then checked by the rule the form and the API use:
+a customer's fields by crm/services/customer_fields.py, others by the clean_* functions
+of crm/services/validation.py. Before the first chunk, a query per
 500 rows finds the records the rows update (matched by email ignoring case; stored
 addresses have no spaces); per chunk, one query finds the codes already taken; references
 (payment terms, segments, users ...) are loaded once.
