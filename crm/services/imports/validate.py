@@ -228,11 +228,10 @@ class RowChecker:
         self.required = [f for f in fields_of(entity) if f.required]
         # A customer's record fields are checked by the rules the form and the API use;
         # the tax number with its regime, once the row is read (_customer_rules).
-        self.rules = {}
-        if entity == "customers":
-            self.rules = {f.key: customer_fields.RULES[f.key] for f in fields_of(entity)
-                          if f.part == "record" and f.key in customer_fields.RULES
-                          and f.key != "tax_number"}
+        own = customer_fields.RULES if entity == "customers" else {}
+        self.rules = {f.key: own[f.key] if f.part == "record" and f.key in own
+                      and f.key != "tax_number" else KIND_RULES.get(f.kind)
+                      for f in fields_of(entity)}
         # A Member's export holds HIDDEN in these: such a cell keeps the stored value.
         masked = MASKED_FIELDS.get(self.model.__name__, {})
         self.masked = {f.key for f in fields_of(entity) if f.part == "record" and f.column in masked}
@@ -264,7 +263,7 @@ class RowChecker:
             if cleaned is not None:
                 return cleaned
         value = self._parse(data_field, text)
-        rule = self.rules.get(data_field.key) or KIND_RULES.get(kind)
+        rule = self.rules[data_field.key]
         if rule is None:
             return value
         value = rule(value, {"country": self._region(row_values)} if kind == "phone" else _NONE)
