@@ -145,7 +145,11 @@ def statement(tenant_name, code, date_from, date_to, fmt, out):
               help="Write the failed rows and their errors to this .xlsx file.")
 @click.option("--encoding", help="A text file's encoding (e.g. utf-8, cp1252); "
                                  "detected when left out.")
-def import_file(entity, path, tenant_name, dry_run, all_or_nothing, error_report, encoding):
+@click.option("--map", "overrides", multiple=True, metavar="HEADING=FIELD",
+              help="Map a column to a field (repeatable; overrides the guess; "
+                   "\"Heading=\" leaves it out).")
+def import_file(entity, path, tenant_name, dry_run, all_or_nothing, error_report, encoding,
+                overrides):
     """Import customers, companies or leads from .xlsx, .xls, .ods or .csv; exit 1 if a row failed."""
     from crm.services.imports.cli_import import import_from_cli
     from crm.services.imports.file_limits import ImportLimits
@@ -153,7 +157,7 @@ def import_file(entity, path, tenant_name, dry_run, all_or_nothing, error_report
     try:
         tenant = tenants.find_tenant(db.session, tenant_name)
         failed = import_from_cli(db.session, tenant, entity, path, dry_run, all_or_nothing,
-                                 error_report, click.echo,
+                                 error_report, click.echo, overrides,
                                  limits=ImportLimits.from_config(current_app.config),
                                  encoding=encoding)
     except CrmError as exc:

@@ -18,7 +18,7 @@ class Address(Audited, TenantMixin, TimestampMixin, Model):
     customer_id = Column(Integer, ForeignKey("crm_customer.id", ondelete="CASCADE"), nullable=False)
     customer = relationship("Customer", back_populates="addresses")
     kind = Column(String(20), nullable=False, default="contact")
-    line1 = Column(String(200), nullable=False)
+    line1 = Column(String(200))  # a city and a country make an address; the street may be unknown
     line2 = Column(String(200))
     city = Column(String(100), nullable=False)
     state = Column(String(100))

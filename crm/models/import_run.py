@@ -46,6 +46,8 @@ class ImportRun(TenantMixin, TimestampMixin, Model):
     created_count = Column(Integer, nullable=False, default=0)
     updated_count = Column(Integer, nullable=False, default=0)
     failed_count = Column(Integer, nullable=False, default=0)
+    # Rows imported with a value left empty or kept as typed (listed in the report).
+    warning_count = Column(Integer, nullable=False, default=0, server_default="0")
     # Matched rows whose values were all the same already: nothing written.
     unchanged_count = Column(Integer, nullable=False, default=0)
     # Rows processed so far while running (the progress page polls it).

@@ -15,10 +15,11 @@ def prepare(session, address):
     with session.no_autoflush:
         if address.kind not in ADDRESS_KINDS:
             errors["kind"] = [_l("Choose contact, billing or shipping.")]
-        for field in ("line1", "city"):
-            setattr(address, field, (getattr(address, field) or "").strip())
-            if not getattr(address, field):
-                errors[field] = [_l("This field is required.")]
+        # A street is optional: a city and a country make an address (imports bring many).
+        address.line1 = (address.line1 or "").strip() or None
+        address.city = (address.city or "").strip()
+        if not address.city:
+            errors["city"] = [_l("This field is required.")]
         address.country = check(errors, "country", clean_country, address.country, required=True)
         if address.customer is None and address.customer_id is None:
             errors["customer"] = [_l("Choose the customer this address belongs to.")]

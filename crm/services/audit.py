@@ -43,7 +43,8 @@ def entity_name(obj_or_cls):
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
-def _plain(value):
+def plain_value(value):
+    """A value as the trail stores it in an entry's changes (JSON-ready)."""
     if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, (dt.date, dt.datetime)):
@@ -55,7 +56,8 @@ def _plain(value):
     return str(value)
 
 
-def _who():
+def who():
+    """(user id, username) of whoever is acting: ``acting_as``, else the signed-in user."""
     actor = _actor.get()
     if actor is not None:
         return actor
@@ -66,22 +68,26 @@ def _who():
     return None, "system"
 
 
-def _row(obj, action, changes, summary):
-    user_id, username = _who()
-    parent = getattr(type(obj), "__audit_parent__", None)
+def entry_row(tenant_id, entity, entity_id, action, changes, summary, parent_entity=None,
+              parent_id=None, at=None, actor=None):
+    """One audit entry as a row of crm_audit_entry, for writers that insert many at once
+    (imports); ``actor``: (user id, username), default ``who()``."""
+    user_id, username = actor or who()
     return {
-        "parent_entity": parent,
-        "parent_id": getattr(obj, f"{parent}_id", None) if parent else None,
-        "tenant_id": getattr(obj, "tenant_id", None),
-        "user_id": user_id,
-        "username": username,
-        "at": utcnow(),
-        "entity": entity_name(obj),
-        "entity_id": inspect(obj).identity[0] if inspect(obj).identity else getattr(obj, "id", None),
-        "action": action,
-        "changes": changes or None,
-        "summary": (summary or str(obj))[:255],
+        "parent_entity": parent_entity, "parent_id": parent_id, "tenant_id": tenant_id,
+        "user_id": user_id, "username": username, "at": at or utcnow(), "entity": entity,
+        "entity_id": entity_id, "action": action, "changes": changes or None,
+        "summary": (summary or "")[:255],
     }
+
+
+def _row(obj, action, changes, summary):
+    parent = getattr(type(obj), "__audit_parent__", None)
+    return entry_row(
+        getattr(obj, "tenant_id", None), entity_name(obj),
+        inspect(obj).identity[0] if inspect(obj).identity else getattr(obj, "id", None),
+        action, changes, summary or str(obj), parent_entity=parent,
+        parent_id=getattr(obj, f"{parent}_id", None) if parent else None)
 
 
 def _columns(obj):
@@ -99,11 +105,11 @@ def _created(obj):
     for col in _columns(obj):
         value = getattr(obj, col.key)
         if value is not None and col.key != "id":
-            changes[col.key] = [None, _plain(value)]
+            changes[col.key] = [None, plain_value(value)]
     for rel in _collections(obj):
         value = getattr(obj, rel.key)
         if value:
-            changes[rel.key] = [None, _plain(value)]
+            changes[rel.key] = [None, plain_value(value)]
     return changes
 
 
@@ -115,18 +121,18 @@ def _updated(obj):
         if hist.has_changes():
             old = hist.deleted[0] if hist.deleted else None
             new = hist.added[0] if hist.added else None
-            if _plain(old) != _plain(new):
-                changes[col.key] = [_plain(old), _plain(new)]
+            if plain_value(old) != plain_value(new):
+                changes[col.key] = [plain_value(old), plain_value(new)]
     for rel in _collections(obj):
         hist = state.attrs[rel.key].history
         if hist.added or hist.deleted:
             kept = list(hist.unchanged)
-            changes[rel.key] = [_plain(kept + list(hist.deleted)), _plain(kept + list(hist.added))]
+            changes[rel.key] = [plain_value(kept + list(hist.deleted)), plain_value(kept + list(hist.added))]
     return changes
 
 
 def _deleted(obj):
-    return {col.key: [_plain(getattr(obj, col.key)), None]
+    return {col.key: [plain_value(getattr(obj, col.key)), None]
             for col in _columns(obj) if getattr(obj, col.key) is not None and col.key != "id"}
 
 

@@ -90,7 +90,7 @@ def export_configuration(session):
     return {
         "format": FORMAT, "version": VERSION,
         "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "settings": crm_settings.all_settings(session),
+        "settings": crm_settings.all_settings(session, derived=False),
         "lead_statuses": [_status_out(s) for s in statuses],
         "lead_sources": [{"name": s.name, "is_active": s.is_active} for s in sources],
         "pipelines": [{"name": p.name, "description": p.description, "is_active": p.is_active,

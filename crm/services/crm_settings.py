@@ -11,16 +11,19 @@ preference with ``get_setting(session, key)`` and never care whether it was set.
   confirmation, on invoice issue, or both (crm.services.credit);
 * ``default_locale``: the language of users who have not picked one and whose
   browser asks for none we ship, and of statements mailed with no user (crm.i18n);
-* ``timezone``: the timezone dates and times are shown in (crm.i18n).
+* ``timezone``: the timezone dates and times are shown in (crm.i18n);
+* ``default_country``: the country of phone numbers written without one (imports);
+  never set, the country of the default language (``DERIVED``).
 """
 import pytz
-from flask_babel import lazy_gettext as _l
+from babel.core import get_global
+from flask_babel import get_locale, lazy_gettext as _l
 from sqlalchemy import select
 
 from crm.models import CrmSetting
 from crm.security.tenancy import current_tenant_id
 from crm.services.errors import ValidationFailed
-from crm.services.validation import FieldInvalid, clean_currency
+from crm.services.validation import FieldInvalid, clean_country, clean_currency, country_choices
 
 KANBAN_PAGE_SIZES = (5, 100)
 
@@ -90,8 +93,29 @@ def _timezone_choices():
     return [(name, name.replace("_", " ")) for name in pytz.common_timezones]
 
 
+def _country(value):
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise FieldInvalid(_l("Choose a country such as DE."))
+    return clean_country(value)
+
+
+def _country_choices():
+    return [("", _l("The default language's country")),
+            *country_choices(str(get_locale() or "en"))]
+
+
+def country_of_locale(locale):
+    """The country a language code most likely means (CLDR): en -> US, de -> DE, hi -> IN."""
+    likely = get_global("likely_subtags").get(str(locale or "en").split("_")[0], "")
+    territory = likely.split("_")[-1]
+    return territory if len(territory) == 2 else None
+
+
 _locale.choices = _locale_choices
 _timezone.choices = _timezone_choices
+_country.choices = _country_choices
 
 
 # key -> (default, clean function, label, description)
@@ -111,8 +135,14 @@ SETTINGS = {
                           "none the CRM ships, and for statements mailed in a batch.")),
     "timezone": ("UTC", _timezone, _l("Timezone"),
                  _l("Dates and times are shown in this timezone.")),
+    "default_country": (None, _country, _l("Default country"),
+                        _l("Phone numbers written without a country code are read in the "
+                           "customer's country, else in this one (imports).")),
 }
 DEFAULTS = {key: spec[0] for key, spec in SETTINGS.items()}
+# key -> (the setting it follows while never set, how): the default country is the
+# default language's.
+DERIVED = {"default_country": ("default_locale", country_of_locale)}
 
 
 def clean_values(values):
@@ -149,19 +179,32 @@ def _stored_or_default(key, row):
         return DEFAULTS[key]  # a value edited outside the app: fall back, never break a page
 
 
+def _derived(values):
+    for key, (source, derive) in DERIVED.items():
+        if key in values and values[key] is None:
+            values[key] = derive(values.get(source, DEFAULTS[source]))
+    return values
+
+
 def get_setting(session, key):
     """The tenant's value of ``key`` (its default when never set)."""
     if key not in SETTINGS:
         raise KeyError(key)
     row = session.scalar(select(CrmSetting).where(CrmSetting.tenant_id == current_tenant_id(),
                                                   CrmSetting.key == key))
-    return _stored_or_default(key, row)
+    value = _stored_or_default(key, row)
+    if value is None and key in DERIVED:
+        source, derive = DERIVED[key]
+        return derive(get_setting(session, source))
+    return value
 
 
-def all_settings(session):
-    """{key: value} of every setting, in the order of ``SETTINGS``, in one query."""
+def all_settings(session, derived=True):
+    """{key: value} of every setting, in the order of ``SETTINGS``, in one query;
+    ``derived=False`` leaves a never-set ``DERIVED`` key None (the configuration file)."""
     rows = _rows(session)
-    return {key: _stored_or_default(key, rows.get(key)) for key in SETTINGS}
+    values = {key: _stored_or_default(key, rows.get(key)) for key in SETTINGS}
+    return _derived(values) if derived else values
 
 
 def apply_values(session, cleaned):

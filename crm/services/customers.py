@@ -3,15 +3,12 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 
 from crm.models.base import utcnow
-from crm.models import CUSTOMER_TYPES, PAYMENT_METHODS, Company, Customer, CustomerGroup
+from crm.models import Company, Customer, CustomerGroup
 from crm.security.tenancy import current_tenant_id
 from crm.services import audit
 from crm.services.errors import NotAllowed, ValidationFailed
 from crm.services.links import blocks_delete, delete_blockers
-from crm.services.validation import (
-    check, clean_currency, clean_email, clean_non_negative, clean_percent, clean_phone,
-    clean_tax_number, clean_website,
-)
+from crm.services import customer_fields
 
 # Fields a clone copies; code, email, balance and history stay with the original.
 CLONED_FIELDS = (
@@ -26,6 +23,9 @@ CLONED_CHILDREN = {
     "plants": ("name", "code", "line1", "city", "postal_code", "country", "contact_name", "phone",
                "notes", "is_active"),
 }
+
+# What customer_fields' rules read and may normalise.
+CHECKED_FIELDS = (*customer_fields.RULES, "tax_regime", "country")
 
 blocks_delete(Company, Customer, Customer.company_id, _l("customers"))
 blocks_delete(CustomerGroup, Customer, Customer.customer_group_id, _l("customers"))
@@ -68,33 +68,17 @@ def search_text(session, customer):
 
 def prepare(session, customer):
     """Normalise and validate a customer about to be saved; raises ValidationFailed."""
-    errors = {}
     tenant_id = _tenant_of(customer)
     with session.no_autoflush:
-        customer.name = (customer.name or "").strip()
-        if not customer.name:
-            errors["name"] = [_l("A name is required.")]
-        if customer.kind not in CUSTOMER_TYPES:
-            errors["kind"] = [_l("Choose company or individual.")]
-        email = check(errors, "email", clean_email, customer.email)
-        if email:
-            customer.email = email
-            if email_taken(session, tenant_id, email, customer.id):
-                errors["email"] = [_l("Another customer already uses %(email)s.", email=email)]
-        if customer.phone:
-            customer.phone = check(errors, "phone", clean_phone, customer.phone, customer.country) or customer.phone
-        if customer.website:
-            customer.website = check(errors, "website", clean_website, customer.website) or customer.website
-        customer.currency = check(errors, "currency", clean_currency, customer.currency) or customer.currency
-        check(errors, "discount_rate", clean_percent, customer.discount_rate)
-        if customer.discount_rate is None:
-            customer.discount_rate = 0
-        check(errors, "credit_limit", clean_non_negative, customer.credit_limit)
-        if customer.payment_method and customer.payment_method not in PAYMENT_METHODS:
-            errors["payment_method"] = [_l("Unknown payment method.")]
-        regime_number = check(errors, "tax_number", clean_tax_number, customer.tax_regime, customer.tax_number)
-        if regime_number:
-            customer.tax_regime, customer.tax_number = regime_number
+        values = {field: getattr(customer, field) for field in CHECKED_FIELDS}
+        clean, errors = customer_fields.check_values(values)
+        for field in CHECKED_FIELDS:
+            if field not in errors and clean[field] != values[field]:
+                setattr(customer, field, clean[field])
+        if "email" not in errors:
+            if email_taken(session, tenant_id, customer.email, customer.id):
+                errors["email"] = [_l("Another customer already uses %(email)s.",
+                                      email=customer.email)]
         if customer.sub_segment is not None and customer.segment is not None \
                 and customer.sub_segment.segment_id != customer.segment.id:
             errors["sub_segment"] = [_l("This sub-segment belongs to another segment.")]

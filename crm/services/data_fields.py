@@ -40,6 +40,7 @@ class DataField:
     target_attr: str = "name"
     max_length: int = None
     note: object = None    # extra rule shown on the template's notes sheet
+    exported: bool = True  # False: a heading imports read that no record stores as such
     entity: str = field(default="", compare=False)
 
     @property
@@ -62,7 +63,7 @@ def _fields(entity, *fields):
 def _address(kind, label):
     return (
         DataField(f"{kind}_line1", _l("%(kind)s street", kind=label), part=kind, attr="line1",
-                  max_length=200, note=_l("Street, city and country are needed for an address.")),
+                  max_length=200, note=_l("City and country make an address; the street may be left empty.")),
         DataField(f"{kind}_line2", _l("%(kind)s street 2", kind=label), part=kind, attr="line2",
                   max_length=200),
         DataField(f"{kind}_postal_code", _l("%(kind)s postcode", kind=label), part=kind,
@@ -107,6 +108,10 @@ CUSTOMER_FIELDS = _fields(
               target_attr="username"),
     DataField("notes", _l("Notes")),
     DataField("contact_name", _l("Contact name"), part="contact", attr="name", max_length=150),
+    DataField("contact_first_name", _l("Contact first name"), part="contact", attr="first_name",
+              max_length=70, exported=False),
+    DataField("contact_last_name", _l("Contact last name"), part="contact", attr="last_name",
+              max_length=70, exported=False),
     DataField("contact_role", _l("Contact role"), part="contact", attr="role", max_length=100),
     DataField("contact_email", _l("Contact email"), "email", part="contact", attr="email",
               max_length=254),
@@ -158,6 +163,11 @@ ENTITY_LABELS = {"customers": _l("Customers"), "companies": _l("Companies"), "le
 
 def fields_of(entity):
     return FIELDS[entity]
+
+
+def exported_fields(entity):
+    """The fields a file of ``entity`` is written with (and its import template shows)."""
+    return tuple(f for f in FIELDS[entity] if f.exported)
 
 
 def field_by_key(entity, key):

@@ -131,7 +131,7 @@ READ_ONLY_COLUMNS = {
 
 def entity_columns(entity):
     """The file's columns, in the order ``entity_select`` reads them (it reads the values)."""
-    columns = [ExportColumn(f.key, f.label, None) for f in data_fields.fields_of(entity)]
+    columns = [ExportColumn(f.key, f.label, None) for f in data_fields.exported_fields(entity)]
     columns += [ExportColumn(key, label, None) for key, label in READ_ONLY_COLUMNS.get(entity, ())]
     return columns
 
@@ -159,7 +159,7 @@ def entity_select(entity, query=None):
     if isinstance(statement, Query):
         statement = statement.statement
     columns, joins, parts = [], [], {}
-    for f in data_fields.fields_of(entity):
+    for f in data_fields.exported_fields(entity):
         if f.part == "record" and f.kind == "reference":
             target = aliased(getattr(models, f.target), name=f"crm_export_{f.key}")
             joins.append((target, getattr(model, f.attr) == target.id))

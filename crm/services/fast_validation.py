@@ -55,14 +55,19 @@ NOT_A_NUMBER = "not a number"
 INVALID_NUMBER = "invalid number"
 
 
+EXTENSION = " ext. "  # how a stored number carries its extension; phonenumbers reads it back
+
+
 @functools.lru_cache(maxsize=65536)
 def phone_in_e164(value, region):
     """phonenumbers' E.164 form of ``value`` read in ``region`` (one parse serves both the
-    validity check and the formatting), else NOT_A_NUMBER or INVALID_NUMBER."""
+    validity check and the formatting), with its extension after ``EXTENSION``
+    (+13606934419 ext. 19272), else NOT_A_NUMBER or INVALID_NUMBER."""
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
         return NOT_A_NUMBER
     if not phonenumbers.is_valid_number(number):
         return INVALID_NUMBER
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return e164 + EXTENSION + number.extension if number.extension else e164

@@ -20,6 +20,7 @@ from stdnum.gb import vat as gb_vat
 from stdnum.in_ import gstin, pan
 from stdnum.us import ein
 
+from crm.services.countries import COUNTRY_CODES, country_code
 from crm.services.fast_validation import INVALID_NUMBER, NOT_A_NUMBER, fast_email, phone_in_e164
 
 
@@ -42,11 +43,6 @@ TAX_REGIMES = {
     "OTHER": (_l("Other tax identifier"), None),
 }
 
-_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
-COUNTRY_CODES = frozenset(
-    code for code in Locale("en").territories
-    if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
-)
 CURRENCY_CODES = frozenset(list_currencies())
 
 
@@ -75,8 +71,12 @@ def clean_email(value, required=True):
         raise FieldInvalid(_l("“%(value)s” is not a valid email address.", value=value))
 
 
+PHONE_MAX_LENGTH = 32  # the phone columns
+
+
 def clean_phone(value, region=None):
-    """A phone number in E.164 (+4930123456). Without a leading + the region is needed."""
+    """A phone number in E.164 (+4930123456), its extension kept (+13606934419 ext. 19272).
+    Without a leading + the region is needed."""
     value = (value or "").strip()
     if not value:
         return None
@@ -87,6 +87,8 @@ def clean_phone(value, region=None):
             value=value))
     if e164 is INVALID_NUMBER:
         raise FieldInvalid(_l("“%(value)s” is not a valid phone number.", value=value))
+    if len(e164) > PHONE_MAX_LENGTH:
+        raise FieldInvalid(_l("“%(value)s” is too long for a phone number.", value=value))
     return e164
 
 
@@ -124,14 +126,16 @@ def clean_tax_number(regime, number):
 
 
 def clean_country(value, required=False):
-    value = (value or "").strip().upper()
+    """An ISO alpha-2 code from a code or a name in any shipped language (countries.py)."""
+    value = (value or "").strip()
     if not value:
         if required:
             raise FieldInvalid(_l("A country is required."))
         return None
-    if value not in COUNTRY_CODES:
+    code = country_code(value)
+    if code is None:
         raise FieldInvalid(_l("“%(value)s” is not a known country code.", value=value))
-    return value
+    return code
 
 
 def clean_currency(value):

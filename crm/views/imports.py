@@ -119,15 +119,15 @@ class ImportView(_ImportBase):
         if run.status != "uploaded":
             return redirect(url_for(".progress", run_id=run.id))
         try:
-            counts, errors = runs.preview(self.session, run, locale=current_language())
+            counts, errors, warnings = runs.preview(self.session, run, locale=current_language())
         except CrmError as exc:
             flash("; ".join(_messages(exc)), "danger")
             return redirect(url_for(".map_columns", run_id=run.id))
         finally:
             self.session.rollback()
         return self.render_template("crm/import_preview.html", run=run, counts=counts,
-                                    errors=errors, encodings=encodings.ENCODINGS,
-                                    title=gettext("Preview"))
+                                    errors=errors, warnings=warnings,
+                                    encodings=encodings.ENCODINGS, title=gettext("Preview"))
 
     @expose("/run/<int:run_id>", methods=["POST"])
     @has_access

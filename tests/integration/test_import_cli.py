@@ -39,32 +39,53 @@ def _invoke(runner, *args):
     return runner.invoke(args=["crm", "import", *args])
 
 
-def test_xlsx_import_validates_every_rule_and_writes_the_error_report(app, acme, runner, tmp_path,
-                                                                     db_session):
+def test_xlsx_import_fails_unusable_rows_and_warns_on_the_rest(app, acme, runner, tmp_path,
+                                                               db_session):
+    """Only a missing name or email, a bad email and a repeated email fail a row; every
+    other refused value is a warning on a row that is imported."""
     path = import_files.xlsx(tmp_path / "customers.xlsx", _rows(), text_cells={(14, 1)})
     report = tmp_path / "errors.xlsx"
     result = _invoke(runner, "customers", str(path), "--tenant", acme.name,
                      "--error-report", str(report))
     assert result.exit_code == 1, result.output
-    assert "2 created, 0 updated, 0 unchanged, 11 failed" in result.output
+    assert "9 created, 0 updated, 0 unchanged, 4 failed. 7 imported with warnings" in result.output
+    assert "row 10: warning: Phone: “12” is not" in result.output
 
     rows = import_files.read_xlsx(str(report))
-    assert rows[0] == HEAD + ["Row", "Errors"]
-    errors = {row[1]: row[-1] for row in rows[1:]}
+    assert rows[0] == HEAD + ["Row", "Errors", "Warnings"]
+    errors = {row[1]: row[-2] for row in rows[1:]}
+    warnings = {row[1]: row[-1] for row in rows[1:]}
     assert errors["no-name@x.example"] == "Customer Name: Name is required."
     assert "E-mail: Email is required." in errors[None]
     assert "“not-an-email” is not a valid email address" in errors["not-an-email"]
-    assert "“DE123456789” is not a valid VAT number (EU)" in errors["tax@x.example"]
-    assert "“XX” is not a known country code" in errors["country@x.example"]
-    assert "“ZZZ” is not an ISO 4217 currency code" in errors["ccy@x.example"]
-    assert "Discount: “lots” is not a number" in errors["num@x.example"]
-    assert "Credit limit: Enter zero or a positive amount" in errors["num@x.example"]
-    assert "Phone: “12” is not" in errors["phone@x.example"]
-    assert "City: Billing city is required" in errors["addr@x.example"]
-    assert "There is no payment terms named “Net 999”" in errors["term@x.example"]
     assert "info@mueller.example is also on row 2 of this file" in errors["INFO@Mueller.example"]
-    assert [row[-2] for row in rows[1:]] == list(range(3, 14))
+    assert "“DE123456789” is not a valid VAT number (EU). Left empty." in warnings["tax@x.example"]
+    assert "“XX” is not a known country code" in warnings["country@x.example"]
+    assert "“ZZZ” is not an ISO 4217 currency code" in warnings["ccy@x.example"]
+    assert "Discount: “lots” is not a number" in warnings["num@x.example"]
+    assert "Credit limit: Enter zero or a positive amount" in warnings["num@x.example"]
+    assert "Phone: “12” is not a valid phone number" in warnings["phone@x.example"]
+    assert "Imported as typed" in warnings["phone@x.example"]
+    assert "City: An address needs a city and a country" in warnings["addr@x.example"]
+    assert "There is no payment terms named “Net 999”" in warnings["term@x.example"]
+    assert [row[-3] for row in rows[1:]] == list(range(3, 14))
+    assert all(row[-1] is None for row in rows[1:] if row[-2])
 
+    with db_session() as s, tenant_scope(acme.id):
+        warned = {c.email: c for c in s.scalars(select(Customer).where(
+            Customer.email.like("%@x.example")))}
+        assert set(warned) == {"tax@x.example", "country@x.example", "ccy@x.example",
+                               "num@x.example", "phone@x.example", "addr@x.example",
+                               "term@x.example", "formula@x.example"}
+        assert warned["phone@x.example"].phone == "12"
+        assert warned["tax@x.example"].tax_number is None
+        assert (warned["num@x.example"].discount_rate, warned["num@x.example"].credit_limit) == (
+            Decimal("0"), None)
+        assert warned["ccy@x.example"].currency == "EUR"
+        assert warned["addr@x.example"].addresses == []
+        assert warned["country@x.example"].addresses == []
+        run = s.scalar(select(ImportRun))
+        assert (run.created_count, run.failed_count, run.warning_count) == (9, 4, 7)
     with db_session() as s, tenant_scope(acme.id):
         customer = s.scalar(select(Customer).where(Customer.email == "info@mueller.example"))
         assert customer.name == "Müller Maschinenbau"
@@ -83,9 +104,9 @@ def test_xlsx_import_validates_every_rule_and_writes_the_error_report(app, acme,
         formula = s.scalar(select(Customer).where(Customer.email == "formula@x.example"))
         assert formula.name == "=HYPERLINK(\"http://evil.example\")"
         run = s.scalar(select(ImportRun))
-        assert (run.status, run.created_count, run.failed_count) == ("done", 2, 11)
+        assert (run.status, run.created_count, run.failed_count) == ("done", 9, 4)
         actions = s.execute(select(AuditEntry.entity, AuditEntry.action)).all()
-        assert actions.count(("customer", "create")) == 2
+        assert actions.count(("customer", "create")) == 9
         assert ("contact", "create") in actions and ("address", "create") in actions
         assert actions.count(("import_run", "import")) == 1
 
@@ -96,7 +117,8 @@ def test_dry_run_writes_nothing_and_counts(app, acme, runner, tmp_path, db_sessi
     result = _invoke(runner, "customers", str(path), "--tenant", acme.name, "--dry-run",
                      "--error-report", str(report))
     assert result.exit_code == 1
-    assert "2 to create, 0 to update, 11 failed; nothing was written" in result.output
+    assert ("9 to create, 0 to update, 4 failed, 7 with warnings; nothing was written"
+            in result.output)
     assert len(import_files.read_xlsx(str(report))) == 12
     with db_session() as s:
         assert s.scalar(select(Customer.id)) is None
@@ -145,7 +167,7 @@ def test_ods_companies_and_leads(app, acme, runner, tmp_path, db_session):
     companies = import_files.ods(tmp_path / "companies.ods", [
         ["Firma", "E-Mail", "Land", "Ort"],
         ["Globex Holding", "office@globex-holding.example", "DE", "München"],
-        ["Bad", "office@bad.example", "Narnia", ""],
+        ["", "office@bad.example", "Narnia", ""],
     ])
     result = _invoke(runner, "companies", str(companies), "--tenant", acme.name)
     assert result.exit_code == 1

@@ -60,7 +60,7 @@ def test_upload_map_preview_run_history_report_and_revert(app, acme, acme_manage
     assert "clients.xlsx" in history and "acme-manager" in history
     report = b.get(f"/import-history/report/{run_id}")
     rows = import_files.read_xlsx(report.data)
-    assert rows[1][:2] == ["Beta", "broken-email"] and "not a valid email" in rows[1][-1]
+    assert rows[1][:2] == ["Beta", "broken-email"] and "not a valid email" in rows[1][-2]
     # Running twice is refused.
     b.post(f"/import/run/{run_id}", {"mode": "valid_rows"})
     assert _wait(b, run_id)["created"] == 1

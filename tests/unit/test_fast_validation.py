@@ -113,7 +113,8 @@ def phonenumbers_answer(value, region):
         return "parse"
     if not phonenumbers.is_valid_number(number):
         return "invalid"
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return f"{e164} ext. {number.extension}" if number.extension else e164
 
 
 @pytest.mark.parametrize("value, region", PHONES)

@@ -44,3 +44,33 @@ def test_a_precomposed_nukta_matches_the_synonym(app):
     assert typed != unicodedata.normalize("NFD", typed)
     with app.app_context():
         assert guess_mapping("customers", [typed]) == {typed: "phone"}
+
+
+# Headings of common exports and public samples (datablist, CRM contact exports).
+EXPORT_HEADINGS = {
+    "Customer Id": "code", "First Name": "contact_first_name", "Last Name": "contact_last_name",
+    "companyName": "name", "Phone 1": "phone", "Phone 2": "contact_phone", "Street": "billing_line1",
+    "Street2": "billing_line2", "Region/State": "billing_state",
+    "ZIP/Postal Code": "billing_postal_code", "Fax": "",
+}
+
+
+def test_headings_of_common_exports_and_camel_case(app):
+    with app.app_context():
+        assert guess_mapping("customers", list(EXPORT_HEADINGS)) == EXPORT_HEADINGS
+        assert guess_mapping("customers", ["contactName", "Mobile", "postalCode", "Email"]) == {
+            "contactName": "contact_name", "Mobile": "contact_phone",
+            "postalCode": "billing_postal_code", "Email": "email"}
+
+
+def test_without_a_name_column_company_names_the_customer(app):
+    from crm.services.imports.mapping import clean_mapping
+
+    with app.app_context():
+        assert guess_mapping("customers", ["Company", "Email"]) == {"Company": "name",
+                                                                    "Email": "email"}
+        assert guess_mapping("customers", ["Name", "Company"]) == {"Name": "name",
+                                                                   "Company": "company"}
+        # First and last name stand in for the name (validate.py joins them per row).
+        headings = ["First Name", "Last Name", "Email"]
+        assert clean_mapping("customers", headings, guess_mapping("customers", headings))

@@ -16,7 +16,7 @@ from sqlalchemy import Integer, bindparam, insert, select, update
 
 from crm.models import Address, AuditEntry, Company, Contact, ImportItem, ImportRun
 from crm.models.base import utcnow
-from crm.services.audit import _plain as audit_plain, _who, entity_name
+from crm.services.audit import entry_row, entity_name, plain_value as audit_plain, who
 from crm.services.data_fields import model_of
 from crm.services.imports import collector
 from crm.services.imports.bulk_sql import BulkInserter
@@ -46,7 +46,7 @@ def progress_of(run):
 
 
 def plain(value):
-    """A value as the audit trail stores it (crm.services.audit._plain), plain types first."""
+    """A value as the audit trail stores it (crm.services.audit.plain_value), plain types first."""
     return value if type(value) in _AS_IS else audit_plain(value)
 
 
@@ -75,6 +75,7 @@ class Summary:
     def __init__(self):
         self.created = self.updated = self.unchanged = 0
         self.failed = []        # RowResults
+        self.warned = []        # RowResults imported with warnings
         self.total = 0
 
 
@@ -90,7 +91,7 @@ class Writer:
         self.entity = run.entity
         self.model = model_of(run.entity)
         self.table = self.model.__table__
-        self.user_id, self.username = _who()
+        self.actor = who()
         self.entity_label = entity_name(self.model)
         self.company_names = {}
         if self.entity == "customers":
@@ -103,10 +104,9 @@ class Writer:
     # --- audit and items ---------------------------------------------------------
 
     def _audit(self, entity, entity_id, action, changes, summary, parent_id=None):
-        return {"tenant_id": self.tenant_id, "user_id": self.user_id, "username": self.username,
-                "at": self.now, "entity": entity, "entity_id": entity_id, "action": action,
-                "changes": changes or None, "summary": (summary or "")[:255],
-                "parent_entity": "customer" if parent_id else None, "parent_id": parent_id}
+        return entry_row(self.tenant_id, entity, entity_id, action, changes, summary,
+                         parent_entity="customer" if parent_id else None, parent_id=parent_id,
+                         at=self.now, actor=self.actor)
 
     @staticmethod
     def _summary(entity, values):
@@ -407,6 +407,7 @@ def _write_rows(session, run, table, on_progress, locale, statements):
                 writer.checker_default_status = _default_status_id(session, run.tenant_id)
         valid = [r for r in results if r.ok]
         summary.failed.extend(r for r in results if not r.ok)
+        summary.warned.extend(r for r in valid if r.warnings)
         created = [r for r in valid if r.existing_id is None]
         updated = [r for r in valid if r.existing_id is not None]
         if created:
@@ -427,17 +428,18 @@ def _default_status_id(session, tenant_id):
     return status.id if status is not None else None
 
 
-def preview(session, run, table, first_errors=20, failed=None, locale=None):
-    """Counts of rows to create, update and refuse, with the first errors; writes nothing
-    (the lookups only read). ``failed``, a list, receives every failed RowResult;
+def preview(session, run, table, first_errors=20, failed=None, locale=None, warned=None):
+    """Counts of rows to create, update, refuse and import with warnings, the first errors
+    and the first warnings (each (row, heading, message)); writes nothing (the lookups only
+    read). ``failed`` / ``warned``, lists, receive every failed / warned RowResult;
     ``locale`` as for import_rows."""
     with collector.paused():
-        return _preview(session, run, table, first_errors, failed, locale)
+        return _preview(session, run, table, first_errors, failed, locale, warned)
 
 
-def _preview(session, run, table, first_errors, failed, locale=None):
-    counts = {"create": 0, "update": 0, "failed": 0, "total": len(table.rows)}
-    errors = []
+def _preview(session, run, table, first_errors, failed, locale=None, warned=None):
+    counts = {"create": 0, "update": 0, "failed": 0, "warnings": 0, "total": len(table.rows)}
+    errors, warnings = [], []
     for results in check_rows(session, run.tenant_id, run.entity, run.mapping, table.headings,
                               table.rows, locale=locale, numbers=table.numbers,
                               misshapen=table.misshapen):
@@ -448,20 +450,24 @@ def _preview(session, run, table, first_errors, failed, locale=None):
                     failed.append(result)
                 if len(errors) < first_errors:
                     errors.extend((result.number, h, m) for h, m in result.errors)
-            elif result.existing_id is None:
+                continue
+            if result.warnings:
+                counts["warnings"] += 1
+                if warned is not None:
+                    warned.append(result)
+                if len(warnings) < first_errors:
+                    warnings.extend((result.number, h, m) for h, m in result.warnings)
+            if result.existing_id is None:
                 counts["create"] += 1
             else:
                 counts["update"] += 1
-    return counts, errors[:first_errors]
+    return counts, errors[:first_errors], warnings[:first_errors]
 
 
 def summary_entry(session, run, action, changes, summary):
     """The import's (or revert's) own audit entry."""
-    user_id, username = _who()
-    session.execute(insert(AuditEntry.__table__), [{
-        "tenant_id": run.tenant_id, "user_id": user_id, "username": username, "at": utcnow(),
-        "entity": "import_run", "entity_id": run.id, "action": action, "changes": changes,
-        "summary": summary[:255], "parent_entity": None, "parent_id": None}])
+    session.execute(insert(AuditEntry.__table__), [
+        entry_row(run.tenant_id, "import_run", run.id, action, changes, summary)])
 
 
 def plain_to_column(table, column, value):
@@ -479,9 +485,13 @@ def plain_to_column(table, column, value):
 
 
 def message_for(summary):
-    return gettext("%(created)d created, %(updated)d updated, %(unchanged)d unchanged, "
-                   "%(failed)d failed.", created=summary.created, updated=summary.updated,
-                   unchanged=summary.unchanged, failed=len(summary.failed))
+    message = gettext("%(created)d created, %(updated)d updated, %(unchanged)d unchanged, "
+                      "%(failed)d failed.", created=summary.created, updated=summary.updated,
+                      unchanged=summary.unchanged, failed=len(summary.failed))
+    if summary.warned:
+        message += " " + gettext("%(n)d imported with warnings (see the report).",
+                                 n=len(summary.warned))
+    return message
 
 
 __all__ = ["import_rows", "preview", "progress_of", "ImportRun"]

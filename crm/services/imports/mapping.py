@@ -12,11 +12,19 @@ from crm.services.data_fields import fields_of
 from crm.services.errors import ValidationFailed
 
 _NOISE = re.compile(r"[\s._\-/:*#()\[\]]+")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# A required field that other columns can stand in for: without a Name column a
+# customer is named after its contact's first and last name (validate.py).
+STAND_INS = {"customers": {"name": ("contact_first_name", "contact_last_name")}}
+# Without a Name column, the column that names the customer's company names the customer.
+NAME_FROM = {"customers": "company"}
 
 
 def normalise(heading):
-    # NFC: a heading typed with a decomposed nukta or accent matches the composed synonym.
-    text = unicodedata.normalize("NFC", (heading or "").strip().lower())
+    # camelCase split first (companyName -> company Name); NFC: a heading typed with a
+    # decomposed nukta or accent matches the composed synonym.
+    text = _CAMEL.sub(" ", (heading or "").strip())
+    text = unicodedata.normalize("NFC", text.lower())
     return _NOISE.sub("", text).replace("nº", "no").replace("n°", "no")
 
 
@@ -57,7 +65,34 @@ def guess_mapping(entity, headings):
             if key and key not in used:
                 mapping[heading] = key
                 used.add(key)
+    stand_in = NAME_FROM.get(entity)
+    if stand_in in used and "name" not in used:
+        heading = next(h for h, key in mapping.items() if key == stand_in)
+        mapping[heading] = "name"
     return {heading: mapping.get(heading, "") for heading in headings}
+
+
+def with_overrides(headings, mapping, overrides):
+    """``mapping`` with ``overrides`` ({heading: field key or ""}) applied; a heading is
+    found as written, else as ``normalise`` reads it. Raises ValidationFailed naming
+    every heading the file does not have."""
+    by_name = {}
+    for heading in headings:
+        by_name.setdefault(normalise(heading), heading)
+    result, errors = dict(mapping), []
+    for wanted, key in overrides.items():
+        heading = wanted if wanted in result else by_name.get(normalise(wanted))
+        if heading is None:
+            errors.append(_l("The file has no column “%(heading)s”.", heading=wanted))
+            continue
+        if key:
+            for other, other_key in result.items():
+                if other_key == key and other != heading:
+                    result[other] = ""  # the override takes the field from the guess
+        result[heading] = key
+    if errors:
+        raise ValidationFailed({"mapping": errors})
+    return result
 
 
 def clean_mapping(entity, headings, mapping):
@@ -75,8 +110,10 @@ def clean_mapping(entity, headings, mapping):
         if key:
             seen.setdefault(key, heading)
         clean[heading] = key
+    stand_ins = STAND_INS.get(entity, {})
     for data_field in fields_of(entity):
-        if data_field.required and data_field.key not in seen:
+        if data_field.required and data_field.key not in seen and not any(
+                key in seen for key in stand_ins.get(data_field.key, ())):
             errors.append(_l("No column is mapped to %(field)s, which is required.",
                              field=data_field.label))
     if errors:

@@ -87,7 +87,8 @@ def set_mapping(session, run, wanted):
 
 
 def preview(session, run, locale=None):
-    """(counts, first errors as (row, heading, message)); nothing is written. ``locale``:
+    """(counts, first errors, first warnings, each as (row, heading, message)); nothing is
+    written. ``locale``:
     the importing user's (a code), for ambiguous dates and numbers."""
     with collector.paused():
         table = table_of(run)
@@ -124,14 +125,15 @@ def begin(session, run, mode):
                                  "import has finished."))
 
 
-def execute(session, run, on_progress=None, locale=None):
+def execute(session, run, on_progress=None, locale=None, problems=None):
     """Import a running run's rows in one transaction; records counts, report and audit entry.
-    ``locale``: the importing user's (a code), for ambiguous dates and numbers."""
+    ``locale``: the importing user's (a code), for ambiguous dates and numbers;
+    ``problems``, a list, receives the failed and the warned RowResults in file order."""
     with collector.paused():
-        return _execute(session, run, on_progress, locale)
+        return _execute(session, run, on_progress, locale, problems)
 
 
-def _execute(session, run, on_progress, locale=None):
+def _execute(session, run, on_progress, locale=None, problems=None):
     table = table_of(run)
     headings, rows = table.headings, table.rows
 
@@ -147,8 +149,12 @@ def _execute(session, run, on_progress, locale=None):
         run.updated_count = summary.updated
         run.unchanged_count = summary.unchanged
         run.failed_count = len(summary.failed)
+        run.warning_count = len(summary.warned)
+        if problems is not None:
+            problems.extend(sorted([*summary.failed, *summary.warned], key=lambda r: r.number))
         run.progress = len(rows)
-        run.error_report = report.error_report(headings, summary.failed) if summary.failed else None
+        run.error_report = (report.error_report(headings, summary.failed, summary.warned)
+                            if summary.failed or summary.warned else None)
         if run.mode == "all_or_nothing" and summary.failed:
             run.message = gettext("Nothing was imported: %(n)d rows have errors.",
                                   n=len(summary.failed))
@@ -160,7 +166,7 @@ def _execute(session, run, on_progress, locale=None):
         commit.summary_entry(session, run, "import", {
             "file": [None, run.file_name], "created": [None, run.created_count],
             "updated": [None, run.updated_count], "unchanged": [None, run.unchanged_count],
-            "failed": [None, run.failed_count]},
+            "failed": [None, run.failed_count], "warnings": [None, run.warning_count]},
             gettext("Import of %(file)s: %(message)s", file=run.file_name, message=run.message))
         session.commit()
     except Exception as exc:
@@ -198,4 +204,5 @@ def status(run):
             "progress": commit.progress_of(run) if run.status == "running" else run.progress,
             "created": run.created_count, "updated": run.updated_count,
             "unchanged": run.unchanged_count, "failed": run.failed_count,
+            "warnings": run.warning_count,
             "message": run.message}

@@ -3,7 +3,7 @@ import io
 
 from flask_babel import gettext, lazy_gettext as _l
 
-from crm.services.data_fields import fields_of
+from crm.services.data_fields import exported_fields
 from crm.services.workbooks import new_workbook
 
 KIND_RULES = {
@@ -62,7 +62,7 @@ def template_workbook(entity):
     example = EXAMPLES[entity]
     notes.write_string(0, 0, gettext("Column"), bold)
     notes.write_string(0, 1, gettext("Rules"), bold)
-    for col, data_field in enumerate(fields_of(entity)):
+    for col, data_field in enumerate(exported_fields(entity)):
         sheet.write_string(0, col, str(data_field.label), bold)
         if example.get(data_field.key):
             sheet.write_string(1, col, example[data_field.key])

@@ -1,7 +1,12 @@
 """Check an import's rows with the form's rules, in chunks, without a query per row.
 
-Each cell is read by its field's kind with the clean_* functions of
-crm/services/validation.py (the rules the forms use). Before the first chunk, a query per
+A row fails only for what makes its record unusable (a required field missing or
+invalid, a duplicate within the file, a value that cannot be stored); any other value
+a rule refuses is a warning on the row and left empty, a phone number is kept as typed.
+
+Each cell is read by its field's kind, then checked by the rule the form and the API use:
+a customer's fields by crm/services/customer_fields.py, others by the clean_* functions
+of crm/services/validation.py. Before the first chunk, a query per
 500 rows finds the records the rows update (matched by email ignoring case; stored
 addresses have no spaces); per chunk, one query finds the codes already taken; references
 (payment terms, segments, users ...) are loaded once.
@@ -17,11 +22,14 @@ from sqlalchemy import String, bindparam, func, select, text
 
 from crm import models
 from crm.i18n.parsing import IMPORT_DATE_FORMATS, decimal_mark, import_date_formats
+from crm.security.masking import HIDDEN, MASKED_FIELDS
 from crm.services import leads as lead_rules
+from crm.services import customer_fields
+from crm.services.crm_settings import get_setting
 from crm.services.data_fields import MATCH_KEY, fields_of, model_of
 from crm.services.validation import (
-    FieldInvalid, clean_country, clean_currency, clean_email, clean_non_negative, clean_percent,
-    clean_phone, clean_tax_number, clean_website,
+    PHONE_MAX_LENGTH, FieldInvalid, clean_country, clean_currency, clean_email, clean_non_negative,
+    clean_percent, clean_phone, clean_website,
 )
 
 CHUNK = 2000
@@ -37,9 +45,26 @@ _MONEY_NOISE = re.compile(r"[\s\u00a0\u202f'€$£¥₹%]|[A-Z]{3}", re.IGNORECA
 _ONE_POINT_GROUP = re.compile(r"[+-]?[1-9][0-9]{0,2}\.[0-9]{3}")  # 1.234 as German writes 1234
 
 
+# The rule of each kind of cell (value, {"country": the row's, for phones}) -> clean value;
+# a customer's record fields have their own (customer_fields.RULES).
+KIND_RULES = {
+    "email": lambda value, _row: clean_email(value),
+    "phone": lambda value, row: clean_phone(value, row["country"]),
+    "country": lambda value, _row: clean_country(value),
+    "currency": lambda value, _row: clean_currency(value),
+    "url": lambda value, _row: clean_website(value),
+    "decimal": lambda value, _row: clean_non_negative(value),
+    "percent": lambda value, _row: clean_percent(value),
+}
+_NONE = {}
+
 # The unique (tenant_id, lower(email)) index of each entity's match column.
 MATCH_INDEX = {"customers": "uq_customer_email", "companies": "uq_company_office_email",
                "leads": "uq_lead_contact_email"}
+
+
+class Unstorable(FieldInvalid):
+    """A value its column cannot hold: the row fails rather than lose it."""
 
 
 def literal_list(values, type_=String):
@@ -137,6 +162,7 @@ class RowResult:
     cells: list                     # the row as uploaded
     values: dict = field(default_factory=dict)   # part -> {column: clean value}
     errors: list = field(default_factory=list)   # [(heading label, message)]
+    warnings: list = field(default_factory=list)  # the same; the row is imported anyway
     key: str = None                 # match value (normalised email)
     existing_id: int = None
 
@@ -174,8 +200,11 @@ class References:
 class RowChecker:
     """Validates rows of one import: ``check_chunk(rows, first_number)``."""
 
-    def __init__(self, session, tenant_id, entity, mapping, headings, locale=None):
+    def __init__(self, session, tenant_id, entity, mapping, headings, locale=None,
+                 default_country=None):
         self.session = session
+        # Phone numbers without a country code and no country on the row are read here.
+        self.default_country = default_country
         self.guard = nullcontext  # around lookups: see check_rows
         self.clean_emails = {}  # cell text -> clean_email's answer, for the match column
         # Customer codes the file names (all its rows, found first): generated codes avoid
@@ -197,6 +226,15 @@ class RowChecker:
         # Countries first: phone numbers without a + are read in the row's country.
         self.ordered = sorted(self.columns, key=lambda c: c[2].kind != "country")
         self.required = [f for f in fields_of(entity) if f.required]
+        # A customer's record fields are checked by the rules the form and the API use;
+        # the tax number with its regime, once the row is read (_customer_rules).
+        own = customer_fields.RULES if entity == "customers" else {}
+        self.rules = {f.key: own[f.key] if f.part == "record" and f.key in own
+                      and f.key != "tax_number" else KIND_RULES.get(f.kind)
+                      for f in fields_of(entity)}
+        # A Member's export holds HIDDEN in these: such a cell keeps the stored value.
+        masked = MASKED_FIELDS.get(self.model.__name__, {})
+        self.masked = {f.key for f in fields_of(entity) if f.part == "record" and f.column in masked}
         self.match_field = MATCH_KEY[entity]
         self.references = References(session, tenant_id, entity)
         self.seen_keys = {}
@@ -208,32 +246,45 @@ class RowChecker:
 
     # --- cells -------------------------------------------------------------------
 
+    def _region(self, row_values):
+        """Where a phone number without a country code is read: the row's country, else
+        the organisation's default country."""
+        return (row_values.get("billing", {}).get("country")
+                or row_values.get("shipping", {}).get("country")
+                or row_values.get("record", {}).get("country") or self.default_country)
+
     def _cell(self, data_field, text, row_values):
+        """A cell read by its kind (_parse), then checked by its field's rule: the
+        customer's own (customer_fields.RULES, as the form and the API check it), else
+        its kind's."""
+        kind = data_field.kind
+        if kind == "email":
+            cleaned = self.clean_emails.get(text)  # the match column: done by find_existing
+            if cleaned is not None:
+                return cleaned
+        value = self._parse(data_field, text)
+        rule = self.rules[data_field.key]
+        if rule is None:
+            return value
+        value = rule(value, {"country": self._region(row_values)} if kind == "phone" else _NONE)
+        if kind in ("decimal", "percent"):
+            return value.quantize(CENTS)
+        return value
+
+    def _parse(self, data_field, text):
+        """A cell's text as its kind's typed value; raises FieldInvalid."""
         kind = data_field.kind
         if kind == "text":
             if data_field.max_length and len(text) > data_field.max_length:
-                raise FieldInvalid(_l("At most %(n)d characters.", n=data_field.max_length))
+                raise Unstorable(_l("At most %(n)d characters.", n=data_field.max_length))
             return text
-        if kind == "email":
-            cleaned = self.clean_emails.get(text)  # the match column: done by find_existing
-            return cleaned if cleaned is not None else clean_email(text)
-        if kind == "phone":
-            region = (row_values.get("billing", {}).get("country")
-                      or row_values.get("record", {}).get("country"))
-            return clean_phone(text, region)
-        if kind == "country":
-            return clean_country(text)
-        if kind == "currency":
-            return clean_currency(text)
-        if kind == "url":
-            return clean_website(text)
         if kind == "decimal":
-            value = clean_non_negative(parse_decimal(text, self.decimal_mark))
-            if value >= MAX_AMOUNT:
-                raise FieldInvalid(_l("Enter an amount below 1,000,000,000,000."))
-            return value.quantize(CENTS)
+            value = parse_decimal(text, self.decimal_mark)
+            if abs(value) >= MAX_AMOUNT:
+                raise Unstorable(_l("Enter an amount below 1,000,000,000,000."))
+            return value
         if kind == "percent":
-            return clean_percent(parse_decimal(text, self.decimal_mark)).quantize(CENTS)
+            return parse_decimal(text, self.decimal_mark)
         if kind == "date":
             return parse_date(text, self.date_formats)
         if kind == "bool":
@@ -248,6 +299,8 @@ class RowChecker:
             if found in self.references.inactive[data_field.key]:
                 raise FieldInvalid(_l("%(value)s is inactive.", value=text))
             return found
+        if kind in KIND_RULES:
+            return text
         raise ValueError(kind)
 
     def _row(self, number, cells):
@@ -255,16 +308,32 @@ class RowChecker:
         values = result.values
         for index, heading, data_field in self.ordered:
             text = cells[index]
-            if text == "":
+            if text == "" or (text == HIDDEN and data_field.key in self.masked):
                 continue
             try:
                 value = self._cell(data_field, text, values)
             except FieldInvalid as exc:
-                result.errors.append((heading, str(exc.args[0])))
-                continue
+                value = self._refused(result, heading, data_field, text, exc)
+                if value is None:
+                    continue
             values.setdefault(data_field.part, {})[data_field.column] = value
         self._row_rules(result)
         return result
+
+    @staticmethod
+    def _refused(result, heading, data_field, text, exc):
+        """A cell a rule refused: an error when the record needs it or its column cannot
+        hold it, else a warning; returns the value still imported (a phone as typed)."""
+        message = str(exc.args[0])
+        if data_field.required or isinstance(exc, Unstorable):
+            result.errors.append((heading, message))
+        elif data_field.kind == "phone" and len(text) <= PHONE_MAX_LENGTH:
+            result.warnings.append((heading, gettext("%(problem)s Imported as typed.",
+                                                     problem=message)))
+            return text
+        else:
+            result.warnings.append((heading, gettext("%(problem)s Left empty.", problem=message)))
+        return None
 
     def _heading(self, key):
         return next((h for _, h, f in self.columns if f.key == key), key)
@@ -278,6 +347,8 @@ class RowChecker:
 
     def _row_rules(self, result):
         record = result.values.setdefault("record", {})
+        if self.entity == "customers":
+            self._customer_names(result, record)
         for data_field in self.required:
             self._require(result, "record", data_field.column, data_field.key)
         if self.entity == "customers":
@@ -293,22 +364,46 @@ class RowChecker:
                     email=record[self.match_field], row=first)))
             result.key = key
 
+    @staticmethod
+    def _customer_names(result, record):
+        """First and last name make the contact's name, and the customer's when its name
+        (or Company, see mapping.guess_mapping) is empty; a contact given without a name
+        is named after the customer."""
+        contact = result.values.get("contact")
+        if not contact:
+            return
+        full = " ".join(p for p in (contact.pop("first_name", None),
+                                     contact.pop("last_name", None)) if p)
+        if full and not contact.get("name"):
+            contact["name"] = full
+        if full and not record.get("name"):
+            record["name"] = full
+        if contact and not contact.get("name") and record.get("name"):
+            contact["name"] = record["name"][:150]
+        if not contact:
+            del result.values["contact"]
+
     def _customer_rules(self, result, record):
-        if "tax_number" in record or "tax_regime" in record:
+        if record.get("tax_number") or record.get("tax_regime"):
             try:
                 regime = record.get("tax_regime") or guess_regime(record.get("tax_number"))
-                regime, number = clean_tax_number(regime, record.get("tax_number"))
+                regime, number = customer_fields.tax_number(record.get("tax_number"),
+                                                            {"tax_regime": regime})
                 record["tax_regime"] = regime
                 if number:
                     record["tax_number"] = number
             except FieldInvalid as exc:
-                result.errors.append((self._heading("tax_number"), str(exc.args[0])))
+                record.pop("tax_number", None)
+                record.pop("tax_regime", None)
+                result.warnings.append((self._heading("tax_number"), gettext(
+                    "%(problem)s Left empty.", problem=str(exc.args[0]))))
         for part in ("billing", "shipping"):
-            if result.values.get(part):
-                for column in ("line1", "city", "country"):
-                    self._require(result, part, column, f"{part}_{column}")
-        if result.values.get("contact"):
-            self._require(result, "contact", "name", "contact_name")
+            address = result.values.get(part)
+            if address and not (address.get("city") and address.get("country")):
+                missing = "city" if not address.get("city") else "country"
+                result.warnings.append((self._heading(f"{part}_{missing}"), gettext(
+                    "An address needs a city and a country; this one was not imported.")))
+                del result.values[part]
         code = record.get("code")
         if code:
             first = self.seen_codes.setdefault(code, result.number)
@@ -429,15 +524,20 @@ class RowChecker:
 
 
 def check_rows(session, tenant_id, entity, mapping, headings, rows, chunk=CHUNK, locale=None,
-               guard=nullcontext, named_codes=None, numbers=None, misshapen=None):
+               guard=nullcontext, named_codes=None, numbers=None, misshapen=None,
+               default_country=None):
     """Yield each chunk's RowResults; ``numbers``: each row's number in the file (else
     counted from the heading row as 1); ``misshapen``: {row number: cell count} of rows
     with more or fewer cells than the headings, which fail; ``locale``:
     the importing user's, for ambiguous dates and numbers (see RowChecker); ``guard()``
     is entered around each lookup once writing has begun (commit.py shares the
     connection with a writing thread); ``named_codes``, a set, receives every customer
-    code the file names, before the first chunk is yielded."""
-    checker = RowChecker(session, tenant_id, entity, mapping, headings, locale=locale)
+    code the file names, before the first chunk is yielded; ``default_country``: the
+    organisation's, for phone numbers without a country (CRM setting)."""
+    if default_country is None:
+        default_country = get_setting(session, "default_country")
+    checker = RowChecker(session, tenant_id, entity, mapping, headings, locale=locale,
+                         default_country=default_country)
     checker.guard = guard
     if named_codes is not None:
         checker.named_codes = named_codes
