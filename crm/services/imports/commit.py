@@ -13,9 +13,11 @@ from decimal import Decimal
 
 from flask_babel import gettext
 from sqlalchemy import Integer, bindparam, insert, select, update
+from sqlalchemy.orm import Session
 
 from crm.models import Address, AuditEntry, Company, Contact, ImportItem, ImportRun
 from crm.models.base import utcnow
+from crm.services import customers
 from crm.services.audit import _plain as audit_plain, _who, entity_name
 from crm.services.data_fields import model_of
 from crm.services.imports import collector
@@ -25,7 +27,7 @@ from crm.services.imports.validate import check_rows, literal_list
 from crm.services.read_ahead import shareable_across_threads
 
 PARTS = ("contact", "billing", "shipping")
-CODE_BATCH = 5000  # generated customer codes checked per query
+CODE_BATCH = 5000  # generated customer codes reserved and checked per query
 SEARCH_COLUMNS = ("name", "tax_number", "email", "phone", "code", "company_id")
 AUDIT_EXCLUDED = {"id", "created_at", "updated_at", "search_text"}
 NOT_AUDITED = AUDIT_EXCLUDED | {"tenant_id"}
@@ -95,7 +97,6 @@ class Writer:
         self.company_names = {}
         if self.entity == "customers":
             self.company_names = dict(self.session.execute(select(Company.id, Company.name)).all())
-        self._code_number = None
         self.named_codes = set()  # codes the file names anywhere (check_rows): never generated
         self._free_codes = deque()  # generated codes checked free, not yet handed out
         self._bases = {}
@@ -117,12 +118,6 @@ class Writer:
     # --- customers' derived columns ---------------------------------------------
 
     def _next_codes(self, count):
-        from crm.models import Customer
-        if self._code_number is None:
-            with self.statements.turn():
-                self._code_number = (self.session.scalar(
-                    select(Customer.id).order_by(Customer.id.desc()).limit(1),
-                    execution_options={"all_tenants": True}) or 0) + 1
         codes = []
         while len(codes) < count:
             if not self._free_codes:
@@ -132,13 +127,24 @@ class Writer:
                 codes.append(code)
         return codes
 
+    def _reserve_code_numbers(self, count):
+        """A block of the tenant's code numbers. On PostgreSQL it is taken and committed on
+        a connection of its own, so the counter row is not held for the whole import
+        (other users' creates would wait for it); SQLite has one writer anyway."""
+        bind = self.session.get_bind()
+        if bind.dialect.name == "postgresql":
+            with Session(getattr(bind, "engine", bind)) as own, own.begin():
+                return customers.take_code_numbers(own, self.tenant_id, count)
+        with self.statements.turn():
+            return customers.take_code_numbers(self.session, self.tenant_id, count)
+
     def _check_free_codes(self, wanted):
         """Add the next generated codes no customer of the tenant has to the free ones:
-        a few thousand are checked at a time and handed out in order."""
+        up to a few thousand are reserved and checked at a time and handed out in order."""
         from crm.models import Customer
-        size = max(wanted * 2, CODE_BATCH)
-        batch = [f"C{n:06d}" for n in range(self._code_number, self._code_number + size)]
-        self._code_number += size
+        size = min(wanted, CODE_BATCH)
+        first = self._reserve_code_numbers(size)
+        batch = [customers.code_for(n) for n in range(first, first + size)]
         with self.statements.turn():
             taken = set(self.session.scalars(select(Customer.code).where(
                 Customer.tenant_id == self.tenant_id, Customer.code.in_(literal_list(batch)))))
