@@ -1,15 +1,16 @@
 """Base classes for CRM screens: tenant-scoped, role-checked, service-validated."""
 import datetime as dt
 
-from flask import abort, flash
+from flask import abort, flash, g
 from flask_appbuilder import ModelView
 from flask_appbuilder.fields import QuerySelectField
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext as _l
+from wtforms import HiddenField
 
 from crm import formatting
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS, ScopedRoutesMixin
-from crm.services.errors import CrmError
+from crm.services.errors import CHANGED_MEANWHILE, CrmError
 from crm.views.exporting import ExportMixin
 from crm.views.fields import localise_form
 from crm.views.service_hooks import ServiceHooks
@@ -27,6 +28,22 @@ def display(value):
     return value
 
 
+VERSION_FIELD = "record_version"
+# Shown for a save the database refused without a rule saying why.
+DATABASE_ERROR = _l("The record could not be saved; reload it and try again.")
+
+
+class VersionField(HiddenField):
+    """The version an edit form was loaded with; compared, never written to the record."""
+
+    def populate_obj(self, obj, name):
+        pass
+
+
+def _is_versioned(model):
+    return model.__mapper__.version_id_col is not None
+
+
 def _view_form(form_class, view):
     """The view's form, checked by the service's rules when the view names them."""
 
@@ -37,7 +54,19 @@ def _view_form(form_class, view):
             pk = getattr(self, "_id", None)  # FAB sets it on edit before validating
             return None if pk is None else view.datamodel.get(pk, view._base_filters)
 
+        def changed_meanwhile(self):
+            """True when the form was loaded from an older version of its record."""
+            field = getattr(self, VERSION_FIELD, None)
+            if field is None or not field.data:
+                return False
+            record = self.record_under_edit()
+            return record is not None and str(record.version) != str(field.data)
+
         def validate(self, extra_validators=None):
+            if self.changed_meanwhile():
+                super().validate(extra_validators)
+                flash(str(CHANGED_MEANWHILE), "danger")
+                return False
             valid = super().validate(extra_validators)
             if valid and view.prepare is not None:
                 valid = view.check_form(self)
@@ -71,10 +100,19 @@ class CrmModelView(ExportMixin, ServiceHooks, ScopedRoutesMixin, ModelView):
     method_permission_name = METHOD_VERBS
     page_size = 25
 
-    # --- forms: the service's rules, with messages next to the fields ----------
+    @property
+    def database_error_message(self):
+        # FAB flashes this for a failed edit; a refusal the datamodel recognised
+        # (a value taken or a version changed meanwhile) says what happened.
+        refused = g.get("crm_save_refused")
+        return str(refused.message) if refused is not None else DATABASE_ERROR
 
     def _init_properties(self):
         super()._init_properties()
+        for name in ("add_columns", "edit_columns", "list_columns", "show_columns", "search_columns"):
+            columns = getattr(self, name)
+            if "version" in columns:
+                setattr(self, name, [c for c in columns if c != "version"])
         # Readable values everywhere: blanks instead of "None", Yes/No, lists joined.
         self.formatters_columns = {**self.formatters_columns}
         for column in set(self.list_columns) | set(self.show_columns):
@@ -94,6 +132,15 @@ class CrmModelView(ExportMixin, ServiceHooks, ScopedRoutesMixin, ModelView):
                     field.kwargs["blank_text"] = "—"
         self.add_form = _view_form(self.add_form, self)
         self.edit_form = _view_form(self.edit_form, self)
+        if _is_versioned(self.datamodel.obj):
+            setattr(self.edit_form, VERSION_FIELD, VersionField())
+
+    def prefill_form(self, form, pk):
+        super().prefill_form(form, pk)
+        field = getattr(form, VERSION_FIELD, None)
+        if field is not None:
+            record = self.datamodel.get(pk, self._base_filters)
+            field.data = record.version if record is not None else None
 
     def flash_hidden_errors(self, form):
         """A related view's add form hides the parent field and fills it from the
