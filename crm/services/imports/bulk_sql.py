@@ -85,6 +85,10 @@ class BulkInserter:
         self._next_id[table.name] = first + count
         return list(range(first, first + count))
 
+    def forget_ids(self):
+        """After a commit other connections may have added rows: read the next ids again."""
+        self._next_id.clear()
+
     # --- statements --------------------------------------------------------------
 
     def _copy_job(self, table, columns, values):

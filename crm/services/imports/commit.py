@@ -4,7 +4,9 @@ Per chunk of rows: one query for the records they update and one for their conta
 addresses, then many-row inserts (bulk_sql.py: COPY on PostgreSQL, queued to a second
 thread) / executemany ``UPDATE``s for records, contacts, addresses, audit entries (one per
 record written, in the shape crm/services/audit.py writes) and import items. The whole import is one transaction;
-in "all_or_nothing" mode any failed row means nothing is written.
+in "all_or_nothing" mode any failed row means nothing is written. On SQLite (one writer at a
+time) an import of valid rows commits after each chunk so other users' saves get in between
+(``commits_in_chunks``); all-or-nothing stays one transaction there too.
 """
 import datetime as dt
 import threading
@@ -365,6 +367,14 @@ class Writer:
                                       customer_id))
         return done
 
+    def commit_chunk(self):
+        """Commit what is written so far on the shared connection (the session's transaction
+        goes on with the next statement); ids are read again under the next write lock."""
+        self.statements.finish()
+        with self.statements.turn():
+            self.bulk.driver.commit()
+        self.bulk.forget_ids()
+
     def _flush_rows(self, audits, items):
         self.bulk.insert(AuditEntry.__table__, audits, want_ids=False)
         self.bulk.insert(ImportItem.__table__, items, want_ids=False)
@@ -404,6 +414,7 @@ def _write_rows(session, run, headings, rows, on_progress, locale, statements):
         if summary.failed:
             return summary
         chunks = iter(checked)
+    in_chunks = commits_in_chunks(session, run)
     done = 0
     for results in chunks:
         if run.entity == "leads":
@@ -419,10 +430,19 @@ def _write_rows(session, run, headings, rows, on_progress, locale, statements):
             changed, unchanged = writer.update(updated)
             summary.updated += changed
             summary.unchanged += unchanged
+        if in_chunks:
+            writer.commit_chunk()
         done += len(results)
         if on_progress is not None:
             on_progress(done)
     return summary
+
+
+def commits_in_chunks(session, run):
+    """SQLite lets one connection write at a time: an import of valid rows commits chunk by
+    chunk so another tenant's save waits at most about a chunk's time. All-or-nothing keeps
+    one transaction (other writers wait for it), PostgreSQL needs neither."""
+    return session.get_bind().dialect.name == "sqlite" and run.mode != "all_or_nothing"
 
 
 def _default_status_id(session, tenant_id):
