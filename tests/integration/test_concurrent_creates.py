@@ -3,6 +3,8 @@ collide, a unique value taken by a concurrent save is a 422 on its field (never 
 and a deleted record's id (with its history) is never handed to a new one."""
 import threading
 
+from sqlalchemy import select
+
 from crm.models import Customer
 from tests import factories
 from tests.factories import load
@@ -72,3 +74,15 @@ def test_a_new_customer_never_gets_a_deleted_ones_id_or_history(app, api, browse
     page = browser(acme_admin).get(f"/customers/show/{fresh.json['id']}").get_data(as_text=True)
     assert "Newcomer" in page
     assert "Vanished" not in page
+
+
+def test_customers_added_on_the_form_get_consecutive_codes(app, browser, acme, acme_manager, db_session):
+    """The form checks a copy of the record before saving it; that check takes no code."""
+    b = browser(acme_manager)
+    for name in ("First Form Co", "Second Form Co"):
+        r = b.post("/customers/add", {"name": name, "kind": "company", "currency": "EUR",
+                                      "email": f"{name.split()[0].lower()}@form.example"})
+        assert r.status_code == 302
+    with db_session() as s:
+        codes = sorted(s.scalars(select(Customer.code), execution_options={"all_tenants": True}))
+    assert codes == ["C000001", "C000002"]
