@@ -1,7 +1,6 @@
 """The customer master record: validation, codes, archive, restore, clone, delete."""
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import scoped_session
 
 from crm.models.base import utcnow
 from crm.models import CUSTOMER_TYPES, PAYMENT_METHODS, Company, Customer, CustomerGroup
@@ -64,40 +63,12 @@ def code_for(number):
     return f"{CODE_PREFIX}{number:06d}"
 
 
-def _code_taken(session, tenant_id, code):
-    if any(isinstance(obj, Customer) and obj.code == code for obj in session.new):
-        return True
-    return session.scalar(
-        select(Customer.id).where(Customer.tenant_id == tenant_id, Customer.code == code)
-    ) is not None
-
-
-def _codes_of_this_transaction(session, tenant_id):
-    """Codes this transaction took from the counter (still reserved for it)."""
-    if isinstance(session, scoped_session):
-        session = session()
-    transaction = session.get_transaction()
-    held = session.info.get("crm_customer_codes")
-    if held is None or held[0] is not transaction:
-        held = session.info["crm_customer_codes"] = (transaction, {})
-    return held[1].setdefault(tenant_id, [])
-
-
 def next_code(session, tenant_id):
-    """C000042-style codes from the tenant's own counter, skipping codes typed by hand.
-
-    A form checks a copy of the record before saving it (both through ``prepare``); a
-    code this transaction took that no record kept is handed out again, so that check
-    does not burn a number."""
-    taken_here = _codes_of_this_transaction(session, tenant_id)
-    for code in taken_here:
-        if not _code_taken(session, tenant_id, code):
-            return code
-    while True:
-        code = code_for(take_code_numbers(session, tenant_id, 1))
-        taken_here.append(code)
-        if not _code_taken(session, tenant_id, code):
-            return code
+    """C000042-style codes from the tenant's own counter, skipping codes typed by hand."""
+    return numbering.next_free(
+        session, tenant_id, CODE_SERIES, code_for,
+        lambda code: numbering.in_use(session, Customer, Customer.code, tenant_id, code),
+        seed=lambda: first_code_number(session, tenant_id))
 
 
 def search_text(session, customer):

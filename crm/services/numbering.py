@@ -7,6 +7,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import scoped_session
 
 from crm.models import NumberSequence
 from crm.security.tenancy import current_tenant_id
@@ -57,6 +58,42 @@ def highest_in_series(session, column, tenant_column, tenant_id, prefix):
     return int(match.group(1)) if match else 0
 
 
+def _held_by_this_transaction(session, tenant_id, series):
+    """Numbers this transaction took from the counter (reserved for it until it ends)."""
+    if isinstance(session, scoped_session):
+        session = session()
+    transaction = session.get_transaction()
+    held = session.info.get("crm_numbers")
+    if held is None or held[0] is not transaction:
+        held = session.info["crm_numbers"] = (transaction, {})
+    return held[1].setdefault((tenant_id, series), [])
+
+
+def next_free(session, tenant_id, series, shown, is_taken, floor=None, seed=None):
+    """The next number of the series, as ``shown(number)``, that ``is_taken`` refuses not.
+
+    A form checks a copy of the record before saving it (both through the service's
+    rules): a number this transaction took that no record kept is handed out again, so
+    that check does not burn one."""
+    held = _held_by_this_transaction(session, tenant_id, series)
+    for value in held:
+        if not is_taken(value):
+            return value
+    while True:
+        value = shown(take_numbers(session, tenant_id, series, floor=floor, seed=seed))
+        held.append(value)
+        if not is_taken(value):
+            return value
+
+
+def in_use(session, model, column, tenant_id, value):
+    """Whether a record of the tenant (saved, or about to be) has ``value`` in ``column``."""
+    if any(isinstance(obj, model) and getattr(obj, column.key) == value for obj in session.new):
+        return True
+    return session.scalar(select(model.id).where(model.tenant_id == tenant_id, column == value),
+                          execution_options={"all_tenants": True}) is not None
+
+
 def next_number(session, model, tenant_id=None):
     """The next free number of ``model`` for the tenant from its counter, never below one
     more than the highest number in the tenant's own series (numbers typed by hand in
@@ -64,13 +101,9 @@ def next_number(session, model, tenant_id=None):
     tenant_id = tenant_id if tenant_id is not None else current_tenant_id()
     prefix = PREFIXES[model.__name__]
     floor = highest_in_series(session, model.number, model.tenant_id, tenant_id, prefix) + 1
-    while True:
-        candidate = f"{prefix}{take_numbers(session, tenant_id, model.__name__, floor=floor):06d}"
-        taken = session.scalar(select(model.id).where(model.tenant_id == tenant_id,
-                                                      model.number == candidate),
-                               execution_options={"all_tenants": True})
-        if not taken:
-            return candidate
+    return next_free(session, tenant_id, model.__name__, lambda n: f"{prefix}{n:06d}",
+                     lambda value: in_use(session, model, model.number, tenant_id, value),
+                     floor=floor)
 
 
 def commit_numbered(session):
