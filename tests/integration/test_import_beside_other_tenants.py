@@ -11,7 +11,7 @@ from tests.integration import import_files
 ROWS = 30_000
 # Another tenant's save waits at most about a second (README, "Concurrent users");
 # the margin is for a loaded test machine.
-LONGEST_WAIT = 2.0
+LONGEST_WAIT = 3.0
 
 
 def test_another_tenants_creates_succeed_while_a_large_import_runs(
@@ -40,9 +40,9 @@ def test_another_tenants_creates_succeed_while_a_large_import_runs(
     importer.join()
 
     assert outcome["result"].exit_code == 0, outcome["result"].output
-    assert outcome["seconds"] > 2 * LONGEST_WAIT, "the import must outlast the longest wait"
+    assert outcome["seconds"] > 2 * LONGEST_WAIT, ("the import must outlast the longest wait", outcome["seconds"])
     assert len(statuses) >= 3 and set(statuses) == {201}, statuses
-    assert max(waits) < LONGEST_WAIT, waits
+    assert max(waits) < LONGEST_WAIT, (waits, outcome["seconds"])
     with db_session() as s:
         assert s.scalar(select(func.count(Customer.id)).where(Customer.tenant_id == acme.id),
                         execution_options={"all_tenants": True}) == ROWS
