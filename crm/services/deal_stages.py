@@ -14,7 +14,7 @@ the stage control on the deal page and ``PUT /api/v1/deal/<id>/stage``.
 import datetime as dt
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.models import Deal, Stage
@@ -120,7 +120,10 @@ def change_stage(session, deal, stage_id, lost_reason=None):
     """
     stage = find_stage(session, stage_id)
     if inspect(deal).persistent and not session.is_modified(deal):
-        session.refresh(deal, with_for_update=True)
+        # The deal's row alone: its eagerly joined relations may be NULL, which
+        # PostgreSQL will not lock.
+        session.execute(select(Deal.id).where(Deal.id == deal.id).with_for_update())
+        session.refresh(deal)
     left = deal.stage
     move_deal_to_stage(session, deal, stage, lost_reason)
     try:
