@@ -12,6 +12,7 @@ from flask_babel import gettext
 from sqlalchemy import inspect
 from werkzeug.exceptions import BadRequest
 
+from crm.models.base import is_versioned
 from crm.security.masking import mask_dump
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS
@@ -45,7 +46,7 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
 
     @property
     def versioned(self):
-        return self.datamodel.obj.__mapper__.version_id_col is not None
+        return is_versioned(self.datamodel.obj)
 
     def tagged(self, answer, pk):
         """``answer`` with the record's version as its ETag."""

@@ -51,6 +51,10 @@ class Versioned:
         return {"version_id_col": cls.__table__.c.version}
 
 
+def is_versioned(model):
+    return model.__mapper__.version_id_col is not None
+
+
 def autoincrement_on_sqlite(metadata):
     """SQLite reuses the highest deleted rowid unless a table says AUTOINCREMENT; a new
     record must never inherit a deleted one's id (and with it its history)."""

@@ -8,6 +8,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from wtforms import HiddenField
 
 from crm import formatting
+from crm.models.base import is_versioned
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS, ScopedRoutesMixin
 from crm.services.errors import CHANGED_MEANWHILE, CrmError
@@ -38,10 +39,6 @@ class VersionField(HiddenField):
 
     def populate_obj(self, obj, name):
         pass
-
-
-def _is_versioned(model):
-    return model.__mapper__.version_id_col is not None
 
 
 def _view_form(form_class, view):
@@ -132,7 +129,7 @@ class CrmModelView(ExportMixin, ServiceHooks, ScopedRoutesMixin, ModelView):
                     field.kwargs["blank_text"] = "—"
         self.add_form = _view_form(self.add_form, self)
         self.edit_form = _view_form(self.edit_form, self)
-        if _is_versioned(self.datamodel.obj):
+        if is_versioned(self.datamodel.obj):
             setattr(self.edit_form, VERSION_FIELD, VersionField())
 
     def prefill_form(self, form, pk):
