@@ -1,7 +1,7 @@
 """Base classes for CRM screens: tenant-scoped, role-checked, service-validated."""
 import datetime as dt
 
-from flask import abort, flash, g
+from flask import abort, flash, g, request
 from flask_appbuilder import ModelView
 from flask_appbuilder.fields import QuerySelectField
 from flask_babel import gettext, lazy_gettext as _l
@@ -173,17 +173,36 @@ class CrmModelView(ExportMixin, ServiceHooks, ScopedRoutesMixin, ModelView):
                 self.prepare(session, item)
                 return True
             except CrmError as exc:
-                for field, messages in exc.errors.items():
-                    target = getattr(form, field, None) or getattr(form, field.removesuffix("_id"), None)
-                    if target is not None and hasattr(target, "errors"):
-                        target.errors = list(target.errors) + [str(m) for m in messages]
-                    else:
-                        flash(f"{field}: {'; '.join(str(m) for m in messages)}", "danger")
-                if not exc.errors:
-                    flash(str(exc.message), "danger")
+                self.show_refusal(form, exc)
                 return False
             finally:
                 _discard(session, item)
+
+    @staticmethod
+    def show_refusal(form, exc):
+        """A service's refusal next to the fields it names (flashed when the form has none)."""
+        for field, messages in exc.errors.items():
+            target = getattr(form, field, None) or getattr(form, field.removesuffix("_id"), None)
+            if target is not None and hasattr(target, "errors"):
+                target.errors = list(target.errors) + [str(m) for m in messages]
+            else:
+                flash(f"{field}: {'; '.join(str(m) for m in messages)}", "danger")
+        if not exc.errors:
+            flash(str(exc.message), "danger")
+
+    def _add(self):
+        """FAB's add; when the database refuses the save (a unique value taken by someone
+        saving at the same moment), the form comes back with the message at its field."""
+        g.pop("crm_save_refused", None)
+        widgets = super()._add()
+        refused = g.pop("crm_save_refused", None)
+        if widgets is not None or refused is None:
+            return widgets
+        form = self.add_form.refresh(request.form)
+        exclude_cols = self._filters.get_relation_cols()
+        self._fill_form_exclude_cols(exclude_cols, form)
+        self.show_refusal(form, refused)
+        return self._get_add_widget(form=form, exclude_cols=exclude_cols)
 
 
 def flash_error(exc):

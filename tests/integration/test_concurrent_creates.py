@@ -86,3 +86,21 @@ def test_customers_added_on_the_form_get_consecutive_codes(app, browser, acme, a
     with db_session() as s:
         codes = sorted(s.scalars(select(Customer.code), execution_options={"all_tenants": True}))
     assert codes == ["C000001", "C000002"]
+
+
+def test_an_email_taken_at_the_same_moment_comes_back_on_the_form(app, browser, acme, acme_manager,
+                                                                  monkeypatch):
+    """The service's own check passed (the other save was not committed yet); the database's
+    unique index refuses the second save, and the form shows it at the email field."""
+    from crm.services import customers
+    factories.customer(app, acme, "First Claimant", email="claimed@example.com")
+    monkeypatch.setattr(customers, "email_taken", lambda *args, **kwargs: False)
+
+    r = browser(acme_manager).post("/customers/add", {"name": "Second Claimant", "kind": "company",
+                                                       "currency": "EUR", "email": "claimed@example.com"})
+
+    assert r.status_code == 200
+    page = r.get_data(as_text=True)
+    assert "Second Claimant" in page  # the input is kept
+    assert any("already in use" in e for e in factories.form_errors(page))
+    assert "INSERT" not in page and "UNIQUE" not in page
