@@ -22,6 +22,16 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
+def _sqlite_busy_timeout(app):
+    """Writers wait for each other (up to CRM_SQLITE_BUSY_TIMEOUT seconds) instead of
+    failing at once with "database is locked"; WAL lets readers go on meanwhile."""
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = dict(options.get("connect_args") or {})
+    connect_args.setdefault("timeout", app.config["CRM_SQLITE_BUSY_TIMEOUT"])
+    options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
 def _load_config(app, config):
     app.config.from_object(default_config.Config)
     if config is None:
@@ -43,6 +53,8 @@ def create_app(config=None):
     app = Flask(__name__, template_folder=os.path.join(HERE, "crm", "templates"),
                 static_folder=os.path.join(HERE, "crm", "static"), instance_path=default_config.INSTANCE_DIR)
     _load_config(app, config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        _sqlite_busy_timeout(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(os.path.dirname(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]) or ".",
                     exist_ok=True)

@@ -45,6 +45,8 @@ class Config:
         "CRM_DATABASE_URL", "sqlite:///" + os.path.join(INSTANCE_DIR, "crm.sqlite3")
     )
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+    # SQLite has one writer at a time: how long a write waits for another one to finish.
+    CRM_SQLITE_BUSY_TIMEOUT = _env_int("CRM_SQLITE_BUSY_TIMEOUT", 5)
 
     AUTH_TYPE = AUTH_DB
     AUTH_ROLE_ADMIN = "Admin"

@@ -1,7 +1,10 @@
 """Base class for CRM REST APIs: tenant-scoped, role-checked, service-validated.
 
 Service errors become JSON 4xx answers naming the field; nothing reaches a 500.
+A versioned record's GET answers with an ETag (its version); PUT honours If-Match
+(412 when it no longer matches) and a body ``version`` (409), see README.
 """
+from flask import request
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.api.convert import Model2SchemaConverter
 from flask_appbuilder.exceptions import (
@@ -10,11 +13,14 @@ from flask_appbuilder.exceptions import (
 
 from flask_babel import gettext
 from sqlalchemy import inspect
+from werkzeug.exceptions import BadRequest
 
 from crm.security.masking import mask_dump, masked_columns
+from crm.models.base import is_versioned
+
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS
-from crm.services.errors import CrmError, ValidationFailed
+from crm.services.errors import CHANGED_MEANWHILE, CrmError, EditConflict, ValidationFailed
 from crm.views.datamodel import CrmInterface
 from crm.views.service_hooks import ServiceHooks
 
@@ -34,6 +40,47 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
     method_permission_name = METHOD_VERBS
     allow_browser_login = True
     model2schemaconverter = CrmSchemaConverter
+
+    def _init_properties(self):
+        super()._init_properties()
+        self.add_columns = [c for c in self.add_columns if c != "version"]
+        self.edit_columns = [c for c in self.edit_columns if c != "version"]
+        if self.versioned and "version" not in self.show_columns:
+            self.show_columns = [*self.show_columns, "version"]
+
+    @property
+    def versioned(self):
+        return is_versioned(self.datamodel.obj)
+
+    def tagged(self, answer, pk):
+        """``answer`` with the record's version as its ETag."""
+        if answer.status_code == 200 and self.versioned:
+            row = self.datamodel.get(pk, self._base_filters)
+            if row is not None:
+                answer.set_etag(str(row.version))
+        return answer
+
+    def version_refusal(self, row):
+        """The answer refusing a PUT based on an older version of ``row``, else None.
+
+        ``If-Match`` (the ETag of a GET) answers 412; a body ``version`` 409. The body's
+        ``version`` is taken out either way: a client never sets it."""
+        try:
+            body = request.get_json() if request.is_json else None
+        except BadRequest:
+            body = None
+        sent = body.pop("version", None) if isinstance(body, dict) else None
+        if row is None or not self.versioned:
+            return None
+        current = str(row.version)
+        if request.if_match and not request.if_match.star_tag and not request.if_match.contains(current):
+            return self.response(412, message=str(CHANGED_MEANWHILE))
+        if sent is not None and str(sent) != current:
+            return self._refused(EditConflict())
+        return None
+
+    def get_headless(self, pk, **kwargs):
+        return self.tagged(super().get_headless(pk, **kwargs), pk)
 
     def response(self, code, **kwargs):
         # Every answer carrying records (get, list, add, edit, row actions) masks the
@@ -81,8 +128,11 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
             return self._refused(exc)
 
     def put_headless(self, pk):
+        refused = self.version_refusal(self.datamodel.get(pk, self._base_filters))
+        if refused is not None:
+            return refused
         try:
-            return super().put_headless(pk)
+            return self.tagged(super().put_headless(pk), pk)
         except CrmError as exc:
             return self._refused(exc)
 

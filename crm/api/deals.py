@@ -73,6 +73,7 @@ class DealApi(CrmModelApi):
             200: {description: Moved (or already there)}
             400: {$ref: '#/components/responses/400'}
             404: {$ref: '#/components/responses/404'}
+            409: {description: Moved by someone else at the same moment; read it again}
             422: {$ref: '#/components/responses/422'}
         """
         deal = self.datamodel.get(pk, self._base_filters)

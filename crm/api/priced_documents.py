@@ -4,11 +4,12 @@ from decimal import Decimal
 
 from flask import request
 from flask_babel import gettext
+from sqlalchemy.orm.exc import StaleDataError
 
 from crm.api.base import CrmModelApi
 from crm.services.credit import CreditRefused
 from crm.services.document_lines import LINE_FIELDS
-from crm.services.errors import CrmError, ValidationFailed
+from crm.services.errors import CrmError, EditConflict, ValidationFailed
 
 TOTAL_FIELDS = ("subtotal", "discount_total", "tax_total", "total")
 
@@ -77,18 +78,23 @@ class PricedDocumentApi(CrmModelApi):
         document = self.datamodel.get(pk, self._base_filters)
         if document is None:
             return self.response_404()
+        refused = self.version_refusal(document)
+        if refused is not None:
+            return refused
         try:
             values, lines = self._body(creating=False)
             self.save(self.session, document, values, lines)
         except CrmError as exc:
             return self._refused(exc)
-        return self.response(200, result=self.document_json(document))
+        except StaleDataError:
+            return self._refused(EditConflict())
+        return self.tagged(self.response(200, result=self.document_json(document)), pk)
 
     def get_headless(self, pk, **kwargs):
         document = self.datamodel.get(pk, self._base_filters)
         if document is None:
             return self.response_404()
-        return self.response(200, id=document.id, result=self.document_json(document))
+        return self.tagged(self.response(200, id=document.id, result=self.document_json(document)), pk)
 
     def _refused(self, exc):
         if isinstance(exc, CreditRefused):

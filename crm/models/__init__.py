@@ -20,6 +20,7 @@ from .interaction import INTERACTION_KINDS, Interaction
 from .task import TASK_PRIORITIES, TASK_STATUSES, Task
 from .notification import Notification
 from .setting import CrmSetting
+from .sequence import NumberSequence
 from .sales_order import ORDER_STATUSES, PLACED_ORDER_STATUSES, SalesOrder, SalesOrderLine
 from .invoice import (
     INVOICE_STATUSES, OPEN_INVOICE_STATUSES, POSTED_INVOICE_STATUSES, Invoice, InvoiceLine,
@@ -43,7 +44,11 @@ CustomerGroup.customer_count = _column_property(
     .scalar_subquery(),
 )
 
-from .base import install_column_defaults as _install_column_defaults
+from flask_appbuilder import Model as _Model
+
+from .base import autoincrement_on_sqlite as _autoincrement_on_sqlite, install_column_defaults as _install_column_defaults
+
+_autoincrement_on_sqlite(_Model.metadata)
 
 _install_column_defaults([
     Tenant, PaymentTerm, Region, Segment, SubSegment, Tag, CustomerGroup, Company, Customer,
@@ -54,7 +59,7 @@ _install_column_defaults([
 ])
 
 __all__ = [
-    "Tenant", "CrmUser", "PaymentTerm", "Region", "Segment", "SubSegment", "Tag",
+    "Tenant", "CrmUser", "NumberSequence", "PaymentTerm", "Region", "Segment", "SubSegment", "Tag",
     "CustomerGroup", "Company", "Customer", "customer_tag", "CUSTOMER_TYPES",
     "PAYMENT_METHODS", "Contact", "Address", "ADDRESS_KINDS", "Plant", "BankAccount",
     "Document", "Note", "CustomFieldDefinition", "CustomFieldValue", "FIELD_TYPES",

@@ -4,12 +4,12 @@ from sqlalchemy.orm import relationship
 
 from flask_appbuilder import Model
 
-from .base import Audited, TenantMixin, TimestampMixin
+from .base import Audited, Versioned, TenantMixin, TimestampMixin
 
 ADDRESS_KINDS = ("contact", "billing", "shipping")
 
 
-class Address(Audited, TenantMixin, TimestampMixin, Model):
+class Address(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_address"
     __audit_parent__ = "customer"
     __table_args__ = (Index("ix_address_customer_kind", "customer_id", "kind", "is_default"),)

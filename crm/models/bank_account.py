@@ -4,10 +4,10 @@ from sqlalchemy.orm import relationship
 
 from flask_appbuilder import Model
 
-from .base import Audited, TenantMixin, TimestampMixin
+from .base import Audited, Versioned, TenantMixin, TimestampMixin
 
 
-class BankAccount(Audited, TenantMixin, TimestampMixin, Model):
+class BankAccount(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_bank_account"
     __audit_parent__ = "customer"
 

@@ -40,10 +40,33 @@ class TimestampMixin:
     updated_at = Column(DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False)
 
 
+class Versioned:
+    """Optimistic locking: every UPDATE checks and bumps ``version``, so a save based on
+    an older read fails (StaleDataError) instead of overwriting someone else's change."""
+
+    version = Column(Integer, nullable=False, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
+
+
+def is_versioned(model):
+    return model.__mapper__.version_id_col is not None
+
+
+def autoincrement_on_sqlite(metadata):
+    """SQLite reuses the highest deleted rowid unless a table says AUTOINCREMENT; a new
+    record must never inherit a deleted one's id (and with it its history)."""
+    for table in metadata.tables.values():
+        if table.name.startswith("crm_") and not table.name.startswith("crm_customer_fts"):
+            table.dialect_options["sqlite"]["autoincrement"] = True
+
+
 class Audited:
     """Marker: inserts, updates and deletes of this model go to the audit trail.
 
     ``__audit_exclude__`` names columns left out of the recorded changes.
     """
 
-    __audit_exclude__ = ("created_at", "updated_at", "search_text")
+    __audit_exclude__ = ("created_at", "updated_at", "search_text", "version")

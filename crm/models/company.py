@@ -4,10 +4,10 @@ from sqlalchemy.orm import relationship
 
 from flask_appbuilder import Model
 
-from .base import Audited, TenantMixin, TimestampMixin
+from .base import Audited, Versioned, TenantMixin, TimestampMixin
 
 
-class Company(Audited, TenantMixin, TimestampMixin, Model):
+class Company(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_company"
     __table_args__ = (
         Index("ix_company_name", "tenant_id", "name"),

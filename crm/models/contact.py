@@ -4,10 +4,10 @@ from sqlalchemy.orm import relationship
 
 from flask_appbuilder import Model
 
-from .base import Audited, TenantMixin, TimestampMixin
+from .base import Audited, Versioned, TenantMixin, TimestampMixin
 
 
-class Contact(Audited, TenantMixin, TimestampMixin, Model):
+class Contact(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_contact"
     __audit_parent__ = "customer"
     __table_args__ = (Index("ix_contact_customer_primary", "customer_id", "is_primary"),)

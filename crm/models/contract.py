@@ -6,12 +6,12 @@ from sqlalchemy.orm import relationship
 
 from flask_appbuilder import Model
 
-from .base import Audited, TenantMixin, TimestampMixin
+from .base import Audited, Versioned, TenantMixin, TimestampMixin
 
 CONTRACT_STATUSES = ("draft", "active", "expired", "terminated")
 
 
-class Contract(Audited, TenantMixin, TimestampMixin, Model):
+class Contract(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_contract"
     __audit_parent__ = "customer"
     __table_args__ = (

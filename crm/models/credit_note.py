@@ -6,12 +6,12 @@ from sqlalchemy.orm import relationship
 
 from flask_appbuilder import Model
 
-from .base import Audited, TenantMixin, TimestampMixin
+from .base import Audited, Versioned, TenantMixin, TimestampMixin
 
 CREDIT_NOTE_STATUSES = ("draft", "issued", "void")
 
 
-class CreditNote(Audited, TenantMixin, TimestampMixin, Model):
+class CreditNote(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_credit_note"
     __audit_parent__ = "customer"
     __table_args__ = (

@@ -6,12 +6,12 @@ from sqlalchemy.orm import relationship
 
 from flask_appbuilder import Model
 
-from .base import Audited, TenantMixin
+from .base import Audited, Versioned, TenantMixin
 
 FIELD_TYPES = ("text", "number", "date", "choice")
 
 
-class CustomFieldDefinition(Audited, TenantMixin, Model):
+class CustomFieldDefinition(Audited, Versioned, TenantMixin, Model):
     __tablename__ = "crm_custom_field"
     __table_args__ = (UniqueConstraint("tenant_id", "name", name="uq_custom_field_name"),)
 
@@ -33,7 +33,7 @@ class CustomFieldDefinition(Audited, TenantMixin, Model):
         return self.label
 
 
-class CustomFieldValue(Audited, TenantMixin, Model):
+class CustomFieldValue(Audited, Versioned, TenantMixin, Model):
     __tablename__ = "crm_custom_field_value"
     __audit_parent__ = "customer"
     __table_args__ = (

@@ -7,7 +7,7 @@ from sqlalchemy.orm import relationship
 
 from flask_appbuilder import Model
 
-from .base import Audited, TenantMixin, TimestampMixin
+from .base import Audited, Versioned, TenantMixin, TimestampMixin
 
 CUSTOMER_TYPES = ("company", "individual")
 PAYMENT_METHODS = ("bank_transfer", "credit_card", "direct_debit", "cash", "cheque", "paypal")
@@ -24,7 +24,7 @@ customer_tag = Table(
 )
 
 
-class Customer(Audited, TenantMixin, TimestampMixin, Model):
+class Customer(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_customer"
     __table_args__ = (
         UniqueConstraint("tenant_id", "code", name="uq_customer_code"),

@@ -6,10 +6,10 @@ from sqlalchemy.orm import relationship
 
 from flask_appbuilder import Model
 
-from .base import Audited, TenantMixin, TimestampMixin
+from .base import Audited, Versioned, TenantMixin, TimestampMixin
 
 
-class CustomerGroup(Audited, TenantMixin, TimestampMixin, Model):
+class CustomerGroup(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_customer_group"
     __table_args__ = (UniqueConstraint("tenant_id", "code", name="uq_customer_group_code"),)
 

@@ -6,10 +6,10 @@ from sqlalchemy.orm import relationship
 
 from flask_appbuilder import Model
 
-from .base import Audited, TenantMixin, TimestampMixin
+from .base import Audited, Versioned, TenantMixin, TimestampMixin
 
 
-class Deal(Audited, TenantMixin, TimestampMixin, Model):
+class Deal(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_deal"
     __table_args__ = (
         # A Kanban column: one stage's deals, newest first, paged.

@@ -4,10 +4,10 @@ from sqlalchemy.orm import relationship
 
 from flask_appbuilder import Model
 
-from .base import Audited, TenantMixin, utcnow
+from .base import Audited, Versioned, TenantMixin, utcnow
 
 
-class Document(Audited, TenantMixin, Model):
+class Document(Audited, Versioned, TenantMixin, Model):
     __tablename__ = "crm_document"
     __audit_parent__ = "customer"
 

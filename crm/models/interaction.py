@@ -4,12 +4,12 @@ from sqlalchemy.orm import relationship
 
 from flask_appbuilder import Model
 
-from .base import Audited, TenantMixin, utcnow
+from .base import Audited, Versioned, TenantMixin, utcnow
 
 INTERACTION_KINDS = ("call", "meeting", "email", "note")
 
 
-class Interaction(Audited, TenantMixin, Model):
+class Interaction(Audited, Versioned, TenantMixin, Model):
     __tablename__ = "crm_interaction"
     __audit_parent__ = "customer"
     __table_args__ = (

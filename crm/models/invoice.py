@@ -6,7 +6,7 @@ from sqlalchemy.orm import relationship
 
 from flask_appbuilder import Model
 
-from .base import Audited, TenantMixin, TimestampMixin
+from .base import Audited, Versioned, TenantMixin, TimestampMixin
 from .ledger_lines import DocumentTotals, PricedLine
 
 INVOICE_STATUSES = ("draft", "issued", "partly_paid", "paid", "void")
@@ -16,7 +16,7 @@ POSTED_INVOICE_STATUSES = ("issued", "partly_paid", "paid")
 OPEN_INVOICE_STATUSES = ("issued", "partly_paid")
 
 
-class Invoice(Audited, DocumentTotals, TenantMixin, TimestampMixin, Model):
+class Invoice(Audited, Versioned, DocumentTotals, TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_invoice"
     __audit_parent__ = "customer"
     __table_args__ = (

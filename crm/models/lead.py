@@ -7,10 +7,10 @@ from sqlalchemy.orm import relationship
 
 from flask_appbuilder import Model
 
-from .base import Audited, TenantMixin, TimestampMixin
+from .base import Audited, Versioned, TenantMixin, TimestampMixin
 
 
-class LeadStatus(Audited, TenantMixin, TimestampMixin, Model):
+class LeadStatus(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_lead_status"
     __table_args__ = (UniqueConstraint("tenant_id", "name", name="uq_lead_status_name"),)
 
@@ -25,7 +25,7 @@ class LeadStatus(Audited, TenantMixin, TimestampMixin, Model):
         return self.name
 
 
-class LeadSource(Audited, TenantMixin, TimestampMixin, Model):
+class LeadSource(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_lead_source"
     __table_args__ = (UniqueConstraint("tenant_id", "name", name="uq_lead_source_name"),)
 
@@ -37,7 +37,7 @@ class LeadSource(Audited, TenantMixin, TimestampMixin, Model):
         return self.name
 
 
-class Lead(Audited, TenantMixin, TimestampMixin, Model):
+class Lead(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_lead"
     __table_args__ = (Index("ix_lead_board", "tenant_id", "status_id", "id"),)
 

@@ -4,10 +4,10 @@ from sqlalchemy.orm import relationship
 
 from flask_appbuilder import Model
 
-from .base import Audited, TenantMixin, utcnow
+from .base import Audited, Versioned, TenantMixin, utcnow
 
 
-class Note(Audited, TenantMixin, Model):
+class Note(Audited, Versioned, TenantMixin, Model):
     __tablename__ = "crm_note"
     __audit_parent__ = "customer"
 

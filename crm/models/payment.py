@@ -6,12 +6,12 @@ from sqlalchemy.orm import relationship
 
 from flask_appbuilder import Model
 
-from .base import Audited, TenantMixin, TimestampMixin
+from .base import Audited, Versioned, TenantMixin, TimestampMixin
 
 PAYMENT_STATUSES = ("received", "void")
 
 
-class Payment(Audited, TenantMixin, TimestampMixin, Model):
+class Payment(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_payment"
     __audit_parent__ = "customer"
     __table_args__ = (

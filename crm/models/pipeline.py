@@ -6,10 +6,10 @@ from sqlalchemy.orm import relationship
 
 from flask_appbuilder import Model
 
-from .base import Audited, TenantMixin, TimestampMixin
+from .base import Audited, Versioned, TenantMixin, TimestampMixin
 
 
-class Pipeline(Audited, TenantMixin, TimestampMixin, Model):
+class Pipeline(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_pipeline"
     __table_args__ = (UniqueConstraint("tenant_id", "name", name="uq_pipeline_name"),)
 
@@ -25,7 +25,7 @@ class Pipeline(Audited, TenantMixin, TimestampMixin, Model):
         return self.name
 
 
-class Stage(Audited, TenantMixin, TimestampMixin, Model):
+class Stage(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_stage"
     __table_args__ = (UniqueConstraint("pipeline_id", "name", name="uq_stage_name"),)
 

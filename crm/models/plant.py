@@ -4,10 +4,10 @@ from sqlalchemy.orm import relationship
 
 from flask_appbuilder import Model
 
-from .base import Audited, TenantMixin, TimestampMixin
+from .base import Audited, Versioned, TenantMixin, TimestampMixin
 
 
-class Plant(Audited, TenantMixin, TimestampMixin, Model):
+class Plant(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_plant"
     __audit_parent__ = "customer"
 

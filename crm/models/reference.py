@@ -4,10 +4,10 @@ from sqlalchemy.orm import relationship
 
 from flask_appbuilder import Model
 
-from .base import Audited, TenantMixin
+from .base import Audited, Versioned, TenantMixin
 
 
-class PaymentTerm(Audited, TenantMixin, Model):
+class PaymentTerm(Audited, Versioned, TenantMixin, Model):
     __tablename__ = "crm_payment_term"
     __table_args__ = (UniqueConstraint("tenant_id", "name", name="uq_payment_term_name"),)
 
@@ -20,7 +20,7 @@ class PaymentTerm(Audited, TenantMixin, Model):
         return self.name
 
 
-class Segment(Audited, TenantMixin, Model):
+class Segment(Audited, Versioned, TenantMixin, Model):
     __tablename__ = "crm_segment"
     __table_args__ = (UniqueConstraint("tenant_id", "name", name="uq_segment_name"),)
 
@@ -32,7 +32,7 @@ class Segment(Audited, TenantMixin, Model):
         return self.name
 
 
-class SubSegment(Audited, TenantMixin, Model):
+class SubSegment(Audited, Versioned, TenantMixin, Model):
     __tablename__ = "crm_sub_segment"
     __table_args__ = (
         UniqueConstraint("tenant_id", "segment_id", "name", name="uq_sub_segment_name"),
@@ -47,7 +47,7 @@ class SubSegment(Audited, TenantMixin, Model):
         return f"{self.segment} / {self.name}" if self.segment else self.name
 
 
-class Region(Audited, TenantMixin, Model):
+class Region(Audited, Versioned, TenantMixin, Model):
     __tablename__ = "crm_region"
     __table_args__ = (UniqueConstraint("tenant_id", "name", name="uq_region_name"),)
 
@@ -58,7 +58,7 @@ class Region(Audited, TenantMixin, Model):
         return self.name
 
 
-class Tag(Audited, TenantMixin, Model):
+class Tag(Audited, Versioned, TenantMixin, Model):
     __tablename__ = "crm_tag"
     __table_args__ = (UniqueConstraint("tenant_id", "name", name="uq_tag_name"),)
 

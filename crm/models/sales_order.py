@@ -6,7 +6,7 @@ from sqlalchemy.orm import relationship
 
 from flask_appbuilder import Model
 
-from .base import Audited, TenantMixin, TimestampMixin
+from .base import Audited, Versioned, TenantMixin, TimestampMixin
 from .ledger_lines import DocumentTotals, PricedLine
 
 # A quote is a draft order; confirming it makes it pending (and runs the credit checks).
@@ -15,7 +15,7 @@ ORDER_STATUSES = ("quote", "pending", "shipped", "invoiced", "paid", "cancelled"
 PLACED_ORDER_STATUSES = ("pending", "shipped", "invoiced", "paid")
 
 
-class SalesOrder(Audited, DocumentTotals, TenantMixin, TimestampMixin, Model):
+class SalesOrder(Audited, Versioned, DocumentTotals, TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_sales_order"
     __audit_parent__ = "customer"
     __table_args__ = (

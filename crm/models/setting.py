@@ -3,10 +3,10 @@ from sqlalchemy import JSON, Column, Integer, String, UniqueConstraint
 
 from flask_appbuilder import Model
 
-from .base import Audited, TenantMixin
+from .base import Audited, Versioned, TenantMixin
 
 
-class CrmSetting(Audited, TenantMixin, Model):
+class CrmSetting(Audited, Versioned, TenantMixin, Model):
     __tablename__ = "crm_setting"
     __table_args__ = (UniqueConstraint("tenant_id", "key", name="uq_setting_key"),)
 

@@ -4,14 +4,14 @@ from sqlalchemy.orm import relationship
 
 from flask_appbuilder import Model
 
-from .base import Audited, TenantMixin, TimestampMixin, utcnow
+from .base import Audited, Versioned, TenantMixin, TimestampMixin, utcnow
 
 TICKET_STATUSES = ("open", "pending", "closed")
 OPEN_TICKET_STATUSES = ("open", "pending")
 TICKET_PRIORITIES = ("low", "normal", "high", "urgent")
 
 
-class SupportTicket(Audited, TenantMixin, TimestampMixin, Model):
+class SupportTicket(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_support_ticket"
     __audit_parent__ = "customer"
     __table_args__ = (

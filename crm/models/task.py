@@ -4,13 +4,13 @@ from sqlalchemy.orm import relationship
 
 from flask_appbuilder import Model
 
-from .base import Audited, TenantMixin, TimestampMixin
+from .base import Audited, Versioned, TenantMixin, TimestampMixin
 
 TASK_STATUSES = ("open", "in_progress", "done", "cancelled")
 TASK_PRIORITIES = ("low", "normal", "high", "urgent")
 
 
-class Task(Audited, TenantMixin, TimestampMixin, Model):
+class Task(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_task"
     __table_args__ = (Index("ix_task_assignee", "tenant_id", "assignee_id", "status", "due_date"),)
 

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from crm.models.base import utcnow
 from crm.models import Company, Customer, CustomerGroup
 from crm.security.tenancy import current_tenant_id
-from crm.services import audit
+from crm.services import audit, numbering
 from crm.services.errors import NotAllowed, ValidationFailed
 from crm.services.links import blocks_delete, delete_blockers
 from crm.services import customer_fields
@@ -26,6 +26,8 @@ CLONED_CHILDREN = {
 
 # What customer_fields' rules read and may normalise.
 CHECKED_FIELDS = (*customer_fields.RULES, "tax_regime", "country")
+CODE_PREFIX = "C"
+CODE_SERIES = "customer_code"
 
 blocks_delete(Company, Customer, Customer.company_id, _l("customers"))
 blocks_delete(CustomerGroup, Customer, Customer.customer_group_id, _l("customers"))
@@ -44,17 +46,28 @@ def email_taken(session, tenant_id, email, exclude_id=None):
     return session.scalar(query.limit(1)) is not None
 
 
+def first_code_number(session, tenant_id):
+    """Where a tenant's code counter starts: after the codes it already has."""
+    return numbering.highest_in_series(session, Customer.code, Customer.tenant_id, tenant_id,
+                                       CODE_PREFIX) + 1
+
+
+def take_code_numbers(session, tenant_id, count):
+    """Reserve ``count`` consecutive code numbers from the tenant's counter; the first."""
+    return numbering.take_numbers(session, tenant_id, CODE_SERIES, count,
+                                  seed=lambda: first_code_number(session, tenant_id))
+
+
+def code_for(number):
+    return f"{CODE_PREFIX}{number:06d}"
+
+
 def next_code(session, tenant_id):
-    """C000042-style codes: the next free number after the highest id."""
-    number = (session.scalar(select(func.max(Customer.id)), execution_options={"all_tenants": True}) or 0) + 1
-    while True:
-        code = f"C{number:06d}"
-        taken = session.scalar(
-            select(Customer.id).where(Customer.tenant_id == tenant_id, Customer.code == code)
-        )
-        if not taken:
-            return code
-        number += 1
+    """C000042-style codes from the tenant's own counter, skipping codes typed by hand."""
+    return numbering.next_free(
+        session, tenant_id, CODE_SERIES, code_for,
+        lambda code: numbering.in_use(session, Customer, Customer.code, tenant_id, code),
+        seed=lambda: first_code_number(session, tenant_id))
 
 
 def search_text(session, customer):

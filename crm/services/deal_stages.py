@@ -14,11 +14,12 @@ the stage control on the deal page and ``PUT /api/v1/deal/<id>/stage``.
 import datetime as dt
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from crm.models import Deal, Stage
 from crm.security.tenancy import get_owned
-from crm.services.errors import NotFound, ValidationFailed
+from crm.services.errors import EditConflict, NotFound, ValidationFailed
 
 LOST_REASON_LENGTH = Deal.__table__.c.lost_reason.type.length
 
@@ -111,9 +112,23 @@ def change_stage(session, deal, stage_id, lost_reason=None):
     """Move ``deal`` to the stage with ``stage_id`` (the tenant's) and commit.
 
     Returns the stage the deal left, so callers can refresh what showed it.
+
+    Two moves of one deal at the same moment run one after the other: the deal is
+    re-read under a row lock (PostgreSQL) before the rule applies, and its version
+    check refuses a move based on a state another move has meanwhile changed (SQLite
+    has no row locks), so a deal never ends won with a lost reason.
     """
     stage = find_stage(session, stage_id)
+    if inspect(deal).persistent and not session.is_modified(deal):
+        # The deal's row alone: its eagerly joined relations may be NULL, which
+        # PostgreSQL will not lock.
+        session.execute(select(Deal.id).where(Deal.id == deal.id).with_for_update())
+        session.refresh(deal)
     left = deal.stage
     move_deal_to_stage(session, deal, stage, lost_reason)
-    session.commit()
+    try:
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        raise EditConflict() from None
     return left

@@ -38,3 +38,15 @@ class NotFound(CrmError):
 
     def __init__(self, message=None):
         super().__init__(message or _l("Not found."))
+
+
+class EditConflict(CrmError):
+    """The record was saved by someone else after this edit read it."""
+
+    status = 409
+
+    def __init__(self, message=None):
+        super().__init__(message or CHANGED_MEANWHILE)
+
+
+CHANGED_MEANWHILE = _l("This record was changed by someone else meanwhile — reload to see their changes.")

@@ -1,5 +1,5 @@
 """A record's activity timeline, read from the audit trail."""
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from crm.models import AuditEntry
 from crm.services.audit import entity_name
@@ -8,11 +8,19 @@ TIMELINE_LENGTH = 100
 
 
 def for_record(session, obj, limit=TIMELINE_LENGTH):
-    """Newest first: the record's own entries and those of its children."""
+    """Newest first: the record's own entries and those of its children.
+
+    Entries up to a deletion of a record with the same id belong to that deleted record
+    (an id reused before ids became AUTOINCREMENT on SQLite), never to this one."""
     name = entity_name(obj)
+    deleted = (select(func.max(AuditEntry.id))
+               .where(AuditEntry.tenant_id == obj.tenant_id, AuditEntry.entity == name,
+                      AuditEntry.entity_id == obj.id, AuditEntry.action == "delete")
+               .scalar_subquery())
     query = (
         select(AuditEntry)
         .where(AuditEntry.tenant_id == obj.tenant_id)
+        .where(AuditEntry.id > func.coalesce(deleted, 0))
         .where(or_(
             (AuditEntry.entity == name) & (AuditEntry.entity_id == obj.id),
             (AuditEntry.parent_entity == name) & (AuditEntry.parent_id == obj.id),

@@ -1,16 +1,18 @@
 """Base classes for CRM screens: tenant-scoped, role-checked, service-validated."""
 import datetime as dt
 
-from flask import abort, flash
+from flask import abort, flash, g, request
 from flask_appbuilder import ModelView
 from flask_appbuilder.fields import QuerySelectField
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext as _l
+from wtforms import HiddenField
 
 from crm import formatting
 from crm.security.masking import masked_columns
+from crm.models.base import is_versioned
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS, ScopedRoutesMixin
-from crm.services.errors import CrmError
+from crm.services.errors import CHANGED_MEANWHILE, CrmError
 from crm.views.exporting import ExportMixin
 from crm.views.fields import localise_form
 from crm.views.service_hooks import ServiceHooks
@@ -28,6 +30,18 @@ def display(value):
     return value
 
 
+VERSION_FIELD = "record_version"
+# Shown for a save the database refused without a rule saying why.
+DATABASE_ERROR = _l("The record could not be saved; reload it and try again.")
+
+
+class VersionField(HiddenField):
+    """The version an edit form was loaded with; compared, never written to the record."""
+
+    def populate_obj(self, obj, name):
+        pass
+
+
 def _view_form(form_class, view):
     """The view's form, checked by the service's rules when the view names them."""
 
@@ -38,7 +52,19 @@ def _view_form(form_class, view):
             pk = getattr(self, "_id", None)  # FAB sets it on edit before validating
             return None if pk is None else view.datamodel.get(pk, view._base_filters)
 
+        def changed_meanwhile(self):
+            """True when the form was loaded from an older version of its record."""
+            field = getattr(self, VERSION_FIELD, None)
+            if field is None or not field.data:
+                return False
+            record = self.record_under_edit()
+            return record is not None and str(record.version) != str(field.data)
+
         def validate(self, extra_validators=None):
+            if self.changed_meanwhile():
+                super().validate(extra_validators)
+                flash(str(CHANGED_MEANWHILE), "danger")
+                return False
             valid = super().validate(extra_validators)
             if valid and view.prepare is not None:
                 valid = view.check_form(self)
@@ -90,9 +116,19 @@ class CrmModelView(ExportMixin, ServiceHooks, ScopedRoutesMixin, ModelView):
         return widgets
 
     # --- forms: the service's rules, with messages next to the fields ----------
+    @property
+    def database_error_message(self):
+        # FAB flashes this for a failed edit; a refusal the datamodel recognised
+        # (a value taken or a version changed meanwhile) says what happened.
+        refused = g.get("crm_save_refused")
+        return str(refused.message) if refused is not None else DATABASE_ERROR
 
     def _init_properties(self):
         super()._init_properties()
+        for name in ("add_columns", "edit_columns", "list_columns", "show_columns", "search_columns"):
+            columns = getattr(self, name)
+            if "version" in columns:
+                setattr(self, name, [c for c in columns if c != "version"])
         # Readable values everywhere: blanks instead of "None", Yes/No, lists joined.
         self.formatters_columns = {**self.formatters_columns}
         for column in set(self.list_columns) | set(self.show_columns):
@@ -112,6 +148,15 @@ class CrmModelView(ExportMixin, ServiceHooks, ScopedRoutesMixin, ModelView):
                     field.kwargs["blank_text"] = "—"
         self.add_form = _view_form(self.add_form, self)
         self.edit_form = _view_form(self.edit_form, self)
+        if is_versioned(self.datamodel.obj):
+            setattr(self.edit_form, VERSION_FIELD, VersionField())
+
+    def prefill_form(self, form, pk):
+        super().prefill_form(form, pk)
+        field = getattr(form, VERSION_FIELD, None)
+        if field is not None:
+            record = self.datamodel.get(pk, self._base_filters)
+            field.data = record.version if record is not None else None
 
     def flash_hidden_errors(self, form):
         """A related view's add form hides the parent field and fills it from the
@@ -147,17 +192,36 @@ class CrmModelView(ExportMixin, ServiceHooks, ScopedRoutesMixin, ModelView):
                 self.prepare(session, item)
                 return True
             except CrmError as exc:
-                for field, messages in exc.errors.items():
-                    target = getattr(form, field, None) or getattr(form, field.removesuffix("_id"), None)
-                    if target is not None and hasattr(target, "errors"):
-                        target.errors = list(target.errors) + [str(m) for m in messages]
-                    else:
-                        flash(f"{field}: {'; '.join(str(m) for m in messages)}", "danger")
-                if not exc.errors:
-                    flash(str(exc.message), "danger")
+                self.show_refusal(form, exc)
                 return False
             finally:
                 _discard(session, item)
+
+    @staticmethod
+    def show_refusal(form, exc):
+        """A service's refusal next to the fields it names (flashed when the form has none)."""
+        for field, messages in exc.errors.items():
+            target = getattr(form, field, None) or getattr(form, field.removesuffix("_id"), None)
+            if target is not None and hasattr(target, "errors"):
+                target.errors = list(target.errors) + [str(m) for m in messages]
+            else:
+                flash(f"{field}: {'; '.join(str(m) for m in messages)}", "danger")
+        if not exc.errors:
+            flash(str(exc.message), "danger")
+
+    def _add(self):
+        """FAB's add; when the database refuses the save (a unique value taken by someone
+        saving at the same moment), the form comes back with the message at its field."""
+        g.pop("crm_save_refused", None)
+        widgets = super()._add()
+        refused = g.pop("crm_save_refused", None)
+        if widgets is not None or refused is None:
+            return widgets
+        form = self.add_form.refresh(request.form)
+        exclude_cols = self._filters.get_relation_cols()
+        self._fill_form_exclude_cols(exclude_cols, form)
+        self.show_refusal(form, refused)
+        return self._get_add_widget(form=form, exclude_cols=exclude_cols)
 
 
 def flash_error(exc):

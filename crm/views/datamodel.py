@@ -15,14 +15,17 @@
 """
 import contextvars
 
-from flask import current_app
+from flask import current_app, g, has_request_context
+from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import defer
 
+from crm.services.integrity import refusal
 from crm.services.search import IN_ORDER, MATCHES_FIRST, filter_customers
 from crm.views.financials import shown
 
@@ -63,8 +66,41 @@ def max_depth(filters=None):
     return current_app.config.get("CRM_LIST_MAX_DEPTH", 50_000)
 
 
+def refused_save(exc, model):
+    """The service error for a failed save (remembered for the screen's message), else
+    the database error itself."""
+    cause = exc.__cause__ if isinstance(exc, DatabaseException) else exc
+    refused = refusal(cause, model)
+    if refused is None:
+        return exc
+    if has_request_context():
+        g.crm_save_refused = refused
+    return refused
+
+
 class CrmInterface(SQLAInterface):
+    """Saves a unique value taken meanwhile or a stale version refuse like a service
+    rule (422 / 409), never as a database error."""
+
     filter_converter_class = CrmFilterConverter
+
+    def add(self, item, commit=True):
+        try:
+            super().add(item, commit)
+        except SQLAlchemyError as exc:
+            raise refused_save(exc, self.obj) from exc
+
+    def edit(self, item, commit=True):
+        try:
+            super().edit(item, commit)
+        except DatabaseException as exc:
+            raise refused_save(exc, self.obj) from exc
+
+    def delete(self, item, commit=True):
+        try:
+            super().delete(item, commit)
+        except DatabaseException as exc:
+            raise refused_save(exc, self.obj) from exc
 
     def is_nullable(self, col_name):
         # Forms and API bodies may leave out booleans, columns with a default and

@@ -9,11 +9,13 @@ from decimal import Decimal
 from flask import abort, flash, redirect, request
 from markupsafe import Markup, escape
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from crm.models import Customer
 from crm.security.tenancy import get_owned
 from crm.services.errors import CrmError
 from crm.services.numbering import commit_numbered, flush_numbered
-from crm.views.datamodel import CrmInterface
+from crm.views.datamodel import CrmInterface, refused_save
 from crm.views.deals import Money, money
 from crm.views.pickers import _id_of
 
@@ -36,6 +38,9 @@ class LedgerInterface(CrmInterface):
         try:
             self.session.add(item)
             self._follow(item, commit)
+        except SQLAlchemyError as exc:
+            self.session.rollback()
+            raise refused_save(exc, self.obj) from exc
         except Exception:
             self.session.rollback()
             raise
@@ -59,6 +64,9 @@ class LedgerInterface(CrmInterface):
         try:
             item = self.session.merge(item)
             self._follow(item, commit)
+        except SQLAlchemyError as exc:
+            self.session.rollback()
+            raise refused_save(exc, self.obj) from exc
         except Exception:
             self.session.rollback()
             raise

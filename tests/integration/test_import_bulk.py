@@ -25,10 +25,10 @@ def _row(i):
             "DE"]
 
 
-def _import(session, tenant_id, path, name):
+def _import(session, tenant_id, path, name, mode="valid_rows"):
     with tenant_scope(tenant_id), acting_as("test"):
         run = runs.create_run(session, "customers", name, path.read_bytes(), username="test")
-        runs.begin(session, run, "valid_rows")
+        runs.begin(session, run, mode)
         return runs.execute(session, run)
 
 
@@ -164,8 +164,10 @@ def test_lists_offer_import_to_those_who_may_import(app, acme, acme_manager, acm
             as_text=True)
 
 
-def test_an_import_that_stops_midway_leaves_nothing_behind(app, acme, tmp_path, db_session,
-                                                           monkeypatch):
+def test_an_all_or_nothing_import_that_stops_midway_leaves_nothing_behind(
+        app, acme, tmp_path, db_session, monkeypatch):
+    """One transaction on both databases (valid rows commit chunk by chunk on SQLite:
+    test_import_beside_other_tenants.py)."""
     from crm.services.imports import commit
     path = import_files.xlsx(tmp_path / "many.xlsx", [HEAD] + [_row(i) for i in range(ROWS)])
     calls = []
@@ -179,7 +181,7 @@ def test_an_import_that_stops_midway_leaves_nothing_behind(app, acme, tmp_path, 
 
     monkeypatch.setattr(commit.Writer, "_flush_rows", failing_second_time)
     with db_session() as s:
-        run = _import(s, acme.id, path, "many.xlsx")
+        run = _import(s, acme.id, path, "many.xlsx", mode="all_or_nothing")
         assert run.status == "failed" and "disk full" in run.message
         assert calls == [CHUNK, ROWS - CHUNK]
     with db_session() as s:

@@ -76,12 +76,18 @@ class BulkInserter:
                     # A write that changes nothing takes the write lock for this transaction;
                     # from then on no other connection can add rows to any table.
                     cursor.execute(f"DELETE FROM {quoted} WHERE 0")
-                    first = (cursor.execute(f"SELECT max(id) FROM {quoted}").fetchone()[0]
-                             or 0) + 1
+                    # AUTOINCREMENT tables remember ids of deleted rows in sqlite_sequence;
+                    # those are never handed out again.
+                    first = max(cursor.execute(f"SELECT max(id) FROM {quoted}").fetchone()[0] or 0,
+                                _highest_ever(cursor, table.name)) + 1
                 finally:
                     cursor.close()
         self._next_id[table.name] = first + count
         return list(range(first, first + count))
+
+    def forget_ids(self):
+        """After a commit other connections may have added rows: read the next ids again."""
+        self._next_id.clear()
 
     # --- statements --------------------------------------------------------------
 
@@ -198,3 +204,8 @@ def _values(dialect, table, columns, rows):
     for i, process in processors:
         by_column[i] = [process(v) for v in by_column[i]]
     return list(zip(*by_column))
+
+
+def _highest_ever(cursor, table_name):
+    row = cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table_name,)).fetchone()
+    return row[0] if row else 0

@@ -4,7 +4,9 @@ Per chunk of rows: one query for the records they update and one for their conta
 addresses, then many-row inserts (bulk_sql.py: COPY on PostgreSQL, queued to a second
 thread) / executemany ``UPDATE``s for records, contacts, addresses, audit entries (one per
 record written, in the shape crm/services/audit.py writes) and import items. The whole import is one transaction;
-in "all_or_nothing" mode any failed row means nothing is written.
+in "all_or_nothing" mode any failed row means nothing is written. On SQLite (one writer at a
+time) an import of valid rows commits after each chunk so other users' saves get in between
+(``commits_in_chunks``); all-or-nothing stays one transaction there too.
 """
 import datetime as dt
 import threading
@@ -13,9 +15,11 @@ from decimal import Decimal
 
 from flask_babel import gettext
 from sqlalchemy import Integer, bindparam, insert, select, update
+from sqlalchemy.orm import Session
 
 from crm.models import Address, AuditEntry, Company, Contact, ImportItem, ImportRun
 from crm.models.base import utcnow
+from crm.services import customers
 from crm.services.audit import entry_row, entity_name, plain_value as audit_plain, who
 from crm.services.data_fields import model_of
 from crm.services.imports import collector
@@ -25,7 +29,7 @@ from crm.services.imports.validate import check_rows, literal_list
 from crm.services.read_ahead import shareable_across_threads
 
 PARTS = ("contact", "billing", "shipping")
-CODE_BATCH = 5000  # generated customer codes checked per query
+CODE_BATCH = 5000  # generated customer codes reserved and checked per query
 SEARCH_COLUMNS = ("name", "tax_number", "email", "phone", "code", "company_id")
 AUDIT_EXCLUDED = {"id", "created_at", "updated_at", "search_text"}
 NOT_AUDITED = AUDIT_EXCLUDED | {"tenant_id"}
@@ -96,7 +100,6 @@ class Writer:
         self.company_names = {}
         if self.entity == "customers":
             self.company_names = dict(self.session.execute(select(Company.id, Company.name)).all())
-        self._code_number = None
         self.named_codes = set()  # codes the file names anywhere (check_rows): never generated
         self._free_codes = deque()  # generated codes checked free, not yet handed out
         self._bases = {}
@@ -117,12 +120,6 @@ class Writer:
     # --- customers' derived columns ---------------------------------------------
 
     def _next_codes(self, count):
-        from crm.models import Customer
-        if self._code_number is None:
-            with self.statements.turn():
-                self._code_number = (self.session.scalar(
-                    select(Customer.id).order_by(Customer.id.desc()).limit(1),
-                    execution_options={"all_tenants": True}) or 0) + 1
         codes = []
         while len(codes) < count:
             if not self._free_codes:
@@ -132,13 +129,24 @@ class Writer:
                 codes.append(code)
         return codes
 
+    def _reserve_code_numbers(self, count):
+        """A block of the tenant's code numbers. On PostgreSQL it is taken and committed on
+        a connection of its own, so the counter row is not held for the whole import
+        (other users' creates would wait for it); SQLite has one writer anyway."""
+        bind = self.session.get_bind()
+        if bind.dialect.name == "postgresql":
+            with Session(getattr(bind, "engine", bind)) as own, own.begin():
+                return customers.take_code_numbers(own, self.tenant_id, count)
+        with self.statements.turn():
+            return customers.take_code_numbers(self.session, self.tenant_id, count)
+
     def _check_free_codes(self, wanted):
         """Add the next generated codes no customer of the tenant has to the free ones:
-        a few thousand are checked at a time and handed out in order."""
+        up to a few thousand are reserved and checked at a time and handed out in order."""
         from crm.models import Customer
-        size = max(wanted * 2, CODE_BATCH)
-        batch = [f"C{n:06d}" for n in range(self._code_number, self._code_number + size)]
-        self._code_number += size
+        size = min(wanted, CODE_BATCH)
+        first = self._reserve_code_numbers(size)
+        batch = [customers.code_for(n) for n in range(first, first + size)]
         with self.statements.turn():
             taken = set(self.session.scalars(select(Customer.code).where(
                 Customer.tenant_id == self.tenant_id, Customer.code.in_(literal_list(batch)))))
@@ -359,6 +367,14 @@ class Writer:
                                       customer_id))
         return done
 
+    def commit_chunk(self):
+        """Commit what is written so far on the shared connection (the session's transaction
+        goes on with the next statement); ids are read again under the next write lock."""
+        self.statements.finish()
+        with self.statements.turn():
+            self.bulk.driver.commit()
+        self.bulk.forget_ids()
+
     def _flush_rows(self, audits, items):
         self.bulk.insert(AuditEntry.__table__, audits, want_ids=False)
         self.bulk.insert(ImportItem.__table__, items, want_ids=False)
@@ -400,6 +416,7 @@ def _write_rows(session, run, table, on_progress, locale, statements):
         if summary.failed:
             return summary
         chunks = iter(checked)
+    in_chunks = commits_in_chunks(session, run)
     done = 0
     for results in chunks:
         if run.entity == "leads":
@@ -416,10 +433,19 @@ def _write_rows(session, run, table, on_progress, locale, statements):
             changed, unchanged = writer.update(updated)
             summary.updated += changed
             summary.unchanged += unchanged
+        if in_chunks:
+            writer.commit_chunk()
         done += len(results)
         if on_progress is not None:
             on_progress(done)
     return summary
+
+
+def commits_in_chunks(session, run):
+    """SQLite lets one connection write at a time: an import of valid rows commits chunk by
+    chunk so another tenant's save waits at most about a chunk's time. All-or-nothing keeps
+    one transaction (other writers wait for it), PostgreSQL needs neither."""
+    return session.get_bind().dialect.name == "sqlite" and run.mode != "all_or_nothing"
 
 
 def _default_status_id(session, tenant_id):

@@ -55,7 +55,8 @@ def _undo_updated(session, record, previous, note):
 
 def revert(session, run):
     """Revert a finished run; returns the records that could not be undone (by name)."""
-    if run.status != "done" or run.reverted_at is not None:
+    # A failed run may have written chunks before it stopped (commit.commits_in_chunks).
+    if run.status not in ("done", "failed") or run.reverted_at is not None:
         raise NotAllowed(gettext("Only a finished import that was not reverted yet can be "
                                  "reverted."))
     model = model_of(run.entity)

@@ -4,10 +4,10 @@ import threading
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased
 
-from crm.models import ImportRun
+from crm.models import ImportItem, ImportRun
 from crm.models.base import utcnow
 from crm.security.tenancy import tenant_scope
 from crm.services import audit
@@ -174,8 +174,16 @@ def _execute(session, run, on_progress, locale=None, problems=None):
         run = session.get(ImportRun, run.id)
         run.status = "failed"
         run.finished_at = utcnow()
-        run.message = gettext("The import stopped and nothing was written: %(error)s",
-                              error=str(exc)[:300])
+        written = session.scalar(select(func.count(ImportItem.id))
+                                 .where(ImportItem.import_run_id == run.id))
+        if written:  # chunks committed before the failure (SQLite, commit.commits_in_chunks)
+            run.progress = written  # what a revert of the failed run has to undo
+            run.message = gettext(
+                "The import stopped after writing %(count)d records: %(error)s. Revert it to "
+                "remove them.", count=written, error=str(exc)[:300])
+        else:
+            run.message = gettext("The import stopped and nothing was written: %(error)s",
+                                  error=str(exc)[:300])
         session.commit()
         current_app.logger.exception("import %s failed", run.id)
     finally:

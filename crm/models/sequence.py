@@ -1,0 +1,15 @@
+"""Per-tenant counters behind generated codes and document numbers (see crm.services.numbering)."""
+from sqlalchemy import Column, ForeignKey, Integer, String
+
+from flask_appbuilder import Model
+
+
+class NumberSequence(Model):
+    """One row per tenant and series: the next number to hand out. Taken by an UPDATE
+    that holds the row until commit, so two saves never get the same number."""
+
+    __tablename__ = "crm_sequence"
+
+    tenant_id = Column(Integer, ForeignKey("crm_tenant.id", ondelete="CASCADE"), primary_key=True)
+    name = Column(String(40), primary_key=True)
+    next_value = Column(Integer, nullable=False)

@@ -1,0 +1,86 @@
+"""A long import of one tenant does not lock the others out: on SQLite it commits chunk
+by chunk, so another tenant's save waits about a chunk's time, not the whole import."""
+import threading
+import time
+
+from sqlalchemy import func, select
+
+from crm.models import Customer
+from crm.security.tenancy import tenant_scope
+from crm.services.audit import acting_as
+from crm.services.imports import commit, revert, runs
+from crm.services.imports.validate import CHUNK
+from tests.conftest import POSTGRES_URL
+from tests.integration import import_files
+
+ROWS = 30_000
+# Another tenant's save waits at most about a second (README, "Concurrent users");
+# the margin is for a loaded test machine.
+LONGEST_WAIT = 3.0
+
+
+def test_another_tenants_creates_succeed_while_a_large_import_runs(
+        app, runner, api, acme, globex, globex_admin, tmp_path, db_session):
+    path = import_files.csv_file(tmp_path / "big.csv", [["Name", "Email"]] + [
+        [f"Bulk Buyer {n}", f"bulk{n}@acme.example"] for n in range(ROWS)])
+    client = api(globex_admin)
+    outcome = {}
+
+    def run_import():
+        started = time.monotonic()
+        outcome["result"] = runner.invoke(args=["crm", "import", "customers", str(path),
+                                                "--tenant", acme.name])
+        outcome["seconds"] = time.monotonic() - started
+
+    importer = threading.Thread(target=run_import)
+    importer.start()
+    waits, statuses, n = [], [], 0
+    while importer.is_alive():
+        started = time.monotonic()
+        statuses.append(client.post("/api/v1/customer/", json={
+            "name": f"Globex walk-in {n}", "email": f"walkin{n}@globex.example"}).status_code)
+        waits.append(time.monotonic() - started)
+        n += 1
+        time.sleep(0.2)
+    importer.join()
+
+    assert outcome["result"].exit_code == 0, outcome["result"].output
+    assert len(statuses) >= 3 and set(statuses) == {201}, statuses
+    if not POSTGRES_URL:  # PostgreSQL writers of different tenants never wait for each other
+        assert outcome["seconds"] > 2 * LONGEST_WAIT, ("the import must outlast the longest wait",
+                                                       outcome["seconds"])
+        assert max(waits) < LONGEST_WAIT, (waits, outcome["seconds"])
+    with db_session() as s:
+        assert s.scalar(select(func.count(Customer.id)).where(Customer.tenant_id == acme.id),
+                        execution_options={"all_tenants": True}) == ROWS
+
+
+def test_a_failure_after_committed_chunks_says_so_and_the_run_reverts(
+        app, acme, tmp_path, db_session, monkeypatch):
+    """On SQLite the chunks written before a failure stay (all-or-nothing mode does not
+    chunk); the run says how many records it wrote and a revert archives them.
+    PostgreSQL writes the whole import in one transaction and leaves nothing."""
+    path = import_files.csv_file(tmp_path / "two.csv", [["Name", "Email"]] + [
+        [f"Chunked {n}", f"chunked{n}@acme.example"] for n in range(CHUNK + 10)])
+    flush_rows, calls = commit.Writer._flush_rows, []
+
+    def failing_second_time(self, audits, items):
+        calls.append(len(items))
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return flush_rows(self, audits, items)
+
+    monkeypatch.setattr(commit.Writer, "_flush_rows", failing_second_time)
+    with db_session() as s, tenant_scope(acme.id), acting_as("test"):
+        run = runs.create_run(s, "customers", "two.csv", path.read_bytes(), username="test")
+        runs.begin(s, run, "valid_rows")
+        run = runs.execute(s, run)
+        assert run.status == "failed" and "disk full" in run.message
+        active = select(func.count(Customer.id)).where(Customer.is_active.is_(True))
+        if POSTGRES_URL:
+            assert "nothing was written" in run.message and s.scalar(active) == 0
+            return
+        assert f"after writing {CHUNK} records" in run.message
+        assert s.scalar(active) == CHUNK
+        revert.revert(s, run)
+        assert s.scalar(active) == 0
