@@ -13,7 +13,7 @@ from crm.services.imports.validate import CHUNK
 from tests.conftest import POSTGRES_URL
 from tests.integration import import_files
 
-ROWS = 30_000
+ROWS = 60_000
 # Another tenant's save waits at most about a second (README, "Concurrent users");
 # the margin is for a loaded test machine.
 LONGEST_WAIT = 3.0
