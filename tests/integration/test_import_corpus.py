@@ -1,6 +1,6 @@
 """Real files from public repositories (tests/data/import_corpus) imported as a user brings
-them, with no hand-made mapping: through ``flask crm import`` and through the import screens.
-What each file should give is read from the file by the test (tests/integration/import_corpus.py)."""
+them, with no hand-made mapping, through ``flask crm import`` and the import screens. What
+each file should give is read from the file by the test (tests/integration/import_corpus.py)."""
 import io
 import re
 import time
