@@ -55,7 +55,7 @@ SYNONYMS = {
         "companies.street": ("address", "street address", "address line 1"),
         "companies.postal_code": ("postcode", "zip", "zip code", "post code", "postal code",
                                   "zip postal code"),
-        "companies.state": ("province", "region state", "state region"),
+        "companies.state": ("province", "region", "county", "region state", "state region"),
         "companies.country": ("country code",),
         "companies.assigned_to": ("owner", "account owner", "assigned to username"),
         "leads.title": ("lead", "lead name", "subject", "opportunity"),
