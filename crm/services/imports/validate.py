@@ -263,7 +263,7 @@ class RowChecker:
             if cleaned is not None:
                 return cleaned
         value = self._parse(data_field, text)
-        rule = self.rules[data_field.key]
+        rule = self.rules.get(data_field.key)
         if rule is None:
             return value
         value = rule(value, {"country": self._region(row_values)} if kind == "phone" else _NONE)
