@@ -8,7 +8,7 @@ messages next to the fields and in the cells, and with everything as typed.
 """
 import datetime as dt
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import gettext, lazy_gettext as _l
@@ -173,7 +173,9 @@ class PricedDocumentView(CrmModelView):
             customer.discount_rate if customer is not None else "")
         blank = dict.fromkeys(LINE_FIELDS, "")
         blank["discount_rate"] = default_discount if default_discount not in (None, "") else ""
-        rows = list(lines) + [dict(blank) for _ in range(EMPTY_ROWS)]
+        # A form refused for holding too many lines shows as many as a document may hold.
+        shown = list(lines)[:current_app.config["CRM_MAX_DOCUMENT_LINES"]]
+        rows = shown + [dict(blank) for _ in range(EMPTY_ROWS)]
         return self.render_template(
             self.form_template, title=title, values=values, customer=customer, rows=rows,
             blank_row=blank, errors=errors, header_fields=self.header_fields, terms=terms,
@@ -206,7 +208,8 @@ class PricedDocumentView(CrmModelView):
     def _saved(self, document, values, lines):
         values, lines = self._as_locale_reads(values, lines)
         try:
-            self.save(self.session, document, values, lines, skip_blank_lines=True)
+            self.save(self.session, document, values, lines, skip_blank_lines=True,
+                      max_lines=current_app.config["CRM_MAX_DOCUMENT_LINES"])
         except CrmError as exc:
             self.session.rollback()
             if not exc.errors:
