@@ -5,6 +5,7 @@ Service errors become JSON 4xx answers naming the field; nothing reaches a 500.
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.api.convert import Model2SchemaConverter
 
+from flask import request
 from flask_babel import gettext
 from sqlalchemy import inspect
 
@@ -12,6 +13,7 @@ from crm.security.masking import mask_dump
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS
 from crm.services.errors import CrmError, ValidationFailed
+from crm.web.request_input import is_record_id
 from crm.views.datamodel import CrmInterface
 from crm.views.service_hooks import ServiceHooks
 
@@ -55,14 +57,33 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
         self.session.rollback()
         return self.response(exc.status, message=exc.as_json())
 
+    def _check_reference_shapes(self):
+        """Related records are named by id: the schema loader would try to build a record
+        from an object sent in an id's place and fail with a server error."""
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return
+        errors = {}
+        for rel in inspect(self.datamodel.obj).relationships:
+            if rel.key not in body:
+                continue
+            value = body[rel.key]
+            values = value if rel.uselist and isinstance(value, list) else [value]
+            if not all(v is None or is_record_id(v) for v in values):
+                errors[rel.key] = [gettext("Give the id of a record.")]
+        if errors:
+            raise ValidationFailed(errors)
+
     def post_headless(self):
         try:
+            self._check_reference_shapes()
             return super().post_headless()
         except CrmError as exc:
             return self._refused(exc)
 
     def put_headless(self, pk):
         try:
+            self._check_reference_shapes()
             return super().put_headless(pk)
         except CrmError as exc:
             return self._refused(exc)

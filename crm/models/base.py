@@ -4,6 +4,10 @@ import datetime as dt
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, event
 from sqlalchemy.orm import declared_attr
 
+# The largest id an integer primary key holds; larger numbers name no record (and SQLite
+# cannot even bind them).
+MAX_ID = 2**63 - 1
+
 
 def utcnow():
     return dt.datetime.now(dt.timezone.utc)

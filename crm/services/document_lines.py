@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from crm.models import Address, Customer, PaymentTerm
+from crm.models.base import MAX_ID
 from crm.security.tenancy import get_owned
 from crm.services.numbering import next_number
 
@@ -23,7 +24,6 @@ MAX_QUANTITY = Decimal("999999999.999")    # Numeric(12, 3)
 MAX_AMOUNT = Decimal("999999999999.99")    # Numeric(14, 2)
 DESCRIPTION_LENGTH = 255
 TEXT_LIMITS = {"reference": 100, "number": 30}
-MAX_ID = 2**63 - 1
 
 
 class Invalid(ValueError):

@@ -12,11 +12,17 @@ import prison
 from flask import abort, current_app, request
 from flask_babel import gettext
 
+from crm.models.base import MAX_ID
+
 NUL = "\x00"
 # \u0000 in a JSON string, not \\u0000 (an escaped backslash followed by "u0000").
 _ESCAPED_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
-MAX_ID = 2**63 - 1
 ID_ARGS = ("pk", "customer_pk")
+
+
+def is_record_id(value):
+    """An id the database can hold: a whole number from 1 to MAX_ID (not a bool)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
 def _refuse_nul():
