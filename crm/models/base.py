@@ -4,9 +4,9 @@ import datetime as dt
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, event
 from sqlalchemy.orm import declared_attr
 
-# The largest id an integer primary key holds; larger numbers name no record (and SQLite
-# cannot even bind them).
-MAX_ID = 2**63 - 1
+# The largest id an Integer primary key holds on PostgreSQL (int4); larger numbers name no
+# record, and comparing an id column with one is an error there.
+MAX_ID = 2**31 - 1
 
 
 def utcnow():

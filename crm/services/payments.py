@@ -197,13 +197,9 @@ def open_invoices(session, customer_id):
 def _invoice(session, value):
     if isinstance(value, Invoice):
         return value
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
+    if isinstance(value, bool):
         return None
-    if isinstance(value, bool) or not 0 < pk < 2**63:
-        return None
-    return get_owned(session, Invoice, pk)
+    return get_owned(session, Invoice, value)
 
 
 def _check_allocations(session, payment, allocations):

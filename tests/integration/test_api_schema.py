@@ -10,7 +10,7 @@ from schemathesis.checks import not_a_server_error
 
 from tests.conftest import PASSWORD, empty_database, make_tenant, make_user
 
-EXAMPLES_PER_OPERATION = 8
+EXAMPLES_PER_OPERATION = 6
 # Signing in again would change the credentials the walk itself uses.
 SKIPPED_PATHS = "^/api/v1/security/"
 
