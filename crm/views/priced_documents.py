@@ -19,7 +19,7 @@ from crm.formatting import money, quantity
 from crm.models import Customer, PaymentTerm
 from crm.security.tenancy import get_owned
 from crm.services.credit import CreditRefused, current_user_may_override
-from crm.services.document_lines import LINE_FIELDS
+from crm.services.document_lines import LINE_FIELDS, page_of_lines
 from crm.services.errors import CrmError
 from crm.views.base import CrmModelView, flash_error
 from crm.views.datamodel import CrmInterface
@@ -127,8 +127,11 @@ class PricedDocumentView(CrmModelView):
     @has_access
     def show(self, pk):
         document = self._document(self._deserialize_pk_if_composite(pk))
+        lines, page, pages = page_of_lines(self.session, document,
+                                           request.args.get("lines_page", 0, type=int))
         return self.render_template(
             self.show_template, pk=document.id, document=document, title=self.show_title,
+            lines=lines, lines_page=page, lines_pages=pages,
             kind=self.kind, info=self.info_rows(document), money=money, quantity=quantity,
             status_label=self.status_labels.get(document.status, document.status),
             actions=self.actions_of(document), line_labels=LINE_LABELS,

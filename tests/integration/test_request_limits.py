@@ -81,3 +81,18 @@ def test_the_payment_screens_refuse_too_many_allocations(app, browser, acme, acm
         f"alloc_{first}": "300.00", f"alloc_{second}": "100", "notes": ""})
     assert "2 allocations were sent; a payment takes at most 1 at once." in r.get_data(as_text=True)
     assert count(db_session, Payment) == 0
+
+
+@pytest.mark.parametrize("kind, make", [("sales_orders", of.order), ("invoices", of.invoice)])
+def test_a_long_document_shows_its_lines_a_page_at_a_time(app, browser, acme, acme_manager,
+                                                          kind, make):
+    customer = of.buyer(app, acme)
+    pk = make(app, acme, customer, lines=[
+        {"description": f"Part {n:03}", "quantity": "1", "unit_price": "1"} for n in range(1, 251)])
+    b = browser(acme_manager)
+    first = b.get(f"/{kind}/show/{pk}").get_data(as_text=True)
+    assert "Part 001" in first and "Part 100" in first and "Part 101" not in first
+    assert "Lines page 1 of 3" in first and f"lines_page=1" in first
+    last = b.get(f"/{kind}/show/{pk}?lines_page=2").get_data(as_text=True)
+    assert "Part 201" in last and "Part 250" in last and "Part 200" not in last
+    assert "€250.00" in last  # the totals are the whole document's
