@@ -13,6 +13,7 @@ from crm.security.masking import mask_dump
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS
 from crm.services.errors import CrmError, ValidationFailed
+from crm.web.errors import refusal
 from crm.web.request_input import is_record_id
 from crm.views.datamodel import CrmInterface
 from crm.views.service_hooks import ServiceHooks
@@ -55,7 +56,7 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
 
     def _refused(self, exc):
         self.session.rollback()
-        return self.response(exc.status, message=exc.as_json())
+        return refusal(exc)
 
     def _check_reference_shapes(self):
         """Related records are named by id: the schema loader would try to build a record

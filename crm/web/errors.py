@@ -1,4 +1,5 @@
-"""One mapper from an HTTP error to its answer: JSON under /api/, a styled page elsewhere.
+"""One mapper from an HTTP error to its answer: JSON under /api/, a styled page elsewhere;
+and the one JSON shape the API refuses with, for HTTP errors and service errors alike.
 
 Werkzeug's bare pages ("Request Entity Too Large") and FAB's HTML 404s under /api/
 both end here, so every refusal reads the same way on its surface.
@@ -37,6 +38,18 @@ def message_for(error):
     return str(MESSAGES.get(error.code, error.name))
 
 
+def json_answer(status, message):
+    """The API's refusal: ``{"message": ...}`` (text, or messages by field) with ``status``."""
+    response = jsonify(message=message)
+    response.status_code = status
+    return response
+
+
+def refusal(exc):
+    """A service's CrmError as the API answers it."""
+    return json_answer(exc.status, exc.as_json())
+
+
 def is_api_request():
     return request.path.startswith(API_PREFIX)
 
@@ -46,7 +59,7 @@ def answer(error):
         return error
     message = message_for(error)
     if is_api_request():
-        response = jsonify(message=message)
+        response = json_answer(error.code, message)
     else:
         appbuilder = current_app.appbuilder
         if "user" not in g:
