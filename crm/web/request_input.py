@@ -17,7 +17,6 @@ from crm.models.base import MAX_ID
 NUL = "\x00"
 # \u0000 in a JSON string, not \\u0000 (an escaped backslash followed by "u0000").
 _ESCAPED_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
-ID_ARGS = ("pk", "customer_pk")
 
 
 def is_record_id(value):
@@ -29,14 +28,20 @@ def _refuse_nul():
     abort(400, description=gettext("The request contains a NUL character, which no field accepts."))
 
 
+def _names_an_id(name):
+    return name == "pk" or name.endswith(("_pk", "_id"))
+
+
 def check_path_ids():
     """Record ids in the URL are ASCII digits no larger than the database's integers."""
-    for name in ID_ARGS:
-        value = (request.view_args or {}).get(name)
-        if isinstance(value, str) and not (value.isascii() and value.isdigit()):
-            abort(404)  # also Unicode digits such as ١٢٣, which int() would accept
-        if value is not None and int(value) > MAX_ID:
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, int) and not 0 <= value <= MAX_ID:
             abort(404)
+        if isinstance(value, str) and _names_an_id(name):
+            if not (value.isascii() and value.isdigit()):
+                abort(404)  # also Unicode digits such as ١٢٣, which int() would accept
+            if int(value) > MAX_ID:
+                abort(404)
 
 
 def check_nul():

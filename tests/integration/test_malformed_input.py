@@ -30,6 +30,14 @@ def test_impossible_ids_in_urls_are_404_before_and_after_login(app, browser, api
     assert r.status_code in (404, 405) and r.is_json and r.json["message"]
 
 
+@pytest.mark.parametrize("url", ["/import/map/{pk}", "/import/status/{pk}",
+                                 "/deal-board/cards/{pk}", "/documents/file/{pk}"])
+def test_impossible_ids_in_other_routes_are_404(app, browser, acme_admin, url):
+    for pk in (HUGE, PAST_INT4):
+        assert 400 <= app.test_client().get(url.format(pk=pk)).status_code < 500
+        assert browser(acme_admin).get(url.format(pk=pk)).status_code == 404, url
+
+
 def test_a_nul_in_the_search_box_is_refused(app, browser, acme, acme_admin):
     factories.customer(app, acme, "Some Co")
     r = browser(acme_admin).get("/customers/list/?_flt_0_search_text=So%00me")
