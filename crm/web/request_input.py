@@ -47,6 +47,9 @@ def check_path_ids():
 def check_nul():
     if NUL in request.path:
         _refuse_nul()
+    if request.mimetype == "application/x-www-form-urlencoded":
+        # Cached first, so an endpoint reading the raw body after the form still finds it.
+        request.get_data()
     for values in (request.args, request.form):
         for key, value in values.items(multi=True):
             if NUL in key or NUL in value:
