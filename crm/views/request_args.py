@@ -3,7 +3,8 @@
 FAB reads ``page_<View>``, ``psize_<View>`` and ``_oc_<View>`` from any page's
 query string with bare ``int()`` and unchecked column names, so a typo in a URL
 became a server error. Here a bad value is a 400 with a message (record ids are
-checked in crm/web/request_input.py), page sizes are capped, and sorting is limited to each view's sortable columns.
+checked in crm/web/request_input.py), page sizes are capped, and sorting is
+limited to each view's sortable columns.
 """
 import re
 

@@ -31,7 +31,8 @@ def _size(limit):
 def message_for(error):
     """The error's own description when a check wrote one, else the status's message."""
     if error.code == 413:
-        return str(MESSAGES[413]) % {"limit": _size(current_app.config.get("MAX_CONTENT_LENGTH") or 0)}
+        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+        return str(MESSAGES[413]) % {"limit": _size(limit)}
     default = type(error).description
     if error.description and error.description != default:
         return str(error.description)

@@ -25,7 +25,8 @@ def is_record_id(value):
 
 
 def _refuse_nul():
-    abort(400, description=gettext("The request contains a NUL character, which no field accepts."))
+    abort(400, description=gettext(
+        "The request contains a NUL character, which no field accepts."))
 
 
 def _names_an_id(name):
@@ -84,7 +85,8 @@ def check_rison():
     try:
         json.loads(value)
     except ValueError:
-        abort(400, description=gettext("The q argument is not valid rison, e.g. (page:0,page_size:25)."))
+        abort(400, description=gettext(
+            "The q argument is not valid rison, e.g. (page:0,page_size:25)."))
 
 
 def check_size():

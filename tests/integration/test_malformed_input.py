@@ -22,7 +22,8 @@ def assert_error_page(response, status, text=None):
 
 
 @pytest.mark.parametrize("pk", [HUGE, PAST_INT4, ARABIC_123, "12a", "-3"])
-def test_impossible_ids_in_urls_are_404_before_and_after_login(app, browser, api, acme, acme_admin, pk):
+def test_impossible_ids_in_urls_are_404_before_and_after_login(app, browser, api, acme, acme_admin,
+                                                               pk):
     factories.customer(app, acme, "Some Co")
     assert_error_page(app.test_client().get(f"/customers/show/{pk}"), 404)
     assert_error_page(browser(acme_admin).get(f"/customers/show/{pk}"), 404)

@@ -33,7 +33,8 @@ def test_the_api_refuses_an_edit_past_the_configured_limit(app, api, acme, acme_
     monkeypatch.setitem(app.config, "CRM_MAX_DOCUMENT_LINES", 2)
     customer = of.buyer(app, acme)
     client = api(acme_manager)
-    pk = client.post("/api/v1/sales_order/", json={"customer": customer, "lines": [LINE] * 2}).json["id"]
+    pk = client.post("/api/v1/sales_order/",
+                     json={"customer": customer, "lines": [LINE] * 2}).json["id"]
     r = client.put(f"/api/v1/sales_order/{pk}", json={"lines": [LINE] * 3})
     assert r.status_code == 422 and "at most 2" in r.json["message"]["lines"][0]
     assert len(client.get(f"/api/v1/sales_order/{pk}").json["result"]["lines"]) == 2
@@ -60,7 +61,8 @@ def test_the_api_refuses_a_payment_with_200000_allocations(app, api, acme, acme_
     invoice, _ = issued_invoice(app, acme, buyer, "300.00")
     rows = [{"invoice": invoice, "amount": "0.01"}] * 200_000
     client = api(acme_manager)
-    r = client.post("/api/v1/payment/", json={"customer": buyer, "amount": "2000", "allocations": rows})
+    r = client.post("/api/v1/payment/",
+                    json={"customer": buyer, "amount": "2000", "allocations": rows})
     assert r.status_code == 422
     assert r.json["message"]["allocations"] == [
         "200000 allocations were sent; a payment takes at most 1000 at once."]
