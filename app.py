@@ -67,6 +67,8 @@ def create_app(config=None):
     from crm.services import audit
     from crm.views import register_views, request_args
     from crm.views.home import HomeView
+    from crm.web import errors as http_errors
+    from crm.web import request_input
 
     tenancy.install()
     audit.install()
@@ -88,6 +90,8 @@ def create_app(config=None):
         register_views(appbuilder)
         register_apis(appbuilder)
         api_csrf.install(app, appbuilder, csrf)
+    request_input.install(app)
     request_args.install(app)
+    http_errors.install(app)
     app.cli.add_command(crm_cli)
     return app

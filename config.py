@@ -6,6 +6,7 @@ from flask_appbuilder.const import AUTH_DB
 
 from crm.security.passwords import check_password
 from crm.security.roles import fab_roles
+from crm.services import limits
 
 BASE_DIR = os.path.abspath(os.path.dirname(__file__))
 INSTANCE_DIR = os.environ.get("CRM_INSTANCE_DIR", os.path.join(BASE_DIR, "instance"))
@@ -136,6 +137,10 @@ class Config:
     CRM_SMTP_USER = os.environ.get("CRM_SMTP_USER") or None
     CRM_SMTP_PASSWORD = os.environ.get("CRM_SMTP_PASSWORD") or None
     CRM_MAIL_SENDER = os.environ.get("CRM_MAIL_SENDER", "ledgerline@localhost")
+    # One request may not ask for more: lines on a sales order or invoice, invoices one
+    # payment is allocated to at once (crm/services/limits.py).
+    CRM_MAX_DOCUMENT_LINES = _env_int("CRM_MAX_DOCUMENT_LINES", limits.DOCUMENT_LINES)
+    CRM_MAX_ALLOCATIONS = _env_int("CRM_MAX_ALLOCATIONS", limits.ALLOCATIONS)
     # A batch from the customer list sends at most this many statements at once.
     CRM_STATEMENT_BATCH_MAX = _env_int("CRM_STATEMENT_BATCH_MAX", 2000)
 

@@ -109,12 +109,17 @@ def _empty_sqlite(app):
     _sqlite_copy(path + ".template", path)
 
 
+def empty_database(app):
+    """Back to the migrated schema with no tenants, users or records, and no documents."""
+    (_empty_postgres if POSTGRES_URL else _empty_sqlite)(app)
+    shutil.rmtree(app.config["CRM_DOCUMENT_DIR"], ignore_errors=True)
+
+
 @pytest.fixture
 def app(_app):
     """The app over an empty database. No app context stays pushed: each request
     gets its own, as in production; test code opens one with ``db_session``."""
-    (_empty_postgres if POSTGRES_URL else _empty_sqlite)(_app)
-    shutil.rmtree(_app.config["CRM_DOCUMENT_DIR"], ignore_errors=True)
+    empty_database(_app)
     return _app
 
 

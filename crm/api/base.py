@@ -15,12 +15,13 @@ from flask_babel import gettext
 from sqlalchemy import inspect
 from werkzeug.exceptions import BadRequest
 
-from crm.security.masking import mask_dump, masked_columns
 from crm.models.base import is_versioned
-
+from crm.security.masking import mask_dump, masked_columns
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS
 from crm.services.errors import CHANGED_MEANWHILE, CrmError, EditConflict, ValidationFailed
+from crm.web.errors import refusal
+from crm.web.request_input import is_record_id
 from crm.views.datamodel import CrmInterface
 from crm.views.service_hooks import ServiceHooks
 
@@ -119,10 +120,28 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
 
     def _refused(self, exc):
         self.session.rollback()
-        return self.response(exc.status, message=exc.as_json())
+        return refusal(exc)
+
+    def _check_reference_shapes(self):
+        """Related records are named by id: the schema loader would try to build a record
+        from an object sent in an id's place and fail with a server error."""
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return
+        errors = {}
+        for rel in inspect(self.datamodel.obj).relationships:
+            if rel.key not in body:
+                continue
+            value = body[rel.key]
+            values = value if rel.uselist and isinstance(value, list) else [value]
+            if not all(v is None or is_record_id(v) for v in values):
+                errors[rel.key] = [gettext("Give the id of a record.")]
+        if errors:
+            raise ValidationFailed(errors)
 
     def post_headless(self):
         try:
+            self._check_reference_shapes()
             return super().post_headless()
         except CrmError as exc:
             return self._refused(exc)
@@ -132,6 +151,7 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
         if refused is not None:
             return refused
         try:
+            self._check_reference_shapes()
             return self.tagged(super().put_headless(pk), pk)
         except CrmError as exc:
             return self._refused(exc)

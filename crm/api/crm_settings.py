@@ -8,6 +8,7 @@ from crm.downloads import send_download
 from crm.security.roles import METHOD_VERBS
 from crm.services import crm_configuration, crm_settings
 from crm.services.errors import CrmError
+from crm.web.errors import refusal
 
 
 class CrmSettingsApi(BaseApi):
@@ -24,7 +25,7 @@ class CrmSettingsApi(BaseApi):
 
     def _refused(self, exc):
         self.session.rollback()
-        return self.response(exc.status, message=exc.as_json())
+        return refusal(exc)
 
     @expose("/", methods=["GET"])
     @protect()

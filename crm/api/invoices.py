@@ -37,12 +37,39 @@ class InvoiceApi(PricedDocumentApi):
     @safe
     def issue(self, pk):
         """Issue a draft (credit checked; an Admin may send
-        {"override_reason": "..."} to override a refusal)."""
+        {"override_reason": "..."} to override a refusal).
+        ---
+        post:
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer}}
+          requestBody:
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    override_reason: {type: string}
+          responses:
+            200: {description: Issued}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: Refused by the document's status or credit, with the reason}
+            422: {$ref: '#/components/responses/422'}
+        """
         return self._act(pk, invoices.issue_invoice, credit_checked=True)
 
     @expose("/<int:pk>/void", methods=["POST"])
     @protect()
     @safe
     def void(self, pk):
-        """Void a draft or issued invoice nothing is allocated or credited to."""
+        """Void a draft or issued invoice nothing is allocated or credited to.
+        ---
+        post:
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer}}
+          responses:
+            200: {description: Voided}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: Refused by the document's status or credit, with the reason}
+            422: {$ref: '#/components/responses/422'}
+        """
         return self._act(pk, invoices.void_invoice)

@@ -6,6 +6,7 @@ from crm.extensions import db
 from crm.security.roles import METHOD_VERBS
 from crm.services import duplicates, merge
 from crm.services.errors import CrmError
+from crm.web.errors import refusal
 
 
 def _customer(c):
@@ -61,7 +62,7 @@ class MergeApi(BaseApi):
             survivor, moved = merge.merge(session, *args)
         except CrmError as exc:
             session.rollback()
-            return self.response(exc.status, message=exc.as_json())
+            return refusal(exc)
         return self.response(200, result={"survivor": _customer(survivor), "moved": moved,
                                           "merged_ids": [int(i) for i in args[1]]})
 

@@ -9,7 +9,7 @@ Every one calls ``crm.services.payments``, as the screens do.
 """
 import datetime as dt
 
-from flask import request
+from flask import current_app, request
 from flask_appbuilder.api import expose, protect, safe
 from flask_babel import gettext
 
@@ -118,7 +118,8 @@ class PaymentApi(CrmModelApi):
             payment = payments.record_payment(
                 self.session, customer, body.get("amount"), payment_date=date,
                 method=body.get("method") or "bank_transfer", reference=body.get("reference"),
-                notes=body.get("notes"), allocations=rows)
+                notes=body.get("notes"), allocations=rows,
+                max_allocations=current_app.config["CRM_MAX_ALLOCATIONS"])
         except CrmError as exc:
             return self._refused(exc)
         return self.response(201, id=payment.id, result=self.show_model_schema.dump(payment))
@@ -153,7 +154,8 @@ class PaymentApi(CrmModelApi):
             422: {$ref: '#/components/responses/422'}
         """
         return self._row_action(pk, lambda payment: payments.allocate(
-            self.session, payment, _allocations(_json_object().get("allocations"))))
+            self.session, payment, _allocations(_json_object().get("allocations")),
+            max_allocations=current_app.config["CRM_MAX_ALLOCATIONS"]))
 
     @expose("/<int:pk>/unallocate", methods=["POST"])
     @protect()

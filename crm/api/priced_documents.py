@@ -2,7 +2,7 @@
 with lines and totals, and status actions whose credit refusals carry the figures."""
 from decimal import Decimal
 
-from flask import request
+from flask import current_app, request
 from flask_babel import gettext
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -69,7 +69,8 @@ class PricedDocumentApi(CrmModelApi):
     def post_headless(self):
         try:
             values, lines = self._body(creating=True)
-            document = self.save(self.session, self.datamodel.obj(), values, lines)
+            document = self.save(self.session, self.datamodel.obj(), values, lines,
+                                 max_lines=current_app.config["CRM_MAX_DOCUMENT_LINES"])
         except CrmError as exc:
             return self._refused(exc)
         return self.response(201, id=document.id, result=self.document_json(document))
@@ -83,7 +84,8 @@ class PricedDocumentApi(CrmModelApi):
             return refused
         try:
             values, lines = self._body(creating=False)
-            self.save(self.session, document, values, lines)
+            self.save(self.session, document, values, lines,
+                      max_lines=current_app.config["CRM_MAX_DOCUMENT_LINES"])
         except CrmError as exc:
             return self._refused(exc)
         except StaleDataError:

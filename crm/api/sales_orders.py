@@ -38,28 +38,75 @@ class SalesOrderApi(PricedDocumentApi):
     @safe
     def confirm(self, pk):
         """Confirm a quote (credit checked; an Admin may send
-        {"override_reason": "..."} to override a refusal)."""
+        {"override_reason": "..."} to override a refusal).
+        ---
+        post:
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer}}
+          requestBody:
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    override_reason: {type: string}
+          responses:
+            200: {description: Confirmed}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: Refused by the document's status or credit, with the reason}
+            422: {$ref: '#/components/responses/422'}
+        """
         return self._act(pk, sales_orders.confirm_order, credit_checked=True)
 
     @expose("/<int:pk>/ship", methods=["POST"])
     @protect()
     @safe
     def ship(self, pk):
-        """Mark a pending order shipped."""
+        """Mark a pending order shipped.
+        ---
+        post:
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer}}
+          responses:
+            200: {description: Shipped}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: Refused by the document's status or credit, with the reason}
+            422: {$ref: '#/components/responses/422'}
+        """
         return self._act(pk, sales_orders.ship_order)
 
     @expose("/<int:pk>/cancel", methods=["POST"])
     @protect()
     @safe
     def cancel(self, pk):
-        """Cancel a quote, pending or shipped order."""
+        """Cancel a quote, pending or shipped order.
+        ---
+        post:
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer}}
+          responses:
+            200: {description: Cancelled}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: Refused by the document's status or credit, with the reason}
+            422: {$ref: '#/components/responses/422'}
+        """
         return self._act(pk, sales_orders.cancel_order)
 
     @expose("/<int:pk>/invoice", methods=["POST"])
     @protect()
     @safe
     def invoice(self, pk):
-        """Make a draft invoice from the order; answers 201 with the invoice."""
+        """Make a draft invoice from the order; answers 201 with the invoice.
+        ---
+        post:
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer}}
+          responses:
+            201: {description: The draft invoice}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: Refused by the document's status or credit, with the reason}
+            422: {$ref: '#/components/responses/422'}
+        """
         order = self.datamodel.get(pk, self._base_filters)
         if order is None:
             return self.response_404()

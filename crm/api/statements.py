@@ -15,6 +15,7 @@ from crm.security.roles import METHOD_VERBS
 from crm.security.tenancy import get_owned
 from crm.services.errors import CrmError
 from crm.services.statement_files import statement_file
+from crm.web.errors import refusal
 
 
 class StatementApi(BaseApi):
@@ -68,5 +69,5 @@ class StatementApi(BaseApi):
                                                      request.args.get("to"),
                                                      request.args.get("format"))
         except CrmError as exc:
-            return self.response(exc.status, message=exc.as_json())
+            return refusal(exc)
         return send_download(data, name, mimetype)

@@ -4,6 +4,10 @@ import datetime as dt
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, event
 from sqlalchemy.orm import declared_attr
 
+# The largest id an Integer primary key holds on PostgreSQL (int4); larger numbers name no
+# record, and comparing an id column with one is an error there.
+MAX_ID = 2**31 - 1
+
 
 def utcnow():
     return dt.datetime.now(dt.timezone.utc)

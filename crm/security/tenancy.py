@@ -114,8 +114,12 @@ def get_owned(session, model, pk):
     """The current tenant's row of ``model`` with this primary key, or None."""
     from sqlalchemy import select
 
+    from crm.models.base import MAX_ID
+
     try:
         pk = int(pk)
     except (TypeError, ValueError):
+        return None
+    if not 0 < pk <= MAX_ID:
         return None
     return session.scalar(select(model).where(model.id == pk))

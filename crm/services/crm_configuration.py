@@ -236,7 +236,7 @@ def _one_flagged(problems, section, items, flag, exactly, what):
         problems.add(section, gettext("only one %(what)s is allowed, found %(count)d (%(names)s).",
                                       what=what, count=len(flagged),
                                       names=", ".join(f"“{n}”" for n in flagged)))
-    elif exactly and items and not flagged:
+    elif exactly and not flagged:  # an empty list too: it would delete every row
         problems.add(section, gettext("one %(what)s is required, none is marked.", what=what))
 
 

@@ -10,9 +10,11 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import with_parent
 
 from crm.models import Address, Customer, PaymentTerm
+from crm.models.base import MAX_ID
 from crm.security.tenancy import get_owned
 from crm.services.numbering import next_number
 
@@ -21,9 +23,10 @@ CENT = Decimal("0.01")
 MILLI = Decimal("0.001")
 MAX_QUANTITY = Decimal("999999999.999")    # Numeric(12, 3)
 MAX_AMOUNT = Decimal("999999999999.99")    # Numeric(14, 2)
+# A document's page shows its lines this many at a time.
+LINES_PER_PAGE = 100
 DESCRIPTION_LENGTH = 255
 TEXT_LIMITS = {"reference": 100, "number": 30}
-MAX_ID = 2**63 - 1
 
 
 class Invalid(ValueError):
@@ -161,6 +164,18 @@ def replace_lines(document, line_class, lines):
             document.lines.append(row)
     for row in existing[len(lines):]:
         document.lines.remove(row)
+
+
+def page_of_lines(session, document, page, per_page=LINES_PER_PAGE):
+    """(the document's lines on ``page``, counted from 0, in position order; how many pages)."""
+    line_class = type(document).lines.property.mapper.class_
+    owned = with_parent(document, type(document).lines)
+    total = session.scalar(select(func.count()).select_from(line_class).where(owned))
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 0), pages - 1)
+    lines = session.scalars(select(line_class).where(owned).order_by(line_class.position)
+                            .offset(page * per_page).limit(per_page)).all()
+    return lines, page, pages
 
 
 def line_values(document):

@@ -8,6 +8,9 @@ from flask_babel import gettext
 from crm.models import Document
 from crm.services.errors import ValidationFailed
 
+NAME_LENGTH = Document.filename.type.length
+DESCRIPTION_LENGTH = Document.description.type.length
+
 
 def _limits(config):
     return config["CRM_DOCUMENT_MAX_BYTES"], tuple(config["CRM_DOCUMENT_EXTENSIONS"])
@@ -23,6 +26,14 @@ def store(session, config, customer, upload, description=None, user_id=None):
     filename = os.path.basename((upload.filename or "").replace("\\", "/")).strip()
     if not filename:
         raise ValidationFailed({"file": [gettext("Choose a file to upload.")]})
+    if len(filename) > NAME_LENGTH:
+        raise ValidationFailed({"file": [gettext(
+            "The file name is longer than %(count)s characters; rename the file.",
+            count=NAME_LENGTH)]})
+    description = (description or "").strip() or None
+    if description and len(description) > DESCRIPTION_LENGTH:
+        raise ValidationFailed({"description": [gettext(
+            "Keep it under %(count)s characters.", count=DESCRIPTION_LENGTH)]})
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension not in extensions:
         raise ValidationFailed({"file": [gettext(
@@ -42,7 +53,7 @@ def store(session, config, customer, upload, description=None, user_id=None):
     document = Document(
         tenant_id=customer.tenant_id, customer=customer, filename=filename,
         content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
-        size=len(data), storage_key=key, description=(description or "").strip() or None,
+        size=len(data), storage_key=key, description=description,
         uploaded_by_id=user_id,
     )
     session.add(document)

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from crm.models import CreditNote, Customer, Invoice, InvoiceLine, PaymentAllocation
 from crm.models.base import utcnow
 from crm.services import document_lines as dl
+from crm.services import limits
 from crm.services.credit import check_credit
 from crm.services.errors import NotAllowed, ValidationFailed
 from crm.services.ledger import compute_totals, refresh_invoice
@@ -55,9 +56,11 @@ def current_values(invoice):
     return {field: getattr(invoice, field) for field in HEADER_FIELDS}
 
 
-def save_invoice(session, invoice, values, lines=None, skip_blank_lines=False):
+def save_invoice(session, invoice, values, lines=None, skip_blank_lines=False,
+                 max_lines=limits.DOCUMENT_LINES):
     """Create (``invoice`` new) or change a draft; like ``sales_orders.save_order``.
     A due date left empty is the issue date plus the payment term's days."""
+    limits.check_lines(lines, max_lines)
     is_new = invoice.id is None
     if not is_new and invoice.status not in EDITABLE:
         raise NotAllowed(gettext("Invoice %(number)s is %(status)s; only drafts can be changed.",

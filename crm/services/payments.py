@@ -26,7 +26,7 @@ from crm.models import (
 )
 from crm.models.base import utcnow
 from crm.security.tenancy import get_owned
-from crm.services import audit, ledger, sales_orders
+from crm.services import audit, ledger, limits, sales_orders
 from crm.services.errors import NotAllowed, ValidationFailed
 from crm.services.links import blocks_delete
 from crm.services.numbering import commit_numbered, flush_numbered, next_number
@@ -141,10 +141,13 @@ def check_delete(session, payment):
 
 
 def record_payment(session, customer, amount, payment_date=None, method="bank_transfer",
-                   reference=None, notes=None, allocations=(), commit=True):
+                   reference=None, notes=None, allocations=(), commit=True,
+                   max_allocations=limits.ALLOCATIONS):
     """Record a payment from ``customer`` (a row or id of this tenant), allocating it to
     invoices [(invoice or id, amount), ...]; the rest stays as credit. Everything is
     checked first: nothing is saved unless all of it is valid."""
+    allocations = list(allocations)
+    limits.check_allocations(allocations, max_allocations)
     if not isinstance(customer, Customer):
         customer = get_owned(session, Customer, customer)
     if customer is None:
@@ -194,13 +197,9 @@ def open_invoices(session, customer_id):
 def _invoice(session, value):
     if isinstance(value, Invoice):
         return value
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
+    if isinstance(value, bool):
         return None
-    if isinstance(value, bool) or not 0 < pk < 2**63:
-        return None
-    return get_owned(session, Invoice, pk)
+    return get_owned(session, Invoice, value)
 
 
 def _check_allocations(session, payment, allocations):
@@ -253,13 +252,15 @@ def _check_allocations(session, payment, allocations):
     return list(merged.items())
 
 
-def allocate(session, payment, allocations, commit=True):
+def allocate(session, payment, allocations, commit=True, max_allocations=limits.ALLOCATIONS):
     """Allocate more of a received payment's unallocated credit to invoices
     [(invoice or id, amount), ...]."""
+    allocations = list(allocations)
+    limits.check_allocations(allocations, max_allocations)
     if payment.status != "received":
         raise NotAllowed(gettext("%(number)s is void: it cannot be allocated.",
                                  number=payment.number))
-    planned = _check_allocations(session, payment, list(allocations))
+    planned = _check_allocations(session, payment, allocations)
     if not planned:
         raise ValidationFailed({"allocations": [gettext("Enter an amount for at least one invoice.")]})
     existing = {a.invoice_id: a for a in payment.allocations}

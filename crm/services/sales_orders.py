@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from crm.models import Customer, Invoice, SalesOrder, SalesOrderLine
 from crm.models.base import utcnow
 from crm.services import document_lines as dl
+from crm.services import limits
 from crm.services.credit import check_credit
 from crm.services.errors import NotAllowed, ValidationFailed
 from crm.services.ledger import compute_totals, refresh_customer
@@ -56,11 +57,13 @@ def current_values(order):
     return {field: getattr(order, field) for field in HEADER_FIELDS}
 
 
-def save_order(session, order, values, lines=None, skip_blank_lines=False):
+def save_order(session, order, values, lines=None, skip_blank_lines=False,
+               max_lines=limits.DOCUMENT_LINES):
     """Create (``order`` new) or change a quote from header ``values`` and ``lines``
     (dicts of LINE_FIELDS; None keeps the lines). Fields left out of ``values`` keep
     their value; a new order takes them from the customer (see ``prefill``).
     Raises ValidationFailed listing every problem; commits."""
+    limits.check_lines(lines, max_lines)
     is_new = order.id is None
     if not is_new and order.status not in EDITABLE:
         raise NotAllowed(gettext("Order %(number)s is %(status)s; only quotes can be changed.",

@@ -5,7 +5,7 @@ Every rule lives in ``crm.services.payments``; the API calls the same functions.
 """
 import datetime as dt
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import get_locale, gettext, lazy_gettext as _l
 
@@ -113,7 +113,8 @@ class PaymentView(CrmModelView):
                 payment = payments.record_payment(
                     session, customer, as_plain_number(values["amount"]), payment_date=date,
                     method=values["method"], reference=values["reference"],
-                    notes=values["notes"], allocations=allocation_rows(form, invoices))
+                    notes=values["notes"], allocations=allocation_rows(form, invoices),
+                    max_allocations=current_app.config["CRM_MAX_ALLOCATIONS"])
             except CrmError as exc:
                 session.rollback()
                 errors = {}
@@ -137,7 +138,8 @@ class PaymentView(CrmModelView):
         payment = self._payment(pk)
         invoices = payments.open_invoices(self.session, payment.customer_id)
         rows = allocation_rows(request.form, invoices)
-        return run_action(self.session, lambda: payments.allocate(self.session, payment, rows),
+        return run_action(self.session, lambda: payments.allocate(
+            self.session, payment, rows, max_allocations=current_app.config["CRM_MAX_ALLOCATIONS"]),
                           gettext("Allocated."), url_for(".show", pk=pk))
 
     @expose("/unallocate/<int:pk>", methods=["POST"])

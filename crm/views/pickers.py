@@ -16,6 +16,7 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import html_params
 
 from crm.extensions import db
+from crm.models.base import MAX_ID
 from crm.security.tenancy import get_owned
 
 MESSAGES = {
@@ -33,7 +34,6 @@ SELECT2_TEXTS = {
     "removeAllItems": _l("Clear"),
 }
 _UNSET = object()
-_MAX_ID = 2**63 - 1  # larger numbers are no id, and SQLite cannot even bind them
 
 
 def _id_of(value):
@@ -42,7 +42,7 @@ def _id_of(value):
         number = int(value)
     except (TypeError, ValueError):
         return None
-    return number if 0 < number <= _MAX_ID else None
+    return number if 0 < number <= MAX_ID else None
 
 
 class RecordPickerWidget:

@@ -8,7 +8,7 @@ messages next to the fields and in the cells, and with everything as typed.
 """
 import datetime as dt
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import gettext, lazy_gettext as _l
@@ -19,7 +19,7 @@ from crm.formatting import quantity
 from crm.models import Customer, PaymentTerm
 from crm.security.tenancy import get_owned
 from crm.services.credit import CreditRefused, current_user_may_override
-from crm.services.document_lines import LINE_FIELDS
+from crm.services.document_lines import LINE_FIELDS, page_of_lines
 from crm.services.errors import CrmError
 from crm.views.base import CrmModelView, flash_error
 from crm.views.datamodel import CrmInterface
@@ -121,8 +121,11 @@ class PricedDocumentView(CrmModelView):
     @has_access
     def show(self, pk):
         document = self._document(self._deserialize_pk_if_composite(pk))
+        lines, page, pages = page_of_lines(self.session, document,
+                                           request.args.get("lines_page", 0, type=int))
         return self.render_template(
             self.show_template, pk=document.id, document=document, title=self.show_title,
+            lines=lines, lines_page=page, lines_pages=pages,
             kind=self.kind, info=self.info_rows(document), quantity=quantity,
             status_label=self.status_labels.get(document.status, document.status),
             actions=self.actions_of(document), line_labels=LINE_LABELS,
@@ -167,7 +170,9 @@ class PricedDocumentView(CrmModelView):
             customer.discount_rate if customer is not None else "")
         blank = dict.fromkeys(LINE_FIELDS, "")
         blank["discount_rate"] = default_discount if default_discount not in (None, "") else ""
-        rows = list(lines) + [dict(blank) for _ in range(EMPTY_ROWS)]
+        # A form refused for holding too many lines shows as many as a document may hold.
+        shown = list(lines)[:current_app.config["CRM_MAX_DOCUMENT_LINES"]]
+        rows = shown + [dict(blank) for _ in range(EMPTY_ROWS)]
         return self.render_template(
             self.form_template, title=title, values=values, customer=customer, rows=rows,
             blank_row=blank, errors=errors, header_fields=self.header_fields, terms=terms,
@@ -200,7 +205,8 @@ class PricedDocumentView(CrmModelView):
     def _saved(self, document, values, lines):
         values, lines = self._as_locale_reads(values, lines)
         try:
-            self.save(self.session, document, values, lines, skip_blank_lines=True)
+            self.save(self.session, document, values, lines, skip_blank_lines=True,
+                      max_lines=current_app.config["CRM_MAX_DOCUMENT_LINES"])
         except CrmError as exc:
             self.session.rollback()
             if not exc.errors:

@@ -1,10 +1,10 @@
 """Checks FAB's URL arguments before FAB parses them.
 
 FAB reads ``page_<View>``, ``psize_<View>`` and ``_oc_<View>`` from any page's
-query string with bare ``int()`` and unchecked column names, and passes a
-record id of any size to the database, so a typo in a URL became a server
-error. Here a bad value is a 400 with a message (an impossible id a 404),
-page sizes are capped, and sorting is limited to each view's sortable columns.
+query string with bare ``int()`` and unchecked column names, so a typo in a URL
+became a server error. Here a bad value is a 400 with a message (record ids are
+checked in crm/web/request_input.py), page sizes are capped, and sorting is
+limited to each view's sortable columns.
 """
 import re
 
@@ -19,16 +19,7 @@ def _view_named(name):
     return next((v for v in current_app.appbuilder.baseviews if type(v).__name__ == name), None)
 
 
-MAX_ID = 2**63 - 1
-
-
 def check_request_args():
-    for name in ("pk", "customer_pk"):
-        value = (request.view_args or {}).get(name)
-        if isinstance(value, str) and value.isdigit() and int(value) > MAX_ID:
-            abort(404)
-        if isinstance(value, int) and value > MAX_ID:
-            abort(404)
     for arg, value in request.args.items():
         match = _ARG.match(arg)
         if not match:

@@ -128,6 +128,10 @@ INVALID = {
                              "only one default status is allowed, found 2 (“New”, “Contacted”)"),
     "two default pipelines": (_broken(lambda d: d["pipelines"].append(
         {"name": "Other", "is_default": True})), "only one default pipeline is allowed"),
+    "no pipelines": (_broken(lambda d: d.update(pipelines=[])),
+                     "one default pipeline is required, none is marked"),
+    "no lead statuses": (_broken(lambda d: d.update(lead_statuses=[])),
+                         "one default status is required, none is marked"),
     "won and lost stage": (_broken(lambda d: d["pipelines"][0]["stages"][4].update(is_lost=True)),
                            "“Won”: a stage cannot be both won and lost"),
     "bad setting": (_broken(lambda d: d.update(settings={"kanban_page_size": 1000})),

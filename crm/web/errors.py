@@ -1,0 +1,80 @@
+"""One mapper from an HTTP error to its answer: JSON under /api/, a styled page elsewhere;
+and the one JSON shape the API refuses with, for HTTP errors and service errors alike.
+
+Werkzeug's bare pages ("Request Entity Too Large") and FAB's HTML 404s under /api/
+both end here, so every refusal reads the same way on its surface.
+"""
+from flask import current_app, g, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+API_PREFIX = "/api/"
+
+# A message in the user's language for the statuses the CRM refuses with.
+MESSAGES = {
+    400: _l("The request could not be understood."),
+    403: _l("You are not allowed to do this."),
+    404: _l("There is no such page or record."),
+    405: _l("This address does not accept that kind of request."),
+    413: _l("The upload is larger than the %(limit)s allowed."),
+    422: _l("The request could not be processed."),
+}
+
+
+def _size(limit):
+    if limit >= 1024 * 1024:
+        return f"{round(limit / (1024 * 1024), 1):g} MB"
+    return f"{round(limit / 1024, 1):g} KB"
+
+
+def message_for(error):
+    """The error's own description when a check wrote one, else the status's message."""
+    if error.code == 413:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+        return str(MESSAGES[413]) % {"limit": _size(limit)}
+    default = type(error).description
+    if error.description and error.description != default:
+        return str(error.description)
+    return str(MESSAGES.get(error.code, error.name))
+
+
+def json_answer(status, message):
+    """The API's refusal: ``{"message": ...}`` (text, or messages by field) with ``status``."""
+    response = jsonify(message=message)
+    response.status_code = status
+    return response
+
+
+def refusal(exc):
+    """A service's CrmError as the API answers it."""
+    return json_answer(exc.status, exc.as_json())
+
+
+def is_api_request():
+    return request.path.startswith(API_PREFIX)
+
+
+def answer(error):
+    if error.code is None or error.code < 400 or error.code == 401 and not is_api_request():
+        return error
+    message = message_for(error)
+    if is_api_request():
+        response = json_answer(error.code, message)
+    else:
+        appbuilder = current_app.appbuilder
+        if "user" not in g:
+            # Refused before FAB's own before_request (CSRF, request_input): the navbar needs it.
+            g.user = current_user
+        response = current_app.make_response(render_template(
+            "crm/error.html", base_template=appbuilder.base_template, appbuilder=appbuilder,
+            code=error.code, message=message))
+    response.status_code = error.code
+    for name, value in error.get_headers():
+        if name.lower() not in ("content-type", "content-length"):
+            response.headers[name] = value
+    return response
+
+
+def install(app):
+    app.register_error_handler(HTTPException, answer)

@@ -1,0 +1,100 @@
+"""Documents and payments refuse more lines or allocations than the configured limits,
+before any other work, with a message on screens and a 422 in the API."""
+import pytest
+
+from crm.models import Invoice, Payment, SalesOrder
+from tests import factories
+from tests import order_factories as of
+from tests.integration.test_sales_orders import form
+from tests.ledger_factories import issued_invoice
+
+LINE = {"description": "Widget", "quantity": "1", "unit_price": "1.00"}
+
+
+def count(db_session, model):
+    with db_session() as s:
+        return s.query(model).count()
+
+
+@pytest.mark.parametrize("resource, model", [("sales_order", SalesOrder), ("invoice", Invoice)])
+def test_the_api_refuses_a_document_with_50000_lines(app, api, acme, acme_manager, db_session,
+                                                     resource, model):
+    customer = of.buyer(app, acme)
+    r = api(acme_manager).post(f"/api/v1/{resource}/", json={
+        "customer": customer, "lines": [LINE] * 50_000})
+    assert r.status_code == 422
+    assert r.json["message"]["lines"] == [
+        "50000 lines were sent; a document holds at most 500. Split it into several documents."]
+    assert count(db_session, model) == 0
+
+
+def test_the_api_refuses_an_edit_past_the_configured_limit(app, api, acme, acme_manager,
+                                                           monkeypatch):
+    monkeypatch.setitem(app.config, "CRM_MAX_DOCUMENT_LINES", 2)
+    customer = of.buyer(app, acme)
+    client = api(acme_manager)
+    pk = client.post("/api/v1/sales_order/",
+                     json={"customer": customer, "lines": [LINE] * 2}).json["id"]
+    r = client.put(f"/api/v1/sales_order/{pk}", json={"lines": [LINE] * 3})
+    assert r.status_code == 422 and "at most 2" in r.json["message"]["lines"][0]
+    assert len(client.get(f"/api/v1/sales_order/{pk}").json["result"]["lines"]) == 2
+
+
+def test_the_order_form_refuses_too_many_lines(app, browser, acme, acme_manager, db_session,
+                                               monkeypatch):
+    monkeypatch.setitem(app.config, "CRM_MAX_DOCUMENT_LINES", 3)
+    customer = of.buyer(app, acme)
+    r = browser(acme_manager).post("/sales_orders/add", form(customer, [LINE] * 4))
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "4 lines were sent; a document holds at most 3." in html
+    assert count(db_session, SalesOrder) == 0
+
+
+@pytest.fixture
+def buyer(app, acme):
+    return factories.customer(app, acme, "Paying Buyer Ltd", currency="EUR")
+
+
+def test_the_api_refuses_a_payment_with_200000_allocations(app, api, acme, acme_manager, buyer,
+                                                          db_session):
+    invoice, _ = issued_invoice(app, acme, buyer, "300.00")
+    rows = [{"invoice": invoice, "amount": "0.01"}] * 200_000
+    client = api(acme_manager)
+    r = client.post("/api/v1/payment/",
+                    json={"customer": buyer, "amount": "2000", "allocations": rows})
+    assert r.status_code == 422
+    assert r.json["message"]["allocations"] == [
+        "200000 allocations were sent; a payment takes at most 1000 at once."]
+    assert count(db_session, Payment) == 0
+    pk = client.post("/api/v1/payment/", json={"customer": buyer, "amount": "10"}).json["id"]
+    r = client.post(f"/api/v1/payment/{pk}/allocate", json={"allocations": rows})
+    assert r.status_code == 422 and "at most 1000" in r.json["message"]["allocations"][0]
+
+
+def test_the_payment_screens_refuse_too_many_allocations(app, browser, acme, acme_manager, buyer,
+                                                        db_session, monkeypatch):
+    monkeypatch.setitem(app.config, "CRM_MAX_ALLOCATIONS", 1)
+    (first, _), (second, _) = (issued_invoice(app, acme, buyer, "300.00"),
+                               issued_invoice(app, acme, buyer, "120.50"))
+    b = browser(acme_manager)
+    r = b.post(f"/payments/add?customer={buyer}", {
+        "payment_date": "2026-01-05", "amount": "400", "method": "bank_transfer", "reference": "",
+        f"alloc_{first}": "300.00", f"alloc_{second}": "100", "notes": ""})
+    assert "2 allocations were sent; a payment takes at most 1 at once." in r.get_data(as_text=True)
+    assert count(db_session, Payment) == 0
+
+
+@pytest.mark.parametrize("kind, make", [("sales_orders", of.order), ("invoices", of.invoice)])
+def test_a_long_document_shows_its_lines_a_page_at_a_time(app, browser, acme, acme_manager,
+                                                          kind, make):
+    customer = of.buyer(app, acme)
+    pk = make(app, acme, customer, lines=[
+        {"description": f"Part {n:03}", "quantity": "1", "unit_price": "1"} for n in range(1, 251)])
+    b = browser(acme_manager)
+    first = b.get(f"/{kind}/show/{pk}").get_data(as_text=True)
+    assert "Part 001" in first and "Part 100" in first and "Part 101" not in first
+    assert "Lines page 1 of 3" in first and f"lines_page=1" in first
+    last = b.get(f"/{kind}/show/{pk}?lines_page=2").get_data(as_text=True)
+    assert "Part 201" in last and "Part 250" in last and "Part 200" not in last
+    assert "€250.00" in last  # the totals are the whole document's
