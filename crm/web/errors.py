@@ -19,6 +19,7 @@ MESSAGES = {
     405: _l("This address does not accept that kind of request."),
     413: _l("The upload is larger than the %(limit)s allowed."),
     422: _l("The request could not be processed."),
+    429: _l("Too many attempts in a short time. Wait a minute and try again."),
 }
 
 
@@ -33,6 +34,8 @@ def message_for(error):
     if error.code == 413:
         limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
         return str(MESSAGES[413]) % {"limit": _size(limit)}
+    if error.code == 429:  # the limiter's description is its rule ("20 per 1 minute")
+        return str(MESSAGES[429])
     default = type(error).description
     if error.description and error.description != default:
         return str(error.description)

@@ -44,7 +44,9 @@ def test_a_client_is_refused_after_too_many_sign_ins(app, low_rate_limit, acme_m
     client = app.test_client()
     for _ in range(3):
         assert login(client, acme_member.username, "wrong-password-1").status_code != 429
-    assert login(client, acme_member.username, PASSWORD).status_code == 429
+    refused = login(client, acme_member.username, PASSWORD)
+    assert refused.status_code == 429
+    assert "Too many attempts" in refused.get_data(as_text=True)  # a page or JSON that says why
 
 
 def test_rate_limit_counted_in_redis_when_configured(database, acme_member):
