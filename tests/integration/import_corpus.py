@@ -1,14 +1,42 @@
-"""The real files of tests/data/import_corpus (sources in its README) and what each one
+"""The real files of the import corpus (sources in tests/import-corpus.md) and what each one
 should import, read from the file by the test itself: the csv module with the file's
 known encoding, openpyxl for .xlsx, calamine for .xls and .ods."""
 import csv
+import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
 
-CORPUS_DIR = Path(__file__).resolve().parent.parent / "data" / "import_corpus"
+REPOSITORY = Path(__file__).resolve().parents[2]
+# Third-party files stay out of this repository: shared/ beside the checkout holds them.
+CORPUS_DIR = Path(os.environ.get("CRM_IMPORT_CORPUS_DIR")
+                  or REPOSITORY.parent / "shared" / "import-corpus")
+# The bytes tests/import-corpus.md describes, file by file.
+SHA256 = {
+    "datablist-customers-100.csv": "f2147696392a019d768a11ff68bab8e8dec77b5af2c93e8e5d5e399bd7bba8b9",
+    "northwind-customers.csv": "44be747753e374218df147a247e2a10b31bafe54942a769df392ff0ced66aaef",
+    "odoo-customers-contacts.csv": "7a2f741875888250e80f774152e4a48e59bd7e39df36a4a4eebeece58d3d5410",
+    "odoo-res-partner.csv": "1afb51c5c254c52c9a92ea95b2ebdb25486969f1cd8e086f8d099b233f6d7037",
+    "premiere-utf-16le-bom.csv": "966468ab465d54215bc03a9f07ac2fbba48cf26d0e5570b997bad342cf382136",
+    "premiere-utf-8-bom.csv": "f5647fe4933bbe0e4a42a6c9ebf3e7725f9cc2f143d2a5e348f911724400ebf7",
+    "premiere-windows-1252.csv": "bfb7e48df0f93e1205a285075225ee4403540223246631f45aa12a8744919e0f",
+    "employee-template-libreoffice.ods":
+        "f082747bc0ed18012e3487a872914aa3b0d650315c91829c2cb5c6cb83cc5917",
+    "sales-grid-title-row.xls": "2567f14411ed9b261fc139bc8e0e2a716aee11c992d7fe0cd20226dd7f098367",
+    "users-excel-mac.xlsx": "1a9b13d92a89ad7775c98cb24618a9302a123bebdca9851fd1438104b08246ba",
+    "users-libreoffice.xlsx": "b38159295a982309ac87a70f457e1884ef9b38bdebeadd707c9da36c0e4c5068",
+}
+
+
+def missing_files():
+    return sorted(name for name in SHA256 if not (CORPUS_DIR / name).is_file())
+
+
+def digest(name):
+    return hashlib.sha256((CORPUS_DIR / name).read_bytes()).hexdigest()
 # Syntactically valid, as a person would judge it: something@domain.tld.
 VALID_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 

@@ -1,4 +1,4 @@
-"""Real files from public repositories (tests/data/import_corpus) imported as a user brings
+"""Real files from public repositories (tests/import-corpus.md) imported as a user brings
 them, with no hand-made mapping, through ``flask crm import`` and the import screens. What
 each file should give is read from the file by the test (tests/integration/import_corpus.py)."""
 import io
@@ -14,6 +14,16 @@ from crm.security.tenancy import tenant_scope
 from tests.integration import import_corpus as corpus
 
 MODELS = {"customers": Customer, "companies": Company}
+
+pytestmark = pytest.mark.skipif(
+    bool(corpus.missing_files()),
+    reason=f"the import corpus is not complete in {corpus.CORPUS_DIR} (missing: "
+           f"{', '.join(corpus.missing_files())}; see tests/import-corpus.md)")
+
+
+@pytest.mark.parametrize("name", sorted(corpus.SHA256))
+def test_each_corpus_file_holds_the_bytes_its_source_wrote(name):
+    assert corpus.digest(name) == corpus.SHA256[name]
 
 
 def _import(runner, tenant, corpus_file, path=None):
