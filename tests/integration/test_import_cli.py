@@ -163,6 +163,23 @@ def test_cp1252_semicolon_csv_updates_by_email_and_reverts(app, acme, runner, tm
                                                  AuditEntry.action == "archive")) is not None
 
 
+def test_a_latin_1_list_whose_only_text_column_is_unrecognised_is_refused(app, acme, runner,
+                                                                         tmp_path, db_session):
+    """Shaped like Paris's open-data list of first names (ISO-8859-15, semicolons): its
+    "nombre" (a count) is not taken for the name, so no record is named by a number."""
+    path = import_files.csv_file(tmp_path / "prenoms.csv", [
+        ["prenoms", "nombre", "sexe", "annee"], ["Adèle", "67", "F", "2004"],
+        ["Anaïs", "58", "F", "2004"], ["Noé", "41", "M", "2004"],
+    ], encoding="iso-8859-15", delimiter=";")
+    for entity in ("companies", "customers"):
+        result = _invoke(runner, entity, str(path), "--tenant", acme.name)
+        assert result.exit_code == 1, result.output
+        assert "No column is mapped to Name" in result.output, result.output
+    with db_session() as s:
+        assert s.scalar(select(Company.id)) is None
+        assert s.scalar(select(Customer.id)) is None
+
+
 def test_ods_companies_and_leads(app, acme, runner, tmp_path, db_session):
     companies = import_files.ods(tmp_path / "companies.ods", [
         ["Firma", "E-Mail", "Land", "Ort"],

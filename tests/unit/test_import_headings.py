@@ -74,3 +74,17 @@ def test_without_a_name_column_company_names_the_customer(app):
         # First and last name stand in for the name (validate.py joins them per row).
         headings = ["First Name", "Last Name", "Email"]
         assert clean_mapping("customers", headings, guess_mapping("customers", headings))
+
+
+def test_a_column_of_numbers_is_never_guessed_as_a_name(app):
+    """French "nombre" is a count, Spanish "nombre" a name: the cells decide."""
+    headings = ["prenoms", "nombre", "sexe", "annee"]
+    rows = [["Adèle", "67", "F", "2004"], ["Zoé", "1 204", "F", "2004"], ["", "", "", ""]]
+    with app.app_context():
+        for entity in ("customers", "companies"):
+            assert guess_mapping(entity, headings, rows)["nombre"] == ""
+        assert guess_mapping("customers", ["Nombre", "Correo"], [["Zoé Ferré", "z@x.example"]]) \
+            == {"Nombre": "name", "Correo": "email"}
+        # Numbers under a heading that names another field are still that field.
+        assert guess_mapping("customers", ["Name", "Credit limit"], [["Acme", "1.234,50"]]) \
+            == {"Name": "name", "Credit limit": "credit_limit"}

@@ -26,7 +26,7 @@ def import_from_cli(session, tenant, entity, path, dry_run, all_or_nothing, erro
         if dry_run:
             table = runs.read_file(entity, content, name, limits, encoding, locale)
             headings = table.headings
-            guessed = runs.mapping_rules.guess_mapping(entity, headings)
+            guessed = runs.mapping_rules.guess_mapping(entity, headings, table.rows)
             mapping = runs.mapping_rules.with_overrides(headings, guessed, wanted)
             run = ImportRun(tenant_id=tenant.id, entity=entity, file_name=name, mode=mode,
                             mapping=runs.mapping_rules.clean_mapping(entity, headings, mapping))

@@ -10,6 +10,7 @@ from flask_babel import force_locale, lazy_gettext as _l
 
 from crm.services.data_fields import fields_of
 from crm.services.errors import ValidationFailed
+from crm.services.imports.readers import is_number
 
 _NOISE = re.compile(r"[\s._\-/:*#()\[\]]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -18,6 +19,12 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 STAND_INS = {"customers": {"name": ("contact_first_name", "contact_last_name")}}
 # Without a Name column, the column that names the customer's company names the customer.
 NAME_FROM = {"customers": "company"}
+# Fields that hold a name: never guessed for a column of numbers, whatever its heading says
+# (French "nombre" is a count, Spanish "nombre" a name).
+NAMES = frozenset({"name", "company", "company_name", "contact_name", "contact_first_name",
+                   "contact_last_name"})
+# Rows looked at to tell a column of numbers.
+SAMPLE_ROWS = 200
 
 
 def normalise(heading):
@@ -53,15 +60,25 @@ def candidates(entity):
     return strong, weak
 
 
-def guess_mapping(entity, headings):
-    """{heading: field key or ""}; a field goes to the first heading that names it."""
+def _numbers_only(rows, index):
+    cells = [row[index] for row in rows[:SAMPLE_ROWS] if index < len(row) and row[index]]
+    return bool(cells) and all(is_number(cell) for cell in cells)
+
+
+def guess_mapping(entity, headings, rows=()):
+    """{heading: field key or ""}; a field goes to the first heading that names it.
+    ``rows``: the cells under the headings, so a column of numbers is not taken for a name."""
     strong, weak = candidates(entity)
+    numbers = {heading for index, heading in enumerate(headings)
+               if _numbers_only(rows, index)}
     mapping, used = {}, set()
     for table in (strong, weak):
         for heading in headings:
             if mapping.get(heading):
                 continue
             key = table.get(normalise(heading))
+            if key in NAMES and heading in numbers:
+                continue
             if key and key not in used:
                 mapping[heading] = key
                 used.add(key)

@@ -30,6 +30,11 @@ HEADING_SEARCH_ROWS = 10
 _NUMBER = re.compile(r"^[\d\s.,+\-/:%]+$")
 
 
+def is_number(cell):
+    """A cell of digits and the signs numbers, dates and times are written with."""
+    return bool(_NUMBER.match(cell))
+
+
 def _refuse(message):
     raise ValidationFailed({"file": [message]})
 
@@ -126,7 +131,7 @@ def _heading_row(rows, recognise):
     widest = max(len(cells) for cells in filled.values())
     eligible = [i for i in candidates
                 if len(filled[i]) >= max(2, widest / 2)
-                and sum(1 for c in filled[i] if not _NUMBER.match(c)) >= 0.8 * len(filled[i])]
+                and sum(1 for c in filled[i] if not is_number(c)) >= 0.8 * len(filled[i])]
     if not eligible:
         return candidates[0]
     if recognise is None:

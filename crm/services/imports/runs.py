@@ -40,7 +40,7 @@ def create_run(session, entity, file_name, content, user_id=None, username=None,
                     content_hash=hashlib.sha256(content).hexdigest(), user_id=user_id,
                     username=username, status="uploaded", encoding=table.encoding,
                     table_data=table.pack(),
-                    mapping=mapping_rules.guess_mapping(entity, table.headings),
+                    mapping=mapping_rules.guess_mapping(entity, table.headings, table.rows),
                     total_rows=len(table.rows))
     session.add(run)
     session.commit()
@@ -74,7 +74,7 @@ def change_encoding(session, run, encoding, locale=None, limits=None):
     run.encoding = table.encoding
     run.total_rows = len(table.rows)
     if table.headings != before.headings:
-        run.mapping = mapping_rules.guess_mapping(run.entity, table.headings)
+        run.mapping = mapping_rules.guess_mapping(run.entity, table.headings, table.rows)
     session.commit()
     return run
 
