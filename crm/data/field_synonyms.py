@@ -53,6 +53,7 @@ SYNONYMS = {
         "companies.office_phone": ("phone", "telephone", "tel", "phone number", "phone 1"),
         "companies.website": ("web", "url", "homepage"),
         "companies.street": ("address", "street address", "address line 1"),
+        "companies.city": ("town",),
         "companies.postal_code": ("postcode", "zip", "zip code", "post code", "postal code",
                                   "zip postal code"),
         "companies.state": ("province", "region", "county", "region state", "state region"),

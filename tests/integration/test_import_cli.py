@@ -180,6 +180,26 @@ def test_a_latin_1_list_whose_only_text_column_is_unrecognised_is_refused(app, a
         assert s.scalar(select(Customer.id)) is None
 
 
+def test_headings_with_another_programs_field_codes_import(app, acme, runner, tmp_path,
+                                                            db_session):
+    """Dolibarr's import files: "Label* (table.field)" headings, semicolons, Windows-1252."""
+    path = import_files.csv_file(tmp_path / "societes.csv", [
+        ["Name* (s.nom)", "Status (s.status)", "Address (s.address)", "Zip (s.cp)",
+         "Town (s.ville)", "Email (s.email)"],
+        ["Fromagerie Müller & Frères", "1", "3 rue de l'Église", "1204", "Genève",
+         "contact@fromagerie.example"],
+        ["Ærø Skibsværft", "1", "", "", "Århus", ""],
+    ], encoding="cp1252", delimiter=";")
+    result = _invoke(runner, "companies", str(path), "--tenant", acme.name)
+    assert result.exit_code == 0, result.output
+    with db_session() as s, tenant_scope(acme.id):
+        companies = s.scalars(select(Company).order_by(Company.id)).all()
+        assert [(c.name, c.city) for c in companies] == [
+            ("Fromagerie Müller & Frères", "Genève"), ("Ærø Skibsværft", "Århus")]
+        assert (companies[0].street, companies[0].postal_code, companies[0].office_email) == (
+            "3 rue de l'Église", "1204", "contact@fromagerie.example")
+
+
 def test_ods_companies_and_leads(app, acme, runner, tmp_path, db_session):
     companies = import_files.ods(tmp_path / "companies.ods", [
         ["Firma", "E-Mail", "Land", "Ort"],

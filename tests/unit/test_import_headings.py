@@ -88,3 +88,16 @@ def test_a_column_of_numbers_is_never_guessed_as_a_name(app):
         # Numbers under a heading that names another field are still that field.
         assert guess_mapping("customers", ["Name", "Credit limit"], [["Acme", "1.234,50"]]) \
             == {"Name": "name", "Credit limit": "credit_limit"}
+
+
+def test_a_heading_is_known_without_the_field_code_another_program_adds(app):
+    """Dolibarr's import files write "Label* (table.field)"."""
+    headings = ["Name* (s.nom)", "Town (s.ville)", "Zip (s.cp)", "Email (s.email)",
+                "Capital (s.capital)"]
+    with app.app_context():
+        assert guess_mapping("companies", headings) == {
+            "Name* (s.nom)": "name", "Town (s.ville)": "city", "Zip (s.cp)": "postal_code",
+            "Email (s.email)": "office_email", "Capital (s.capital)": ""}
+        # The parenthesised part still counts where the whole heading is a synonym.
+        assert guess_mapping("customers", ["Name", "Discount (%)"]) == {
+            "Name": "name", "Discount (%)": "discount_rate"}

@@ -14,6 +14,8 @@ from crm.services.imports.readers import is_number
 
 _NOISE = re.compile(r"[\s._\-/:*#()\[\]]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# Another program's technical name after the label: Dolibarr writes "Name* (s.nom)".
+_PARENTHESISED = re.compile(r"\([^)]*\)")
 # A required field that other columns can stand in for: without a Name column a
 # customer is named after its contact's first and last name (validate.py).
 STAND_INS = {"customers": {"name": ("contact_first_name", "contact_last_name")}}
@@ -33,6 +35,19 @@ def normalise(heading):
     text = _CAMEL.sub(" ", (heading or "").strip())
     text = unicodedata.normalize("NFC", text.lower())
     return _NOISE.sub("", text).replace("nº", "no").replace("n°", "no")
+
+
+def forms(heading):
+    """The normalised texts a heading is looked up by: as written, then without the
+    parenthesised parts (a field code or a unit)."""
+    whole = normalise(heading)
+    bare = normalise(_PARENTHESISED.sub(" ", heading or ""))
+    return (whole, bare) if bare and bare != whole else (whole,)
+
+
+def lookup(table, heading):
+    """The field ``table`` ({normalised heading: field key}) knows ``heading`` as, or None."""
+    return next((table[form] for form in forms(heading) if form in table), None)
 
 
 def _languages():
@@ -76,7 +91,7 @@ def guess_mapping(entity, headings, rows=()):
         for heading in headings:
             if mapping.get(heading):
                 continue
-            key = table.get(normalise(heading))
+            key = lookup(table, heading)
             if key in NAMES and heading in numbers:
                 continue
             if key and key not in used:

@@ -22,8 +22,8 @@ def read_file(entity, content, file_name, limits=None, encoding=None, locale=Non
     strong, weak = mapping_rules.candidates(entity)
 
     def recognised(cells):
-        return sum(1 for cell in cells if mapping_rules.normalise(cell) in strong
-                   or mapping_rules.normalise(cell) in weak)
+        return sum(1 for cell in cells if mapping_rules.lookup(strong, cell)
+                   or mapping_rules.lookup(weak, cell))
 
     return readers.read_table(content, file_name, limits=limits, encoding=encoding,
                               locale=locale, recognise=recognised)
