@@ -4,16 +4,31 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 STAMP := $(VENV)/.installed
+# Exact versions from the lock file when there is one (`make lock` rebuilds it).
+REQUIREMENTS := $(if $(wildcard requirements.lock),requirements.lock,requirements-dev.txt)
+# Test workers: one per core, at most 2 (TEST_WORKERS=0 runs the suite in one process).
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 2 ] && n=2; echo $$n)
 
-.PHONY: run test install db catalogues translations browsers bench clean
+.PHONY: run test install lock lint db catalogues translations browsers bench clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt $(wildcard requirements.lock)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet -r $(REQUIREMENTS)
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Pin runtime and development dependencies (requirements-dev.txt includes requirements.txt)
+# to exact versions in requirements.lock; run after changing either file, then `make install`.
+lock: $(STAMP)
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+		--no-emit-trusted-host --output-file requirements.lock requirements-dev.txt
+
+# ruff (configured in pyproject.toml), then every third-party import declared in requirements.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(PY) tools/check_imports.py
 
 # Compile the catalogues (.po -> .mo, not committed); run and test do this first.
 catalogues: $(STAMP)
@@ -45,7 +60,7 @@ browsers:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
 
 test: install catalogues browsers
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS)
 
 bench: install
 	$(PY) benchmarks/list_customers.py

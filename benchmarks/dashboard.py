@@ -82,7 +82,16 @@ def _moment(rng, days_back):
 def load_activity(conn, tenant_id, owners, sizes, seed=3):
     """Deals, interactions, invoices, leads and tasks for one tenant, in Core batches."""
     from crm.models import (
-        Customer, Deal, Interaction, Invoice, Lead, LeadSource, LeadStatus, Pipeline, Stage, Task,
+        Customer,
+        Deal,
+        Interaction,
+        Invoice,
+        Lead,
+        LeadSource,
+        LeadStatus,
+        Pipeline,
+        Stage,
+        Task,
     )
 
     rng = random.Random(seed)
@@ -115,7 +124,7 @@ def load_activity(conn, tenant_id, owners, sizes, seed=3):
                    "created_at": created, "updated_at": created}
 
     def interactions():
-        for n in range(sizes["interactions"]):
+        for _ in range(sizes["interactions"]):
             yield {"tenant_id": tenant_id, "kind": rng.choice(("call", "email", "meeting")),
                    "summary": "Follow-up", "occurred_at": _moment(rng, 2 * 365),
                    "customer_id": rng.choice(customers)[0]}

@@ -26,6 +26,7 @@ sys.path.insert(0, os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
 import list_customers as bench  # noqa: E402  (schema and bulk loader)
+
 from app import create_app  # noqa: E402
 from crm.extensions import db  # noqa: E402
 from crm.security.tenancy import tenant_scope  # noqa: E402

@@ -86,7 +86,7 @@ def seed(url, documents, sizes):
         load_insight(conn, tenant_id, sizes)
         other_id = conn.execute(text("SELECT id FROM crm_tenant WHERE name = :n"),
                                 {"n": bench.OTHER_TENANT}).scalar()
-        load_insight(conn, other_id, {k: 1_000 for k in sizes})
+        load_insight(conn, other_id, dict.fromkeys(sizes, 1000))
         if engine.dialect.name == "sqlite":
             conn.exec_driver_sql("ANALYZE")
     if engine.dialect.name == "postgresql":

@@ -77,9 +77,10 @@ def main():
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
         engine.dispose()
+    from flask_migrate import upgrade
+
     from app import create_app
     from config import TestConfig
-    from flask_migrate import upgrade
     config = type("Bench", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url})
     with create_app(config).app_context():
         upgrade()

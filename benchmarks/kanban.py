@@ -41,10 +41,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
+import list_customers as bench  # noqa: E402  (schema, login and timing helpers)
 from sqlalchemy import create_engine, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-import list_customers as bench  # noqa: E402  (schema, login and timing helpers)
 from app import create_app  # noqa: E402
 from crm.extensions import db  # noqa: E402
 
@@ -208,7 +208,7 @@ def measure(url, documents, runs, warmup, show_sql):
         open_board(client, expected, check=False)
         sql_log.keep = False
         log(f"\n--- statements of one first render ({len(sql_log.entries)})")
-        for statement, parameters, ms in sql_log.entries:
+        for statement, _parameters, ms in sql_log.entries:
             log(f"  {ms:7.2f} ms  {' '.join(statement.split())[:300]}")
     return pages, totals, in_db, columns
 

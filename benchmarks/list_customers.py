@@ -318,7 +318,7 @@ def load_tenant(conn, gen, tenant_id, count, owner_id, marker=""):
     refs["groups"] = conn.execute(select(CustomerGroup.id).where(CustomerGroup.tenant_id == tenant_id)
                                   ).scalars().all() + [None]
     companies = []
-    for i, stem in enumerate(COMPANY_STEMS):
+    for stem in COMPANY_STEMS:
         for kind in ("Holding", "Group", "Partners"):
             country = gen.country()
             host = f"{slug(stem)}-{kind.lower()}{f'.{marker}' if marker else ''}.example"
@@ -542,7 +542,8 @@ def measure(url, documents, runs, warmup, expected, show_sql=False, profile=None
         engine = db.engine
         sql_log = SqlLog(engine)
     for key, label, target, url_, api, _answer in cases():
-        get = (lambda: client.get(url_, headers=headers)) if api else (lambda: client.get(url_))
+        get = ((lambda url_=url_: client.get(url_, headers=headers)) if api
+               else (lambda url_=url_: client.get(url_)))
         for _ in range(max(warmup, 1)):
             check(key, get(), api, expected[key])
         timings, in_db = [], []

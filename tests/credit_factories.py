@@ -5,8 +5,15 @@ from decimal import Decimal
 
 from crm.extensions import db
 from crm.models import (
-    BankAccount, CreditNote, Customer, Invoice, InvoiceLine, Payment, PaymentAllocation,
-    SalesOrder, SalesOrderLine,
+    BankAccount,
+    CreditNote,
+    Customer,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    PaymentAllocation,
+    SalesOrder,
+    SalesOrderLine,
 )
 from crm.security.tenancy import tenant_scope
 from crm.services import ledger

@@ -4,31 +4,44 @@ from flask_appbuilder.api.manager import SwaggerView
 
 from crm.api.audit import AuditApi
 from crm.api.companies import CompanyApi, CustomerGroupApi
-from crm.api.customers import (
-    AddressApi, BankAccountApi, ContactApi, CustomerApi, CustomFieldValueApi, DocumentApi,
-    NoteApi, PlantApi,
-)
-# --- sales pipeline imports ---
-from crm.api.deals import DealApi
-from crm.api.crm_settings import CrmSettingsApi
-from crm.api.pipeline_settings import LeadSourceApi, LeadStatusApi, PipelineApi, StageApi
-from crm.api.interactions import InteractionApi
-from crm.api.tasks import TaskApi
-from crm.api.leads import LeadApi
-from crm.api.notifications import NotificationApi
-from crm.api.openapi import OpenApi
-from crm.api.merge import MergeApi
-from crm.api.statements import StatementApi
-from crm.api.invoices import InvoiceApi
-from crm.api.sales_orders import SalesOrderApi
+
 # --- payments, credit notes, contracts imports ---
 from crm.api.contracts import ContractApi
 from crm.api.credit_notes import CreditNoteApi
-from crm.api.payments import PaymentApi
-from crm.api.support_tickets import SupportTicketApi
-from crm.api.settings import (
-    CustomFieldApi, PaymentTermApi, RegionApi, SegmentApi, SubSegmentApi, TagApi,
+from crm.api.crm_settings import CrmSettingsApi
+from crm.api.customers import (
+    AddressApi,
+    BankAccountApi,
+    ContactApi,
+    CustomerApi,
+    CustomFieldValueApi,
+    DocumentApi,
+    NoteApi,
+    PlantApi,
 )
+
+# --- sales pipeline imports ---
+from crm.api.deals import DealApi
+from crm.api.interactions import InteractionApi
+from crm.api.invoices import InvoiceApi
+from crm.api.leads import LeadApi
+from crm.api.merge import MergeApi
+from crm.api.notifications import NotificationApi
+from crm.api.openapi import OpenApi
+from crm.api.payments import PaymentApi
+from crm.api.pipeline_settings import LeadSourceApi, LeadStatusApi, PipelineApi, StageApi
+from crm.api.sales_orders import SalesOrderApi
+from crm.api.settings import (
+    CustomFieldApi,
+    PaymentTermApi,
+    RegionApi,
+    SegmentApi,
+    SubSegmentApi,
+    TagApi,
+)
+from crm.api.statements import StatementApi
+from crm.api.support_tickets import SupportTicketApi
+from crm.api.tasks import TaskApi
 
 APIS = [
     CustomerApi, ContactApi, AddressApi, PlantApi, BankAccountApi, DocumentApi, NoteApi,

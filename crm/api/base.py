@@ -8,9 +8,9 @@ from flask import request
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.api.convert import Model2SchemaConverter
 from flask_appbuilder.exceptions import (
-    InvalidColumnFilterFABException, InvalidOrderByColumnFABException,
+    InvalidColumnFilterFABException,
+    InvalidOrderByColumnFABException,
 )
-
 from flask_babel import gettext
 from sqlalchemy import inspect
 from werkzeug.exceptions import BadRequest

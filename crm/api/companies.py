@@ -1,8 +1,7 @@
 """REST endpoints for companies and customer groups."""
 from crm.api.base import CrmModelApi
 from crm.models import Company, CustomerGroup
-from crm.services import companies as company_rules
-from crm.services import customers as customer_rules
+from crm.services import companies as company_rules, customers as customer_rules
 from crm.views.companies import CompanyView, CustomerGroupView
 from crm.views.datamodel import CrmInterface
 

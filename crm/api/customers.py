@@ -2,16 +2,33 @@
 from flask import current_app, request
 from flask_appbuilder.api import expose, protect, safe
 
-from crm.downloads import send_download
 from crm.api.base import CrmModelApi
 from crm.api.financials import HiddenFinancialsApiMixin
-from crm.models import Address, BankAccount, Contact, Customer, CustomFieldValue, Document, Note, Plant
+from crm.downloads import send_download
+from crm.models import (
+    Address,
+    BankAccount,
+    Contact,
+    Customer,
+    CustomFieldValue,
+    Document,
+    Note,
+    Plant,
+)
 from crm.security.tenancy import current_user_id, get_owned
-from crm.services import addresses, bank_accounts, contacts, custom_fields, documents, notes, plants
-from crm.services import customers as customer_rules
+from crm.services import (
+    addresses,
+    bank_accounts,
+    contacts,
+    custom_fields,
+    customers as customer_rules,
+    documents,
+    notes,
+    plants,
+)
 from crm.services.errors import CrmError
-from crm.views.customers import CUSTOMER_LABELS, FORM_COLUMNS
 from crm.views.customer_filters import CustomerInterface, check_filters
+from crm.views.customers import CUSTOMER_LABELS, FORM_COLUMNS
 from crm.views.datamodel import CrmInterface
 
 CUSTOMER_READ = ["id", "code", "kind", "name", "email", "phone", "website", "industry",
@@ -31,8 +48,8 @@ class CustomerApi(HiddenFinancialsApiMixin, CrmModelApi):
     crm.views.customer_filters: ``(col:balance,opr:balance_is,value:credit|overdue|over_limit)``,
     ``(col:last_order_date,opr:order_from|order_until,value:'YYYY-MM-DD')``,
     ``(col:credit_hold,opr:eq,value:!t)``,
-    ``(col:health_band,opr:health_band_is,value:healthy|watch|at_risk)``; balances are masked, and the balance filters and
-    sorts by masked columns refused, for callers who may not see financials."""
+    ``(col:health_band,opr:health_band_is,value:healthy|watch|at_risk)``; balances are masked,
+    and the balance filters and sorts by masked columns refused, for callers who may not see financials."""
 
     resource_name = "customer"
     datamodel = CustomerInterface(Customer)

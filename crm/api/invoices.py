@@ -9,7 +9,6 @@ from crm.services import invoices
 from crm.views.datamodel import CrmInterface
 
 
-
 class InvoiceApi(PricedDocumentApi):
     resource_name = "invoice"
     datamodel = CrmInterface(Invoice)

@@ -5,8 +5,7 @@ from flask_babel import gettext
 
 from crm.api.base import CrmModelApi
 from crm.models import Lead
-from crm.services import lead_conversion
-from crm.services import leads as lead_rules
+from crm.services import lead_conversion, leads as lead_rules
 from crm.services.errors import CrmError
 from crm.views.leads import FORM_COLUMNS, LEAD_LABELS, LeadInterface
 

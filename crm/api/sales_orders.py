@@ -11,7 +11,6 @@ from crm.services.errors import CrmError
 from crm.views.datamodel import CrmInterface
 
 
-
 class SalesOrderApi(PricedDocumentApi):
     resource_name = "sales_order"
     datamodel = CrmInterface(SalesOrder)

@@ -46,7 +46,10 @@ CustomerGroup.customer_count = _column_property(
 
 from flask_appbuilder import Model as _Model
 
-from .base import autoincrement_on_sqlite as _autoincrement_on_sqlite, install_column_defaults as _install_column_defaults
+from .base import (
+    autoincrement_on_sqlite as _autoincrement_on_sqlite,
+    install_column_defaults as _install_column_defaults,
+)
 
 _autoincrement_on_sqlite(_Model.metadata)
 

@@ -1,10 +1,9 @@
 """Contact, billing and shipping addresses; one default of each kind."""
+from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import relationship
 
-from flask_appbuilder import Model
-
-from .base import Audited, Versioned, TenantMixin, TimestampMixin
+from .base import Audited, TenantMixin, TimestampMixin, Versioned
 
 ADDRESS_KINDS = ("contact", "billing", "shipping")
 

@@ -3,9 +3,8 @@
 The migration that creates the table also adds triggers refusing UPDATE and
 DELETE (and TRUNCATE on PostgreSQL), so nothing can rewrite history.
 """
-from sqlalchemy import JSON, Column, DateTime, Index, Integer, String
-
 from flask_appbuilder import Model
+from sqlalchemy import JSON, Column, DateTime, Index, Integer, String
 
 from .base import TenantMixin, utcnow
 

@@ -1,10 +1,9 @@
 """Bank details a customer pays from or is refunded to."""
+from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String
 from sqlalchemy.orm import relationship
 
-from flask_appbuilder import Model
-
-from .base import Audited, Versioned, TenantMixin, TimestampMixin
+from .base import Audited, TenantMixin, TimestampMixin, Versioned
 
 
 class BankAccount(Audited, Versioned, TenantMixin, TimestampMixin, Model):

@@ -1,10 +1,9 @@
 """Organisations the tenant does business with; parent of customers."""
+from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import relationship
 
-from flask_appbuilder import Model
-
-from .base import Audited, Versioned, TenantMixin, TimestampMixin
+from .base import Audited, TenantMixin, TimestampMixin, Versioned
 
 
 class Company(Audited, Versioned, TenantMixin, TimestampMixin, Model):

@@ -1,10 +1,9 @@
 """People at a customer; exactly one of them is the primary contact."""
+from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import relationship
 
-from flask_appbuilder import Model
-
-from .base import Audited, Versioned, TenantMixin, TimestampMixin
+from .base import Audited, TenantMixin, TimestampMixin, Versioned
 
 
 class Contact(Audited, Versioned, TenantMixin, TimestampMixin, Model):

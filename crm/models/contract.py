@@ -1,12 +1,19 @@
 """Contracts agreed with a customer (the health score reads active contract value)."""
+from flask_appbuilder import Model
 from sqlalchemy import (
-    Column, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import relationship
 
-from flask_appbuilder import Model
-
-from .base import Audited, Versioned, TenantMixin, TimestampMixin
+from .base import Audited, TenantMixin, TimestampMixin, Versioned
 
 CONTRACT_STATUSES = ("draft", "active", "expired", "terminated")
 

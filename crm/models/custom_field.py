@@ -1,12 +1,9 @@
 """Fields a tenant defines for its customers, and their values."""
-from sqlalchemy import (
-    Boolean, Column, ForeignKey, Integer, String, Text, UniqueConstraint,
-)
+from flask_appbuilder import Model
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import relationship
 
-from flask_appbuilder import Model
-
-from .base import Audited, Versioned, TenantMixin
+from .base import Audited, TenantMixin, Versioned
 
 FIELD_TYPES = ("text", "number", "date", "choice")
 

@@ -1,13 +1,24 @@
 """The customer master record that sales, invoicing and statements read."""
+from flask_appbuilder import Model
 from sqlalchemy import (
-    JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Table,
-    Text, UniqueConstraint, func,
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import relationship
 
-from flask_appbuilder import Model
-
-from .base import Audited, Versioned, TenantMixin, TimestampMixin
+from .base import Audited, TenantMixin, TimestampMixin, Versioned
 
 CUSTOMER_TYPES = ("company", "individual")
 PAYMENT_METHODS = ("bank_transfer", "credit_card", "direct_debit", "cash", "cheque", "paypal")

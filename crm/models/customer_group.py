@@ -1,12 +1,9 @@
 """Customer groups: segmentation for pricing and reporting."""
-from sqlalchemy import (
-    Boolean, Column, Integer, Numeric, String, Text, UniqueConstraint,
-)
+from flask_appbuilder import Model
+from sqlalchemy import Boolean, Column, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import relationship
 
-from flask_appbuilder import Model
-
-from .base import Audited, Versioned, TenantMixin, TimestampMixin
+from .base import Audited, TenantMixin, TimestampMixin, Versioned
 
 
 class CustomerGroup(Audited, Versioned, TenantMixin, TimestampMixin, Model):

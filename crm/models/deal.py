@@ -1,12 +1,9 @@
 """Deals: sales opportunities moving through a pipeline's stages."""
-from sqlalchemy import (
-    Column, Date, ForeignKey, Index, Integer, Numeric, String, Text,
-)
+from flask_appbuilder import Model
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import relationship
 
-from flask_appbuilder import Model
-
-from .base import Audited, Versioned, TenantMixin, TimestampMixin
+from .base import Audited, TenantMixin, TimestampMixin, Versioned
 
 
 class Deal(Audited, Versioned, TenantMixin, TimestampMixin, Model):

@@ -1,10 +1,9 @@
 """Files attached to a customer; the bytes live on disk, not in the database."""
+from flask_appbuilder import Model
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import relationship
 
-from flask_appbuilder import Model
-
-from .base import Audited, Versioned, TenantMixin, utcnow
+from .base import Audited, TenantMixin, Versioned, utcnow
 
 
 class Document(Audited, Versioned, TenantMixin, Model):

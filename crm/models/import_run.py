@@ -1,10 +1,7 @@
 """Bulk imports: one run per uploaded file, and what each run did to each record (for revert)."""
-from sqlalchemy import (
-    JSON, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, String,
-)
-from sqlalchemy.orm import deferred, relationship
-
 from flask_appbuilder import Model
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy.orm import deferred, relationship
 
 from .base import TenantMixin, TimestampMixin
 

@@ -1,10 +1,9 @@
 """Calls, meetings, emails and notes logged against a customer."""
+from flask_appbuilder import Model
 from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import relationship
 
-from flask_appbuilder import Model
-
-from .base import Audited, Versioned, TenantMixin, utcnow
+from .base import Audited, TenantMixin, Versioned, utcnow
 
 INTERACTION_KINDS = ("call", "meeting", "email", "note")
 

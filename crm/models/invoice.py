@@ -1,12 +1,20 @@
 """Invoices: what a customer owes, from an order or stand-alone."""
+from flask_appbuilder import Model
 from sqlalchemy import (
-    Column, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import relationship
 
-from flask_appbuilder import Model
-
-from .base import Audited, Versioned, TenantMixin, TimestampMixin
+from .base import Audited, TenantMixin, TimestampMixin, Versioned
 from .ledger_lines import DocumentTotals, PricedLine
 
 INVOICE_STATUSES = ("draft", "issued", "partly_paid", "paid", "void")

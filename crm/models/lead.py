@@ -1,13 +1,21 @@
 """Leads: opportunities not yet qualified, with their statuses and sources."""
+from flask_appbuilder import Model
 from sqlalchemy import (
-    Boolean, Column, DateTime, ForeignKey, Index, Integer, Numeric, String, Text,
-    UniqueConstraint, func,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import relationship
 
-from flask_appbuilder import Model
-
-from .base import Audited, Versioned, TenantMixin, TimestampMixin
+from .base import Audited, TenantMixin, TimestampMixin, Versioned
 
 
 class LeadStatus(Audited, Versioned, TenantMixin, TimestampMixin, Model):

@@ -1,10 +1,9 @@
 """Internal notes on a customer, newest first."""
+from flask_appbuilder import Model
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, Text
 from sqlalchemy.orm import relationship
 
-from flask_appbuilder import Model
-
-from .base import Audited, Versioned, TenantMixin, utcnow
+from .base import Audited, TenantMixin, Versioned, utcnow
 
 
 class Note(Audited, Versioned, TenantMixin, Model):

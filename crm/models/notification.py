@@ -1,7 +1,6 @@
 """In-app notifications (e.g. a lead assigned to you), with an unread count in the navbar."""
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String
-
 from flask_appbuilder import Model
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String
 
 from .base import TenantMixin, utcnow
 

@@ -1,12 +1,20 @@
 """Payments received from customers, and how they are allocated to invoices."""
+from flask_appbuilder import Model
 from sqlalchemy import (
-    Column, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import relationship
 
-from flask_appbuilder import Model
-
-from .base import Audited, Versioned, TenantMixin, TimestampMixin
+from .base import Audited, TenantMixin, TimestampMixin, Versioned
 
 PAYMENT_STATUSES = ("received", "void")
 

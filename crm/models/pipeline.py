@@ -1,12 +1,9 @@
 """Sales pipelines and their stages; deals move through the stages of one pipeline."""
-from sqlalchemy import (
-    Boolean, Column, ForeignKey, Integer, String, Text, UniqueConstraint,
-)
+from flask_appbuilder import Model
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import relationship
 
-from flask_appbuilder import Model
-
-from .base import Audited, Versioned, TenantMixin, TimestampMixin
+from .base import Audited, TenantMixin, TimestampMixin, Versioned
 
 
 class Pipeline(Audited, Versioned, TenantMixin, TimestampMixin, Model):

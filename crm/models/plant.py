@@ -1,10 +1,9 @@
 """Operational sites of a customer (plants, warehouses, branches)."""
+from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import relationship
 
-from flask_appbuilder import Model
-
-from .base import Audited, Versioned, TenantMixin, TimestampMixin
+from .base import Audited, TenantMixin, TimestampMixin, Versioned
 
 
 class Plant(Audited, Versioned, TenantMixin, TimestampMixin, Model):

@@ -1,10 +1,9 @@
 """Tenant-editable reference lists that classify customers."""
+from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import relationship
 
-from flask_appbuilder import Model
-
-from .base import Audited, Versioned, TenantMixin
+from .base import Audited, TenantMixin, Versioned
 
 
 class PaymentTerm(Audited, Versioned, TenantMixin, Model):

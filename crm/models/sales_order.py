@@ -1,12 +1,20 @@
 """Sales orders: what a customer ordered, line by line, before it is invoiced."""
+from flask_appbuilder import Model
 from sqlalchemy import (
-    Column, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import relationship
 
-from flask_appbuilder import Model
-
-from .base import Audited, Versioned, TenantMixin, TimestampMixin
+from .base import Audited, TenantMixin, TimestampMixin, Versioned
 from .ledger_lines import DocumentTotals, PricedLine
 
 # A quote is a draft order; confirming it makes it pending (and runs the credit checks).

@@ -1,7 +1,6 @@
 """Per-tenant counters behind generated codes and document numbers (see crm.services.numbering)."""
-from sqlalchemy import Column, ForeignKey, Integer, String
-
 from flask_appbuilder import Model
+from sqlalchemy import Column, ForeignKey, Integer, String
 
 
 class NumberSequence(Model):

@@ -1,9 +1,8 @@
 """Module-wide CRM settings of a tenant, one row per key, values as JSON."""
+from flask_appbuilder import Model
 from sqlalchemy import JSON, Column, Integer, String, UniqueConstraint
 
-from flask_appbuilder import Model
-
-from .base import Audited, Versioned, TenantMixin
+from .base import Audited, TenantMixin, Versioned
 
 
 class CrmSetting(Audited, Versioned, TenantMixin, Model):

@@ -1,10 +1,9 @@
 """Support tickets raised by a customer (the health score counts the open ones)."""
+from flask_appbuilder import Model
 from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import relationship
 
-from flask_appbuilder import Model
-
-from .base import Audited, Versioned, TenantMixin, TimestampMixin, utcnow
+from .base import Audited, TenantMixin, TimestampMixin, Versioned, utcnow
 
 TICKET_STATUSES = ("open", "pending", "closed")
 OPEN_TICKET_STATUSES = ("open", "pending")

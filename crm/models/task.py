@@ -1,10 +1,9 @@
 """Tasks, linked to a lead, deal, company or customer."""
+from flask_appbuilder import Model
 from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import relationship
 
-from flask_appbuilder import Model
-
-from .base import Audited, Versioned, TenantMixin, TimestampMixin
+from .base import Audited, TenantMixin, TimestampMixin, Versioned
 
 TASK_STATUSES = ("open", "in_progress", "done", "cancelled")
 TASK_PRIORITIES = ("low", "normal", "high", "urgent")

@@ -1,7 +1,6 @@
 """The organisation that owns a set of CRM data."""
-from sqlalchemy import Column, DateTime, Integer, String
-
 from flask_appbuilder import Model
+from sqlalchemy import Column, DateTime, Integer, String
 
 from .base import utcnow
 

@@ -15,7 +15,10 @@ from werkzeug.security import generate_password_hash
 from crm.models import CrmUser
 from crm.security.token_api import VERSION_CLAIM, CrmSecurityApi
 from crm.security.user_views import (
-    PolicyResetMyPasswordView, SharedRoleView, TenantResetPasswordView, TenantUserView,
+    PolicyResetMyPasswordView,
+    SharedRoleView,
+    TenantResetPasswordView,
+    TenantUserView,
     UserInterface,
 )
 from crm.services import logins

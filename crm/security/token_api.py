@@ -3,7 +3,9 @@ tokens that work once: each exchange returns the next one (crm/services/logins.p
 from flask import request
 from flask_appbuilder.api import safe
 from flask_appbuilder.const import (
-    API_SECURITY_ACCESS_TOKEN_KEY, API_SECURITY_PROVIDER_DB, API_SECURITY_PROVIDER_LDAP,
+    API_SECURITY_ACCESS_TOKEN_KEY,
+    API_SECURITY_PROVIDER_DB,
+    API_SECURITY_PROVIDER_LDAP,
     API_SECURITY_REFRESH_TOKEN_KEY,
 )
 from flask_appbuilder.security.api import SecurityApi

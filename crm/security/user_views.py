@@ -8,7 +8,10 @@ from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.forms import ResetPasswordForm
 from flask_appbuilder.security.views import (
-    ResetMyPasswordView, ResetPasswordView, RoleModelView, UserDBModelView,
+    ResetMyPasswordView,
+    ResetPasswordView,
+    RoleModelView,
+    UserDBModelView,
 )
 from flask_appbuilder.validators import PasswordComplexityValidator
 from flask_babel import lazy_gettext as _l

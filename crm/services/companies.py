@@ -6,7 +6,12 @@ from crm.models import Company, CustomerGroup
 from crm.security.tenancy import current_tenant_id
 from crm.services.errors import ValidationFailed
 from crm.services.validation import (
-    check, clean_country, clean_email, clean_percent, clean_phone, clean_website,
+    check,
+    clean_country,
+    clean_email,
+    clean_percent,
+    clean_phone,
+    clean_website,
 )
 
 

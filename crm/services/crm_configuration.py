@@ -363,7 +363,7 @@ def _apply_rows(session, report, section, model, existing, items, fields, make, 
             continue
         used = usage.get(row.id, 0)
         if used:
-            _assign(row, {flag: False for flag in clear_on_keep})
+            _assign(row, dict.fromkeys(clear_on_keep, False))
             if hasattr(model, "position"):
                 row.position = position
                 position += 1

@@ -9,8 +9,14 @@ from flask_babel import lazy_gettext as _l
 
 from crm.models import CUSTOMER_TYPES, PAYMENT_METHODS
 from crm.services.validation import (
-    FieldInvalid, clean_currency, clean_email, clean_non_negative, clean_percent, clean_phone,
-    clean_tax_number, clean_website,
+    FieldInvalid,
+    clean_currency,
+    clean_email,
+    clean_non_negative,
+    clean_percent,
+    clean_phone,
+    clean_tax_number,
+    clean_website,
 )
 
 

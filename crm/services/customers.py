@@ -2,13 +2,12 @@
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 
-from crm.models.base import utcnow
 from crm.models import Company, Customer, CustomerGroup
+from crm.models.base import utcnow
 from crm.security.tenancy import current_tenant_id
-from crm.services import audit, numbering
+from crm.services import audit, customer_fields, numbering
 from crm.services.errors import NotAllowed, ValidationFailed
 from crm.services.links import blocks_delete, delete_blockers
-from crm.services import customer_fields
 
 # Fields a clone copies; code, email, balance and history stay with the original.
 CLONED_FIELDS = (

@@ -13,8 +13,24 @@ from stdnum.iso7064 import mod_11_10
 
 from crm.data import demo_names as names
 from crm.models import (
-    Address, Company, Contact, CrmUser, Customer, CustomerGroup, Interaction, Lead, LeadSource, LeadStatus,
-    PaymentTerm, Pipeline, Region, Segment, SupportTicket, Tag, Task, Tenant,
+    Address,
+    Company,
+    Contact,
+    CrmUser,
+    Customer,
+    CustomerGroup,
+    Interaction,
+    Lead,
+    LeadSource,
+    LeadStatus,
+    PaymentTerm,
+    Pipeline,
+    Region,
+    Segment,
+    SupportTicket,
+    Tag,
+    Task,
+    Tenant,
 )
 from crm.models.base import utcnow
 from crm.security.tenancy import tenant_scope
@@ -237,7 +253,7 @@ def _pipeline(session, tenant_id, owners, rng):
                              due_date=today + dt.timedelta(days=rng.randint(-5, 20)),
                              priority=rng.choice(("low", "normal", "high")), status=status,
                              completed_at=utcnow() if status == "done" else None))
-    for n, customer in enumerate(buyers[40:]):
+    for n, _customer in enumerate(buyers[40:]):
         first, last = rng.choice(names.FIRST_NAMES), rng.choice(names.LAST_NAMES)
         lead = Lead(tenant_id=tenant_id, title=rng.choice(LEAD_WORDS),
                     contact_name=f"{first} {last}",

@@ -11,7 +11,14 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from crm.models import (
-    Contract, CreditNote, Customer, Invoice, InvoiceLine, Payment, PaymentAllocation, SalesOrder,
+    Contract,
+    CreditNote,
+    Customer,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    PaymentAllocation,
+    SalesOrder,
     SalesOrderLine,
 )
 from crm.services import ledger, numbering

@@ -24,8 +24,8 @@ from crm.security.masking import mask_value, masked_columns
 from crm.services import data_fields, export_copy
 from crm.services.errors import ValidationFailed
 from crm.services.export_csv_rows import stored_columns
-from crm.services.read_ahead import shareable_across_threads, read_ahead
 from crm.services.export_writers import FORMATS, CsvExport, open_writer
+from crm.services.read_ahead import read_ahead, shareable_across_threads
 
 CHUNK = 1000
 ENTITIES = data_fields.ENTITIES

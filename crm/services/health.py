@@ -26,7 +26,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import bindparam, case, func, select, text, update
 
 from crm.models import (
-    OPEN_INVOICE_STATUSES, OPEN_TICKET_STATUSES, Contract, Customer, Invoice, SupportTicket,
+    OPEN_INVOICE_STATUSES,
+    OPEN_TICKET_STATUSES,
+    Contract,
+    Customer,
+    Invoice,
+    SupportTicket,
     Tenant,
 )
 from crm.models.base import utcnow

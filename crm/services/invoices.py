@@ -25,7 +25,10 @@ from crm.services.errors import NotAllowed, ValidationFailed
 from crm.services.ledger import compute_totals, refresh_invoice
 from crm.services.links import blocks_delete
 from crm.services.sales_orders import (
-    INVOICEABLE, STATUS_LABELS as ORDER_STATUS_LABELS, commit_document, live_invoices,
+    INVOICEABLE,
+    STATUS_LABELS as ORDER_STATUS_LABELS,
+    commit_document,
+    live_invoices,
     sync_order_from_invoices,
 )
 

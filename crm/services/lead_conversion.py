@@ -32,9 +32,13 @@ from sqlalchemy.exc import IntegrityError
 from crm.models import CUSTOMER_TYPES, Company, Customer, Deal, Pipeline, Stage
 from crm.models.base import utcnow
 from crm.security.tenancy import get_owned
-from crm.services import audit, deals, leads
-from crm.services import companies as company_rules
-from crm.services import customers as customer_rules
+from crm.services import (
+    audit,
+    companies as company_rules,
+    customers as customer_rules,
+    deals,
+    leads,
+)
 from crm.services.errors import CrmError, NotAllowed, ValidationFailed
 
 COMPANY_OPTIONS = ("none", "existing", "new")

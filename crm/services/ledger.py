@@ -18,8 +18,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import case, func, select
 
 from crm.models import (
-    OPEN_INVOICE_STATUSES, PLACED_ORDER_STATUSES, POSTED_INVOICE_STATUSES, CreditNote, Customer,
-    Invoice, Payment, PaymentAllocation, SalesOrder,
+    OPEN_INVOICE_STATUSES,
+    PLACED_ORDER_STATUSES,
+    POSTED_INVOICE_STATUSES,
+    CreditNote,
+    Customer,
+    Invoice,
+    Payment,
+    PaymentAllocation,
+    SalesOrder,
 )
 
 CENT = Decimal("0.01")
@@ -166,7 +173,7 @@ def _bucket_expression(due_date, as_of):
     """SQL CASE putting an invoice in its aging bucket as of a day (portable: compares
     dates, no date arithmetic in SQL)."""
     whens = []
-    for key, low, high in AGING_BUCKETS[:-1]:
+    for key, _low, high in AGING_BUCKETS[:-1]:
         whens.append((due_date >= as_of - dt.timedelta(days=high), key))
     return case(*whens, else_=AGING_BUCKETS[-1][0])
 

@@ -25,8 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from crm.models import Address, BankAccount, Contact, Customer, CustomFieldValue, customer_tag
 from crm.models.base import utcnow
-from crm.services import audit, ledger
-from crm.services import customers as customer_rules
+from crm.services import audit, customers as customer_rules, ledger
 from crm.services.addresses import LIST_ADDRESS_KINDS
 from crm.services.errors import NotAllowed, NotFound, ValidationFailed
 from crm.services.interactions import refresh_last_interaction
@@ -314,7 +313,7 @@ def _flag_keepers(session, model, flag, per, ids):
                            .order_by(model.id)).all()
     order = {cid: i for i, cid in enumerate(ids)}
     keepers = {}
-    for pk, customer_id, group in sorted(rows, key=lambda r: (order[r[1]], r[0])):
+    for pk, _customer_id, group in sorted(rows, key=lambda r: (order[r[1]], r[0])):
         keepers.setdefault(group if per else None, pk)
     return list(keepers.values())
 

@@ -22,7 +22,12 @@ from flask_babel import format_currency, gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 
 from crm.models import (
-    OPEN_INVOICE_STATUSES, PAYMENT_METHODS, Customer, Invoice, Payment, PaymentAllocation,
+    OPEN_INVOICE_STATUSES,
+    PAYMENT_METHODS,
+    Customer,
+    Invoice,
+    Payment,
+    PaymentAllocation,
 )
 from crm.models.base import utcnow
 from crm.security.tenancy import get_owned

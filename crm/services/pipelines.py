@@ -14,7 +14,7 @@ from crm.models import Deal, Pipeline, Stage
 from crm.security.tenancy import current_tenant_id
 from crm.services import positions
 from crm.services.errors import NotAllowed, ValidationFailed
-from crm.services.named_rows import others_flagged, clean_name, tenant_of
+from crm.services.named_rows import clean_name, others_flagged, tenant_of
 
 
 def prepare(session, pipeline):

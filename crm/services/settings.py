@@ -2,10 +2,10 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from crm.models import Customer, PaymentTerm, Region, Segment, SubSegment, Tag, customer_tag
 from crm.security.tenancy import current_tenant_id
 from crm.services.errors import ValidationFailed
 from crm.services.links import blocks_delete, delete_blockers
-from crm.models import Customer, PaymentTerm, Region, Segment, SubSegment, Tag, customer_tag
 
 blocks_delete(PaymentTerm, Customer, Customer.payment_term_id, _l("customers"))
 blocks_delete(Segment, Customer, Customer.segment_id, _l("customers"))

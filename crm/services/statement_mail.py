@@ -20,7 +20,6 @@ from crm.services.interactions import log_interaction
 from crm.services.statement_pdf import render_pdf
 from crm.services.statements import build_statement, file_name, parse_period
 
-
 # What a refused or failed SMTP conversation raises.
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
 

@@ -25,6 +25,7 @@ import functools
 import io
 import os
 import re
+from xml.sax.saxutils import escape
 
 from flask_babel import gettext
 from reportlab.lib import colors
@@ -34,9 +35,15 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapedStr, TTFont, shapeStr
 from reportlab.pdfgen import canvas
-from reportlab.platypus import (Flowable, LongTable, Paragraph, SimpleDocTemplate, Spacer, Table,
-                                TableStyle)
-from xml.sax.saxutils import escape
+from reportlab.platypus import (
+    Flowable,
+    LongTable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from crm.services import statement_text as text
 

@@ -6,9 +6,8 @@ Uses flask-babel, so it needs an app context: in a request the user's locale, el
 from flask_babel import gettext
 
 from crm.formatting import day, money
-
-from crm.services.statements import AGING_LABELS, KIND_LABELS
 from crm.services.ledger import AGING_BUCKETS
+from crm.services.statements import AGING_LABELS, KIND_LABELS
 
 
 class Formats:

@@ -21,7 +21,13 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 
 from crm.models import (
-    POSTED_INVOICE_STATUSES, Address, CreditNote, Invoice, Payment, PaymentAllocation, Tenant,
+    POSTED_INVOICE_STATUSES,
+    Address,
+    CreditNote,
+    Invoice,
+    Payment,
+    PaymentAllocation,
+    Tenant,
 )
 from crm.services import ledger
 from crm.services.errors import ValidationFailed

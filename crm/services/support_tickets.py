@@ -10,7 +10,13 @@
 """
 from flask_babel import gettext, lazy_gettext as _l
 
-from crm.models import OPEN_TICKET_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, Customer, SupportTicket
+from crm.models import (
+    OPEN_TICKET_STATUSES,
+    TICKET_PRIORITIES,
+    TICKET_STATUSES,
+    Customer,
+    SupportTicket,
+)
 from crm.models.base import utcnow
 from crm.services.errors import NotAllowed, ValidationFailed
 from crm.services.links import blocks_delete

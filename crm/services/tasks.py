@@ -23,9 +23,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload
 
-from crm.models import (
-    TASK_PRIORITIES, TASK_STATUSES, Company, CrmUser, Customer, Deal, Lead, Task,
-)
+from crm.models import TASK_PRIORITIES, TASK_STATUSES, Company, CrmUser, Customer, Deal, Lead, Task
 from crm.models.base import utcnow
 from crm.services.errors import NotAllowed, ValidationFailed
 from crm.services.links import blocks_delete

@@ -4,7 +4,16 @@ from sqlalchemy import func, select
 
 from crm.data import defaults
 from crm.models import (
-    CrmUser, LeadSource, LeadStatus, PaymentTerm, Pipeline, Region, Segment, Stage, SubSegment, Tag,
+    CrmUser,
+    LeadSource,
+    LeadStatus,
+    PaymentTerm,
+    Pipeline,
+    Region,
+    Segment,
+    Stage,
+    SubSegment,
+    Tag,
     Tenant,
 )
 from crm.security.passwords import password_problems

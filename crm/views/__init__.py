@@ -2,40 +2,48 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from crm.views import field_labels
 from crm.views.audit import AuditView
 from crm.views.companies import CompanyView, CustomerGroupView
+
+# --- payments, credit notes, contracts imports ---
+from crm.views.contracts import ContractView
+from crm.views.credit_notes import CreditNoteView
+from crm.views.crm_settings import CrmSettingsView
 from crm.views.customer_parts import AddressView, BankAccountView, ContactView, NoteView, PlantView
 from crm.views.customers import CustomerView
 from crm.views.dashboard import DashboardView
-from crm.views.documents import DocumentView
-from crm.views.imports import ImportHistoryView, ImportView
-from crm.views.merge import DuplicateCheckView, DuplicateView
-from crm.views.statements import StatementView
-from crm.views.financials import FIGURE_CLASS_PERMISSIONS, FinancialsPermission, figure
-# --- sales orders and invoices imports ---
-from crm.views.invoices import InvoiceView
-from crm.views.sales_orders import SalesOrderView
-# --- payments, credit notes, contracts imports ---
-from crm.views.contracts import ContractView
-from crm.views.support_tickets import SupportTicketView
-from crm.views.credit_notes import CreditNoteView
-from crm.views.payments import PaymentView
+
 # --- sales pipeline imports ---
 from crm.views.deal_board import DealBoardView
 from crm.views.deals import DealView
-from crm.views.crm_settings import CrmSettingsView
-from crm.views.lead_settings import LeadSourceView, LeadStatusView
-from crm.views.pipeline_settings import PipelineView, StageView
+from crm.views.documents import DocumentView
+from crm.views.financials import FIGURE_CLASS_PERMISSIONS, FinancialsPermission, figure
+from crm.views.imports import ImportHistoryView, ImportView
 from crm.views.interactions import InteractionView
-from crm.views.tasks import MyTasksView, TaskView
-from crm.views.lead_board import LeadBoardView
-from crm.views.leads import LeadView
+
+# --- sales orders and invoices imports ---
+from crm.views.invoices import InvoiceView
 from crm.views.language import LanguageView
-from crm.views import field_labels
+from crm.views.lead_board import LeadBoardView
+from crm.views.lead_settings import LeadSourceView, LeadStatusView
+from crm.views.leads import LeadView
+from crm.views.merge import DuplicateCheckView, DuplicateView
 from crm.views.notifications import NotificationView
+from crm.views.payments import PaymentView
+from crm.views.pipeline_settings import PipelineView, StageView
+from crm.views.sales_orders import SalesOrderView
 from crm.views.settings import (
-    CustomFieldView, PaymentTermView, RegionView, SegmentView, SubSegmentView, TagView,
+    CustomFieldView,
+    PaymentTermView,
+    RegionView,
+    SegmentView,
+    SubSegmentView,
+    TagView,
 )
+from crm.views.statements import StatementView
+from crm.views.support_tickets import SupportTicketView
+from crm.views.tasks import MyTasksView, TaskView
 
 CRM = ("CRM", _l("CRM"), "fa-address-book")
 SETTINGS = ("Settings", _l("Settings"), "fa-sliders-h")

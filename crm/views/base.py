@@ -8,8 +8,8 @@ from flask_babel import gettext, lazy_gettext as _l
 from wtforms import HiddenField
 
 from crm import formatting
-from crm.security.masking import masked_columns
 from crm.models.base import is_versioned
+from crm.security.masking import masked_columns
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS, ScopedRoutesMixin
 from crm.services.errors import CHANGED_MEANWHILE, CrmError

@@ -5,9 +5,7 @@ from flask_appbuilder.actions import action
 from flask_babel import gettext, lazy_gettext as _l
 
 from crm.models import Company, CustomerGroup
-from crm.services import companies as company_rules
-from crm.services import customers as customer_rules
-from crm.services import lookups, timeline
+from crm.services import companies as company_rules, customers as customer_rules, lookups, timeline
 from crm.views.base import CrmModelView
 from crm.views.datamodel import CrmInterface
 from crm.views.fields import country_field

@@ -16,7 +16,11 @@ from crm.views.base import CrmModelView
 from crm.views.fields import customer_picker, date_field
 from crm.views.financials import figure
 from crm.views.ledger_common import (
-    LedgerInterface, amount, customer_from_args, run_action, status_badge,
+    LedgerInterface,
+    amount,
+    customer_from_args,
+    run_action,
+    status_badge,
 )
 from crm.views.pickers import RecordPickerField, lookup_args, lookup_response
 

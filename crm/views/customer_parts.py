@@ -10,10 +10,15 @@ from crm.models import Address, BankAccount, Contact, Note, Plant
 from crm.services import addresses, bank_accounts, contacts, notes, plants
 from crm.views.base import CrmModelView
 from crm.views.datamodel import CrmInterface
-from crm.views.financials import HiddenFinancialsMixin
 from crm.views.fields import (
-    ADDRESS_KIND_LABELS, choice_field, country_field, currency_field, customer_picker, label_of,
+    ADDRESS_KIND_LABELS,
+    choice_field,
+    country_field,
+    currency_field,
+    customer_picker,
+    label_of,
 )
+from crm.views.financials import HiddenFinancialsMixin
 
 COMMON_LABELS = {
     "customer": _l("Customer"), "name": _l("Name"), "email": _l("Email"), "phone": _l("Phone"),

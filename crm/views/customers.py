@@ -11,8 +11,7 @@ from wtforms.validators import DataRequired, Email
 from crm import formatting
 from crm.models import Customer
 from crm.models.customer import SORTABLE_COLUMNS
-from crm.services import customers as customer_rules
-from crm.services import custom_fields, lookups, timeline
+from crm.services import custom_fields, customers as customer_rules, lookups, timeline
 from crm.services.credit_summary import credit_summary
 from crm.services.errors import CrmError
 from crm.services.validation import TAX_REGIMES
@@ -21,12 +20,18 @@ from crm.views.customer_batch import CustomerBatchActions
 from crm.views.customer_filters import CustomerInterface, drop_empty, filter_bar
 from crm.views.datamodel import max_depth
 from crm.views.fields import (
-    CUSTOMER_TYPE_LABELS, PAYMENT_METHOD_LABELS, as_iso_date, choice_field, company_picker,
-    currency_field, label_of, tax_regime_field,
+    CUSTOMER_TYPE_LABELS,
+    PAYMENT_METHOD_LABELS,
+    as_iso_date,
+    choice_field,
+    company_picker,
+    currency_field,
+    label_of,
+    tax_regime_field,
 )
 from crm.views.financials import HiddenFinancialsMixin, credit_panel
-from crm.views.merge import DuplicateNotice
 from crm.views.health import health_badge, health_panel
+from crm.views.merge import DuplicateNotice
 from crm.views.pickers import lookup_args, lookup_response
 
 CUSTOMER_LABELS = {

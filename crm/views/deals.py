@@ -30,8 +30,10 @@ from crm.views.datamodel import CrmInterface
 from crm.views.fields import company_picker
 from crm.views.interactions import KIND_LABELS as INTERACTION_KIND_LABELS
 from crm.views.pickers import RecordPickerField
-from crm.views.tasks import PRIORITY_LABELS as TASK_PRIORITY_LABELS
-from crm.views.tasks import STATUS_LABELS as TASK_STATUS_LABELS
+from crm.views.tasks import (
+    PRIORITY_LABELS as TASK_PRIORITY_LABELS,
+    STATUS_LABELS as TASK_STATUS_LABELS,
+)
 
 DEAL_LABELS = {
     "title": _l("Title"), "description": _l("Description"), "value": _l("Value"),

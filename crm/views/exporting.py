@@ -133,7 +133,7 @@ class ExportMixin:
         formatters = self.formatters_columns
         columns = []
         for column in self.export_columns or self.list_columns:
-            def read(record, column=column, formatter=formatters.get(column)):
+            def read(record, column=column, formatter=formatters.get(column)):  # noqa: B008
                 return plain(raw_value(record, column), formatter)
             label = self.label_columns.get(column) or column
             columns.append(exports.ExportColumn(column, label, read))

@@ -8,7 +8,12 @@ from wtforms.validators import Optional
 from wtforms.widgets import TextInput, html_params
 
 from crm.i18n.parsing import (
-    EXAMPLE_DAY, EXAMPLE_NUMBER, date_example, form_date_formats, number_example, parse_date,
+    EXAMPLE_DAY,
+    EXAMPLE_NUMBER,
+    date_example,
+    form_date_formats,
+    number_example,
+    parse_date,
     parse_decimal,
 )
 from crm.models import Company, Customer

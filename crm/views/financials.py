@@ -11,8 +11,19 @@ from flask_babel import format_currency, format_date, lazy_gettext as _l
 
 from crm.formatting import money
 from crm.security.masking import (
-    CREDIT_FIGURES, FINANCIAL_CLASSES, FINANCIALS, FINANCIALS_PERMISSION, HIDDEN, LEDGER_AMOUNTS,
-    MASKED_FIELDS, can_view, mask_changes, mask_summary, mask_value, masked_columns, masked_field,
+    CREDIT_FIGURES,
+    FINANCIAL_CLASSES,
+    FINANCIALS,
+    FINANCIALS_PERMISSION,
+    HIDDEN,
+    LEDGER_AMOUNTS,
+    MASKED_FIELDS,
+    can_view,
+    mask_changes,
+    mask_summary,
+    mask_value,
+    masked_columns,
+    masked_field,
 )
 
 AGING_LABELS = {

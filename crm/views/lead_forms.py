@@ -9,7 +9,10 @@ from wtforms.validators import DataRequired, Optional
 from crm.extensions import db
 from crm.models import Pipeline, Stage
 from crm.views.fields import (
-    CUSTOMER_TYPE_LABELS, LocaleDateField, LocaleDecimalField, company_picker,
+    CUSTOMER_TYPE_LABELS,
+    LocaleDateField,
+    LocaleDecimalField,
+    company_picker,
 )
 
 # The service's field names that differ from the form's.

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from flask import abort, flash, redirect, request
 from markupsafe import Markup, escape
-
 from sqlalchemy.exc import SQLAlchemyError
 
 from crm.models import Customer

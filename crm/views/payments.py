@@ -15,10 +15,18 @@ from crm.services import payments
 from crm.services.errors import CrmError
 from crm.views.base import CrmModelView
 from crm.views.fields import (
-    PAYMENT_METHOD_LABELS, as_plain_number, choice_field, date_field, label_of,
+    PAYMENT_METHOD_LABELS,
+    as_plain_number,
+    choice_field,
+    date_field,
+    label_of,
 )
 from crm.views.ledger_common import (
-    LedgerInterface, amount, customer_from_args, run_action, status_badge,
+    LedgerInterface,
+    amount,
+    customer_from_args,
+    run_action,
+    status_badge,
 )
 
 STATUS_LABELS = {"received": _l("Received"), "void": _l("Void")}

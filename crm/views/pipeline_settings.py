@@ -15,9 +15,7 @@ from crm.services.errors import CrmError, NotAllowed
 from crm.views.base import CrmModelView, flash_error
 from crm.views.datamodel import CrmInterface
 from crm.views.lead_settings import COLOUR_HINT
-from crm.views.settings_lists import (
-    SortableViewMixin, TimelineShowMixin, colour_swatch, message_of,
-)
+from crm.views.settings_lists import SortableViewMixin, TimelineShowMixin, colour_swatch, message_of
 
 
 class StageView(SortableViewMixin, TimelineShowMixin, CrmModelView):

@@ -1,11 +1,11 @@
 """Sales pipeline settings screens: lists dragged into order, colour swatches, and record
 pages with their activity timeline."""
 from flask import jsonify, request, url_for
-from markupsafe import Markup, escape
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access, has_access_api
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext
+from markupsafe import Markup, escape
 
 from crm.services import timeline
 from crm.services.errors import CrmError

@@ -1,13 +1,12 @@
 """foundation: tenants, users, customers, audit
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 15:49:41.686797
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0001'

@@ -5,9 +5,8 @@ Revises: m_import_files
 Create Date: 2026-12-07 05:00:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'm_import_meaning'

@@ -7,9 +7,8 @@ Create Date: 2026-12-07 05:00:00.000000
 """
 import re
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'm_concurrency'

@@ -52,9 +52,8 @@ def test_every_interaction_and_task_route_answers_404_for_another_tenants_id(
     checked = set()
     for rule in _routes(app, ("/interactions/", "/tasks/", "/api/v1/interaction/", "/api/v1/task/")):
         kind = "interaction" if "interaction" in rule.rule else "task"
-        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: {"pk": str(globex_activity[kind]),
-                                                     "name": "muldelete", "filename": "x"}[m.group(1)],
-                     rule.rule)
+        names = {"pk": str(globex_activity[kind]), "name": "muldelete", "filename": "x"}
+        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m, names=names: names[m.group(1)], rule.rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             if url.startswith("/api/"):
                 response = getattr(client, method.lower())(url, json={"title": "hijack", "summary": "hijack"})

@@ -1,5 +1,6 @@
 """Mistyped or hostile URLs get a 4xx with a message, never a server error."""
 import pytest
+
 from tests import factories
 
 URLS = ["/customers/list/?page_CustomerView=-1", "/customers/list/?page_CustomerView=abc",

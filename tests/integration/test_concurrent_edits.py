@@ -6,10 +6,8 @@ import threading
 
 from crm.models import Contact
 from crm.services.errors import CHANGED_MEANWHILE
-from tests import deal_factories as df
-from tests import factories
+from tests import deal_factories as df, factories
 from tests.factories import load
-
 
 
 def _loaded_version(page):
@@ -95,7 +93,7 @@ def test_concurrent_won_and_lost_moves_never_leave_a_won_deal_with_a_lost_reason
         start = threading.Barrier(2)
         answers = [None, None]
 
-        def move(i):
+        def move(i, start=start, answers=answers, pk=pk):
             start.wait()
             answers[i] = clients[i].put(f"/api/v1/deal/{pk}/stage", json=moves[i]).status_code
 

@@ -5,8 +5,7 @@ import json
 import pytest
 
 from crm.models import LeadSource, LeadStatus, Pipeline, Stage
-from tests import factories
-from tests import pipeline_settings_support as support
+from tests import factories, pipeline_settings_support as support
 from tests.conftest import make_tenant, make_user
 
 

@@ -3,8 +3,7 @@ single violation, and what their scripts do still works (Kanban cards load, the 
 draw, confirmations ask, a picker submits its form, an import shows its progress)."""
 import pytest
 
-from tests import deal_factories as df
-from tests import factories
+from tests import deal_factories as df, factories
 from tests.browser_support import chromium, live_server, signed_in
 from tests.integration import import_files
 

@@ -7,7 +7,8 @@ from tests.factories import form_errors
 def _define(browser_admin):
     for field in ({"label": "Tier", "name": "tier", "field_type": "choice", "choices": "Gold\nSilver",
                    "required": "y", "position": "1", "is_active": "y"},
-                  {"label": "Employees", "name": "employees", "field_type": "number", "position": "2", "is_active": "y"},
+                  {"label": "Employees", "name": "employees", "field_type": "number", "position": "2",
+                   "is_active": "y"},
                   {"label": "Since", "name": "since", "field_type": "date", "position": "3", "is_active": "y"}):
         r = browser_admin.post("/custom-fields/add", field)
         assert r.status_code == 302, form_errors(r.get_data(as_text=True))

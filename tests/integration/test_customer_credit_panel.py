@@ -12,8 +12,7 @@ from crm.extensions import db
 from crm.models import Customer
 from crm.security.tenancy import tenant_scope
 from crm.services.credit_summary import credit_summary
-from tests import credit_factories as ledger_rows
-from tests import factories
+from tests import credit_factories as ledger_rows, factories
 
 TODAY = dt.date.today()
 

@@ -9,8 +9,7 @@ import pytest
 
 from crm.extensions import db
 from crm.models import PaymentTerm
-from tests import credit_factories as ledger_rows
-from tests import factories
+from tests import credit_factories as ledger_rows, factories
 
 TODAY = dt.date.today()
 NAMES = ("Credit Cust", "Overdue Cust", "Limit Cust", "Plain Cust")

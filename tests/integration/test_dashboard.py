@@ -11,8 +11,7 @@ from sqlalchemy import select
 
 from crm.charts.queries import month_starts
 from crm.models import Deal, Lead, LeadSource, LeadStatus, Stage, Task
-from tests import deal_factories as df
-from tests import factories
+from tests import deal_factories as df, factories
 from tests.conftest import make_user
 from tests.ledger_factories import books, invoice
 

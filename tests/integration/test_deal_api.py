@@ -4,8 +4,7 @@ import datetime as dt
 
 import pytest
 
-from tests import deal_factories as df
-from tests import factories
+from tests import deal_factories as df, factories
 
 TODAY = dt.date.today().isoformat()
 

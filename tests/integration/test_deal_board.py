@@ -8,8 +8,7 @@ from sqlalchemy import event
 
 from crm.extensions import db
 from crm.models import CrmSetting
-from tests import deal_factories as df
-from tests import factories
+from tests import deal_factories as df, factories
 from tests.conftest import make_user
 
 TODAY = dt.date.today()

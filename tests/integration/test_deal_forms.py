@@ -7,8 +7,7 @@ import pytest
 
 from crm.extensions import db
 from crm.models import Deal
-from tests import deal_factories as df
-from tests import factories
+from tests import deal_factories as df, factories
 from tests.factories import form_errors
 
 TODAY = dt.date.today()

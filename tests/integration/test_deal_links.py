@@ -1,7 +1,6 @@
 """A customer or company that deals point at cannot be deleted; the refusal says why."""
 from crm.models import Company, Customer
-from tests import deal_factories as df
-from tests import factories
+from tests import deal_factories as df, factories
 from tests.factories import load
 
 

@@ -5,8 +5,7 @@ import re
 
 import pytest
 
-from tests import deal_factories as df
-from tests import factories
+from tests import deal_factories as df, factories
 from tests.conftest import make_user
 
 
@@ -61,7 +60,7 @@ def test_filters_by_owner_pipeline_stage_and_close_date_range(app, acme, acme_ad
 
 def test_sorting_by_value(app, acme, acme_admin, browser, four_deals):
     html, _ = listed(browser(acme_admin), "?_oc_DealView=value&_od_DealView=asc")
-    order = [t for t in re.findall(r">(Alpha|Bravo|Charlie|Delta)<", html)]
+    order = re.findall(r">(Alpha|Bravo|Charlie|Delta)<", html)
     assert order == ["Delta", "Bravo", "Charlie", "Alpha"]
 
 

@@ -4,8 +4,7 @@ import re
 
 import pytest
 
-from tests import deal_factories as df
-from tests import factories
+from tests import deal_factories as df, factories
 
 DEAL_ENDPOINTS = ("DealView.", "DealBoardView.", "DealApi.")
 

@@ -13,8 +13,7 @@ from crm.extensions import db
 from crm.security.tenancy import tenant_scope
 from crm.services.export_writers import FORMULA_PREFIXES
 from crm.services.exports import export_entity
-from tests import deal_factories as df
-from tests import factories
+from tests import deal_factories as df, factories
 from tests.conftest import make_user
 
 TODAY = dt.date.today().isoformat()

@@ -6,14 +6,12 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 
 from crm.extensions import db
 from crm.models import Contract, Customer, SupportTicket, Tenant
 from crm.models.base import utcnow
-from crm.security.tenancy import tenant_scope
 from crm.services import contracts, health, support_tickets
-from crm.services.numbering import next_number
 from tests import factories
 from tests.activity_factories import at, interaction
 from tests.ledger_factories import books, invoice

@@ -4,8 +4,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from crm.extensions import db
-from crm.models import Address, AuditEntry, Company, Contact, Customer, ImportItem, ImportRun, Lead
+from crm.models import AuditEntry, Company, Customer, ImportItem, ImportRun, Lead
 from crm.security.tenancy import tenant_scope
 from crm.services.imports import revert as revert_rules
 from tests.integration import import_files

@@ -8,7 +8,14 @@ from sqlalchemy.engine import Engine
 from crm.extensions import db
 from crm.models import Customer, Interaction
 from tests import factories
-from tests.activity_factories import at, deal, interaction, last_interaction_at, newest_occurred_at, utc
+from tests.activity_factories import (
+    at,
+    deal,
+    interaction,
+    last_interaction_at,
+    newest_occurred_at,
+    utc,
+)
 from tests.factories import load
 
 

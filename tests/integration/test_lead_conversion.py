@@ -25,7 +25,7 @@ def _lead(app, pk):
         for rel in ("status", "customer", "company", "deal"):
             getattr(lead, rel)
         if lead.deal is not None:
-            lead.deal.stage, lead.deal.pipeline
+            lead.deal.stage, lead.deal.pipeline  # noqa: B018  (load before detaching)
         db.session.expunge_all()
         db.session.remove()
     return lead

@@ -53,7 +53,7 @@ def test_manager_adds_a_lead_that_gets_the_default_status(app, acme, acme_manage
 def _only_lead(app):
     with app.app_context():
         lead = db.session.query(Lead).one()
-        lead.status, lead.source, lead.assigned_to  # load before detaching
+        lead.status, lead.source, lead.assigned_to  # noqa: B018  (load before detaching)
         db.session.expunge(lead)
         db.session.remove()
     return lead

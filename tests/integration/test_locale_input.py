@@ -13,14 +13,11 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import select
 
-from crm.models import (
-    Contract, CreditNote, Customer, CustomFieldValue, Payment, SalesOrder, Task,
-)
+from crm.models import Contract, CreditNote, Customer, CustomFieldValue, Payment, SalesOrder, Task
 from crm.services.data_fields import DataField
 from crm.services.imports.validate import RowChecker
 from crm.services.validation import FieldInvalid
-from tests import factories
-from tests import order_factories as of
+from tests import factories, order_factories as of
 from tests.factories import form_errors
 from tests.integration import import_files
 from tests.ledger_factories import books

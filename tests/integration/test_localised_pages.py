@@ -28,9 +28,7 @@ from babel.numbers import format_currency, get_currency_symbol
 from pypdf import PdfReader
 
 from config import Config
-from tests import deal_factories as df
-from tests import factories
-from tests import statement_factories as sf
+from tests import deal_factories as df, factories, statement_factories as sf
 from tests.integration.test_deal_board import header
 from tests.integration.test_language import spoken
 

@@ -10,8 +10,7 @@ import pytest
 from crm.extensions import db
 from crm.models import BankAccount, CrmUser, Customer
 from crm.security.masking import FINANCIALS, FINANCIALS_PERMISSION
-from tests import credit_factories as ledger_rows
-from tests import factories
+from tests import credit_factories as ledger_rows, factories
 from tests.conftest import make_user
 from tests.factories import load
 

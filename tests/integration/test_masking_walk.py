@@ -13,8 +13,7 @@ from crm.models import AuditEntry, BankAccount, Customer, PaymentAllocation
 from crm.security.masking import LEDGER_AMOUNTS
 from crm.security.tenancy import tenant_scope
 from crm.services import payments
-from tests import credit_factories as ledger_rows
-from tests import factories
+from tests import credit_factories as ledger_rows, factories
 from tests.integration.test_masking import custom_role_user
 
 IBAN = "DE44500105175407324931"
@@ -103,7 +102,7 @@ def member_urls(app, ids):
             values["pk"] = ids.get(_model_name(app, rule.endpoint), ids["Customer"])
         for name in set(rule.arguments) - {"pk", "customer_pk"}:
             values[name] = 1
-        yield re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
+        yield re.sub(r"<(?:\w+:)?(\w+)>", lambda m, values=values: str(values[m.group(1)]), rule.rule)
 
 
 def xlsx_text(data):

@@ -10,9 +10,25 @@ from werkzeug.datastructures import FileStorage
 
 from crm.extensions import db
 from crm.models import (
-    Address, AuditEntry, BankAccount, Contact, Contract, CreditNote, Customer,
-    CustomFieldDefinition, Document, Invoice, Lead,
-    LeadStatus, Note, Payment, Plant, SalesOrder, SupportTicket, Tag, Task,
+    Address,
+    AuditEntry,
+    BankAccount,
+    Contact,
+    Contract,
+    CreditNote,
+    Customer,
+    CustomFieldDefinition,
+    Document,
+    Invoice,
+    Lead,
+    LeadStatus,
+    Note,
+    Payment,
+    Plant,
+    SalesOrder,
+    SupportTicket,
+    Tag,
+    Task,
 )
 from crm.security.tenancy import tenant_scope
 from crm.services import custom_fields, documents, merge
@@ -40,7 +56,7 @@ def _with_everything(app, tenant, customer_id, tag, label, currency="EUR", numbe
         s = db.session
         status = s.scalar(select(LeadStatus).where(LeadStatus.tenant_id == tenant.id))
         customer = s.get(Customer, customer_id)
-        customer.tags = [tag_row for tag_row in s.scalars(select(Tag).where(Tag.name.in_(tag)))]
+        customer.tags = list(s.scalars(select(Tag).where(Tag.name.in_(tag))))
         s.add_all([
             Contact(tenant_id=tenant.id, customer_id=customer_id, name=f"{label} buyer", is_primary=True),
             Address(tenant_id=tenant.id, customer_id=customer_id, kind="billing", line1="1 Way",

@@ -98,7 +98,7 @@ def test_put_replaces_lines_of_a_quote(app, acme, acme_manager, api):
         "reference": "PO-1", "lines": [{"description": "Bolt", "quantity": 10, "unit_price": 1}]})
     assert r.status_code == 200
     assert r.json["result"]["reference"] == "PO-1"
-    assert [(l["description"], l["total"]) for l in r.json["result"]["lines"]] == [("Bolt", "10.00")]
+    assert [(line["description"], line["total"]) for line in r.json["result"]["lines"]] == [("Bolt", "10.00")]
     r = api(acme_manager).put(f"/api/v1/sales_order/{pk}", json={"status": "paid"})
     assert r.status_code == 422 and "status" in r.json["message"]
 

@@ -4,8 +4,7 @@ import re
 
 import pytest
 
-from tests import deal_factories as df
-from tests import factories
+from tests import deal_factories as df, factories
 
 PAGES = ["/customers/list/", "/customers/show/{customer}", "/customers/add",
          "/deal-board/", "/lead-board/", "/deals/show/{deal}", "/leads/show/{lead}",

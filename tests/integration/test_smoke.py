@@ -2,7 +2,8 @@ import re
 
 
 def form_errors(html):
-    return [e.strip() for e in re.findall(r'class="[^"]*(?:text-danger|help-block|alert-danger)[^"]*"[^>]*>(.*?)</', html, re.S)]
+    pattern = r'class="[^"]*(?:text-danger|help-block|alert-danger)[^"]*"[^>]*>(.*?)</'
+    return [e.strip() for e in re.findall(pattern, html, re.S)]
 
 
 def test_admin_adds_customer(app, browser, acme_admin):

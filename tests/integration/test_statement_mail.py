@@ -14,8 +14,7 @@ from crm.security.tenancy import tenant_scope
 from crm.services import mailer
 from crm.services.errors import CrmError
 from crm.services.statement_mail import send_statement, send_statements
-from tests import factories
-from tests import statement_factories as sf
+from tests import factories, statement_factories as sf
 
 
 class Mailbox:

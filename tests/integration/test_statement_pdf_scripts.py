@@ -28,8 +28,7 @@ from crm.security.tenancy import tenant_scope
 from crm.services import statement_pdf
 from crm.services.statement_pdf import render_pdf
 from crm.services.statements import build_statement
-from tests import factories
-from tests import statement_factories as sf
+from tests import factories, statement_factories as sf
 
 NAME = "मोहन क्षत्रिय ट्रेडर्स"
 DEVANAGARI = re.compile("[\u0900-\u097f\ua8e0-\ua8ff]")

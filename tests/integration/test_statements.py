@@ -15,8 +15,7 @@ from crm.services.errors import ValidationFailed
 from crm.services.statement_pdf import render_pdf
 from crm.services.statement_xlsx import render_xlsx
 from crm.services.statements import build_statement
-from tests import factories
-from tests import statement_factories as sf
+from tests import factories, statement_factories as sf
 
 D = Decimal
 

@@ -7,20 +7,43 @@ from werkzeug.datastructures import FileStorage
 
 from crm.extensions import db
 from crm.models import (
-    Address, AuditEntry, BankAccount, Company, CustomerGroup, Contact, CrmUser, Customer, CustomFieldDefinition, CustomFieldValue,
-    Document, Note, PaymentTerm, Plant, Region, Segment, SubSegment, Tag,
+    Address,
+    AuditEntry,
+    BankAccount,
+    Company,
+    Contact,
+    Contract,
+    CreditNote,
+    CrmUser,
+    Customer,
+    CustomerGroup,
+    CustomFieldDefinition,
+    CustomFieldValue,
+    Deal,
+    Document,
+    Interaction,
+    Invoice,
+    Lead,
+    LeadSource,
+    LeadStatus,
+    Note,
+    Notification,
+    Payment,
+    PaymentTerm,
+    Pipeline,
+    Plant,
+    Region,
+    SalesOrder,
+    Segment,
+    Stage,
+    SubSegment,
+    Tag,
+    Task,
 )
-from crm.models import LeadSource, LeadStatus, Pipeline, Stage
-from crm.models import Interaction, Task
-from crm.models import Deal
-from crm.models import Lead, Notification
-from crm.models import Invoice, SalesOrder
-from crm.models import Contract, CreditNote, Payment
-from crm.services import notifications
+from crm.security.tenancy import tenant_scope
+from crm.services import custom_fields, documents, notifications
 from crm.services.deals import create_deal
 from crm.services.interactions import log_interaction
-from crm.security.tenancy import tenant_scope
-from crm.services import custom_fields, documents
 from tests import factories
 from tests.conftest import make_user
 
@@ -58,6 +81,7 @@ def factory_order_and_invoice(session, customer_id):
 
 def factory_payment_credit_note_contract(session, customer_id):
     import datetime as dt
+
     from crm.services import contracts, credit_notes, payments
     from tests.ledger_factories import invoice
     bill = invoice(session, customer_id, total="100.00")
@@ -167,7 +191,7 @@ def test_every_route_with_an_id_answers_404_for_another_tenants_record(
             values["name"] = "resetpasswords" if "User" in rule.endpoint else "toggle_active"
         if "filename" in rule.arguments:
             values["filename"] = "x"
-        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
+        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m, values=values: str(values[m.group(1)]), rule.rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             if url.startswith("/api/"):
                 response = getattr(client, method.lower())(url, json={"name": "hijack"})

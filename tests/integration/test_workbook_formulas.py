@@ -13,8 +13,7 @@ from crm.security.tenancy import tenant_scope
 from crm.services.imports.report import error_report
 from crm.services.imports.templates import template_workbook
 from crm.services.imports.validate import RowResult
-from tests import factories
-from tests import statement_factories as sf
+from tests import factories, statement_factories as sf
 
 PAYLOADS = ("=1+1", "+cmd", "-2+3", "@SUM(A1)")
 

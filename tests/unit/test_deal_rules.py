@@ -9,8 +9,7 @@ from crm.models import Company, CrmSetting, Customer, Deal, Pipeline, Stage
 from crm.security.tenancy import tenant_scope
 from crm.services import customers, deals
 from crm.services.errors import NotAllowed, ValidationFailed
-from tests import deal_factories as df
-from tests import factories
+from tests import deal_factories as df, factories
 
 
 @pytest.fixture

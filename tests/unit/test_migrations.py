@@ -36,6 +36,7 @@ def test_upgrade_from_empty_database_and_back(empty_database_url):
         tables = set(inspect(db.engine).get_table_names())
         assert {"crm_customer", "crm_contact", "crm_audit_entry", "ab_user", "crm_tenant"} <= tables
         from flask_appbuilder import Model
+
         import crm.models  # noqa: F401
         missing = {t for t in Model.metadata.tables if t not in tables}
         assert missing == set()

@@ -6,7 +6,12 @@ import pytest
 from crm.models import Deal, LeadStatus, Pipeline, Stage
 from crm.security.tenancy import tenant_scope
 from crm.services import (
-    crm_configuration, crm_settings, lead_statuses, pipelines, positions, stages,
+    crm_configuration,
+    crm_settings,
+    lead_statuses,
+    pipelines,
+    positions,
+    stages,
 )
 from crm.services.errors import NotAllowed, ValidationFailed
 from tests import pipeline_settings_support as support

@@ -2,8 +2,15 @@
 import pytest
 
 from crm.services.validation import (
-    FieldInvalid, clean_bic, clean_country, clean_currency, clean_email, clean_iban_or_account,
-    clean_phone, clean_tax_number, clean_website,
+    FieldInvalid,
+    clean_bic,
+    clean_country,
+    clean_currency,
+    clean_email,
+    clean_iban_or_account,
+    clean_phone,
+    clean_tax_number,
+    clean_website,
 )
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from crm.models import Address, AuditEntry, Company, Contact, ImportItem, ImportRun
 from crm.models.base import utcnow
 from crm.services import customers
-from crm.services.audit import entry_row, entity_name, plain_value as audit_plain, who
+from crm.services.audit import entity_name, entry_row, plain_value as audit_plain, who
 from crm.services.data_fields import model_of
 from crm.services.imports import collector
 from crm.services.imports.bulk_sql import BulkInserter

@@ -118,7 +118,7 @@ class Table:
     def unpack(cls, data):
         value = orjson.loads(zlib.decompress(data))
         return cls(value["headings"], value["rows"], value["numbers"],
-                   {n: c for n, c in value["misshapen"]}, value["encoding"])
+                   dict(value["misshapen"]), value["encoding"])
 
 
 def _heading_row(rows, recognise):

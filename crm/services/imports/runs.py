@@ -13,7 +13,12 @@ from crm.security.tenancy import tenant_scope
 from crm.services import audit
 from crm.services.errors import NotAllowed, NotFound, ValidationFailed
 from crm.services.imports import (
-    collector, commit, encodings, mapping as mapping_rules, readers, report,
+    collector,
+    commit,
+    encodings,
+    mapping as mapping_rules,
+    readers,
+    report,
 )
 
 

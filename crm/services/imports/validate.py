@@ -23,13 +23,19 @@ from sqlalchemy import String, bindparam, func, select, text
 from crm import models
 from crm.i18n.parsing import IMPORT_DATE_FORMATS, decimal_mark, import_date_formats
 from crm.security.masking import HIDDEN, MASKED_FIELDS
-from crm.services import leads as lead_rules
-from crm.services import customer_fields
+from crm.services import customer_fields, leads as lead_rules
 from crm.services.crm_settings import get_setting
 from crm.services.data_fields import MATCH_KEY, fields_of, model_of
 from crm.services.validation import (
-    PHONE_MAX_LENGTH, FieldInvalid, clean_country, clean_currency, clean_email, clean_non_negative,
-    clean_percent, clean_phone, clean_website,
+    PHONE_MAX_LENGTH,
+    FieldInvalid,
+    clean_country,
+    clean_currency,
+    clean_email,
+    clean_non_negative,
+    clean_percent,
+    clean_phone,
+    clean_website,
 )
 
 CHUNK = 2000
