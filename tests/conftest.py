@@ -1,15 +1,20 @@
 """Fixtures: one migrated database per run, emptied before every test.
 
 SQLite by default; set CRM_TEST_POSTGRES_URL to run the same suite on PostgreSQL.
+Under pytest-xdist (``make test`` runs ``-n 2``) each worker has its own database: a
+SQLite file in the worker's temporary directory, or ``<database>_gw0``, ``<database>_gw1``
+… next to the one CRM_TEST_POSTGRES_URL names (created when missing). Tests marked
+``serial`` (timings that need a quiet machine) run while no other worker runs a test.
 """
 import contextlib
+import fcntl
 import os
 import re
 import shutil
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from app import create_app
 from config import TestConfig
@@ -20,6 +25,7 @@ from crm.services import tenants
 
 PASSWORD = "correct-horse-1"
 POSTGRES_URL = os.environ.get("CRM_TEST_POSTGRES_URL")
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1", … under pytest-xdist
 # Rows tests create; roles and permissions (synced once) are kept.
 DATA_TABLES_KEPT = ("ab_role", "ab_permission", "ab_view_menu", "ab_permission_view",
                     "ab_permission_view_role", "alembic_version")
@@ -27,8 +33,25 @@ DATA_TABLES_KEPT = ("ab_role", "ab_permission", "ab_view_menu", "ab_permission_v
 
 def _database_url(tmp_dir):
     if POSTGRES_URL:
-        return POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+        url = POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+        return _worker_database(url, WORKER) if WORKER else url
     return "sqlite:///" + os.path.join(tmp_dir, "crm.sqlite3")
+
+
+def _worker_database(url, worker):
+    """The URL of this worker's own PostgreSQL database, created (through a connection to
+    the given database) when it does not exist yet."""
+    given = make_url(url)
+    own = given.set(database=f"{given.database}_{worker}")
+    engine = create_engine(given, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                             {"name": own.database})
+        if not exists:
+            quoted = conn.dialect.identifier_preparer.quote(own.database)
+            conn.execute(text(f"CREATE DATABASE {quoted}"))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
 
 
 def _reset_postgres(url):
@@ -55,6 +78,25 @@ def database(tmp_path_factory):
     config = {"SQLALCHEMY_DATABASE_URI": url}
     migrate(create_app(type("Migrating", (TestConfig,), config)))
     return {"url": url, "tmp": tmp_dir}
+
+
+@pytest.fixture(autouse=True)
+def _serial(request, tmp_path_factory):
+    """Under pytest-xdist, a test marked ``serial`` holds an exclusive lock that every other
+    test holds shared: it starts when the other workers' running tests end, and they wait
+    for it. Without xdist there is nothing to wait for."""
+    if not WORKER:
+        yield
+        return
+    exclusive = request.node.get_closest_marker("serial") is not None
+    # The workers' temporary directories share this parent (the run's base directory).
+    path = tmp_path_factory.getbasetemp().parent / "serial.lock"
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -4,6 +4,7 @@
 pybabel; this compiles what is stale, so a test run or a fresh checkout never
 serves a catalogue older than its ``.po``.
 """
+import os
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -27,7 +28,14 @@ def compile_stale(directories=DIRECTORIES):
             continue
         with open(po_path, "rb") as handle:
             catalog = read_po(handle, locale=po_path.parts[-3])
-        with open(mo_path, "wb") as handle:
-            write_mo(handle, catalog, use_fuzzy=False)
+        # Written aside and renamed into place: parallel test workers compile at the same
+        # time, and none may read a half-written catalogue.
+        aside = mo_path.with_name(f"{mo_path.name}.{os.getpid()}.tmp")
+        try:
+            with open(aside, "wb") as handle:
+                write_mo(handle, catalog, use_fuzzy=False)
+            os.replace(aside, mo_path)
+        finally:
+            aside.unlink(missing_ok=True)
         compiled.append(mo_path)
     return compiled

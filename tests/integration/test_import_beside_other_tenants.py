@@ -3,6 +3,7 @@ by chunk, so another tenant's save waits about a chunk's time, not the whole imp
 import threading
 import time
 
+import pytest
 from sqlalchemy import func, select
 
 from crm.models import Customer
@@ -19,6 +20,7 @@ ROWS = 60_000
 LONGEST_WAIT = 3.0
 
 
+@pytest.mark.serial
 def test_another_tenants_creates_succeed_while_a_large_import_runs(
         app, runner, api, acme, globex, globex_admin, tmp_path, db_session):
     path = import_files.csv_file(tmp_path / "big.csv", [["Name", "Email"]] + [

@@ -31,6 +31,7 @@ def small_unpacked_limit(app, monkeypatch):
                         UNPACKED_LIMIT_MB * 1024 * 1024)
 
 
+@pytest.mark.serial
 @pytest.mark.parametrize("file_name", sorted(BOMBS))
 def test_the_import_screen_refuses_a_hostile_file_and_keeps_answering(
         app, acme, acme_manager, browser, db_session, small_unpacked_limit, file_name):
@@ -51,6 +52,7 @@ def test_the_import_screen_refuses_a_hostile_file_and_keeps_answering(
         assert s.scalar(select(ImportRun.id)) is None
 
 
+@pytest.mark.serial
 @pytest.mark.parametrize("file_name", sorted(BOMBS))
 def test_the_import_command_refuses_a_hostile_file(app, acme, runner, tmp_path,
                                                    small_unpacked_limit, file_name):
