@@ -67,8 +67,7 @@ def create_app(config=None):
     from crm.services import audit
     from crm.views import register_views, request_args
     from crm.views.home import HomeView
-    from crm.web import errors as http_errors
-    from crm.web import request_input
+    from crm.web import errors as http_errors, request_input
 
     tenancy.install()
     audit.install()

@@ -20,10 +20,10 @@ from crm.security.masking import mask_dump, masked_columns
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS
 from crm.services.errors import CHANGED_MEANWHILE, CrmError, EditConflict, ValidationFailed
-from crm.web.errors import refusal
-from crm.web.request_input import is_record_id
 from crm.views.datamodel import CrmInterface
 from crm.views.service_hooks import ServiceHooks
+from crm.web.errors import refusal
+from crm.web.request_input import is_record_id
 
 
 class CrmSchemaConverter(Model2SchemaConverter):

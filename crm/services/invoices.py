@@ -18,8 +18,7 @@ from sqlalchemy import func, select
 
 from crm.models import CreditNote, Customer, Invoice, InvoiceLine, PaymentAllocation
 from crm.models.base import utcnow
-from crm.services import document_lines as dl
-from crm.services import limits
+from crm.services import document_lines as dl, limits
 from crm.services.credit import check_credit
 from crm.services.errors import NotAllowed, ValidationFailed
 from crm.services.ledger import compute_totals, refresh_invoice

@@ -4,8 +4,8 @@ it sends, the API answers without a server error (5xx).
 Each operation starts from an emptied database, so what one deletes or changes never
 reaches the next; examples are derandomized and few, so runs repeat and stay short.
 """
-from hypothesis import HealthCheck, Phase, given, settings
 import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 
 from tests.conftest import PASSWORD, empty_database, make_tenant, make_user

@@ -3,8 +3,7 @@ before any other work, with a message on screens and a 422 in the API."""
 import pytest
 
 from crm.models import Invoice, Payment, SalesOrder
-from tests import factories
-from tests import order_factories as of
+from tests import factories, order_factories as of
 from tests.integration.test_sales_orders import form
 from tests.ledger_factories import issued_invoice
 
@@ -94,7 +93,7 @@ def test_a_long_document_shows_its_lines_a_page_at_a_time(app, browser, acme, ac
     b = browser(acme_manager)
     first = b.get(f"/{kind}/show/{pk}").get_data(as_text=True)
     assert "Part 001" in first and "Part 100" in first and "Part 101" not in first
-    assert "Lines page 1 of 3" in first and f"lines_page=1" in first
+    assert "Lines page 1 of 3" in first and "lines_page=1" in first
     last = b.get(f"/{kind}/show/{pk}?lines_page=2").get_data(as_text=True)
     assert "Part 201" in last and "Part 250" in last and "Part 200" not in last
     assert "€250.00" in last  # the totals are the whole document's
