@@ -20,6 +20,7 @@ from crm.security.masking import mask_dump, masked_columns
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS
 from crm.services.errors import CHANGED_MEANWHILE, CrmError, EditConflict, ValidationFailed
+from crm.services.versions import is_stale
 from crm.web.errors import refusal
 from crm.web.request_input import is_record_id
 from crm.views.datamodel import CrmInterface
@@ -76,7 +77,7 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
         current = str(row.version)
         if request.if_match and not request.if_match.star_tag and not request.if_match.contains(current):
             return self.response(412, message=str(CHANGED_MEANWHILE))
-        if sent is not None and str(sent) != current:
+        if is_stale(sent, current):
             return self._refused(EditConflict())
         return None
 

@@ -1,0 +1,120 @@
+"""Edit screens with their own forms (orders and invoices with lines, the CRM settings):
+a form saved after someone else's change is shown again with the user's input and
+refused; nothing is overwritten. A fresh form saves."""
+import html
+import re
+
+from crm.extensions import db
+from crm.models import Invoice, SalesOrder
+from crm.security.tenancy import tenant_scope
+from crm.services.errors import CHANGED_MEANWHILE
+from tests import order_factories as of
+from tests import pipeline_settings_support as support
+from tests.integration.test_sales_orders import LINE_KEYS
+
+CHANGED = html.escape(str(CHANGED_MEANWHILE), quote=False)
+
+
+def _loaded_version(page):
+    text = page.get_data(as_text=True)
+    match = re.search(r'<input[^>]*name="record_version"[^>]*>', text)
+    assert match, "the edit form carries the version it was loaded with"
+    return html.unescape(re.search(r'value="([^"]*)"', match.group(0)).group(1))
+
+
+def _document_form(customer, description, version, **header):
+    data = {"customer": str(customer), "number": "", "currency": "", "payment_term": "",
+            "reference": "", "notes": "", "record_version": version, **header}
+    line = {"description": description, "quantity": "2", "unit_price": "100"}
+    for key in LINE_KEYS:
+        data[f"line-{key}"] = [line.get(key, "")]
+    return data
+
+
+def _read_lines(app, acme, model, pk):
+    with app.app_context(), tenant_scope(acme.id):
+        document = db.session.get(model, pk)
+        found = (document.reference, [line.description for line in document.lines])
+        db.session.remove()
+    return found
+
+
+DOCUMENTS = (("sales_orders", SalesOrder, of.order, {"order_date": "2026-03-02"}),
+             ("invoices", Invoice, of.invoice, {"issue_date": "2026-03-02", "due_date": ""}))
+
+
+def _stale_document_edit_is_refused(app, acme, acme_manager, browser, route, model, make, dates):
+    customer = of.buyer(app, acme)
+    pk = make(app, acme, customer)
+    first, second = browser(acme_manager), browser(acme_manager)
+    first_version = _loaded_version(first.get(f"/{route}/edit/{pk}"))
+    second_version = _loaded_version(second.get(f"/{route}/edit/{pk}"))
+    saved = second.post(f"/{route}/edit/{pk}", _document_form(
+        customer, "Gears", second_version, reference="PO-2", **dates))
+    assert saved.status_code == 302
+
+    stale = first.post(f"/{route}/edit/{pk}", _document_form(
+        customer, "Sprockets", first_version, reference="PO-1", **dates))
+
+    assert stale.status_code == 409
+    page = stale.get_data(as_text=True)
+    assert CHANGED in page
+    assert 'value="Sprockets"' in page and 'value="PO-1"' in page  # the user's input, kept
+    assert _loaded_version(stale) == first_version
+    assert _read_lines(app, acme, model, pk) == ("PO-2", ["Gears"])
+
+
+def _fresh_document_edit_saves(app, acme, acme_manager, browser, route, model, make, dates):
+    customer = of.buyer(app, acme)
+    pk = make(app, acme, customer)
+    b = browser(acme_manager)
+    version = _loaded_version(b.get(f"/{route}/edit/{pk}"))
+    assert b.post(f"/{route}/edit/{pk}", _document_form(
+        customer, "Gears", version, reference="PO-2", **dates)).status_code == 302
+    assert _read_lines(app, acme, model, pk) == ("PO-2", ["Gears"])
+    assert _loaded_version(b.get(f"/{route}/edit/{pk}")) != version
+
+
+def test_a_stale_sales_order_form_is_refused_and_keeps_the_other_change(app, acme, acme_manager, browser):
+    _stale_document_edit_is_refused(app, acme, acme_manager, browser, *DOCUMENTS[0])
+
+
+def test_a_fresh_sales_order_form_saves(app, acme, acme_manager, browser):
+    _fresh_document_edit_saves(app, acme, acme_manager, browser, *DOCUMENTS[0])
+
+
+def test_a_stale_invoice_form_is_refused_and_keeps_the_other_change(app, acme, acme_manager, browser):
+    _stale_document_edit_is_refused(app, acme, acme_manager, browser, *DOCUMENTS[1])
+
+
+def test_a_fresh_invoice_form_saves(app, acme, acme_manager, browser):
+    _fresh_document_edit_saves(app, acme, acme_manager, browser, *DOCUMENTS[1])
+
+
+def test_a_stale_settings_form_is_refused_and_keeps_the_other_change(app, acme, acme_admin, browser):
+    first, second = browser(acme_admin), browser(acme_admin)
+    first_version = _loaded_version(first.get("/crm-settings/"))
+    second_version = _loaded_version(second.get("/crm-settings/"))
+    assert second.post("/crm-settings/", {"kanban_page_size": "35", "default_deal_currency": "USD",
+                                          "record_version": second_version}).status_code == 302
+
+    stale = first.post("/crm-settings/", {"kanban_page_size": "50", "default_deal_currency": "GBP",
+                                          "record_version": first_version})
+
+    assert stale.status_code == 409
+    page = stale.get_data(as_text=True)
+    assert CHANGED in page and 'value="50"' in page
+    settings = support.configuration(app, acme)["settings"]
+    assert (settings["kanban_page_size"], settings["default_deal_currency"]) == (35, "USD")
+
+
+def test_a_fresh_settings_form_saves_and_moves_the_version_on(app, acme, acme_admin, browser):
+    b = browser(acme_admin)
+    version = _loaded_version(b.get("/crm-settings/"))
+    assert b.post("/crm-settings/", {"kanban_page_size": "35", "default_deal_currency": "USD",
+                                     "record_version": version}).status_code == 302
+    newer = _loaded_version(b.get("/crm-settings/"))
+    assert newer != version
+    assert b.post("/crm-settings/", {"kanban_page_size": "40", "default_deal_currency": "USD",
+                                     "record_version": newer}).status_code == 302
+    assert support.configuration(app, acme)["settings"]["kanban_page_size"] == 40
