@@ -5,9 +5,10 @@ import html
 import re
 
 from crm.extensions import db
-from crm.models import Invoice, SalesOrder
+from crm.models import Customer, Invoice, SalesOrder
 from crm.security.tenancy import tenant_scope
 from crm.services.errors import CHANGED_MEANWHILE
+from tests import factories
 from tests import order_factories as of
 from tests import pipeline_settings_support as support
 from tests.integration.test_sales_orders import LINE_KEYS
@@ -118,3 +119,49 @@ def test_a_fresh_settings_form_saves_and_moves_the_version_on(app, acme, acme_ad
     assert b.post("/crm-settings/", {"kanban_page_size": "40", "default_deal_currency": "USD",
                                      "record_version": newer}).status_code == 302
     assert support.configuration(app, acme)["settings"]["kanban_page_size"] == 40
+
+
+def _define_custom_fields(b):
+    for field in ({"label": "Tier", "name": "tier", "field_type": "choice", "choices": "Gold\nSilver",
+                   "position": "1", "is_active": "y"},
+                  {"label": "Employees", "name": "employees", "field_type": "number",
+                   "position": "2", "is_active": "y"}):
+        assert b.post("/custom-fields/add", field).status_code == 302
+
+
+def _custom_values(app, acme, pk):
+    with app.app_context(), tenant_scope(acme.id):
+        found = {v.definition.name: v.value
+                 for v in db.session.get(Customer, pk).custom_values}
+        db.session.remove()
+    return found
+
+
+def test_a_stale_custom_fields_form_is_refused_and_keeps_the_other_change(
+        app, acme, acme_admin, browser):
+    first, second = browser(acme_admin), browser(acme_admin)
+    _define_custom_fields(first)
+    pk = factories.customer(app, acme)
+    first_version = _loaded_version(first.get(f"/customers/show/{pk}"))
+    second_version = _loaded_version(second.get(f"/customers/show/{pk}"))
+    assert second.post(f"/customers/custom-fields/{pk}", {
+        "cf_tier": "Gold", "cf_employees": "250", "record_version": second_version}).status_code == 302
+
+    stale = first.post(f"/customers/custom-fields/{pk}", {
+        "cf_tier": "Silver", "cf_employees": "12", "record_version": first_version})
+
+    assert stale.status_code == 409
+    page = stale.get_data(as_text=True)
+    assert CHANGED in page and 'value="12"' in page and "<option selected>Silver</option>" in page
+    assert _custom_values(app, acme, pk) == {"tier": "Gold", "employees": "250"}
+
+
+def test_a_fresh_custom_fields_form_saves_and_moves_the_version_on(app, acme, acme_admin, browser):
+    b = browser(acme_admin)
+    _define_custom_fields(b)
+    pk = factories.customer(app, acme)
+    for tier, employees in (("Gold", "250"), ("Silver", "300")):
+        version = _loaded_version(b.get(f"/customers/show/{pk}"))
+        assert b.post(f"/customers/custom-fields/{pk}", {
+            "cf_tier": tier, "cf_employees": employees, "record_version": version}).status_code == 302
+    assert _custom_values(app, acme, pk) == {"tier": "Silver", "employees": "300"}
