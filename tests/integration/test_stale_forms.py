@@ -165,3 +165,48 @@ def test_a_fresh_custom_fields_form_saves_and_moves_the_version_on(app, acme, ac
         assert b.post(f"/customers/custom-fields/{pk}", {
             "cf_tier": tier, "cf_employees": employees, "record_version": version}).status_code == 302
     assert _custom_values(app, acme, pk) == {"tier": "Silver", "employees": "300"}
+
+
+def _two_duplicates(app, acme):
+    return (factories.customer(app, acme, "Umbrella Corp", email="info@umbrella.example"),
+            factories.customer(app, acme, "Umbrella Corporation", email="sales@umbrella.example"))
+
+
+def _rename(app, acme, pk, name):
+    """Someone else's save of the customer."""
+    with app.app_context(), tenant_scope(acme.id):
+        db.session.get(Customer, pk).name = name
+        db.session.commit()
+        db.session.remove()
+
+
+def _names_and_states(app, acme, *pks):
+    with app.app_context(), tenant_scope(acme.id):
+        found = [(db.session.get(Customer, pk).name, db.session.get(Customer, pk).is_active)
+                 for pk in pks]
+        db.session.remove()
+    return found
+
+
+def test_a_merge_of_customers_changed_since_the_wizard_is_refused(app, acme, acme_manager, browser):
+    keep, dupe = _two_duplicates(app, acme)
+    b = browser(acme_manager)
+    version = _loaded_version(b.get(f"/duplicates/merge?ids={keep},{dupe}"))
+    form = {"ids": f"{keep},{dupe}", "survivor": keep, "choice_name": dupe,
+            "record_version": version}
+    preview = b.post("/duplicates/merge/preview", form)
+    assert preview.status_code == 200 and _loaded_version(preview) == version
+    _rename(app, acme, dupe, "Umbrella Corporation plc")
+
+    refused = b.post("/duplicates/merge/confirm", form)
+
+    assert refused.status_code == 409
+    page = refused.get_data(as_text=True)
+    assert CHANGED in page and "Umbrella Corporation plc" in page  # the wizard, reloaded
+    assert _names_and_states(app, acme, keep, dupe) == [
+        ("Umbrella Corp", True), ("Umbrella Corporation plc", True)]
+    assert b.post("/duplicates/merge/preview", form).status_code == 409
+    fresh = {**form, "record_version": _loaded_version(refused)}
+    assert b.post("/duplicates/merge/confirm", fresh).status_code == 302
+    assert _names_and_states(app, acme, keep, dupe) == [
+        ("Umbrella Corporation plc", True), ("Umbrella Corporation plc", False)]
