@@ -20,6 +20,7 @@ from crm.security.masking import mask_dump, masked_columns
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS
 from crm.services.errors import CHANGED_MEANWHILE, CrmError, EditConflict, ValidationFailed
+from crm.services.versions import is_stale, version_of
 from crm.views.datamodel import CrmInterface
 from crm.views.service_hooks import ServiceHooks
 from crm.web.errors import refusal
@@ -58,7 +59,7 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
         if answer.status_code == 200 and self.versioned:
             row = self.datamodel.get(pk, self._base_filters)
             if row is not None:
-                answer.set_etag(str(row.version))
+                answer.set_etag(version_of(row))
         return answer
 
     def version_refusal(self, row):
@@ -73,10 +74,10 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
         sent = body.pop("version", None) if isinstance(body, dict) else None
         if row is None or not self.versioned:
             return None
-        current = str(row.version)
+        current = version_of(row)
         if request.if_match and not request.if_match.star_tag and not request.if_match.contains(current):
             return self.response(412, message=str(CHANGED_MEANWHILE))
-        if sent is not None and str(sent) != current:
+        if is_stale(sent, current):
             return self._refused(EditConflict())
         return None
 

@@ -24,6 +24,7 @@ from crm.models import CrmSetting
 from crm.security.tenancy import current_tenant_id
 from crm.services.errors import ValidationFailed
 from crm.services.validation import FieldInvalid, clean_country, clean_currency, country_choices
+from crm.services.versions import check_version, version_of_rows
 
 KANBAN_PAGE_SIZES = (5, 100)
 
@@ -218,8 +219,15 @@ def apply_values(session, cleaned):
             row.value = value
 
 
-def save_settings(session, values):
-    """Set some or all settings (the others keep their values) in one transaction."""
+def settings_version(session):
+    """The version the settings form is loaded with (every stored row's)."""
+    return version_of_rows(_rows(session).values())
+
+
+def save_settings(session, values, loaded_version=None):
+    """Set some or all settings (the others keep their values) in one transaction;
+    refused (EditConflict) when the form was loaded before someone else's change."""
+    check_version(loaded_version, settings_version(session))
     apply_values(session, clean_values(values))
     session.commit()
     return all_settings(session)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from crm.models import FIELD_TYPES, CustomFieldDefinition, CustomFieldValue
 from crm.services.errors import ValidationFailed
+from crm.services.versions import check_version, version_of_rows
 
 
 def prepare_definition(session, definition):
@@ -56,8 +57,15 @@ def values_of(session, customer):
     return {v.definition_id: v.value for v in customer.custom_values}
 
 
-def save_values(session, customer, raw_by_name):
-    """Set a customer's custom fields from {field key: raw text}; all or nothing."""
+def values_version(customer):
+    """The version a customer's custom fields form is loaded with (all its value rows')."""
+    return version_of_rows(customer.custom_values)
+
+
+def save_values(session, customer, raw_by_name, loaded_version=None):
+    """Set a customer's custom fields from {field key: raw text}; all or nothing. Refused
+    (EditConflict) when the form was loaded before someone else saved them."""
+    check_version(loaded_version, values_version(customer))
     definitions = active_definitions(session)
     errors, parsed = {}, {}
     for definition in definitions:

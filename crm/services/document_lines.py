@@ -10,12 +10,12 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import with_parent
+from sqlalchemy import select
 
 from crm.models import Address, Customer, PaymentTerm
 from crm.models.base import MAX_ID
 from crm.security.tenancy import get_owned
+from crm.services.child_pages import page_of_children
 from crm.services.numbering import next_number
 
 LINE_FIELDS = ("description", "quantity", "unit_price", "discount_rate", "tax_rate")
@@ -168,14 +168,9 @@ def replace_lines(document, line_class, lines):
 
 def page_of_lines(session, document, page, per_page=LINES_PER_PAGE):
     """(the document's lines on ``page``, counted from 0, in position order; how many pages)."""
-    line_class = type(document).lines.property.mapper.class_
-    owned = with_parent(document, type(document).lines)
-    total = session.scalar(select(func.count()).select_from(line_class).where(owned))
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 0), pages - 1)
-    lines = session.scalars(select(line_class).where(owned).order_by(line_class.position)
-                            .offset(page * per_page).limit(per_page)).all()
-    return lines, page, pages
+    lines = type(document).lines
+    return page_of_children(session, document, lines, page, per_page,
+                            order_by=[lines.property.mapper.class_.position])
 
 
 def line_values(document):

@@ -29,6 +29,7 @@ from crm.services import audit, customers as customer_rules, ledger
 from crm.services.addresses import LIST_ADDRESS_KINDS
 from crm.services.errors import NotAllowed, NotFound, ValidationFailed
 from crm.services.interactions import refresh_last_interaction
+from crm.services.versions import check_version, version_of_rows
 
 # Fields whose surviving value is chosen, and the attributes each one carries over.
 MERGE_FIELDS = {
@@ -284,11 +285,18 @@ def _flag_notes(session, plan):
     return notes
 
 
-def plan_merge(session, survivor_id, other_ids, choices=None):
+def records_version(records):
+    """The version the wizard is loaded with: every merged customer's."""
+    return version_of_rows(records)
+
+
+def plan_merge(session, survivor_id, other_ids, choices=None, loaded_version=None):
     """Check a merge and describe it: what each field becomes, what moves, how clashes
-    resolve. Raises ValidationFailed (bad input), NotFound or NotAllowed; writes nothing."""
+    resolve. Raises ValidationFailed (bad input), NotFound, NotAllowed or EditConflict (a
+    customer changed since the wizard showed them); writes nothing."""
     survivor_id, other_ids, raw = _parse(survivor_id, other_ids, choices)
     survivor, others = _load(session, survivor_id, other_ids)
+    check_version(loaded_version, records_version([survivor, *others]))
     resolved = _resolve_choices(session, survivor, others, raw)
     plan = MergePlan(survivor, others, resolved, {}, [])
     _check_currency(session, plan)
@@ -421,7 +429,7 @@ def _summary(plan, moved):
                    code=plan.survivor.code, what=what or gettext("nothing to move"))
 
 
-def merge(session, survivor_id, other_ids, choices=None):
+def merge(session, survivor_id, other_ids, choices=None, loaded_version=None):
     """Merge ``other_ids`` into ``survivor_id`` with the chosen field values
     (``{field: customer id}``; unnamed fields keep the survivor's). One transaction:
     on any refusal nothing changes. Returns (survivor, {table: rows moved}).
@@ -429,7 +437,7 @@ def merge(session, survivor_id, other_ids, choices=None):
     Child rows move with set-based UPDATEs; the records' own changes are then written
     in one flush, so the survivor's audit entry (action "merge") holds every changed
     field and a summary of what moved."""
-    plan = plan_merge(session, survivor_id, other_ids, choices)
+    plan = plan_merge(session, survivor_id, other_ids, choices, loaded_version)
     survivor, ids = plan.survivor, [c.id for c in plan.records]
     try:
         email_from = _park_email(session, plan)

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import format_currency, gettext, lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from crm.models import (
     OPEN_INVOICE_STATUSES,
@@ -32,6 +33,7 @@ from crm.models import (
 from crm.models.base import utcnow
 from crm.security.tenancy import get_owned
 from crm.services import audit, ledger, limits, sales_orders
+from crm.services.child_pages import page_of_children
 from crm.services.errors import NotAllowed, ValidationFailed
 from crm.services.links import blocks_delete
 from crm.services.numbering import commit_numbered, flush_numbered, next_number
@@ -41,6 +43,8 @@ from crm.services.related import linked, stored
 # payments were allocated to is history too.
 blocks_delete(Customer, Payment, Payment.customer_id, _l("payments"))
 blocks_delete(Invoice, PaymentAllocation, PaymentAllocation.invoice_id, _l("payment allocations"))
+# A payment's page shows its allocations this many at a time.
+ALLOCATIONS_PER_PAGE = 100
 
 
 class AmountInvalid(ValueError):
@@ -190,6 +194,14 @@ def after_write(session, payment):
 
 
 # --- allocations --------------------------------------------------------------------------
+
+def page_of_allocations(session, payment, page, per_page=ALLOCATIONS_PER_PAGE):
+    """(the payment's allocations on ``page``, counted from 0, earliest due invoice first,
+    each with its invoice; how many pages)."""
+    return page_of_children(session, payment, Payment.allocations, page, per_page,
+                            order_by=[Invoice.due_date], joins=[PaymentAllocation.invoice],
+                            options=[contains_eager(PaymentAllocation.invoice)])
+
 
 def open_invoices(session, customer_id):
     """The customer's invoices with money still due, oldest due date first."""

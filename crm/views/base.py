@@ -13,6 +13,7 @@ from crm.security.masking import masked_columns
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS, ScopedRoutesMixin
 from crm.services.errors import CHANGED_MEANWHILE, CrmError
+from crm.services.versions import is_stale, version_of
 from crm.views.exporting import ExportMixin
 from crm.views.fields import localise_form
 from crm.views.service_hooks import ServiceHooks
@@ -58,7 +59,7 @@ def _view_form(form_class, view):
             if field is None or not field.data:
                 return False
             record = self.record_under_edit()
-            return record is not None and str(record.version) != str(field.data)
+            return record is not None and is_stale(field.data, version_of(record))
 
         def validate(self, extra_validators=None):
             if self.changed_meanwhile():
@@ -156,7 +157,7 @@ class CrmModelView(ExportMixin, ServiceHooks, ScopedRoutesMixin, ModelView):
         field = getattr(form, VERSION_FIELD, None)
         if field is not None:
             record = self.datamodel.get(pk, self._base_filters)
-            field.data = record.version if record is not None else None
+            field.data = version_of(record) if record is not None else None
 
     def flash_hidden_errors(self, form):
         """A related view's add form hides the parent field and fills it from the

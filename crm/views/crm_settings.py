@@ -13,6 +13,7 @@ from crm.security.roles import METHOD_VERBS
 from crm.services import crm_configuration, crm_settings
 from crm.services.errors import CrmError
 from crm.services.validation import currency_choices
+from crm.views.base import VERSION_FIELD, VersionField
 from crm.views.settings_lists import message_of
 
 
@@ -32,12 +33,14 @@ def _field(key, default, label, description):
     return StringField(label, description=description)
 
 
-def settings_form(formdata=None, values=None):
-    """A form with one field per entry of ``crm_settings.SETTINGS``."""
+def settings_form(formdata=None, values=None, version=None):
+    """A form with one field per entry of ``crm_settings.SETTINGS``, and the version of
+    the settings it was loaded with."""
     fields = {key: _field(key, default, label, description)
               for key, (default, _clean, label, description) in crm_settings.SETTINGS.items()}
+    fields[VERSION_FIELD] = VersionField()
     form_class = type("CrmSettingsForm", (FlaskForm,), fields)
-    return form_class(formdata=formdata, data=values)
+    return form_class(formdata=formdata, data={**(values or {}), VERSION_FIELD: version})
 
 
 def template_setting(key):
@@ -70,7 +73,8 @@ class CrmSettingsView(BaseView):
         return self.appbuilder.sm.has_access(f"can_{verb}", self.class_permission_name)
 
     def _page(self, form=None, import_errors=None, status=200):
-        form = form or settings_form(values=crm_settings.all_settings(self.session))
+        form = form or settings_form(values=crm_settings.all_settings(self.session),
+                                     version=crm_settings.settings_version(self.session))
         return self.render_template(
             self.template, title=gettext("CRM settings"), form=form, can_edit=self.can("edit"),
             import_errors=import_errors or [], max_kb=crm_configuration.MAX_FILE_BYTES // 1024,
@@ -91,14 +95,17 @@ class CrmSettingsView(BaseView):
             values = {key: getattr(form, key).data for key in crm_settings.SETTINGS
                       if key in request.form or isinstance(getattr(form, key), BooleanField)}
             try:
-                crm_settings.save_settings(self.session, values)
+                crm_settings.save_settings(self.session, values,
+                                           loaded_version=getattr(form, VERSION_FIELD).data)
             except CrmError as exc:
                 self.session.rollback()
+                if not exc.errors:
+                    flash(str(exc.message), "danger")
                 for key, messages in exc.errors.items():
                     field = getattr(form, key, None)
                     if field is not None:
                         field.errors = list(field.errors) + [str(m) for m in messages]
-                return self._page(form, status=422)
+                return self._page(form, status=exc.status)
             flash(gettext("CRM settings saved."), "success")
             return redirect(url_for(".list"))
         return self._page(form, status=422)

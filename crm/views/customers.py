@@ -13,9 +13,9 @@ from crm.models import Customer
 from crm.models.customer import SORTABLE_COLUMNS
 from crm.services import custom_fields, customers as customer_rules, lookups, timeline
 from crm.services.credit_summary import credit_summary
-from crm.services.errors import CrmError
+from crm.services.errors import CrmError, EditConflict
 from crm.services.validation import TAX_REGIMES
-from crm.views.base import CrmModelView, flash_error
+from crm.views.base import VERSION_FIELD, CrmModelView, flash_error
 from crm.views.customer_batch import CustomerBatchActions
 from crm.views.customer_filters import CustomerInterface, drop_empty, filter_bar
 from crm.views.datamodel import max_depth
@@ -146,6 +146,7 @@ class CustomerView(DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin,
             "timeline": timeline.for_record(self.session, customer),
             "custom_fields": custom_fields.active_definitions(self.session),
             "custom_values": custom_fields.values_of(self.session, customer),
+            "custom_values_version": custom_fields.values_version(customer),
             "health": health_panel(self.session, customer),
         }
 
@@ -157,6 +158,18 @@ class CustomerView(DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin,
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, widgets=widgets,
             related_views=self._related_views, **self._show_extras(pk))
+
+    def _custom_fields_again(self, pk, raw, loaded):
+        """The customer page with the custom fields as typed and the version they were
+        loaded with: saving them stays refused until the user reloads."""
+        extras = self._show_extras(pk)
+        by_name = {d.name: d.id for d in extras["custom_fields"]}
+        extras["custom_values"] = {by_name[name]: value for name, value in raw.items()
+                                   if name in by_name}
+        extras["custom_values_version"] = loaded
+        return self.render_template(
+            self.show_template, pk=pk, title=self.show_title, widgets=self._show(pk),
+            related_views=self._related_views, **extras)
 
     def _get_customer(self, pk):
         customer = self.datamodel.get(pk, self._base_filters)
@@ -229,9 +242,14 @@ class CustomerView(DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin,
         for definition in custom_fields.active_definitions(self.session):
             if definition.field_type == "date" and definition.name in raw:
                 raw[definition.name] = as_iso_date(raw[definition.name])  # 31.03.2025 in German
+        loaded = request.form.get(VERSION_FIELD)
         try:
-            custom_fields.save_values(self.session, customer, raw)
+            custom_fields.save_values(self.session, customer, raw, loaded_version=loaded)
             flash(gettext("Custom fields saved."), "success")
+        except EditConflict as exc:
+            self.session.rollback()
+            flash(str(exc.message), "danger")
+            return self._custom_fields_again(pk, raw, loaded), exc.status
         except CrmError as exc:
             self.session.rollback()
             flash_error(exc)

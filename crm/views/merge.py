@@ -13,7 +13,7 @@ from crm.extensions import db
 from crm.security.roles import METHOD_VERBS
 from crm.services import duplicates, merge
 from crm.services.errors import CrmError, NotFound
-from crm.views.base import flash_error
+from crm.views.base import VERSION_FIELD, flash_error
 
 PAGE_SIZE = 25
 
@@ -74,7 +74,8 @@ class DuplicateView(BaseView):
             "crm/merge_wizard.html", title=gettext("Merge customers"), survivor=survivor,
             others=others, records=records, rows=rows, counts=counts,
             choices={k: str(v) for k, v in (choices or {}).items()},
-            ids=",".join(str(c.id) for c in records)), status
+            ids=",".join(str(c.id) for c in records), version_field=VERSION_FIELD,
+            loaded_version=merge.records_version(records)), status
 
     @expose("/merge", methods=["GET"])
     @has_access
@@ -88,7 +89,8 @@ class DuplicateView(BaseView):
         survivor, others = self._records()
         choices = self._choices()
         try:
-            plan = merge.plan_merge(db.session, survivor.id, [c.id for c in others], choices)
+            plan = merge.plan_merge(db.session, survivor.id, [c.id for c in others], choices,
+                                    request.form.get(VERSION_FIELD))
         except NotFound:
             abort(404)
         except CrmError as exc:
@@ -100,7 +102,8 @@ class DuplicateView(BaseView):
         return self.render_template(
             "crm/merge_preview.html", title=gettext("Merge customers: preview"), plan=plan,
             final=final, moves=moves, choices=choices, survivor=survivor,
-            ids=",".join(str(c.id) for c in plan.records))
+            ids=",".join(str(c.id) for c in plan.records), version_field=VERSION_FIELD,
+            loaded_version=request.form.get(VERSION_FIELD))
 
     @expose("/merge/confirm", methods=["POST"])
     @has_access
@@ -108,7 +111,8 @@ class DuplicateView(BaseView):
         survivor, others = self._records()
         choices = self._choices()
         try:
-            survivor, moved = merge.merge(db.session, survivor.id, [c.id for c in others], choices)
+            survivor, moved = merge.merge(db.session, survivor.id, [c.id for c in others], choices,
+                                          request.form.get(VERSION_FIELD))
         except NotFound:
             abort(404)
         except CrmError as exc:

@@ -90,10 +90,12 @@ class PaymentView(CrmModelView):
     def show(self, pk):
         payment = self._payment(self._deserialize_pk_if_composite(pk))
         session = self.session
+        allocations, page, pages = payments.page_of_allocations(
+            session, payment, request.args.get("allocations_page", 0, type=int))
         return self.render_template(
             self.show_template, pk=payment.id, title=self.show_title,
             widgets=self._show(payment.id), related_views=[], payment=payment,
-            allocations=sorted(payment.allocations, key=lambda a: a.invoice.due_date),
+            allocations=allocations, allocations_page=page, allocations_pages=pages,
             unallocated=payments.unallocated(session, payment),
             open_invoices=(payments.open_invoices(session, payment.customer_id)
                            if payment.status == "received" else []),

@@ -14,14 +14,16 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
 
 from crm.formatting import quantity
 from crm.models import Customer, PaymentTerm
 from crm.security.tenancy import get_owned
 from crm.services.credit import CreditRefused, current_user_may_override
 from crm.services.document_lines import LINE_FIELDS, page_of_lines
-from crm.services.errors import CrmError
-from crm.views.base import CrmModelView, flash_error
+from crm.services.errors import CrmError, EditConflict
+from crm.services.versions import check_version, version_of
+from crm.views.base import VERSION_FIELD, CrmModelView, flash_error
 from crm.views.datamodel import CrmInterface
 from crm.views.deals import FilterOnOrAfter, FilterOnOrBefore
 from crm.views.fields import as_iso_date, as_plain_number
@@ -160,7 +162,8 @@ class PricedDocumentView(CrmModelView):
         lines = [dict(zip(LINE_FIELDS, cells)) for cells in zip(*rows)]
         return values, lines
 
-    def _render_form(self, title, values, lines, errors, document=None, status=200):
+    def _render_form(self, title, values, lines, errors, document=None, status=200,
+                     loaded_version=None):
         customer = values.get("customer")
         if customer is not None and not isinstance(customer, Customer):
             customer = get_owned(self.session, Customer, customer)
@@ -177,6 +180,7 @@ class PricedDocumentView(CrmModelView):
             self.form_template, title=title, values=values, customer=customer, rows=rows,
             blank_row=blank, errors=errors, header_fields=self.header_fields, terms=terms,
             document=document, line_labels=LINE_LABELS, line_fields=LINE_FIELDS,
+            version_field=VERSION_FIELD, loaded_version=loaded_version,
             endpoint=type(self).__name__), status
 
     @staticmethod
@@ -202,17 +206,29 @@ class PricedDocumentView(CrmModelView):
                   for field, cell in line.items()} for line in lines]
         return read, lines
 
-    def _saved(self, document, values, lines):
+    def _saved(self, document, values, lines, loaded_version=None):
+        """None when saved, else the errors by field and the status to answer with."""
         values, lines = self._as_locale_reads(values, lines)
         try:
+            if document.id is not None:
+                check_version(loaded_version, version_of(document))
             self.save(self.session, document, values, lines, skip_blank_lines=True,
                       max_lines=current_app.config["CRM_MAX_DOCUMENT_LINES"])
+        except StaleDataError:
+            self.session.rollback()
+            return self._refused(EditConflict())
         except CrmError as exc:
             self.session.rollback()
-            if not exc.errors:
-                flash(str(exc.message), "danger")
-            return {k: [str(m) for m in v] for k, v in exc.errors.items()} or {"": []}
+            return self._refused(exc)
         return None
+
+    @staticmethod
+    def _refused(exc):
+        if not exc.errors:
+            flash(str(exc.message), "danger")
+            if isinstance(exc, EditConflict):
+                return {}, exc.status
+        return {k: [str(m) for m in v] for k, v in exc.errors.items()} or {"": []}, 422
 
     @expose("/add", methods=["GET", "POST"])
     @has_access
@@ -220,11 +236,12 @@ class PricedDocumentView(CrmModelView):
         if request.method == "POST":
             values, lines = self._form_values()
             document = self.datamodel.obj()
-            errors = self._saved(document, values, lines)
-            if errors is None:
+            refused = self._saved(document, values, lines)
+            if refused is None:
                 flash(gettext("%(number)s saved.", number=document.number), "success")
                 return redirect(url_for(".show", pk=document.id))
-            return self._render_form(self.add_title, values, lines, errors, status=422)
+            errors, status = refused
+            return self._render_form(self.add_title, values, lines, errors, status=status)
         values, lines = {}, []
         customer_id = request.args.get("customer", type=int)
         customer = get_owned(self.session, Customer, customer_id) if customer_id else None
@@ -245,14 +262,20 @@ class PricedDocumentView(CrmModelView):
             return redirect(url_for(".show", pk=document.id))
         if request.method == "POST":
             values, lines = self._form_values()
-            errors = self._saved(document, values, lines)
-            if errors is None:
+            # Shown again with the version it was loaded with: saving it stays refused
+            # until the user reloads and sees the other change.
+            loaded = request.form.get(VERSION_FIELD)
+            refused = self._saved(document, values, lines, loaded)
+            if refused is None:
                 flash(gettext("%(number)s saved.", number=document.number), "success")
                 return redirect(url_for(".show", pk=document.id))
-            return self._render_form(self.edit_title, values, lines, errors, document, 422)
+            errors, status = refused
+            return self._render_form(self.edit_title, values, lines, errors, document, status,
+                                     loaded_version=loaded)
         values = {name: self._text(getattr(document, name)) for name, _l_, _k in self.header_fields}
         lines = [{f: self._text(getattr(line, f)) for f in LINE_FIELDS} for line in document.lines]
-        return self._render_form(self.edit_title, values, lines, {}, document)
+        return self._render_form(self.edit_title, values, lines, {}, document,
+                                 loaded_version=version_of(document))
 
     def info_rows(self, document):
         return []

@@ -1,11 +1,14 @@
 """Documents and payments refuse more lines or allocations than the configured limits,
 before any other work, with a message on screens and a 422 in the API."""
+import datetime as dt
+
 import pytest
 
 from crm.models import Invoice, Payment, SalesOrder
+from crm.services import payments
 from tests import factories, order_factories as of
 from tests.integration.test_sales_orders import form
-from tests.ledger_factories import issued_invoice
+from tests.ledger_factories import books, invoice as ledger_invoice, issued_invoice
 
 LINE = {"description": "Widget", "quantity": "1", "unit_price": "1.00"}
 
@@ -97,3 +100,22 @@ def test_a_long_document_shows_its_lines_a_page_at_a_time(app, browser, acme, ac
     last = b.get(f"/{kind}/show/{pk}?lines_page=2").get_data(as_text=True)
     assert "Part 201" in last and "Part 250" in last and "Part 200" not in last
     assert "€250.00" in last  # the totals are the whole document's
+
+
+def test_a_payment_with_many_allocations_shows_them_a_page_at_a_time(app, browser, acme,
+                                                                      acme_manager, buyer):
+    """Earliest due invoice first: here the last one made is due first."""
+    with books(app, acme) as s:
+        bills = [ledger_invoice(s, buyer, total="1.00",
+                                due_date=dt.date(2026, 1, 1) + dt.timedelta(days=250 - n))
+                 for n in range(1, 251)]
+        numbers = [bill.number for bill in reversed(bills)]
+        payment = payments.record_payment(s, buyer, "250", allocations=[
+            (bill, "1.00") for bill in bills], max_allocations=250)
+        pk = payment.id
+    b = browser(acme_manager)
+    first = b.get(f"/payments/show/{pk}").get_data(as_text=True)
+    assert numbers[0] in first and numbers[99] in first and numbers[100] not in first
+    assert "Allocations page 1 of 3" in first and "allocations_page=1" in first
+    last = b.get(f"/payments/show/{pk}?allocations_page=2").get_data(as_text=True)
+    assert numbers[200] in last and numbers[249] in last and numbers[199] not in last
