@@ -24,7 +24,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from crm.models import Address, BankAccount, Contact, Customer, CustomFieldValue, customer_tag
-from crm.models.base import utcnow
+from crm.models.base import MAX_ID, utcnow
 from crm.services import audit, customers as customer_rules, ledger
 from crm.services.addresses import LIST_ADDRESS_KINDS
 from crm.services.errors import NotAllowed, NotFound, ValidationFailed
@@ -160,8 +160,11 @@ def _ids(value, field, errors):
     try:
         if isinstance(value, bool):
             raise TypeError
-        return int(value)
-    except (TypeError, ValueError):
+        number = int(value)
+        if not 0 < number <= MAX_ID:  # no row has it, and the database cannot compare it
+            raise ValueError
+        return number
+    except (TypeError, ValueError, OverflowError):
         errors.setdefault(field, []).append(_l("“%(value)s” is not a customer id.", value=value))
         return None
 

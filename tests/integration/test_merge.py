@@ -220,6 +220,9 @@ def test_api_merge_answers_bad_input_with_json(app, acme, acme_manager, api):
         ({"survivor_id": keep, "other_ids": [dupe], "choices": {"balance": dupe}}, 422, "balance"),
         ({"survivor_id": keep, "other_ids": [dupe], "choices": {"name": 99999}}, 422, "name"),
         ({"survivor_id": keep, "other_ids": [99999]}, 404, None),
+        # Ids no row can have: PostgreSQL would refuse to compare them with an id column.
+        ({"survivor_id": keep, "other_ids": [-2484682582872952]}, 422, "other_ids"),
+        ({"survivor_id": 2**40, "other_ids": [dupe]}, 422, "survivor_id"),
     ]
     for body, status, field in cases:
         r = client.post("/api/v1/customer/merge", json=body)
