@@ -83,8 +83,6 @@ class InteractionListWidget(ListWidget):
     template = "crm/interaction_list_widget.html"
 
 
-
-
 class InteractionView(CrmModelView):
     datamodel = NewestFirst(Interaction, prefetch=("customer", "deal", "contact", "user"))
     class_permission_name = "Interaction"

@@ -21,10 +21,6 @@ from crm.views.lead_forms import ConversionForm, apply_errors
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?$")
 
 
-
-
-
-
 class LeadSearch(BaseFilter):
     """The list's search box: title, contact, email or company name contains the term."""
 

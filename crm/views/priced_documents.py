@@ -49,7 +49,6 @@ class DocumentInterface(CrmInterface):
         return query
 
 
-
 def _date_arg(name):
     raw = (request.args.get(name) or "").strip()
     if not raw:

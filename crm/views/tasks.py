@@ -81,8 +81,6 @@ class TaskListWidget(ListWidget):
         super().__init__(**kwargs)
 
 
-
-
 class TaskView(CrmModelView):
     datamodel = OpenFirst(Task, prefetch=("assignee", "customer", "company", "deal", "lead"))
     class_permission_name = "Task"
