@@ -1,7 +1,7 @@
 """The audit trail over REST: Admins read it; there is no write endpoint."""
 from crm.api.base import CrmModelApi
+from crm.datamodel.interface import CrmInterface
 from crm.models import AuditEntry
-from crm.views.datamodel import CrmInterface
 
 
 class AuditApi(CrmModelApi):

@@ -15,14 +15,14 @@ from flask_babel import gettext
 from sqlalchemy import inspect
 from werkzeug.exceptions import BadRequest
 
+from crm.datamodel.interface import CrmInterface
+from crm.datamodel.service_hooks import ServiceHooks
 from crm.models.base import is_versioned
 from crm.security.masking import mask_dump, masked_columns
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS
 from crm.services.errors import CHANGED_MEANWHILE, CrmError, EditConflict, ValidationFailed
 from crm.services.versions import is_stale, version_of
-from crm.views.datamodel import CrmInterface
-from crm.views.service_hooks import ServiceHooks
 from crm.web.errors import refusal
 from crm.web.request_input import is_record_id
 

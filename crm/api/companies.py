@@ -1,21 +1,27 @@
 """REST endpoints for companies and customer groups."""
 from crm.api.base import CrmModelApi
+from crm.datamodel.companies import (
+    COMPANY_DETAILS,
+    COMPANY_FORM_COLUMNS,
+    COMPANY_LABELS,
+    GROUP_FORM_COLUMNS,
+    GROUP_LABELS,
+)
+from crm.datamodel.interface import CrmInterface
 from crm.models import Company, CustomerGroup
 from crm.services import companies as company_rules, customers as customer_rules
-from crm.views.companies import CompanyView, CustomerGroupView
-from crm.views.datamodel import CrmInterface
 
 
 class CompanyApi(CrmModelApi):
     resource_name = "company"
     datamodel = CrmInterface(Company)
     class_permission_name = "Company"
-    label_columns = CompanyView.label_columns
+    label_columns = COMPANY_LABELS
     list_columns = ["id", "name", "office_email", "office_phone", "website", "industry",
                     "assigned_to.id", "is_active"]
-    show_columns = ["id", *CompanyView.add_columns[:-2], "assigned_to.id", "assigned_to.username",
+    show_columns = ["id", *COMPANY_DETAILS, "assigned_to.id", "assigned_to.username",
                     "is_active", "created_at", "updated_at"]
-    add_columns = edit_columns = CompanyView.add_columns
+    add_columns = edit_columns = COMPANY_FORM_COLUMNS
     search_columns = ["name", "office_email", "office_phone", "website", "industry", "is_active"]
     base_order = ("name", "asc")
     prepare = staticmethod(company_rules.prepare_company)
@@ -30,9 +36,9 @@ class CustomerGroupApi(CrmModelApi):
     resource_name = "customer_group"
     datamodel = CrmInterface(CustomerGroup)
     class_permission_name = "CustomerGroup"
-    label_columns = CustomerGroupView.label_columns
-    list_columns = show_columns = ["id", *CustomerGroupView.add_columns]
-    add_columns = edit_columns = CustomerGroupView.add_columns
+    label_columns = GROUP_LABELS
+    list_columns = show_columns = ["id", *GROUP_FORM_COLUMNS]
+    add_columns = edit_columns = GROUP_FORM_COLUMNS
     search_columns = ["name", "code", "is_active"]
     base_order = ("priority", "desc")
     prepare = staticmethod(company_rules.prepare_group)

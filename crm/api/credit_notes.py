@@ -3,10 +3,10 @@
 from flask_appbuilder.api import expose, protect, safe
 
 from crm.api.base import CrmModelApi
+from crm.datamodel.credit_notes import FORM_COLUMNS, LABELS
+from crm.datamodel.ledger import LedgerInterface
 from crm.models import CreditNote
 from crm.services import credit_notes
-from crm.views.credit_notes import FORM_COLUMNS, LABELS
-from crm.views.ledger_common import LedgerInterface
 
 READ_COLUMNS = ["id", "number", "issue_date", "amount", "currency", "reason", "status",
                 "customer.id", "customer.name", "invoice.id", "invoice.number"]

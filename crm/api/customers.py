@@ -4,6 +4,9 @@ from flask_appbuilder.api import expose, protect, safe
 
 from crm.api.base import CrmModelApi
 from crm.api.financials import HiddenFinancialsApiMixin
+from crm.datamodel.customer_filters import CustomerInterface, check_filters
+from crm.datamodel.customers import CUSTOMER_LABELS, FORM_COLUMNS
+from crm.datamodel.interface import CrmInterface
 from crm.downloads import send_download
 from crm.models import (
     Address,
@@ -27,9 +30,6 @@ from crm.services import (
     plants,
 )
 from crm.services.errors import CrmError
-from crm.views.customer_filters import CustomerInterface, check_filters
-from crm.views.customers import CUSTOMER_LABELS, FORM_COLUMNS
-from crm.views.datamodel import CrmInterface
 
 CUSTOMER_READ = ["id", "code", "kind", "name", "email", "phone", "website", "industry",
                  "segment.id", "segment.name", "sub_segment.id", "sub_segment.name",
@@ -45,7 +45,7 @@ CUSTOMER_READ = ["id", "code", "kind", "name", "email", "phone", "website", "ind
 
 class CustomerApi(HiddenFinancialsApiMixin, CrmModelApi):
     """Customers. Besides FAB's filters, the list takes the money filters of
-    crm.views.customer_filters: ``(col:balance,opr:balance_is,value:credit|overdue|over_limit)``,
+    crm.datamodel.customer_filters: ``(col:balance,opr:balance_is,value:credit|overdue|over_limit)``,
     ``(col:last_order_date,opr:order_from|order_until,value:'YYYY-MM-DD')``,
     ``(col:credit_hold,opr:eq,value:!t)``,
     ``(col:health_band,opr:health_band_is,value:healthy|watch|at_risk)``; balances are masked,

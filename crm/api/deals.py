@@ -8,11 +8,11 @@ from flask_appbuilder.api import expose, protect, safe
 from flask_babel import gettext
 
 from crm.api.base import CrmModelApi
+from crm.datamodel.deals import DEAL_LABELS, EDIT_COLUMNS, FORM_COLUMNS
+from crm.datamodel.interface import CrmInterface
 from crm.models import Deal
 from crm.services import deal_stages, deals as deal_rules
 from crm.services.errors import CrmError, ValidationFailed
-from crm.views.datamodel import CrmInterface
-from crm.views.deals import DEAL_LABELS, EDIT_COLUMNS, FORM_COLUMNS
 
 DEAL_READ = ["id", "title", "description", "value", "currency", "probability",
              "expected_close_date", "actual_close_date", "lost_reason",

@@ -1,8 +1,8 @@
 """REST endpoints for interactions: the same rules as the form (services.interactions)."""
 from crm.api.base import CrmModelApi
+from crm.datamodel.interactions import FORM_COLUMNS, LABELS, NewestFirst
 from crm.models import Interaction
 from crm.services import interactions
-from crm.views.interactions import FORM_COLUMNS, LABELS, NewestFirst
 
 READ_COLUMNS = ["id", "kind", "summary", "follow_up", "occurred_at", "customer.id", "customer.name",
                 "deal.id", "deal.title", "contact.id", "contact.name", "user.id", "user.username"]

@@ -4,9 +4,9 @@ from flask_appbuilder.api import expose, protect, safe
 from flask_babel import lazy_gettext as _l
 
 from crm.api.priced_documents import PricedDocumentApi
+from crm.datamodel.interface import CrmInterface
 from crm.models import Invoice
 from crm.services import invoices
-from crm.views.datamodel import CrmInterface
 
 
 class InvoiceApi(PricedDocumentApi):

@@ -4,10 +4,10 @@ from flask_appbuilder.api import expose, protect, safe
 from flask_babel import gettext
 
 from crm.api.base import CrmModelApi
+from crm.datamodel.leads import FORM_COLUMNS, LEAD_LABELS, LeadInterface
 from crm.models import Lead
 from crm.services import lead_conversion, leads as lead_rules
 from crm.services.errors import CrmError
-from crm.views.leads import FORM_COLUMNS, LEAD_LABELS, LeadInterface
 
 LEAD_LIST = ["id", "title", "contact_name", "contact_email", "company_name", "value",
              "status.id", "status.name", "status.colour", "source.id", "source.name",

@@ -3,13 +3,13 @@ from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.filters import FilterEqualFunction
 
 from crm.api.base import CrmModelApi
+from crm.datamodel.interface import CrmInterface
 from crm.models import Notification
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS
 from crm.security.tenancy import current_tenant_id, current_user_id
 from crm.services import notifications
 from crm.services.errors import CrmError
-from crm.views.datamodel import CrmInterface
 
 
 def _me():

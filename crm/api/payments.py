@@ -14,11 +14,11 @@ from flask_appbuilder.api import expose, protect, safe
 from flask_babel import gettext
 
 from crm.api.base import CrmModelApi
+from crm.datamodel.ledger import LedgerInterface
+from crm.datamodel.payments import EDIT_COLUMNS, LABELS
 from crm.models import Payment
 from crm.services import payments
 from crm.services.errors import CrmError, ValidationFailed
-from crm.views.ledger_common import LedgerInterface
-from crm.views.payments import EDIT_COLUMNS, LABELS
 
 READ_COLUMNS = ["id", "number", "payment_date", "amount", "currency", "method", "reference",
                 "status", "customer.id", "customer.name"]

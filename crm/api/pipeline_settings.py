@@ -4,11 +4,11 @@ from flask import request
 from flask_appbuilder.api import expose, protect, safe
 
 from crm.api.base import CrmModelApi
+from crm.datamodel.interface import CrmInterface
 from crm.models import LeadSource, LeadStatus, Pipeline, Stage
 from crm.security.tenancy import get_owned
 from crm.services import lead_sources, lead_statuses, pipelines, positions, stages
 from crm.services.errors import CrmError
-from crm.views.datamodel import CrmInterface
 
 
 class OrderedApi(CrmModelApi):

@@ -5,10 +5,10 @@ from flask_babel import lazy_gettext as _l
 
 from crm.api.invoices import InvoiceApi
 from crm.api.priced_documents import PricedDocumentApi, document_json
+from crm.datamodel.interface import CrmInterface
 from crm.models import SalesOrder
 from crm.services import invoices, sales_orders
 from crm.services.errors import CrmError
-from crm.views.datamodel import CrmInterface
 
 
 class SalesOrderApi(PricedDocumentApi):

@@ -1,8 +1,8 @@
 """REST endpoints for the tenant's reference lists."""
 from crm.api.base import CrmModelApi
+from crm.datamodel.interface import CrmInterface
 from crm.models import CustomFieldDefinition, PaymentTerm, Region, Segment, SubSegment, Tag
 from crm.services import custom_fields, settings
-from crm.views.datamodel import CrmInterface
 
 
 class SettingApi(CrmModelApi):

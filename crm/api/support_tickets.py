@@ -3,10 +3,10 @@
 from flask_appbuilder.api import expose, protect, safe
 
 from crm.api.base import CrmModelApi
+from crm.datamodel.prefetch import PrefetchInterface
+from crm.datamodel.support_tickets import FORM_COLUMNS, LABELS
 from crm.models import SupportTicket
 from crm.services import support_tickets
-from crm.views.prefetch import PrefetchInterface
-from crm.views.support_tickets import FORM_COLUMNS, LABELS
 
 READ_COLUMNS = ["id", "subject", "description", "status", "priority", "opened_at", "closed_at",
                 "customer.id", "customer.name", "owner.id", "owner.username", "created_at",

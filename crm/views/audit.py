@@ -1,9 +1,9 @@
 """The audit screen: Admins read the tenant's trail; nobody edits it."""
 from flask_babel import lazy_gettext as _l
 
+from crm.datamodel.interface import CrmInterface
 from crm.models import AuditEntry
 from crm.views.base import CrmModelView
-from crm.views.datamodel import CrmInterface
 
 
 class AuditView(CrmModelView):

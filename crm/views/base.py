@@ -8,6 +8,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from wtforms import HiddenField
 
 from crm import formatting
+from crm.datamodel.service_hooks import ServiceHooks
 from crm.models.base import is_versioned
 from crm.security.masking import masked_columns
 from crm.security.roles import METHOD_VERBS
@@ -16,7 +17,6 @@ from crm.services.errors import CHANGED_MEANWHILE, CrmError
 from crm.services.versions import is_stale, version_of
 from crm.views.exporting import ExportMixin
 from crm.views.fields import localise_form
-from crm.views.service_hooks import ServiceHooks
 
 
 def display(value):

@@ -4,10 +4,16 @@ from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
 from flask_babel import gettext, lazy_gettext as _l
 
+from crm.datamodel.companies import (
+    COMPANY_FORM_COLUMNS,
+    COMPANY_LABELS,
+    GROUP_FORM_COLUMNS,
+    GROUP_LABELS,
+)
+from crm.datamodel.interface import CrmInterface
 from crm.models import Company, CustomerGroup
 from crm.services import companies as company_rules, customers as customer_rules, lookups, timeline
 from crm.views.base import CrmModelView
-from crm.views.datamodel import CrmInterface
 from crm.views.fields import country_field
 from crm.views.pickers import lookup_args, lookup_response
 
@@ -25,21 +31,12 @@ class CompanyView(CrmModelView):
     show_title = _l("Company")
     add_title = _l("Add company")
     edit_title = _l("Edit company")
-    label_columns = {
-        "name": _l("Name"), "website": _l("Website"), "office_phone": _l("Office phone"),
-        "office_email": _l("Office email"), "street": _l("Street"), "city": _l("City"),
-        "state": _l("State"), "postal_code": _l("Postal code"), "country": _l("Country"),
-        "industry": _l("Industry"), "description": _l("Description"),
-        "assigned_to": _l("Assigned to"), "is_active": _l("Active"),
-        "created_at": _l("Created"), "updated_at": _l("Updated"),
-    }
+    label_columns = COMPANY_LABELS
     list_columns = ["name", "office_email", "office_phone", "website", "industry", "assigned_to",
                     "is_active"]
     search_columns = ["name", "office_email", "office_phone", "website", "industry", "is_active"]
     order_columns = ["name", "office_email", "industry", "is_active"]
-    add_columns = edit_columns = [
-        "name", "website", "office_phone", "office_email", "street", "city", "state",
-        "postal_code", "country", "industry", "description", "assigned_to", "is_active"]
+    add_columns = edit_columns = COMPANY_FORM_COLUMNS
     show_fieldsets = [
         (_l("Company"), {"fields": ["name", "website", "office_phone", "office_email", "industry",
                                     "assigned_to", "is_active", "description"]}),
@@ -95,17 +92,12 @@ class CustomerGroupView(CrmModelView):
     show_title = _l("Customer group")
     add_title = _l("Add customer group")
     edit_title = _l("Edit customer group")
-    label_columns = {
-        "name": _l("Name"), "code": _l("Code"), "description": _l("Description"),
-        "discount_percent": _l("Discount (%)"), "priority": _l("Priority"),
-        "is_active": _l("Active"), "customer_count": _l("Customers"),
-    }
+    label_columns = GROUP_LABELS
     list_columns = ["name", "code", "description", "discount_percent", "priority",
                     "customer_count", "is_active"]
     search_columns = ["name", "code", "is_active"]
     order_columns = ["name", "code", "discount_percent", "priority", "is_active"]
-    add_columns = edit_columns = ["name", "code", "description", "discount_percent", "priority",
-                                  "is_active"]
+    add_columns = edit_columns = GROUP_FORM_COLUMNS
     show_columns = add_columns + ["customer_count"]
     description_columns = {"priority": _l("Higher number, higher priority.")}
     base_order = ("priority", "desc")

@@ -1,23 +1,18 @@
 """Contract screens: list, add/edit, the contract's page. Rules in ``crm.services.contracts``."""
 from flask_babel import lazy_gettext as _l
 
+from crm.datamodel.contracts import FORM_COLUMNS, LABELS
+from crm.datamodel.ledger import LedgerInterface
 from crm.models import Contract
 from crm.services import contracts
 from crm.views.base import CrmModelView
 from crm.views.fields import choice_field, customer_picker, date_field
-from crm.views.ledger_common import LedgerInterface, amount, status_badge
+from crm.views.ledger_common import amount, status_badge
 
 STATUS_LABELS = {"draft": _l("Draft"), "active": _l("Active"), "expired": _l("Expired"),
                  "terminated": _l("Terminated")}
 STATUS_STYLES = {"draft": "warning", "active": "success", "expired": "default",
                  "terminated": "danger"}
-LABELS = {
-    "number": _l("Number"), "customer": _l("Customer"), "title": _l("Title"),
-    "value": _l("Value"), "currency": _l("Currency"), "start_date": _l("Start"),
-    "end_date": _l("End"), "status": _l("Status"), "owner": _l("Owner"), "notes": _l("Notes"),
-    "created_at": _l("Created"), "updated_at": _l("Updated"),
-}
-FORM_COLUMNS = ["customer", "title", "value", "start_date", "end_date", "status", "notes"]
 
 
 def _form_fields():

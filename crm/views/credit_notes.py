@@ -10,29 +10,18 @@ from flask_appbuilder import expose, has_access
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
 
+from crm.datamodel.credit_notes import FORM_COLUMNS, LABELS
+from crm.datamodel.ledger import LedgerInterface
 from crm.models import POSTED_INVOICE_STATUSES, CreditNote, Invoice
 from crm.services import credit_notes, lookups
 from crm.views.base import CrmModelView
 from crm.views.fields import customer_picker, date_field
 from crm.views.financials import figure
-from crm.views.ledger_common import (
-    LedgerInterface,
-    amount,
-    customer_from_args,
-    run_action,
-    status_badge,
-)
+from crm.views.ledger_common import amount, customer_from_args, run_action, status_badge
 from crm.views.pickers import RecordPickerField, lookup_args, lookup_response
 
 STATUS_LABELS = {"draft": _l("Draft"), "issued": _l("Issued"), "void": _l("Void")}
 STATUS_STYLES = {"draft": "warning", "issued": "success", "void": "default"}
-LABELS = {
-    "number": _l("Number"), "customer": _l("Customer"), "invoice": _l("Invoice"),
-    "issue_date": _l("Date"), "amount": _l("Amount"), "currency": _l("Currency"),
-    "reason": _l("Reason"), "status": _l("Status"), "notes": _l("Notes"),
-    "issued_at": _l("Issued"), "voided_at": _l("Voided"),
-}
-FORM_COLUMNS = ["customer", "invoice", "issue_date", "amount", "reason", "notes"]
 
 
 def invoice_label(invoice):

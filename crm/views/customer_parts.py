@@ -6,10 +6,10 @@ active customers only and never loads the whole customer table.
 """
 from flask_babel import lazy_gettext as _l
 
+from crm.datamodel.interface import CrmInterface
 from crm.models import Address, BankAccount, Contact, Note, Plant
 from crm.services import addresses, bank_accounts, contacts, notes, plants
 from crm.views.base import CrmModelView
-from crm.views.datamodel import CrmInterface
 from crm.views.fields import (
     ADDRESS_KIND_LABELS,
     choice_field,

@@ -9,6 +9,9 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Email
 
 from crm import formatting
+from crm.datamodel.customer_filters import CustomerInterface, drop_empty, filter_bar
+from crm.datamodel.customers import CUSTOMER_LABELS, FORM_COLUMNS
+from crm.datamodel.interface import max_depth
 from crm.models import Customer
 from crm.models.customer import SORTABLE_COLUMNS
 from crm.services import custom_fields, customers as customer_rules, lookups, timeline
@@ -17,8 +20,6 @@ from crm.services.errors import CrmError, EditConflict
 from crm.services.validation import TAX_REGIMES
 from crm.views.base import VERSION_FIELD, CrmModelView, flash_error
 from crm.views.customer_batch import CustomerBatchActions
-from crm.views.customer_filters import CustomerInterface, drop_empty, filter_bar
-from crm.views.datamodel import max_depth
 from crm.views.fields import (
     CUSTOMER_TYPE_LABELS,
     PAYMENT_METHOD_LABELS,
@@ -34,27 +35,6 @@ from crm.views.health import health_badge, health_panel
 from crm.views.merge import DuplicateNotice
 from crm.views.pickers import lookup_args, lookup_response
 
-CUSTOMER_LABELS = {
-    "kind": _l("Type"), "name": _l("Name"), "code": _l("Code"), "email": _l("Email"),
-    "phone": _l("Phone"), "website": _l("Website"), "industry": _l("Industry"),
-    "segment": _l("Segment"), "sub_segment": _l("Sub-segment"), "region": _l("Region"),
-    "currency": _l("Currency"), "payment_term": _l("Payment terms"),
-    "discount_rate": _l("Discount rate (%)"), "payment_method": _l("Default payment method"),
-    "tax_regime": _l("Tax regime"), "tax_number": _l("Tax number"),
-    "credit_limit": _l("Credit limit"), "credit_hold": _l("Credit hold"),
-    "balance": _l("Balance"), "order_total": _l("Total order value"),
-    "last_order_date": _l("Last order"), "customer_group": _l("Customer group"), "company": _l("Company"),
-    "owner": _l("Owner"), "tags": _l("Tags"), "notes": _l("General notes"),
-    "is_active": _l("Active"), "archived_at": _l("Archived on"), "city": _l("City"),
-    "country": _l("Country"), "search_text": _l("Search"), "created_at": _l("Created"),
-    "updated_at": _l("Updated"), "health_score": _l("Health"), "health_band": _l("Health"),
-}
-FORM_COLUMNS = [
-    "kind", "name", "code", "email", "phone", "website", "industry", "company",
-    "customer_group", "segment", "sub_segment", "region", "currency", "payment_term",
-    "discount_rate", "payment_method", "tax_regime", "tax_number", "credit_limit",
-    "credit_hold", "owner", "tags", "notes",
-]
 ACTIVE_ONLY = [["is_active", FilterEqual, True]]
 
 
@@ -85,9 +65,9 @@ class CustomerView(DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin,
     base_order = ("name", "asc")
     search_columns = ["search_text", "kind", "segment", "sub_segment", "region", "customer_group",
                       "tags", "payment_term", "credit_hold", "country",
-                      # money filters (crm.views.customer_filters)
+                      # money filters (crm.datamodel.customer_filters)
                       "balance", "last_order_date",
-                      "health_band"]  # healthy / watch / at_risk (crm.views.customer_filters)
+                      "health_band"]  # healthy / watch / at_risk (crm.datamodel.customer_filters)
     add_columns = edit_columns = FORM_COLUMNS
     show_fieldsets = [
         (_l("Profile"), {"fields": ["kind", "name", "code", "email", "phone", "website",

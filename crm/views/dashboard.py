@@ -16,12 +16,12 @@ from sqlalchemy import select
 from crm import formatting
 from crm.charts import payloads, queries
 from crm.charts.xlsx import workbook
+from crm.datamodel.choices import owners as owner_choices
 from crm.downloads import send_download
 from crm.extensions import db
 from crm.models import Pipeline
 from crm.security.masking import LEDGER_AMOUNTS, can_view
 from crm.security.roles import METHOD_VERBS
-from crm.views.deals import owner_choices
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -15,13 +15,14 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.const import PERMISSION_PREFIX
 from flask_babel import gettext
 
+from crm.datamodel.choices import owners as owner_choices
 from crm.extensions import db
 from crm.models import Deal
 from crm.security.roles import METHOD_VERBS
 from crm.security.tenancy import get_owned
 from crm.services import deal_board, deal_stages, deals
 from crm.services.errors import CrmError, NotFound
-from crm.views.deals import money, owner_choices
+from crm.views.deals import money
 
 
 def json_access(refusal):

@@ -5,28 +5,27 @@ Every rule lives in ``crm.services.deals`` (checks before a save) and
 ``crm.views.deal_board`` and the API use the same functions.
 """
 import datetime as dt
-from collections import namedtuple
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.fieldwidgets import Select2Widget
-from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, joinedload
 from werkzeug.routing import BuildError
 from wtforms.validators import DataRequired, Optional
 
 from crm import formatting
+from crm.datamodel import choices
+from crm.datamodel.deals import DEAL_LABELS, EDIT_COLUMNS, FORM_COLUMNS, DealInterface
+from crm.datamodel.filters import FilterOnOrAfter, FilterOnOrBefore
+from crm.datamodel.values import Money
 from crm.extensions import db
-from crm.models import CrmUser, Customer, Deal, Pipeline, Stage
+from crm.models import Customer, Deal
 from crm.services import deal_stages, deals as deal_rules
 from crm.services.errors import CrmError
 from crm.views.base import CrmModelView, display, flash_error
-from crm.views.datamodel import CrmInterface
 from crm.views.fields import company_picker
 from crm.views.interactions import KIND_LABELS as INTERACTION_KIND_LABELS
 from crm.views.pickers import RecordPickerField
@@ -35,17 +34,6 @@ from crm.views.tasks import (
     STATUS_LABELS as TASK_STATUS_LABELS,
 )
 
-DEAL_LABELS = {
-    "title": _l("Title"), "description": _l("Description"), "value": _l("Value"),
-    "currency": _l("Currency"), "probability": _l("Probability (%)"),
-    "expected_close_date": _l("Expected close date"), "actual_close_date": _l("Actual close date"),
-    "lost_reason": _l("Lost reason"), "pipeline": _l("Pipeline"), "stage": _l("Stage"),
-    "company": _l("Company"), "customer": _l("Customer"), "assigned_to": _l("Owner"),
-    "created_at": _l("Created"), "updated_at": _l("Updated"),
-}
-FORM_COLUMNS = ["title", "description", "value", "expected_close_date", "probability",
-                "pipeline", "stage", "company", "customer", "assigned_to"]
-EDIT_COLUMNS = FORM_COLUMNS + ["lost_reason"]
 INFO_COLUMNS = ["title", "value", "probability", "expected_close_date", "actual_close_date",
                 "lost_reason", "description", "created_at", "updated_at"]
 
@@ -53,9 +41,6 @@ INFO_COLUMNS = ["title", "value", "probability", "expected_close_date", "actual_
 SHOW_LABELS = {**DEAL_LABELS, **{f"{name}_id": DEAL_LABELS[name] for name in
                                  ("pipeline", "stage", "company", "customer")},
                "assigned_to_id": DEAL_LABELS["assigned_to"]}
-
-Money = namedtuple("Money", "amount currency")
-
 
 def money(value, currency=None):
     """An amount in its currency, formatted for the user's locale (€12,500.00 in English)."""
@@ -76,80 +61,22 @@ def stage_badge(stage):
     return Markup(f'<span class="label crm-stage-badge"{style}>{escape(text)}{marks}</span>')
 
 
-class DealInterface(CrmInterface):
-    """Lists load each page's stages, pipelines, customers, companies and owners with the page."""
-
-    def apply_all(self, query, *args, **kwargs):
-        query = super().apply_all(query, *args, **kwargs)
-        if self.obj is not Deal:  # FAB reuses the class for related models' filters
-            return query
-        return query.options(
-            joinedload(Deal.stage).joinedload(Stage.pipeline), joinedload(Deal.customer),
-            joinedload(Deal.company), joinedload(Deal.assigned_to))
-
-    def get_values(self, lst, list_columns):
-        # The value column shows the amount in the deal's own currency.
-        for item, values in zip(lst, super().get_values(lst, list_columns)):
-            if "value" in values and isinstance(item, Deal):
-                values["value"] = Money(item.value, item.currency)
-            yield values
-
-
-class FilterOnOrAfter(BaseFilter):
-    name = _l("On or after")
-    arg_name = "ge"
-
-    def apply(self, query, value):
-        return query.filter(getattr(self.model, self.column_name) >= value)
-
-
-class FilterOnOrBefore(BaseFilter):
-    name = _l("On or before")
-    arg_name = "le"
-
-    def apply(self, query, value):
-        return query.filter(getattr(self.model, self.column_name) <= value)
-
-
 # --- form fields ---------------------------------------------------------------------------
-
-def _pipelines(active_only):
-    query = select(Pipeline).order_by(Pipeline.is_default.desc(), Pipeline.position, Pipeline.name)
-    if active_only:
-        query = query.where(Pipeline.is_active.is_(True))
-    return db.session.scalars(query).all()
-
-
-def _stages(active_only):
-    query = (select(Stage).join(Stage.pipeline).options(contains_eager(Stage.pipeline))
-             .order_by(Pipeline.is_default.desc(), Pipeline.position, Pipeline.name,
-                       Stage.position, Stage.id))
-    if active_only:
-        query = query.where(Pipeline.is_active.is_(True))
-    return db.session.scalars(query).unique().all()
-
-
-def owner_choices(active_only):
-    query = select(CrmUser).order_by(CrmUser.first_name, CrmUser.last_name, CrmUser.username)
-    if active_only:
-        query = query.where(CrmUser.active.is_(True))
-    return db.session.scalars(query).all()
-
 
 def _form_fields(adding):
     """New deals choose among active pipelines and users; an edit may keep an inactive one."""
     return {
         "pipeline": QuerySelectField(
-            _l("Pipeline"), query_func=lambda: _pipelines(adding), get_pk_func=lambda p: p.id,
+            _l("Pipeline"), query_func=lambda: choices.pipelines(adding), get_pk_func=lambda p: p.id,
             get_label="name", validators=[DataRequired()], widget=Select2Widget(),
             default=(lambda: deal_rules.default_pipeline(db.session)) if adding else None),
         "stage": QuerySelectField(
-            _l("Stage"), query_func=lambda: _stages(adding), get_pk_func=lambda s: s.id,
+            _l("Stage"), query_func=lambda: choices.stages(adding), get_pk_func=lambda s: s.id,
             allow_blank=True, validators=[Optional()], widget=Select2Widget(),
             description=_l("A stage of the chosen pipeline. Left empty, the deal starts in "
                            "the pipeline's default stage.")),
         "assigned_to": QuerySelectField(
-            _l("Owner"), query_func=lambda: owner_choices(adding), get_pk_func=lambda u: u.id,
+            _l("Owner"), query_func=lambda: choices.owners(adding), get_pk_func=lambda u: u.id,
             allow_blank=True, validators=[Optional()], widget=Select2Widget()),
         # Pickers, not FAB's QuerySelectField, which would load every customer or company.
         "company": company_picker(),
@@ -241,8 +168,8 @@ class DealView(CrmModelView):
         self.update_redirect()
         return self.render_template(
             self.list_template, title=self.list_title, widgets=self._list(),
-            filter_args=list_filter_args(), owners=owner_choices(False),
-            pipelines=_pipelines(False), stages=_stages(False))
+            filter_args=list_filter_args(), owners=choices.owners(False),
+            pipelines=choices.pipelines(False), stages=choices.stages(False))
 
     def _get_deal(self, pk):
         deal = self.datamodel.get(pk, self._base_filters)
@@ -258,7 +185,7 @@ class DealView(CrmModelView):
         info = [(column, self._show_value(deal, column)) for column in INFO_COLUMNS]
         return self.render_template(
             self.show_template, pk=deal.id, deal=deal, title=self.show_title, info=info,
-            stages=deal_stages_of(session, deal), tasks=deal_rules.open_tasks(session, deal),
+            stages=choices.stages_of(session, deal), tasks=deal_rules.open_tasks(session, deal),
             interactions=deal_rules.interactions(session, deal),
             activity=deal_rules.activity(session, deal), labels=SHOW_LABELS,
             links={"task": _url_maker("TaskView.show"),
@@ -302,10 +229,3 @@ def _url_maker(endpoint):
     if _optional_url(endpoint, pk=0) is None:
         return None
     return lambda pk: url_for(endpoint, pk=pk)
-
-
-def deal_stages_of(session, deal):
-    """The stages of the deal's pipeline, in order, for the indicator and the stage control."""
-    return list(session.scalars(
-        select(Stage).where(Stage.pipeline_id == deal.pipeline_id)
-        .order_by(Stage.position, Stage.id)))

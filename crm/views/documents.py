@@ -3,13 +3,13 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext, lazy_gettext as _l
 
+from crm.datamodel.interface import CrmInterface
 from crm.downloads import send_download
 from crm.models import Customer, Document
 from crm.security.tenancy import current_user_id, get_owned
 from crm.services import documents
 from crm.services.errors import CrmError
 from crm.views.base import CrmModelView, flash_error
-from crm.views.datamodel import CrmInterface
 
 
 def _size(value):

@@ -23,11 +23,11 @@ from flask_babel import gettext
 from markupsafe import Markup
 from sqlalchemy import inspect
 
+from crm.datamodel.prefetch import prefetch
 from crm.downloads import send_download
 from crm.security.masking import mask_value
 from crm.services import data_fields, exports
 from crm.services.export_writers import FORMATS
-from crm.views.prefetch import prefetch
 
 _capture = contextvars.ContextVar("crm_export_capture", default=None)
 _ENTITY_OF_MODEL = {data_fields.model_of(e).__name__: e for e in data_fields.ENTITIES}

@@ -4,8 +4,6 @@ lists and detail pages, and forms that leave hidden figures out.
 Which columns are financial and how they are masked is crm.security.masking's
 business; this module applies it to FAB's screens.
 """
-from functools import reduce
-
 from flask_appbuilder import BaseView
 from flask_babel import format_currency, format_date, lazy_gettext as _l
 
@@ -19,8 +17,6 @@ from crm.security.masking import (
     LEDGER_AMOUNTS,
     MASKED_FIELDS,
     can_view,
-    mask_changes,
-    mask_summary,
     mask_value,
     masked_columns,
     masked_field,
@@ -52,39 +48,6 @@ def _figure_class_permission(figure_class):
 
 
 FIGURE_CLASS_PERMISSIONS = tuple(_figure_class_permission(c) for c in FINANCIAL_CLASSES)
-
-
-def _owner_and_column(item, column):
-    """``(record, column)`` a possibly dotted column (``customer.balance``) is read from."""
-    if "." not in column:
-        return item, column
-    *path, last = column.split(".")
-    try:
-        return reduce(getattr, path, item), last
-    except AttributeError:
-        return None, last
-
-
-def shown(item, column, value):
-    """``value`` of ``item.column`` as a screen shows it: masked for users who may not
-    see financials; amounts otherwise in the record's currency (locale-aware)."""
-    owner, name = _owner_and_column(item, column)
-    if owner is None:
-        return value
-    entity = type(owner).__name__
-    if entity == "AuditEntry" and name == "changes":
-        return mask_changes(owner.entity, value)
-    if entity == "AuditEntry" and name == "summary":
-        return mask_summary(owner.entity, value)
-    field = MASKED_FIELDS.get(entity, {}).get(name)
-    if field is None:
-        return value
-    if masked_field(entity, name):
-        return mask_value(entity, name, value)
-    currency = getattr(owner, "currency", None)
-    if field.kind == "amount" and value is not None and currency:
-        return format_currency(value, currency)
-    return value
 
 
 _UNSET = object()

@@ -13,6 +13,7 @@ from wtforms import DateTimeLocalField
 from wtforms.validators import Optional
 
 from crm import formatting
+from crm.datamodel.interactions import FORM_COLUMNS, LABELS, NewestFirst
 from crm.models import Contact, Customer, Deal, Interaction
 from crm.models.base import utcnow
 from crm.security.tenancy import get_owned
@@ -20,15 +21,8 @@ from crm.services import interactions, lookups
 from crm.views.base import CrmModelView
 from crm.views.fields import choice_field, customer_picker, label_of
 from crm.views.pickers import RecordPickerField, lookup_args, lookup_response
-from crm.views.prefetch import PrefetchInterface
 
 KIND_LABELS = {"call": _l("Call"), "meeting": _l("Meeting"), "email": _l("Email"), "note": _l("Note")}
-LABELS = {
-    "kind": _l("Type"), "summary": _l("Summary"), "follow_up": _l("Follow-up"),
-    "occurred_at": _l("When (UTC)"), "customer": _l("Customer"), "deal": _l("Deal"),
-    "contact": _l("Contact"), "user": _l("Logged by"),
-}
-FORM_COLUMNS = ["customer", "kind", "occurred_at", "summary", "follow_up", "deal", "contact"]
 
 
 class UtcDateTimeField(DateTimeLocalField):
@@ -87,16 +81,6 @@ class InteractionListWidget(ListWidget):
     a customer's tab)."""
 
     template = "crm/interaction_list_widget.html"
-
-
-class NewestFirst(PrefetchInterface):
-    """Newest first; interactions logged at the same minute by the later entry."""
-
-    def apply_order_by(self, query, order_column, order_direction, *args, **kwargs):
-        query = super().apply_order_by(query, order_column, order_direction, *args, **kwargs)
-        if self.obj is not Interaction or not order_column:
-            return query  # FAB builds one of these for each related model too
-        return query.order_by(Interaction.id.desc() if order_direction != "asc" else Interaction.id)
 
 
 class InteractionView(CrmModelView):

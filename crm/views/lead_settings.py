@@ -3,11 +3,11 @@ from flask import flash, redirect
 from flask_appbuilder.actions import action
 from flask_babel import lazy_gettext as _l
 
+from crm.datamodel.interface import CrmInterface
 from crm.models import LeadSource, LeadStatus
 from crm.services import lead_sources, lead_statuses
 from crm.services.errors import CrmError
 from crm.views.base import CrmModelView, flash_error
-from crm.views.datamodel import CrmInterface
 from crm.views.settings_lists import SortableViewMixin, TimelineShowMixin, colour_swatch
 
 COLOUR_HINT = _l("A colour like #2e86c1, for badges and board columns.")

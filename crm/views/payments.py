@@ -9,6 +9,8 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import get_locale, gettext, lazy_gettext as _l
 
+from crm.datamodel.ledger import LedgerInterface
+from crm.datamodel.payments import EDIT_COLUMNS, LABELS
 from crm.i18n.parsing import parse_date
 from crm.models import Payment
 from crm.services import payments
@@ -21,23 +23,10 @@ from crm.views.fields import (
     date_field,
     label_of,
 )
-from crm.views.ledger_common import (
-    LedgerInterface,
-    amount,
-    customer_from_args,
-    run_action,
-    status_badge,
-)
+from crm.views.ledger_common import amount, customer_from_args, run_action, status_badge
 
 STATUS_LABELS = {"received": _l("Received"), "void": _l("Void")}
 STATUS_STYLES = {"received": "success", "void": "default"}
-LABELS = {
-    "number": _l("Number"), "customer": _l("Customer"), "payment_date": _l("Date"),
-    "amount": _l("Amount"), "currency": _l("Currency"), "method": _l("Method"),
-    "reference": _l("Reference"), "notes": _l("Notes"), "status": _l("Status"),
-    "voided_at": _l("Voided"), "created_at": _l("Recorded"),
-}
-EDIT_COLUMNS = ["payment_date", "amount", "method", "reference", "notes"]
 FORM_FIELDS = ("payment_date", "amount", "method", "reference", "notes")
 
 

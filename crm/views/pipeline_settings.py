@@ -8,12 +8,12 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import SelectField
 
+from crm.datamodel.interface import CrmInterface
 from crm.models import Pipeline, Stage
 from crm.security.tenancy import get_owned
 from crm.services import pipelines, stages
 from crm.services.errors import CrmError, NotAllowed
 from crm.views.base import CrmModelView, flash_error
-from crm.views.datamodel import CrmInterface
 from crm.views.lead_settings import COLOUR_HINT
 from crm.views.settings_lists import SortableViewMixin, TimelineShowMixin, colour_swatch, message_of
 

@@ -16,6 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
+from crm.datamodel.filters import FilterOnOrAfter, FilterOnOrBefore
+from crm.datamodel.interface import CrmInterface
 from crm.formatting import quantity
 from crm.models import Customer, PaymentTerm
 from crm.security.tenancy import get_owned
@@ -24,8 +26,6 @@ from crm.services.document_lines import LINE_FIELDS, page_of_lines
 from crm.services.errors import CrmError, EditConflict
 from crm.services.versions import check_version, version_of
 from crm.views.base import VERSION_FIELD, CrmModelView, flash_error
-from crm.views.datamodel import CrmInterface
-from crm.views.deals import FilterOnOrAfter, FilterOnOrBefore
 from crm.views.fields import as_iso_date, as_plain_number
 
 LINE_LABELS = {"description": _l("Description"), "quantity": _l("Quantity"),
@@ -40,14 +40,13 @@ LOCALE_NUMBER_FIELDS = ("unit_price", "discount_rate", "tax_rate")
 
 class DocumentInterface(CrmInterface):
     """Lists load each page's customers with the page. (Totals show in the document's
-    currency, or masked: crm.views.financials.shown.)"""
+    currency, or masked: crm.datamodel.values.shown.)"""
 
     def apply_all(self, query, *args, **kwargs):
         query = super().apply_all(query, *args, **kwargs)
         if hasattr(self.obj, "lines") and hasattr(self.obj, "customer"):
             query = query.options(joinedload(self.obj.customer))
         return query
-
 
 
 def _date_arg(name):

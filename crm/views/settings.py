@@ -2,10 +2,10 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import TextAreaField
 
+from crm.datamodel.interface import CrmInterface
 from crm.models import CustomFieldDefinition, PaymentTerm, Region, Segment, SubSegment, Tag
 from crm.services import custom_fields, settings
 from crm.views.base import CrmModelView
-from crm.views.datamodel import CrmInterface
 from crm.views.fields import FIELD_TYPE_LABELS, choice_field, label_of
 
 

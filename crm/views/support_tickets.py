@@ -3,24 +3,18 @@ page and a customer's Support tickets tab. Rules in ``crm.services.support_ticke
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext as _l
 
+from crm.datamodel.prefetch import PrefetchInterface
+from crm.datamodel.support_tickets import FORM_COLUMNS, LABELS
 from crm.models import SupportTicket
 from crm.services import support_tickets
 from crm.views.base import CrmModelView
 from crm.views.fields import choice_field, customer_picker, label_of
 from crm.views.ledger_common import status_badge
-from crm.views.prefetch import PrefetchInterface
 
 STATUS_LABELS = {"open": _l("Open"), "pending": _l("Pending"), "closed": _l("Closed")}
 STATUS_STYLES = {"open": "warning", "pending": "info", "closed": "default"}
 PRIORITY_LABELS = {"low": _l("Low"), "normal": _l("Normal"), "high": _l("High"),
                    "urgent": _l("Urgent")}
-LABELS = {
-    "customer": _l("Customer"), "subject": _l("Subject"), "description": _l("Description"),
-    "status": _l("Status"), "priority": _l("Priority"), "opened_at": _l("Opened"),
-    "closed_at": _l("Closed"), "owner": _l("Owner"), "created_at": _l("Created"),
-    "updated_at": _l("Updated"),
-}
-FORM_COLUMNS = ["customer", "subject", "description", "status", "priority", "owner"]
 ACTIVE_USERS = [["active", FilterEqual, True]]
 
 

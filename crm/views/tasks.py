@@ -11,8 +11,8 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import case
 
+from crm.datamodel.tasks import FORM_COLUMNS, LABELS, OpenFirst
 from crm.extensions import db
 from crm.models import CrmUser, Customer, Deal, Lead, Task
 from crm.security.roles import METHOD_VERBS
@@ -23,21 +23,11 @@ from crm.views.base import CrmModelView, flash_error
 from crm.views.fields import choice_field, company_picker, label_of
 from crm.views.interactions import deal_label
 from crm.views.pickers import RecordPickerField, lookup_args, lookup_response
-from crm.views.prefetch import PrefetchInterface
 
 STATUS_LABELS = {"open": _l("Open"), "in_progress": _l("In progress"), "done": _l("Done"),
                  "cancelled": _l("Cancelled")}
 PRIORITY_LABELS = {"low": _l("Low"), "normal": _l("Normal"), "high": _l("High"),
                    "urgent": _l("Urgent")}
-LABELS = {
-    "title": _l("Title"), "description": _l("Description"), "due_date": _l("Due date"),
-    "priority": _l("Priority"), "status": _l("Status"), "completed_at": _l("Completed"),
-    "assignee": _l("Assigned to"), "lead": _l("Lead"), "deal": _l("Deal"),
-    "company": _l("Company"), "customer": _l("Customer"), "created_at": _l("Created"),
-    "updated_at": _l("Updated"),
-}
-FORM_COLUMNS = ["title", "description", "due_date", "priority", "status", "assignee",
-                "customer", "company", "deal", "lead"]
 ACTIVE_USERS = [["active", FilterEqual, True]]
 
 
@@ -89,17 +79,6 @@ class TaskListWidget(ListWidget):
         kwargs.setdefault("today", tasks.today())
         kwargs.setdefault("is_overdue", tasks.is_overdue)
         super().__init__(**kwargs)
-
-
-class OpenFirst(PrefetchInterface):
-    """Sorting by due date puts open tasks first, then undated ones last."""
-
-    def apply_order_by(self, query, order_column, order_direction, *args, **kwargs):
-        if self.obj is not Task or order_column != "due_date":
-            return super().apply_order_by(query, order_column, order_direction, *args, **kwargs)
-        due = Task.due_date.desc() if order_direction == "desc" else Task.due_date.asc()
-        finished = case((Task.status.in_(tasks.OPEN_STATUSES), 0), else_=1)
-        return query.order_by(finished, Task.due_date.is_(None), due, Task.id)
 
 
 class TaskView(CrmModelView):

@@ -25,9 +25,9 @@ from sqlalchemy import Column, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import defer
 
+from crm.datamodel.values import shown
 from crm.services.integrity import refusal
 from crm.services.search import IN_ORDER, MATCHES_FIRST, filter_customers
-from crm.views.financials import shown
 
 # Up to this many matches a page is sorted from the matches; above it walking
 # the sort index is cheaper (for a tenant of about a million customers).
@@ -115,7 +115,7 @@ class CrmInterface(SQLAInterface):
         return col_name == "search_text"
 
     # The list and detail widgets' values: financial figures masked for users who may
-    # not see them, amounts in the record's currency (crm.views.financials). Exports read
+    # not see them, amounts in the record's currency (crm.datamodel.values). Exports read
     # raw values through _get_attr_value and mask them themselves.
     def get_values(self, lst, list_columns):
         for item in lst:

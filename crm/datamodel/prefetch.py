@@ -8,7 +8,7 @@ page's rows point at through the named relations (``prefetch``) with one
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
-from crm.views.datamodel import CrmInterface
+from crm.datamodel.interface import CrmInterface
 
 
 def prefetch(session, rows, relations):

@@ -25,10 +25,10 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
 
+from crm.datamodel.interface import CrmFilterConverter, CrmInterface
 from crm.models import Customer, PaymentTerm
 from crm.security.masking import can_view_financials
 from crm.services.ledger import is_overdue_clause
-from crm.views.datamodel import CrmFilterConverter, CrmInterface
 
 BALANCE_STATES = {
     "credit": _l("Credit customers (balance below zero)"),

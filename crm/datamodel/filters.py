@@ -1,0 +1,19 @@
+"""List filters shared by several entities' lists (screens and API alike)."""
+from flask_appbuilder.models.filters import BaseFilter
+from flask_babel import lazy_gettext as _l
+
+
+class FilterOnOrAfter(BaseFilter):
+    name = _l("On or after")
+    arg_name = "ge"
+
+    def apply(self, query, value):
+        return query.filter(getattr(self.model, self.column_name) >= value)
+
+
+class FilterOnOrBefore(BaseFilter):
+    name = _l("On or before")
+    arg_name = "le"
+
+    def apply(self, query, value):
+        return query.filter(getattr(self.model, self.column_name) <= value)
