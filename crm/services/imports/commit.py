@@ -89,6 +89,7 @@ class Writer:
     def __init__(self, session, run, statements):
         self.session = session
         self.statements = statements
+        self.commit_queued = False
         self.bulk = BulkInserter(session, statements)
         self.run = run
         self.tenant_id = run.tenant_id
@@ -170,6 +171,7 @@ class Writer:
     # --- creates ----------------------------------------------------------------
 
     def create(self, results):
+        self._settle()
         record_rows = []
         defaults = self._base(self.table)
         if self.entity == "customers":
@@ -254,6 +256,7 @@ class Writer:
         return {row[0]: dict(zip(columns, row[1:])) for row in rows}
 
     def update(self, results):
+        self._settle()
         ids = [r.existing_id for r in results]
         columns = sorted({c for r in results for c in r.values["record"]}
                          | (set(SEARCH_COLUMNS) | {"city", "country", "search_text"}
@@ -369,11 +372,18 @@ class Writer:
 
     def commit_chunk(self):
         """Commit what is written so far on the shared connection (the session's transaction
-        goes on with the next statement); ids are read again under the next write lock."""
-        self.statements.finish()
-        with self.statements.turn():
-            self.bulk.driver.commit()
-        self.bulk.forget_ids()
+        goes on with the next statement). The commit is queued behind the chunk's statements,
+        so the next chunk is checked while they run; ``_settle`` waits for it before new ids."""
+        self.statements.submit(self.bulk.driver.commit)
+        self.commit_queued = True
+
+    def _settle(self):
+        """After a queued commit, other connections may add rows: once it has run, the next
+        ids are read again under the next write lock."""
+        if self.commit_queued:
+            self.statements.finish()
+            self.bulk.forget_ids()
+            self.commit_queued = False
 
     def _flush_rows(self, audits, items):
         self.bulk.insert(AuditEntry.__table__, audits, want_ids=False)
