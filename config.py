@@ -6,7 +6,7 @@ from flask_appbuilder.const import AUTH_DB
 
 from crm.security.passwords import check_password
 from crm.security.roles import fab_roles
-from crm.services import limits
+from crm.services.ledger import limits
 
 BASE_DIR = os.path.abspath(os.path.dirname(__file__))
 INSTANCE_DIR = os.environ.get("CRM_INSTANCE_DIR", os.path.join(BASE_DIR, "instance"))
@@ -121,7 +121,7 @@ class Config:
     PAGE_SIZE = 25
 
     # Imports: files above these limits are refused before they are read
-    # (crm/services/imports/file_limits.py); uploads are also capped by MAX_CONTENT_LENGTH.
+    # (crm/services/bulk/imports/file_limits.py); uploads are also capped by MAX_CONTENT_LENGTH.
     CRM_IMPORT_MAX_FILE_BYTES = _env_int("CRM_IMPORT_MAX_FILE_BYTES", 50 * 1024 * 1024)
     CRM_IMPORT_MAX_UNCOMPRESSED_BYTES = _env_int("CRM_IMPORT_MAX_UNCOMPRESSED_BYTES",
                                                  300 * 1024 * 1024)
@@ -129,7 +129,7 @@ class Config:
     CRM_IMPORT_MAX_COLUMNS = _env_int("CRM_IMPORT_MAX_COLUMNS", 500)
     CRM_IMPORT_MAX_CELLS = _env_int("CRM_IMPORT_MAX_CELLS", 10_000_000)
 
-    # Outgoing mail (statements of account), see crm/services/mailer.py.
+    # Outgoing mail (statements of account), see crm/services/core/mailer.py.
     CRM_SMTP_HOST = os.environ.get("CRM_SMTP_HOST", "localhost")
     CRM_SMTP_PORT = _env_int("CRM_SMTP_PORT", 25)
     CRM_SMTP_STARTTLS = _env_flag("CRM_SMTP_STARTTLS")
@@ -138,7 +138,7 @@ class Config:
     CRM_SMTP_PASSWORD = os.environ.get("CRM_SMTP_PASSWORD") or None
     CRM_MAIL_SENDER = os.environ.get("CRM_MAIL_SENDER", "ledgerline@localhost")
     # One request may not ask for more: lines on a sales order or invoice, invoices one
-    # payment is allocated to at once (crm/services/limits.py).
+    # payment is allocated to at once (crm/services/ledger/limits.py).
     CRM_MAX_DOCUMENT_LINES = _env_int("CRM_MAX_DOCUMENT_LINES", limits.DOCUMENT_LINES)
     CRM_MAX_ALLOCATIONS = _env_int("CRM_MAX_ALLOCATIONS", limits.ALLOCATIONS)
     # A batch from the customer list sends at most this many statements at once.

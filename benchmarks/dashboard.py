@@ -9,7 +9,7 @@ pipeline), 2,000,000 interactions, 500,000 invoices (every status), 50,000 leads
 * ``crm.charts.payloads.dashboard`` — every figure of the page (target < 500 ms);
 * ``GET /dashboard/`` through the Flask test client, signed in through the login form
   (target < 500 ms);
-* ``crm.services.health.refresh_health`` for the tenant (target < 60 s), when present.
+* ``crm.services.insight.health.refresh_health`` for the tenant (target < 60 s), when present.
 
 Prints the median and the slowest of the runs, and each figure's SQL time.
 
@@ -314,10 +314,10 @@ def measure(url, documents, tenant_id, runs):
     _report("GET /dashboard/ (page)", page_times, TARGETS["page"], statistics.median(page_sql))
 
     try:
-        health = importlib.import_module("crm.services.health")
+        health = importlib.import_module("crm.services.insight.health")
         refresh = health.refresh_health
     except (ImportError, AttributeError):
-        log("refresh-health: crm.services.health.refresh_health is not there yet; skipped")
+        log("refresh-health: crm.services.insight.health.refresh_health is not there yet; skipped")
         return
     with app.app_context(), tenant_scope(tenant_id):
         started = time.perf_counter()

@@ -30,7 +30,7 @@ import list_customers as bench  # noqa: E402  (schema and bulk loader)
 from app import create_app  # noqa: E402
 from crm.extensions import db  # noqa: E402
 from crm.security.tenancy import tenant_scope  # noqa: E402
-from crm.services import duplicates  # noqa: E402
+from crm.services.customers import duplicates  # noqa: E402
 
 TYPED_NAMES = ("Schmidt", "Müller Logistik GmbH", "Garcia Trading", "Zz unmatched name")
 

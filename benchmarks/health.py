@@ -4,7 +4,7 @@ Builds a fresh database through the migrations with dashboard.py's loader (200,0
 customers, 1,000,000 deals, 2,000,000 interactions — which set each customer's
 last_interaction_at —, 500,000 invoices of every status, leads and tasks, and a small
 other tenant), adds 50,000 contracts and 100,000 support tickets, then times
-``crm.services.health.refresh_health`` for the tenant (target < 60 s) and checks its
+``crm.services.insight.health.refresh_health`` for the tenant (target < 60 s) and checks its
 answer: every customer of the tenant scored, none of the other tenant's, and a sample
 of customers recomputed one by one with the formula.
 
@@ -100,7 +100,7 @@ def check(app, tenant_id):
     """Every customer of the tenant scored (and no other's); a sample agrees with the formula
     applied to figures read one customer at a time."""
     from crm.models import Contract, Customer, Invoice, SupportTicket
-    from crm.services import health
+    from crm.services.insight import health
 
     today = dashboard.TODAY
     with app.app_context():
@@ -170,7 +170,7 @@ def main(argv=None):
             tenant_id = seed(url, documents, sizes)
             log(f"data loaded in {time.perf_counter() - started:.0f} s")
 
-        from crm.services import health
+        from crm.services.insight import health
 
         app = create_app(bench.bench_config(url, documents))
         times = []

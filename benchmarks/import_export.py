@@ -93,9 +93,9 @@ def main():
     from crm.extensions import db
     from crm.models import AuditEntry, Customer
     from crm.security.tenancy import tenant_scope
-    from crm.services import tenants
-    from crm.services.audit import acting_as
-    from crm.services.imports import commit, runs
+    from crm.services.accounts import tenants
+    from crm.services.bulk.imports import commit, runs
+    from crm.services.core.audit import acting_as
     with app.app_context():
         tenant = tenants.create_tenant(db.session, "Bench Imports")
         with open(path, "rb") as handle:
@@ -153,7 +153,7 @@ def export_only(url, tenant_name, tmp):
     from crm.extensions import db
     from crm.models import Tenant
     from crm.security.tenancy import tenant_scope
-    from crm.services.exports import export_entity
+    from crm.services.bulk.exports import export_entity
     app = create_app(type("Bench", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
     with app.app_context():
         tenant_id = db.session.scalar(select(Tenant.id).where(Tenant.name == tenant_name))
@@ -194,8 +194,8 @@ def _reset_peak_memory():
 def _time_writers_alone(session, tmp):
     """The export's writers on rows already read: how much of an export is the writing
     (for xlsx, mostly xlsxwriter's own per-cell work)."""
-    from crm.services import exports
-    from crm.services.export_writers import open_writer
+    from crm.services.bulk import exports
+    from crm.services.bulk.export_writers import open_writer
     statement = exports.entity_select("customers")
     kinds = [exports.kind_of(c.type) for c in statement.selected_columns]
     chunks = list(exports._row_chunks(session, statement))

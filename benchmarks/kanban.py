@@ -105,7 +105,7 @@ def load_deals(conn, tenant_id, count, owners, marker, seed):
 
 def seed(url, documents, deals):
     """Tenants, their sellers and customers through the services and Core; deals in bulk."""
-    from crm.services import tenants
+    from crm.services.accounts import tenants
 
     app = create_app(bench.bench_config(url, documents))  # syncs roles and permissions
     sm = app.appbuilder.sm

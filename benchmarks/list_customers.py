@@ -237,7 +237,7 @@ def slug(value):
 
 
 def customer_rows(gen, tenant_id, count, refs, companies, owner_id, marker=""):
-    """Rows for crm_customer, in batches; search_text as crm.services.customers.search_text."""
+    """Rows for crm_customer, in batches; search_text as crm.services.customers.customers.search_text."""
     rng = gen.rng
     base = dt.datetime(2019, 1, 1, tzinfo=dt.timezone.utc)
     span = 7 * 365 * 86400
@@ -343,7 +343,7 @@ def load_tenant(conn, gen, tenant_id, count, owner_id, marker=""):
 
 def seed(url, documents, customers):
     """Tenants and admin through the services, customers in bulk through Core."""
-    from crm.services import tenants
+    from crm.services.accounts import tenants
 
     migration = migration_module()
     app = create_app(bench_config(url, documents))  # syncs roles and permissions

@@ -67,7 +67,7 @@ def timed(fn, runs, warmup=3):
 
 
 def long_statement(lines):
-    from crm.services.statements import Statement, StatementLine
+    from crm.services.statements.statement import Statement, StatementLine
 
     rows, balance, day = [], Decimal("1200.00"), dt.date(2026, 1, 1)
     for n in range(lines):
@@ -97,7 +97,7 @@ def long_statement(lines):
 def seed(app, customers):
     from crm.models import Contact, Customer, Invoice, Payment
     from crm.security.tenancy import tenant_scope
-    from crm.services import tenants
+    from crm.services.accounts import tenants
 
     with app.app_context():
         tenant = tenants.create_tenant(db.session, "Statement Bench Ltd")
@@ -145,8 +145,8 @@ def main(argv=None):
     config.CRM_SMTP_HOST, config.CRM_SMTP_PORT = "127.0.0.1", controller.port
     app = create_app(config)
 
-    from crm.services.statement_pdf import render_pdf
-    from crm.services.statement_xlsx import render_xlsx
+    from crm.services.statements.pdf import render_pdf
+    from crm.services.statements.xlsx import render_xlsx
 
     with app.app_context():
         statement = long_statement(args.lines)
@@ -159,8 +159,8 @@ def main(argv=None):
 
     from crm.models import Customer
     from crm.security.tenancy import tenant_scope
-    from crm.services import mailer
-    from crm.services.statement_mail import send_statements
+    from crm.services.core import mailer
+    from crm.services.statements.mail import send_statements
 
     start = time.perf_counter()
     tenant_id = seed(app, args.customers)

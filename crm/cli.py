@@ -7,8 +7,8 @@ from flask.cli import AppGroup
 
 from crm.extensions import db
 from crm.security.roles import role_names
-from crm.services import tenants
-from crm.services.errors import CrmError
+from crm.services.accounts import tenants
+from crm.services.core.errors import CrmError
 
 crm_cli = AppGroup("crm", help="Ledgerline CRM operator commands.")
 
@@ -62,7 +62,7 @@ def sync_roles():
 @click.option("--customers", default=300, show_default=True, help="Customers per tenant.")
 def seed_demo(customers):
     """Two demo tenants with admin, manager and member logins and realistic customers."""
-    from crm.services import demo
+    from crm.services.demo import records as demo
 
     logins = demo.seed(current_app.appbuilder.sm, customers_per_tenant=customers)
     click.echo("Demo logins (password for all: %s):" % demo.DEMO_PASSWORD)
@@ -74,7 +74,7 @@ def seed_demo(customers):
 @click.option("--tenant", "tenant_name", default=None, help="Only this organisation (default: all).")
 def refresh_health(tenant_name):
     """Recompute every customer's health score (run nightly from cron)."""
-    from crm.services import health
+    from crm.services.insight import health
 
     try:
         tenant_id = tenants.find_tenant(db.session, tenant_name).id if tenant_name else None
@@ -95,7 +95,7 @@ def refresh_health(tenant_name):
 def export(entity, tenant_name, fmt, out):
     """Write a tenant's customers, companies or leads with the import's columns."""
     from crm.security.tenancy import tenant_scope
-    from crm.services.exports import export_entity
+    from crm.services.bulk.exports import export_entity
 
     try:
         tenant = tenants.find_tenant(db.session, tenant_name)
@@ -120,7 +120,7 @@ def export(entity, tenant_name, fmt, out):
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="File to write.")
 def statement(tenant_name, code, date_from, date_to, fmt, out):
     """Write a customer's statement of account as PDF or Excel."""
-    from crm.services.statement_files import write_statement
+    from crm.services.statements.files import write_statement
 
     try:
         tenant = tenants.find_tenant(db.session, tenant_name)
@@ -151,8 +151,8 @@ def statement(tenant_name, code, date_from, date_to, fmt, out):
 def import_file(entity, path, tenant_name, dry_run, all_or_nothing, error_report, encoding,
                 overrides):
     """Import customers, companies or leads from .xlsx, .xls, .ods or .csv; exit 1 if a row failed."""
-    from crm.services.imports.cli_import import import_from_cli
-    from crm.services.imports.file_limits import ImportLimits
+    from crm.services.bulk.imports.cli_import import import_from_cli
+    from crm.services.bulk.imports.file_limits import ImportLimits
 
     try:
         tenant = tenants.find_tenant(db.session, tenant_name)

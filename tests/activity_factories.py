@@ -10,7 +10,7 @@ from sqlalchemy import select
 from crm.extensions import db
 from crm.models import Customer, Deal, Interaction, Lead, LeadStatus, Stage, Task
 from crm.security.tenancy import tenant_scope
-from crm.services import interactions, tasks
+from crm.services.pipeline import interactions, tasks
 
 UTC = dt.timezone.utc
 

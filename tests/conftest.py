@@ -21,7 +21,7 @@ from config import TestConfig
 from crm.extensions import db
 from crm.i18n.catalogs import compile_stale
 from crm.models import Tenant
-from crm.services import tenants
+from crm.services.accounts import tenants
 
 PASSWORD = "correct-horse-1"
 POSTGRES_URL = os.environ.get("CRM_TEST_POSTGRES_URL")

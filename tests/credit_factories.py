@@ -1,5 +1,5 @@
 """Ledger rows for the masking, credit panel and money filter tests, written with the
-models and crm.services.ledger directly (numbered, totals computed, customer refreshed)."""
+models and crm.services.ledger.arithmetic directly (numbered, totals computed, customer refreshed)."""
 import datetime as dt
 from decimal import Decimal
 
@@ -16,8 +16,8 @@ from crm.models import (
     SalesOrderLine,
 )
 from crm.security.tenancy import tenant_scope
-from crm.services import ledger
-from crm.services.numbering import next_number
+from crm.services.core.numbering import next_number
+from crm.services.ledger import arithmetic as ledger
 
 TODAY = dt.date.today()
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from crm.extensions import db
 from crm.models import Deal, Interaction, Pipeline, Stage, Task
 from crm.security.tenancy import tenant_scope
-from crm.services import deals
+from crm.services.pipeline import deals
 
 
 def sales(app, tenant):

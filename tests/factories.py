@@ -4,7 +4,7 @@ import re
 from crm.extensions import db
 from crm.models import Address, Company, Contact, Customer, CustomerGroup
 from crm.security.tenancy import tenant_scope
-from crm.services import addresses, companies, contacts, customers
+from crm.services.customers import addresses, companies, contacts, customers
 
 
 def customer(app, tenant, name="Acme Widgets Ltd", email=None, **fields):
@@ -86,7 +86,7 @@ def form_errors(html):
 def lead(app, tenant, title="Website redesign", status=None, **fields):
     """Create a lead for ``tenant`` through the lead rules; ``status`` is a status name."""
     from crm.models import Lead, LeadStatus
-    from crm.services import leads
+    from crm.services.pipeline import leads
 
     with app.app_context(), tenant_scope(tenant.id):
         item = Lead(tenant_id=tenant.id, title=title, **fields)

@@ -1,4 +1,4 @@
-"""Ledger documents for tests, built with the models and crm.services.ledger directly
+"""Ledger documents for tests, built with the models and crm.services.ledger.arithmetic directly
 (the way the demo loader builds them), so payment and credit-note tests do not depend on
 the order and invoice screens."""
 import contextlib
@@ -8,8 +8,8 @@ from decimal import Decimal
 from crm.extensions import db
 from crm.models import Customer, Invoice, InvoiceLine
 from crm.security.tenancy import tenant_scope
-from crm.services import ledger
-from crm.services.numbering import next_number
+from crm.services.core.numbering import next_number
+from crm.services.ledger import arithmetic as ledger
 
 TODAY = dt.date.today()
 

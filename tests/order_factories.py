@@ -7,7 +7,7 @@ from sqlalchemy import select
 from crm.extensions import db
 from crm.models import Customer, Invoice, PaymentTerm, SalesOrder
 from crm.security.tenancy import tenant_scope
-from crm.services import invoices, sales_orders
+from crm.services.ledger import invoices, sales_orders
 from tests import factories
 
 WIDGETS = {"description": "Widget", "quantity": "2", "unit_price": "100.00", "tax_rate": "20"}

@@ -6,7 +6,7 @@ settings they use, not about the lead and deal screens.
 from crm.extensions import db
 from crm.models import AuditEntry, Deal, Lead, LeadSource, LeadStatus, Pipeline, Stage
 from crm.security.tenancy import tenant_scope
-from crm.services import crm_configuration
+from crm.services.settings import configuration as crm_configuration
 
 
 def ids(app, tenant, model, **filters):

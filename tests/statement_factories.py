@@ -1,11 +1,11 @@
-"""Ledger documents for the statement tests, written with the models and crm.services.ledger."""
+"""Ledger documents for the statement tests, written with the models and crm.services.ledger.arithmetic."""
 import datetime as dt
 from decimal import Decimal
 
 from crm.extensions import db
 from crm.models import CreditNote, Customer, Invoice, InvoiceLine, Payment, PaymentAllocation
 from crm.security.tenancy import tenant_scope
-from crm.services import ledger
+from crm.services.ledger import arithmetic as ledger
 from tests import factories
 
 

@@ -21,8 +21,8 @@ from crm.models.base import is_versioned
 from crm.security.masking import mask_dump, masked_columns
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS
-from crm.services.errors import CHANGED_MEANWHILE, CrmError, EditConflict, ValidationFailed
-from crm.services.versions import is_stale, version_of
+from crm.services.core.errors import CHANGED_MEANWHILE, CrmError, EditConflict, ValidationFailed
+from crm.services.core.versions import is_stale, version_of
 from crm.web.errors import refusal
 from crm.web.request_input import is_record_id
 

@@ -9,7 +9,7 @@ from crm.datamodel.companies import (
 )
 from crm.datamodel.interface import CrmInterface
 from crm.models import Company, CustomerGroup
-from crm.services import companies as company_rules, customers as customer_rules
+from crm.services.customers import companies as company_rules, customers as customer_rules
 
 
 class CompanyApi(CrmModelApi):

@@ -1,9 +1,9 @@
-"""REST endpoints for contracts at /api/v1/contract/: the screens' rules (crm.services.contracts)."""
+"""REST endpoints for contracts at /api/v1/contract/: the screens' rules (crm.services.ledger.contracts)."""
 from crm.api.base import CrmModelApi
 from crm.datamodel.contracts import FORM_COLUMNS, LABELS
 from crm.datamodel.ledger import LedgerInterface
 from crm.models import Contract
-from crm.services import contracts
+from crm.services.ledger import contracts
 
 READ_COLUMNS = ["id", "number", "title", "value", "currency", "start_date", "end_date", "status",
                 "customer.id", "customer.name"]

@@ -1,12 +1,12 @@
 """REST endpoints for credit notes: CRUD of drafts at /api/v1/credit_note/, and
-``POST .../<id>/issue`` and ``.../<id>/void`` — the screens' rules (crm.services.credit_notes)."""
+``POST .../<id>/issue`` and ``.../<id>/void`` — the screens' rules (crm.services.ledger.credit_notes)."""
 from flask_appbuilder.api import expose, protect, safe
 
 from crm.api.base import CrmModelApi
 from crm.datamodel.credit_notes import FORM_COLUMNS, LABELS
 from crm.datamodel.ledger import LedgerInterface
 from crm.models import CreditNote
-from crm.services import credit_notes
+from crm.services.ledger import credit_notes
 
 READ_COLUMNS = ["id", "number", "issue_date", "amount", "currency", "reason", "status",
                 "customer.id", "customer.name", "invoice.id", "invoice.number"]

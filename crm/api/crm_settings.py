@@ -6,8 +6,8 @@ from flask_appbuilder.api import BaseApi, expose, protect, safe
 
 from crm.downloads import send_download
 from crm.security.roles import METHOD_VERBS
-from crm.services import crm_configuration, crm_settings
-from crm.services.errors import CrmError
+from crm.services.core.errors import CrmError
+from crm.services.settings import configuration as crm_configuration, preferences as crm_settings
 from crm.web.errors import refusal
 
 

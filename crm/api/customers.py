@@ -19,7 +19,8 @@ from crm.models import (
     Plant,
 )
 from crm.security.tenancy import current_user_id, get_owned
-from crm.services import (
+from crm.services.core.errors import CrmError
+from crm.services.customers import (
     addresses,
     bank_accounts,
     contacts,
@@ -29,7 +30,6 @@ from crm.services import (
     notes,
     plants,
 )
-from crm.services.errors import CrmError
 
 CUSTOMER_READ = ["id", "code", "kind", "name", "email", "phone", "website", "industry",
                  "segment.id", "segment.name", "sub_segment.id", "sub_segment.name",

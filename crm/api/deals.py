@@ -11,8 +11,8 @@ from crm.api.base import CrmModelApi
 from crm.datamodel.deals import DEAL_LABELS, EDIT_COLUMNS, FORM_COLUMNS
 from crm.datamodel.interface import CrmInterface
 from crm.models import Deal
-from crm.services import deal_stages, deals as deal_rules
-from crm.services.errors import CrmError, ValidationFailed
+from crm.services.core.errors import CrmError, ValidationFailed
+from crm.services.pipeline import deal_stages, deals as deal_rules
 
 DEAL_READ = ["id", "title", "description", "value", "currency", "probability",
              "expected_close_date", "actual_close_date", "lost_reason",

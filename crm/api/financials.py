@@ -7,7 +7,7 @@ from flask import request
 from flask_babel import gettext
 
 from crm.security.masking import MASKED_FIELDS, masked_columns
-from crm.services.errors import ValidationFailed
+from crm.services.core.errors import ValidationFailed
 
 
 class HiddenFinancialsApiMixin:

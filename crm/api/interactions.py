@@ -2,7 +2,7 @@
 from crm.api.base import CrmModelApi
 from crm.datamodel.interactions import FORM_COLUMNS, LABELS, NewestFirst
 from crm.models import Interaction
-from crm.services import interactions
+from crm.services.pipeline import interactions
 
 READ_COLUMNS = ["id", "kind", "summary", "follow_up", "occurred_at", "customer.id", "customer.name",
                 "deal.id", "deal.title", "contact.id", "contact.name", "user.id", "user.username"]

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from crm.api.priced_documents import PricedDocumentApi
 from crm.datamodel.interface import CrmInterface
 from crm.models import Invoice
-from crm.services import invoices
+from crm.services.ledger import invoices
 
 
 class InvoiceApi(PricedDocumentApi):

@@ -6,8 +6,8 @@ from flask_babel import gettext
 from crm.api.base import CrmModelApi
 from crm.datamodel.leads import FORM_COLUMNS, LEAD_LABELS, LeadInterface
 from crm.models import Lead
-from crm.services import lead_conversion, leads as lead_rules
-from crm.services.errors import CrmError
+from crm.services.core.errors import CrmError
+from crm.services.pipeline import lead_conversion, leads as lead_rules
 
 LEAD_LIST = ["id", "title", "contact_name", "contact_email", "company_name", "value",
              "status.id", "status.name", "status.colour", "source.id", "source.name",

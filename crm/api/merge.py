@@ -4,8 +4,8 @@ from flask_appbuilder.api import BaseApi, expose, protect, safe
 
 from crm.extensions import db
 from crm.security.roles import METHOD_VERBS
-from crm.services import duplicates, merge
-from crm.services.errors import CrmError
+from crm.services.core.errors import CrmError
+from crm.services.customers import duplicates, merge
 from crm.web.errors import refusal
 
 

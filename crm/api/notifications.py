@@ -8,8 +8,8 @@ from crm.models import Notification
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS
 from crm.security.tenancy import current_tenant_id, current_user_id
-from crm.services import notifications
-from crm.services.errors import CrmError
+from crm.services.accounts import notifications
+from crm.services.core.errors import CrmError
 
 
 def _me():

@@ -5,7 +5,7 @@
 "reference": "...", "allocations": [{"invoice": 12, "amount": "200.00"}]}``);
 ``POST .../<id>/allocate`` allocates credit, ``.../<id>/unallocate`` removes one invoice's
 allocation, ``.../<id>/void`` voids. PUT changes date, amount, method, reference and notes.
-Every one calls ``crm.services.payments``, as the screens do.
+Every one calls ``crm.services.ledger.payments``, as the screens do.
 """
 import datetime as dt
 
@@ -17,8 +17,8 @@ from crm.api.base import CrmModelApi
 from crm.datamodel.ledger import LedgerInterface
 from crm.datamodel.payments import EDIT_COLUMNS, LABELS
 from crm.models import Payment
-from crm.services import payments
-from crm.services.errors import CrmError, ValidationFailed
+from crm.services.core.errors import CrmError, ValidationFailed
+from crm.services.ledger import payments
 
 READ_COLUMNS = ["id", "number", "payment_date", "amount", "currency", "method", "reference",
                 "status", "customer.id", "customer.name"]

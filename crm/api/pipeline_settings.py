@@ -7,8 +7,8 @@ from crm.api.base import CrmModelApi
 from crm.datamodel.interface import CrmInterface
 from crm.models import LeadSource, LeadStatus, Pipeline, Stage
 from crm.security.tenancy import get_owned
-from crm.services import lead_sources, lead_statuses, pipelines, positions, stages
-from crm.services.errors import CrmError
+from crm.services.core.errors import CrmError
+from crm.services.pipeline import lead_sources, lead_statuses, pipelines, positions, stages
 
 
 class OrderedApi(CrmModelApi):

@@ -7,9 +7,9 @@ from flask_babel import gettext
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.api.base import CrmModelApi
-from crm.services.credit import CreditRefused
-from crm.services.document_lines import LINE_FIELDS
-from crm.services.errors import CrmError, EditConflict, ValidationFailed
+from crm.services.core.errors import CrmError, EditConflict, ValidationFailed
+from crm.services.ledger.credit_rule import CreditRefused
+from crm.services.ledger.document_lines import LINE_FIELDS
 
 TOTAL_FIELDS = ("subtotal", "discount_total", "tax_total", "total")
 

@@ -7,8 +7,8 @@ from crm.api.invoices import InvoiceApi
 from crm.api.priced_documents import PricedDocumentApi, document_json
 from crm.datamodel.interface import CrmInterface
 from crm.models import SalesOrder
-from crm.services import invoices, sales_orders
-from crm.services.errors import CrmError
+from crm.services.core.errors import CrmError
+from crm.services.ledger import invoices, sales_orders
 
 
 class SalesOrderApi(PricedDocumentApi):

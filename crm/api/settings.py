@@ -2,7 +2,8 @@
 from crm.api.base import CrmModelApi
 from crm.datamodel.interface import CrmInterface
 from crm.models import CustomFieldDefinition, PaymentTerm, Region, Segment, SubSegment, Tag
-from crm.services import custom_fields, settings
+from crm.services.customers import custom_fields
+from crm.services.settings import reference_lists as settings
 
 
 class SettingApi(CrmModelApi):

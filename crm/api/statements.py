@@ -13,8 +13,8 @@ from crm.models import Customer
 from crm.security.masking import LEDGER_AMOUNTS, can_view
 from crm.security.roles import METHOD_VERBS
 from crm.security.tenancy import get_owned
-from crm.services.errors import CrmError
-from crm.services.statement_files import statement_file
+from crm.services.core.errors import CrmError
+from crm.services.statements.files import statement_file
 from crm.web.errors import refusal
 
 

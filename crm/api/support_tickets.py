@@ -1,12 +1,12 @@
 """REST endpoints for support tickets at /api/v1/support_ticket/: the screens' rules
-(crm.services.support_tickets), plus ``POST /<pk>/close`` and ``POST /<pk>/reopen``."""
+(crm.services.customers.support_tickets), plus ``POST /<pk>/close`` and ``POST /<pk>/reopen``."""
 from flask_appbuilder.api import expose, protect, safe
 
 from crm.api.base import CrmModelApi
 from crm.datamodel.prefetch import PrefetchInterface
 from crm.datamodel.support_tickets import FORM_COLUMNS, LABELS
 from crm.models import SupportTicket
-from crm.services import support_tickets
+from crm.services.customers import support_tickets
 
 READ_COLUMNS = ["id", "subject", "description", "status", "priority", "opened_at", "closed_at",
                 "customer.id", "customer.name", "owner.id", "owner.username", "created_at",

@@ -7,7 +7,7 @@ from crm.api.base import CrmModelApi
 from crm.datamodel.tasks import FORM_COLUMNS, LABELS, OpenFirst
 from crm.models import Task
 from crm.security.tenancy import current_user_id
-from crm.services import tasks
+from crm.services.pipeline import tasks
 
 READ_COLUMNS = ["id", "title", "description", "due_date", "priority", "status", "completed_at",
                 "assignee.id", "assignee.username", "customer.id", "customer.name", "company.id",

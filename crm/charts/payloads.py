@@ -19,8 +19,8 @@ from flask_babel import format_date, gettext, lazy_gettext as _l
 from werkzeug.routing import BuildError
 
 from crm.charts import queries
-from crm.services.ledger import AGING_BUCKETS, money
-from crm.services.tasks import OPEN_STATUSES
+from crm.services.ledger.arithmetic import AGING_BUCKETS, money
+from crm.services.pipeline.tasks import OPEN_STATUSES
 
 TASK_STATUS_LABELS = {"open": _l("Open"), "in_progress": _l("In progress"), "done": _l("Done"),
                       "cancelled": _l("Cancelled")}

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 
 from crm.models import Company, Customer, Deal, Lead, LeadSource, LeadStatus, Pipeline, Stage, Task
-from crm.services.ledger import aging_by_currency
-from crm.services.tasks import OPEN_STATUSES
+from crm.services.ledger.arithmetic import aging_by_currency
+from crm.services.pipeline.tasks import OPEN_STATUSES
 
 QUALIFIED_STATUS = "qualified"  # the lead status (by name, any case) counted as qualified
 NOT_SCORED = "not_scored"

@@ -5,7 +5,7 @@ import io
 import re
 from decimal import Decimal
 
-from crm.services.workbooks import new_workbook
+from crm.services.core.workbooks import new_workbook
 
 MONEY_FORMAT = "#,##0.00"
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")

@@ -1,7 +1,7 @@
 """Colloquial country names that neither Babel (CLDR) nor pycountry (ISO 3166) list.
 
 Everything else (ISO alpha-2 and alpha-3 codes, each shipped language's names, ISO's
-official and common names) comes from those datasets: crm/services/countries.py.
+official and common names) comes from those datasets: crm/services/core/countries.py.
 """
 
 ALIASES = {

@@ -12,7 +12,7 @@ the API, ``q=(filters:!((col:<column>,opr:<opr>,value:<value>)))``:
 * on credit hold: screen ``_flt_0_credit_hold=y``, API ``(col:credit_hold,opr:eq,value:!t)``;
 * payment terms: screen ``_flt_0_payment_term=<id>``,
   API ``(col:payment_term,opr:rel_o_m,value:<id>)``;
-* health band (crm.services.health): screen ``_flt_0_health_band=healthy|watch|at_risk``,
+* health band (crm.services.insight.health): screen ``_flt_0_health_band=healthy|watch|at_risk``,
   API ``(col:health_band,opr:health_band_is,value:at_risk)``.
 
 The balance filters reveal balances and aging, so they apply only for users who may
@@ -28,7 +28,7 @@ from sqlalchemy import and_, select
 from crm.datamodel.interface import CrmFilterConverter, CrmInterface
 from crm.models import Customer, PaymentTerm
 from crm.security.masking import can_view_financials
-from crm.services.ledger import is_overdue_clause
+from crm.services.ledger.arithmetic import is_overdue_clause
 
 BALANCE_STATES = {
     "credit": _l("Credit customers (balance below zero)"),

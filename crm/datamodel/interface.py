@@ -8,7 +8,7 @@
 * A ``search_text`` column gets the indexed substring filter. Counting it
   starts from the trigram index; a page starts from the matches when they are
   few (or the page lies deep among them) and otherwise walks the sort index
-  (see ``crm.services.search`` and ``search_plan``).
+  (see ``crm.services.customers.search`` and ``search_plan``).
 * Unpaged queries (choices of a related field in a form, unique checks) read
   every row anyway: their count is their length, and SQL-computed columns (a
   customer group's number of customers) are left for whoever reads them.
@@ -26,8 +26,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import defer
 
 from crm.datamodel.values import shown
-from crm.services.integrity import refusal
-from crm.services.search import IN_ORDER, MATCHES_FIRST, filter_customers
+from crm.services.core.integrity import refusal
+from crm.services.customers.search import IN_ORDER, MATCHES_FIRST, filter_customers
 
 # Up to this many matches a page is sorted from the matches; above it walking
 # the sort index is cheaper (for a tenant of about a million customers).

@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crm.datamodel.interface import CrmInterface, refused_save
 from crm.datamodel.values import Money
-from crm.services.numbering import commit_numbered, flush_numbered
+from crm.services.core.numbering import commit_numbered, flush_numbered
 
 MONEY_COLUMNS = ("amount", "value")
 

@@ -5,7 +5,7 @@ from sqlalchemy import case
 
 from crm.datamodel.prefetch import PrefetchInterface
 from crm.models import Task
-from crm.services import tasks
+from crm.services.pipeline import tasks
 
 LABELS = {
     "title": _l("Title"), "description": _l("Description"), "due_date": _l("Due date"),

@@ -31,7 +31,7 @@ def _user():
 def _tenant_setting(key):
     from crm.extensions import db
     from crm.security.tenancy import current_tenant_id
-    from crm.services.crm_settings import get_setting
+    from crm.services.settings.preferences import get_setting
 
     if current_tenant_id() is None:
         return None

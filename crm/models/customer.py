@@ -114,7 +114,7 @@ class Customer(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     # Name, company, tax number, email and phone in one lower-case string, indexed
     # for substring search (FTS5 trigram on SQLite, pg_trgm on PostgreSQL).
     search_text = Column(Text, nullable=False, default="")
-    # Kept by crm.services.health.refresh_health (nightly): 0-100, its band
+    # Kept by crm.services.insight.health.refresh_health (nightly): 0-100, its band
     # ("healthy" / "watch" / "at_risk") and each factor's sub-score.
     health_score = Column(Integer)
     health_band = Column(String(10))

@@ -16,7 +16,7 @@ class CrmUser(Audited, TenantMixin, User):
     # The language the user picked in the navbar; None follows the browser and the tenant.
     locale = Column(String(10))
     # Sessions and tokens carry the version they were issued under; raising it signs the
-    # user out everywhere (crm/services/logins.py).
+    # user out everywhere (crm/services/accounts/logins.py).
     session_version = Column(Integer, nullable=False, default=0, server_default="0")
     # The one refresh token that may still be exchanged; each exchange replaces it.
     refresh_jti = Column(String(64))

@@ -1,7 +1,7 @@
 """FAB's security manager, bound to tenants and to the sign-in rules.
 
 Screens: crm/security/user_views.py; JWT sign-in: token_api.py; the rules behind
-sessions, tokens and lockout: crm/services/logins.py.
+sessions, tokens and lockout: crm/services/accounts/logins.py.
 """
 import logging
 
@@ -21,10 +21,10 @@ from crm.security.user_views import (
     TenantUserView,
     UserInterface,
 )
-from crm.services import logins
+from crm.services.accounts import logins
 
 log = logging.getLogger(__name__)
-# The session cookie's copy of the user's session version (crm/services/logins.py).
+# The session cookie's copy of the user's session version (crm/services/accounts/logins.py).
 SESSION_VERSION_KEY = "_crm_sv"
 
 

@@ -46,7 +46,7 @@ MASKED_FIELDS = {
 
 
 # Audit entries whose summary names amounts ("PAY-000007 → INV-000003: €120.00; ...",
-# crm.services.payments), by the class of those amounts.
+# crm.services.ledger.payments), by the class of those amounts.
 AMOUNT_SUMMARIES = {"payment": LEDGER_AMOUNTS}
 
 # The audit trail's names of the masked entities (``bank_account``).

@@ -1,5 +1,5 @@
 """FAB's JWT sign-in API, with tokens that carry the user's session version and refresh
-tokens that work once: each exchange returns the next one (crm/services/logins.py)."""
+tokens that work once: each exchange returns the next one (crm/services/accounts/logins.py)."""
 from flask import request
 from flask_appbuilder.api import safe
 from flask_appbuilder.const import (
@@ -14,7 +14,7 @@ from flask_appbuilder.views import expose
 from flask_jwt_extended import create_access_token, create_refresh_token, get_jwt, jwt_required
 from marshmallow import ValidationError
 
-from crm.services import logins
+from crm.services.accounts import logins
 
 VERSION_CLAIM = "sv"
 

@@ -24,7 +24,7 @@ from crm.extensions import db
 from crm.models import CrmUser
 from crm.security.passwords import POLICY_HINT
 from crm.security.scoping import ScopedRoutesMixin
-from crm.services import tenants
+from crm.services.accounts import tenants
 
 
 def _without_groups(columns):

@@ -1,4 +1,4 @@
-/* The interaction form's deal and contact pickers (crm/views/interactions.py).
+/* The interaction form's deal and contact pickers (crm/views/pipeline/interactions.py).
  *
  * They offer only the chosen customer's deals and contacts: their lookups get
  * ?customer=<id>, taken from the customer picker, or from the page's

@@ -3,37 +3,46 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from crm.views import field_labels
-from crm.views.audit import AuditView
-from crm.views.companies import CompanyView, CustomerGroupView
+from crm.views.bulk.imports import ImportHistoryView, ImportView
+from crm.views.customers.companies import CompanyView, CustomerGroupView
+from crm.views.customers.customer_parts import (
+    AddressView,
+    BankAccountView,
+    ContactView,
+    NoteView,
+    PlantView,
+)
+from crm.views.customers.customers import CustomerView
+from crm.views.customers.documents import DocumentView
+from crm.views.customers.merge import DuplicateCheckView, DuplicateView
+from crm.views.customers.support_tickets import SupportTicketView
+from crm.views.financials import FIGURE_CLASS_PERMISSIONS, FinancialsPermission, figure
+from crm.views.insight.audit import AuditView
+from crm.views.insight.dashboard import DashboardView
+from crm.views.language import LanguageView
 
 # --- payments, credit notes, contracts imports ---
-from crm.views.contracts import ContractView
-from crm.views.credit_notes import CreditNoteView
-from crm.views.crm_settings import CrmSettingsView
-from crm.views.customer_parts import AddressView, BankAccountView, ContactView, NoteView, PlantView
-from crm.views.customers import CustomerView
-from crm.views.dashboard import DashboardView
-
-# --- sales pipeline imports ---
-from crm.views.deal_board import DealBoardView
-from crm.views.deals import DealView
-from crm.views.documents import DocumentView
-from crm.views.financials import FIGURE_CLASS_PERMISSIONS, FinancialsPermission, figure
-from crm.views.imports import ImportHistoryView, ImportView
-from crm.views.interactions import InteractionView
+from crm.views.ledger.contracts import ContractView
+from crm.views.ledger.credit_notes import CreditNoteView
 
 # --- sales orders and invoices imports ---
-from crm.views.invoices import InvoiceView
-from crm.views.language import LanguageView
-from crm.views.lead_board import LeadBoardView
-from crm.views.lead_settings import LeadSourceView, LeadStatusView
-from crm.views.leads import LeadView
-from crm.views.merge import DuplicateCheckView, DuplicateView
+from crm.views.ledger.invoices import InvoiceView
+from crm.views.ledger.payments import PaymentView
+from crm.views.ledger.sales_orders import SalesOrderView
+from crm.views.ledger.statements import StatementView
 from crm.views.notifications import NotificationView
-from crm.views.payments import PaymentView
-from crm.views.pipeline_settings import PipelineView, StageView
-from crm.views.sales_orders import SalesOrderView
-from crm.views.settings import (
+
+# --- sales pipeline imports ---
+from crm.views.pipeline.deal_board import DealBoardView
+from crm.views.pipeline.deals import DealView
+from crm.views.pipeline.interactions import InteractionView
+from crm.views.pipeline.lead_board import LeadBoardView
+from crm.views.pipeline.leads import LeadView
+from crm.views.pipeline.tasks import MyTasksView, TaskView
+from crm.views.settings.lead_settings import LeadSourceView, LeadStatusView
+from crm.views.settings.pipeline_settings import PipelineView, StageView
+from crm.views.settings.preferences import CrmSettingsView
+from crm.views.settings.reference_lists import (
     CustomFieldView,
     PaymentTermView,
     RegionView,
@@ -41,9 +50,6 @@ from crm.views.settings import (
     SubSegmentView,
     TagView,
 )
-from crm.views.statements import StatementView
-from crm.views.support_tickets import SupportTicketView
-from crm.views.tasks import MyTasksView, TaskView
 
 CRM = ("CRM", _l("CRM"), "fa-address-book")
 SETTINGS = ("Settings", _l("Settings"), "fa-sliders-h")

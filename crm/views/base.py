@@ -13,9 +13,9 @@ from crm.models.base import is_versioned
 from crm.security.masking import masked_columns
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS, ScopedRoutesMixin
-from crm.services.errors import CHANGED_MEANWHILE, CrmError
-from crm.services.versions import is_stale, version_of
-from crm.views.exporting import ExportMixin
+from crm.services.core.errors import CHANGED_MEANWHILE, CrmError
+from crm.services.core.versions import is_stale, version_of
+from crm.views.bulk.exporting import ExportMixin
 from crm.views.fields import localise_form
 
 

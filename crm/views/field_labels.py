@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel.speaklater import LazyString
 
 from crm.security.masking import mask_change, mask_summary
-from crm.services.audit import entity_name
+from crm.services.core.audit import entity_name
 
 
 def _collect(appbuilder):

@@ -17,7 +17,7 @@ from crm.i18n.parsing import (
     parse_decimal,
 )
 from crm.models import Company, Customer
-from crm.services.validation import TAX_REGIMES, country_choices, currency_choices
+from crm.services.core.validation import TAX_REGIMES, country_choices, currency_choices
 from crm.views.pickers import RecordPickerField
 
 CUSTOMER_TYPE_LABELS = {"company": _l("Company"), "individual": _l("Individual")}

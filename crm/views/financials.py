@@ -118,7 +118,7 @@ class HiddenFinancialsMixin:
 
 
 def credit_panel(summary):
-    """The customer page's credit panel (a crm.services.credit_summary.CreditSummary) as
+    """The customer page's credit panel (a crm.services.ledger.credit_position.CreditSummary) as
     display strings: amounts in the customer's currency, or ``hidden`` for users who may
     not see their class (available credit and the over-limit warning need both the credit
     limit and the balance; credit hold and last order date are not financial figures)."""

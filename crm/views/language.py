@@ -6,9 +6,9 @@ from flask_babel import refresh
 
 from crm.extensions import db
 from crm.i18n.selection import SESSION_KEY
-from crm.services.errors import CrmError
-from crm.services.user_language import check_language, set_user_language
-from crm.views.tasks import safe_next
+from crm.services.accounts.user_language import check_language, set_user_language
+from crm.services.core.errors import CrmError
+from crm.views.pipeline.tasks import safe_next
 
 
 class LanguageView(BaseView):

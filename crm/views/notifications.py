@@ -10,8 +10,8 @@ from flask_babel import gettext
 from crm.extensions import db
 from crm.security.roles import METHOD_VERBS
 from crm.security.tenancy import current_tenant_id, current_user_id
-from crm.services import notifications
-from crm.services.errors import CrmError
+from crm.services.accounts import notifications
+from crm.services.core.errors import CrmError
 
 
 def unread_notifications():

@@ -92,7 +92,7 @@ def test_an_email_taken_at_the_same_moment_comes_back_on_the_form(app, browser, 
                                                                   monkeypatch):
     """The service's own check passed (the other save was not committed yet); the database's
     unique index refuses the second save, and the form shows it at the email field."""
-    from crm.services import customers
+    from crm.services.customers import customers
     factories.customer(app, acme, "First Claimant", email="claimed@example.com")
     monkeypatch.setattr(customers, "email_taken", lambda *args, **kwargs: False)
 

@@ -5,7 +5,7 @@ import re
 import threading
 
 from crm.models import Contact
-from crm.services.errors import CHANGED_MEANWHILE
+from crm.services.core.errors import CHANGED_MEANWHILE
 from tests import deal_factories as df, factories
 from tests.factories import load
 

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 
 from crm.models import Contract, Customer
-from crm.services import contracts
+from crm.services.ledger import contracts
 from tests import factories
 from tests.factories import form_errors, load
 from tests.ledger_factories import books

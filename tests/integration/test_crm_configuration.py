@@ -103,7 +103,7 @@ def test_the_api_imports_a_json_body(app, acme, acme_admin, api, customised):
 
 
 def _valid():
-    from crm.services.crm_configuration import default_configuration
+    from crm.services.settings.configuration import default_configuration
     return default_configuration()
 
 

@@ -11,7 +11,7 @@ from flask_babel import format_date
 from crm.extensions import db
 from crm.models import Customer
 from crm.security.tenancy import tenant_scope
-from crm.services.credit_summary import credit_summary
+from crm.services.ledger.credit_position import credit_summary
 from tests import credit_factories as ledger_rows, factories
 
 TODAY = dt.date.today()

@@ -4,7 +4,7 @@ import pytest
 from crm.extensions import db
 from crm.models import Customer
 from crm.security.tenancy import tenant_scope
-from crm.services import customers
+from crm.services.customers import customers
 from tests import factories
 
 

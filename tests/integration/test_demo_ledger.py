@@ -3,7 +3,7 @@ agree with their documents, once."""
 from crm.extensions import db
 from crm.models import Contract, CreditNote, Customer, Invoice, Payment, Tenant
 from crm.security.tenancy import tenant_scope
-from crm.services import ledger
+from crm.services.ledger import arithmetic as ledger
 
 
 def _books(app):

@@ -11,7 +11,7 @@ import pytest
 
 from crm.extensions import db
 from crm.security.tenancy import tenant_scope
-from crm.services import export_copy, exports
+from crm.services.bulk import export_copy, exports
 from tests import factories
 from tests.conftest import POSTGRES_URL
 

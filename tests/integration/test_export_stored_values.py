@@ -9,8 +9,8 @@ import pytest
 
 from crm.extensions import db
 from crm.security.tenancy import tenant_scope
-from crm.services import exports
-from crm.services.read_ahead import read_ahead
+from crm.services.bulk import exports
+from crm.services.core.read_ahead import read_ahead
 from tests import factories
 
 

@@ -11,8 +11,8 @@ from python_calamine import CalamineWorkbook
 
 from crm.extensions import db
 from crm.security.tenancy import tenant_scope
-from crm.services.export_writers import FORMULA_PREFIXES
-from crm.services.exports import export_entity
+from crm.services.bulk.export_writers import FORMULA_PREFIXES
+from crm.services.bulk.exports import export_entity
 from tests import deal_factories as df, factories
 from tests.conftest import make_user
 
@@ -415,7 +415,7 @@ def values_of(fmt, data):
 def test_rows_past_a_sheets_last_row_go_on_in_another_sheet(app, acme, customers, tmp_path,
                                                              monkeypatch):
     """Excel sheets end at row 1,048,576; an export never drops the rows after it."""
-    from crm.services.export_writers import XlsxExport
+    from crm.services.bulk.export_writers import XlsxExport
 
     monkeypatch.setattr(XlsxExport, "ROWS_PER_SHEET", 3)
     out = tmp_path / "customers.xlsx"

@@ -11,7 +11,9 @@ from sqlalchemy import insert
 from crm.extensions import db
 from crm.models import Contract, Customer, SupportTicket, Tenant
 from crm.models.base import utcnow
-from crm.services import contracts, health, support_tickets
+from crm.services.customers import support_tickets
+from crm.services.insight import health
+from crm.services.ledger import contracts
 from tests import factories
 from tests.activity_factories import at, interaction
 from tests.ledger_factories import books, invoice

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from crm.models import Customer
 from crm.security.tenancy import tenant_scope
-from crm.services.audit import acting_as
-from crm.services.imports import commit, revert, runs
-from crm.services.imports.validate import CHUNK
+from crm.services.bulk.imports import commit, revert, runs
+from crm.services.bulk.imports.validate import CHUNK
+from crm.services.core.audit import acting_as
 from tests.conftest import POSTGRES_URL
 from tests.integration import import_files
 

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from crm.models import Address, AuditEntry, Contact, Customer, ImportItem, ImportRun
 from crm.security.tenancy import tenant_scope
-from crm.services.audit import acting_as
-from crm.services.imports import collector, runs
-from crm.services.imports.validate import CHUNK, RowChecker
+from crm.services.bulk.imports import collector, runs
+from crm.services.bulk.imports.validate import CHUNK, RowChecker
+from crm.services.core.audit import acting_as
 from tests.integration import import_files
 
 HEAD = ["Name", "Email", "Phone", "Contact name", "Contact email", "Billing street",
@@ -168,7 +168,7 @@ def test_an_all_or_nothing_import_that_stops_midway_leaves_nothing_behind(
         app, acme, tmp_path, db_session, monkeypatch):
     """One transaction on both databases (valid rows commit chunk by chunk on SQLite:
     test_import_beside_other_tenants.py)."""
-    from crm.services.imports import commit
+    from crm.services.bulk.imports import commit
     path = import_files.xlsx(tmp_path / "many.xlsx", [HEAD] + [_row(i) for i in range(ROWS)])
     calls = []
     flush_rows = commit.Writer._flush_rows

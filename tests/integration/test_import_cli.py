@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from crm.models import AuditEntry, Company, Customer, ImportItem, ImportRun, Lead
 from crm.security.tenancy import tenant_scope
-from crm.services.imports import revert as revert_rules
+from crm.services.bulk.imports import revert as revert_rules
 from tests.integration import import_files
 
 HEAD = ["Customer Name", "E-mail", "VAT no.", "Country", "Phone", "Discount", "Credit limit",

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from crm.extensions import db
 from crm.models import Company, Customer, ImportRun
 from crm.security.tenancy import tenant_scope
-from crm.services import crm_settings
+from crm.services.settings import preferences as crm_settings
 from tests import factories
 from tests.integration import import_files
 

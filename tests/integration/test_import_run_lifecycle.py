@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from crm.models import AuditEntry, Customer, ImportRun
 from crm.security.tenancy import tenant_scope
-from crm.services.errors import NotAllowed
-from crm.services.imports import readers, runs
+from crm.services.bulk.imports import readers, runs
+from crm.services.core.errors import NotAllowed
 from tests.integration import import_files
 from tests.integration.test_import_screens import _wait
 

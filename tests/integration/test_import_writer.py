@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from crm.models import AuditEntry, Customer
 from crm.models.base import utcnow
 from crm.security.tenancy import tenant_scope
-from crm.services.imports.bulk_sql import BulkInserter
-from crm.services.imports.statement_queue import StatementQueue
+from crm.services.bulk.imports.bulk_sql import BulkInserter
+from crm.services.bulk.imports.statement_queue import StatementQueue
 
 
 def audit_row(tenant_id, entity_id, summary):

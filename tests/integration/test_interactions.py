@@ -287,7 +287,7 @@ def test_members_read_managers_log_and_edit_admins_delete(app, browser, api, acm
 def test_log_interaction_service_for_other_features(app, acme, db_session):
     """The statement e-mail (and any feature) logs through one call with ids."""
     from crm.security.tenancy import tenant_scope
-    from crm.services.interactions import log_interaction
+    from crm.services.pipeline.interactions import log_interaction
 
     customer = factories.customer(app, acme)
     contact = factories.contact(app, acme, customer)

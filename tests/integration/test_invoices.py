@@ -6,8 +6,8 @@ from decimal import Decimal
 from crm.extensions import db
 from crm.models import Invoice, SalesOrder
 from crm.security.tenancy import tenant_scope
-from crm.services import sales_orders
-from crm.services.ledger import refresh_invoice
+from crm.services.ledger import sales_orders
+from crm.services.ledger.arithmetic import refresh_invoice
 from tests import order_factories as of
 
 

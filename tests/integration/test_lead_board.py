@@ -6,7 +6,7 @@ import pytest
 from crm.extensions import db
 from crm.models import Lead, LeadStatus
 from crm.security.tenancy import tenant_scope
-from crm.services import crm_settings
+from crm.services.settings import preferences as crm_settings
 from tests import factories
 
 

@@ -4,7 +4,7 @@ import re
 from crm.extensions import db
 from crm.models import Notification
 from crm.security.tenancy import tenant_scope
-from crm.services import notifications
+from crm.services.accounts import notifications
 from tests import factories
 from tests.conftest import make_user
 

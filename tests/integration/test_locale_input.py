@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import select
 
 from crm.models import Contract, CreditNote, Customer, CustomFieldValue, Payment, SalesOrder, Task
-from crm.services.data_fields import DataField
-from crm.services.imports.validate import RowChecker
-from crm.services.validation import FieldInvalid
+from crm.services.bulk.data_fields import DataField
+from crm.services.bulk.imports.validate import RowChecker
+from crm.services.core.validation import FieldInvalid
 from tests import factories, order_factories as of
 from tests.factories import form_errors
 from tests.integration import import_files

@@ -12,7 +12,7 @@ from crm.extensions import db
 from crm.models import AuditEntry, BankAccount, Customer, PaymentAllocation
 from crm.security.masking import LEDGER_AMOUNTS
 from crm.security.tenancy import tenant_scope
-from crm.services import payments
+from crm.services.ledger import payments
 from tests import credit_factories as ledger_rows, factories
 from tests.integration.test_masking import custom_role_user
 

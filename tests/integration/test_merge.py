@@ -31,9 +31,9 @@ from crm.models import (
     Task,
 )
 from crm.security.tenancy import tenant_scope
-from crm.services import custom_fields, documents, merge
-from crm.services.deals import create_deal
-from crm.services.interactions import log_interaction
+from crm.services.customers import custom_fields, documents, merge
+from crm.services.pipeline.deals import create_deal
+from crm.services.pipeline.interactions import log_interaction
 from tests import factories
 
 TODAY = dt.date(2026, 3, 2)

@@ -6,8 +6,8 @@ from unittest import mock
 import pytest
 
 from crm.models import Contract, Payment
-from crm.services import numbering
-from crm.services.errors import ValidationFailed
+from crm.services.core import numbering
+from crm.services.core.errors import ValidationFailed
 from tests import factories
 from tests.factories import form_errors
 from tests.ledger_factories import books
@@ -39,7 +39,7 @@ def test_a_number_taken_meanwhile_is_refused_and_nothing_is_saved(app, acme):
 def test_the_payment_form_reports_a_clash_as_a_message(app, browser, acme, acme_manager):
     buyer = factories.customer(app, acme, "Paying Buyer")
     b = browser(acme_manager)
-    with mock.patch("crm.services.payments.next_number", return_value="PAY-000001"):
+    with mock.patch("crm.services.ledger.payments.next_number", return_value="PAY-000001"):
         for reference in ("first", "second"):
             r = b.post("/payments/add", {"customer": buyer, "payment_date": "2026-03-01",
                                          "amount": "10", "method": "bank_transfer",

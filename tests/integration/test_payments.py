@@ -98,7 +98,7 @@ def test_credit_is_allocated_later_and_an_allocation_can_be_removed(
 def test_voiding_a_payment_reopens_its_invoices(app, browser, acme, acme_manager, buyer, bills):
     (first, _), _ = bills
     with books(app, acme) as s:
-        from crm.services import payments
+        from crm.services.ledger import payments
         pk = payments.record_payment(s, buyer, "300.00", allocations=[(first, "300.00")]).id
     b = browser(acme_manager)
     assert load(app, Invoice, first).status == "paid"
@@ -111,7 +111,7 @@ def test_voiding_a_payment_reopens_its_invoices(app, browser, acme, acme_manager
 
 def test_the_customer_page_has_a_payments_tab(app, browser, acme, acme_manager, buyer):
     with books(app, acme) as s:
-        from crm.services import payments
+        from crm.services.ledger import payments
         number = payments.record_payment(s, buyer, "75.00", reference="Tab check").number
     html = browser(acme_manager).get(f"/customers/show/{buyer}").get_data(as_text=True)
     assert ">Payments<" in html and number in html
@@ -119,7 +119,7 @@ def test_the_customer_page_has_a_payments_tab(app, browser, acme, acme_manager, 
 
 def test_a_customer_with_payments_is_archived_not_deleted(app, browser, api, acme, acme_admin, buyer):
     with books(app, acme) as s:
-        from crm.services import payments
+        from crm.services.ledger import payments
         pk = payments.record_payment(s, buyer, "75.00").id
     r = browser(acme_admin).post(f"/customers/delete/{buyer}", follow_redirects=True)
     assert "1 payments" in r.get_data(as_text=True) and load(app, Customer, buyer) is not None
@@ -203,7 +203,7 @@ def test_members_read_payments_but_cannot_record_or_change_them(
         app, browser, api, acme, acme_member, buyer, bills):
     (first, _), _ = bills
     with books(app, acme) as s:
-        from crm.services import payments
+        from crm.services.ledger import payments
         pk = payments.record_payment(s, buyer, "50.00").id
     b = browser(acme_member)
     assert b.get("/payments/list/").status_code == 200
@@ -224,7 +224,7 @@ def test_the_edit_form_refuses_an_amount_below_what_is_allocated(app, browser, a
                                                                 buyer, bills):
     (first, _), _ = bills
     with books(app, acme) as s:
-        from crm.services import payments
+        from crm.services.ledger import payments
         pk = payments.record_payment(s, buyer, "100.00", allocations=[(first, "90.00")]).id
     b = browser(acme_manager)
     form = {"payment_date": "2026-03-01", "amount": "80.00", "method": "cash", "reference": "",
@@ -244,7 +244,7 @@ def test_another_tenants_customer_and_ledger_stay_out_of_reach(app, browser, api
     other = factories.customer(app, globex, "Globex Secret Payer")
     foreign_invoice, _ = issued_invoice(app, globex, other, "10.00")
     with books(app, globex) as s:
-        from crm.services import payments
+        from crm.services.ledger import payments
         payments.record_payment(s, other, "10.00", reference="Globex secret remittance",
                                 allocations=[(foreign_invoice, "10.00")])
     b = browser(acme_admin)

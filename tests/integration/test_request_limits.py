@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from crm.models import Invoice, Payment, SalesOrder
-from crm.services import payments
+from crm.services.ledger import payments
 from tests import factories, order_factories as of
 from tests.integration.test_sales_orders import form
 from tests.ledger_factories import books, invoice as ledger_invoice, issued_invoice

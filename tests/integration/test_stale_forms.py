@@ -7,7 +7,7 @@ import re
 from crm.extensions import db
 from crm.models import Customer, Invoice, SalesOrder
 from crm.security.tenancy import tenant_scope
-from crm.services.errors import CHANGED_MEANWHILE
+from crm.services.core.errors import CHANGED_MEANWHILE
 from tests import factories, order_factories as of, pipeline_settings_support as support
 from tests.integration.test_sales_orders import LINE_KEYS
 

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from crm.extensions import db
 from crm.models import Customer, Interaction
 from crm.security.tenancy import tenant_scope
-from crm.services import mailer
-from crm.services.errors import CrmError
-from crm.services.statement_mail import send_statement, send_statements
+from crm.services.core import mailer
+from crm.services.core.errors import CrmError
+from crm.services.statements.mail import send_statement, send_statements
 from tests import factories, statement_factories as sf
 
 

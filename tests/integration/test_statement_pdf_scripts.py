@@ -25,9 +25,9 @@ from reportlab.pdfbase import pdfmetrics
 from crm.extensions import db
 from crm.models import Customer
 from crm.security.tenancy import tenant_scope
-from crm.services import statement_pdf
-from crm.services.statement_pdf import render_pdf
-from crm.services.statements import build_statement
+from crm.services.statements import pdf as statement_pdf
+from crm.services.statements.pdf import render_pdf
+from crm.services.statements.statement import build_statement
 from tests import factories, statement_factories as sf
 
 NAME = "मोहन क्षत्रिय ट्रेडर्स"

@@ -10,11 +10,11 @@ from pypdf import PdfReader
 from crm.extensions import db
 from crm.models import Customer
 from crm.security.tenancy import tenant_scope
-from crm.services import ledger
-from crm.services.errors import ValidationFailed
-from crm.services.statement_pdf import render_pdf
-from crm.services.statement_xlsx import render_xlsx
-from crm.services.statements import build_statement
+from crm.services.core.errors import ValidationFailed
+from crm.services.ledger import arithmetic as ledger
+from crm.services.statements.pdf import render_pdf
+from crm.services.statements.statement import build_statement
+from crm.services.statements.xlsx import render_xlsx
 from tests import factories, statement_factories as sf
 
 D = Decimal

@@ -41,9 +41,10 @@ from crm.models import (
     Task,
 )
 from crm.security.tenancy import tenant_scope
-from crm.services import custom_fields, documents, notifications
-from crm.services.deals import create_deal
-from crm.services.interactions import log_interaction
+from crm.services.accounts import notifications
+from crm.services.customers import custom_fields, documents
+from crm.services.pipeline.deals import create_deal
+from crm.services.pipeline.interactions import log_interaction
 from tests import factories
 from tests.conftest import make_user
 
@@ -72,7 +73,7 @@ def factory_notification(session, tenant, user_id):
 
 
 def factory_order_and_invoice(session, customer_id):
-    from crm.services import invoices, sales_orders
+    from crm.services.ledger import invoices, sales_orders
     lines = [{"description": "Globex secret widget", "quantity": 1, "unit_price": 10}]
     order = sales_orders.save_order(session, SalesOrder(), {"customer": customer_id}, lines)
     invoice = invoices.save_invoice(session, Invoice(), {"customer": customer_id}, lines)
@@ -82,7 +83,7 @@ def factory_order_and_invoice(session, customer_id):
 def factory_payment_credit_note_contract(session, customer_id):
     import datetime as dt
 
-    from crm.services import contracts, credit_notes, payments
+    from crm.services.ledger import contracts, credit_notes, payments
     from tests.ledger_factories import invoice
     bill = invoice(session, customer_id, total="100.00")
     payment = payments.record_payment(session, customer_id, "60.00", allocations=[(bill, "50.00")])

@@ -10,9 +10,9 @@ import pytest
 from crm.extensions import db
 from crm.models import LeadSource
 from crm.security.tenancy import tenant_scope
-from crm.services.imports.report import error_report
-from crm.services.imports.templates import template_workbook
-from crm.services.imports.validate import RowResult
+from crm.services.bulk.imports.report import error_report
+from crm.services.bulk.imports.templates import template_workbook
+from crm.services.bulk.imports.validate import RowResult
 from tests import factories, statement_factories as sf
 
 PAYLOADS = ("=1+1", "+cmd", "-2+3", "@SUM(A1)")

@@ -6,7 +6,8 @@ from sqlalchemy.exc import DatabaseError
 from crm.extensions import db
 from crm.models import AuditEntry, Customer
 from crm.security.tenancy import tenant_scope
-from crm.services import audit, customers
+from crm.services.core import audit
+from crm.services.customers import customers
 from tests import factories
 
 

@@ -1,7 +1,7 @@
 """Countries are read from ISO codes and from names in every shipped language."""
 import pytest
 
-from crm.services.validation import FieldInvalid, clean_country
+from crm.services.core.validation import FieldInvalid, clean_country
 
 COUNTRIES = [
     ("DE", "DE"), ("de", "DE"), ("DEU", "DE"), ("Germany", "DE"), ("Deutschland", "DE"),

@@ -1,4 +1,4 @@
-"""What a deal must satisfy before it is saved (crm.services.deals.prepare / create_deal),
+"""What a deal must satisfy before it is saved (crm.services.pipeline.deals.prepare / create_deal),
 and what keeps it, its customer or its company from being deleted."""
 import datetime as dt
 from decimal import Decimal
@@ -7,8 +7,9 @@ import pytest
 
 from crm.models import Company, CrmSetting, Customer, Deal, Pipeline, Stage
 from crm.security.tenancy import tenant_scope
-from crm.services import customers, deals
-from crm.services.errors import NotAllowed, ValidationFailed
+from crm.services.core.errors import NotAllowed, ValidationFailed
+from crm.services.customers import customers
+from crm.services.pipeline import deals
 from tests import deal_factories as df, factories
 
 

@@ -1,4 +1,4 @@
-"""The one stage rule (crm.services.deal_stages): won and lost close a deal today, a lost
+"""The one stage rule (crm.services.pipeline.deal_stages): won and lost close a deal today, a lost
 deal keeps its reason, reopening clears both, a deal never leaves its pipeline."""
 import datetime as dt
 
@@ -6,8 +6,8 @@ import pytest
 
 from crm.models import Deal, Stage
 from crm.security.tenancy import tenant_scope
-from crm.services import deal_stages, deals
-from crm.services.errors import NotFound, ValidationFailed
+from crm.services.core.errors import NotFound, ValidationFailed
+from crm.services.pipeline import deal_stages, deals
 from tests import deal_factories as df
 
 TODAY = dt.date.today()

@@ -4,8 +4,9 @@ import pytest
 from crm.extensions import db
 from crm.models import Customer, Note
 from crm.security.tenancy import tenant_scope
-from crm.services import customers, links
-from crm.services.errors import NotAllowed
+from crm.services.core import delete_rules as links
+from crm.services.core.errors import NotAllowed
+from crm.services.customers import customers
 from tests import factories
 
 

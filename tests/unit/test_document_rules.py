@@ -7,9 +7,9 @@ import pytest
 from crm.extensions import db
 from crm.models import Customer
 from crm.security.tenancy import tenant_scope
-from crm.services import credit
-from crm.services.document_lines import clean_lines
-from crm.services.ledger import compute_totals, line_amounts
+from crm.services.ledger import credit_rule as credit
+from crm.services.ledger.arithmetic import compute_totals, line_amounts
+from crm.services.ledger.document_lines import clean_lines
 from tests import order_factories as of
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import openpyxl
 
-from crm.services.export_writers import open_writer
+from crm.services.bulk.export_writers import open_writer
 
 HEADERS = ["Name", "Limit", "Hold", "Since", "At", "Count", "Anything"]
 KINDS = ["text", "money", "bool", "date", "datetime", "number", None]

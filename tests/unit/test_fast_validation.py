@@ -4,8 +4,8 @@ import random
 import pytest
 from email_validator import EmailNotValidError, validate_email
 
-from crm.services.fast_validation import fast_email
-from crm.services.validation import FieldInvalid, clean_email
+from crm.services.core.fast_validation import fast_email
+from crm.services.core.validation import FieldInvalid, clean_email
 
 LABEL_63 = "a" * 63
 # Addresses the fast path must decide itself (the common shapes of real files).
@@ -119,8 +119,8 @@ def phonenumbers_answer(value, region):
 
 @pytest.mark.parametrize("value, region", PHONES)
 def test_phone_numbers_are_phonenumbers_answer_asked_once(value, region):
-    from crm.services.fast_validation import INVALID_NUMBER, NOT_A_NUMBER, phone_in_e164
-    from crm.services.validation import clean_phone
+    from crm.services.core.fast_validation import INVALID_NUMBER, NOT_A_NUMBER, phone_in_e164
+    from crm.services.core.validation import clean_phone
     expected = phonenumbers_answer(value, region)
     first = phone_in_e164(value, region)
     assert phone_in_e164(value, region) is first  # remembered, not asked again

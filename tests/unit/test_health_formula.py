@@ -1,10 +1,10 @@
-"""The health score formula (crm.services.health): each factor's curve at its edges, the
+"""The health score formula (crm.services.insight.health): each factor's curve at its edges, the
 weighting and the bands."""
 from decimal import Decimal as D
 
 import pytest
 
-from crm.services import health
+from crm.services.insight import health
 
 
 def test_weights_are_fixed_and_sum_to_one_hundred():

@@ -2,7 +2,7 @@
 user's language, so Western text never reads as Central European (è as č)."""
 import pytest
 
-from crm.services.imports import encodings
+from crm.services.bulk.imports import encodings
 
 WESTERN = "Nom;Ville\r\nMère Michel;Genève\r\nÅrhus Smørrebrød;Århus\r\n"
 
@@ -25,6 +25,6 @@ def test_unicode_comes_first_whatever_the_language(encoding):
 
 
 def test_a_chosen_encoding_the_bytes_do_not_fit_is_refused():
-    from crm.services.errors import ValidationFailed
+    from crm.services.core.errors import ValidationFailed
     with pytest.raises(ValidationFailed, match="not in Unicode"):
         encodings.decode(WESTERN.encode("cp1252"), encoding="utf-8")

@@ -3,7 +3,7 @@ import unicodedata
 
 import pytest
 
-from crm.services.imports.mapping import guess_mapping
+from crm.services.bulk.imports.mapping import guess_mapping
 
 # Headings as a spreadsheet written in that language would have them.
 HEADINGS = {
@@ -64,7 +64,7 @@ def test_headings_of_common_exports_and_camel_case(app):
 
 
 def test_without_a_name_column_company_names_the_customer(app):
-    from crm.services.imports.mapping import clean_mapping
+    from crm.services.bulk.imports.mapping import clean_mapping
 
     with app.app_context():
         assert guess_mapping("customers", ["Company", "Email"]) == {"Company": "name",

@@ -4,8 +4,8 @@ import pytest
 from crm.extensions import db
 from crm.models import Lead, LeadStatus, Notification
 from crm.security.tenancy import tenant_scope
-from crm.services import lead_conversion, leads
-from crm.services.errors import NotAllowed, ValidationFailed
+from crm.services.core.errors import NotAllowed, ValidationFailed
+from crm.services.pipeline import lead_conversion, leads
 from tests import factories
 from tests.conftest import make_user
 

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 
 from crm.models import CreditNote, Customer, Invoice
-from crm.services import credit_notes, ledger, payments
+from crm.services.ledger import arithmetic as ledger, credit_notes, payments
 from tests import factories
 from tests.ledger_factories import books, invoice
 

@@ -1,5 +1,5 @@
 """Dates and numbers read back as each shipped language writes them (crm.i18n.parsing),
-and the importer's reading of ambiguous cells (crm.services.imports.validate)."""
+and the importer's reading of ambiguous cells (crm.services.bulk.imports.validate)."""
 import datetime as dt
 from decimal import Decimal as D
 
@@ -7,8 +7,8 @@ import pytest
 
 from config import Config
 from crm.i18n import parsing
-from crm.services.imports import validate
-from crm.services.validation import FieldInvalid
+from crm.services.bulk.imports import validate
+from crm.services.core.validation import FieldInvalid
 
 MARCH_31 = dt.date(2025, 3, 31)
 

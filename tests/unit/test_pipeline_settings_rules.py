@@ -5,15 +5,9 @@ import pytest
 
 from crm.models import Deal, LeadStatus, Pipeline, Stage
 from crm.security.tenancy import tenant_scope
-from crm.services import (
-    crm_configuration,
-    crm_settings,
-    lead_statuses,
-    pipelines,
-    positions,
-    stages,
-)
-from crm.services.errors import NotAllowed, ValidationFailed
+from crm.services.core.errors import NotAllowed, ValidationFailed
+from crm.services.pipeline import lead_statuses, pipelines, positions, stages
+from crm.services.settings import configuration as crm_configuration, preferences as crm_settings
 from tests import pipeline_settings_support as support
 
 

@@ -8,8 +8,9 @@ import pytest
 from crm.extensions import db
 from crm.models import TASK_STATUSES, Task
 from crm.security.tenancy import tenant_scope
-from crm.services import links, tasks
-from crm.services.errors import NotAllowed, ValidationFailed
+from crm.services.core import delete_rules as links
+from crm.services.core.errors import NotAllowed, ValidationFailed
+from crm.services.pipeline import tasks
 from tests import factories
 from tests.activity_factories import deal, lead, task
 

@@ -1,7 +1,7 @@
 """Field rules shared by forms, API and imports."""
 import pytest
 
-from crm.services.validation import (
+from crm.services.core.validation import (
     FieldInvalid,
     clean_bic,
     clean_country,

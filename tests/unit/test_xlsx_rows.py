@@ -10,7 +10,7 @@ import openpyxl
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
-from crm.services.export_writers import open_writer
+from crm.services.bulk.export_writers import open_writer
 
 HEADERS = ["Text", "Money", "Number", "Date", "When", "Flag", "Any"]
 KINDS = ["text", "money", "number", "date", "datetime", "bool", None]

@@ -1,0 +1,73 @@
+"""In-app notifications: written for a user, read and marked only by that user.
+
+Every read here is scoped to the user asked for; the tenant hook adds the tenant.
+Callers pass the signed-in user's id, so nobody sees or marks another's notifications.
+"""
+from sqlalchemy import func, select, update
+
+from crm.models import Notification
+from crm.models.base import utcnow
+from crm.services.core.errors import NotFound
+
+PAGE_SIZE = 25
+
+
+def notify(session, tenant_id, user_id, message, link=None):
+    """Queue a notification for ``user_id``; it is saved with the caller's transaction."""
+    note = Notification(tenant_id=tenant_id, user_id=user_id, message=str(message)[:255],
+                        link=(link or None) and str(link)[:255])
+    session.add(note)
+    return note
+
+
+def unread_count(session, user_id):
+    """One indexed count (user_id, read_at), for the navbar badge."""
+    return session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+
+
+def list_own(session, user_id, page=0, per_page=PAGE_SIZE, unread_only=False):
+    """(total, notifications of one page), newest first."""
+    where = [Notification.user_id == user_id]
+    if unread_only:
+        where.append(Notification.read_at.is_(None))
+    total = session.scalar(select(func.count(Notification.id)).where(*where)) or 0
+    rows = session.scalars(
+        select(Notification).where(*where)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .offset(max(page, 0) * per_page).limit(per_page)).all()
+    return total, rows
+
+
+def get_own(session, user_id, notification_id):
+    try:
+        notification_id = int(notification_id)
+    except (TypeError, ValueError):
+        raise NotFound()
+    note = session.scalar(select(Notification).where(
+        Notification.id == notification_id, Notification.user_id == user_id))
+    if note is None:
+        raise NotFound()
+    return note
+
+
+def mark_read(session, user_id, notification_id):
+    """Mark one of the user's notifications read; another user's (or tenant's) is NotFound."""
+    note = get_own(session, user_id, notification_id)
+    if note.read_at is None:
+        note.read_at = utcnow()
+    session.commit()
+    return note
+
+
+def mark_all_read(session, user_id, tenant_id):
+    """Mark every unread notification of the user read; returns how many."""
+    # A bulk UPDATE is not tenant-filtered by the hook, so name the tenant here.
+    result = session.execute(
+        update(Notification)
+        .where(Notification.tenant_id == tenant_id, Notification.user_id == user_id,
+               Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False))
+    session.commit()
+    return result.rowcount

@@ -1,0 +1,17 @@
+"""The language a user picked for the CRM's screens."""
+from flask_babel import lazy_gettext as _l
+
+from crm.services.core.errors import CrmError
+
+
+def check_language(code, shipped):
+    if code not in shipped:
+        message = _l("Choose one of the languages the CRM ships.")
+        raise CrmError(message, {"locale": [message]})
+    return code
+
+
+def set_user_language(session, user, code, shipped):
+    """Store ``code`` on ``user`` (commits); the choice follows them to every browser."""
+    user.locale = check_language(code, shipped)
+    session.commit()

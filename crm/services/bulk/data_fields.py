@@ -1,0 +1,199 @@
+"""The columns of the customers, companies and leads files, shared by exports and imports.
+
+Per entity an ordered list of ``DataField``: its key (also the heading's fallback),
+a translatable heading, its kind (how a cell is read and checked), the synonyms an
+import recognises (crm/data/field_synonyms.py, per language) and where the value
+lives on a record:
+
+* ``part`` "record" is the row itself; for customers "contact" is the primary
+  contact, "billing"/"shipping" the default address of that kind;
+* ``attr`` is the column on that part; for ``kind == "reference"`` it is the
+  foreign key column and ``target``/``target_attr`` name the referenced model and the
+  column holding the name a file uses (a company's name, a user's username ...).
+
+Export writes ``header`` (the label) and ``read_value``; import maps the same headings
+back, so an exported file imports back unchanged.
+"""
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+from crm.data.field_synonyms import SYNONYMS
+from crm.models import CUSTOMER_TYPES, PAYMENT_METHODS
+from crm.services.core.validation import TAX_REGIMES
+
+KINDS = ("text", "email", "phone", "country", "currency", "decimal", "percent", "date", "bool",
+         "choice", "reference", "url")
+ENTITIES = ("customers", "companies", "leads")
+
+
+@dataclass(frozen=True)
+class DataField:
+    key: str
+    label: object          # lazy string
+    kind: str = "text"
+    part: str = "record"
+    attr: str = None
+    required: bool = False
+    choices: tuple = ()
+    target: str = None     # model class name for references
+    target_attr: str = "name"
+    max_length: int = None
+    note: object = None    # extra rule shown on the template's notes sheet
+    exported: bool = True  # False: a heading imports read that no record stores as such
+    entity: str = field(default="", compare=False)
+
+    @property
+    def column(self):
+        return self.attr or self.key
+
+    def synonyms(self, languages=None):
+        """Every heading this field answers to, lower case, in the given (default all) languages."""
+        found = []
+        for language, table in SYNONYMS.items():
+            if languages is None or language in languages:
+                found.extend(table.get(f"{self.entity}.{self.key}", ()))
+        return tuple(found)
+
+
+def _fields(entity, *fields):
+    return tuple(DataField(**{**f.__dict__, "entity": entity}) for f in fields)
+
+
+def _address(kind, label):
+    return (
+        DataField(f"{kind}_line1", _l("%(kind)s street", kind=label), part=kind, attr="line1",
+                  max_length=200, note=_l("City and country make an address; the street may be left empty.")),
+        DataField(f"{kind}_line2", _l("%(kind)s street 2", kind=label), part=kind, attr="line2",
+                  max_length=200),
+        DataField(f"{kind}_postal_code", _l("%(kind)s postcode", kind=label), part=kind,
+                  attr="postal_code", max_length=20),
+        DataField(f"{kind}_city", _l("%(kind)s city", kind=label), part=kind, attr="city",
+                  max_length=100),
+        DataField(f"{kind}_state", _l("%(kind)s state", kind=label), part=kind, attr="state",
+                  max_length=100),
+        DataField(f"{kind}_country", _l("%(kind)s country", kind=label), "country", part=kind,
+                  attr="country"),
+    )
+
+
+CUSTOMER_FIELDS = _fields(
+    "customers",
+    DataField("name", _l("Name"), required=True, max_length=200),
+    DataField("code", _l("Code"), max_length=40,
+              note=_l("Left empty, a new customer gets the next free code.")),
+    DataField("kind", _l("Type"), "choice", choices=CUSTOMER_TYPES),
+    DataField("email", _l("Email"), "email", required=True, max_length=254,
+              note=_l("Existing customers are matched by email (ignoring case and spaces) "
+                      "and updated.")),
+    DataField("phone", _l("Phone"), "phone"),
+    DataField("website", _l("Website"), "url", max_length=255),
+    DataField("industry", _l("Industry"), max_length=100),
+    DataField("currency", _l("Currency"), "currency"),
+    DataField("payment_term", _l("Payment terms"), "reference", attr="payment_term_id",
+              target="PaymentTerm"),
+    DataField("discount_rate", _l("Discount %"), "percent"),
+    DataField("payment_method", _l("Payment method"), "choice", choices=PAYMENT_METHODS),
+    DataField("tax_regime", _l("Tax regime"), "choice", choices=tuple(TAX_REGIMES)),
+    DataField("tax_number", _l("Tax number"), max_length=50,
+              note=_l("Checked with the regime's checksum.")),
+    DataField("credit_limit", _l("Credit limit"), "decimal"),
+    DataField("credit_hold", _l("Credit hold"), "bool"),
+    DataField("segment", _l("Segment"), "reference", attr="segment_id", target="Segment"),
+    DataField("region", _l("Region"), "reference", attr="region_id", target="Region"),
+    DataField("customer_group", _l("Customer group"), "reference", attr="customer_group_id",
+              target="CustomerGroup", target_attr="code"),
+    DataField("company", _l("Company"), "reference", attr="company_id", target="Company"),
+    DataField("owner", _l("Owner"), "reference", attr="owner_id", target="CrmUser",
+              target_attr="username"),
+    DataField("notes", _l("Notes")),
+    DataField("contact_name", _l("Contact name"), part="contact", attr="name", max_length=150),
+    DataField("contact_first_name", _l("Contact first name"), part="contact", attr="first_name",
+              max_length=70, exported=False),
+    DataField("contact_last_name", _l("Contact last name"), part="contact", attr="last_name",
+              max_length=70, exported=False),
+    DataField("contact_role", _l("Contact role"), part="contact", attr="role", max_length=100),
+    DataField("contact_email", _l("Contact email"), "email", part="contact", attr="email",
+              max_length=254),
+    DataField("contact_phone", _l("Contact phone"), "phone", part="contact", attr="phone"),
+    *_address("billing", _l("Billing")),
+    *_address("shipping", _l("Shipping")),
+)
+
+COMPANY_FIELDS = _fields(
+    "companies",
+    DataField("name", _l("Name"), required=True, max_length=200),
+    DataField("office_email", _l("Email"), "email", max_length=254,
+              note=_l("Existing companies are matched by email and updated.")),
+    DataField("office_phone", _l("Phone"), "phone"),
+    DataField("website", _l("Website"), "url", max_length=255),
+    DataField("industry", _l("Industry"), max_length=100),
+    DataField("street", _l("Street"), max_length=200),
+    DataField("postal_code", _l("Postcode"), max_length=20),
+    DataField("city", _l("City"), max_length=100),
+    DataField("state", _l("State"), max_length=100),
+    DataField("country", _l("Country"), "country"),
+    DataField("assigned_to", _l("Assigned to"), "reference", attr="assigned_to_id",
+              target="CrmUser", target_attr="username"),
+    DataField("description", _l("Description")),
+)
+
+LEAD_FIELDS = _fields(
+    "leads",
+    DataField("title", _l("Title"), required=True, max_length=200),
+    DataField("contact_name", _l("Contact name"), max_length=150),
+    DataField("contact_email", _l("Contact email"), "email", max_length=254,
+              note=_l("Existing leads are matched by email and updated.")),
+    DataField("contact_phone", _l("Contact phone"), "phone"),
+    DataField("company_name", _l("Company"), max_length=200),
+    DataField("value", _l("Value"), "decimal"),
+    DataField("source", _l("Source"), "reference", attr="source_id", target="LeadSource"),
+    DataField("status", _l("Status"), "reference", attr="status_id", target="LeadStatus",
+              note=_l("Left empty, a new lead gets the default status.")),
+    DataField("assigned_to", _l("Assigned to"), "reference", attr="assigned_to_id",
+              target="CrmUser", target_attr="username"),
+    DataField("description", _l("Description")),
+)
+
+FIELDS = {"customers": CUSTOMER_FIELDS, "companies": COMPANY_FIELDS, "leads": LEAD_FIELDS}
+# The column that matches a file's row to an existing record (ignoring case and spaces).
+MATCH_KEY = {"customers": "email", "companies": "office_email", "leads": "contact_email"}
+ENTITY_LABELS = {"customers": _l("Customers"), "companies": _l("Companies"), "leads": _l("Leads")}
+
+
+def fields_of(entity):
+    return FIELDS[entity]
+
+
+def exported_fields(entity):
+    """The fields a file of ``entity`` is written with (and its import template shows)."""
+    return tuple(f for f in FIELDS[entity] if f.exported)
+
+
+def field_by_key(entity, key):
+    return next(f for f in FIELDS[entity] if f.key == key)
+
+
+def model_of(entity):
+    from crm.models import Company, Customer, Lead
+    return {"customers": Customer, "companies": Company, "leads": Lead}[entity]
+
+
+def part_of(record, part):
+    """The object a field's ``part`` names on an ORM record (None when it has none)."""
+    if part == "record":
+        return record
+    if part == "contact":
+        return record.primary_contact
+    return next((a for a in record.addresses if a.kind == part and a.is_default), None)
+
+
+def read_value(record, data_field):
+    """A field's value on an ORM record, as a file shows it (references by name)."""
+    holder = part_of(record, data_field.part)
+    if holder is None:
+        return None
+    if data_field.kind == "reference":
+        related = getattr(holder, data_field.key if data_field.part == "record" else data_field.attr)
+        return getattr(related, data_field.target_attr) if related is not None else None
+    return getattr(holder, data_field.column)

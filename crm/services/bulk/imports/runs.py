@@ -1,0 +1,221 @@
+"""An import run's life: upload, mapping, preview, commit (inline or in a background thread)."""
+import hashlib
+import threading
+
+from flask import current_app
+from flask_babel import gettext
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import aliased
+
+from crm.models import ImportItem, ImportRun
+from crm.models.base import utcnow
+from crm.security.tenancy import tenant_scope
+from crm.services.bulk.imports import (
+    collector,
+    commit,
+    encodings,
+    mapping as mapping_rules,
+    readers,
+    report,
+)
+from crm.services.core import audit
+from crm.services.core.errors import NotAllowed, NotFound, ValidationFailed
+
+
+def read_file(entity, content, file_name, limits=None, encoding=None, locale=None):
+    """The file's Table, its heading row found with ``entity``'s headings in mind."""
+    strong, weak = mapping_rules.candidates(entity)
+
+    def recognised(cells):
+        return sum(1 for cell in cells if mapping_rules.lookup(strong, cell)
+                   or mapping_rules.lookup(weak, cell))
+
+    return readers.read_table(content, file_name, limits=limits, encoding=encoding,
+                              locale=locale, recognise=recognised)
+
+
+def create_run(session, entity, file_name, content, user_id=None, username=None, limits=None,
+               locale=None, encoding=None):
+    """Store an uploaded file, read once, as a new run with a guessed mapping; raises
+    ValidationFailed. ``locale``: the importing user's, to rank a text file's encodings."""
+    if entity not in ("customers", "companies", "leads"):
+        raise NotFound()
+    table = read_file(entity, content or b"", file_name, limits, encoding, locale)
+    run = ImportRun(entity=entity, file_name=(file_name or "upload")[-255:], content=content,
+                    content_hash=hashlib.sha256(content).hexdigest(), user_id=user_id,
+                    username=username, status="uploaded", encoding=table.encoding,
+                    table_data=table.pack(),
+                    mapping=mapping_rules.guess_mapping(entity, table.headings, table.rows),
+                    total_rows=len(table.rows))
+    session.add(run)
+    session.commit()
+    return run
+
+
+def get_run(session, run_id):
+    run = session.scalar(select(ImportRun).where(ImportRun.id == run_id))
+    if run is None:
+        raise NotFound()
+    return run
+
+
+def table_of(run):
+    """The run's Table as read at upload (runs stored before that was kept: read again)."""
+    if run.table_data is not None:
+        return readers.Table.unpack(run.table_data)
+    return readers.read_table(run.content, run.file_name)
+
+
+def change_encoding(session, run, encoding, locale=None, limits=None):
+    """Read a not yet started run's text file again in ``encoding``; the mapping is guessed
+    again if the headings read differently."""
+    if run.status != "uploaded":
+        raise NotAllowed(gettext("This import has already run."))
+    if encoding not in encodings.ENCODINGS:
+        raise ValidationFailed({"encoding": [gettext("Choose an encoding from the list.")]})
+    before = table_of(run)
+    table = read_file(run.entity, run.content, run.file_name, limits, encoding, locale)
+    run.table_data = table.pack()
+    run.encoding = table.encoding
+    run.total_rows = len(table.rows)
+    if table.headings != before.headings:
+        run.mapping = mapping_rules.guess_mapping(run.entity, table.headings, table.rows)
+    session.commit()
+    return run
+
+
+def set_mapping(session, run, wanted):
+    table = table_of(run)
+    run.mapping = mapping_rules.clean_mapping(run.entity, table.headings, wanted)
+    session.commit()
+    return run.mapping
+
+
+def preview(session, run, locale=None):
+    """(counts, first errors, first warnings, each as (row, heading, message)); nothing is
+    written. ``locale``:
+    the importing user's (a code), for ambiguous dates and numbers."""
+    with collector.paused():
+        table = table_of(run)
+        mapping_rules.clean_mapping(run.entity, table.headings, run.mapping or {})
+        with session.no_autoflush:
+            return commit.preview(session, run, table, locale=locale)
+
+
+def begin(session, run, mode):
+    """Mark a run as running (committed, so the progress page sees it at once). One
+    statement claims the run, so a second submit finds it taken; a run of the same file
+    while another of the tenant's is running is refused."""
+    if run.status != "uploaded":
+        raise NotAllowed(gettext("This import has already run."))
+    if mode not in ("valid_rows", "all_or_nothing"):
+        raise ValidationFailed({"mode": [gettext("Choose how failed rows are handled.")]})
+    table = table_of(run)
+    mapping_rules.clean_mapping(run.entity, table.headings, run.mapping or {})
+    other = aliased(ImportRun)
+    same_file_running = select(other.id).where(
+        other.tenant_id == run.tenant_id, other.content_hash == run.content_hash,
+        other.status == "running", other.id != run.id).exists()
+    claimed = session.execute(
+        update(ImportRun).where(ImportRun.id == run.id, ImportRun.status == "uploaded",
+                                ~same_file_running)
+        .values(mode=mode, status="running", started_at=utcnow(), progress=0)
+        .execution_options(synchronize_session=False)).rowcount
+    session.commit()
+    if claimed != 1:
+        session.refresh(run)
+        if run.status != "uploaded":
+            raise NotAllowed(gettext("This import has already run."))
+        raise NotAllowed(gettext("This file is being imported already; wait until that "
+                                 "import has finished."))
+
+
+def execute(session, run, on_progress=None, locale=None, problems=None):
+    """Import a running run's rows in one transaction; records counts, report and audit entry.
+    ``locale``: the importing user's (a code), for ambiguous dates and numbers;
+    ``problems``, a list, receives the failed and the warned RowResults in file order."""
+    with collector.paused():
+        return _execute(session, run, on_progress, locale, problems)
+
+
+def _execute(session, run, on_progress, locale=None, problems=None):
+    table = table_of(run)
+    headings, rows = table.headings, table.rows
+
+    def progressed(done):
+        commit.set_progress(run.id, done)
+        if on_progress is not None:
+            on_progress(done)
+
+    try:
+        summary = commit.import_rows(session, run, table, on_progress=progressed,
+                                     locale=locale)
+        run.created_count = summary.created
+        run.updated_count = summary.updated
+        run.unchanged_count = summary.unchanged
+        run.failed_count = len(summary.failed)
+        run.warning_count = len(summary.warned)
+        if problems is not None:
+            problems.extend(sorted([*summary.failed, *summary.warned], key=lambda r: r.number))
+        run.progress = len(rows)
+        run.error_report = (report.error_report(headings, summary.failed, summary.warned)
+                            if summary.failed or summary.warned else None)
+        if run.mode == "all_or_nothing" and summary.failed:
+            run.message = gettext("Nothing was imported: %(n)d rows have errors.",
+                                  n=len(summary.failed))
+            run.status = "failed"
+        else:
+            run.message = commit.message_for(summary)
+            run.status = "done"
+        run.finished_at = utcnow()
+        commit.summary_entry(session, run, "import", {
+            "file": [None, run.file_name], "created": [None, run.created_count],
+            "updated": [None, run.updated_count], "unchanged": [None, run.unchanged_count],
+            "failed": [None, run.failed_count], "warnings": [None, run.warning_count]},
+            gettext("Import of %(file)s: %(message)s", file=run.file_name, message=run.message))
+        session.commit()
+    except Exception as exc:
+        session.rollback()
+        run = session.get(ImportRun, run.id)
+        run.status = "failed"
+        run.finished_at = utcnow()
+        written = session.scalar(select(func.count(ImportItem.id))
+                                 .where(ImportItem.import_run_id == run.id))
+        if written:  # chunks committed before the failure (SQLite, commit.commits_in_chunks)
+            run.progress = written  # what a revert of the failed run has to undo
+            run.message = gettext(
+                "The import stopped after writing %(count)d records: %(error)s. Revert it to "
+                "remove them.", count=written, error=str(exc)[:300])
+        else:
+            run.message = gettext("The import stopped and nothing was written: %(error)s",
+                                  error=str(exc)[:300])
+        session.commit()
+        current_app.logger.exception("import %s failed", run.id)
+    finally:
+        commit.PROGRESS.pop(run.id, None)
+    return run
+
+
+def run_in_background(app, run_id, tenant_id, user_id, username, locale=None):
+    """Start ``execute`` in a thread with its own app context, tenant and acting user
+    (and the user's ``locale``, which the thread cannot read from the request)."""
+    def work():
+        with app.app_context(), tenant_scope(tenant_id), audit.acting_as(username, user_id):
+            from crm.extensions import db
+            try:
+                execute(db.session, db.session.get(ImportRun, run_id), locale=locale)
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=work, name=f"import-{run_id}", daemon=True)
+    thread.start()
+    return thread
+
+
+def status(run):
+    return {"id": run.id, "status": run.status, "total": run.total_rows,
+            "progress": commit.progress_of(run) if run.status == "running" else run.progress,
+            "created": run.created_count, "updated": run.updated_count,
+            "unchanged": run.unchanged_count, "failed": run.failed_count,
+            "warnings": run.warning_count,
+            "message": run.message}

@@ -1,0 +1,90 @@
+"""Tenant-defined customer fields: definitions and typed values."""
+import datetime as dt
+import decimal
+
+from dateutil import parser as date_parser
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from crm.models import FIELD_TYPES, CustomFieldDefinition, CustomFieldValue
+from crm.services.core.errors import ValidationFailed
+from crm.services.core.versions import check_version, version_of_rows
+
+
+def prepare_definition(session, definition):
+    errors = {}
+    definition.name = (definition.name or "").strip().lower().replace(" ", "_")
+    definition.label = (definition.label or "").strip() or definition.name
+    if not definition.name or not definition.name.replace("_", "").isalnum():
+        errors["name"] = [_l("Use letters, digits and underscores for the field key.")]
+    if definition.field_type not in FIELD_TYPES:
+        errors["field_type"] = [_l("Choose text, number, date or choice.")]
+    if definition.field_type == "choice" and not definition.choice_list:
+        errors["choices"] = [_l("A choice field needs at least one option (one per line).")]
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def active_definitions(session):
+    return list(session.scalars(
+        select(CustomFieldDefinition).where(CustomFieldDefinition.is_active.is_(True))
+        .order_by(CustomFieldDefinition.position, CustomFieldDefinition.label)))
+
+
+def parse_value(definition, raw):
+    """The stored text of a value, or raise ValueError with a message."""
+    raw = "" if raw is None else str(raw).strip()
+    if not raw:
+        if definition.required:
+            raise ValueError(_l("This field is required."))
+        return None
+    if definition.field_type == "number":
+        try:
+            return str(decimal.Decimal(raw.replace(",", ".") if raw.count(",") == 1 and "." not in raw else raw))
+        except decimal.InvalidOperation:
+            raise ValueError(_l("Enter a number."))
+    if definition.field_type == "date":
+        try:
+            return (raw if isinstance(raw, dt.date) else date_parser.parse(raw, dayfirst=False).date()).isoformat()
+        except (ValueError, OverflowError):
+            raise ValueError(_l("Enter a date, e.g. 2026-03-31."))
+    if definition.field_type == "choice" and raw not in definition.choice_list:
+        raise ValueError(_l("Choose one of: %(options)s.", options=", ".join(definition.choice_list)))
+    return raw
+
+
+def values_of(session, customer):
+    return {v.definition_id: v.value for v in customer.custom_values}
+
+
+def values_version(customer):
+    """The version a customer's custom fields form is loaded with (all its value rows')."""
+    return version_of_rows(customer.custom_values)
+
+
+def save_values(session, customer, raw_by_name, loaded_version=None):
+    """Set a customer's custom fields from {field key: raw text}; all or nothing. Refused
+    (EditConflict) when the form was loaded before someone else saved them."""
+    check_version(loaded_version, values_version(customer))
+    definitions = active_definitions(session)
+    errors, parsed = {}, {}
+    for definition in definitions:
+        if definition.name not in raw_by_name and not definition.required:
+            continue
+        try:
+            parsed[definition.id] = parse_value(definition, raw_by_name.get(definition.name))
+        except ValueError as exc:
+            errors[definition.name] = [exc.args[0]]
+    unknown = set(raw_by_name) - {d.name for d in definitions}
+    for name in unknown:
+        errors[name] = [_l("There is no custom field “%(name)s”.", name=name)]
+    if errors:
+        raise ValidationFailed(errors)
+    existing = {v.definition_id: v for v in customer.custom_values}
+    for definition_id, value in parsed.items():
+        if definition_id in existing:
+            existing[definition_id].value = value
+        else:
+            customer.custom_values.append(CustomFieldValue(
+                tenant_id=customer.tenant_id, definition_id=definition_id, value=value))
+    session.commit()

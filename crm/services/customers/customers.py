@@ -1,0 +1,177 @@
+"""The customer master record: validation, codes, archive, restore, clone, delete."""
+from flask_babel import gettext, lazy_gettext as _l
+from sqlalchemy import func, select
+
+from crm.models import Company, Customer, CustomerGroup
+from crm.models.base import utcnow
+from crm.security.tenancy import current_tenant_id
+from crm.services.core import audit, numbering
+from crm.services.core.delete_rules import blocks_delete, delete_blockers
+from crm.services.core.errors import NotAllowed, ValidationFailed
+from crm.services.customers import customer_fields
+
+# Fields a clone copies; code, email, balance and history stay with the original.
+CLONED_FIELDS = (
+    "kind", "name", "phone", "website", "industry", "segment_id", "sub_segment_id",
+    "region_id", "currency", "payment_term_id", "discount_rate", "payment_method",
+    "tax_regime", "tax_number", "credit_limit", "customer_group_id", "company_id",
+    "owner_id", "notes", "city", "country",
+)
+CLONED_CHILDREN = {
+    "contacts": ("name", "role", "email", "phone", "is_primary"),
+    "addresses": ("kind", "line1", "line2", "city", "state", "postal_code", "country", "is_default"),
+    "plants": ("name", "code", "line1", "city", "postal_code", "country", "contact_name", "phone",
+               "notes", "is_active"),
+}
+
+# What customer_fields' rules read and may normalise.
+CHECKED_FIELDS = (*customer_fields.RULES, "tax_regime", "country")
+CODE_PREFIX = "C"
+CODE_SERIES = "customer_code"
+
+blocks_delete(Company, Customer, Customer.company_id, _l("customers"))
+blocks_delete(CustomerGroup, Customer, Customer.customer_group_id, _l("customers"))
+
+
+def _tenant_of(obj):
+    return obj.tenant_id or current_tenant_id()
+
+
+def email_taken(session, tenant_id, email, exclude_id=None):
+    query = select(Customer.id).where(
+        Customer.tenant_id == tenant_id, func.lower(Customer.email) == email.lower()
+    )
+    if exclude_id:
+        query = query.where(Customer.id != exclude_id)
+    return session.scalar(query.limit(1)) is not None
+
+
+def first_code_number(session, tenant_id):
+    """Where a tenant's code counter starts: after the codes it already has."""
+    return numbering.highest_in_series(session, Customer.code, Customer.tenant_id, tenant_id,
+                                       CODE_PREFIX) + 1
+
+
+def take_code_numbers(session, tenant_id, count):
+    """Reserve ``count`` consecutive code numbers from the tenant's counter; the first."""
+    return numbering.take_numbers(session, tenant_id, CODE_SERIES, count,
+                                  seed=lambda: first_code_number(session, tenant_id))
+
+
+def code_for(number):
+    return f"{CODE_PREFIX}{number:06d}"
+
+
+def next_code(session, tenant_id):
+    """C000042-style codes from the tenant's own counter, skipping codes typed by hand."""
+    return numbering.next_free(
+        session, tenant_id, CODE_SERIES, code_for,
+        lambda code: numbering.in_use(session, Customer, Customer.code, tenant_id, code),
+        seed=lambda: first_code_number(session, tenant_id))
+
+
+def search_text(session, customer):
+    company = customer.company
+    if company is None and customer.company_id is not None:
+        company = session.get(Company, customer.company_id)
+    company = company.name if company is not None else ""
+    parts = (customer.name, company, customer.tax_number, customer.email, customer.phone, customer.code)
+    return " ".join(p for p in parts if p).lower()
+
+
+def prepare(session, customer):
+    """Normalise and validate a customer about to be saved; raises ValidationFailed."""
+    tenant_id = _tenant_of(customer)
+    with session.no_autoflush:
+        values = {field: getattr(customer, field) for field in CHECKED_FIELDS}
+        clean, errors = customer_fields.check_values(values)
+        for field in CHECKED_FIELDS:
+            if field not in errors and clean[field] != values[field]:
+                setattr(customer, field, clean[field])
+        if "email" not in errors:
+            if email_taken(session, tenant_id, customer.email, customer.id):
+                errors["email"] = [_l("Another customer already uses %(email)s.",
+                                      email=customer.email)]
+        if customer.sub_segment is not None and customer.segment is not None \
+                and customer.sub_segment.segment_id != customer.segment.id:
+            errors["sub_segment"] = [_l("This sub-segment belongs to another segment.")]
+        customer.code = (customer.code or "").strip() or None
+        if customer.code:
+            clash = session.scalar(select(Customer.id).where(
+                Customer.tenant_id == tenant_id, Customer.code == customer.code,
+                Customer.id != (customer.id or 0)))
+            if clash:
+                errors["code"] = [_l("Customer code %(code)s is already in use.", code=customer.code)]
+        if errors:
+            raise ValidationFailed(errors)
+        if not customer.code:
+            customer.code = next_code(session, tenant_id)
+        if customer.credit_hold is None:
+            customer.credit_hold = False
+        customer.search_text = search_text(session, customer)
+
+
+def archive(session, customer):
+    if not customer.is_active:
+        raise NotAllowed(gettext("%(name)s is already archived.", name=customer.name))
+    audit.mark(session, customer, "archive")
+    customer.is_active = False
+    customer.archived_at = utcnow()
+    session.commit()
+
+
+def restore(session, customer):
+    if customer.is_active:
+        raise NotAllowed(gettext("%(name)s is not archived.", name=customer.name))
+    audit.mark(session, customer, "restore")
+    customer.is_active = True
+    customer.archived_at = None
+    session.commit()
+
+
+def check_delete(session, customer):
+    """Refuse to delete a customer that other records still point at."""
+    found = delete_blockers(session, customer)
+    if found:
+        what = ", ".join(f"{count} {label}" for label, count in found)
+        raise NotAllowed(gettext(
+            "%(name)s cannot be deleted: it has %(what)s. Archive it instead; "
+            "archived customers keep their history.", name=customer.name, what=what))
+
+
+def check_parent_delete(session, parent):
+    """Companies and groups with customers cannot be deleted."""
+    found = delete_blockers(session, parent)
+    if found:
+        what = ", ".join(f"{count} {label}" for label, count in found)
+        raise NotAllowed(gettext(
+            "%(name)s cannot be deleted: it still has %(what)s. Reassign them first.",
+            name=str(parent), what=what))
+
+
+def clone(session, source, name, email):
+    """A new customer with the source's profile, contacts, addresses, plants and tags."""
+    copy = Customer(**{f: getattr(source, f) for f in CLONED_FIELDS})
+    copy.tenant_id = source.tenant_id
+    copy.name = name or source.name
+    copy.email = email
+    copy.tags = list(source.tags)
+    for relation, fields in CLONED_CHILDREN.items():
+        model = type(source).__mapper__.relationships[relation].mapper.class_
+        getattr(copy, relation).extend(
+            model(tenant_id=source.tenant_id, **{f: getattr(child, f) for f in fields})
+            for child in getattr(source, relation))
+    for value in source.custom_values:
+        copy.custom_values.append(type(value)(
+            tenant_id=source.tenant_id, definition_id=value.definition_id, value=value.value))
+    prepare(session, copy)
+    audit.mark(session, copy, "clone", summary=gettext("Cloned from %(code)s", code=source.code))
+    session.add(copy)
+    session.commit()
+    return copy
+
+
+def refresh_company_search(session, company):
+    """A renamed company changes what its customers are found by."""
+    for customer in session.scalars(select(Customer).where(Customer.company_id == company.id)):
+        customer.search_text = search_text(session, customer)

@@ -1,0 +1,73 @@
+"""Customer documents: size and type limits, stored on disk outside the database."""
+import mimetypes
+import os
+import uuid
+
+from flask_babel import gettext
+
+from crm.models import Document
+from crm.services.core.errors import ValidationFailed
+
+NAME_LENGTH = Document.filename.type.length
+DESCRIPTION_LENGTH = Document.description.type.length
+
+
+def _limits(config):
+    return config["CRM_DOCUMENT_MAX_BYTES"], tuple(config["CRM_DOCUMENT_EXTENSIONS"])
+
+
+def path_of(config, document):
+    return os.path.join(config["CRM_DOCUMENT_DIR"], document.storage_key)
+
+
+def store(session, config, customer, upload, description=None, user_id=None):
+    """Save an uploaded file (a werkzeug FileStorage) for ``customer``."""
+    max_bytes, extensions = _limits(config)
+    filename = os.path.basename((upload.filename or "").replace("\\", "/")).strip()
+    if not filename:
+        raise ValidationFailed({"file": [gettext("Choose a file to upload.")]})
+    if len(filename) > NAME_LENGTH:
+        raise ValidationFailed({"file": [gettext(
+            "The file name is longer than %(count)s characters; rename the file.",
+            count=NAME_LENGTH)]})
+    description = (description or "").strip() or None
+    if description and len(description) > DESCRIPTION_LENGTH:
+        raise ValidationFailed({"description": [gettext(
+            "Keep it under %(count)s characters.", count=DESCRIPTION_LENGTH)]})
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension not in extensions:
+        raise ValidationFailed({"file": [gettext(
+            "Files of type “%(ext)s” are not accepted. Allowed: %(allowed)s.",
+            ext=extension or "?", allowed=", ".join(extensions))]})
+    data = upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValidationFailed({"file": [gettext(
+            "The file is larger than the limit of %(mb)s MB.", mb=round(max_bytes / 1048576, 1))]})
+    if not data:
+        raise ValidationFailed({"file": [gettext("The file is empty.")]})
+    key = f"{customer.tenant_id}/{uuid.uuid4().hex}.{extension}"
+    path = os.path.join(config["CRM_DOCUMENT_DIR"], key)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as out:
+        out.write(data)
+    document = Document(
+        tenant_id=customer.tenant_id, customer=customer, filename=filename,
+        content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
+        size=len(data), storage_key=key, description=description,
+        uploaded_by_id=user_id,
+    )
+    session.add(document)
+    try:
+        session.commit()
+    except Exception:
+        session.rollback()
+        os.remove(path)
+        raise
+    return document
+
+
+def forget_file(config, document):
+    """Remove a deleted document's bytes from disk."""
+    path = path_of(config, document)
+    if os.path.exists(path):
+        os.remove(path)

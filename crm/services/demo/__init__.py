@@ -1,0 +1,2 @@
+"""Demo data for `make run`: organisations, logins, customers, pipeline and ledger.
+"""

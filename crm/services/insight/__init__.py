@@ -1,0 +1,2 @@
+"""What the CRM reads back about records: the health score and the activity timeline.
+"""

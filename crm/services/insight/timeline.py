@@ -1,0 +1,70 @@
+"""A record's activity timeline, read from the audit trail."""
+from sqlalchemy import func, or_, select
+
+from crm.models import AuditEntry
+from crm.services.core.audit import entity_name
+
+TIMELINE_LENGTH = 100
+
+
+def for_record(session, obj, limit=TIMELINE_LENGTH):
+    """Newest first: the record's own entries and those of its children.
+
+    Entries up to a deletion of a record with the same id belong to that deleted record
+    (an id reused before ids became AUTOINCREMENT on SQLite), never to this one."""
+    name = entity_name(obj)
+    deleted = (select(func.max(AuditEntry.id))
+               .where(AuditEntry.tenant_id == obj.tenant_id, AuditEntry.entity == name,
+                      AuditEntry.entity_id == obj.id, AuditEntry.action == "delete")
+               .scalar_subquery())
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.tenant_id == obj.tenant_id)
+        .where(AuditEntry.id > func.coalesce(deleted, 0))
+        .where(or_(
+            (AuditEntry.entity == name) & (AuditEntry.entity_id == obj.id),
+            (AuditEntry.parent_entity == name) & (AuditEntry.parent_id == obj.id),
+        ))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+HIDDEN_COLUMNS = ("tenant_id",)
+
+
+def _shown(value):
+    # Times are kept as ISO text in the audit trail; minutes are enough to read.
+    if isinstance(value, str) and len(value) > 19 and value[10:11] == "T" and value[:4].isdigit():
+        return value[:16].replace("T", " ")
+    return value
+
+
+def named_activity(session, obj, named_columns):
+    """``obj``'s timeline as [(entry, [(field, old, new), ...])], newest first. Columns in
+    ``named_columns`` ({column: (model, attribute or None for str())}) hold ids: they are
+    shown by the name of the row they point at (one query per column) and lose ``_id``."""
+    entries = for_record(session, obj)
+    wanted = {}
+    for entry in entries:
+        for column, values in (entry.changes or {}).items():
+            if column in named_columns:
+                wanted.setdefault(column, set()).update(v for v in values if v is not None)
+    names = {}
+    for column, ids in wanted.items():
+        model, attr = named_columns[column]
+        rows = session.scalars(select(model).where(model.id.in_(ids)))
+        names[column] = {row.id: getattr(row, attr) if attr else str(row) for row in rows}
+    result = []
+    for entry in entries:
+        changes = []
+        if entry.action not in ("create", "delete"):
+            for column, (old, new) in (entry.changes or {}).items():
+                if column in HIDDEN_COLUMNS:
+                    continue
+                known = names.get(column, {})
+                field = column.removesuffix("_id") if column in named_columns else column
+                changes.append((field, _shown(known.get(old, old)), _shown(known.get(new, new))))
+        result.append((entry, changes))
+    return result

@@ -1,0 +1,269 @@
+"""What sales orders and invoices share: their priced lines, number, customer and
+pre-filled terms.
+
+Values arrive as typed in a form or sent in JSON (text, numbers or None). Every
+problem goes into one ``errors`` dict: header fields by name, lines as
+``lines.<index>.<field>`` (index as sent, from 0), so a form can show each message
+in its cell and the API names exactly which line is wrong.
+"""
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from crm.models import Address, Customer, PaymentTerm
+from crm.models.base import MAX_ID
+from crm.security.tenancy import get_owned
+from crm.services.core.child_pages import page_of_children
+from crm.services.core.numbering import next_number
+
+LINE_FIELDS = ("description", "quantity", "unit_price", "discount_rate", "tax_rate")
+CENT = Decimal("0.01")
+MILLI = Decimal("0.001")
+MAX_QUANTITY = Decimal("999999999.999")    # Numeric(12, 3)
+MAX_AMOUNT = Decimal("999999999999.99")    # Numeric(14, 2)
+# A document's page shows its lines this many at a time.
+LINES_PER_PAGE = 100
+DESCRIPTION_LENGTH = 255
+TEXT_LIMITS = {"reference": 100, "number": 30}
+
+
+class Invalid(ValueError):
+    pass
+
+
+def decimal_of(value, message):
+    if isinstance(value, bool):
+        raise Invalid(message)
+    if isinstance(value, str):
+        value = value.strip()
+        if value.count(",") == 1 and "." not in value:  # a decimal comma, as in 1,5
+            value = value.replace(",", ".")
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise Invalid(message) from None
+    if not number.is_finite():
+        raise Invalid(message)
+    return number
+
+
+def clean_quantity(value):
+    number = decimal_of(value, _l("Enter a quantity, e.g. 2 or 1.5."))
+    if number <= 0:
+        raise Invalid(_l("The quantity must be more than 0."))
+    number = number.quantize(MILLI, rounding=ROUND_HALF_UP)
+    if number > MAX_QUANTITY:
+        raise Invalid(_l("The quantity is too large."))
+    return number
+
+
+def clean_price(value):
+    number = decimal_of(value, _l("Enter an amount, e.g. 120.00."))
+    if number < 0:
+        raise Invalid(_l("The unit price cannot be negative."))
+    number = number.quantize(CENT, rounding=ROUND_HALF_UP)
+    if number > MAX_AMOUNT:
+        raise Invalid(_l("The amount is too large."))
+    return number
+
+
+def clean_rate(value):
+    number = decimal_of(value, _l("Enter a percentage between 0 and 100."))
+    if not 0 <= number <= 100:
+        raise Invalid(_l("Enter a percentage between 0 and 100."))
+    return number.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def clean_date(value, required=True):
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise Invalid(_l("Enter a date."))
+        return None
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise Invalid(_l("Enter a date as YYYY-MM-DD.")) from None
+
+
+def clean_text(value, limit=None):
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise Invalid(_l("Enter text."))
+    value = value.strip()
+    if limit and len(value) > limit:
+        raise Invalid(_l("Keep it under %(count)s characters.", count=limit))
+    return value or None
+
+
+def blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def check(errors, field, func, value, *args):
+    """``func(value)``, or None with the message recorded under ``field``."""
+    try:
+        return func(value, *args)
+    except Invalid as exc:
+        errors.setdefault(field, []).append(exc.args[0])
+        return None
+
+
+def clean_lines(raw_lines, default_discount, errors, skip_blank=False):
+    """Checked lines as dicts of LINE_FIELDS. A line's discount left blank is
+    ``default_discount`` (the document's); tax left blank is 0. ``skip_blank`` drops
+    rows with nothing typed in (the empty rows of a form's table)."""
+    if raw_lines is None:
+        return []
+    if not isinstance(raw_lines, (list, tuple)):
+        errors["lines"] = [_l("Send the lines as a list.")]
+        return []
+    lines = []
+    for index, raw in enumerate(raw_lines):
+        prefix = f"lines.{index}."
+        if not isinstance(raw, dict):
+            errors[prefix + "description"] = [_l("Send each line as an object.")]
+            continue
+        if skip_blank and all(blank(raw.get(f)) for f in LINE_FIELDS):
+            continue
+        line = {}
+        description = check(errors, prefix + "description", clean_text, raw.get("description"),
+                            DESCRIPTION_LENGTH)
+        if description is None and prefix + "description" not in errors:
+            errors[prefix + "description"] = [_l("Describe the line.")]
+        line["description"] = description
+        quantity = raw.get("quantity")
+        line["quantity"] = check(errors, prefix + "quantity", clean_quantity,
+                                 1 if blank(quantity) and not skip_blank else quantity)
+        line["unit_price"] = check(errors, prefix + "unit_price", clean_price,
+                                   raw.get("unit_price"))
+        discount = raw.get("discount_rate")
+        line["discount_rate"] = check(errors, prefix + "discount_rate", clean_rate,
+                                      default_discount if blank(discount) else discount)
+        tax = raw.get("tax_rate")
+        line["tax_rate"] = check(errors, prefix + "tax_rate", clean_rate, 0 if blank(tax) else tax)
+        lines.append(line)
+    return lines
+
+
+def replace_lines(document, line_class, lines):
+    """Make the document's lines exactly ``lines`` (rows reused in order)."""
+    existing = list(document.lines)
+    for position, values in enumerate(lines, start=1):
+        row = existing[position - 1] if position <= len(existing) else line_class()
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.position = position
+        if position > len(existing):
+            document.lines.append(row)
+    for row in existing[len(lines):]:
+        document.lines.remove(row)
+
+
+def page_of_lines(session, document, page, per_page=LINES_PER_PAGE):
+    """(the document's lines on ``page``, counted from 0, in position order; how many pages)."""
+    lines = type(document).lines
+    return page_of_children(session, document, lines, page, per_page,
+                            order_by=[lines.property.mapper.class_.position])
+
+
+def line_values(document):
+    return [{field: getattr(line, field) for field in LINE_FIELDS} for line in document.lines]
+
+
+# --- header ------------------------------------------------------------------------------
+
+def owned_row(errors, field, model, value, message):
+    """The tenant's row of ``model`` named by ``value`` (a row or an id), or None."""
+    if isinstance(value, model):
+        return value
+    if blank(value):
+        return None
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        pk = None
+    row = get_owned_safe(model, pk)
+    if row is None:
+        errors[field] = [message]
+    return row
+
+
+def get_owned_safe(model, pk):
+    from crm.extensions import db
+
+    if pk is None or isinstance(pk, bool) or not 0 < pk <= MAX_ID:
+        return None
+    return get_owned(db.session, model, pk)
+
+
+def resolve_customer(errors, value, current):
+    """The document's customer; a newly chosen one must be active."""
+    customer = owned_row(errors, "customer", Customer, value,
+                         _l("No such customer. Choose one from the list."))
+    if customer is None and "customer" not in errors:
+        errors["customer"] = [_l("Choose a customer.")]
+    elif customer is not None and not customer.is_active and (
+            current is None or customer.id != current.id):
+        errors["customer"] = [_l("%(name)s is archived; choose an active customer.",
+                                 name=customer.name)]
+    return customer
+
+
+def resolve_payment_term(errors, value):
+    return owned_row(errors, "payment_term", PaymentTerm, value,
+                     _l("No such payment term. Choose one from the list."))
+
+
+def check_currency(errors, value, customer):
+    """Every document is in its customer's currency."""
+    if customer is None:
+        return None
+    if blank(value):
+        return customer.currency
+    if not isinstance(value, str) or value.strip().upper() != customer.currency:
+        errors["currency"] = [_l("Documents of %(name)s are in %(currency)s.",
+                                 name=customer.name, currency=customer.currency)]
+        return None
+    return customer.currency
+
+
+def check_number(session, errors, model, document, value):
+    """The typed number (unique in the tenant), or None to number it on save."""
+    number = check(errors, "number", clean_text, value, TEXT_LIMITS["number"])
+    if number is None:
+        return None
+    clash = session.scalar(select(model.id).where(model.number == number, model.id != (
+        document.id or 0)))
+    if clash is not None:
+        errors["number"] = [_l("%(number)s is already used; leave the number empty to get the "
+                               "next free one.", number=number)]
+    return number
+
+
+def assign_number(session, document):
+    if not document.number:
+        document.number = next_number(session, type(document))
+
+
+def default_address(session, customer, kind):
+    """The customer's default address of ``kind`` as text (one line per part), else None."""
+    address = session.scalar(
+        select(Address).where(Address.customer_id == customer.id, Address.kind == kind)
+        .order_by(Address.is_default.desc(), Address.id).limit(1))
+    if address is None:
+        return None
+    parts = [address.line1, address.line2,
+             " ".join(p for p in (address.postal_code, address.city) if p),
+             address.state, address.country]
+    return "\n".join(p for p in parts if p)
+
+
+def due_date_for(issue_date, payment_term):
+    return issue_date + dt.timedelta(days=payment_term.days if payment_term else 0)

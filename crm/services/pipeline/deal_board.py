@@ -1,0 +1,132 @@
+"""The deal board: one pipeline's stages as columns, each with its count and total value,
+and its cards a page at a time.
+
+Totals come from one grouped query for all columns; cards from the board index
+(tenant, stage, id), newest first, so a column of thousands costs one short
+index walk per page. The owner and expected-close-date filters apply to both.
+"""
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, load_only
+
+from crm.models import Company, CrmUser, Customer, Deal, Pipeline, Stage
+from crm.security.tenancy import get_owned
+from crm.services.core.errors import NotFound
+from crm.services.pipeline.deals import CENT, crm_setting
+
+KANBAN_PAGE_SIZE = 20
+MAX_KANBAN_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    """What the board shows: one owner's deals, and/or those expected to close in a range."""
+
+    owner_id: int | None = None
+    close_from: dt.date | None = None
+    close_to: dt.date | None = None
+
+    def clauses(self):
+        clauses = []
+        if self.owner_id is not None:
+            clauses.append(Deal.assigned_to_id == self.owner_id)
+        if self.close_from is not None:
+            clauses.append(Deal.expected_close_date >= self.close_from)
+        if self.close_to is not None:
+            clauses.append(Deal.expected_close_date <= self.close_to)
+        return clauses
+
+
+@dataclass
+class ColumnTotal:
+    """A column's number of deals and their value per currency (never summed across currencies)."""
+
+    count: int = 0
+    amounts: dict = field(default_factory=dict)  # currency -> Decimal
+
+
+def page_size(session):
+    """Cards per request: the CRM setting ``kanban_page_size`` when there is one."""
+    try:
+        size = int(crm_setting(session, "kanban_page_size", KANBAN_PAGE_SIZE))
+    except (TypeError, ValueError):
+        size = KANBAN_PAGE_SIZE
+    return min(max(size, 1), MAX_KANBAN_PAGE_SIZE)
+
+
+def board_pipelines(session):
+    """Pipelines a board can show: active ones, the default first, then in their order."""
+    return list(session.scalars(
+        select(Pipeline).where(Pipeline.is_active.is_(True))
+        .order_by(Pipeline.is_default.desc(), Pipeline.position, Pipeline.name, Pipeline.id)))
+
+
+def board_pipeline(pipelines, pipeline_id=None):
+    """The pipeline asked for among the board's pipelines (the first when none is asked)."""
+    if pipeline_id is None:
+        return pipelines[0] if pipelines else None
+    for pipeline in pipelines:
+        if pipeline.id == pipeline_id:
+            return pipeline
+    raise NotFound()
+
+
+def columns_of(session, pipeline):
+    return list(session.scalars(
+        select(Stage).where(Stage.pipeline_id == pipeline.id).order_by(Stage.position, Stage.id)))
+
+
+def column_totals(session, stage_ids, board_filter=BoardFilter()):
+    """{stage_id: ColumnTotal} for the given stages, in one grouped query."""
+    totals = {stage_id: ColumnTotal() for stage_id in stage_ids}
+    if not totals:
+        return totals
+    rows = session.execute(
+        select(Deal.stage_id, Deal.currency, func.count(), func.sum(Deal.value))
+        .where(Deal.stage_id.in_(list(totals)), *board_filter.clauses())
+        .group_by(Deal.stage_id, Deal.currency))
+    for stage_id, currency, count, amount in rows:
+        total = totals[stage_id]
+        total.count += count
+        total.amounts[currency] = Decimal(amount or 0).quantize(CENT)
+    return totals
+
+
+def column_stage(session, stage_id):
+    """The tenant's stage a column shows; NotFound for anything else."""
+    stage = get_owned(session, Stage, stage_id)
+    if stage is None:
+        raise NotFound()
+    return stage
+
+
+def cards(session, stage, board_filter=BoardFilter(), offset=0, size=None):
+    """One page of a column, newest deals first: (deals, next offset or None)."""
+    size = size or page_size(session)
+    offset = max(int(offset or 0), 0)
+    rows = list(session.scalars(
+        select(Deal).where(Deal.stage_id == stage.id, *board_filter.clauses())
+        .options(*card_loads())
+        .order_by(Deal.id.desc()).offset(offset).limit(size + 1)))
+    more = len(rows) > size
+    return rows[:size], (offset + size if more else None)
+
+
+def card_loads():
+    """What a card shows, loaded with the deals in the same query."""
+    return (
+        load_only(Deal.id, Deal.title, Deal.value, Deal.currency, Deal.stage_id,
+                  Deal.pipeline_id, Deal.expected_close_date, Deal.tenant_id),
+        joinedload(Deal.customer).load_only(Customer.id, Customer.name),
+        joinedload(Deal.company).load_only(Company.id, Company.name),
+        joinedload(Deal.assigned_to).load_only(CrmUser.id, CrmUser.first_name,
+                                               CrmUser.last_name, CrmUser.username),
+    )
+
+
+def card(session, deal_id):
+    """One deal as a card shows it (after a move), or None."""
+    return session.scalar(select(Deal).where(Deal.id == deal_id).options(*card_loads()))

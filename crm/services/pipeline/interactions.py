@@ -1,0 +1,198 @@
+"""Interactions: calls, meetings, emails and notes logged against a customer.
+
+The rules, for the form, the API and any feature that logs one (``log_interaction``):
+
+* a kind from ``INTERACTION_KINDS``, a summary (required) and an optional follow-up;
+* ``occurred_at`` defaults to now. An interaction is logged after it happened, so a
+  time more than ``FUTURE_TOLERANCE`` ahead is refused; the day of slack covers
+  users whose clock runs ahead of UTC (times are stored and shown in UTC);
+* a customer (required; an archived customer takes no new interactions, but one
+  already logged against it can still be edited); optionally one of *that
+  customer's* deals and one of *its* contacts;
+* the user who logs it is stamped once, at creation.
+
+``Customer.last_interaction_at`` always equals the newest ``occurred_at`` of the
+customer's interactions. A flush hook below recomputes it, with one UPDATE per
+flush, for every customer whose interactions were added, changed, moved away or
+deleted — whoever wrote them (form, API, this module, another feature).
+"""
+import datetime as dt
+
+from flask_babel import gettext, lazy_gettext as _l
+from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.util import identity_key
+
+from crm.models import INTERACTION_KINDS, Contact, Customer, Deal, Interaction
+from crm.models.base import utcnow
+from crm.security.tenancy import current_user_id
+from crm.services.core.delete_rules import blocks_delete
+from crm.services.core.errors import ValidationFailed
+from crm.services.core.related import linked, stored
+
+FUTURE_TOLERANCE = dt.timedelta(days=1)
+# Enough for a detail page; older history stays in the interaction list.
+RECENT = 100
+
+# A customer's or deal's interactions are its history: they keep it from deletion
+# (archive the customer instead). A deleted contact only unlinks (ON DELETE SET NULL).
+blocks_delete(Customer, Interaction, Interaction.customer_id, _l("interactions"))
+blocks_delete(Deal, Interaction, Interaction.deal_id, _l("interactions"))
+
+
+def as_utc(value):
+    """An aware UTC datetime; a naive one is taken to be UTC already."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc)
+
+
+def prepare(session, interaction):
+    """Validate and normalise an interaction before it is saved; raise one
+    ``ValidationFailed`` listing every problem."""
+    errors = {}
+    with session.no_autoflush:
+        if interaction.kind not in INTERACTION_KINDS:
+            errors["kind"] = [_l("Choose call, meeting, email or note.")]
+        interaction.summary = (interaction.summary or "").strip()
+        if not interaction.summary:
+            errors["summary"] = [_l("Write a summary of what was said or done.")]
+        interaction.follow_up = (interaction.follow_up or "").strip() or None
+
+        now = utcnow()
+        interaction.occurred_at = as_utc(interaction.occurred_at) or now
+        if interaction.occurred_at > now + FUTURE_TOLERANCE:
+            errors["occurred_at"] = [_l(
+                "An interaction is logged after it happens: it cannot be more than a day "
+                "ahead. Plan future work as a task.")]
+
+        customer = linked(session, interaction, "customer", Customer)
+        deal = linked(session, interaction, "deal", Deal)
+        contact = linked(session, interaction, "contact", Contact)
+        if customer is None:
+            errors["customer"] = [_l("Choose the customer this interaction was with.")]
+        else:
+            if not customer.is_active and stored(session, interaction, "customer_id") != customer.id:
+                errors.setdefault("customer", []).append(gettext(
+                    "%(name)s is archived. Choose an active customer.", name=customer.name))
+            if deal is not None and deal.customer_id != customer.id:
+                errors["deal"] = [gettext(
+                    "This deal is not one of %(name)s's deals.", name=customer.name)]
+            if contact is not None and contact.customer_id != customer.id:
+                errors["contact"] = [gettext(
+                    "This contact does not belong to %(name)s.", name=customer.name)]
+        if errors:
+            raise ValidationFailed(errors)
+
+        interaction.customer, interaction.deal, interaction.contact = customer, deal, contact
+        if interaction.id is None and interaction.user_id is None:
+            interaction.user_id = current_user_id()
+
+
+def log_interaction(session, customer, summary, kind="note", *, occurred_at=None,
+                    follow_up=None, deal=None, contact=None, user_id=None, commit=True):
+    """Log an interaction against ``customer`` and return it.
+
+    ``customer``, ``deal`` and ``contact`` are rows or ids of the current tenant;
+    ``occurred_at`` defaults to now; ``user_id`` to the signed-in user (pass it from
+    jobs and commands). The same rules as the form apply: ``ValidationFailed``
+    names each bad field. Commits, unless ``commit=False`` leaves that to the
+    caller's own transaction (e.g. the statement e-mail logging what it sent)."""
+    interaction = Interaction(kind=kind, summary=summary, follow_up=follow_up,
+                              occurred_at=occurred_at, user_id=user_id)
+    for relation, value in (("customer", customer), ("deal", deal), ("contact", contact)):
+        if isinstance(value, int):
+            setattr(interaction, f"{relation}_id", value)
+        elif value is not None:
+            setattr(interaction, relation, value)
+    prepare(session, interaction)
+    session.add(interaction)
+    if commit:
+        session.commit()
+    else:
+        session.flush()
+    return interaction
+
+
+def for_customer(session, customer_id, limit=RECENT):
+    """The customer's interactions, newest first, with who logged them and the contact."""
+    return list(session.scalars(_recent(customer_id=customer_id).limit(limit)))
+
+
+def for_deal(session, deal_id, limit=RECENT):
+    """A deal's interactions, newest first (for the deal page), with who logged them
+    and the contact."""
+    return list(session.scalars(_recent(deal_id=deal_id).limit(limit)))
+
+
+def _recent(**where):
+    query = select(Interaction).options(joinedload(Interaction.user), joinedload(Interaction.contact))
+    for column, value in where.items():
+        query = query.where(getattr(Interaction, column) == value)
+    return query.order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+
+
+# --- Customer.last_interaction_at, kept in step -------------------------------------
+
+_TOUCHED = "crm_interaction_customers"
+
+
+def refresh_last_interaction(connection, customer_ids):
+    """Set each customer's ``last_interaction_at`` to its newest interaction's time,
+    in one UPDATE (the max is read from the (customer_id, occurred_at) index).
+    The customer's ``updated_at`` stays as it is: its own record did not change."""
+    ids = sorted(i for i in customer_ids if i is not None)
+    if not ids:
+        return
+    customer, interaction = Customer.__table__, Interaction.__table__
+    newest = (select(func.max(interaction.c.occurred_at))
+              .where(interaction.c.customer_id == customer.c.id).scalar_subquery())
+    connection.execute(update(customer).where(customer.c.id.in_(ids))
+                       .values(last_interaction_at=newest, updated_at=customer.c.updated_at))
+
+
+def _interactions(session):
+    for collection in (session.new, session.dirty, session.deleted):
+        for obj in collection:
+            if isinstance(obj, Interaction):
+                yield obj
+
+
+def _note_customers_before_flush(session, flush_context, instances):
+    """The customers interactions are leaving: their ids as stored, read before the flush
+    overwrites them (loading them if they were expired)."""
+    touched = session.info.setdefault(_TOUCHED, set())
+    for obj in _interactions(session):
+        if obj not in session.new:
+            touched.add(obj.customer_id)
+            history = inspect(obj).attrs.customer_id.history
+            touched.update(v for v in (*history.deleted, *history.unchanged) if isinstance(v, int))
+
+
+def _refresh_after_flush(session, flush_context):
+    touched = session.info.setdefault(_TOUCHED, set())
+    for obj in _interactions(session):
+        touched.add(obj.customer_id)  # where it is now
+    if touched:
+        refresh_last_interaction(session.connection(), touched)
+
+
+def _expire_refreshed(session, flush_context):
+    for customer_id in session.info.pop(_TOUCHED, ()):
+        loaded = session.identity_map.get(identity_key(Customer, customer_id))
+        if loaded is not None:
+            session.expire(loaded, ["last_interaction_at"])
+
+
+def install():
+    """Attach the hooks to every session (idempotent; done when this module loads)."""
+    for name, hook in (("before_flush", _note_customers_before_flush),
+                       ("after_flush", _refresh_after_flush),
+                       ("after_flush_postexec", _expire_refreshed)):
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)
+
+
+install()

@@ -1,0 +1,37 @@
+"""Lead sources: where leads come from. A source leads use can be deactivated (it leaves
+the pickers of new leads) but not deleted, so the history keeps its origin."""
+from flask_babel import gettext, ngettext
+from sqlalchemy import func, select
+
+from crm.models import Lead
+from crm.services.core.errors import NotAllowed, ValidationFailed
+from crm.services.pipeline.setting_names import clean_name
+
+
+def prepare(session, source):
+    errors = {}
+    clean_name(session, source, errors)
+    source.is_active = True if source.is_active is None else bool(source.is_active)
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def leads_using(session, source):
+    return session.scalar(select(func.count(Lead.id)).where(Lead.source_id == source.id))
+
+
+def check_delete(session, source):
+    used = leads_using(session, source)
+    if used:
+        raise NotAllowed(ngettext(
+            "“%(name)s” is the source of %(num)d lead and cannot be deleted; deactivate it "
+            "instead.",
+            "“%(name)s” is the source of %(num)d leads and cannot be deleted; deactivate it "
+            "instead.", used, name=source.name))
+
+
+def toggle_active(session, source):
+    source.is_active = not source.is_active
+    session.commit()
+    return gettext("%(name)s is now %(state)s.", name=source.name,
+                   state=gettext("active") if source.is_active else gettext("inactive"))

@@ -1,0 +1,157 @@
+"""E-mailing statements of account to customers' primary contacts, one or many.
+
+A send is recorded as an "email" interaction on the customer, written in the same
+transaction and committed only once the mail server has accepted the message: a
+statement that was not sent leaves no trace, one that was sent is always logged.
+A batch uses one SMTP connection (reopened if the server drops it) and reports, per
+customer, sent or failed with the reason; one failure never stops the others.
+"""
+import smtplib
+from dataclasses import dataclass
+
+from flask_babel import gettext
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from crm.models import Customer
+from crm.services.core import mailer
+from crm.services.core.errors import CrmError
+from crm.services.ledger import arithmetic as ledger
+from crm.services.pipeline.interactions import log_interaction
+from crm.services.statements import text as statement_text
+from crm.services.statements.pdf import render_pdf
+from crm.services.statements.statement import build_statement, file_name, parse_period
+
+# What a refused or failed SMTP conversation raises.
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
+
+
+class NoRecipient(CrmError):
+    status = 422
+
+
+@dataclass
+class SendResult:
+    customer_id: int
+    name: str
+    code: str
+    email: str | None
+    sent: bool
+    reason: str = ""
+
+
+def recipient_of(customer):
+    """(primary contact, their email); NoRecipient when there is no address to send to."""
+    contact = customer.primary_contact
+    if contact is None or not (contact.email or "").strip():
+        raise NoRecipient(gettext(
+            "%(customer)s has no primary contact with an email address; add one on the "
+            "customer's Contacts tab.", customer=customer.name))
+    return contact, contact.email.strip()
+
+
+def _body(statement, contact):
+    return gettext(
+        "Dear %(name)s,\n\nplease find attached the statement of account of %(customer)s "
+        "for %(period)s.\n\nOpening balance: %(opening)s\nClosing balance: %(closing)s\n\n"
+        "Kind regards,\n%(tenant)s\n",
+        name=contact.name, customer=statement.customer_name,
+        period=statement_text.period(statement),
+        opening=statement_text.money(statement.opening_balance, statement.currency),
+        closing=statement_text.money(statement.closing_balance, statement.currency),
+        tenant=statement.tenant_name)
+
+
+def send_statement(session, customer, date_from, date_to, *, settings, smtp=None, user_id=None):
+    """Build the statement, mail it with the PDF attached to the primary contact and log
+    the send; returns the recipient's address. ``smtp`` reuses an open connection."""
+    contact, email = recipient_of(customer)
+    statement = build_statement(session, customer, date_from, date_to)
+    subject = statement_text.subject(statement)
+    mail = mailer.message(settings, email, subject, _body(statement, contact), [
+        (file_name(statement, "pdf"), render_pdf(statement), "application", "pdf")])
+    try:
+        log_interaction(session, customer, gettext(
+            "Statement of account %(period)s sent to %(email)s",
+            period=statement_text.period(statement), email=email),
+            kind="email", contact=contact, user_id=user_id, commit=False)
+        if smtp is None:
+            with mailer.connection(settings) as opened:
+                opened.send_message(mail)
+        else:
+            smtp.send_message(mail)
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+    return email
+
+
+def send_statements(session, customer_ids, date_from, date_to, *, settings, user_id=None):
+    """Send each customer's statement; a SendResult per id, in the order given (ids
+    that name no customer of the tenant are reported as failed)."""
+    date_from, date_to = parse_period(date_from, date_to)
+    ids = list(dict.fromkeys(int(i) for i in customer_ids))
+    customers = {c.id: c for c in session.scalars(
+        select(Customer).where(Customer.id.in_(ids)).options(selectinload(Customer.contacts)))}
+    results = []
+    smtp = None
+    unreachable = None
+    try:
+        for customer_id in ids:
+            customer = customers.get(customer_id)
+            if customer is None:
+                results.append(SendResult(customer_id, "", "", None, False,
+                                          gettext("No such customer.")))
+                continue
+            name, code = customer.name, customer.code
+            email = None
+            try:
+                email = recipient_of(customer)[1]
+                if unreachable is not None:
+                    raise unreachable
+                for attempt in (1, 2):
+                    if smtp is None:
+                        try:
+                            smtp = mailer.connect(settings)
+                        except (smtplib.SMTPException, OSError) as exc:
+                            unreachable = exc
+                            raise
+                    try:
+                        send_statement(session, customer, date_from, date_to, settings=settings,
+                                       smtp=smtp, user_id=user_id)
+                        break
+                    except smtplib.SMTPServerDisconnected:
+                        smtp = None  # the server hung up: reconnect once for this one
+                        if attempt == 2:
+                            raise
+                results.append(SendResult(customer_id, name, code, email, True))
+            except CrmError as exc:
+                results.append(SendResult(customer_id, name, code, email, False, str(exc.message)))
+            except MAIL_ERRORS as exc:
+                reason = mailer.describe_failure(exc)
+                if exc is unreachable:
+                    reason = gettext("The mail server could not be reached: %(reason)s",
+                                     reason=reason)
+                results.append(SendResult(customer_id, name, code, email, False, reason))
+    finally:
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+    return results
+
+
+def overdue_customer_ids(session, limit):
+    """Ids of the active customers with an open invoice past its due date, by name."""
+    return list(session.scalars(
+        select(Customer.id).where(Customer.is_active.is_(True), ledger.is_overdue_clause())
+        .order_by(Customer.name, Customer.id).limit(limit)))
+
+
+def customers_by_id(session, ids):
+    """The tenant's customers among ``ids``, in that order (others left out)."""
+    found = {c.id: c for c in session.scalars(
+        select(Customer).where(Customer.id.in_(ids)).options(selectinload(Customer.contacts)))}
+    return [found[i] for i in ids if i in found]

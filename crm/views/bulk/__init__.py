@@ -1,0 +1,2 @@
+"""Import screens and the export of every list.
+"""

@@ -1,0 +1,3 @@
+"""Screens for customers, companies, their parts and documents, the merge wizard and support
+tickets.
+"""

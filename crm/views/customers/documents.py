@@ -1,0 +1,74 @@
+"""Customer documents: list, upload, download, delete."""
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_appbuilder import expose, has_access
+from flask_babel import gettext, lazy_gettext as _l
+
+from crm.datamodel.interface import CrmInterface
+from crm.downloads import send_download
+from crm.models import Customer, Document
+from crm.security.tenancy import current_user_id, get_owned
+from crm.services.core.errors import CrmError
+from crm.services.customers import documents
+from crm.views.base import CrmModelView, flash_error
+
+
+def _size(value):
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+
+
+class DocumentView(CrmModelView):
+    datamodel = CrmInterface(Document)
+    class_permission_name = "Document"
+    route_base = "/documents"
+    list_title = _l("Documents")
+    label_columns = {
+        "filename": _l("File"), "content_type": _l("Type"), "size": _l("Size"),
+        "description": _l("Description"), "uploaded_by": _l("Uploaded by"),
+        "uploaded_at": _l("Uploaded"), "customer": _l("Customer"),
+    }
+    list_columns = ["filename", "description", "size", "uploaded_by", "uploaded_at", "customer"]
+    show_columns = ["customer", "filename", "description", "content_type", "size", "uploaded_by",
+                    "uploaded_at"]
+    search_columns = ["filename", "description"]
+    base_order = ("uploaded_at", "desc")
+    formatters_columns = {"size": _size}
+    # Files arrive through the upload form on the customer's page, not FAB's add form.
+    include_route_methods = {"list", "show", "delete", "download_file", "upload", "action",
+                             "action_post"}
+
+    def post_delete(self, item):
+        documents.forget_file(current_app.config, item)
+
+    @expose("/file/<int:pk>")
+    @has_access
+    def download_file(self, pk):
+        document = self.datamodel.get(pk, self._base_filters)
+        if document is None:
+            abort(404)
+        path = documents.path_of(current_app.config, document)
+        try:
+            return send_download(path, document.filename, document.content_type)
+        except FileNotFoundError:
+            abort(404)
+
+    @expose("/upload/<int:customer_pk>", methods=["POST"])
+    @has_access
+    def upload(self, customer_pk):
+        customer = get_owned(self.session, Customer, customer_pk)
+        if customer is None:
+            abort(404)
+        upload = request.files.get("file")
+        if upload is None:
+            flash(gettext("Choose a file to upload."), "danger")
+        else:
+            try:
+                document = documents.store(self.session, current_app.config, customer, upload,
+                                           request.form.get("description"), current_user_id())
+                flash(gettext("%(name)s was uploaded.", name=document.filename), "success")
+            except CrmError as exc:
+                self.session.rollback()
+                flash_error(exc)
+        return redirect(url_for("CustomerView.show", pk=customer_pk, _anchor="DocumentView"))

@@ -1,0 +1,2 @@
+"""The dashboard, the health score on screens and the audit screen.
+"""

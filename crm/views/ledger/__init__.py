@@ -1,0 +1,2 @@
+"""Screens for sales orders, invoices, payments, credit notes, contracts and statements.
+"""

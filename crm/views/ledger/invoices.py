@@ -1,0 +1,79 @@
+"""Invoice screens: list, invoice page with its status actions, add/edit with lines.
+Every rule is in ``crm.services.ledger.invoices`` (and ``credit`` for issuing)."""
+from flask_appbuilder import expose, has_access
+from flask_babel import gettext, lazy_gettext as _l
+
+from crm.models import Invoice
+from crm.services.ledger import invoices
+from crm.views.fields import label_of
+from crm.views.ledger.priced_documents import DocumentInterface, PricedDocumentView
+
+INVOICE_LABELS = {"number": _l("Number"), "customer": _l("Customer"),
+                  "issue_date": _l("Issue date"), "due_date": _l("Due date"),
+                  "status": _l("Status"), "total": _l("Total"), "amount_paid": _l("Paid"),
+                  "reference": _l("Reference")}
+HEADER_FIELDS = (
+    ("customer", _l("Customer"), "customer"),
+    ("number", _l("Number (empty: next free number)"), "text"),
+    ("issue_date", _l("Issue date"), "date"),
+    ("payment_term", _l("Payment terms"), "term"),
+    ("due_date", _l("Due date (empty: from the payment terms)"), "date"),
+    ("currency", _l("Currency"), "text"),
+    ("billing_address", _l("Billing address"), "textarea"),
+    ("tax_number", _l("Tax number"), "text"),
+    ("reference", _l("Reference"), "text"),
+    ("notes", _l("Notes"), "textarea"),
+)
+
+
+class InvoiceView(PricedDocumentView):
+    datamodel = DocumentInterface(Invoice)
+    class_permission_name = "Invoice"
+    route_base = "/invoices"
+    kind = "invoice"
+    list_title = _l("Invoices")
+    show_title = _l("Invoice")
+    add_title = _l("New invoice")
+    edit_title = _l("Edit invoice")
+    label_columns = INVOICE_LABELS
+    list_columns = ["number", "customer", "issue_date", "due_date", "status", "total",
+                    "amount_paid"]
+    search_columns = ["number", "reference", "issue_date", "due_date"]
+    order_columns = ["number", "issue_date", "due_date", "status", "total"]
+    base_order = ("issue_date", "desc")
+    formatters_columns = {"status": label_of(invoices.STATUS_LABELS)}
+    date_column = "issue_date"
+    header_fields = HEADER_FIELDS
+    status_labels = invoices.STATUS_LABELS
+    service = invoices
+    save = staticmethod(invoices.save_invoice)
+    check_delete = staticmethod(invoices.check_delete)
+
+    def info_rows(self, invoice):
+        return [(_l("Customer"), invoice.customer), (_l("Issue date"), invoice.issue_date),
+                (_l("Due date"), invoice.due_date),
+                (_l("Payment terms"), invoice.payment_term or ""),
+                (_l("Sales order"), invoice.sales_order or ""),
+                (_l("Tax number"), invoice.tax_number or ""),
+                (_l("Reference"), invoice.reference or ""),
+                (_l("Billing address"), invoice.billing_address or ""),
+                (_l("Notes"), invoice.notes or "")]
+
+    def actions_of(self, invoice):
+        actions = []
+        if invoice.status == "draft":
+            actions.append(("issue", _l("Issue invoice"), "primary", True))
+        if invoice.status in invoices.VOIDABLE:
+            actions.append(("void", _l("Void invoice"), "danger", False))
+        return actions
+
+    @expose("/issue/<int:pk>", methods=["POST"])
+    @has_access
+    def issue(self, pk):
+        return self._act(pk, invoices.issue_invoice, gettext("%(number)s is issued."),
+                         credit_action="issue")
+
+    @expose("/void/<int:pk>", methods=["POST"])
+    @has_access
+    def void(self, pk):
+        return self._act(pk, invoices.void_invoice, gettext("%(number)s is void."))

@@ -1,0 +1,296 @@
+"""Screens shared by sales orders and invoices: list with a filter bar, a page with
+lines, totals and status actions, and add/edit forms with an editable lines table.
+
+The forms are plain HTML posted to ``add``/``edit``: the header fields and one row
+per line (``line-<field>`` repeated). The service checks everything and names each
+problem by field or ``lines.<row>.<field>``; the form is shown again with the
+messages next to the fields and in the cells, and with everything as typed.
+"""
+import datetime as dt
+
+from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.models.filters import BaseFilter
+from flask_babel import gettext, lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from crm.datamodel.filters import FilterOnOrAfter, FilterOnOrBefore
+from crm.datamodel.interface import CrmInterface
+from crm.formatting import quantity
+from crm.models import Customer, PaymentTerm
+from crm.security.tenancy import get_owned
+from crm.services.core.errors import CrmError, EditConflict
+from crm.services.core.versions import check_version, version_of
+from crm.services.ledger.credit_rule import CreditRefused, current_user_may_override
+from crm.services.ledger.document_lines import LINE_FIELDS, page_of_lines
+from crm.views.base import VERSION_FIELD, CrmModelView, flash_error
+from crm.views.fields import as_iso_date, as_plain_number
+
+LINE_LABELS = {"description": _l("Description"), "quantity": _l("Quantity"),
+               "unit_price": _l("Unit price"), "discount_rate": _l("Discount %"),
+               "tax_rate": _l("Tax %")}
+EMPTY_ROWS = 1
+# Cells (and the order's default discount) read as the user's locale writes numbers: their
+# stored values show with two decimals, never mistaken for a thousands group. Quantities
+# are left to the service.
+LOCALE_NUMBER_FIELDS = ("unit_price", "discount_rate", "tax_rate")
+
+
+class DocumentInterface(CrmInterface):
+    """Lists load each page's customers with the page. (Totals show in the document's
+    currency, or masked: crm.datamodel.values.shown.)"""
+
+    def apply_all(self, query, *args, **kwargs):
+        query = super().apply_all(query, *args, **kwargs)
+        if hasattr(self.obj, "lines") and hasattr(self.obj, "customer"):
+            query = query.options(joinedload(self.obj.customer))
+        return query
+
+
+def _date_arg(name):
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        flash(gettext("“%(value)s” is not a date (YYYY-MM-DD); it was ignored.", value=raw),
+              "warning")
+        return None
+
+
+class PricedDocumentView(CrmModelView):
+    """Subclasses set the service functions and ``date_column``, ``header_fields``
+    (name, label, input kind) and ``actions_of(document)``."""
+
+    list_template = "crm/priced_document_list.html"
+    show_template = "crm/priced_document_show.html"
+    form_template = "crm/priced_document_form.html"
+    date_column = None
+    header_fields = ()
+    status_labels = {}
+    service = None          # module with prefill, save_*, check_delete
+    save = None
+
+    # --- list ----------------------------------------------------------------------
+
+    def filter_args(self):
+        if "_crm_document_filters" not in g:
+            customer_id = request.args.get("customer", type=int)
+            customer = get_owned(self.session, Customer, customer_id) if customer_id else None
+            g._crm_document_filters = {
+                "status": request.args.get("status") if request.args.get("status")
+                in self.status_labels else None,
+                "customer": customer, "date_from": _date_arg("date_from"),
+                "date_to": _date_arg("date_to")}
+        return g._crm_document_filters
+
+    def _get_list_widget(self, filters, **kwargs):
+        # The filter bar applies to the list page (and its export), not to the customer
+        # page's tab.
+        if request.endpoint in (f"{type(self).__name__}.list", f"{type(self).__name__}.export"):
+            args = self.filter_args()
+            if args["status"]:
+                filters.add_filter("status", _Equal, args["status"])
+            if args["customer"] is not None:
+                filters.add_filter("customer_id", _Equal, args["customer"].id)
+            if args["date_from"]:
+                filters.add_filter(self.date_column, _OnOrAfter, args["date_from"])
+            if args["date_to"]:
+                filters.add_filter(self.date_column, _OnOrBefore, args["date_to"])
+        return super()._get_list_widget(filters=filters, **kwargs)
+
+    @expose("/list/")
+    @has_access
+    def list(self):
+        self.update_redirect()
+        return self.render_template(self.list_template, title=self.list_title,
+                                    widgets=self._list(), filter_args=self.filter_args(),
+                                    status_labels=self.status_labels)
+
+    # --- show and actions ------------------------------------------------------------
+
+    def _document(self, pk):
+        document = self.datamodel.get(pk, self._base_filters)
+        if document is None:
+            abort(404)
+        return document
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        document = self._document(self._deserialize_pk_if_composite(pk))
+        lines, page, pages = page_of_lines(self.session, document,
+                                           request.args.get("lines_page", 0, type=int))
+        return self.render_template(
+            self.show_template, pk=document.id, document=document, title=self.show_title,
+            lines=lines, lines_page=page, lines_pages=pages,
+            kind=self.kind, info=self.info_rows(document), quantity=quantity,
+            status_label=self.status_labels.get(document.status, document.status),
+            actions=self.actions_of(document), line_labels=LINE_LABELS,
+            credit_refused=request.args.get("credit_refused"),
+            may_override=current_user_may_override(),
+            endpoint=type(self).__name__)
+
+    def _act(self, pk, operation, done, credit_action=None):
+        document = self._document(pk)
+        try:
+            if credit_action:
+                operation(self.session, document,
+                          override_reason=request.form.get("override_reason"))
+            else:
+                operation(self.session, document)
+        except CreditRefused as exc:
+            self.session.rollback()
+            flash(str(exc.message), "danger")
+            return redirect(url_for(".show", pk=pk, credit_refused=credit_action))
+        except CrmError as exc:
+            self.session.rollback()
+            flash_error(exc)
+        else:
+            flash(done % {"number": document.number}, "success")
+        return redirect(url_for(".show", pk=pk))
+
+    # --- add and edit ------------------------------------------------------------------
+
+    def _form_values(self):
+        values = {name: request.form.get(name, "") for name, _label, _kind in self.header_fields}
+        rows = [request.form.getlist(f"line-{field}") for field in LINE_FIELDS]
+        lines = [dict(zip(LINE_FIELDS, cells)) for cells in zip(*rows)]
+        return values, lines
+
+    def _render_form(self, title, values, lines, errors, document=None, status=200,
+                     loaded_version=None):
+        customer = values.get("customer")
+        if customer is not None and not isinstance(customer, Customer):
+            customer = get_owned(self.session, Customer, customer)
+        terms = self.session.scalars(select(PaymentTerm).order_by(PaymentTerm.days,
+                                                                  PaymentTerm.name)).all()
+        default_discount = values.get("discount_rate") or (
+            customer.discount_rate if customer is not None else "")
+        blank = dict.fromkeys(LINE_FIELDS, "")
+        blank["discount_rate"] = default_discount if default_discount not in (None, "") else ""
+        # A form refused for holding too many lines shows as many as a document may hold.
+        shown = list(lines)[:current_app.config["CRM_MAX_DOCUMENT_LINES"]]
+        rows = shown + [dict(blank) for _ in range(EMPTY_ROWS)]
+        return self.render_template(
+            self.form_template, title=title, values=values, customer=customer, rows=rows,
+            blank_row=blank, errors=errors, header_fields=self.header_fields, terms=terms,
+            document=document, line_labels=LINE_LABELS, line_fields=LINE_FIELDS,
+            version_field=VERSION_FIELD, loaded_version=loaded_version,
+            endpoint=type(self).__name__), status
+
+    @staticmethod
+    def _text(value):
+        if value is None:
+            return ""
+        if hasattr(value, "id"):
+            return value.id
+        return value.isoformat() if hasattr(value, "isoformat") else value
+
+    def _as_locale_reads(self, values, lines):
+        """What was typed, with dates and amounts written as the user's locale writes them
+        (``31.03.2025``, ``1.234,56`` in German) turned into the ISO dates and plain numbers
+        the service reads. Quantities stay as typed: the form shows stored ones with three
+        decimals (``1.000``), which German would read as a thousand."""
+        read = dict(values)
+        for name, _label, kind in self.header_fields:
+            if kind == "date":
+                read[name] = as_iso_date(values.get(name))
+            elif name in LOCALE_NUMBER_FIELDS:
+                read[name] = as_plain_number(values.get(name))
+        lines = [{field: as_plain_number(cell) if field in LOCALE_NUMBER_FIELDS else cell
+                  for field, cell in line.items()} for line in lines]
+        return read, lines
+
+    def _saved(self, document, values, lines, loaded_version=None):
+        """None when saved, else the errors by field and the status to answer with."""
+        values, lines = self._as_locale_reads(values, lines)
+        try:
+            if document.id is not None:
+                check_version(loaded_version, version_of(document))
+            self.save(self.session, document, values, lines, skip_blank_lines=True,
+                      max_lines=current_app.config["CRM_MAX_DOCUMENT_LINES"])
+        except StaleDataError:
+            self.session.rollback()
+            return self._refused(EditConflict())
+        except CrmError as exc:
+            self.session.rollback()
+            return self._refused(exc)
+        return None
+
+    @staticmethod
+    def _refused(exc):
+        if not exc.errors:
+            flash(str(exc.message), "danger")
+            if isinstance(exc, EditConflict):
+                return {}, exc.status
+        return {k: [str(m) for m in v] for k, v in exc.errors.items()} or {"": []}, 422
+
+    @expose("/add", methods=["GET", "POST"])
+    @has_access
+    def add(self):
+        if request.method == "POST":
+            values, lines = self._form_values()
+            document = self.datamodel.obj()
+            refused = self._saved(document, values, lines)
+            if refused is None:
+                flash(gettext("%(number)s saved.", number=document.number), "success")
+                return redirect(url_for(".show", pk=document.id))
+            errors, status = refused
+            return self._render_form(self.add_title, values, lines, errors, status=status)
+        values, lines = {}, []
+        customer_id = request.args.get("customer", type=int)
+        customer = get_owned(self.session, Customer, customer_id) if customer_id else None
+        if customer is not None:
+            values = {k: self._text(v) for k, v in self.service.prefill(self.session,
+                                                                       customer).items()}
+        return self._render_form(self.add_title, values, lines, {})
+
+    @expose("/edit/<pk>", methods=["GET", "POST"])
+    @has_access
+    def edit(self, pk):
+        document = self._document(self._deserialize_pk_if_composite(pk))
+        if document.status not in self.service.EDITABLE:
+            flash(gettext("%(number)s is %(status)s and can no longer be changed.",
+                          number=document.number,
+                          status=self.status_labels.get(document.status, document.status)),
+                  "warning")
+            return redirect(url_for(".show", pk=document.id))
+        if request.method == "POST":
+            values, lines = self._form_values()
+            # Shown again with the version it was loaded with: saving it stays refused
+            # until the user reloads and sees the other change.
+            loaded = request.form.get(VERSION_FIELD)
+            refused = self._saved(document, values, lines, loaded)
+            if refused is None:
+                flash(gettext("%(number)s saved.", number=document.number), "success")
+                return redirect(url_for(".show", pk=document.id))
+            errors, status = refused
+            return self._render_form(self.edit_title, values, lines, errors, document, status,
+                                     loaded_version=loaded)
+        values = {name: self._text(getattr(document, name)) for name, _l_, _k in self.header_fields}
+        lines = [{f: self._text(getattr(line, f)) for f in LINE_FIELDS} for line in document.lines]
+        return self._render_form(self.edit_title, values, lines, {}, document,
+                                 loaded_version=version_of(document))
+
+    def info_rows(self, document):
+        return []
+
+
+class _Equal(BaseFilter):
+    name = _l("Equal to")
+    arg_name = "crm_eq"
+
+    def apply(self, query, value):
+        return query.filter(getattr(self.model, self.column_name) == value)
+
+
+class _OnOrAfter(FilterOnOrAfter):
+    arg_name = "crm_ge"
+
+
+class _OnOrBefore(FilterOnOrBefore):
+    arg_name = "crm_le"

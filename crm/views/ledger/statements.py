@@ -1,0 +1,177 @@
+"""Statement of account screens: a customer's statement (preview, PDF, Excel, e-mail) and
+sending statements to many customers from the customer list."""
+
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.models.sqla.filters import FilterEqual
+from flask_appbuilder.urltools import get_filter_args
+from flask_babel import gettext, lazy_gettext as _l
+
+from crm.downloads import send_download
+from crm.models import Customer
+from crm.security.masking import LEDGER_AMOUNTS, can_view
+from crm.security.roles import METHOD_VERBS
+from crm.security.tenancy import current_user_id, get_owned
+from crm.services.core import mailer
+from crm.services.core.errors import CrmError, ValidationFailed
+from crm.services.statements import (
+    mail as statement_mail,
+    statement as statements,
+    text as statement_text,
+)
+from crm.services.statements.files import statement_file
+
+REFUSED = _l("Statements show balances; your role may not see financial figures.")
+
+
+def _period_args(source):
+    """The (from, to) strings a form or query string asks for; the default period if none."""
+    first, last = statements.default_period()
+    return (source.get("from") or first.isoformat(), source.get("to") or last.isoformat())
+
+
+class StatementView(BaseView):
+    route_base = "/statements"
+    class_permission_name = "Statement"
+    method_permission_name = METHOD_VERBS
+    default_view = "email_statements"
+
+    def _customer(self, customer_pk):
+        customer = get_owned(self.appbuilder.session, Customer, customer_pk)
+        if customer is None:
+            abort(404)
+        return customer
+
+    def _refused(self):
+        return self.render_template("crm/statement_refused.html", message=REFUSED), 403
+
+    @expose("/<int:customer_pk>")
+    @has_access
+    def statement(self, customer_pk):
+        """The statement on screen, with the period form and the downloads."""
+        customer = self._customer(customer_pk)
+        if not can_view(LEDGER_AMOUNTS):
+            return self._refused()
+        date_from, date_to = _period_args(request.args)
+        statement, errors = None, {}
+        try:
+            statement = statements.build_statement(self.appbuilder.session, customer,
+                                                   date_from, date_to)
+        except ValidationFailed as exc:
+            errors = {field: [str(m) for m in messages] for field, messages in exc.errors.items()}
+        contact = customer.primary_contact
+        return self.render_template(
+            "crm/statement.html", customer=customer, statement=statement, errors=errors,
+            date_from=date_from, date_to=date_to, text=statement_text,
+            recipient=contact.email if contact is not None and contact.email else None,
+            can_email=self.appbuilder.sm.has_access("can_edit", "Statement"))
+
+    @expose("/<int:customer_pk>/download")
+    @has_access
+    def download(self, customer_pk):
+        """?format=pdf|xlsx&from=&to=: the statement as a file."""
+        customer = self._customer(customer_pk)
+        if not can_view(LEDGER_AMOUNTS):
+            return self._refused()
+        date_from, date_to = _period_args(request.args)
+        try:
+            data, mimetype, name, _ = statement_file(self.appbuilder.session, customer, date_from,
+                                                     date_to, request.args.get("format"))
+        except CrmError as exc:
+            flash(_message(exc), "danger")
+            return redirect(url_for(".statement", customer_pk=customer.id))
+        return send_download(data, name, mimetype)
+
+    @expose("/<int:customer_pk>/email", methods=["POST"])
+    @has_access
+    def email_statement(self, customer_pk):
+        """Mail the statement (PDF attached) to the customer's primary contact."""
+        customer = self._customer(customer_pk)
+        if not can_view(LEDGER_AMOUNTS):
+            return self._refused()
+        date_from, date_to = _period_args(request.form)
+        settings = mailer.SmtpSettings.from_config(current_app.config)
+        try:
+            email = statement_mail.send_statement(
+                self.appbuilder.session, customer, date_from, date_to, settings=settings,
+                user_id=current_user_id())
+            flash(gettext("The statement was sent to %(email)s.", email=email), "success")
+        except CrmError as exc:
+            flash(_message(exc), "danger")
+        except statement_mail.MAIL_ERRORS as exc:
+            flash(gettext("The statement could not be sent: %(reason)s",
+                          reason=mailer.describe_failure(exc)), "danger")
+        return redirect(url_for(".statement", customer_pk=customer.id, **{
+            "from": date_from, "to": date_to}))
+
+    @expose("/batch", methods=["GET", "POST"])
+    @has_access
+    def email_statements(self):
+        """GET: the customers chosen (``ids``, all overdue, or the customer list's filters)
+        and the period; POST: send them all, then list what was sent and what failed."""
+        if not can_view(LEDGER_AMOUNTS):
+            return self._refused()
+        session = self.appbuilder.session
+        limit = current_app.config.get("CRM_STATEMENT_BATCH_MAX", 2000)
+        if request.method == "POST":
+            date_from, date_to = _period_args(request.form)
+            ids = _ids(request.form.get("ids"))
+            try:
+                statements.parse_period(date_from, date_to)
+            except ValidationFailed as exc:
+                return self._batch_form(ids, date_from, date_to, exc.errors, limit)
+            results = statement_mail.send_statements(
+                session, ids[:limit], date_from, date_to,
+                settings=mailer.SmtpSettings.from_config(current_app.config),
+                user_id=current_user_id())
+            return self.render_template(
+                "crm/statement_batch_result.html", results=results,
+                sent=[r for r in results if r.sent], failed=[r for r in results if not r.sent],
+                date_from=date_from, date_to=date_to)
+        date_from, date_to = _period_args(request.args)
+        if request.args.get("ids"):
+            ids = _ids(request.args["ids"])
+        elif request.args.get("scope") == "overdue":
+            ids = statement_mail.overdue_customer_ids(session, limit + 1)
+        else:
+            ids = self._ids_matching_list_filters(limit + 1)
+        return self._batch_form(ids, date_from, date_to, {}, limit)
+
+    def _batch_form(self, ids, date_from, date_to, errors, limit):
+        chosen = statement_mail.customers_by_id(self.appbuilder.session, ids[:limit])
+        return self.render_template(
+            "crm/statement_batch.html", customers=chosen, ids=",".join(str(c.id) for c in chosen),
+            too_many=len(ids) > limit, limit=limit, date_from=date_from, date_to=date_to,
+            errors={field: [str(m) for m in messages] for field, messages in errors.items()},
+            filtered=bool(request.args.get("scope") or any(
+                key.startswith("_flt_") for key in request.args)))
+
+    def _ids_matching_list_filters(self, limit):
+        """The ids of the customers the customer list shows for the same query string."""
+        view = next(v for v in self.appbuilder.baseviews if type(v).__name__ == "CustomerView")
+        filters = view.datamodel.get_filters(view.search_columns)
+        get_filter_args(filters, disallow_if_not_in_search=False)
+        # An empty field of the list's filter bar means "any", as on the list.
+        kept = [(flt, value) for flt, value in zip(filters.filters, filters.values)
+                if any(str(v).strip() for v in (value if isinstance(value, list) else [value]))]
+        filters.filters, filters.values = [f for f, _ in kept], [v for _, v in kept]
+        filters.add_filter("is_active", FilterEqual, request.args.get("archived") != "1")
+        _, rows = view.datamodel.query(filters.get_joined_filters(view._base_filters),
+                                       order_column="name", order_direction="asc",
+                                       page=0, page_size=limit)
+        return [row.id for row in rows]
+
+
+def _ids(raw):
+    ids = []
+    for part in (raw or "").split(","):
+        part = part.strip()
+        if part.isdigit():
+            ids.append(int(part))
+    return list(dict.fromkeys(ids))
+
+
+def _message(exc):
+    if exc.errors:
+        return "; ".join(f"{field}: {', '.join(map(str, msgs))}" for field, msgs in exc.errors.items())
+    return str(exc.message)

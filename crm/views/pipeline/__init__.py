@@ -1,0 +1,2 @@
+"""Screens for leads, deals, their Kanban boards, interactions and tasks.
+"""

@@ -1,0 +1,2 @@
+"""Settings screens: reference lists, CRM preferences, lead and pipeline settings.
+"""
