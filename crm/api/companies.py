@@ -27,10 +27,6 @@ class CompanyApi(CrmModelApi):
     prepare = staticmethod(company_rules.prepare_company)
     check_delete = staticmethod(customer_rules.check_parent_delete)
 
-    def post_update(self, item):
-        customer_rules.refresh_company_search(self.session, item)
-        self.session.commit()
-
 
 class CustomerGroupApi(CrmModelApi):
     resource_name = "customer_group"

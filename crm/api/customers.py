@@ -187,7 +187,7 @@ class CustomerApi(HiddenFinancialsApiMixin, CrmModelApi):
 
 class ContactApi(CrmModelApi):
     resource_name = "contact"
-    datamodel = CrmInterface(Contact)
+    datamodel = CrmInterface(Contact, after_write=contacts.keep_a_primary)
     class_permission_name = "Contact"
     list_columns = show_columns = ["id", "customer.id", "customer.name", "name", "role", "email",
                                    "phone", "is_primary"]
@@ -195,13 +195,10 @@ class ContactApi(CrmModelApi):
     search_columns = ["customer", "name", "email", "is_primary"]
     prepare = staticmethod(contacts.prepare)
 
-    def post_delete(self, item):
-        contacts.after_delete(self.session, item.customer_id)
-
 
 class AddressApi(CrmModelApi):
     resource_name = "address"
-    datamodel = CrmInterface(Address)
+    datamodel = CrmInterface(Address, after_write=addresses.after_write)
     class_permission_name = "Address"
     list_columns = show_columns = ["id", "customer.id", "kind", "line1", "line2", "postal_code",
                                    "city", "state", "country", "is_default"]
@@ -209,11 +206,6 @@ class AddressApi(CrmModelApi):
                                   "state", "country", "is_default"]
     search_columns = ["customer", "kind", "city", "country"]
     prepare = staticmethod(addresses.prepare)
-
-    def post_add(self, item):
-        addresses.refresh_customer_location(self.session, item.customer_id)
-
-    post_update = post_delete = post_add
 
 
 class PlantApi(CrmModelApi):

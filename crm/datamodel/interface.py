@@ -12,7 +12,10 @@
 * Unpaged queries (choices of a related field in a form, unique checks) read
   every row anyway: their count is their length, and SQL-computed columns (a
   customer group's number of customers) are left for whoever reads them.
+* An add, edit or delete is one transaction with the entity's derived updates
+  (``after_write``), see ``CrmInterface``.
 """
+import contextlib
 import contextvars
 
 from flask import current_app, g, has_request_context
@@ -27,6 +30,7 @@ from sqlalchemy.orm import defer
 
 from crm.datamodel.values import shown
 from crm.services.core.integrity import refusal
+from crm.services.core.transaction import transaction
 from crm.services.customers.search import IN_ORDER, MATCHES_FIRST, filter_customers
 
 # Up to this many matches a page is sorted from the matches; above it walking
@@ -79,28 +83,54 @@ def refused_save(exc, model):
 
 
 class CrmInterface(SQLAInterface):
-    """Saves a unique value taken meanwhile or a stale version refuse like a service
-    rule (422 / 409), never as a database error."""
+    """FAB's add, edit and delete (the framework's unit of work for generic screens and
+    endpoints), each one transaction: the write, then ``after_write(session, item)`` (the
+    entity's derived updates, e.g. a customer's location from its addresses) after the
+    flush, then the commit. A unique value taken meanwhile or a stale version refuse like
+    a service rule (422 / 409), never as a database error. ``commit=False`` (FAB's
+    signature) joins the caller's transaction instead."""
 
     filter_converter_class = CrmFilterConverter
 
+    def __init__(self, obj, session=None, after_write=None):
+        super().__init__(obj, session)
+        self.after_write = after_write
+
+    def _write(self, write, item, commit):
+        with transaction(self.session) if commit else contextlib.nullcontext():
+            item = write(item) or item
+            if self.after_write is not None:
+                self.session.flush()
+                self.after_write(self.session, item)
+
+    def _refuse(self, exc, wrapped):
+        refused = refused_save(exc, self.obj)
+        if refused is not exc:
+            raise refused from exc
+        if wrapped:
+            raise DatabaseException() from exc  # what FAB's edit and delete raise
+        raise exc
+
     def add(self, item, commit=True):
         try:
-            super().add(item, commit)
+            self._write(self.session.add, item, commit)
         except SQLAlchemyError as exc:
-            raise refused_save(exc, self.obj) from exc
+            self._refuse(exc, wrapped=False)
 
     def edit(self, item, commit=True):
         try:
-            super().edit(item, commit)
-        except DatabaseException as exc:
-            raise refused_save(exc, self.obj) from exc
+            self._write(self.session.merge, item, commit)
+        except SQLAlchemyError as exc:
+            self._refuse(exc, wrapped=True)
 
     def delete(self, item, commit=True):
+        def remove(row):
+            self._delete_files(row)
+            self.session.delete(row)
         try:
-            super().delete(item, commit)
-        except DatabaseException as exc:
-            raise refused_save(exc, self.obj) from exc
+            self._write(remove, item, commit)
+        except SQLAlchemyError as exc:
+            self._refuse(exc, wrapped=True)
 
     def is_nullable(self, col_name):
         # Forms and API bodies may leave out booleans, columns with a default and

@@ -9,19 +9,20 @@ import uuid
 from sqlalchemy import case, event, func, inspect, or_, select, update
 
 from crm.models import CrmUser
+from crm.services.core.transaction import transactional
 
 
 def utcnow():
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
+@transactional
 def sign_out_everywhere(session, user_id):
     """End every session and token of the user; returns the new version."""
     session.execute(
         update(CrmUser).where(CrmUser.id == user_id)
         .values(session_version=CrmUser.session_version + 1, refresh_jti=None)
         .execution_options(synchronize_session=False))
-    session.commit()
     return current_version(session, user_id)
 
 
@@ -40,15 +41,16 @@ def _password_change_or_deactivation_signs_out(mapper, connection, user):
         user.refresh_jti = None
 
 
+@transactional
 def new_refresh_jti(session, user_id):
     """Start a refresh-token chain at sign-in: the one jti that may be exchanged next."""
     jti = uuid.uuid4().hex
     session.execute(update(CrmUser).where(CrmUser.id == user_id).values(refresh_jti=jti)
                     .execution_options(synchronize_session=False))
-    session.commit()
     return jti
 
 
+@transactional
 def rotate_refresh_jti(session, user_id, used_jti):
     """The next jti if ``used_jti`` is the live one, else None (used before, or revoked).
     A compare-and-set, so two workers exchanging one token cannot both succeed."""
@@ -56,7 +58,6 @@ def rotate_refresh_jti(session, user_id, used_jti):
     result = session.execute(
         update(CrmUser).where(CrmUser.id == user_id, CrmUser.refresh_jti == used_jti)
         .values(refresh_jti=jti).execution_options(synchronize_session=False))
-    session.commit()
     return jti if result.rowcount == 1 else None
 
 
@@ -64,6 +65,7 @@ def is_locked(user, now):
     return user.locked_until is not None and user.locked_until > now
 
 
+@transactional
 def record_failed_login(session, user_id, now, failures, minutes):
     """Count a failed sign-in; the ``failures``-th one within ``minutes`` of the one before
     locks the account for ``minutes``. Counted by the database, so workers agree."""
@@ -80,4 +82,3 @@ def record_failed_login(session, user_id, now, failures, minutes):
         update(CrmUser).where(CrmUser.id == user_id, CrmUser.fail_login_count >= failures)
         .values(locked_until=now + window, fail_login_count=0)
         .execution_options(synchronize_session=False))
-    session.commit()

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 from crm.models import Notification
 from crm.models.base import utcnow
 from crm.services.core.errors import NotFound
+from crm.services.core.transaction import transactional
 
 PAGE_SIZE = 25
 
@@ -51,15 +52,16 @@ def get_own(session, user_id, notification_id):
     return note
 
 
+@transactional
 def mark_read(session, user_id, notification_id):
     """Mark one of the user's notifications read; another user's (or tenant's) is NotFound."""
     note = get_own(session, user_id, notification_id)
     if note.read_at is None:
         note.read_at = utcnow()
-    session.commit()
     return note
 
 
+@transactional
 def mark_all_read(session, user_id, tenant_id):
     """Mark every unread notification of the user read; returns how many."""
     # A bulk UPDATE is not tenant-filtered by the hook, so name the tenant here.
@@ -69,5 +71,4 @@ def mark_all_read(session, user_id, tenant_id):
                Notification.read_at.is_(None))
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False))
-    session.commit()
     return result.rowcount

@@ -20,6 +20,7 @@ from crm.security.passwords import password_problems
 from crm.security.roles import role_names
 from crm.security.tenancy import tenant_scope
 from crm.services.core.errors import CrmError, NotFound, ValidationFailed
+from crm.services.core.transaction import transaction, transactional
 from crm.services.core.validation import FieldInvalid, clean_email
 
 
@@ -30,6 +31,7 @@ def find_tenant(session, name):
     return tenant
 
 
+@transactional
 def create_tenant(session, name):
     """A new organisation with the default reference data: payment terms, segments,
     regions, tags, lead statuses and sources, and a sales pipeline."""
@@ -43,7 +45,6 @@ def create_tenant(session, name):
     session.flush()
     with tenant_scope(tenant.id):
         seed_reference_data(session, tenant.id)
-    session.commit()
     return tenant
 
 
@@ -95,9 +96,8 @@ def create_user(security_manager, tenant, role, username, password, email,
         roles=[security_manager.find_role(role)],
     )
     user.password = security_manager.hash_password(password)
-    with tenant_scope(tenant.id):
+    with tenant_scope(tenant.id), transaction(session):
         session.add(user)
-        session.commit()
     return user
 
 

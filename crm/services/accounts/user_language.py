@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from crm.services.core.errors import CrmError
+from crm.services.core.transaction import transactional
 
 
 def check_language(code, shipped):
@@ -11,7 +12,7 @@ def check_language(code, shipped):
     return code
 
 
+@transactional
 def set_user_language(session, user, code, shipped):
-    """Store ``code`` on ``user`` (commits); the choice follows them to every browser."""
+    """Store ``code`` on ``user`` ; the choice follows them to every browser."""
     user.locale = check_language(code, shipped)
-    session.commit()

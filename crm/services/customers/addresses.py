@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from crm.models import ADDRESS_KINDS, Address, Customer
 from crm.services.core.errors import ValidationFailed
+from crm.services.core.transaction import transactional
 from crm.services.core.validation import check, clean_country
 
 # The list's city and country come from the first kind here that has a default.
@@ -43,6 +44,7 @@ def _same_kind(session, address):
     return list(session.scalars(query))
 
 
+@transactional
 def refresh_customer_location(session, customer_id):
     """Copy the main address's city and country onto the customer, and keep one default per kind."""
     addresses = list(session.scalars(
@@ -57,4 +59,9 @@ def refresh_customer_location(session, customer_id):
     if customer is not None:
         customer.city = main.city if main else None
         customer.country = main.country if main else None
-    session.commit()
+
+
+def after_write(session, address):
+    """After ``address`` is saved or deleted (in the same transaction): its customer's
+    location and default flags follow."""
+    refresh_customer_location(session, address.customer_id)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from crm.models import CrmUser, Customer, CustomerGroup, Tag
 from crm.services.core.errors import CrmError, NotFound
+from crm.services.core.transaction import transaction
 from crm.services.customers import customers as customer_rules
 
 
@@ -33,20 +34,19 @@ def _reason(exc):
 
 def _each(session, customers, change):
     """``change(customer)`` returns False when the row already was as asked; it may raise
-    CrmError to refuse the row. Every accepted row is committed on its own."""
+    CrmError to refuse the row. Every row is its own transaction: a refused one is rolled
+    back, the accepted ones are saved."""
     result = BatchResult()
     for customer in customers:
         if customer is None:
             continue
         try:
-            if change(customer) is False:
-                result.unchanged.append(customer)
-                continue
-            session.commit()
-            result.done.append(customer)
+            with transaction(session):
+                changed = change(customer) is not False
         except CrmError as exc:
-            session.rollback()
             result.failed.append((customer, _reason(exc)))
+            continue
+        (result.done if changed else result.unchanged).append(customer)
     return result
 
 

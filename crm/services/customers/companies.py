@@ -1,10 +1,11 @@
 """Companies and customer groups: their validation and delete rules."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from crm.models import Company, CustomerGroup
 from crm.security.tenancy import current_tenant_id
 from crm.services.core.errors import ValidationFailed
+from crm.services.core.transaction import transactional
 from crm.services.core.validation import (
     check,
     clean_country,
@@ -13,6 +14,7 @@ from crm.services.core.validation import (
     clean_phone,
     clean_website,
 )
+from crm.services.customers.customers import refresh_company_search
 
 
 def prepare_company(session, company):
@@ -40,6 +42,10 @@ def prepare_company(session, company):
             company.website = check(errors, "website", clean_website, company.website) or company.website
         if errors:
             raise ValidationFailed(errors)
+        state = inspect(company)
+        if state.persistent and state.attrs.name.history.has_changes():
+            # Saved in the same flush as the new name (a copy checked by a form is not persistent).
+            refresh_company_search(session, company)
 
 
 def prepare_group(session, group):
@@ -79,9 +85,9 @@ def group_stats(session):
             "customers": in_groups}
 
 
+@transactional
 def toggle_active(session, company):
     company.is_active = not company.is_active
-    session.commit()
 
 
 def contacts_of(session, company, limit=100):

@@ -46,10 +46,10 @@ def prepare(session, contact):
                 other.is_primary = False
 
 
-def after_delete(session, customer_id):
-    """When the primary contact goes, the longest-standing remaining contact takes over."""
+def keep_a_primary(session, contact):
+    """After ``contact`` is saved or deleted (in the same transaction): when the primary
+    contact went, the longest-standing remaining contact takes over."""
     remaining = list(session.scalars(
-        select(Contact).where(Contact.customer_id == customer_id).order_by(Contact.id)))
+        select(Contact).where(Contact.customer_id == contact.customer_id).order_by(Contact.id)))
     if remaining and not any(c.is_primary for c in remaining):
         remaining[0].is_primary = True
-        session.commit()

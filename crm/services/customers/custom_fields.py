@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from crm.models import FIELD_TYPES, CustomFieldDefinition, CustomFieldValue
 from crm.services.core.errors import ValidationFailed
+from crm.services.core.transaction import transactional
 from crm.services.core.versions import check_version, version_of_rows
 
 
@@ -62,6 +63,7 @@ def values_version(customer):
     return version_of_rows(customer.custom_values)
 
 
+@transactional
 def save_values(session, customer, raw_by_name, loaded_version=None):
     """Set a customer's custom fields from {field key: raw text}; all or nothing. Refused
     (EditConflict) when the form was loaded before someone else saved them."""
@@ -87,4 +89,3 @@ def save_values(session, customer, raw_by_name, loaded_version=None):
         else:
             customer.custom_values.append(CustomFieldValue(
                 tenant_id=customer.tenant_id, definition_id=definition_id, value=value))
-    session.commit()

@@ -8,6 +8,7 @@ from crm.security.tenancy import current_tenant_id
 from crm.services.core import audit, numbering
 from crm.services.core.delete_rules import blocks_delete, delete_blockers
 from crm.services.core.errors import NotAllowed, ValidationFailed
+from crm.services.core.transaction import transactional
 from crm.services.customers import customer_fields
 
 # Fields a clone copies; code, email, balance and history stay with the original.
@@ -111,22 +112,22 @@ def prepare(session, customer):
         customer.search_text = search_text(session, customer)
 
 
+@transactional
 def archive(session, customer):
     if not customer.is_active:
         raise NotAllowed(gettext("%(name)s is already archived.", name=customer.name))
     audit.mark(session, customer, "archive")
     customer.is_active = False
     customer.archived_at = utcnow()
-    session.commit()
 
 
+@transactional
 def restore(session, customer):
     if customer.is_active:
         raise NotAllowed(gettext("%(name)s is not archived.", name=customer.name))
     audit.mark(session, customer, "restore")
     customer.is_active = True
     customer.archived_at = None
-    session.commit()
 
 
 def check_delete(session, customer):
@@ -149,6 +150,7 @@ def check_parent_delete(session, parent):
             name=str(parent), what=what))
 
 
+@transactional
 def clone(session, source, name, email):
     """A new customer with the source's profile, contacts, addresses, plants and tags."""
     copy = Customer(**{f: getattr(source, f) for f in CLONED_FIELDS})
@@ -167,11 +169,11 @@ def clone(session, source, name, email):
     prepare(session, copy)
     audit.mark(session, copy, "clone", summary=gettext("Cloned from %(code)s", code=source.code))
     session.add(copy)
-    session.commit()
     return copy
 
 
 def refresh_company_search(session, company):
-    """A renamed company changes what its customers are found by."""
+    """A renamed company changes what its customers are found by (``prepare_company``
+    calls this for a saved company whose name changes)."""
     for customer in session.scalars(select(Customer).where(Customer.company_id == company.id)):
         customer.search_text = search_text(session, customer)

@@ -7,6 +7,7 @@ from flask_babel import gettext
 
 from crm.models import Document
 from crm.services.core.errors import ValidationFailed
+from crm.services.core.transaction import transaction
 
 NAME_LENGTH = Document.filename.type.length
 DESCRIPTION_LENGTH = Document.description.type.length
@@ -56,11 +57,10 @@ def store(session, config, customer, upload, description=None, user_id=None):
         size=len(data), storage_key=key, description=description,
         uploaded_by_id=user_id,
     )
-    session.add(document)
     try:
-        session.commit()
+        with transaction(session):
+            session.add(document)
     except Exception:
-        session.rollback()
         os.remove(path)
         raise
     return document

@@ -27,6 +27,7 @@ from crm.models import Address, BankAccount, Contact, Customer, CustomFieldValue
 from crm.models.base import MAX_ID, utcnow
 from crm.services.core import audit
 from crm.services.core.errors import NotAllowed, NotFound, ValidationFailed
+from crm.services.core.transaction import transaction
 from crm.services.core.versions import check_version, version_of_rows
 from crm.services.customers import customers as customer_rules
 from crm.services.customers.addresses import LIST_ADDRESS_KINDS
@@ -442,42 +443,38 @@ def merge(session, survivor_id, other_ids, choices=None, loaded_version=None):
     Child rows move with set-based UPDATEs; the records' own changes are then written
     in one flush, so the survivor's audit entry (action "merge") holds every changed
     field and a summary of what moved."""
-    plan = plan_merge(session, survivor_id, other_ids, choices, loaded_version)
-    survivor, ids = plan.survivor, [c.id for c in plan.records]
     try:
-        email_from = _park_email(session, plan)
-        _settle_flags(session, plan)
-        moved = _relink(session, plan)
-        refresh_last_interaction(session.connection(), ids)
-        session.expire_all()
-        now = utcnow()
-        with session.no_autoflush:
-            moved_values = _move_custom_values(session, plan)
-            if moved_values:
-                moved[CustomFieldValue.__tablename__] = moved_values
-            if plan.moves.get(customer_tag.name):
-                moved[customer_tag.name] = plan.moves[customer_tag.name]
-            _move_tags(session, plan)
-            _apply_fields(session, plan, email_from)
-            for other in plan.others:
-                audit.mark(session, other, "archive",
-                           gettext("Merged into %(code)s", code=survivor.code))
-                other.merged_into_id = survivor.id
-                if other.is_active:
-                    other.is_active = False
-                    other.archived_at = now
-            for customer in plan.records:
-                ledger.refresh_customer(session, customer, flush=False)
-                _relocate(session, customer)
-            survivor.search_text = customer_rules.search_text(session, survivor)
-            survivor.updated_at = now
-            audit.mark(session, survivor, "merge", _summary(plan, moved))
-        session.commit()
+        with transaction(session):
+            plan = plan_merge(session, survivor_id, other_ids, choices, loaded_version)
+            survivor, ids = plan.survivor, [c.id for c in plan.records]
+            email_from = _park_email(session, plan)
+            _settle_flags(session, plan)
+            moved = _relink(session, plan)
+            refresh_last_interaction(session.connection(), ids)
+            session.expire_all()
+            now = utcnow()
+            with session.no_autoflush:
+                moved_values = _move_custom_values(session, plan)
+                if moved_values:
+                    moved[CustomFieldValue.__tablename__] = moved_values
+                if plan.moves.get(customer_tag.name):
+                    moved[customer_tag.name] = plan.moves[customer_tag.name]
+                _move_tags(session, plan)
+                _apply_fields(session, plan, email_from)
+                for other in plan.others:
+                    audit.mark(session, other, "archive",
+                               gettext("Merged into %(code)s", code=survivor.code))
+                    other.merged_into_id = survivor.id
+                    if other.is_active:
+                        other.is_active = False
+                        other.archived_at = now
+                for customer in plan.records:
+                    ledger.refresh_customer(session, customer, flush=False)
+                    _relocate(session, customer)
+                survivor.search_text = customer_rules.search_text(session, survivor)
+                survivor.updated_at = now
+                audit.mark(session, survivor, "merge", _summary(plan, moved))
     except IntegrityError as exc:
-        session.rollback()
         raise NotAllowed(gettext("The merge was refused by the database: %(reason)s",
                                  reason=str(exc.orig).splitlines()[0])) from exc
-    except Exception:
-        session.rollback()
-        raise
     return survivor, moved

@@ -21,6 +21,7 @@ from crm.models.base import utcnow
 from crm.services.core.delete_rules import blocks_delete
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.core.related import linked, stored
+from crm.services.core.transaction import transactional
 
 blocks_delete(Customer, SupportTicket, SupportTicket.customer_id, _l("support tickets"))
 
@@ -67,6 +68,7 @@ def prepare(session, ticket):
         ticket.customer = customer
 
 
+@transactional
 def set_status(session, ticket, status):
     """Close, reopen or park a ticket (the quick actions and the API's row actions)."""
     if status not in TICKET_STATUSES:
@@ -74,7 +76,6 @@ def set_status(session, ticket, status):
     if status != ticket.status:
         ticket.status = status
         ticket.closed_at = utcnow() if status == "closed" else None
-        session.commit()
     return ticket
 
 

@@ -52,10 +52,6 @@ class CompanyView(CrmModelView):
     prepare = staticmethod(company_rules.prepare_company)
     check_delete = staticmethod(customer_rules.check_parent_delete)
 
-    def post_update(self, item):
-        customer_rules.refresh_company_search(self.session, item)
-        self.session.commit()
-
     @expose("/show/<pk>", methods=["GET"])
     @has_access
     def show(self, pk):

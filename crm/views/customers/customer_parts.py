@@ -39,7 +39,7 @@ class CustomerPartView(CrmModelView):
 
 
 class ContactView(CustomerPartView):
-    datamodel = CrmInterface(Contact)
+    datamodel = CrmInterface(Contact, after_write=contacts.keep_a_primary)
     class_permission_name = "Contact"
     route_base = "/contacts"
     list_title = _l("Contacts")
@@ -52,16 +52,13 @@ class ContactView(CustomerPartView):
     description_columns = {"is_primary": _l("Exactly one contact per customer is primary.")}
     prepare = staticmethod(contacts.prepare)
 
-    def post_delete(self, item):
-        contacts.after_delete(self.session, item.customer_id)
-
 
 def _address_fields():
     return _fields(kind=choice_field(_l("Kind"), ADDRESS_KIND_LABELS), country=country_field())
 
 
 class AddressView(CustomerPartView):
-    datamodel = CrmInterface(Address)
+    datamodel = CrmInterface(Address, after_write=addresses.after_write)
     class_permission_name = "Address"
     route_base = "/addresses"
     list_title = _l("Addresses")
@@ -78,12 +75,6 @@ class AddressView(CustomerPartView):
     edit_form_extra_fields = _address_fields()
     description_columns = {"is_default": _l("One default address of each kind per customer.")}
     prepare = staticmethod(addresses.prepare)
-
-    def post_add(self, item):
-        addresses.refresh_customer_location(self.session, item.customer_id)
-
-    post_update = post_add
-    post_delete = post_add
 
 
 class PlantView(CustomerPartView):
