@@ -8,7 +8,8 @@ of it, which is why services take no ``commit=`` flag. Views, the API and the CL
 commit or roll back themselves.
 
 ``savepoint(session)`` undoes one step of a longer unit (a row of a batch) without
-losing the steps before it.
+losing the steps before it; ``dry_run(session)`` throws a whole block's writes away (a
+preview); ``commit_so_far(session)`` makes a long unit's work permanent chunk by chunk.
 """
 from contextlib import contextmanager
 from functools import wraps
@@ -62,3 +63,26 @@ def savepoint(session):
     else:
         if nested.is_active:
             nested.commit()
+
+
+@contextmanager
+def dry_run(session):
+    """Run a block whose writes are always thrown away (a preview): services called inside
+    join it instead of committing, and it rolls back on leaving, whatever happened."""
+    if depth(session):
+        raise RuntimeError("a dry run inside a transaction block would undo the block's work")
+    session.info[_DEPTH] = 1
+    try:
+        yield session
+    finally:
+        session.info[_DEPTH] = 0
+        session.rollback()
+
+
+def commit_so_far(session):
+    """The commit of what the session's transaction has written so far, as a callable on
+    its database connection: the unit goes on (its next statement begins the database's
+    next transaction) and a later error undoes only what came after. For long writes that
+    must let other writers in between chunks (the import of valid rows on SQLite, which
+    queues the call behind its own statements: crm/services/bulk/imports/commit.py)."""
+    return session.connection().connection.driver_connection.commit

@@ -22,6 +22,7 @@ from crm.models import (
     SalesOrderLine,
 )
 from crm.services.core import numbering
+from crm.services.core.transaction import transactional
 from crm.services.ledger import arithmetic as ledger
 from crm.services.ledger.document_lines import default_address
 
@@ -53,6 +54,7 @@ class _Numbers:
         return f"{numbering.PREFIXES[model.__name__]}{number:06d}"
 
 
+@transactional
 def seed_ledger(session, tenant_id, rng, today=None):
     """Give the tenant's demo customers a ledger, unless the tenant has invoices already."""
     today = today or dt.date.today()
@@ -72,7 +74,6 @@ def seed_ledger(session, tenant_id, rng, today=None):
     session.flush()
     for customer in customers:
         ledger.refresh_customer(session, customer)
-    session.commit()
     return touched
 
 

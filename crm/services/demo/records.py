@@ -36,6 +36,7 @@ from crm.models.base import utcnow
 from crm.security.tenancy import tenant_scope
 from crm.services.accounts import tenants
 from crm.services.core import audit
+from crm.services.core.transaction import transactional
 from crm.services.customers import customers
 from crm.services.demo.ledger import seed_ledger
 from crm.services.insight import health
@@ -63,7 +64,9 @@ def seed(security_manager, customers_per_tenant=300):
             with tenant_scope(tenant.id):
                 existing = session.scalar(select(func.count(Customer.id)).where(Customer.tenant_id == tenant.id))
                 if existing == 0:
-                    _customers(session, tenant, customers_per_tenant, random.Random(index + 1))
+                    rng = random.Random(index + 1)
+                    owners = _customers(session, tenant, customers_per_tenant, rng)
+                    _pipeline(session, tenant.id, owners, rng)
                 seed_ledger(session, tenant.id, random.Random(index + 101))
                 _tickets(session, tenant.id, random.Random(index + 201))
                 _interactions(session, tenant.id, random.Random(index + 301))
@@ -82,6 +85,7 @@ INTERACTION_SUMMARIES = {
 }
 
 
+@transactional
 def _interactions(session, tenant_id, rng):
     """A few calls, meetings and emails per customer over the last half year, newest kept
     on the customer (health score recency)."""
@@ -99,9 +103,9 @@ def _interactions(session, tenant_id, rng):
                                     summary=rng.choice(INTERACTION_SUMMARIES[kind]), occurred_at=when))
             newest = when if newest is None or when > newest else newest
         customer.last_interaction_at = newest
-    session.commit()
 
 
+@transactional
 def _tickets(session, tenant_id, rng):
     """Support tickets for about one customer in six, some still open (health score input)."""
     if session.scalar(select(func.count(SupportTicket.id)).where(SupportTicket.tenant_id == tenant_id)):
@@ -119,7 +123,6 @@ def _tickets(session, tenant_id, rng):
                 status=status, priority=rng.choice(("low", "normal", "normal", "high", "urgent")),
                 opened_at=opened,
                 closed_at=opened + dt.timedelta(days=rng.randint(0, 10)) if status == "closed" else None))
-    session.commit()
 
 
 def _digits(rng, count):
@@ -140,7 +143,9 @@ def _german_vat(rng):
     return "DE" + body + mod_11_10.calc_check_digit(body)
 
 
+@transactional
 def _customers(session, tenant, count, rng):
+    """Groups, companies and customers with contacts and addresses; returns the owners."""
     tid = tenant.id
     groups = [CustomerGroup(tenant_id=tid, name=n, code=c, discount_percent=Decimal(d), priority=p)
               for n, c, d, p in GROUPS]
@@ -216,8 +221,7 @@ def _customers(session, tenant, count, rng):
         session.add(customer)
         if n % 100 == 99:
             session.flush()
-    session.commit()
-    _pipeline(session, tid, owners, rng)
+    return owners
 
 
 DEAL_WORDS = ("Framework agreement", "Annual renewal", "Pilot project", "Spare parts",
@@ -226,6 +230,7 @@ LEAD_WORDS = ("Enquiry from trade show", "Website request", "Referral", "Cold ca
               "Partner introduction")
 
 
+@transactional
 def _pipeline(session, tenant_id, owners, rng):
     """A few dozen deals spread over the stages and some open leads, so the boards show life."""
     from crm.services.pipeline import deal_stages, deals, leads
@@ -266,4 +271,3 @@ def _pipeline(session, tenant_id, owners, rng):
                     source=rng.choice(sources))
         leads.prepare(session, lead)
         session.add(lead)
-    session.commit()

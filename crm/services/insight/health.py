@@ -36,6 +36,7 @@ from crm.models import (
 )
 from crm.models.base import utcnow
 from crm.security.tenancy import tenant_scope
+from crm.services.core.transaction import transactional
 
 FACTORS = ("recency", "payment", "contracts", "tickets")
 # Fixed weights (sum 100).
@@ -188,6 +189,7 @@ def _write(session, tenant_id, batch, now):
         session.execute(_UPDATE, batch)
 
 
+@transactional
 def _refresh_tenant(session, tenant_id, today, now):
     with tenant_scope(tenant_id):
         invoices = _invoice_figures(session, today)
@@ -213,7 +215,6 @@ def _refresh_tenant(session, tenant_id, today, now):
         updated += len(batch)
     session.execute(update(Tenant.__table__).where(Tenant.__table__.c.id == tenant_id)
                     .values(health_refreshed_at=now))
-    session.commit()
     return updated
 
 

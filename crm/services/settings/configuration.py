@@ -40,6 +40,7 @@ from crm.data import defaults
 from crm.models import Deal, Lead, LeadSource, LeadStatus, Pipeline, Stage
 from crm.security.tenancy import current_tenant_id
 from crm.services.core.errors import CrmError, ValidationFailed
+from crm.services.core.transaction import transactional
 from crm.services.pipeline.setting_names import clean_colour
 from crm.services.settings import preferences as crm_settings
 
@@ -435,18 +436,14 @@ def _apply_pipelines(session, items, report, tenant):
                     stage_usage, _kept_deals(gettext("Stage")), flags)
 
 
+@transactional
 def import_configuration(session, data):
     """Check ``data`` (a parsed document) completely, then apply it in one transaction.
     Returns {"counts": {section: {added, updated, deleted, kept}}, "kept": [messages]}."""
     clean = check(data)
     report = _Report()
-    try:
-        with session.no_autoflush:
-            _apply(session, clean, report)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
+    with session.no_autoflush:
+        _apply(session, clean, report)
     return report.as_dict()
 
 

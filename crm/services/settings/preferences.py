@@ -23,6 +23,7 @@ from sqlalchemy import select
 from crm.models import CrmSetting
 from crm.security.tenancy import current_tenant_id
 from crm.services.core.errors import ValidationFailed
+from crm.services.core.transaction import transactional
 from crm.services.core.validation import (
     FieldInvalid,
     clean_country,
@@ -229,12 +230,12 @@ def settings_version(session):
     return version_of_rows(_rows(session).values())
 
 
+@transactional
 def save_settings(session, values, loaded_version=None):
     """Set some or all settings (the others keep their values) in one transaction;
     refused (EditConflict) when the form was loaded before someone else's change."""
     check_version(loaded_version, settings_version(session))
     apply_values(session, clean_values(values))
-    session.commit()
     return all_settings(session)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from crm.models import Customer
 from crm.services.core import mailer
 from crm.services.core.errors import CrmError
+from crm.services.core.transaction import transaction
 from crm.services.ledger import arithmetic as ledger
 from crm.services.pipeline.interactions import log_interaction
 from crm.services.statements import text as statement_text
@@ -70,7 +71,7 @@ def send_statement(session, customer, date_from, date_to, *, settings, smtp=None
     subject = statement_text.subject(statement)
     mail = mailer.message(settings, email, subject, _body(statement, contact), [
         (file_name(statement, "pdf"), render_pdf(statement), "application", "pdf")])
-    try:
+    with transaction(session):
         log_interaction(session, customer, gettext(
             "Statement of account %(period)s sent to %(email)s",
             period=statement_text.period(statement), email=email),
@@ -80,10 +81,6 @@ def send_statement(session, customer, date_from, date_to, *, settings, smtp=None
                 opened.send_message(mail)
         else:
             smtp.send_message(mail)
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()
     return email
 
 

@@ -6,6 +6,7 @@ import click
 from crm.models import ImportRun
 from crm.security.tenancy import tenant_scope
 from crm.services.bulk.imports import commit, report, runs
+from crm.services.core import transaction as unit_of_work
 from crm.services.core.audit import acting_as
 from crm.services.core.errors import ValidationFailed
 from crm.services.settings.preferences import get_setting
@@ -32,10 +33,10 @@ def import_from_cli(session, tenant, entity, path, dry_run, all_or_nothing, erro
                             mapping=runs.mapping_rules.clean_mapping(entity, headings, mapping))
             _show_mapping(headings, run.mapping, echo)
             failed, warned = [], []
-            counts, _errors, _warnings = commit.preview(session, run, table,
-                                                        failed=failed, warned=warned,
-                                                        locale=locale)
-            session.rollback()
+            with unit_of_work.dry_run(session):
+                counts, _errors, _warnings = commit.preview(session, run, table,
+                                                            failed=failed, warned=warned,
+                                                            locale=locale)
             echo(f"Dry run of {name}: {counts['create']} to create, {counts['update']} to "
                  f"update, {counts['failed']} failed, {counts['warnings']} with warnings; "
                  f"nothing was written.")

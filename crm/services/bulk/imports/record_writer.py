@@ -10,6 +10,7 @@ from crm.services.bulk.data_fields import model_of
 from crm.services.bulk.imports.bulk_sql import BulkInserter
 from crm.services.bulk.imports.validate import literal_list
 from crm.services.core.audit import entity_name, entry_row, plain_value as audit_plain, who
+from crm.services.core.transaction import commit_so_far
 from crm.services.customers import customers
 
 PARTS = ("contact", "billing", "shipping")
@@ -345,7 +346,7 @@ class Writer:
         """Commit what is written so far on the shared connection (the session's transaction
         goes on with the next statement). The commit is queued behind the chunk's statements,
         so the next chunk is checked while they run; ``_settle`` waits for it before new ids."""
-        self.statements.submit(self.bulk.driver.commit)
+        self.statements.submit(commit_so_far(self.session))
         self.commit_queued = True
 
     def _settle(self):

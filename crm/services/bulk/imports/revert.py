@@ -10,6 +10,7 @@ from crm.services.bulk.data_fields import model_of
 from crm.services.bulk.imports.commit import plain_to_column, summary_entry
 from crm.services.core import audit
 from crm.services.core.errors import CrmError, NotAllowed
+from crm.services.core.transaction import transactional
 
 CHUNK = 1000
 PART_MODELS = {"contact": Contact, "billing": Address, "shipping": Address}
@@ -53,6 +54,7 @@ def _undo_updated(session, record, previous, note):
             _restore(child, change.get("values") or {})
 
 
+@transactional
 def revert(session, run):
     """Revert a finished run; returns the records that could not be undone (by name)."""
     # A failed run may have written chunks before it stopped (commit.commits_in_chunks).
@@ -83,5 +85,4 @@ def revert(session, run):
     summary_entry(session, run, "revert", {
         "created": [run.created_count, 0], "updated": [run.updated_count, 0],
         "kept": [None, len(kept)]}, note)
-    session.commit()
     return kept

@@ -20,6 +20,7 @@ from crm.services.bulk.imports import (
 )
 from crm.services.core import audit
 from crm.services.core.errors import NotAllowed, NotFound, ValidationFailed
+from crm.services.core.transaction import transaction, transactional
 
 
 def read_file(entity, content, file_name, limits=None, encoding=None, locale=None):
@@ -34,6 +35,7 @@ def read_file(entity, content, file_name, limits=None, encoding=None, locale=Non
                               locale=locale, recognise=recognised)
 
 
+@transactional
 def create_run(session, entity, file_name, content, user_id=None, username=None, limits=None,
                locale=None, encoding=None):
     """Store an uploaded file, read once, as a new run with a guessed mapping; raises
@@ -48,7 +50,6 @@ def create_run(session, entity, file_name, content, user_id=None, username=None,
                     mapping=mapping_rules.guess_mapping(entity, table.headings, table.rows),
                     total_rows=len(table.rows))
     session.add(run)
-    session.commit()
     return run
 
 
@@ -66,6 +67,7 @@ def table_of(run):
     return readers.read_table(run.content, run.file_name)
 
 
+@transactional
 def change_encoding(session, run, encoding, locale=None, limits=None):
     """Read a not yet started run's text file again in ``encoding``; the mapping is guessed
     again if the headings read differently."""
@@ -80,14 +82,13 @@ def change_encoding(session, run, encoding, locale=None, limits=None):
     run.total_rows = len(table.rows)
     if table.headings != before.headings:
         run.mapping = mapping_rules.guess_mapping(run.entity, table.headings, table.rows)
-    session.commit()
     return run
 
 
+@transactional
 def set_mapping(session, run, wanted):
     table = table_of(run)
     run.mapping = mapping_rules.clean_mapping(run.entity, table.headings, wanted)
-    session.commit()
     return run.mapping
 
 
@@ -116,12 +117,12 @@ def begin(session, run, mode):
     same_file_running = select(other.id).where(
         other.tenant_id == run.tenant_id, other.content_hash == run.content_hash,
         other.status == "running", other.id != run.id).exists()
-    claimed = session.execute(
-        update(ImportRun).where(ImportRun.id == run.id, ImportRun.status == "uploaded",
-                                ~same_file_running)
-        .values(mode=mode, status="running", started_at=utcnow(), progress=0)
-        .execution_options(synchronize_session=False)).rowcount
-    session.commit()
+    with transaction(session):
+        claimed = session.execute(
+            update(ImportRun).where(ImportRun.id == run.id, ImportRun.status == "uploaded",
+                                    ~same_file_running)
+            .values(mode=mode, status="running", started_at=utcnow(), progress=0)
+            .execution_options(synchronize_session=False)).rowcount
     if claimed != 1:
         session.refresh(run)
         if run.status != "uploaded":
@@ -148,48 +149,47 @@ def _execute(session, run, on_progress, locale=None, problems=None):
             on_progress(done)
 
     try:
-        summary = commit.import_rows(session, run, table, on_progress=progressed,
-                                     locale=locale)
-        run.created_count = summary.created
-        run.updated_count = summary.updated
-        run.unchanged_count = summary.unchanged
-        run.failed_count = len(summary.failed)
-        run.warning_count = len(summary.warned)
-        if problems is not None:
-            problems.extend(sorted([*summary.failed, *summary.warned], key=lambda r: r.number))
-        run.progress = len(rows)
-        run.error_report = (report.error_report(headings, summary.failed, summary.warned)
-                            if summary.failed or summary.warned else None)
-        if run.mode == "all_or_nothing" and summary.failed:
-            run.message = gettext("Nothing was imported: %(n)d rows have errors.",
-                                  n=len(summary.failed))
-            run.status = "failed"
-        else:
-            run.message = commit.message_for(summary)
-            run.status = "done"
-        run.finished_at = utcnow()
-        commit.summary_entry(session, run, "import", {
-            "file": [None, run.file_name], "created": [None, run.created_count],
-            "updated": [None, run.updated_count], "unchanged": [None, run.unchanged_count],
-            "failed": [None, run.failed_count], "warnings": [None, run.warning_count]},
-            gettext("Import of %(file)s: %(message)s", file=run.file_name, message=run.message))
-        session.commit()
+        with transaction(session):
+            summary = commit.import_rows(session, run, table, on_progress=progressed,
+                                         locale=locale)
+            run.created_count = summary.created
+            run.updated_count = summary.updated
+            run.unchanged_count = summary.unchanged
+            run.failed_count = len(summary.failed)
+            run.warning_count = len(summary.warned)
+            if problems is not None:
+                problems.extend(sorted([*summary.failed, *summary.warned], key=lambda r: r.number))
+            run.progress = len(rows)
+            run.error_report = (report.error_report(headings, summary.failed, summary.warned)
+                                if summary.failed or summary.warned else None)
+            if run.mode == "all_or_nothing" and summary.failed:
+                run.message = gettext("Nothing was imported: %(n)d rows have errors.",
+                                      n=len(summary.failed))
+                run.status = "failed"
+            else:
+                run.message = commit.message_for(summary)
+                run.status = "done"
+            run.finished_at = utcnow()
+            commit.summary_entry(session, run, "import", {
+                "file": [None, run.file_name], "created": [None, run.created_count],
+                "updated": [None, run.updated_count], "unchanged": [None, run.unchanged_count],
+                "failed": [None, run.failed_count], "warnings": [None, run.warning_count]},
+                gettext("Import of %(file)s: %(message)s", file=run.file_name, message=run.message))
     except Exception as exc:
-        session.rollback()
-        run = session.get(ImportRun, run.id)
-        run.status = "failed"
-        run.finished_at = utcnow()
-        written = session.scalar(select(func.count(ImportItem.id))
-                                 .where(ImportItem.import_run_id == run.id))
-        if written:  # chunks committed before the failure (SQLite, commit.commits_in_chunks)
-            run.progress = written  # what a revert of the failed run has to undo
-            run.message = gettext(
-                "The import stopped after writing %(count)d records: %(error)s. Revert it to "
-                "remove them.", count=written, error=str(exc)[:300])
-        else:
-            run.message = gettext("The import stopped and nothing was written: %(error)s",
-                                  error=str(exc)[:300])
-        session.commit()
+        with transaction(session):
+            run = session.get(ImportRun, run.id)
+            run.status = "failed"
+            run.finished_at = utcnow()
+            written = session.scalar(select(func.count(ImportItem.id))
+                                     .where(ImportItem.import_run_id == run.id))
+            if written:  # chunks committed before the failure (SQLite, commit.commits_in_chunks)
+                run.progress = written  # what a revert of the failed run has to undo
+                run.message = gettext(
+                    "The import stopped after writing %(count)d records: %(error)s. Revert it to "
+                    "remove them.", count=written, error=str(exc)[:300])
+            else:
+                run.message = gettext("The import stopped and nothing was written: %(error)s",
+                                      error=str(exc)[:300])
         current_app.logger.exception("import %s failed", run.id)
     finally:
         commit.PROGRESS.pop(run.id, None)
