@@ -18,6 +18,12 @@ def _fail(message):
     sys.exit(1)
 
 
+def _refused(exc):
+    """A service's refusal as the commands report it (its transaction is rolled back)."""
+    _fail(exc.message if not exc.errors else "; ".join(
+        f"{field}: {', '.join(map(str, msgs))}" for field, msgs in exc.errors.items()))
+
+
 @crm_cli.command("create-tenant")
 @click.argument("name")
 def create_tenant(name):
@@ -25,8 +31,7 @@ def create_tenant(name):
     try:
         tenant = tenants.create_tenant(db.session, name)
     except CrmError as exc:
-        db.session.rollback()
-        _fail(exc.message)
+        _refused(exc)
     click.echo(f"Created tenant {tenant.name} (id {tenant.id}).")
 
 
@@ -45,9 +50,7 @@ def create_user(tenant_name, role, username, password, email, first_name, last_n
         user = tenants.create_user(current_app.appbuilder.sm, tenant, role, username, password,
                                    email, first_name, last_name)
     except CrmError as exc:
-        db.session.rollback()
-        _fail(exc.message if not exc.errors else "; ".join(
-            f"{field}: {', '.join(map(str, msgs))}" for field, msgs in exc.errors.items()))
+        _refused(exc)
     click.echo(f"Created {role} {user.username} for {tenant.name}.")
 
 
@@ -80,8 +83,7 @@ def refresh_health(tenant_name):
         tenant_id = tenants.find_tenant(db.session, tenant_name).id if tenant_name else None
         count = health.refresh_health(db.session, tenant_id)
     except CrmError as exc:
-        db.session.rollback()
-        _fail(exc.message)
+        _refused(exc)
     click.echo(f"Refreshed the health score of {count} customers.")
 
 
@@ -102,11 +104,9 @@ def export(entity, tenant_name, fmt, out):
         with tenant_scope(tenant.id):
             count = export_entity(db.session, entity, fmt, out)
     except CrmError as exc:
-        _fail(exc.message)
+        _refused(exc)
     except OSError as exc:
         _fail(f"{out}: {exc.strerror or exc}")
-    finally:
-        db.session.rollback()
     click.echo(f"Exported {count} {entity} of {tenant.name} to {out}.")
 
 
@@ -126,12 +126,9 @@ def statement(tenant_name, code, date_from, date_to, fmt, out):
         tenant = tenants.find_tenant(db.session, tenant_name)
         lines = write_statement(db.session, tenant.id, code, date_from, date_to, fmt, out)
     except CrmError as exc:
-        _fail(exc.message if not exc.errors else "; ".join(
-            f"{field}: {', '.join(map(str, msgs))}" for field, msgs in exc.errors.items()))
+        _refused(exc)
     except OSError as exc:
         _fail(f"{out}: {exc.strerror or exc}")
-    finally:
-        db.session.rollback()
     click.echo(f"Wrote the statement of {code} ({lines} transactions) to {out}.")
 
 
@@ -161,8 +158,6 @@ def import_file(entity, path, tenant_name, dry_run, all_or_nothing, error_report
                                  limits=ImportLimits.from_config(current_app.config),
                                  encoding=encoding)
     except CrmError as exc:
-        db.session.rollback()
-        _fail(exc.message if not exc.errors else "; ".join(
-            f"{field}: {', '.join(map(str, msgs))}" for field, msgs in exc.errors.items()))
+        _refused(exc)
     if failed:
         sys.exit(1)

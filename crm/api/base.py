@@ -78,7 +78,7 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
         if request.if_match and not request.if_match.star_tag and not request.if_match.contains(current):
             return self.response(412, message=str(CHANGED_MEANWHILE))
         if is_stale(sent, current):
-            return self._refused(EditConflict())
+            return refusal(EditConflict())
         return None
 
     def get_headless(self, pk, **kwargs):
@@ -116,12 +116,11 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
         try:
             operation(self.session, row)
         except CrmError as exc:
-            return self._refused(exc)
+            return refusal(exc)
         return self.response(200, result=self.show_model_schema.dump(row))
 
-    def _refused(self, exc):
-        self.session.rollback()
-        return refusal(exc)
+    # The API's one error mapper (the service has rolled its transaction back already).
+    _refused = staticmethod(refusal)
 
     def _check_reference_shapes(self):
         """Related records are named by id: the schema loader would try to build a record
@@ -145,7 +144,7 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
             self._check_reference_shapes()
             return super().post_headless()
         except CrmError as exc:
-            return self._refused(exc)
+            return refusal(exc)
 
     def put_headless(self, pk):
         refused = self.version_refusal(self.datamodel.get(pk, self._base_filters))
@@ -155,13 +154,13 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
             self._check_reference_shapes()
             return self.tagged(super().put_headless(pk), pk)
         except CrmError as exc:
-            return self._refused(exc)
+            return refusal(exc)
 
     def delete_headless(self, pk):
         try:
             return super().delete_headless(pk)
         except CrmError as exc:
-            return self._refused(exc)
+            return refusal(exc)
 
     def _check_references(self, item):
         """Ids in the body must name existing rows of this tenant.

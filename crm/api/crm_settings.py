@@ -23,10 +23,6 @@ class CrmSettingsApi(BaseApi):
         # FAB inspects every attribute while building the view, before appbuilder is set.
         return self.appbuilder.session if self.appbuilder is not None else None
 
-    def _refused(self, exc):
-        self.session.rollback()
-        return refusal(exc)
-
     @expose("/", methods=["GET"])
     @protect()
     @safe
@@ -79,7 +75,7 @@ class CrmSettingsApi(BaseApi):
         try:
             return self.response(200, result=crm_settings.save_settings(self.session, body))
         except CrmError as exc:
-            return self._refused(exc)
+            return refusal(exc)
 
     @expose("/export", methods=["GET"])
     @protect()
@@ -146,7 +142,7 @@ class CrmSettingsApi(BaseApi):
         try:
             report = crm_configuration.import_file(self.session, raw)
         except CrmError as exc:
-            return self._refused(exc)
+            return refusal(exc)
         return self.response(200, message=crm_configuration.summary(report), **report)
 
     @expose("/reset", methods=["POST"])

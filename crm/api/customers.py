@@ -30,6 +30,7 @@ from crm.services.customers import (
     notes,
     plants,
 )
+from crm.web.errors import refusal
 
 CUSTOMER_READ = ["id", "code", "kind", "name", "email", "phone", "website", "industry",
                  "segment.id", "segment.name", "sub_segment.id", "sub_segment.name",
@@ -146,7 +147,7 @@ class CustomerApi(HiddenFinancialsApiMixin, CrmModelApi):
         try:
             copy = customer_rules.clone(self.session, source, body.get("name"), body.get("email"))
         except CrmError as exc:
-            return self._refused(exc)
+            return refusal(exc)
         return self.response(201, id=copy.id, result=self.show_model_schema.dump(copy))
 
     @expose("/<int:pk>/custom_fields", methods=["PUT"])
@@ -178,7 +179,7 @@ class CustomerApi(HiddenFinancialsApiMixin, CrmModelApi):
         try:
             custom_fields.save_values(self.session, customer, body)
         except CrmError as exc:
-            return self._refused(exc)
+            return refusal(exc)
         defs = {d.id: d.name for d in custom_fields.active_definitions(self.session)}
         return self.response(200, result={defs[k]: v for k, v in
                                           custom_fields.values_of(self.session, customer).items()
@@ -288,7 +289,7 @@ class DocumentApi(CrmModelApi):
             document = documents.store(self.session, current_app.config, customer, upload,
                                        request.form.get("description"), current_user_id())
         except CrmError as exc:
-            return self._refused(exc)
+            return refusal(exc)
         return self.response(201, id=document.id, result=self.show_model_schema.dump(document))
 
     @expose("/<int:pk>/file", methods=["GET"])

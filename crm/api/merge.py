@@ -61,7 +61,6 @@ class MergeApi(BaseApi):
                     "moves": plan.moves, "notes": plan.notes})
             survivor, moved = merge.merge(session, *args)
         except CrmError as exc:
-            session.rollback()
             return refusal(exc)
         return self.response(200, result={"survivor": _customer(survivor), "moved": moved,
                                           "merged_ids": [int(i) for i in args[1]]})

@@ -193,22 +193,10 @@ class CrmModelView(ExportMixin, ServiceHooks, ScopedRoutesMixin, ModelView):
                 self.prepare(session, item)
                 return True
             except CrmError as exc:
-                self.show_refusal(form, exc)
+                flash_error(exc, form)
                 return False
             finally:
                 _discard(session, item)
-
-    @staticmethod
-    def show_refusal(form, exc):
-        """A service's refusal next to the fields it names (flashed when the form has none)."""
-        for field, messages in exc.errors.items():
-            target = getattr(form, field, None) or getattr(form, field.removesuffix("_id"), None)
-            if target is not None and hasattr(target, "errors"):
-                target.errors = list(target.errors) + [str(m) for m in messages]
-            else:
-                flash(f"{field}: {'; '.join(str(m) for m in messages)}", "danger")
-        if not exc.errors:
-            flash(str(exc.message), "danger")
 
     def _add(self):
         """FAB's add; when the database refuses the save (a unique value taken by someone
@@ -221,14 +209,30 @@ class CrmModelView(ExportMixin, ServiceHooks, ScopedRoutesMixin, ModelView):
         form = self.add_form.refresh(request.form)
         exclude_cols = self._filters.get_relation_cols()
         self._fill_form_exclude_cols(exclude_cols, form)
-        self.show_refusal(form, refused)
+        flash_error(refused, form)
         return self._get_add_widget(form=form, exclude_cols=exclude_cols)
 
 
-def flash_error(exc):
-    if exc.errors:
-        for field, messages in exc.errors.items():
+def flash_error(exc, form=None):
+    """The screens' one way of reporting a service's refusal (the service has rolled its
+    transaction back already): each field's messages next to that field of ``form``, the
+    others flashed as "field: message; message", the refusal's message when it names no
+    field."""
+    for field, messages in exc.errors.items():
+        target = None if form is None else (
+            getattr(form, field, None) or getattr(form, field.removesuffix("_id"), None))
+        if target is not None and hasattr(target, "errors"):
+            target.errors = list(target.errors) + [str(m) for m in messages]
+        else:
             flash(f"{field}: {'; '.join(str(m) for m in messages)}", "danger")
-    else:
+    if not exc.errors:
         flash(str(exc.message), "danger")
+
+
+def refusal_messages(exc):
+    """A service's refusal as messages without field names, for a page that lists them
+    or says them in one sentence."""
+    if exc.errors:
+        return [str(m) for messages in exc.errors.values() for m in messages]
+    return [str(exc.message)]
 

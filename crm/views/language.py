@@ -8,6 +8,7 @@ from crm.extensions import db
 from crm.i18n.selection import SESSION_KEY
 from crm.services.accounts.user_language import check_language, set_user_language
 from crm.services.core.errors import CrmError
+from crm.views.base import refusal_messages
 from crm.views.pipeline.tasks import safe_next
 
 
@@ -24,6 +25,6 @@ class LanguageView(BaseView):
                 set_user_language(db.session, user, code, shipped)
             session[SESSION_KEY] = check_language(code, shipped)
         except CrmError as exc:
-            flash(str(exc), "danger")
+            flash(" ".join(refusal_messages(exc)), "danger")
         refresh()
         return redirect(back)

@@ -13,18 +13,13 @@ from crm.services.bulk.data_fields import ENTITY_LABELS, fields_of
 from crm.services.bulk.imports import encodings, revert as revert_rules, runs, templates
 from crm.services.bulk.imports.file_limits import ImportLimits
 from crm.services.core.errors import CrmError, NotFound
+from crm.views.base import refusal_messages
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _limits():
     return ImportLimits.from_config(current_app.config)
-
-
-def _messages(exc):
-    if exc.errors:
-        return [str(m) for msgs in exc.errors.values() for m in msgs]
-    return [str(exc.message)]
 
 
 class _ImportBase(BaseView):
@@ -64,8 +59,7 @@ class ImportView(_ImportBase):
                                           locale=current_language())
                     return redirect(url_for(".map_columns", run_id=run.id))
                 except CrmError as exc:
-                    self.session.rollback()
-                    errors = _messages(exc)
+                    errors = refusal_messages(exc)
         return self.render_template("crm/import_upload.html", entity=entity, errors=errors,
                                     entities=ENTITY_LABELS, title=gettext("Import")), \
             (422 if errors else 200)
@@ -93,8 +87,7 @@ class ImportView(_ImportBase):
                 runs.set_mapping(self.session, run, wanted)
                 return redirect(url_for(".preview_import", run_id=run.id))
             except CrmError as exc:
-                self.session.rollback()
-                errors, mapping = _messages(exc), wanted
+                errors, mapping = refusal_messages(exc), wanted
         return self.render_template(
             "crm/import_map.html", run=run, headings=list(enumerate(headings)), mapping=mapping,
             fields=fields_of(run.entity), errors=errors, encodings=encodings.ENCODINGS,
@@ -108,8 +101,7 @@ class ImportView(_ImportBase):
             runs.change_encoding(self.session, run, request.form.get("encoding", ""),
                                  locale=current_language(), limits=_limits())
         except CrmError as exc:
-            self.session.rollback()
-            flash("; ".join(_messages(exc)), "danger")
+            flash("; ".join(refusal_messages(exc)), "danger")
         return redirect(url_for(".map_columns", run_id=run_id))
 
     @expose("/preview/<int:run_id>")
@@ -121,10 +113,8 @@ class ImportView(_ImportBase):
         try:
             counts, errors, warnings = runs.preview(self.session, run, locale=current_language())
         except CrmError as exc:
-            flash("; ".join(_messages(exc)), "danger")
+            flash("; ".join(refusal_messages(exc)), "danger")
             return redirect(url_for(".map_columns", run_id=run.id))
-        finally:
-            self.session.rollback()
         return self.render_template("crm/import_preview.html", run=run, counts=counts,
                                     errors=errors, warnings=warnings,
                                     encodings=encodings.ENCODINGS, title=gettext("Preview"))
@@ -136,8 +126,7 @@ class ImportView(_ImportBase):
         try:
             runs.begin(self.session, run, request.form.get("mode", "valid_rows"))
         except CrmError as exc:
-            self.session.rollback()
-            flash("; ".join(_messages(exc)), "danger")
+            flash("; ".join(refusal_messages(exc)), "danger")
             return redirect(url_for(".preview_import", run_id=run.id))
         runs.run_in_background(current_app._get_current_object(), run.id, current_tenant_id(),
                                g.user.id, g.user.username, locale=current_language())
@@ -186,8 +175,7 @@ class ImportHistoryView(_ImportBase):
         try:
             kept = revert_rules.revert(self.session, run)
         except CrmError as exc:
-            self.session.rollback()
-            flash("; ".join(_messages(exc)), "danger")
+            flash("; ".join(refusal_messages(exc)), "danger")
             return redirect(url_for(".list"))
         flash(gettext("Import #%(id)d was reverted.", id=run.id), "success")
         if kept:

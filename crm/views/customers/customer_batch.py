@@ -119,7 +119,6 @@ class CustomerBatchActions:
                     report(what, apply(self.session, customers, value or None))
                     return redirect(url_for(".list"))
                 except CrmError as exc:
-                    self.session.rollback()
                     flash_error(exc)
         return self.render_template(
             "crm/customer_batch.html", title=VALUE_TITLES[what], label=label, options=options,

@@ -204,13 +204,7 @@ class CustomerView(DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin,
             try:
                 copy = customer_rules.clone(self.session, source, form.name.data, form.email.data)
             except CrmError as exc:
-                self.session.rollback()
-                for field, messages in exc.errors.items():
-                    target = getattr(form, field, None)
-                    if target is not None:
-                        target.errors = list(target.errors) + [str(m) for m in messages]
-                    else:
-                        flash(f"{field}: {'; '.join(map(str, messages))}", "danger")
+                flash_error(exc, form)
             else:
                 flash(gettext("%(name)s was created as a copy.", name=copy.name), "success")
                 return redirect(url_for(".show", pk=copy.id))
@@ -229,11 +223,9 @@ class CustomerView(DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin,
             custom_fields.save_values(self.session, customer, raw, loaded_version=loaded)
             flash(gettext("Custom fields saved."), "success")
         except EditConflict as exc:
-            self.session.rollback()
-            flash(str(exc.message), "danger")
+            flash_error(exc)
             return self._custom_fields_again(pk, raw, loaded), exc.status
         except CrmError as exc:
-            self.session.rollback()
             flash_error(exc)
         return redirect(url_for(".show", pk=pk, _anchor="CustomFields"))
 

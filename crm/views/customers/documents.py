@@ -69,6 +69,5 @@ class DocumentView(CrmModelView):
                                            request.form.get("description"), current_user_id())
                 flash(gettext("%(name)s was uploaded.", name=document.filename), "success")
             except CrmError as exc:
-                self.session.rollback()
                 flash_error(exc)
         return redirect(url_for("CustomerView.show", pk=customer_pk, _anchor="DocumentView"))

@@ -116,7 +116,6 @@ class DuplicateView(BaseView):
         except NotFound:
             abort(404)
         except CrmError as exc:
-            db.session.rollback()
             flash_error(exc)
             survivor, others = self._records()
             return self._wizard(survivor, others, choices, 422 if exc.status == 422 else 409)

@@ -64,7 +64,6 @@ class LeadSourceView(TimelineShowMixin, CrmModelView):
             try:
                 flash(lead_sources.toggle_active(self.session, source), "success")
             except CrmError as exc:
-                self.session.rollback()
                 flash_error(exc)
         self.update_redirect()
         return redirect(self.get_redirect())

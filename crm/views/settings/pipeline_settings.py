@@ -13,14 +13,9 @@ from crm.models import Pipeline, Stage
 from crm.security.tenancy import get_owned
 from crm.services.core.errors import CrmError, NotAllowed
 from crm.services.pipeline import pipelines, stages
-from crm.views.base import CrmModelView, flash_error
+from crm.views.base import CrmModelView, flash_error, refusal_messages
 from crm.views.settings.lead_settings import COLOUR_HINT
-from crm.views.settings.settings_lists import (
-    SortableViewMixin,
-    TimelineShowMixin,
-    colour_swatch,
-    message_of,
-)
+from crm.views.settings.settings_lists import SortableViewMixin, TimelineShowMixin, colour_swatch
 
 
 class StageView(SortableViewMixin, TimelineShowMixin, CrmModelView):
@@ -112,8 +107,7 @@ class StageView(SortableViewMixin, TimelineShowMixin, CrmModelView):
             try:
                 moved = stages.move_deals(self.session, stage, target)
             except CrmError as exc:
-                self.session.rollback()
-                form.target.errors = [message_of(exc)]
+                form.target.errors = [" ".join(refusal_messages(exc))]
             else:
                 flash(gettext("%(count)d deals moved from “%(source)s” to “%(target)s”.",
                               count=moved, source=stage.name, target=target.name), "success")
@@ -164,7 +158,6 @@ class PipelineView(SortableViewMixin, TimelineShowMixin, CrmModelView):
             try:
                 flash(pipelines.toggle_active(self.session, pipeline), "success")
             except CrmError as exc:
-                self.session.rollback()
                 flash_error(exc)
         self.update_redirect()
         return redirect(self.get_redirect())

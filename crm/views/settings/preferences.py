@@ -13,8 +13,7 @@ from crm.security.roles import METHOD_VERBS
 from crm.services.core.errors import CrmError
 from crm.services.core.validation import currency_choices
 from crm.services.settings import configuration as crm_configuration, preferences as crm_settings
-from crm.views.base import VERSION_FIELD, VersionField
-from crm.views.settings.settings_lists import message_of
+from crm.views.base import VERSION_FIELD, VersionField, flash_error, refusal_messages
 
 
 def _field(key, default, label, description):
@@ -98,13 +97,7 @@ class CrmSettingsView(BaseView):
                 crm_settings.save_settings(self.session, values,
                                            loaded_version=getattr(form, VERSION_FIELD).data)
             except CrmError as exc:
-                self.session.rollback()
-                if not exc.errors:
-                    flash(str(exc.message), "danger")
-                for key, messages in exc.errors.items():
-                    field = getattr(form, key, None)
-                    if field is not None:
-                        field.errors = list(field.errors) + [str(m) for m in messages]
+                flash_error(exc, form)
                 return self._page(form, status=exc.status)
             flash(gettext("CRM settings saved."), "success")
             return redirect(url_for(".list"))
@@ -126,9 +119,8 @@ class CrmSettingsView(BaseView):
         try:
             report = crm_configuration.import_file(self.session, upload.read())
         except CrmError as exc:
-            self.session.rollback()
             problems = exc.errors.get("file") if exc.errors else None
-            return self._page(import_errors=[str(p) for p in problems or [message_of(exc)]],
+            return self._page(import_errors=[str(p) for p in problems or [" ".join(refusal_messages(exc))]],
                               status=exc.status)
         self._flash_report(gettext("Configuration imported: %(summary)s",
                                    summary=crm_configuration.summary(report)), report)

@@ -1,6 +1,6 @@
 """Sales pipeline settings screens: lists dragged into order, colour swatches, and record
 pages with their activity timeline."""
-from flask import jsonify, request, url_for
+from flask import request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access, has_access_api
 from flask_appbuilder.widgets import ListWidget
@@ -9,6 +9,8 @@ from markupsafe import Markup, escape
 
 from crm.services.core.errors import CrmError
 from crm.services.insight import timeline
+from crm.views.base import refusal_messages
+from crm.web.errors import json_answer
 
 
 def colour_swatch(value):
@@ -77,26 +79,12 @@ class SortableViewMixin:
     def reorder(self):
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
-            return _json(400, gettext("Send the new order as a JSON object {\"ids\": [...]}."))
+            return json_answer(400, gettext("Send the new order as a JSON object {\"ids\": [...]}."))
         try:
             self.reorder_rows(self.session, body.get("ids"))
         except CrmError as exc:
-            self.session.rollback()
-            return _json(exc.status, message_of(exc))
-        return _json(200, gettext("Order saved."))
-
-
-def message_of(exc):
-    """A service error as one sentence for a page (field names left out)."""
-    if exc.errors:
-        return " ".join(str(m) for messages in exc.errors.values() for m in messages)
-    return str(exc.message)
-
-
-def _json(status, message):
-    response = jsonify(message=message)
-    response.status_code = status
-    return response
+            return json_answer(exc.status, " ".join(refusal_messages(exc)))
+        return json_answer(200, gettext("Order saved."))
 
 
 class TimelineShowMixin:

@@ -20,7 +20,7 @@ from crm.services.bulk.imports import (
 )
 from crm.services.core import audit
 from crm.services.core.errors import NotAllowed, NotFound, ValidationFailed
-from crm.services.core.transaction import transaction, transactional
+from crm.services.core.transaction import dry_run, transaction, transactional
 
 
 def read_file(entity, content, file_name, limits=None, encoding=None, locale=None):
@@ -94,9 +94,9 @@ def set_mapping(session, run, wanted):
 
 def preview(session, run, locale=None):
     """(counts, first errors, first warnings, each as (row, heading, message)); nothing is
-    written. ``locale``:
+    written (code numbers the checks take are given back). ``locale``:
     the importing user's (a code), for ambiguous dates and numbers."""
-    with collector.paused():
+    with collector.paused(), dry_run(session):
         table = table_of(run)
         mapping_rules.clean_mapping(run.entity, table.headings, run.mapping or {})
         with session.no_autoflush:
