@@ -188,7 +188,7 @@ class CustomerApi(HiddenFinancialsApiMixin, CrmModelApi):
 
 class ContactApi(CrmModelApi):
     resource_name = "contact"
-    datamodel = CrmInterface(Contact, after_write=contacts.keep_a_primary)
+    datamodel = CrmInterface(Contact, after_delete=contacts.keep_a_primary)
     class_permission_name = "Contact"
     list_columns = show_columns = ["id", "customer.id", "customer.name", "name", "role", "email",
                                    "phone", "is_primary"]
@@ -199,7 +199,8 @@ class ContactApi(CrmModelApi):
 
 class AddressApi(CrmModelApi):
     resource_name = "address"
-    datamodel = CrmInterface(Address, after_write=addresses.after_write)
+    datamodel = CrmInterface(Address, after_write=addresses.refresh_location_of,
+                             after_delete=addresses.refresh_location_of)
     class_permission_name = "Address"
     list_columns = show_columns = ["id", "customer.id", "kind", "line1", "line2", "postal_code",
                                    "city", "state", "country", "is_default"]

@@ -13,7 +13,7 @@
   every row anyway: their count is their length, and SQL-computed columns (a
   customer group's number of customers) are left for whoever reads them.
 * An add, edit or delete is one transaction with the entity's derived updates
-  (``after_write``), see ``CrmInterface``.
+  (``after_write``, ``after_delete``), see ``CrmInterface``.
 """
 import contextlib
 import contextvars
@@ -84,24 +84,26 @@ def refused_save(exc, model):
 
 class CrmInterface(SQLAInterface):
     """FAB's add, edit and delete (the framework's unit of work for generic screens and
-    endpoints), each one transaction: the write, then ``after_write(session, item)`` (the
-    entity's derived updates, e.g. a customer's location from its addresses) after the
-    flush, then the commit. A unique value taken meanwhile or a stale version refuse like
-    a service rule (422 / 409), never as a database error. ``commit=False`` (FAB's
-    signature) joins the caller's transaction instead."""
+    endpoints), each one transaction: the write, then the entity's derived updates after
+    the flush (``after_write(session, item)`` for an add or edit, ``after_delete`` for a
+    delete; e.g. a customer's location from its addresses), then the commit. A unique
+    value taken meanwhile or a stale version refuse like a service rule (422 / 409),
+    never as a database error. ``commit=False`` (FAB's signature) joins the caller's
+    transaction instead."""
 
     filter_converter_class = CrmFilterConverter
 
-    def __init__(self, obj, session=None, after_write=None):
+    def __init__(self, obj, session=None, after_write=None, after_delete=None):
         super().__init__(obj, session)
         self.after_write = after_write
+        self.after_delete = after_delete
 
-    def _write(self, write, item, commit):
+    def _write(self, write, item, commit, follow):
         with transaction(self.session) if commit else contextlib.nullcontext():
             item = write(item) or item
-            if self.after_write is not None:
+            if follow is not None:
                 self.session.flush()
-                self.after_write(self.session, item)
+                follow(self.session, item)
 
     def _refuse(self, exc, wrapped):
         refused = refused_save(exc, self.obj)
@@ -113,13 +115,13 @@ class CrmInterface(SQLAInterface):
 
     def add(self, item, commit=True):
         try:
-            self._write(self.session.add, item, commit)
+            self._write(self.session.add, item, commit, self.after_write)
         except SQLAlchemyError as exc:
             self._refuse(exc, wrapped=False)
 
     def edit(self, item, commit=True):
         try:
-            self._write(self.session.merge, item, commit)
+            self._write(self.session.merge, item, commit, self.after_write)
         except SQLAlchemyError as exc:
             self._refuse(exc, wrapped=True)
 
@@ -128,7 +130,7 @@ class CrmInterface(SQLAInterface):
             self._delete_files(row)
             self.session.delete(row)
         try:
-            self._write(remove, item, commit)
+            self._write(remove, item, commit, self.after_delete)
         except SQLAlchemyError as exc:
             self._refuse(exc, wrapped=True)
 

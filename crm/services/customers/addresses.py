@@ -61,7 +61,7 @@ def refresh_customer_location(session, customer_id):
         customer.country = main.country if main else None
 
 
-def after_write(session, address):
+def refresh_location_of(session, address):
     """After ``address`` is saved or deleted (in the same transaction): its customer's
     location and default flags follow."""
     refresh_customer_location(session, address.customer_id)

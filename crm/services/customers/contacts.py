@@ -47,8 +47,8 @@ def prepare(session, contact):
 
 
 def keep_a_primary(session, contact):
-    """After ``contact`` is saved or deleted (in the same transaction): when the primary
-    contact went, the longest-standing remaining contact takes over."""
+    """After ``contact`` is deleted (in the same transaction): when it was the primary
+    contact, the longest-standing remaining contact takes over."""
     remaining = list(session.scalars(
         select(Contact).where(Contact.customer_id == contact.customer_id).order_by(Contact.id)))
     if remaining and not any(c.is_primary for c in remaining):

@@ -39,7 +39,7 @@ class CustomerPartView(CrmModelView):
 
 
 class ContactView(CustomerPartView):
-    datamodel = CrmInterface(Contact, after_write=contacts.keep_a_primary)
+    datamodel = CrmInterface(Contact, after_delete=contacts.keep_a_primary)
     class_permission_name = "Contact"
     route_base = "/contacts"
     list_title = _l("Contacts")
@@ -58,7 +58,8 @@ def _address_fields():
 
 
 class AddressView(CustomerPartView):
-    datamodel = CrmInterface(Address, after_write=addresses.after_write)
+    datamodel = CrmInterface(Address, after_write=addresses.refresh_location_of,
+                             after_delete=addresses.refresh_location_of)
     class_permission_name = "Address"
     route_base = "/addresses"
     list_title = _l("Addresses")
