@@ -36,6 +36,7 @@ from crm.models.base import utcnow
 from crm.security.tenancy import tenant_scope
 from crm.services.accounts import tenants
 from crm.services.core import audit
+from crm.services.core.transaction import transactional
 from crm.services.customers import customers
 from crm.services.demo.ledger import seed_ledger
 from crm.services.insight import health
@@ -226,6 +227,7 @@ LEAD_WORDS = ("Enquiry from trade show", "Website request", "Referral", "Cold ca
               "Partner introduction")
 
 
+@transactional
 def _pipeline(session, tenant_id, owners, rng):
     """A few dozen deals spread over the stages and some open leads, so the boards show life."""
     from crm.services.pipeline import deal_stages, deals, leads
@@ -239,7 +241,7 @@ def _pipeline(session, tenant_id, owners, rng):
     today = dt.date.today()
     for n, customer in enumerate(buyers[:40]):
         deal = deals.create_deal(
-            session, commit=False, title=f"{rng.choice(DEAL_WORDS)} — {customer.name}",
+            session, title=f"{rng.choice(DEAL_WORDS)} — {customer.name}",
             value=Decimal(rng.randrange(2_000, 90_000, 500)), customer=customer,
             company=customer.company, pipeline=pipeline,
             expected_close_date=today + dt.timedelta(days=rng.randint(5, 120)),

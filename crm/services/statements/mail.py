@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from crm.models import Customer
 from crm.services.core import mailer
 from crm.services.core.errors import CrmError
+from crm.services.core.transaction import transactional
 from crm.services.ledger import arithmetic as ledger
 from crm.services.pipeline.interactions import log_interaction
 from crm.services.statements import text as statement_text
@@ -62,6 +63,7 @@ def _body(statement, contact):
         tenant=statement.tenant_name)
 
 
+@transactional
 def send_statement(session, customer, date_from, date_to, *, settings, smtp=None, user_id=None):
     """Build the statement, mail it with the PDF attached to the primary contact and log
     the send; returns the recipient's address. ``smtp`` reuses an open connection."""
@@ -74,7 +76,7 @@ def send_statement(session, customer, date_from, date_to, *, settings, smtp=None
         log_interaction(session, customer, gettext(
             "Statement of account %(period)s sent to %(email)s",
             period=statement_text.period(statement), email=email),
-            kind="email", contact=contact, user_id=user_id, commit=False)
+            kind="email", contact=contact, user_id=user_id)
         if smtp is None:
             with mailer.connection(settings) as opened:
                 opened.send_message(mail)
