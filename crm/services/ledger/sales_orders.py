@@ -19,13 +19,12 @@ import datetime as dt
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from crm.models import Customer, Invoice, SalesOrder, SalesOrderLine
 from crm.models.base import utcnow
 from crm.services.core.delete_rules import blocks_delete, delete_blockers
 from crm.services.core.errors import NotAllowed, ValidationFailed
-from crm.services.core.numbering import NUMBER_TAKEN, flush_numbered
+from crm.services.core.numbering import flush_numbered
 from crm.services.core.transaction import transactional
 from crm.services.ledger import document_lines as dl, limits
 from crm.services.ledger.arithmetic import compute_totals, refresh_customer
@@ -111,14 +110,12 @@ def save_order(session, order, values, lines=None, skip_blank_lines=False,
 
 
 def write_document(session, document, customers=()):
-    """Refresh the customers' ledger figures and write the document (the entry point's
-    transaction commits it); a number taken meanwhile (unique per tenant) is reported
+    """Write the document and refresh the customers' ledger figures (the entry point's
+    transaction commits them); a number taken meanwhile (unique per tenant) is reported
     on the number field."""
-    try:
-        for customer in {c for c in customers if c is not None}:
-            refresh_customer(session, customer)
-    except IntegrityError:  # the flush inside met a number taken meanwhile
-        raise ValidationFailed({"number": [NUMBER_TAKEN]}) from None
+    flush_numbered(session)
+    for customer in {c for c in customers if c is not None}:
+        refresh_customer(session, customer)
     flush_numbered(session)
 
 
