@@ -13,6 +13,7 @@ from crm.datamodel.interface import CrmInterface
 from crm.models import Deal
 from crm.services.core.errors import CrmError, ValidationFailed
 from crm.services.pipeline import deal_stages, deals as deal_rules
+from crm.web.errors import refusal
 
 DEAL_READ = ["id", "title", "description", "value", "currency", "probability",
              "expected_close_date", "actual_close_date", "lost_reason",
@@ -91,5 +92,5 @@ class DealApi(CrmModelApi):
                 raise ValidationFailed({"lost_reason": [gettext("Give the lost reason as text.")]})
             deal_stages.change_stage(self.session, deal, stage_id, reason)
         except CrmError as exc:
-            return self._refused(exc)
+            return refusal(exc)
         return self.response(200, result=self.show_model_schema.dump(deal))

@@ -8,6 +8,7 @@ from crm.datamodel.leads import FORM_COLUMNS, LEAD_LABELS, LeadInterface
 from crm.models import Lead
 from crm.services.core.errors import CrmError
 from crm.services.pipeline import lead_conversion, leads as lead_rules
+from crm.web.errors import refusal
 
 LEAD_LIST = ["id", "title", "contact_name", "contact_email", "company_name", "value",
              "status.id", "status.name", "status.colour", "source.id", "source.name",
@@ -80,5 +81,5 @@ class LeadApi(CrmModelApi):
         try:
             result = lead_conversion.convert_lead(self.session, lead, body)
         except CrmError as exc:
-            return self._refused(exc)
+            return refusal(exc)
         return self.response(201, **result.as_dict())

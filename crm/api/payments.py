@@ -19,6 +19,7 @@ from crm.datamodel.payments import EDIT_COLUMNS, LABELS
 from crm.models import Payment
 from crm.services.core.errors import CrmError, ValidationFailed
 from crm.services.ledger import payments
+from crm.web.errors import refusal
 
 READ_COLUMNS = ["id", "number", "payment_date", "amount", "currency", "method", "reference",
                 "status", "customer.id", "customer.name"]
@@ -121,7 +122,7 @@ class PaymentApi(CrmModelApi):
                 notes=body.get("notes"), allocations=rows,
                 max_allocations=current_app.config["CRM_MAX_ALLOCATIONS"])
         except CrmError as exc:
-            return self._refused(exc)
+            return refusal(exc)
         return self.response(201, id=payment.id, result=self.show_model_schema.dump(payment))
 
     def _row_action(self, pk, operation):

@@ -9,6 +9,7 @@ from crm.models import LeadSource, LeadStatus, Pipeline, Stage
 from crm.security.tenancy import get_owned
 from crm.services.core.errors import CrmError
 from crm.services.pipeline import lead_sources, lead_statuses, pipelines, positions, stages
+from crm.web.errors import refusal
 
 
 class OrderedApi(CrmModelApi):
@@ -54,7 +55,7 @@ class OrderedApi(CrmModelApi):
             ids = positions.clean_ids(body.get("ids"))
             self.reorder_rows(self.session, ids)
         except CrmError as exc:
-            return self._refused(exc)
+            return refusal(exc)
         return self.response(200, result=[{"id": pk, "position": i} for i, pk in enumerate(ids)])
 
 
@@ -155,5 +156,5 @@ class StageApi(OrderedApi):
         try:
             moved = stages.move_deals(self.session, stage, target)
         except CrmError as exc:
-            return self._refused(exc)
+            return refusal(exc)
         return self.response(200, moved=moved, target=target.id)

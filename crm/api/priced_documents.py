@@ -10,6 +10,7 @@ from crm.api.base import CrmModelApi
 from crm.services.core.errors import CrmError, EditConflict, ValidationFailed
 from crm.services.ledger.credit_rule import CreditRefused
 from crm.services.ledger.document_lines import LINE_FIELDS
+from crm.web.errors import refusal
 
 TOTAL_FIELDS = ("subtotal", "discount_total", "tax_total", "total")
 
@@ -99,10 +100,10 @@ class PricedDocumentApi(CrmModelApi):
         return self.tagged(self.response(200, id=document.id, result=self.document_json(document)), pk)
 
     def _refused(self, exc):
+        # A credit refusal also carries the figures (limit, exposure, shortfall).
         if isinstance(exc, CreditRefused):
-            self.session.rollback()
             return self.response(exc.status, message=str(exc.message), **exc.figures())
-        return super()._refused(exc)
+        return refusal(exc)
 
     def _act(self, pk, operation, credit_checked=False):
         """Run a status action on this tenant's document ``pk``; a credit-checked one

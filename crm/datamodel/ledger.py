@@ -1,7 +1,8 @@
 """Payments, credit notes and contracts: ``LedgerInterface`` saves a document and what
-follows from it (an invoice's amount paid, the customer's balance) in one transaction: FAB
-adds or edits the row, the entity's ``after_write(session, item)`` runs after the flush,
-then everything is committed. Amounts are listed in the document's own currency.
+follows from it (an invoice's amount paid, the customer's balance) as one transaction
+(crm.services.core.transaction): FAB adds or edits the row, the entity's
+``after_write(session, item)`` runs after the flush. Amounts are listed in the
+document's own currency.
 """
 from decimal import Decimal
 
@@ -9,7 +10,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crm.datamodel.interface import CrmInterface, refused_save
 from crm.datamodel.values import Money
-from crm.services.core.numbering import commit_numbered, flush_numbered
+from crm.services.core.numbering import flush_numbered
+from crm.services.core.transaction import transaction
 
 MONEY_COLUMNS = ("amount", "value")
 
@@ -19,23 +21,31 @@ class LedgerInterface(CrmInterface):
         super().__init__(obj, **kwargs)
         self.after_write = after_write
 
-    def _follow(self, item, commit):
-        if self.after_write is not None and isinstance(item, self.obj):
-            flush_numbered(self.session)
-            self.after_write(self.session, item)
-        if commit:
-            commit_numbered(self.session)
-
-    def add(self, item, commit=True):
+    def _save(self, write, item):
+        """``write(item)`` and what follows from it, as one transaction. A number taken
+        meanwhile is refused on the number field, other refused saves as the datamodel
+        refuses them."""
         try:
-            self.session.add(item)
-            self._follow(item, commit)
+            with transaction(self.session):
+                item = write(item)
+                if self.after_write is not None and isinstance(item, self.obj):
+                    flush_numbered(self.session)
+                    self.after_write(self.session, item)
+                flush_numbered(self.session)
         except SQLAlchemyError as exc:
-            self.session.rollback()
             raise refused_save(exc, self.obj) from exc
-        except Exception:
-            self.session.rollback()
-            raise
+
+    # FAB passes ``commit``; a save here is always a unit of work of its own (or joins
+    # the one already open), so it is not consulted.
+    def add(self, item, commit=True):
+        self._save(self._added, item)
+
+    def edit(self, item, commit=True):
+        self._save(self.session.merge, item)
+
+    def _added(self, item):
+        self.session.add(item)
+        return item
 
     def get_values(self, lst, list_columns):
         # Amounts show in the document's own currency.
@@ -51,17 +61,6 @@ class LedgerInterface(CrmInterface):
             return values
         return [_with_currency(value, item) if column in MONEY_COLUMNS else value
                 for column, value in zip(show_columns, values)]
-
-    def edit(self, item, commit=True):
-        try:
-            item = self.session.merge(item)
-            self._follow(item, commit)
-        except SQLAlchemyError as exc:
-            self.session.rollback()
-            raise refused_save(exc, self.obj) from exc
-        except Exception:
-            self.session.rollback()
-            raise
 
 
 def _with_currency(value, item):

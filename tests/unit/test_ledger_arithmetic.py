@@ -26,7 +26,7 @@ def credit_note(session, customer_id, amount, invoice_id=None, issue=True):
     session.add(note)
     session.flush()
     if issue:
-        credit_notes.issue(session, note, commit=False)
+        credit_notes.issue(session, note)
     return note
 
 

@@ -244,7 +244,7 @@ def _pipeline(session, tenant_id, owners, rng):
     today = dt.date.today()
     for n, customer in enumerate(buyers[:40]):
         deal = deals.create_deal(
-            session, commit=False, title=f"{rng.choice(DEAL_WORDS)} — {customer.name}",
+            session, title=f"{rng.choice(DEAL_WORDS)} — {customer.name}",
             value=Decimal(rng.randrange(2_000, 90_000, 500)), customer=customer,
             company=customer.company, pipeline=pipeline,
             expected_close_date=today + dt.timedelta(days=rng.randint(5, 120)),

@@ -16,8 +16,9 @@ from crm.models.base import utcnow
 from crm.services.core import audit
 from crm.services.core.delete_rules import blocks_delete
 from crm.services.core.errors import NotAllowed, ValidationFailed
-from crm.services.core.numbering import commit_numbered, next_number
+from crm.services.core.numbering import flush_numbered, next_number
 from crm.services.core.related import linked, stored
+from crm.services.core.transaction import transactional
 from crm.services.ledger import arithmetic as ledger
 from crm.services.ledger.payments import AmountInvalid, parse_amount, settle, shown
 
@@ -91,7 +92,8 @@ def after_write(session, note):
     settle(session, note.customer, [note.invoice])
 
 
-def issue(session, note, commit=True):
+@transactional
+def issue(session, note):
     """Issue a draft credit note: from now on it reduces the customer's balance (and,
     against an invoice, counts as paid on it)."""
     if note.status != "draft":
@@ -112,11 +114,12 @@ def issue(session, note, commit=True):
     note.issued_at = utcnow()
     audit.mark(session, note, "issue")
     settle(session, note.customer, [invoice])
-    _finish(session, commit)
+    flush_numbered(session)
     return note
 
 
-def void_credit_note(session, note, commit=True):
+@transactional
+def void_credit_note(session, note):
     """Void a draft or issued credit note; an issued one stops counting."""
     if note.status == "void":
         raise NotAllowed(gettext("%(number)s is already void.", number=note.number))
@@ -124,12 +127,6 @@ def void_credit_note(session, note, commit=True):
     note.voided_at = utcnow()
     audit.mark(session, note, "void")
     settle(session, note.customer, [note.invoice])
-    _finish(session, commit)
+    flush_numbered(session)
     return note
 
-
-def _finish(session, commit):
-    if commit:
-        commit_numbered(session)
-    else:
-        session.flush()

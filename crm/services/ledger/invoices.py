@@ -20,15 +20,16 @@ from crm.models import CreditNote, Customer, Invoice, InvoiceLine, PaymentAlloca
 from crm.models.base import utcnow
 from crm.services.core.delete_rules import blocks_delete
 from crm.services.core.errors import NotAllowed, ValidationFailed
+from crm.services.core.transaction import transactional
 from crm.services.ledger import document_lines as dl, limits
 from crm.services.ledger.arithmetic import compute_totals, refresh_invoice
 from crm.services.ledger.credit_rule import check_credit
 from crm.services.ledger.sales_orders import (
     INVOICEABLE,
     STATUS_LABELS as ORDER_STATUS_LABELS,
-    commit_document,
     live_invoices,
     sync_order_from_invoices,
+    write_document,
 )
 
 EDITABLE = ("draft",)
@@ -58,6 +59,7 @@ def current_values(invoice):
     return {field: getattr(invoice, field) for field in HEADER_FIELDS}
 
 
+@transactional
 def save_invoice(session, invoice, values, lines=None, skip_blank_lines=False,
                  max_lines=limits.DOCUMENT_LINES):
     """Create (``invoice`` new) or change a draft; like ``sales_orders.save_order``.
@@ -113,7 +115,7 @@ def save_invoice(session, invoice, values, lines=None, skip_blank_lines=False,
         compute_totals(invoice)
         dl.assign_number(session, invoice)
     session.add(invoice)
-    commit_document(session, invoice, customers=(customer, previous))
+    write_document(session, invoice, customers=(customer, previous))
     return invoice
 
 
@@ -123,6 +125,7 @@ def _require(invoice, statuses, message):
                                     "status": STATUS_LABELS.get(invoice.status, invoice.status)})
 
 
+@transactional
 def issue_invoice(session, invoice, override_reason=None, may_override=None):
     """Draft -> issued, once the customer's credit allows it (an Admin may override
     with a reason, recorded in the audit trail). It then counts in the balance."""
@@ -144,7 +147,7 @@ def issue_invoice(session, invoice, override_reason=None, may_override=None):
     refresh_invoice(session, invoice)
     if invoice.sales_order is not None:
         sync_order_from_invoices(session, invoice.sales_order)
-    commit_document(session, invoice, customers=(invoice.customer,))
+    write_document(session, invoice, customers=(invoice.customer,))
     return invoice
 
 
@@ -157,6 +160,7 @@ def _settled_amounts(session, invoice):
     return allocated, credited
 
 
+@transactional
 def void_invoice(session, invoice):
     """Draft or issued -> void, only while no payment is allocated to it and no credit
     note is against it; it then counts for nothing."""
@@ -171,10 +175,11 @@ def void_invoice(session, invoice):
     invoice.voided_at = utcnow()
     if invoice.sales_order is not None:
         sync_order_from_invoices(session, invoice.sales_order)
-    commit_document(session, invoice, customers=(invoice.customer,))
+    write_document(session, invoice, customers=(invoice.customer,))
     return invoice
 
 
+@transactional
 def invoice_from_order(session, order):
     """A draft invoice with the order's lines, terms and billing address; the order
     becomes invoiced. An order is invoiced once: a second invoice needs the first voided."""
@@ -199,7 +204,7 @@ def invoice_from_order(session, order):
     dl.assign_number(session, invoice)
     session.add(invoice)
     order.status = "invoiced"
-    commit_document(session, invoice, customers=(customer,))
+    write_document(session, invoice, customers=(customer,))
     return invoice
 
 

@@ -36,8 +36,9 @@ from crm.services.core import audit
 from crm.services.core.child_pages import page_of_children
 from crm.services.core.delete_rules import blocks_delete
 from crm.services.core.errors import NotAllowed, ValidationFailed
-from crm.services.core.numbering import commit_numbered, flush_numbered, next_number
+from crm.services.core.numbering import flush_numbered, next_number
 from crm.services.core.related import linked, stored
+from crm.services.core.transaction import transactional
 from crm.services.ledger import arithmetic as ledger, limits, sales_orders
 
 # Payments are the customer's history: archive the customer instead. An invoice
@@ -150,8 +151,9 @@ def check_delete(session, payment):
         "Void it instead.", number=payment.number))
 
 
+@transactional
 def record_payment(session, customer, amount, payment_date=None, method="bank_transfer",
-                   reference=None, notes=None, allocations=(), commit=True,
+                   reference=None, notes=None, allocations=(),
                    max_allocations=limits.ALLOCATIONS):
     """Record a payment from ``customer`` (a row or id of this tenant), allocating it to
     invoices [(invoice or id, amount), ...]; the rest stays as credit. Everything is
@@ -184,13 +186,13 @@ def record_payment(session, customer, amount, payment_date=None, method="bank_tr
         audit.mark(session, payment, "create", f"{payment.number} → "
                    + _allocation_summary(planned, payment.currency))
     settle(session, payment.customer, [invoice for invoice, _ in planned])
-    _finish(session, commit)
+    flush_numbered(session)
     return payment
 
 
 def after_write(session, payment):
     """A payment's fields were changed through a form or the API: its customer's
-    balance follows (called after the flush, before the commit)."""
+    balance follows (called after the flush, in the same transaction)."""
     settle(session, payment.customer, [a.invoice for a in payment.allocations])
 
 
@@ -270,7 +272,8 @@ def _check_allocations(session, payment, allocations):
     return list(merged.items())
 
 
-def allocate(session, payment, allocations, commit=True, max_allocations=limits.ALLOCATIONS):
+@transactional
+def allocate(session, payment, allocations, max_allocations=limits.ALLOCATIONS):
     """Allocate more of a received payment's unallocated credit to invoices
     [(invoice or id, amount), ...]."""
     allocations = list(allocations)
@@ -289,7 +292,7 @@ def allocate(session, payment, allocations, commit=True, max_allocations=limits.
             payment.allocations.append(PaymentAllocation(invoice=invoice, amount=share))
     audit.mark(session, payment, "allocate", _allocation_summary(planned, payment.currency))
     settle(session, payment.customer, [invoice for invoice, _ in planned])
-    _finish(session, commit)
+    flush_numbered(session)
     return payment
 
 
@@ -297,7 +300,8 @@ def _allocation_summary(planned, currency):
     return "; ".join(f"{invoice.number}: {shown(share, currency)}" for invoice, share in planned)
 
 
-def remove_allocation(session, payment, invoice_id, commit=True):
+@transactional
+def remove_allocation(session, payment, invoice_id):
     """Take a payment's allocation off an invoice: that amount is credit again."""
     if payment.status != "received":
         raise NotAllowed(gettext("%(number)s is void: it has no allocations to remove.",
@@ -311,11 +315,12 @@ def remove_allocation(session, payment, invoice_id, commit=True):
     audit.mark(session, payment, "unallocate", _allocation_summary(
         [(invoice, ledger.money(allocation.amount))], payment.currency))
     settle(session, payment.customer, [invoice])
-    _finish(session, commit)
+    flush_numbered(session)
     return payment
 
 
-def void_payment(session, payment, commit=True):
+@transactional
+def void_payment(session, payment):
     """Void a payment (a bounced cheque, a mistake): it and its allocations stop
     counting; it stays on record."""
     if payment.status == "void":
@@ -324,7 +329,7 @@ def void_payment(session, payment, commit=True):
     payment.voided_at = utcnow()
     audit.mark(session, payment, "void")
     settle(session, payment.customer, [a.invoice for a in payment.allocations])
-    _finish(session, commit)
+    flush_numbered(session)
     return payment
 
 
@@ -343,9 +348,3 @@ def _sync_order(session, invoice):
     if invoice.sales_order_id is not None:
         sales_orders.sync_order_from_invoices(session, invoice.sales_order)
 
-
-def _finish(session, commit):
-    if commit:
-        commit_numbered(session)
-    else:
-        session.flush()

@@ -9,23 +9,23 @@ A quote is a draft order and the only editable state. Its life::
 
 Confirming checks the customer's credit (crm.services.ledger.credit_rule, point "order").
 Every write recomputes the lines and totals (ledger.compute_totals) and the
-customer's order figures (ledger.refresh_customer) before it commits.
+customer's order figures (ledger.refresh_customer) in the same transaction.
 
 ``sync_order_from_invoices(session, order)`` moves an invoiced order to paid when
 all its live invoices are paid (and back when one no longer is); whoever changes
-invoice statuses calls it before committing.
+invoice statuses calls it in the same transaction.
 """
 import datetime as dt
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from crm.models import Customer, Invoice, SalesOrder, SalesOrderLine
 from crm.models.base import utcnow
 from crm.services.core.delete_rules import blocks_delete, delete_blockers
 from crm.services.core.errors import NotAllowed, ValidationFailed
-from crm.services.core.numbering import NUMBER_TAKEN, commit_numbered
+from crm.services.core.numbering import flush_numbered
+from crm.services.core.transaction import transactional
 from crm.services.ledger import document_lines as dl, limits
 from crm.services.ledger.arithmetic import compute_totals, refresh_customer
 from crm.services.ledger.credit_rule import check_credit
@@ -56,12 +56,13 @@ def current_values(order):
     return {field: getattr(order, field) for field in HEADER_FIELDS}
 
 
+@transactional
 def save_order(session, order, values, lines=None, skip_blank_lines=False,
                max_lines=limits.DOCUMENT_LINES):
     """Create (``order`` new) or change a quote from header ``values`` and ``lines``
     (dicts of LINE_FIELDS; None keeps the lines). Fields left out of ``values`` keep
     their value; a new order takes them from the customer (see ``prefill``).
-    Raises ValidationFailed listing every problem; commits."""
+    Raises ValidationFailed listing every problem; one transaction."""
     limits.check_lines(lines, max_lines)
     is_new = order.id is None
     if not is_new and order.status not in EDITABLE:
@@ -104,20 +105,18 @@ def save_order(session, order, values, lines=None, skip_blank_lines=False,
         compute_totals(order)
         dl.assign_number(session, order)
     session.add(order)
-    commit_document(session, order, customers=(customer, previous))
+    write_document(session, order, customers=(customer, previous))
     return order
 
 
-def commit_document(session, document, customers=()):
-    """Refresh the customers' ledger figures and commit; a number taken meanwhile
-    (unique per tenant) is reported on the number field."""
-    try:
-        for customer in {c for c in customers if c is not None}:
-            refresh_customer(session, customer)
-    except IntegrityError:  # the flush inside met a number taken meanwhile
-        session.rollback()
-        raise ValidationFailed({"number": [NUMBER_TAKEN]}) from None
-    commit_numbered(session)
+def write_document(session, document, customers=()):
+    """Write the document and refresh the customers' ledger figures (the entry point's
+    transaction commits them); a number taken meanwhile (unique per tenant) is reported
+    on the number field."""
+    flush_numbered(session)
+    for customer in {c for c in customers if c is not None}:
+        refresh_customer(session, customer)
+    flush_numbered(session)
 
 
 def _require(order, statuses, message):
@@ -126,6 +125,7 @@ def _require(order, statuses, message):
                                     "status": STATUS_LABELS.get(order.status, order.status)})
 
 
+@transactional
 def confirm_order(session, order, override_reason=None, may_override=None):
     """Quote -> pending, once the customer's credit allows it (an Admin may override
     with a reason, recorded in the audit trail)."""
@@ -142,23 +142,25 @@ def confirm_order(session, order, override_reason=None, may_override=None):
                  document=order, may_override=may_override)
     order.status = "pending"
     order.confirmed_at = utcnow()
-    commit_document(session, order, customers=(order.customer,))
+    write_document(session, order, customers=(order.customer,))
     return order
 
 
+@transactional
 def ship_order(session, order):
     _require(order, ("pending",), _l("Order %(number)s is %(status)s; only a pending order can "
                                      "be shipped."))
     order.status = "shipped"
-    commit_document(session, order)
+    write_document(session, order)
     return order
 
 
+@transactional
 def cancel_order(session, order):
     _require(order, CANCELLABLE, _l("Order %(number)s is %(status)s and can no longer be "
                                     "cancelled."))
     order.status = "cancelled"
-    commit_document(session, order, customers=(order.customer,))
+    write_document(session, order, customers=(order.customer,))
     return order
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from crm.models import Deal, Stage
 from crm.security.tenancy import get_owned
 from crm.services.core.errors import EditConflict, NotFound, ValidationFailed
+from crm.services.core.transaction import transaction
 
 LOST_REASON_LENGTH = Deal.__table__.c.lost_reason.type.length
 
@@ -109,7 +110,7 @@ def find_stage(session, stage_id):
 
 
 def change_stage(session, deal, stage_id, lost_reason=None):
-    """Move ``deal`` to the stage with ``stage_id`` (the tenant's) and commit.
+    """Move ``deal`` to the stage with ``stage_id`` (the tenant's), as one transaction.
 
     Returns the stage the deal left, so callers can refresh what showed it.
 
@@ -118,6 +119,16 @@ def change_stage(session, deal, stage_id, lost_reason=None):
     check refuses a move based on a state another move has meanwhile changed (SQLite
     has no row locks), so a deal never ends won with a lost reason.
     """
+    try:
+        with transaction(session):
+            return _change_stage(session, deal, stage_id, lost_reason)
+    except StaleDataError:
+        # Raised once the transaction is rolled back: the message's language is read
+        # from the signed-in user, through this session.
+        raise EditConflict() from None
+
+
+def _change_stage(session, deal, stage_id, lost_reason):
     stage = find_stage(session, stage_id)
     if inspect(deal).persistent and not session.is_modified(deal):
         # The deal's row alone: its eagerly joined relations may be NULL, which
@@ -126,9 +137,5 @@ def change_stage(session, deal, stage_id, lost_reason=None):
         session.refresh(deal)
     left = deal.stage
     move_deal_to_stage(session, deal, stage, lost_reason)
-    try:
-        session.commit()
-    except StaleDataError:
-        session.rollback()
-        raise EditConflict() from None
+    session.flush()  # the version check, inside the transaction
     return left

@@ -18,7 +18,7 @@ every problem:
   date and lost reason follow the same rule as on the board. A lost reason is only
   kept while the deal is in a lost stage.
 
-``create_deal(session, commit=True, **fields)`` — for other services, e.g. lead
+``create_deal(session, **fields)`` — for other services, e.g. lead
 conversion::
 
     deal = create_deal(session, title="Rollout", value=Decimal("12000"),
@@ -31,9 +31,9 @@ conversion::
   of pipeline, stage, customer, company and assigned_to either the row or its
   ``<name>_id``. Ids name rows of the current tenant; unknown ids are refused.
   Without a pipeline the tenant's default active pipeline is used. Runs
-  ``prepare``; raises ValidationFailed. With ``commit=False`` the deal is added
-  and flushed and the caller commits (conversion creates customer and deal in
-  one transaction).
+  ``prepare``; raises ValidationFailed. The deal is added and flushed; called inside
+  another service's transaction it is saved with the rest of it (conversion creates
+  customer and deal in one transaction).
 """
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -46,6 +46,7 @@ from crm.models import Company, CrmUser, Customer, Deal, Interaction, Lead, Pipe
 from crm.security.tenancy import get_owned
 from crm.services.core.delete_rules import blocks_delete, delete_blockers
 from crm.services.core.errors import NotAllowed, ValidationFailed
+from crm.services.core.transaction import transactional
 from crm.services.insight import timeline
 from crm.services.pipeline.deal_stages import clean_lost_reason, move_deal_to_stage
 
@@ -226,7 +227,8 @@ def prepare(session, deal):
         deal.lost_reason = lost_reason if stage.is_lost else None
 
 
-def create_deal(session, commit=True, **fields):
+@transactional
+def create_deal(session, **fields):
     """A new deal from plain fields; see the module docstring."""
     unknown = set(fields) - set(PLAIN_FIELDS) - set(RELATIONS) - {f"{r}_id" for r in RELATIONS}
     if unknown:
@@ -248,8 +250,6 @@ def create_deal(session, commit=True, **fields):
     prepare(session, deal)
     session.add(deal)
     session.flush()
-    if commit:
-        session.commit()
     return deal
 
 

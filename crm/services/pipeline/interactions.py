@@ -29,6 +29,7 @@ from crm.security.tenancy import current_user_id
 from crm.services.core.delete_rules import blocks_delete
 from crm.services.core.errors import ValidationFailed
 from crm.services.core.related import linked, stored
+from crm.services.core.transaction import transactional
 
 FUTURE_TOLERANCE = dt.timedelta(days=1)
 # Enough for a detail page; older history stays in the interaction list.
@@ -91,15 +92,16 @@ def prepare(session, interaction):
             interaction.user_id = current_user_id()
 
 
+@transactional
 def log_interaction(session, customer, summary, kind="note", *, occurred_at=None,
-                    follow_up=None, deal=None, contact=None, user_id=None, commit=True):
+                    follow_up=None, deal=None, contact=None, user_id=None):
     """Log an interaction against ``customer`` and return it.
 
     ``customer``, ``deal`` and ``contact`` are rows or ids of the current tenant;
     ``occurred_at`` defaults to now; ``user_id`` to the signed-in user (pass it from
     jobs and commands). The same rules as the form apply: ``ValidationFailed``
-    names each bad field. Commits, unless ``commit=False`` leaves that to the
-    caller's own transaction (e.g. the statement e-mail logging what it sent)."""
+    names each bad field. Called inside another service's transaction (the statement
+    e-mail logging what it sent) it is saved with the rest of it."""
     interaction = Interaction(kind=kind, summary=summary, follow_up=follow_up,
                               occurred_at=occurred_at, user_id=user_id)
     for relation, value in (("customer", customer), ("deal", deal), ("contact", contact)):
@@ -109,10 +111,7 @@ def log_interaction(session, customer, summary, kind="note", *, occurred_at=None
             setattr(interaction, relation, value)
     prepare(session, interaction)
     session.add(interaction)
-    if commit:
-        session.commit()
-    else:
-        session.flush()
+    session.flush()
     return interaction
 
 

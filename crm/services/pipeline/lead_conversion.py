@@ -33,7 +33,8 @@ from crm.models import CUSTOMER_TYPES, Company, Customer, Deal, Pipeline, Stage
 from crm.models.base import utcnow
 from crm.security.tenancy import get_owned
 from crm.services.core import audit
-from crm.services.core.errors import CrmError, NotAllowed, ValidationFailed
+from crm.services.core.errors import NotAllowed, ValidationFailed
+from crm.services.core.transaction import transaction
 from crm.services.customers import companies as company_rules, customers as customer_rules
 from crm.services.pipeline import deals, leads
 
@@ -334,67 +335,67 @@ def check_convertible(lead):
 def convert_lead(session, lead, fields):
     """Convert ``lead`` as ``fields`` (the conversion form's names) ask; returns Converted.
 
-    Raises NotAllowed (already converted, no final status) or ValidationFailed
-    naming every field at fault; then nothing has been written.
+    Raises NotAllowed (already converted, no final status, a clash with a change made
+    at the same time) or ValidationFailed naming every field at fault; then nothing
+    has been written.
     """
+    try:
+        with transaction(session):
+            return _convert(session, lead, fields)
+    except IntegrityError as exc:
+        raise NotAllowed(gettext("The conversion clashed with a change made at the same time; "
+                                 "nothing was saved. Try again.")) from exc
+
+
+def _convert(session, lead, fields):
     check_convertible(lead)
     fields = {k: fields.get(k) for k in FIELDS} if fields else {}
     errors = _Errors()
-    try:
-        with session.no_autoflush:
-            status = leads.conversion_status(session, lead.tenant_id)
-            if status is None:
-                raise NotAllowed(gettext("There is no final lead status to mark converted leads "
-                                         "with; an Admin adds one under Settings → Lead statuses."))
-            company, company_created = _company(session, lead, fields, errors)
-            customer, customer_created = _customer(session, lead, fields, errors)
-            plan = _deal(session, lead, fields, errors)
-            if errors:
-                raise ValidationFailed(dict(errors))
-            if customer_created:
-                customer.company = company
-            else:  # a reused customer: fill in only what it lacks
-                customer.phone = customer.phone or _text(errors, fields, "customer_phone") \
-                    or lead.contact_phone
-                customer.company = customer.company or company
-                customer.owner_id = customer.owner_id or lead.assigned_to_id
-            try:
-                customer_rules.prepare(session, customer)  # its search text now has the company
-            except ValidationFailed as exc:
-                raise _renamed(exc, CUSTOMER_FIELDS) from exc
-        company = company or customer.company
-        if company_created:
-            session.add(company)
+    with session.no_autoflush:
+        status = leads.conversion_status(session, lead.tenant_id)
+        if status is None:
+            raise NotAllowed(gettext("There is no final lead status to mark converted leads "
+                                     "with; an Admin adds one under Settings → Lead statuses."))
+        company, company_created = _company(session, lead, fields, errors)
+        customer, customer_created = _customer(session, lead, fields, errors)
+        plan = _deal(session, lead, fields, errors)
+        if errors:
+            raise ValidationFailed(dict(errors))
         if customer_created:
-            session.add(customer)
-        deal = None
-        if plan is not None:
-            try:
-                deal = deals.create_deal(
-                    session, commit=False, title=plan.title, value=plan.value,
-                    expected_close_date=plan.expected_close_date, description=lead.description,
-                    pipeline=plan.pipeline, stage=plan.stage, customer=customer, company=company,
-                    assigned_to_id=lead.assigned_to_id)
-            except ValidationFailed as exc:
-                raise _renamed(exc, DEAL_FIELDS) from exc
-        lead.customer = customer
-        lead.company = company
-        lead.deal = deal
-        lead.status = status
-        lead.converted_at = utcnow()
-        audit.mark(session, lead, "convert",
-                   summary=gettext("%(title)s converted into %(customer)s", title=lead.title,
-                                   customer=customer.name))
-        session.flush()
-        result = Converted(lead.id, customer.id, customer_created,
-                           company.id if company else None, company_created,
-                           deal.id if deal else None)
-        session.commit()
-        return result
-    except CrmError:
-        session.rollback()
-        raise
-    except IntegrityError as exc:
-        session.rollback()
-        raise NotAllowed(gettext("The conversion clashed with a change made at the same time; "
-                                 "nothing was saved. Try again.")) from exc
+            customer.company = company
+        else:  # a reused customer: fill in only what it lacks
+            customer.phone = customer.phone or _text(errors, fields, "customer_phone") \
+                or lead.contact_phone
+            customer.company = customer.company or company
+            customer.owner_id = customer.owner_id or lead.assigned_to_id
+        try:
+            customer_rules.prepare(session, customer)  # its search text now has the company
+        except ValidationFailed as exc:
+            raise _renamed(exc, CUSTOMER_FIELDS) from exc
+    company = company or customer.company
+    if company_created:
+        session.add(company)
+    if customer_created:
+        session.add(customer)
+    deal = None
+    if plan is not None:
+        try:
+            deal = deals.create_deal(
+                session, title=plan.title, value=plan.value,
+                expected_close_date=plan.expected_close_date, description=lead.description,
+                pipeline=plan.pipeline, stage=plan.stage, customer=customer, company=company,
+                assigned_to_id=lead.assigned_to_id)
+        except ValidationFailed as exc:
+            raise _renamed(exc, DEAL_FIELDS) from exc
+    lead.customer = customer
+    lead.company = company
+    lead.deal = deal
+    lead.status = status
+    lead.converted_at = utcnow()
+    audit.mark(session, lead, "convert",
+               summary=gettext("%(title)s converted into %(customer)s", title=lead.title,
+                               customer=customer.name))
+    session.flush()
+    return Converted(lead.id, customer.id, customer_created,
+                     company.id if company else None, company_created,
+                     deal.id if deal else None)

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from crm.models import Lead
 from crm.services.core.errors import NotAllowed, ValidationFailed
+from crm.services.core.transaction import transactional
 from crm.services.pipeline.setting_names import clean_name
 
 
@@ -30,8 +31,8 @@ def check_delete(session, source):
             "instead.", used, name=source.name))
 
 
+@transactional
 def toggle_active(session, source):
     source.is_active = not source.is_active
-    session.commit()
     return gettext("%(name)s is now %(state)s.", name=source.name,
                    state=gettext("active") if source.is_active else gettext("inactive"))

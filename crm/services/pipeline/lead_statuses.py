@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from crm.models import Lead, LeadStatus
 from crm.security.tenancy import current_tenant_id
 from crm.services.core.errors import NotAllowed, ValidationFailed
+from crm.services.core.transaction import transactional
 from crm.services.pipeline import positions
 from crm.services.pipeline.setting_names import check_colour, clean_name, others_flagged, tenant_of
 
@@ -59,6 +60,7 @@ def check_delete(session, status):
             used, name=status.name))
 
 
+@transactional
 def reorder(session, ids):
     """The board's columns in the order of ``ids`` (every status of the tenant, once)."""
     return positions.reorder(session, LeadStatus, ids,

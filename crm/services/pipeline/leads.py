@@ -30,6 +30,7 @@ from crm.security.tenancy import current_tenant_id, current_user_id
 from crm.services.accounts import notifications
 from crm.services.core.delete_rules import blocks_delete, delete_blockers
 from crm.services.core.errors import NotAllowed, NotFound, ValidationFailed
+from crm.services.core.transaction import transactional
 from crm.services.core.validation import check, clean_email, clean_non_negative, clean_phone
 from crm.services.insight import timeline
 from crm.services.settings import preferences as crm_settings
@@ -235,16 +236,12 @@ def column_cards(session, status, offset=0, per_page=None):
     return rows[:per_page], (offset + per_page if more else None)
 
 
+@transactional
 def move_to_status(session, lead, status):
     """Move a lead to another status (the board's drop): the edit form's rules apply."""
     old_status_id = lead.status_id
     lead.status = status
-    try:
-        prepare(session, lead)
-    except ValidationFailed:
-        session.rollback()
-        raise
-    session.commit()
+    prepare(session, lead)
     return old_status_id
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from crm.models import Deal, Pipeline, Stage
 from crm.security.tenancy import current_tenant_id
 from crm.services.core.errors import NotAllowed, ValidationFailed
+from crm.services.core.transaction import transactional
 from crm.services.pipeline import positions
 from crm.services.pipeline.setting_names import clean_name, others_flagged, tenant_of
 
@@ -66,16 +67,17 @@ def check_delete(session, pipeline):
                                  name=pipeline.name, reasons="; ".join(reasons)))
 
 
+@transactional
 def toggle_active(session, pipeline):
     if pipeline.is_default and pipeline.is_active:
         raise NotAllowed(gettext("“%(name)s” is the default pipeline and stays active. Make "
                                  "another pipeline the default first.", name=pipeline.name))
     pipeline.is_active = not pipeline.is_active
-    session.commit()
     return gettext("%(name)s is now %(state)s.", name=pipeline.name,
                    state=gettext("active") if pipeline.is_active else gettext("inactive"))
 
 
+@transactional
 def reorder(session, ids):
     return positions.reorder(session, Pipeline, ids, Pipeline.tenant_id == current_tenant_id())
 

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from crm.services.core.errors import ValidationFailed
+from crm.services.core.transaction import transactional
 
 
 def next_position(session, model, *criteria):
@@ -34,6 +35,7 @@ def clean_ids(ids):
     return cleaned
 
 
+@transactional
 def reorder(session, model, ids, *criteria):
     """Give the rows of the group (``criteria``) positions 0, 1, ... in the order of ``ids``.
 
@@ -49,5 +51,4 @@ def reorder(session, model, ids, *criteria):
     for position, pk in enumerate(ids):
         if rows[pk].position != position:
             rows[pk].position = position
-    session.commit()
     return [rows[pk] for pk in ids]

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from crm.models import Deal, Stage
 from crm.services.core.errors import NotAllowed, ValidationFailed
+from crm.services.core.transaction import transactional
 from crm.services.pipeline import positions
 from crm.services.pipeline.deal_stages import move_deal_to_stage
 from crm.services.pipeline.setting_names import check_colour, clean_name, tenant_of
@@ -93,6 +94,7 @@ def check_delete(session, stage):
             "pipeline has other stages. Make another stage the default first.", name=stage.name))
 
 
+@transactional
 def reorder(session, ids):
     """The columns of one pipeline's board in the order of ``ids`` (all its stages, once)."""
     ids = positions.clean_ids(ids)
@@ -110,6 +112,7 @@ def of_pipeline(session, pipeline):
 
 # --- moving a stage's deals ---------------------------------------------------------
 
+@transactional
 def move_deals(session, stage, target):
     """Move every deal of ``stage`` to ``target`` (another stage of the same pipeline) in
     one transaction. Each deal goes through the deals' own stage rule
@@ -131,5 +134,4 @@ def move_deals(session, stage, target):
             move_deal_to_stage(session, deal, target)
         session.flush()
         moved += len(batch)
-    session.commit()
     return moved

@@ -28,6 +28,7 @@ from crm.models.base import utcnow
 from crm.services.core.delete_rules import blocks_delete
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.core.related import linked, stored
+from crm.services.core.transaction import transactional
 
 OPEN_STATUSES = ("open", "in_progress")
 # status -> the statuses it may change to.
@@ -118,6 +119,7 @@ def prepare(session, task):
             task.completed_at = None
 
 
+@transactional
 def set_status(session, task, status):
     """Move a task to ``status`` (the quick actions); refused off ``TRANSITIONS``."""
     problem = _status_problem(task.status, status)
@@ -127,7 +129,6 @@ def set_status(session, task, status):
         return task
     task.status = status
     task.completed_at = utcnow() if status == "done" else None
-    session.commit()
     return task
 
 

@@ -75,7 +75,7 @@ def send_statement(session, customer, date_from, date_to, *, settings, smtp=None
         log_interaction(session, customer, gettext(
             "Statement of account %(period)s sent to %(email)s",
             period=statement_text.period(statement), email=email),
-            kind="email", contact=contact, user_id=user_id, commit=False)
+            kind="email", contact=contact, user_id=user_id)
         if smtp is None:
             with mailer.connection(settings) as opened:
                 opened.send_message(mail)

@@ -84,7 +84,7 @@ class CreditNoteView(CrmModelView):
     @has_access
     def issue(self, pk):
         note = self._note(pk)
-        return run_action(self.session, lambda: credit_notes.issue(self.session, note),
+        return run_action(lambda: credit_notes.issue(self.session, note),
                           gettext("%(number)s issued.", number=note.number),
                           url_for(".show", pk=pk))
 
@@ -92,7 +92,7 @@ class CreditNoteView(CrmModelView):
     @has_access
     def void(self, pk):
         note = self._note(pk)
-        return run_action(self.session, lambda: credit_notes.void_credit_note(self.session, note),
+        return run_action(lambda: credit_notes.void_credit_note(self.session, note),
                           gettext("%(number)s is void.", number=note.number),
                           url_for(".show", pk=pk))
 

@@ -36,12 +36,11 @@ def customer_from_args(session):
     return customer
 
 
-def run_action(session, operation, success, back):
+def run_action(operation, success, back):
     """Run a service operation from a button: flash its refusal or ``success``, redirect."""
     try:
         operation()
     except CrmError as exc:
-        session.rollback()
         # A button has no fields to put the messages next to: each on its own.
         for messages in (exc.errors or {"": [exc.message]}).values():
             for message in messages:

@@ -115,7 +115,6 @@ class PaymentView(CrmModelView):
                     notes=values["notes"], allocations=allocation_rows(form, invoices),
                     max_allocations=current_app.config["CRM_MAX_ALLOCATIONS"])
             except CrmError as exc:
-                session.rollback()
                 errors = {}
                 for field, messages in (exc.errors or {"": [exc.message]}).items():
                     # A refusal about a field the form has not (the number) shows on top.
@@ -137,7 +136,7 @@ class PaymentView(CrmModelView):
         payment = self._payment(pk)
         invoices = payments.open_invoices(self.session, payment.customer_id)
         rows = allocation_rows(request.form, invoices)
-        return run_action(self.session, lambda: payments.allocate(
+        return run_action(lambda: payments.allocate(
             self.session, payment, rows, max_allocations=current_app.config["CRM_MAX_ALLOCATIONS"]),
                           gettext("Allocated."), url_for(".show", pk=pk))
 
@@ -147,14 +146,14 @@ class PaymentView(CrmModelView):
         payment = self._payment(pk)
         invoice_id = request.form.get("invoice_id", "")
         return run_action(
-            self.session, lambda: payments.remove_allocation(self.session, payment, invoice_id),
+            lambda: payments.remove_allocation(self.session, payment, invoice_id),
             gettext("Allocation removed: that amount is credit again."), url_for(".show", pk=pk))
 
     @expose("/void/<int:pk>", methods=["POST"])
     @has_access
     def void(self, pk):
         payment = self._payment(pk)
-        return run_action(self.session, lambda: payments.void_payment(self.session, payment),
+        return run_action(lambda: payments.void_payment(self.session, payment),
                           gettext("%(number)s is void.", number=payment.number),
                           url_for(".show", pk=pk))
 

@@ -142,13 +142,10 @@ class PricedDocumentView(CrmModelView):
                           override_reason=request.form.get("override_reason"))
             else:
                 operation(self.session, document)
-        except CreditRefused as exc:
-            self.session.rollback()
-            flash(str(exc.message), "danger")
-            return redirect(url_for(".show", pk=pk, credit_refused=credit_action))
         except CrmError as exc:
-            self.session.rollback()
             flash_error(exc)
+            if isinstance(exc, CreditRefused):
+                return redirect(url_for(".show", pk=pk, credit_refused=credit_action))
         else:
             flash(done % {"number": document.number}, "success")
         return redirect(url_for(".show", pk=pk))
@@ -214,17 +211,15 @@ class PricedDocumentView(CrmModelView):
             self.save(self.session, document, values, lines, skip_blank_lines=True,
                       max_lines=current_app.config["CRM_MAX_DOCUMENT_LINES"])
         except StaleDataError:
-            self.session.rollback()
             return self._refused(EditConflict())
         except CrmError as exc:
-            self.session.rollback()
             return self._refused(exc)
         return None
 
     @staticmethod
     def _refused(exc):
         if not exc.errors:
-            flash(str(exc.message), "danger")
+            flash_error(exc)
             if isinstance(exc, EditConflict):
                 return {}, exc.status
         return {k: [str(m) for m in v] for k, v in exc.errors.items()} or {"": []}, 422

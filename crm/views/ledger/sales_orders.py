@@ -96,7 +96,6 @@ class SalesOrderView(PricedDocumentView):
         try:
             made = invoices.invoice_from_order(self.session, order)
         except CrmError as exc:
-            self.session.rollback()
             flash_error(exc)
             return redirect(url_for(".show", pk=pk))
         flash(gettext("Draft invoice %(number)s made from %(order)s.", number=made.number,

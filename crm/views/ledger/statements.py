@@ -20,6 +20,7 @@ from crm.services.statements import (
     text as statement_text,
 )
 from crm.services.statements.files import statement_file
+from crm.views.base import flash_error
 
 REFUSED = _l("Statements show balances; your role may not see financial figures.")
 
@@ -78,7 +79,7 @@ class StatementView(BaseView):
             data, mimetype, name, _ = statement_file(self.appbuilder.session, customer, date_from,
                                                      date_to, request.args.get("format"))
         except CrmError as exc:
-            flash(_message(exc), "danger")
+            flash_error(exc)
             return redirect(url_for(".statement", customer_pk=customer.id))
         return send_download(data, name, mimetype)
 
@@ -97,7 +98,7 @@ class StatementView(BaseView):
                 user_id=current_user_id())
             flash(gettext("The statement was sent to %(email)s.", email=email), "success")
         except CrmError as exc:
-            flash(_message(exc), "danger")
+            flash_error(exc)
         except statement_mail.MAIL_ERRORS as exc:
             flash(gettext("The statement could not be sent: %(reason)s",
                           reason=mailer.describe_failure(exc)), "danger")
@@ -170,8 +171,3 @@ def _ids(raw):
             ids.append(int(part))
     return list(dict.fromkeys(ids))
 
-
-def _message(exc):
-    if exc.errors:
-        return "; ".join(f"{field}: {', '.join(map(str, msgs))}" for field, msgs in exc.errors.items())
-    return str(exc.message)

@@ -23,6 +23,7 @@ from crm.security.tenancy import get_owned
 from crm.services.core.errors import CrmError, NotFound
 from crm.services.pipeline import deal_board, deal_stages, deals
 from crm.views.pipeline.deals import money
+from crm.web.errors import json_answer
 
 
 def json_access(refusal):
@@ -38,8 +39,8 @@ def json_access(refusal):
                 return f(self, *args, **kwargs)
             user = g.get("user")
             if user is None or not user.is_authenticated:
-                return jsonify(message=gettext("Sign in first.")), 401
-            return jsonify(message=str(refusal())), 403
+                return json_answer(401, gettext("Sign in first."))
+            return json_answer(403, str(refusal()))
 
         wraps._permission_name = f.__name__
         return wraps
@@ -134,7 +135,7 @@ class DealBoardView(BaseView):
         try:
             stage = deal_board.column_stage(session, stage_id)
         except NotFound as exc:
-            return jsonify(message=str(exc.message)), 404
+            return json_answer(404, str(exc.message))
         offset = request.args.get("offset", 0, type=int)
         deals, next_offset = deal_board.cards(session, stage, board_filter_from(request.args), offset)
         return jsonify(cards=[{"id": deal.id, "html": card_html(deal)} for deal in deals],
@@ -146,17 +147,16 @@ class DealBoardView(BaseView):
         session = db.session
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
-            return jsonify(message=gettext("Send the move as a JSON object.")), 400
+            return json_answer(400, gettext("Send the move as a JSON object."))
         deal = get_owned(session, Deal, body.get("id"))
         if deal is None:
-            return jsonify(message=gettext("No such deal.")), 404
+            return json_answer(404, gettext("No such deal."))
         try:
             left = deal_stages.change_stage(session, deal, body.get("column_id"), body.get("reason"))
         except CrmError as exc:
-            session.rollback()
             message = exc.message if not exc.errors else "; ".join(
                 str(m) for messages in exc.errors.values() for m in messages)
-            return jsonify(message=str(message)), exc.status
+            return json_answer(exc.status, str(message))
         board_filter = board_filter_from(request.args)
         totals = deal_board.column_totals(session, {left.id, deal.stage_id}, board_filter)
         return jsonify(columns=_columns_json(totals, deals.default_currency(session)),

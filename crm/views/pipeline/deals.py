@@ -208,7 +208,6 @@ class DealView(CrmModelView):
             deal_stages.change_stage(self.session, deal, request.form.get("stage_id", type=int),
                                      request.form.get("lost_reason"))
         except CrmError as exc:
-            self.session.rollback()
             flash_error(exc)
         else:
             flash(gettext("%(title)s is now in %(stage)s.", title=deal.title,

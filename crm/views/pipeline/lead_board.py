@@ -18,13 +18,15 @@ from crm.security.tenancy import current_tenant_id, get_owned
 from crm.services.core.errors import CrmError, NotFound
 from crm.services.pipeline import leads as lead_rules
 from crm.views.pipeline.leads import money
+from crm.web.errors import json_answer
 
 
 def _refusal(exc):
+    """A move's refusal for the board's script: the rule's first message alone."""
     message = exc.message
     if exc.errors:
         message = next(iter(exc.errors.values()))[0]
-    return jsonify(message=str(message)), exc.status
+    return json_answer(exc.status, str(message))
 
 
 def _card(lead):
@@ -72,7 +74,7 @@ class LeadBoardView(BaseView):
     def move(self):
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
-            return jsonify(message=gettext("Send a JSON object with id and column_id.")), 400
+            return json_answer(400, gettext("Send a JSON object with id and column_id."))
         lead = get_owned(self.session, Lead, body.get("id"))
         status = get_owned(self.session, LeadStatus, body.get("column_id"))
         try:

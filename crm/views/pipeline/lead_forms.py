@@ -1,5 +1,4 @@
 """The lead conversion form; its rules live in crm.services.pipeline.lead_conversion."""
-from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -8,6 +7,8 @@ from wtforms.validators import DataRequired, Optional
 
 from crm.extensions import db
 from crm.models import Pipeline, Stage
+from crm.services.core.errors import ValidationFailed
+from crm.views.base import flash_error
 from crm.views.fields import (
     CUSTOMER_TYPE_LABELS,
     LocaleDateField,
@@ -93,10 +94,13 @@ def apply_errors(form, exc):
     Returns False when the error named no field (the caller flashes its message)."""
     if not exc.errors:
         return False
+    unplaced = {}
     for field, messages in exc.errors.items():
         target = getattr(form, FORM_NAMES.get(field, field), None)
         if target is not None and hasattr(target, "errors"):
             target.errors = list(target.errors) + [str(m) for m in messages]
         else:
-            flash(f"{field}: {'; '.join(str(m) for m in messages)}", "danger")
+            unplaced[field] = messages
+    if unplaced:
+        flash_error(ValidationFailed(unplaced))
     return True

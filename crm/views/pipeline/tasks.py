@@ -126,7 +126,6 @@ class TaskView(CrmModelView):
             change(self.session, task)
             flash(done_message % {"title": task.title}, "success")
         except CrmError as exc:
-            self.session.rollback()
             flash_error(exc)
         return redirect(safe_next(url_for(".list")))
 
