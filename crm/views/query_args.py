@@ -16,14 +16,23 @@ def day(args, name):
         return None
 
 
-def date_arg(name, label=None):
+def record_id(args, name):
+    """The record id in ``args[name]`` (crm.i18n.inputs.record_id); None when it is absent
+    or no id (``-5``, ``abc``, ``١٢``)."""
+    try:
+        return inputs.record_id(args.get(name))
+    except InputInvalid:
+        return None
+
+
+def date_arg(name, label=None, warn=True):
     """The date in ``?name=``; None when absent, or unreadable, which a warning says
-    (naming the filter's ``label`` when given)."""
+    (naming the filter's ``label`` when given) unless ``warn`` is false."""
     raw = (request.args.get(name) or "").strip()
     if not raw:
         return None
     value = day(request.args, name)
-    if value is None:
+    if value is None and warn:
         if label is None:
             flash(gettext("“%(value)s” is not a date (YYYY-MM-DD); it was ignored.", value=raw),
                   "warning")

@@ -25,7 +25,7 @@ from crm.services.ledger.credit_rule import CreditRefused, current_user_may_over
 from crm.services.ledger.document_lines import LINE_FIELDS, page_of_lines
 from crm.views.base import VERSION_FIELD, CrmModelView, flash_error
 from crm.views.fields import as_iso_date, as_plain_number
-from crm.views.query_args import date_arg
+from crm.views.query_args import date_arg, record_id
 
 LINE_LABELS = {"description": _l("Description"), "quantity": _l("Quantity"),
                "unit_price": _l("Unit price"), "discount_rate": _l("Discount %"),
@@ -72,7 +72,7 @@ class PricedDocumentView(CrmModelView):
 
     def filter_args(self):
         if "_crm_document_filters" not in g:
-            customer_id = request.args.get("customer", type=int)
+            customer_id = record_id(request.args, "customer")
             customer = get_owned(self.session, Customer, customer_id) if customer_id else None
             g._crm_document_filters = {
                 "status": request.args.get("status") if request.args.get("status")
@@ -235,7 +235,7 @@ class PricedDocumentView(CrmModelView):
             errors, status = refused
             return self._render_form(self.add_title, values, lines, errors, status=status)
         values, lines = {}, []
-        customer_id = request.args.get("customer", type=int)
+        customer_id = record_id(request.args, "customer")
         customer = get_owned(self.session, Customer, customer_id) if customer_id else None
         if customer is not None:
             values = {k: self._text(v) for k, v in self.service.prefill(self.session,

@@ -23,7 +23,7 @@ from crm.security.tenancy import get_owned
 from crm.services.core.errors import CrmError, NotFound
 from crm.services.pipeline import deal_board, deal_stages, deals
 from crm.views.pipeline.deals import money
-from crm.views.query_args import day
+from crm.views.query_args import day, record_id
 
 
 def json_access(refusal):
@@ -50,7 +50,7 @@ def json_access(refusal):
 
 def board_filter_from(args):
     """The board's filters from a query string; unreadable values are left out."""
-    return deal_board.BoardFilter(owner_id=args.get("owner", type=int),
+    return deal_board.BoardFilter(owner_id=record_id(args, "owner"),
                                   close_from=day(args, "close_from"),
                                   close_to=day(args, "close_to"))
 

@@ -32,7 +32,7 @@ from crm.views.pipeline.tasks import (
     PRIORITY_LABELS as TASK_PRIORITY_LABELS,
     STATUS_LABELS as TASK_STATUS_LABELS,
 )
-from crm.views.query_args import date_arg
+from crm.views.query_args import date_arg, record_id
 
 INFO_COLUMNS = ["title", "value", "probability", "expected_close_date", "actual_close_date",
                 "lost_reason", "description", "created_at", "updated_at"]
@@ -95,9 +95,9 @@ def list_filter_args():
     Read once per request, so an unreadable date is reported once."""
     if "_crm_deal_filters" not in g:
         g._crm_deal_filters = {
-            "owner": request.args.get("owner", type=int),
-            "pipeline": request.args.get("pipeline", type=int),
-            "stage": request.args.get("stage", type=int),
+            "owner": record_id(request.args, "owner"),
+            "pipeline": record_id(request.args, "pipeline"),
+            "stage": record_id(request.args, "stage"),
             "close_from": date_arg("close_from", gettext("Expected close from")),
             "close_to": date_arg("close_to", gettext("Expected close to")),
         }
