@@ -182,8 +182,8 @@ def owned_row(errors, field, model, value, message):
     if blank(value):
         return None
     try:
-        pk = int(value)
-    except (TypeError, ValueError):
+        pk = inputs.record_id(value)
+    except InputInvalid:
         pk = None
     row = get_owned_safe(model, pk)
     if row is None:
