@@ -2,8 +2,8 @@
 by forms, query strings, API bodies and imports alike, so one text means one value.
 
 Each raises ``InputInvalid`` (a ValueError) whose ``message`` is translatable. The
-locale is a code or Babel Locale; None is the machine form (API bodies, query
-strings, the CLI): ISO dates, plain numbers. Text rules: crm.i18n.parsing.
+locale is a code or Babel Locale; None (API bodies, services, the data layer) reads
+ISO dates only and amounts as English writes them. Text rules: crm.i18n.parsing.
 """
 import datetime as dt
 from decimal import Decimal
