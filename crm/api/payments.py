@@ -7,8 +7,6 @@
 allocation, ``.../<id>/void`` voids. PUT changes date, amount, method, reference and notes.
 Every one calls ``crm.services.ledger.payments``, as the screens do.
 """
-import datetime as dt
-
 from flask import current_app, request
 from flask_appbuilder.api import expose, protect, safe
 from flask_babel import gettext
@@ -16,6 +14,8 @@ from flask_babel import gettext
 from crm.api.base import CrmModelApi
 from crm.datamodel.ledger import LedgerInterface
 from crm.datamodel.payments import EDIT_COLUMNS, LABELS
+from crm.i18n import inputs
+from crm.i18n.inputs import InputInvalid
 from crm.models import Payment
 from crm.services.core.errors import CrmError, ValidationFailed
 from crm.services.ledger import payments
@@ -34,12 +34,21 @@ def _json_object():
 
 
 def _date(value, field):
-    if value in (None, ""):
+    if inputs.blank(value):
         return None
     try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
+        return inputs.date(value)
+    except InputInvalid:
         raise ValidationFailed({field: [gettext("Give a date as YYYY-MM-DD.")]}) from None
+
+
+def _amount(value, field):
+    """The body's amount (a JSON number or a plain number as text), read as every form
+    reads amounts (crm.i18n.inputs.amount); the payment rules judge its size."""
+    try:
+        return inputs.amount(value)
+    except InputInvalid as exc:
+        raise ValidationFailed({field: [str(exc.message)]}) from None
 
 
 def _allocations(value):
@@ -49,7 +58,16 @@ def _allocations(value):
     if not isinstance(value, list) or not all(isinstance(row, dict) for row in value):
         raise ValidationFailed({"allocations": [gettext(
             'Give a list of {"invoice": id, "amount": amount} objects.')]})
-    return [(row.get("invoice"), row.get("amount")) for row in value]
+    return [(row.get("invoice"), _share(row.get("amount"))) for row in value]
+
+
+def _share(value):
+    """An allocation's amount read as ``_amount``; unreadable, its refusal goes on to the
+    payment rules, which name the invoice it was meant for."""
+    try:
+        return inputs.amount(value)
+    except InputInvalid as refusal:
+        return refusal
 
 
 def _text(body, field):
@@ -104,6 +122,10 @@ class PaymentApi(CrmModelApi):
             except ValidationFailed as exc:
                 errors.update(exc.errors)
                 date = None
+            try:
+                amount = _amount(body.get("amount"), "amount")
+            except ValidationFailed as exc:
+                errors.update(exc.errors)
             customer = body.get("customer")
             if isinstance(customer, bool) or not isinstance(customer, int):
                 errors["customer"] = [gettext("Give the id of the customer who paid.")]
@@ -117,7 +139,7 @@ class PaymentApi(CrmModelApi):
             if errors:
                 raise ValidationFailed(errors)
             payment = payments.record_payment(
-                self.session, customer, body.get("amount"), payment_date=date,
+                self.session, customer, amount, payment_date=date,
                 method=body.get("method") or "bank_transfer", reference=body.get("reference"),
                 notes=body.get("notes"), allocations=rows,
                 max_allocations=current_app.config["CRM_MAX_ALLOCATIONS"])

@@ -18,7 +18,6 @@ the API, ``q=(filters:!((col:<column>,opr:<opr>,value:<value>)))``:
 The balance filters reveal balances and aging, so they apply only for users who may
 see financials (the screen offers and applies them only to those; the API refuses them).
 """
-import datetime as dt
 
 from flask_appbuilder.exceptions import FABException
 from flask_appbuilder.models.filters import BaseFilter
@@ -26,6 +25,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
 
 from crm.datamodel.interface import CrmFilterConverter, CrmInterface
+from crm.i18n import inputs
+from crm.i18n.inputs import InputInvalid
 from crm.models import Customer, PaymentTerm
 from crm.security.masking import can_view_financials
 from crm.services.ledger.arithmetic import is_overdue_clause
@@ -66,12 +67,10 @@ class FilterBalanceState(BaseFilter):
 
 
 def parse_day(value):
-    """A ``YYYY-MM-DD`` day, else None."""
-    if isinstance(value, dt.date):
-        return value
+    """A ``YYYY-MM-DD`` day (crm.i18n.inputs.date), else None."""
     try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
+        return inputs.date(value)
+    except InputInvalid:
         return None
 
 

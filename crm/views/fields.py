@@ -7,15 +7,9 @@ from wtforms import DateField, DecimalField, SelectField
 from wtforms.validators import Optional
 from wtforms.widgets import TextInput, html_params
 
-from crm.i18n.parsing import (
-    EXAMPLE_DAY,
-    EXAMPLE_NUMBER,
-    date_example,
-    form_date_formats,
-    number_example,
-    parse_date,
-    parse_decimal,
-)
+from crm.i18n import inputs
+from crm.i18n.inputs import InputInvalid, date_invalid_message, number_invalid_message
+from crm.i18n.parsing import form_date_formats
 from crm.models import Company, Customer
 from crm.services.core.validation import TAX_REGIMES, country_choices, currency_choices
 from crm.views.pickers import RecordPickerField
@@ -89,21 +83,6 @@ def company_picker(label=_l("Company")):
         })
 
 
-# --- dates and amounts in the user's locale ----------------------------------------------
-
-def date_invalid_message(locale):
-    """What a date input accepts, by example: ISO and the locale's short date."""
-    local = date_example(locale)
-    if local == EXAMPLE_DAY.isoformat():
-        return _l("Enter a date as YYYY-MM-DD.")
-    return _l("Enter the date as %(iso)s or %(local)s.", iso=EXAMPLE_DAY.isoformat(), local=local)
-
-
-def number_invalid_message(locale):
-    return _l("Enter a number, e.g. %(plain)s or %(local)s.", plain=str(EXAMPLE_NUMBER),
-              local=number_example(locale))
-
-
 class LocaleDateField(DateField):
     """A date typed in ISO (``2025-03-31``, what date pickers and ``<input type="date">``
     post) or as the user's locale writes it short (``31.03.2025`` or ``31.03.25`` in
@@ -118,8 +97,8 @@ class LocaleDateField(DateField):
         formats = tuple(self.strptime_format) + tuple(
             f for f in form_date_formats(locale) if f not in self.strptime_format)
         try:
-            self.data = parse_date(" ".join(valuelist), locale, formats)
-        except ValueError:
+            self.data = inputs.date(" ".join(valuelist), locale, formats)
+        except InputInvalid:
             self.data = None
             raise ValueError(self.invalid_value_message or date_invalid_message(locale)) from None
 
@@ -140,8 +119,8 @@ class LocaleDecimalField(DecimalField):
             return
         locale = get_locale()
         try:
-            self.data = parse_decimal(valuelist[0], locale)
-        except ValueError:
+            self.data = inputs.amount(valuelist[0], locale)
+        except InputInvalid:
             self.data = None
             raise ValueError(self.invalid_value_message or number_invalid_message(locale)) from None
 
@@ -165,22 +144,27 @@ def date_field(label, description="", **kwargs):
 
 def as_iso_date(text):
     """For forms built by hand, whose services read ISO dates: the text as ISO when it is
-    ISO or the user's locale's short date, otherwise as typed (for the service to refuse
-    next to the field)."""
-    try:
-        return parse_date(text, get_locale()).isoformat()
-    except ValueError:
+    ISO or the user's locale's short date, blank as blank, otherwise the refusal
+    (``InputInvalid``), which the service's reader raises again beside the field."""
+    if inputs.blank(text):
         return text
+    try:
+        return inputs.date(text, get_locale()).isoformat()
+    except InputInvalid as refusal:
+        return refusal
 
 
 def as_plain_number(text):
     """For forms built by hand, whose services read plain numbers: ``1.234,56`` typed in
-    German as ``1234.56``; text that is no number in the user's locale as typed (the
-    service judges it, and its own reading of a decimal comma still applies)."""
-    try:
-        return format(parse_decimal(text, get_locale()), "f")
-    except ValueError:
+    German as ``1234.56``, blank as blank; text that is no number in the user's locale
+    as its refusal (``InputInvalid``), which the service's reader raises again, so it is
+    never read in another language's way."""
+    if inputs.blank(text):
         return text
+    try:
+        return format(inputs.amount(text, get_locale()), "f")
+    except InputInvalid as refusal:
+        return refusal
 
 
 def localise_form(form_class):

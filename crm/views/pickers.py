@@ -16,7 +16,8 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import html_params
 
 from crm.extensions import db
-from crm.models.base import MAX_ID
+from crm.i18n import inputs
+from crm.i18n.inputs import InputInvalid
 from crm.security.tenancy import get_owned
 
 MESSAGES = {
@@ -37,12 +38,12 @@ _UNSET = object()
 
 
 def _id_of(value):
-    """A posted or given primary key as an int, None when it cannot be one."""
+    """A posted or given primary key as an int (crm.i18n.inputs.record_id), None when it
+    cannot be one."""
     try:
-        number = int(value)
-    except (TypeError, ValueError):
+        return inputs.record_id(value)
+    except InputInvalid:
         return None
-    return number if 0 < number <= MAX_ID else None
 
 
 class RecordPickerWidget:

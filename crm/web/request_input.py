@@ -12,6 +12,8 @@ import prison
 from flask import abort, current_app, request
 from flask_babel import gettext
 
+from crm.i18n import inputs
+from crm.i18n.inputs import InputInvalid
 from crm.models.base import MAX_ID
 
 NUL = "\x00"
@@ -20,8 +22,15 @@ _ESCAPED_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
 
 
 def is_record_id(value):
-    """An id the database can hold: a whole number from 1 to MAX_ID (not a bool)."""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+    """An id the database can hold given as a JSON number (crm.i18n.inputs.record_id;
+    text such as "12" is not one here)."""
+    if not isinstance(value, int):
+        return False
+    try:
+        inputs.record_id(value)
+    except InputInvalid:
+        return False
+    return True
 
 
 def _refuse_nul():

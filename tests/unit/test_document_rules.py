@@ -28,7 +28,7 @@ def test_discount_applies_before_tax_and_rounds_half_up():
 
 def test_line_checks_name_each_problem_and_default_the_discount():
     errors = {}
-    lines = clean_lines([{"description": "A", "quantity": "1,5", "unit_price": "2"},
+    lines = clean_lines([{"description": "A", "quantity": "1.5", "unit_price": "2"},
                          {"description": " ", "quantity": "-1", "unit_price": "1",
                           "discount_rate": "101", "tax_rate": "x"}], Decimal("7"), errors)
     assert lines[0]["quantity"] == Decimal("1.500") and lines[0]["discount_rate"] == Decimal("7.00")

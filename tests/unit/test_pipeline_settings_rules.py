@@ -193,7 +193,7 @@ def test_settings_have_defaults_and_refuse_bad_values(acme_session):
     assert crm_settings.get_setting(acme_session, "kanban_page_size") == 20
     crm_settings.save_settings(acme_session, {"kanban_page_size": "30"})
     assert crm_settings.get_setting(acme_session, "kanban_page_size") == 30
-    for bad in ({"kanban_page_size": 4}, {"show_activity_timeline": "yes"},
+    for bad in ({"kanban_page_size": 4}, {"show_activity_timeline": "maybe"},
                 {"default_deal_currency": "EURO"}, {"colour_scheme": "dark"}):
         with pytest.raises(ValidationFailed):
             crm_settings.save_settings(acme_session, bad)

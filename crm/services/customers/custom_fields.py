@@ -1,11 +1,9 @@
 """Tenant-defined customer fields: definitions and typed values."""
-import datetime as dt
-import decimal
-
-from dateutil import parser as date_parser
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from crm.i18n import inputs
+from crm.i18n.inputs import InputInvalid
 from crm.models import FIELD_TYPES, CustomFieldDefinition, CustomFieldValue
 from crm.services.core.errors import ValidationFailed
 from crm.services.core.transaction import transactional
@@ -33,22 +31,24 @@ def active_definitions(session):
 
 
 def parse_value(definition, raw):
-    """The stored text of a value, or raise ValueError with a message."""
+    """The stored text of a value, or raise ValueError with a message. Numbers and dates
+    are read by crm.i18n.inputs: plain numbers (``1234.5``) and ISO dates, which the
+    screen turns what the user's locale writes into."""
+    if definition.field_type == "number" and not inputs.blank(raw):
+        try:
+            return str(inputs.amount(raw))
+        except InputInvalid:
+            raise ValueError(_l("Enter a number.")) from None
+    if definition.field_type == "date" and not inputs.blank(raw):
+        try:
+            return inputs.date(raw).isoformat()
+        except InputInvalid:
+            raise ValueError(_l("Enter a date, e.g. 2026-03-31.")) from None
     raw = "" if raw is None else str(raw).strip()
     if not raw:
         if definition.required:
             raise ValueError(_l("This field is required."))
         return None
-    if definition.field_type == "number":
-        try:
-            return str(decimal.Decimal(raw.replace(",", ".") if raw.count(",") == 1 and "." not in raw else raw))
-        except decimal.InvalidOperation:
-            raise ValueError(_l("Enter a number."))
-    if definition.field_type == "date":
-        try:
-            return (raw if isinstance(raw, dt.date) else date_parser.parse(raw, dayfirst=False).date()).isoformat()
-        except (ValueError, OverflowError):
-            raise ValueError(_l("Enter a date, e.g. 2026-03-31."))
     if definition.field_type == "choice" and raw not in definition.choice_list:
         raise ValueError(_l("Choose one of: %(options)s.", options=", ".join(definition.choice_list)))
     return raw

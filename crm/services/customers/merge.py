@@ -23,8 +23,10 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from crm.i18n import inputs
+from crm.i18n.inputs import InputInvalid
 from crm.models import Address, BankAccount, Contact, Customer, CustomFieldValue, customer_tag
-from crm.models.base import MAX_ID, utcnow
+from crm.models.base import utcnow
 from crm.services.core import audit
 from crm.services.core.errors import NotAllowed, NotFound, ValidationFailed
 from crm.services.core.transaction import transaction
@@ -161,13 +163,8 @@ def child_counts(session, customer_id):
 
 def _ids(value, field, errors):
     try:
-        if isinstance(value, bool):
-            raise TypeError
-        number = int(value)
-        if not 0 < number <= MAX_ID:  # no row has it, and the database cannot compare it
-            raise ValueError
-        return number
-    except (TypeError, ValueError, OverflowError):
+        return inputs.record_id(value)
+    except InputInvalid:
         errors.setdefault(field, []).append(_l("“%(value)s” is not a customer id.", value=value))
         return None
 

@@ -7,11 +7,13 @@ problem goes into one ``errors`` dict: header fields by name, lines as
 in its cell and the API names exactly which line is wrong.
 """
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from crm.i18n import inputs
+from crm.i18n.inputs import InputInvalid
 from crm.models import Address, Customer, PaymentTerm
 from crm.models.base import MAX_ID
 from crm.security.tenancy import get_owned
@@ -34,19 +36,13 @@ class Invalid(ValueError):
 
 
 def decimal_of(value, message):
-    if isinstance(value, bool):
-        raise Invalid(message)
-    if isinstance(value, str):
-        value = value.strip()
-        if value.count(",") == 1 and "." not in value:  # a decimal comma, as in 1,5
-            value = value.replace(",", ".")
+    """The number read by crm.i18n.inputs.amount (plain, or English thousands commas:
+    the screen sends prices and rates already read in the user's locale); ``message``
+    when it is none."""
     try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
+        return inputs.amount(value)
+    except InputInvalid:
         raise Invalid(message) from None
-    if not number.is_finite():
-        raise Invalid(message)
-    return number
 
 
 def clean_quantity(value):
@@ -86,8 +82,8 @@ def clean_date(value, required=True):
             raise Invalid(_l("Enter a date."))
         return None
     try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
+        return inputs.date(value)
+    except InputInvalid:
         raise Invalid(_l("Enter a date as YYYY-MM-DD.")) from None
 
 
@@ -186,8 +182,8 @@ def owned_row(errors, field, model, value, message):
     if blank(value):
         return None
     try:
-        pk = int(value)
-    except (TypeError, ValueError):
+        pk = inputs.record_id(value)
+    except InputInvalid:
         pk = None
     row = get_owned_safe(model, pk)
     if row is None:

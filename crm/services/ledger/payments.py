@@ -16,12 +16,14 @@ orders follow them when the order service offers ``sync_order_from_invoices``, a
 the customer's stored balance.
 """
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import format_currency, gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
+from crm.i18n import inputs
+from crm.i18n.inputs import InputInvalid
 from crm.models import (
     OPEN_INVOICE_STATUSES,
     PAYMENT_METHODS,
@@ -54,16 +56,13 @@ class AmountInvalid(ValueError):
 
 
 def parse_amount(value):
-    """A Decimal amount from a form string, a JSON number or a Decimal; AmountInvalid
+    """A Decimal amount from a form's plain number, a JSON number or a Decimal, read by
+    crm.i18n.inputs.amount (no locale: ``1,234.50``; ``12,50`` is refused); AmountInvalid
     when it is not a number with at most two decimals."""
-    if isinstance(value, bool) or value is None or value == "":
-        raise AmountInvalid(gettext("Enter an amount."))
     try:
-        amount = Decimal(str(value).strip().replace(",", "")) if not isinstance(value, Decimal) else value
-    except InvalidOperation:
-        raise AmountInvalid(gettext("“%(value)s” is not an amount.", value=value)) from None
-    if not amount.is_finite():
-        raise AmountInvalid(gettext("“%(value)s” is not an amount.", value=value))
+        amount = inputs.amount(value)
+    except InputInvalid as exc:
+        raise AmountInvalid(str(exc.message)) from None
     if amount != ledger.money(amount):
         raise AmountInvalid(gettext("Give the amount in cents at most (two decimals)."))
     if abs(amount) >= Decimal("1e12"):
@@ -125,9 +124,11 @@ def prepare(session, payment):
                         settled=shown(settled, payment.currency))]
         except AmountInvalid as exc:
             errors["amount"] = [str(exc)]
-        if payment.payment_date is None:
+        if inputs.blank(payment.payment_date):
             payment.payment_date = dt.date.today()
-        if not isinstance(payment.payment_date, dt.date):
+        try:
+            payment.payment_date = inputs.date(payment.payment_date)
+        except InputInvalid:
             errors["payment_date"] = [gettext("Enter the date the payment was received (YYYY-MM-DD).")]
         payment.method = payment.method or "bank_transfer"
         if payment.method not in PAYMENT_METHODS:

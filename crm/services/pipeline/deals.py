@@ -35,13 +35,14 @@ conversion::
   another service's transaction it is saved with the rest of it (conversion creates
   customer and deal in one transaction).
 """
-import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from crm.i18n import inputs
+from crm.i18n.inputs import InputInvalid
 from crm.models import Company, CrmUser, Customer, Deal, Interaction, Lead, Pipeline, Stage, Task
 from crm.security.tenancy import get_owned
 from crm.services.core.delete_rules import blocks_delete, delete_blockers
@@ -109,11 +110,9 @@ def clean_value(value):
     if value is None or value == "":
         return Decimal("0.00")
     try:
-        amount = Decimal(str(value)) if not isinstance(value, Decimal) else value
-    except InvalidOperation:
-        raise ValueError(_l("Enter an amount, e.g. 12500.00."))
-    if not amount.is_finite():
-        raise ValueError(_l("Enter an amount, e.g. 12500.00."))
+        amount = inputs.amount(value)
+    except InputInvalid:
+        raise ValueError(_l("Enter an amount, e.g. 12500.00.")) from None
     if amount < 0:
         raise ValueError(_l("The value cannot be negative."))
     amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
@@ -139,12 +138,12 @@ def clean_probability(value):
 
 
 def clean_date(value):
-    if value is None or value == "" or isinstance(value, dt.date):
-        return value or None
+    if inputs.blank(value):
+        return None
     try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValueError(_l("Enter a date as YYYY-MM-DD."))
+        return inputs.date(value)
+    except InputInvalid:
+        raise ValueError(_l("Enter a date as YYYY-MM-DD.")) from None
 
 
 def _check(errors, field, func, value):

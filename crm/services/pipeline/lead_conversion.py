@@ -23,12 +23,14 @@ Policies:
 """
 import datetime as dt
 from dataclasses import asdict, dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from crm.i18n import inputs
+from crm.i18n.inputs import InputInvalid
 from crm.models import CUSTOMER_TYPES, Company, Customer, Deal, Pipeline, Stage
 from crm.models.base import utcnow
 from crm.security.tenancy import get_owned
@@ -49,7 +51,6 @@ COMPANY_FIELDS = {"name": "new_company_name"}
 DEAL_FIELDS = {"title": "deal_title", "value": "deal_value", "pipeline": "pipeline_id",
                "stage": "stage_id", "customer": "customer_email", "company": "company_id"}
 _MAX_VALUE = Decimal("1e12")  # Numeric(14, 2)
-_TRUE = {"1", "true", "y", "yes", "on"}
 
 
 @dataclass(frozen=True)
@@ -89,13 +90,11 @@ def _text(errors, fields, name, max_length=None):
 
 
 def _flag(errors, fields, name):
-    value = fields.get(name)
-    if value is None or isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, str):
-        return value.strip().lower() in _TRUE
-    errors.add(name, _l("Answer true or false."))
-    return False
+    try:
+        return inputs.flag(fields.get(name))
+    except InputInvalid as exc:
+        errors.add(name, exc.message)
+        return False
 
 
 def _id(errors, fields, name):
@@ -105,12 +104,9 @@ def _id(errors, fields, name):
     if hasattr(value, "id"):  # a row chosen in a form
         return value.id
     try:
-        number = int(value)
-        if isinstance(value, bool) or isinstance(value, float) or number <= 0:
-            raise ValueError
-        return number
-    except (TypeError, ValueError):
-        errors.add(name, _l("Give the id of a record."))
+        return inputs.record_id(value)
+    except InputInvalid as exc:
+        errors.add(name, exc.message)
         return None
 
 
@@ -119,10 +115,8 @@ def _money(errors, fields, name, default):
     if value is None or value == "":
         return default if default is not None else Decimal("0")
     try:
-        if isinstance(value, bool):
-            raise InvalidOperation
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
+        amount = inputs.amount(value)
+    except InputInvalid:
         errors.add(name, _l("Enter an amount, e.g. 1250.00."))
         return None
     if not amount.is_finite() or amount < 0 or amount >= _MAX_VALUE:
@@ -135,13 +129,9 @@ def _date(errors, fields, name):
     value = fields.get(name)
     if value is None or value == "":
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
+        return inputs.date(value)
+    except InputInvalid:
         errors.add(name, _l("Enter a date as YYYY-MM-DD."))
         return None
 

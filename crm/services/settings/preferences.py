@@ -20,6 +20,8 @@ from babel.core import get_global
 from flask_babel import get_locale, lazy_gettext as _l
 from sqlalchemy import select
 
+from crm.i18n import inputs
+from crm.i18n.inputs import InputInvalid
 from crm.models import CrmSetting
 from crm.security.tenancy import current_tenant_id
 from crm.services.core.errors import ValidationFailed
@@ -49,9 +51,13 @@ def _page_size(value):
 
 
 def _flag(value):
-    if not isinstance(value, bool):
-        raise FieldInvalid(_l("Use true or false."))
-    return value
+    """A stored JSON boolean from a flag as typed (crm.i18n.inputs.flag); never blank."""
+    try:
+        if inputs.blank(value):
+            raise InputInvalid(_l("Use true or false."))
+        return inputs.flag(value)
+    except InputInvalid:
+        raise FieldInvalid(_l("Use true or false.")) from None
 
 
 def _currency(value):

@@ -20,6 +20,8 @@ from decimal import Decimal
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 
+from crm.i18n import inputs
+from crm.i18n.inputs import InputInvalid
 from crm.models import (
     POSTED_INVOICE_STATUSES,
     Address,
@@ -76,19 +78,15 @@ class Statement:
 
 
 def parse_date(value, name):
-    """A date from a date or an ISO ``YYYY-MM-DD`` string; ValidationFailed naming ``name``."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = (value or "").strip() if isinstance(value, str) else ""
-    if not text:
+    """A date from a date or an ISO ``YYYY-MM-DD`` string (crm.i18n.inputs.date);
+    ValidationFailed naming ``name``."""
+    if not isinstance(value, (str, dt.date)) or inputs.blank(value):
         raise ValidationFailed({name: [gettext("Enter a date (YYYY-MM-DD).")]})
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
+        return inputs.date(value)
+    except InputInvalid:
         raise ValidationFailed({name: [gettext("“%(value)s” is not a date (YYYY-MM-DD).",
-                                               value=text)]}) from None
+                                               value=value.strip())]}) from None
 
 
 def parse_period(date_from, date_to):

@@ -27,6 +27,7 @@ from crm.views.fields import (
     CUSTOMER_TYPE_LABELS,
     PAYMENT_METHOD_LABELS,
     as_iso_date,
+    as_plain_number,
     choice_field,
     company_picker,
     currency_field,
@@ -38,6 +39,8 @@ from crm.views.insight.health import health_badge, health_panel
 from crm.views.pickers import lookup_args, lookup_response
 
 ACTIVE_ONLY = [["is_active", FilterEqual, True]]
+# Custom field values typed as the user's locale writes them, for the service's readers.
+LOCALE_READS = {"date": as_iso_date, "number": as_plain_number}
 
 
 def _form_fields():
@@ -215,12 +218,13 @@ class CustomerView(DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin,
     def save_custom_fields(self, pk):
         customer = self._get_customer(pk)
         raw = {key[3:]: value for key, value in request.form.items() if key.startswith("cf_")}
+        read = dict(raw)  # 31.03.2025 and 1.234,5 in German as ISO and plain
         for definition in custom_fields.active_definitions(self.session):
-            if definition.field_type == "date" and definition.name in raw:
-                raw[definition.name] = as_iso_date(raw[definition.name])  # 31.03.2025 in German
+            if definition.name in read and definition.field_type in LOCALE_READS:
+                read[definition.name] = LOCALE_READS[definition.field_type](read[definition.name])
         loaded = request.form.get(VERSION_FIELD)
         try:
-            custom_fields.save_values(self.session, customer, raw, loaded_version=loaded)
+            custom_fields.save_values(self.session, customer, read, loaded_version=loaded)
             flash(gettext("Custom fields saved."), "success")
         except EditConflict as exc:
             flash_error(exc)

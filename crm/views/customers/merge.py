@@ -10,6 +10,8 @@ from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from crm.extensions import db
+from crm.i18n import inputs
+from crm.i18n.inputs import InputInvalid
 from crm.security.roles import METHOD_VERBS
 from crm.services.core.errors import CrmError, NotFound
 from crm.services.customers import duplicates, merge
@@ -20,8 +22,8 @@ PAGE_SIZE = 25
 
 def _int_list(value):
     try:
-        return [int(v) for v in (value or "").replace(" ", "").split(",") if v]
-    except ValueError:
+        return inputs.id_list(value or "")
+    except InputInvalid:
         abort(400, description=gettext("“%(value)s” is not a list of customer ids.", value=value))
 
 

@@ -22,34 +22,22 @@ from crm.extensions import db
 from crm.models import Pipeline
 from crm.security.masking import LEDGER_AMOUNTS, can_view
 from crm.security.roles import METHOD_VERBS
+from crm.views.query_args import date_arg, record_id
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _day(name, label, warn):
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        if warn:
-            flash(gettext("%(label)s: “%(value)s” is not a date (YYYY-MM-DD); it was ignored.",
-                          label=label, value=raw), "warning")
-        return None
-
-
 def dashboard_filter(warn=False):
     """The filter bar's choices from the query string; unreadable values are left out."""
-    date_from = _day("from", gettext("From"), warn)
-    date_to = _day("to", gettext("To"), warn)
+    date_from = date_arg("from", gettext("From"), warn)
+    date_to = date_arg("to", gettext("To"), warn)
     if date_from and date_to and date_from > date_to:
         if warn:
             flash(gettext("The date range ends before it starts; it was ignored."), "warning")
         date_from = date_to = None
     return queries.DashboardFilter(date_from=date_from, date_to=date_to,
-                                   owner_id=request.args.get("owner", type=int),
-                                   pipeline_id=request.args.get("pipeline", type=int))
+                                   owner_id=record_id(request.args, "owner"),
+                                   pipeline_id=record_id(request.args, "pipeline"))
 
 
 def filter_args(flt):

@@ -7,17 +7,17 @@ import datetime as dt
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
-from flask_babel import get_locale, gettext, lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 
 from crm.datamodel.ledger import LedgerInterface
 from crm.datamodel.payments import EDIT_COLUMNS, LABELS
-from crm.i18n.parsing import parse_date
 from crm.models import Payment
 from crm.services.core.errors import CrmError
 from crm.services.ledger import payments
 from crm.views.base import CrmModelView
 from crm.views.fields import (
     PAYMENT_METHOD_LABELS,
+    as_iso_date,
     as_plain_number,
     choice_field,
     date_field,
@@ -105,9 +105,7 @@ class PaymentView(CrmModelView):
         if request.method == "POST" and customer is not None:
             form = request.form
             values = {name: form.get(name, "") for name in FORM_FIELDS}
-            date = _date(values["payment_date"])
-            if date is None and values["payment_date"].strip():
-                date = values["payment_date"]  # refused by the service, next to the field
+            date = as_iso_date(values["payment_date"]) or None
             try:
                 payment = payments.record_payment(
                     session, customer, as_plain_number(values["amount"]), payment_date=date,
@@ -156,11 +154,3 @@ class PaymentView(CrmModelView):
         return run_action(lambda: payments.void_payment(self.session, payment),
                           gettext("%(number)s is void.", number=payment.number),
                           url_for(".show", pk=pk))
-
-
-def _date(text):
-    """The payment date typed in ISO or the user's locale's short date; None otherwise."""
-    try:
-        return parse_date(text, get_locale()) if text else None
-    except ValueError:
-        return None

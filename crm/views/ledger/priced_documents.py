@@ -6,12 +6,10 @@ per line (``line-<field>`` repeated). The service checks everything and names ea
 problem by field or ``lines.<row>.<field>``; the form is shown again with the
 messages next to the fields and in the cells, and with everything as typed.
 """
-import datetime as dt
-
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.filters import BaseFilter
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import format_decimal, gettext, lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -27,15 +25,23 @@ from crm.services.ledger.credit_rule import CreditRefused, current_user_may_over
 from crm.services.ledger.document_lines import LINE_FIELDS, page_of_lines
 from crm.views.base import VERSION_FIELD, CrmModelView, flash_error
 from crm.views.fields import as_iso_date, as_plain_number
+from crm.views.query_args import date_arg, record_id
 
 LINE_LABELS = {"description": _l("Description"), "quantity": _l("Quantity"),
                "unit_price": _l("Unit price"), "discount_rate": _l("Discount %"),
                "tax_rate": _l("Tax %")}
 EMPTY_ROWS = 1
-# Cells (and the order's default discount) read as the user's locale writes numbers: their
-# stored values show with two decimals, never mistaken for a thousands group. Quantities
-# are left to the service.
-LOCALE_NUMBER_FIELDS = ("unit_price", "discount_rate", "tax_rate")
+# Cells (and the order's default discount) read as the user's locale writes numbers: stored
+# prices and rates show with two decimals, never mistaken for a thousands group, and
+# quantities in the locale's own way (QUANTITY_SHOWN).
+LOCALE_NUMBER_FIELDS = ("quantity", "unit_price", "discount_rate", "tax_rate")
+# A stored quantity in its edit cell: the locale's decimal mark, no groups, no trailing
+# zeros (2.000 shows as 2, 1.234 as 1,234 in German, which reads it back as 1.234).
+QUANTITY_SHOWN = "0.###"
+
+
+def _quantity_shown(value):
+    return "" if value is None else format_decimal(value, QUANTITY_SHOWN)
 
 
 class DocumentInterface(CrmInterface):
@@ -47,18 +53,6 @@ class DocumentInterface(CrmInterface):
         if hasattr(self.obj, "lines") and hasattr(self.obj, "customer"):
             query = query.options(joinedload(self.obj.customer))
         return query
-
-
-def _date_arg(name):
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        flash(gettext("“%(value)s” is not a date (YYYY-MM-DD); it was ignored.", value=raw),
-              "warning")
-        return None
 
 
 class PricedDocumentView(CrmModelView):
@@ -78,13 +72,13 @@ class PricedDocumentView(CrmModelView):
 
     def filter_args(self):
         if "_crm_document_filters" not in g:
-            customer_id = request.args.get("customer", type=int)
+            customer_id = record_id(request.args, "customer")
             customer = get_owned(self.session, Customer, customer_id) if customer_id else None
             g._crm_document_filters = {
                 "status": request.args.get("status") if request.args.get("status")
                 in self.status_labels else None,
-                "customer": customer, "date_from": _date_arg("date_from"),
-                "date_to": _date_arg("date_to")}
+                "customer": customer, "date_from": date_arg("date_from"),
+                "date_to": date_arg("date_to")}
         return g._crm_document_filters
 
     def _get_list_widget(self, filters, **kwargs):
@@ -190,8 +184,7 @@ class PricedDocumentView(CrmModelView):
     def _as_locale_reads(self, values, lines):
         """What was typed, with dates and amounts written as the user's locale writes them
         (``31.03.2025``, ``1.234,56`` in German) turned into the ISO dates and plain numbers
-        the service reads. Quantities stay as typed: the form shows stored ones with three
-        decimals (``1.000``), which German would read as a thousand."""
+        the service reads; what the locale cannot read goes on as its refusal."""
         read = dict(values)
         for name, _label, kind in self.header_fields:
             if kind == "date":
@@ -237,7 +230,7 @@ class PricedDocumentView(CrmModelView):
             errors, status = refused
             return self._render_form(self.add_title, values, lines, errors, status=status)
         values, lines = {}, []
-        customer_id = request.args.get("customer", type=int)
+        customer_id = record_id(request.args, "customer")
         customer = get_owned(self.session, Customer, customer_id) if customer_id else None
         if customer is not None:
             values = {k: self._text(v) for k, v in self.service.prefill(self.session,
@@ -267,7 +260,8 @@ class PricedDocumentView(CrmModelView):
             return self._render_form(self.edit_title, values, lines, errors, document, status,
                                      loaded_version=loaded)
         values = {name: self._text(getattr(document, name)) for name, _l_, _k in self.header_fields}
-        lines = [{f: self._text(getattr(line, f)) for f in LINE_FIELDS} for line in document.lines]
+        lines = [{f: self._text(getattr(line, f)) for f in LINE_FIELDS}
+                 | {"quantity": _quantity_shown(line.quantity)} for line in document.lines]
         return self._render_form(self.edit_title, values, lines, {}, document,
                                  loaded_version=version_of(document))
 

@@ -8,6 +8,8 @@ from flask_appbuilder.urltools import get_filter_args
 from flask_babel import gettext, lazy_gettext as _l
 
 from crm.downloads import send_download
+from crm.i18n import inputs
+from crm.i18n.inputs import InputInvalid
 from crm.models import Customer
 from crm.security.masking import LEDGER_AMOUNTS, can_view
 from crm.security.roles import METHOD_VERBS
@@ -164,10 +166,13 @@ class StatementView(BaseView):
 
 
 def _ids(raw):
+    """The customer ids in ``3,5,8`` (crm.i18n.inputs.record_id), each once; parts that
+    are no id are left out."""
     ids = []
     for part in (raw or "").split(","):
-        part = part.strip()
-        if part.isdigit():
-            ids.append(int(part))
+        try:
+            ids.append(inputs.record_id(part))
+        except InputInvalid:
+            continue
     return list(dict.fromkeys(ids))
 

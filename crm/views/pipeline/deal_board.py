@@ -23,6 +23,7 @@ from crm.security.tenancy import get_owned
 from crm.services.core.errors import CrmError, NotFound
 from crm.services.pipeline import deal_board, deal_stages, deals
 from crm.views.pipeline.deals import money
+from crm.views.query_args import day, record_id
 from crm.web.errors import json_answer
 
 
@@ -48,18 +49,11 @@ def json_access(refusal):
     return decorator
 
 
-def _date(value):
-    try:
-        return dt.date.fromisoformat((value or "").strip()) if value else None
-    except ValueError:
-        return None
-
-
 def board_filter_from(args):
     """The board's filters from a query string; unreadable values are left out."""
-    return deal_board.BoardFilter(owner_id=args.get("owner", type=int),
-                                  close_from=_date(args.get("close_from")),
-                                  close_to=_date(args.get("close_to")))
+    return deal_board.BoardFilter(owner_id=record_id(args, "owner"),
+                                  close_from=day(args, "close_from"),
+                                  close_to=day(args, "close_to"))
 
 
 def filter_args(board_filter):

@@ -4,7 +4,6 @@ Every rule lives in ``crm.services.pipeline.deals`` (checks before a save) and
 ``crm.services.pipeline.deal_stages`` (what a change of stage does); the board in
 ``crm.views.pipeline.deal_board`` and the API use the same functions.
 """
-import datetime as dt
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
@@ -33,6 +32,7 @@ from crm.views.pipeline.tasks import (
     PRIORITY_LABELS as TASK_PRIORITY_LABELS,
     STATUS_LABELS as TASK_STATUS_LABELS,
 )
+from crm.views.query_args import date_arg, record_id
 
 INFO_COLUMNS = ["title", "value", "probability", "expected_close_date", "actual_close_date",
                 "lost_reason", "description", "created_at", "updated_at"]
@@ -90,28 +90,16 @@ def _form_fields(adding):
 
 # --- list filters ------------------------------------------------------------------------
 
-def _date_arg(name, label):
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        flash(gettext("%(label)s: “%(value)s” is not a date (YYYY-MM-DD); it was ignored.",
-                      label=label, value=raw), "warning")
-        return None
-
-
 def list_filter_args():
     """The filter bar's choices from the query string: owner, pipeline, stage, close-date range.
     Read once per request, so an unreadable date is reported once."""
     if "_crm_deal_filters" not in g:
         g._crm_deal_filters = {
-            "owner": request.args.get("owner", type=int),
-            "pipeline": request.args.get("pipeline", type=int),
-            "stage": request.args.get("stage", type=int),
-            "close_from": _date_arg("close_from", gettext("Expected close from")),
-            "close_to": _date_arg("close_to", gettext("Expected close to")),
+            "owner": record_id(request.args, "owner"),
+            "pipeline": record_id(request.args, "pipeline"),
+            "stage": record_id(request.args, "stage"),
+            "close_from": date_arg("close_from", gettext("Expected close from")),
+            "close_to": date_arg("close_to", gettext("Expected close to")),
         }
     return g._crm_deal_filters
 

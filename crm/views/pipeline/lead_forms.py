@@ -6,6 +6,8 @@ from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Optional
 
 from crm.extensions import db
+from crm.i18n import inputs
+from crm.i18n.inputs import InputInvalid
 from crm.models import Pipeline, Stage
 from crm.services.core.errors import ValidationFailed
 from crm.views.base import flash_error
@@ -21,9 +23,10 @@ FORM_NAMES = {"company_id": "company", "pipeline_id": "pipeline", "stage_id": "s
 
 
 def _optional_int(value):
+    """A chosen record's id (crm.i18n.inputs.record_id), None when none or no id."""
     try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
+        return inputs.record_id(value)
+    except InputInvalid:
         return None
 
 

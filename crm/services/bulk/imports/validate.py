@@ -11,7 +11,6 @@ of crm/services/core/validation.py. Before the first chunk, a query per
 addresses have no spaces); per chunk, one query finds the codes already taken; references
 (payment terms, segments, users ...) are loaded once.
 """
-import datetime as dt
 import re
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -21,7 +20,9 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import String, bindparam, func, select, text
 
 from crm import models
-from crm.i18n.parsing import IMPORT_DATE_FORMATS, decimal_mark, import_date_formats
+from crm.i18n import inputs
+from crm.i18n.inputs import InputInvalid
+from crm.i18n.parsing import IMPORT_DATE_FORMATS, import_date_formats
 from crm.security.masking import HIDDEN, MASKED_FIELDS
 from crm.services.bulk.data_fields import MATCH_KEY, fields_of, model_of
 from crm.services.core.validation import (
@@ -42,14 +43,11 @@ from crm.services.settings.preferences import get_setting
 CHUNK = 2000
 MAX_AMOUNT = Decimal("1e12")  # Numeric(14, 2)
 CENTS = Decimal("0.01")
-TRUE_WORDS = {"1", "true", "yes", "y", "x", "ja", "j", "oui", "si", "sí", "wahr", "vrai", "verdadero"}
-FALSE_WORDS = {"0", "false", "no", "n", "nein", "non", "falsch", "faux", "falso", ""}
 DATE_FORMATS = IMPORT_DATE_FORMATS  # without a locale (crm.i18n.parsing.import_date_formats)
 EU_VAT_PREFIXES = {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR",
                    "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI",
                    "SK", "XI"}
 _MONEY_NOISE = re.compile(r"[\s\u00a0\u202f'€$£¥₹%]|[A-Z]{3}", re.IGNORECASE)
-_ONE_POINT_GROUP = re.compile(r"[+-]?[1-9][0-9]{0,2}\.[0-9]{3}")  # 1.234 as German writes 1234
 
 
 # The rule of each kind of cell (value, {"country": the row's, for phones}) -> clean value;
@@ -86,26 +84,30 @@ def match_value(value):
     return re.sub(r"\s+", "", value or "").lower() or None
 
 
-def parse_decimal(text, mark=None):
+def parse_decimal(text, locale=None):
     """1234.5, 1,234.50, 1.234,50, 1 234,50, € 12, 12% -> Decimal; raises FieldInvalid.
 
-    Both marks in a number: the last one is the decimal mark. One mark only, the same
-    character more than once: groups (1.234.567). A single mark is ambiguous only when
-    three digits follow it; ``mark`` (the importing user's locale's decimal mark,
-    crm.i18n.parsing.decimal_mark) decides then: ``","`` (German, French, Spanish) reads
-    1,234 as 1.234 and 1.234 as 1234; ``"."`` or None (English, Hindi, no locale) reads
-    1,234 as 1234 and 1.234 as 1.234. A single comma with other than three digits after
-    it is always a decimal comma (5,5)."""
+    Without currency signs, codes, percent signs and spaces, a cell is read as a form
+    reads it in the importing user's locale (crm.i18n.inputs.amount): 1.234 is 1234 in
+    German and 1.234 in English or French, 1,234 is 1.234 in German and 1234 in
+    English. What the locale cannot read is read as the file most likely meant: with
+    both marks the last is the decimal mark (1,234.50 in German), one mark repeated
+    makes groups (1.234.567 in English), and a single comma followed by other than
+    three digits is a decimal comma (5,5 in English)."""
     raw = _MONEY_NOISE.sub("", text)
+    try:
+        return inputs.amount(raw, locale)
+    except InputInvalid:
+        pass
     commas, points = raw.count(","), raw.count(".")
     if commas and points:
         last = "," if raw.rfind(",") > raw.rfind(".") else "."
         raw = raw.replace("." if last == "," else ",", "").replace(",", ".")
-    elif commas == 1 and (len(raw.split(",")[1]) != 3 or mark == ","):
+    elif commas == 1 and len(raw.split(",")[1]) != 3:
         raw = raw.replace(",", ".")
     elif commas:
         raw = raw.replace(",", "")
-    elif points > 1 or (mark == "," and _ONE_POINT_GROUP.fullmatch(raw)):
+    elif points > 1:
         raw = raw.replace(".", "")
     try:
         value = Decimal(raw)
@@ -124,11 +126,10 @@ def parse_date(text, formats=DATE_FORMATS):
     few strptime calls). They decide ambiguous numeric dates: 03/04/2025 is 3 April
     without a locale, in generic English and in German, French, Spanish and Hindi, and
     March 4 only for a month-first locale such as en_US."""
-    for pattern in formats:
-        try:
-            return dt.datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
+    try:
+        return inputs.date(text, formats=formats)
+    except InputInvalid:
+        pass
     raise FieldInvalid(_l("“%(value)s” is not a date; write it as 2025-03-31 or 31.03.2025.",
                           value=text))
 
@@ -146,12 +147,11 @@ def guess_regime(number):
 
 
 def parse_bool(text):
-    word = text.strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise FieldInvalid(_l("“%(value)s” is not yes or no.", value=text))
+    """The usual yes/no words of the shipped languages (crm.i18n.inputs.flag)."""
+    try:
+        return inputs.flag(text)
+    except InputInvalid as exc:
+        raise FieldInvalid(exc.message) from None
 
 
 def _choice(data_field, text):
@@ -222,7 +222,6 @@ class RowChecker:
         # numbers; passed in by the screen or the command, never read from a request here.
         self.locale = locale
         self.date_formats = import_date_formats(locale)
-        self.decimal_mark = decimal_mark(locale) if locale else None
         self.tenant_id = tenant_id
         self.entity = entity
         self.model = model_of(entity)
@@ -286,12 +285,12 @@ class RowChecker:
                 raise Unstorable(_l("At most %(n)d characters.", n=data_field.max_length))
             return text
         if kind == "decimal":
-            value = parse_decimal(text, self.decimal_mark)
+            value = parse_decimal(text, self.locale)
             if abs(value) >= MAX_AMOUNT:
                 raise Unstorable(_l("Enter an amount below 1,000,000,000,000."))
             return value
         if kind == "percent":
-            return parse_decimal(text, self.decimal_mark)
+            return parse_decimal(text, self.locale)
         if kind == "date":
             return parse_date(text, self.date_formats)
         if kind == "bool":
