@@ -5,9 +5,9 @@ Uses flask-babel, so it needs an app context: in a request the user's locale, el
 """
 from flask_babel import gettext
 
+from crm.fields.ledger import AGING_LABELS, STATEMENT_LINE_KINDS
 from crm.formatting import day, money
 from crm.services.ledger.arithmetic import AGING_BUCKETS
-from crm.services.statements.statement import AGING_LABELS, KIND_LABELS
 
 
 class Formats:
@@ -37,7 +37,7 @@ def period(statement):
 
 
 def kind_label(kind):
-    return str(KIND_LABELS[kind])
+    return str(STATEMENT_LINE_KINDS[kind])
 
 
 def aging_rows(statement):

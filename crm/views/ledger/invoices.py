@@ -3,15 +3,12 @@ Every rule is in ``crm.services.ledger.invoices`` (and ``credit`` for issuing)."
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext, lazy_gettext as _l
 
+from crm.fields.ledger import INVOICE, INVOICE_STATUSES
 from crm.models import Invoice
 from crm.services.ledger import invoices
 from crm.views.fields import label_of
 from crm.views.ledger.priced_documents import DocumentInterface, PricedDocumentView
 
-INVOICE_LABELS = {"number": _l("Number"), "customer": _l("Customer"),
-                  "issue_date": _l("Issue date"), "due_date": _l("Due date"),
-                  "status": _l("Status"), "total": _l("Total"), "amount_paid": _l("Paid"),
-                  "reference": _l("Reference")}
 HEADER_FIELDS = (
     ("customer", _l("Customer"), "customer"),
     ("number", _l("Number (empty: next free number)"), "text"),
@@ -35,16 +32,15 @@ class InvoiceView(PricedDocumentView):
     show_title = _l("Invoice")
     add_title = _l("New invoice")
     edit_title = _l("Edit invoice")
-    label_columns = INVOICE_LABELS
-    list_columns = ["number", "customer", "issue_date", "due_date", "status", "total",
-                    "amount_paid"]
-    search_columns = ["number", "reference", "issue_date", "due_date"]
+    label_columns = INVOICE.labels(short=True)
+    list_columns = INVOICE.columns("list")
+    search_columns = INVOICE.columns("search")
     order_columns = ["number", "issue_date", "due_date", "status", "total"]
     base_order = ("issue_date", "desc")
-    formatters_columns = {"status": label_of(invoices.STATUS_LABELS)}
+    formatters_columns = {"status": label_of(INVOICE_STATUSES)}
     date_column = "issue_date"
     header_fields = HEADER_FIELDS
-    status_labels = invoices.STATUS_LABELS
+    status_labels = INVOICE_STATUSES
     service = invoices
     save = staticmethod(invoices.save_invoice)
     check_delete = staticmethod(invoices.check_delete)
