@@ -45,7 +45,6 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from crm.fields.ledger import STATEMENT_COLUMNS
 from crm.services.statements import text
 
 FONT_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "data", "fonts")
@@ -320,7 +319,7 @@ def _transactions(statement):
     formats = text.Formats(statement.currency)
     money, day = formats.money, formats.day
     kinds = {kind: text.kind_label(kind) for kind in ("invoice", "payment", "credit_note")}
-    rows = [[str(heading) for heading in STATEMENT_COLUMNS.values()]]
+    rows = [[heading for _, heading in text.transaction_columns()]]
     rows.append([day(statement.date_from), "", "", gettext("Opening balance"), "", "",
                  money(statement.opening_balance)])
     for line in statement.lines:

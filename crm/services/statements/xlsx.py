@@ -11,7 +11,6 @@ from babel import Locale
 from babel.numbers import get_currency_symbol
 from flask_babel import get_locale, gettext
 
-from crm.fields.ledger import STATEMENT_COLUMNS
 from crm.services.core.workbooks import new_workbook
 from crm.services.statements import text
 
@@ -80,9 +79,9 @@ def render_xlsx(statement):
         sheet.write_number(aging_end, 5, statement.unallocated_credit, amount)
     row = max(row, aging_end + 2)
 
-    for column, (key, heading) in enumerate(STATEMENT_COLUMNS.items()):
+    for column, (key, heading) in enumerate(text.transaction_columns()):
         sheet.set_column(column, column, WIDTHS[key])
-        sheet.write(row, column, str(heading), header)
+        sheet.write(row, column, heading, header)
     sheet.freeze_panes(row + 1, 0)
     row += 1
 
