@@ -4,7 +4,15 @@ from flask_babel import lazy_gettext as _l
 
 from crm.fields.catalogue import Entity, Field
 from crm.fields.customers import PAYMENT_METHODS
-from crm.models import Contract, CreditNote, Invoice, Payment, SalesOrder
+from crm.models import (
+    Contract,
+    CreditNote,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    SalesOrder,
+    SalesOrderLine,
+)
 
 ORDER_STATUSES = {"quote": _l("Quote"), "pending": _l("Pending"), "shipped": _l("Shipped"),
                   "invoiced": _l("Invoiced"), "paid": _l("Paid"), "cancelled": _l("Cancelled")}
@@ -31,6 +39,8 @@ STATEMENT_COLUMNS = {"date": _l("Date"), "kind": _l("Type"), "number": _l("Numbe
 _NUMBER, _CUSTOMER = Field("number", _l("Number")), Field("customer", _l("Customer"), "relation")
 _STATUS, _CURRENCY = _l("Status"), Field("currency", _l("Currency"), "currency")
 _REFERENCE, _NOTES = Field("reference", _l("Reference")), Field("notes", _l("Notes"))
+_TERMS = Field("payment_term", _l("Payment terms"), "relation")
+_BILLING = Field("billing_address", _l("Billing address"))
 
 SALES_ORDER = Entity(
     SalesOrder,
@@ -39,7 +49,9 @@ SALES_ORDER = Entity(
         Field("order_date", _l("Order date"), "date", list_label=_l("Date")),
         Field("status", _STATUS, "choice", ORDER_STATUSES),
         Field("total", _l("Total"), "money"),
-        _CURRENCY, _REFERENCE,
+        _CURRENCY, _REFERENCE, _TERMS, _BILLING,
+        Field("shipping_address", _l("Shipping address")),
+        _NOTES,
     ),
     list=["number", "customer", "order_date", "status", "total"],
     search=["number", "reference", "order_date"],
@@ -54,7 +66,10 @@ INVOICE = Entity(
         Field("status", _STATUS, "choice", INVOICE_STATUSES),
         Field("total", _l("Total"), "money"),
         Field("amount_paid", _l("Paid"), "money"),
-        _REFERENCE,
+        _REFERENCE, _TERMS, _BILLING,
+        Field("sales_order", _l("Sales order"), "relation"),
+        Field("tax_number", _l("Tax number")),
+        _NOTES,
     ),
     list=["number", "customer", "issue_date", "due_date", "status", "total", "amount_paid"],
     search=["number", "reference", "issue_date", "due_date"],
@@ -128,3 +143,13 @@ CONTRACT = Entity(
     api_read=["id", "number", "title", "value", "currency", "start_date", "end_date", "status",
               "customer.id", "customer.name"],
 )
+
+_LINE_FIELDS = (
+    Field("description", _l("Description")),
+    Field("quantity", _l("Quantity"), "number"),
+    Field("unit_price", _l("Unit price"), "money"),
+    Field("discount_rate", _l("Discount %"), "percent"),
+    Field("tax_rate", _l("Tax %"), "percent"),
+)
+SALES_ORDER_LINE = Entity(SalesOrderLine, _LINE_FIELDS)
+INVOICE_LINE = Entity(InvoiceLine, _LINE_FIELDS)

@@ -46,14 +46,11 @@ class InvoiceView(PricedDocumentView):
     check_delete = staticmethod(invoices.check_delete)
 
     def info_rows(self, invoice):
-        return [(_l("Customer"), invoice.customer), (_l("Issue date"), invoice.issue_date),
-                (_l("Due date"), invoice.due_date),
-                (_l("Payment terms"), invoice.payment_term or ""),
-                (_l("Sales order"), invoice.sales_order or ""),
-                (_l("Tax number"), invoice.tax_number or ""),
-                (_l("Reference"), invoice.reference or ""),
-                (_l("Billing address"), invoice.billing_address or ""),
-                (_l("Notes"), invoice.notes or "")]
+        optional = ("payment_term", "sales_order", "tax_number", "reference", "billing_address",
+                    "notes")
+        return [(INVOICE.label(name), getattr(invoice, name))
+                for name in ("customer", "issue_date", "due_date")] + [
+                (INVOICE.label(name), getattr(invoice, name) or "") for name in optional]
 
     def actions_of(self, invoice):
         actions = []

@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from crm.datamodel.filters import FilterOnOrAfter, FilterOnOrBefore
 from crm.datamodel.interface import CrmInterface
+from crm.fields.ledger import INVOICE_LINE
 from crm.formatting import quantity
 from crm.models import Customer, PaymentTerm
 from crm.security.tenancy import get_owned
@@ -28,9 +29,8 @@ from crm.services.ledger.document_lines import LINE_FIELDS, page_of_lines
 from crm.views.base import VERSION_FIELD, CrmModelView, flash_error
 from crm.views.fields import as_iso_date, as_plain_number
 
-LINE_LABELS = {"description": _l("Description"), "quantity": _l("Quantity"),
-               "unit_price": _l("Unit price"), "discount_rate": _l("Discount %"),
-               "tax_rate": _l("Tax %")}
+# Sales order and invoice lines have the same fields.
+LINE_LABELS = INVOICE_LINE.labels(LINE_FIELDS)
 EMPTY_ROWS = 1
 # Cells (and the order's default discount) read as the user's locale writes numbers: their
 # stored values show with two decimals, never mistaken for a thousands group. Quantities

@@ -50,12 +50,13 @@ class SalesOrderView(PricedDocumentView):
     check_delete = staticmethod(sales_orders.check_delete)
 
     def info_rows(self, order):
-        return [(_l("Customer"), order.customer), (_l("Order date"), order.order_date),
-                (_l("Payment terms"), order.payment_term or ""),
+        label = SALES_ORDER.label
+        return [(label("customer"), order.customer), (label("order_date"), order.order_date),
+                (label("payment_term"), order.payment_term or ""),
                 (_l("Customer reference"), order.reference or ""),
-                (_l("Billing address"), order.billing_address or ""),
-                (_l("Shipping address"), order.shipping_address or ""),
-                (_l("Notes"), order.notes or "")]
+                (label("billing_address"), order.billing_address or ""),
+                (label("shipping_address"), order.shipping_address or ""),
+                (label("notes"), order.notes or "")]
 
     def actions_of(self, order):
         """(endpoint, label, style, credit-checked) of the actions the status allows."""
