@@ -1,6 +1,5 @@
 """Interactions: the list's data access (newest first). Fields and columns:
 crm.fields.pipeline."""
-
 from crm.datamodel.prefetch import PrefetchInterface
 from crm.models import Interaction
 

@@ -57,6 +57,10 @@ class Entity:
         """A fresh copy of the column list for ``purpose`` (FAB may extend the ones it gets)."""
         return list(self._columns[purpose])
 
+    def column_lists(self):
+        """{purpose: columns} of every column list the entity declares."""
+        return {purpose: list(columns) for purpose, columns in self._columns.items()}
+
     def masking(self, name):
         """The masking class of a field (crm.security.masking), or None when always shown."""
         masked = MASKED_FIELDS.get(self.model.__name__, {}).get(name)

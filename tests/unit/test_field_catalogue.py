@@ -49,8 +49,9 @@ def test_every_declared_field_is_on_its_model(name):
 @pytest.mark.parametrize("name", ENTITY_NAMES)
 def test_every_listed_column_is_a_declared_field_or_a_related_attribute(name):
     entity = ENTITIES[name]
-    for purpose in PURPOSES:
-        for column in entity._columns.get(purpose, ()):
+    for purpose, columns in entity.column_lists().items():
+        assert purpose in PURPOSES
+        for column in columns:
             head = column.split(".")[0]
             assert head in entity.fields or hasattr(entity.model, head), (name, purpose, column)
 
