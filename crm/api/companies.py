@@ -1,13 +1,7 @@
 """REST endpoints for companies and customer groups."""
 from crm.api.base import CrmModelApi
-from crm.datamodel.companies import (
-    COMPANY_DETAILS,
-    COMPANY_FORM_COLUMNS,
-    COMPANY_LABELS,
-    GROUP_FORM_COLUMNS,
-    GROUP_LABELS,
-)
 from crm.datamodel.interface import CrmInterface
+from crm.fields.companies import COMPANY, COMPANY_DETAILS, CUSTOMER_GROUP
 from crm.models import Company, CustomerGroup
 from crm.services.customers import companies as company_rules, customers as customer_rules
 
@@ -16,13 +10,13 @@ class CompanyApi(CrmModelApi):
     resource_name = "company"
     datamodel = CrmInterface(Company)
     class_permission_name = "Company"
-    label_columns = COMPANY_LABELS
+    label_columns = COMPANY.labels()
     list_columns = ["id", "name", "office_email", "office_phone", "website", "industry",
                     "assigned_to.id", "is_active"]
     show_columns = ["id", *COMPANY_DETAILS, "assigned_to.id", "assigned_to.username",
                     "is_active", "created_at", "updated_at"]
-    add_columns = edit_columns = COMPANY_FORM_COLUMNS
-    search_columns = ["name", "office_email", "office_phone", "website", "industry", "is_active"]
+    add_columns = edit_columns = COMPANY.columns("form")
+    search_columns = COMPANY.columns("search")
     base_order = ("name", "asc")
     prepare = staticmethod(company_rules.prepare_company)
     check_delete = staticmethod(customer_rules.check_parent_delete)
@@ -32,10 +26,10 @@ class CustomerGroupApi(CrmModelApi):
     resource_name = "customer_group"
     datamodel = CrmInterface(CustomerGroup)
     class_permission_name = "CustomerGroup"
-    label_columns = GROUP_LABELS
-    list_columns = show_columns = ["id", *GROUP_FORM_COLUMNS]
-    add_columns = edit_columns = GROUP_FORM_COLUMNS
-    search_columns = ["name", "code", "is_active"]
+    label_columns = CUSTOMER_GROUP.labels()
+    list_columns = show_columns = ["id", *CUSTOMER_GROUP.columns("form")]
+    add_columns = edit_columns = CUSTOMER_GROUP.columns("form")
+    search_columns = CUSTOMER_GROUP.columns("search")
     base_order = ("priority", "desc")
     prepare = staticmethod(company_rules.prepare_group)
     check_delete = staticmethod(customer_rules.check_parent_delete)

@@ -3,23 +3,22 @@
 from flask_appbuilder.api import expose, protect, safe
 
 from crm.api.base import CrmModelApi
-from crm.datamodel.credit_notes import FORM_COLUMNS, LABELS
 from crm.datamodel.ledger import LedgerInterface
+from crm.fields.ledger import CREDIT_NOTE
 from crm.models import CreditNote
 from crm.services.ledger import credit_notes
 
-READ_COLUMNS = ["id", "number", "issue_date", "amount", "currency", "reason", "status",
-                "customer.id", "customer.name", "invoice.id", "invoice.number"]
+READ_COLUMNS = CREDIT_NOTE.columns("api_read")
 
 
 class CreditNoteApi(CrmModelApi):
     resource_name = "credit_note"
     datamodel = LedgerInterface(CreditNote, after_write=credit_notes.after_write)
     class_permission_name = "CreditNote"
-    label_columns = LABELS
+    label_columns = CREDIT_NOTE.labels()
     list_columns = READ_COLUMNS
     show_columns = READ_COLUMNS + ["notes", "issued_at", "voided_at", "created_at"]
-    add_columns = edit_columns = FORM_COLUMNS
+    add_columns = edit_columns = CREDIT_NOTE.columns("form")
     search_columns = ["customer", "invoice", "number", "issue_date", "amount", "status"]
     order_columns = ["number", "issue_date", "amount"]
     base_order = ("issue_date", "desc")

@@ -5,9 +5,9 @@ from flask_appbuilder.api import expose, protect, safe
 from crm.api.base import CrmModelApi
 from crm.api.financials import HiddenFinancialsApiMixin
 from crm.datamodel.customer_filters import CustomerInterface, check_filters
-from crm.datamodel.customers import CUSTOMER_LABELS, FORM_COLUMNS
 from crm.datamodel.interface import CrmInterface
 from crm.downloads import send_download
+from crm.fields.customers import CUSTOMER
 from crm.models import (
     Address,
     BankAccount,
@@ -32,17 +32,6 @@ from crm.services.customers import (
 )
 from crm.web.errors import refusal
 
-CUSTOMER_READ = ["id", "code", "kind", "name", "email", "phone", "website", "industry",
-                 "segment.id", "segment.name", "sub_segment.id", "sub_segment.name",
-                 "region.id", "region.name", "currency", "payment_term.id", "payment_term.name",
-                 "discount_rate", "payment_method", "tax_regime", "tax_number", "credit_limit",
-                 "credit_hold", "balance", "order_total", "last_order_date", "customer_group.id",
-                 "customer_group.name",
-                 "company.id", "company.name", "owner.id", "owner.username", "tags.id",
-                 "tags.name", "notes", "is_active", "archived_at", "city", "country",
-                 "created_at", "updated_at", "health_score", "health_band", "health_factors",
-                 "health_refreshed_at"]
-
 
 class CustomerApi(HiddenFinancialsApiMixin, CrmModelApi):
     """Customers. Besides FAB's filters, the list takes the money filters of
@@ -55,11 +44,11 @@ class CustomerApi(HiddenFinancialsApiMixin, CrmModelApi):
     resource_name = "customer"
     datamodel = CustomerInterface(Customer)
     class_permission_name = "Customer"
-    label_columns = CUSTOMER_LABELS
+    label_columns = CUSTOMER.labels()
     list_columns = ["id", "code", "name", "kind", "email", "phone", "city", "country", "balance",
                     "order_total", "last_order_date", "is_active", "health_score", "health_band"]
-    show_columns = CUSTOMER_READ
-    add_columns = edit_columns = FORM_COLUMNS
+    show_columns = CUSTOMER.columns("api_read")
+    add_columns = edit_columns = CUSTOMER.columns("form")
     search_columns = ["search_text", "name", "email", "code", "kind", "segment", "region",
                       "customer_group", "tags", "payment_term", "is_active", "country",
                       "balance", "last_order_date", "credit_hold", "health_band"]

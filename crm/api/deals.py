@@ -8,8 +8,8 @@ from flask_appbuilder.api import expose, protect, safe
 from flask_babel import gettext
 
 from crm.api.base import CrmModelApi
-from crm.datamodel.deals import DEAL_LABELS, EDIT_COLUMNS, FORM_COLUMNS
 from crm.datamodel.interface import CrmInterface
+from crm.fields.pipeline import DEAL
 from crm.models import Deal
 from crm.services.core.errors import CrmError, ValidationFailed
 from crm.services.pipeline import deal_stages, deals as deal_rules
@@ -28,14 +28,14 @@ class DealApi(CrmModelApi):
     resource_name = "deal"
     datamodel = CrmInterface(Deal)
     class_permission_name = "Deal"
-    label_columns = DEAL_LABELS
+    label_columns = DEAL.labels()
     list_columns = ["id", "title", "value", "currency", "probability", "expected_close_date",
                     "actual_close_date", "pipeline.id", "pipeline.name", "stage.id", "stage.name",
                     "company.id", "company.name", "customer.id", "customer.name",
                     "assigned_to.id", "assigned_to.username"]
     show_columns = DEAL_READ
-    add_columns = FORM_COLUMNS
-    edit_columns = EDIT_COLUMNS
+    add_columns = DEAL.columns("form")
+    edit_columns = DEAL.columns("edit")
     search_columns = ["title", "pipeline", "stage", "assigned_to", "customer", "company", "value",
                       "probability", "expected_close_date", "actual_close_date"]
     order_columns = ["title", "value", "expected_close_date", "actual_close_date", "created_at"]

@@ -1,10 +1,10 @@
 """REST endpoints for invoices: CRUD at /api/v1/invoice/ (lines nested in body and
 response) and the actions issue and void (POST .../<id>/<action>)."""
 from flask_appbuilder.api import expose, protect, safe
-from flask_babel import lazy_gettext as _l
 
 from crm.api.priced_documents import PricedDocumentApi
 from crm.datamodel.interface import CrmInterface
+from crm.fields.ledger import INVOICE
 from crm.models import Invoice
 from crm.services.ledger import invoices
 
@@ -13,8 +13,7 @@ class InvoiceApi(PricedDocumentApi):
     resource_name = "invoice"
     datamodel = CrmInterface(Invoice)
     class_permission_name = "Invoice"
-    label_columns = {"number": _l("Number"), "issue_date": _l("Issue date"),
-                     "due_date": _l("Due date"), "status": _l("Status"), "total": _l("Total")}
+    label_columns = INVOICE.labels(["number", "issue_date", "due_date", "status", "total"])
     list_columns = ["id", "number", "customer.id", "customer.name", "issue_date", "due_date",
                     "status", "currency", "total", "amount_paid", "sales_order.id",
                     "sales_order.number"]

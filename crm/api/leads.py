@@ -4,7 +4,8 @@ from flask_appbuilder.api import expose, protect, safe
 from flask_babel import gettext
 
 from crm.api.base import CrmModelApi
-from crm.datamodel.leads import FORM_COLUMNS, LEAD_LABELS, LeadInterface
+from crm.datamodel.leads import LeadInterface
+from crm.fields.pipeline import LEAD
 from crm.models import Lead
 from crm.services.core.errors import CrmError
 from crm.services.pipeline import lead_conversion, leads as lead_rules
@@ -22,10 +23,10 @@ class LeadApi(CrmModelApi):
     resource_name = "lead"
     datamodel = LeadInterface(Lead)
     class_permission_name = "Lead"
-    label_columns = LEAD_LABELS
+    label_columns = LEAD.labels()
     list_columns = LEAD_LIST
     show_columns = LEAD_READ
-    add_columns = edit_columns = FORM_COLUMNS
+    add_columns = edit_columns = LEAD.columns("form")
     search_columns = ["title", "contact_name", "contact_email", "company_name", "value", "status",
                       "source", "assigned_to", "converted_at", "created_at"]
     order_columns = ["title", "contact_name", "contact_email", "company_name", "value",

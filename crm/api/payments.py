@@ -13,7 +13,7 @@ from flask_babel import gettext
 
 from crm.api.base import CrmModelApi
 from crm.datamodel.ledger import LedgerInterface
-from crm.datamodel.payments import EDIT_COLUMNS, LABELS
+from crm.fields.ledger import PAYMENT
 from crm.i18n import inputs
 from crm.i18n.inputs import InputInvalid
 from crm.models import Payment
@@ -21,8 +21,7 @@ from crm.services.core.errors import CrmError, ValidationFailed
 from crm.services.ledger import payments
 from crm.web.errors import refusal
 
-READ_COLUMNS = ["id", "number", "payment_date", "amount", "currency", "method", "reference",
-                "status", "customer.id", "customer.name"]
+READ_COLUMNS = PAYMENT.columns("api_read")
 BODY_FIELDS = ("customer", "amount", "payment_date", "method", "reference", "notes", "allocations")
 
 
@@ -86,11 +85,11 @@ class PaymentApi(CrmModelApi):
     resource_name = "payment"
     datamodel = LedgerInterface(Payment, after_write=payments.after_write)
     class_permission_name = "Payment"
-    label_columns = LABELS
+    label_columns = PAYMENT.labels()
     list_columns = READ_COLUMNS
     show_columns = READ_COLUMNS + ["notes", "voided_at", "created_at"]
     add_columns = ["customer", "amount", "payment_date", "method", "reference", "notes"]
-    edit_columns = EDIT_COLUMNS
+    edit_columns = PAYMENT.columns("edit")
     search_columns = ["customer", "number", "payment_date", "amount", "method", "status",
                       "reference"]
     order_columns = ["number", "payment_date", "amount"]

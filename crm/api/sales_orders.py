@@ -1,11 +1,11 @@
 """REST endpoints for sales orders: CRUD at /api/v1/sales_order/ (lines nested in body
 and response) and the actions confirm, ship, cancel and invoice (POST .../<id>/<action>)."""
 from flask_appbuilder.api import expose, protect, safe
-from flask_babel import lazy_gettext as _l
 
 from crm.api.invoices import InvoiceApi
 from crm.api.priced_documents import PricedDocumentApi, document_json
 from crm.datamodel.interface import CrmInterface
+from crm.fields.ledger import SALES_ORDER
 from crm.models import SalesOrder
 from crm.services.core.errors import CrmError
 from crm.services.ledger import invoices, sales_orders
@@ -15,8 +15,7 @@ class SalesOrderApi(PricedDocumentApi):
     resource_name = "sales_order"
     datamodel = CrmInterface(SalesOrder)
     class_permission_name = "SalesOrder"
-    label_columns = {"number": _l("Number"), "order_date": _l("Order date"),
-                     "status": _l("Status"), "total": _l("Total")}
+    label_columns = SALES_ORDER.labels(["number", "order_date", "status", "total"])
     list_columns = ["id", "number", "customer.id", "customer.name", "order_date", "status",
                     "currency", "total"]
     show_columns = list_columns

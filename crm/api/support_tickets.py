@@ -4,22 +4,20 @@ from flask_appbuilder.api import expose, protect, safe
 
 from crm.api.base import CrmModelApi
 from crm.datamodel.prefetch import PrefetchInterface
-from crm.datamodel.support_tickets import FORM_COLUMNS, LABELS
+from crm.fields.support import SUPPORT_TICKET
 from crm.models import SupportTicket
 from crm.services.customers import support_tickets
 
-READ_COLUMNS = ["id", "subject", "description", "status", "priority", "opened_at", "closed_at",
-                "customer.id", "customer.name", "owner.id", "owner.username", "created_at",
-                "updated_at"]
+READ_COLUMNS = SUPPORT_TICKET.columns("api_read")
 
 
 class SupportTicketApi(CrmModelApi):
     resource_name = "support_ticket"
     datamodel = PrefetchInterface(SupportTicket)
     class_permission_name = "SupportTicket"
-    label_columns = LABELS
+    label_columns = SUPPORT_TICKET.labels()
     list_columns = show_columns = READ_COLUMNS
-    add_columns = edit_columns = FORM_COLUMNS + ["opened_at"]
+    add_columns = edit_columns = SUPPORT_TICKET.columns("form") + ["opened_at"]
     search_columns = ["customer", "subject", "status", "priority", "owner", "opened_at",
                       "closed_at"]
     order_columns = ["subject", "status", "priority", "opened_at", "closed_at"]

@@ -4,24 +4,22 @@ from flask import request
 from flask_appbuilder.api import expose, protect, safe
 
 from crm.api.base import CrmModelApi
-from crm.datamodel.tasks import FORM_COLUMNS, LABELS, OpenFirst
+from crm.datamodel.tasks import OpenFirst
+from crm.fields.pipeline import TASK
 from crm.models import Task
 from crm.security.tenancy import current_user_id
 from crm.services.pipeline import tasks
 
-READ_COLUMNS = ["id", "title", "description", "due_date", "priority", "status", "completed_at",
-                "assignee.id", "assignee.username", "customer.id", "customer.name", "company.id",
-                "company.name", "deal.id", "deal.title", "lead.id", "lead.title", "created_at",
-                "updated_at"]
+READ_COLUMNS = TASK.columns("api_read")
 
 
 class TaskApi(CrmModelApi):
     resource_name = "task"
     datamodel = OpenFirst(Task)
     class_permission_name = "Task"
-    label_columns = LABELS
+    label_columns = TASK.labels()
     list_columns = show_columns = READ_COLUMNS
-    add_columns = edit_columns = FORM_COLUMNS
+    add_columns = edit_columns = TASK.columns("form")
     search_columns = ["title", "status", "priority", "assignee", "due_date", "customer", "company",
                       "deal", "lead"]
     order_columns = ["title", "due_date", "priority", "status", "created_at"]

@@ -19,16 +19,13 @@ from flask_babel import format_date, gettext, lazy_gettext as _l
 from werkzeug.routing import BuildError
 
 from crm.charts import queries
+from crm.fields.customers import HEALTH_BANDS, NOT_SCORED
+from crm.fields.ledger import AGING_LABELS
+from crm.fields.pipeline import TASK_STATUSES
 from crm.services.ledger.arithmetic import AGING_BUCKETS, money
 from crm.services.pipeline.tasks import OPEN_STATUSES
 
-TASK_STATUS_LABELS = {"open": _l("Open"), "in_progress": _l("In progress"), "done": _l("Done"),
-                      "cancelled": _l("Cancelled")}
-HEALTH_LABELS = {"healthy": _l("Healthy"), "watch": _l("Watch"), "at_risk": _l("At risk"),
-                 queries.NOT_SCORED: _l("Not scored yet")}
-AGING_LABELS = {"current": _l("Not yet due"), "days_1_30": _l("1–30 days"),
-                "days_31_60": _l("31–60 days"), "days_61_90": _l("61–90 days"),
-                "over_90": _l("Over 90 days")}
+HEALTH_LABELS = {**HEALTH_BANDS, queries.NOT_SCORED: NOT_SCORED}
 CHART_KEYS = ("deals_by_month", "leads_by_source", "tasks_by_status", "open_deals",
               "customers_by_health", "receivables")
 
@@ -144,10 +141,10 @@ def leads_by_source_chart(session, flt):
 
 
 def tasks_by_status_chart(flt, task_counts):
-    statuses = [s for s in TASK_STATUS_LABELS if task_counts.get(s)] + sorted(
-        s for s in task_counts if s not in TASK_STATUS_LABELS)
+    statuses = [s for s in TASK_STATUSES if task_counts.get(s)] + sorted(
+        s for s in task_counts if s not in TASK_STATUSES)
     return _chart("tasks_by_status", _l("Tasks by status"),
-                  [TASK_STATUS_LABELS.get(s, s) for s in statuses],
+                  [TASK_STATUSES.get(s, s) for s in statuses],
                   [_counts(_l("Tasks"), [task_counts[s] for s in statuses])],
                   [_url("TaskView.list", _flt_3_status=s, _flt_0_assignee=flt.owner_id)
                    for s in statuses], "doughnut")

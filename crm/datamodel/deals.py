@@ -1,23 +1,11 @@
-"""Deals: field labels and the columns forms and API bodies take, and the list's data
-access (each page's stages, pipelines, customers, companies and owners loaded with it)."""
-from flask_babel import lazy_gettext as _l
+"""Deals: the list's data access (each page's stages, pipelines, customers, companies and
+owners loaded with it). Fields and columns: crm.fields.pipeline."""
 from sqlalchemy.orm import joinedload
 
 from crm.datamodel.interface import CrmInterface
 from crm.datamodel.values import Money
 from crm.models import Deal, Stage
 
-DEAL_LABELS = {
-    "title": _l("Title"), "description": _l("Description"), "value": _l("Value"),
-    "currency": _l("Currency"), "probability": _l("Probability (%)"),
-    "expected_close_date": _l("Expected close date"), "actual_close_date": _l("Actual close date"),
-    "lost_reason": _l("Lost reason"), "pipeline": _l("Pipeline"), "stage": _l("Stage"),
-    "company": _l("Company"), "customer": _l("Customer"), "assigned_to": _l("Owner"),
-    "created_at": _l("Created"), "updated_at": _l("Updated"),
-}
-FORM_COLUMNS = ["title", "description", "value", "expected_close_date", "probability",
-                "pipeline", "stage", "company", "customer", "assigned_to"]
-EDIT_COLUMNS = FORM_COLUMNS + ["lost_reason"]
 
 class DealInterface(CrmInterface):
     """Lists load each page's stages, pipelines, customers, companies and owners with the page."""

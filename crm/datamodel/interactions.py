@@ -1,16 +1,7 @@
-"""Interactions: field labels, the columns forms and API bodies take, and the list's
-data access (newest first)."""
-from flask_babel import lazy_gettext as _l
-
+"""Interactions: the list's data access (newest first). Fields and columns:
+crm.fields.pipeline."""
 from crm.datamodel.prefetch import PrefetchInterface
 from crm.models import Interaction
-
-LABELS = {
-    "kind": _l("Type"), "summary": _l("Summary"), "follow_up": _l("Follow-up"),
-    "occurred_at": _l("When (UTC)"), "customer": _l("Customer"), "deal": _l("Deal"),
-    "contact": _l("Contact"), "user": _l("Logged by"),
-}
-FORM_COLUMNS = ["customer", "kind", "occurred_at", "summary", "follow_up", "deal", "contact"]
 
 
 class NewestFirst(PrefetchInterface):

@@ -1,21 +1,10 @@
-"""Tasks: field labels, the columns forms and API bodies take, and the list's data
-access (open tasks first when sorted by due date)."""
-from flask_babel import lazy_gettext as _l
+"""Tasks: the list's data access (open tasks first when sorted by due date). Fields and
+columns: crm.fields.pipeline."""
 from sqlalchemy import case
 
 from crm.datamodel.prefetch import PrefetchInterface
 from crm.models import Task
 from crm.services.pipeline import tasks
-
-LABELS = {
-    "title": _l("Title"), "description": _l("Description"), "due_date": _l("Due date"),
-    "priority": _l("Priority"), "status": _l("Status"), "completed_at": _l("Completed"),
-    "assignee": _l("Assigned to"), "lead": _l("Lead"), "deal": _l("Deal"),
-    "company": _l("Company"), "customer": _l("Customer"), "created_at": _l("Created"),
-    "updated_at": _l("Updated"),
-}
-FORM_COLUMNS = ["title", "description", "due_date", "priority", "status", "assignee",
-                "customer", "company", "deal", "lead"]
 
 
 class OpenFirst(PrefetchInterface):

@@ -1,5 +1,5 @@
-"""Form fields shared by CRM screens: translated choice lists, pickers, and dates and
-amounts read as the user's locale writes them."""
+"""Form fields shared by CRM screens: choice lists (their labels come from crm.fields),
+pickers, and dates and amounts read as the user's locale writes them."""
 from flask_appbuilder.fieldwidgets import DatePickerWidget, Select2Widget
 from flask_babel import get_locale, lazy_gettext as _l
 from markupsafe import Markup
@@ -13,16 +13,6 @@ from crm.i18n.parsing import form_date_formats
 from crm.models import Company, Customer
 from crm.services.core.validation import TAX_REGIMES, country_choices, currency_choices
 from crm.views.pickers import RecordPickerField
-
-CUSTOMER_TYPE_LABELS = {"company": _l("Company"), "individual": _l("Individual")}
-PAYMENT_METHOD_LABELS = {
-    "bank_transfer": _l("Bank transfer"), "credit_card": _l("Credit card"),
-    "direct_debit": _l("Direct debit"), "cash": _l("Cash"), "cheque": _l("Cheque"),
-    "paypal": _l("PayPal"),
-}
-ADDRESS_KIND_LABELS = {"contact": _l("Contact"), "billing": _l("Billing"), "shipping": _l("Shipping")}
-FIELD_TYPE_LABELS = {"text": _l("Text"), "number": _l("Number"), "date": _l("Date"),
-                     "choice": _l("Choice")}
 
 
 def _reader():
@@ -52,12 +42,10 @@ def tax_regime_field(label=_l("Tax regime")):
 
 
 def label_of(labels):
-    """A list/show formatter turning a stored code into its translated label; it keeps
-    ``labels`` so the activity timeline can name the same codes (crm.views.field_labels)."""
+    """A list/show formatter turning a stored code into its translated label."""
     def label(value):
         return labels.get(value, value or "")
 
-    label.labels = labels
     return label
 
 

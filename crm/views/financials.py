@@ -5,8 +5,9 @@ Which columns are financial and how they are masked is crm.security.masking's
 business; this module applies it to FAB's screens.
 """
 from flask_appbuilder import BaseView
-from flask_babel import format_currency, format_date, lazy_gettext as _l
+from flask_babel import format_currency, format_date
 
+from crm.fields.ledger import AGING_LABELS
 from crm.formatting import money
 from crm.security.masking import (
     CREDIT_FIGURES,
@@ -21,11 +22,6 @@ from crm.security.masking import (
     masked_columns,
     masked_field,
 )
-
-AGING_LABELS = {
-    "current": _l("Current"), "days_1_30": _l("1–30 days"), "days_31_60": _l("31–60 days"),
-    "days_61_90": _l("61–90 days"), "over_90": _l("Over 90 days"), "total": _l("Total due"),
-}
 
 
 class FinancialsPermission(BaseView):

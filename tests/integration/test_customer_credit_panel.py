@@ -56,7 +56,7 @@ def test_manager_sees_the_credit_position_in_the_customers_currency(app, acme, b
     assert cells["order-total"] == "£1,000.00"
     with app.test_request_context():
         assert cells["last-order"] == format_date(TODAY - dt.timedelta(days=3))
-    assert aging == [("Current", "£300.00"), ("1–30 days", "£400.00"), ("31–60 days", "£0.00"),
+    assert aging == [("Not yet due", "£300.00"), ("1–30 days", "£400.00"), ("31–60 days", "£0.00"),
                      ("61–90 days", "£250.00"), ("Over 90 days", "£120.00"),
                      ("Total due", "£1,070.00")]
 

@@ -2,6 +2,7 @@
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 
+from crm.fields.customers import CLONED_FIELDS
 from crm.models import Company, Customer, CustomerGroup
 from crm.models.base import utcnow
 from crm.security.tenancy import current_tenant_id
@@ -11,13 +12,6 @@ from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.core.transaction import transactional
 from crm.services.customers import customer_fields
 
-# Fields a clone copies; code, email, balance and history stay with the original.
-CLONED_FIELDS = (
-    "kind", "name", "phone", "website", "industry", "segment_id", "sub_segment_id",
-    "region_id", "currency", "payment_term_id", "discount_rate", "payment_method",
-    "tax_regime", "tax_number", "credit_limit", "customer_group_id", "company_id",
-    "owner_id", "notes", "city", "country",
-)
 CLONED_CHILDREN = {
     "contacts": ("name", "role", "email", "phone", "is_primary"),
     "addresses": ("kind", "line1", "line2", "city", "state", "postal_code", "country", "is_default"),

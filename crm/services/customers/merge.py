@@ -23,6 +23,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from crm.fields.customers import CUSTOMER
 from crm.i18n import inputs
 from crm.i18n.inputs import InputInvalid
 from crm.models import Address, BankAccount, Contact, Customer, CustomFieldValue, customer_tag
@@ -47,16 +48,7 @@ MERGE_FIELDS = {
     "credit_limit": ("credit_limit",), "credit_hold": ("credit_hold",), "owner": ("owner",),
     "notes": ("notes",),
 }
-FIELD_LABELS = {
-    "kind": _l("Type"), "name": _l("Name"), "email": _l("Email"), "phone": _l("Phone"),
-    "website": _l("Website"), "industry": _l("Industry"), "company": _l("Company"),
-    "customer_group": _l("Customer group"), "segment": _l("Segment"),
-    "sub_segment": _l("Sub-segment"), "region": _l("Region"), "currency": _l("Currency"),
-    "payment_term": _l("Payment terms"), "discount_rate": _l("Discount rate (%)"),
-    "payment_method": _l("Default payment method"), "tax_number": _l("Tax number"),
-    "credit_limit": _l("Credit limit"), "credit_hold": _l("Credit hold"), "owner": _l("Owner"),
-    "notes": _l("General notes"),
-}
+FIELD_LABELS = CUSTOMER.labels(MERGE_FIELDS)
 # A custom field's choice is named "custom:<field name>".
 CUSTOM_PREFIX = "custom:"
 # Rows with a flag the customer may hold once (per kind): the survivor's flag wins.

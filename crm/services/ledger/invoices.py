@@ -16,6 +16,7 @@ import datetime as dt
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 
+from crm.fields.ledger import INVOICE_STATUSES
 from crm.models import CreditNote, Customer, Invoice, InvoiceLine, PaymentAllocation
 from crm.models.base import utcnow
 from crm.services.core.delete_rules import blocks_delete
@@ -36,8 +37,7 @@ EDITABLE = ("draft",)
 VOIDABLE = ("draft", "issued")
 HEADER_FIELDS = ("number", "customer", "issue_date", "due_date", "currency", "payment_term",
                  "billing_address", "tax_number", "reference", "notes")
-STATUS_LABELS = {"draft": _l("Draft"), "issued": _l("Issued"), "partly_paid": _l("Partly paid"),
-                 "paid": _l("Paid"), "void": _l("Void")}
+STATUS_LABELS = INVOICE_STATUSES
 
 blocks_delete(Customer, Invoice, Invoice.customer_id, _l("invoices"))
 blocks_delete(Invoice, PaymentAllocation, PaymentAllocation.invoice_id, _l("payment allocations"))

@@ -20,6 +20,7 @@ import datetime as dt
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
 
+from crm.fields.ledger import ORDER_STATUSES
 from crm.models import Customer, Invoice, SalesOrder, SalesOrderLine
 from crm.models.base import utcnow
 from crm.services.core.delete_rules import blocks_delete, delete_blockers
@@ -36,8 +37,7 @@ CANCELLABLE = ("quote", "pending", "shipped")
 INVOICEABLE = ("pending", "shipped", "invoiced")
 HEADER_FIELDS = ("number", "customer", "order_date", "currency", "discount_rate",
                  "payment_term", "billing_address", "shipping_address", "reference", "notes")
-STATUS_LABELS = {"quote": _l("Quote"), "pending": _l("Pending"), "shipped": _l("Shipped"),
-                 "invoiced": _l("Invoiced"), "paid": _l("Paid"), "cancelled": _l("Cancelled")}
+STATUS_LABELS = ORDER_STATUSES
 
 blocks_delete(Customer, SalesOrder, SalesOrder.customer_id, _l("sales orders"))
 blocks_delete(SalesOrder, Invoice, Invoice.sales_order_id, _l("invoices"))

@@ -319,8 +319,7 @@ def _transactions(statement):
     formats = text.Formats(statement.currency)
     money, day = formats.money, formats.day
     kinds = {kind: text.kind_label(kind) for kind in ("invoice", "payment", "credit_note")}
-    rows = [[gettext("Date"), gettext("Type"), gettext("Number"), gettext("Description"),
-             gettext("Debit"), gettext("Credit"), gettext("Balance")]]
+    rows = [[heading for _, heading in text.transaction_columns()]]
     rows.append([day(statement.date_from), "", "", gettext("Opening balance"), "", "",
                  money(statement.opening_balance)])
     for line in statement.lines:

@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from crm.i18n import inputs
@@ -34,11 +34,6 @@ from crm.models import (
 from crm.services.core.errors import ValidationFailed
 from crm.services.ledger import arithmetic as ledger
 
-KIND_LABELS = {"invoice": _l("Invoice"), "payment": _l("Payment"),
-               "credit_note": _l("Credit note")}
-AGING_LABELS = {"current": _l("Not yet due"), "days_1_30": _l("1–30 days"),
-                "days_31_60": _l("31–60 days"), "days_61_90": _l("61–90 days"),
-                "over_90": _l("Over 90 days"), "total": _l("Total due")}
 # Same-day documents: what was billed first, then what was credited and paid.
 KIND_ORDER = {"invoice": 0, "credit_note": 1, "payment": 2}
 # A statement covers at most this many days (ten years), so a typo cannot ask for millennia.

@@ -5,9 +5,9 @@ Uses flask-babel, so it needs an app context: in a request the user's locale, el
 """
 from flask_babel import gettext
 
+from crm.fields.ledger import AGING_LABELS, STATEMENT_COLUMNS, STATEMENT_LINE_KINDS
 from crm.formatting import day, money
 from crm.services.ledger.arithmetic import AGING_BUCKETS
-from crm.services.statements.statement import AGING_LABELS, KIND_LABELS
 
 
 class Formats:
@@ -37,7 +37,12 @@ def period(statement):
 
 
 def kind_label(kind):
-    return str(KIND_LABELS[kind])
+    return str(STATEMENT_LINE_KINDS[kind])
+
+
+def transaction_columns():
+    """[(key, heading)] of the statement's transaction columns, in order."""
+    return [(key, str(heading)) for key, heading in STATEMENT_COLUMNS.items()]
 
 
 def aging_rows(statement):

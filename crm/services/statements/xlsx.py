@@ -15,10 +15,9 @@ from crm.services.core.workbooks import new_workbook
 from crm.services.statements import text
 
 DATE_FORMAT = "yyyy-mm-dd"
-COLUMNS = (  # (heading, width)
-    ("Date", 12), ("Type", 13), ("Number", 14), ("Description", 42),
-    ("Debit", 16), ("Credit", 16), ("Balance", 16),
-)
+# The width of each of the transactions' columns (crm.fields.ledger.STATEMENT_COLUMNS).
+WIDTHS = {"date": 12, "kind": 13, "number": 14, "description": 42, "debit": 16, "credit": 16,
+          "balance": 16}
 
 
 def money_format(currency):
@@ -80,12 +79,9 @@ def render_xlsx(statement):
         sheet.write_number(aging_end, 5, statement.unallocated_credit, amount)
     row = max(row, aging_end + 2)
 
-    headings = {"Date": gettext("Date"), "Type": gettext("Type"), "Number": gettext("Number"),
-                "Description": gettext("Description"), "Debit": gettext("Debit"),
-                "Credit": gettext("Credit"), "Balance": gettext("Balance")}
-    for column, (key, width) in enumerate(COLUMNS):
-        sheet.set_column(column, column, width)
-        sheet.write(row, column, headings[key], header)
+    for column, (key, heading) in enumerate(text.transaction_columns()):
+        sheet.set_column(column, column, WIDTHS[key])
+        sheet.write(row, column, heading, header)
     sheet.freeze_panes(row + 1, 0)
     row += 1
 

@@ -4,13 +4,8 @@ from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
 from flask_babel import gettext, lazy_gettext as _l
 
-from crm.datamodel.companies import (
-    COMPANY_FORM_COLUMNS,
-    COMPANY_LABELS,
-    GROUP_FORM_COLUMNS,
-    GROUP_LABELS,
-)
 from crm.datamodel.interface import CrmInterface
+from crm.fields.companies import COMPANY, CUSTOMER_GROUP
 from crm.models import Company, CustomerGroup
 from crm.services.core import lookups
 from crm.services.customers import companies as company_rules, customers as customer_rules
@@ -33,12 +28,11 @@ class CompanyView(CrmModelView):
     show_title = _l("Company")
     add_title = _l("Add company")
     edit_title = _l("Edit company")
-    label_columns = COMPANY_LABELS
-    list_columns = ["name", "office_email", "office_phone", "website", "industry", "assigned_to",
-                    "is_active"]
-    search_columns = ["name", "office_email", "office_phone", "website", "industry", "is_active"]
+    label_columns = COMPANY.labels()
+    list_columns = COMPANY.columns("list")
+    search_columns = COMPANY.columns("search")
     order_columns = ["name", "office_email", "industry", "is_active"]
-    add_columns = edit_columns = COMPANY_FORM_COLUMNS
+    add_columns = edit_columns = COMPANY.columns("form")
     show_fieldsets = [
         (_l("Company"), {"fields": ["name", "website", "office_phone", "office_email", "industry",
                                     "assigned_to", "is_active", "description"]}),
@@ -90,12 +84,11 @@ class CustomerGroupView(CrmModelView):
     show_title = _l("Customer group")
     add_title = _l("Add customer group")
     edit_title = _l("Edit customer group")
-    label_columns = GROUP_LABELS
-    list_columns = ["name", "code", "description", "discount_percent", "priority",
-                    "customer_count", "is_active"]
-    search_columns = ["name", "code", "is_active"]
+    label_columns = CUSTOMER_GROUP.labels()
+    list_columns = CUSTOMER_GROUP.columns("list")
+    search_columns = CUSTOMER_GROUP.columns("search")
     order_columns = ["name", "code", "discount_percent", "priority", "is_active"]
-    add_columns = edit_columns = GROUP_FORM_COLUMNS
+    add_columns = edit_columns = CUSTOMER_GROUP.columns("form")
     show_columns = add_columns + ["customer_count"]
     description_columns = {"priority": _l("Higher number, higher priority.")}
     base_order = ("priority", "desc")

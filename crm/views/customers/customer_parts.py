@@ -7,24 +7,12 @@ active customers only and never loads the whole customer table.
 from flask_babel import lazy_gettext as _l
 
 from crm.datamodel.interface import CrmInterface
+from crm.fields.parts import ADDRESS, ADDRESS_KINDS, BANK_ACCOUNT, CONTACT, NOTE, PLANT
 from crm.models import Address, BankAccount, Contact, Note, Plant
 from crm.services.customers import addresses, bank_accounts, contacts, notes, plants
 from crm.views.base import CrmModelView
-from crm.views.fields import (
-    ADDRESS_KIND_LABELS,
-    choice_field,
-    country_field,
-    currency_field,
-    customer_picker,
-    label_of,
-)
+from crm.views.fields import choice_field, country_field, currency_field, customer_picker, label_of
 from crm.views.financials import HiddenFinancialsMixin
-
-COMMON_LABELS = {
-    "customer": _l("Customer"), "name": _l("Name"), "email": _l("Email"), "phone": _l("Phone"),
-    "city": _l("City"), "country": _l("Country"), "postal_code": _l("Postal code"),
-    "is_default": _l("Default"), "created_at": _l("Created"), "updated_at": _l("Updated"),
-}
 
 
 def _fields(**extra):
@@ -43,18 +31,18 @@ class ContactView(CustomerPartView):
     class_permission_name = "Contact"
     route_base = "/contacts"
     list_title = _l("Contacts")
-    label_columns = {**COMMON_LABELS, "role": _l("Role"), "is_primary": _l("Primary")}
-    list_columns = ["name", "role", "email", "phone", "is_primary", "customer"]
-    show_columns = ["customer", "name", "role", "email", "phone", "is_primary", "created_at"]
-    add_columns = edit_columns = ["customer", "name", "role", "email", "phone", "is_primary"]
-    search_columns = ["name", "role", "email", "phone", "is_primary"]
+    label_columns = CONTACT.labels()
+    list_columns = CONTACT.columns("list")
+    show_columns = CONTACT.columns("show")
+    add_columns = edit_columns = CONTACT.columns("form")
+    search_columns = CONTACT.columns("search")
     base_order = ("name", "asc")
     description_columns = {"is_primary": _l("Exactly one contact per customer is primary.")}
     prepare = staticmethod(contacts.prepare)
 
 
 def _address_fields():
-    return _fields(kind=choice_field(_l("Kind"), ADDRESS_KIND_LABELS), country=country_field())
+    return _fields(kind=choice_field(ADDRESS.label("kind"), ADDRESS_KINDS), country=country_field())
 
 
 class AddressView(CustomerPartView):
@@ -63,15 +51,12 @@ class AddressView(CustomerPartView):
     class_permission_name = "Address"
     route_base = "/addresses"
     list_title = _l("Addresses")
-    label_columns = {**COMMON_LABELS, "kind": _l("Kind"), "line1": _l("Address line 1"),
-                     "line2": _l("Address line 2"), "state": _l("State / province")}
-    list_columns = ["kind", "line1", "postal_code", "city", "country", "is_default", "customer"]
-    show_columns = ["customer", "kind", "line1", "line2", "postal_code", "city", "state",
-                    "country", "is_default"]
-    add_columns = edit_columns = ["customer", "kind", "line1", "line2", "postal_code", "city",
-                                  "state", "country", "is_default"]
-    search_columns = ["kind", "city", "postal_code", "country", "is_default"]
-    formatters_columns = {"kind": label_of(ADDRESS_KIND_LABELS)}
+    label_columns = ADDRESS.labels()
+    list_columns = ADDRESS.columns("list")
+    show_columns = ADDRESS.columns("show")
+    add_columns = edit_columns = ADDRESS.columns("form")
+    search_columns = ADDRESS.columns("search")
+    formatters_columns = {"kind": label_of(ADDRESS_KINDS)}
     add_form_extra_fields = _address_fields()
     edit_form_extra_fields = _address_fields()
     description_columns = {"is_default": _l("One default address of each kind per customer.")}
@@ -83,14 +68,10 @@ class PlantView(CustomerPartView):
     class_permission_name = "Plant"
     route_base = "/plants"
     list_title = _l("Plants")
-    label_columns = {**COMMON_LABELS, "code": _l("Code"), "line1": _l("Address"),
-                     "contact_name": _l("Site contact"), "notes": _l("Notes"),
-                     "is_active": _l("Active")}
-    list_columns = ["name", "code", "city", "country", "contact_name", "is_active", "customer"]
-    add_columns = edit_columns = show_columns = [
-        "customer", "name", "code", "line1", "postal_code", "city", "country", "contact_name",
-        "phone", "notes", "is_active"]
-    search_columns = ["name", "code", "city", "country", "is_active"]
+    label_columns = PLANT.labels()
+    list_columns = PLANT.columns("list")
+    add_columns = edit_columns = show_columns = PLANT.columns("form")
+    search_columns = PLANT.columns("search")
     add_form_extra_fields = _fields(country=country_field())
     edit_form_extra_fields = _fields(country=country_field())
     prepare = staticmethod(plants.prepare)
@@ -101,15 +82,10 @@ class BankAccountView(HiddenFinancialsMixin, CustomerPartView):
     class_permission_name = "BankAccount"
     route_base = "/bank-accounts"
     list_title = _l("Bank accounts")
-    label_columns = {**COMMON_LABELS, "bank_name": _l("Bank"), "account_holder": _l("Account holder"),
-                     "account_number": _l("Account number / IBAN"), "swift_bic": _l("SWIFT/BIC"),
-                     "currency": _l("Currency")}
-    list_columns = ["bank_name", "account_holder", "account_number", "currency", "is_default",
-                    "customer"]
-    add_columns = edit_columns = show_columns = [
-        "customer", "bank_name", "account_holder", "account_number", "swift_bic", "currency",
-        "is_default"]
-    search_columns = ["bank_name", "account_holder"]
+    label_columns = BANK_ACCOUNT.labels()
+    list_columns = BANK_ACCOUNT.columns("list")
+    add_columns = edit_columns = show_columns = BANK_ACCOUNT.columns("form")
+    search_columns = BANK_ACCOUNT.columns("search")
     add_form_extra_fields = _fields(currency=currency_field(blank=True))
     edit_form_extra_fields = _fields(currency=currency_field(blank=True))
     prepare = staticmethod(bank_accounts.prepare)
@@ -120,10 +96,10 @@ class NoteView(CustomerPartView):
     class_permission_name = "Note"
     route_base = "/notes"
     list_title = _l("Notes")
-    label_columns = {**COMMON_LABELS, "body": _l("Note"), "author": _l("Author")}
-    list_columns = ["created_at", "author", "body", "customer"]
-    show_columns = ["customer", "body", "author", "created_at"]
-    add_columns = edit_columns = ["customer", "body"]
-    search_columns = ["body"]
+    label_columns = NOTE.labels()
+    list_columns = NOTE.columns("list")
+    show_columns = NOTE.columns("show")
+    add_columns = edit_columns = NOTE.columns("form")
+    search_columns = NOTE.columns("search")
     base_order = ("created_at", "desc")
     prepare = staticmethod(notes.prepare)

@@ -10,8 +10,8 @@ from wtforms.validators import DataRequired, Email
 
 from crm import formatting
 from crm.datamodel.customer_filters import CustomerInterface, drop_empty, filter_bar
-from crm.datamodel.customers import CUSTOMER_LABELS, FORM_COLUMNS
 from crm.datamodel.interface import max_depth
+from crm.fields.customers import CUSTOMER, CUSTOMER_TYPES, PAYMENT_METHODS
 from crm.models import Customer
 from crm.models.customer import SORTABLE_COLUMNS
 from crm.services.core import lookups
@@ -24,8 +24,6 @@ from crm.views.base import VERSION_FIELD, CrmModelView, flash_error
 from crm.views.customers.customer_batch import CustomerBatchActions
 from crm.views.customers.merge import DuplicateNotice
 from crm.views.fields import (
-    CUSTOMER_TYPE_LABELS,
-    PAYMENT_METHOD_LABELS,
     as_iso_date,
     as_plain_number,
     choice_field,
@@ -45,8 +43,9 @@ LOCALE_READS = {"date": as_iso_date, "number": as_plain_number}
 
 def _form_fields():
     return {
-        "kind": choice_field(_l("Type"), CUSTOMER_TYPE_LABELS),
-        "payment_method": choice_field(_l("Default payment method"), PAYMENT_METHOD_LABELS, blank=True),
+        "kind": choice_field(CUSTOMER.label("kind"), CUSTOMER_TYPES),
+        "payment_method": choice_field(CUSTOMER.label("payment_method"), PAYMENT_METHODS,
+                                       blank=True),
         "currency": currency_field(),
         "tax_regime": tax_regime_field(),
         # A picker, not FAB's QuerySelectField, which would load every company.
@@ -62,18 +61,12 @@ class CustomerView(DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin,
     show_title = _l("Customer")
     add_title = _l("Add customer")
     edit_title = _l("Edit customer")
-    label_columns = CUSTOMER_LABELS
-
-    list_columns = ["name", "code", "phone", "email", "city", "country", "balance", "order_total",
-                    "last_order_date", "health_score"]
+    label_columns = CUSTOMER.labels()
+    list_columns = CUSTOMER.columns("list")
     order_columns = ["name", *SORTABLE_COLUMNS]
     base_order = ("name", "asc")
-    search_columns = ["search_text", "kind", "segment", "sub_segment", "region", "customer_group",
-                      "tags", "payment_term", "credit_hold", "country",
-                      # money filters (crm.datamodel.customer_filters)
-                      "balance", "last_order_date",
-                      "health_band"]  # healthy / watch / at_risk (crm.datamodel.customer_filters)
-    add_columns = edit_columns = FORM_COLUMNS
+    search_columns = CUSTOMER.columns("search")
+    add_columns = edit_columns = CUSTOMER.columns("form")
     show_fieldsets = [
         (_l("Profile"), {"fields": ["kind", "name", "code", "email", "phone", "website",
                                     "industry", "company", "customer_group", "owner", "tags"]}),
@@ -84,8 +77,8 @@ class CustomerView(DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin,
         (_l("Status"), {"fields": ["is_active", "archived_at", "notes", "created_at", "updated_at"]}),
     ]
     formatters_columns = {
-        "kind": label_of(CUSTOMER_TYPE_LABELS),
-        "payment_method": label_of(PAYMENT_METHOD_LABELS),
+        "kind": label_of(CUSTOMER_TYPES),
+        "payment_method": label_of(PAYMENT_METHODS),
         "tax_regime": label_of({code: name for code, (name, _) in TAX_REGIMES.items()}),
         "last_order_date": lambda day: format_date(day) if day else "",
         "health_score": health_badge,

@@ -5,6 +5,7 @@ from flask_babel import gettext, lazy_gettext as _l
 
 from crm.datamodel.interface import CrmInterface
 from crm.downloads import send_download
+from crm.fields.parts import DOCUMENT
 from crm.models import Customer, Document
 from crm.security.tenancy import current_user_id, get_owned
 from crm.services.core.errors import CrmError
@@ -24,15 +25,10 @@ class DocumentView(CrmModelView):
     class_permission_name = "Document"
     route_base = "/documents"
     list_title = _l("Documents")
-    label_columns = {
-        "filename": _l("File"), "content_type": _l("Type"), "size": _l("Size"),
-        "description": _l("Description"), "uploaded_by": _l("Uploaded by"),
-        "uploaded_at": _l("Uploaded"), "customer": _l("Customer"),
-    }
-    list_columns = ["filename", "description", "size", "uploaded_by", "uploaded_at", "customer"]
-    show_columns = ["customer", "filename", "description", "content_type", "size", "uploaded_by",
-                    "uploaded_at"]
-    search_columns = ["filename", "description"]
+    label_columns = DOCUMENT.labels()
+    list_columns = DOCUMENT.columns("list")
+    show_columns = DOCUMENT.columns("show")
+    search_columns = DOCUMENT.columns("search")
     base_order = ("uploaded_at", "desc")
     formatters_columns = {"size": _size}
     # Files arrive through the upload form on the customer's page, not FAB's add form.

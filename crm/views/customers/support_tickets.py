@@ -4,17 +4,15 @@ from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext as _l
 
 from crm.datamodel.prefetch import PrefetchInterface
-from crm.datamodel.support_tickets import FORM_COLUMNS, LABELS
+from crm.fields.pipeline import PRIORITIES
+from crm.fields.support import SUPPORT_TICKET, TICKET_STATUSES
 from crm.models import SupportTicket
 from crm.services.customers import support_tickets
 from crm.views.base import CrmModelView
 from crm.views.fields import choice_field, customer_picker, label_of
 from crm.views.ledger.ledger_common import status_badge
 
-STATUS_LABELS = {"open": _l("Open"), "pending": _l("Pending"), "closed": _l("Closed")}
 STATUS_STYLES = {"open": "warning", "pending": "info", "closed": "default"}
-PRIORITY_LABELS = {"low": _l("Low"), "normal": _l("Normal"), "high": _l("High"),
-                   "urgent": _l("Urgent")}
 ACTIVE_USERS = [["active", FilterEqual, True]]
 
 
@@ -26,8 +24,10 @@ def _with_default(field, value):
 def _form_fields():
     return {
         "customer": customer_picker(),
-        "status": _with_default(choice_field(_l("Status"), STATUS_LABELS), "open"),
-        "priority": _with_default(choice_field(_l("Priority"), PRIORITY_LABELS), "normal"),
+        "status": _with_default(choice_field(SUPPORT_TICKET.label("status"), TICKET_STATUSES),
+                                "open"),
+        "priority": _with_default(choice_field(SUPPORT_TICKET.label("priority"), PRIORITIES),
+                                  "normal"),
     }
 
 
@@ -39,18 +39,18 @@ class SupportTicketView(CrmModelView):
     show_title = _l("Support ticket")
     add_title = _l("Add support ticket")
     edit_title = _l("Edit support ticket")
-    label_columns = LABELS
-    list_columns = ["subject", "customer", "status", "priority", "opened_at", "closed_at", "owner"]
-    show_columns = ["subject", "customer", "description", "status", "priority", "opened_at",
-                    "closed_at", "owner", "created_at", "updated_at"]
-    add_columns = edit_columns = FORM_COLUMNS
-    search_columns = ["subject", "status", "priority", "owner", "opened_at", "closed_at"]
-    search_form_extra_fields = {"status": choice_field(_l("Status"), STATUS_LABELS),
-                                "priority": choice_field(_l("Priority"), PRIORITY_LABELS)}
+    label_columns = SUPPORT_TICKET.labels()
+    list_columns = SUPPORT_TICKET.columns("list")
+    show_columns = SUPPORT_TICKET.columns("show")
+    add_columns = edit_columns = SUPPORT_TICKET.columns("form")
+    search_columns = SUPPORT_TICKET.columns("search")
+    search_form_extra_fields = {
+        "status": choice_field(SUPPORT_TICKET.label("status"), TICKET_STATUSES),
+        "priority": choice_field(SUPPORT_TICKET.label("priority"), PRIORITIES)}
     order_columns = ["subject", "status", "priority", "opened_at", "closed_at"]
     base_order = ("opened_at", "desc")
-    formatters_columns = {"status": status_badge(STATUS_LABELS, STATUS_STYLES),
-                          "priority": label_of(PRIORITY_LABELS)}
+    formatters_columns = {"status": status_badge(TICKET_STATUSES, STATUS_STYLES),
+                          "priority": label_of(PRIORITIES)}
     add_form_extra_fields = _form_fields()
     edit_form_extra_fields = _form_fields()
     add_form_query_rel_fields = edit_form_query_rel_fields = {"owner": ACTIVE_USERS}

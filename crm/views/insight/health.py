@@ -1,29 +1,23 @@
 """The health score on screens: the badge (customer list and page) and the panel that
 shows why a score is what it is. The formula lives in ``crm.services.insight.health``."""
-from flask_babel import format_datetime, lazy_gettext as _l
+from flask_babel import format_datetime
 from markupsafe import Markup, escape
 
+from crm.fields.customers import HEALTH_BANDS, HEALTH_FACTORS, NOT_SCORED
 from crm.services.insight import health
 
-BAND_LABELS = {"healthy": _l("Healthy"), "watch": _l("Watch"), "at_risk": _l("At risk")}
 BAND_STYLES = {"healthy": "success", "watch": "warning", "at_risk": "danger"}
-FACTOR_LABELS = {
-    "recency": _l("Recency of the last interaction"),
-    "payment": _l("Payment history"),
-    "contracts": _l("Active contract value"),
-    "tickets": _l("Open support tickets"),
-}
 
 
 def health_badge(score):
     """The score in its band's colour; "not scored yet" before the first refresh."""
     if score is None:
         return Markup(f'<span class="label label-default crm-health" data-band="">'
-                      f'{escape(_l("Not scored yet"))}</span>')
+                      f'{escape(NOT_SCORED)}</span>')
     band = health.band_of(score)
     return Markup(
         f'<span class="label label-{BAND_STYLES[band]} crm-health" data-band="{band}" '
-        f'title="{escape(BAND_LABELS[band])}">{escape(BAND_LABELS[band])} {score}</span>')
+        f'title="{escape(HEALTH_BANDS[band])}">{escape(HEALTH_BANDS[band])} {score}</span>')
 
 
 def health_panel(session, customer):
@@ -33,6 +27,6 @@ def health_panel(session, customer):
     return {
         "badge": health_badge(customer.health_score),
         "score": customer.health_score,
-        "factors": [(FACTOR_LABELS[name], weight, score) for name, weight, score in factors or []],
+        "factors": [(HEALTH_FACTORS[name], weight, score) for name, weight, score in factors or []],
         "refreshed_at": format_datetime(refreshed, "short") if refreshed else None,
     }

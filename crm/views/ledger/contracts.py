@@ -1,16 +1,14 @@
 """Contract screens: list, add/edit, the contract's page. Rules in ``crm.services.ledger.contracts``."""
 from flask_babel import lazy_gettext as _l
 
-from crm.datamodel.contracts import FORM_COLUMNS, LABELS
 from crm.datamodel.ledger import LedgerInterface
+from crm.fields.ledger import CONTRACT, CONTRACT_STATUSES
 from crm.models import Contract
 from crm.services.ledger import contracts
 from crm.views.base import CrmModelView
 from crm.views.fields import choice_field, customer_picker, date_field
 from crm.views.ledger.ledger_common import amount, status_badge
 
-STATUS_LABELS = {"draft": _l("Draft"), "active": _l("Active"), "expired": _l("Expired"),
-                 "terminated": _l("Terminated")}
 STATUS_STYLES = {"draft": "warning", "active": "success", "expired": "default",
                  "terminated": "danger"}
 
@@ -18,9 +16,9 @@ STATUS_STYLES = {"draft": "warning", "active": "success", "expired": "default",
 def _form_fields():
     return {
         "customer": customer_picker(),
-        "status": choice_field(_l("Status"), STATUS_LABELS),
-        "start_date": date_field(_l("Start")),
-        "end_date": date_field(_l("End"), _l("Optional; on or after the start.")),
+        "status": choice_field(CONTRACT.label("status"), CONTRACT_STATUSES),
+        "start_date": date_field(CONTRACT.label("start_date")),
+        "end_date": date_field(CONTRACT.label("end_date"), _l("Optional; on or after the start.")),
     }
 
 
@@ -32,18 +30,17 @@ class ContractView(CrmModelView):
     show_title = _l("Contract")
     add_title = _l("Add contract")
     edit_title = _l("Edit contract")
-    label_columns = LABELS
-    list_columns = ["number", "title", "customer", "value", "start_date", "end_date", "status"]
-    show_columns = ["number", "title", "customer", "value", "currency", "start_date", "end_date",
-                    "status", "notes", "created_at", "updated_at"]
-    add_columns = edit_columns = FORM_COLUMNS
-    search_columns = ["number", "title", "status", "value", "start_date", "end_date"]
-    search_form_extra_fields = {"status": choice_field(_l("Status"), STATUS_LABELS)}
+    label_columns = CONTRACT.labels()
+    list_columns = CONTRACT.columns("list")
+    show_columns = CONTRACT.columns("show")
+    add_columns = edit_columns = CONTRACT.columns("form")
+    search_columns = CONTRACT.columns("search")
+    search_form_extra_fields = {"status": choice_field(CONTRACT.label("status"), CONTRACT_STATUSES)}
     order_columns = ["number", "title", "value", "start_date", "end_date"]
     base_order = ("start_date", "desc")
     add_form_extra_fields = _form_fields()
     edit_form_extra_fields = _form_fields()
     description_columns = {"value": _l("In the customer's currency.")}
-    formatters_columns = {"value": amount, "status": status_badge(STATUS_LABELS, STATUS_STYLES)}
+    formatters_columns = {"value": amount, "status": status_badge(CONTRACT_STATUSES, STATUS_STYLES)}
     prepare = staticmethod(contracts.prepare)
     check_delete = staticmethod(contracts.check_delete)

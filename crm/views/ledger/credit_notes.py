@@ -10,8 +10,8 @@ from flask_appbuilder import expose, has_access
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
 
-from crm.datamodel.credit_notes import FORM_COLUMNS, LABELS
 from crm.datamodel.ledger import LedgerInterface
+from crm.fields.ledger import CREDIT_NOTE, CREDIT_NOTE_STATUSES
 from crm.models import POSTED_INVOICE_STATUSES, CreditNote, Invoice
 from crm.services.core import lookups
 from crm.services.ledger import credit_notes
@@ -21,7 +21,6 @@ from crm.views.financials import figure
 from crm.views.ledger.ledger_common import amount, customer_from_args, run_action, status_badge
 from crm.views.pickers import RecordPickerField, lookup_args, lookup_response
 
-STATUS_LABELS = {"draft": _l("Draft"), "issued": _l("Issued"), "void": _l("Void")}
 STATUS_STYLES = {"draft": "warning", "issued": "success", "void": "default"}
 
 
@@ -33,12 +32,12 @@ def _form_fields():
     return {
         "customer": customer_picker(),
         "invoice": RecordPickerField(
-            _l("Invoice"), model=Invoice, lookup="CreditNoteView.lookup_invoices", required=False,
-            active_only=False, placeholder=_l("One of the customer's invoices (optional)"),
+            CREDIT_NOTE.label("invoice"), model=Invoice, lookup="CreditNoteView.lookup_invoices",
+            required=False, active_only=False, placeholder=_l("One of the customer's invoices (optional)"),
             label_of=invoice_label, render_kw={"data-depends-on-customer": "1"},
             messages={"unknown": _l("No such invoice. Choose one from the list.")},
             description=_l("Left empty, the credit note is credit on the customer's account.")),
-        "issue_date": date_field(_l("Date")),
+        "issue_date": date_field(CREDIT_NOTE.label("issue_date")),
     }
 
 
@@ -50,17 +49,17 @@ class CreditNoteView(CrmModelView):
     show_title = _l("Credit note")
     add_title = _l("Add credit note")
     edit_title = _l("Edit credit note")
-    label_columns = LABELS
-    list_columns = ["number", "issue_date", "customer", "invoice", "amount", "reason", "status"]
-    show_columns = ["number", "customer", "invoice", "issue_date", "amount", "currency", "reason",
-                    "notes", "status", "issued_at", "voided_at"]
-    add_columns = edit_columns = FORM_COLUMNS
-    search_columns = ["number", "issue_date", "amount", "reason", "status"]
+    label_columns = CREDIT_NOTE.labels()
+    list_columns = CREDIT_NOTE.columns("list")
+    show_columns = CREDIT_NOTE.columns("show")
+    add_columns = edit_columns = CREDIT_NOTE.columns("form")
+    search_columns = CREDIT_NOTE.columns("search")
     order_columns = ["number", "issue_date", "amount"]
     base_order = ("issue_date", "desc")
     add_form_extra_fields = _form_fields()
     edit_form_extra_fields = _form_fields()
-    formatters_columns = {"amount": amount, "status": status_badge(STATUS_LABELS, STATUS_STYLES)}
+    formatters_columns = {"amount": amount,
+                          "status": status_badge(CREDIT_NOTE_STATUSES, STATUS_STYLES)}
     add_template = "crm/interaction_form_add.html"  # re-points the invoice picker
     edit_template = "crm/interaction_form_edit.html"
     show_template = "crm/credit_note_show.html"

@@ -3,15 +3,12 @@ Every rule is in ``crm.services.ledger.invoices`` (and ``credit`` for issuing)."
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext, lazy_gettext as _l
 
+from crm.fields.ledger import INVOICE, INVOICE_STATUSES
 from crm.models import Invoice
 from crm.services.ledger import invoices
 from crm.views.fields import label_of
 from crm.views.ledger.priced_documents import DocumentInterface, PricedDocumentView
 
-INVOICE_LABELS = {"number": _l("Number"), "customer": _l("Customer"),
-                  "issue_date": _l("Issue date"), "due_date": _l("Due date"),
-                  "status": _l("Status"), "total": _l("Total"), "amount_paid": _l("Paid"),
-                  "reference": _l("Reference")}
 HEADER_FIELDS = (
     ("customer", _l("Customer"), "customer"),
     ("number", _l("Number (empty: next free number)"), "text"),
@@ -35,29 +32,25 @@ class InvoiceView(PricedDocumentView):
     show_title = _l("Invoice")
     add_title = _l("New invoice")
     edit_title = _l("Edit invoice")
-    label_columns = INVOICE_LABELS
-    list_columns = ["number", "customer", "issue_date", "due_date", "status", "total",
-                    "amount_paid"]
-    search_columns = ["number", "reference", "issue_date", "due_date"]
+    label_columns = INVOICE.labels(short=True)
+    list_columns = INVOICE.columns("list")
+    search_columns = INVOICE.columns("search")
     order_columns = ["number", "issue_date", "due_date", "status", "total"]
     base_order = ("issue_date", "desc")
-    formatters_columns = {"status": label_of(invoices.STATUS_LABELS)}
+    formatters_columns = {"status": label_of(INVOICE_STATUSES)}
     date_column = "issue_date"
     header_fields = HEADER_FIELDS
-    status_labels = invoices.STATUS_LABELS
+    status_labels = INVOICE_STATUSES
     service = invoices
     save = staticmethod(invoices.save_invoice)
     check_delete = staticmethod(invoices.check_delete)
 
     def info_rows(self, invoice):
-        return [(_l("Customer"), invoice.customer), (_l("Issue date"), invoice.issue_date),
-                (_l("Due date"), invoice.due_date),
-                (_l("Payment terms"), invoice.payment_term or ""),
-                (_l("Sales order"), invoice.sales_order or ""),
-                (_l("Tax number"), invoice.tax_number or ""),
-                (_l("Reference"), invoice.reference or ""),
-                (_l("Billing address"), invoice.billing_address or ""),
-                (_l("Notes"), invoice.notes or "")]
+        optional = ("payment_term", "sales_order", "tax_number", "reference", "billing_address",
+                    "notes")
+        return [(INVOICE.label(name), getattr(invoice, name))
+                for name in ("customer", "issue_date", "due_date")] + [
+                (INVOICE.label(name), getattr(invoice, name) or "") for name in optional]
 
     def actions_of(self, invoice):
         actions = []

@@ -20,7 +20,6 @@ def status_badge(labels, styles):
     def badge(value):
         style = styles.get(value, "default")
         return Markup(f'<span class="label label-{style}">{escape(labels.get(value, value or ""))}</span>')
-    badge.labels = labels  # read by the activity timeline (crm.views.field_labels)
     return badge
 
 

@@ -10,22 +10,15 @@ from flask_appbuilder import expose, has_access
 from flask_babel import gettext, lazy_gettext as _l
 
 from crm.datamodel.ledger import LedgerInterface
-from crm.datamodel.payments import EDIT_COLUMNS, LABELS
+from crm.fields.customers import PAYMENT_METHODS
+from crm.fields.ledger import PAYMENT, PAYMENT_STATUSES
 from crm.models import Payment
 from crm.services.core.errors import CrmError
 from crm.services.ledger import payments
 from crm.views.base import CrmModelView
-from crm.views.fields import (
-    PAYMENT_METHOD_LABELS,
-    as_iso_date,
-    as_plain_number,
-    choice_field,
-    date_field,
-    label_of,
-)
+from crm.views.fields import as_iso_date, as_plain_number, choice_field, date_field, label_of
 from crm.views.ledger.ledger_common import amount, customer_from_args, run_action, status_badge
 
-STATUS_LABELS = {"received": _l("Received"), "void": _l("Void")}
 STATUS_STYLES = {"received": "success", "void": "default"}
 FORM_FIELDS = ("payment_date", "amount", "method", "reference", "notes")
 
@@ -48,22 +41,21 @@ class PaymentView(CrmModelView):
     show_title = _l("Payment")
     add_title = _l("Record payment")
     edit_title = _l("Edit payment")
-    label_columns = LABELS
-    list_columns = ["number", "payment_date", "customer", "amount", "method", "reference", "status"]
-    show_columns = ["number", "customer", "payment_date", "amount", "currency", "method",
-                    "reference", "notes", "status", "voided_at", "created_at"]
-    edit_columns = EDIT_COLUMNS
-    search_columns = ["number", "payment_date", "amount", "method", "reference", "status"]
-    search_form_extra_fields = {"method": choice_field(_l("Method"), PAYMENT_METHOD_LABELS),
-                                "status": choice_field(_l("Status"), STATUS_LABELS)}
+    label_columns = PAYMENT.labels()
+    list_columns = PAYMENT.columns("list")
+    show_columns = PAYMENT.columns("show")
+    edit_columns = PAYMENT.columns("edit")
+    search_columns = PAYMENT.columns("search")
+    search_form_extra_fields = {"method": choice_field(PAYMENT.label("method"), PAYMENT_METHODS),
+                                "status": choice_field(PAYMENT.label("status"), PAYMENT_STATUSES)}
     order_columns = ["number", "payment_date", "amount"]
     base_order = ("payment_date", "desc")
     edit_form_extra_fields = {
-        "method": choice_field(_l("Method"), PAYMENT_METHOD_LABELS),
-        "payment_date": date_field(_l("Date")),
+        "method": choice_field(PAYMENT.label("method"), PAYMENT_METHODS),
+        "payment_date": date_field(PAYMENT.label("payment_date")),
     }
-    formatters_columns = {"amount": amount, "method": label_of(PAYMENT_METHOD_LABELS),
-                          "status": status_badge(STATUS_LABELS, STATUS_STYLES)}
+    formatters_columns = {"amount": amount, "method": label_of(PAYMENT_METHODS),
+                          "status": status_badge(PAYMENT_STATUSES, STATUS_STYLES)}
     show_template = "crm/payment_show.html"
     prepare = staticmethod(payments.prepare)
     check_delete = staticmethod(payments.check_delete)
@@ -124,7 +116,7 @@ class PaymentView(CrmModelView):
                 return redirect(url_for(".show", pk=payment.id))
         return self.render_template(
             "crm/payment_add.html", title=self.add_title, customer=customer, invoices=invoices,
-            values=values, errors=errors, posted=request.form, method_labels=PAYMENT_METHOD_LABELS,
+            values=values, errors=errors, posted=request.form, method_labels=PAYMENT_METHODS,
             amount=amount)
 
     @expose("/allocate/<int:pk>", methods=["POST"])

@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from crm.datamodel.filters import FilterOnOrAfter, FilterOnOrBefore
 from crm.datamodel.interface import CrmInterface
+from crm.fields.ledger import INVOICE_LINE
 from crm.formatting import quantity
 from crm.models import Customer, PaymentTerm
 from crm.security.tenancy import get_owned
@@ -27,9 +28,8 @@ from crm.views.base import VERSION_FIELD, CrmModelView, flash_error
 from crm.views.fields import as_iso_date, as_plain_number
 from crm.views.query_args import date_arg, record_id
 
-LINE_LABELS = {"description": _l("Description"), "quantity": _l("Quantity"),
-               "unit_price": _l("Unit price"), "discount_rate": _l("Discount %"),
-               "tax_rate": _l("Tax %")}
+# Sales order and invoice lines have the same fields.
+LINE_LABELS = INVOICE_LINE.labels(LINE_FIELDS)
 EMPTY_ROWS = 1
 # Cells (and the order's default discount) read as the user's locale writes numbers: stored
 # prices and rates show with two decimals, never mistaken for a thousands group, and

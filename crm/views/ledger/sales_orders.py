@@ -4,6 +4,7 @@ from flask import flash, redirect, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext, lazy_gettext as _l
 
+from crm.fields.ledger import ORDER_STATUSES, SALES_ORDER
 from crm.models import SalesOrder
 from crm.services.core.errors import CrmError
 from crm.services.ledger import invoices, sales_orders
@@ -11,9 +12,6 @@ from crm.views.base import flash_error
 from crm.views.fields import label_of
 from crm.views.ledger.priced_documents import DocumentInterface, PricedDocumentView
 
-ORDER_LABELS = {"number": _l("Number"), "customer": _l("Customer"), "order_date": _l("Date"),
-                "status": _l("Status"), "total": _l("Total"), "currency": _l("Currency"),
-                "reference": _l("Reference")}
 HEADER_FIELDS = (
     ("customer", _l("Customer"), "customer"),
     ("number", _l("Number (empty: next free number)"), "text"),
@@ -38,26 +36,27 @@ class SalesOrderView(PricedDocumentView):
     show_title = _l("Sales order")
     add_title = _l("New sales order")
     edit_title = _l("Edit sales order")
-    label_columns = ORDER_LABELS
-    list_columns = ["number", "customer", "order_date", "status", "total"]
-    search_columns = ["number", "reference", "order_date"]
+    label_columns = SALES_ORDER.labels(short=True)
+    list_columns = SALES_ORDER.columns("list")
+    search_columns = SALES_ORDER.columns("search")
     order_columns = ["number", "order_date", "status", "total"]
     base_order = ("order_date", "desc")
-    formatters_columns = {"status": label_of(sales_orders.STATUS_LABELS)}
+    formatters_columns = {"status": label_of(ORDER_STATUSES)}
     date_column = "order_date"
     header_fields = HEADER_FIELDS
-    status_labels = sales_orders.STATUS_LABELS
+    status_labels = ORDER_STATUSES
     service = sales_orders
     save = staticmethod(sales_orders.save_order)
     check_delete = staticmethod(sales_orders.check_delete)
 
     def info_rows(self, order):
-        return [(_l("Customer"), order.customer), (_l("Order date"), order.order_date),
-                (_l("Payment terms"), order.payment_term or ""),
+        label = SALES_ORDER.label
+        return [(label("customer"), order.customer), (label("order_date"), order.order_date),
+                (label("payment_term"), order.payment_term or ""),
                 (_l("Customer reference"), order.reference or ""),
-                (_l("Billing address"), order.billing_address or ""),
-                (_l("Shipping address"), order.shipping_address or ""),
-                (_l("Notes"), order.notes or "")]
+                (label("billing_address"), order.billing_address or ""),
+                (label("shipping_address"), order.shipping_address or ""),
+                (label("notes"), order.notes or "")]
 
     def actions_of(self, order):
         """(endpoint, label, style, credit-checked) of the actions the status allows."""

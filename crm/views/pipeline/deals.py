@@ -17,30 +17,19 @@ from wtforms.validators import DataRequired, Optional
 
 from crm import formatting
 from crm.datamodel import choices
-from crm.datamodel.deals import DEAL_LABELS, EDIT_COLUMNS, FORM_COLUMNS, DealInterface
+from crm.datamodel.deals import DealInterface
 from crm.datamodel.filters import FilterOnOrAfter, FilterOnOrBefore
 from crm.datamodel.values import Money
 from crm.extensions import db
+from crm.fields.pipeline import DEAL, INTERACTION_KINDS, PRIORITIES, TASK_STATUSES
 from crm.models import Customer, Deal
 from crm.services.core.errors import CrmError
 from crm.services.pipeline import deal_stages, deals as deal_rules
 from crm.views.base import CrmModelView, display, flash_error
 from crm.views.fields import company_picker
 from crm.views.pickers import RecordPickerField
-from crm.views.pipeline.interactions import KIND_LABELS as INTERACTION_KIND_LABELS
-from crm.views.pipeline.tasks import (
-    PRIORITY_LABELS as TASK_PRIORITY_LABELS,
-    STATUS_LABELS as TASK_STATUS_LABELS,
-)
 from crm.views.query_args import date_arg, record_id
 
-INFO_COLUMNS = ["title", "value", "probability", "expected_close_date", "actual_close_date",
-                "lost_reason", "description", "created_at", "updated_at"]
-
-# Field labels by attribute and by column, for the information table and the activity.
-SHOW_LABELS = {**DEAL_LABELS, **{f"{name}_id": DEAL_LABELS[name] for name in
-                                 ("pipeline", "stage", "company", "customer")},
-               "assigned_to_id": DEAL_LABELS["assigned_to"]}
 
 def money(value, currency=None):
     """An amount in its currency, formatted for the user's locale (€12,500.00 in English)."""
@@ -67,21 +56,24 @@ def _form_fields(adding):
     """New deals choose among active pipelines and users; an edit may keep an inactive one."""
     return {
         "pipeline": QuerySelectField(
-            _l("Pipeline"), query_func=lambda: choices.pipelines(adding), get_pk_func=lambda p: p.id,
-            get_label="name", validators=[DataRequired()], widget=Select2Widget(),
+            DEAL.label("pipeline"), query_func=lambda: choices.pipelines(adding),
+            get_pk_func=lambda p: p.id, get_label="name", validators=[DataRequired()],
+            widget=Select2Widget(),
             default=(lambda: deal_rules.default_pipeline(db.session)) if adding else None),
         "stage": QuerySelectField(
-            _l("Stage"), query_func=lambda: choices.stages(adding), get_pk_func=lambda s: s.id,
-            allow_blank=True, validators=[Optional()], widget=Select2Widget(),
+            DEAL.label("stage"), query_func=lambda: choices.stages(adding),
+            get_pk_func=lambda s: s.id, allow_blank=True, validators=[Optional()],
+            widget=Select2Widget(),
             description=_l("A stage of the chosen pipeline. Left empty, the deal starts in "
                            "the pipeline's default stage.")),
         "assigned_to": QuerySelectField(
-            _l("Owner"), query_func=lambda: choices.owners(adding), get_pk_func=lambda u: u.id,
-            allow_blank=True, validators=[Optional()], widget=Select2Widget()),
+            DEAL.label("assigned_to"), query_func=lambda: choices.owners(adding),
+            get_pk_func=lambda u: u.id, allow_blank=True, validators=[Optional()],
+            widget=Select2Widget()),
         # Pickers, not FAB's QuerySelectField, which would load every customer or company.
         "company": company_picker(),
         "customer": RecordPickerField(
-            _l("Customer"), model=Customer, lookup="CustomerView.lookup", required=False,
+            DEAL.label("customer"), model=Customer, lookup="CustomerView.lookup", required=False,
             placeholder=_l("Choose a customer"),
             messages={"unknown": _l("No such customer. Choose one from the list."),
                       "inactive": _l("%(name)s is archived. Choose an active customer.")}),
@@ -112,19 +104,14 @@ class DealView(CrmModelView):
     show_title = _l("Deal")
     add_title = _l("Add deal")
     edit_title = _l("Edit deal")
-    label_columns = DEAL_LABELS
-
-    list_columns = ["title", "stage", "company", "customer", "value", "expected_close_date",
-                    "assigned_to"]
-    # The value as a number next to its currency (the list shows them as one text).
-    export_columns = ["title", "stage", "company", "customer", "value", "currency",
-                      "expected_close_date", "assigned_to"]
+    label_columns = DEAL.labels()
+    list_columns = DEAL.columns("list")
+    export_columns = DEAL.columns("export")
     order_columns = ["title", "value", "expected_close_date", "created_at"]
     base_order = ("created_at", "desc")
-    search_columns = ["title", "assigned_to", "pipeline", "stage", "value", "probability",
-                      "expected_close_date", "actual_close_date"]
-    add_columns = FORM_COLUMNS
-    edit_columns = EDIT_COLUMNS
+    search_columns = DEAL.columns("search")
+    add_columns = DEAL.columns("form")
+    edit_columns = DEAL.columns("edit")
     add_form_extra_fields = _form_fields(adding=True)
     edit_form_extra_fields = _form_fields(adding=False)
     description_columns = {
@@ -170,17 +157,17 @@ class DealView(CrmModelView):
     def show(self, pk):
         deal = self._get_deal(self._deserialize_pk_if_composite(pk))
         session = self.session
-        info = [(column, self._show_value(deal, column)) for column in INFO_COLUMNS]
+        info = [(column, self._show_value(deal, column)) for column in DEAL.columns("show")]
         return self.render_template(
             self.show_template, pk=deal.id, deal=deal, title=self.show_title, info=info,
             stages=choices.stages_of(session, deal), tasks=deal_rules.open_tasks(session, deal),
             interactions=deal_rules.interactions(session, deal),
-            activity=deal_rules.activity(session, deal), labels=SHOW_LABELS,
+            activity=deal_rules.activity(session, deal), labels=DEAL.audit_labels(),
             links={"task": _url_maker("TaskView.show"),
                    "add_task": _optional_url("TaskView.add", _flt_0_deal=deal.id),
                    "log_interaction": _optional_url("InteractionView.add", _flt_0_deal=deal.id)},
-            task_labels={**TASK_STATUS_LABELS, **TASK_PRIORITY_LABELS},
-            kind_labels=INTERACTION_KIND_LABELS, stage_badge=stage_badge)
+            task_labels={**TASK_STATUSES, **PRIORITIES},
+            kind_labels=INTERACTION_KINDS, stage_badge=stage_badge)
 
     def _show_value(self, deal, column):
         if column == "value":

@@ -13,7 +13,8 @@ from wtforms import DateTimeLocalField
 from wtforms.validators import Optional
 
 from crm import formatting
-from crm.datamodel.interactions import FORM_COLUMNS, LABELS, NewestFirst
+from crm.datamodel.interactions import NewestFirst
+from crm.fields.pipeline import INTERACTION, INTERACTION_KINDS
 from crm.models import Contact, Customer, Deal, Interaction
 from crm.models.base import utcnow
 from crm.security.tenancy import get_owned
@@ -22,8 +23,6 @@ from crm.services.pipeline import interactions
 from crm.views.base import CrmModelView
 from crm.views.fields import choice_field, customer_picker, label_of
 from crm.views.pickers import RecordPickerField, lookup_args, lookup_response
-
-KIND_LABELS = {"call": _l("Call"), "meeting": _l("Meeting"), "email": _l("Email"), "note": _l("Note")}
 
 
 class UtcDateTimeField(DateTimeLocalField):
@@ -55,7 +54,7 @@ def _depends_on_customer(field):
 def _form_fields():
     return {
         "customer": customer_picker(),
-        "kind": choice_field(_l("Type"), KIND_LABELS),
+        "kind": choice_field(INTERACTION.label("kind"), INTERACTION_KINDS),
         "occurred_at": UtcDateTimeField(
             _l("When (UTC)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S",
                                       "%Y-%m-%dT%H:%M:%S"],
@@ -92,18 +91,16 @@ class InteractionView(CrmModelView):
     show_title = _l("Interaction")
     add_title = _l("Log interaction")
     edit_title = _l("Edit interaction")
-    label_columns = LABELS
-    list_columns = ["occurred_at", "kind", "summary", "follow_up", "customer", "deal", "contact",
-                    "user"]
-    show_columns = ["occurred_at", "kind", "customer", "deal", "contact", "summary", "follow_up",
-                    "user"]
-    add_columns = edit_columns = FORM_COLUMNS
+    label_columns = INTERACTION.labels()
+    list_columns = INTERACTION.columns("list")
+    show_columns = INTERACTION.columns("show")
+    add_columns = edit_columns = INTERACTION.columns("form")
     # Customers and deals are far too many for FAB's related-field filter dropdowns.
-    search_columns = ["summary", "kind", "occurred_at", "user"]
-    search_form_extra_fields = {"kind": choice_field(_l("Type"), KIND_LABELS)}
+    search_columns = INTERACTION.columns("search")
+    search_form_extra_fields = {"kind": choice_field(INTERACTION.label("kind"), INTERACTION_KINDS)}
     order_columns = ["occurred_at", "kind"]
     base_order = ("occurred_at", "desc")
-    formatters_columns = {"kind": label_of(KIND_LABELS), "occurred_at": _utc_text}
+    formatters_columns = {"kind": label_of(INTERACTION_KINDS), "occurred_at": _utc_text}
     add_form_extra_fields = _form_fields()
     edit_form_extra_fields = _form_fields()
     list_widget = InteractionListWidget

@@ -6,17 +6,13 @@ from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Optional
 
 from crm.extensions import db
+from crm.fields.customers import CUSTOMER_TYPES
 from crm.i18n import inputs
 from crm.i18n.inputs import InputInvalid
 from crm.models import Pipeline, Stage
 from crm.services.core.errors import ValidationFailed
 from crm.views.base import flash_error
-from crm.views.fields import (
-    CUSTOMER_TYPE_LABELS,
-    LocaleDateField,
-    LocaleDecimalField,
-    company_picker,
-)
+from crm.views.fields import LocaleDateField, LocaleDecimalField, company_picker
 
 # The service's field names that differ from the form's.
 FORM_NAMES = {"company_id": "company", "pipeline_id": "pipeline", "stage_id": "stage"}
@@ -52,7 +48,7 @@ class ConversionForm(FlaskForm):
                        "reused, not duplicated."))
     customer_phone = StringField(_l("Customer phone"),
                                  description=_l("With country code, e.g. +49 30 1234567."))
-    customer_kind = SelectField(_l("Customer type"), choices=list(CUSTOMER_TYPE_LABELS.items()))
+    customer_kind = SelectField(_l("Customer type"), choices=list(CUSTOMER_TYPES.items()))
     company_option = RadioField(_l("Company"), default="none", choices=[
         ("none", _l("No company")), ("existing", _l("Link to an existing company")),
         ("new", _l("Create a new company"))])

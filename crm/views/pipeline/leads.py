@@ -11,7 +11,8 @@ from sqlalchemy import or_, select
 from werkzeug.routing import BuildError
 
 from crm import formatting
-from crm.datamodel.leads import FORM_COLUMNS, LEAD_LABELS, LeadInterface
+from crm.datamodel.leads import LeadInterface
+from crm.fields.pipeline import LEAD
 from crm.models import Lead, LeadSource, LeadStatus
 from crm.services.core.errors import CrmError
 from crm.services.pipeline import lead_conversion, leads as lead_rules
@@ -67,18 +68,14 @@ class LeadView(CrmModelView):
     show_title = _l("Lead")
     add_title = _l("Add lead")
     edit_title = _l("Edit lead")
-    label_columns = LEAD_LABELS
-
-    list_columns = ["title", "contact_name", "contact_email", "company_name", "value", "status",
-                    "source", "assigned_to"]
+    label_columns = LEAD.labels()
+    list_columns = LEAD.columns("list")
     order_columns = ["title", "contact_name", "contact_email", "company_name", "value",
                      "created_at"]
     base_order = ("created_at", "desc")
-    search_columns = ["status", "source", "assigned_to", "title", "contact_name", "contact_email",
-                      "company_name", "value", "created_at"]
-    add_columns = edit_columns = FORM_COLUMNS
-    show_columns = FORM_COLUMNS + ["converted_at", "customer", "company", "deal", "created_at",
-                                   "updated_at"]
+    search_columns = LEAD.columns("search")
+    add_columns = edit_columns = LEAD.columns("form")
+    show_columns = LEAD.columns("show")
     formatters_columns = {"status": status_badge, "value": money}
     description_columns = {
         "contact_email": _l("Unique among the leads, ignoring case."),

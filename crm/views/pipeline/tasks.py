@@ -12,8 +12,9 @@ from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext, lazy_gettext as _l
 
-from crm.datamodel.tasks import FORM_COLUMNS, LABELS, OpenFirst
+from crm.datamodel.tasks import OpenFirst
 from crm.extensions import db
+from crm.fields.pipeline import PRIORITIES, TASK, TASK_STATUSES
 from crm.models import CrmUser, Customer, Deal, Lead, Task
 from crm.security.roles import METHOD_VERBS
 from crm.security.tenancy import current_user_id, get_owned
@@ -25,10 +26,6 @@ from crm.views.fields import choice_field, company_picker, label_of
 from crm.views.pickers import RecordPickerField, lookup_args, lookup_response
 from crm.views.pipeline.interactions import deal_label
 
-STATUS_LABELS = {"open": _l("Open"), "in_progress": _l("In progress"), "done": _l("Done"),
-                 "cancelled": _l("Cancelled")}
-PRIORITY_LABELS = {"low": _l("Low"), "normal": _l("Normal"), "high": _l("High"),
-                   "urgent": _l("Urgent")}
 ACTIVE_USERS = [["active", FilterEqual, True]]
 
 
@@ -43,8 +40,8 @@ def _with_default(field, value):
 
 def _form_fields():
     return {
-        "priority": _with_default(choice_field(_l("Priority"), PRIORITY_LABELS), "normal"),
-        "status": choice_field(_l("Status"), STATUS_LABELS),
+        "priority": _with_default(choice_field(TASK.label("priority"), PRIORITIES), "normal"),
+        "status": choice_field(TASK.label("status"), TASK_STATUSES),
         "customer": RecordPickerField(
             _l("Customer"), model=Customer, lookup="CustomerView.lookup", required=False,
             placeholder=_l("Choose a customer"),
@@ -90,18 +87,16 @@ class TaskView(CrmModelView):
     show_title = _l("Task")
     add_title = _l("Add task")
     edit_title = _l("Edit task")
-    label_columns = LABELS
-    list_columns = ["title", "due_date", "priority", "status", "assignee", "customer", "company",
-                    "deal", "lead"]
-    show_columns = ["title", "description", "due_date", "priority", "status", "completed_at",
-                    "assignee", "customer", "company", "deal", "lead", "created_at", "updated_at"]
-    add_columns = edit_columns = FORM_COLUMNS
-    search_columns = ["title", "status", "priority", "assignee", "due_date"]
-    search_form_extra_fields = {"status": choice_field(_l("Status"), STATUS_LABELS),
-                                "priority": choice_field(_l("Priority"), PRIORITY_LABELS)}
+    label_columns = TASK.labels()
+    list_columns = TASK.columns("list")
+    show_columns = TASK.columns("show")
+    add_columns = edit_columns = TASK.columns("form")
+    search_columns = TASK.columns("search")
+    search_form_extra_fields = {"status": choice_field(TASK.label("status"), TASK_STATUSES),
+                                "priority": choice_field(TASK.label("priority"), PRIORITIES)}
     order_columns = ["title", "due_date", "priority", "status"]
     base_order = ("due_date", "asc")
-    formatters_columns = {"status": label_of(STATUS_LABELS), "priority": label_of(PRIORITY_LABELS)}
+    formatters_columns = {"status": label_of(TASK_STATUSES), "priority": label_of(PRIORITIES)}
     add_form_extra_fields = _form_fields()
     edit_form_extra_fields = _form_fields()
     add_form_query_rel_fields = {"assignee": ACTIVE_USERS}
@@ -169,5 +164,5 @@ class MyTasksView(BaseView):
         rows, more = tasks.my_open_tasks(db.session, current_user_id(), page)
         return self.render_template(
             "crm/my_tasks.html", tasks=rows, page=page, more=more, today=tasks.today(),
-            is_overdue=tasks.is_overdue, status_labels=STATUS_LABELS,
-            priority_labels=PRIORITY_LABELS, title=gettext("My tasks"))
+            is_overdue=tasks.is_overdue, status_labels=TASK_STATUSES,
+            priority_labels=PRIORITIES, title=gettext("My tasks"))

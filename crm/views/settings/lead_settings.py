@@ -4,6 +4,7 @@ from flask_appbuilder.actions import action
 from flask_babel import lazy_gettext as _l
 
 from crm.datamodel.interface import CrmInterface
+from crm.fields.settings import LEAD_SOURCE, LEAD_STATUS
 from crm.models import LeadSource, LeadStatus
 from crm.services.core.errors import CrmError
 from crm.services.pipeline import lead_sources, lead_statuses
@@ -21,8 +22,7 @@ class LeadStatusView(SortableViewMixin, TimelineShowMixin, CrmModelView):
     show_title = _l("Lead status")
     add_title = _l("Add lead status")
     edit_title = _l("Edit lead status")
-    label_columns = {"name": _l("Name"), "colour": _l("Colour"), "is_default": _l("Default"),
-                     "is_final": _l("Final"), "position": _l("Position")}
+    label_columns = LEAD_STATUS.labels()
     list_columns = ["name", "colour", "is_default", "is_final"]
     show_columns = ["name", "colour", "is_default", "is_final", "position"]
     add_columns = edit_columns = ["name", "colour", "is_default", "is_final"]
@@ -48,7 +48,7 @@ class LeadSourceView(TimelineShowMixin, CrmModelView):
     show_title = _l("Lead source")
     add_title = _l("Add lead source")
     edit_title = _l("Edit lead source")
-    label_columns = {"name": _l("Name"), "is_active": _l("Active")}
+    label_columns = LEAD_SOURCE.labels()
     list_columns = show_columns = add_columns = edit_columns = ["name", "is_active"]
     search_columns = ["name", "is_active"]
     order_columns = ["name", "is_active"]

@@ -9,6 +9,7 @@ from markupsafe import Markup
 from wtforms import SelectField
 
 from crm.datamodel.interface import CrmInterface
+from crm.fields.settings import PIPELINE, STAGE
 from crm.models import Pipeline, Stage
 from crm.security.tenancy import get_owned
 from crm.services.core.errors import CrmError, NotAllowed
@@ -27,9 +28,7 @@ class StageView(SortableViewMixin, TimelineShowMixin, CrmModelView):
     add_title = _l("Add stage")
     edit_title = _l("Edit stage")
     list_template = "crm/stage_list.html"
-    label_columns = {"pipeline": _l("Pipeline"), "name": _l("Name"), "colour": _l("Colour"),
-                     "probability": _l("Probability (%)"), "is_default": _l("Default"),
-                     "is_won": _l("Won"), "is_lost": _l("Lost"), "position": _l("Position")}
+    label_columns = STAGE.labels()
     list_columns = ["name", "colour", "probability", "is_default", "is_won", "is_lost"]
     show_columns = ["pipeline", "name", "colour", "probability", "is_default", "is_won",
                     "is_lost", "position"]
@@ -129,9 +128,7 @@ class PipelineView(SortableViewMixin, TimelineShowMixin, CrmModelView):
     show_title = _l("Pipeline")
     add_title = _l("Add pipeline")
     edit_title = _l("Edit pipeline")
-    label_columns = {"name": _l("Name"), "description": _l("Description"),
-                     "is_active": _l("Active"), "is_default": _l("Default"),
-                     "position": _l("Position")}
+    label_columns = PIPELINE.labels()
     list_columns = ["name", "description", "is_active", "is_default"]
     show_columns = ["name", "description", "is_active", "is_default", "position"]
     add_columns = edit_columns = ["name", "description", "is_active", "is_default"]
