@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from crm.models import Deal, Stage
 from crm.security.tenancy import get_owned
 from crm.services.core.errors import EditConflict, NotFound, ValidationFailed
+from crm.services.core.transaction import transactional
 
 LOST_REASON_LENGTH = Deal.__table__.c.lost_reason.type.length
 
@@ -108,8 +109,9 @@ def find_stage(session, stage_id):
     return stage
 
 
+@transactional
 def change_stage(session, deal, stage_id, lost_reason=None):
-    """Move ``deal`` to the stage with ``stage_id`` (the tenant's) and commit.
+    """Move ``deal`` to the stage with ``stage_id`` (the tenant's), as one transaction.
 
     Returns the stage the deal left, so callers can refresh what showed it.
 
@@ -127,8 +129,8 @@ def change_stage(session, deal, stage_id, lost_reason=None):
     left = deal.stage
     move_deal_to_stage(session, deal, stage, lost_reason)
     try:
-        session.commit()
+        # The version check runs when the row is written: here, so it reads as a conflict.
+        session.flush()
     except StaleDataError:
-        session.rollback()
         raise EditConflict() from None
     return left

@@ -30,9 +30,10 @@ from crm.security.tenancy import current_tenant_id, current_user_id
 from crm.services.accounts import notifications
 from crm.services.core.delete_rules import blocks_delete, delete_blockers
 from crm.services.core.errors import NotAllowed, NotFound, ValidationFailed
+from crm.services.core.transaction import transactional
 from crm.services.core.validation import check, clean_email, clean_non_negative, clean_phone
 from crm.services.insight import timeline
-from crm.services.settings import preferences as crm_settings
+from crm.services.pipeline import kanban
 
 CONVERSION_STATUS_NAME = "converted"
 CENTS = Decimal("0.01")
@@ -214,7 +215,7 @@ def board_columns(session, tenant_id):
     return [(status, figures[status.id]) for status in columns]
 
 
-def board_status(session, status_id):
+def board_column(session, status_id):
     """A status that has a column on the board (not final), or NotFound."""
     status = session.scalar(select(LeadStatus).where(LeadStatus.id == status_id))
     if status is None or status.is_final:
@@ -222,29 +223,21 @@ def board_status(session, status_id):
     return status
 
 
-def column_cards(session, status, offset=0, per_page=None):
-    """(leads, next offset or None): one page of a column, newest first; a page holds the
-    tenant's ``kanban_page_size`` cards unless ``per_page`` says otherwise."""
-    offset = max(int(offset or 0), 0)
-    per_page = per_page or crm_settings.get_setting(session, "kanban_page_size")
-    rows = list(session.scalars(
-        select(Lead).options(joinedload(Lead.assigned_to), joinedload(Lead.source))
-        .where(Lead.status_id == status.id)
-        .order_by(Lead.id.desc()).offset(offset).limit(per_page + 1)))
-    more = len(rows) > per_page
-    return rows[:per_page], (offset + per_page if more else None)
+def column_cards(session, status, offset=0, size=None):
+    """One page of a column, newest leads first: (leads, next offset or None)."""
+    return kanban.card_page(session, select(Lead).options(joinedload(Lead.assigned_to),
+                                                          joinedload(Lead.source))
+                            .where(Lead.status_id == status.id).order_by(Lead.id.desc()),
+                            offset, size)
 
 
+@transactional
 def move_to_status(session, lead, status):
-    """Move a lead to another status (the board's drop): the edit form's rules apply."""
+    """Move a lead to another status (the board's drop): the edit form's rules apply.
+    Returns the id of the status it left."""
     old_status_id = lead.status_id
     lead.status = status
-    try:
-        prepare(session, lead)
-    except ValidationFailed:
-        session.rollback()
-        raise
-    session.commit()
+    prepare(session, lead)
     return old_status_id
 
 
