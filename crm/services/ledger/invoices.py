@@ -16,9 +16,8 @@ import datetime as dt
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 
-from crm.models import CreditNote, Customer, Invoice, InvoiceLine, PaymentAllocation
+from crm.models import CreditNote, Invoice, InvoiceLine, PaymentAllocation
 from crm.models.base import utcnow
-from crm.services.core.delete_rules import blocks_delete
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.ledger import document_lines as dl, limits
 from crm.services.ledger.arithmetic import compute_totals, refresh_invoice
@@ -37,10 +36,6 @@ HEADER_FIELDS = ("number", "customer", "issue_date", "due_date", "currency", "pa
                  "billing_address", "tax_number", "reference", "notes")
 STATUS_LABELS = {"draft": _l("Draft"), "issued": _l("Issued"), "partly_paid": _l("Partly paid"),
                  "paid": _l("Paid"), "void": _l("Void")}
-
-blocks_delete(Customer, Invoice, Invoice.customer_id, _l("invoices"))
-blocks_delete(Invoice, PaymentAllocation, PaymentAllocation.invoice_id, _l("payment allocations"))
-blocks_delete(Invoice, CreditNote, CreditNote.invoice_id, _l("credit notes"))
 
 
 def prefill(session, customer):

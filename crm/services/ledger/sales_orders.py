@@ -21,9 +21,9 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from crm.models import Customer, Invoice, SalesOrder, SalesOrderLine
+from crm.models import Invoice, SalesOrder, SalesOrderLine
 from crm.models.base import utcnow
-from crm.services.core.delete_rules import blocks_delete, delete_blockers
+from crm.services.core.delete_rules import delete_blockers
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.core.numbering import NUMBER_TAKEN, commit_numbered
 from crm.services.ledger import document_lines as dl, limits
@@ -38,9 +38,6 @@ HEADER_FIELDS = ("number", "customer", "order_date", "currency", "discount_rate"
                  "payment_term", "billing_address", "shipping_address", "reference", "notes")
 STATUS_LABELS = {"quote": _l("Quote"), "pending": _l("Pending"), "shipped": _l("Shipped"),
                  "invoiced": _l("Invoiced"), "paid": _l("Paid"), "cancelled": _l("Cancelled")}
-
-blocks_delete(Customer, SalesOrder, SalesOrder.customer_id, _l("sales orders"))
-blocks_delete(SalesOrder, Invoice, Invoice.sales_order_id, _l("invoices"))
 
 
 def prefill(session, customer):

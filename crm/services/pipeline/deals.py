@@ -42,9 +42,9 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from crm.models import Company, CrmUser, Customer, Deal, Interaction, Lead, Pipeline, Stage, Task
+from crm.models import Company, CrmUser, Customer, Deal, Interaction, Pipeline, Stage, Task
 from crm.security.tenancy import get_owned
-from crm.services.core.delete_rules import blocks_delete, delete_blockers
+from crm.services.core.delete_rules import delete_blockers
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.insight import timeline
 from crm.services.pipeline.deal_stages import clean_lost_reason, move_deal_to_stage
@@ -60,13 +60,6 @@ RELATIONS = {"pipeline": Pipeline, "stage": Stage, "customer": Customer, "compan
              "assigned_to": CrmUser}
 PLAIN_FIELDS = ("title", "description", "value", "probability", "expected_close_date",
                 "lost_reason")
-
-blocks_delete(Customer, Deal, Deal.customer_id, _l("deals"))
-blocks_delete(Company, Deal, Deal.company_id, _l("deals"))
-# A deal's history stays with it: its tasks, logged interactions and the lead it came from.
-blocks_delete(Deal, Task, Task.deal_id, _l("tasks"))
-blocks_delete(Deal, Interaction, Interaction.deal_id, _l("interactions"))
-blocks_delete(Deal, Lead, Lead.deal_id, _l("converted leads"))
 
 
 # --- defaults -----------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, joinedload
 from crm.models import Company, CrmUser, Customer, Deal, Lead, LeadSource, LeadStatus, Task
 from crm.security.tenancy import current_tenant_id, current_user_id
 from crm.services.accounts import notifications
-from crm.services.core.delete_rules import blocks_delete, delete_blockers
+from crm.services.core.delete_rules import delete_blockers
 from crm.services.core.errors import NotAllowed, NotFound, ValidationFailed
 from crm.services.core.transaction import transactional
 from crm.services.core.validation import check, clean_email, clean_non_negative, clean_phone
@@ -41,11 +41,6 @@ MAX_VALUE = Decimal("1e12")  # Numeric(14, 2)
 OPEN_TASK_STATUSES = ("open", "in_progress")
 # The lead detail page; notifications link to it.
 LEAD_LINK = "/leads/show/{id}"
-
-blocks_delete(Lead, Task, Task.lead_id, _l("tasks"))
-blocks_delete(Customer, Lead, Lead.customer_id, _l("leads"))
-blocks_delete(Company, Lead, Lead.company_id, _l("leads"))
-blocks_delete(Deal, Lead, Lead.deal_id, _l("leads"))
 
 
 def _tenant_of(obj):
@@ -255,8 +250,6 @@ def open_tasks(session, lead, limit=50):
 _NAMED_COLUMNS = {"status_id": (LeadStatus, "name"), "source_id": (LeadSource, "name"),
                   "assigned_to_id": (CrmUser, None), "customer_id": (Customer, "name"),
                   "company_id": (Company, "name"), "deal_id": (Deal, "title")}
-
-
 
 
 def activity(session, lead):
