@@ -24,6 +24,7 @@ from crm.views.ledger.contracts import ContractView
 from crm.views.ledger.credit_notes import CreditNoteView
 from crm.views.ledger.invoices import InvoiceView
 from crm.views.ledger.payments import PaymentView
+from crm.views.ledger.priced_documents import CreditOverridePermission
 from crm.views.ledger.sales_orders import SalesOrderView
 from crm.views.ledger.statements import StatementView
 from crm.views.notifications import NotificationView
@@ -95,6 +96,7 @@ NO_MENU = [AddressView, PlantView, BankAccountView, DocumentView, NoteView,
            StatementView,  # from a customer's page and the customer list
            FinancialsPermission,  # no page: keeps "can read Financials" in the database
            *FIGURE_CLASS_PERMISSIONS,  # likewise for each class of financial figure
+           CreditOverridePermission,  # no page: keeps "can override CreditOverride"
            ]
 CUSTOMER_TABS = [ContactView, AddressView, PlantView, BankAccountView, DocumentView, NoteView,
                  InteractionView, TaskView,

@@ -118,9 +118,9 @@ def _require(invoice, statuses, message):
                                     "status": STATUS_LABELS.get(invoice.status, invoice.status)})
 
 
-def issue_invoice(session, invoice, override_reason=None, may_override=None):
-    """Draft -> issued, once the customer's credit allows it (an Admin may override
-    with a reason, recorded in the audit trail). It then counts in the balance."""
+def issue_invoice(session, invoice, override_reason=None, may_override=False):
+    """Draft -> issued, once the customer's credit allows it (with ``may_override``, a
+    reason overrides a refusal, recorded in the audit trail). It then counts in the balance."""
     _require(invoice, ("draft",), _l("Invoice %(number)s is %(status)s; only a draft can be "
                                      "issued."))
     if not invoice.lines:

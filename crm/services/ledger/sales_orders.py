@@ -123,9 +123,9 @@ def _require(order, statuses, message):
                                     "status": STATUS_LABELS.get(order.status, order.status)})
 
 
-def confirm_order(session, order, override_reason=None, may_override=None):
-    """Quote -> pending, once the customer's credit allows it (an Admin may override
-    with a reason, recorded in the audit trail)."""
+def confirm_order(session, order, override_reason=None, may_override=False):
+    """Quote -> pending, once the customer's credit allows it (with ``may_override``, a
+    reason overrides a refusal, recorded in the audit trail)."""
     _require(order, ("quote",), _l("Order %(number)s is %(status)s; only a quote can be "
                                    "confirmed."))
     if not order.lines:
