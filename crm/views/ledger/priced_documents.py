@@ -13,13 +13,12 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.datamodel.filters import FilterOnOrAfter, FilterOnOrBefore
-from crm.datamodel.interface import CrmInterface
+from crm.datamodel.prefetch import PrefetchInterface
 from crm.formatting import quantity
-from crm.models import Customer, PaymentTerm
+from crm.models import Customer, Invoice, PaymentTerm, SalesOrder
 from crm.security.roles import CREDIT_OVERRIDE, may_override_credit
 from crm.security.tenancy import get_owned
 from crm.services.core.errors import CrmError, EditConflict
@@ -48,15 +47,11 @@ class CreditOverridePermission(BaseView):
     route_base = "/credit-override-permission"
 
 
-class DocumentInterface(CrmInterface):
+class DocumentInterface(PrefetchInterface):
     """Lists load each page's customers with the page. (Totals show in the document's
     currency, or masked: crm.datamodel.values.shown.)"""
 
-    def apply_all(self, query, *args, **kwargs):
-        query = super().apply_all(query, *args, **kwargs)
-        if hasattr(self.obj, "lines") and hasattr(self.obj, "customer"):
-            query = query.options(joinedload(self.obj.customer))
-        return query
+    prefetch_of = {SalesOrder: ("customer",), Invoice: ("customer",)}
 
 
 def _date_arg(name):
