@@ -1,8 +1,8 @@
 """An import run's life: upload, mapping, preview, commit (inline or in a background thread)."""
 import hashlib
+import logging
 import threading
 
-from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased
@@ -20,6 +20,8 @@ from crm.services.bulk.imports import (
 )
 from crm.services.core import audit
 from crm.services.core.errors import NotAllowed, NotFound, ValidationFailed
+
+log = logging.getLogger(__name__)
 
 
 def read_file(entity, content, file_name, limits=None, encoding=None, locale=None):
@@ -190,7 +192,7 @@ def _execute(session, run, on_progress, locale=None, problems=None):
             run.message = gettext("The import stopped and nothing was written: %(error)s",
                                   error=str(exc)[:300])
         session.commit()
-        current_app.logger.exception("import %s failed", run.id)
+        log.exception("import %s failed", run.id)
     finally:
         commit.PROGRESS.pop(run.id, None)
     return run
