@@ -156,7 +156,7 @@ def import_file(entity, path, tenant_name, dry_run, all_or_nothing, error_report
         failed = import_from_cli(db.session, tenant, entity, path, dry_run, all_or_nothing,
                                  error_report, click.echo, overrides,
                                  limits=ImportLimits.from_config(current_app.config),
-                                 encoding=encoding)
+                                 encoding=encoding, languages=tuple(current_app.config["LANGUAGES"]))
     except CrmError as exc:
         _refused(exc)
     if failed:

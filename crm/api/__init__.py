@@ -4,8 +4,6 @@ from flask_appbuilder.api.manager import SwaggerView
 
 from crm.api.audit import AuditApi
 from crm.api.companies import CompanyApi, CustomerGroupApi
-
-# --- payments, credit notes, contracts imports ---
 from crm.api.contracts import ContractApi
 from crm.api.credit_notes import CreditNoteApi
 from crm.api.crm_settings import CrmSettingsApi
@@ -19,8 +17,6 @@ from crm.api.customers import (
     NoteApi,
     PlantApi,
 )
-
-# --- sales pipeline imports ---
 from crm.api.deals import DealApi
 from crm.api.interactions import InteractionApi
 from crm.api.invoices import InvoiceApi
@@ -47,7 +43,6 @@ APIS = [
     CustomerApi, ContactApi, AddressApi, PlantApi, BankAccountApi, DocumentApi, NoteApi,
     CustomFieldValueApi, CompanyApi, CustomerGroupApi, PaymentTermApi, SegmentApi,
     SubSegmentApi, RegionApi, TagApi, CustomFieldApi, AuditApi,
-    # --- sales pipeline APIs ---
     DealApi,
     LeadStatusApi, LeadSourceApi, PipelineApi, StageApi, CrmSettingsApi,
     InteractionApi, TaskApi,
@@ -55,7 +50,6 @@ APIS = [
     MergeApi,  # POST /api/v1/customer/merge, GET /api/v1/customer/duplicates
     StatementApi,
     SalesOrderApi, InvoiceApi,
-    # --- payments, credit notes, contracts APIs ---
     PaymentApi, CreditNoteApi, ContractApi,
     SupportTicketApi,
 ]

@@ -7,6 +7,7 @@ from flask_babel import gettext
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.api.base import CrmModelApi
+from crm.security.roles import may_override_credit
 from crm.services.core.errors import CrmError, EditConflict, ValidationFailed
 from crm.services.ledger.credit_rule import CreditRefused
 from crm.services.ledger.document_lines import LINE_FIELDS
@@ -119,7 +120,8 @@ class PricedDocumentApi(CrmModelApi):
             if reason is not None and not isinstance(reason, str):
                 raise ValidationFailed({"override_reason": [gettext("Give the reason as text.")]})
             if credit_checked:
-                result = operation(self.session, document, override_reason=reason)
+                result = operation(self.session, document, override_reason=reason,
+                                   may_override=may_override_credit(self.appbuilder.sm))
             else:
                 result = operation(self.session, document)
         except CrmError as exc:

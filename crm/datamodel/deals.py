@@ -1,22 +1,15 @@
 """Deals: the list's data access (each page's stages, pipelines, customers, companies and
 owners loaded with it). Fields and columns: crm.fields.pipeline."""
-from sqlalchemy.orm import joinedload
 
-from crm.datamodel.interface import CrmInterface
+from crm.datamodel.prefetch import PrefetchInterface
 from crm.datamodel.values import Money
-from crm.models import Deal, Stage
+from crm.models import Deal
 
 
-class DealInterface(CrmInterface):
+class DealInterface(PrefetchInterface):
     """Lists load each page's stages, pipelines, customers, companies and owners with the page."""
 
-    def apply_all(self, query, *args, **kwargs):
-        query = super().apply_all(query, *args, **kwargs)
-        if self.obj is not Deal:  # FAB reuses the class for related models' filters
-            return query
-        return query.options(
-            joinedload(Deal.stage).joinedload(Stage.pipeline), joinedload(Deal.customer),
-            joinedload(Deal.company), joinedload(Deal.assigned_to))
+    prefetch_of = {Deal: ("stage.pipeline", "customer", "company", "assigned_to")}
 
     def get_values(self, lst, list_columns):
         # The value column shows the amount in the deal's own currency.

@@ -1,42 +1,17 @@
 """Leads: the list's data access (a page's statuses, sources and assignees read with it).
 Fields and columns: crm.fields.pipeline."""
-from sqlalchemy import select
-from sqlalchemy.orm.attributes import set_committed_value
 
-from crm.datamodel.interface import CrmInterface
+from crm.datamodel.prefetch import PrefetchInterface
 from crm.models import Lead
 
 LIST_RELATIONS = ("status", "source", "assigned_to")
 
 
-class LeadInterface(CrmInterface):
+class LeadInterface(PrefetchInterface):
     """Leads may be saved without a status: the service gives them the default one.
     A page's statuses, sources and assignees are read in one query each, not one per row."""
 
+    prefetch_of = {Lead: LIST_RELATIONS}
+
     def is_nullable(self, col_name):
         return col_name == "status" or super().is_nullable(col_name)
-
-    def query(self, *args, **kwargs):
-        count, rows = super().query(*args, **kwargs)
-        if self.obj is Lead:
-            attach_related(self.session, rows, LIST_RELATIONS)
-        return count, rows
-
-
-def attach_related(session, rows, relations):
-    """Load the rows' many-to-one relations with one IN query each and set them on the rows
-    (merely loading them is not enough: the session forgets rows nobody holds)."""
-    if not rows:
-        return
-    mapper = type(rows[0]).__mapper__
-    for name in relations:
-        relation = mapper.relationships[name]
-        (column,) = relation.local_columns
-        key = mapper.get_property_by_column(column).key
-        ids = sorted({getattr(row, key) for row in rows} - {None})
-        target = relation.mapper.class_
-        found = {}
-        if ids:
-            found = {r.id: r for r in session.scalars(select(target).where(target.id.in_(ids)))}
-        for row in rows:
-            set_committed_value(row, name, found.get(getattr(row, key)))

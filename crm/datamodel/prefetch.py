@@ -1,9 +1,11 @@
-"""A list's related records loaded in one query per relation, not one per row.
+"""A list's related records loaded in one query per relation, not one per row: the one
+eager-loading helper of list pages and exports.
 
 FAB's list pages read each row's many-to-one relations lazily as the template
 prints them. ``PrefetchInterface`` loads, after a page is read, every record the
-page's rows point at through the named relations (``prefetch``) with one
-``IN`` query each, and hands each row its records.
+page's rows point at through the named relations (``prefetch``; "stage.pipeline"
+follows a relation of the loaded records) with one ``IN`` query each, and hands
+each row its records.
 """
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
@@ -12,28 +14,41 @@ from crm.datamodel.interface import CrmInterface
 
 
 def prefetch(session, rows, relations):
+    """Load ``relations`` (names of many-to-one relations, dotted for a path) of ``rows``."""
+    for path in relations:
+        _prefetch_path(session, rows, path.split("."))
+
+
+def _prefetch_path(session, rows, names):
     if not rows:
         return
+    name, rest = names[0], names[1:]
     mapper = type(rows[0]).__mapper__
-    for name in relations:
-        relation = mapper.relationships[name]
-        (fk,) = relation.local_columns
-        key = mapper.get_property_by_column(fk).key
-        ids = {getattr(row, key) for row in rows} - {None}
-        if not ids:
-            continue
-        target = relation.mapper.class_
-        found = {r.id: r for r in session.scalars(select(target).where(target.id.in_(sorted(ids))))}
-        for row in rows:
-            # Set as loaded (no change to save); the rows now hold them, so the
-            # session's weak identity map cannot let them go before the page is drawn.
-            set_committed_value(row, name, found.get(getattr(row, key)))
+    relation = mapper.relationships[name]
+    (fk,) = relation.local_columns
+    key = mapper.get_property_by_column(fk).key
+    ids = sorted({getattr(row, key) for row in rows} - {None})
+    target = relation.mapper.class_
+    found = {}
+    if ids:
+        found = {r.id: r for r in session.scalars(select(target).where(target.id.in_(ids)))}
+    for row in rows:
+        # Set as loaded (no change to save); the rows now hold them, so the
+        # session's weak identity map cannot let them go before the page is drawn.
+        set_committed_value(row, name, found.get(getattr(row, key)))
+    if rest:
+        _prefetch_path(session, list(found.values()), rest)
 
 
 class PrefetchInterface(CrmInterface):
-    def __init__(self, obj, session=None, prefetch=()):
+    """List pages load ``prefetch`` with each page; without it, what ``prefetch_of`` names
+    for the model (FAB builds the same class for related models, which get nothing)."""
+
+    prefetch_of = {}  # model -> relations
+
+    def __init__(self, obj, session=None, prefetch=None):
         super().__init__(obj, session)
-        self.prefetch = tuple(prefetch)
+        self.prefetch = tuple(self.prefetch_of.get(obj, ()) if prefetch is None else prefetch)
 
     def query(self, *args, **kwargs):
         count, rows = super().query(*args, **kwargs)

@@ -77,6 +77,10 @@ PERSONAL_ENTITIES = ("Notification",)
 ADMIN_ONLY = ("AuditEntry",)
 # The dashboard: every role reads it.
 DASHBOARD_ENTITIES = ("Dashboard",)
+# Overriding a credit refusal: confirming an order or issuing an invoice past the customer's
+# credit limit or hold, with a reason for the audit trail. Admin's; an Admin may give it to
+# any other role. Its verb is its own: (entity, permission).
+CREDIT_OVERRIDE = ("CreditOverride", "can_override")
 
 # role -> entity group -> verbs. Admin is not listed: it gets everything.
 ROLE_MATRIX = {
@@ -136,3 +140,9 @@ def fab_roles():
 
 def role_names():
     return ("Admin", *ROLE_MATRIX)
+
+
+def may_override_credit(security_manager):
+    """Whether the signed-in user's roles hold ``CREDIT_OVERRIDE``."""
+    entity, permission = CREDIT_OVERRIDE
+    return bool(security_manager.has_access(permission, entity))

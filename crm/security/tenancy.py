@@ -56,13 +56,19 @@ def current_tenant_id():
         g._crm_resolving_tenant = False
 
 
-def current_user_id():
+def signed_in_user():
+    """The user of the current request (screen or JWT API), or None outside one."""
     if not has_request_context():
         return None
     user = g.get("user")
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return user.id
+    return user
+
+
+def current_user_id():
+    user = signed_in_user()
+    return user.id if user is not None else None
 
 
 def _scope_selects(state):

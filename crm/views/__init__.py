@@ -20,19 +20,14 @@ from crm.views.financials import FIGURE_CLASS_PERMISSIONS, FinancialsPermission,
 from crm.views.insight.audit import AuditView
 from crm.views.insight.dashboard import DashboardView
 from crm.views.language import LanguageView
-
-# --- payments, credit notes, contracts imports ---
 from crm.views.ledger.contracts import ContractView
 from crm.views.ledger.credit_notes import CreditNoteView
-
-# --- sales orders and invoices imports ---
 from crm.views.ledger.invoices import InvoiceView
 from crm.views.ledger.payments import PaymentView
+from crm.views.ledger.priced_documents import CreditOverridePermission
 from crm.views.ledger.sales_orders import SalesOrderView
 from crm.views.ledger.statements import StatementView
 from crm.views.notifications import NotificationView
-
-# --- sales pipeline imports ---
 from crm.views.pipeline.deal_board import DealBoardView
 from crm.views.pipeline.deals import DealView
 from crm.views.pipeline.interactions import InteractionView
@@ -75,7 +70,6 @@ MENU = [
     (TagView, "Tags", _l("Tags"), "fa-tags", SETTINGS),
     (CustomFieldView, "Custom Fields", _l("Custom fields"), "fa-list-alt", SETTINGS),
     (AuditView, "Audit Trail", _l("Audit trail"), "fa-history", SECURITY),
-    # --- sales pipeline views ---
     (DealView, "Deals", _l("Deals"), "fa-handshake", SALES),
     (DealBoardView, "Deal Board", _l("Deal board"), "fa-columns", SALES),
     (LeadStatusView, "Lead Statuses", _l("Lead statuses"), "fa-flag", SETTINGS),
@@ -88,10 +82,8 @@ MENU = [
     (InteractionView, "Interactions", _l("Interactions"), "fa-comments", SALES),
     (TaskView, "Tasks", _l("Tasks"), "fa-tasks", SALES),
     (MyTasksView, "My Tasks", _l("My tasks"), "fa-check-square", SALES),
-    # --- sales orders and invoices ---
     (SalesOrderView, "Sales Orders", _l("Sales orders"), "fa-shopping-cart", FINANCE),
     (InvoiceView, "Invoices", _l("Invoices"), "fa-file-invoice-dollar", FINANCE),
-    # --- payments, credit notes, contracts ---
     (PaymentView, "Payments", _l("Payments"), "fa-money-bill-wave", FINANCE),
     (CreditNoteView, "Credit Notes", _l("Credit notes"), "fa-receipt", FINANCE),
     (ContractView, "Contracts", _l("Contracts"), "fa-file-signature", FINANCE),
@@ -99,18 +91,16 @@ MENU = [
 # Reached from a customer's tabs, not the menu.
 NO_MENU = [AddressView, PlantView, BankAccountView, DocumentView, NoteView,
            DuplicateCheckView,  # the customer form's duplicate hints
-           # --- sales pipeline views without a menu entry ---
            NotificationView,  # the navbar's bell leads there
            LanguageView,  # the navbar's language picker
            StatementView,  # from a customer's page and the customer list
            FinancialsPermission,  # no page: keeps "can read Financials" in the database
            *FIGURE_CLASS_PERMISSIONS,  # likewise for each class of financial figure
+           CreditOverridePermission,  # no page: keeps "can override CreditOverride"
            ]
 CUSTOMER_TABS = [ContactView, AddressView, PlantView, BankAccountView, DocumentView, NoteView,
                  InteractionView, TaskView,
-                 # --- sales orders and invoices tabs (the order history) ---
                  SalesOrderView, InvoiceView,
-                 # --- payments, credit notes, contracts tabs ---
                  PaymentView, CreditNoteView, ContractView,
                  SupportTicketView]
 

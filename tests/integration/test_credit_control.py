@@ -4,11 +4,14 @@ Manager cannot; the tenant chooses where the limit is checked."""
 from decimal import Decimal
 
 import pytest
+from flask_appbuilder.security.sqla.models import PermissionView, Role
 
 from crm.extensions import db
 from crm.models import AuditEntry, Invoice, SalesOrder
+from crm.security.roles import CREDIT_OVERRIDE
 from crm.security.tenancy import tenant_scope
 from tests import order_factories as of
+from tests.conftest import make_user
 
 OVER = [{"description": "Big machine", "quantity": 1, "unit_price": "700.00"}]
 
@@ -104,3 +107,59 @@ def test_within_the_limit_passes(app, acme, acme_manager, api):
     pk = of.order(app, acme, customer, [{"description": "Exactly", "unit_price": "600.00"}])
     assert api(acme_manager).post(f"/api/v1/sales_order/{pk}/confirm").status_code == 200
     assert of.read(app, acme, Invoice, of.invoice(app, acme, customer), "status") == "draft"
+
+
+@pytest.fixture
+def credit_controller(app, acme):
+    """A Manager whose second, custom role holds just the credit-override permission."""
+    user = make_user(app, acme, "Manager", "acme-credit-controller")
+    entity, permission = CREDIT_OVERRIDE
+    with app.app_context():
+        sm = app.appbuilder.sm
+        role = sm.add_role("Credit Controller")
+        sm.add_permission_role(role, sm.find_permission_view_menu(permission, entity))
+        account = db.session.get(sm.user_model, user.id)
+        account.roles.append(role)
+        db.session.commit()
+        db.session.remove()
+    yield user
+    with app.app_context():
+        role = db.session.query(Role).filter_by(name="Credit Controller").one()
+        role.permissions = []
+        role.user = []
+        db.session.delete(role)
+        db.session.commit()
+        db.session.remove()
+
+
+def test_a_role_given_the_override_permission_overrides(app, acme, credit_controller, api,
+                                                          browser):
+    customer = buyer_owing_400(app, acme)
+    order, invoice = of.order(app, acme, customer, OVER), of.invoice(app, acme, customer, OVER)
+    page = browser(credit_controller).post(f"/sales_orders/confirm/{order}",
+                                           follow_redirects=True).get_data(as_text=True)
+    assert 'name="override_reason"' in page
+    r = api(credit_controller).post(f"/api/v1/invoice/{invoice}/issue",
+                                    json={"override_reason": "Guaranteed by the parent company"})
+    assert r.status_code == 200 and r.json["result"]["status"] == "issued"
+    with app.app_context(), tenant_scope(acme.id):
+        entry = db.session.query(AuditEntry).filter_by(entity="invoice", entity_id=invoice,
+                                                       action="credit_override").one()
+        assert entry.username == "acme-credit-controller"
+        db.session.remove()
+
+
+def test_sync_roles_keeps_the_override_permission_for_admins_only(app, runner):
+    entity, permission = CREDIT_OVERRIDE
+    with app.app_context():
+        db.session.query(PermissionView).filter(
+            PermissionView.view_menu.has(name=entity)).delete(synchronize_session=False)
+        db.session.commit()
+        db.session.remove()
+    assert runner.invoke(args=["crm", "sync-roles"]).exit_code == 0
+    with app.app_context():
+        holders = {role.name for role in db.session.query(Role)
+                   if any(pv.view_menu.name == entity and pv.permission.name == permission
+                          for pv in role.permissions)}
+        db.session.remove()
+    assert holders == {"Admin"}

@@ -18,13 +18,14 @@ def globex_deal(app, globex):
 
 def id_routes(app):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith(DEAL_ENDPOINTS) and {"pk", "stage_id"} & set(rule.arguments):
+        if rule.endpoint.startswith(DEAL_ENDPOINTS) and {"pk", "stage_id", "column_id"} & set(rule.arguments):
             yield rule
 
 
 def test_every_deal_route_with_an_id_answers_404(app, acme, acme_admin, browser, api, globex_deal):
     pk, globex_sales = globex_deal
-    values = {"pk": pk, "stage_id": globex_sales.stages["Proposal"], "name": "muldelete"}
+    stage_id = globex_sales.stages["Proposal"]
+    values = {"pk": pk, "stage_id": stage_id, "column_id": stage_id, "name": "muldelete"}
     b, client = browser(acme_admin), api(acme_admin)
     checked = []
     for rule in id_routes(app):
@@ -39,7 +40,7 @@ def test_every_deal_route_with_an_id_answers_404(app, acme, acme_admin, browser,
                 response = b.post(url, {"title": "hijack", "stage_id": globex_sales.stages["Won"]})
             assert response.status_code == 404, f"{method} {url} -> {response.status_code}"
             checked.append(f"{method} {rule.rule}")
-    for expected in ("GET /deal-board/cards/<int:stage_id>", "PUT /api/v1/deal/<int:pk>/stage",
+    for expected in ("GET /deal-board/cards/<int:column_id>", "PUT /api/v1/deal/<int:pk>/stage",
                      "POST /deals/stage/<int:pk>", "GET /deals/show/<pk>", "POST /deals/edit/<pk>",
                      "PUT /api/v1/deal/<pk>", "DELETE /api/v1/deal/<pk>"):
         assert expected in checked

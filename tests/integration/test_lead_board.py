@@ -4,10 +4,11 @@ import re
 import pytest
 
 from crm.extensions import db
-from crm.models import Lead, LeadStatus
+from crm.models import CrmSetting, Lead, LeadStatus
 from crm.security.tenancy import tenant_scope
+from crm.services.pipeline import kanban
 from crm.services.settings import preferences as crm_settings
-from tests import factories
+from tests import deal_factories as df, factories
 
 
 def _statuses(app, tenant):
@@ -127,3 +128,34 @@ def test_bad_move_requests_get_json_4xx(app, acme, acme_manager, browser, body):
     b = browser(acme_manager)
     r = b.client.post("/lead-board/move", json=body, headers={"X-CSRFToken": b.token})
     assert r.status_code in (400, 404) and r.is_json and r.json["message"]
+
+
+def test_an_over_large_page_size_is_clamped_as_on_the_deal_board(app, acme, acme_member, browser,
+                                                                   db_session):
+    """A page size stored outside the app (here 1000) never makes a column load more than
+    the boards' maximum: both boards read it through the same clamp."""
+    with db_session() as s:
+        s.add(CrmSetting(tenant_id=acme.id, key="kanban_page_size", value=1000))
+        s.commit()
+    for n in range(kanban.MAX_KANBAN_PAGE_SIZE + 1):
+        factories.lead(app, acme, f"Lead number {n}")
+    sales = df.sales(app, acme)
+    for n in range(kanban.MAX_KANBAN_PAGE_SIZE + 1):
+        df.deal(app, acme, f"Deal {n}")
+    b = browser(acme_member)
+    lead_page = b.get(f"/lead-board/cards/{_statuses(app, acme)['New']}").json
+    deal_page = b.get(f"/deal-board/cards/{sales.stages['Lead']}").json
+    assert len(lead_page["cards"]) == len(deal_page["cards"]) <= kanban.MAX_KANBAN_PAGE_SIZE
+    assert lead_page["next_offset"] == deal_page["next_offset"] == len(lead_page["cards"])
+
+
+def test_a_member_is_told_why_the_move_was_refused(app, acme, acme_member, browser):
+    pk = factories.lead(app, acme, "Fixed")
+    r = _move(browser(acme_member), pk, _statuses(app, acme)["Contacted"])
+    assert r.status_code == 403 and "not move leads" in r.json["message"]
+
+
+def test_signed_out_the_board_endpoints_answer_json_401(app, acme):
+    client = app.test_client()
+    r = client.get(f"/lead-board/cards/{_statuses(app, acme)['New']}")
+    assert r.status_code == 401 and r.is_json and r.json["message"]

@@ -11,12 +11,12 @@ import datetime as dt
 import decimal
 import re
 
-from flask import g, has_request_context
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
 from crm.models.audit import AuditEntry
 from crm.models.base import Audited, utcnow
+from crm.security.tenancy import signed_in_user
 
 _actor = contextvars.ContextVar("crm_audit_actor", default=None)
 _MARKS = "crm_audit_marks"
@@ -61,11 +61,8 @@ def who():
     actor = _actor.get()
     if actor is not None:
         return actor
-    if has_request_context():
-        user = g.get("user")
-        if user is not None and getattr(user, "is_authenticated", False):
-            return user.id, user.username
-    return None, "system"
+    user = signed_in_user()
+    return (user.id, user.username) if user is not None else (None, "system")
 
 
 def entry_row(tenant_id, entity, entity_id, action, changes, summary, parent_entity=None,

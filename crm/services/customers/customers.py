@@ -3,11 +3,11 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 
 from crm.fields.customers import CLONED_FIELDS
-from crm.models import Company, Customer, CustomerGroup
+from crm.models import Company, Customer
 from crm.models.base import utcnow
 from crm.security.tenancy import current_tenant_id
 from crm.services.core import audit, numbering
-from crm.services.core.delete_rules import blocks_delete, delete_blockers
+from crm.services.core.delete_rules import delete_blockers
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.core.transaction import transactional
 from crm.services.customers import customer_fields
@@ -23,9 +23,6 @@ CLONED_CHILDREN = {
 CHECKED_FIELDS = (*customer_fields.RULES, "tax_regime", "country")
 CODE_PREFIX = "C"
 CODE_SERIES = "customer_code"
-
-blocks_delete(Company, Customer, Customer.company_id, _l("customers"))
-blocks_delete(CustomerGroup, Customer, Customer.customer_group_id, _l("customers"))
 
 
 def _tenant_of(obj):

@@ -8,22 +8,13 @@
 * open and pending tickets count against the customer's health score
   (``crm.services.insight.health``). A customer with tickets is archived, not deleted.
 """
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
 
-from crm.models import (
-    OPEN_TICKET_STATUSES,
-    TICKET_PRIORITIES,
-    TICKET_STATUSES,
-    Customer,
-    SupportTicket,
-)
+from crm.models import OPEN_TICKET_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, Customer
 from crm.models.base import utcnow
-from crm.services.core.delete_rules import blocks_delete
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.core.related import linked, stored
 from crm.services.core.transaction import transactional
-
-blocks_delete(Customer, SupportTicket, SupportTicket.customer_id, _l("support tickets"))
 
 
 def _aware(value):

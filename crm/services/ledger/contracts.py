@@ -6,18 +6,15 @@
 """
 import datetime as dt
 
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from crm.models import CONTRACT_STATUSES, Contract, Customer
-from crm.services.core.delete_rules import blocks_delete
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.core.numbering import next_number
 from crm.services.core.related import linked, stored
 from crm.services.ledger import arithmetic as ledger
 from crm.services.ledger.payments import AmountInvalid, parse_amount
-
-blocks_delete(Customer, Contract, Contract.customer_id, _l("contracts"))
 
 # Only a contract still being drafted can be deleted; the others are history.
 DELETABLE_STATUSES = ("draft",)

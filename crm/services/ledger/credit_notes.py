@@ -9,21 +9,17 @@
 """
 import datetime as dt
 
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
 
 from crm.models import POSTED_INVOICE_STATUSES, CreditNote, Customer, Invoice
 from crm.models.base import utcnow
 from crm.services.core import audit
-from crm.services.core.delete_rules import blocks_delete
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.core.numbering import flush_numbered, next_number
 from crm.services.core.related import linked, stored
 from crm.services.core.transaction import transactional
 from crm.services.ledger import arithmetic as ledger
 from crm.services.ledger.payments import AmountInvalid, parse_amount, settle, shown
-
-blocks_delete(Customer, CreditNote, CreditNote.customer_id, _l("credit notes"))
-blocks_delete(Invoice, CreditNote, CreditNote.invoice_id, _l("credit notes"))
 
 
 def prepare(session, note):

@@ -9,13 +9,14 @@ calls ``check_credit``. It refuses, with ``CreditRefused`` (409):
   balance) plus the new amount would exceed its credit limit. No limit set means
   no limit.
 
-An Admin may override either refusal by giving a reason; the caller writes the
-reason to the audit trail of the order or invoice (``audit.mark``). Anyone else
-giving a reason is refused all the same.
+A user whose role may override credit refusals (``CREDIT_OVERRIDE`` in the role
+matrix, crm.security.roles; Admin's) overrides either refusal by giving a reason;
+the screen or API asks the matrix and passes ``may_override``. The reason goes to
+the audit trail of the order or invoice (``audit.mark``). Anyone else giving a
+reason is refused all the same; operator commands never override.
 """
 from decimal import Decimal
 
-from flask import g, has_request_context
 from flask_babel import format_currency, gettext
 
 from crm.services.core import audit
@@ -27,7 +28,6 @@ POINTS = ("order", "invoice")
 # Setting value -> the points where the limit is checked.
 CHECKED_AT = {"both": ("order", "invoice"), "order": ("order",), "invoice": ("invoice",)}
 OVERRIDE_ACTION = "credit_override"
-ADMIN_ROLE = "Admin"
 
 
 class CreditRefused(NotAllowed):
@@ -49,16 +49,6 @@ class CreditRefused(NotAllowed):
         return {"currency": self.currency, "limit": text(self.limit),
                 "exposure": text(self.exposure), "amount": text(self.amount),
                 "shortfall": text(self.shortfall), "on_hold": self.on_hold}
-
-
-def current_user_may_override():
-    """Only an Admin overrides a credit refusal; operator commands run as nobody."""
-    if not has_request_context():
-        return False
-    user = g.get("user")
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    return any(role.name == ADMIN_ROLE for role in getattr(user, "roles", ()))
 
 
 def limit_checked_at(session, point):
@@ -93,7 +83,7 @@ def refusal(session, customer, amount, point):
 
 
 def check_credit(session, customer, amount, point, override_reason=None, document=None,
-                 may_override=None):
+                 may_override=False):
     """Refuse (CreditRefused) or allow ``amount`` more for ``customer`` at ``point``.
 
     With an ``override_reason`` from someone allowed to override, a refusal is let
@@ -105,8 +95,6 @@ def check_credit(session, customer, amount, point, override_reason=None, documen
     reason = (override_reason or "").strip()
     if not reason:
         raise refused
-    if may_override is None:
-        may_override = current_user_may_override()
     if not may_override:
         refused.message = gettext("%(refusal)s Only an Admin can override the credit check.",
                                   refusal=refused.message)

@@ -17,9 +17,8 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 
 from crm.fields.ledger import INVOICE_STATUSES
-from crm.models import CreditNote, Customer, Invoice, InvoiceLine, PaymentAllocation
+from crm.models import CreditNote, Invoice, InvoiceLine, PaymentAllocation
 from crm.models.base import utcnow
-from crm.services.core.delete_rules import blocks_delete
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.core.transaction import transactional
 from crm.services.ledger import document_lines as dl, limits
@@ -38,10 +37,6 @@ VOIDABLE = ("draft", "issued")
 HEADER_FIELDS = ("number", "customer", "issue_date", "due_date", "currency", "payment_term",
                  "billing_address", "tax_number", "reference", "notes")
 STATUS_LABELS = INVOICE_STATUSES
-
-blocks_delete(Customer, Invoice, Invoice.customer_id, _l("invoices"))
-blocks_delete(Invoice, PaymentAllocation, PaymentAllocation.invoice_id, _l("payment allocations"))
-blocks_delete(Invoice, CreditNote, CreditNote.invoice_id, _l("credit notes"))
 
 
 def prefill(session, customer):
@@ -126,9 +121,9 @@ def _require(invoice, statuses, message):
 
 
 @transactional
-def issue_invoice(session, invoice, override_reason=None, may_override=None):
-    """Draft -> issued, once the customer's credit allows it (an Admin may override
-    with a reason, recorded in the audit trail). It then counts in the balance."""
+def issue_invoice(session, invoice, override_reason=None, may_override=False):
+    """Draft -> issued, once the customer's credit allows it (with ``may_override``, a
+    reason overrides a refusal, recorded in the audit trail). It then counts in the balance."""
     _require(invoice, ("draft",), _l("Invoice %(number)s is %(status)s; only a draft can be "
                                      "issued."))
     if not invoice.lines:

@@ -18,7 +18,7 @@ the customer's stored balance.
 import datetime as dt
 from decimal import Decimal
 
-from flask_babel import format_currency, gettext, lazy_gettext as _l
+from flask_babel import format_currency, gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
@@ -36,7 +36,6 @@ from crm.models.base import utcnow
 from crm.security.tenancy import get_owned
 from crm.services.core import audit
 from crm.services.core.child_pages import page_of_children
-from crm.services.core.delete_rules import blocks_delete
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.core.numbering import flush_numbered, next_number
 from crm.services.core.related import linked, stored
@@ -45,8 +44,6 @@ from crm.services.ledger import arithmetic as ledger, limits, sales_orders
 
 # Payments are the customer's history: archive the customer instead. An invoice
 # payments were allocated to is history too.
-blocks_delete(Customer, Payment, Payment.customer_id, _l("payments"))
-blocks_delete(Invoice, PaymentAllocation, PaymentAllocation.invoice_id, _l("payment allocations"))
 # A payment's page shows its allocations this many at a time.
 ALLOCATIONS_PER_PAGE = 100
 

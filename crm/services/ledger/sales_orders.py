@@ -21,9 +21,9 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
 
 from crm.fields.ledger import ORDER_STATUSES
-from crm.models import Customer, Invoice, SalesOrder, SalesOrderLine
+from crm.models import Invoice, SalesOrder, SalesOrderLine
 from crm.models.base import utcnow
-from crm.services.core.delete_rules import blocks_delete, delete_blockers
+from crm.services.core.delete_rules import delete_blockers
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.core.numbering import flush_numbered
 from crm.services.core.transaction import transactional
@@ -38,9 +38,6 @@ INVOICEABLE = ("pending", "shipped", "invoiced")
 HEADER_FIELDS = ("number", "customer", "order_date", "currency", "discount_rate",
                  "payment_term", "billing_address", "shipping_address", "reference", "notes")
 STATUS_LABELS = ORDER_STATUSES
-
-blocks_delete(Customer, SalesOrder, SalesOrder.customer_id, _l("sales orders"))
-blocks_delete(SalesOrder, Invoice, Invoice.sales_order_id, _l("invoices"))
 
 
 def prefill(session, customer):
@@ -126,9 +123,9 @@ def _require(order, statuses, message):
 
 
 @transactional
-def confirm_order(session, order, override_reason=None, may_override=None):
-    """Quote -> pending, once the customer's credit allows it (an Admin may override
-    with a reason, recorded in the audit trail)."""
+def confirm_order(session, order, override_reason=None, may_override=False):
+    """Quote -> pending, once the customer's credit allows it (with ``may_override``, a
+    reason overrides a refusal, recorded in the audit trail)."""
     _require(order, ("quote",), _l("Order %(number)s is %(status)s; only a quote can be "
                                    "confirmed."))
     if not order.lines:

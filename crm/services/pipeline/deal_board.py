@@ -3,7 +3,8 @@ and its cards a page at a time.
 
 Totals come from one grouped query for all columns; cards from the board index
 (tenant, stage, id), newest first, so a column of thousands costs one short
-index walk per page. The owner and expected-close-date filters apply to both.
+index walk per page. The owner and expected-close-date filters apply to both. The shape
+is every board's (crm.services.pipeline.kanban); the move is ``deal_stages.change_stage``.
 """
 import datetime as dt
 from dataclasses import dataclass, field
@@ -15,10 +16,8 @@ from sqlalchemy.orm import joinedload, load_only
 from crm.models import Company, CrmUser, Customer, Deal, Pipeline, Stage
 from crm.security.tenancy import get_owned
 from crm.services.core.errors import NotFound
-from crm.services.pipeline.deals import CENT, crm_setting
-
-KANBAN_PAGE_SIZE = 20
-MAX_KANBAN_PAGE_SIZE = 100
+from crm.services.pipeline.deals import CENT
+from crm.services.pipeline.kanban import card_page
 
 
 @dataclass(frozen=True)
@@ -48,15 +47,6 @@ class ColumnTotal:
     amounts: dict = field(default_factory=dict)  # currency -> Decimal
 
 
-def page_size(session):
-    """Cards per request: the CRM setting ``kanban_page_size`` when there is one."""
-    try:
-        size = int(crm_setting(session, "kanban_page_size", KANBAN_PAGE_SIZE))
-    except (TypeError, ValueError):
-        size = KANBAN_PAGE_SIZE
-    return min(max(size, 1), MAX_KANBAN_PAGE_SIZE)
-
-
 def board_pipelines(session):
     """Pipelines a board can show: active ones, the default first, then in their order."""
     return list(session.scalars(
@@ -79,7 +69,7 @@ def columns_of(session, pipeline):
         select(Stage).where(Stage.pipeline_id == pipeline.id).order_by(Stage.position, Stage.id)))
 
 
-def column_totals(session, stage_ids, board_filter=BoardFilter()):
+def column_figures(session, stage_ids, board_filter=BoardFilter()):
     """{stage_id: ColumnTotal} for the given stages, in one grouped query."""
     totals = {stage_id: ColumnTotal() for stage_id in stage_ids}
     if not totals:
@@ -95,7 +85,7 @@ def column_totals(session, stage_ids, board_filter=BoardFilter()):
     return totals
 
 
-def column_stage(session, stage_id):
+def board_column(session, stage_id):
     """The tenant's stage a column shows; NotFound for anything else."""
     stage = get_owned(session, Stage, stage_id)
     if stage is None:
@@ -103,16 +93,10 @@ def column_stage(session, stage_id):
     return stage
 
 
-def cards(session, stage, board_filter=BoardFilter(), offset=0, size=None):
+def column_cards(session, stage, offset=0, board_filter=BoardFilter(), size=None):
     """One page of a column, newest deals first: (deals, next offset or None)."""
-    size = size or page_size(session)
-    offset = max(int(offset or 0), 0)
-    rows = list(session.scalars(
-        select(Deal).where(Deal.stage_id == stage.id, *board_filter.clauses())
-        .options(*card_loads())
-        .order_by(Deal.id.desc()).offset(offset).limit(size + 1)))
-    more = len(rows) > size
-    return rows[:size], (offset + size if more else None)
+    return card_page(session, select(Deal).where(Deal.stage_id == stage.id, *board_filter.clauses())
+                     .options(*card_loads()).order_by(Deal.id.desc()), offset, size)
 
 
 def card_loads():

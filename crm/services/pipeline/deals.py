@@ -13,7 +13,7 @@ every problem:
   pipeline's default stage, else its first;
 * customer and company optional; a newly chosen one must be active;
 * currency: the customer's when a customer is chosen, else the CRM default
-  (setting ``default_deal_currency`` when the CRM settings service offers it, else EUR);
+  (setting ``default_deal_currency``, EUR unless changed);
 * a change of stage goes through ``deal_stages.move_deal_to_stage``, so the close
   date and lost reason follow the same rule as on the board. A lost reason is only
   kept while the deal is in a lost stage.
@@ -43,15 +43,15 @@ from sqlalchemy.orm import selectinload
 
 from crm.i18n import inputs
 from crm.i18n.inputs import InputInvalid
-from crm.models import Company, CrmUser, Customer, Deal, Interaction, Lead, Pipeline, Stage, Task
+from crm.models import Company, CrmUser, Customer, Deal, Interaction, Pipeline, Stage, Task
 from crm.security.tenancy import get_owned
-from crm.services.core.delete_rules import blocks_delete, delete_blockers
+from crm.services.core.delete_rules import delete_blockers
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.core.transaction import transactional
 from crm.services.insight import timeline
 from crm.services.pipeline.deal_stages import clean_lost_reason, move_deal_to_stage
+from crm.services.settings import preferences
 
-DEFAULT_CURRENCY = "EUR"
 MAX_VALUE = Decimal("999999999999.99")  # Numeric(14, 2)
 CENT = Decimal("0.01")
 TITLE_LENGTH = Deal.__table__.c.title.type.length
@@ -63,31 +63,12 @@ RELATIONS = {"pipeline": Pipeline, "stage": Stage, "customer": Customer, "compan
 PLAIN_FIELDS = ("title", "description", "value", "probability", "expected_close_date",
                 "lost_reason")
 
-blocks_delete(Customer, Deal, Deal.customer_id, _l("deals"))
-blocks_delete(Company, Deal, Deal.company_id, _l("deals"))
-# A deal's history stays with it: its tasks, logged interactions and the lead it came from.
-blocks_delete(Deal, Task, Task.deal_id, _l("tasks"))
-blocks_delete(Deal, Interaction, Interaction.deal_id, _l("interactions"))
-blocks_delete(Deal, Lead, Lead.deal_id, _l("converted leads"))
-
 
 # --- defaults -----------------------------------------------------------------------------
 
-def crm_setting(session, key, fallback):
-    """A CRM setting when the settings service is there, else ``fallback``."""
-    try:
-        from crm.services.settings.preferences import get_setting
-    except ImportError:
-        return fallback
-    try:
-        value = get_setting(session, key)
-    except Exception:  # an unknown key or a settings row that does not parse
-        return fallback
-    return fallback if value in (None, "") else value
-
-
 def default_currency(session):
-    return str(crm_setting(session, "default_deal_currency", DEFAULT_CURRENCY)).upper()
+    """The currency a deal without a customer gets: the CRM setting ``default_deal_currency``."""
+    return str(preferences.get_setting(session, "default_deal_currency")).upper()
 
 
 def default_pipeline(session):

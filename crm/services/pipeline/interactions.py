@@ -26,7 +26,6 @@ from sqlalchemy.orm.util import identity_key
 from crm.models import INTERACTION_KINDS, Contact, Customer, Deal, Interaction
 from crm.models.base import utcnow
 from crm.security.tenancy import current_user_id
-from crm.services.core.delete_rules import blocks_delete
 from crm.services.core.errors import ValidationFailed
 from crm.services.core.related import linked, stored
 from crm.services.core.transaction import transactional
@@ -37,8 +36,6 @@ RECENT = 100
 
 # A customer's or deal's interactions are its history: they keep it from deletion
 # (archive the customer instead). A deleted contact only unlinks (ON DELETE SET NULL).
-blocks_delete(Customer, Interaction, Interaction.customer_id, _l("interactions"))
-blocks_delete(Deal, Interaction, Interaction.deal_id, _l("interactions"))
 
 
 def as_utc(value):

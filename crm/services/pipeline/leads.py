@@ -28,12 +28,12 @@ from sqlalchemy.orm import Session, joinedload
 from crm.models import Company, CrmUser, Customer, Deal, Lead, LeadSource, LeadStatus, Task
 from crm.security.tenancy import current_tenant_id, current_user_id
 from crm.services.accounts import notifications
-from crm.services.core.delete_rules import blocks_delete, delete_blockers
+from crm.services.core.delete_rules import delete_blockers
 from crm.services.core.errors import NotAllowed, NotFound, ValidationFailed
 from crm.services.core.transaction import transactional
 from crm.services.core.validation import check, clean_email, clean_non_negative, clean_phone
 from crm.services.insight import timeline
-from crm.services.settings import preferences as crm_settings
+from crm.services.pipeline import kanban
 
 CONVERSION_STATUS_NAME = "converted"
 CENTS = Decimal("0.01")
@@ -41,11 +41,6 @@ MAX_VALUE = Decimal("1e12")  # Numeric(14, 2)
 OPEN_TASK_STATUSES = ("open", "in_progress")
 # The lead detail page; notifications link to it.
 LEAD_LINK = "/leads/show/{id}"
-
-blocks_delete(Lead, Task, Task.lead_id, _l("tasks"))
-blocks_delete(Customer, Lead, Lead.customer_id, _l("leads"))
-blocks_delete(Company, Lead, Lead.company_id, _l("leads"))
-blocks_delete(Deal, Lead, Lead.deal_id, _l("leads"))
 
 
 def _tenant_of(obj):
@@ -215,7 +210,7 @@ def board_columns(session, tenant_id):
     return [(status, figures[status.id]) for status in columns]
 
 
-def board_status(session, status_id):
+def board_column(session, status_id):
     """A status that has a column on the board (not final), or NotFound."""
     status = session.scalar(select(LeadStatus).where(LeadStatus.id == status_id))
     if status is None or status.is_final:
@@ -223,22 +218,18 @@ def board_status(session, status_id):
     return status
 
 
-def column_cards(session, status, offset=0, per_page=None):
-    """(leads, next offset or None): one page of a column, newest first; a page holds the
-    tenant's ``kanban_page_size`` cards unless ``per_page`` says otherwise."""
-    offset = max(int(offset or 0), 0)
-    per_page = per_page or crm_settings.get_setting(session, "kanban_page_size")
-    rows = list(session.scalars(
-        select(Lead).options(joinedload(Lead.assigned_to), joinedload(Lead.source))
-        .where(Lead.status_id == status.id)
-        .order_by(Lead.id.desc()).offset(offset).limit(per_page + 1)))
-    more = len(rows) > per_page
-    return rows[:per_page], (offset + per_page if more else None)
+def column_cards(session, status, offset=0, size=None):
+    """One page of a column, newest leads first: (leads, next offset or None)."""
+    return kanban.card_page(session, select(Lead).options(joinedload(Lead.assigned_to),
+                                                          joinedload(Lead.source))
+                            .where(Lead.status_id == status.id).order_by(Lead.id.desc()),
+                            offset, size)
 
 
 @transactional
 def move_to_status(session, lead, status):
-    """Move a lead to another status (the board's drop): the edit form's rules apply."""
+    """Move a lead to another status (the board's drop): the edit form's rules apply.
+    Returns the id of the status it left."""
     old_status_id = lead.status_id
     lead.status = status
     prepare(session, lead)
@@ -259,8 +250,6 @@ def open_tasks(session, lead, limit=50):
 _NAMED_COLUMNS = {"status_id": (LeadStatus, "name"), "source_id": (LeadSource, "name"),
                   "assigned_to_id": (CrmUser, None), "customer_id": (Customer, "name"),
                   "company_id": (Company, "name"), "deal_id": (Deal, "title")}
-
-
 
 
 def activity(session, lead):

@@ -14,8 +14,8 @@ The rules, for the form, the quick actions and the API:
   task shows on the customer's and company's pages too);
 * overdue means still open (``OPEN_STATUSES``) with a due date before today (UTC).
 
-Deleting a lead, deal, company or customer that tasks point at is refused (see the
-``blocks_delete`` lines): a task is part of the record's history, the refusal names
+Deleting a lead, deal, company or customer that tasks point at is refused (see
+crm.services.core.delete_rules): a task is part of the record's history, the refusal names
 what is in the way, and closing or relinking the task is one click away.
 """
 
@@ -25,7 +25,6 @@ from sqlalchemy.orm import joinedload
 
 from crm.models import TASK_PRIORITIES, TASK_STATUSES, Company, CrmUser, Customer, Deal, Lead, Task
 from crm.models.base import utcnow
-from crm.services.core.delete_rules import blocks_delete
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.core.related import linked, stored
 from crm.services.core.transaction import transactional
@@ -42,10 +41,6 @@ PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 # Enough for a detail page's task panel.
 RECENT = 100
 MY_TASKS_PAGE = 50
-
-for _parent, _column in ((Customer, Task.customer_id), (Company, Task.company_id),
-                         (Deal, Task.deal_id), (Lead, Task.lead_id)):
-    blocks_delete(_parent, Task, _column, _l("tasks"))
 
 
 def today():

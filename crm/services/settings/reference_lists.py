@@ -2,16 +2,10 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from crm.models import Customer, PaymentTerm, Region, Segment, SubSegment, Tag, customer_tag
+from crm.models import PaymentTerm, SubSegment, Tag
 from crm.security.tenancy import current_tenant_id
-from crm.services.core.delete_rules import blocks_delete, delete_blockers
+from crm.services.core.delete_rules import delete_blockers
 from crm.services.core.errors import ValidationFailed
-
-blocks_delete(PaymentTerm, Customer, Customer.payment_term_id, _l("customers"))
-blocks_delete(Segment, Customer, Customer.segment_id, _l("customers"))
-blocks_delete(SubSegment, Customer, Customer.sub_segment_id, _l("customers"))
-blocks_delete(Region, Customer, Customer.region_id, _l("customers"))
-blocks_delete(Tag, customer_tag, customer_tag.c.tag_id, _l("tagged customers"))
 
 
 def prepare_named(session, item):

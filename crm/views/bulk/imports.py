@@ -22,6 +22,11 @@ def _limits():
     return ImportLimits.from_config(current_app.config)
 
 
+def _languages():
+    """The interface's languages: a heading in any of them names its field."""
+    return tuple(current_app.config["LANGUAGES"])
+
+
 class _ImportBase(BaseView):
     class_permission_name = "Import"
     method_permission_name = METHOD_VERBS
@@ -56,7 +61,7 @@ class ImportView(_ImportBase):
                 try:
                     run = runs.create_run(self.session, entity, upload.filename, upload.read(),
                                           g.user.id, g.user.username, limits=_limits(),
-                                          locale=current_language())
+                                          locale=current_language(), languages=_languages())
                     return redirect(url_for(".map_columns", run_id=run.id))
                 except CrmError as exc:
                     errors = refusal_messages(exc)
@@ -99,7 +104,8 @@ class ImportView(_ImportBase):
         run = self._run(run_id)
         try:
             runs.change_encoding(self.session, run, request.form.get("encoding", ""),
-                                 locale=current_language(), limits=_limits())
+                                 locale=current_language(), limits=_limits(),
+                                 languages=_languages())
         except CrmError as exc:
             flash("; ".join(refusal_messages(exc)), "danger")
         return redirect(url_for(".map_columns", run_id=run_id))

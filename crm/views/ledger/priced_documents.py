@@ -7,22 +7,22 @@ problem by field or ``lines.<row>.<field>``; the form is shown again with the
 messages next to the fields and in the cells, and with everything as typed.
 """
 from flask import abort, current_app, flash, g, redirect, request, url_for
-from flask_appbuilder import expose, has_access
+from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import format_decimal, gettext, lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.datamodel.filters import FilterOnOrAfter, FilterOnOrBefore
-from crm.datamodel.interface import CrmInterface
+from crm.datamodel.prefetch import PrefetchInterface
 from crm.fields.ledger import INVOICE_LINE
 from crm.formatting import quantity
-from crm.models import Customer, PaymentTerm
+from crm.models import Customer, Invoice, PaymentTerm, SalesOrder
+from crm.security.roles import CREDIT_OVERRIDE, may_override_credit
 from crm.security.tenancy import get_owned
 from crm.services.core.errors import CrmError, EditConflict
 from crm.services.core.versions import check_version, version_of
-from crm.services.ledger.credit_rule import CreditRefused, current_user_may_override
+from crm.services.ledger.credit_rule import CreditRefused
 from crm.services.ledger.document_lines import LINE_FIELDS, page_of_lines
 from crm.views.base import VERSION_FIELD, CrmModelView, flash_error
 from crm.views.fields import as_iso_date, as_plain_number
@@ -44,15 +44,20 @@ def _quantity_shown(value):
     return "" if value is None else format_decimal(value, QUANTITY_SHOWN)
 
 
-class DocumentInterface(CrmInterface):
+class CreditOverridePermission(BaseView):
+    """No page: keeps the credit-override permission (``CREDIT_OVERRIDE``) in the database
+    at every start and ``flask crm sync-roles``, for Admin and any role given it."""
+
+    class_permission_name = CREDIT_OVERRIDE[0]
+    base_permissions = [CREDIT_OVERRIDE[1]]
+    route_base = "/credit-override-permission"
+
+
+class DocumentInterface(PrefetchInterface):
     """Lists load each page's customers with the page. (Totals show in the document's
     currency, or masked: crm.datamodel.values.shown.)"""
 
-    def apply_all(self, query, *args, **kwargs):
-        query = super().apply_all(query, *args, **kwargs)
-        if hasattr(self.obj, "lines") and hasattr(self.obj, "customer"):
-            query = query.options(joinedload(self.obj.customer))
-        return query
+    prefetch_of = {SalesOrder: ("customer",), Invoice: ("customer",)}
 
 
 class PricedDocumentView(CrmModelView):
@@ -125,7 +130,7 @@ class PricedDocumentView(CrmModelView):
             status_label=self.status_labels.get(document.status, document.status),
             actions=self.actions_of(document), line_labels=LINE_LABELS,
             credit_refused=request.args.get("credit_refused"),
-            may_override=current_user_may_override(),
+            may_override=may_override_credit(self.appbuilder.sm),
             endpoint=type(self).__name__)
 
     def _act(self, pk, operation, done, credit_action=None):
@@ -133,7 +138,8 @@ class PricedDocumentView(CrmModelView):
         try:
             if credit_action:
                 operation(self.session, document,
-                          override_reason=request.form.get("override_reason"))
+                          override_reason=request.form.get("override_reason"),
+                          may_override=may_override_credit(self.appbuilder.sm))
             else:
                 operation(self.session, document)
         except CrmError as exc:

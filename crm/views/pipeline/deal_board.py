@@ -1,52 +1,25 @@
-"""The deal board: one pipeline's stages as Kanban columns (crm/templates/crm/kanban.html).
+"""The deal board: one pipeline's stages as Kanban columns (crm/views/kanban.py).
 
-The page renders the columns with their totals; ``cards`` serves each column's
-cards a page at a time; ``move`` records a drop through
+The page renders the columns with their totals; a drop is recorded through
 ``deal_stages.change_stage`` — the rule the edit form and the API use too — and
 answers with both columns' fresh totals and the card as it now looks. Every
 drop is checked on the server: without the right to edit deals, or for a stage
 of another pipeline, it is refused and the card goes back.
 """
 import datetime as dt
-import functools
 
-from flask import g, get_template_attribute, jsonify, request, url_for
-from flask_appbuilder import BaseView, expose, has_access
-from flask_appbuilder.const import PERMISSION_PREFIX
-from flask_babel import gettext
+from flask import get_template_attribute, request, url_for
+from flask_appbuilder import expose, has_access
+from flask_babel import gettext, lazy_gettext as _l
 
 from crm.datamodel.choices import owners as owner_choices
-from crm.extensions import db
 from crm.models import Deal
-from crm.security.roles import METHOD_VERBS
 from crm.security.tenancy import get_owned
-from crm.services.core.errors import CrmError, NotFound
+from crm.services.core.errors import NotFound
 from crm.services.pipeline import deal_board, deal_stages, deals
+from crm.views.kanban import KanbanView
 from crm.views.pipeline.deals import money
 from crm.views.query_args import day, record_id
-from crm.web.errors import json_answer
-
-
-def json_access(refusal):
-    """FAB's permission check for a JSON endpoint, answering a refusal with ``refusal``'s
-    message (401 when nobody is signed in)."""
-
-    def decorator(f):
-        @functools.wraps(f)
-        def wraps(self, *args, **kwargs):
-            permission = PERMISSION_PREFIX + self.method_permission_name.get(f.__name__, f.__name__)
-            if permission in self.base_permissions and self.appbuilder.sm.has_access(
-                    permission, self.class_permission_name):
-                return f(self, *args, **kwargs)
-            user = g.get("user")
-            if user is None or not user.is_authenticated:
-                return json_answer(401, gettext("Sign in first."))
-            return json_answer(403, str(refusal()))
-
-        wraps._permission_name = f.__name__
-        return wraps
-
-    return decorator
 
 
 def board_filter_from(args):
@@ -80,21 +53,18 @@ def _columns_json(totals, empty_currency):
             for stage_id, total in totals.items()}
 
 
-class DealBoardView(BaseView):
+class DealBoardView(KanbanView):
     route_base = "/deal-board"
     class_permission_name = "Deal"
-    method_permission_name = METHOD_VERBS
-    default_view = "board"
     template = "crm/deal_board.html"
-
-    def _can_move(self):
-        return self.appbuilder.sm.has_access(PERMISSION_PREFIX + METHOD_VERBS["move"],
-                                             self.class_permission_name)
+    column_attribute = "stage_id"
+    read_refusal = _l("You may not see deals.")
+    move_refusal = _l("Your role may look at the board but not move deals.")
 
     @expose("/")
     @has_access
     def board(self):
-        session = db.session
+        session = self.session
         board_filter = board_filter_from(request.args)
         pipelines = deal_board.board_pipelines(session)
         try:
@@ -106,7 +76,7 @@ class DealBoardView(BaseView):
         columns = []
         if pipeline is not None:
             stages = deal_board.columns_of(session, pipeline)
-            totals = deal_board.column_totals(session, [s.id for s in stages], board_filter)
+            totals = deal_board.column_figures(session, [s.id for s in stages], board_filter)
             args = filter_args(board_filter)
             currency = deals.default_currency(session)
             for stage in stages:
@@ -114,47 +84,37 @@ class DealBoardView(BaseView):
                 columns.append({
                     "id": stage.id, "title": stage.name, "colour": stage.colour,
                     "count": total.count, "total": total_text(total, currency),
-                    "cards_url": url_for(".cards", stage_id=stage.id, **args),
+                    "cards_url": url_for(".cards", column_id=stage.id, **args),
                     "ask_label": gettext("Why was this deal lost? (optional)") if stage.is_lost else None,
                 })
         return self.render_template(
             self.template, pipelines=pipelines, pipeline=pipeline, columns=columns,
-            board_filter=board_filter, owners=owner_choices(False), read_only=not self._can_move(),
+            board_filter=board_filter, owners=owner_choices(False), read_only=not self.can_move(),
             move_url=url_for(".move", **filter_args(board_filter)))
 
-    @expose("/cards/<int:stage_id>")
-    @json_access(lambda: gettext("You may not see deals."))
-    def cards(self, stage_id):
-        session = db.session
-        try:
-            stage = deal_board.column_stage(session, stage_id)
-        except NotFound as exc:
-            return json_answer(404, str(exc.message))
-        offset = request.args.get("offset", 0, type=int)
-        deals, next_offset = deal_board.cards(session, stage, board_filter_from(request.args), offset)
-        return jsonify(cards=[{"id": deal.id, "html": card_html(deal)} for deal in deals],
-                       next_offset=next_offset)
+    def column(self, column_id):
+        return deal_board.board_column(self.session, column_id)
 
-    @expose("/move", methods=["POST"])
-    @json_access(lambda: gettext("Your role may look at the board but not move deals."))
-    def move(self):
-        session = db.session
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            return json_answer(400, gettext("Send the move as a JSON object."))
-        deal = get_owned(session, Deal, body.get("id"))
+    def column_cards(self, column, offset):
+        return deal_board.column_cards(self.session, column, offset,
+                                       board_filter_from(request.args))
+
+    def card_html(self, record):
+        return card_html(record)
+
+    def move_card(self, body):
+        deal = get_owned(self.session, Deal, body.get("id"))
         if deal is None:
-            return json_answer(404, gettext("No such deal."))
-        try:
-            left = deal_stages.change_stage(session, deal, body.get("column_id"), body.get("reason"))
-        except CrmError as exc:
-            message = exc.message if not exc.errors else "; ".join(
-                str(m) for messages in exc.errors.values() for m in messages)
-            return json_answer(exc.status, str(message))
-        board_filter = board_filter_from(request.args)
-        totals = deal_board.column_totals(session, {left.id, deal.stage_id}, board_filter)
-        return jsonify(columns=_columns_json(totals, deals.default_currency(session)),
-                       html=card_html(deal_board.card(session, deal.id)),
-                       stage={"id": deal.stage_id, "name": deal.stage.name},
-                       actual_close_date=deal.actual_close_date.isoformat()
-                       if deal.actual_close_date else None)
+            raise NotFound(gettext("No such deal."))
+        left = deal_stages.change_stage(self.session, deal, body.get("column_id"),
+                                        body.get("reason"))
+        card = deal_board.card(self.session, deal.id)
+        return card, left.id, {
+            "stage": {"id": card.stage_id, "name": card.stage.name},
+            "actual_close_date": card.actual_close_date.isoformat()
+            if card.actual_close_date else None}
+
+    def columns_json(self, column_ids):
+        totals = deal_board.column_figures(self.session, set(column_ids),
+                                           board_filter_from(request.args))
+        return _columns_json(totals, deals.default_currency(self.session))

@@ -13,7 +13,7 @@ from crm.services.settings.preferences import get_setting
 
 
 def import_from_cli(session, tenant, entity, path, dry_run, all_or_nothing, error_report, echo,
-                    overrides=(), limits=None, encoding=None):
+                    overrides=(), limits=None, encoding=None, languages=runs.mapping_rules.LANGUAGES):
     """Run the import; returns the number of failed rows. ``overrides``: "Heading=field"
     texts that replace the guessed mapping of those headings ("Heading=" maps to nothing);
     ``encoding``: a text file's (else detected for the organisation's language)."""
@@ -25,9 +25,9 @@ def import_from_cli(session, tenant, entity, path, dry_run, all_or_nothing, erro
     with tenant_scope(tenant.id), acting_as("cli"):
         locale = command_locale(session)
         if dry_run:
-            table = runs.read_file(entity, content, name, limits, encoding, locale)
+            table = runs.read_file(entity, content, name, limits, encoding, locale, languages)
             headings = table.headings
-            guessed = runs.mapping_rules.guess_mapping(entity, headings, table.rows)
+            guessed = runs.mapping_rules.guess_mapping(entity, headings, table.rows, languages)
             mapping = runs.mapping_rules.with_overrides(headings, guessed, wanted)
             run = ImportRun(tenant_id=tenant.id, entity=entity, file_name=name, mode=mode,
                             mapping=runs.mapping_rules.clean_mapping(entity, headings, mapping))
@@ -45,7 +45,7 @@ def import_from_cli(session, tenant, entity, path, dry_run, all_or_nothing, erro
                 _write(error_report, report.error_report(headings, failed, warned))
             return len(failed)
         run = runs.create_run(session, entity, name, content, username="cli", limits=limits,
-                              locale=locale, encoding=encoding)
+                              locale=locale, encoding=encoding, languages=languages)
         headings = runs.table_of(run).headings
         if wanted:
             runs.set_mapping(session, run, runs.mapping_rules.with_overrides(

@@ -5,7 +5,6 @@ The user may correct the result; ``clean_mapping`` checks a corrected mapping.
 import re
 import unicodedata
 
-from flask import current_app, has_app_context
 from flask_babel import force_locale, lazy_gettext as _l
 
 from crm.services.bulk.data_fields import fields_of
@@ -50,25 +49,25 @@ def lookup(table, heading):
     return next((table[form] for form in forms(heading) if form in table), None)
 
 
-def _languages():
-    if has_app_context():
-        return list(current_app.config.get("LANGUAGES") or {"en": {}})
-    return ["en"]
+# The languages whose labels name a field, unless the caller gives the interface's
+# (config LANGUAGES).
+LANGUAGES = ("en",)
 
 
-def _labels(data_field):
+def _labels(data_field, languages):
     names = {str(data_field.label)}
-    for language in _languages():
+    for language in languages:
         with force_locale(language):
             names.add(str(data_field.label))
     return names
 
 
-def candidates(entity):
-    """{normalised heading: field key}, strongest meaning first (own key and label, then synonyms)."""
+def candidates(entity, languages=LANGUAGES):
+    """{normalised heading: field key}, strongest meaning first (own key and label in each of
+    ``languages``, then synonyms)."""
     strong, weak = {}, {}
     for data_field in fields_of(entity):
-        for name in (data_field.key, *_labels(data_field)):
+        for name in (data_field.key, *_labels(data_field, languages)):
             strong.setdefault(normalise(name), data_field.key)
         for name in data_field.synonyms():
             weak.setdefault(normalise(name), data_field.key)
@@ -80,10 +79,11 @@ def _numbers_only(rows, index):
     return bool(cells) and all(is_number(cell) for cell in cells)
 
 
-def guess_mapping(entity, headings, rows=()):
+def guess_mapping(entity, headings, rows=(), languages=LANGUAGES):
     """{heading: field key or ""}; a field goes to the first heading that names it.
-    ``rows``: the cells under the headings, so a column of numbers is not taken for a name."""
-    strong, weak = candidates(entity)
+    ``rows``: the cells under the headings, so a column of numbers is not taken for a name;
+    ``languages``: those whose labels count as headings."""
+    strong, weak = candidates(entity, languages)
     numbers = {heading for index, heading in enumerate(headings)
                if _numbers_only(rows, index)}
     mapping, used = {}, set()

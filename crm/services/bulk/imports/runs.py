@@ -1,8 +1,8 @@
 """An import run's life: upload, mapping, preview, commit (inline or in a background thread)."""
 import hashlib
+import logging
 import threading
 
-from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased
@@ -22,10 +22,14 @@ from crm.services.core import audit
 from crm.services.core.errors import NotAllowed, NotFound, ValidationFailed
 from crm.services.core.transaction import dry_run, transaction, transactional
 
+log = logging.getLogger(__name__)
 
-def read_file(entity, content, file_name, limits=None, encoding=None, locale=None):
-    """The file's Table, its heading row found with ``entity``'s headings in mind."""
-    strong, weak = mapping_rules.candidates(entity)
+
+def read_file(entity, content, file_name, limits=None, encoding=None, locale=None,
+              languages=mapping_rules.LANGUAGES):
+    """The file's Table, its heading row found with ``entity``'s headings (in ``languages``)
+    in mind."""
+    strong, weak = mapping_rules.candidates(entity, languages)
 
     def recognised(cells):
         return sum(1 for cell in cells if mapping_rules.lookup(strong, cell)
@@ -37,17 +41,18 @@ def read_file(entity, content, file_name, limits=None, encoding=None, locale=Non
 
 @transactional
 def create_run(session, entity, file_name, content, user_id=None, username=None, limits=None,
-               locale=None, encoding=None):
+               locale=None, encoding=None, languages=mapping_rules.LANGUAGES):
     """Store an uploaded file, read once, as a new run with a guessed mapping; raises
     ValidationFailed. ``locale``: the importing user's, to rank a text file's encodings."""
     if entity not in ("customers", "companies", "leads"):
         raise NotFound()
-    table = read_file(entity, content or b"", file_name, limits, encoding, locale)
+    table = read_file(entity, content or b"", file_name, limits, encoding, locale, languages)
     run = ImportRun(entity=entity, file_name=(file_name or "upload")[-255:], content=content,
                     content_hash=hashlib.sha256(content).hexdigest(), user_id=user_id,
                     username=username, status="uploaded", encoding=table.encoding,
                     table_data=table.pack(),
-                    mapping=mapping_rules.guess_mapping(entity, table.headings, table.rows),
+                    mapping=mapping_rules.guess_mapping(entity, table.headings, table.rows,
+                                                        languages),
                     total_rows=len(table.rows))
     session.add(run)
     return run
@@ -68,7 +73,8 @@ def table_of(run):
 
 
 @transactional
-def change_encoding(session, run, encoding, locale=None, limits=None):
+def change_encoding(session, run, encoding, locale=None, limits=None,
+                    languages=mapping_rules.LANGUAGES):
     """Read a not yet started run's text file again in ``encoding``; the mapping is guessed
     again if the headings read differently."""
     if run.status != "uploaded":
@@ -76,12 +82,14 @@ def change_encoding(session, run, encoding, locale=None, limits=None):
     if encoding not in encodings.ENCODINGS:
         raise ValidationFailed({"encoding": [gettext("Choose an encoding from the list.")]})
     before = table_of(run)
-    table = read_file(run.entity, run.content, run.file_name, limits, encoding, locale)
+    table = read_file(run.entity, run.content, run.file_name, limits, encoding, locale,
+                      languages)
     run.table_data = table.pack()
     run.encoding = table.encoding
     run.total_rows = len(table.rows)
     if table.headings != before.headings:
-        run.mapping = mapping_rules.guess_mapping(run.entity, table.headings, table.rows)
+        run.mapping = mapping_rules.guess_mapping(run.entity, table.headings, table.rows,
+                                                  languages)
     return run
 
 
@@ -190,7 +198,7 @@ def _execute(session, run, on_progress, locale=None, problems=None):
             else:
                 run.message = gettext("The import stopped and nothing was written: %(error)s",
                                       error=str(exc)[:300])
-        current_app.logger.exception("import %s failed", run.id)
+        log.exception("import %s failed", run.id)
     finally:
         commit.PROGRESS.pop(run.id, None)
     return run
