@@ -1,7 +1,10 @@
 """Deals: field labels and the columns forms and API bodies take, and the list's data
 access (each page's stages, pipelines, customers, companies and owners loaded with it)."""
+from collections.abc import Iterator, Sequence
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Query, joinedload
 
 from crm.datamodel.interface import CrmInterface
 from crm.datamodel.values import Money
@@ -22,7 +25,7 @@ EDIT_COLUMNS = FORM_COLUMNS + ["lost_reason"]
 class DealInterface(CrmInterface):
     """Lists load each page's stages, pipelines, customers, companies and owners with the page."""
 
-    def apply_all(self, query, *args, **kwargs):
+    def apply_all(self, query: Query[Any], *args: Any, **kwargs: Any) -> Query[Any]:
         query = super().apply_all(query, *args, **kwargs)
         if self.obj is not Deal:  # FAB reuses the class for related models' filters
             return query
@@ -30,7 +33,8 @@ class DealInterface(CrmInterface):
             joinedload(Deal.stage).joinedload(Stage.pipeline), joinedload(Deal.customer),
             joinedload(Deal.company), joinedload(Deal.assigned_to))
 
-    def get_values(self, lst, list_columns):
+    def get_values(self, lst: Sequence[Any], list_columns: Sequence[str]
+                   ) -> Iterator[dict[str, Any]]:
         # The value column shows the amount in the deal's own currency.
         for item, values in zip(lst, super().get_values(lst, list_columns)):
             if "value" in values and isinstance(item, Deal):

@@ -1,7 +1,11 @@
 """Leads: field labels, the columns forms and API bodies take, and the list's data
 access (a page's statuses, sources and assignees read with it)."""
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.datamodel.interface import CrmInterface
@@ -24,17 +28,17 @@ class LeadInterface(CrmInterface):
     """Leads may be saved without a status: the service gives them the default one.
     A page's statuses, sources and assignees are read in one query each, not one per row."""
 
-    def is_nullable(self, col_name):
+    def is_nullable(self, col_name: str) -> bool:
         return col_name == "status" or super().is_nullable(col_name)
 
-    def query(self, *args, **kwargs):
+    def query(self, *args: Any, **kwargs: Any) -> tuple[int, list[Any]]:
         count, rows = super().query(*args, **kwargs)
         if self.obj is Lead:
             attach_related(self.session, rows, LIST_RELATIONS)
         return count, rows
 
 
-def attach_related(session, rows, relations):
+def attach_related(session: Session, rows: Sequence[Any], relations: Iterable[str]) -> None:
     """Load the rows' many-to-one relations with one IN query each and set them on the rows
     (merely loading them is not enough: the session forgets rows nobody holds)."""
     if not rows:

@@ -5,13 +5,17 @@ prints them. ``PrefetchInterface`` loads, after a page is read, every record the
 page's rows point at through the named relations (``prefetch``) with one
 ``IN`` query each, and hands each row its records.
 """
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.datamodel.interface import CrmInterface
 
 
-def prefetch(session, rows, relations):
+def prefetch(session: Session, rows: Sequence[Any], relations: Iterable[str]) -> None:
     if not rows:
         return
     mapper = type(rows[0]).__mapper__
@@ -31,11 +35,12 @@ def prefetch(session, rows, relations):
 
 
 class PrefetchInterface(CrmInterface):
-    def __init__(self, obj, session=None, prefetch=()):
+    def __init__(self, obj: type[Any], session: Session | None = None,
+                 prefetch: Iterable[str] = ()) -> None:
         super().__init__(obj, session)
         self.prefetch = tuple(prefetch)
 
-    def query(self, *args, **kwargs):
+    def query(self, *args: Any, **kwargs: Any) -> tuple[int, list[Any]]:
         count, rows = super().query(*args, **kwargs)
         prefetch(self.session, rows, self.prefetch)
         return count, rows

@@ -1,7 +1,10 @@
 """Tasks: field labels, the columns forms and API bodies take, and the list's data
 access (open tasks first when sorted by due date)."""
+from typing import Any, cast
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case
+from sqlalchemy.orm import Query
 
 from crm.datamodel.prefetch import PrefetchInterface
 from crm.models import Task
@@ -21,9 +24,11 @@ FORM_COLUMNS = ["title", "description", "due_date", "priority", "status", "assig
 class OpenFirst(PrefetchInterface):
     """Sorting by due date puts open tasks first, then undated ones last."""
 
-    def apply_order_by(self, query, order_column, order_direction, *args, **kwargs):
+    def apply_order_by(self, query: Query[Any], order_column: str, order_direction: str,
+                       *args: Any, **kwargs: Any) -> Query[Any]:
         if self.obj is not Task or order_column != "due_date":
-            return super().apply_order_by(query, order_column, order_direction, *args, **kwargs)
+            return cast(Query[Any], super().apply_order_by(query, order_column, order_direction,
+                                                           *args, **kwargs))
         due = Task.due_date.desc() if order_direction == "desc" else Task.due_date.asc()
         finished = case((Task.status.in_(tasks.OPEN_STATUSES), 0), else_=1)
         return query.order_by(finished, Task.due_date.is_(None), due, Task.id)

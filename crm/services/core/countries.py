@@ -6,6 +6,8 @@ in crm/data/country_aliases.py. Matching ignores case, accents, spaces and punct
 """
 import functools
 import unicodedata
+from collections.abc import Iterable
+from typing import cast
 
 import pycountry
 from babel import Locale
@@ -16,7 +18,7 @@ from crm.data.country_aliases import ALIASES
 NAME_LOCALES = ("en", "de", "fr", "es", "hi")  # the shipped languages (config.LANGUAGES)
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
 COUNTRY_CODES = frozenset(
-    code for code in Locale("en").territories
+    code for code in cast(Iterable[str], Locale("en").territories)
     if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
 )
 

@@ -3,9 +3,11 @@
 Each area registers its own links (``blocks_delete``); ``delete_blockers``
 counts them so the refusal can say exactly what is in the way.
 """
+from typing import Any
+
 from sqlalchemy import func, select
 
-_BLOCKERS = {}
+_BLOCKERS: dict[type[Any], list[tuple[type[Any], Any, Any]]] = {}
 
 
 def blocks_delete(parent, child, column, label):

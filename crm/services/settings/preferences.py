@@ -70,9 +70,10 @@ def _credit_check_on(value):
     return value
 
 
-_credit_check_on.choices = (("both", _l("Order confirmation and invoice issue")),
-                            ("order", _l("Order confirmation only")),
-                            ("invoice", _l("Invoice issue only")))
+_credit_check_on.choices = (  # type: ignore[attr-defined]
+    ("both", _l("Order confirmation and invoice issue")),
+    ("order", _l("Order confirmation only")),
+    ("invoice", _l("Invoice issue only")))
 
 
 def _locale(value):
@@ -119,9 +120,9 @@ def country_of_locale(locale):
     return territory if len(territory) == 2 else None
 
 
-_locale.choices = _locale_choices
-_timezone.choices = _timezone_choices
-_country.choices = _country_choices
+_locale.choices = _locale_choices  # type: ignore[attr-defined]
+_timezone.choices = _timezone_choices  # type: ignore[attr-defined]
+_country.choices = _country_choices  # type: ignore[attr-defined]
 
 
 # key -> (default, clean function, label, description)
