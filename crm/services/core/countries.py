@@ -23,7 +23,7 @@ COUNTRY_CODES = frozenset(
 )
 
 
-def normalise(text):
+def normalise(text: str | None) -> str:
     """Case, accents, spaces and punctuation removed: "U.S.A." -> "usa", "Österreich" ->
     "osterreich". Marks of other scripts are dropped the same way on both sides."""
     decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
@@ -31,11 +31,11 @@ def normalise(text):
 
 
 @functools.lru_cache(maxsize=1)
-def _names():
+def _names() -> dict[str, str]:
     """{normalised name or code: alpha-2}; earlier sources win a clash."""
-    found = {}
+    found: dict[str, str] = {}
 
-    def add(name, code):
+    def add(name: str, code: str) -> None:
         key = normalise(name)
         if key and code in COUNTRY_CODES:
             found.setdefault(key, code)
@@ -58,7 +58,7 @@ def _names():
 
 
 @functools.lru_cache(maxsize=4096)
-def country_code(text):
+def country_code(text: str | None) -> str | None:
     """The alpha-2 code ``text`` names, or None."""
     value = (text or "").strip()
     if value.upper() in COUNTRY_CODES:

@@ -5,12 +5,14 @@ counts them so the refusal can say exactly what is in the way.
 """
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
+from sqlalchemy.orm import Session
 
-_BLOCKERS: dict[type[Any], list[tuple[type[Any], Any, Any]]] = {}
+# parent model -> [(child model or link table, its column pointing at the parent, label)]
+_BLOCKERS: dict[type[Any], list[tuple[type[Any] | Table, Any, Any]]] = {}
 
 
-def blocks_delete(parent, child, column, label):
+def blocks_delete(parent: type[Any], child: type[Any] | Table, column: Any, label: object) -> None:
     """Rows of ``child`` whose ``column`` points at a ``parent`` keep it from deletion."""
     entries = _BLOCKERS.setdefault(parent, [])
     # Both ends of a link may register it (tasks of a lead: the lead's area and the
@@ -19,7 +21,7 @@ def blocks_delete(parent, child, column, label):
         entries.append((child, column, label))
 
 
-def delete_blockers(session, obj):
+def delete_blockers(session: Session, obj: Any) -> list[tuple[Any, int]]:
     """[(label, count), ...] of linked records that prevent deleting ``obj``."""
     found = []
     for child, column, label in _BLOCKERS.get(type(obj), []):

@@ -10,19 +10,26 @@ commit or roll back themselves.
 ``savepoint(session)`` undoes one step of a longer unit (a row of a batch) without
 losing the steps before it.
 """
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
+from typing import Concatenate, ParamSpec, TypeVar, cast
+
+from sqlalchemy.orm import Session
 
 _DEPTH = "crm_transaction_depth"
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
-def depth(session):
+
+def depth(session: Session) -> int:
     """How many ``transaction`` blocks are open on ``session`` (0: none)."""
-    return session.info.get(_DEPTH, 0)
+    return cast(int, session.info.get(_DEPTH, 0))
 
 
 @contextmanager
-def transaction(session):
+def transaction(session: Session) -> Iterator[Session]:
     """Commit on leaving the outermost block, roll back if it raises; inner blocks join."""
     outer = depth(session)
     session.info[_DEPTH] = outer + 1
@@ -38,19 +45,22 @@ def transaction(session):
         session.info[_DEPTH] = outer
 
 
-def transactional(function):
+def transactional(
+    function: Callable[Concatenate[Session, P], R],
+) -> Callable[Concatenate[Session, P], R]:
     """Run ``function(session, ...)`` as one transaction (see ``transaction``)."""
 
     @wraps(function)
-    def run(session, *args, **kwargs):
+    def run(session: Session, *args: P.args, **kwargs: P.kwargs) -> R:
         with transaction(session):
             return function(session, *args, **kwargs)
 
-    return run
+    # ``run`` also takes ``session`` by name, which the positional type above leaves out.
+    return cast(Callable[Concatenate[Session, P], R], run)
 
 
 @contextmanager
-def savepoint(session):
+def savepoint(session: Session) -> Iterator[Session]:
     """Undo just this block's writes if it raises (the error still propagates)."""
     nested = session.begin_nested()
     try:

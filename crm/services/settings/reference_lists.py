@@ -1,6 +1,9 @@
 """Reference lists a tenant edits: payment terms, segments, regions, tags."""
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from crm.models import Customer, PaymentTerm, Region, Segment, SubSegment, Tag, customer_tag
 from crm.security.tenancy import current_tenant_id
@@ -14,7 +17,7 @@ blocks_delete(Region, Customer, Customer.region_id, _l("customers"))
 blocks_delete(Tag, customer_tag, customer_tag.c.tag_id, _l("tagged customers"))
 
 
-def prepare_named(session, item):
+def prepare_named(session: Session, item: Any) -> None:
     """Names are required and unique within the tenant (and within a segment)."""
     model = type(item)
     item.name = (item.name or "").strip()
@@ -39,7 +42,7 @@ def prepare_named(session, item):
         raise ValidationFailed(errors)
 
 
-def check_delete(session, item):
+def check_delete(session: Session, item: Any) -> None:
     found = delete_blockers(session, item)
     if found:
         from flask_babel import gettext
