@@ -1,5 +1,7 @@
 """REST endpoints for the sales pipeline settings: lead statuses, lead sources, pipelines,
 stages. Writes go through the same services as the screens (Admins only, by the matrix)."""
+from collections.abc import Callable
+
 from flask import request
 from flask_appbuilder.api import expose, protect, safe
 
@@ -16,7 +18,7 @@ class OrderedApi(CrmModelApi):
     """An API whose rows have a display order, changed with POST ``/reorder``."""
 
     base_order = ("position", "asc")
-    reorder_rows = None
+    reorder_rows: Callable[..., object] | None = None
 
     @expose("/reorder", methods=["POST"])
     @protect()

@@ -1,5 +1,6 @@
 """What the sales order and invoice APIs share: bodies with nested lines, responses
 with lines and totals, and status actions whose credit refusals carry the figures."""
+from collections.abc import Callable
 from decimal import Decimal
 
 from flask import current_app, request
@@ -46,9 +47,9 @@ class PricedDocumentApi(CrmModelApi):
     """Subclasses set ``header_fields``, ``read_fields`` (plain columns shown),
     and ``save(session, document, values, lines)``."""
 
-    header_fields = ()
-    read_fields = ()
-    save = None
+    header_fields: tuple[str, ...] = ()
+    read_fields: tuple[str, ...] = ()
+    save: Callable[..., object] | None = None
 
     def document_json(self, document):
         return document_json(document, self.read_fields)

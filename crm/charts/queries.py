@@ -32,10 +32,10 @@ MonthGroup = namedtuple("MonthGroup", "month stage_id currency count amount")
 
 @dataclass(frozen=True)
 class DashboardFilter:
-    date_from: dt.date = None
-    date_to: dt.date = None
-    owner_id: int = None
-    pipeline_id: int = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    owner_id: int | None = None
+    pipeline_id: int | None = None
 
 
 def _start_of(day):

@@ -18,11 +18,15 @@ the API, ``q=(filters:!((col:<column>,opr:<opr>,value:<value>)))``:
 The balance filters reveal balances and aging, so they apply only for users who may
 see financials (the screen offers and applies them only to those; the API refuses them).
 """
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, cast
 
 from flask_appbuilder.exceptions import FABException
-from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.filters import BaseFilter, Filters
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy.orm import Query, QueryableAttribute, Session
 
 from crm.datamodel.interface import CrmFilterConverter, CrmInterface
 from crm.i18n import inputs
@@ -38,12 +42,12 @@ BALANCE_STATES = {
 }
 
 
-def balance_condition(state, as_of=None):
+def balance_condition(state: str, as_of: dt.date | None = None) -> ColumnElement[bool]:
     """SQL condition on customers for one of ``BALANCE_STATES``."""
     if state == "credit":
-        return Customer.balance < 0
+        return cast(ColumnElement[bool], Customer.balance < 0)
     if state == "overdue":
-        return is_overdue_clause(as_of)
+        return cast(ColumnElement[bool], is_overdue_clause(as_of))
     if state == "over_limit":
         return and_(Customer.credit_limit.isnot(None), Customer.balance > Customer.credit_limit)
     raise KeyError(state)
@@ -53,33 +57,36 @@ class FilterBalanceState(BaseFilter):
     name = _l("Is")
     arg_name = "balance_is"
 
-    def check(self, value):
+    def check(self, value: Any) -> None:
         if value not in BALANCE_STATES:
             raise FABException(f"Balance filter: choose one of {', '.join(BALANCE_STATES)}")
         if not can_view_financials():
             raise FABException("Filtering by balance needs the permission to view financials")
 
-    def apply(self, query, value):
+    def apply(self, query: Query[Any], value: Any) -> Query[Any]:
         # Not for users who may not see balances, and an unknown state filters nothing.
         if value not in BALANCE_STATES or not can_view_financials():
             return query
         return query.filter(balance_condition(value))
 
 
-def parse_day(value):
+def parse_day(value: Any) -> dt.date | None:
     """A ``YYYY-MM-DD`` day (crm.i18n.inputs.date), else None."""
     try:
-        return inputs.date(value)
+        day: dt.date | None = inputs.date(value)
+        return day
     except InputInvalid:
         return None
 
 
 class _DayFilter(BaseFilter):
-    def check(self, value):
+    condition: Callable[[QueryableAttribute[dt.date], dt.date], ColumnElement[bool]]
+
+    def check(self, value: Any) -> None:
         if parse_day(value) is None:
             raise FABException(f"{self.column_name}: not a date (YYYY-MM-DD): {value}")
 
-    def apply(self, query, value):
+    def apply(self, query: Query[Any], value: Any) -> Query[Any]:
         day = parse_day(value)
         if day is None:  # left empty or mistyped on the screen: no filter
             return query
@@ -91,7 +98,7 @@ class FilterOnOrAfter(_DayFilter):
     arg_name = "order_from"
 
     @staticmethod
-    def condition(column, day):
+    def condition(column: QueryableAttribute[dt.date], day: dt.date) -> ColumnElement[bool]:
         return column >= day
 
 
@@ -100,7 +107,7 @@ class FilterOnOrBefore(_DayFilter):
     arg_name = "order_until"
 
     @staticmethod
-    def condition(column, day):
+    def condition(column: QueryableAttribute[dt.date], day: dt.date) -> ColumnElement[bool]:
         return column <= day
 
 
@@ -115,11 +122,11 @@ class FilterHealthBand(BaseFilter):
     name = _l("Is")
     arg_name = "health_band_is"
 
-    def check(self, value):
+    def check(self, value: Any) -> None:
         if value not in HEALTH_BANDS:
             raise FABException(f"Health band filter: choose one of {', '.join(HEALTH_BANDS)}")
 
-    def apply(self, query, value):
+    def apply(self, query: Query[Any], value: Any) -> Query[Any]:
         if value not in HEALTH_BANDS:  # left empty on the screen: no filter
             return query
         return query.filter(Customer.health_band == value)
@@ -139,17 +146,17 @@ class CustomerFilterConverter(CrmFilterConverter):
 class CustomerInterface(CrmInterface):
     filter_converter_class = CustomerFilterConverter
 
-    def is_balance_state(self, col_name):
+    def is_balance_state(self, col_name: str) -> bool:
         return col_name == "balance"
 
-    def is_last_order_date(self, col_name):
+    def is_last_order_date(self, col_name: str) -> bool:
         return col_name == "last_order_date"
 
-    def is_health_band(self, col_name):
+    def is_health_band(self, col_name: str) -> bool:
         return col_name == "health_band"
 
 
-def check_filters(filters):
+def check_filters(filters: Filters) -> None:
     """Refuse (FABException, a 400 in the API) money filters with bad values or asked
     for by users who may not see balances."""
     for flt, values in zip(filters.filters, filters.values):
@@ -160,7 +167,7 @@ def check_filters(filters):
             check(value)
 
 
-def drop_empty(filters):
+def drop_empty(filters: Filters) -> Filters:
     """Leave out filters whose fields were left empty on the screen's filter bar (an
     empty payment-terms choice means "any", not "none")."""
     kept = [(flt, values) for flt, values in zip(filters.filters, filters.values)
@@ -170,7 +177,7 @@ def drop_empty(filters):
     return filters
 
 
-def filter_bar(session):
+def filter_bar(session: Session) -> dict[str, Any]:
     """What the customer list's filter bar offers the current user."""
     terms = session.execute(select(PaymentTerm.id, PaymentTerm.name)
                             .where(PaymentTerm.is_active.is_(True))

@@ -17,16 +17,20 @@
 """
 import contextlib
 import contextvars
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NoReturn, cast
 
 from flask import current_app, g, has_request_context
 from flask_appbuilder.exceptions import DatabaseException
-from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.filters import BaseFilter, Filters
 from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, func, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import Query, Session, defer
+from sqlalchemy.orm.attributes import InstrumentedAttribute
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from crm.datamodel.values import shown
 from crm.services.core.integrity import refusal
@@ -41,11 +45,11 @@ FEW_MATCHES = {"sqlite": 2_000, "postgresql": 4_000}
 DEEP_AMONG_MATCHES = 20
 
 # Set around a list query (not its count) once the matches are counted.
-_search_plan = contextvars.ContextVar("crm_search_plan", default=None)
-_depth = contextvars.ContextVar("crm_list_depth", default=None)
+_search_plan: contextvars.ContextVar[str | None] = contextvars.ContextVar("crm_search_plan", default=None)
+_depth: contextvars.ContextVar[int | None] = contextvars.ContextVar("crm_list_depth", default=None)
 
 
-def search_plan(dialect_name, count, page_end):
+def search_plan(dialect_name: str, count: int, page_end: int) -> str:
     few = FEW_MATCHES.get(dialect_name, FEW_MATCHES["postgresql"])
     return MATCHES_FIRST if count <= max(few, DEEP_AMONG_MATCHES * page_end) else IN_ORDER
 
@@ -54,27 +58,27 @@ class FilterSearchText(BaseFilter):
     name = _l("Contains")
     arg_name = "srch"
 
-    def apply(self, query, value):
-        return filter_customers(query, query.session.get_bind().dialect.name, value,
-                                plan=_search_plan.get())
+    def apply(self, query: Query[Any], value: str) -> Query[Any]:
+        return cast(Query[Any], filter_customers(query, query.session.get_bind().dialect.name,
+                                                 value, plan=_search_plan.get()))
 
 
 class CrmFilterConverter(SQLAFilterConverter):
     conversion_table = (("is_search_text", [FilterSearchText]),) + SQLAFilterConverter.conversion_table
 
 
-def max_depth(filters=None):
+def max_depth(filters: Filters | None = None) -> int:
     """How deep a list pages: CRM_LIST_MAX_DEPTH rows, CRM_SEARCH_MAX_DEPTH for a search."""
     if filters is not None and any(isinstance(f, FilterSearchText) for f in filters.filters):
-        return current_app.config.get("CRM_SEARCH_MAX_DEPTH", 5_000)
-    return current_app.config.get("CRM_LIST_MAX_DEPTH", 50_000)
+        return cast(int, current_app.config.get("CRM_SEARCH_MAX_DEPTH", 5_000))
+    return cast(int, current_app.config.get("CRM_LIST_MAX_DEPTH", 50_000))
 
 
-def refused_save(exc, model):
+def refused_save(exc: Exception, model: type[Any]) -> Exception:
     """The service error for a failed save (remembered for the screen's message), else
     the database error itself."""
     cause = exc.__cause__ if isinstance(exc, DatabaseException) else exc
-    refused = refusal(cause, model)
+    refused: Exception | None = refusal(cause, model)
     if refused is None:
         return exc
     if has_request_context():
@@ -93,19 +97,22 @@ class CrmInterface(SQLAInterface):
 
     filter_converter_class = CrmFilterConverter
 
-    def __init__(self, obj, session=None, after_write=None, after_delete=None):
+    def __init__(self, obj: type[Any], session: Session | None = None,
+                 after_write: Callable[[Session, Any], object] | None = None,
+                 after_delete: Callable[[Session, Any], object] | None = None) -> None:
         super().__init__(obj, session)
         self.after_write = after_write
         self.after_delete = after_delete
 
-    def _write(self, write, item, commit, follow):
+    def _write(self, write: Callable[[Any], Any], item: Any, commit: bool,
+               follow: Callable[[Session, Any], object] | None) -> None:
         with transaction(self.session) if commit else contextlib.nullcontext():
             item = write(item) or item
             if follow is not None:
                 self.session.flush()
                 follow(self.session, item)
 
-    def _refuse(self, exc, wrapped):
+    def _refuse(self, exc: SQLAlchemyError, wrapped: bool) -> NoReturn:
         refused = refused_save(exc, self.obj)
         if refused is not exc:
             raise refused from exc
@@ -113,20 +120,20 @@ class CrmInterface(SQLAInterface):
             raise DatabaseException() from exc  # what FAB's edit and delete raise
         raise exc
 
-    def add(self, item, commit=True):
+    def add(self, item: Any, commit: bool = True) -> None:
         try:
             self._write(self.session.add, item, commit, self.after_write)
         except SQLAlchemyError as exc:
             self._refuse(exc, wrapped=False)
 
-    def edit(self, item, commit=True):
+    def edit(self, item: Any, commit: bool = True) -> None:
         try:
             self._write(self.session.merge, item, commit, self.after_write)
         except SQLAlchemyError as exc:
             self._refuse(exc, wrapped=True)
 
-    def delete(self, item, commit=True):
-        def remove(row):
+    def delete(self, item: Any, commit: bool = True) -> None:
+        def remove(row: Any) -> None:
             self._delete_files(row)
             self.session.delete(row)
         try:
@@ -134,59 +141,66 @@ class CrmInterface(SQLAInterface):
         except SQLAlchemyError as exc:
             self._refuse(exc, wrapped=True)
 
-    def is_nullable(self, col_name):
+    def is_nullable(self, col_name: str) -> bool:
         # Forms and API bodies may leave out booleans, columns with a default and
         # columns the service fills in (``__form_optional__``, e.g. a generated code).
         column = self.list_columns.get(col_name)
         if column is not None and (self.is_boolean(col_name) or getattr(column, "default", None) is not None
                                    or col_name in getattr(self.obj, "__form_optional__", ())):
             return True
-        return super().is_nullable(col_name)
+        return cast(bool, super().is_nullable(col_name))
 
-    def is_search_text(self, col_name):
+    def is_search_text(self, col_name: str) -> bool:
         return col_name == "search_text"
 
     # The list and detail widgets' values: financial figures masked for users who may
     # not see them, amounts in the record's currency (crm.datamodel.values). Exports read
     # raw values through _get_attr_value and mask them themselves.
-    def get_values(self, lst, list_columns):
+    def get_values(self, lst: Sequence[Any], list_columns: Sequence[str]
+                   ) -> Iterator[dict[str, Any]]:
         for item in lst:
             yield {col: shown(item, col, self._get_attr_value(item, col)) for col in list_columns}
 
-    def get_values_item(self, item, show_columns):
+    def get_values_item(self, item: Any, show_columns: Sequence[str]) -> list[Any]:
         return [shown(item, col, self._get_attr_value(item, col)) for col in show_columns]
 
-    def _pk_attributes(self):
+    def _pk_attributes(self) -> list[InstrumentedAttribute[Any]]:
         # Mapped attributes, not table columns: the tenancy hook scopes ORM entities only.
         mapper = self.obj.__mapper__
         return [getattr(self.obj, mapper.get_property_by_column(c).key) for c in mapper.primary_key]
 
-    def query_count(self, query, filters=None, select_columns=None):
+    def query_count(self, query: Query[Any], filters: Filters | None = None,
+                    select_columns: Sequence[str] | None = None) -> int:
         inner = self._apply_inner_all(query, filters, aliases_mapping={})
         ids = inner.with_entities(*self._pk_attributes()).order_by(None)
         capped = ids.limit(max_depth(filters) + 1).subquery()
-        return self.session.scalar(select(func.count()).select_from(capped))
+        return cast(int, self.session.scalar(select(func.count()).select_from(capped)))
 
-    def _page(self, page, page_size, depth=None):
+    def _page(self, page: int | None, page_size: int | None, depth: int | None = None
+              ) -> int | None:
         if not (page and page_size):
             return page
         return max(0, min(page, (depth or max_depth()) // page_size - 1))
 
-    def apply_pagination(self, query, page, page_size):
-        return super().apply_pagination(query, self._page(page, page_size, _depth.get()), page_size)
+    def apply_pagination(self, query: Query[Any], page: int | None, page_size: int | None
+                         ) -> Query[Any]:
+        return cast(Query[Any], super().apply_pagination(
+            query, self._page(page, page_size, _depth.get()), page_size))
 
-    def _computed_columns(self):
+    def _computed_columns(self) -> list[LoaderOption]:
         return [defer(getattr(self.obj, prop.key)) for prop in self.obj.__mapper__.column_attrs
                 if not all(isinstance(c, Column) for c in prop.columns)]
 
-    def _rows(self, query):
+    def _rows(self, query: Query[Any]) -> list[Any]:
         rows = query.all()
         if rows and hasattr(rows[0], self.obj.__name__):
             return [getattr(row, self.obj.__name__) for row in rows]
         return rows
 
-    def query(self, filters=None, order_column="", order_direction="", page=None, page_size=None,
-              select_columns=None, outer_default_load=False):
+    def query(self, filters: Filters | None = None, order_column: str = "",
+              order_direction: str = "", page: int | None = None, page_size: int | None = None,
+              select_columns: Sequence[str] | None = None, outer_default_load: bool = False
+              ) -> tuple[int, list[Any]]:
         query = self.session.query(self.obj)
         if not page_size:
             if not select_columns:

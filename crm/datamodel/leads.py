@@ -13,5 +13,5 @@ class LeadInterface(PrefetchInterface):
 
     prefetch_of = {Lead: LIST_RELATIONS}
 
-    def is_nullable(self, col_name):
+    def is_nullable(self, col_name: str) -> bool:
         return col_name == "status" or super().is_nullable(col_name)

@@ -4,9 +4,12 @@ follows from it (an invoice's amount paid, the customer's balance) as one transa
 ``after_write(session, item)`` runs after the flush. Amounts are listed in the
 document's own currency.
 """
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from crm.datamodel.interface import CrmInterface, refused_save
 from crm.datamodel.values import Money
@@ -17,11 +20,12 @@ MONEY_COLUMNS = ("amount", "value")
 
 
 class LedgerInterface(CrmInterface):
-    def __init__(self, obj, after_write=None, **kwargs):
+    def __init__(self, obj: type[Any], after_write: Callable[[Session, Any], object] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(obj, **kwargs)
         self.after_write = after_write
 
-    def _save(self, write, item):
+    def _save(self, write: Callable[[Any], Any], item: Any) -> None:
         """``write(item)`` and what follows from it, as one transaction. A number taken
         meanwhile is refused on the number field, other refused saves as the datamodel
         refuses them."""
@@ -37,17 +41,18 @@ class LedgerInterface(CrmInterface):
 
     # FAB passes ``commit``; a save here is always a unit of work of its own (or joins
     # the one already open), so it is not consulted.
-    def add(self, item, commit=True):
+    def add(self, item: Any, commit: bool = True) -> None:
         self._save(self._added, item)
 
-    def edit(self, item, commit=True):
+    def edit(self, item: Any, commit: bool = True) -> None:
         self._save(self.session.merge, item)
 
-    def _added(self, item):
+    def _added(self, item: Any) -> Any:
         self.session.add(item)
         return item
 
-    def get_values(self, lst, list_columns):
+    def get_values(self, lst: Sequence[Any], list_columns: Sequence[str]
+                   ) -> Iterator[dict[str, Any]]:
         # Amounts show in the document's own currency.
         for item, values in zip(lst, super().get_values(lst, list_columns)):
             for column in MONEY_COLUMNS:
@@ -55,7 +60,7 @@ class LedgerInterface(CrmInterface):
                     values[column] = _with_currency(values[column], item)
             yield values
 
-    def get_values_item(self, item, show_columns):
+    def get_values_item(self, item: Any, show_columns: Sequence[str]) -> list[Any]:
         values = super().get_values_item(item, show_columns)
         if not isinstance(item, self.obj):
             return values
@@ -63,6 +68,6 @@ class LedgerInterface(CrmInterface):
                 for column, value in zip(show_columns, values)]
 
 
-def _with_currency(value, item):
+def _with_currency(value: Any, item: Any) -> Any:
     # A masked figure (crm.security.masking) is text, shown as it is.
     return Money(value, item.currency) if isinstance(value, (int, Decimal)) else value

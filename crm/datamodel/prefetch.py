@@ -7,19 +7,23 @@ page's rows point at through the named relations (``prefetch``; "stage.pipeline"
 follows a relation of the loaded records) with one ``IN`` query each, and hands
 each row its records.
 """
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.datamodel.interface import CrmInterface
 
 
-def prefetch(session, rows, relations):
+def prefetch(session: Session, rows: Sequence[Any], relations: Iterable[str]) -> None:
     """Load ``relations`` (names of many-to-one relations, dotted for a path) of ``rows``."""
     for path in relations:
         _prefetch_path(session, rows, path.split("."))
 
 
-def _prefetch_path(session, rows, names):
+def _prefetch_path(session: Session, rows: Sequence[Any], names: list[str]) -> None:
     if not rows:
         return
     name, rest = names[0], names[1:]
@@ -44,13 +48,14 @@ class PrefetchInterface(CrmInterface):
     """List pages load ``prefetch`` with each page; without it, what ``prefetch_of`` names
     for the model (FAB builds the same class for related models, which get nothing)."""
 
-    prefetch_of = {}  # model -> relations
+    prefetch_of: dict[type[Any], tuple[str, ...]] = {}  # model -> relations
 
-    def __init__(self, obj, session=None, prefetch=None):
+    def __init__(self, obj: type[Any], session: Session | None = None,
+                 prefetch: Iterable[str] | None = None) -> None:
         super().__init__(obj, session)
         self.prefetch = tuple(self.prefetch_of.get(obj, ()) if prefetch is None else prefetch)
 
-    def query(self, *args, **kwargs):
+    def query(self, *args: Any, **kwargs: Any) -> tuple[int, list[Any]]:
         count, rows = super().query(*args, **kwargs)
         prefetch(self.session, rows, self.prefetch)
         return count, rows

@@ -3,6 +3,7 @@ masked for users who may not see them (crm.security.masking), amounts in the rec
 currency, and ``Money``, a list cell that carries an amount with its currency."""
 from collections import namedtuple
 from functools import reduce
+from typing import Any
 
 from flask_babel import format_currency
 
@@ -11,7 +12,7 @@ from crm.security.masking import MASKED_FIELDS, mask_changes, mask_summary, mask
 Money = namedtuple("Money", "amount currency")
 
 
-def _owner_and_column(item, column):
+def _owner_and_column(item: Any, column: str) -> tuple[Any, str]:
     """``(record, column)`` a possibly dotted column (``customer.balance``) is read from."""
     if "." not in column:
         return item, column
@@ -22,7 +23,7 @@ def _owner_and_column(item, column):
         return None, last
 
 
-def shown(item, column, value):
+def shown(item: Any, column: str, value: Any) -> Any:
     """``value`` of ``item.column`` as a screen shows it: masked for users who may not
     see financials; amounts otherwise in the record's currency (locale-aware)."""
     owner, name = _owner_and_column(item, column)

@@ -1,6 +1,7 @@
 """``Field`` and ``Entity``: what a field is (label, kind, choice labels) and which
 columns each use of an entity shows. Masking classes are read from crm.security.masking."""
 from dataclasses import dataclass
+from typing import Any
 
 from crm.security.masking import MASKED_FIELDS
 
@@ -14,7 +15,7 @@ class Field:
     name: str
     label: object                 # lazy string
     kind: str = "text"
-    choices: dict = None          # stored code -> lazy label, for kind "choice"
+    choices: dict[str, Any] | None = None  # stored code -> lazy label, for kind "choice"
     list_label: object = None     # a shorter heading where a list column needs one
     heading: object = None        # the column's heading in export and import files, if not label
 

@@ -73,4 +73,4 @@ class Audited:
     ``__audit_exclude__`` names columns left out of the recorded changes.
     """
 
-    __audit_exclude__ = ("created_at", "updated_at", "search_text", "version")
+    __audit_exclude__: tuple[str, ...] = ("created_at", "updated_at", "search_text", "version")

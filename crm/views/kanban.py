@@ -67,10 +67,10 @@ class KanbanView(BaseView):
     method_permission_name = METHOD_VERBS
     default_view = "board"
     # The record's attribute that names its column ("stage_id", "status_id").
-    column_attribute = None
+    column_attribute: str | None = None
     # Messages for a role without the permission to see the cards / to move them.
-    read_refusal = None
-    move_refusal = None
+    read_refusal: object = None
+    move_refusal: object = None
 
     @property
     def session(self):

@@ -5,19 +5,21 @@ them all. Sign-out raises it; so does any change of password and any deactivatio
 """
 import datetime
 import uuid
+from typing import Any, cast
 
-from sqlalchemy import case, event, func, inspect, or_, select, update
+from sqlalchemy import Connection, CursorResult, case, event, func, inspect, or_, select, update
+from sqlalchemy.orm import Mapper, Session
 
 from crm.models import CrmUser
 from crm.services.core.transaction import transactional
 
 
-def utcnow():
+def utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
 @transactional
-def sign_out_everywhere(session, user_id):
+def sign_out_everywhere(session: Session, user_id: int) -> int | None:
     """End every session and token of the user; returns the new version."""
     session.execute(
         update(CrmUser).where(CrmUser.id == user_id)
@@ -26,13 +28,14 @@ def sign_out_everywhere(session, user_id):
     return current_version(session, user_id)
 
 
-def current_version(session, user_id):
+def current_version(session: Session, user_id: int) -> int | None:
     return session.scalar(select(CrmUser.session_version).where(CrmUser.id == user_id)
                           .execution_options(all_tenants=True))
 
 
 @event.listens_for(CrmUser, "before_update")
-def _password_change_or_deactivation_signs_out(mapper, connection, user):
+def _password_change_or_deactivation_signs_out(mapper: Mapper[Any], connection: Connection,
+                                               user: CrmUser) -> None:
     attrs = inspect(user).attrs
     deactivated = attrs.active.history.has_changes() and not user.active
     if attrs.password.history.has_changes() or deactivated:
@@ -42,7 +45,7 @@ def _password_change_or_deactivation_signs_out(mapper, connection, user):
 
 
 @transactional
-def new_refresh_jti(session, user_id):
+def new_refresh_jti(session: Session, user_id: int) -> str:
     """Start a refresh-token chain at sign-in: the one jti that may be exchanged next."""
     jti = uuid.uuid4().hex
     session.execute(update(CrmUser).where(CrmUser.id == user_id).values(refresh_jti=jti)
@@ -51,22 +54,23 @@ def new_refresh_jti(session, user_id):
 
 
 @transactional
-def rotate_refresh_jti(session, user_id, used_jti):
+def rotate_refresh_jti(session: Session, user_id: int, used_jti: str | None) -> str | None:
     """The next jti if ``used_jti`` is the live one, else None (used before, or revoked).
     A compare-and-set, so two workers exchanging one token cannot both succeed."""
     jti = uuid.uuid4().hex
     result = session.execute(
         update(CrmUser).where(CrmUser.id == user_id, CrmUser.refresh_jti == used_jti)
         .values(refresh_jti=jti).execution_options(synchronize_session=False))
-    return jti if result.rowcount == 1 else None
+    return jti if cast(CursorResult[Any], result).rowcount == 1 else None
 
 
-def is_locked(user, now):
+def is_locked(user: CrmUser, now: datetime.datetime) -> bool:
     return user.locked_until is not None and user.locked_until > now
 
 
 @transactional
-def record_failed_login(session, user_id, now, failures, minutes):
+def record_failed_login(session: Session, user_id: int, now: datetime.datetime, failures: int,
+                        minutes: float) -> None:
     """Count a failed sign-in; the ``failures``-th one within ``minutes`` of the one before
     locks the account for ``minutes``. Counted by the database, so workers agree."""
     window = datetime.timedelta(minutes=minutes)

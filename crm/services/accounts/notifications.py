@@ -3,7 +3,11 @@
 Every read here is scoped to the user asked for; the tenant hook adds the tenant.
 Callers pass the signed-in user's id, so nobody sees or marks another's notifications.
 """
-from sqlalchemy import func, select, update
+from collections.abc import Sequence
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy.orm import Session
 
 from crm.models import Notification
 from crm.models.base import utcnow
@@ -13,7 +17,8 @@ from crm.services.core.transaction import transactional
 PAGE_SIZE = 25
 
 
-def notify(session, tenant_id, user_id, message, link=None):
+def notify(session: Session, tenant_id: int, user_id: int, message: object,
+           link: object = None) -> Notification:
     """Queue a notification for ``user_id``; it is saved with the caller's transaction."""
     note = Notification(tenant_id=tenant_id, user_id=user_id, message=str(message)[:255],
                         link=(link or None) and str(link)[:255])
@@ -21,13 +26,14 @@ def notify(session, tenant_id, user_id, message, link=None):
     return note
 
 
-def unread_count(session, user_id):
+def unread_count(session: Session, user_id: int) -> int:
     """One indexed count (user_id, read_at), for the navbar badge."""
     return session.scalar(select(func.count(Notification.id)).where(
         Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
 
 
-def list_own(session, user_id, page=0, per_page=PAGE_SIZE, unread_only=False):
+def list_own(session: Session, user_id: int, page: int = 0, per_page: int = PAGE_SIZE,
+             unread_only: bool = False) -> tuple[int, Sequence[Notification]]:
     """(total, notifications of one page), newest first."""
     where = [Notification.user_id == user_id]
     if unread_only:
@@ -40,7 +46,7 @@ def list_own(session, user_id, page=0, per_page=PAGE_SIZE, unread_only=False):
     return total, rows
 
 
-def get_own(session, user_id, notification_id):
+def get_own(session: Session, user_id: int, notification_id: str | int) -> Notification:
     try:
         notification_id = int(notification_id)
     except (TypeError, ValueError):
@@ -53,7 +59,7 @@ def get_own(session, user_id, notification_id):
 
 
 @transactional
-def mark_read(session, user_id, notification_id):
+def mark_read(session: Session, user_id: int, notification_id: str | int) -> Notification:
     """Mark one of the user's notifications read; another user's (or tenant's) is NotFound."""
     note = get_own(session, user_id, notification_id)
     if note.read_at is None:
@@ -62,7 +68,7 @@ def mark_read(session, user_id, notification_id):
 
 
 @transactional
-def mark_all_read(session, user_id, tenant_id):
+def mark_all_read(session: Session, user_id: int, tenant_id: int) -> int:
     """Mark every unread notification of the user read; returns how many."""
     # A bulk UPDATE is not tenant-filtered by the hook, so name the tenant here.
     result = session.execute(
@@ -71,4 +77,4 @@ def mark_all_read(session, user_id, tenant_id):
                Notification.read_at.is_(None))
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False))
-    return result.rowcount
+    return cast(CursorResult[Any], result).rowcount

@@ -1,6 +1,9 @@
 """Organisations and their users, for operators and the demo loader."""
+from typing import Any
+
 from flask_babel import gettext
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
 
 from crm.data import defaults
 from crm.models import (
@@ -24,7 +27,7 @@ from crm.services.core.transaction import transaction, transactional
 from crm.services.core.validation import FieldInvalid, clean_email
 
 
-def find_tenant(session, name):
+def find_tenant(session: Session, name: str) -> Tenant:
     tenant = session.scalar(select(Tenant).where(Tenant.name == name))
     if tenant is None:
         raise NotFound(gettext("There is no tenant called “%(name)s”.", name=name))
@@ -32,7 +35,7 @@ def find_tenant(session, name):
 
 
 @transactional
-def create_tenant(session, name):
+def create_tenant(session: Session, name: str | None) -> Tenant:
     """A new organisation with the default reference data: payment terms, segments,
     regions, tags, lead statuses and sources, and a sales pipeline."""
     name = (name or "").strip()
@@ -48,7 +51,7 @@ def create_tenant(session, name):
     return tenant
 
 
-def seed_reference_data(session, tenant_id):
+def seed_reference_data(session: Session, tenant_id: int) -> None:
     session.add_all(PaymentTerm(tenant_id=tenant_id, name=n, days=d) for n, d in defaults.PAYMENT_TERMS)
     for segment_name, subs in defaults.SEGMENTS.items():
         segment = Segment(tenant_id=tenant_id, name=segment_name)
@@ -59,7 +62,7 @@ def seed_reference_data(session, tenant_id):
     seed_pipeline_data(session, tenant_id)
 
 
-def seed_pipeline_data(session, tenant_id):
+def seed_pipeline_data(session: Session, tenant_id: int) -> None:
     """Lead statuses, lead sources and one pipeline with its stages."""
     session.add_all(
         LeadStatus(tenant_id=tenant_id, name=n, colour=c, is_default=d, is_final=f, position=i)
@@ -73,8 +76,9 @@ def seed_pipeline_data(session, tenant_id):
     session.add(pipeline)
 
 
-def create_user(security_manager, tenant, role, username, password, email,
-                first_name=None, last_name=None):
+def create_user(security_manager: Any, tenant: Tenant, role: str, username: str, password: str,
+                email: str | None, first_name: str | None = None,
+                last_name: str | None = None) -> CrmUser:
     """A login for ``tenant`` with one of the roles Admin, Manager or Member."""
     if role not in role_names():
         raise CrmError(gettext("Unknown role “%(role)s”; choose one of %(roles)s.",
@@ -101,16 +105,17 @@ def create_user(security_manager, tenant, role, username, password, email,
     return user
 
 
-def username_taken(session, username, user_id=None):
+def username_taken(session: Session, username: str | None, user_id: int | None = None) -> bool:
     """Usernames are global (sign-in does not ask for the tenant), compared as sign-in does."""
     return _taken(session, func.lower(CrmUser.username) == (username or "").lower(), user_id)
 
 
-def email_taken(session, email, user_id=None):
+def email_taken(session: Session, email: str | None, user_id: int | None = None) -> bool:
     return _taken(session, func.lower(CrmUser.email) == (email or "").lower(), user_id)
 
 
-def login_name_errors(session, username=None, email=None, user_id=None):
+def login_name_errors(session: Session, username: str | None = None, email: str | None = None,
+                      user_id: int | None = None) -> dict[str, list[str]]:
     """Field errors for a username or email that another login has, in any tenant. The
     message never says whose: the other login may belong to another organisation."""
     errors = {}
@@ -121,7 +126,7 @@ def login_name_errors(session, username=None, email=None, user_id=None):
     return errors
 
 
-def _taken(session, condition, user_id):
+def _taken(session: Session, condition: ColumnElement[bool], user_id: int | None) -> bool:
     query = select(CrmUser.id).where(condition).execution_options(all_tenants=True)
     if user_id is not None:
         query = query.where(CrmUser.id != user_id)

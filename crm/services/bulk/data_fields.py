@@ -36,12 +36,12 @@ class DataField:
     label: object          # lazy string
     kind: str = "text"
     part: str = "record"
-    attr: str = None
+    attr: str | None = None
     required: bool = False
     choices: tuple = ()
-    target: str = None     # model class name for references
+    target: str | None = None  # model class name for references
     target_attr: str = "name"
-    max_length: int = None
+    max_length: int | None = None
     note: object = None    # extra rule shown on the template's notes sheet
     exported: bool = True  # False: a heading imports read that no record stores as such
     entity: str = field(default="", compare=False)

@@ -10,20 +10,28 @@ import contextvars
 import datetime as dt
 import decimal
 import re
+from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ColumnProperty, RelationshipProperty, Session, UOWTransaction
 
 from crm.models.audit import AuditEntry
 from crm.models.base import Audited, utcnow
 from crm.security.tenancy import signed_in_user
 
-_actor = contextvars.ContextVar("crm_audit_actor", default=None)
+# (user id, username)
+Actor = tuple[int | None, str]
+# column -> [old, new], JSON-ready
+Changes = dict[str, list[Any]]
+
+_actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("crm_audit_actor",
+                                                                     default=None)
 _MARKS = "crm_audit_marks"
 
 
 @contextlib.contextmanager
-def acting_as(username, user_id=None):
+def acting_as(username: str, user_id: int | None = None) -> Iterator[None]:
     """Name who is acting outside a request (operator commands, jobs)."""
     token = _actor.set((user_id, username))
     try:
@@ -32,18 +40,18 @@ def acting_as(username, user_id=None):
         _actor.reset(token)
 
 
-def mark(session, obj, action, summary=None):
+def mark(session: Session, obj: object, action: str, summary: str | None = None) -> None:
     """Record the next write of ``obj`` under ``action`` (archive, restore, clone, merge)."""
     session.info.setdefault(_MARKS, {})[id(obj)] = (action, summary)
 
 
-def entity_name(obj_or_cls):
+def entity_name(obj_or_cls: object) -> str:
     cls = obj_or_cls if isinstance(obj_or_cls, type) else type(obj_or_cls)
     name = "user" if cls.__name__ == "CrmUser" else cls.__name__
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
-def plain_value(value):
+def plain_value(value: object) -> str | list[str] | bool | int | float | None:
     """A value as the trail stores it in an entry's changes (JSON-ready)."""
     if isinstance(value, decimal.Decimal):
         return str(value)
@@ -56,7 +64,7 @@ def plain_value(value):
     return str(value)
 
 
-def who():
+def who() -> Actor:
     """(user id, username) of whoever is acting: ``acting_as``, else the signed-in user."""
     actor = _actor.get()
     if actor is not None:
@@ -65,8 +73,10 @@ def who():
     return (user.id, user.username) if user is not None else (None, "system")
 
 
-def entry_row(tenant_id, entity, entity_id, action, changes, summary, parent_entity=None,
-              parent_id=None, at=None, actor=None):
+def entry_row(tenant_id: int | None, entity: str, entity_id: int | None, action: str,
+              changes: Changes | None, summary: str | None, parent_entity: str | None = None,
+              parent_id: int | None = None, at: dt.datetime | None = None,
+              actor: Actor | None = None) -> dict[str, Any]:
     """One audit entry as a row of crm_audit_entry, for writers that insert many at once
     (imports); ``actor``: (user id, username), default ``who()``."""
     user_id, username = actor or who()
@@ -78,7 +88,7 @@ def entry_row(tenant_id, entity, entity_id, action, changes, summary, parent_ent
     }
 
 
-def _row(obj, action, changes, summary):
+def _row(obj: Any, action: str, changes: Changes, summary: str | None) -> dict[str, Any]:
     parent = getattr(type(obj), "__audit_parent__", None)
     return entry_row(
         getattr(obj, "tenant_id", None), entity_name(obj),
@@ -87,17 +97,17 @@ def _row(obj, action, changes, summary):
         parent_id=getattr(obj, f"{parent}_id", None) if parent else None)
 
 
-def _columns(obj):
+def _columns(obj: Any) -> list[ColumnProperty[Any]]:
     excluded = set(getattr(obj, "__audit_exclude__", ()))
     return [c for c in inspect(type(obj)).column_attrs if c.key not in excluded]
 
 
-def _collections(obj):
+def _collections(obj: Any) -> list[RelationshipProperty[Any]]:
     mapper = inspect(type(obj))
     return [r for r in mapper.relationships if r.secondary is not None]
 
 
-def _created(obj):
+def _created(obj: Any) -> Changes:
     changes = {}
     for col in _columns(obj):
         value = getattr(obj, col.key)
@@ -110,7 +120,7 @@ def _created(obj):
     return changes
 
 
-def _updated(obj):
+def _updated(obj: Any) -> Changes:
     state = inspect(obj)
     changes = {}
     for col in _columns(obj):
@@ -128,12 +138,12 @@ def _updated(obj):
     return changes
 
 
-def _deleted(obj):
+def _deleted(obj: Any) -> Changes:
     return {col.key: [plain_value(getattr(obj, col.key)), None]
             for col in _columns(obj) if getattr(obj, col.key) is not None and col.key != "id"}
 
 
-def _after_flush(session, flush_context):
+def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
     marks = session.info.get(_MARKS, {})
     rows = []
     for obj in session.new:
@@ -154,11 +164,11 @@ def _after_flush(session, flush_context):
         session.connection().execute(insert(AuditEntry.__table__), rows)
 
 
-def _forget_marks(session, *args):
+def _forget_marks(session: Session, *args: object) -> None:
     session.info.pop(_MARKS, None)
 
 
-def install():
+def install() -> None:
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
         event.listen(Session, "after_commit", _forget_marks)

@@ -6,6 +6,8 @@ in crm/data/country_aliases.py. Matching ignores case, accents, spaces and punct
 """
 import functools
 import unicodedata
+from collections.abc import Iterable
+from typing import cast
 
 import pycountry
 from babel import Locale
@@ -16,12 +18,12 @@ from crm.data.country_aliases import ALIASES
 NAME_LOCALES = ("en", "de", "fr", "es", "hi")  # the shipped languages (config.LANGUAGES)
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
 COUNTRY_CODES = frozenset(
-    code for code in Locale("en").territories
+    code for code in cast(Iterable[str], Locale("en").territories)
     if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
 )
 
 
-def normalise(text):
+def normalise(text: str | None) -> str:
     """Case, accents, spaces and punctuation removed: "U.S.A." -> "usa", "Österreich" ->
     "osterreich". Marks of other scripts are dropped the same way on both sides."""
     decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
@@ -29,11 +31,11 @@ def normalise(text):
 
 
 @functools.lru_cache(maxsize=1)
-def _names():
+def _names() -> dict[str, str]:
     """{normalised name or code: alpha-2}; earlier sources win a clash."""
-    found = {}
+    found: dict[str, str] = {}
 
-    def add(name, code):
+    def add(name: str, code: str) -> None:
         key = normalise(name)
         if key and code in COUNTRY_CODES:
             found.setdefault(key, code)
@@ -56,7 +58,7 @@ def _names():
 
 
 @functools.lru_cache(maxsize=4096)
-def country_code(text):
+def country_code(text: str | None) -> str | None:
     """The alpha-2 code ``text`` names, or None."""
     value = (text or "").strip()
     if value.upper() in COUNTRY_CODES:

@@ -1,4 +1,6 @@
 """Typed errors raised by services; views flash them, the API returns them as JSON."""
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 
 
@@ -7,13 +9,13 @@ class CrmError(Exception):
 
     status = 400
 
-    def __init__(self, message, errors=None):
+    def __init__(self, message: object, errors: dict[str, list[Any]] | None = None) -> None:
         super().__init__(str(message))
         self.message = message
         # field name -> list of messages, for forms and JSON bodies
         self.errors = errors or {}
 
-    def as_json(self):
+    def as_json(self) -> dict[str, list[str]] | str:
         if self.errors:
             return {field: [str(m) for m in msgs] for field, msgs in self.errors.items()}
         return str(self.message)
@@ -22,7 +24,7 @@ class CrmError(Exception):
 class ValidationFailed(CrmError):
     status = 422
 
-    def __init__(self, errors):
+    def __init__(self, errors: dict[str, list[Any]]) -> None:
         first = next(iter(errors.items()))
         super().__init__(f"{first[0]}: {first[1][0]}", errors)
 
@@ -36,7 +38,7 @@ class NotAllowed(CrmError):
 class NotFound(CrmError):
     status = 404
 
-    def __init__(self, message=None):
+    def __init__(self, message: object = None) -> None:
         super().__init__(message or _l("Not found."))
 
 
@@ -45,7 +47,7 @@ class EditConflict(CrmError):
 
     status = 409
 
-    def __init__(self, message=None):
+    def __init__(self, message: object = None) -> None:
         super().__init__(message or CHANGED_MEANWHILE)
 
 

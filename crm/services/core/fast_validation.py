@@ -26,7 +26,7 @@ _EMAIL_MAX_LENGTH = 254
 _DOMAIN_MAX_LENGTH = 253
 
 
-def fast_email(value):
+def fast_email(value: str) -> str | None:
     """``validate_email(value, check_deliverability=False).normalized`` for a plain ASCII
     address (stripped), or None when the full validator must decide."""
     if len(value) > _EMAIL_MAX_LENGTH:
@@ -59,7 +59,7 @@ EXTENSION = " ext. "  # how a stored number carries its extension; phonenumbers 
 
 
 @functools.lru_cache(maxsize=65536)
-def phone_in_e164(value, region):
+def phone_in_e164(value: str, region: str | None) -> str:
     """phonenumbers' E.164 form of ``value`` read in ``region`` (one parse serves both the
     validity check and the formatting), with its extension after ``EXTENSION``
     (+13606934419 ext. 19272), else NOT_A_NUMBER or INVALID_NUMBER."""

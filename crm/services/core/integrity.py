@@ -1,14 +1,15 @@
 """Database refusals turned into the service errors users see: a unique value taken by a
 concurrent save is the field's validation error, a stale version an edit conflict."""
 import re
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column
+from sqlalchemy import Column, Table
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql import visitors
 
-from crm.services.core.errors import EditConflict, ValidationFailed
+from crm.services.core.errors import CrmError, EditConflict, ValidationFailed
 
 ALREADY_IN_USE = _l("This value is already in use; choose another.")
 CONFLICTS_WITH_OTHER_DATA = _l("This conflicts with other data saved meanwhile; check the form and save again.")
@@ -19,7 +20,7 @@ _SQLITE_COLUMNS = re.compile(r"UNIQUE constraint failed: ((?:\w+\.\w+(?:, )?)+)"
 _SQLITE_INDEX = re.compile(r"UNIQUE constraint failed: index '(\w+)'")
 
 
-def _columns_of(table, name):
+def _columns_of(table: Table, name: str) -> list[str]:
     for constraint in list(table.constraints) + list(table.indexes):
         if constraint.name == name:
             found = list(getattr(constraint, "columns", ()))
@@ -29,7 +30,7 @@ def _columns_of(table, name):
     return []
 
 
-def _unique_columns(exc, table):
+def _unique_columns(exc: IntegrityError, table: Table) -> list[str]:
     orig = exc.orig
     diag = getattr(orig, "diag", None)
     if diag is not None and getattr(diag, "constraint_name", None):
@@ -44,12 +45,12 @@ def _unique_columns(exc, table):
     return []
 
 
-def is_unique_violation(exc):
+def is_unique_violation(exc: IntegrityError) -> bool:
     code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
     return code == "23505" or "UNIQUE constraint failed" in str(exc.orig)
 
 
-def refusal(exc, model):
+def refusal(exc: BaseException | None, model: Any) -> CrmError | None:
     """The service error for a database error raised while saving a ``model``; None
     for errors that are not about concurrent saves (they stay server errors)."""
     if isinstance(exc, StaleDataError):

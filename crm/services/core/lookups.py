@@ -5,10 +5,12 @@ Pickers never list a whole table: a page holds ``PAGE_SIZE`` records and says
 whether more follow, so a tenant with a million customers costs one indexed
 query per keystroke.
 """
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy.orm import QueryableAttribute, Session, joinedload
 
 from crm.models import Company, Contact, Customer, Deal, Lead, LeadStatus, Stage
 from crm.services.customers.search import MATCHES_FIRST, filter_customers, terms_of
@@ -20,11 +22,11 @@ MAX_PAGE = 50
 
 @dataclass(frozen=True)
 class Matches:
-    records: list
+    records: list[Any]
     more: bool
 
 
-def _page(session, query, page):
+def _page(session: Session, query: Select[Any], page: int | None) -> Matches:
     page = min(max(page or 1, 1), MAX_PAGE)
     # One row past the page tells whether another page follows, without counting.
     rows = list(session.scalars(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
@@ -32,7 +34,7 @@ def _page(session, query, page):
     return Matches(rows[:PAGE_SIZE], more)
 
 
-def customers(session, term="", page=1):
+def customers(session: Session, term: str = "", page: int | None = 1) -> Matches:
     """Active customers whose search text holds every word of ``term``, by name."""
     query = select(Customer).where(Customer.is_active.is_(True))
     # Start from the matches: a word nobody matches then costs nothing, instead of a
@@ -41,11 +43,11 @@ def customers(session, term="", page=1):
     return _page(session, query.order_by(Customer.name, Customer.id), page)
 
 
-def _escaped(term):
+def _escaped(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def companies(session, term="", page=1):
+def companies(session: Session, term: str = "", page: int | None = 1) -> Matches:
     """Active companies whose name holds every word of ``term``; names starting with
     the term come first, then by name."""
     words = terms_of(term)
@@ -60,13 +62,15 @@ def companies(session, term="", page=1):
 
 # --- pickers of interactions and tasks --------------------------------------------------
 
-def _holds_words(columns, words):
+def _holds_words(columns: Sequence[QueryableAttribute[str]], words: Sequence[str]
+                 ) -> ColumnElement[bool]:
     """Every word appears in one of ``columns`` (case-insensitive substring)."""
     return and_(*(or_(*(func.lower(c).like(f"%{_escaped(w)}%", escape="\\") for c in columns))
                   for w in words))
 
 
-def deals_to_link(session, term="", page=1, customer_id=None):
+def deals_to_link(session: Session, term: str = "", page: int | None = 1,
+                  customer_id: int | None = None) -> Matches:
     """Deals whose title holds every word of ``term`` — only ``customer_id``'s when
     given — open ones first, then by title; their customers come along for the label."""
     query = (select(Deal).join(Stage, Deal.stage_id == Stage.id)
@@ -80,7 +84,7 @@ def deals_to_link(session, term="", page=1, customer_id=None):
     return _page(session, query.order_by(closed, Deal.title, Deal.id), page)
 
 
-def leads_to_link(session, term="", page=1):
+def leads_to_link(session: Session, term: str = "", page: int | None = 1) -> Matches:
     """Leads whose title, contact or company name holds every word of ``term``;
     open ones (not converted, not in a final status) first, then by title."""
     query = select(Lead).join(LeadStatus, Lead.status_id == LeadStatus.id)
@@ -91,7 +95,8 @@ def leads_to_link(session, term="", page=1):
     return _page(session, query.order_by(finished, Lead.title, Lead.id), page)
 
 
-def contacts_of_customer(session, customer_id, term="", page=1):
+def contacts_of_customer(session: Session, customer_id: int, term: str = "",
+                         page: int | None = 1) -> Matches:
     """One customer's contacts whose name or email holds every word of ``term``;
     the primary contact first, then by name."""
     query = select(Contact).where(Contact.customer_id == customer_id)

@@ -8,9 +8,11 @@ user is set), ``CRM_MAIL_SENDER`` (the From address), ``CRM_SMTP_TIMEOUT`` (seco
 import contextlib
 import smtplib
 import ssl
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,7 @@ class SmtpSettings:
     timeout: float = 30
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: Mapping[str, Any]) -> "SmtpSettings":
         return cls(
             host=config.get("CRM_SMTP_HOST") or "localhost",
             port=int(config.get("CRM_SMTP_PORT") or 25),
@@ -38,10 +40,10 @@ class SmtpSettings:
         )
 
 
-def connect(settings):
+def connect(settings: SmtpSettings) -> smtplib.SMTP:
     """An open, logged-in SMTP connection (the caller closes it, or use ``connection``)."""
     if settings.use_ssl:
-        smtp = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
                                 context=ssl.create_default_context())
     else:
         smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
@@ -57,7 +59,7 @@ def connect(settings):
 
 
 @contextlib.contextmanager
-def connection(settings):
+def connection(settings: SmtpSettings) -> Iterator[smtplib.SMTP]:
     smtp = connect(settings)
     try:
         yield smtp
@@ -66,7 +68,8 @@ def connection(settings):
             smtp.quit()
 
 
-def message(settings, to, subject, body, attachments=()):
+def message(settings: SmtpSettings, to: str, subject: str, body: str,
+            attachments: Iterable[tuple[str, bytes, str, str]] = ()) -> EmailMessage:
     """An EmailMessage from the configured sender; ``attachments`` are
     (filename, bytes, maintype, subtype)."""
     mail = EmailMessage()
@@ -81,7 +84,7 @@ def message(settings, to, subject, body, attachments=()):
     return mail
 
 
-def describe_failure(exc):
+def describe_failure(exc: BaseException) -> str:
     """A short reason for a failed send, for people reading a result list."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [f"{code} {reason.decode(errors='replace') if isinstance(reason, bytes) else reason}"

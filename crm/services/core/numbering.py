@@ -1,13 +1,15 @@
 """Numbers unique per tenant: customer codes (C000042) and document numbers (SO-000042,
 INV-..., PAY-..., CN-..., CT-...), handed out from the tenant's own counter rows."""
 import re
+from collections.abc import Callable
+from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import scoped_session
+from sqlalchemy.orm import QueryableAttribute, Session, scoped_session
 
 from crm.models import NumberSequence
 from crm.security.tenancy import current_tenant_id
@@ -24,7 +26,8 @@ PREFIXES = {
 }
 
 
-def take_numbers(session, tenant_id, series, count=1, floor=None, seed=None):
+def take_numbers(session: Session, tenant_id: int, series: str, count: int = 1,
+                 floor: int | None = None, seed: Callable[[], int] | None = None) -> int:
     """Reserve ``count`` consecutive numbers of the tenant's ``series``; returns the first.
 
     The counter row is changed by one UPDATE ... RETURNING, which holds it (PostgreSQL's
@@ -45,10 +48,11 @@ def take_numbers(session, tenant_id, series, count=1, floor=None, seed=None):
         session.execute(insert(table).values(tenant_id=tenant_id, name=series, next_value=first)
                         .on_conflict_do_nothing())
         after = session.execute(taking).scalar()
-    return after - count
+    return cast(int, after) - count
 
 
-def highest_in_series(session, column, tenant_column, tenant_id, prefix):
+def highest_in_series(session: Session, column: QueryableAttribute[str],
+                      tenant_column: QueryableAttribute[int], tenant_id: int, prefix: str) -> int:
     """The highest number already used in the tenant's ``prefix`` series, 0 for none."""
     highest = session.scalar(
         select(column).where(tenant_column == tenant_id, column.like(f"{prefix}%"))
@@ -58,18 +62,21 @@ def highest_in_series(session, column, tenant_column, tenant_id, prefix):
     return int(match.group(1)) if match else 0
 
 
-def _held_by_this_transaction(session, tenant_id, series):
+def _held_by_this_transaction(session: Session | scoped_session[Session], tenant_id: int,
+                              series: str) -> list[str]:
     """Numbers this transaction took from the counter (reserved for it until it ends)."""
     if isinstance(session, scoped_session):
         session = session()
     transaction = session.get_transaction()
-    held = session.info.get("crm_numbers")
+    held: tuple[Any, dict[tuple[int, str], list[str]]] | None = session.info.get("crm_numbers")
     if held is None or held[0] is not transaction:
         held = session.info["crm_numbers"] = (transaction, {})
     return held[1].setdefault((tenant_id, series), [])
 
 
-def next_free(session, tenant_id, series, shown, is_taken, floor=None, seed=None):
+def next_free(session: Session, tenant_id: int, series: str, shown: Callable[[int], str],
+              is_taken: Callable[[str], bool], floor: int | None = None,
+              seed: Callable[[], int] | None = None) -> str:
     """The next number of the series, as ``shown(number)``, that ``is_taken`` refuses not.
 
     A form checks a copy of the record before saving it (both through the service's
@@ -86,7 +93,8 @@ def next_free(session, tenant_id, series, shown, is_taken, floor=None, seed=None
             return value
 
 
-def in_use(session, model, column, tenant_id, value):
+def in_use(session: Session, model: type[Any], column: QueryableAttribute[Any], tenant_id: int,
+           value: object) -> bool:
     """Whether a record of the tenant (saved, or about to be) has ``value`` in ``column``."""
     if any(isinstance(obj, model) and getattr(obj, column.key) == value for obj in session.new):
         return True
@@ -94,7 +102,7 @@ def in_use(session, model, column, tenant_id, value):
                           execution_options={"all_tenants": True}) is not None
 
 
-def next_number(session, model, tenant_id=None):
+def next_number(session: Session, model: type[Any], tenant_id: int | None = None) -> str:
     """The next free number of ``model`` for the tenant from its counter, never below one
     more than the highest number in the tenant's own series (numbers typed by hand in
     another form are left alone), skipping any already taken."""
@@ -106,7 +114,7 @@ def next_number(session, model, tenant_id=None):
                      floor=floor)
 
 
-def commit_numbered(session):
+def commit_numbered(session: Session) -> None:
     """Commit a document whose number is unique per tenant. Two users saving at the
     same moment can be given the same next number; the later commit is refused by the
     database and reported on the number field (nothing is saved)."""
@@ -117,7 +125,7 @@ def commit_numbered(session):
         raise ValidationFailed({"number": [NUMBER_TAKEN]}) from None
 
 
-def flush_numbered(session):
+def flush_numbered(session: Session) -> None:
     """Flush a new numbered document before anything else is written with it; a number
     taken meanwhile is refused as in ``commit_numbered``."""
     try:

@@ -9,29 +9,36 @@ for anything else until the chunks are exhausted or closed.
 """
 import queue
 import threading
+from collections.abc import Iterator
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
 
 _DONE = object()
 
 
 class _Failed:
-    def __init__(self, error):
+    def __init__(self, error: BaseException) -> None:
         self.error = error
 
 
-def shareable_across_threads(session):
+def shareable_across_threads(session: Session) -> bool:
     """Whether the session's connection may be used from another thread (an in-memory
     SQLite database is bound to the thread that opened it)."""
-    return type(session.get_bind().pool).__name__ != "SingletonThreadPool"
+    return type(cast(Engine, session.get_bind()).pool).__name__ != "SingletonThreadPool"
 
 
-def read_ahead(chunks, depth=3):
+def read_ahead(chunks: Iterator[T], depth: int = 3) -> Iterator[T]:
     """Yield what ``chunks`` (an iterator) yields, read up to ``depth`` items ahead in a
     background thread. Errors in the reading thread are raised here; closing this
     generator early stops the reading thread before returning."""
-    waiting = queue.Queue(maxsize=depth)
+    waiting: queue.Queue[Any] = queue.Queue(maxsize=depth)  # chunks, then _DONE or _Failed
     stop = threading.Event()
 
-    def put(item):
+    def put(item: object) -> bool:
         while not stop.is_set():
             try:
                 waiting.put(item, timeout=0.1)
@@ -40,7 +47,7 @@ def read_ahead(chunks, depth=3):
                 continue
         return False
 
-    def produce():
+    def produce() -> None:
         try:
             for chunk in chunks:
                 if not put(chunk):

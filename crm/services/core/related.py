@@ -5,12 +5,15 @@ the API's loader sets them too, and code elsewhere may set only the foreign key
 (``deal_id=7``). Until the next flush the two can disagree, so rules read the
 relationship when it was set or loaded, else the foreign key.
 """
+from typing import Any
+
 from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
 
 from crm.security.tenancy import get_owned
 
 
-def linked(session, item, relation, model):
+def linked(session: Session, item: Any, relation: str, model: type[Any]) -> Any:
     """The row ``item.<relation>`` points at (this tenant's only), or None."""
     state = inspect(item)
     if relation in state.dict:
@@ -19,7 +22,7 @@ def linked(session, item, relation, model):
     return None if fk is None else get_owned(session, model, fk)
 
 
-def stored(session, item, column):
+def stored(session: Session, item: Any, column: str) -> Any:
     """The value of ``column`` as saved in the database, None for a new record.
 
     Read with a query of the column alone, so neither the identity map nor a

@@ -3,6 +3,9 @@
 Each ``clean_*`` function returns the normalised value or raises
 ``FieldInvalid`` with a translatable message.
 """
+from collections.abc import Callable, MutableMapping
+from decimal import Decimal
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlparse
 
 from babel import Locale
@@ -33,6 +36,9 @@ class FieldInvalid(ValueError):
     pass
 
 
+T = TypeVar("T")
+
+
 # regime code -> (label, module with a checksum validator, or None for free text)
 TAX_REGIMES = {
     "VAT": (_l("VAT number (EU)"), eu_vat),
@@ -51,17 +57,17 @@ TAX_REGIMES = {
 CURRENCY_CODES = frozenset(list_currencies())
 
 
-def country_choices(locale="en"):
+def country_choices(locale: str = "en") -> list[tuple[str, str]]:
     names = Locale.parse(locale).territories
     return sorted(((c, names.get(c, c)) for c in COUNTRY_CODES), key=lambda p: p[1].casefold())
 
 
-def currency_choices(locale="en"):
+def currency_choices(locale: str = "en") -> list[tuple[str, str]]:
     names = Locale.parse(locale).currencies
     return sorted(((c, f"{c} – {names.get(c, c)}") for c in CURRENCY_CODES))
 
 
-def clean_email(value, required=True):
+def clean_email(value: str | None, required: bool = True) -> str | None:
     value = (value or "").strip()
     if not value:
         if required:
@@ -79,7 +85,7 @@ def clean_email(value, required=True):
 PHONE_MAX_LENGTH = 32  # the phone columns
 
 
-def clean_phone(value, region=None):
+def clean_phone(value: str | None, region: str | None = None) -> str | None:
     """A phone number in E.164 (+4930123456), its extension kept (+13606934419 ext. 19272).
     Without a leading + the region is needed."""
     value = (value or "").strip()
@@ -97,7 +103,7 @@ def clean_phone(value, region=None):
     return e164
 
 
-def clean_website(value):
+def clean_website(value: str | None) -> str | None:
     value = (value or "").strip()
     if not value:
         return None
@@ -109,7 +115,7 @@ def clean_website(value):
     return value
 
 
-def clean_tax_number(regime, number):
+def clean_tax_number(regime: str | None, number: str | None) -> tuple[str | None, str | None]:
     """Returns (regime, compact number); checks the regime's checksum where it has one."""
     number = (number or "").strip()
     regime = (regime or "").strip().upper() or None
@@ -130,7 +136,7 @@ def clean_tax_number(regime, number):
         raise FieldInvalid(_l("“%(value)s” is not a valid %(regime)s.", value=number, regime=label))
 
 
-def clean_country(value, required=False):
+def clean_country(value: str | None, required: bool = False) -> str | None:
     """An ISO alpha-2 code from a code or a name in any shipped language (countries.py)."""
     value = (value or "").strip()
     if not value:
@@ -143,14 +149,14 @@ def clean_country(value, required=False):
     return code
 
 
-def clean_currency(value):
+def clean_currency(value: str | None) -> str:
     value = (value or "").strip().upper()
     if value not in CURRENCY_CODES:
         raise FieldInvalid(_l("“%(value)s” is not an ISO 4217 currency code.", value=value))
     return value
 
 
-def clean_percent(value):
+def clean_percent(value: Decimal | float | Literal[""] | None) -> Decimal | float:
     if value is None or value == "":
         return 0
     if value < 0 or value > 100:
@@ -158,13 +164,13 @@ def clean_percent(value):
     return value
 
 
-def clean_non_negative(value):
+def clean_non_negative(value: Decimal | float | None) -> Decimal | float | None:
     if value is not None and value < 0:
         raise FieldInvalid(_l("Enter zero or a positive amount."))
     return value
 
 
-def clean_iban_or_account(value):
+def clean_iban_or_account(value: str | None) -> str:
     value = (value or "").strip()
     if not value:
         raise FieldInvalid(_l("An account number is required."))
@@ -177,7 +183,7 @@ def clean_iban_or_account(value):
     return value
 
 
-def clean_bic(value):
+def clean_bic(value: str | None) -> str | None:
     value = (value or "").strip()
     if not value:
         return None
@@ -187,7 +193,8 @@ def clean_bic(value):
         raise FieldInvalid(_l("“%(value)s” is not a valid SWIFT/BIC code.", value=value))
 
 
-def check(errors, field, func, *args, **kwargs):
+def check(errors: MutableMapping[str, list[Any]], field: str, func: Callable[..., T], *args: Any,
+          **kwargs: Any) -> T | None:
     """Run one clean_* function, collecting its message under ``field``."""
     try:
         return func(*args, **kwargs)

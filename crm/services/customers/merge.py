@@ -82,7 +82,7 @@ class MergePlan:
     choices: dict          # field -> the customer whose value survives
     moves: dict            # table name -> rows that move to the survivor
     notes: list            # how clashes are resolved, in words
-    chosen_email: str = None
+    chosen_email: str | None = None
 
     @property
     def records(self):

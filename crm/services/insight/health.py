@@ -21,9 +21,12 @@ it stores the score, band, sub-scores and time on the customer and the run time 
 """
 import datetime as dt
 import json
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, cast
 
 from sqlalchemy import bindparam, case, func, select, text, update
+from sqlalchemy.orm import Session
 
 from crm.models import (
     OPEN_INVOICE_STATUSES,
@@ -57,11 +60,11 @@ BANDS = (("healthy", 71), ("watch", 40), ("at_risk", 0))
 BATCH = 5000
 
 
-def _round(value):
+def _round(value: Decimal | int) -> int:
     return int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def curve(name, x):
+def curve(name: str, x: Decimal | int) -> Decimal:
     """The curve's value at ``x`` (a number of days, a count or an amount), unrounded."""
     points = CURVES[name]
     x = Decimal(x)
@@ -73,12 +76,12 @@ def curve(name, x):
     return Decimal(points[-1][1])
 
 
-def recency_score(days_since):
+def recency_score(days_since: int | None) -> int:
     """``days_since`` the last interaction, None when there was none."""
     return 0 if days_since is None else _round(curve("recency", max(days_since, 0)))
 
 
-def payment_score(paid, overdue, oldest_days_overdue=0):
+def payment_score(paid: int, overdue: int, oldest_days_overdue: int | None = 0) -> int:
     considered = paid + overdue
     if not considered:
         return 100
@@ -86,26 +89,28 @@ def payment_score(paid, overdue, oldest_days_overdue=0):
     return max(0, _round(share - curve("days_overdue", oldest_days_overdue or 0)))
 
 
-def contracts_score(active_value):
+def contracts_score(active_value: Decimal | int | None) -> int:
     return _round(curve("contracts", max(active_value or 0, 0)))
 
 
-def tickets_score(open_tickets):
+def tickets_score(open_tickets: int | None) -> int:
     return _round(curve("tickets", open_tickets or 0))
 
 
-def combine(subscores):
+def combine(subscores: Mapping[str, int]) -> int:
     """The score from the four sub-scores."""
     return _round(Decimal(sum(WEIGHTS[f] * subscores[f] for f in FACTORS)) / 100)
 
 
-def band_of(score):
+def band_of(score: int | None) -> str | None:
     if score is None:
         return None
     return next(band for band, lowest in BANDS if score >= lowest)
 
 
-def score_customer(days_since, paid, overdue, oldest_days_overdue, active_value, open_tickets):
+def score_customer(days_since: int | None, paid: int, overdue: int,
+                   oldest_days_overdue: int | None, active_value: Decimal | int | None,
+                   open_tickets: int | None) -> tuple[int, str | None, dict[str, int]]:
     """(score, band, {factor: sub-score}) of one customer's figures."""
     subscores = {
         "recency": recency_score(days_since),
@@ -119,7 +124,7 @@ def score_customer(days_since, paid, overdue, oldest_days_overdue, active_value,
 
 # --- the nightly refresh --------------------------------------------------------------
 
-def _as_date(value):
+def _as_date(value: dt.date | str | None) -> dt.date | None:
     if isinstance(value, dt.datetime):  # stored in UTC; PostgreSQL may hand it back in another zone
         return (value.astimezone(dt.timezone.utc) if value.tzinfo else value).date()
     if isinstance(value, str):  # a date read through an untyped aggregate on SQLite
@@ -127,7 +132,8 @@ def _as_date(value):
     return value
 
 
-def _invoice_figures(session, today):
+def _invoice_figures(session: Session, today: dt.date
+                     ) -> dict[int, tuple[int, int, dt.date | None]]:
     overdue = (Invoice.status.in_(OPEN_INVOICE_STATUSES)) & (Invoice.due_date < today)
     rows = session.execute(
         select(Invoice.customer_id,
@@ -140,7 +146,7 @@ def _invoice_figures(session, today):
             for cid, paid, late, oldest in rows}
 
 
-def _contract_values(session, today):
+def _contract_values(session: Session, today: dt.date) -> dict[int, Decimal]:
     rows = session.execute(
         select(Contract.customer_id, func.sum(Contract.value))
         .where(Contract.status == "active", Contract.start_date <= today,
@@ -149,12 +155,12 @@ def _contract_values(session, today):
     return {cid: Decimal(total or 0) for cid, total in rows}
 
 
-def _open_tickets(session):
+def _open_tickets(session: Session) -> dict[int, int]:
     rows = session.execute(
         select(SupportTicket.customer_id, func.count())
         .where(SupportTicket.status.in_(OPEN_TICKET_STATUSES))
         .group_by(SupportTicket.customer_id))
-    return dict(rows.all())
+    return dict(rows.tuples().all())
 
 
 _UPDATE = (
@@ -178,7 +184,8 @@ _UPDATE_PG = text(
     "OR c.health_band IS DISTINCT FROM v.band OR CAST(c.health_factors AS text) IS DISTINCT FROM v.factors)")
 
 
-def _write(session, tenant_id, batch, now):
+def _write(session: Session, tenant_id: int, batch: list[dict[str, Any]], now: dt.datetime
+           ) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(_UPDATE_PG, {
             "ids": [row["customer_id"] for row in batch], "scores": [row["score"] for row in batch],
@@ -190,7 +197,7 @@ def _write(session, tenant_id, batch, now):
 
 
 @transactional
-def _refresh_tenant(session, tenant_id, today, now):
+def _refresh_tenant(session: Session, tenant_id: int, today: dt.date, now: dt.datetime) -> int:
     with tenant_scope(tenant_id):
         invoices = _invoice_figures(session, today)
         contracts = _contract_values(session, today)
@@ -199,7 +206,8 @@ def _refresh_tenant(session, tenant_id, today, now):
     updated = 0
     batch = []
     for customer_id, last_interaction in customers:
-        days_since = None if last_interaction is None else (today - _as_date(last_interaction)).days
+        days_since = (None if last_interaction is None
+                      else (today - cast(dt.date, _as_date(last_interaction))).days)
         paid, late, oldest = invoices.get(customer_id, (0, 0, None))
         score, band, subscores = score_customer(
             days_since, paid, late, (today - oldest).days if oldest else 0,
@@ -218,7 +226,8 @@ def _refresh_tenant(session, tenant_id, today, now):
     return updated
 
 
-def refresh_health(session, tenant_id=None, today=None):
+def refresh_health(session: Session, tenant_id: int | None = None,
+                   today: dt.date | None = None) -> int:
     """Recompute the health score of every customer of ``tenant_id`` (every tenant when
     None), one transaction per tenant; return how many customers were updated."""
     now = utcnow()
@@ -228,12 +237,12 @@ def refresh_health(session, tenant_id=None, today=None):
     return sum(_refresh_tenant(session, tid, today, now) for tid in tenant_ids)
 
 
-def last_refreshed(session, tenant_id):
+def last_refreshed(session: Session, tenant_id: int) -> dt.datetime | None:
     """When the tenant's scores were last recomputed, None before the first run."""
     return session.scalar(select(Tenant.health_refreshed_at).where(Tenant.id == tenant_id))
 
 
-def explain(customer):
+def explain(customer: Customer) -> list[tuple[str, int, int | None]] | None:
     """[(factor, weight, sub-score)] for the customer page, None when not scored yet."""
     factors = customer.health_factors
     if customer.health_score is None or not isinstance(factors, dict):

@@ -1,5 +1,9 @@
 """A record's activity timeline, read from the audit trail."""
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
 from crm.models import AuditEntry
 from crm.services.core.audit import entity_name
@@ -7,7 +11,7 @@ from crm.services.core.audit import entity_name
 TIMELINE_LENGTH = 100
 
 
-def for_record(session, obj, limit=TIMELINE_LENGTH):
+def for_record(session: Session, obj: Any, limit: int = TIMELINE_LENGTH) -> list[AuditEntry]:
     """Newest first: the record's own entries and those of its children.
 
     Entries up to a deletion of a record with the same id belong to that deleted record
@@ -34,19 +38,21 @@ def for_record(session, obj, limit=TIMELINE_LENGTH):
 HIDDEN_COLUMNS = ("tenant_id",)
 
 
-def _shown(value):
+def _shown(value: object) -> object:
     # Times are kept as ISO text in the audit trail; minutes are enough to read.
     if isinstance(value, str) and len(value) > 19 and value[10:11] == "T" and value[:4].isdigit():
         return value[:16].replace("T", " ")
     return value
 
 
-def named_activity(session, obj, named_columns):
+def named_activity(session: Session, obj: Any,
+                   named_columns: Mapping[str, tuple[type[Any], str | None]]
+                   ) -> list[tuple[AuditEntry, list[tuple[str, object, object]]]]:
     """``obj``'s timeline as [(entry, [(field, old, new), ...])], newest first. Columns in
     ``named_columns`` ({column: (model, attribute or None for str())}) hold ids: they are
     shown by the name of the row they point at (one query per column) and lose ``_id``."""
     entries = for_record(session, obj)
-    wanted = {}
+    wanted: dict[str, set[Any]] = {}
     for entry in entries:
         for column, values in (entry.changes or {}).items():
             if column in named_columns:

@@ -31,10 +31,12 @@ with the same policy, so rows in use survive it and are reported.
 """
 import datetime as dt
 import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, cast
 
 from flask_babel import gettext, ngettext
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 
 from crm.data import defaults
 from crm.models import Deal, Lead, LeadSource, LeadStatus, Pipeline, Stage
@@ -69,16 +71,16 @@ class UnreadableFile(CrmError):
 
 # --- export -------------------------------------------------------------------------
 
-def _status_out(s):
+def _status_out(s: LeadStatus) -> dict[str, Any]:
     return {"name": s.name, "colour": s.colour, "is_default": s.is_default, "is_final": s.is_final}
 
 
-def _stage_out(s):
+def _stage_out(s: Stage) -> dict[str, Any]:
     return {"name": s.name, "colour": s.colour, "probability": s.probability,
             "is_default": s.is_default, "is_won": s.is_won, "is_lost": s.is_lost}
 
 
-def export_configuration(session):
+def export_configuration(session: Session) -> dict[str, Any]:
     """The tenant's configuration as a JSON-ready dict (a handful of queries)."""
     tenant = current_tenant_id()
     statuses = session.scalars(select(LeadStatus).where(LeadStatus.tenant_id == tenant)
@@ -102,11 +104,11 @@ def export_configuration(session):
     }
 
 
-def export_json(session):
+def export_json(session: Session) -> str:
     return json.dumps(export_configuration(session), indent=2, ensure_ascii=False)
 
 
-def default_configuration():
+def default_configuration() -> dict[str, Any]:
     """The configuration a new tenant starts with (``crm/data/defaults.py``)."""
     return {
         "format": FORMAT, "version": VERSION, "settings": {},
@@ -123,7 +125,7 @@ def default_configuration():
 
 # --- reading and checking a file -------------------------------------------------------
 
-def parse(raw):
+def parse(raw: bytes | str | None) -> object:
     """The JSON document in ``raw`` (bytes or text), or UnreadableFile."""
     if raw is None or len(raw) == 0:
         raise UnreadableFile(gettext("The file is empty."))
@@ -141,12 +143,13 @@ def parse(raw):
                                      column=exc.colno, reason=exc.msg)) from None
 
 
-class _Problems(list):
-    def add(self, where, message):
+class _Problems(list[str]):
+    def add(self, where: str, message: object) -> None:
         self.append(f"{where}: {message}" if where else str(message))
 
 
-def _clean_value(problems, where, key, kind, value):
+def _clean_value(problems: _Problems, where: str, key: str, kind: str | type[Any],
+                 value: Any) -> Any:
     if kind == "flag":
         if not isinstance(value, bool):
             problems.add(where, gettext("“%(key)s” must be true or false.", key=key))
@@ -177,7 +180,7 @@ def _clean_value(problems, where, key, kind, value):
             return []
         return value
     # a model: the value is the row's name
-    limit = kind.__table__.c.name.type.length
+    limit = cast(type[Any], kind).__table__.c.name.type.length
     if not isinstance(value, str) or not " ".join(value.split()):
         problems.add(where, gettext("a name is required."))
         return None
@@ -188,7 +191,8 @@ def _clean_value(problems, where, key, kind, value):
     return value
 
 
-def _clean_item(problems, where, raw, fields):
+def _clean_item(problems: _Problems, where: str, raw: object, fields: Mapping[str, Any]
+                ) -> dict[str, Any] | None:
     if not isinstance(raw, dict):
         problems.add(where, gettext("must be an object."))
         return None
@@ -213,11 +217,13 @@ def _clean_item(problems, where, raw, fields):
     return item
 
 
-def _clean_list(problems, section, raw, fields):
+def _clean_list(problems: _Problems, section: str, raw: object, fields: Mapping[str, Any]
+                ) -> list[dict[str, Any]]:
     if not isinstance(raw, list):
         problems.add(section, gettext("must be a list."))
         return []
-    items = [_clean_item(problems, f"{section}[{i}]", entry, fields) for i, entry in enumerate(raw)]
+    items: list[Any] = [_clean_item(problems, f"{section}[{i}]", entry, fields)
+                        for i, entry in enumerate(raw)]
     items = [item for item in items if item is not None]
     seen = {}
     for item in items:
@@ -231,7 +237,8 @@ def _clean_list(problems, section, raw, fields):
     return items
 
 
-def _one_flagged(problems, section, items, flag, exactly, what):
+def _one_flagged(problems: _Problems, section: str, items: Sequence[Mapping[str, Any]], flag: str,
+                 exactly: bool, what: str) -> None:
     flagged = [item["name"] for item in items if item.get(flag)]
     if len(flagged) > 1:
         problems.add(section, gettext("only one %(what)s is allowed, found %(count)d (%(names)s).",
@@ -241,7 +248,7 @@ def _one_flagged(problems, section, items, flag, exactly, what):
         problems.add(section, gettext("one %(what)s is required, none is marked.", what=what))
 
 
-def check(data):
+def check(data: object) -> dict[str, Any]:
     """The file's configuration, cleaned (names trimmed, colours in lower case, flags
     filled in), or ValidationFailed listing every problem under ``file``."""
     problems = _Problems()
@@ -258,7 +265,7 @@ def check(data):
     for key in data:
         if key not in TOP_KEYS:
             problems.add("", gettext("unknown key “%(key)s”.", key=key))
-    clean = {}
+    clean: dict[str, Any] = {}
     if "settings" in data:
         try:
             clean["settings"] = crm_settings.clean_values(data["settings"])
@@ -304,7 +311,7 @@ def check(data):
 
 # --- applying a checked configuration ---------------------------------------------------
 
-def _assign(row, values):
+def _assign(row: Any, values: Mapping[str, object]) -> bool:
     """Set ``values`` on ``row``; True when anything changed."""
     changed = False
     for key, value in values.items():
@@ -314,33 +321,36 @@ def _assign(row, values):
     return changed
 
 
-def _usage(session, column):
+def _usage(session: Session, column: QueryableAttribute[int]) -> dict[int, int]:
     return dict(session.execute(select(column, func.count()).where(column.is_not(None))
-                                .group_by(column)).all())
+                                .group_by(column)).tuples().all())
 
 
 class _Report:
-    def __init__(self):
+    def __init__(self) -> None:
         self.counts = {section: {"added": 0, "updated": 0, "deleted": 0, "kept": 0}
                        for section in SECTIONS}
-        self.kept = []
+        self.kept: list[str] = []
 
-    def count(self, section, what):
+    def count(self, section: str, what: str) -> None:
         self.counts[section][what] += 1
 
-    def keep(self, section, message):
+    def keep(self, section: str, message: str) -> None:
         self.counts[section]["kept"] += 1
         self.kept.append(message)
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         return {"counts": self.counts, "kept": self.kept}
 
 
-def _apply_rows(session, report, section, model, existing, items, fields, make, usage,
-                in_use_message, clear_on_keep):
+def _apply_rows(session: Session, report: _Report, section: str, model: type[Any],
+                existing: Sequence[Any], items: Sequence[Mapping[str, Any]],
+                fields: Mapping[str, Any], make: Callable[..., Any],
+                usage: Mapping[int, int], in_use_message: Callable[[Any, int], str],
+                clear_on_keep: Iterable[str]) -> list[tuple[Any, Mapping[str, Any]]]:
     """Match ``items`` to ``existing`` rows by name; update, add, delete unused leftovers.
     Returns [(row, item)] in file order. ``clear_on_keep``: flags a kept row gives up."""
-    by_name = {}
+    by_name: dict[str, Any] = {}
     for row in existing:
         by_name.setdefault(row.name.lower(), row)
     matched, result = set(), []
@@ -378,23 +388,23 @@ def _apply_rows(session, report, section, model, existing, items, fields, make, 
     return result
 
 
-def _kept_leads(kind):
-    def message(row, used):
-        return ngettext("%(kind)s “%(name)s” was kept: %(num)d lead uses it.",
-                        "%(kind)s “%(name)s” was kept: %(num)d leads use it.", used,
-                        kind=kind, name=row.name)
+def _kept_leads(kind: str) -> Callable[[Any, int], str]:
+    def message(row: Any, used: int) -> str:
+        return cast(str, ngettext("%(kind)s “%(name)s” was kept: %(num)d lead uses it.",
+                                  "%(kind)s “%(name)s” was kept: %(num)d leads use it.", used,
+                                  kind=kind, name=row.name))
     return message
 
 
-def _kept_deals(kind):
-    def message(row, used):
-        return ngettext("%(kind)s “%(name)s” was kept: %(num)d deal is in it.",
-                        "%(kind)s “%(name)s” was kept: %(num)d deals are in it.", used,
-                        kind=kind, name=row.name)
+def _kept_deals(kind: str) -> Callable[[Any, int], str]:
+    def message(row: Any, used: int) -> str:
+        return cast(str, ngettext("%(kind)s “%(name)s” was kept: %(num)d deal is in it.",
+                                  "%(kind)s “%(name)s” was kept: %(num)d deals are in it.", used,
+                                  kind=kind, name=row.name))
     return message
 
 
-def _apply(session, clean, report):
+def _apply(session: Session, clean: Mapping[str, Any], report: _Report) -> None:
     tenant = current_tenant_id()
     if "settings" in clean:
         report.counts["settings"]["updated"] = crm_settings.replace_values(session,
@@ -416,7 +426,8 @@ def _apply(session, clean, report):
         _apply_pipelines(session, clean["pipelines"], report, tenant)
 
 
-def _apply_pipelines(session, items, report, tenant):
+def _apply_pipelines(session: Session, items: Sequence[Mapping[str, Any]], report: _Report,
+                     tenant: int) -> None:
     existing = list(session.scalars(select(Pipeline).where(Pipeline.tenant_id == tenant)
                                     .options(selectinload(Pipeline.stages))
                                     .order_by(Pipeline.position, Pipeline.id)))
@@ -437,7 +448,7 @@ def _apply_pipelines(session, items, report, tenant):
 
 
 @transactional
-def import_configuration(session, data):
+def import_configuration(session: Session, data: object) -> dict[str, Any]:
     """Check ``data`` (a parsed document) completely, then apply it in one transaction.
     Returns {"counts": {section: {added, updated, deleted, kept}}, "kept": [messages]}."""
     clean = check(data)
@@ -447,20 +458,20 @@ def import_configuration(session, data):
     return report.as_dict()
 
 
-def import_file(session, raw):
+def import_file(session: Session, raw: bytes | str | None) -> dict[str, Any]:
     return import_configuration(session, parse(raw))
 
 
-def reset_to_defaults(session):
+def reset_to_defaults(session: Session) -> dict[str, Any]:
     """Settings, lead statuses, sources and the pipeline of ``crm/data/defaults.py``; rows
     in use are kept and reported (see the import policy above)."""
     return import_configuration(session, default_configuration())
 
 
-def summary(report):
+def summary(report: Mapping[str, Any]) -> str:
     """One line for a flash message or a CLI: what the import or reset did."""
     totals = {what: sum(c[what] for c in report["counts"].values())
               for what in ("added", "updated", "deleted", "kept")}
-    return gettext("%(added)d added, %(updated)d updated, %(deleted)d removed, %(kept)d kept "
-                   "because they are in use.", **totals)
+    return cast(str, gettext("%(added)d added, %(updated)d updated, %(deleted)d removed, "
+                             "%(kept)d kept because they are in use.", **totals))
 

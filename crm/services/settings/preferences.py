@@ -15,10 +15,14 @@ preference with ``get_setting(session, key)`` and never care whether it was set.
 * ``default_country``: the country of phone numbers written without one (imports);
   never set, the country of the default language (``DERIVED``).
 """
+from collections.abc import Mapping
+from typing import Any, cast
+
 import pytz
 from babel.core import get_global
 from flask_babel import get_locale, lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from crm.i18n import inputs
 from crm.i18n.inputs import InputInvalid
@@ -37,7 +41,7 @@ from crm.services.core.versions import check_version, version_of_rows
 KANBAN_PAGE_SIZES = (5, 100)
 
 
-def _page_size(value):
+def _page_size(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise FieldInvalid(_l("Enter a whole number."))
     try:
@@ -50,17 +54,17 @@ def _page_size(value):
     return value
 
 
-def _flag(value):
+def _flag(value: object) -> bool:
     """A stored JSON boolean from a flag as typed (crm.i18n.inputs.flag); never blank."""
     try:
         if inputs.blank(value):
             raise InputInvalid(_l("Use true or false."))
-        return inputs.flag(value)
+        return bool(inputs.flag(value))
     except InputInvalid:
         raise FieldInvalid(_l("Use true or false.")) from None
 
 
-def _currency(value):
+def _currency(value: object) -> str:
     if not isinstance(value, str):
         raise FieldInvalid(_l("Use an ISO 4217 currency code such as EUR."))
     return clean_currency(value)
@@ -69,7 +73,7 @@ def _currency(value):
 CREDIT_CHECK_POINTS = ("both", "order", "invoice")
 
 
-def _credit_check_on(value):
+def _credit_check_on(value: object) -> object:
     if value is None or value == "":
         return "both"
     if value not in CREDIT_CHECK_POINTS:
@@ -77,12 +81,13 @@ def _credit_check_on(value):
     return value
 
 
-_credit_check_on.choices = (("both", _l("Order confirmation and invoice issue")),
-                            ("order", _l("Order confirmation only")),
-                            ("invoice", _l("Invoice issue only")))
+_credit_check_on.choices = (  # type: ignore[attr-defined]
+    ("both", _l("Order confirmation and invoice issue")),
+    ("order", _l("Order confirmation only")),
+    ("invoice", _l("Invoice issue only")))
 
 
-def _locale(value):
+def _locale(value: object) -> object:
     from crm.i18n.names import shipped_locale_codes
 
     if value not in shipped_locale_codes():
@@ -90,23 +95,23 @@ def _locale(value):
     return value
 
 
-def _timezone(value):
+def _timezone(value: object) -> str:
     if not isinstance(value, str) or value not in pytz.all_timezones_set:
         raise FieldInvalid(_l("Choose a timezone such as Europe/Berlin."))
     return value
 
 
-def _locale_choices():
+def _locale_choices() -> list[tuple[str, str]]:
     from crm.i18n.names import language_choices
 
-    return language_choices()
+    return cast(list[tuple[str, str]], language_choices())
 
 
-def _timezone_choices():
+def _timezone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in pytz.common_timezones]
 
 
-def _country(value):
+def _country(value: object) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
@@ -114,21 +119,21 @@ def _country(value):
     return clean_country(value)
 
 
-def _country_choices():
+def _country_choices() -> list[tuple[str, object]]:
     return [("", _l("The default language's country")),
             *country_choices(str(get_locale() or "en"))]
 
 
-def country_of_locale(locale):
+def country_of_locale(locale: object) -> str | None:
     """The country a language code most likely means (CLDR): en -> US, de -> DE, hi -> IN."""
     likely = get_global("likely_subtags").get(str(locale or "en").split("_")[0], "")
     territory = likely.split("_")[-1]
     return territory if len(territory) == 2 else None
 
 
-_locale.choices = _locale_choices
-_timezone.choices = _timezone_choices
-_country.choices = _country_choices
+_locale.choices = _locale_choices  # type: ignore[attr-defined]
+_timezone.choices = _timezone_choices  # type: ignore[attr-defined]
+_country.choices = _country_choices  # type: ignore[attr-defined]
 
 
 # key -> (default, clean function, label, description)
@@ -158,7 +163,7 @@ DEFAULTS = {key: spec[0] for key, spec in SETTINGS.items()}
 DERIVED = {"default_country": ("default_locale", country_of_locale)}
 
 
-def clean_values(values):
+def clean_values(values: object) -> dict[str, object]:
     """{key: clean value} for a mapping of settings, or ValidationFailed naming every
     unknown key and bad value."""
     if not isinstance(values, dict):
@@ -178,12 +183,12 @@ def clean_values(values):
     return cleaned
 
 
-def _rows(session):
+def _rows(session: Session) -> dict[str, CrmSetting]:
     return {row.key: row for row in session.scalars(
         select(CrmSetting).where(CrmSetting.tenant_id == current_tenant_id()))}
 
 
-def _stored_or_default(key, row):
+def _stored_or_default(key: str, row: CrmSetting | None) -> object:
     if row is None:
         return DEFAULTS[key]
     try:
@@ -192,14 +197,14 @@ def _stored_or_default(key, row):
         return DEFAULTS[key]  # a value edited outside the app: fall back, never break a page
 
 
-def _derived(values):
+def _derived(values: dict[str, object]) -> dict[str, object]:
     for key, (source, derive) in DERIVED.items():
         if key in values and values[key] is None:
             values[key] = derive(values.get(source, DEFAULTS[source]))
     return values
 
 
-def get_setting(session, key):
+def get_setting(session: Session, key: str) -> Any:
     """The tenant's value of ``key`` (its default when never set)."""
     if key not in SETTINGS:
         raise KeyError(key)
@@ -212,7 +217,7 @@ def get_setting(session, key):
     return value
 
 
-def all_settings(session, derived=True):
+def all_settings(session: Session, derived: bool = True) -> dict[str, Any]:
     """{key: value} of every setting, in the order of ``SETTINGS``, in one query;
     ``derived=False`` leaves a never-set ``DERIVED`` key None (the configuration file)."""
     rows = _rows(session)
@@ -220,7 +225,7 @@ def all_settings(session, derived=True):
     return _derived(values) if derived else values
 
 
-def apply_values(session, cleaned):
+def apply_values(session: Session, cleaned: Mapping[str, object]) -> None:
     """Write checked values (no commit): one row per key, updated in place."""
     rows = _rows(session)
     for key, value in cleaned.items():
@@ -231,13 +236,14 @@ def apply_values(session, cleaned):
             row.value = value
 
 
-def settings_version(session):
+def settings_version(session: Session) -> str:
     """The version the settings form is loaded with (every stored row's)."""
     return version_of_rows(_rows(session).values())
 
 
 @transactional
-def save_settings(session, values, loaded_version=None):
+def save_settings(session: Session, values: object, loaded_version: str | None = None
+                  ) -> dict[str, Any]:
     """Set some or all settings (the others keep their values) in one transaction;
     refused (EditConflict) when the form was loaded before someone else's change."""
     check_version(loaded_version, settings_version(session))
@@ -245,7 +251,7 @@ def save_settings(session, values, loaded_version=None):
     return all_settings(session)
 
 
-def replace_values(session, cleaned):
+def replace_values(session: Session, cleaned: Mapping[str, object]) -> int:
     """Make the stored settings exactly ``cleaned`` (no commit): keys left out go back to
     their defaults. Rows change in place, through the ORM, so each change is audited.
     Returns how many keys changed."""

@@ -1,6 +1,9 @@
 """Reference lists a tenant edits: payment terms, segments, regions, tags."""
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from crm.models import PaymentTerm, SubSegment, Tag
 from crm.security.tenancy import current_tenant_id
@@ -8,7 +11,7 @@ from crm.services.core.delete_rules import delete_blockers
 from crm.services.core.errors import ValidationFailed
 
 
-def prepare_named(session, item):
+def prepare_named(session: Session, item: Any) -> None:
     """Names are required and unique within the tenant (and within a segment)."""
     model = type(item)
     item.name = (item.name or "").strip()
@@ -33,7 +36,7 @@ def prepare_named(session, item):
         raise ValidationFailed(errors)
 
 
-def check_delete(session, item):
+def check_delete(session: Session, item: Any) -> None:
     found = delete_blockers(session, item)
     if found:
         from flask_babel import gettext

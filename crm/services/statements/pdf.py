@@ -65,7 +65,7 @@ ROW_HEIGHT = 12
 HEADER_FILL = colors.HexColor("#2c3e50")
 BAND_FILL = colors.HexColor("#f4f6f7")
 
-_styles = {}
+_styles: dict[str, ParagraphStyle] = {}
 
 
 def _fonts():

@@ -71,7 +71,7 @@ def raw_value(record, column):
 class ExportMixin:
     list_template = "crm/model_list.html"
     # Columns of the export; None: the list's columns.
-    export_columns = None
+    export_columns: list[str] | None = None
 
     def export_available(self):
         """Whether this view serves ``/export`` (a view may leave it out of its routes)."""

@@ -6,6 +6,10 @@ per line (``line-<field>`` repeated). The service checks everything and names ea
 problem by field or ``lines.<row>.<field>``; the form is shown again with the
 messages next to the fields and in the cells, and with everything as typed.
 """
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.models.filters import BaseFilter
@@ -67,11 +71,11 @@ class PricedDocumentView(CrmModelView):
     list_template = "crm/priced_document_list.html"
     show_template = "crm/priced_document_show.html"
     form_template = "crm/priced_document_form.html"
-    date_column = None
-    header_fields = ()
-    status_labels = {}
-    service = None          # module with prefill, save_*, check_delete
-    save = None
+    date_column: str | None = None
+    header_fields: tuple[tuple[str, Any, str], ...] = ()
+    status_labels: dict[str, Any] = {}
+    service: ModuleType | None = None  # module with prefill, save_*, check_delete
+    save: Callable[..., object] | None = None
 
     # --- list ----------------------------------------------------------------------
 

@@ -1,5 +1,8 @@
 """Sales pipeline settings screens: lists dragged into order, colour swatches, and record
 pages with their activity timeline."""
+from collections.abc import Callable
+from typing import Any
+
 from flask import request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access, has_access_api
@@ -41,8 +44,8 @@ class SortableViewMixin:
     list_template = "crm/sortable_list.html"
     base_order = ("position", "asc")
     page_size = 100
-    reorder_rows = None
-    row_links = ()
+    reorder_rows: Callable[..., object] | None = None
+    row_links: tuple[tuple[Any, ...], ...] = ()
 
     def can_reorder(self):
         verb = self.method_permission_name.get("reorder", "reorder")

@@ -26,7 +26,7 @@ from crm.services.core.audit import entry_row
 from crm.services.core.read_ahead import shareable_across_threads
 
 # run id -> rows processed, for the progress page of a running import (this process).
-PROGRESS = {}
+PROGRESS: dict[int, int] = {}
 _progress_lock = threading.Lock()
 
 

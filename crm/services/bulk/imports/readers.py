@@ -106,7 +106,7 @@ class Table:
     numbers: list           # each row's number as the spreadsheet shows it
     # row number -> its cell count, for rows with more or fewer cells than the headings
     misshapen: dict = field(default_factory=dict)
-    encoding: str = None    # text files: the encoding read
+    encoding: str | None = None    # text files: the encoding read
 
     def pack(self):
         return zlib.compress(orjson.dumps({

@@ -61,7 +61,7 @@ KIND_RULES = {
     "decimal": lambda value, _row: clean_non_negative(value),
     "percent": lambda value, _row: clean_percent(value),
 }
-_NONE = {}
+_NONE: dict[str, object] = {}
 
 # The unique (tenant_id, lower(email)) index of each entity's match column.
 MATCH_INDEX = {"customers": "uq_customer_email", "companies": "uq_company_office_email",
@@ -170,8 +170,8 @@ class RowResult:
     values: dict = field(default_factory=dict)   # part -> {column: clean value}
     errors: list = field(default_factory=list)   # [(heading label, message)]
     warnings: list = field(default_factory=list)  # the same; the row is imported anyway
-    key: str = None                 # match value (normalised email)
-    existing_id: int = None
+    key: str | None = None          # match value (normalised email)
+    existing_id: int | None = None
 
     @property
     def ok(self):
