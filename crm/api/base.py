@@ -119,9 +119,6 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
             return refusal(exc)
         return self.response(200, result=self.show_model_schema.dump(row))
 
-    # The API's one error mapper (the service has rolled its transaction back already).
-    _refused = staticmethod(refusal)
-
     def _check_reference_shapes(self):
         """Related records are named by id: the schema loader would try to build a record
         from an object sent in an id's place and fail with a server error."""
