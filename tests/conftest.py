@@ -183,6 +183,19 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@pytest.fixture
+def notes_block_customers():
+    """Notes block a customer's delete, standing in for the ledger and pipeline, which
+    register deals, orders and invoices."""
+    from crm.models import Customer, Note
+    from crm.services.core import delete_rules
+
+    delete_rules.blocks_delete(Customer, Note, Note.customer_id, "notes")
+    yield
+    delete_rules._BLOCKERS[Customer] = [b for b in delete_rules._BLOCKERS[Customer]
+                                        if b[1] is not Note]
+
+
 # --- tenants and persona users -------------------------------------------------------
 
 def make_tenant(app, name):
