@@ -183,6 +183,16 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@pytest.fixture
+def notes_block_customers(monkeypatch):
+    """Notes block a customer's delete, standing in for the ledger and pipeline rules
+    (deals, orders, invoices …) of the delete-rule table."""
+    from crm.models import Customer, Note
+    from crm.services.core import delete_rules
+
+    monkeypatch.setattr(delete_rules, "DELETE_RULES", ((Customer, Note, Note.customer_id, "notes"),))
+
+
 # --- tenants and persona users -------------------------------------------------------
 
 def make_tenant(app, name):

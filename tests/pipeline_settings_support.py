@@ -1,10 +1,8 @@
-"""Records and read-backs for the sales pipeline settings tests.
-
-Leads and deals are written straight through the models: these tests are about the
-settings they use, not about the lead and deal screens.
+"""Records and read-backs for the sales pipeline settings tests (their leads and deals
+come from tests.factories).
 """
 from crm.extensions import db
-from crm.models import AuditEntry, Deal, Lead, LeadSource, LeadStatus, Pipeline, Stage
+from crm.models import AuditEntry, Pipeline, Stage
 from crm.security.tenancy import tenant_scope
 from crm.services.settings import configuration as crm_configuration
 
@@ -24,35 +22,6 @@ def stage_id(app, tenant, name, pipeline="Sales"):
               .filter(Pipeline.tenant_id == tenant.id, Pipeline.name == pipeline,
                       Stage.name == name).scalar())
         db.session.remove()
-    return pk
-
-
-def lead(app, tenant, title="Lead", status="New", source=None):
-    with app.app_context(), tenant_scope(tenant.id):
-        s = db.session
-        item = Lead(tenant_id=tenant.id, title=title,
-                    status=s.query(LeadStatus).filter_by(tenant_id=tenant.id, name=status).one(),
-                    source=(s.query(LeadSource).filter_by(tenant_id=tenant.id, name=source).one()
-                            if source else None))
-        s.add(item)
-        s.commit()
-        pk = item.id
-        s.remove()
-    return pk
-
-
-def deal(app, tenant, stage="Qualified", pipeline="Sales", title="Deal", **fields):
-    with app.app_context(), tenant_scope(tenant.id):
-        s = db.session
-        row = (s.query(Stage).join(Pipeline)
-               .filter(Pipeline.tenant_id == tenant.id, Pipeline.name == pipeline,
-                       Stage.name == stage).one())
-        item = Deal(tenant_id=tenant.id, title=title, value=1000, pipeline_id=row.pipeline_id,
-                    stage=row, **fields)
-        s.add(item)
-        s.commit()
-        pk = item.id
-        s.remove()
     return pk
 
 

@@ -6,9 +6,8 @@ import pytest
 
 from crm.models import Interaction, Task
 from tests import factories
-from tests.activity_factories import deal, task
 from tests.browser_support import chromium, live_server, signed_in
-from tests.factories import load
+from tests.factories import deal, load, task
 
 pytestmark = pytest.mark.browser
 
@@ -16,8 +15,8 @@ pytestmark = pytest.mark.browser
 def test_log_an_interaction_from_the_customer_tab(app, acme, acme_manager, db_session):
     customer = factories.customer(app, acme, "Browser Buyer")
     other = factories.customer(app, acme, "Someone Else")
-    mine = deal(app, acme, customer, "Browser renewal")
-    deal(app, acme, other, "Not this one")
+    mine = deal(app, acme, "Browser renewal", customer_id=customer)
+    deal(app, acme, "Not this one", customer_id=other)
     with live_server(app) as base, chromium() as browser:
         page = signed_in(browser, base, acme_manager.username)
         page.goto(f"{base}/customers/show/{customer}")

@@ -7,8 +7,8 @@ import pytest
 from crm.extensions import db
 from crm.models import Interaction, Task
 from tests import factories
-from tests.activity_factories import deal, interaction, lead, task
 from tests.conftest import make_user
+from tests.factories import deal, interaction, lead, task
 
 SECRET = "Globex secret"
 
@@ -21,7 +21,7 @@ def globex_activity(app, globex):
     return {
         "customer": customer,
         "contact": factories.contact(app, globex, customer, f"{SECRET} contact"),
-        "deal": deal(app, globex, customer, f"{SECRET} deal"),
+        "deal": deal(app, globex, f"{SECRET} deal", customer_id=customer),
         "lead": lead(app, globex, f"{SECRET} lead"),
         "company": factories.company(app, globex, f"{SECRET} company"),
         "interaction": interaction(app, globex, customer, f"{SECRET} call"),

@@ -6,7 +6,7 @@ import threading
 
 from crm.models import Contact
 from crm.services.core.errors import CHANGED_MEANWHILE
-from tests import deal_factories as df, factories
+from tests import factories
 from tests.factories import load
 
 
@@ -84,12 +84,12 @@ def test_concurrent_won_and_lost_moves_never_leave_a_won_deal_with_a_lost_reason
         app, api, acme, acme_manager):
     """Each trial races a move to Won against a move to Lost (with a reason) from two
     clients on their own connections; whichever wins, the deal obeys the stage rule."""
-    sales = df.sales(app, acme)
+    sales = factories.sales(app, acme)
     clients = [api(acme_manager), api(acme_manager)]
     moves = [{"stage_id": sales.stages["Won"]},
              {"stage_id": sales.stages["Lost"], "lost_reason": "Price"}]
     for trial in range(12):
-        pk = df.deal(app, acme, title=f"Race {trial}", stage="Negotiation")
+        pk = factories.deal(app, acme, title=f"Race {trial}", stage="Negotiation")
         start = threading.Barrier(2)
         answers = [None, None]
 
@@ -104,7 +104,7 @@ def test_concurrent_won_and_lost_moves_never_leave_a_won_deal_with_a_lost_reason
             thread.join()
 
         assert set(answers) <= {200, 409}, answers
-        deal = df.load(app, pk)
+        deal = factories.load_deal(app, pk)
         assert deal.stage_name in ("Won", "Lost")
         if deal.stage_name == "Won":
             assert deal.lost_reason is None

@@ -8,8 +8,7 @@ import pytest
 from crm.models import Contract, Customer
 from crm.services.ledger import contracts
 from tests import factories
-from tests.factories import form_errors, load
-from tests.ledger_factories import books
+from tests.factories import books, form_errors, load
 
 
 @pytest.fixture

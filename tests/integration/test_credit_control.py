@@ -10,7 +10,7 @@ from crm.extensions import db
 from crm.models import AuditEntry, Invoice, SalesOrder
 from crm.security.roles import CREDIT_OVERRIDE
 from crm.security.tenancy import tenant_scope
-from tests import order_factories as of
+from tests import factories
 from tests.conftest import make_user
 
 OVER = [{"description": "Big machine", "quantity": 1, "unit_price": "700.00"}]
@@ -18,14 +18,14 @@ OVER = [{"description": "Big machine", "quantity": 1, "unit_price": "700.00"}]
 
 def buyer_owing_400(app, acme, **fields):
     """Limit €1,000.00 and an issued invoice of €400.00: €600.00 of room left."""
-    customer = of.buyer(app, acme, credit_limit=Decimal("1000"), **fields)
-    of.invoice(app, acme, customer, [{"description": "Earlier", "unit_price": "400"}], issue=True)
+    customer = factories.buyer(app, acme, credit_limit=Decimal("1000"), **fields)
+    factories.draft_invoice(app, acme, customer, [{"description": "Earlier", "unit_price": "400"}], issue=True)
     return customer
 
 
 def test_confirm_over_the_limit_is_refused_with_the_figures(app, acme, acme_manager, api):
     customer = buyer_owing_400(app, acme)
-    pk = of.order(app, acme, customer, OVER)
+    pk = factories.quote(app, acme, customer, OVER)
     r = api(acme_manager).post(f"/api/v1/sales_order/{pk}/confirm")
     assert r.status_code == 409
     assert "limit €1,000.00" in r.json["message"] and "exposure €400.00" in r.json["message"]
@@ -33,18 +33,18 @@ def test_confirm_over_the_limit_is_refused_with_the_figures(app, acme, acme_mana
     assert (r.json["limit"], r.json["exposure"], r.json["amount"], r.json["shortfall"]) == (
         "1000.00", "400.00", "700.00", "100.00")
     assert r.json["currency"] == "EUR" and r.json["on_hold"] is False
-    assert of.read(app, acme, SalesOrder, pk, "status") == "quote"
+    assert factories.read(app, acme, SalesOrder, pk, "status") == "quote"
 
 
 def test_refusal_on_the_page_offers_admins_the_override(app, acme, acme_admin, browser):
-    pk = of.order(app, acme, buyer_owing_400(app, acme), OVER)
+    pk = factories.quote(app, acme, buyer_owing_400(app, acme), OVER)
     b = browser(acme_admin)
     r = b.post(f"/sales_orders/confirm/{pk}", follow_redirects=True)
     page = r.get_data(as_text=True)
     assert "Credit limit exceeded" in page and "shortfall €100.00" in page
     assert 'name="override_reason"' in page
     b.post(f"/sales_orders/confirm/{pk}", {"override_reason": "CFO approved by phone"})
-    assert of.read(app, acme, SalesOrder, pk, "status") == "pending"
+    assert factories.read(app, acme, SalesOrder, pk, "status") == "pending"
     with app.app_context(), tenant_scope(acme.id):
         entry = db.session.query(AuditEntry).filter_by(entity="sales_order", entity_id=pk,
                                                        action="credit_override").one()
@@ -53,27 +53,27 @@ def test_refusal_on_the_page_offers_admins_the_override(app, acme, acme_admin, b
 
 
 def test_manager_cannot_override(app, acme, acme_manager, api, browser):
-    pk = of.order(app, acme, buyer_owing_400(app, acme), OVER)
+    pk = factories.quote(app, acme, buyer_owing_400(app, acme), OVER)
     r = api(acme_manager).post(f"/api/v1/sales_order/{pk}/confirm",
                                json={"override_reason": "trust me"})
     assert r.status_code == 409 and "Only an Admin can override" in r.json["message"]
     page = browser(acme_manager).post(f"/sales_orders/confirm/{pk}", follow_redirects=True)
     assert 'name="override_reason"' not in page.get_data(as_text=True)
-    assert of.read(app, acme, SalesOrder, pk, "status") == "quote"
+    assert factories.read(app, acme, SalesOrder, pk, "status") == "quote"
 
 
 def test_admin_override_through_the_api(app, acme, acme_admin, api):
     customer = buyer_owing_400(app, acme)
-    pk = of.invoice(app, acme, customer, OVER)
+    pk = factories.draft_invoice(app, acme, customer, OVER)
     client = api(acme_admin)
     assert client.post(f"/api/v1/invoice/{pk}/issue").status_code == 409
     r = client.post(f"/api/v1/invoice/{pk}/issue", json={"override_reason": "Paid upfront"})
     assert r.status_code == 200 and r.json["result"]["status"] == "issued"
-    assert of.customer_figures(app, acme, customer)[0] == Decimal("1100.00")
+    assert factories.customer_figures(app, acme, customer)[0] == Decimal("1100.00")
 
 
 def test_credit_hold_refuses_confirm_and_issue_but_allows_drafts(app, acme, acme_manager, api):
-    customer = of.buyer(app, acme, credit_hold=True)
+    customer = factories.buyer(app, acme, credit_hold=True)
     client = api(acme_manager)
     order = client.post("/api/v1/sales_order/", json={"customer": customer, "lines": OVER})
     invoice = client.post("/api/v1/invoice/", json={"customer": customer, "lines": OVER})
@@ -91,7 +91,7 @@ def test_tenant_chooses_where_the_limit_is_checked(app, acme, acme_admin, acme_m
     r = api(acme_admin).put("/api/v1/crm_settings/", json={"credit_check_on": setting})
     assert r.status_code == 200
     customer = buyer_owing_400(app, acme)
-    order, invoice = of.order(app, acme, customer, OVER), of.invoice(app, acme, customer, OVER)
+    order, invoice = factories.quote(app, acme, customer, OVER), factories.draft_invoice(app, acme, customer, OVER)
     client = api(acme_manager)
     assert (client.post(f"/api/v1/sales_order/{order}/confirm").status_code == 409) == order_refused
     assert (client.post(f"/api/v1/invoice/{invoice}/issue").status_code == 409) == invoice_refused
@@ -104,9 +104,9 @@ def test_bad_setting_value_is_refused(app, acme, acme_admin, api):
 
 def test_within_the_limit_passes(app, acme, acme_manager, api):
     customer = buyer_owing_400(app, acme)
-    pk = of.order(app, acme, customer, [{"description": "Exactly", "unit_price": "600.00"}])
+    pk = factories.quote(app, acme, customer, [{"description": "Exactly", "unit_price": "600.00"}])
     assert api(acme_manager).post(f"/api/v1/sales_order/{pk}/confirm").status_code == 200
-    assert of.read(app, acme, Invoice, of.invoice(app, acme, customer), "status") == "draft"
+    assert factories.read(app, acme, Invoice, factories.draft_invoice(app, acme, customer), "status") == "draft"
 
 
 @pytest.fixture
@@ -135,7 +135,7 @@ def credit_controller(app, acme):
 def test_a_role_given_the_override_permission_overrides(app, acme, credit_controller, api,
                                                           browser):
     customer = buyer_owing_400(app, acme)
-    order, invoice = of.order(app, acme, customer, OVER), of.invoice(app, acme, customer, OVER)
+    order, invoice = factories.quote(app, acme, customer, OVER), factories.draft_invoice(app, acme, customer, OVER)
     page = browser(credit_controller).post(f"/sales_orders/confirm/{order}",
                                            follow_redirects=True).get_data(as_text=True)
     assert 'name="override_reason"' in page

@@ -143,7 +143,7 @@ INVALID = {
 @pytest.mark.parametrize("case", INVALID)
 def test_an_invalid_file_changes_nothing_and_says_why(app, acme, acme_admin, browser, api, case):
     raw, reason = INVALID[case]
-    support.lead(app, acme, "Keeps its status", status="Contacted")
+    factories.lead(app, acme, "Keeps its status", status="Contacted")
     before = support.configuration(app, acme)
     r = browser(acme_admin).post("/crm-settings/import", {"file": (io.BytesIO(raw), "bad.json")},
                                  content_type="multipart/form-data")
@@ -159,8 +159,8 @@ def test_an_invalid_file_changes_nothing_and_says_why(app, acme, acme_admin, bro
 
 
 def test_import_keeps_rows_in_use_and_reports_them(app, acme, acme_admin, api):
-    support.lead(app, acme, "Pending", status="Contacted", source="Referral")
-    support.deal(app, acme, "Proposal")
+    factories.lead(app, acme, "Pending", status="Contacted", source="Referral")
+    factories.deal(app, acme, stage="Proposal")
     document = _valid()
     document["lead_statuses"] = [s for s in document["lead_statuses"] if s["name"] != "Contacted"]
     document["lead_sources"] = [{"name": "Website"}]
@@ -181,8 +181,8 @@ def test_import_keeps_rows_in_use_and_reports_them(app, acme, acme_admin, api):
 
 def test_reset_restores_the_defaults_and_keeps_rows_in_use(app, acme, acme_admin, browser,
                                                            customised):
-    support.lead(app, acme, "Hot lead", status="Hot")
-    support.deal(app, acme, "Signed", pipeline="Partners")
+    factories.lead(app, acme, "Hot lead", status="Hot")
+    factories.deal(app, acme, stage="Signed", pipeline="Partners")
     r = browser(acme_admin).post("/crm-settings/reset", follow_redirects=True)
     shown = support.flashes(r.get_data(as_text=True))
     assert "Configuration reset to the defaults" in shown
@@ -225,7 +225,7 @@ def test_a_partial_file_leaves_other_sections_alone(app, acme, acme_admin, api, 
 
 def test_stage_flags_follow_the_file(app, acme, acme_admin, api):
     """A kept stage gives up the won flag when the file names another won stage."""
-    support.deal(app, acme, "Won")
+    factories.deal(app, acme, stage="Won")
     document = _valid()
     stages = document["pipelines"][0]["stages"]
     document["pipelines"][0]["stages"] = [s for s in stages if s["name"] != "Won"] + [

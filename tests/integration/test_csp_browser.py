@@ -3,7 +3,7 @@ single violation, and what their scripts do still works (Kanban cards load, the 
 draw, confirmations ask, a picker submits its form, an import shows its progress)."""
 import pytest
 
-from tests import deal_factories as df, factories
+from tests import factories
 from tests.browser_support import chromium, live_server, signed_in
 from tests.integration import import_files
 
@@ -17,8 +17,8 @@ REPORT_VIOLATIONS = """document.addEventListener('securitypolicyviolation', func
 def test_the_main_pages_run_under_the_csp_and_their_scripts_work(app, acme, acme_admin, tmp_path):
     customer = factories.customer(app, acme, "Policy Buyer Ltd")
     factories.lead(app, acme, "Policy lead")
-    df.deal(app, acme, "Policy deal", stage="Proposal", value="500")
-    df.pipeline(app, acme, "Enterprise")
+    factories.deal(app, acme, "Policy deal", stage="Proposal", value="500")
+    factories.pipeline(app, acme, "Enterprise")
     upload = import_files.csv_file(tmp_path / "clients.csv", [["Name", "Email"],
                                                              ["Imported One", "one@x.example"]])
     violations, errors, dialogs = [], [], []

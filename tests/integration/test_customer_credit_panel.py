@@ -12,7 +12,7 @@ from crm.extensions import db
 from crm.models import Customer
 from crm.security.tenancy import tenant_scope
 from crm.services.ledger.credit_position import credit_summary
-from tests import credit_factories as ledger_rows, factories
+from tests import factories
 
 TODAY = dt.date.today()
 
@@ -32,15 +32,15 @@ def panel(html):
 def _books(app, tenant):
     pk = factories.customer(app, tenant, "Panel Partners", currency="GBP",
                             credit_limit=Decimal("2000"))
-    ledger_rows.invoice(app, tenant, pk, "300.00")                     # not yet due
-    part_paid = ledger_rows.invoice(app, tenant, pk, "500.00", days_overdue=10)
-    ledger_rows.payment(app, tenant, pk, "100.00", allocate_to=part_paid)
-    ledger_rows.invoice(app, tenant, pk, "250.00", days_overdue=75)
-    ledger_rows.invoice(app, tenant, pk, "120.00", days_overdue=200)
-    ledger_rows.payment(app, tenant, pk, "40.00")                      # not allocated
-    ledger_rows.order(app, tenant, pk, "900.00", order_date=TODAY - dt.timedelta(days=3))
-    ledger_rows.order(app, tenant, pk, "100.00", order_date=TODAY - dt.timedelta(days=20))
-    ledger_rows.order(app, tenant, pk, "5000.00", status="quote")      # not placed
+    factories.saved_invoice(app, tenant, pk, "300.00")                     # not yet due
+    part_paid = factories.saved_invoice(app, tenant, pk, "500.00", days_overdue=10)
+    factories.payment(app, tenant, pk, "100.00", allocations={part_paid: "100.00"})
+    factories.saved_invoice(app, tenant, pk, "250.00", days_overdue=75)
+    factories.saved_invoice(app, tenant, pk, "120.00", days_overdue=200)
+    factories.payment(app, tenant, pk, "40.00")                      # not allocated
+    factories.order(app, tenant, pk, "900.00", order_date=TODAY - dt.timedelta(days=3))
+    factories.order(app, tenant, pk, "100.00", order_date=TODAY - dt.timedelta(days=20))
+    factories.order(app, tenant, pk, "5000.00", status="quote")      # not placed
     return pk
 
 
@@ -64,7 +64,7 @@ def test_manager_sees_the_credit_position_in_the_customers_currency(app, acme, b
 def test_over_limit_warning_and_credit_hold_badge(app, acme, browser, acme_manager, acme_member):
     pk = factories.customer(app, acme, "Stretched Ltd", currency="EUR",
                             credit_limit=Decimal("100"), credit_hold=True)
-    ledger_rows.invoice(app, acme, pk, "150.00")
+    factories.saved_invoice(app, acme, pk, "150.00")
     manager = browser(acme_manager).get(f"/customers/show/{pk}").get_data(as_text=True)
     cells, _, body = panel(manager)
     assert cells["available-credit"] == "-€50.00"
@@ -77,9 +77,9 @@ def test_over_limit_warning_and_credit_hold_badge(app, acme, browser, acme_manag
 
 def test_within_limit_and_without_limit_no_warning(app, acme, browser, acme_manager):
     within = factories.customer(app, acme, "Careful Co", credit_limit=Decimal("1000"))
-    ledger_rows.invoice(app, acme, within, "1000.00")  # at the limit is not over it
+    factories.saved_invoice(app, acme, within, "1000.00")  # at the limit is not over it
     unlimited = factories.customer(app, acme, "Open Books")
-    ledger_rows.invoice(app, acme, unlimited, "99999.00")
+    factories.saved_invoice(app, acme, unlimited, "99999.00")
     b = browser(acme_manager)
     for pk in (within, unlimited):
         cells, _, body = panel(b.get(f"/customers/show/{pk}").get_data(as_text=True))

@@ -9,7 +9,7 @@ import pytest
 
 from crm.extensions import db
 from crm.models import PaymentTerm
-from tests import credit_factories as ledger_rows, factories
+from tests import factories
 
 TODAY = dt.date.today()
 NAMES = ("Credit Cust", "Overdue Cust", "Limit Cust", "Plain Cust")
@@ -27,12 +27,12 @@ def customers(app, acme):
         "Limit Cust": factories.customer(app, acme, "Limit Cust", credit_limit=Decimal("100")),
         "Plain Cust": factories.customer(app, acme, "Plain Cust", credit_hold=True),
     }
-    ledger_rows.credit_note(app, acme, ids["Credit Cust"], "50.00")               # balance -50
-    ledger_rows.invoice(app, acme, ids["Overdue Cust"], "100.00", days_overdue=10)  # balance 100
-    ledger_rows.invoice(app, acme, ids["Limit Cust"], "200.00")                    # over 100 limit
-    ledger_rows.order(app, acme, ids["Credit Cust"], "10.00", order_date=dt.date(2024, 1, 15))
-    ledger_rows.order(app, acme, ids["Overdue Cust"], "30.00", order_date=dt.date(2024, 3, 1))
-    ledger_rows.order(app, acme, ids["Limit Cust"], "20.00", order_date=dt.date(2024, 6, 30))
+    factories.credit_note(app, acme, ids["Credit Cust"], "50.00")               # balance -50
+    factories.saved_invoice(app, acme, ids["Overdue Cust"], "100.00", days_overdue=10)  # balance 100
+    factories.saved_invoice(app, acme, ids["Limit Cust"], "200.00")                    # over 100 limit
+    factories.order(app, acme, ids["Credit Cust"], "10.00", order_date=dt.date(2024, 1, 15))
+    factories.order(app, acme, ids["Overdue Cust"], "30.00", order_date=dt.date(2024, 3, 1))
+    factories.order(app, acme, ids["Limit Cust"], "20.00", order_date=dt.date(2024, 6, 30))
     return {"ids": ids, "term": term_id, "term_name": term_name}
 
 

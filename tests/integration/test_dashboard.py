@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from crm.charts.queries import month_starts
 from crm.models import Deal, Lead, LeadSource, LeadStatus, Stage, Task
-from tests import deal_factories as df, factories
+from tests import factories
 from tests.conftest import make_user
-from tests.ledger_factories import books, invoice
+from tests.factories import books, invoice
 
 UTC = dt.timezone.utc
 TODAY = dt.date.today()
@@ -246,7 +246,7 @@ def test_owner_and_pipeline_filters(app, acme, acme_admin, browser, seller, book
     assert mine["cards"]["leads"] == {"total": 1, "qualified": 0}
     assert mine["cards"]["tasks"] == {"total": 1, "pending": 1, "completed": 0}
     assert [t["title"] for t in mine["recent"]["tasks"]] == ["Draft contract"]
-    other = df.pipeline(app, acme)
+    other = factories.pipeline(app, acme)
     with books(app, acme) as s:
         add_deal(s, acme, "Enterprise intro", None, "4000.00",
                  pipeline_stage=s.get(Stage, other.stages["Intro"]))

@@ -10,8 +10,8 @@ import pytest
 from tests import factories
 from tests.browser_support import chromium, live_server
 from tests.conftest import PASSWORD
+from tests.factories import books, invoice
 from tests.integration.test_dashboard import add_deal
-from tests.ledger_factories import books, invoice
 
 ARTIFACTS = pathlib.Path(__file__).resolve().parents[1] / "artifacts"
 CHARTS = ("deals_by_month", "leads_by_source", "tasks_by_status", "open_deals",

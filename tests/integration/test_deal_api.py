@@ -4,14 +4,14 @@ import datetime as dt
 
 import pytest
 
-from tests import deal_factories as df, factories
+from tests import factories
 
 TODAY = dt.date.today().isoformat()
 
 
 @pytest.fixture
 def sales(app, acme):
-    return df.sales(app, acme)
+    return factories.sales(app, acme)
 
 
 def test_a_deal_posted_without_a_stage_starts_in_the_default_stage(app, acme, acme_manager, api, sales):
@@ -20,7 +20,7 @@ def test_a_deal_posted_without_a_stage_starts_in_the_default_stage(app, acme, ac
         "title": "Kiosk rollout", "value": "1999.90", "pipeline": sales.id, "customer": customer,
         "expected_close_date": "2030-06-30", "probability": 60})
     assert r.status_code == 201, r.json
-    deal = df.load(app, r.json["id"])
+    deal = factories.load_deal(app, r.json["id"])
     assert (deal.stage_name, str(deal.value), deal.currency, deal.probability) == (
         "Lead", "1999.90", "CHF", 60)
     shown = api(acme_manager).get(f"/api/v1/deal/{deal.id}").json["result"]
@@ -29,7 +29,7 @@ def test_a_deal_posted_without_a_stage_starts_in_the_default_stage(app, acme, ac
 
 
 def test_posted_deals_are_checked_like_the_form(app, acme, acme_manager, api, sales):
-    other = df.pipeline(app, acme)
+    other = factories.pipeline(app, acme)
     client = api(acme_manager)
     r = client.post("/api/v1/deal/", json={"title": "", "value": -3, "probability": 120,
                                            "pipeline": sales.id, "stage": other.stages["Intro"]})
@@ -41,31 +41,31 @@ def test_posted_deals_are_checked_like_the_form(app, acme, acme_manager, api, sa
 
 
 def test_a_put_that_changes_the_stage_follows_the_stage_rule(app, acme, acme_manager, api, sales):
-    pk = df.deal(app, acme, stage="Negotiation")
+    pk = factories.deal(app, acme, stage="Negotiation")
     client = api(acme_manager)
     r = client.put(f"/api/v1/deal/{pk}", json={"stage": sales.stages["Lost"],
                                                 "lost_reason": "Price"})
     assert r.status_code == 200, r.json
-    deal = df.load(app, pk)
+    deal = factories.load_deal(app, pk)
     assert (deal.stage_name, deal.actual_close_date.isoformat(), deal.lost_reason) == (
         "Lost", TODAY, "Price")
     client.put(f"/api/v1/deal/{pk}", json={"stage": sales.stages["Qualified"]})
-    deal = df.load(app, pk)
+    deal = factories.load_deal(app, pk)
     assert (deal.actual_close_date, deal.lost_reason) == (None, None)
 
 
 def test_a_put_may_not_leave_the_stage_in_another_pipeline(app, acme, acme_manager, api, sales):
-    other = df.pipeline(app, acme)
-    pk = df.deal(app, acme, stage="Proposal")
+    other = factories.pipeline(app, acme)
+    pk = factories.deal(app, acme, stage="Proposal")
     r = api(acme_manager).put(f"/api/v1/deal/{pk}", json={"pipeline": other.id})
     assert r.status_code == 422 and "stage" in r.json["message"]
-    assert df.load(app, pk).pipeline_id == sales.id
+    assert factories.load_deal(app, pk).pipeline_id == sales.id
 
 
 # --- PUT /api/v1/deal/<id>/stage --------------------------------------------------------------
 
 def test_the_stage_endpoint_wins_loses_and_reopens(app, acme, acme_manager, api, sales):
-    pk = df.deal(app, acme, stage="Proposal")
+    pk = factories.deal(app, acme, stage="Proposal")
     client = api(acme_manager)
     r = client.put(f"/api/v1/deal/{pk}/stage", json={"stage_id": sales.stages["Won"]})
     assert r.status_code == 200, r.json
@@ -79,8 +79,8 @@ def test_the_stage_endpoint_wins_loses_and_reopens(app, acme, acme_manager, api,
 
 
 def test_the_stage_endpoint_refuses_other_pipelines_and_bad_bodies(app, acme, acme_manager, api, sales):
-    other = df.pipeline(app, acme)
-    pk = df.deal(app, acme, stage="Proposal")
+    other = factories.pipeline(app, acme)
+    pk = factories.deal(app, acme, stage="Proposal")
     client = api(acme_manager)
     r = client.put(f"/api/v1/deal/{pk}/stage", json={"stage_id": other.stages["Signed"]})
     assert r.status_code == 422 and "another pipeline" in r.json["message"]["stage"][0]
@@ -90,13 +90,13 @@ def test_the_stage_endpoint_refuses_other_pipelines_and_bad_bodies(app, acme, ac
     r = client.put(f"/api/v1/deal/{pk}/stage", json={"stage_id": sales.stages["Lost"],
                                                      "lost_reason": "x" * 300})
     assert r.status_code == 422 and "lost_reason" in r.json["message"]
-    assert df.load(app, pk).stage_name == "Proposal"
+    assert factories.load_deal(app, pk).stage_name == "Proposal"
 
 
 # --- roles ----------------------------------------------------------------------------------
 
 def test_members_read_but_cannot_write(app, acme, acme_member, api, sales):
-    pk = df.deal(app, acme, stage="Proposal")
+    pk = factories.deal(app, acme, stage="Proposal")
     client = api(acme_member)
     assert client.get("/api/v1/deal/").status_code == 200
     assert client.get(f"/api/v1/deal/{pk}").status_code == 200
@@ -104,22 +104,22 @@ def test_members_read_but_cannot_write(app, acme, acme_member, api, sales):
     assert client.put(f"/api/v1/deal/{pk}", json={"title": "Y"}).status_code == 403
     assert client.put(f"/api/v1/deal/{pk}/stage", json={"stage_id": sales.stages["Won"]}).status_code == 403
     assert client.delete(f"/api/v1/deal/{pk}").status_code == 403
-    assert df.load(app, pk).stage_name == "Proposal"
+    assert factories.load_deal(app, pk).stage_name == "Proposal"
 
 
 def test_managers_write_but_cannot_delete_admins_can(app, acme, acme_manager, acme_admin, api, sales):
-    pk = df.deal(app, acme)
+    pk = factories.deal(app, acme)
     manager = api(acme_manager)
     assert manager.post("/api/v1/deal/", json={"title": "New", "pipeline": sales.id}).status_code == 201
     assert manager.put(f"/api/v1/deal/{pk}/stage", json={"stage_id": sales.stages["Won"]}).status_code == 200
     assert manager.delete(f"/api/v1/deal/{pk}").status_code == 403
-    assert df.load(app, pk) is not None
+    assert factories.load_deal(app, pk) is not None
     assert api(acme_admin).delete(f"/api/v1/deal/{pk}").status_code == 200
-    assert df.load(app, pk) is None
+    assert factories.load_deal(app, pk) is None
 
 
 def test_a_deal_with_tasks_is_not_deleted(app, acme, acme_admin, api):
-    pk = df.deal(app, acme)
-    df.task(app, acme, pk)
+    pk = factories.deal(app, acme)
+    factories.task(app, acme, deal_id=pk)
     r = api(acme_admin).delete(f"/api/v1/deal/{pk}")
     assert r.status_code == 409 and "1 tasks" in r.json["message"]

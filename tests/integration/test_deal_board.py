@@ -8,7 +8,7 @@ from sqlalchemy import event
 
 from crm.extensions import db
 from crm.models import CrmSetting
-from tests import deal_factories as df, factories
+from tests import factories
 from tests.conftest import make_user
 
 TODAY = dt.date.today()
@@ -16,7 +16,7 @@ TODAY = dt.date.today()
 
 @pytest.fixture
 def sales(app, acme):
-    return df.sales(app, acme)
+    return factories.sales(app, acme)
 
 
 def drop(b, deal_id, stage_id, reason=None, query=""):
@@ -40,8 +40,8 @@ def header(html, stage_id):
 
 def test_the_board_offers_active_pipelines_default_first_and_stages_in_order(
         app, acme, acme_member, browser, sales):
-    df.pipeline(app, acme, name="Partner channel")
-    df.pipeline(app, acme, name="Retired", is_active=False)
+    factories.pipeline(app, acme, name="Partner channel")
+    factories.pipeline(app, acme, name="Retired", is_active=False)
     b = browser(acme_member)
     html = b.get("/deal-board/").get_data(as_text=True)
     picker = re.search(r'<select[^>]*name="pipeline".*?</select>', html, re.S).group(0)
@@ -56,16 +56,16 @@ def test_the_board_offers_active_pipelines_default_first_and_stages_in_order(
 
 
 def test_an_inactive_pipeline_has_no_board(app, acme, acme_admin, browser):
-    retired = df.pipeline(app, acme, name="Retired", is_active=False)
+    retired = factories.pipeline(app, acme, name="Retired", is_active=False)
     assert browser(acme_admin).get(f"/deal-board/?pipeline={retired.id}").status_code == 404
 
 
 def test_column_totals_are_summed_in_one_grouped_query(app, acme, acme_admin, browser, sales):
     usd = factories.customer(app, acme, "Yankee Buyer", currency="USD")
-    df.deal(app, acme, "A", stage="Proposal", value="100")
-    df.deal(app, acme, "B", stage="Proposal", value="250.50")
-    df.deal(app, acme, "C", stage="Proposal", value="40", customer_id=usd)
-    df.deal(app, acme, "D", stage="Won", value="1000")
+    factories.deal(app, acme, "A", stage="Proposal", value="100")
+    factories.deal(app, acme, "B", stage="Proposal", value="250.50")
+    factories.deal(app, acme, "C", stage="Proposal", value="40", customer_id=usd)
+    factories.deal(app, acme, "D", stage="Won", value="1000")
     b = browser(acme_admin)
     statements = []
     with app.app_context():
@@ -86,7 +86,7 @@ def test_column_totals_are_summed_in_one_grouped_query(app, acme, acme_admin, br
 # --- cards, a page at a time --------------------------------------------------------------------
 
 def test_a_long_column_is_loaded_a_page_at_a_time_newest_first(app, acme, acme_member, browser, sales):
-    ids = [df.deal(app, acme, f"Deal {n}", value=n) for n in range(45)]
+    ids = [factories.deal(app, acme, f"Deal {n}", value=n) for n in range(45)]
     b = browser(acme_member)
     url = f"/deal-board/cards/{sales.stages['Lead']}"
     pages, offset = [], 0
@@ -102,7 +102,7 @@ def test_a_long_column_is_loaded_a_page_at_a_time_newest_first(app, acme, acme_m
 
 def test_the_page_size_comes_from_the_crm_settings(app, acme, acme_member, browser, sales, db_session):
     for n in range(7):
-        df.deal(app, acme, f"Deal {n}")
+        factories.deal(app, acme, f"Deal {n}")
     with db_session() as s:
         s.add(CrmSetting(tenant_id=acme.id, key="kanban_page_size", value=5))
         s.commit()
@@ -112,11 +112,11 @@ def test_the_page_size_comes_from_the_crm_settings(app, acme, acme_member, brows
 
 def test_owner_and_close_date_filters_apply_to_cards_and_totals(app, acme, acme_admin, browser, sales):
     seller = make_user(app, acme, "Manager", "acme-seller")
-    mine = df.deal(app, acme, "Mine", value="10", assigned_to_id=seller.id,
+    mine = factories.deal(app, acme, "Mine", value="10", assigned_to_id=seller.id,
                    expected_close_date=dt.date(2030, 5, 1))
-    df.deal(app, acme, "Mine later", value="20", assigned_to_id=seller.id,
+    factories.deal(app, acme, "Mine later", value="20", assigned_to_id=seller.id,
             expected_close_date=dt.date(2031, 5, 1))
-    df.deal(app, acme, "Theirs", value="40", expected_close_date=dt.date(2030, 5, 1))
+    factories.deal(app, acme, "Theirs", value="40", expected_close_date=dt.date(2030, 5, 1))
     b = browser(acme_admin)
     query = f"owner={seller.id}&close_from=2030-01-01&close_to=2030-12-31"
     html = b.get(f"/deal-board/?{query}").get_data(as_text=True)
@@ -134,51 +134,51 @@ def test_owner_and_close_date_filters_apply_to_cards_and_totals(app, acme, acme_
 
 def test_dropping_on_won_lost_and_back_sets_and_clears_the_close_date(app, acme, acme_manager,
                                                                       browser, sales):
-    pk = df.deal(app, acme, "Fleet", stage="Negotiation", value="500")
-    df.deal(app, acme, "Other", stage="Won", value="100")
+    pk = factories.deal(app, acme, "Fleet", stage="Negotiation", value="500")
+    factories.deal(app, acme, "Other", stage="Won", value="100")
     b = browser(acme_manager)
     r = drop(b, pk, sales.stages["Won"])
     assert r.status_code == 200, r.get_data(as_text=True)
     assert r.json["columns"] == {str(sales.stages["Negotiation"]): {"count": 0, "total": "€0.00"},
                                  str(sales.stages["Won"]): {"count": 2, "total": "€600.00"}}
     assert "Fleet" in r.json["html"] and "€500.00" in r.json["html"]
-    deal = df.load(app, pk)
+    deal = factories.load_deal(app, pk)
     assert (deal.stage_name, deal.actual_close_date) == ("Won", TODAY)
 
     assert drop(b, pk, sales.stages["Lost"], "Budget frozen").status_code == 200
-    deal = df.load(app, pk)
+    deal = factories.load_deal(app, pk)
     assert (deal.stage_name, deal.actual_close_date, deal.lost_reason) == ("Lost", TODAY, "Budget frozen")
 
     assert drop(b, pk, sales.stages["Proposal"]).status_code == 200
-    deal = df.load(app, pk)
+    deal = factories.load_deal(app, pk)
     assert (deal.stage_name, deal.actual_close_date, deal.lost_reason) == ("Proposal", None, None)
 
 
 def test_a_drop_on_a_stage_of_another_pipeline_is_refused(app, acme, acme_admin, browser, sales):
-    other = df.pipeline(app, acme)
-    pk = df.deal(app, acme, stage="Proposal")
+    other = factories.pipeline(app, acme)
+    pk = factories.deal(app, acme, stage="Proposal")
     r = drop(browser(acme_admin), pk, other.stages["Signed"])
     assert r.status_code == 422
     assert "another pipeline" in r.json["message"]
-    deal = df.load(app, pk)
+    deal = factories.load_deal(app, pk)
     assert (deal.stage_name, deal.pipeline_id, deal.actual_close_date) == ("Proposal", sales.id, None)
 
 
 def test_a_members_drop_is_refused_and_the_deal_stays(app, acme, acme_member, browser, sales):
-    pk = df.deal(app, acme, stage="Proposal")
+    pk = factories.deal(app, acme, stage="Proposal")
     r = drop(browser(acme_member), pk, sales.stages["Won"])
     assert r.status_code == 403
     assert r.is_json and "not move deals" in r.json["message"]
-    deal = df.load(app, pk)
+    deal = factories.load_deal(app, pk)
     assert (deal.stage_name, deal.actual_close_date) == ("Proposal", None)
 
 
 def test_a_drop_without_the_csrf_token_is_refused(app, acme, acme_admin, browser, sales):
-    pk = df.deal(app, acme)
+    pk = factories.deal(app, acme)
     b = browser(acme_admin)
     r = b.client.post("/deal-board/move", json={"id": pk, "column_id": sales.stages["Won"]})
     assert r.status_code == 400
-    assert df.load(app, pk).stage_name == "Lead"
+    assert factories.load_deal(app, pk).stage_name == "Lead"
 
 
 def test_malformed_drops_get_clear_answers(app, acme, acme_admin, browser, sales):
@@ -187,4 +187,4 @@ def test_malformed_drops_get_clear_answers(app, acme, acme_admin, browser, sales
                       headers={"X-CSRFToken": b.token})
     assert r.status_code == 400 and r.json["message"]
     assert drop(b, "abc", sales.stages["Won"]).status_code == 404
-    assert drop(b, df.deal(app, acme), "abc").status_code == 404
+    assert drop(b, factories.deal(app, acme), "abc").status_code == 404

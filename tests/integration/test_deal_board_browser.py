@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from babel.dates import format_date
 
-from tests import deal_factories as df
+from tests import factories
 from tests.browser_support import chromium, live_server, signed_in
 
 
@@ -23,8 +23,8 @@ def drag(page, source, target):
 
 @pytest.mark.browser
 def test_dragging_a_card_to_won_persists_the_stage_and_the_close_date(app, acme, acme_manager):
-    pk = df.deal(app, acme, "Browser fleet deal", stage="Negotiation", value="777")
-    won = df.sales(app, acme).stages["Won"]
+    pk = factories.deal(app, acme, "Browser fleet deal", stage="Negotiation", value="777")
+    won = factories.sales(app, acme).stages["Won"]
     card_selector = f'.crm-card[data-card-id="{pk}"]'
     won_column = f'.crm-kanban-column[data-column-id="{won}"]'
     with live_server(app) as base, chromium() as browser:
@@ -46,5 +46,5 @@ def test_dragging_a_card_to_won_persists_the_stage_and_the_close_date(app, acme,
         closed = page.locator("td.crm-actual_close_date").inner_text()
     assert current.strip() == "Won"
     assert closed.strip() == format_date(dt.date.today(), "medium", locale="en")  # Dec 3, 2026
-    deal = df.load(app, pk)
+    deal = factories.load_deal(app, pk)
     assert (deal.stage_name, deal.actual_close_date) == ("Won", dt.date.today())

@@ -7,7 +7,7 @@ import pytest
 
 from crm.extensions import db
 from crm.models import Deal
-from tests import deal_factories as df, factories
+from tests import factories
 from tests.factories import form_errors
 
 TODAY = dt.date.today()
@@ -15,7 +15,7 @@ TODAY = dt.date.today()
 
 @pytest.fixture
 def sales(app, acme):
-    return df.sales(app, acme)
+    return factories.sales(app, acme)
 
 
 def deal_form(pipeline_id, **fields):
@@ -30,7 +30,7 @@ def only_deal(app):
     with app.app_context():
         pk = db.session.query(Deal.id).one()[0]
         db.session.remove()
-    return df.load(app, pk)
+    return factories.load_deal(app, pk)
 
 
 # --- adding ------------------------------------------------------------------------------------
@@ -68,7 +68,7 @@ def test_the_customer_sets_the_currency_and_links_show_on_the_deal_page(app, acm
 
 
 def test_form_errors_show_next_to_their_fields(app, acme, acme_manager, browser, sales):
-    other = df.pipeline(app, acme)
+    other = factories.pipeline(app, acme)
     r = browser(acme_manager).post("/deals/add", deal_form(sales.id, title=" ", value="-5",
                                                            probability="150",
                                                            stage=other.stages["Intro"]))
@@ -96,18 +96,18 @@ def test_an_archived_customer_cannot_be_chosen(app, acme, acme_manager, browser,
 # --- editing: a change of stage follows the board's rule ---------------------------------------
 
 def edit(b, pk, sales, **fields):
-    deal = df.load(b.client.application, pk)
+    deal = factories.load_deal(b.client.application, pk)
     form = deal_form(deal.pipeline_id, title=deal.title, value=deal.value,
                      stage=deal.stage_id, lost_reason=deal.lost_reason or "")
     form.update({k: str(v) for k, v in fields.items()})
     response = b.post(f"/deals/edit/{pk}", form)
     assert response.status_code == 302, form_errors(response.get_data(as_text=True))
-    return df.load(b.client.application, pk)
+    return factories.load_deal(b.client.application, pk)
 
 
 def test_editing_into_won_lost_and_back_sets_and_clears_the_close_date(app, acme, acme_manager,
                                                                        browser, sales):
-    pk = df.deal(app, acme, stage="Proposal")
+    pk = factories.deal(app, acme, stage="Proposal")
     b = browser(acme_manager)
     won = edit(b, pk, sales, stage=sales.stages["Won"])
     assert (won.stage_name, won.actual_close_date, won.lost_reason) == ("Won", TODAY, None)
@@ -121,7 +121,7 @@ def test_editing_into_won_lost_and_back_sets_and_clears_the_close_date(app, acme
 
 def test_editing_other_fields_keeps_the_close_date(app, acme, acme_manager, browser, sales,
                                                    db_session):
-    pk = df.deal(app, acme, stage="Won")
+    pk = factories.deal(app, acme, stage="Won")
     last_week = TODAY - dt.timedelta(days=7)
     with db_session() as s:
         s.get(Deal, pk).actual_close_date = last_week
@@ -131,18 +131,18 @@ def test_editing_other_fields_keeps_the_close_date(app, acme, acme_manager, brow
 
 
 def test_an_edit_cannot_pick_a_stage_of_another_pipeline(app, acme, acme_manager, browser, sales):
-    other = df.pipeline(app, acme)
-    pk = df.deal(app, acme, stage="Proposal")
+    other = factories.pipeline(app, acme)
+    pk = factories.deal(app, acme, stage="Proposal")
     r = browser(acme_manager).post(f"/deals/edit/{pk}", deal_form(sales.id, stage=other.stages["Signed"]))
     assert r.status_code == 200
     assert any("another pipeline" in e for e in form_errors(r.get_data(as_text=True)))
-    assert df.load(app, pk).stage_name == "Proposal"
+    assert factories.load_deal(app, pk).stage_name == "Proposal"
 
 
 def test_an_edit_may_move_the_deal_to_another_pipeline_with_one_of_its_stages(
         app, acme, acme_manager, browser, sales):
-    other = df.pipeline(app, acme)
-    pk = df.deal(app, acme, stage="Proposal")
+    other = factories.pipeline(app, acme)
+    pk = factories.deal(app, acme, stage="Proposal")
     deal = edit(browser(acme_manager), pk, sales, pipeline=other.id, stage=other.stages["Signed"])
     assert (deal.pipeline_id, deal.stage_name, deal.actual_close_date) == (other.id, "Signed", TODAY)
 
@@ -152,10 +152,10 @@ def test_an_edit_may_move_the_deal_to_another_pipeline_with_one_of_its_stages(
 def test_the_deal_page_shows_the_pipeline_its_tasks_interactions_and_history(
         app, acme, acme_manager, browser, sales):
     customer = factories.customer(app, acme, "Page Buyer")
-    pk = df.deal(app, acme, title="Warehouse fit-out", stage="Proposal", customer_id=customer)
-    df.task(app, acme, pk, "Call the architect")
-    df.task(app, acme, pk, "Old finished task", status="done")
-    df.interaction(app, acme, pk, customer, "Discussed the floor plan")
+    pk = factories.deal(app, acme, title="Warehouse fit-out", stage="Proposal", customer_id=customer)
+    factories.task(app, acme, "Call the architect", deal_id=pk)
+    factories.task(app, acme, "Old finished task", deal_id=pk, status="done")
+    factories.interaction(app, acme, customer, "Discussed the floor plan", deal=pk)
     b = browser(acme_manager)
     b.post(f"/deals/stage/{pk}", {"stage_id": sales.stages["Negotiation"]})
     html = b.get(f"/deals/show/{pk}").get_data(as_text=True)
@@ -171,32 +171,32 @@ def test_the_deal_page_shows_the_pipeline_its_tasks_interactions_and_history(
 
 
 def test_the_stage_control_moves_the_deal_like_the_board(app, acme, acme_manager, browser, sales):
-    pk = df.deal(app, acme, stage="Negotiation")
+    pk = factories.deal(app, acme, stage="Negotiation")
     b = browser(acme_manager)
     r = b.post(f"/deals/stage/{pk}", {"stage_id": sales.stages["Lost"], "lost_reason": "Timing"})
     assert r.status_code == 302
-    deal = df.load(app, pk)
+    deal = factories.load_deal(app, pk)
     assert (deal.stage_name, deal.actual_close_date, deal.lost_reason) == ("Lost", TODAY, "Timing")
     b.post(f"/deals/stage/{pk}", {"stage_id": sales.stages["Won"]})
-    assert (df.load(app, pk).actual_close_date, df.load(app, pk).lost_reason) == (TODAY, None)
+    assert (factories.load_deal(app, pk).actual_close_date, factories.load_deal(app, pk).lost_reason) == (TODAY, None)
     b.post(f"/deals/stage/{pk}", {"stage_id": sales.stages["Lead"]})
-    assert df.load(app, pk).actual_close_date is None
+    assert factories.load_deal(app, pk).actual_close_date is None
 
 
 def test_the_stage_control_refuses_a_stage_of_another_pipeline(app, acme, acme_manager, browser):
-    other = df.pipeline(app, acme)
-    pk = df.deal(app, acme, stage="Proposal")
+    other = factories.pipeline(app, acme)
+    pk = factories.deal(app, acme, stage="Proposal")
     b = browser(acme_manager)
     r = b.post(f"/deals/stage/{pk}", {"stage_id": other.stages["Signed"]})
     assert r.status_code == 302
     assert "another pipeline" in b.get(r.location).get_data(as_text=True)
-    assert df.load(app, pk).stage_name == "Proposal"
+    assert factories.load_deal(app, pk).stage_name == "Proposal"
 
 
 # --- roles ------------------------------------------------------------------------------------
 
 def test_members_read_deals_but_change_nothing(app, acme, acme_member, browser, sales):
-    pk = df.deal(app, acme, stage="Proposal")
+    pk = factories.deal(app, acme, stage="Proposal")
     b = browser(acme_member)
     listing = b.get("/deals/list/")
     assert listing.status_code == 200
@@ -209,25 +209,25 @@ def test_members_read_deals_but_change_nothing(app, acme, acme_member, browser, 
     assert b.post(f"/deals/edit/{pk}", deal_form(sales.id, title="Hijacked")).status_code == 403
     assert b.post(f"/deals/stage/{pk}", {"stage_id": sales.stages["Won"]}).status_code == 403
     assert b.post(f"/deals/delete/{pk}").status_code == 403
-    deal = df.load(app, pk)
+    deal = factories.load_deal(app, pk)
     assert (deal.title, deal.stage_name) == ("Big rollout", "Proposal")
 
 
 def test_managers_add_edit_and_move_but_never_delete(app, acme, acme_manager, browser, sales):
-    pk = df.deal(app, acme)
+    pk = factories.deal(app, acme)
     b = browser(acme_manager)
     assert b.post(f"/deals/stage/{pk}", {"stage_id": sales.stages["Won"]}).status_code == 302
     assert b.post(f"/deals/delete/{pk}").status_code == 403
-    assert df.load(app, pk).stage_name == "Won"
+    assert factories.load_deal(app, pk).stage_name == "Won"
 
 
 def test_admins_delete_deals_without_history_only(app, acme, acme_admin, browser):
-    free = df.deal(app, acme, title="Free")
-    busy = df.deal(app, acme, title="Busy")
-    df.task(app, acme, busy)
+    free = factories.deal(app, acme, title="Free")
+    busy = factories.deal(app, acme, title="Busy")
+    factories.task(app, acme, deal_id=busy)
     b = browser(acme_admin)
     assert b.post(f"/deals/delete/{free}").status_code == 302
-    assert df.load(app, free) is None
+    assert factories.load_deal(app, free) is None
     r = b.post(f"/deals/delete/{busy}")
     assert "cannot be deleted" in b.get(r.location, follow_redirects=True).get_data(as_text=True)
-    assert df.load(app, busy) is not None
+    assert factories.load_deal(app, busy) is not None

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests import deal_factories as df, factories
+from tests import factories
 from tests.conftest import make_user
 
 
@@ -23,15 +23,15 @@ def listed(b, query=""):
 
 @pytest.fixture
 def four_deals(app, acme, seller):
-    other = df.pipeline(app, acme)
+    other = factories.pipeline(app, acme)
     customer = factories.customer(app, acme, "Listed Buyer")
     company = factories.company(app, acme, "Listed Holding")
-    df.deal(app, acme, "Alpha", stage="Proposal", value="300", assigned_to_id=seller.id,
+    factories.deal(app, acme, "Alpha", stage="Proposal", value="300", assigned_to_id=seller.id,
             expected_close_date=dt.date(2030, 1, 10), customer_id=customer, company_id=company)
-    df.deal(app, acme, "Bravo", stage="Won", value="100", expected_close_date=dt.date(2030, 2, 1))
-    df.deal(app, acme, "Charlie", pipeline_id=other.id, value="200", assigned_to_id=seller.id,
+    factories.deal(app, acme, "Bravo", stage="Won", value="100", expected_close_date=dt.date(2030, 2, 1))
+    factories.deal(app, acme, "Charlie", pipeline_id=other.id, value="200", assigned_to_id=seller.id,
             expected_close_date=dt.date(2030, 3, 15))
-    df.deal(app, acme, "Delta", stage="Proposal", value="50")
+    factories.deal(app, acme, "Delta", stage="Proposal", value="50")
     return other
 
 
@@ -48,7 +48,7 @@ def test_the_list_shows_stage_badges_and_linked_records(app, acme, acme_admin, b
 def test_filters_by_owner_pipeline_stage_and_close_date_range(app, acme, acme_admin, browser, seller,
                                                                four_deals):
     b = browser(acme_admin)
-    sales = df.sales(app, acme)
+    sales = factories.sales(app, acme)
     assert listed(b, f"?owner={seller.id}")[1] == ["Alpha", "Charlie"]
     assert listed(b, f"?pipeline={four_deals.id}")[1] == ["Charlie"]
     assert listed(b, f"?stage={sales.stages['Proposal']}")[1] == ["Alpha", "Delta"]
@@ -66,7 +66,7 @@ def test_sorting_by_value(app, acme, acme_admin, browser, four_deals):
 
 def test_the_list_is_paged(app, acme, acme_admin, browser):
     for n in range(30):
-        df.deal(app, acme, f"Deal {n:02d}")
+        factories.deal(app, acme, f"Deal {n:02d}")
     b = browser(acme_admin)
     first = b.get("/deals/list/?_oc_DealView=title&_od_DealView=asc").get_data(as_text=True)
     second = b.get("/deals/list/?_oc_DealView=title&_od_DealView=asc&page_DealView=1").get_data(as_text=True)

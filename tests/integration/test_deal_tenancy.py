@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests import deal_factories as df, factories
+from tests import factories
 
 DEAL_ENDPOINTS = ("DealView.", "DealBoardView.", "DealApi.")
 
@@ -12,8 +12,8 @@ DEAL_ENDPOINTS = ("DealView.", "DealBoardView.", "DealApi.")
 @pytest.fixture
 def globex_deal(app, globex):
     customer = factories.customer(app, globex, "Globex Secret Buyer", email="secret@globex.example")
-    pk = df.deal(app, globex, "Globex Secret Deal", stage="Proposal", customer_id=customer)
-    return pk, df.sales(app, globex)
+    pk = factories.deal(app, globex, "Globex Secret Deal", stage="Proposal", customer_id=customer)
+    return pk, factories.sales(app, globex)
 
 
 def id_routes(app):
@@ -44,38 +44,38 @@ def test_every_deal_route_with_an_id_answers_404(app, acme, acme_admin, browser,
                      "POST /deals/stage/<int:pk>", "GET /deals/show/<pk>", "POST /deals/edit/<pk>",
                      "PUT /api/v1/deal/<pk>", "DELETE /api/v1/deal/<pk>"):
         assert expected in checked
-    deal = df.load(app, pk)
+    deal = factories.load_deal(app, pk)
     assert (deal.title, deal.stage_name) == ("Globex Secret Deal", "Proposal")
 
 
 def test_drops_naming_another_tenants_deal_or_stage_answer_404(app, acme, acme_admin, browser,
                                                                globex_deal):
     pk, globex_sales = globex_deal
-    acme_sales = df.sales(app, acme)
-    own = df.deal(app, acme, "Own deal")
+    acme_sales = factories.sales(app, acme)
+    own = factories.deal(app, acme, "Own deal")
     b = browser(acme_admin)
     for body in ({"id": pk, "column_id": acme_sales.stages["Won"]},
                  {"id": own, "column_id": globex_sales.stages["Won"]}):
         r = b.client.post("/deal-board/move", json=body, headers={"X-CSRFToken": b.token})
         assert r.status_code == 404, body
-    assert df.load(app, pk).stage_name == "Proposal"
-    assert df.load(app, own).stage_name == "Lead"
+    assert factories.load_deal(app, pk).stage_name == "Proposal"
+    assert factories.load_deal(app, own).stage_name == "Lead"
 
 
 def test_the_stage_api_refuses_another_tenants_stage(app, acme, acme_admin, api, globex_deal):
     _, globex_sales = globex_deal
-    own = df.deal(app, acme, "Own deal")
+    own = factories.deal(app, acme, "Own deal")
     r = api(acme_admin).put(f"/api/v1/deal/{own}/stage", json={"stage_id": globex_sales.stages["Won"]})
     assert r.status_code == 404
-    assert df.load(app, own).stage_name == "Lead"
+    assert factories.load_deal(app, own).stage_name == "Lead"
 
 
 def test_lists_boards_and_forms_show_only_own_deals(app, acme, acme_admin, browser, api, globex_deal):
     pk, globex_sales = globex_deal
-    df.deal(app, acme, "Own deal")
+    factories.deal(app, acme, "Own deal")
     b = browser(acme_admin)
     for page in ("/deals/list/", "/deal-board/", "/deals/add",
-                 f"/deal-board/cards/{df.sales(app, acme).stages['Lead']}?offset=0"):
+                 f"/deal-board/cards/{factories.sales(app, acme).stages['Lead']}?offset=0"):
         html = b.get(page).get_data(as_text=True)
         assert "Globex Secret" not in html, page
     assert b.get(f"/deal-board/?pipeline={globex_sales.id}").status_code == 404
@@ -87,7 +87,7 @@ def test_a_deal_cannot_point_at_another_tenants_records(app, acme, globex, acme_
                                                         globex_deal):
     _, globex_sales = globex_deal
     foreign_customer = factories.customer(app, globex, "Another Globex Buyer")
-    acme_sales = df.sales(app, acme)
+    acme_sales = factories.sales(app, acme)
     client = api(acme_admin)
     for body in ({"title": "X", "pipeline": globex_sales.id},
                  {"title": "X", "pipeline": acme_sales.id, "stage": globex_sales.stages["Lead"]},

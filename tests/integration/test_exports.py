@@ -10,10 +10,11 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from crm.extensions import db
+from crm.models import Invoice
 from crm.security.tenancy import tenant_scope
 from crm.services.bulk.export_writers import FORMULA_PREFIXES
 from crm.services.bulk.exports import export_entity
-from tests import deal_factories as df, factories
+from tests import factories
 from tests.conftest import make_user
 
 TODAY = dt.date.today().isoformat()
@@ -160,11 +161,11 @@ def test_lead_search_and_filters_are_exported(app, acme, acme_admin, browser):
 
 
 def test_other_lists_export_their_own_columns_with_plain_values(app, acme, acme_admin, browser):
-    sales = df.sales(app, acme)
+    sales = factories.sales(app, acme)
     customer = factories.customer(app, acme, "Franc Buyer", currency="CHF")
-    df.deal(app, acme, "Kiosk rollout", stage="Proposal", value=Decimal("1999.90"),
+    factories.deal(app, acme, "Kiosk rollout", stage="Proposal", value=Decimal("1999.90"),
             customer_id=customer, expected_close_date=dt.date(2030, 6, 30))
-    df.deal(app, acme, "Spare parts", stage="Lead", value=Decimal("5.00"))
+    factories.deal(app, acme, "Spare parts", stage="Lead", value=Decimal("5.00"))
     client = browser(acme_admin)
     sheet = xlsx_of(client.get(f"/deals/export?format=xlsx&stage={sales.stages['Proposal']}"))
     rows = values(sheet)
@@ -182,12 +183,12 @@ def test_other_lists_export_their_own_columns_with_plain_values(app, acme, acme_
 
 
 def test_the_invoice_lists_filter_bar_applies_to_its_export(app, acme, acme_admin, browser):
-    from tests import ledger_factories as lf
 
     first = factories.customer(app, acme, "First Buyer")
     second = factories.customer(app, acme, "Second Buyer")
-    _, wanted = lf.issued_invoice(app, acme, first, Decimal("100.00"))
-    lf.issued_invoice(app, acme, second, Decimal("200.00"))
+    wanted = factories.read(app, acme, Invoice,
+                            factories.saved_invoice(app, acme, first, Decimal("100.00")), "number")
+    factories.saved_invoice(app, acme, second, Decimal("200.00"))
     sheet = xlsx_of(browser(acme_admin).get(f"/invoices/export?format=xlsx&customer={first}"))
     rows = values(sheet)
     assert column(rows, "Number") == [wanted]
@@ -196,14 +197,13 @@ def test_the_invoice_lists_filter_bar_applies_to_its_export(app, acme, acme_admi
 
 
 def test_the_task_list_exports_in_its_own_order_with_labels(app, acme, acme_admin, browser):
-    from tests import activity_factories as af
 
     customer = factories.customer(app, acme, "Task Customer")
-    af.task(app, acme, "Later", due_date=dt.date(2030, 1, 2), priority="high", customer_id=customer)
-    af.task(app, acme, "Sooner", due_date=dt.date(2030, 1, 1))
-    af.task(app, acme, "Finished", due_date=dt.date(2029, 1, 1), status="done")
-    af.task(app, acme, "Undated")
-    af.task(app, acme, "Call Tom", due_date=dt.date(2029, 6, 1))  # no "e": filtered out
+    factories.task(app, acme, "Later", due_date=dt.date(2030, 1, 2), priority="high", customer_id=customer)
+    factories.task(app, acme, "Sooner", due_date=dt.date(2030, 1, 1))
+    factories.task(app, acme, "Finished", due_date=dt.date(2029, 1, 1), status="done")
+    factories.task(app, acme, "Undated")
+    factories.task(app, acme, "Call Tom", due_date=dt.date(2029, 6, 1))  # no "e": filtered out
     rows = csv_of(browser(acme_admin).get("/tasks/export?format=csv&_flt_2_title=e"))
     # Open tasks first by due date, undated after them, finished ones last, like the list.
     assert column(rows, "Title") == ["Sooner", "Later", "Undated", "Finished"]
@@ -213,8 +213,8 @@ def test_the_task_list_exports_in_its_own_order_with_labels(app, acme, acme_admi
 
 
 def test_a_settings_list_exports_the_chosen_pipelines_stages_in_order(app, acme, acme_admin, browser):
-    sales = df.sales(app, acme)
-    other = df.pipeline(app, acme)
+    sales = factories.sales(app, acme)
+    other = factories.pipeline(app, acme)
     client = browser(acme_admin)
     rows = csv_of(client.get(f"/stages/export?format=csv&pipeline={other.id}"))
     assert rows[0][:3] == ["Name", "Colour", "Probability (%)"]

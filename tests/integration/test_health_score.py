@@ -15,8 +15,7 @@ from crm.services.customers import support_tickets
 from crm.services.insight import health
 from crm.services.ledger import contracts
 from tests import factories
-from tests.activity_factories import at, interaction
-from tests.ledger_factories import books, invoice
+from tests.factories import at, books, interaction, invoice
 
 TODAY = utcnow().date()
 

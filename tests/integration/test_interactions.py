@@ -8,15 +8,15 @@ from sqlalchemy.engine import Engine
 from crm.extensions import db
 from crm.models import Customer, Interaction
 from tests import factories
-from tests.activity_factories import (
+from tests.factories import (
     at,
     deal,
     interaction,
     last_interaction_at,
+    load,
     newest_occurred_at,
     utc,
 )
-from tests.factories import load
 
 
 def _form_time(value):
@@ -97,9 +97,9 @@ def test_summary_and_customer_are_required(app, browser, acme, acme_manager):
 def test_a_deal_or_contact_of_another_customer_is_refused(app, browser, api, acme, acme_manager):
     mine = factories.customer(app, acme, "Mine Ltd")
     other = factories.customer(app, acme, "Other Ltd")
-    other_deal = deal(app, acme, other, "Other's deal")
+    other_deal = deal(app, acme, "Other's deal", customer_id=other)
     other_contact = factories.contact(app, acme, other, "Olga Other")
-    my_deal = deal(app, acme, mine, "My deal")
+    my_deal = deal(app, acme, "My deal", customer_id=mine)
     my_contact = factories.contact(app, acme, mine, "Mia Mine")
     b = browser(acme_manager)
     r = b.post("/interactions/add", {"customer": mine, "kind": "call", "summary": "x",
@@ -124,7 +124,7 @@ def test_a_deal_or_contact_of_another_customer_is_refused(app, browser, api, acm
 def test_moving_an_interaction_keeps_its_deal_only_if_it_fits(app, browser, acme, acme_manager):
     first = factories.customer(app, acme, "First Co")
     second = factories.customer(app, acme, "Second Co")
-    pk = interaction(app, acme, first, deal=deal(app, acme, first))
+    pk = interaction(app, acme, first, deal=deal(app, acme, customer_id=first))
     r = browser(acme_manager).post(f"/interactions/edit/{pk}", {
         "customer": second, "kind": "call", "summary": "Moved", "deal": load(app, Interaction, pk).deal_id})
     assert "not one of Second Co" in _field_error(r.get_data(as_text=True), "deal")
@@ -233,9 +233,9 @@ def test_a_customer_with_interactions_cannot_be_deleted(app, browser, api, acme,
 def test_deal_and_contact_lookups_offer_only_the_customers_own(app, browser, acme, acme_member):
     mine = factories.customer(app, acme, "Mine Ltd")
     other = factories.customer(app, acme, "Other Ltd")
-    deal(app, acme, mine, "Mine: renewal")
-    deal(app, acme, mine, "Mine: won upsell", stage="Won")
-    deal(app, acme, other, "Other: renewal")
+    deal(app, acme, "Mine: renewal", customer_id=mine)
+    deal(app, acme, "Mine: won upsell", customer_id=mine, stage="Won")
+    deal(app, acme, "Other: renewal", customer_id=other)
     factories.contact(app, acme, mine, "Mia Mine")
     factories.contact(app, acme, other, "Olga Other")
     b = browser(acme_member)
@@ -251,7 +251,7 @@ def test_deal_and_contact_lookups_offer_only_the_customers_own(app, browser, acm
 
 def test_logging_from_a_deal_fills_in_its_customer(app, browser, acme, acme_manager):
     customer = factories.customer(app, acme, "Deal Owner Ltd")
-    pk = deal(app, acme, customer, "The deal")
+    pk = deal(app, acme, "The deal", customer_id=customer)
     b = browser(acme_manager)
     form = b.get(f"/interactions/add?_flt_0_deal={pk}").get_data(as_text=True)
     assert re.search(rf'<option value="{customer}" selected>Deal Owner Ltd', form)
@@ -314,13 +314,13 @@ def _statements_for(b, url):
 
 def test_lists_read_linked_records_per_relation_not_per_row(app, browser, acme, acme_manager):
     """Each customer, deal, contact and assignee on a page comes from one query per relation."""
-    from tests.activity_factories import task
+    from tests.factories import task
 
     b = browser(acme_manager)
 
     def add(n):
         customer = factories.customer(app, acme, f"Buyer {n}")
-        the_deal = deal(app, acme, customer, f"Deal {n}")
+        the_deal = deal(app, acme, f"Deal {n}", customer_id=customer)
         interaction(app, acme, customer, f"Call {n}", deal=the_deal,
                     contact=factories.contact(app, acme, customer, f"Contact {n}"))
         task(app, acme, f"Task {n}", customer_id=customer, deal_id=the_deal,

@@ -8,14 +8,14 @@ from crm.models import Invoice, SalesOrder
 from crm.security.tenancy import tenant_scope
 from crm.services.ledger import sales_orders
 from crm.services.ledger.arithmetic import refresh_invoice
-from tests import order_factories as of
+from tests import factories
 
 
 def test_new_invoice_takes_terms_address_and_tax_number_from_the_customer(
         app, acme, acme_manager, api):
-    customer = of.buyer(app, acme, days=14, tax_number="DE136695976", tax_regime="other")
+    customer = factories.buyer(app, acme, days=14, tax_number="DE136695976", tax_regime="other")
     r = api(acme_manager).post("/api/v1/invoice/", json={
-        "customer": customer, "issue_date": "2026-03-01", "lines": [of.WIDGETS]})
+        "customer": customer, "issue_date": "2026-03-01", "lines": [factories.WIDGETS]})
     assert r.status_code == 201, r.json
     invoice = r.json["result"]
     assert invoice["due_date"] == "2026-03-15" and invoice["payment_term"]["days"] == 14
@@ -29,38 +29,38 @@ def test_new_invoice_takes_terms_address_and_tax_number_from_the_customer(
 
 def test_due_date_before_issue_date_is_refused(app, acme, acme_manager, api):
     r = api(acme_manager).post("/api/v1/invoice/", json={
-        "customer": of.buyer(app, acme), "issue_date": "2026-03-01", "due_date": "2026-02-01"})
+        "customer": factories.buyer(app, acme), "issue_date": "2026-03-01", "due_date": "2026-02-01"})
     assert r.status_code == 422 and "due_date" in r.json["message"]
 
 
 def test_issue_counts_in_the_balance_and_freezes_the_invoice(app, acme, acme_manager, api):
-    customer = of.buyer(app, acme)
-    pk = of.invoice(app, acme, customer)
+    customer = factories.buyer(app, acme)
+    pk = factories.draft_invoice(app, acme, customer)
     client = api(acme_manager)
-    empty = of.invoice(app, acme, customer, lines=())
+    empty = factories.draft_invoice(app, acme, customer, lines=())
     r = client.post(f"/api/v1/invoice/{empty}/issue")
     assert r.status_code == 409 and "at least one line" in r.json["message"]
     assert client.post(f"/api/v1/invoice/{pk}/issue").json["result"]["status"] == "issued"
-    assert of.customer_figures(app, acme, customer)[0] == Decimal("240.00")
+    assert factories.customer_figures(app, acme, customer)[0] == Decimal("240.00")
     assert client.put(f"/api/v1/invoice/{pk}", json={"notes": "x"}).status_code == 409
     assert api(acme_manager).delete(f"/api/v1/invoice/{pk}").status_code == 403  # no delete verb
 
 
 def test_void_removes_it_from_the_balance_unless_money_is_allocated(app, acme, acme_admin, api):
-    customer = of.buyer(app, acme)
-    pk = of.invoice(app, acme, customer, issue=True)
+    customer = factories.buyer(app, acme)
+    pk = factories.draft_invoice(app, acme, customer, issue=True)
     client = api(acme_admin)
     r = client.delete(f"/api/v1/invoice/{pk}")
     assert r.status_code == 409 and "void it instead" in r.json["message"]
     assert client.post(f"/api/v1/invoice/{pk}/void").json["result"]["status"] == "void"
-    assert of.customer_figures(app, acme, customer)[0] == Decimal("0.00")
+    assert factories.customer_figures(app, acme, customer)[0] == Decimal("0.00")
     r = client.post(f"/api/v1/invoice/{pk}/void")
     assert r.status_code == 409 and "cannot be voided" in r.json["message"]
 
 
 def test_order_becomes_paid_when_its_invoices_are_paid(app, acme, acme_manager, api):
-    customer = of.buyer(app, acme)
-    order = of.order(app, acme, customer)
+    customer = factories.buyer(app, acme)
+    order = factories.quote(app, acme, customer)
     client = api(acme_manager)
     client.post(f"/api/v1/sales_order/{order}/confirm")
     invoice = client.post(f"/api/v1/sales_order/{order}/invoice").json["id"]
@@ -71,19 +71,19 @@ def test_order_becomes_paid_when_its_invoices_are_paid(app, acme, acme_manager, 
         sales_orders.sync_order_from_invoices(db.session, row.sales_order)
         db.session.commit()
         db.session.remove()
-    assert of.read(app, acme, SalesOrder, order, "status") == "paid"
+    assert factories.read(app, acme, SalesOrder, order, "status") == "paid"
     with app.app_context(), tenant_scope(acme.id):
         row = db.session.get(Invoice, invoice)
         refresh_invoice(db.session, row)  # nothing was really paid: back to issued
         sales_orders.sync_order_from_invoices(db.session, row.sales_order)
         db.session.commit()
         db.session.remove()
-    assert of.read(app, acme, SalesOrder, order, "status") == "invoiced"
+    assert factories.read(app, acme, SalesOrder, order, "status") == "invoiced"
 
 
 def test_invoice_page_and_member_access(app, acme, acme_manager, acme_member, browser):
-    customer = of.buyer(app, acme)
-    pk = of.invoice(app, acme, customer)
+    customer = factories.buyer(app, acme)
+    pk = factories.draft_invoice(app, acme, customer)
     page = browser(acme_manager).get(f"/invoices/show/{pk}").get_data(as_text=True)
     assert "INV-000001" in page and "Issue invoice" in page and "€240.00" in page
     b = browser(acme_member)
@@ -94,7 +94,7 @@ def test_invoice_page_and_member_access(app, acme, acme_manager, acme_member, br
 
 
 def test_invoice_form_due_date_follows_the_term(app, acme, acme_manager, browser):
-    customer = of.buyer(app, acme, days=14)
+    customer = factories.buyer(app, acme, days=14)
     b = browser(acme_manager)
     page = b.get(f"/invoices/add?customer={customer}").get_data(as_text=True)
     today = dt.date.today()
@@ -102,7 +102,7 @@ def test_invoice_form_due_date_follows_the_term(app, acme, acme_manager, browser
 
 
 def test_customer_with_invoices_cannot_be_deleted(app, acme, acme_admin, api):
-    customer = of.buyer(app, acme)
-    of.invoice(app, acme, customer)
+    customer = factories.buyer(app, acme)
+    factories.draft_invoice(app, acme, customer)
     r = api(acme_admin).delete(f"/api/v1/customer/{customer}")
     assert r.status_code == 409 and "invoices" in r.json["message"]

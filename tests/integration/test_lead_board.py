@@ -8,7 +8,7 @@ from crm.models import CrmSetting, Lead, LeadStatus
 from crm.security.tenancy import tenant_scope
 from crm.services.pipeline import kanban
 from crm.services.settings import preferences as crm_settings
-from tests import deal_factories as df, factories
+from tests import factories
 
 
 def _statuses(app, tenant):
@@ -139,9 +139,9 @@ def test_an_over_large_page_size_is_clamped_as_on_the_deal_board(app, acme, acme
         s.commit()
     for n in range(kanban.MAX_KANBAN_PAGE_SIZE + 1):
         factories.lead(app, acme, f"Lead number {n}")
-    sales = df.sales(app, acme)
+    sales = factories.sales(app, acme)
     for n in range(kanban.MAX_KANBAN_PAGE_SIZE + 1):
-        df.deal(app, acme, f"Deal {n}")
+        factories.deal(app, acme, f"Deal {n}")
     b = browser(acme_member)
     lead_page = b.get(f"/lead-board/cards/{_statuses(app, acme)['New']}").json
     deal_page = b.get(f"/deal-board/cards/{sales.stages['Lead']}").json

@@ -1,6 +1,6 @@
 """Lead sources: unique names, the active toggle, and no deleting a source leads came from."""
 from crm.models import LeadSource
-from tests import pipeline_settings_support as support
+from tests import factories, pipeline_settings_support as support
 
 
 def test_names_are_unique_ignoring_case(app, acme, acme_admin, browser, api):
@@ -12,7 +12,7 @@ def test_names_are_unique_ignoring_case(app, acme, acme_admin, browser, api):
 
 
 def test_a_source_in_use_can_be_deactivated_but_not_deleted(app, acme, acme_admin, browser, api):
-    support.lead(app, acme, "From the fair", source="Trade show")
+    factories.lead(app, acme, "From the fair", source="Trade show")
     pk = support.ids(app, acme, LeadSource)["Trade show"]
     b = browser(acme_admin)
     r = b.post(f"/lead-sources/delete/{pk}", follow_redirects=True)

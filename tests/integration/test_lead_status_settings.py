@@ -2,7 +2,7 @@
 import re
 
 from crm.models import LeadStatus
-from tests import pipeline_settings_support as support
+from tests import factories, pipeline_settings_support as support
 
 
 def status_ids(app, acme):
@@ -66,8 +66,8 @@ def test_the_default_status_cannot_be_deleted(app, acme, acme_admin, browser, ap
 
 def test_a_status_leads_use_cannot_be_deleted_and_the_message_counts_them(
         app, acme, acme_admin, browser, api):
-    support.lead(app, acme, "One", status="Contacted")
-    support.lead(app, acme, "Two", status="Contacted")
+    factories.lead(app, acme, "One", status="Contacted")
+    factories.lead(app, acme, "Two", status="Contacted")
     pk = status_ids(app, acme)["Contacted"]
     r = browser(acme_admin).post(f"/lead-statuses/delete/{pk}", follow_redirects=True)
     assert "“Contacted” is the status of 2 leads" in support.flashes(r.get_data(as_text=True))

@@ -17,10 +17,9 @@ from crm.models import Contract, CreditNote, Customer, CustomFieldValue, Payment
 from crm.services.bulk.data_fields import DataField
 from crm.services.bulk.imports.validate import RowChecker
 from crm.services.core.validation import FieldInvalid
-from tests import factories, order_factories as of
-from tests.factories import form_errors
+from tests import factories
+from tests.factories import books, form_errors
 from tests.integration import import_files
-from tests.ledger_factories import books
 
 SETTINGS = {"kanban_page_size": "20", "default_deal_currency": "EUR", "credit_check_on": "both",
             "show_activity_timeline": "y", "timezone": "UTC"}
@@ -167,7 +166,7 @@ def test_a_german_payment(app, browser, acme, acme_manager, buyer):
 
 def test_a_german_sales_order_and_its_edit_form_read_back_unchanged(app, browser, acme,
                                                                      acme_manager):
-    customer = of.buyer(app, acme)
+    customer = factories.buyer(app, acme)
     b = speaking(browser, acme_manager, "de")
     data = {"customer": str(customer), "number": "", "order_date": "31.03.2026", "currency": "",
             "discount_rate": "", "payment_term": "", "billing_address": "",

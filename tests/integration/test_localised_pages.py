@@ -28,7 +28,7 @@ from babel.numbers import format_currency, get_currency_symbol
 from pypdf import PdfReader
 
 from config import Config
-from tests import deal_factories as df, factories, statement_factories as sf
+from tests import factories
 from tests.integration.test_deal_board import header
 from tests.integration.test_language import spoken
 
@@ -199,19 +199,19 @@ def customer(app, acme, language):
                             tax_regime="OTHER", tax_number="LH-4711")
     factories.address(app, acme, pk, kind="billing", city="Köln", postal_code="50667",
                       country="DE")
-    invoice = sf.invoice(app, acme, pk, "INV-000001", "2026-01-15", "2026-02-14", str(INVOICED),
-                         currency=currency)
-    sf.payment(app, acme, pk, "PAY-000001", "2026-02-01", str(PAID), {invoice: str(PAID)},
-               currency=currency)
+    invoice = factories.saved_invoice(app, acme, pk, str(INVOICED), number="INV-000001",
+                                      issue_date="2026-01-15", due_date="2026-02-14")
+    factories.payment(app, acme, pk, str(PAID), number="PAY-000001", paid="2026-02-01",
+                      allocations={invoice: str(PAID)})
     return pk
 
 
 @pytest.fixture
 def deals(app, acme, language, customer):
     """An open deal (Proposal) and a won one, in the reader's currency (the customer's)."""
-    open_deal = df.deal(app, acme, "Lokal rollout", stage="Proposal", value=str(OPEN_DEAL),
+    open_deal = factories.deal(app, acme, "Lokal rollout", stage="Proposal", value=str(OPEN_DEAL),
                         customer_id=customer, expected_close_date=CLOSE_DATE)
-    df.deal(app, acme, "Lokal pilot", stage="Won", value=str(WON_DEAL), customer_id=customer)
+    factories.deal(app, acme, "Lokal pilot", stage="Won", value=str(WON_DEAL), customer_id=customer)
     return open_deal
 
 
@@ -267,7 +267,7 @@ def test_the_deal_board_in_the_readers_language(app, acme, reader, language, dea
     assert title.startswith(catalogue(language, "Deal board") + " · ")
     translated_not_english(shown, language, ("Pipeline", "Owner", "All owners", "Expected close",
                                              "Filter", "Clear", "Add deal", "Load more"))
-    proposal = df.sales(app, acme).stages["Proposal"]
+    proposal = factories.sales(app, acme).stages["Proposal"]
     assert header(page, proposal) == (1, written(OPEN_DEAL, language))
     cards = reader.get(f"/deal-board/cards/{proposal}").json["cards"]
     [card] = [texts(c["html"]) for c in cards]

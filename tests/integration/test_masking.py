@@ -10,7 +10,7 @@ import pytest
 from crm.extensions import db
 from crm.models import BankAccount, CrmUser, Customer
 from crm.security.masking import FINANCIALS, FINANCIALS_PERMISSION
-from tests import credit_factories as ledger_rows, factories
+from tests import factories
 from tests.conftest import make_user
 from tests.factories import load
 
@@ -29,12 +29,12 @@ def books(app, acme):
     orders and a bank account: balance 1,000.00, order total 7,777.00 (figures no single
     document carries)."""
     pk = factories.customer(app, acme, "Ledger Labs", currency="EUR", credit_limit=Decimal("5000"))
-    inv = ledger_rows.invoice(app, acme, pk, "1234.56", days_overdue=45)
-    ledger_rows.payment(app, acme, pk, "200.00", allocate_to=inv)
-    ledger_rows.credit_note(app, acme, pk, "34.56")
-    ledger_rows.order(app, acme, pk, "7000.00")
-    ledger_rows.order(app, acme, pk, "777.00")
-    account = ledger_rows.bank_account(app, acme, pk, IBAN)
+    inv = factories.saved_invoice(app, acme, pk, "1234.56", days_overdue=45)
+    factories.payment(app, acme, pk, "200.00", allocations={inv: "200.00"})
+    factories.credit_note(app, acme, pk, "34.56")
+    factories.order(app, acme, pk, "7000.00")
+    factories.order(app, acme, pk, "777.00")
+    account = factories.bank_account(app, acme, pk, IBAN)
     return {"customer": pk, "account": account}
 
 
@@ -126,8 +126,8 @@ def test_member_cannot_sort_the_list_by_masked_columns(app, acme, browser, acme_
     # Names in the opposite order of balances: a balance sort would put Zulu first.
     low = factories.customer(app, acme, "Alpha Low")
     high = factories.customer(app, acme, "Zulu High")
-    ledger_rows.invoice(app, acme, low, "10.00")
-    ledger_rows.invoice(app, acme, high, "900.00")
+    factories.saved_invoice(app, acme, low, "10.00")
+    factories.saved_invoice(app, acme, high, "900.00")
     url = "/customers/list/?_oc_CustomerView=balance&_od_CustomerView=desc"
     manager = browser(acme_manager).get(url).get_data(as_text=True)
     assert manager.index("Zulu High") < manager.index("Alpha Low")

@@ -13,7 +13,7 @@ from crm.models import AuditEntry, BankAccount, Customer, PaymentAllocation
 from crm.security.masking import LEDGER_AMOUNTS
 from crm.security.tenancy import tenant_scope
 from crm.services.ledger import payments
-from tests import credit_factories as ledger_rows, factories
+from tests import factories
 from tests.integration.test_masking import custom_role_user
 
 IBAN = "DE44500105175407324931"
@@ -56,15 +56,15 @@ def masked_books(app, acme):
     trail hold them as change lines), with an invoice part-paid, a credit note and an order."""
     pk = factories.customer(app, acme, "Walk Ledger GmbH", currency="EUR",
                             credit_limit=Decimal("1000.00"))
-    invoice = ledger_rows.invoice(app, acme, pk, INVOICE, days_overdue=40)
+    invoice = factories.saved_invoice(app, acme, pk, INVOICE, days_overdue=40)
     # Through the service: its audit entry names the allocation and its amount.
     with app.app_context(), tenant_scope(acme.id):
         payment = payments.record_payment(db.session, pk, PAYMENT,
                                           allocations=[(invoice, PAYMENT)]).id
         db.session.remove()
-    note = ledger_rows.credit_note(app, acme, pk, CREDIT_NOTE)
-    order = ledger_rows.order(app, acme, pk, ORDER)
-    account = ledger_rows.bank_account(app, acme, pk, "GB29NWBK60161331926819")
+    note = factories.credit_note(app, acme, pk, CREDIT_NOTE)
+    order = factories.order(app, acme, pk, ORDER)
+    account = factories.bank_account(app, acme, pk, "GB29NWBK60161331926819")
     with app.app_context(), tenant_scope(acme.id):
         customer = db.session.get(Customer, pk)
         customer.credit_limit = Decimal(CREDIT_LIMIT)
@@ -203,7 +203,7 @@ def test_a_role_sees_exactly_the_figure_classes_it_holds(app, acme, browser, mas
 def test_filtering_or_sorting_by_a_hidden_amount_confirms_nothing(app, acme, acme_member, browser,
                                                                   api, masked_books):
     other = factories.customer(app, acme, "Other Payer", currency="EUR")
-    ledger_rows.payment(app, acme, other, "5.00")
+    factories.payment(app, acme, other, "5.00")
     b = browser(acme_member)
     for value in (PAYMENT, "5.00", "1"):
         html = b.get(f"/payments/list/?_flt_0_amount={value}").get_data(as_text=True)

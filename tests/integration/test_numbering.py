@@ -9,8 +9,7 @@ from crm.models import Contract, Payment
 from crm.services.core import numbering
 from crm.services.core.errors import ValidationFailed
 from tests import factories
-from tests.factories import form_errors
-from tests.ledger_factories import books
+from tests.factories import books, form_errors
 
 
 def test_numbers_follow_the_tenants_own_series(app, acme, globex):

@@ -6,8 +6,7 @@ import pytest
 
 from crm.models import AuditEntry, Customer, Invoice, Payment
 from tests import factories
-from tests.factories import form_errors, load
-from tests.ledger_factories import books, issued_invoice
+from tests.factories import books, form_errors, load, read, saved_invoice
 
 
 @pytest.fixture
@@ -18,7 +17,8 @@ def buyer(app, acme):
 @pytest.fixture
 def bills(app, acme, buyer):
     """Two open invoices of the buyer: (id, number) of 300.00 and of 120.50."""
-    return issued_invoice(app, acme, buyer, "300.00"), issued_invoice(app, acme, buyer, "120.50")
+    ids = saved_invoice(app, acme, buyer, "300.00"), saved_invoice(app, acme, buyer, "120.50")
+    return tuple((pk, read(app, acme, Invoice, pk, "number")) for pk in ids)
 
 
 def payment_count(app):
@@ -148,7 +148,7 @@ def test_the_api_records_a_payment_with_nested_allocations(app, api, acme, acme_
 
 def test_api_validation_errors_name_each_field(app, api, acme, globex, acme_manager, buyer, bills):
     other = factories.customer(app, globex, "Other Tenant Buyer")
-    foreign, _ = issued_invoice(app, globex, other, "10.00")
+    foreign = saved_invoice(app, globex, other, "10.00")
     client = api(acme_manager)
     r = client.post("/api/v1/payment/", json={"customer": buyer, "amount": "-5",
                                               "payment_date": "yesterday", "method": "barter"})
@@ -242,7 +242,7 @@ def test_the_edit_form_refuses_an_amount_below_what_is_allocated(app, browser, a
 def test_another_tenants_customer_and_ledger_stay_out_of_reach(app, browser, api, acme, globex,
                                                                acme_admin):
     other = factories.customer(app, globex, "Globex Secret Payer")
-    foreign_invoice, _ = issued_invoice(app, globex, other, "10.00")
+    foreign_invoice = saved_invoice(app, globex, other, "10.00")
     with books(app, globex) as s:
         from crm.services.ledger import payments
         payments.record_payment(s, other, "10.00", reference="Globex secret remittance",

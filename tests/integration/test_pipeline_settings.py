@@ -3,7 +3,7 @@ way to their stages."""
 import re
 
 from crm.models import Pipeline
-from tests import pipeline_settings_support as support
+from tests import factories, pipeline_settings_support as support
 
 
 def pipeline_ids(app, acme):
@@ -57,7 +57,7 @@ def test_delete_is_refused_for_the_default_for_stages_and_for_deals(
     assert r.json["message"] == ("“Partners” cannot be deleted: it has 2 stages "
                                  "(delete them first).")
 
-    support.deal(app, acme, "Intro", pipeline="Partners")
+    factories.deal(app, acme, stage="Intro", pipeline="Partners")
     r = client.delete(f"/api/v1/pipeline/{with_stages}")
     assert "2 stages" in r.json["message"] and "1 deal is in it" in r.json["message"]
     assert set(pipeline_ids(app, acme)) == {"Sales", "Partners"}

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from crm.models import LeadSource, LeadStatus, Pipeline
-from tests import pipeline_settings_support as support
+from tests import factories, pipeline_settings_support as support
 from tests.conftest import make_user
 
 
@@ -66,7 +66,7 @@ def api_changes(ids, config):
 @pytest.mark.parametrize("reader", ["Manager", "Member"], indirect=True)
 def test_managers_and_members_are_refused_every_change(app, acme, acme_admin, reader, browser,
                                                        api, db_session):
-    support.deal(app, acme, "Proposal")
+    factories.deal(app, acme, stage="Proposal")
     ids = acme_ids(app, acme)
     config = browser(acme_admin).get("/crm-settings/export").get_data()
     before = support.configuration(app, acme)
@@ -119,7 +119,7 @@ def test_readers_are_not_offered_changes(app, acme, reader, browser):
 
 
 def test_another_tenants_settings_are_not_found(app, acme, acme_admin, globex, browser, api):
-    support.deal(app, globex, "Proposal")
+    factories.deal(app, globex, stage="Proposal")
     theirs = acme_ids(app, globex)
     before = support.configuration(app, globex)
     b, client = browser(acme_admin), api(acme_admin)

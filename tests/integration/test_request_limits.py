@@ -6,9 +6,9 @@ import pytest
 
 from crm.models import Invoice, Payment, SalesOrder
 from crm.services.ledger import payments
-from tests import factories, order_factories as of
+from tests import factories
+from tests.factories import books, invoice as ledger_invoice, saved_invoice
 from tests.integration.test_sales_orders import form
-from tests.ledger_factories import books, invoice as ledger_invoice, issued_invoice
 
 LINE = {"description": "Widget", "quantity": "1", "unit_price": "1.00"}
 
@@ -21,7 +21,7 @@ def count(db_session, model):
 @pytest.mark.parametrize("resource, model", [("sales_order", SalesOrder), ("invoice", Invoice)])
 def test_the_api_refuses_a_document_with_50000_lines(app, api, acme, acme_manager, db_session,
                                                      resource, model):
-    customer = of.buyer(app, acme)
+    customer = factories.buyer(app, acme)
     r = api(acme_manager).post(f"/api/v1/{resource}/", json={
         "customer": customer, "lines": [LINE] * 50_000})
     assert r.status_code == 422
@@ -33,7 +33,7 @@ def test_the_api_refuses_a_document_with_50000_lines(app, api, acme, acme_manage
 def test_the_api_refuses_an_edit_past_the_configured_limit(app, api, acme, acme_manager,
                                                            monkeypatch):
     monkeypatch.setitem(app.config, "CRM_MAX_DOCUMENT_LINES", 2)
-    customer = of.buyer(app, acme)
+    customer = factories.buyer(app, acme)
     client = api(acme_manager)
     pk = client.post("/api/v1/sales_order/",
                      json={"customer": customer, "lines": [LINE] * 2}).json["id"]
@@ -45,7 +45,7 @@ def test_the_api_refuses_an_edit_past_the_configured_limit(app, api, acme, acme_
 def test_the_order_form_refuses_too_many_lines(app, browser, acme, acme_manager, db_session,
                                                monkeypatch):
     monkeypatch.setitem(app.config, "CRM_MAX_DOCUMENT_LINES", 3)
-    customer = of.buyer(app, acme)
+    customer = factories.buyer(app, acme)
     r = browser(acme_manager).post("/sales_orders/add", form(customer, [LINE] * 4))
     html = r.get_data(as_text=True)
     assert r.status_code == 422
@@ -60,7 +60,7 @@ def buyer(app, acme):
 
 def test_the_api_refuses_a_payment_with_200000_allocations(app, api, acme, acme_manager, buyer,
                                                           db_session):
-    invoice, _ = issued_invoice(app, acme, buyer, "300.00")
+    invoice = saved_invoice(app, acme, buyer, "300.00")
     rows = [{"invoice": invoice, "amount": "0.01"}] * 200_000
     client = api(acme_manager)
     r = client.post("/api/v1/payment/",
@@ -77,8 +77,8 @@ def test_the_api_refuses_a_payment_with_200000_allocations(app, api, acme, acme_
 def test_the_payment_screens_refuse_too_many_allocations(app, browser, acme, acme_manager, buyer,
                                                         db_session, monkeypatch):
     monkeypatch.setitem(app.config, "CRM_MAX_ALLOCATIONS", 1)
-    (first, _), (second, _) = (issued_invoice(app, acme, buyer, "300.00"),
-                               issued_invoice(app, acme, buyer, "120.50"))
+    first, second = (saved_invoice(app, acme, buyer, "300.00"),
+                     saved_invoice(app, acme, buyer, "120.50"))
     b = browser(acme_manager)
     r = b.post(f"/payments/add?customer={buyer}", {
         "payment_date": "2026-01-05", "amount": "400", "method": "bank_transfer", "reference": "",
@@ -87,10 +87,11 @@ def test_the_payment_screens_refuse_too_many_allocations(app, browser, acme, acm
     assert count(db_session, Payment) == 0
 
 
-@pytest.mark.parametrize("kind, make", [("sales_orders", of.order), ("invoices", of.invoice)])
+@pytest.mark.parametrize("kind, make", [("sales_orders", factories.quote),
+                                        ("invoices", factories.draft_invoice)])
 def test_a_long_document_shows_its_lines_a_page_at_a_time(app, browser, acme, acme_manager,
                                                           kind, make):
-    customer = of.buyer(app, acme)
+    customer = factories.buyer(app, acme)
     pk = make(app, acme, customer, lines=[
         {"description": f"Part {n:03}", "quantity": "1", "unit_price": "1"} for n in range(1, 251)])
     b = browser(acme_manager)

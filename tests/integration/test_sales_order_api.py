@@ -4,11 +4,11 @@ import datetime as dt
 from decimal import Decimal
 
 from crm.models import SalesOrder
-from tests import order_factories as of
+from tests import factories
 
 
 def test_post_prefills_from_the_customer_and_computes_totals(app, acme, acme_manager, api):
-    customer = of.buyer(app, acme, discount_rate=Decimal("10"), tax_number=None)
+    customer = factories.buyer(app, acme, discount_rate=Decimal("10"), tax_number=None)
     r = api(acme_manager).post("/api/v1/sales_order/", json={
         "customer": customer,
         "lines": [{"description": "Widget", "quantity": 3, "unit_price": "50.00", "tax_rate": 19},
@@ -29,7 +29,7 @@ def test_post_prefills_from_the_customer_and_computes_totals(app, acme, acme_man
 
 
 def test_bad_lines_get_422_naming_each_line_and_field(app, acme, acme_manager, api):
-    customer = of.buyer(app, acme)
+    customer = factories.buyer(app, acme)
     r = api(acme_manager).post("/api/v1/sales_order/", json={
         "customer": customer, "currency": "USD",
         "lines": [{"description": "", "quantity": 0, "unit_price": -1, "tax_rate": 120},
@@ -43,30 +43,30 @@ def test_bad_lines_get_422_naming_each_line_and_field(app, acme, acme_manager, a
 
 
 def test_numbers_are_unique_per_tenant(app, acme, globex, acme_manager, globex_admin, api):
-    mine, theirs = of.buyer(app, acme), of.buyer(app, globex)
-    of.order(app, acme, mine)
-    assert of.order(app, globex, theirs) and of.read(
-        app, globex, SalesOrder, of.order(app, globex, theirs), "number") == "SO-000002"
+    mine, theirs = factories.buyer(app, acme), factories.buyer(app, globex)
+    factories.quote(app, acme, mine)
+    assert factories.quote(app, globex, theirs) and factories.read(
+        app, globex, SalesOrder, factories.quote(app, globex, theirs), "number") == "SO-000002"
     client = api(acme_manager)
-    r = client.post("/api/v1/sales_order/", json={"customer": mine, "lines": [of.WIDGETS]})
+    r = client.post("/api/v1/sales_order/", json={"customer": mine, "lines": [factories.WIDGETS]})
     assert r.json["result"]["number"] == "SO-000002"
     r = client.post("/api/v1/sales_order/", json={"customer": mine, "number": "SO-000002",
-                                                   "lines": [of.WIDGETS]})
+                                                   "lines": [factories.WIDGETS]})
     assert r.status_code == 422 and "SO-000002 is already used" in r.json["message"]["number"][0]
     r = client.post("/api/v1/sales_order/", json={"customer": mine, "number": "WEB-7",
-                                                   "lines": [of.WIDGETS]})
+                                                   "lines": [factories.WIDGETS]})
     assert r.status_code == 201 and r.json["result"]["number"] == "WEB-7"
 
 
 def test_status_actions_follow_the_order_life(app, acme, acme_manager, api):
-    customer = of.buyer(app, acme)
-    pk = of.order(app, acme, customer)
+    customer = factories.buyer(app, acme)
+    pk = factories.quote(app, acme, customer)
     client = api(acme_manager)
     r = client.post(f"/api/v1/sales_order/{pk}/ship")
     assert r.status_code == 409 and "only a pending order can be shipped" in r.json["message"]
     r = client.post(f"/api/v1/sales_order/{pk}/confirm")
     assert r.status_code == 200 and r.json["result"]["status"] == "pending"
-    assert of.customer_figures(app, acme, customer) == (
+    assert factories.customer_figures(app, acme, customer) == (
         Decimal("0.00"), Decimal("240.00"), dt.date.today())
     r = client.put(f"/api/v1/sales_order/{pk}", json={"notes": "late change"})
     assert r.status_code == 409 and "only quotes can be changed" in r.json["message"]
@@ -84,16 +84,16 @@ def test_status_actions_follow_the_order_life(app, acme, acme_manager, api):
 
 
 def test_cancelled_orders_leave_the_order_total(app, acme, acme_manager, api):
-    customer = of.buyer(app, acme)
-    pk = of.order(app, acme, customer)
+    customer = factories.buyer(app, acme)
+    pk = factories.quote(app, acme, customer)
     client = api(acme_manager)
     client.post(f"/api/v1/sales_order/{pk}/confirm")
     assert client.post(f"/api/v1/sales_order/{pk}/cancel").json["result"]["status"] == "cancelled"
-    assert of.customer_figures(app, acme, customer) == (Decimal("0.00"), Decimal("0.00"), None)
+    assert factories.customer_figures(app, acme, customer) == (Decimal("0.00"), Decimal("0.00"), None)
 
 
 def test_put_replaces_lines_of_a_quote(app, acme, acme_manager, api):
-    pk = of.order(app, acme, of.buyer(app, acme))
+    pk = factories.quote(app, acme, factories.buyer(app, acme))
     r = api(acme_manager).put(f"/api/v1/sales_order/{pk}", json={
         "reference": "PO-1", "lines": [{"description": "Bolt", "quantity": 10, "unit_price": 1}]})
     assert r.status_code == 200
@@ -104,8 +104,8 @@ def test_put_replaces_lines_of_a_quote(app, acme, acme_manager, api):
 
 
 def test_member_reads_but_cannot_write(app, acme, acme_member, api):
-    customer = of.buyer(app, acme)
-    pk = of.order(app, acme, customer)
+    customer = factories.buyer(app, acme)
+    pk = factories.quote(app, acme, customer)
     client = api(acme_member)
     assert client.get(f"/api/v1/sales_order/{pk}").status_code == 200
     assert client.get("/api/v1/sales_order/").json["count"] == 1
@@ -115,12 +115,12 @@ def test_member_reads_but_cannot_write(app, acme, acme_member, api):
                         ("post", f"/api/v1/sales_order/{pk}/invoice")):
         r = getattr(client, method)(url, json={"customer": customer, "lines": []})
         assert r.status_code == 403, (method, url)
-    assert of.read(app, acme, SalesOrder, pk, "status") == "quote"
+    assert factories.read(app, acme, SalesOrder, pk, "status") == "quote"
 
 
 def test_delete_only_quotes_and_cancelled_orders(app, acme, acme_admin, api):
-    customer = of.buyer(app, acme)
-    confirmed, quote = of.order(app, acme, customer), of.order(app, acme, customer)
+    customer = factories.buyer(app, acme)
+    confirmed, quote = factories.quote(app, acme, customer), factories.quote(app, acme, customer)
     client = api(acme_admin)
     client.post(f"/api/v1/sales_order/{confirmed}/confirm")
     r = client.delete(f"/api/v1/sales_order/{confirmed}")
@@ -129,10 +129,10 @@ def test_delete_only_quotes_and_cancelled_orders(app, acme, acme_admin, api):
 
 
 def test_other_tenants_customer_and_orders_are_unknown(app, acme, globex, acme_manager, api):
-    theirs = of.buyer(app, globex, "Globex Own")
-    their_order = of.order(app, globex, theirs)
+    theirs = factories.buyer(app, globex, "Globex Own")
+    their_order = factories.quote(app, globex, theirs)
     client = api(acme_manager)
-    r = client.post("/api/v1/sales_order/", json={"customer": theirs, "lines": [of.WIDGETS]})
+    r = client.post("/api/v1/sales_order/", json={"customer": theirs, "lines": [factories.WIDGETS]})
     assert r.status_code == 422 and "customer" in r.json["message"]
     assert client.get(f"/api/v1/sales_order/{their_order}").status_code == 404
     assert client.post(f"/api/v1/sales_order/{their_order}/confirm").status_code == 404

@@ -5,7 +5,7 @@ import re
 from decimal import Decimal
 
 from crm.models import Customer, SalesOrder
-from tests import order_factories as of
+from tests import factories
 
 LINE_KEYS = ("description", "quantity", "unit_price", "discount_rate", "tax_rate")
 
@@ -20,7 +20,7 @@ def form(customer, lines, **header):
 
 
 def test_create_sales_order_from_the_customer_page_is_prefilled(app, acme, acme_manager, browser):
-    customer = of.buyer(app, acme, discount_rate=Decimal("5"))
+    customer = factories.buyer(app, acme, discount_rate=Decimal("5"))
     b = browser(acme_manager)
     page = b.get(f"/customers/show/{customer}").get_data(as_text=True)
     assert f'href="/sales_orders/add?customer={customer}"' in page
@@ -32,7 +32,7 @@ def test_create_sales_order_from_the_customer_page_is_prefilled(app, acme, acme_
 
 
 def test_saving_the_form_with_lines_and_a_blank_row(app, acme, acme_manager, browser):
-    customer = of.buyer(app, acme)
+    customer = factories.buyer(app, acme)
     b = browser(acme_manager)
     r = b.post("/sales_orders/add", form(customer, [
         {"description": "Widget", "quantity": "2", "unit_price": "100", "discount_rate": "10",
@@ -43,7 +43,7 @@ def test_saving_the_form_with_lines_and_a_blank_row(app, acme, acme_manager, bro
 
 
 def test_errors_show_in_the_line_cells_and_nothing_is_saved(app, acme, acme_manager, browser):
-    customer = of.buyer(app, acme)
+    customer = factories.buyer(app, acme)
     r = browser(acme_manager).post("/sales_orders/add", form(customer, [
         {"description": "Fine", "quantity": "1", "unit_price": "3"},
         {"description": "", "quantity": "0", "unit_price": "abc"}]))
@@ -53,34 +53,34 @@ def test_errors_show_in_the_line_cells_and_nothing_is_saved(app, acme, acme_mana
     assert "Enter an amount" in page and 'value="Fine"' in page
     rows = page.split('class="crm-line"')
     assert "crm-line-error" not in rows[1] and "crm-line-error" in rows[2]
-    assert of.read(app, acme, Customer, customer, "order_total") == Decimal("0")
+    assert factories.read(app, acme, Customer, customer, "order_total") == Decimal("0")
     assert browser(acme_manager).get("/sales_orders/list/").get_data(as_text=True).count(
         "SO-0000") == 0
 
 
 def test_status_buttons_confirm_ship_and_invoice(app, acme, acme_manager, browser):
-    customer = of.buyer(app, acme)
-    pk = of.order(app, acme, customer)
+    customer = factories.buyer(app, acme)
+    pk = factories.quote(app, acme, customer)
     b = browser(acme_manager)
     page = b.get(f"/sales_orders/show/{pk}").get_data(as_text=True)
     assert "Confirm order" in page and "Mark shipped" not in page
     b.post(f"/sales_orders/confirm/{pk}")
-    assert of.read(app, acme, SalesOrder, pk, "status") == "pending"
+    assert factories.read(app, acme, SalesOrder, pk, "status") == "pending"
     page = b.get(f"/sales_orders/show/{pk}").get_data(as_text=True)
     assert "Mark shipped" in page and "Confirm order" not in page
     assert b.get(f"/sales_orders/edit/{pk}").status_code == 302  # no longer editable
     b.post(f"/sales_orders/ship/{pk}")
     r = b.post(f"/sales_orders/invoice/{pk}")
     assert r.status_code == 302 and "/invoices/show/" in r.headers["Location"]
-    assert of.read(app, acme, SalesOrder, pk, "status") == "invoiced"
+    assert factories.read(app, acme, SalesOrder, pk, "status") == "invoiced"
     history = b.get(f"/customers/show/{customer}").get_data(as_text=True)
     assert "SO-000001" in history and "INV-000001" in history and "Invoiced" in history
 
 
 def test_list_filters_by_status_customer_and_date(app, acme, acme_manager, browser):
-    first, second = of.buyer(app, acme, "First Buyer"), of.buyer(app, acme, "Second Buyer")
-    of.order(app, acme, first, reference="R-FIRST", order_date="2026-01-10")
-    of.order(app, acme, second, reference="R-SECOND", order_date="2026-03-10")
+    first, second = factories.buyer(app, acme, "First Buyer"), factories.buyer(app, acme, "Second Buyer")
+    factories.quote(app, acme, first, reference="R-FIRST", order_date="2026-01-10")
+    factories.quote(app, acme, second, reference="R-SECOND", order_date="2026-03-10")
     b = browser(acme_manager)
 
     def numbers(query):
@@ -94,20 +94,20 @@ def test_list_filters_by_status_customer_and_date(app, acme, acme_manager, brows
 
 
 def test_member_reads_but_gets_no_buttons_and_no_writes(app, acme, acme_member, browser):
-    customer = of.buyer(app, acme)
-    pk = of.order(app, acme, customer)
+    customer = factories.buyer(app, acme)
+    pk = factories.quote(app, acme, customer)
     b = browser(acme_member)
     page = b.get(f"/sales_orders/show/{pk}").get_data(as_text=True)
     assert "SO-000001" in page and "Confirm order" not in page
     assert "Create sales order" not in b.get(f"/customers/show/{customer}").get_data(as_text=True)
     for url in ("/sales_orders/add", f"/sales_orders/edit/{pk}", f"/sales_orders/confirm/{pk}",
                 f"/sales_orders/invoice/{pk}", f"/sales_orders/delete/{pk}"):
-        assert b.post(url, form(customer, [of.WIDGETS])).status_code == 403, url
-    assert of.read(app, acme, SalesOrder, pk, "status") == "quote"
+        assert b.post(url, form(customer, [factories.WIDGETS])).status_code == 403, url
+    assert factories.read(app, acme, SalesOrder, pk, "status") == "quote"
 
 
 def test_customer_with_orders_cannot_be_deleted(app, acme, acme_admin, api):
-    customer = of.buyer(app, acme)
-    of.order(app, acme, customer)
+    customer = factories.buyer(app, acme)
+    factories.quote(app, acme, customer)
     r = api(acme_admin).delete(f"/api/v1/customer/{customer}")
     assert r.status_code == 409 and "sales orders" in r.json["message"]

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests import deal_factories as df, factories
+from tests import factories
 
 PAGES = ["/customers/list/", "/customers/show/{customer}", "/customers/add",
          "/deal-board/", "/lead-board/", "/deals/show/{deal}", "/leads/show/{lead}",
@@ -18,7 +18,7 @@ INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 @pytest.fixture
 def records(app, acme):
     return {"customer": factories.customer(app, acme, "Header Buyer"),
-            "deal": df.deal(app, acme, "Header deal"),
+            "deal": factories.deal(app, acme, "Header deal"),
             "lead": factories.lead(app, acme, "Header lead")}
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 import re
 
 from crm.models import Deal, Pipeline, Stage
-from tests import pipeline_settings_support as support
+from tests import factories, pipeline_settings_support as support
 
 
 def stage_form(name, **flags):
@@ -83,8 +83,8 @@ def test_a_stage_keeps_its_pipeline(app, acme, acme_admin, api):
 
 def test_a_stage_with_deals_cannot_be_deleted_and_offers_to_move_them(
         app, acme, acme_admin, browser, api):
-    support.deal(app, acme, "Proposal", title="A")
-    support.deal(app, acme, "Proposal", title="B")
+    factories.deal(app, acme, "A", stage="Proposal")
+    factories.deal(app, acme, "B", stage="Proposal")
     pk = support.stage_id(app, acme, "Proposal")
     r = browser(acme_admin).post(f"/stages/delete/{pk}", follow_redirects=True)
     html = r.get_data(as_text=True)
@@ -108,8 +108,8 @@ def test_the_default_stage_cannot_be_deleted_while_others_exist(app, acme, acme_
 
 
 def test_moving_the_deals_on_screen_empties_the_stage_for_deletion(app, acme, acme_admin, browser):
-    first = support.deal(app, acme, "Negotiation", title="A")
-    second = support.deal(app, acme, "Negotiation", title="B")
+    first = factories.deal(app, acme, "A", stage="Negotiation")
+    second = factories.deal(app, acme, "B", stage="Negotiation")
     source, target = support.stage_id(app, acme, "Negotiation"), support.stage_id(app, acme, "Won")
     b = browser(acme_admin)
     page = b.get(f"/stages/move-deals/{source}").get_data(as_text=True)
@@ -126,7 +126,7 @@ def test_moving_the_deals_on_screen_empties_the_stage_for_deletion(app, acme, ac
 
 def test_deals_move_only_to_another_stage_of_the_same_pipeline(app, acme, acme_admin, browser, api):
     support.pipeline(app, acme, "Partners", ["Intro"])
-    pk = support.deal(app, acme, "Proposal")
+    pk = factories.deal(app, acme, stage="Proposal")
     source = support.stage_id(app, acme, "Proposal")
     elsewhere = support.stage_id(app, acme, "Intro", "Partners")
     r = browser(acme_admin).post(f"/stages/move-deals/{source}", {"target": str(elsewhere)})

@@ -8,7 +8,7 @@ from crm.extensions import db
 from crm.models import Customer, Invoice, SalesOrder
 from crm.security.tenancy import tenant_scope
 from crm.services.core.errors import CHANGED_MEANWHILE
-from tests import factories, order_factories as of, pipeline_settings_support as support
+from tests import factories, pipeline_settings_support as support
 from tests.integration.test_sales_orders import LINE_KEYS
 
 CHANGED = html.escape(str(CHANGED_MEANWHILE), quote=False)
@@ -38,12 +38,12 @@ def _read_lines(app, acme, model, pk):
     return found
 
 
-DOCUMENTS = (("sales_orders", SalesOrder, of.order, {"order_date": "2026-03-02"}),
-             ("invoices", Invoice, of.invoice, {"issue_date": "2026-03-02", "due_date": ""}))
+DOCUMENTS = (("sales_orders", SalesOrder, factories.quote, {"order_date": "2026-03-02"}),
+             ("invoices", Invoice, factories.draft_invoice, {"issue_date": "2026-03-02", "due_date": ""}))
 
 
 def _stale_document_edit_is_refused(app, acme, acme_manager, browser, route, model, make, dates):
-    customer = of.buyer(app, acme)
+    customer = factories.buyer(app, acme)
     pk = make(app, acme, customer)
     first, second = browser(acme_manager), browser(acme_manager)
     first_version = _loaded_version(first.get(f"/{route}/edit/{pk}"))
@@ -64,7 +64,7 @@ def _stale_document_edit_is_refused(app, acme, acme_manager, browser, route, mod
 
 
 def _fresh_document_edit_saves(app, acme, acme_manager, browser, route, model, make, dates):
-    customer = of.buyer(app, acme)
+    customer = factories.buyer(app, acme)
     pk = make(app, acme, customer)
     b = browser(acme_manager)
     version = _loaded_version(b.get(f"/{route}/edit/{pk}"))

@@ -6,14 +6,14 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from tests import statement_factories as sf
+from tests import factories
 
 PERIOD = "from=2026-01-01&to=2026-03-31"
 
 
 @pytest.fixture
 def nordlicht(app, acme):
-    return sf.customer_with_ledger(app, acme)
+    return factories.customer_with_ledger(app, acme)
 
 
 def pdf_text(data):

@@ -14,7 +14,7 @@ from crm.security.tenancy import tenant_scope
 from crm.services.core import mailer
 from crm.services.core.errors import CrmError
 from crm.services.statements.mail import send_statement, send_statements
-from tests import factories, statement_factories as sf
+from tests import factories
 
 
 class Mailbox:
@@ -71,7 +71,7 @@ def email_interactions(app, customer_id):
 
 
 def test_a_statement_goes_to_the_primary_contact_with_the_pdf(app, acme, smtp_server):
-    pk = sf.customer_with_ledger(app, acme)
+    pk = factories.customer_with_ledger(app, acme)
     with app.app_context(), tenant_scope(acme.id):
         customer = db.session.get(Customer, pk)
         sent_to = send_statement(db.session, customer, "2026-01-01", "2026-03-31",
@@ -95,7 +95,7 @@ def test_a_statement_goes_to_the_primary_contact_with_the_pdf(app, acme, smtp_se
 
 
 def test_a_customer_without_a_primary_contact_email_gets_a_clear_refusal(app, acme, smtp_server):
-    pk = sf.customer_with_ledger(app, acme, email_contact=None)
+    pk = factories.customer_with_ledger(app, acme, email_contact=None)
     with app.app_context(), tenant_scope(acme.id):
         customer = db.session.get(Customer, pk)
         with pytest.raises(CrmError) as refused:
@@ -108,7 +108,7 @@ def test_a_customer_without_a_primary_contact_email_gets_a_clear_refusal(app, ac
 
 
 def test_a_batch_sends_the_others_and_reports_each_failure(app, acme, smtp_server):
-    good = [sf.customer_with_ledger(app, acme, name, email_contact=f"ap@{slug}.example",
+    good = [factories.customer_with_ledger(app, acme, name, email_contact=f"ap@{slug}.example",
                                     series=slug[0].upper())
             for name, slug in (("Alpha Foods", "alpha"), ("Beta Tools", "beta"))]
     no_contact = factories.customer(app, acme, "Gamma Without Contact")
@@ -132,7 +132,7 @@ def test_a_batch_sends_the_others_and_reports_each_failure(app, acme, smtp_serve
 
 
 def test_an_unreachable_mail_server_fails_every_send_with_the_reason(app, acme, monkeypatch):
-    pk = sf.customer_with_ledger(app, acme)
+    pk = factories.customer_with_ledger(app, acme)
     monkeypatch.setitem(app.config, "CRM_SMTP_HOST", "127.0.0.1")
     monkeypatch.setitem(app.config, "CRM_SMTP_PORT", free_port())  # nobody listens
     with app.app_context(), tenant_scope(acme.id):
@@ -145,7 +145,7 @@ def test_an_unreachable_mail_server_fails_every_send_with_the_reason(app, acme, 
 
 def test_the_batch_page_sends_to_the_ticked_customers_and_lists_the_outcome(
         app, acme, acme_manager, browser, smtp_server):
-    sent = sf.customer_with_ledger(app, acme, "Alpha Foods", email_contact="ap@alpha.example")
+    sent = factories.customer_with_ledger(app, acme, "Alpha Foods", email_contact="ap@alpha.example")
     lacking = factories.customer(app, acme, "Gamma Without Contact")
     b = browser(acme_manager)
     r = b.post("/customers/action_post", {"action": "send_statements", "rowid": [sent, lacking]})
@@ -164,7 +164,7 @@ def test_the_batch_page_sends_to_the_ticked_customers_and_lists_the_outcome(
 
 def test_the_batch_takes_every_customer_the_lists_overdue_filter_shows(
         app, acme, acme_admin, browser, smtp_server):
-    overdue = sf.customer_with_ledger(app, acme, "Alpha Foods", email_contact="ap@alpha.example")
+    overdue = factories.customer_with_ledger(app, acme, "Alpha Foods", email_contact="ap@alpha.example")
     factories.customer(app, acme, "Settled Ltd")
     page = browser(acme_admin).get("/statements/batch?_flt_0_balance=overdue").get_data(as_text=True)
     assert "Alpha Foods" in page and "Settled Ltd" not in page
@@ -175,7 +175,7 @@ def test_the_batch_takes_every_customer_the_lists_overdue_filter_shows(
 
 def test_a_bad_period_on_the_batch_page_is_shown_next_to_the_field(
         app, acme, acme_admin, browser, smtp_server):
-    pk = sf.customer_with_ledger(app, acme)
+    pk = factories.customer_with_ledger(app, acme)
     r = browser(acme_admin).post("/statements/batch", {"ids": str(pk), "from": "2026-05-01",
                                                        "to": "2026-03-31"})
     assert r.status_code == 200
@@ -185,7 +185,7 @@ def test_a_bad_period_on_the_batch_page_is_shown_next_to_the_field(
 
 def test_the_statement_page_emails_the_primary_contact_and_says_so(
         app, acme, acme_manager, browser, smtp_server):
-    pk = sf.customer_with_ledger(app, acme)
+    pk = factories.customer_with_ledger(app, acme)
     b = browser(acme_manager)
     r = b.post(f"/statements/{pk}/email", {"from": "2026-01-01", "to": "2026-03-31"})
     assert r.status_code == 302 and "from=2026-01-01" in r.location
@@ -196,7 +196,7 @@ def test_the_statement_page_emails_the_primary_contact_and_says_so(
 
 def test_emailing_a_customer_without_a_contact_email_explains_it(
         app, acme, acme_manager, browser, smtp_server):
-    pk = sf.customer_with_ledger(app, acme, email_contact=None)
+    pk = factories.customer_with_ledger(app, acme, email_contact=None)
     b = browser(acme_manager)
     r = b.post(f"/statements/{pk}/email", {"from": "2026-01-01", "to": "2026-03-31"})
     assert r.status_code == 302

@@ -28,7 +28,7 @@ from crm.security.tenancy import tenant_scope
 from crm.services.statements import pdf as statement_pdf
 from crm.services.statements.pdf import render_pdf
 from crm.services.statements.statement import build_statement
-from tests import factories, statement_factories as sf
+from tests import factories
 
 NAME = "मोहन क्षत्रिय ट्रेडर्स"
 DEVANAGARI = re.compile("[\u0900-\u097f\ua8e0-\ua8ff]")
@@ -63,7 +63,8 @@ def fonts_of(page):
 def mohan(app, acme):
     pk = factories.customer(app, acme, NAME, email="mohan@traders.example", currency="EUR")
     factories.address(app, acme, pk, city="नई दिल्ली", postal_code="110001", country="IN")
-    sf.invoice(app, acme, pk, "INV-000001", "2026-01-15", "2026-02-14", "250.00")
+    factories.saved_invoice(app, acme, pk, "250.00", number="INV-000001", issue_date="2026-01-15",
+                            due_date="2026-02-14")
     return pk
 
 
@@ -96,7 +97,7 @@ def test_a_hindi_statement_sets_devanagari_in_the_devanagari_font_shaped(app, ac
 def test_an_english_statement_embeds_no_devanagari_font(app, acme, mohan):
     """Only a statement with Devanagari in it carries the Devanagari font; Latin text
     stays in DejaVu Sans, unshaped, as it always was."""
-    pk = sf.customer_with_ledger(app, acme, series="A")
+    pk = factories.customer_with_ledger(app, acme, series="A")
     [page] = PdfReader(io.BytesIO(statement_pdf_in(app, acme, pk, "en"))).pages
     assert set(fonts_of(page)) == {"DejaVuSans", "DejaVuSans-Bold", "Helvetica"}
     text = " ".join(page.extract_text().split())

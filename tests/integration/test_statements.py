@@ -15,14 +15,14 @@ from crm.services.ledger import arithmetic as ledger
 from crm.services.statements.pdf import render_pdf
 from crm.services.statements.statement import build_statement
 from crm.services.statements.xlsx import render_xlsx
-from tests import factories, statement_factories as sf
+from tests import factories
 
 D = Decimal
 
 
 @pytest.fixture
 def nordlicht(app, acme):
-    return sf.customer_with_ledger(app, acme)
+    return factories.customer_with_ledger(app, acme)
 
 
 def statement_of(app, tenant, customer_id, date_from="2026-01-01", date_to="2026-03-31"):
@@ -124,8 +124,8 @@ def test_a_long_statement_breaks_across_pages_with_the_header_repeated(app, acme
     start = dt.date(2026, 1, 1)
     for n in range(1, 151):
         issued = start + dt.timedelta(days=n)
-        sf.invoice(app, acme, pk, f"INV-{n:06d}", issued.isoformat(),
-                   (issued + dt.timedelta(days=30)).isoformat(), "10.00")
+        factories.saved_invoice(app, acme, pk, "10.00", number=f"INV-{n:06d}", issue_date=issued,
+                                due_date=issued + dt.timedelta(days=30))
     _, _, pdf, _ = statement_of(app, acme, pk, "2026-01-01", "2026-12-31")
     pages = pdf_pages(pdf)
     assert len(pages) >= 3
@@ -165,9 +165,12 @@ def test_aging_on_a_past_day_counts_only_what_was_on_the_books(app, acme):
     """A payment made on 10 January for an invoice issued on 1 February was credit on
     31 January; a credit note issued in March did not yet settle anything in February."""
     pk = factories.customer(app, acme, "Früh Zahler KG", currency="EUR")
-    later = sf.invoice(app, acme, pk, "INV-000010", "2026-02-01", "2026-02-28", "300.00")
-    sf.payment(app, acme, pk, "PAY-000010", "2026-01-10", "100.00", {later: "100.00"})
-    sf.credit_note(app, acme, pk, "CN-000010", "2026-03-05", "50.00", invoice_id=later)
+    later = factories.saved_invoice(app, acme, pk, "300.00", number="INV-000010",
+                                    issue_date="2026-02-01", due_date="2026-02-28")
+    factories.payment(app, acme, pk, "100.00", number="PAY-000010", paid="2026-01-10",
+                      allocations={later: "100.00"})
+    factories.credit_note(app, acme, pk, "50.00", number="CN-000010", issued="2026-03-05",
+                          invoice_id=later)
 
     january, _, _, _ = statement_of(app, acme, pk, "2026-01-01", "2026-01-31")
     assert january.aging["total"] == D("0.00")
@@ -186,8 +189,10 @@ def test_aging_on_a_past_day_counts_only_what_was_on_the_books(app, acme):
 
 def test_an_overpaid_invoice_leaves_the_excess_as_credit(app, acme):
     pk = factories.customer(app, acme, "Over Payer SA", currency="EUR")
-    invoice = sf.invoice(app, acme, pk, "INV-000020", "2026-01-05", "2026-02-04", "80.00")
-    sf.payment(app, acme, pk, "PAY-000020", "2026-01-20", "100.00", {invoice: "100.00"})
+    invoice = factories.saved_invoice(app, acme, pk, "80.00", number="INV-000020",
+                                      issue_date="2026-01-05", due_date="2026-02-04")
+    factories.payment(app, acme, pk, "100.00", number="PAY-000020", paid="2026-01-20",
+                      allocations={invoice: "100.00"})
     statement, closing, _, _ = statement_of(app, acme, pk, "2026-01-01", "2026-01-31")
     assert statement.aging["total"] == D("0.00")
     assert statement.unallocated_credit == D("20.00")

@@ -4,8 +4,7 @@ import pytest
 
 from crm.models import Customer, SupportTicket
 from tests import factories
-from tests.factories import form_errors
-from tests.ledger_factories import books
+from tests.factories import books, form_errors
 
 
 @pytest.fixture

@@ -84,7 +84,7 @@ def factory_payment_credit_note_contract(session, customer_id):
     import datetime as dt
 
     from crm.services.ledger import contracts, credit_notes, payments
-    from tests.ledger_factories import invoice
+    from tests.factories import invoice
     bill = invoice(session, customer_id, total="100.00")
     payment = payments.record_payment(session, customer_id, "60.00", allocations=[(bill, "50.00")])
     note = CreditNote(customer_id=customer_id, amount="5.00", reason="Globex secret credit")

@@ -13,7 +13,7 @@ from crm.security.tenancy import tenant_scope
 from crm.services.bulk.imports.report import error_report
 from crm.services.bulk.imports.templates import template_workbook
 from crm.services.bulk.imports.validate import RowResult
-from tests import factories, statement_factories as sf
+from tests import factories
 
 PAYLOADS = ("=1+1", "+cmd", "-2+3", "@SUM(A1)")
 
@@ -35,10 +35,12 @@ def assert_text_not_formulas(data, expected=PAYLOADS):
 def test_the_statement_keeps_a_formula_looking_name_and_references_as_text(
         app, acme, acme_admin, api):
     pk = factories.customer(app, acme, "=1+1", email="formula@example.com", currency="EUR")
-    invoice = sf.invoice(app, acme, pk, "-2+3", "2026-01-10", "2026-02-09", "100.00")
-    sf.payment(app, acme, pk, "PAY-1", "2026-01-20", "40.00", {invoice: "40.00"},
-               reference="+cmd")
-    sf.payment(app, acme, pk, "PAY-2", "2026-01-21", "10.00", reference="@SUM(A1)")
+    invoice = factories.saved_invoice(app, acme, pk, "100.00", number="-2+3",
+                                      issue_date="2026-01-10", due_date="2026-02-09")
+    factories.payment(app, acme, pk, "40.00", number="PAY-1", paid="2026-01-20",
+                      allocations={invoice: "40.00"}, reference="+cmd")
+    factories.payment(app, acme, pk, "10.00", number="PAY-2", paid="2026-01-21",
+                      reference="@SUM(A1)")
     r = api(acme_admin).get(f"/api/v1/customer/{pk}/statement?from=2026-01-01&to=2026-03-31"
                             "&format=xlsx")
     assert r.status_code == 200

@@ -10,7 +10,7 @@ from crm.security.tenancy import tenant_scope
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.customers import customers
 from crm.services.pipeline import deals
-from tests import deal_factories as df, factories
+from tests import factories
 
 
 @pytest.fixture
@@ -34,13 +34,13 @@ def refused(create, **fields):
 
 
 def test_without_a_stage_a_deal_starts_in_the_pipelines_default_stage(app, acme, create):
-    sales = df.sales(app, acme)
+    sales = factories.sales(app, acme)
     deal = create(title="Rollout", pipeline_id=sales.id)
     assert (deal.stage_name, deal.pipeline_id) == ("Lead", sales.id)
 
 
 def test_without_a_default_stage_it_starts_in_the_first(app, acme, create):
-    other = df.pipeline(app, acme, stages=(("Second", {}), ("First", {})))
+    other = factories.pipeline(app, acme, stages=(("Second", {}), ("First", {})))
     with app.app_context():
         from crm.extensions import db
         db.session.get(Stage, other.stages["First"]).position = -1
@@ -50,11 +50,11 @@ def test_without_a_default_stage_it_starts_in_the_first(app, acme, create):
 
 
 def test_without_a_pipeline_create_deal_uses_the_default_pipeline(app, acme, create):
-    assert create(title="Rollout").pipeline_id == df.sales(app, acme).id
+    assert create(title="Rollout").pipeline_id == factories.sales(app, acme).id
 
 
 def test_a_deal_created_in_a_won_stage_is_closed_today(app, acme, create):
-    sales = df.sales(app, acme)
+    sales = factories.sales(app, acme)
     deal = create(title="Done deal", pipeline_id=sales.id, stage_id=sales.stages["Won"])
     assert deal.actual_close_date == dt.date.today()
 
@@ -71,20 +71,20 @@ def test_value_is_kept_to_the_cent_and_defaults_to_zero(app, acme, create):
 
 
 def test_a_stage_must_belong_to_the_pipeline(app, acme, create):
-    other = df.pipeline(app, acme)
-    errors = refused(create, title="X", pipeline_id=df.sales(app, acme).id,
+    other = factories.pipeline(app, acme)
+    errors = refused(create, title="X", pipeline_id=factories.sales(app, acme).id,
                      stage_id=other.stages["Intro"])
     assert "another pipeline" in str(errors["stage"][0])
 
 
 def test_new_deals_need_an_active_pipeline(app, acme, create):
-    inactive = df.pipeline(app, acme, name="Old process", is_active=False)
+    inactive = factories.pipeline(app, acme, name="Old process", is_active=False)
     assert "inactive" in str(refused(create, title="X", pipeline_id=inactive.id)["pipeline"][0])
 
 
 def test_a_deal_in_a_pipeline_made_inactive_later_can_still_be_edited(app, acme, db_session):
-    other = df.pipeline(app, acme)
-    pk = df.deal(app, acme, pipeline_id=other.id)
+    other = factories.pipeline(app, acme)
+    pk = factories.deal(app, acme, pipeline_id=other.id)
     with db_session() as s, tenant_scope(acme.id):
         s.get(Pipeline, other.id).is_active = False
         s.commit()
@@ -93,7 +93,7 @@ def test_a_deal_in_a_pipeline_made_inactive_later_can_still_be_edited(app, acme,
         deal.stage = s.get(Stage, other.stages["Signed"])
         deals.prepare(s, deal)
         s.commit()
-    assert df.load(app, pk).stage_name == "Signed"
+    assert factories.load_deal(app, pk).stage_name == "Signed"
 
 
 def test_currency_follows_the_customer_else_the_crm_default(app, acme, create, db_session):
@@ -126,7 +126,7 @@ def test_ids_of_another_tenant_are_unknown(app, acme, globex, create):
 def test_a_customer_or_company_with_deals_cannot_be_deleted(app, acme, db_session):
     customer = factories.customer(app, acme, "Loyal Buyer")
     company = factories.company(app, acme, "Parent Holding")
-    df.deal(app, acme, customer_id=customer, company_id=company)
+    factories.deal(app, acme, customer_id=customer, company_id=company)
     with db_session() as s, tenant_scope(acme.id):
         with pytest.raises(NotAllowed, match="1 deals"):
             customers.check_delete(s, s.get(Customer, customer))
@@ -136,9 +136,9 @@ def test_a_customer_or_company_with_deals_cannot_be_deleted(app, acme, db_sessio
 
 def test_a_deal_with_tasks_or_interactions_cannot_be_deleted(app, acme, db_session):
     customer = factories.customer(app, acme, "Loyal Buyer")
-    pk = df.deal(app, acme, customer_id=customer)
-    df.task(app, acme, pk)
-    df.interaction(app, acme, pk, customer)
+    pk = factories.deal(app, acme, customer_id=customer)
+    factories.task(app, acme, deal_id=pk)
+    factories.interaction(app, acme, customer, deal=pk)
     with db_session() as s, tenant_scope(acme.id):
         with pytest.raises(NotAllowed) as caught:
             deals.check_delete(s, s.get(Deal, pk))

@@ -8,14 +8,14 @@ from crm.models import Deal, Stage
 from crm.security.tenancy import tenant_scope
 from crm.services.core.errors import NotFound, ValidationFailed
 from crm.services.pipeline import deal_stages, deals
-from tests import deal_factories as df
+from tests import factories
 
 TODAY = dt.date.today()
 
 
 @pytest.fixture
 def sales(app, acme):
-    return df.sales(app, acme)
+    return factories.sales(app, acme)
 
 
 @pytest.fixture
@@ -26,37 +26,37 @@ def moving(app, acme, db_session):
             deal = s.get(Deal, deal_id)
             deal_stages.move_deal_to_stage(s, deal, s.get(Stage, stage_id), reason)
             s.commit()
-        return df.load(app, deal_id)
+        return factories.load_deal(app, deal_id)
     return move
 
 
 def test_moving_to_the_won_stage_closes_the_deal_today(app, acme, sales, moving):
-    pk = df.deal(app, acme, stage="Proposal")
+    pk = factories.deal(app, acme, stage="Proposal")
     deal = moving(pk, sales.stages["Won"], "ignored for a won deal")
     assert (deal.stage_name, deal.actual_close_date, deal.lost_reason) == ("Won", TODAY, None)
 
 
 def test_moving_to_the_lost_stage_closes_it_and_keeps_the_reason(app, acme, sales, moving):
-    pk = df.deal(app, acme, stage="Negotiation")
+    pk = factories.deal(app, acme, stage="Negotiation")
     deal = moving(pk, sales.stages["Lost"], "  Too expensive  ")
     assert (deal.stage_name, deal.actual_close_date, deal.lost_reason) == ("Lost", TODAY, "Too expensive")
 
 
 def test_the_lost_reason_is_optional(app, acme, sales, moving):
-    deal = moving(df.deal(app, acme), sales.stages["Lost"], "   ")
+    deal = moving(factories.deal(app, acme), sales.stages["Lost"], "   ")
     assert (deal.actual_close_date, deal.lost_reason) == (TODAY, None)
 
 
 @pytest.mark.parametrize("closed", ["Won", "Lost"])
 def test_reopening_clears_the_close_date_and_the_lost_reason(app, acme, sales, moving, closed):
-    pk = df.deal(app, acme)
+    pk = factories.deal(app, acme)
     moving(pk, sales.stages[closed], "No budget")
     deal = moving(pk, sales.stages["Qualified"])
     assert (deal.stage_name, deal.actual_close_date, deal.lost_reason) == ("Qualified", None, None)
 
 
 def test_moving_to_the_stage_it_is_in_changes_nothing(app, acme, sales, moving, db_session):
-    pk = df.deal(app, acme, stage="Lost", lost_reason="Went elsewhere")
+    pk = factories.deal(app, acme, stage="Lost", lost_reason="Went elsewhere")
     last_month = TODAY - dt.timedelta(days=30)
     with db_session() as s:
         s.get(Deal, pk).actual_close_date = last_month
@@ -66,41 +66,41 @@ def test_moving_to_the_stage_it_is_in_changes_nothing(app, acme, sales, moving, 
 
 
 def test_a_stage_of_another_pipeline_is_refused(app, acme, sales, moving):
-    other = df.pipeline(app, acme)
-    pk = df.deal(app, acme, stage="Proposal")
+    other = factories.pipeline(app, acme)
+    pk = factories.deal(app, acme, stage="Proposal")
     with pytest.raises(ValidationFailed) as refused:
         moving(pk, other.stages["Signed"])
     assert "another pipeline" in str(refused.value.errors["stage"][0])
-    deal = df.load(app, pk)
+    deal = factories.load_deal(app, pk)
     assert (deal.stage_name, deal.pipeline_id, deal.actual_close_date) == ("Proposal", sales.id, None)
 
 
 def test_an_overlong_lost_reason_is_refused(app, acme, sales, moving):
-    pk = df.deal(app, acme)
+    pk = factories.deal(app, acme)
     with pytest.raises(ValidationFailed) as refused:
         moving(pk, sales.stages["Lost"], "x" * 256)
     assert "lost_reason" in refused.value.errors
-    assert df.load(app, pk).stage_name == "Lead"
+    assert factories.load_deal(app, pk).stage_name == "Lead"
 
 
 def test_change_stage_looks_the_stage_up_in_the_tenant_only(app, acme, globex, db_session):
-    pk = df.deal(app, acme)
-    foreign_stage = df.sales(app, globex).stages["Won"]
+    pk = factories.deal(app, acme)
+    foreign_stage = factories.sales(app, globex).stages["Won"]
     with db_session() as s, tenant_scope(acme.id):
         with pytest.raises(NotFound):
             deal_stages.change_stage(s, s.get(Deal, pk), foreign_stage)
-    assert df.load(app, pk).stage_name == "Lead"
+    assert factories.load_deal(app, pk).stage_name == "Lead"
 
 
 def test_the_rule_holds_when_the_change_was_flushed_before_it_ran(app, acme, sales, db_session):
     """An edit form or API body may flush the new stage before ``prepare`` runs (autoflush
     while loading related rows): the close date must still follow the move."""
-    pk = df.deal(app, acme, stage="Negotiation")
+    pk = factories.deal(app, acme, stage="Negotiation")
     with db_session() as s, tenant_scope(acme.id):
         deal = s.get(Deal, pk)
         deal.stage = s.get(Stage, sales.stages["Won"])
         s.flush()
         deals.prepare(s, deal)
         s.commit()
-    deal = df.load(app, pk)
+    deal = factories.load_deal(app, pk)
     assert (deal.stage_name, deal.actual_close_date) == ("Won", TODAY)

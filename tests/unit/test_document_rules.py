@@ -10,7 +10,7 @@ from crm.security.tenancy import tenant_scope
 from crm.services.ledger import credit_rule as credit
 from crm.services.ledger.arithmetic import compute_totals, line_amounts
 from crm.services.ledger.document_lines import clean_lines
-from tests import order_factories as of
+from tests import factories
 
 
 def test_discount_applies_before_tax_and_rounds_half_up():
@@ -40,7 +40,7 @@ def test_line_checks_name_each_problem_and_default_the_discount():
     (None, "1000000", False), ("500", "499.99", False), ("500", "500.00", False),
     ("500", "500.01", True), ("0", "0.01", True)])
 def test_limit_compares_exposure_plus_amount(app, acme, limit, amount, refused):
-    customer = of.buyer(app, acme, credit_limit=Decimal(limit) if limit else None)
+    customer = factories.buyer(app, acme, credit_limit=Decimal(limit) if limit else None)
     with app.test_request_context(), tenant_scope(acme.id):
         row = db.session.get(Customer, customer)
         result = credit.refusal(db.session, row, Decimal(amount), "order")

@@ -15,7 +15,7 @@ from crm.fields.registry import ENTITIES
 from crm.security.masking import CREDIT_FIGURES, LEDGER_AMOUNTS, MASKED_FIELDS
 from crm.services.insight.health import BANDS
 from crm.services.ledger.arithmetic import AGING_BUCKETS
-from tests import credit_factories as ledger_rows, factories
+from tests import factories
 
 ENTITY_NAMES = sorted(ENTITIES)
 
@@ -137,8 +137,8 @@ def _statement_aging(html):
 def test_aging_buckets_read_the_same_on_the_customer_page_and_the_statement(
         app, acme, browser, acme_admin, language):
     pk = factories.customer(app, acme, "Aging Alike", currency="EUR")
-    ledger_rows.invoice(app, acme, pk, "300.00")
-    ledger_rows.invoice(app, acme, pk, "200.00", days_overdue=45)
+    factories.saved_invoice(app, acme, pk, "300.00")
+    factories.saved_invoice(app, acme, pk, "200.00", days_overdue=45)
     reader = browser(acme_admin)
     assert reader.post(f"/language/{language}", {"next": "/"}).status_code == 302
     page = reader.get(f"/customers/show/{pk}").get_data(as_text=True)

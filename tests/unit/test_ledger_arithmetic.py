@@ -9,7 +9,7 @@ import pytest
 from crm.models import CreditNote, Customer, Invoice
 from crm.services.ledger import arithmetic as ledger, credit_notes, payments
 from tests import factories
-from tests.ledger_factories import books, invoice
+from tests.factories import books, invoice
 
 AS_OF = dt.date(2026, 3, 31)
 

@@ -1,32 +1,10 @@
 """The schema comes from migrations: an empty database upgrades to the models' schema and back."""
-import os
-import uuid
-
-import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from app import create_app
 from config import TestConfig
 from crm.extensions import db
-from tests.conftest import POSTGRES_URL
-
-
-@pytest.fixture
-def empty_database_url(tmp_path):
-    if not POSTGRES_URL:
-        yield "sqlite:///" + os.path.join(str(tmp_path), "empty.sqlite3")
-        return
-    name = "crm_migration_" + uuid.uuid4().hex[:8]
-    server = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
-                           isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    base = POSTGRES_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    yield f"{base}/{name}"
-    with server.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    server.dispose()
 
 
 def test_upgrade_from_empty_database_and_back(empty_database_url):

@@ -12,16 +12,16 @@ from crm.security.tenancy import tenant_scope
 from crm.services.core.transaction import transaction
 from crm.services.ledger import credit_notes, payments, sales_orders
 from crm.services.pipeline import deal_stages, deals, interactions, tasks
-from tests import deal_factories as df, order_factories as of
+from tests import factories
 
 
 @pytest.fixture
 def world(app, acme):
     """A customer with an issued invoice, a draft credit note, a deal and its open task."""
-    buyer = of.buyer(app, acme)
-    invoice = of.invoice(app, acme, buyer, issue=True)
-    deal = df.deal(app, acme, stage="Negotiation", customer_id=buyer)
-    task = df.task(app, acme, deal)
+    buyer = factories.buyer(app, acme)
+    invoice = factories.draft_invoice(app, acme, buyer, issue=True)
+    deal = factories.deal(app, acme, stage="Negotiation", customer_id=buyer)
+    task = factories.task(app, acme, deal_id=deal)
     with app.app_context(), tenant_scope(acme.id):
         note = CreditNote(customer_id=buyer, amount=Decimal("10.00"), reason="Scratched")
         credit_notes.prepare(db.session, note)
@@ -53,7 +53,7 @@ def _payment_recorded(session, w):
 
 
 def _order_saved(session, w):
-    sales_orders.save_order(session, SalesOrder(), {"customer": w["buyer"]}, [of.WIDGETS])
+    sales_orders.save_order(session, SalesOrder(), {"customer": w["buyer"]}, [factories.WIDGETS])
 
 
 def _note_issued(session, w):

@@ -8,7 +8,7 @@ from crm.security.tenancy import tenant_scope
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.pipeline import lead_statuses, pipelines, positions, stages
 from crm.services.settings import configuration as crm_configuration, preferences as crm_settings
-from tests import pipeline_settings_support as support
+from tests import factories, pipeline_settings_support as support
 
 
 @pytest.fixture
@@ -146,7 +146,7 @@ def test_the_default_pipeline_is_active_and_cannot_be_unchecked(acme_session):
 
 
 def test_pipeline_delete_names_every_reason(app, acme, acme_session):
-    support.deal(app, acme, "Proposal")
+    factories.deal(app, acme, stage="Proposal")
     sales = acme_session.query(Pipeline).filter_by(name="Sales").one()
     with pytest.raises(NotAllowed) as refused:
         pipelines.check_delete(acme_session, sales)
@@ -172,7 +172,7 @@ def test_a_new_row_goes_to_the_end(acme_session):
 
 
 def test_moving_a_stages_deals_applies_the_deal_stage_rule(app, acme, acme_session):
-    pk = support.deal(app, acme, "Proposal")
+    pk = factories.deal(app, acme, stage="Proposal")
     s = acme_session
     moved = stages.move_deals(s, stage(s, "Proposal"), stage(s, "Won"))
     assert moved == 1

@@ -12,7 +12,7 @@ from crm.services.core import delete_rules as links
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.pipeline import tasks
 from tests import factories
-from tests.activity_factories import deal, lead, task
+from tests.factories import deal, lead, task
 
 TODAY = dt.date(2030, 6, 15)
 
@@ -59,7 +59,7 @@ def test_overdue_means_open_and_due_before_today(status, due, overdue):
 def test_detail_pages_read_open_tasks_first_by_due_date(app, acme):
     customer = factories.customer(app, acme)
     company = factories.company(app, acme)
-    the_deal = deal(app, acme, customer, company_id=company)
+    the_deal = deal(app, acme, customer_id=customer, company_id=company)
     the_lead = lead(app, acme)
     day = dt.date.today()
     links_ = {"deal_id": the_deal, "lead_id": the_lead, "company_id": company, "customer_id": customer}

@@ -1,8 +1,12 @@
-"""Records for tests, made through the same services the app uses."""
+"""Customers and their parts (contacts, addresses, bank accounts), companies, groups and
+payment terms, made through the same services the app uses; each returns the new id."""
 import re
+from decimal import Decimal
+
+from sqlalchemy import select
 
 from crm.extensions import db
-from crm.models import Address, Company, Contact, Customer, CustomerGroup
+from crm.models import Address, BankAccount, Company, Contact, Customer, CustomerGroup, PaymentTerm
 from crm.security.tenancy import tenant_scope
 from crm.services.customers import addresses, companies, contacts, customers
 
@@ -44,6 +48,18 @@ def address(app, tenant, customer_id, kind="billing", city="Berlin", country="DE
     return pk
 
 
+def bank_account(app, tenant, customer_id, number="DE89370400440532013000", **fields):
+    """A bank account written as a plain row (its checks are the bank account tests')."""
+    with app.app_context(), tenant_scope(tenant.id):
+        row = BankAccount(tenant_id=tenant.id, customer_id=customer_id, bank_name="Commerzbank",
+                          account_holder="Acme Widgets Ltd", account_number=number, **fields)
+        db.session.add(row)
+        db.session.commit()
+        pk = row.id
+        db.session.remove()
+    return pk
+
+
 def company(app, tenant, name="Umbrella Holding", **fields):
     with app.app_context(), tenant_scope(tenant.id):
         item = Company(tenant_id=tenant.id, name=name, **fields)
@@ -66,35 +82,26 @@ def group(app, tenant, name="Key accounts", code="KEY", **fields):
     return pk
 
 
-def load(app, model, pk):
-    """Read a row back (all tenants), detached, for assertions."""
-    with app.app_context():
-        item = db.session.get(model, pk)
-        if item is not None:
-            db.session.refresh(item)
-            db.session.expunge(item)
-        db.session.remove()
-    return item
-
-
-def form_errors(html):
-    """The validation messages a re-rendered FAB form shows."""
-    return [re.sub(r"\s+", " ", m).strip() for m in
-            re.findall(r'<div class="alert alert-danger">(.*?)</div>', html, re.S)]
-
-
-def lead(app, tenant, title="Website redesign", status=None, **fields):
-    """Create a lead for ``tenant`` through the lead rules; ``status`` is a status name."""
-    from crm.models import Lead, LeadStatus
-    from crm.services.pipeline import leads
-
+def term(app, tenant, days=30):
+    """The tenant's payment term of ``days`` days (created if missing); its id."""
     with app.app_context(), tenant_scope(tenant.id):
-        item = Lead(tenant_id=tenant.id, title=title, **fields)
-        if status is not None:
-            item.status = db.session.query(LeadStatus).filter_by(tenant_id=tenant.id, name=status).one()
-        leads.prepare(db.session, item)
-        db.session.add(item)
-        db.session.commit()
-        pk = item.id
+        row = db.session.scalar(select(PaymentTerm).where(PaymentTerm.days == days))
+        if row is None:
+            row = PaymentTerm(tenant_id=tenant.id, name=f"Net {days} days", days=days)
+            db.session.add(row)
+            db.session.commit()
+        pk = row.id
         db.session.remove()
+    return pk
+
+
+def buyer(app, tenant, name="Bolt Buyers GmbH", credit_limit=None, credit_hold=False,
+          currency="EUR", discount_rate=Decimal("0"), days=30, **fields):
+    """A customer with a payment term, a tax number and default billing and shipping
+    addresses; its id."""
+    pk = customer(app, tenant, name, currency=currency, discount_rate=discount_rate,
+                  payment_term_id=term(app, tenant, days), credit_limit=credit_limit,
+                  credit_hold=credit_hold, **fields)
+    address(app, tenant, pk, kind="billing", city="Berlin", country="DE", postal_code="10115")
+    address(app, tenant, pk, kind="shipping", city="Hamburg", country="DE", postal_code="20095")
     return pk

@@ -1,14 +1,11 @@
-"""Deals, leads, interactions and tasks for the interaction and task tests.
-
-Deals and leads are written as plain rows (their own rules are tested by their
-areas); interactions and tasks go through their services, as the app does.
-"""
+"""Interactions and tasks, made through their services as the app makes them, and the
+times the interaction tests compare."""
 import datetime as dt
 
 from sqlalchemy import select
 
 from crm.extensions import db
-from crm.models import Customer, Deal, Interaction, Lead, LeadStatus, Stage, Task
+from crm.models import Customer, Interaction, Task
 from crm.security.tenancy import tenant_scope
 from crm.services.pipeline import interactions, tasks
 
@@ -25,33 +22,9 @@ def utc(value):
     return None if value is None else interactions.as_utc(value)
 
 
-def _saved(app, tenant, build):
-    with app.app_context(), tenant_scope(tenant.id):
-        item = build(db.session)
-        db.session.add(item)
-        db.session.commit()
-        pk = item.id
-        db.session.remove()
-    return pk
-
-
-def deal(app, tenant, customer_id=None, title="Big order", stage="Lead", **fields):
-    def build(s):
-        found = s.scalar(select(Stage).where(Stage.tenant_id == tenant.id, Stage.name == stage))
-        return Deal(tenant_id=tenant.id, title=title, customer_id=customer_id,
-                    pipeline_id=found.pipeline_id, stage_id=found.id, **fields)
-    return _saved(app, tenant, build)
-
-
-def lead(app, tenant, title="Website enquiry", status="New", **fields):
-    def build(s):
-        found = s.scalar(select(LeadStatus).where(LeadStatus.tenant_id == tenant.id,
-                                                  LeadStatus.name == status))
-        return Lead(tenant_id=tenant.id, title=title, status_id=found.id, **fields)
-    return _saved(app, tenant, build)
-
-
 def interaction(app, tenant, customer_id, summary="Called about the renewal", when=None, **fields):
+    """An interaction logged by ``interactions.log_interaction``; ``fields`` are its
+    (``kind``, ``deal``, ``contact``, ...). Its id."""
     with app.app_context(), tenant_scope(tenant.id):
         item = interactions.log_interaction(db.session, customer_id, summary,
                                             occurred_at=when or at(), **fields)
@@ -61,11 +34,16 @@ def interaction(app, tenant, customer_id, summary="Called about the renewal", wh
 
 
 def task(app, tenant, title="Send the quote", **fields):
-    def build(s):
+    """A task checked by ``tasks.prepare``; ``fields`` are Task columns (``deal_id``,
+    ``status``, ``due_date``, ...). Its id."""
+    with app.app_context(), tenant_scope(tenant.id):
         item = Task(tenant_id=tenant.id, title=title, **fields)
-        tasks.prepare(s, item)
-        return item
-    return _saved(app, tenant, build)
+        tasks.prepare(db.session, item)
+        db.session.add(item)
+        db.session.commit()
+        pk = item.id
+        db.session.remove()
+    return pk
 
 
 def last_interaction_at(app, customer_id):

@@ -1,0 +1,37 @@
+"""Reading back what tests wrote: rows detached for assertions, single attributes, and the
+validation messages a re-rendered form shows."""
+import re
+
+from crm.extensions import db
+from crm.models import Customer
+from crm.security.tenancy import tenant_scope
+
+
+def load(app, model, pk):
+    """Read a row back (all tenants), detached, for assertions."""
+    with app.app_context():
+        item = db.session.get(model, pk)
+        if item is not None:
+            db.session.refresh(item)
+            db.session.expunge(item)
+        db.session.remove()
+    return item
+
+
+def read(app, tenant, model, pk, *attrs):
+    """Attributes of one row, read in a fresh session."""
+    with app.app_context(), tenant_scope(tenant.id):
+        row = db.session.get(model, pk)
+        values = tuple(getattr(row, a) for a in attrs)
+        db.session.remove()
+    return values if len(values) > 1 else values[0]
+
+
+def customer_figures(app, tenant, pk):
+    return read(app, tenant, Customer, pk, "balance", "order_total", "last_order_date")
+
+
+def form_errors(html):
+    """The validation messages a re-rendered FAB form shows."""
+    return [re.sub(r"\s+", " ", m).strip() for m in
+            re.findall(r'<div class="alert alert-danger">(.*?)</div>', html, re.S)]
