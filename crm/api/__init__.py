@@ -24,6 +24,7 @@ from crm.api.customers import (
 from crm.api.deals import DealApi
 from crm.api.interactions import InteractionApi
 from crm.api.invoices import InvoiceApi
+from crm.api.jobs import JobApi
 from crm.api.leads import LeadApi
 from crm.api.merge import MergeApi
 from crm.api.notifications import NotificationApi
@@ -58,6 +59,7 @@ APIS = [
     # --- payments, credit notes, contracts APIs ---
     PaymentApi, CreditNoteApi, ContractApi,
     SupportTicketApi,
+    JobApi,
 ]
 
 

@@ -137,5 +137,10 @@ def fab_roles():
     return roles
 
 
+def is_admin(user):
+    """Whether ``user`` holds the Admin role (who sees every job of the tenant)."""
+    return bool(user is not None and any(role.name == "Admin" for role in user.roles))
+
+
 def role_names():
     return ("Admin", *ROLE_MATRIX)

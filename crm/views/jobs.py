@@ -9,7 +9,7 @@ from crm.datamodel.interface import CrmInterface
 from crm.downloads import send_download
 from crm.extensions import db
 from crm.models import Job
-from crm.security.roles import METHOD_VERBS
+from crm.security.roles import METHOD_VERBS, is_admin
 from crm.security.tenancy import current_tenant_id, current_user_id
 from crm.services import jobs
 from crm.services.core.errors import CrmError
@@ -21,9 +21,7 @@ STATUS_LABELS = {"queued": _l("Queued"), "running": _l("Running"), "done": _l("D
 
 def sees_all_jobs():
     """Admins see every job of their tenant; everyone else their own."""
-    admin = current_app.config["AUTH_ROLE_ADMIN"]
-    user = g.get("user")
-    return bool(user is not None and any(role.name == admin for role in user.roles))
+    return is_admin(g.get("user"))
 
 
 def running_jobs():
