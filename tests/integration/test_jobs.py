@@ -5,6 +5,7 @@ import threading
 import time
 
 import pytest
+import pytz
 from sqlalchemy import select, update
 
 from crm import jobs as job_queue
@@ -216,3 +217,33 @@ def test_the_navbar_shows_running_jobs(app, acme, acme_member, browser):
     _submit(app, acme, acme_member, queue=HeldQueue())
     page = b.get("/customers/list/").get_data(as_text=True)
     assert 'class="badge crm-running-jobs">1<' in page
+
+
+def _prefer(app, tenant, **values):
+    from crm.services.settings import preferences
+
+    with app.app_context(), tenant_scope(tenant.id):
+        preferences.save_settings(db.session, values)
+        db.session.remove()
+
+
+def test_the_nightly_refresh_is_due_at_each_tenants_hour_in_its_timezone(app, acme, globex):
+    from crm.jobs import schedule
+
+    now = utcnow()
+    berlin = now.astimezone(pytz.timezone("Europe/Berlin"))
+    _prefer(app, acme, health_refresh_hour=berlin.hour, timezone="Europe/Berlin")
+    _prefer(app, globex, health_refresh_hour=now.hour)
+    queue = job_queue.queue(app)
+    assert schedule.submit_nightly_health(app, queue, now=now - dt.timedelta(hours=1)) == []
+    assert sorted(schedule.submit_nightly_health(app, queue, now=now)) == sorted(
+        [acme.id, globex.id])
+    acme_jobs, globex_jobs = _jobs_of(app, acme.id), _jobs_of(app, globex.id)
+    assert len(acme_jobs) == len(globex_jobs) == 1
+    assert _job(app, acme_jobs[0]).status == "done"
+    assert schedule.submit_nightly_health(app, queue, now=now) == []  # once an hour
+
+
+def test_the_settings_page_shows_the_nightly_refresh_hour(app, acme, acme_admin, browser):
+    page = browser(acme_admin).get("/crm-settings/").get_data(as_text=True)
+    assert 'name="health_refresh_hour"' in page and 'value="2"' in page
