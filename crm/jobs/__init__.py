@@ -46,7 +46,9 @@ def queue(app=None):
 
 def run_consumer(app, workers):
     """Run the queue's consumer in this process until it is stopped (SIGINT/SIGTERM)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    for name in ("huey", "crm"):
+        logging.getLogger(name).setLevel(logging.INFO)
     consumer = queue(app).huey.create_consumer(workers=workers, worker_type="thread",
                                                 periodic=True, check_worker_health=True)
     consumer.run()
