@@ -166,5 +166,4 @@ class TestConfig(Config):
     AUTH_RATE_LIMIT = "10000 per second"
     RATELIMIT_STORAGE_URI = "memory://"
     # Jobs run inside the request that submits them; the consumer tests turn this off.
-    CRM_REDIS_URL = None
     CRM_JOBS_IMMEDIATE = True
