@@ -1,7 +1,8 @@
 """The dependency rule between crm's packages, read from every module's imports.
 
 views and api use services; services use the datamodel and models; security and
-i18n sit below. The task queue's tasks (jobs) call services, never screens. The API is built on the data layer, never on the screens.
+i18n sit below. The task queue's tasks (jobs) call services, never screens. The API
+is built on the data layer, never on the screens.
 """
 import ast
 from pathlib import Path
