@@ -79,7 +79,7 @@ class JobView(BaseView):
         return self.render_template(
             "crm/jobs.html", rows=rows, total=total, page=page, pages=pages, see_all=see_all,
             kinds=KIND_LABELS, statuses=STATUS_LABELS, state=job_state,
-            can_refresh_health=self.appbuilder.sm.has_access("can_refresh_health", "Job"),
+            can_refresh_health=self.appbuilder.sm.has_access("can_edit", "Job"),
             title=gettext("Jobs"))
 
     @expose("/status")

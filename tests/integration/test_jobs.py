@@ -86,6 +86,7 @@ def test_an_admin_refreshes_health_scores_as_a_job(app, acme, acme_admin, browse
     assert job.started_at and job.finished_at and job.task_id
     page = b.get("/jobs/").get_data(as_text=True)
     assert f'data-job-id="{job_id}"' in page and "Health score refresh" in page
+    assert "Refresh health scores now" in page
     answer = api(acme_admin).get(f"/api/v1/job/{job_id}").json["result"]
     assert answer["status"] == "done" and answer["kind"] == "health_refresh"
 
@@ -98,6 +99,8 @@ def test_the_cli_health_refresh_still_runs_at_once(app, acme, runner):
 
 
 def test_a_member_cannot_refresh_health_scores(app, acme, acme_member, browser):
+    assert "Refresh health scores now" not in browser(acme_member).get("/jobs/").get_data(
+        as_text=True)
     response = browser(acme_member).post("/jobs/refresh-health")
     assert response.status_code in (302, 403)
     assert _jobs_of(app, acme.id) == []
@@ -247,3 +250,12 @@ def test_the_nightly_refresh_is_due_at_each_tenants_hour_in_its_timezone(app, ac
 def test_the_settings_page_shows_the_nightly_refresh_hour(app, acme, acme_admin, browser):
     page = browser(acme_admin).get("/crm-settings/").get_data(as_text=True)
     assert 'name="health_refresh_hour"' in page and 'value="2"' in page
+
+
+def test_an_admin_can_refresh_health_from_the_customer_page(app, acme, acme_admin,
+                                                            acme_member, browser):
+    customer = factories.customer(app, acme, "Healthy Buyer")
+    assert "crm-health-refresh-now" in browser(acme_admin).get(
+        f"/customers/show/{customer}").get_data(as_text=True)
+    assert "crm-health-refresh-now" not in browser(acme_member).get(
+        f"/customers/show/{customer}").get_data(as_text=True)
