@@ -1,4 +1,4 @@
-# Ledgerline CRM — `make run` serves the app, `make test` runs the whole suite.
+# Ledgerline CRM — `make run` serves the app (and runs its background jobs), `make test` runs the whole suite.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -61,7 +61,10 @@ db: $(STAMP)
 run: install catalogues db
 	$(FLASK) crm seed-demo
 	@echo "Open http://127.0.0.1:5000 and sign in as northwind-admin (password above)."
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@# The jobs consumer runs beside the web server; stopping one (Ctrl-C) stops both.
+	@trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+		$(FLASK) crm worker & worker=$$!; \
+		$(FLASK) run --host 127.0.0.1 --port 5000
 
 browsers:
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \

@@ -59,7 +59,7 @@ def create_app(config=None):
         os.makedirs(os.path.dirname(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]) or ".",
                     exist_ok=True)
 
-    from crm import i18n
+    from crm import i18n, jobs
     from crm.api import register_apis
     from crm.cli import crm_cli
     from crm.security import api_csrf, headers, tenancy
@@ -70,6 +70,7 @@ def create_app(config=None):
     from crm.web import errors as http_errors, request_input
 
     tenancy.install()
+    jobs.init_app(app)
     audit.install()
     headers.install(app)
     with app.app_context():

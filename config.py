@@ -144,6 +144,19 @@ class Config:
     # A batch from the customer list sends at most this many statements at once.
     CRM_STATEMENT_BATCH_MAX = _env_int("CRM_STATEMENT_BATCH_MAX", 2000)
 
+    # Background jobs (crm/jobs): the queue is a SQLite file here unless CRM_REDIS_URL is
+    # set; result files (large exports) are kept under CRM_JOB_DIR.
+    CRM_JOB_QUEUE_FILE = os.environ.get("CRM_JOB_QUEUE_FILE",
+                                        os.path.join(INSTANCE_DIR, "jobs.sqlite3"))
+    CRM_JOB_DIR = os.environ.get("CRM_JOB_DIR", os.path.join(INSTANCE_DIR, "jobs"))
+    # Tasks run at once inside the request that submits them (tests, debugging).
+    CRM_JOBS_IMMEDIATE = _env_flag("CRM_JOBS_IMMEDIATE")
+    CRM_JOB_WORKERS = _env_int("CRM_JOB_WORKERS", 2)
+    # A running job with no sign of life for this long is marked failed.
+    CRM_JOB_HEARTBEAT_TIMEOUT = _env_int("CRM_JOB_HEARTBEAT_TIMEOUT", 60)
+    # A list export of more rows than this runs as a job (smaller ones download at once).
+    CRM_EXPORT_BACKGROUND_ROWS = _env_int("CRM_EXPORT_BACKGROUND_ROWS", 20_000)
+
 
 class TestConfig(Config):
     TESTING = True
@@ -152,3 +165,5 @@ class TestConfig(Config):
     # Every test signs in from 127.0.0.1; the rate-limit tests set their own limit.
     AUTH_RATE_LIMIT = "10000 per second"
     RATELIMIT_STORAGE_URI = "memory://"
+    # Jobs run inside the request that submits them; the consumer tests turn this off.
+    CRM_JOBS_IMMEDIATE = True

@@ -87,6 +87,17 @@ def refresh_health(tenant_name):
     click.echo(f"Refreshed the health score of {count} customers.")
 
 
+@crm_cli.command("worker")
+@click.option("--workers", type=int, default=None,
+              help="Jobs run at once (threads); default CRM_JOB_WORKERS.")
+def worker(workers):
+    """Run background jobs: the task queue's consumer, until stopped (Ctrl-C or SIGTERM)."""
+    from crm import jobs
+
+    jobs.run_consumer(current_app._get_current_object(),
+                      workers or current_app.config["CRM_JOB_WORKERS"])
+
+
 @crm_cli.command("export")
 @click.argument("entity", type=click.Choice(["customers", "companies", "leads"]))
 @click.option("--tenant", "tenant_name", required=True, help="Name of the organisation.")

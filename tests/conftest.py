@@ -110,6 +110,7 @@ def _app(database):
     documents = os.path.join(str(database["tmp"]), "documents")
     config = type("Testing", (TestConfig,), {
         "SQLALCHEMY_DATABASE_URI": database["url"], "CRM_DOCUMENT_DIR": documents,
+        "CRM_JOB_DIR": os.path.join(str(database["tmp"]), "jobs"),
     })
     app = create_app(config)  # syncs roles and permissions into the fresh schema
     if not POSTGRES_URL:
@@ -152,9 +153,11 @@ def _empty_sqlite(app):
 
 
 def empty_database(app):
-    """Back to the migrated schema with no tenants, users or records, and no documents."""
+    """Back to the migrated schema with no tenants, users or records, and no documents or
+    job results."""
     (_empty_postgres if POSTGRES_URL else _empty_sqlite)(app)
     shutil.rmtree(app.config["CRM_DOCUMENT_DIR"], ignore_errors=True)
+    shutil.rmtree(app.config["CRM_JOB_DIR"], ignore_errors=True)
 
 
 @pytest.fixture

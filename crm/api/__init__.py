@@ -20,6 +20,7 @@ from crm.api.customers import (
 from crm.api.deals import DealApi
 from crm.api.interactions import InteractionApi
 from crm.api.invoices import InvoiceApi
+from crm.api.jobs import JobApi
 from crm.api.leads import LeadApi
 from crm.api.merge import MergeApi
 from crm.api.notifications import NotificationApi
@@ -52,6 +53,7 @@ APIS = [
     SalesOrderApi, InvoiceApi,
     PaymentApi, CreditNoteApi, ContractApi,
     SupportTicketApi,
+    JobApi,
 ]
 
 

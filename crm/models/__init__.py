@@ -32,6 +32,7 @@ from .import_run import IMPORT_ENTITIES, IMPORT_MODES, IMPORT_STATUSES, ImportIt
 from .support_ticket import (
     OPEN_TICKET_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, SupportTicket,
 )
+from .job import ACTIVE_JOB_STATUSES, JOB_KINDS, JOB_STATUSES, Job
 
 from sqlalchemy import func as _func, select as _select
 from sqlalchemy.orm import column_property as _column_property
@@ -58,7 +59,7 @@ _install_column_defaults([
     Contact, Address, Plant, BankAccount, Document, Note, CustomFieldDefinition, CustomFieldValue,
     Pipeline, Stage, LeadStatus, LeadSource, Lead, Deal, Interaction, Task, Notification, CrmSetting,
     SalesOrder, SalesOrderLine, Invoice, InvoiceLine, Payment, PaymentAllocation, CreditNote,
-    Contract, ImportRun, ImportItem, SupportTicket,
+    Contract, ImportRun, ImportItem, SupportTicket, Job,
 ])
 
 __all__ = [
@@ -73,5 +74,5 @@ __all__ = [
     "Payment", "PaymentAllocation", "PAYMENT_STATUSES", "CreditNote", "CREDIT_NOTE_STATUSES",
     "Contract", "CONTRACT_STATUSES", "ImportRun", "ImportItem", "IMPORT_ENTITIES", "IMPORT_MODES",
     "IMPORT_STATUSES", "SupportTicket", "TICKET_STATUSES", "OPEN_TICKET_STATUSES",
-    "TICKET_PRIORITIES",
+    "TICKET_PRIORITIES", "Job", "JOB_KINDS", "JOB_STATUSES", "ACTIVE_JOB_STATUSES",
 ]

@@ -21,6 +21,8 @@ METHOD_VERBS = {
     # Kanban boards, conversion, settings
     "board": "read", "cards": "read", "my_tasks": "read", "export_settings": "read",
     "notifications": "read", "mark_read": "read",
+    # background jobs: a user's own (an Admin's: the tenant's); the health refresh on demand
+    "job_status": "read", "cancel_job": "read", "job_result": "read", "refresh_health": "edit",
     "move": "edit", "stage": "edit", "reorder": "edit", "import_settings": "edit",
     "move_deals": "edit",  # empty a stage into another stage of its pipeline
     "reset_settings": "edit",
@@ -72,8 +74,9 @@ LEDGER_ENTITIES = ("SalesOrder", "Invoice", "Payment", "CreditNote", "Contract",
 BANK_DETAILS, CREDIT_FIGURES, LEDGER_AMOUNTS = ((name,) for name in masking.FINANCIAL_CLASSES)
 # Bulk data: imports (and their history), duplicate merges. Not for read-only roles.
 BULK_ENTITIES = ("Import", "Merge")
-# Every signed-in user reads and marks their own notifications (scoped to them by the service).
-PERSONAL_ENTITIES = ("Notification",)
+# Every signed-in user reads and marks their own notifications and follows and cancels their
+# own jobs (scoped to them by the service).
+PERSONAL_ENTITIES = ("Notification", "Job")
 ADMIN_ONLY = ("AuditEntry",)
 # The dashboard: every role reads it.
 DASHBOARD_ENTITIES = ("Dashboard",)
@@ -104,7 +107,7 @@ _EVERYONE = ("CRM", "Dashboard", "Customers", "Contacts", "Companies", "Customer
              "Sales", "Leads", "Lead Board", "Deals", "Deal Board", "Interactions", "Tasks",
              "My Tasks", "Lead Statuses", "Lead Sources", "Pipelines", "Stages", "CRM Settings",
              "Finance", "Sales Orders", "Invoices", "Payments", "Credit Notes", "Contracts",
-             "Support Tickets")
+             "Support Tickets", "Jobs")
 _BULK_MENUS = ("Import", "Import History", "Duplicates")
 MENUS = {"Manager": _EVERYONE + _BULK_MENUS, "Member": _EVERYONE}
 
@@ -136,6 +139,11 @@ def fab_roles():
         rows.extend(SELF_SERVICE)
         roles[role] = rows
     return roles
+
+
+def is_admin(user):
+    """Whether ``user`` holds the Admin role (who sees every job of the tenant)."""
+    return bool(user is not None and any(role.name == "Admin" for role in user.roles))
 
 
 def role_names():

@@ -2,7 +2,9 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from crm.jobs import register_kind
 from crm.views import field_labels
+from crm.views.bulk import export_jobs
 from crm.views.bulk.imports import ImportHistoryView, ImportView
 from crm.views.customers.companies import CompanyView, CustomerGroupView
 from crm.views.customers.customer_parts import (
@@ -19,6 +21,7 @@ from crm.views.customers.support_tickets import SupportTicketView
 from crm.views.financials import FIGURE_CLASS_PERMISSIONS, FinancialsPermission, figure
 from crm.views.insight.audit import AuditView
 from crm.views.insight.dashboard import DashboardView
+from crm.views.jobs import JobView
 from crm.views.language import LanguageView
 from crm.views.ledger.contracts import ContractView
 from crm.views.ledger.credit_notes import CreditNoteView
@@ -63,6 +66,7 @@ MENU = [
     (ImportView, "Import", _l("Import"), "fa-file-import", CRM),
     (ImportHistoryView, "Import History", _l("Import history"), "fa-history", CRM),
     (SupportTicketView, "Support Tickets", _l("Support tickets"), "fa-life-ring", CRM),
+    (JobView, "Jobs", _l("Jobs"), "fa-tasks", CRM),
     (PaymentTermView, "Payment Terms", _l("Payment terms"), "fa-calendar-check", SETTINGS),
     (SegmentView, "Segments", _l("Segments"), "fa-chart-pie", SETTINGS),
     (SubSegmentView, "Sub-segments", _l("Sub-segments"), "fa-sitemap", SETTINGS),
@@ -106,6 +110,8 @@ CUSTOMER_TABS = [ContactView, AddressView, PlantView, BankAccountView, DocumentV
 
 
 def register_views(appbuilder):
+    # A list's export above CRM_EXPORT_BACKGROUND_ROWS runs as a job the lists define.
+    register_kind("export", export_jobs.run_export)
     CustomerView.related_views = CUSTOMER_TABS
     CompanyView.related_views = [CustomerView]
     CustomerGroupView.related_views = [CustomerView]

@@ -46,7 +46,7 @@ def test_settings_page_shows_and_saves_preferences(app, acme, acme_admin, browse
     assert support.configuration(app, acme)["settings"] == {
         "kanban_page_size": 35, "show_activity_timeline": False, "default_deal_currency": "USD",
         "credit_check_on": "both", "default_locale": "en", "timezone": "UTC",
-        "default_country": None}
+        "default_country": None, "health_refresh_hour": 2}
     r = b.post("/crm-settings/", {"kanban_page_size": "500", "default_deal_currency": "USD"})
     assert r.status_code == 422 and "Enter a number from 5 to 100" in r.get_data(as_text=True)
 
@@ -192,7 +192,7 @@ def test_reset_restores_the_defaults_and_keeps_rows_in_use(app, acme, acme_admin
     assert after["settings"] == {"kanban_page_size": 20, "show_activity_timeline": True,
                                  "default_deal_currency": "EUR", "credit_check_on": "both",
                                  "default_locale": "en", "timezone": "UTC",
-                                 "default_country": None}
+                                 "default_country": None, "health_refresh_hour": 2}
     assert [(s["name"], s["is_default"]) for s in after["lead_statuses"]] == [
         ("New", True), ("Contacted", False), ("Qualified", False), ("Converted", False),
         ("Lost", False), ("Hot", False)]

@@ -146,6 +146,12 @@ def globex_records(app, globex):
         s.add(ticket)
         s.commit()
         ids[SupportTicket] = ticket.id
+        from crm.models import Job
+        job = Job(tenant_id=globex.id, user_id=user.id, username=user.username,
+                  kind="export", status="done", result_path="x", result_name="secret.csv")
+        s.add(job)
+        s.commit()
+        ids[Job] = job.id
         db.session.remove()
     return ids
 

@@ -90,10 +90,11 @@ def _binary_file(out):
         yield out
 
 
-def write_file(fmt, out, headers, chunks, sheet_name="Export", kinds=None):
+def write_file(fmt, out, headers, chunks, sheet_name="Export", kinds=None, progress=None):
     """Write ``chunks`` (lists of rows, a row a sequence of values) under ``headers``;
     ``out`` is a path or a binary file; ``kinds`` the columns' kinds if known
-    (crm.services.bulk.export_writers.KINDS). Returns the number of rows written."""
+    (crm.services.bulk.export_writers.KINDS); ``progress(rows written)`` after each
+    chunk (a background export's). Returns the number of rows written."""
     check_format(fmt)
     with _binary_file(out) as target:
         writer = open_writer(fmt, target, headers, sheet_name, kinds)
@@ -102,17 +103,20 @@ def write_file(fmt, out, headers, chunks, sheet_name="Export", kinds=None):
             for rows in chunks:
                 writer.write_rows(rows)
                 count += len(rows)
+                if progress is not None:
+                    progress(count)
         finally:
             writer.close()
     return count
 
 
 def export_records(session, query, columns, fmt, out, model_name, sheet_name="Export",
-                   prepare_chunk=None):
+                   prepare_chunk=None, progress=None):
     """Every record of ``query`` with ``columns``; returns the number of rows written.
     ``prepare_chunk(records)`` may load what the columns read, a chunk at a time."""
     chunks = _rows(_stream(session, query), columns, model_name, prepare_chunk)
-    return write_file(fmt, out, [str(c.label) for c in columns], chunks, sheet_name)
+    return write_file(fmt, out, [str(c.label) for c in columns], chunks, sheet_name,
+                      progress=progress)
 
 
 # --- customers, companies and leads: the import's columns ------------------------------
@@ -220,7 +224,7 @@ def _masked_chunks(chunks, columns, model_name):
         yield rows
 
 
-def export_entity(session, entity, fmt, out, query=None):
+def export_entity(session, entity, fmt, out, query=None, progress=None):
     """Customers, companies or leads with the import's columns. ``query`` (a ``select`` or
     ORM ``Query`` of the entity's model) narrows and orders them; returns rows written."""
     if entity not in ENTITIES:
@@ -245,7 +249,8 @@ def export_entity(session, entity, fmt, out, query=None):
         chunks = read_ahead(chunks)
     chunks = _masked_chunks(chunks, columns, model.__name__)
     return write_file(fmt, out, headers, chunks,
-                      sheet_name=str(data_fields.ENTITY_LABELS[entity]), kinds=kinds)
+                      sheet_name=str(data_fields.ENTITY_LABELS[entity]), kinds=kinds,
+                      progress=progress)
 
 
 def _write_copied_csv(session, copy, headers, out):

@@ -13,7 +13,8 @@ preference with ``get_setting(session, key)`` and never care whether it was set.
   browser asks for none we ship, and of statements mailed with no user (crm.i18n);
 * ``timezone``: the timezone dates and times are shown in (crm.i18n);
 * ``default_country``: the country of phone numbers written without one (imports);
-  never set, the country of the default language (``DERIVED``).
+  never set, the country of the default language (``DERIVED``);
+* ``health_refresh_hour``: the hour (tenant's timezone) of the nightly health refresh.
 """
 from collections.abc import Mapping
 from typing import Any, cast
@@ -101,6 +102,18 @@ def _timezone(value: object) -> str:
     return value
 
 
+def _hour(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise FieldInvalid(_l("Choose an hour from 0 to 23."))
+    try:
+        value = int(value)
+    except ValueError:
+        raise FieldInvalid(_l("Choose an hour from 0 to 23.")) from None
+    if not 0 <= value <= 23:
+        raise FieldInvalid(_l("Choose an hour from 0 to 23."))
+    return value
+
+
 def _locale_choices() -> list[tuple[str, str]]:
     from crm.i18n.names import language_choices
 
@@ -156,6 +169,9 @@ SETTINGS = {
     "default_country": (None, _country, _l("Default country"),
                         _l("Phone numbers written without a country code are read in the "
                            "customer's country, else in this one (imports).")),
+    "health_refresh_hour": (2, _hour, _l("Nightly health refresh at"),
+                            _l("The hour, 0 to 23 (in the timezone above), at which every customer's "
+                               "health score is recomputed each night.")),
 }
 DEFAULTS = {key: spec[0] for key, spec in SETTINGS.items()}
 # key -> (the setting it follows while never set, how): the default country is the

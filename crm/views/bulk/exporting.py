@@ -6,6 +6,7 @@ filters, the customer list its archived switch) with the query itself replaced: 
 view's filters and order are captured and run as one streamed query. Customers,
 companies and leads are written with the import's columns (crm.services.bulk.data_fields);
 other lists with their own columns and labels, values as the list formats them.
+More rows than CRM_EXPORT_BACKGROUND_ROWS: the export runs as a job (export_jobs).
 """
 import contextvars
 import datetime as dt
@@ -15,7 +16,7 @@ from decimal import Decimal
 from functools import reduce
 from types import SimpleNamespace
 
-from flask import abort, request
+from flask import abort, current_app, request
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.base import BaseInterface
 from flask_appbuilder.urltools import get_filter_args, get_order_args
@@ -28,13 +29,11 @@ from crm.downloads import send_download
 from crm.security.masking import mask_value
 from crm.services.bulk import data_fields, exports
 from crm.services.bulk.export_writers import FORMATS
+from crm.views.bulk import export_jobs
+from crm.views.bulk.export_jobs import MIMETYPES
 
 _capture = contextvars.ContextVar("crm_export_capture", default=None)
 _ENTITY_OF_MODEL = {data_fields.model_of(e).__name__: e for e in data_fields.ENTITIES}
-MIMETYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 
 
 def plain(value, formatter=None):
@@ -143,20 +142,28 @@ class ExportMixin:
         stem = self.route_base.strip("/").replace("/", "-") or type(self).__name__.lower()
         return f"{stem}-{dt.date.today().isoformat()}.{fmt}"
 
+    def write_export(self, fmt, out, progress=None):
+        """The list's rows for the current request's arguments into ``out`` (a binary
+        file or a path); ``progress(rows written)`` after each chunk. Returns the count."""
+        query = self.export_query()
+        entity = _ENTITY_OF_MODEL.get(self.datamodel.obj.__name__)
+        if entity is not None:
+            return exports.export_entity(self.session, entity, fmt, out, query=query,
+                                         progress=progress)
+        return exports.export_records(self.session, query, self.export_list_columns(), fmt, out,
+                                      self.datamodel.obj.__name__, sheet_name=str(self.list_title),
+                                      prepare_chunk=self._prefetch, progress=progress)
+
     @expose("/export")
     @has_access
     def export(self):
         fmt = request.args.get("format", "xlsx")
         if fmt not in FORMATS:
             abort(400, description=gettext("Export as xlsx or csv."))
-        query = self.export_query()
+        threshold = current_app.config["CRM_EXPORT_BACKGROUND_ROWS"]
+        if threshold and export_jobs.more_rows_than(self.export_query(), threshold):
+            return export_jobs.submit_export(self, fmt, threshold)
         out = tempfile.TemporaryFile()
-        entity = _ENTITY_OF_MODEL.get(self.datamodel.obj.__name__)
-        if entity is not None:
-            exports.export_entity(self.session, entity, fmt, out, query=query)
-        else:
-            exports.export_records(self.session, query, self.export_list_columns(), fmt, out,
-                                   self.datamodel.obj.__name__, sheet_name=str(self.list_title),
-                                   prepare_chunk=self._prefetch)
+        self.write_export(fmt, out)
         out.seek(0)
         return send_download(out, self.export_file_name(fmt), MIMETYPES[fmt], max_age=0)

@@ -1,0 +1,54 @@
+"""Background jobs on the task queue (Huey): thin tasks that call services.
+
+``init_app`` builds the app's queue from its config and registers the tasks; ``queue()``
+is the current app's (crm.jobs.queue.JobQueue); ``run_consumer`` is ``flask crm worker``.
+Kinds of job are registered with ``register_kind`` (crm.jobs.runner).
+"""
+import logging
+
+from flask import current_app
+from huey import crontab
+
+from crm.jobs import health, runner, schedule
+from crm.jobs.queue import JobQueue, build_huey
+from crm.jobs.runner import register_kind
+
+EXTENSION = "crm_jobs"
+
+__all__ = ["init_app", "queue", "register_kind", "run_consumer"]
+
+
+def init_app(app):
+    huey = build_huey(app.config)
+
+    def run_job(job_id):
+        runner.run_job(app, job_id)
+
+    run_task = huey.task(name="crm.run_job")(run_job)
+    job_queue = JobQueue(huey, run_task)
+
+    def reap_dead_jobs():
+        schedule.reap_dead_jobs(app)
+
+    def nightly_health():
+        schedule.submit_nightly_health(app, job_queue)
+
+    huey.periodic_task(crontab(minute="*"), name="crm.reap_dead_jobs")(reap_dead_jobs)
+    huey.periodic_task(crontab(minute="0"), name="crm.nightly_health")(nightly_health)
+    app.extensions[EXTENSION] = job_queue
+    register_kind("health_refresh", health.run_health_refresh)
+    return job_queue
+
+
+def queue(app=None):
+    return (app or current_app).extensions[EXTENSION]
+
+
+def run_consumer(app, workers):
+    """Run the queue's consumer in this process until it is stopped (SIGINT/SIGTERM)."""
+    logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    for name in ("huey", "crm"):
+        logging.getLogger(name).setLevel(logging.INFO)
+    consumer = queue(app).huey.create_consumer(workers=workers, worker_type="thread",
+                                                periodic=True, check_worker_health=True)
+    consumer.run()

@@ -1,0 +1,144 @@
+"""A job's life: submitted (queued), claimed by one consumer (running), then done, failed
+or cancelled. Every change is one short transaction of its own, written as a guarded
+UPDATE (``WHERE status = ...``) so two consumers, or a consumer and a cancel, never both
+win. ``queue`` is the task queue's adapter (crm.jobs.queue.JobQueue)."""
+import datetime as dt
+import time
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from crm.models import JOB_KINDS, Job
+from crm.models.base import utcnow
+from crm.services.core.errors import NotAllowed, ValidationFailed
+from crm.services.core.transaction import transaction
+
+JOBS = Job.__table__
+# The most often a running job writes its progress (seconds).
+PROGRESS_INTERVAL = 1.0
+
+
+class JobCancelled(Exception):
+    """Raised inside a running job at the progress report after a user cancelled it."""
+
+
+def submit(session, queue, kind, parameters=None, *, tenant_id, user_id=None, username=None):
+    """Create the job's row and put it on the queue, once. The row is committed before
+    the task is sent, so a consumer (or immediate mode) always finds it."""
+    if kind not in JOB_KINDS:
+        raise ValidationFailed({"kind": [_l("Unknown kind of job.")]})
+    with transaction(session):
+        job = Job(tenant_id=tenant_id, user_id=user_id, username=username or "system",
+                  kind=kind, parameters=parameters or {}, status="queued")
+        session.add(job)
+        session.flush()
+        task = queue.prepare(job.id)
+        job.task_id = task.id
+    job_id = job.id
+    try:
+        queue.send(task)
+    except Exception as exc:
+        fail(session, job_id, str(exc) or type(exc).__name__)
+        raise
+    return session.get(Job, job_id)
+
+
+def _guarded(session, job_id, statuses, **values):
+    """Set ``values`` on the job while its status is one of ``statuses``; True if it was."""
+    with transaction(session):
+        result = session.execute(update(JOBS).where(JOBS.c.id == job_id,
+                                                    JOBS.c.status.in_(statuses)).values(**values))
+    return result.rowcount == 1
+
+
+def claim(session, job_id):
+    """queued -> running for exactly one consumer; the job, or None when it is not queued
+    (cancelled meanwhile, or already taken: a task is never run twice)."""
+    now = utcnow()
+    if not _guarded(session, job_id, ("queued",), status="running", started_at=now,
+                    heartbeat_at=now):
+        return None
+    return session.execute(select(Job).where(Job.id == job_id)
+                           .execution_options(all_tenants=True)).scalar_one()
+
+
+def finish(session, job_id, result=None):
+    """running -> done; ``result``: {"path", "name", "content_type"} of the result file."""
+    result = result or {}
+    return _guarded(session, job_id, ("running",), status="done", finished_at=utcnow(),
+                    result_path=result.get("path"), result_name=result.get("name"),
+                    result_content_type=result.get("content_type"))
+
+
+def fail(session, job_id, error):
+    """queued or running -> failed, with the error users read."""
+    return _guarded(session, job_id, ("queued", "running"), status="failed",
+                    finished_at=utcnow(), error=str(error)[:1000])
+
+
+def mark_cancelled(session, job_id):
+    """running -> cancelled (the task stopped at a user's request)."""
+    return _guarded(session, job_id, ("running",), status="cancelled", finished_at=utcnow())
+
+
+def cancel(session, queue, job):
+    """A user's cancel: a queued job is cancelled and taken off the queue; a running one
+    is flagged and stops at its next progress report."""
+    if job.status == "queued" and _guarded(session, job.id, ("queued",), status="cancelled",
+                                           finished_at=utcnow()):
+        if job.task_id:
+            queue.revoke(job.task_id)
+        return "cancelled"
+    if _guarded(session, job.id, ("running",), cancel_requested=1):
+        return "cancelling"
+    raise NotAllowed(_l("Only a queued or running job can be cancelled."))
+
+
+def reap_dead(session, timeout_seconds, tenant_id=None, now=None):
+    """The dead-consumer rule: running jobs whose heartbeat is older than the timeout are
+    failed with a message saying so. ``tenant_id`` None: every tenant's. Returns how many."""
+    now = now or utcnow()
+    stale = now - dt.timedelta(seconds=timeout_seconds)
+    condition = [JOBS.c.status == "running", JOBS.c.heartbeat_at < stale]
+    if tenant_id is not None:
+        condition.append(JOBS.c.tenant_id == tenant_id)
+    message = str(_l("The worker running this job stopped answering (no sign of life for "
+                     "%(seconds)d seconds); start the job again.", seconds=timeout_seconds))
+    with transaction(session):
+        result = session.execute(update(JOBS).where(*condition).values(
+            status="failed", finished_at=now, error=message[:1000]))
+    return result.rowcount
+
+
+class Progress:
+    """What a running job calls with (done, total): written at most every
+    ``PROGRESS_INTERVAL`` seconds (and always at the end), each time in its own short
+    transaction on ``session`` (one the job's work does not use, so a report never
+    commits half of the work). Raises JobCancelled once a user asked to cancel."""
+
+    def __init__(self, session, job_id, interval=PROGRESS_INTERVAL, clock=time.monotonic):
+        self.session, self.job_id = session, job_id
+        self.interval, self.clock = interval, clock
+        self.last = None
+
+    def __call__(self, done, total=None, force=False):
+        now = self.clock()
+        if not force and self.last is not None and now - self.last < self.interval:
+            return
+        self.last = now
+        values = {"progress_done": done, "heartbeat_at": utcnow()}
+        if total is not None:
+            values["progress_total"] = total
+        with transaction(self.session):
+            self.session.execute(update(JOBS).where(JOBS.c.id == self.job_id).values(**values))
+            flagged = self.session.execute(select(JOBS.c.cancel_requested)
+                                           .where(JOBS.c.id == self.job_id)).scalar()
+        if flagged:
+            raise JobCancelled()
+
+    def beat(self):
+        """A sign of life without progress (long steps between reports)."""
+        with transaction(self.session):
+            self.session.execute(update(JOBS).where(JOBS.c.id == self.job_id,
+                                                    JOBS.c.status == "running")
+                                 .values(heartbeat_at=utcnow()))
