@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from crm.extensions import db
 from crm.models import Job
-from tests import deal_factories as df, factories
+from tests import factories
 from tests.integration.test_exports import values, xlsx_of
 
 
@@ -76,7 +76,7 @@ def test_a_list_of_other_records_exports_as_a_job_with_its_own_columns(
         app, acme, acme_admin, browser, background_above_three, monkeypatch):
     customer = factories.customer(app, acme, "Board Buyer")
     for i in range(4):
-        df.deal(app, acme, f"Deal {i}", customer_id=customer)
+        factories.deal(app, acme, f"Deal {i}", customer_id=customer)
     b = browser(acme_admin)
     assert b.get("/deals/export?format=xlsx").status_code == 302
     job = _only_job(app)
