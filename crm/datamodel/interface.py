@@ -59,8 +59,8 @@ class FilterSearchText(BaseFilter):
     arg_name = "srch"
 
     def apply(self, query: Query[Any], value: str) -> Query[Any]:
-        return cast(Query[Any], filter_customers(query, query.session.get_bind().dialect.name,
-                                                 value, plan=_search_plan.get()))
+        return filter_customers(query, query.session.get_bind().dialect.name, value,
+                                plan=_search_plan.get())
 
 
 class CrmFilterConverter(SQLAFilterConverter):

@@ -1,6 +1,7 @@
 """Addresses of a customer: one default per kind; the list shows the main one's city."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from crm.models import ADDRESS_KINDS, Address, Customer
 from crm.services.core.errors import ValidationFailed
@@ -11,7 +12,7 @@ from crm.services.core.validation import check, clean_country
 LIST_ADDRESS_KINDS = ("contact", "billing", "shipping")
 
 
-def prepare(session, address):
+def prepare(session: Session, address: Address) -> None:
     errors = {}
     with session.no_autoflush:
         if address.kind not in ADDRESS_KINDS:
@@ -34,7 +35,7 @@ def prepare(session, address):
                 other.is_default = False
 
 
-def _same_kind(session, address):
+def _same_kind(session: Session, address: Address) -> list[Address]:
     customer_id = address.customer_id or (address.customer.id if address.customer else None)
     if customer_id is None:
         return []
@@ -45,7 +46,7 @@ def _same_kind(session, address):
 
 
 @transactional
-def refresh_customer_location(session, customer_id):
+def refresh_customer_location(session: Session, customer_id: int) -> None:
     """Copy the main address's city and country onto the customer, and keep one default per kind."""
     addresses = list(session.scalars(
         select(Address).where(Address.customer_id == customer_id).order_by(Address.id)))
@@ -61,7 +62,7 @@ def refresh_customer_location(session, customer_id):
         customer.country = main.country if main else None
 
 
-def refresh_location_of(session, address):
+def refresh_location_of(session: Session, address: Address) -> None:
     """After ``address`` is saved or deleted (in the same transaction): its customer's
     location and default flags follow."""
     refresh_customer_location(session, address.customer_id)

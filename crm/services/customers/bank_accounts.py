@@ -1,13 +1,14 @@
 """Bank accounts of a customer: IBAN and BIC checked, one default."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from crm.models import BankAccount
 from crm.services.core.errors import ValidationFailed
 from crm.services.core.validation import check, clean_bic, clean_currency, clean_iban_or_account
 
 
-def prepare(session, account):
+def prepare(session: Session, account: BankAccount) -> None:
     errors = {}
     with session.no_autoflush:
         for field in ("bank_name", "account_holder"):

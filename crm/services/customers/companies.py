@@ -1,6 +1,9 @@
 """Companies and customer groups: their validation and delete rules."""
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import Session
 
 from crm.models import Company, CustomerGroup
 from crm.security.tenancy import current_tenant_id
@@ -17,7 +20,7 @@ from crm.services.core.validation import (
 from crm.services.customers.customers import refresh_company_search
 
 
-def prepare_company(session, company):
+def prepare_company(session: Session, company: Company) -> None:
     errors = {}
     tenant_id = company.tenant_id or current_tenant_id()
     with session.no_autoflush:
@@ -48,7 +51,7 @@ def prepare_company(session, company):
             refresh_company_search(session, company)
 
 
-def prepare_group(session, group):
+def prepare_group(session: Session, group: CustomerGroup) -> None:
     errors = {}
     tenant_id = group.tenant_id or current_tenant_id()
     with session.no_autoflush:
@@ -71,7 +74,7 @@ def prepare_group(session, group):
             raise ValidationFailed(errors)
 
 
-def group_stats(session):
+def group_stats(session: Session) -> dict[str, int]:
     """The figures above the group list: groups, active, with discount, customers in groups."""
     from crm.models import Customer
     groups = session.execute(select(
@@ -86,11 +89,11 @@ def group_stats(session):
 
 
 @transactional
-def toggle_active(session, company):
+def toggle_active(session: Session, company: Company) -> None:
     company.is_active = not company.is_active
 
 
-def contacts_of(session, company, limit=100):
+def contacts_of(session: Session, company: Company, limit: int = 100) -> list[Any]:
     """The people at a company: contacts of its customers, primary ones first."""
     from crm.models import Contact, Customer
     return list(session.scalars(

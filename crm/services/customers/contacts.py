@@ -1,13 +1,14 @@
 """Contacts of a customer: exactly one of them is primary."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from crm.models import Contact
 from crm.services.core.errors import ValidationFailed
 from crm.services.core.validation import check, clean_email, clean_phone
 
 
-def _siblings(session, contact):
+def _siblings(session: Session, contact: Contact) -> list[Contact]:
     if contact.customer_id is None and contact.customer is None:
         return []
     customer_id = contact.customer_id or contact.customer.id
@@ -19,7 +20,7 @@ def _siblings(session, contact):
     return list(session.scalars(query))
 
 
-def prepare(session, contact):
+def prepare(session: Session, contact: Contact) -> None:
     """Validate a contact and keep the one-primary rule before it is saved."""
     errors = {}
     with session.no_autoflush:
@@ -46,7 +47,7 @@ def prepare(session, contact):
                 other.is_primary = False
 
 
-def keep_a_primary(session, contact):
+def keep_a_primary(session: Session, contact: Contact) -> None:
     """After ``contact`` is deleted (in the same transaction): when it was the primary
     contact, the longest-standing remaining contact takes over."""
     remaining = list(session.scalars(

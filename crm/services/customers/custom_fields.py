@@ -1,16 +1,20 @@
 """Tenant-defined customer fields: definitions and typed values."""
+from collections.abc import Mapping
+from typing import cast
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from crm.i18n import inputs
 from crm.i18n.inputs import InputInvalid
-from crm.models import FIELD_TYPES, CustomFieldDefinition, CustomFieldValue
+from crm.models import FIELD_TYPES, Customer, CustomFieldDefinition, CustomFieldValue
 from crm.services.core.errors import ValidationFailed
 from crm.services.core.transaction import transactional
 from crm.services.core.versions import check_version, version_of_rows
 
 
-def prepare_definition(session, definition):
+def prepare_definition(session: Session, definition: CustomFieldDefinition) -> None:
     errors = {}
     definition.name = (definition.name or "").strip().lower().replace(" ", "_")
     definition.label = (definition.label or "").strip() or definition.name
@@ -24,13 +28,13 @@ def prepare_definition(session, definition):
         raise ValidationFailed(errors)
 
 
-def active_definitions(session):
+def active_definitions(session: Session) -> list[CustomFieldDefinition]:
     return list(session.scalars(
         select(CustomFieldDefinition).where(CustomFieldDefinition.is_active.is_(True))
         .order_by(CustomFieldDefinition.position, CustomFieldDefinition.label)))
 
 
-def parse_value(definition, raw):
+def parse_value(definition: CustomFieldDefinition, raw: object) -> str | None:
     """The stored text of a value, or raise ValueError with a message. Numbers and dates
     are read by crm.i18n.inputs: plain numbers (``1234.5``) and ISO dates, which the
     screen turns what the user's locale writes into."""
@@ -41,7 +45,7 @@ def parse_value(definition, raw):
             raise ValueError(_l("Enter a number.")) from None
     if definition.field_type == "date" and not inputs.blank(raw):
         try:
-            return inputs.date(raw).isoformat()
+            return cast(str, inputs.date(raw).isoformat())
         except InputInvalid:
             raise ValueError(_l("Enter a date, e.g. 2026-03-31.")) from None
     raw = "" if raw is None else str(raw).strip()
@@ -54,17 +58,18 @@ def parse_value(definition, raw):
     return raw
 
 
-def values_of(session, customer):
+def values_of(session: Session, customer: Customer) -> dict[int, str | None]:
     return {v.definition_id: v.value for v in customer.custom_values}
 
 
-def values_version(customer):
+def values_version(customer: Customer) -> str:
     """The version a customer's custom fields form is loaded with (all its value rows')."""
     return version_of_rows(customer.custom_values)
 
 
 @transactional
-def save_values(session, customer, raw_by_name, loaded_version=None):
+def save_values(session: Session, customer: Customer, raw_by_name: Mapping[str, object],
+                loaded_version: str | None = None) -> None:
     """Set a customer's custom fields from {field key: raw text}; all or nothing. Refused
     (EditConflict) when the form was loaded before someone else saved them."""
     check_version(loaded_version, values_version(customer))

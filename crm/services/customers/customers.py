@@ -1,6 +1,9 @@
 """The customer master record: validation, codes, archive, restore, clone, delete."""
+from typing import Any, cast
+
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from crm.fields.customers import CLONED_FIELDS
 from crm.models import Company, Customer
@@ -25,11 +28,12 @@ CODE_PREFIX = "C"
 CODE_SERIES = "customer_code"
 
 
-def _tenant_of(obj):
-    return obj.tenant_id or current_tenant_id()
+def _tenant_of(obj: Any) -> int:
+    return cast(int, obj.tenant_id or current_tenant_id())
 
 
-def email_taken(session, tenant_id, email, exclude_id=None):
+def email_taken(session: Session, tenant_id: int, email: str,
+                exclude_id: int | None = None) -> bool:
     query = select(Customer.id).where(
         Customer.tenant_id == tenant_id, func.lower(Customer.email) == email.lower()
     )
@@ -38,23 +42,23 @@ def email_taken(session, tenant_id, email, exclude_id=None):
     return session.scalar(query.limit(1)) is not None
 
 
-def first_code_number(session, tenant_id):
+def first_code_number(session: Session, tenant_id: int) -> int:
     """Where a tenant's code counter starts: after the codes it already has."""
     return numbering.highest_in_series(session, Customer.code, Customer.tenant_id, tenant_id,
                                        CODE_PREFIX) + 1
 
 
-def take_code_numbers(session, tenant_id, count):
+def take_code_numbers(session: Session, tenant_id: int, count: int) -> int:
     """Reserve ``count`` consecutive code numbers from the tenant's counter; the first."""
     return numbering.take_numbers(session, tenant_id, CODE_SERIES, count,
                                   seed=lambda: first_code_number(session, tenant_id))
 
 
-def code_for(number):
+def code_for(number: int) -> str:
     return f"{CODE_PREFIX}{number:06d}"
 
 
-def next_code(session, tenant_id):
+def next_code(session: Session, tenant_id: int) -> str:
     """C000042-style codes from the tenant's own counter, skipping codes typed by hand."""
     return numbering.next_free(
         session, tenant_id, CODE_SERIES, code_for,
@@ -62,7 +66,7 @@ def next_code(session, tenant_id):
         seed=lambda: first_code_number(session, tenant_id))
 
 
-def search_text(session, customer):
+def search_text(session: Session, customer: Customer) -> str:
     company = customer.company
     if company is None and customer.company_id is not None:
         company = session.get(Company, customer.company_id)
@@ -71,7 +75,7 @@ def search_text(session, customer):
     return " ".join(p for p in parts if p).lower()
 
 
-def prepare(session, customer):
+def prepare(session: Session, customer: Customer) -> None:
     """Normalise and validate a customer about to be saved; raises ValidationFailed."""
     tenant_id = _tenant_of(customer)
     with session.no_autoflush:
@@ -104,7 +108,7 @@ def prepare(session, customer):
 
 
 @transactional
-def archive(session, customer):
+def archive(session: Session, customer: Customer) -> None:
     if not customer.is_active:
         raise NotAllowed(gettext("%(name)s is already archived.", name=customer.name))
     audit.mark(session, customer, "archive")
@@ -113,7 +117,7 @@ def archive(session, customer):
 
 
 @transactional
-def restore(session, customer):
+def restore(session: Session, customer: Customer) -> None:
     if customer.is_active:
         raise NotAllowed(gettext("%(name)s is not archived.", name=customer.name))
     audit.mark(session, customer, "restore")
@@ -121,7 +125,7 @@ def restore(session, customer):
     customer.archived_at = None
 
 
-def check_delete(session, customer):
+def check_delete(session: Session, customer: Customer) -> None:
     """Refuse to delete a customer that other records still point at."""
     found = delete_blockers(session, customer)
     if found:
@@ -131,7 +135,7 @@ def check_delete(session, customer):
             "archived customers keep their history.", name=customer.name, what=what))
 
 
-def check_parent_delete(session, parent):
+def check_parent_delete(session: Session, parent: Any) -> None:
     """Companies and groups with customers cannot be deleted."""
     found = delete_blockers(session, parent)
     if found:
@@ -142,7 +146,7 @@ def check_parent_delete(session, parent):
 
 
 @transactional
-def clone(session, source, name, email):
+def clone(session: Session, source: Customer, name: str | None, email: str | None) -> Customer:
     """A new customer with the source's profile, contacts, addresses, plants and tags."""
     copy = Customer(**{f: getattr(source, f) for f in CLONED_FIELDS})
     copy.tenant_id = source.tenant_id
@@ -163,7 +167,7 @@ def clone(session, source, name, email):
     return copy
 
 
-def refresh_company_search(session, company):
+def refresh_company_search(session: Session, company: Company) -> None:
     """A renamed company changes what its customers are found by (``prepare_company``
     calls this for a saved company whose name changes)."""
     for customer in session.scalars(select(Customer).where(Customer.company_id == company.id)):

@@ -2,10 +2,14 @@
 import mimetypes
 import os
 import uuid
+from collections.abc import Mapping
+from typing import Any, cast
 
 from flask_babel import gettext
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import FileStorage
 
-from crm.models import Document
+from crm.models import Customer, Document
 from crm.services.core.errors import ValidationFailed
 from crm.services.core.transaction import transaction
 
@@ -13,15 +17,16 @@ NAME_LENGTH = Document.filename.type.length
 DESCRIPTION_LENGTH = Document.description.type.length
 
 
-def _limits(config):
+def _limits(config: Mapping[str, Any]) -> tuple[int, tuple[str, ...]]:
     return config["CRM_DOCUMENT_MAX_BYTES"], tuple(config["CRM_DOCUMENT_EXTENSIONS"])
 
 
-def path_of(config, document):
-    return os.path.join(config["CRM_DOCUMENT_DIR"], document.storage_key)
+def path_of(config: Mapping[str, Any], document: Document) -> str:
+    return cast(str, os.path.join(config["CRM_DOCUMENT_DIR"], document.storage_key))
 
 
-def store(session, config, customer, upload, description=None, user_id=None):
+def store(session: Session, config: Mapping[str, Any], customer: Customer, upload: FileStorage,
+          description: str | None = None, user_id: int | None = None) -> Document:
     """Save an uploaded file (a werkzeug FileStorage) for ``customer``."""
     max_bytes, extensions = _limits(config)
     filename = os.path.basename((upload.filename or "").replace("\\", "/")).strip()
@@ -66,7 +71,7 @@ def store(session, config, customer, upload, description=None, user_id=None):
     return document
 
 
-def forget_file(config, document):
+def forget_file(config: Mapping[str, Any], document: Document) -> None:
     """Remove a deleted document's bytes from disk."""
     path = path_of(config, document)
     if os.path.exists(path):

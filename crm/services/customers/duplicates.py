@@ -8,11 +8,15 @@ rapidfuzz. Only active customers take part (merged records are archived).
 import dataclasses
 import itertools
 import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from flask_babel import gettext, lazy_gettext as _l
 from rapidfuzz import fuzz, process
-from sqlalchemy import String, func, select
+from sqlalchemy import ColumnElement, String, func, select
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from crm.models import Customer
@@ -36,47 +40,49 @@ LEGAL_FORMS = frozenset("""ltd limited llc inc incorporated corp corporation co 
 ag kg ohg ug sa sas sarl srl spa bv nv ab oy as aps pty the und and et of""".split())
 HINT_LIMIT = 5
 
+T = TypeVar("T")
 
-class email_key(FunctionElement):
+
+class email_key(FunctionElement[str]):
     """An email in lower case without a ``+tag`` in its local part."""
     type = String()
     inherit_cache = True
 
 
 @compiles(email_key)
-def _email_key_default(element, compiler, **kw):
+def _email_key_default(element: email_key, compiler: SQLCompiler, **kw: Any) -> str:
     return "lower(%s)" % compiler.process(element.clauses, **kw)
 
 
 @compiles(email_key, "postgresql")
-def _email_key_pg(element, compiler, **kw):
+def _email_key_pg(element: email_key, compiler: SQLCompiler, **kw: Any) -> str:
     return "regexp_replace(lower(%s), '\\+[^@]*@', '@')" % compiler.process(element.clauses, **kw)
 
 
 @compiles(email_key, "sqlite")
-def _email_key_sqlite(element, compiler, **kw):
+def _email_key_sqlite(element: email_key, compiler: SQLCompiler, **kw: Any) -> str:
     e = "lower(%s)" % compiler.process(element.clauses, **kw)
     plus, at = f"instr({e}, '+')", f"instr({e}, '@')"
     return (f"(CASE WHEN {plus} > 0 AND {plus} < {at} "
             f"THEN substr({e}, 1, {plus} - 1) || substr({e}, {at}) ELSE {e} END)")
 
 
-def normalise_email(value):
+def normalise_email(value: str | None) -> str:
     value = (value or "").strip().lower()
     return re.sub(r"\+[^@]*@", "@", value)
 
 
-def normalise_name(value):
+def normalise_name(value: str | None) -> str:
     words = re.findall(r"\w+", (value or "").lower())
     kept = [w for w in words if w not in LEGAL_FORMS]
     return " ".join(kept or words)
 
 
-def name_similarity(a, b):
+def name_similarity(a: str | None, b: str | None) -> float:
     return fuzz.token_sort_ratio(normalise_name(a), normalise_name(b))
 
 
-def normalise_tax_number(value):
+def normalise_tax_number(value: str | None) -> str | None:
     return re.sub(r"[\s.\-/]", "", (value or "")).upper() or None
 
 
@@ -84,18 +90,19 @@ def normalise_tax_number(value):
 class Pair:
     first_id: int
     second_id: int
-    reasons: dict = dataclasses.field(default_factory=dict)  # signal -> detail (similarity for names)
-    first: Customer = None
-    second: Customer = None
+    # signal -> detail (similarity for names)
+    reasons: dict[str, bool | float] = dataclasses.field(default_factory=dict)
+    first: Customer | None = None
+    second: Customer | None = None
 
     @property
-    def score(self):
-        total = sum(SIGNAL_WEIGHTS[s] for s in self.reasons if s != "name")
+    def score(self) -> int:
+        total: float = sum(SIGNAL_WEIGHTS[s] for s in self.reasons if s != "name")
         if "name" in self.reasons:
             total += SIGNAL_WEIGHTS["name"] * self.reasons["name"] / 100
         return min(100, round(total))
 
-    def reason_labels(self):
+    def reason_labels(self) -> list[str]:
         return [str(SIGNAL_LABELS[s]) + (f" ({round(v)} %)" if s == "name" else "")
                 for s, v in self.reasons.items()]
 
@@ -103,9 +110,11 @@ class Pair:
 # --- the finder ----------------------------------------------------------------------
 
 _ACTIVE = (Customer.is_active.is_(True), Customer.merged_into_id.is_(None))
+# (customer id, normalised name): the names one block scores against each other.
+Block = tuple[int, str]
 
 
-def _exact_groups(session, key):
+def _exact_groups(session: Session, key: ColumnElement[Any]) -> Iterator[list[int]]:
     """Lists of ids sharing ``key`` (groups of 2 to MAX_GROUP records)."""
     shared = (select(key.label("k")).where(*_ACTIVE, key.isnot(None), key != "")
               .group_by(key).having(func.count() > 1, func.count() <= MAX_GROUP)).subquery()
@@ -115,7 +124,7 @@ def _exact_groups(session, key):
         yield [r[1] for r in group]
 
 
-def _name_blocks(session):
+def _name_blocks(session: Session) -> Iterator[list[Block]]:
     key = func.lower(func.substr(Customer.name, 1, NAME_PREFIX))
     shared = (select(key.label("k")).where(*_ACTIVE).group_by(key)
               .having(func.count() > 1)).subquery()
@@ -125,7 +134,7 @@ def _name_blocks(session):
         yield from _split_block([(r[1], normalise_name(r[2])) for r in group], NAME_PREFIX)
 
 
-def _split_block(block, length):
+def _split_block(block: list[Block], length: int) -> Iterator[list[Block]]:
     if len(block) <= MAX_BLOCK or length > 12:
         if len(block) > 1:
             yield block
@@ -135,7 +144,7 @@ def _split_block(block, length):
         yield from _split_block(list(sub), length + 2)
 
 
-def _similar_names(block):
+def _similar_names(block: list[Block]) -> Iterator[tuple[int, int, int]]:
     names = [n for _, n in block]
     scores = process.cdist(names, names, scorer=fuzz.token_sort_ratio,
                            score_cutoff=NAME_MIN_SIMILARITY, dtype="uint8")
@@ -144,11 +153,11 @@ def _similar_names(block):
             yield block[i][0], block[j][0], int(scores[i, j])
 
 
-def candidate_pairs(session):
+def candidate_pairs(session: Session) -> list[Pair]:
     """Every likely pair of the current tenant, best first (ids and reasons only)."""
-    pairs = {}
+    pairs: dict[tuple[int, int], Pair] = {}
 
-    def add(a, b, signal, detail):
+    def add(a: int, b: int, signal: str, detail: bool | float) -> None:
         key = (min(a, b), max(a, b))
         pairs.setdefault(key, Pair(*key)).reasons[signal] = detail
 
@@ -163,7 +172,8 @@ def candidate_pairs(session):
     return sorted(pairs.values(), key=lambda p: (-p.score, p.first_id, p.second_id))
 
 
-def find_duplicates(session, page=0, page_size=25):
+def find_duplicates(session: Session, page: int = 0, page_size: int = 25
+                    ) -> tuple[list[Pair], int]:
     """(one page of pairs with both customers loaded, total number of pairs)."""
     pairs = candidate_pairs(session)
     shown = pairs[page * page_size:(page + 1) * page_size]
@@ -180,25 +190,26 @@ def find_duplicates(session, page=0, page_size=25):
 
 # --- hints while a customer is entered -----------------------------------------------
 
-def _clean(cleaner, *args):
+def _clean(cleaner: Callable[..., T], *args: Any) -> T | None:
     try:
         return cleaner(*args)
     except FieldInvalid:
         return None
 
 
-def hints(session, name=None, email=None, tax_number=None, phone=None, country=None,
-          exclude_id=None):
+def hints(session: Session, name: str | None = None, email: str | None = None,
+          tax_number: str | None = None, phone: str | None = None, country: str | None = None,
+          exclude_id: int | None = None) -> dict[str, Any]:
     """Existing customers the one being entered may duplicate.
 
     Returns ``{"errors": {field: message}, "matches": [...]}``: the email is unique, so
     a match there is an error; the other signals are warnings the user may save over."""
-    found = {}
+    found: dict[int, tuple[Customer, dict[str, bool | float]]] = {}
 
-    def add(customer, signal, detail=True):
+    def add(customer: Customer, signal: str, detail: bool | float = True) -> None:
         found.setdefault(customer.id, (customer, {}))[1][signal] = detail
 
-    def others(*where):
+    def others(*where: ColumnElement[bool]) -> Sequence[Customer]:
         query = select(Customer).where(*where)
         if exclude_id:
             query = query.where(Customer.id != exclude_id)
@@ -234,10 +245,10 @@ def hints(session, name=None, email=None, tax_number=None, phone=None, country=N
                                scorer=fuzz.token_sort_ratio, score_cutoff=NAME_MIN_SIMILARITY,
                                limit=HINT_LIMIT)
         if best:
-            rows = {c.id: c for c in session.scalars(select(Customer).where(
+            named = {c.id: c for c in session.scalars(select(Customer).where(
                 Customer.id.in_([b[2] for b in best])))}
             for _, similarity, pk in best:
-                add(rows[pk], "name", similarity)
+                add(named[pk], "name", similarity)
     matches = []
     for customer, reasons in found.values():
         pair = Pair(0, customer.id, reasons)

@@ -17,11 +17,14 @@ Money documents are in their customer's currency, so a merge whose records hold
 documents in another currency than the survivor's is refused, with the reason.
 """
 import dataclasses
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any, cast
 
 from flask_appbuilder import Model
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import Column, CursorResult, Table, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from crm.fields.customers import CUSTOMER
 from crm.i18n import inputs
@@ -78,18 +81,18 @@ LEDGER_TABLES = ("crm_sales_order", "crm_invoice", "crm_payment", "crm_credit_no
 @dataclasses.dataclass
 class MergePlan:
     survivor: Customer
-    others: list
-    choices: dict          # field -> the customer whose value survives
-    moves: dict            # table name -> rows that move to the survivor
-    notes: list            # how clashes are resolved, in words
+    others: list[Customer]
+    choices: dict[str, Customer]  # field -> the customer whose value survives
+    moves: dict[str, int]         # table name -> rows that move to the survivor
+    notes: list[str]              # how clashes are resolved, in words
     chosen_email: str | None = None
 
     @property
-    def records(self):
+    def records(self) -> list[Customer]:
         return [self.survivor, *self.others]
 
 
-def child_columns():
+def child_columns() -> list[tuple[Table, Column[Any]]]:
     """(table, column) for every column that holds a customer's id, but the customer's own."""
     customers = Customer.__table__
     found = []
@@ -102,11 +105,11 @@ def child_columns():
     return found
 
 
-def child_label(table_name):
+def child_label(table_name: str) -> str:
     return CHILD_LABELS.get(table_name) or table_name.removeprefix("crm_").replace("_", " ")
 
 
-def display_value(customer, field):
+def display_value(customer: Customer, field: str) -> object:
     if field.startswith(CUSTOM_PREFIX):
         return None
     if field == "tax_number":
@@ -115,7 +118,7 @@ def display_value(customer, field):
     return None if value is None or value == "" else value
 
 
-def wizard_records(session, ids):
+def wizard_records(session: Session, ids: Collection[int]) -> dict[int, Customer]:
     """{id: customer} for the wizard's side-by-side view; NotFound when one is not there."""
     found = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(ids)))}
     if any(i not in found for i in ids):
@@ -123,10 +126,10 @@ def wizard_records(session, ids):
     return found
 
 
-def comparison_rows(session, records):
+def comparison_rows(session: Session, records: Sequence[Customer]) -> list[dict[str, Any]]:
     """One row per field (standard, then each custom field any of them has): the label,
     every record's value, and whether they differ, so the wizard asks only where needed."""
-    def row(field, label, values):
+    def row(field: str, label: object, values: list[object]) -> dict[str, Any]:
         return {"field": field, "label": label, "values": values,
                 "differ": len({str(v) for v in values}) > 1}
 
@@ -141,7 +144,7 @@ def comparison_rows(session, records):
     return rows
 
 
-def child_counts(session, customer_id):
+def child_counts(session: Session, customer_id: int) -> list[tuple[str, int]]:
     """[(label, count)] of the records that point at the customer, for what would move."""
     found = []
     for table, column in child_columns():
@@ -153,16 +156,17 @@ def child_counts(session, customer_id):
 
 # --- checking ------------------------------------------------------------------------
 
-def _ids(value, field, errors):
+def _ids(value: object, field: str, errors: dict[str, list[Any]]) -> int | None:
     try:
-        return inputs.record_id(value)
+        return cast(int, inputs.record_id(value))
     except InputInvalid:
         errors.setdefault(field, []).append(_l("“%(value)s” is not a customer id.", value=value))
         return None
 
 
-def _parse(survivor_id, other_ids, choices):
-    errors = {}
+def _parse(survivor_id: object, other_ids: object, choices: object
+           ) -> tuple[int, list[int], dict[str, Any]]:
+    errors: dict[str, list[Any]] = {}
     survivor = _ids(survivor_id, "survivor_id", errors)
     if not isinstance(other_ids, (list, tuple)) or not other_ids:
         errors["other_ids"] = [_l("Choose at least one other customer to merge.")]
@@ -183,10 +187,12 @@ def _parse(survivor_id, other_ids, choices):
         choices = {}
     if errors:
         raise ValidationFailed(errors)
+    assert survivor is not None  # a bad survivor id is one of the errors
     return survivor, others, choices
 
 
-def _load(session, survivor_id, other_ids):
+def _load(session: Session, survivor_id: int, other_ids: list[int]
+          ) -> tuple[Customer, list[Customer]]:
     ids = [survivor_id, *other_ids]
     rows = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(ids)))}
     missing = [i for i in ids if i not in rows]
@@ -202,7 +208,8 @@ def _load(session, survivor_id, other_ids):
     return survivor, [rows[i] for i in other_ids]
 
 
-def _resolve_choices(session, survivor, others, raw):
+def _resolve_choices(session: Session, survivor: Customer, others: list[Customer],
+                     raw: Mapping[str, Any]) -> dict[str, Customer]:
     by_id = {c.id: c for c in (survivor, *others)}
     definitions = _custom_definitions(session, by_id)
     errors, choices = {}, {}
@@ -225,20 +232,21 @@ def _resolve_choices(session, survivor, others, raw):
     return choices
 
 
-def _custom_definitions(session, by_id):
+def _custom_definitions(session: Session, by_id: Mapping[int, Customer]
+                        ) -> dict[str, dict[int, CustomFieldValue]]:
     """{field name: {customer id: value row}} for the custom fields any of them has."""
-    found = {}
+    found: dict[str, dict[int, CustomFieldValue]] = {}
     rows = session.scalars(select(CustomFieldValue).where(CustomFieldValue.customer_id.in_(by_id)))
     for row in rows:
         found.setdefault(row.definition.name, {})[row.customer_id] = row
     return found
 
 
-def _final(plan, field):
+def _final(plan: MergePlan, field: str) -> Customer:
     return plan.choices.get(field, plan.survivor)
 
 
-def _check_currency(session, plan):
+def _check_currency(session: Session, plan: MergePlan) -> None:
     """Every money document must be in the merged customer's currency."""
     currency = _final(plan, "currency").currency
     ids = [c.id for c in plan.records]
@@ -257,9 +265,9 @@ def _check_currency(session, plan):
                 other=row[1], currency=currency))
 
 
-def _count_moves(session, plan):
+def _count_moves(session: Session, plan: MergePlan) -> dict[str, int]:
     other_ids = [c.id for c in plan.others]
-    moves = {}
+    moves: dict[str, int] = {}
     for table, column in child_columns():
         count = session.scalar(select(func.count()).select_from(table).where(column.in_(other_ids)))
         if count:
@@ -267,7 +275,7 @@ def _count_moves(session, plan):
     return moves
 
 
-def _flag_notes(session, plan):
+def _flag_notes(session: Session, plan: MergePlan) -> list[str]:
     notes = []
     ids = [c.id for c in plan.records]
     for model, flag, per in SINGLE_FLAGS:
@@ -280,12 +288,13 @@ def _flag_notes(session, plan):
     return notes
 
 
-def records_version(records):
+def records_version(records: Iterable[Customer]) -> str:
     """The version the wizard is loaded with: every merged customer's."""
     return version_of_rows(records)
 
 
-def plan_merge(session, survivor_id, other_ids, choices=None, loaded_version=None):
+def plan_merge(session: Session, survivor_id: object, other_ids: object, choices: object = None,
+               loaded_version: str | None = None) -> MergePlan:
     """Check a merge and describe it: what each field becomes, what moves, how clashes
     resolve. Raises ValidationFailed (bad input), NotFound, NotAllowed or EditConflict (a
     customer changed since the wizard showed them); writes nothing."""
@@ -308,20 +317,21 @@ def plan_merge(session, survivor_id, other_ids, choices=None, loaded_version=Non
 
 # --- merging -------------------------------------------------------------------------
 
-def _flag_keepers(session, model, flag, per, ids):
+def _flag_keepers(session: Session, model: type[Any], flag: str, per: str | None,
+                  ids: list[int]) -> list[int]:
     """Ids of the rows that keep the flag: per customer (and kind), the first record in
     merge order that holds it wins."""
     rows = session.execute(select(model.id, model.customer_id, getattr(model, per) if per else model.id)
                            .where(model.customer_id.in_(ids), getattr(model, flag).is_(True))
                            .order_by(model.id)).all()
     order = {cid: i for i, cid in enumerate(ids)}
-    keepers = {}
+    keepers: dict[Any, int] = {}
     for pk, _customer_id, group in sorted(rows, key=lambda r: (order[r[1]], r[0])):
         keepers.setdefault(group if per else None, pk)
     return list(keepers.values())
 
 
-def _park_email(session, plan):
+def _park_email(session: Session, plan: MergePlan) -> Customer | None:
     """Emails are unique per tenant: the record whose email the survivor takes gives it
     up first (in the database only; its row is then written with the survivor's old one)."""
     source = plan.choices.get("email")
@@ -334,7 +344,7 @@ def _park_email(session, plan):
     return source
 
 
-def _apply_fields(session, plan, email_from):
+def _apply_fields(session: Session, plan: MergePlan, email_from: Customer | None) -> None:
     survivor = plan.survivor
     kept_email = survivor.email
     for field, source in plan.choices.items():
@@ -349,7 +359,7 @@ def _apply_fields(session, plan, email_from):
         email_from.email = kept_email
 
 
-def _move_custom_values(session, plan):
+def _move_custom_values(session: Session, plan: MergePlan) -> int:
     """Returns how many values moved to the survivor."""
     survivor = plan.survivor
     order = [c.id for c in plan.records]
@@ -368,7 +378,7 @@ def _move_custom_values(session, plan):
     return moved
 
 
-def _settle_flags(session, plan):
+def _settle_flags(session: Session, plan: MergePlan) -> None:
     ids = [c.id for c in plan.records]
     other_ids = ids[1:]
     for model, flag, per in SINGLE_FLAGS:
@@ -380,7 +390,7 @@ def _settle_flags(session, plan):
                         .values({flag: False}))
 
 
-def _move_tags(session, plan):
+def _move_tags(session: Session, plan: MergePlan) -> None:
     survivor = plan.survivor
     tags = list(survivor.tags)
     for other in plan.others:
@@ -389,17 +399,18 @@ def _move_tags(session, plan):
     survivor.tags = tags
 
 
-def _relink(session, plan):
+def _relink(session: Session, plan: MergePlan) -> dict[str, int]:
     tenant_id = plan.survivor.tenant_id
     other_ids = [c.id for c in plan.others]
-    moved = {}
+    moved: dict[str, int] = {}
     for table, column in child_columns():
         if table.name in SPECIAL_TABLES:
             continue
         where = [column.in_(other_ids)]
         if "tenant_id" in table.c:
             where.append(table.c.tenant_id == tenant_id)
-        result = session.execute(update(table).where(*where).values({column.name: plan.survivor.id}))
+        result = cast(CursorResult[Any], session.execute(
+            update(table).where(*where).values({column.name: plan.survivor.id})))
         if result.rowcount:
             moved[table.name] = moved.get(table.name, 0) + result.rowcount
     # Records merged earlier into one of the others now point at the survivor.
@@ -409,7 +420,7 @@ def _relink(session, plan):
     return moved
 
 
-def _relocate(session, customer):
+def _relocate(session: Session, customer: Customer) -> None:
     addresses = session.scalars(select(Address).where(Address.customer_id == customer.id,
                                                       Address.is_default.is_(True))).all()
     main = next((a for kind in LIST_ADDRESS_KINDS for a in addresses if a.kind == kind), None)
@@ -417,14 +428,15 @@ def _relocate(session, customer):
     customer.country = main.country if main else None
 
 
-def _summary(plan, moved):
+def _summary(plan: MergePlan, moved: Mapping[str, int]) -> str:
     codes = ", ".join(c.code for c in plan.others)
     what = ", ".join(f"{count} {child_label(name).lower()}" for name, count in sorted(moved.items()))
-    return gettext("Merged %(codes)s into %(code)s: %(what)s", codes=codes,
-                   code=plan.survivor.code, what=what or gettext("nothing to move"))
+    return cast(str, gettext("Merged %(codes)s into %(code)s: %(what)s", codes=codes,
+                             code=plan.survivor.code, what=what or gettext("nothing to move")))
 
 
-def merge(session, survivor_id, other_ids, choices=None, loaded_version=None):
+def merge(session: Session, survivor_id: object, other_ids: object, choices: object = None,
+          loaded_version: str | None = None) -> tuple[Customer, dict[str, int]]:
     """Merge ``other_ids`` into ``survivor_id`` with the chosen field values
     (``{field: customer id}``; unnamed fields keep the survivor's). One transaction:
     on any refusal nothing changes. Returns (survivor, {table: rows moved}).

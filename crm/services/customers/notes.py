@@ -1,11 +1,13 @@
 """Internal notes on a customer."""
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
 
+from crm.models import Note
 from crm.security.tenancy import current_user_id
 from crm.services.core.errors import ValidationFailed
 
 
-def prepare(session, note):
+def prepare(session: Session, note: Note) -> None:
     note.body = (note.body or "").strip()
     errors = {}
     if not note.body:

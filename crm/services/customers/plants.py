@@ -1,11 +1,13 @@
 """Plants (operational sites) of a customer."""
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
 
+from crm.models import Plant
 from crm.services.core.errors import ValidationFailed
 from crm.services.core.validation import check, clean_country, clean_phone
 
 
-def prepare(session, plant):
+def prepare(session: Session, plant: Plant) -> None:
     errors = {}
     plant.name = (plant.name or "").strip()
     if not plant.name:

@@ -29,8 +29,10 @@ the matches, chooses a ``plan``:
 Without a plan (counts, other callers) SQLite starts from the FTS5 matches and
 PostgreSQL chooses itself, which for a count is the trigram index.
 """
-from sqlalchemy import any_, func, literal_column, select, table
-from sqlalchemy.orm import aliased
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Select, any_, func, literal_column, select, table
+from sqlalchemy.orm import Query, aliased
 
 from crm.models import Customer
 
@@ -38,17 +40,20 @@ MIN_INDEXED = 3
 MATCHES_FIRST = "matches-first"
 IN_ORDER = "in-order"
 
+# A list query of customers: a statement (pickers) or the list screens' Query.
+Q = TypeVar("Q", Select[Any], Query[Any])
 
-def _like_pattern(term):
+
+def _like_pattern(term: str) -> str:
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
-def terms_of(query):
+def terms_of(query: str | None) -> list[str]:
     return [t for t in (query or "").lower().split() if t]
 
 
-def _split(dialect_name, query):
+def _split(dialect_name: str, query: str | None) -> tuple[list[str], list[str]]:
     """(words the FTS5 index answers, words matched with LIKE)."""
     terms = terms_of(query)
     if dialect_name != "sqlite":
@@ -57,7 +62,7 @@ def _split(dialect_name, query):
             [t for t in terms if len(t) < MIN_INDEXED])
 
 
-def _fts_rowids(terms):
+def _fts_rowids(terms: list[str]) -> Select[Any]:
     """Ids of the customers (all tenants) whose search text contains every term."""
     phrases = " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
     return (select(literal_column("rowid").label("id"))
@@ -65,17 +70,17 @@ def _fts_rowids(terms):
             .where(literal_column("crm_customer_fts").op("MATCH")(phrases)))
 
 
-def _like_clauses(terms, entity=Customer):
+def _like_clauses(terms: list[str], entity: Any = Customer) -> list[ColumnElement[bool]]:
     return [entity.search_text.like(_like_pattern(term), escape="\\") for term in terms]
 
 
-def _substring_clauses(terms):
+def _substring_clauses(terms: list[str]) -> list[ColumnElement[bool]]:
     # The same test as LIKE '%term%' (a literal substring), but one the trigram index
     # cannot serve and PostgreSQL does not take for rare: it walks the sort index.
     return [func.strpos(Customer.search_text, term) > 0 for term in terms]
 
 
-def filter_customers(query, dialect_name, text, plan=None):
+def filter_customers(query: Q, dialect_name: str, text: str | None, plan: str | None = None) -> Q:
     """``query`` (of Customer) narrowed to customers whose search text contains every word."""
     indexed, scanned = _split(dialect_name, text)
     if dialect_name == "sqlite":

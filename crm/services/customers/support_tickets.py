@@ -8,23 +8,32 @@
 * open and pending tickets count against the customer's health score
   (``crm.services.insight.health``). A customer with tickets is archived, not deleted.
 """
-from flask_babel import gettext
+import datetime as dt
 
-from crm.models import OPEN_TICKET_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, Customer
+from flask_babel import gettext
+from sqlalchemy.orm import Session
+
+from crm.models import (
+    OPEN_TICKET_STATUSES,
+    TICKET_PRIORITIES,
+    TICKET_STATUSES,
+    Customer,
+    SupportTicket,
+)
 from crm.models.base import utcnow
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.core.related import linked, stored
 from crm.services.core.transaction import transactional
 
 
-def _aware(value):
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
     # SQLite hands back naive datetimes; they are stored in UTC.
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=utcnow().tzinfo)
     return value
 
 
-def prepare(session, ticket):
+def prepare(session: Session, ticket: SupportTicket) -> None:
     """Validate and normalise a ticket before it is saved; raise one ``ValidationFailed``
     listing every problem."""
     errors = {}
@@ -60,7 +69,7 @@ def prepare(session, ticket):
 
 
 @transactional
-def set_status(session, ticket, status):
+def set_status(session: Session, ticket: SupportTicket, status: str) -> SupportTicket:
     """Close, reopen or park a ticket (the quick actions and the API's row actions)."""
     if status not in TICKET_STATUSES:
         raise NotAllowed(gettext("Choose open, pending or closed."))
@@ -70,13 +79,13 @@ def set_status(session, ticket, status):
     return ticket
 
 
-def close(session, ticket):
+def close(session: Session, ticket: SupportTicket) -> SupportTicket:
     return set_status(session, ticket, "closed")
 
 
-def reopen(session, ticket):
+def reopen(session: Session, ticket: SupportTicket) -> SupportTicket:
     return set_status(session, ticket, "open")
 
 
-def is_open(status):
+def is_open(status: str | None) -> bool:
     return status in OPEN_TICKET_STATUSES
