@@ -14,7 +14,9 @@ lives on a record:
 Export writes ``header`` (the label) and ``read_value``; import maps the same headings
 back, so an exported file imports back unchanged.
 """
+from collections.abc import Container
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
 
@@ -38,7 +40,7 @@ class DataField:
     part: str = "record"
     attr: str | None = None
     required: bool = False
-    choices: tuple = ()
+    choices: tuple[str, ...] = ()
     target: str | None = None  # model class name for references
     target_attr: str = "name"
     max_length: int | None = None
@@ -47,23 +49,23 @@ class DataField:
     entity: str = field(default="", compare=False)
 
     @property
-    def column(self):
+    def column(self) -> str:
         return self.attr or self.key
 
-    def synonyms(self, languages=None):
+    def synonyms(self, languages: Container[str] | None = None) -> tuple[str, ...]:
         """Every heading this field answers to, lower case, in the given (default all) languages."""
-        found = []
+        found: list[str] = []
         for language, table in SYNONYMS.items():
             if languages is None or language in languages:
                 found.extend(table.get(f"{self.entity}.{self.key}", ()))
         return tuple(found)
 
 
-def _fields(entity, *fields):
+def _fields(entity: str, *fields: DataField) -> tuple[DataField, ...]:
     return tuple(DataField(**{**f.__dict__, "entity": entity}) for f in fields)
 
 
-def _address(kind, label):
+def _address(kind: str, label: object) -> tuple[DataField, ...]:
     return (
         DataField(f"{kind}_line1", _l("%(kind)s street", kind=label), part=kind, attr="line1",
                   max_length=200, note=_l("City and country make an address; the street may be left empty.")),
@@ -168,25 +170,25 @@ MATCH_KEY = {"customers": "email", "companies": "office_email", "leads": "contac
 ENTITY_LABELS = {"customers": _l("Customers"), "companies": _l("Companies"), "leads": _l("Leads")}
 
 
-def fields_of(entity):
+def fields_of(entity: str) -> tuple[DataField, ...]:
     return FIELDS[entity]
 
 
-def exported_fields(entity):
+def exported_fields(entity: str) -> tuple[DataField, ...]:
     """The fields a file of ``entity`` is written with (and its import template shows)."""
     return tuple(f for f in FIELDS[entity] if f.exported)
 
 
-def field_by_key(entity, key):
+def field_by_key(entity: str, key: str) -> DataField:
     return next(f for f in FIELDS[entity] if f.key == key)
 
 
-def model_of(entity):
+def model_of(entity: str) -> Any:
     from crm.models import Company, Customer, Lead
     return {"customers": Customer, "companies": Company, "leads": Lead}[entity]
 
 
-def part_of(record, part):
+def part_of(record: Any, part: str) -> Any:
     """The object a field's ``part`` names on an ORM record (None when it has none)."""
     if part == "record":
         return record
@@ -195,12 +197,13 @@ def part_of(record, part):
     return next((a for a in record.addresses if a.kind == part and a.is_default), None)
 
 
-def read_value(record, data_field):
+def read_value(record: Any, data_field: DataField) -> Any:
     """A field's value on an ORM record, as a file shows it (references by name)."""
     holder = part_of(record, data_field.part)
     if holder is None:
         return None
     if data_field.kind == "reference":
-        related = getattr(holder, data_field.key if data_field.part == "record" else data_field.attr)
+        related = getattr(holder, data_field.key if data_field.part == "record"
+                          else cast(str, data_field.attr))
         return getattr(related, data_field.target_attr) if related is not None else None
     return getattr(holder, data_field.column)

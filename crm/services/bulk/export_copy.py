@@ -12,10 +12,19 @@ differ only where csv lets them (lines end in LF, an empty text is written ``""`
 Used where every column has one of ``KINDS`` (masked columns have none: they take the
 Python path) and no parameter needs converting before the driver sends it.
 """
-from sqlalchemy import Text, case, cast, func, literal_column
+import typing
+from collections.abc import Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any
+
+from sqlalchemy import Select, Text, case, cast, func, literal_column
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from crm.security.tenancy import scoped
 from crm.services.bulk.export_writers import FORMULA_PREFIXES
+
+if TYPE_CHECKING:
+    import psycopg
 
 # The kinds of the entities' columns (crm.services.bulk.exports.kind_of); any other kind, or
 # none, keeps an export to the Python writer.
@@ -24,7 +33,7 @@ _FORMULA_CODES = sorted(ord(c) for c in FORMULA_PREFIXES)
 _QUOTE = literal_column("''''", Text)
 
 
-def _printed(column, kind):
+def _printed(column: Any, kind: str | None) -> ColumnElement[Any]:
     """``column`` as the csv writer prints a value of ``kind``."""
     if kind == "text":
         starts_formula = func.ascii(column).in_(
@@ -38,7 +47,8 @@ def _printed(column, kind):
     return cast(column, Text)  # money is numeric(…, 2): two decimals, as stored
 
 
-def plan(session, statement, kinds):
+def plan(session: Session, statement: Select[Any], kinds: Sequence[str | None]
+         ) -> tuple[str, Mapping[str, Any]] | None:
     """The COPY for the rows of ``statement`` (columns of ``kinds``): (SQL, parameters),
     or None where this path cannot be used (see the module's notes)."""
     dialect = session.get_bind().dialect
@@ -56,13 +66,14 @@ def plan(session, statement, kinds):
             compiled.construct_params())
 
 
-def copy_rows(session, planned, out):
+def copy_rows(session: Session, planned: tuple[str, Mapping[str, Any]], out: IO[bytes]) -> int:
     """Run a ``plan``'s COPY in the session's transaction, its lines written to the binary
     file ``out``; returns the number of rows."""
     if session.autoflush:
         session.flush()  # as a query through the session would
     sql, params = planned
-    connection = session.connection().connection.dbapi_connection
+    connection = typing.cast("psycopg.Connection[Any]",
+                             session.connection().connection.dbapi_connection)
     with connection.cursor() as cursor:
         with cursor.copy(sql, params) as copy:
             for block in copy:

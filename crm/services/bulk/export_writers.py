@@ -16,7 +16,9 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from typing import IO, Any
 
 from crm.services.bulk.xlsx_rows import ColumnXml, RowStreamWorksheet, rows_xml
 from crm.services.core.workbooks import new_workbook
@@ -36,41 +38,43 @@ MONEY_FORMAT = "#,##0.00"
 WIDTH_SAMPLE = 200
 
 
-def escape_csv(text):
+def escape_csv(text: str) -> str:
     """``text`` as a csv cell that cannot start a formula."""
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def unescape_csv(text):
+def unescape_csv(text: str) -> str:
     """A csv cell's text as it was before ``escape_csv`` (for imports: round trips)."""
     return text[1:] if text[:1] == "'" and text[1:2] and text[1] in _FORMULA_STARTS else text
 
 
-def _csv_datetime(value):
+def _csv_datetime(value: dt.datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _csv_text_column(values, danger=_FORMULA_STARTS):
+def _csv_text_column(values: Sequence[Any], danger: frozenset[str] = _FORMULA_STARTS
+                     ) -> list[Any]:
     return [("'" + v) if v and v[0] in danger else v for v in values]
 
 
-def _csv_datetime_column(values, text=str):
+def _csv_datetime_column(values: Sequence[Any], text: type[str] = str) -> list[Any]:
     # A date-time read as stored comes as ISO text on SQLite (cut to the second).
     return [None if v is None else v[:19] if v.__class__ is text
             else v.strftime("%Y-%m-%d %H:%M:%S") for v in values]
 
 
-def _csv_money_column(values, decimal=Decimal):
+def _csv_money_column(values: Sequence[Any], decimal: type[Decimal] = Decimal) -> list[str | None]:
     # As stored: a Decimal (PostgreSQL, or SQLAlchemy's reading), else int/float (SQLite).
     return [None if v is None else str(v) if v.__class__ is decimal else "%.2f" % v
             for v in values]
 
 
-def _csv_bool_column(values):
+def _csv_bool_column(values: Sequence[Any]) -> list[str | None]:
     return [None if v is None else "True" if v else "False" for v in values]
 
 
-def _csv_any_column(values, danger=_FORMULA_STARTS, datetime_=dt.datetime):
+def _csv_any_column(values: Sequence[Any], danger: frozenset[str] = _FORMULA_STARTS,
+                    datetime_: type[dt.datetime] = dt.datetime) -> list[Any]:
     return [(("'" + v) if v and v[0] in danger else v) if v.__class__ is str
             else _csv_datetime(v) if v.__class__ is datetime_ else v for v in values]
 
@@ -79,8 +83,9 @@ def _csv_any_column(values, danger=_FORMULA_STARTS, datetime_=dt.datetime):
 # they are: the csv module writes None as an empty cell, numbers and dates as text). Each
 # takes the Python value or the value as the database stores it (crm/services/
 # export_csv_rows.py) and writes the same text for both.
-_CSV_COLUMN = {"text": _csv_text_column, "datetime": _csv_datetime_column,
-               "money": _csv_money_column, "bool": _csv_bool_column, None: _csv_any_column}
+_CSV_COLUMN: dict[str | None, Callable[[Sequence[Any]], list[Any]]] = {
+    "text": _csv_text_column, "datetime": _csv_datetime_column,
+    "money": _csv_money_column, "bool": _csv_bool_column, None: _csv_any_column}
 
 
 class CsvExport:
@@ -89,7 +94,8 @@ class CsvExport:
     export_copy.py) ends in LF as they do (``line_end``; the csv module quotes a cell
     holding a lone CR only when CR is part of the line end, so rows keep CR LF)."""
 
-    def __init__(self, out, headers, kinds=None, line_end="\r\n"):
+    def __init__(self, out: IO[bytes], headers: Sequence[object],
+                 kinds: Sequence[str | None] | None = None, line_end: str = "\r\n") -> None:
         self._text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
         self._text.write(CSV_BOM)
         self._csv = csv.writer(self._text, lineterminator=line_end)
@@ -97,24 +103,24 @@ class CsvExport:
         kinds = kinds or [None] * len(headers)
         self._changes = [(i, _CSV_COLUMN[k]) for i, k in enumerate(kinds) if k in _CSV_COLUMN]
 
-    def write_rows(self, rows):
+    def write_rows(self, rows: Iterable[Sequence[Any]]) -> None:
         """Write rows (sequences of values, left unchanged): the columns that need it are
         changed a column at a time."""
         if not rows:
             return
         if self._changes:
-            columns = list(zip(*rows))
+            columns: list[Sequence[Any]] = list(zip(*rows))
             for i, change in self._changes:
                 columns[i] = change(columns[i])
             rows = zip(*columns)
         self._csv.writerows(rows)
 
-    def close(self):
+    def close(self) -> None:
         self._text.flush()
         self._text.detach()  # leave the caller's file open
 
 
-def sheet_title(name):
+def sheet_title(name: object) -> str:
     """``name`` as Excel accepts a sheet's name: 31 characters, none of []:*?/\\."""
     title = re.sub(r"[\[\]:*?/\\]", " ", str(name)).strip(" '")[:31].strip()
     return title or "Export"
@@ -127,7 +133,8 @@ class XlsxExport:
 
     ROWS_PER_SHEET = 1_048_575  # below the header
 
-    def __init__(self, out, headers, sheet_name="Export", kinds=None):
+    def __init__(self, out: IO[bytes], headers: Sequence[object], sheet_name: str = "Export",
+                 kinds: Sequence[str | None] | None = None) -> None:
         self._book = new_workbook(out, streaming=True, remove_timezone=True)
         self._title = sheet_title(sheet_name)
         self._headers = [str(h) for h in headers]
@@ -141,7 +148,7 @@ class XlsxExport:
         self._sheets = 0
         self._start_sheet()
 
-    def _start_sheet(self):
+    def _start_sheet(self) -> None:
         self._sheets += 1
         name = self._title if self._sheets == 1 else f"{self._title[:26]} ({self._sheets})"
         self._sheet = self._book.add_worksheet(name, worksheet_class=RowStreamWorksheet)
@@ -152,13 +159,13 @@ class XlsxExport:
         self._row = 1
         self._columns = self._plan()
 
-    def _finish_sheet(self):
+    def _finish_sheet(self) -> None:
         for col, width in enumerate(self._widths):
             self._sheet.set_column(col, col, width)
         if self._headers:
             self._sheet.autofilter(0, 0, max(self._row - 1, 1), len(self._headers) - 1)
 
-    def _measure(self, row):
+    def _measure(self, row: Sequence[Any]) -> None:
         widths = self._widths
         for col, value in enumerate(row):
             if value is not None and col < len(widths):
@@ -166,10 +173,10 @@ class XlsxExport:
                 if size > widths[col]:
                     widths[col] = min(size, MAX_COLUMN_WIDTH)
 
-    def _plan(self):
+    def _plan(self) -> list[ColumnXml]:
         """Per column, decided once: how its values become cells (crm.services.bulk.xlsx_rows)."""
         formats = self._formats
-        styles = {"money": formats["money"], "date": formats["date"],
+        styles: dict[str | None, Any] = {"money": formats["money"], "date": formats["date"],
                   "datetime": formats["datetime"]}
         any_formats = {
             Decimal: lambda v: formats["money"] if v.as_tuple().exponent == -2 else None,
@@ -178,7 +185,7 @@ class XlsxExport:
                           styles.get(k), any_formats)
                 for c, k in enumerate(self._kinds)]
 
-    def write_rows(self, rows):
+    def write_rows(self, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return
         room = self.ROWS_PER_SHEET - self._row + 1
@@ -196,12 +203,13 @@ class XlsxExport:
                                     rows_xml(self._columns, rows, first))
         self._row = last + 1
 
-    def close(self):
+    def close(self) -> None:
         self._finish_sheet()
         self._book.close()
 
 
-def open_writer(fmt, out, headers, sheet_name="Export", kinds=None):
+def open_writer(fmt: str, out: IO[bytes], headers: Sequence[object], sheet_name: str = "Export",
+                kinds: Sequence[str | None] | None = None) -> "CsvExport | XlsxExport":
     """A writer for ``fmt``; ``kinds`` (one of ``KINDS`` or None per column) as above."""
     if fmt == "csv":
         return CsvExport(out, headers, kinds)

@@ -10,13 +10,14 @@ Rows are read in chunks from a server-side cursor (``yield_per``) and written as
 come; masked fields (crm.security.masking) are masked for users who may not see them.
 """
 import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import IO, Any, Callable, Optional, cast
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import and_, func, select, types
-from sqlalchemy.orm import Query, aliased
+from sqlalchemy import Select, Subquery, and_, func, select, types
+from sqlalchemy.orm import Query, Session, aliased
 
 from crm import models
 from crm.models import Address, Contact
@@ -29,6 +30,8 @@ from crm.services.core.read_ahead import read_ahead, shareable_across_threads
 
 CHUNK = 1000
 ENTITIES = data_fields.ENTITIES
+# Where a file goes: a path, or a binary file left open.
+Target = str | os.PathLike[str] | IO[bytes]
 
 
 @dataclass(frozen=True)
@@ -38,12 +41,12 @@ class ExportColumn:
     read: Optional[Callable[[Any], Any]]    # record -> value
 
 
-def check_format(fmt):
+def check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         raise ValidationFailed({"format": [gettext("Choose xlsx or csv.")]})
 
 
-def _maskers(model_name, columns):
+def _maskers(model_name: str, columns: Sequence[Any]) -> tuple[tuple[int, str], ...]:
     """(index, key) of the columns the current user sees masked."""
     masked = masked_columns(model_name)
     if not masked:
@@ -51,8 +54,10 @@ def _maskers(model_name, columns):
     return tuple((i, c.key) for i, c in enumerate(columns) if c.key in masked)
 
 
-def _rows(chunks, columns, model_name, prepare_chunk=None):
-    readers = [c.read for c in columns]
+def _rows(chunks: Iterable[list[Any]], columns: Sequence[ExportColumn], model_name: str,
+          prepare_chunk: Callable[[list[Any]], object] | None = None
+          ) -> Iterator[list[list[Any]]]:
+    readers = [cast(Callable[[Any], Any], c.read) for c in columns]
     maskers = _maskers(model_name, columns)
     for chunk in chunks:
         if prepare_chunk is not None:
@@ -66,7 +71,7 @@ def _rows(chunks, columns, model_name, prepare_chunk=None):
         yield rows
 
 
-def _stream(session, query):
+def _stream(session: Session, query: Query[Any] | Select[Any]) -> Iterator[list[Any]]:
     """The query's records in lists of ``CHUNK``, read from a server-side cursor."""
     records = query.yield_per(CHUNK) if isinstance(query, Query) else session.scalars(
         query.execution_options(yield_per=CHUNK))
@@ -81,7 +86,7 @@ def _stream(session, query):
 
 
 @contextmanager
-def _binary_file(out):
+def _binary_file(out: Target) -> Iterator[IO[bytes]]:
     """``out`` as a binary file: opened (and closed after) when it is a path."""
     if isinstance(out, (str, os.PathLike)):
         with open(out, "wb") as handle:
@@ -90,7 +95,10 @@ def _binary_file(out):
         yield out
 
 
-def write_file(fmt, out, headers, chunks, sheet_name="Export", kinds=None, progress=None):
+def write_file(fmt: str, out: Target, headers: Sequence[object],
+               chunks: Iterable[Sequence[Sequence[Any]]], sheet_name: str = "Export",
+               kinds: Sequence[str | None] | None = None,
+               progress: Callable[[int], object] | None = None) -> int:
     """Write ``chunks`` (lists of rows, a row a sequence of values) under ``headers``;
     ``out`` is a path or a binary file; ``kinds`` the columns' kinds if known
     (crm.services.bulk.export_writers.KINDS); ``progress(rows written)`` after each
@@ -110,8 +118,11 @@ def write_file(fmt, out, headers, chunks, sheet_name="Export", kinds=None, progr
     return count
 
 
-def export_records(session, query, columns, fmt, out, model_name, sheet_name="Export",
-                   prepare_chunk=None, progress=None):
+def export_records(session: Session, query: Query[Any] | Select[Any],
+                   columns: Sequence[ExportColumn], fmt: str, out: Target, model_name: str,
+                   sheet_name: str = "Export",
+                   prepare_chunk: Callable[[list[Any]], object] | None = None,
+                   progress: Callable[[int], object] | None = None) -> int:
     """Every record of ``query`` with ``columns``; returns the number of rows written.
     ``prepare_chunk(records)`` may load what the columns read, a chunk at a time."""
     chunks = _rows(_stream(session, query), columns, model_name, prepare_chunk)
@@ -133,14 +144,14 @@ READ_ONLY_COLUMNS = {
 }
 
 
-def entity_columns(entity):
+def entity_columns(entity: str) -> list[ExportColumn]:
     """The file's columns, in the order ``entity_select`` reads them (it reads the values)."""
     columns = [ExportColumn(f.key, f.label, None) for f in data_fields.exported_fields(entity)]
     columns += [ExportColumn(key, label, None) for key, label in READ_ONLY_COLUMNS.get(entity, ())]
     return columns
 
 
-def _one_per_customer(part):
+def _one_per_customer(part: str) -> tuple[Any, Subquery]:
     """(alias, ids subquery) for a customer's primary contact or default address of a kind:
     the lowest such id per customer, so a second primary contact could never repeat a row.
     Grouped in a subquery, which SQLite materialises and indexes (joined directly, it
@@ -154,19 +165,20 @@ def _one_per_customer(part):
     return record, ids
 
 
-def entity_select(entity, query=None):
+def entity_select(entity: str, query: Select[Any] | Query[Any] | None = None) -> Select[Any]:
     """One SELECT of the file's columns for the records of ``query`` (a ``select`` or ORM
     ``Query`` of the entity's model, with a list's filters, joins and order), else of all
     of them in id order: references by name and a customer's parts through outer joins."""
     model = data_fields.model_of(entity)
     statement = select(model).order_by(model.id) if query is None else query
     if isinstance(statement, Query):
-        statement = statement.statement
+        statement = cast(Select[Any], statement.statement)
+    joins: list[tuple[Any, Any]]
     columns, joins, parts = [], [], {}
     for f in data_fields.exported_fields(entity):
         if f.part == "record" and f.kind == "reference":
-            target = aliased(getattr(models, f.target), name=f"crm_export_{f.key}")
-            joins.append((target, getattr(model, f.attr) == target.id))
+            target = aliased(getattr(models, cast(str, f.target)), name=f"crm_export_{f.key}")
+            joins.append((target, getattr(model, cast(str, f.attr)) == target.id))
             columns.append(getattr(target, f.target_attr))
         elif f.part == "record":
             columns.append(getattr(model, f.column))
@@ -175,7 +187,7 @@ def entity_select(entity, query=None):
                 record, ids = _one_per_customer(f.part)
                 joins += [(ids, ids.c.customer_id == model.id), (record, record.id == ids.c.id)]
                 parts[f.part] = record
-            columns.append(getattr(parts[f.part], f.attr))
+            columns.append(getattr(parts[f.part], cast(str, f.attr)))
     columns += [getattr(model, key) for key, _ in READ_ONLY_COLUMNS.get(entity, ())]
     statement = statement.with_only_columns(*columns, maintain_column_froms=True)
     for target, onclause in joins:
@@ -183,7 +195,7 @@ def entity_select(entity, query=None):
     return statement
 
 
-def kind_of(sql_type):
+def kind_of(sql_type: types.TypeEngine[Any]) -> str | None:
     """The writers' kind of a selected column's values (None: look at each value)."""
     if isinstance(sql_type, types.TypeDecorator):
         return None
@@ -202,16 +214,17 @@ def kind_of(sql_type):
     return None
 
 
-def _row_chunks(session, statement):
+def _row_chunks(session: Session, statement: Select[Any]) -> Iterator[Sequence[Any]]:
     """The statement's rows in lists of ``CHUNK``, streamed. The session runs it (so the
     tenancy hook scopes it, in the caller's context); the rows are then taken from the
     database's result as they come: the ORM would build each row again from one getter
     call per column, which costs about as much as the database takes for the query."""
-    result = session.execute(statement.execution_options(yield_per=CHUNK))
-    return result.raw.partitions(CHUNK)  # fetched as iterated
+    result: Any = session.execute(statement.execution_options(yield_per=CHUNK))
+    return cast(Iterator[Sequence[Any]], result.raw.partitions(CHUNK))  # fetched as iterated
 
 
-def _masked_chunks(chunks, columns, model_name):
+def _masked_chunks(chunks: Iterable[Sequence[Any]], columns: Sequence[ExportColumn],
+                   model_name: str) -> Iterator[Sequence[Any]]:
     maskers = _maskers(model_name, columns)
     if not maskers:
         yield from chunks
@@ -224,7 +237,9 @@ def _masked_chunks(chunks, columns, model_name):
         yield rows
 
 
-def export_entity(session, entity, fmt, out, query=None, progress=None):
+def export_entity(session: Session, entity: str, fmt: str, out: Target,
+                  query: Select[Any] | Query[Any] | None = None,
+                  progress: Callable[[int], object] | None = None) -> int:
     """Customers, companies or leads with the import's columns. ``query`` (a ``select`` or
     ORM ``Query`` of the entity's model) narrows and orders them; returns rows written."""
     if entity not in ENTITIES:
@@ -253,7 +268,8 @@ def export_entity(session, entity, fmt, out, query=None, progress=None):
                       progress=progress)
 
 
-def _write_copied_csv(session, copy, headers, out):
+def _write_copied_csv(session: Session, copy: tuple[str, Mapping[str, Any]],
+                      headers: Sequence[object], out: Target) -> int:
     """The csv writer's first line, then the rows as PostgreSQL prints them
     (crm.services.bulk.export_copy)."""
     with _binary_file(out) as target:

@@ -11,7 +11,9 @@ frozen panes and autofilter. The cells are byte for byte those xlsxwriter writes
 """
 import datetime as dt
 import re
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
@@ -29,7 +31,7 @@ _EDGE_SPACE = re.compile(r"^\s|\s$")
 class RowStreamWorksheet(Worksheet):
     """A constant-memory worksheet that also takes rows already written as sheet XML."""
 
-    def append_rows_xml(self, first_row, last_row, last_col, xml):
+    def append_rows_xml(self, first_row: int, last_row: int, last_col: int, xml: str) -> None:
         """Add rows ``first_row``..``last_row`` (0-based), cells up to ``last_col``, given
         as ``<row>`` elements, after every row written so far."""
         self._write_single_row(first_row)  # flush the row xlsxwriter still holds
@@ -39,13 +41,13 @@ class RowStreamWorksheet(Worksheet):
         self.previous_row = last_row + 1
 
 
-def _truncated(text):
+def _truncated(text: str) -> str:
     if len(text) > MAX_TEXT // 2 and len(text.encode("utf-16-le")) > 2 * MAX_TEXT:
         return text.encode("utf-16-le")[:2 * MAX_TEXT].decode("utf-16-le", errors="ignore")
     return text
 
 
-def text_xml(text, head):
+def text_xml(text: str, head: str) -> str:
     """One string cell, escaped as xlsxwriter escapes an inline string; ``head`` is the
     cell's opening up to its attributes (``<c r="B7"`` plus a style, if any)."""
     text = _truncated(text)
@@ -56,7 +58,7 @@ def text_xml(text, head):
     return f'{head} t="inlineStr"><is><t{preserve}>{text}</t></is></c>'
 
 
-def _style(cell_format):
+def _style(cell_format: Any) -> str:
     index = cell_format._get_xf_index() if cell_format is not None else 0
     return f' s="{index}"' if index else ""
 
@@ -64,7 +66,9 @@ def _style(cell_format):
 class ColumnXml:
     """How one column's values become cells: built once per column, used per chunk."""
 
-    def __init__(self, col, kind, to_serial, cell_format=None, any_formats=None):
+    def __init__(self, col: int, kind: str | None, to_serial: Callable[[Any], float],
+                 cell_format: Any = None,
+                 any_formats: Mapping[type, Callable[[Any], Any]] | None = None) -> None:
         """``kind``: one of export_writers.KINDS, or None (each value's type decides);
         ``to_serial``: the sheet's date to Excel serial number (its 1900/1904 epoch);
         ``cell_format``: the column's number format; ``any_formats``: for a column of no
@@ -74,9 +78,9 @@ class ColumnXml:
         self.kind = kind
         self.style = _style(cell_format)
         self.any_formats = any_formats or {}
-        self._serials = {}
+        self._serials: dict[Any, float] = {}
 
-    def cells(self, values, rows):
+    def cells(self, values: Sequence[Any], rows: Sequence[str]) -> list[str]:
         """Cell XML for ``values`` in sheet rows ``rows`` (1-based numbers as text); an
         empty string where a value is empty."""
         letter, style, kind = self.letter, self.style, self.kind
@@ -98,7 +102,7 @@ class ColumnXml:
                     for v, r in zip(values, rows)]
         return [self._any(v, r) for v, r in zip(values, rows)]
 
-    def _serial(self, value):
+    def _serial(self, value: Any) -> float:
         serial = self._serials.get(value)
         if serial is None:
             serial = self.to_serial(value)
@@ -106,7 +110,7 @@ class ColumnXml:
                 self._serials[value] = serial
         return serial
 
-    def _any(self, value, row):
+    def _any(self, value: Any, row: str) -> str:
         """A value whose column has no fixed kind: its type decides (as _write_any)."""
         head = f'<c r="{self.letter}{row}"'
         kind = type(value)
@@ -125,7 +129,7 @@ class ColumnXml:
         return text_xml(str(value), head)
 
 
-def rows_xml(columns, rows, first_row):
+def rows_xml(columns: Sequence[ColumnXml], rows: Sequence[Sequence[Any]], first_row: int) -> str:
     """``rows`` (sequences of values) as ``<row>`` elements from 0-based ``first_row``."""
     numbers = [str(n) for n in range(first_row + 1, first_row + 1 + len(rows))]
     by_column = [column.cells(values, numbers)

@@ -14,10 +14,13 @@ database offers while keeping every constraint, trigger and index:
 Values go through each column type's own bind processor, as SQLAlchemy would send them
 (JSON by orjson, repeated time stamps converted once).
 """
+from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
+from typing import Any, cast
 
 import orjson
-from sqlalchemy import JSON, Date, DateTime, insert
+from sqlalchemy import JSON, Column, Date, DateTime, Dialect, Table, insert
+from sqlalchemy.orm import Session
 
 from crm.services.bulk.imports.statement_queue import StatementQueue
 
@@ -25,16 +28,17 @@ from crm.services.bulk.imports.statement_queue import StatementQueue
 class BulkInserter:
     """Inserts an import's rows through a StatementQueue."""
 
-    def __init__(self, session, statements=None):
+    def __init__(self, session: Session, statements: StatementQueue | None = None) -> None:
         self.session = session
         self.connection = session.connection()
         self.dialect = self.connection.dialect
-        self.driver = self.connection.connection.driver_connection
+        self.driver: Any = self.connection.connection.driver_connection
         self.statements = statements or StatementQueue(threaded=False)
-        self._next_id = {}      # SQLite: table name -> the next id to give out
-        self._sql = {}          # (table, columns, rows) -> INSERT text
+        self._next_id: dict[str, int] = {}      # SQLite: table name -> the next id to give out
+        self._sql: dict[tuple[str, tuple[str, ...], int], str] = {}  # (table, columns, rows) -> INSERT text
 
-    def insert(self, table, rows, want_ids=True):
+    def insert(self, table: Table, rows: Sequence[Mapping[str, Any]], want_ids: bool = True
+               ) -> list[int] | None:
         """Queue ``rows`` (dicts with the same keys) for ``table``; returns the ids they
         get, in order, when ``want_ids``."""
         if not rows:
@@ -58,7 +62,7 @@ class BulkInserter:
 
     # --- ids ---------------------------------------------------------------------
 
-    def _pg_ids(self, table, count):
+    def _pg_ids(self, table: Table, count: int) -> list[int]:
         with self.statements.turn():
             sequence = self.connection.exec_driver_sql(
                 "SELECT pg_get_serial_sequence(%(table)s, 'id')", {"table": table.name}).scalar()
@@ -66,7 +70,7 @@ class BulkInserter:
                 "SELECT nextval(%(sequence)s) FROM generate_series(1, %(count)s)",
                 {"sequence": sequence, "count": count})]
 
-    def _sqlite_ids(self, table, count):
+    def _sqlite_ids(self, table: Table, count: int) -> list[int]:
         first = self._next_id.get(table.name)
         if first is None:
             quoted = self.dialect.identifier_preparer.format_table(table)
@@ -85,19 +89,20 @@ class BulkInserter:
         self._next_id[table.name] = first + count
         return list(range(first, first + count))
 
-    def forget_ids(self):
+    def forget_ids(self) -> None:
         """After a commit other connections may have added rows: read the next ids again."""
         self._next_id.clear()
 
     # --- statements --------------------------------------------------------------
 
-    def _copy_job(self, table, columns, values):
+    def _copy_job(self, table: Table, columns: Sequence[str], values: Sequence[Sequence[Any]]
+                  ) -> Callable[[], None]:
         preparer = self.dialect.identifier_preparer
         statement = (f"COPY {preparer.format_table(table)} "
                      f"({', '.join(preparer.quote(c) for c in columns)}) FROM STDIN")
         driver = self.driver
 
-        def job():
+        def job() -> None:
             cursor = driver.cursor()
             try:
                 with cursor.copy(statement) as copy:
@@ -107,17 +112,18 @@ class BulkInserter:
                 cursor.close()
         return job
 
-    def _sqlite_job(self, table, columns, values):
+    def _sqlite_job(self, table: Table, columns: Sequence[str], values: Sequence[Sequence[Any]]
+                    ) -> Callable[[], None]:
         """One INSERT of many rows per statement, up to SQLite's parameter limit."""
         per_statement = max(1, self.dialect.insertmanyvalues_max_parameters // len(columns))
-        batches = []
+        batches: list[tuple[str, list[Any]]] = []
         for start in range(0, len(values), per_statement):
             batch = values[start:start + per_statement]
             batches.append((self._insert_text(table, columns, len(batch)),
                             [value for row in batch for value in row]))
         driver = self.driver
 
-        def job():
+        def job() -> None:
             cursor = driver.cursor()
             try:
                 for text, parameters in batches:
@@ -126,7 +132,7 @@ class BulkInserter:
                 cursor.close()
         return job
 
-    def _insert_text(self, table, columns, count):
+    def _insert_text(self, table: Table, columns: Sequence[str], count: int) -> str:
         key = (table.name, tuple(columns), count)
         text = self._sql.get(key)
         if text is None:
@@ -138,7 +144,8 @@ class BulkInserter:
                 + ", ".join([one_row] * count))
         return text
 
-    def _insert_now(self, table, rows, want_ids):
+    def _insert_now(self, table: Table, rows: Sequence[Mapping[str, Any]], want_ids: bool
+                    ) -> list[int] | None:
         """Other databases: SQLAlchemy's own many-row INSERT, at once."""
         with self.statements.turn():
             if not want_ids:
@@ -148,12 +155,13 @@ class BulkInserter:
             return [row[0] for row in self.session.execute(statement, rows)]
 
 
-def _json_writer(process):
+def _json_writer(process: Callable[[Any], Any]) -> Callable[..., Any]:
     """JSON text by orjson (several times json.dumps' speed); None, and anything orjson
     cannot write, as the column type's own processor writes it."""
     empty = process(None)
 
-    def write(value, dumps=orjson.dumps, option=orjson.OPT_NON_STR_KEYS):
+    def write(value: Any, dumps: Callable[..., bytes] = orjson.dumps,
+              option: int = orjson.OPT_NON_STR_KEYS) -> Any:
         if value is None:
             return empty
         try:
@@ -163,11 +171,11 @@ def _json_writer(process):
     return write
 
 
-def _memoised(process, limit=4096):
+def _memoised(process: Callable[[Any], Any], limit: int = 4096) -> Callable[[Any], Any]:
     """``process`` remembering its answers: an import's rows share their time stamps."""
-    seen = {}
+    seen: dict[Any, Any] = {}
 
-    def remembered(value):
+    def remembered(value: Any) -> Any:
         try:
             return seen[value]
         except KeyError:
@@ -178,7 +186,7 @@ def _memoised(process, limit=4096):
     return remembered
 
 
-def _processor(column, dialect):
+def _processor(column: Column[Any], dialect: Dialect) -> Callable[..., Any] | None:
     process = column.type.dialect_impl(dialect).bind_processor(dialect)
     if process is None:
         return None
@@ -189,23 +197,24 @@ def _processor(column, dialect):
     return process
 
 
-def _values(dialect, table, columns, rows):
+def _values(dialect: Dialect, table: Table, columns: Sequence[str],
+            rows: Sequence[Mapping[str, Any]]) -> list[Any]:
     """Each row's values in ``columns`` order (tuples), through the columns' bind
     processors, a column at a time."""
     pick = itemgetter(*columns)
     values = [pick(row) for row in rows]
     if len(columns) == 1:
         values = [(value,) for value in values]
-    processors = [(i, _processor(table.c[c], dialect)) for i, c in enumerate(columns)]
+    processors: list[tuple[int, Any]] = [(i, _processor(table.c[c], dialect)) for i, c in enumerate(columns)]
     processors = [(i, p) for i, p in processors if p is not None]
     if not processors or not values:
         return values
-    by_column = list(zip(*values))
+    by_column: list[Sequence[Any]] = list(zip(*values))
     for i, process in processors:
         by_column[i] = [process(v) for v in by_column[i]]
     return list(zip(*by_column))
 
 
-def _highest_ever(cursor, table_name):
+def _highest_ever(cursor: Any, table_name: str) -> int:
     row = cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table_name,)).fetchone()
-    return row[0] if row else 0
+    return cast(int, row[0]) if row else 0

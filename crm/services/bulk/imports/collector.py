@@ -9,13 +9,14 @@ this process has finished, and then runs once.
 import contextlib
 import gc
 import threading
+from collections.abc import Iterator
 
 _lock = threading.Lock()
 _state = {"depth": 0, "was_enabled": False}
 
 
 @contextlib.contextmanager
-def paused():
+def paused() -> Iterator[None]:
     with _lock:
         if _state["depth"] == 0:
             _state["was_enabled"] = gc.isenabled()

@@ -39,11 +39,11 @@ DEFAULT_CODE_PAGES = WESTERN
 _SAMPLE = 200_000
 
 
-def _language(locale):
+def _language(locale: str | None) -> str:
     return (locale or "en").replace("-", "_").split("_")[0].lower()
 
 
-def _utf16_without_bom(content):
+def _utf16_without_bom(content: bytes) -> str | None:
     """UTF-16 saved without its byte-order mark: one byte of each pair (the high one) takes
     only a few values in text of one script, and the whole decodes to printable text."""
     sample = content[:4096]
@@ -62,7 +62,7 @@ def _utf16_without_bom(content):
     return None
 
 
-def detect(content, locale=None):
+def detect(content: bytes, locale: str | None = None) -> str:
     """The encoding ``content`` is most likely in, for a user writing in ``locale``."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
@@ -87,7 +87,8 @@ def detect(content, locale=None):
     return best.encoding if best is not None else "cp1252"
 
 
-def decode(content, encoding=None, locale=None):
+def decode(content: bytes, encoding: str | None = None, locale: str | None = None
+           ) -> tuple[str, str]:
     """(text, encoding): in the given encoding, else the detected one."""
     chosen = encoding or detect(content, locale)
     if chosen in ("utf-8", "utf-8-sig"):

@@ -7,7 +7,9 @@ the table. .xls is bounded by its format (65,536 x 256) and the file size.
 import io
 import re
 import zipfile
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any, NoReturn
 
 from flask_babel import lazy_gettext as _l
 
@@ -36,30 +38,30 @@ class ImportLimits:
     cells: int = 10_000_000
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: Mapping[str, Any]) -> "ImportLimits":
         return cls(file_bytes=config["CRM_IMPORT_MAX_FILE_BYTES"],
                    uncompressed_bytes=config["CRM_IMPORT_MAX_UNCOMPRESSED_BYTES"],
                    rows=config["CRM_IMPORT_MAX_ROWS"], columns=config["CRM_IMPORT_MAX_COLUMNS"],
                    cells=config["CRM_IMPORT_MAX_CELLS"])
 
 
-def refuse(message):
+def refuse(message: object) -> NoReturn:
     raise ValidationFailed({"file": [message]})
 
 
-def _column_number(letters):
+def _column_number(letters: bytes) -> int:
     number = 0
     for letter in letters:
         number = number * 26 + letter - 64
     return number
 
 
-def check_size(content, limits):
+def check_size(content: bytes, limits: ImportLimits) -> None:
     if len(content) > limits.file_bytes:
         refuse(_l("The file is larger than %(mb)d MB.", mb=limits.file_bytes // 1024 // 1024))
 
 
-def check_shape(rows, columns, limits):
+def check_shape(rows: int, columns: int, limits: ImportLimits) -> None:
     """Refuse a table of ``rows`` x ``columns`` above the limits."""
     if columns > limits.columns:
         refuse(_l("The file has %(n)s columns; at most %(max)s can be imported.",
@@ -73,7 +75,7 @@ def check_shape(rows, columns, limits):
                   n=f"{cells:,}", max=f"{limits.cells:,}"))
 
 
-def check_spreadsheet(content, extension, limits):
+def check_spreadsheet(content: bytes, extension: str, limits: ImportLimits) -> None:
     """Refuse a zipped spreadsheet whose parts or cells exceed ``limits``, cheaply."""
     check_size(content, limits)
     if extension not in ZIP_TYPES:
@@ -98,12 +100,13 @@ def check_spreadsheet(content, extension, limits):
         check_shape(rows, columns, limits)
 
 
-def _refuse_unpacked(limits):
+def _refuse_unpacked(limits: ImportLimits) -> NoReturn:
     refuse(_l("Unpacked, this file would take more than %(mb)d MB; it cannot be imported.",
               mb=limits.uncompressed_bytes // 1024 // 1024))
 
 
-def _stream(archive, member, limits):
+def _stream(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: ImportLimits
+            ) -> Iterator[bytes]:
     """The member's bytes in chunks that end before a tag, stopping at the uncompressed
     limit whatever the zip directory claims."""
     total, pending = 0, b""
@@ -130,7 +133,7 @@ def _stream(archive, member, limits):
         yield pending
 
 
-def _xlsx_extent(chunks):
+def _xlsx_extent(chunks: Iterable[bytes]) -> tuple[int, int]:
     """(rows, columns): the far corner of every ``r="B12"`` cell and ``r="12"`` row
     position. Regex scans in C; per chunk only the row numbers become ints."""
     rows = columns = 0
@@ -144,7 +147,7 @@ def _xlsx_extent(chunks):
     return rows, columns
 
 
-def _ods_extent(chunks):
+def _ods_extent(chunks: Iterable[bytes]) -> tuple[int, int]:
     """Rows and columns up to the last cell holding something; repeated empty cells
     (LibreOffice writes them to the sheet's edge) count only when something follows."""
     rows = columns = 0

@@ -4,10 +4,12 @@ The user may correct the result; ``clean_mapping`` checks a corrected mapping.
 """
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from flask_babel import force_locale, lazy_gettext as _l
 
-from crm.services.bulk.data_fields import fields_of
+from crm.services.bulk.data_fields import DataField, fields_of
 from crm.services.bulk.imports.readers import is_number
 from crm.services.core.errors import ValidationFailed
 
@@ -28,7 +30,7 @@ NAMES = frozenset({"name", "company", "company_name", "contact_name", "contact_f
 SAMPLE_ROWS = 200
 
 
-def normalise(heading):
+def normalise(heading: str | None) -> str:
     # camelCase split first (companyName -> company Name); NFC: a heading typed with a
     # decomposed nukta or accent matches the composed synonym.
     text = _CAMEL.sub(" ", (heading or "").strip())
@@ -36,7 +38,7 @@ def normalise(heading):
     return _NOISE.sub("", text).replace("nº", "no").replace("n°", "no")
 
 
-def forms(heading):
+def forms(heading: str | None) -> tuple[str, ...]:
     """The normalised texts a heading is looked up by: as written, then without the
     parenthesised parts (a field code or a unit)."""
     whole = normalise(heading)
@@ -44,7 +46,7 @@ def forms(heading):
     return (whole, bare) if bare and bare != whole else (whole,)
 
 
-def lookup(table, heading):
+def lookup(table: Mapping[str, str], heading: str | None) -> str | None:
     """The field ``table`` ({normalised heading: field key}) knows ``heading`` as, or None."""
     return next((table[form] for form in forms(heading) if form in table), None)
 
@@ -54,7 +56,7 @@ def lookup(table, heading):
 LANGUAGES = ("en",)
 
 
-def _labels(data_field, languages):
+def _labels(data_field: DataField, languages: Iterable[str]) -> set[str]:
     names = {str(data_field.label)}
     for language in languages:
         with force_locale(language):
@@ -62,9 +64,12 @@ def _labels(data_field, languages):
     return names
 
 
-def candidates(entity, languages=LANGUAGES):
+def candidates(entity: str, languages: Iterable[str] = LANGUAGES
+               ) -> tuple[dict[str, str], dict[str, str]]:
     """{normalised heading: field key}, strongest meaning first (own key and label in each of
     ``languages``, then synonyms)."""
+    strong: dict[str, str]
+    weak: dict[str, str]
     strong, weak = {}, {}
     for data_field in fields_of(entity):
         for name in (data_field.key, *_labels(data_field, languages)):
@@ -74,18 +79,21 @@ def candidates(entity, languages=LANGUAGES):
     return strong, weak
 
 
-def _numbers_only(rows, index):
+def _numbers_only(rows: Sequence[Sequence[str]], index: int) -> bool:
     cells = [row[index] for row in rows[:SAMPLE_ROWS] if index < len(row) and row[index]]
     return bool(cells) and all(is_number(cell) for cell in cells)
 
 
-def guess_mapping(entity, headings, rows=(), languages=LANGUAGES):
+def guess_mapping(entity: str, headings: Sequence[str], rows: Sequence[Sequence[str]] = (),
+                  languages: Iterable[str] = LANGUAGES) -> dict[str, str]:
     """{heading: field key or ""}; a field goes to the first heading that names it.
     ``rows``: the cells under the headings, so a column of numbers is not taken for a name;
     ``languages``: those whose labels count as headings."""
     strong, weak = candidates(entity, languages)
     numbers = {heading for index, heading in enumerate(headings)
                if _numbers_only(rows, index)}
+    mapping: dict[str, str]
+    used: set[str]
     mapping, used = {}, set()
     for table in (strong, weak):
         for heading in headings:
@@ -104,13 +112,16 @@ def guess_mapping(entity, headings, rows=(), languages=LANGUAGES):
     return {heading: mapping.get(heading, "") for heading in headings}
 
 
-def with_overrides(headings, mapping, overrides):
+def with_overrides(headings: Iterable[str], mapping: Mapping[str, str],
+                   overrides: Mapping[str, str]) -> dict[str, str]:
     """``mapping`` with ``overrides`` ({heading: field key or ""}) applied; a heading is
     found as written, else as ``normalise`` reads it. Raises ValidationFailed naming
     every heading the file does not have."""
-    by_name = {}
+    heading: str | None
+    by_name: dict[str, str] = {}
     for heading in headings:
         by_name.setdefault(normalise(heading), heading)
+    errors: list[Any]
     result, errors = dict(mapping), []
     for wanted, key in overrides.items():
         heading = wanted if wanted in result else by_name.get(normalise(wanted))
@@ -127,9 +138,13 @@ def with_overrides(headings, mapping, overrides):
     return result
 
 
-def clean_mapping(entity, headings, mapping):
+def clean_mapping(entity: str, headings: Iterable[str], mapping: Mapping[str, str | None]
+                  ) -> dict[str, str]:
     """A user-corrected mapping: known fields, each at most once, required fields present."""
     keys = {f.key for f in fields_of(entity)}
+    clean: dict[str, str]
+    seen: dict[str, str]
+    errors: list[Any]
     clean, seen, errors = {}, {}, []
     for heading in headings:
         key = (mapping.get(heading) or "").strip()

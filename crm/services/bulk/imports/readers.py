@@ -10,7 +10,9 @@ import io
 import os
 import re
 import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 import orjson
 from flask_babel import lazy_gettext as _l
@@ -30,16 +32,16 @@ HEADING_SEARCH_ROWS = 10
 _NUMBER = re.compile(r"^[\d\s.,+\-/:%]+$")
 
 
-def is_number(cell):
+def is_number(cell: str) -> bool:
     """A cell of digits and the signs numbers, dates and times are written with."""
     return bool(_NUMBER.match(cell))
 
 
-def _refuse(message):
+def _refuse(message: object) -> NoReturn:
     raise ValidationFailed({"file": [message]})
 
 
-def cell_text(value):
+def cell_text(value: object) -> str:
     """One cell as the text a user typed: 12.0 -> "12", dates as ISO, booleans as true/false."""
     if value is None:
         return ""
@@ -58,7 +60,7 @@ def cell_text(value):
     return str(value).strip()
 
 
-def _sniff(text):
+def _sniff(text: str) -> str:
     sample = "\n".join(text[:50_000].splitlines()[:20])
     try:
         return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
@@ -67,10 +69,11 @@ def _sniff(text):
         return max(DELIMITERS, key=first.count) if first else ","
 
 
-def _read_csv(content, limits, encoding, locale):
+def _read_csv(content: bytes, limits: file_limits.ImportLimits, encoding: str | None,
+              locale: str | None) -> tuple[list[list[str]], str]:
     text, encoding = encodings.decode(content, encoding, locale)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff(text))
-    rows = []
+    rows: list[list[str]] = []
     for row in reader:
         if len(row) > limits.columns:
             file_limits.check_shape(len(rows) + 1, len(row), limits)
@@ -81,7 +84,7 @@ def _read_csv(content, limits, encoding, locale):
     return rows, encoding
 
 
-def _read_spreadsheet(content, limits):
+def _read_spreadsheet(content: bytes, limits: file_limits.ImportLimits) -> list[list[str]]:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -101,27 +104,28 @@ def _read_spreadsheet(content, limits):
 @dataclass
 class Table:
     """A file's heading row and the rows under it, each row as long as the headings."""
-    headings: list
-    rows: list
-    numbers: list           # each row's number as the spreadsheet shows it
+    headings: list[str]
+    rows: list[list[str]]
+    numbers: list[int]      # each row's number as the spreadsheet shows it
     # row number -> its cell count, for rows with more or fewer cells than the headings
-    misshapen: dict = field(default_factory=dict)
+    misshapen: dict[int, int] = field(default_factory=dict)
     encoding: str | None = None    # text files: the encoding read
 
-    def pack(self):
+    def pack(self) -> bytes:
         return zlib.compress(orjson.dumps({
             "headings": self.headings, "rows": self.rows, "numbers": self.numbers,
             "misshapen": [[n, c] for n, c in self.misshapen.items()],
             "encoding": self.encoding}), 1)
 
     @classmethod
-    def unpack(cls, data):
+    def unpack(cls, data: bytes) -> "Table":
         value = orjson.loads(zlib.decompress(data))
         return cls(value["headings"], value["rows"], value["numbers"],
                    dict(value["misshapen"]), value["encoding"])
 
 
-def _heading_row(rows, recognise):
+def _heading_row(rows: Sequence[Sequence[str]],
+                 recognise: Callable[[Sequence[str]], int] | None) -> int | None:
     """Index of the heading row among the first rows that hold anything: a row mostly of
     text, as wide as the table, whose cells ``recognise`` (cells -> count) knows best."""
     candidates = [i for i, row in enumerate(rows) if any(row)][:HEADING_SEARCH_ROWS]
@@ -139,7 +143,10 @@ def _heading_row(rows, recognise):
     return max(eligible, key=lambda i: (recognise(rows[i]), -i))
 
 
-def read_table(content, file_name, limits=None, encoding=None, locale=None, recognise=None):
+def read_table(content: bytes, file_name: str | None,
+               limits: file_limits.ImportLimits | None = None, encoding: str | None = None,
+               locale: str | None = None,
+               recognise: Callable[[Sequence[str]], int] | None = None) -> Table:
     """The file's Table, refused (ValidationFailed) above ``limits``. A title or blank rows
     above the headings are skipped; empty rows are dropped; ``NULL`` cells are empty.
     ``encoding``: a text file's, else detected for the importing user's ``locale``."""

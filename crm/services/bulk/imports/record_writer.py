@@ -1,14 +1,18 @@
 """Writes an import's checked rows: creates and updates with their contacts, addresses,
 audit entries and import items, as many-row statements queued to the writing thread."""
+import datetime as dt
 from collections import deque
+from collections.abc import Container, Iterable, Mapping, Sequence
+from typing import Any, cast
 
-from sqlalchemy import Integer, bindparam, select, update
+from sqlalchemy import Integer, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from crm.models import Address, AuditEntry, Company, Contact, ImportItem
+from crm.models import Address, AuditEntry, Company, Contact, ImportItem, ImportRun
 from crm.services.bulk.data_fields import model_of
 from crm.services.bulk.imports.bulk_sql import BulkInserter
-from crm.services.bulk.imports.validate import literal_list
+from crm.services.bulk.imports.statement_queue import StatementQueue
+from crm.services.bulk.imports.validate import RowResult, literal_list
 from crm.services.core.audit import entity_name, entry_row, plain_value as audit_plain, who
 from crm.services.core.transaction import commit_so_far
 from crm.services.customers import customers
@@ -21,23 +25,23 @@ NOT_AUDITED = AUDIT_EXCLUDED | {"tenant_id"}
 _AS_IS = frozenset({str, int, bool, float, type(None)})
 
 
-def plain(value):
+def plain(value: Any) -> Any:
     """A value as the audit trail stores it (crm.services.core.audit.plain_value), plain types first."""
     return value if type(value) in _AS_IS else audit_plain(value)
 
 
-def created_changes(row):
+def created_changes(row: Mapping[str, Any]) -> dict[str, list[Any]]:
     """The audit changes of a new row: every set column but the bookkeeping ones."""
     return {k: [None, v if type(v) in _AS_IS else audit_plain(v)] for k, v in row.items()
             if v is not None and k not in NOT_AUDITED}
 
 
-def _defaults(table, now):
-    values = {}
+def _defaults(table: Table, now: dt.datetime) -> dict[str, Any]:
+    values: dict[str, Any] = {}
     for column in table.columns:
         if column.key == "id":
             continue
-        default = column.default
+        default: Any = column.default
         if default is None:
             values[column.key] = None
         elif default.is_scalar:
@@ -48,17 +52,20 @@ def _defaults(table, now):
 
 
 class Summary:
-    def __init__(self):
+    def __init__(self) -> None:
         self.created = self.updated = self.unchanged = 0
-        self.failed = []        # RowResults
-        self.warned = []        # RowResults imported with warnings
+        self.failed: list[RowResult] = []
+        self.warned: list[RowResult] = []  # RowResults imported with warnings
         self.total = 0
 
 
 class Writer:
     """Writes checked rows of one import run into the session's transaction."""
 
-    def __init__(self, session, run, statements):
+    now: dt.datetime  # the time stamp of every row written
+    checker_default_status: int | None  # leads: the status of rows that name none
+
+    def __init__(self, session: Session, run: ImportRun, statements: StatementQueue) -> None:
         self.session = session
         self.statements = statements
         self.commit_queued = False
@@ -70,30 +77,32 @@ class Writer:
         self.table = self.model.__table__
         self.actor = who()
         self.entity_label = entity_name(self.model)
-        self.company_names = {}
+        self.company_names: dict[Any, Any] = {}
         if self.entity == "customers":
-            self.company_names = dict(self.session.execute(select(Company.id, Company.name)).all())
-        self.named_codes = set()  # codes the file names anywhere (check_rows): never generated
-        self._free_codes = deque()  # generated codes checked free, not yet handed out
-        self._bases = {}
+            self.company_names = dict(cast("list[tuple[Any, Any]]", self.session.execute(
+                select(Company.id, Company.name)).all()))
+        self.named_codes: set[str] = set()  # codes the file names anywhere (check_rows): never generated
+        self._free_codes: deque[str] = deque()  # generated codes checked free, not yet handed out
+        self._bases: dict[str, dict[str, Any]] = {}
 
     # --- audit and items ---------------------------------------------------------
 
-    def _audit(self, entity, entity_id, action, changes, summary, parent_id=None):
+    def _audit(self, entity: str, entity_id: int | None, action: str, changes: dict[str, list[Any]],
+               summary: str | None, parent_id: int | None = None) -> dict[str, Any]:
         return entry_row(self.tenant_id, entity, entity_id, action, changes, summary,
                          parent_entity="customer" if parent_id else None, parent_id=parent_id,
                          at=self.now, actor=self.actor)
 
     @staticmethod
-    def _summary(entity, values):
+    def _summary(entity: str, values: Mapping[str, Any]) -> str:
         if entity == "customers":
             return f"{values['name']} ({values['code']})"
         return values.get("name") or values.get("title") or ""
 
     # --- customers' derived columns ---------------------------------------------
 
-    def _next_codes(self, count):
-        codes = []
+    def _next_codes(self, count: int) -> list[str]:
+        codes: list[str] = []
         while len(codes) < count:
             if not self._free_codes:
                 self._check_free_codes(count - len(codes))
@@ -102,7 +111,7 @@ class Writer:
                 codes.append(code)
         return codes
 
-    def _reserve_code_numbers(self, count):
+    def _reserve_code_numbers(self, count: int) -> Any:
         """A block of the tenant's code numbers. On PostgreSQL it is taken and committed on
         a connection of its own, so the counter row is not held for the whole import
         (other users' creates would wait for it); SQLite has one writer anyway."""
@@ -113,7 +122,7 @@ class Writer:
         with self.statements.turn():
             return customers.take_code_numbers(self.session, self.tenant_id, count)
 
-    def _check_free_codes(self, wanted):
+    def _check_free_codes(self, wanted: int) -> None:
         """Add the next generated codes no customer of the tenant has to the free ones:
         up to a few thousand are reserved and checked at a time and handed out in order."""
         from crm.models import Customer
@@ -125,14 +134,14 @@ class Writer:
                 Customer.tenant_id == self.tenant_id, Customer.code.in_(literal_list(batch)))))
         self._free_codes.extend(c for c in batch if c not in taken)
 
-    def _search_text(self, values):
+    def _search_text(self, values: Mapping[str, Any]) -> str:
         company = self.company_names.get(values.get("company_id"), "")
         parts = (values.get("name"), company, values.get("tax_number"), values.get("email"),
                  values.get("phone"), values.get("code"))
         return " ".join(p for p in parts if p).lower()
 
     @staticmethod
-    def _location(addresses):
+    def _location(addresses: Mapping[str, Mapping[str, Any] | None]) -> tuple[Any, Any]:
         """City and country of the main address: contact, else billing, else shipping."""
         for kind in ("contact_address", "billing", "shipping"):
             found = addresses.get(kind)
@@ -142,9 +151,9 @@ class Writer:
 
     # --- creates ----------------------------------------------------------------
 
-    def create(self, results):
+    def create(self, results: Sequence[RowResult]) -> int:
         self._settle()
-        record_rows = []
+        record_rows: list[dict[str, Any]] = []
         defaults = self._base(self.table)
         if self.entity == "customers":
             codes = iter(self._next_codes(
@@ -160,6 +169,8 @@ class Writer:
                 values["status_id"] = self.checker_default_status
             record_rows.append(values)
         ids = self._insert(self.table, record_rows)
+        audits: list[dict[str, Any]]
+        items: list[dict[str, Any]]
         audits, items = [], []
         for record_id, values in zip(ids, record_rows):
             changes = created_changes(values)
@@ -173,18 +184,19 @@ class Writer:
         self._flush_rows(audits, items)
         return len(ids)
 
-    def _insert(self, table, rows):
+    def _insert(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> list[int]:
         """Insert ``rows``; returns their new ids in the same order."""
-        return self.bulk.insert(table, rows)
+        return cast(list[int], self.bulk.insert(table, rows))
 
-    def _base(self, table):
+    def _base(self, table: Table) -> dict[str, Any]:
         """The table's column defaults for this import's rows (the same for every row)."""
         found = self._bases.get(table.name)
         if found is None:
             found = self._bases[table.name] = _defaults(table, self.now)
         return found
 
-    def _part_row(self, part, customer_id, values):
+    def _part_row(self, part: str, customer_id: int, values: Mapping[str, Any]
+                  ) -> tuple[Table, dict[str, Any]]:
         if part == "contact":
             base = self._base(Contact.__table__)
             return Contact.__table__, {**base, "name": None, **values, "customer_id": customer_id,
@@ -193,12 +205,15 @@ class Writer:
         return Address.__table__, {**base, **values, "kind": part, "is_default": True,
                                    "customer_id": customer_id, "tenant_id": self.tenant_id}
 
-    def _create_parts(self, wanted):
+    def _create_parts(self, wanted: Iterable[tuple[Any, RowResult, Container[str]]]
+                      ) -> list[dict[str, Any]]:
         """Insert the contacts/addresses in ``wanted`` [(customer id, result, skip parts)];
         returns their audit rows and records the new ids in ``self.created_parts``."""
-        audits = []
-        self.created_parts = {}
+        audits: list[dict[str, Any]] = []
+        self.created_parts: dict[tuple[int, str], int] = {}
         for part in PARTS:
+            rows: list[dict[str, Any]]
+            owners: list[int]
             rows, owners = [], []
             for customer_id, result, skip in wanted:
                 values = result.values.get(part)
@@ -221,13 +236,13 @@ class Writer:
 
     # --- updates ----------------------------------------------------------------
 
-    def _load(self, model, columns, where):
+    def _load(self, model: Any, columns: Sequence[str], where: Any) -> dict[Any, dict[str, Any]]:
         query = select(model.id, *[getattr(model, c) for c in columns]).where(where)
         with self.statements.turn():
             rows = self.session.execute(query).all()
         return {row[0]: dict(zip(columns, row[1:])) for row in rows}
 
-    def update(self, results):
+    def update(self, results: Sequence[RowResult]) -> tuple[int, int]:
         self._settle()
         ids = [r.existing_id for r in results]
         columns = sorted({c for r in results for c in r.values["record"]}
@@ -235,8 +250,12 @@ class Writer:
                             if self.entity == "customers" else set()))
         current = self._load(self.model, columns, self.model.id.in_(literal_list(ids, Integer)))
         parts = self._load_parts(ids) if self.entity == "customers" else {}
+        updates: dict[frozenset[str], list[dict[str, Any]]]
+        audits: list[dict[str, Any]]
+        items: list[dict[str, Any]]
+        new_parts: list[tuple[Any, RowResult, set[str]]]
         updates, audits, items, new_parts = {}, [], [], []
-        part_updates = {}
+        part_updates: dict[tuple[Any, frozenset[str]], list[dict[str, Any]]] = {}
         changed_count = 0
         for result in results:
             record_id = result.existing_id
@@ -245,6 +264,8 @@ class Writer:
             changes = {k: [plain(old[k]), plain(v)] for k, v in result.values["record"].items()
                        if plain(old[k]) != plain(v)}
             previous = {"record": {k: plain(old[k]) for k in changes}}
+            part_audits: list[dict[str, Any]]
+            skip: set[str]
             part_audits, skip = [], set()
             if self.entity == "customers":
                 skip = self._update_parts(record_id, result, parts, previous, part_updates,
@@ -290,17 +311,19 @@ class Writer:
         self._flush_rows(audits, items)
         return changed_count, len(results) - changed_count
 
-    def _execute_update(self, table, columns_set, rows):
+    def _execute_update(self, table: Table, columns_set: Iterable[str],
+                        rows: list[dict[str, Any]]) -> None:
         statement = update(table).where(table.c.id == bindparam("_id")).values(
             {c: bindparam(c) for c in columns_set})
         with self.statements.turn():
             self.session.execute(statement, rows,
                                  execution_options={"synchronize_session": False})
 
-    def _load_parts(self, customer_ids):
+    def _load_parts(self, customer_ids: Sequence[int | None]
+                    ) -> dict[tuple[Any, str], dict[str, Any]]:
         """{(customer id, "contact"|"billing"|"shipping"): {"id", columns...}} of the parts
         an import writes: the primary contact and the default address of each kind."""
-        found = {}
+        found: dict[tuple[Any, str], dict[str, Any]] = {}
         contact_columns = ["customer_id", "name", "role", "email", "phone"]
         for contact_id, row in self._load(Contact, contact_columns, Contact.customer_id.in_(
                 literal_list(customer_ids, Integer)) & Contact.is_primary.is_(True)).items():
@@ -315,9 +338,13 @@ class Writer:
             found.setdefault((customer_id, part), {"id": address_id, **row})
         return found
 
-    def _update_parts(self, customer_id, result, parts, previous, part_updates, audits):
+    def _update_parts(self, customer_id: Any, result: RowResult,
+                      parts: Mapping[tuple[Any, str], Mapping[str, Any]],
+                      previous: dict[str, dict[str, Any]],
+                      part_updates: dict[tuple[Any, frozenset[str]], list[dict[str, Any]]],
+                      audits: list[dict[str, Any]]) -> set[str]:
         """Update the existing primary contact / default addresses; returns the parts done."""
-        done = set()
+        done: set[str] = set()
         for part in PARTS:
             values = result.values.get(part)
             existing = parts.get((customer_id, part))
@@ -342,14 +369,14 @@ class Writer:
                                       customer_id))
         return done
 
-    def commit_chunk(self):
+    def commit_chunk(self) -> None:
         """Commit what is written so far on the shared connection (the session's transaction
         goes on with the next statement). The commit is queued behind the chunk's statements,
         so the next chunk is checked while they run; ``_settle`` waits for it before new ids."""
         self.statements.submit(commit_so_far(self.session))
         self.commit_queued = True
 
-    def _settle(self):
+    def _settle(self) -> None:
         """After a queued commit, other connections may add rows: once it has run, the next
         ids are read again under the next write lock."""
         if self.commit_queued:
@@ -357,6 +384,6 @@ class Writer:
             self.bulk.forget_ids()
             self.commit_queued = False
 
-    def _flush_rows(self, audits, items):
+    def _flush_rows(self, audits: list[dict[str, Any]], items: list[dict[str, Any]]) -> None:
         self.bulk.insert(AuditEntry.__table__, audits, want_ids=False)
         self.bulk.insert(ImportItem.__table__, items, want_ids=False)

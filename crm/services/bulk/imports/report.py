@@ -5,13 +5,16 @@ Every cell is written as text (a cell that looks like a formula stays text and i
 never evaluated when the report is opened).
 """
 import io
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from flask_babel import gettext
 
 from crm.services.core.workbooks import new_workbook
 
 
-def error_report(headings, failed, warned=()):
+def error_report(headings: Sequence[object], failed: Iterable[Any],
+                 warned: Iterable[Any] = ()) -> bytes:
     """xlsx bytes: heading row + "Row" + "Errors" + "Warnings", then one line per failed
     or warned RowResult, in file order."""
     buffer = io.BytesIO()

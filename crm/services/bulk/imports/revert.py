@@ -1,10 +1,13 @@
 """Undo an import as a whole: records it created are archived (leads, which have no
 archive, are deleted), records it updated get their previous values back. Every
 change goes through the ORM, so each is in the audit trail, plus one entry for the revert."""
+from typing import Any
+
 from flask_babel import gettext
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from crm.models import Address, Contact, ImportItem
+from crm.models import Address, Contact, ImportItem, ImportRun
 from crm.models.base import utcnow
 from crm.services.bulk.data_fields import model_of
 from crm.services.bulk.imports.commit import plain_to_column, summary_entry
@@ -16,13 +19,14 @@ CHUNK = 1000
 PART_MODELS = {"contact": Contact, "billing": Address, "shipping": Address}
 
 
-def _restore(obj, values):
+def _restore(obj: Any, values: dict[str, Any]) -> None:
     table = type(obj).__table__
     for column, value in values.items():
         setattr(obj, column, plain_to_column(table, column, value))
 
 
-def _undo_created(session, model, record, note, kept):
+def _undo_created(session: Session, model: Any, record: Any, note: str, kept: list[str]
+                  ) -> None:
     if hasattr(record, "is_active"):
         if record.is_active:
             audit.mark(session, record, "archive", note)
@@ -39,7 +43,7 @@ def _undo_created(session, model, record, note, kept):
     session.delete(record)
 
 
-def _undo_updated(session, record, previous, note):
+def _undo_updated(session: Session, record: Any, previous: dict[str, Any], note: str) -> None:
     audit.mark(session, record, "update", note)
     _restore(record, previous.get("record") or {})
     for part, change in previous.items():
@@ -55,7 +59,7 @@ def _undo_updated(session, record, previous, note):
 
 
 @transactional
-def revert(session, run):
+def revert(session: Session, run: ImportRun) -> list[str]:
     """Revert a finished run; returns the records that could not be undone (by name)."""
     # A failed run may have written chunks before it stopped (commit.commits_in_chunks).
     if run.status not in ("done", "failed") or run.reverted_at is not None:
@@ -66,7 +70,7 @@ def revert(session, run):
     items = list(session.execute(
         select(ImportItem.record_id, ImportItem.action, ImportItem.previous)
         .where(ImportItem.import_run_id == run.id).order_by(ImportItem.id)))
-    kept = []
+    kept: list[str] = []
     for start in range(0, len(items), CHUNK):
         chunk = items[start:start + CHUNK]
         records = {r.id: r for r in session.scalars(

@@ -2,10 +2,13 @@
 import hashlib
 import logging
 import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, cast
 
+from flask import Flask
 from flask_babel import gettext
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy.orm import Session, aliased
 
 from crm.models import ImportItem, ImportRun
 from crm.models.base import utcnow
@@ -18,6 +21,8 @@ from crm.services.bulk.imports import (
     readers,
     report,
 )
+from crm.services.bulk.imports.file_limits import ImportLimits
+from crm.services.bulk.imports.validate import RowResult
 from crm.services.core import audit
 from crm.services.core.errors import NotAllowed, NotFound, ValidationFailed
 from crm.services.core.transaction import dry_run, transaction, transactional
@@ -25,13 +30,15 @@ from crm.services.core.transaction import dry_run, transaction, transactional
 log = logging.getLogger(__name__)
 
 
-def read_file(entity, content, file_name, limits=None, encoding=None, locale=None,
-              languages=mapping_rules.LANGUAGES):
+def read_file(entity: str, content: bytes, file_name: str | None,
+              limits: ImportLimits | None = None, encoding: str | None = None,
+              locale: str | None = None, languages: Iterable[str] = mapping_rules.LANGUAGES
+              ) -> readers.Table:
     """The file's Table, its heading row found with ``entity``'s headings (in ``languages``)
     in mind."""
     strong, weak = mapping_rules.candidates(entity, languages)
 
-    def recognised(cells):
+    def recognised(cells: Sequence[str]) -> int:
         return sum(1 for cell in cells if mapping_rules.lookup(strong, cell)
                    or mapping_rules.lookup(weak, cell))
 
@@ -40,8 +47,11 @@ def read_file(entity, content, file_name, limits=None, encoding=None, locale=Non
 
 
 @transactional
-def create_run(session, entity, file_name, content, user_id=None, username=None, limits=None,
-               locale=None, encoding=None, languages=mapping_rules.LANGUAGES):
+def create_run(session: Session, entity: str, file_name: str | None, content: bytes,
+               user_id: int | None = None, username: str | None = None,
+               limits: ImportLimits | None = None, locale: str | None = None,
+               encoding: str | None = None, languages: Iterable[str] = mapping_rules.LANGUAGES
+               ) -> ImportRun:
     """Store an uploaded file, read once, as a new run with a guessed mapping; raises
     ValidationFailed. ``locale``: the importing user's, to rank a text file's encodings."""
     if entity not in ("customers", "companies", "leads"):
@@ -58,14 +68,14 @@ def create_run(session, entity, file_name, content, user_id=None, username=None,
     return run
 
 
-def get_run(session, run_id):
+def get_run(session: Session, run_id: int) -> ImportRun:
     run = session.scalar(select(ImportRun).where(ImportRun.id == run_id))
     if run is None:
         raise NotFound()
     return run
 
 
-def table_of(run):
+def table_of(run: ImportRun) -> readers.Table:
     """The run's Table as read at upload (runs stored before that was kept: read again)."""
     if run.table_data is not None:
         return readers.Table.unpack(run.table_data)
@@ -73,8 +83,9 @@ def table_of(run):
 
 
 @transactional
-def change_encoding(session, run, encoding, locale=None, limits=None,
-                    languages=mapping_rules.LANGUAGES):
+def change_encoding(session: Session, run: ImportRun, encoding: str, locale: str | None = None,
+                    limits: ImportLimits | None = None,
+                    languages: Iterable[str] = mapping_rules.LANGUAGES) -> ImportRun:
     """Read a not yet started run's text file again in ``encoding``; the mapping is guessed
     again if the headings read differently."""
     if run.status != "uploaded":
@@ -94,13 +105,14 @@ def change_encoding(session, run, encoding, locale=None, limits=None,
 
 
 @transactional
-def set_mapping(session, run, wanted):
+def set_mapping(session: Session, run: ImportRun, wanted: Mapping[str, str | None]
+                ) -> dict[str, str]:
     table = table_of(run)
     run.mapping = mapping_rules.clean_mapping(run.entity, table.headings, wanted)
-    return run.mapping
+    return cast(dict[str, str], run.mapping)
 
 
-def preview(session, run, locale=None):
+def preview(session: Session, run: ImportRun, locale: str | None = None) -> commit.Preview:
     """(counts, first errors, first warnings, each as (row, heading, message)); nothing is
     written (code numbers the checks take are given back). ``locale``:
     the importing user's (a code), for ambiguous dates and numbers."""
@@ -111,7 +123,7 @@ def preview(session, run, locale=None):
             return commit.preview(session, run, table, locale=locale)
 
 
-def begin(session, run, mode):
+def begin(session: Session, run: ImportRun, mode: str) -> None:
     """Mark a run as running (committed, so the progress page sees it at once). One
     statement claims the run, so a second submit finds it taken; a run of the same file
     while another of the tenant's is running is refused."""
@@ -126,11 +138,11 @@ def begin(session, run, mode):
         other.tenant_id == run.tenant_id, other.content_hash == run.content_hash,
         other.status == "running", other.id != run.id).exists()
     with transaction(session):
-        claimed = session.execute(
+        claimed = cast(CursorResult[Any], session.execute(
             update(ImportRun).where(ImportRun.id == run.id, ImportRun.status == "uploaded",
                                     ~same_file_running)
             .values(mode=mode, status="running", started_at=utcnow(), progress=0)
-            .execution_options(synchronize_session=False)).rowcount
+            .execution_options(synchronize_session=False))).rowcount
     if claimed != 1:
         session.refresh(run)
         if run.status != "uploaded":
@@ -139,7 +151,9 @@ def begin(session, run, mode):
                                  "import has finished."))
 
 
-def execute(session, run, on_progress=None, locale=None, problems=None):
+def execute(session: Session, run: ImportRun,
+            on_progress: Callable[[int], object] | None = None, locale: str | None = None,
+            problems: list[RowResult] | None = None) -> ImportRun:
     """Import a running run's rows in one transaction; records counts, report and audit entry.
     ``locale``: the importing user's (a code), for ambiguous dates and numbers;
     ``problems``, a list, receives the failed and the warned RowResults in file order."""
@@ -147,11 +161,12 @@ def execute(session, run, on_progress=None, locale=None, problems=None):
         return _execute(session, run, on_progress, locale, problems)
 
 
-def _execute(session, run, on_progress, locale=None, problems=None):
+def _execute(session: Session, run: ImportRun, on_progress: Callable[[int], object] | None,
+             locale: str | None = None, problems: list[RowResult] | None = None) -> ImportRun:
     table = table_of(run)
     headings, rows = table.headings, table.rows
 
-    def progressed(done):
+    def progressed(done: int) -> None:
         commit.set_progress(run.id, done)
         if on_progress is not None:
             on_progress(done)
@@ -204,14 +219,16 @@ def _execute(session, run, on_progress, locale=None, problems=None):
     return run
 
 
-def run_in_background(app, run_id, tenant_id, user_id, username, locale=None):
+def run_in_background(app: Flask, run_id: int, tenant_id: int | None, user_id: int | None,
+                      username: str, locale: str | None = None) -> threading.Thread:
     """Start ``execute`` in a thread with its own app context, tenant and acting user
     (and the user's ``locale``, which the thread cannot read from the request)."""
-    def work():
+    def work() -> None:
         with app.app_context(), tenant_scope(tenant_id), audit.acting_as(username, user_id):
             from crm.extensions import db
             try:
-                execute(db.session, db.session.get(ImportRun, run_id), locale=locale)
+                execute(cast(Session, db.session), db.session.get(ImportRun, run_id),
+                        locale=locale)
             finally:
                 db.session.remove()
 
@@ -220,7 +237,7 @@ def run_in_background(app, run_id, tenant_id, user_id, username, locale=None):
     return thread
 
 
-def status(run):
+def status(run: ImportRun) -> dict[str, Any]:
     return {"id": run.id, "status": run.status, "total": run.total_rows,
             "progress": commit.progress_of(run) if run.status == "running" else run.progress,
             "created": run.created_count, "updated": run.updated_count,

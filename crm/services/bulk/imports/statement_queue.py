@@ -16,24 +16,26 @@ next ``submit``, ``turn`` or ``finish``, and the caller rolls the transaction ba
 """
 import queue
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 _STOP = object()
 
 
 class StatementQueue:
-    def __init__(self, threaded=True, depth=16):
+    def __init__(self, threaded: bool = True, depth: int = 16) -> None:
         self.lock = threading.Lock()
-        self._jobs = queue.Queue(maxsize=depth)
-        self._failure = None  # raised once in the importing thread
+        self._jobs: queue.Queue[Any] = queue.Queue(maxsize=depth)
+        self._failure: BaseException | None = None  # raised once in the importing thread
         self._broken = False  # and no later statement runs
-        self._thread = None
+        self._thread: threading.Thread | None = None
         if threaded:
             self._thread = threading.Thread(target=self._work, name="import-writer",
                                             daemon=True)
             self._thread.start()
 
-    def _work(self):
+    def _work(self) -> None:
         while True:
             job = self._jobs.get()
             try:
@@ -48,12 +50,12 @@ class StatementQueue:
             finally:
                 self._jobs.task_done()
 
-    def _raise(self):
+    def _raise(self) -> None:
         if self._failure is not None:
             failure, self._failure = self._failure, None
             raise failure
 
-    def submit(self, job):
+    def submit(self, job: Callable[[], object]) -> None:
         """Run ``job`` (a callable running statements) after those submitted before.
         Never call it inside ``turn()``."""
         self._raise()
@@ -63,19 +65,19 @@ class StatementQueue:
             self._jobs.put(job)
 
     @contextmanager
-    def turn(self):
+    def turn(self) -> Iterator[None]:
         """Use the connection from the importing thread (between queued statements)."""
         self._raise()
         with self.lock:
             yield
 
-    def finish(self):
+    def finish(self) -> None:
         """Wait for every submitted statement; raises the first failure."""
         if self._thread is not None:
             self._jobs.join()
         self._raise()
 
-    def close(self):
+    def close(self) -> None:
         """Stop the writing thread (after what is queued; failures are dropped)."""
         if self._thread is not None:
             self._jobs.put(_STOP)

@@ -3,7 +3,7 @@ import io
 
 from flask_babel import gettext, lazy_gettext as _l
 
-from crm.services.bulk.data_fields import exported_fields
+from crm.services.bulk.data_fields import DataField, exported_fields
 from crm.services.core.workbooks import new_workbook
 
 KIND_RULES = {
@@ -41,7 +41,7 @@ EXAMPLES = {
 }
 
 
-def rule_of(data_field):
+def rule_of(data_field: DataField) -> str:
     rule = str(KIND_RULES[data_field.kind]) % {"choices": ", ".join(data_field.choices),
                                                "target": data_field.target_attr}
     if data_field.required:
@@ -53,7 +53,7 @@ def rule_of(data_field):
     return rule
 
 
-def template_workbook(entity):
+def template_workbook(entity: str) -> bytes:
     buffer = io.BytesIO()
     workbook = new_workbook(buffer)
     bold = workbook.add_format({"bold": True})

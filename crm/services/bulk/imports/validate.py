@@ -11,20 +11,24 @@ of crm/services/core/validation.py. Before the first chunk, a query per
 addresses have no spaces); per chunk, one query finds the codes already taken; references
 (payment terms, segments, users ...) are loaded once.
 """
+import datetime as dt
 import re
-from contextlib import nullcontext
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any, cast
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import String, bindparam, func, select, text
+from sqlalchemy import BindParameter, Select, String, TextClause, bindparam, func, select, text
+from sqlalchemy.orm import Session
 
 from crm import models
 from crm.i18n import inputs
 from crm.i18n.inputs import InputInvalid
 from crm.i18n.parsing import IMPORT_DATE_FORMATS, import_date_formats
 from crm.security.masking import HIDDEN, MASKED_FIELDS
-from crm.services.bulk.data_fields import MATCH_KEY, fields_of, model_of
+from crm.services.bulk.data_fields import MATCH_KEY, DataField, fields_of, model_of
 from crm.services.core.validation import (
     PHONE_MAX_LENGTH,
     FieldInvalid,
@@ -72,19 +76,19 @@ class Unstorable(FieldInvalid):
     """A value its column cannot hold: the row fails rather than lose it."""
 
 
-def literal_list(values, type_=String):
+def literal_list(values: Iterable[Any], type_: Any = String) -> BindParameter[Any]:
     """An IN list written into the statement's text. Sent as parameters, the same
     statement comes back chunk after chunk, PostgreSQL prepares it, and the plan it keeps
     was made while the tenant's table was still empty (a full scan per chunk)."""
     return bindparam("values", list(values), type_=type_, literal_execute=True)
 
 
-def match_value(value):
+def match_value(value: str | None) -> str | None:
     """How rows and records are matched: email without spaces, lower case."""
     return re.sub(r"\s+", "", value or "").lower() or None
 
 
-def parse_decimal(text, locale=None):
+def parse_decimal(text: str, locale: str | None = None) -> Decimal:
     """1234.5, 1,234.50, 1.234,50, 1 234,50, € 12, 12% -> Decimal; raises FieldInvalid.
 
     Without currency signs, codes, percent signs and spaces, a cell is read as a form
@@ -96,7 +100,7 @@ def parse_decimal(text, locale=None):
     three digits is a decimal comma (5,5 in English)."""
     raw = _MONEY_NOISE.sub("", text)
     try:
-        return inputs.amount(raw, locale)
+        return cast(Decimal, inputs.amount(raw, locale))
     except InputInvalid:
         pass
     commas, points = raw.count(","), raw.count(".")
@@ -118,7 +122,7 @@ def parse_decimal(text, locale=None):
     return value
 
 
-def parse_date(text, formats=DATE_FORMATS):
+def parse_date(text: str, formats: Sequence[str] = DATE_FORMATS) -> dt.date:
     """ISO, numeric and written-month dates -> date; raises FieldInvalid.
 
     ``formats``: the strptime patterns of the importing user's locale,
@@ -127,14 +131,14 @@ def parse_date(text, formats=DATE_FORMATS):
     without a locale, in generic English and in German, French, Spanish and Hindi, and
     March 4 only for a month-first locale such as en_US."""
     try:
-        return inputs.date(text, formats=formats)
+        return cast(dt.date, inputs.date(text, formats=formats))
     except InputInvalid:
         pass
     raise FieldInvalid(_l("“%(value)s” is not a date; write it as 2025-03-31 or 31.03.2025.",
                           value=text))
 
 
-def guess_regime(number):
+def guess_regime(number: str | None) -> str | None:
     """A file without a regime column: numbers with a country prefix name their regime."""
     compact = re.sub(r"[\s.\-]", "", number or "").upper()
     if compact.startswith("CHE"):
@@ -146,15 +150,15 @@ def guess_regime(number):
     return None
 
 
-def parse_bool(text):
+def parse_bool(text: str) -> bool:
     """The usual yes/no words of the shipped languages (crm.i18n.inputs.flag)."""
     try:
-        return inputs.flag(text)
+        return cast(bool, inputs.flag(text))
     except InputInvalid as exc:
         raise FieldInvalid(exc.message) from None
 
 
-def _choice(data_field, text):
+def _choice(data_field: DataField, text: str) -> str:
     wanted = re.sub(r"[\s\-]+", "_", text.strip().lower())
     for code in data_field.choices:
         if wanted == code.lower():
@@ -166,28 +170,28 @@ def _choice(data_field, text):
 @dataclass
 class RowResult:
     number: int                     # row number in the file (heading row is 1)
-    cells: list                     # the row as uploaded
-    values: dict = field(default_factory=dict)   # part -> {column: clean value}
-    errors: list = field(default_factory=list)   # [(heading label, message)]
-    warnings: list = field(default_factory=list)  # the same; the row is imported anyway
+    cells: list[str]                # the row as uploaded
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)   # part -> {column: clean value}
+    errors: list[tuple[str, str]] = field(default_factory=list)   # [(heading label, message)]
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # the same; the row is imported anyway
     key: str | None = None          # match value (normalised email)
     existing_id: int | None = None
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return not self.errors
 
 
 class References:
     """The tenant's small reference tables, loaded once: {field key: {lower name: id}}."""
 
-    def __init__(self, session, tenant_id, entity):
-        self.by_field = {}
-        self.inactive = {}
+    def __init__(self, session: Session, tenant_id: int | None, entity: str) -> None:
+        self.by_field: dict[str, dict[str, int]] = {}
+        self.inactive: dict[str, set[int]] = {}
         for data_field in fields_of(entity):
             if data_field.kind != "reference":
                 continue
-            model = getattr(models, data_field.target)
+            model = getattr(models, cast(str, data_field.target))
             name_column = getattr(model, data_field.target_attr)
             query = select(model.id, name_column)
             if data_field.target == "CrmUser":
@@ -195,6 +199,8 @@ class References:
                     model.tenant_id == tenant_id)
             elif hasattr(model, "is_active"):
                 query = select(model.id, name_column, model.is_active)
+            found: dict[str, int]
+            inactive: set[int]
             found, inactive = {}, set()
             for row in session.execute(query):
                 found.setdefault(str(row[1]).strip().lower(), row[0])
@@ -207,17 +213,18 @@ class References:
 class RowChecker:
     """Validates rows of one import: ``check_chunk(rows, first_number)``."""
 
-    def __init__(self, session, tenant_id, entity, mapping, headings, locale=None,
-                 default_country=None):
+    def __init__(self, session: Session, tenant_id: int | None, entity: str,
+                 mapping: Mapping[str, str], headings: Sequence[str], locale: str | None = None,
+                 default_country: str | None = None) -> None:
         self.session = session
         # Phone numbers without a country code and no country on the row are read here.
         self.default_country = default_country
-        self.guard = nullcontext  # around lookups: see check_rows
-        self.clean_emails = {}  # cell text -> clean_email's answer, for the match column
+        self.guard: Callable[[], AbstractContextManager[Any]] = nullcontext  # around lookups: see check_rows
+        self.clean_emails: dict[str, str] = {}  # cell text -> clean_email's answer, for the match column
         # Customer codes the file names (all its rows, found first): generated codes avoid
         # them (commit.py). ``code_rows``: code -> the row that took it so far.
-        self.named_codes = set()
-        self.code_rows = {}
+        self.named_codes: set[str] = set()
+        self.code_rows: dict[str, int] = {}
         # The importing user's locale (a code; None: none known) reads ambiguous dates and
         # numbers; passed in by the screen or the command, never read from a request here.
         self.locale = locale
@@ -235,31 +242,33 @@ class RowChecker:
         # A customer's record fields are checked by the rules the form and the API use;
         # the tax number with its regime, once the row is read (_customer_rules).
         own = customer_fields.RULES if entity == "customers" else {}
-        self.rules = {f.key: own[f.key] if f.part == "record" and f.key in own
-                      and f.key != "tax_number" else KIND_RULES.get(f.kind)
-                      for f in fields_of(entity)}
+        self.rules: dict[str, Callable[[Any, Any], Any] | None] = {
+            f.key: own[f.key] if f.part == "record" and f.key in own
+            and f.key != "tax_number" else KIND_RULES.get(f.kind)
+            for f in fields_of(entity)}
         # A Member's export holds HIDDEN in these: such a cell keeps the stored value.
         masked = MASKED_FIELDS.get(self.model.__name__, {})
         self.masked = {f.key for f in fields_of(entity) if f.part == "record" and f.column in masked}
         self.match_field = MATCH_KEY[entity]
         self.references = References(session, tenant_id, entity)
-        self.seen_keys = {}
-        self.existing = None  # match key -> record id (find_existing)
-        self.seen_codes = {}
+        self.seen_keys: dict[str, int] = {}
+        self.existing: dict[str | None, int] | None = None  # match key -> record id (find_existing)
+        self.seen_codes: dict[str, int] = {}
         if entity == "leads":
             self.default_status = lead_rules.default_status(session, tenant_id)
             self.conversion_status = lead_rules.conversion_status(session, tenant_id)
 
     # --- cells -------------------------------------------------------------------
 
-    def _region(self, row_values):
+    def _region(self, row_values: Mapping[str, Mapping[str, Any]]) -> Any:
         """Where a phone number without a country code is read: the row's country, else
         the organisation's default country."""
         return (row_values.get("billing", {}).get("country")
                 or row_values.get("shipping", {}).get("country")
                 or row_values.get("record", {}).get("country") or self.default_country)
 
-    def _cell(self, data_field, text, row_values):
+    def _cell(self, data_field: DataField, text: str,
+              row_values: Mapping[str, Mapping[str, Any]]) -> Any:
         """A cell read by its kind (_parse), then checked by its field's rule: the
         customer's own (customer_fields.RULES, as the form and the API check it), else
         its kind's."""
@@ -277,7 +286,7 @@ class RowChecker:
             return value.quantize(CENTS)
         return value
 
-    def _parse(self, data_field, text):
+    def _parse(self, data_field: DataField, text: str) -> Any:
         """A cell's text as its kind's typed value; raises FieldInvalid."""
         kind = data_field.kind
         if kind == "text":
@@ -309,7 +318,7 @@ class RowChecker:
             return text
         raise ValueError(kind)
 
-    def _row(self, number, cells):
+    def _row(self, number: int, cells: list[str]) -> RowResult:
         result = RowResult(number, cells)
         values = result.values
         for index, heading, data_field in self.ordered:
@@ -327,7 +336,8 @@ class RowChecker:
         return result
 
     @staticmethod
-    def _refused(result, heading, data_field, text, exc):
+    def _refused(result: RowResult, heading: str, data_field: DataField, text: str,
+                 exc: FieldInvalid) -> str | None:
         """A cell a rule refused: an error when the record needs it or its column cannot
         hold it, else a warning; returns the value still imported (a phone as typed)."""
         message = str(exc.args[0])
@@ -341,17 +351,17 @@ class RowChecker:
             result.warnings.append((heading, gettext("%(problem)s Left empty.", problem=message)))
         return None
 
-    def _heading(self, key):
+    def _heading(self, key: str) -> str:
         return next((h for _, h, f in self.columns if f.key == key), key)
 
-    def _require(self, result, part, column, key):
+    def _require(self, result: RowResult, part: str, column: str, key: str) -> None:
         if not result.values.get(part, {}).get(column):
             label = next((f.label for f in fields_of(self.entity) if f.key == key), key)
             if not any(h == self._heading(key) for h, _ in result.errors):
                 result.errors.append((self._heading(key),
                                       gettext("%(field)s is required.", field=label)))
 
-    def _row_rules(self, result):
+    def _row_rules(self, result: RowResult) -> None:
         record = result.values.setdefault("record", {})
         if self.entity == "customers":
             self._customer_names(result, record)
@@ -371,7 +381,7 @@ class RowChecker:
             result.key = key
 
     @staticmethod
-    def _customer_names(result, record):
+    def _customer_names(result: RowResult, record: dict[str, Any]) -> None:
         """First and last name make the contact's name, and the customer's when its name
         (or Company, see mapping.guess_mapping) is empty; a contact given without a name
         is named after the customer."""
@@ -389,7 +399,7 @@ class RowChecker:
         if not contact:
             del result.values["contact"]
 
-    def _customer_rules(self, result, record):
+    def _customer_rules(self, result: RowResult, record: dict[str, Any]) -> None:
         if record.get("tax_number") or record.get("tax_regime"):
             try:
                 regime = record.get("tax_regime") or guess_regime(record.get("tax_number"))
@@ -417,7 +427,7 @@ class RowChecker:
                 result.errors.append((self._heading("code"), gettext(
                     "Code %(code)s is also on row %(row)d of this file.", code=code, row=first)))
 
-    def _lead_rules(self, result, record):
+    def _lead_rules(self, result: RowResult, record: dict[str, Any]) -> None:
         status_id = record.get("status_id")
         if status_id is not None and self.conversion_status is not None \
                 and status_id == self.conversion_status.id:
@@ -430,8 +440,8 @@ class RowChecker:
 
     # --- chunk lookups ----------------------------------------------------------
 
-    def _existing(self, keys):
-        found = {}
+    def _existing(self, keys: Sequence[str]) -> dict[str | None, int]:
+        found: dict[str | None, int] = {}
         for i in range(0, len(keys), 500):
             with self.guard():
                 matched = self.session.execute(self._match_query(keys[i:i + 500])).all()
@@ -439,7 +449,7 @@ class RowChecker:
                 found.setdefault(match_value(value), record_id)
         return found
 
-    def _match_query(self, keys):
+    def _match_query(self, keys: Sequence[str]) -> TextClause | Select[Any]:
         """The tenant's records whose match column, lower-cased, is one of ``keys``.
 
         Stored addresses passed clean_email (no spaces), so lower() alone matches them,
@@ -465,9 +475,9 @@ class RowChecker:
         return select(self.model.id, column).where(
             self.model.tenant_id == self.tenant_id, func.lower(column).in_(literal_list(keys)))
 
-    def _taken_codes(self, codes):
+    def _taken_codes(self, codes: Sequence[str]) -> dict[str, int]:
         Customer = models.Customer
-        taken = {}
+        taken: dict[str, int] = {}
         for i in range(0, len(codes), 500):
             with self.guard():
                 found = self.session.execute(select(Customer.id, Customer.code).where(
@@ -477,7 +487,7 @@ class RowChecker:
                 taken[code] = record_id
         return taken
 
-    def find_existing(self, rows):
+    def find_existing(self, rows: Sequence[Sequence[str]]) -> None:
         """Look up, before anything is written, the records the file's rows match.
 
         A row can only match a record that existed before the import: a record the
@@ -485,7 +495,7 @@ class RowChecker:
         refused as a duplicate. Looking all keys up first also keeps the lookups on the
         table as it was (planners without statistics for the growing table would scan it)."""
         index = next((i for i, _h, f in self.columns if f.key == self.match_field), None)
-        keys = set()
+        keys: set[Any] = set()
         if index is not None:
             cleaned = self.clean_emails
             for cells in rows:
@@ -501,11 +511,13 @@ class RowChecker:
         if self.entity == "customers" and code_index is not None:
             self.named_codes.update(cells[code_index] for cells in rows if cells[code_index])
 
-    def check_chunk(self, rows, first_number, numbers=None):
+    def check_chunk(self, rows: Sequence[list[str]], first_number: int,
+                    numbers: Sequence[int] | None = None) -> list[RowResult]:
         numbers = numbers or range(first_number, first_number + len(rows))
         results = [self._row(number, cells) for number, cells in zip(numbers, rows)]
         if self.existing is None:
             self.find_existing(rows)
+        assert self.existing is not None
         for result in results:
             if result.key:
                 result.existing_id = self.existing.get(result.key)
@@ -529,9 +541,13 @@ class RowChecker:
         return results
 
 
-def check_rows(session, tenant_id, entity, mapping, headings, rows, chunk=CHUNK, locale=None,
-               guard=nullcontext, named_codes=None, numbers=None, misshapen=None,
-               default_country=None):
+def check_rows(session: Session, tenant_id: int | None, entity: str, mapping: Mapping[str, str],
+               headings: Sequence[str], rows: Sequence[list[str]], chunk: int = CHUNK,
+               locale: str | None = None,
+               guard: Callable[[], AbstractContextManager[Any]] = nullcontext,
+               named_codes: set[str] | None = None, numbers: Sequence[int] | None = None,
+               misshapen: Mapping[int, int] | None = None, default_country: str | None = None
+               ) -> Iterator[list[RowResult]]:
     """Yield each chunk's RowResults; ``numbers``: each row's number in the file (else
     counted from the heading row as 1); ``misshapen``: {row number: cell count} of rows
     with more or fewer cells than the headings, which fail; ``locale``:
@@ -552,6 +568,7 @@ def check_rows(session, tenant_id, entity, mapping, headings, rows, chunk=CHUNK,
         results = checker.check_chunk(rows[start:start + chunk], start + 2,
                                       numbers and numbers[start:start + chunk])
         for result in results if misshapen else ():
+            assert misshapen is not None
             if result.number in misshapen:
                 result.errors.insert(0, (gettext("Cells"), gettext(
                     "Row %(row)d has %(cells)d cells; the headings have %(n)d.",
