@@ -5,8 +5,9 @@ is the current app's (crm.jobs.queue.JobQueue); ``run_consumer`` is ``flask crm 
 Kinds of job are registered with ``register_kind`` (crm.jobs.runner).
 """
 import logging
+from typing import cast
 
-from flask import current_app
+from flask import Flask, current_app
 from huey import crontab
 
 from crm.jobs import health, runner, schedule
@@ -18,19 +19,19 @@ EXTENSION = "crm_jobs"
 __all__ = ["init_app", "queue", "register_kind", "run_consumer"]
 
 
-def init_app(app):
+def init_app(app: Flask) -> JobQueue:
     huey = build_huey(app.config)
 
-    def run_job(job_id):
+    def run_job(job_id: int) -> None:
         runner.run_job(app, job_id)
 
     run_task = huey.task(name="crm.run_job")(run_job)
     job_queue = JobQueue(huey, run_task)
 
-    def reap_dead_jobs():
+    def reap_dead_jobs() -> None:
         schedule.reap_dead_jobs(app)
 
-    def nightly_health():
+    def nightly_health() -> None:
         schedule.submit_nightly_health(app, job_queue)
 
     huey.periodic_task(crontab(minute="*"), name="crm.reap_dead_jobs")(reap_dead_jobs)
@@ -40,11 +41,11 @@ def init_app(app):
     return job_queue
 
 
-def queue(app=None):
-    return (app or current_app).extensions[EXTENSION]
+def queue(app: Flask | None = None) -> JobQueue:
+    return cast(JobQueue, (app or current_app).extensions[EXTENSION])
 
 
-def run_consumer(app, workers):
+def run_consumer(app: Flask, workers: int) -> None:
     """Run the queue's consumer in this process until it is stopped (SIGINT/SIGTERM)."""
     logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s %(message)s")
     for name in ("huey", "crm"):

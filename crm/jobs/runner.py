@@ -3,7 +3,10 @@ and user, keeps its heartbeat while it works, and records how it ended."""
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any, cast
 
+from flask import Flask
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from crm.extensions import db
@@ -17,7 +20,7 @@ log = logging.getLogger(__name__)
 KINDS: dict[str, Callable[..., dict[str, str] | None]] = {}
 
 
-def register_kind(kind, run):
+def register_kind(kind: str, run: Callable[..., dict[str, str] | None]) -> None:
     KINDS[kind] = run
 
 
@@ -25,12 +28,12 @@ class Heartbeat(threading.Thread):
     """Writes the job's heartbeat every ``interval`` seconds while its work runs, so a job
     busy in one long step is not taken for dead; it stops with the process."""
 
-    def __init__(self, engine, job_id, interval):
+    def __init__(self, engine: Engine, job_id: int, interval: float) -> None:
         super().__init__(daemon=True, name=f"crm-job-{job_id}-heartbeat")
         self.engine, self.job_id, self.interval = engine, job_id, interval
         self.stopped = threading.Event()
 
-    def run(self):
+    def run(self) -> None:
         with Session(bind=self.engine) as session:
             beat = lifecycle.Progress(session, self.job_id).beat
             while not self.stopped.wait(self.interval):
@@ -39,19 +42,19 @@ class Heartbeat(threading.Thread):
                 except Exception:  # a busy database: the next beat tries again
                     log.warning("heartbeat of job %s not written", self.job_id, exc_info=True)
 
-    def stop(self):
+    def stop(self) -> None:
         self.stopped.set()
 
 
-def _message(exc):
+def _message(exc: Exception) -> str:
     if isinstance(exc, CrmError):
         return str(exc.message)
     return f"{type(exc).__name__}: {exc}"
 
 
-def run_job(app, job_id):
+def run_job(app: Flask, job_id: int) -> None:
     with app.app_context():
-        session = db.session
+        session = cast(Session, db.session)  # a scoped proxy of the thread's Session
         try:
             job = lifecycle.claim(session, job_id)
             if job is None:
@@ -61,7 +64,7 @@ def run_job(app, job_id):
             db.session.remove()
 
 
-def _run_claimed(app, session, job):
+def _run_claimed(app: Flask, session: Session, job: Any) -> None:
     job_id, run = job.id, KINDS.get(job.kind)
     timeout = app.config["CRM_JOB_HEARTBEAT_TIMEOUT"]
     heartbeat = Heartbeat(db.engine, job_id, max(min(timeout / 3, 10), 0.2))

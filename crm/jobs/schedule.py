@@ -1,26 +1,36 @@
 """Periodic tasks: the dead-consumer rule every minute, the nightly health refresh
 checked every hour (each tenant at its own hour)."""
+import datetime as dt
+from typing import cast
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
 from crm.extensions import db
+from crm.jobs.queue import JobQueue
 from crm.security.tenancy import tenant_scope
 from crm.services.jobs import lifecycle, nightly
 
 
-def reap_dead_jobs(app):
+def reap_dead_jobs(app: Flask) -> int:
     with app.app_context():
         try:
-            return lifecycle.reap_dead(db.session, app.config["CRM_JOB_HEARTBEAT_TIMEOUT"])
+            return lifecycle.reap_dead(cast(Session, db.session),
+                                       app.config["CRM_JOB_HEARTBEAT_TIMEOUT"])
         finally:
             db.session.remove()
 
 
-def submit_nightly_health(app, queue, now=None):
+def submit_nightly_health(app: Flask, queue: JobQueue,
+                          now: dt.datetime | None = None) -> list[int]:
     """Submit a health refresh for every tenant whose hour it is; returns their ids."""
     with app.app_context():
         try:
-            due = nightly.tenants_due(db.session, now)
+            session = cast(Session, db.session)  # a scoped proxy of the thread's Session
+            due = nightly.tenants_due(session, now)
             for tenant_id in due:
                 with tenant_scope(tenant_id):
-                    lifecycle.submit(db.session, queue, "health_refresh", {},
+                    lifecycle.submit(session, queue, "health_refresh", {},
                                      tenant_id=tenant_id)
             return due
         finally:

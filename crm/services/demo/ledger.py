@@ -6,9 +6,12 @@ Built with the models and ``crm.services.ledger.arithmetic`` directly. Idempoten
 already has invoices is left alone.
 """
 import datetime as dt
+import random
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from crm.models import (
     Contract,
@@ -42,10 +45,11 @@ HISTORY_DAYS = 200
 class _Numbers:
     """Document numbers for a batch: the first from the tenant's series, then counting on."""
 
-    def __init__(self, session, tenant_id):
-        self.session, self.tenant_id, self.next = session, tenant_id, {}
+    def __init__(self, session: Session, tenant_id: int) -> None:
+        self.session, self.tenant_id = session, tenant_id
+        self.next: dict[Any, int] = {}
 
-    def __call__(self, model):
+    def __call__(self, model: Any) -> str:
         if model not in self.next:
             first = numbering.next_number(self.session, model, self.tenant_id)
             self.next[model] = int(first.rsplit("-", 1)[1])
@@ -55,7 +59,8 @@ class _Numbers:
 
 
 @transactional
-def seed_ledger(session, tenant_id, rng, today=None):
+def seed_ledger(session: Session, tenant_id: int, rng: random.Random,
+                today: dt.date | None = None) -> int:
     """Give the tenant's demo customers a ledger, unless the tenant has invoices already."""
     today = today or dt.date.today()
     if session.scalar(select(func.count(Invoice.id)).where(Invoice.tenant_id == tenant_id)):
@@ -77,7 +82,7 @@ def seed_ledger(session, tenant_id, rng, today=None):
     return touched
 
 
-def _lines(rng, line_class, tenant_id, discount):
+def _lines(rng: random.Random, line_class: Any, tenant_id: int, discount: Decimal) -> list[Any]:
     lines = []
     for product, price in rng.sample(PRODUCTS, rng.randint(1, 3)):
         lines.append(line_class(tenant_id=tenant_id, description=product,
@@ -87,7 +92,8 @@ def _lines(rng, line_class, tenant_id, discount):
     return lines
 
 
-def _customer_ledger(session, customer, rng, numbers, today):
+def _customer_ledger(session: Session, customer: Any, rng: random.Random, numbers: _Numbers,
+                     today: dt.date) -> None:
     tid, currency = customer.tenant_id, customer.currency
     discount = Decimal(customer.discount_rate or 0)
     term_days = customer.payment_term.days if customer.payment_term is not None else 30
@@ -151,7 +157,8 @@ def _customer_ledger(session, customer, rng, numbers, today):
             invoice.sales_order.status = "paid"
 
 
-def _settle(session, customer, invoice, rng, numbers, today):
+def _settle(session: Session, customer: Any, invoice: Any, rng: random.Random,
+            numbers: _Numbers, today: dt.date) -> None:
     """Most old invoices are paid in full, some in part, some not at all (overdue)."""
     roll = rng.random()
     if invoice.due_date > today or roll < 0.25:

@@ -6,9 +6,11 @@ Idempotent: a tenant that exists keeps its data; missing logins are added.
 import datetime as dt
 import random
 from decimal import Decimal
+from typing import Any
 
 import phonenumbers
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from stdnum.iso7064 import mod_11_10
 
 from crm.data import demo_names as names
@@ -47,7 +49,7 @@ GROUPS = (("Wholesale partners", "WHOLESALE", 5, 20), ("Key accounts", "KEY", 10
           ("Standard", "STD", 0, 10))
 
 
-def seed(security_manager, customers_per_tenant=300):
+def seed(security_manager: Any, customers_per_tenant: int = 300) -> list[tuple[str, str, str]]:
     session = security_manager.session
     logins = []
     with audit.acting_as("demo-loader"):
@@ -86,7 +88,7 @@ INTERACTION_SUMMARIES = {
 
 
 @transactional
-def _interactions(session, tenant_id, rng):
+def _interactions(session: Session, tenant_id: int, rng: random.Random) -> None:
     """A few calls, meetings and emails per customer over the last half year, newest kept
     on the customer (health score recency)."""
     if session.scalar(select(func.count(Interaction.id)).where(Interaction.tenant_id == tenant_id)):
@@ -106,7 +108,7 @@ def _interactions(session, tenant_id, rng):
 
 
 @transactional
-def _tickets(session, tenant_id, rng):
+def _tickets(session: Session, tenant_id: int, rng: random.Random) -> None:
     """Support tickets for about one customer in six, some still open (health score input)."""
     if session.scalar(select(func.count(SupportTicket.id)).where(SupportTicket.tenant_id == tenant_id)):
         return
@@ -125,11 +127,11 @@ def _tickets(session, tenant_id, rng):
                 closed_at=opened + dt.timedelta(days=rng.randint(0, 10)) if status == "closed" else None))
 
 
-def _digits(rng, count):
+def _digits(rng: random.Random, count: int) -> str:
     return "".join(rng.choice("0123456789") for _ in range(count))
 
 
-def _phone(rng, pattern, country):
+def _phone(rng: random.Random, pattern: str, country: str) -> str | None:
     for _ in range(20):
         text = pattern.format(n7=_digits(rng, 7), n8=_digits(rng, 8), n4="0" + _digits(rng, 3))
         number = phonenumbers.parse(text, country)
@@ -138,13 +140,13 @@ def _phone(rng, pattern, country):
     return None
 
 
-def _german_vat(rng):
+def _german_vat(rng: random.Random) -> str:
     body = str(rng.randint(1, 9)) + _digits(rng, 7)
     return "DE" + body + mod_11_10.calc_check_digit(body)
 
 
 @transactional
-def _customers(session, tenant, count, rng):
+def _customers(session: Session, tenant: Any, count: int, rng: random.Random) -> list[Any]:
     """Groups, companies and customers with contacts and addresses; returns the owners."""
     tid = tenant.id
     groups = [CustomerGroup(tenant_id=tid, name=n, code=c, discount_percent=Decimal(d), priority=p)
@@ -231,10 +233,10 @@ LEAD_WORDS = ("Enquiry from trade show", "Website request", "Referral", "Cold ca
 
 
 @transactional
-def _pipeline(session, tenant_id, owners, rng):
+def _pipeline(session: Session, tenant_id: int, owners: list[Any], rng: random.Random) -> None:
     """A few dozen deals spread over the stages and some open leads, so the boards show life."""
     from crm.services.pipeline import deal_stages, deals, leads
-    pipeline = session.scalar(select(Pipeline).where(Pipeline.tenant_id == tenant_id,
+    pipeline: Any = session.scalar(select(Pipeline).where(Pipeline.tenant_id == tenant_id,
                                                      Pipeline.is_default.is_(True)))
     buyers = list(session.scalars(select(Customer).where(Customer.tenant_id == tenant_id)
                                   .order_by(Customer.id).limit(60)))

@@ -4,9 +4,12 @@ UPDATE (``WHERE status = ...``) so two consumers, or a consumer and a cancel, ne
 win. ``queue`` is the task queue's adapter (crm.jobs.queue.JobQueue)."""
 import datetime as dt
 import time
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, Protocol, cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.orm import Session
 
 from crm.models import JOB_KINDS, Job
 from crm.models.base import utcnow
@@ -18,11 +21,23 @@ JOBS = Job.__table__
 PROGRESS_INTERVAL = 1.0
 
 
+class TaskQueue(Protocol):
+    """What this module needs of the task queue (crm.jobs.queue.JobQueue)."""
+
+    def prepare(self, job_id: int) -> Any: ...
+
+    def send(self, task: Any) -> None: ...
+
+    def revoke(self, task_id: str) -> None: ...
+
+
 class JobCancelled(Exception):
     """Raised inside a running job at the progress report after a user cancelled it."""
 
 
-def submit(session, queue, kind, parameters=None, *, tenant_id, user_id=None, username=None):
+def submit(session: Session, queue: TaskQueue, kind: str,
+           parameters: Mapping[str, Any] | None = None, *, tenant_id: int,
+           user_id: int | None = None, username: str | None = None) -> Any:
     """Create the job's row and put it on the queue, once. The row is committed before
     the task is sent, so a consumer (or immediate mode) always finds it."""
     if kind not in JOB_KINDS:
@@ -43,15 +58,15 @@ def submit(session, queue, kind, parameters=None, *, tenant_id, user_id=None, us
     return session.get(Job, job_id)
 
 
-def _guarded(session, job_id, statuses, **values):
+def _guarded(session: Session, job_id: int, statuses: Collection[str], **values: Any) -> bool:
     """Set ``values`` on the job while its status is one of ``statuses``; True if it was."""
     with transaction(session):
         result = session.execute(update(JOBS).where(JOBS.c.id == job_id,
                                                     JOBS.c.status.in_(statuses)).values(**values))
-    return result.rowcount == 1
+    return cast(CursorResult[Any], result).rowcount == 1
 
 
-def claim(session, job_id):
+def claim(session: Session, job_id: int) -> Any:
     """queued -> running for exactly one consumer; the job, or None when it is not queued
     (cancelled meanwhile, or already taken: a task is never run twice)."""
     now = utcnow()
@@ -62,7 +77,7 @@ def claim(session, job_id):
                            .execution_options(all_tenants=True)).scalar_one()
 
 
-def finish(session, job_id, result=None):
+def finish(session: Session, job_id: int, result: Mapping[str, str] | None = None) -> bool:
     """running -> done; ``result``: {"path", "name", "content_type"} of the result file."""
     result = result or {}
     return _guarded(session, job_id, ("running",), status="done", finished_at=utcnow(),
@@ -70,18 +85,18 @@ def finish(session, job_id, result=None):
                     result_content_type=result.get("content_type"))
 
 
-def fail(session, job_id, error):
+def fail(session: Session, job_id: int, error: object) -> bool:
     """queued or running -> failed, with the error users read."""
     return _guarded(session, job_id, ("queued", "running"), status="failed",
                     finished_at=utcnow(), error=str(error)[:1000])
 
 
-def mark_cancelled(session, job_id):
+def mark_cancelled(session: Session, job_id: int) -> bool:
     """running -> cancelled (the task stopped at a user's request)."""
     return _guarded(session, job_id, ("running",), status="cancelled", finished_at=utcnow())
 
 
-def cancel(session, queue, job):
+def cancel(session: Session, queue: TaskQueue, job: Any) -> str:
     """A user's cancel: a queued job is cancelled and taken off the queue; a running one
     is flagged and stops at its next progress report."""
     if job.status == "queued" and _guarded(session, job.id, ("queued",), status="cancelled",
@@ -94,7 +109,8 @@ def cancel(session, queue, job):
     raise NotAllowed(_l("Only a queued or running job can be cancelled."))
 
 
-def reap_dead(session, timeout_seconds, tenant_id=None, now=None):
+def reap_dead(session: Session, timeout_seconds: float, tenant_id: int | None = None,
+              now: dt.datetime | None = None) -> int:
     """The dead-consumer rule: running jobs whose heartbeat is older than the timeout are
     failed with a message saying so. ``tenant_id`` None: every tenant's. Returns how many."""
     now = now or utcnow()
@@ -107,7 +123,7 @@ def reap_dead(session, timeout_seconds, tenant_id=None, now=None):
     with transaction(session):
         result = session.execute(update(JOBS).where(*condition).values(
             status="failed", finished_at=now, error=message[:1000]))
-    return result.rowcount
+    return cast(CursorResult[Any], result).rowcount
 
 
 class Progress:
@@ -116,17 +132,18 @@ class Progress:
     transaction on ``session`` (one the job's work does not use, so a report never
     commits half of the work). Raises JobCancelled once a user asked to cancel."""
 
-    def __init__(self, session, job_id, interval=PROGRESS_INTERVAL, clock=time.monotonic):
+    def __init__(self, session: Session, job_id: int, interval: float = PROGRESS_INTERVAL,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.session, self.job_id = session, job_id
         self.interval, self.clock = interval, clock
-        self.last = None
+        self.last: float | None = None
 
-    def __call__(self, done, total=None, force=False):
+    def __call__(self, done: int, total: int | None = None, force: bool = False) -> None:
         now = self.clock()
         if not force and self.last is not None and now - self.last < self.interval:
             return
         self.last = now
-        values = {"progress_done": done, "heartbeat_at": utcnow()}
+        values: dict[str, Any] = {"progress_done": done, "heartbeat_at": utcnow()}
         if total is not None:
             values["progress_total"] = total
         with transaction(self.session):
@@ -136,7 +153,7 @@ class Progress:
         if flagged:
             raise JobCancelled()
 
-    def beat(self):
+    def beat(self) -> None:
         """A sign of life without progress (long steps between reports)."""
         with transaction(self.session):
             self.session.execute(update(JOBS).where(JOBS.c.id == self.job_id,

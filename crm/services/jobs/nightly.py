@@ -1,9 +1,11 @@
 """The nightly health refresh: which tenants are due at a given hour (the CRM preference
 ``health_refresh_hour``, in the tenant's ``timezone``)."""
 import datetime as dt
+from typing import cast
 
 import pytz
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from crm.models import ACTIVE_JOB_STATUSES, Job, Tenant
 from crm.models.base import utcnow
@@ -14,13 +16,13 @@ from crm.services.settings.preferences import get_setting
 QUIET_TIME = dt.timedelta(minutes=50)
 
 
-def _recent_or_active(session, now):
-    return session.scalar(select(Job.id).where(
+def _recent_or_active(session: Session, now: dt.datetime) -> int | None:
+    return cast(int | None, session.scalar(select(Job.id).where(
         Job.kind == "health_refresh",
-        (Job.created_at > now - QUIET_TIME) | Job.status.in_(ACTIVE_JOB_STATUSES)).limit(1))
+        (Job.created_at > now - QUIET_TIME) | Job.status.in_(ACTIVE_JOB_STATUSES)).limit(1)))
 
 
-def tenants_due(session, now=None):
+def tenants_due(session: Session, now: dt.datetime | None = None) -> list[int]:
     """Ids of the tenants whose refresh hour it is now (local time) and whose refresh
     has not been submitted this hour."""
     now = now or utcnow()

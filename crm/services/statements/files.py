@@ -1,22 +1,28 @@
 """A statement of account as a file (PDF or Excel), for downloads, the API and the CLI."""
+from collections.abc import Callable
+from typing import Any
+
 from flask_babel import gettext
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from crm.models import Customer
 from crm.security.tenancy import tenant_scope
 from crm.services.core.errors import NotFound, ValidationFailed
 from crm.services.statements import statement as statements
 from crm.services.statements.pdf import render_pdf
+from crm.services.statements.statement import Statement
 from crm.services.statements.xlsx import render_xlsx
 
 # format -> (renderer, mimetype)
-FORMATS = {
+FORMATS: dict[str, tuple[Callable[[Statement], bytes], str]] = {
     "pdf": (render_pdf, "application/pdf"),
     "xlsx": (render_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
 
 
-def statement_file(session, customer, date_from, date_to, fmt="pdf"):
+def statement_file(session: Session, customer: Any, date_from: object, date_to: object,
+                   fmt: str | None = "pdf") -> tuple[bytes, str, str, Statement]:
     """(bytes, mimetype, file name, statement); ValidationFailed naming a bad
     ``from``, ``to`` or ``format``."""
     fmt = (fmt or "pdf").lower()
@@ -27,7 +33,8 @@ def statement_file(session, customer, date_from, date_to, fmt="pdf"):
     return render(statement), mimetype, statements.file_name(statement, fmt), statement
 
 
-def write_statement(session, tenant_id, code, date_from, date_to, fmt, path):
+def write_statement(session: Session, tenant_id: int, code: str | None, date_from: object,
+                    date_to: object, fmt: str | None, path: str) -> int:
     """Write the statement of the tenant's customer ``code`` to ``path``; returns the
     number of transactions on it."""
     with tenant_scope(tenant_id):

@@ -7,11 +7,13 @@ A batch uses one SMTP connection (reopened if the server drops it) and reports, 
 customer, sent or failed with the reason; one failure never stops the others.
 """
 import smtplib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 from flask_babel import gettext
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from crm.models import Customer
 from crm.services.core import mailer
@@ -21,7 +23,7 @@ from crm.services.ledger import arithmetic as ledger
 from crm.services.pipeline.interactions import log_interaction
 from crm.services.statements import text as statement_text
 from crm.services.statements.pdf import render_pdf
-from crm.services.statements.statement import build_statement, file_name, parse_period
+from crm.services.statements.statement import Statement, build_statement, file_name, parse_period
 
 # What a refused or failed SMTP conversation raises.
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
@@ -41,7 +43,7 @@ class SendResult:
     reason: str = ""
 
 
-def recipient_of(customer):
+def recipient_of(customer: Any) -> tuple[Any, str]:
     """(primary contact, their email); NoRecipient when there is no address to send to."""
     contact = customer.primary_contact
     if contact is None or not (contact.email or "").strip():
@@ -51,8 +53,8 @@ def recipient_of(customer):
     return contact, contact.email.strip()
 
 
-def _body(statement, contact):
-    return gettext(
+def _body(statement: Statement, contact: Any) -> str:
+    return cast(str, gettext(
         "Dear %(name)s,\n\nplease find attached the statement of account of %(customer)s "
         "for %(period)s.\n\nOpening balance: %(opening)s\nClosing balance: %(closing)s\n\n"
         "Kind regards,\n%(tenant)s\n",
@@ -60,10 +62,12 @@ def _body(statement, contact):
         period=statement_text.period(statement),
         opening=statement_text.money(statement.opening_balance, statement.currency),
         closing=statement_text.money(statement.closing_balance, statement.currency),
-        tenant=statement.tenant_name)
+        tenant=statement.tenant_name))
 
 
-def send_statement(session, customer, date_from, date_to, *, settings, smtp=None, user_id=None):
+def send_statement(session: Session, customer: Any, date_from: object, date_to: object, *,
+                   settings: mailer.SmtpSettings, smtp: smtplib.SMTP | None = None,
+                   user_id: int | None = None) -> str:
     """Build the statement, mail it with the PDF attached to the primary contact and log
     the send; returns the recipient's address. ``smtp`` reuses an open connection."""
     contact, email = recipient_of(customer)
@@ -84,16 +88,18 @@ def send_statement(session, customer, date_from, date_to, *, settings, smtp=None
     return email
 
 
-def send_statements(session, customer_ids, date_from, date_to, *, settings, user_id=None):
+def send_statements(session: Session, customer_ids: Iterable[int | str], date_from: object,
+                    date_to: object, *, settings: mailer.SmtpSettings,
+                    user_id: int | None = None) -> list[SendResult]:
     """Send each customer's statement; a SendResult per id, in the order given (ids
     that name no customer of the tenant are reported as failed)."""
     date_from, date_to = parse_period(date_from, date_to)
     ids = list(dict.fromkeys(int(i) for i in customer_ids))
     customers = {c.id: c for c in session.scalars(
         select(Customer).where(Customer.id.in_(ids)).options(selectinload(Customer.contacts)))}
-    results = []
-    smtp = None
-    unreachable = None
+    results: list[SendResult] = []
+    smtp: smtplib.SMTP | None = None
+    unreachable: BaseException | None = None
     try:
         for customer_id in ids:
             customer = customers.get(customer_id)
@@ -140,14 +146,14 @@ def send_statements(session, customer_ids, date_from, date_to, *, settings, user
     return results
 
 
-def overdue_customer_ids(session, limit):
+def overdue_customer_ids(session: Session, limit: int) -> list[int]:
     """Ids of the active customers with an open invoice past its due date, by name."""
     return list(session.scalars(
         select(Customer.id).where(Customer.is_active.is_(True), ledger.is_overdue_clause())
         .order_by(Customer.name, Customer.id).limit(limit)))
 
 
-def customers_by_id(session, ids):
+def customers_by_id(session: Session, ids: Sequence[int]) -> list[Any]:
     """The tenant's customers among ``ids``, in that order (others left out)."""
     found = {c.id: c for c in session.scalars(
         select(Customer).where(Customer.id.in_(ids)).options(selectinload(Customer.contacts)))}

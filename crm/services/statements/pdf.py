@@ -21,10 +21,13 @@ signs in their contextual forms) have no character of their own, and reportlab m
 them to private-use code points, so such words do not copy or search as typed. What
 prints is right; see tests/integration/test_statement_pdf_scripts.py.
 """
+import datetime as dt
 import functools
 import io
 import os
 import re
+from collections.abc import Callable
+from typing import Any
 from xml.sax.saxutils import escape
 
 from flask_babel import gettext
@@ -46,6 +49,7 @@ from reportlab.platypus import (
 )
 
 from crm.services.statements import text
+from crm.services.statements.statement import Statement, StatementLine
 
 FONT_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "data", "fonts")
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -68,7 +72,7 @@ BAND_FILL = colors.HexColor("#f4f6f7")
 _styles: dict[str, ParagraphStyle] = {}
 
 
-def _fonts():
+def _fonts() -> dict[str, ParagraphStyle]:
     """Register the fonts once per process (parsing the TTF files is the slow part)."""
     if not _styles:
         pdfmetrics.registerFont(TTFont(FONT, os.path.join(FONT_DIR, "DejaVuSans.ttf")))
@@ -94,10 +98,11 @@ def _fonts():
     return _styles
 
 
-def _runs(value):
+def _runs(value: str) -> list[tuple[bool, str]]:
     """``value`` as [(devanagari, piece)]: runs of words with Devanagari letters in them,
     and the rest between them."""
-    runs, start = [], 0
+    runs: list[tuple[bool, str]] = []
+    start = 0
     for match in _DEVANAGARI_WORDS.finditer(value):
         if match.start() > start:
             runs.append((False, value[start:match.start()]))
@@ -108,7 +113,7 @@ def _runs(value):
     return runs
 
 
-def _markup(value, font=FONT):
+def _markup(value: str | None, font: str = FONT) -> str:
     """``value`` as paragraph markup (escaped, line breaks kept), its Devanagari words in
     the Devanagari font of the weight of ``font`` (the text's font around it: a
     ``<font name>`` tag names one face, it does not take the weight from ``<b>``)."""
@@ -121,19 +126,21 @@ def _markup(value, font=FONT):
         for devanagari, piece in _runs(value))
 
 
-def _shaped(piece, font, size):
+def _shaped(piece: str, font: str, size: float) -> tuple[str, float]:
     """``piece`` shaped in ``font``, and its width in points (unshaped, should uharfbuzz
     be missing: legible glyphs in the wrong forms rather than no PDF at all)."""
     if not pdfmetrics.getFont(font).shapable:
         return piece, pdfmetrics.stringWidth(piece, font, size)
     shaped = shapeStr(piece, font, size)
     if isinstance(shaped, ShapedStr):
-        return shaped, sum(d.x_advance for d in shaped.__shapeData__) * size / 1000
+        # __shapeData__ is set by shapeStr and missing from reportlab's stubs.
+        data = shaped.__shapeData__  # type: ignore[attr-defined]
+        return shaped, sum(d.x_advance for d in data) * size / 1000
     return shaped, pdfmetrics.stringWidth(piece, font, size)
 
 
 @functools.lru_cache(maxsize=4096)
-def _line(value, font, size):
+def _line(value: str, font: str, size: float) -> tuple[tuple[str, str, float], ...]:
     """One line of text as ((font, text, width), ...): Devanagari words shaped in the
     Devanagari font of the same weight, the rest in ``font``.
 
@@ -141,7 +148,7 @@ def _line(value, font, size):
     is the slow part. A shaped string holds no per-document state (the font's subsets
     for a document are made when it is drawn), so sharing them across PDFs is safe.
     """
-    parts = []
+    parts: list[tuple[str, str, float]] = []
     for devanagari, piece in _runs(value):
         if devanagari:
             parts.append((_DEVANAGARI_FOR[font], *_shaped(piece, _DEVANAGARI_FOR[font], size)))
@@ -150,13 +157,14 @@ def _line(value, font, size):
     return tuple(parts)
 
 
-def _text_width(value, font, size):
+def _text_width(value: str, font: str, size: float) -> float:
     if not _HAS_DEVANAGARI(value):
         return pdfmetrics.stringWidth(value, font, size)
     return sum(width for _, _, width in _line(value, font, size))
 
 
-def _draw_line(canv, x, y, parts, size):
+def _draw_line(canv: canvas.Canvas, x: float, y: float,
+               parts: tuple[tuple[str, str, float], ...], size: float) -> None:
     """Draw ``_line`` parts from ``x`` on the baseline ``y``."""
     text = canv.beginText(x, y)
     for font, piece, width in parts:
@@ -175,20 +183,21 @@ class _Line(Flowable):
     sits on the baseline a string would, so it lines up with its neighbours.
     """
 
-    def __init__(self, value, font, size):
+    def __init__(self, value: str, font: str, size: float) -> None:
         super().__init__()
         self.parts, self.size = _line(value, font, size), size
         self.width = sum(width for _, _, width in self.parts)
         self.height = size * 1.2  # the leading a table gives a cell's font size
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return self.width, self.height
 
-    def draw(self):
+    def draw(self) -> None:
         _draw_line(self.canv, 0, self.height - self.size, self.parts, self.size)
 
 
-def _cells(rows, size, bold):
+def _cells(rows: list[list[Any]], size: float,
+           bold: Callable[[int, int], bool]) -> list[list[Any]]:
     """``rows`` with each string that has Devanagari in it as a ``_Line``; ``bold(r, c)``
     tells the cell's weight (as the table's style sets it)."""
     for r, row in enumerate(rows):
@@ -198,19 +207,19 @@ def _cells(rows, size, bold):
     return rows
 
 
-def _numbered_canvas(footer_left):
+def _numbered_canvas(footer_left: str) -> type[canvas.Canvas]:
     """A canvas that writes "Page N of M" once it knows M (pages are kept until save)."""
 
     class NumberedCanvas(canvas.Canvas):
-        def __init__(self, *args, **kwargs):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self._pages = []
+            self._pages: list[dict[str, Any]] = []
 
-        def showPage(self):
+        def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # not in reportlab's stubs
 
-        def save(self):
+        def save(self) -> None:
             total = len(self._pages)
             left = _line(footer_left, FONT, 7.5) if _HAS_DEVANAGARI(footer_left) else None
             for number, state in enumerate(self._pages, start=1):
@@ -234,16 +243,16 @@ def _numbered_canvas(footer_left):
     return NumberedCanvas
 
 
-def _paragraph(value, styles, key):
+def _paragraph(value: str, styles: dict[str, ParagraphStyle], key: str) -> Paragraph:
     return _styled(_markup(value, styles[key].fontName), styles, key)
 
 
-def _styled(markup, styles, key):
+def _styled(markup: str, styles: dict[str, ParagraphStyle], key: str) -> Paragraph:
     """A paragraph of ``markup``, shaped where it has Devanagari in it."""
     return Paragraph(markup, styles[key + "-shaped" if _HAS_DEVANAGARI(markup) else key])
 
 
-def _header(statement, styles):
+def _header(statement: Statement, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     money = text.Formats(statement.currency).money
     customer = [f"<b>{_markup(statement.customer_name, FONT_BOLD)}</b>",
                 _markup(gettext("Customer code: %(code)s", code=statement.customer_code))]
@@ -278,7 +287,7 @@ def _header(statement, styles):
     ]
 
 
-def _fit(value, width=COLUMN_WIDTHS[3] - 8):
+def _fit(value: str, width: float = COLUMN_WIDTHS[3] - 8) -> str:
     """``value`` cut (with "…") to fit the description column."""
     if _HAS_DEVANAGARI(value):
         return _fit_shaped(value, width)
@@ -289,7 +298,7 @@ def _fit(value, width=COLUMN_WIDTHS[3] - 8):
     return value.rstrip() + "…"
 
 
-def _fit_shaped(value, width):
+def _fit_shaped(value: str, width: float) -> str:
     """``_fit`` for text with Devanagari: measured as shaped, the cut found by halving
     (each measure shapes), and never leaving a dangling virama or joiner at the cut."""
     if _text_width(value, FONT, FONT_SIZE) <= width:
@@ -304,10 +313,10 @@ def _fit_shaped(value, width):
     return value[:low].rstrip().rstrip("\u094d\u200c\u200d") + "…"
 
 
-def _description(line, day):
+def _description(line: StatementLine, day: Callable[[dt.date], str]) -> str:
     """The reference or reason, cut to fit; an invoice's due date is always shown."""
     if line.kind == "invoice" and line.due_date:
-        due = gettext("due %(day)s", day=day(line.due_date))
+        due: str = gettext("due %(day)s", day=day(line.due_date))
         if not line.description:
             return due
         room = COLUMN_WIDTHS[3] - 8 - _text_width(f" ({due})", FONT, FONT_SIZE)
@@ -315,7 +324,7 @@ def _description(line, day):
     return _fit(line.description)
 
 
-def _transactions(statement):
+def _transactions(statement: Statement) -> LongTable:
     formats = text.Formats(statement.currency)
     money, day = formats.money, formats.day
     kinds = {kind: text.kind_label(kind) for kind in ("invoice", "payment", "credit_note")}
@@ -354,7 +363,7 @@ def _transactions(statement):
     return table
 
 
-def _aging(statement, styles):
+def _aging(statement: Statement, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     money = text.Formats(statement.currency).money
     rows = text.aging_rows(statement)
     cells = _cells([[label for label, _ in rows], [money(amount) for _, amount in rows]], 8,
@@ -380,7 +389,7 @@ def _aging(statement, styles):
     return parts
 
 
-def render_pdf(statement):
+def render_pdf(statement: Statement) -> bytes:
     """The statement as PDF bytes."""
     styles = _fonts()
     out = io.BytesIO()

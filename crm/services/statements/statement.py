@@ -16,9 +16,11 @@ e-mail all render, so every output shows the same figures:
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, cast
 
 from flask_babel import gettext
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from crm.i18n import inputs
 from crm.i18n.inputs import InputInvalid
@@ -68,26 +70,26 @@ class Statement:
     total_debit: Decimal
     total_credit: Decimal
     unallocated_credit: Decimal
-    aging: dict  # bucket key (ledger.AGING_BUCKETS) -> amount, plus "total"
-    lines: list = field(default_factory=list)
+    aging: dict[str, Decimal]  # bucket key (ledger.AGING_BUCKETS) -> amount, plus "total"
+    lines: list[StatementLine] = field(default_factory=list)
 
 
-def parse_date(value, name):
+def parse_date(value: object, name: str) -> dt.date:
     """A date from a date or an ISO ``YYYY-MM-DD`` string (crm.i18n.inputs.date);
     ValidationFailed naming ``name``."""
     if not isinstance(value, (str, dt.date)) or inputs.blank(value):
         raise ValidationFailed({name: [gettext("Enter a date (YYYY-MM-DD).")]})
     try:
-        return inputs.date(value)
+        return cast(dt.date, inputs.date(value))
     except InputInvalid:
         raise ValidationFailed({name: [gettext("“%(value)s” is not a date (YYYY-MM-DD).",
-                                               value=value.strip())]}) from None
+                                               value=cast(str, value).strip())]}) from None
 
 
-def parse_period(date_from, date_to):
+def parse_period(date_from: object, date_to: object) -> tuple[dt.date, dt.date]:
     """(first day, last day) from dates or ISO strings, checked: both given, valid, in order."""
-    errors = {}
-    days = {}
+    errors: dict[str, list[str]] = {}
+    days: dict[str, dt.date] = {}
     for name, value in (("from", date_from), ("to", date_to)):
         try:
             days[name] = parse_date(value, name)
@@ -103,13 +105,13 @@ def parse_period(date_from, date_to):
     return days["from"], days["to"]
 
 
-def default_period(today=None):
+def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     """First day of the current year to today."""
     today = today or dt.date.today()
     return today.replace(month=1, day=1), today
 
 
-def billing_address_text(session, customer):
+def billing_address_text(session: Session, customer: Any) -> str:
     """The default billing address (else any billing address) as lines of text."""
     address = session.scalar(
         select(Address).where(Address.customer_id == customer.id, Address.kind == "billing")
@@ -121,9 +123,10 @@ def billing_address_text(session, customer):
                                   address.country) if p)
 
 
-def statement_lines(session, customer_id, date_from, date_to):
+def statement_lines(session: Session, customer_id: int, date_from: dt.date,
+                    date_to: dt.date) -> list[StatementLine]:
     """The period's posted documents as StatementLines, sorted, without running balances."""
-    lines = []
+    lines: list[StatementLine] = []
     invoices = session.execute(
         select(Invoice.issue_date, Invoice.number, Invoice.reference, Invoice.due_date,
                Invoice.total)
@@ -151,7 +154,8 @@ def statement_lines(session, customer_id, date_from, date_to):
     return lines
 
 
-def aging_as_of(session, customer_id, as_of):
+def aging_as_of(session: Session, customer_id: int,
+                as_of: dt.date) -> tuple[dict[str, Decimal], Decimal]:
     """(aging buckets, unallocated credit) of one customer as they stood at the end of
     ``as_of``, from the documents dated on or before it.
 
@@ -203,7 +207,8 @@ def aging_as_of(session, customer_id, as_of):
     return buckets, credit
 
 
-def build_statement(session, customer, date_from, date_to):
+def build_statement(session: Session, customer: Any, date_from: object,
+                    date_to: object) -> Statement:
     """The customer's statement of account for the period (dates or ISO strings)."""
     date_from, date_to = parse_period(date_from, date_to)
     opening = ledger.balance_of(session, customer.id, until=date_from - dt.timedelta(days=1))
@@ -227,7 +232,7 @@ def build_statement(session, customer, date_from, date_to):
     )
 
 
-def file_name(statement, extension):
+def file_name(statement: Statement, extension: str) -> str:
     """statement-C000123-2026-01-01-2026-03-31.pdf"""
     code = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in statement.customer_code)
     return f"statement-{code}-{statement.date_from}-{statement.date_to}.{extension}"

@@ -13,6 +13,7 @@ from flask_babel import get_locale, gettext
 
 from crm.services.core.workbooks import new_workbook
 from crm.services.statements import text
+from crm.services.statements.statement import Statement
 
 DATE_FORMAT = "yyyy-mm-dd"
 # The width of each of the transactions' columns (crm.fields.ledger.STATEMENT_COLUMNS).
@@ -20,7 +21,7 @@ WIDTHS = {"date": 12, "kind": 13, "number": 14, "description": 42, "debit": 16, 
           "balance": 16}
 
 
-def money_format(currency):
+def money_format(currency: str) -> str:
     """An Excel number format with the currency's symbol where the reader's locale puts it:
     ``"€"#,##0.00`` in English, ``#,##0.00 "€"`` in German. Excel itself shows the grouping
     and decimal marks of the machine that opens the file."""
@@ -33,7 +34,7 @@ def money_format(currency):
     return f'"{symbol}"{number};-"{symbol}"{number}'
 
 
-def render_xlsx(statement):
+def render_xlsx(statement: Statement) -> bytes:
     """The statement as .xlsx bytes."""
     out = io.BytesIO()
     book = new_workbook(out)
@@ -49,7 +50,7 @@ def render_xlsx(statement):
 
     sheet.write(0, 0, statement.tenant_name, title)
     sheet.write(1, 0, gettext("Statement of account"), bold)
-    info = [
+    info: list[tuple[str, object]] = [
         (gettext("Customer"), statement.customer_name),
         (gettext("Customer code"), statement.customer_code),
         (gettext("Billing address"), statement.billing_address.replace("\n", ", ")),
@@ -109,5 +110,5 @@ def render_xlsx(statement):
     return out.getvalue()
 
 
-def _as_datetime(day):
+def _as_datetime(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day)
