@@ -14,8 +14,10 @@ figures) and ``refresh_invoice`` (amount paid and status) before they commit.
 """
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Case, ColumnElement, Exists, case, func, select
+from sqlalchemy.orm import Session
 
 from crm.models import (
     OPEN_INVOICE_STATUSES,
@@ -43,7 +45,7 @@ AGING_BUCKETS = (
 )
 
 
-def money(value):
+def money(value: Decimal | float | str | None) -> Decimal:
     """``value`` as a Decimal rounded half-up to the cent (None counts as zero)."""
     if value is None:
         return ZERO
@@ -52,7 +54,10 @@ def money(value):
 
 # --- lines and documents -------------------------------------------------------------
 
-def line_amounts(quantity, unit_price, discount_rate, tax_rate):
+def line_amounts(quantity: Decimal | float | str | None,
+                 unit_price: Decimal | float | str | None,
+                 discount_rate: Decimal | float | str | None,
+                 tax_rate: Decimal | float | str | None) -> tuple[Decimal, Decimal, Decimal]:
     """(net, tax, total) of one priced line; the discount applies before tax."""
     gross = Decimal(quantity or 0) * Decimal(unit_price or 0)
     net = money(gross * (HUNDRED - Decimal(discount_rate or 0)) / HUNDRED)
@@ -60,7 +65,7 @@ def line_amounts(quantity, unit_price, discount_rate, tax_rate):
     return net, tax, net + tax
 
 
-def compute_totals(document):
+def compute_totals(document: Any) -> Any:
     """Fill in each line's amounts and the document's subtotal, discount, tax and total."""
     subtotal = discount = tax_total = ZERO
     for position, line in enumerate(document.lines, start=1):
@@ -80,39 +85,39 @@ def compute_totals(document):
 
 # --- balances ------------------------------------------------------------------------
 
-def _sum(session, column, *where):
+def _sum(session: Session, column: ColumnElement[Any], *where: ColumnElement[bool]) -> Decimal:
     return money(session.scalar(select(func.coalesce(func.sum(column), 0)).where(*where)))
 
 
-def invoiced_total(session, customer_id, until=None):
+def invoiced_total(session: Session, customer_id: int, until: dt.date | None = None) -> Decimal:
     where = [Invoice.customer_id == customer_id, Invoice.status.in_(POSTED_INVOICE_STATUSES)]
     if until is not None:
         where.append(Invoice.issue_date <= until)
     return _sum(session, Invoice.total, *where)
 
 
-def paid_total(session, customer_id, until=None):
+def paid_total(session: Session, customer_id: int, until: dt.date | None = None) -> Decimal:
     where = [Payment.customer_id == customer_id, Payment.status == "received"]
     if until is not None:
         where.append(Payment.payment_date <= until)
     return _sum(session, Payment.amount, *where)
 
 
-def credited_total(session, customer_id, until=None):
+def credited_total(session: Session, customer_id: int, until: dt.date | None = None) -> Decimal:
     where = [CreditNote.customer_id == customer_id, CreditNote.status == "issued"]
     if until is not None:
         where.append(CreditNote.issue_date <= until)
     return _sum(session, CreditNote.amount, *where)
 
 
-def balance_of(session, customer_id, until=None):
+def balance_of(session: Session, customer_id: int, until: dt.date | None = None) -> Decimal:
     """What the customer owes (negative: what we owe them), from the documents;
     ``until`` limits it to documents dated on or before that day."""
     return (invoiced_total(session, customer_id, until) - paid_total(session, customer_id, until)
             - credited_total(session, customer_id, until))
 
 
-def refresh_customer(session, customer, flush=True):
+def refresh_customer(session: Session, customer: Any, flush: bool = True) -> Any:
     """Recompute the customer's stored balance, total order value and last order date
     (flushes pending changes first, so the sums see them; ``flush=False`` when the
     documents are already written and the caller's changes must go in one flush)."""
@@ -126,7 +131,7 @@ def refresh_customer(session, customer, flush=True):
     return customer
 
 
-def refresh_invoice(session, invoice):
+def refresh_invoice(session: Session, invoice: Any) -> Any:
     """Recompute what has been paid on an invoice and move it between issued, partly
     paid and paid accordingly (drafts and void invoices keep their status)."""
     session.flush()
@@ -148,7 +153,7 @@ def refresh_invoice(session, invoice):
     return invoice
 
 
-def unallocated_credit(session, customer_id):
+def unallocated_credit(session: Session, customer_id: int) -> Decimal:
     """Received payments not allocated to an invoice, plus issued credit notes not
     against an invoice: money the customer can still use."""
     payments = paid_total(session, customer_id)
@@ -162,14 +167,14 @@ def unallocated_credit(session, customer_id):
 
 # --- aging ---------------------------------------------------------------------------
 
-def bucket_of(days_past_due):
+def bucket_of(days_past_due: int) -> str:
     for key, low, high in AGING_BUCKETS:
         if (low is None or days_past_due >= low) and (high is None or days_past_due <= high):
             return key
     raise AssertionError(days_past_due)
 
 
-def _bucket_expression(due_date, as_of):
+def _bucket_expression(due_date: Any, as_of: dt.date) -> Case[Any]:
     """SQL CASE putting an invoice in its aging bucket as of a day (portable: compares
     dates, no date arithmetic in SQL)."""
     whens = []
@@ -178,7 +183,8 @@ def _bucket_expression(due_date, as_of):
     return case(*whens, else_=AGING_BUCKETS[-1][0])
 
 
-def aging(session, customer_id=None, as_of=None):
+def aging(session: Session, customer_id: int | None = None,
+          as_of: dt.date | None = None) -> dict[str, Decimal]:
     """{bucket: amount due} over open invoices (of one customer, or of the tenant),
     plus "total". Tenant-wide figures must be read per currency: see ``aging_by_currency``."""
     as_of = as_of or dt.date.today()
@@ -195,7 +201,8 @@ def aging(session, customer_id=None, as_of=None):
     return buckets
 
 
-def aging_by_currency(session, as_of=None):
+def aging_by_currency(session: Session,
+                      as_of: dt.date | None = None) -> dict[str, dict[str, Decimal]]:
     """{currency: {bucket: amount due}} over the tenant's open invoices, one query."""
     as_of = as_of or dt.date.today()
     bucket = _bucket_expression(Invoice.due_date, as_of)
@@ -203,7 +210,7 @@ def aging_by_currency(session, as_of=None):
         select(Invoice.currency, bucket, func.sum(Invoice.total - Invoice.amount_paid))
         .where(Invoice.status.in_(OPEN_INVOICE_STATUSES))
         .group_by(Invoice.currency, bucket))
-    result = {}
+    result: dict[str, dict[str, Decimal]] = {}
     for currency, key, amount in rows:
         buckets = result.setdefault(currency, dict.fromkeys(
             [k for k, _, _ in AGING_BUCKETS], ZERO))
@@ -213,7 +220,7 @@ def aging_by_currency(session, as_of=None):
     return result
 
 
-def is_overdue_clause(as_of=None):
+def is_overdue_clause(as_of: dt.date | None = None) -> Exists:
     """SQL condition: the customer has an open invoice past its due date."""
     as_of = as_of or dt.date.today()
     return select(Invoice.id).where(

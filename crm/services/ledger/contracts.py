@@ -5,9 +5,12 @@
 * ``active_contract_value`` is what the health score reads.
 """
 import datetime as dt
+from decimal import Decimal
+from typing import Any
 
 from flask_babel import gettext
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from crm.models import CONTRACT_STATUSES, Contract, Customer
 from crm.services.core.errors import NotAllowed, ValidationFailed
@@ -20,7 +23,7 @@ from crm.services.ledger.payments import AmountInvalid, parse_amount
 DELETABLE_STATUSES = ("draft",)
 
 
-def prepare(session, contract):
+def prepare(session: Session, contract: Any) -> None:
     """Validate and normalise a contract before it is saved; raise one
     ``ValidationFailed`` listing every problem."""
     errors = {}
@@ -60,14 +63,15 @@ def prepare(session, contract):
             contract.number = next_number(session, Contract, customer.tenant_id)
 
 
-def check_delete(session, contract):
+def check_delete(session: Session, contract: Any) -> None:
     if stored(session, contract, "status") not in DELETABLE_STATUSES:
         raise NotAllowed(gettext(
             "%(number)s cannot be deleted: only draft contracts can. Terminate it instead.",
             number=contract.number))
 
 
-def active_contract_value(session, customer_id, as_of=None):
+def active_contract_value(session: Session, customer_id: int,
+                          as_of: dt.date | None = None) -> Decimal:
     """The total value of the customer's active contracts running on ``as_of`` (today)."""
     as_of = as_of or dt.date.today()
     return ledger.money(session.scalar(

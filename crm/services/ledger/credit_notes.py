@@ -8,8 +8,10 @@
 * an issued note reduces the balance; a void one counts for nothing.
 """
 import datetime as dt
+from typing import Any, cast
 
 from flask_babel import gettext
+from sqlalchemy.orm import Session
 
 from crm.models import POSTED_INVOICE_STATUSES, CreditNote, Customer, Invoice
 from crm.models.base import utcnow
@@ -22,7 +24,7 @@ from crm.services.ledger import arithmetic as ledger
 from crm.services.ledger.payments import AmountInvalid, parse_amount, settle, shown
 
 
-def prepare(session, note):
+def prepare(session: Session, note: Any) -> None:
     """Validate and normalise a credit note before it is saved (drafts only: an issued
     or void note is changed through ``issue``/``void_credit_note``)."""
     errors = {}
@@ -67,29 +69,30 @@ def prepare(session, note):
             note.number = next_number(session, CreditNote, customer.tenant_id)
 
 
-def _invoice_problem(invoice, customer):
+def _invoice_problem(invoice: Any, customer: Any) -> str | None:
     if invoice.customer_id != customer.id:
-        return gettext("%(number)s is not an invoice of %(name)s.", number=invoice.number,
-                       name=customer.name)
+        return cast(str, gettext("%(number)s is not an invoice of %(name)s.",
+                                 number=invoice.number, name=customer.name))
     if invoice.status not in POSTED_INVOICE_STATUSES:
-        return gettext("%(number)s is %(status)s: only an issued invoice can be credited.",
-                       number=invoice.number, status=invoice.status)
+        return cast(str, gettext(
+            "%(number)s is %(status)s: only an issued invoice can be credited.",
+            number=invoice.number, status=invoice.status))
     return None
 
 
-def check_delete(session, note):
+def check_delete(session: Session, note: Any) -> None:
     if stored(session, note, "status") != "draft":
         raise NotAllowed(gettext(
             "%(number)s cannot be deleted: it is part of the customer's ledger. Void it instead.",
             number=note.number))
 
 
-def after_write(session, note):
+def after_write(session: Session, note: Any) -> None:
     settle(session, note.customer, [note.invoice])
 
 
 @transactional
-def issue(session, note):
+def issue(session: Session, note: Any) -> Any:
     """Issue a draft credit note: from now on it reduces the customer's balance (and,
     against an invoice, counts as paid on it)."""
     if note.status != "draft":
@@ -115,7 +118,7 @@ def issue(session, note):
 
 
 @transactional
-def void_credit_note(session, note):
+def void_credit_note(session: Session, note: Any) -> Any:
     """Void a draft or issued credit note; an issued one stops counting."""
     if note.status == "void":
         raise NotAllowed(gettext("%(number)s is already void.", number=note.number))

@@ -6,6 +6,9 @@ for users who may not see financials (crm.security.masking).
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
 
 from crm.services.ledger.arithmetic import AGING_BUCKETS, aging, money, unallocated_credit
 
@@ -20,13 +23,13 @@ class CreditSummary:
     over_limit: bool
     credit_hold: bool
     # {bucket key: amount due} in AGING_BUCKETS order, plus "total"
-    aging: dict
+    aging: dict[str, Decimal]
     unallocated_credit: Decimal
     order_total: Decimal
     last_order_date: dt.date | None
 
 
-def credit_summary(session, customer, as_of=None):
+def credit_summary(session: Session, customer: Any, as_of: dt.date | None = None) -> CreditSummary:
     """The credit position of ``customer`` (its stored balance and order figures, kept by
     the ledger; aging and unallocated credit from its documents) as of a day (today)."""
     balance = money(customer.balance)

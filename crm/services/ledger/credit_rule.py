@@ -16,8 +16,10 @@ the audit trail of the order or invoice (``audit.mark``). Anyone else giving a
 reason is refused all the same; operator commands never override.
 """
 from decimal import Decimal
+from typing import Any, cast
 
 from flask_babel import format_currency, gettext
+from sqlalchemy.orm import Session
 
 from crm.services.core import audit
 from crm.services.core.errors import NotAllowed
@@ -34,28 +36,29 @@ class CreditRefused(NotAllowed):
     """A refusal carrying the figures: limit, exposure, amount and shortfall (Decimals,
     in ``currency``); ``on_hold`` for a credit hold."""
 
-    def __init__(self, message, customer, *, limit=None, exposure=None, amount=None,
-                 shortfall=None, on_hold=False):
+    def __init__(self, message: object, customer: Any, *, limit: Decimal | None = None,
+                 exposure: Decimal | None = None, amount: Decimal | None = None,
+                 shortfall: Decimal | None = None, on_hold: bool = False) -> None:
         super().__init__(message)
         self.customer_id = customer.id
         self.currency = customer.currency
         self.limit, self.exposure, self.amount, self.shortfall = limit, exposure, amount, shortfall
         self.on_hold = on_hold
 
-    def figures(self):
+    def figures(self) -> dict[str, str | bool | None]:
         """The figures as JSON-safe values (amounts as strings, exact to the cent)."""
-        def text(value):
+        def text(value: Decimal | None) -> str | None:
             return None if value is None else str(value)
         return {"currency": self.currency, "limit": text(self.limit),
                 "exposure": text(self.exposure), "amount": text(self.amount),
                 "shortfall": text(self.shortfall), "on_hold": self.on_hold}
 
 
-def limit_checked_at(session, point):
+def limit_checked_at(session: Session, point: str) -> bool:
     return point in CHECKED_AT.get(get_setting(session, "credit_check_on"), CHECKED_AT["both"])
 
 
-def refusal(session, customer, amount, point):
+def refusal(session: Session, customer: Any, amount: Decimal, point: str) -> CreditRefused | None:
     """The CreditRefused a new ``amount`` at ``point`` meets, or None when it passes."""
     if point not in POINTS:
         raise ValueError(point)
@@ -72,8 +75,8 @@ def refusal(session, customer, amount, point):
     if shortfall <= Decimal(0):
         return None
 
-    def fmt(value):
-        return format_currency(value, customer.currency)
+    def fmt(value: Decimal) -> str:
+        return cast(str, format_currency(value, customer.currency))
     return CreditRefused(
         gettext("Credit limit exceeded for %(name)s: limit %(limit)s, current exposure "
                 "%(exposure)s, this document %(amount)s, shortfall %(shortfall)s.",
@@ -82,8 +85,9 @@ def refusal(session, customer, amount, point):
         customer, limit=limit, exposure=exposure, amount=amount, shortfall=shortfall)
 
 
-def check_credit(session, customer, amount, point, override_reason=None, document=None,
-                 may_override=False):
+def check_credit(session: Session, customer: Any, amount: Decimal, point: str,
+                 override_reason: str | None = None, document: Any = None,
+                 may_override: bool = False) -> bool:
     """Refuse (CreditRefused) or allow ``amount`` more for ``customer`` at ``point``.
 
     With an ``override_reason`` from someone allowed to override, a refusal is let

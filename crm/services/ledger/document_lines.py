@@ -7,10 +7,13 @@ problem goes into one ``errors`` dict: header fields by name, lines as
 in its cell and the API names exactly which line is wrong.
 """
 import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, TypeVar, cast
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from crm.i18n import inputs
 from crm.i18n.inputs import InputInvalid
@@ -30,22 +33,26 @@ LINES_PER_PAGE = 100
 DESCRIPTION_LENGTH = 255
 TEXT_LIMITS = {"reference": 100, "number": 30}
 
+T = TypeVar("T")
+# Field name -> its messages (lazy or plain text), as ValidationFailed takes them.
+Errors = dict[str, list[Any]]
+
 
 class Invalid(ValueError):
     pass
 
 
-def decimal_of(value, message):
+def decimal_of(value: object, message: object) -> Decimal:
     """The number read by crm.i18n.inputs.amount (plain, or English thousands commas:
     the screen sends prices and rates already read in the user's locale); ``message``
     when it is none."""
     try:
-        return inputs.amount(value)
+        return cast(Decimal, inputs.amount(value))
     except InputInvalid:
         raise Invalid(message) from None
 
 
-def clean_quantity(value):
+def clean_quantity(value: object) -> Decimal:
     number = decimal_of(value, _l("Enter a quantity, e.g. 2 or 1.5."))
     if number <= 0:
         raise Invalid(_l("The quantity must be more than 0."))
@@ -55,7 +62,7 @@ def clean_quantity(value):
     return number
 
 
-def clean_price(value):
+def clean_price(value: object) -> Decimal:
     number = decimal_of(value, _l("Enter an amount, e.g. 120.00."))
     if number < 0:
         raise Invalid(_l("The unit price cannot be negative."))
@@ -65,14 +72,14 @@ def clean_price(value):
     return number
 
 
-def clean_rate(value):
+def clean_rate(value: object) -> Decimal:
     number = decimal_of(value, _l("Enter a percentage between 0 and 100."))
     if not 0 <= number <= 100:
         raise Invalid(_l("Enter a percentage between 0 and 100."))
     return number.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def clean_date(value, required=True):
+def clean_date(value: object, required: bool = True) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -82,12 +89,12 @@ def clean_date(value, required=True):
             raise Invalid(_l("Enter a date."))
         return None
     try:
-        return inputs.date(value)
+        return cast(dt.date, inputs.date(value))
     except InputInvalid:
         raise Invalid(_l("Enter a date as YYYY-MM-DD.")) from None
 
 
-def clean_text(value, limit=None):
+def clean_text(value: object, limit: int | None = None) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
@@ -98,11 +105,12 @@ def clean_text(value, limit=None):
     return value or None
 
 
-def blank(value):
+def blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def check(errors, field, func, value, *args):
+def check(errors: Errors, field: str, func: Callable[..., T], value: object,
+          *args: Any) -> T | None:
     """``func(value)``, or None with the message recorded under ``field``."""
     try:
         return func(value, *args)
@@ -111,7 +119,8 @@ def check(errors, field, func, value, *args):
         return None
 
 
-def clean_lines(raw_lines, default_discount, errors, skip_blank=False):
+def clean_lines(raw_lines: object, default_discount: object, errors: Errors,
+                skip_blank: bool = False) -> list[dict[str, Any]]:
     """Checked lines as dicts of LINE_FIELDS. A line's discount left blank is
     ``default_discount`` (the document's); tax left blank is 0. ``skip_blank`` drops
     rows with nothing typed in (the empty rows of a form's table)."""
@@ -120,7 +129,7 @@ def clean_lines(raw_lines, default_discount, errors, skip_blank=False):
     if not isinstance(raw_lines, (list, tuple)):
         errors["lines"] = [_l("Send the lines as a list.")]
         return []
-    lines = []
+    lines: list[dict[str, Any]] = []
     for index, raw in enumerate(raw_lines):
         prefix = f"lines.{index}."
         if not isinstance(raw, dict):
@@ -128,7 +137,7 @@ def clean_lines(raw_lines, default_discount, errors, skip_blank=False):
             continue
         if skip_blank and all(blank(raw.get(f)) for f in LINE_FIELDS):
             continue
-        line = {}
+        line: dict[str, Any] = {}
         description = check(errors, prefix + "description", clean_text, raw.get("description"),
                             DESCRIPTION_LENGTH)
         if description is None and prefix + "description" not in errors:
@@ -148,7 +157,8 @@ def clean_lines(raw_lines, default_discount, errors, skip_blank=False):
     return lines
 
 
-def replace_lines(document, line_class, lines):
+def replace_lines(document: Any, line_class: type[Any],
+                  lines: Sequence[Mapping[str, Any]]) -> None:
     """Make the document's lines exactly ``lines`` (rows reused in order)."""
     existing = list(document.lines)
     for position, values in enumerate(lines, start=1):
@@ -162,20 +172,22 @@ def replace_lines(document, line_class, lines):
         document.lines.remove(row)
 
 
-def page_of_lines(session, document, page, per_page=LINES_PER_PAGE):
+def page_of_lines(session: Session, document: Any, page: int,
+                  per_page: int = LINES_PER_PAGE) -> tuple[Sequence[Any], int, int]:
     """(the document's lines on ``page``, counted from 0, in position order; how many pages)."""
     lines = type(document).lines
     return page_of_children(session, document, lines, page, per_page,
                             order_by=[lines.property.mapper.class_.position])
 
 
-def line_values(document):
+def line_values(document: Any) -> list[dict[str, Any]]:
     return [{field: getattr(line, field) for field in LINE_FIELDS} for line in document.lines]
 
 
 # --- header ------------------------------------------------------------------------------
 
-def owned_row(errors, field, model, value, message):
+def owned_row(errors: Errors, field: str, model: type[Any], value: object,
+              message: object) -> Any:
     """The tenant's row of ``model`` named by ``value`` (a row or an id), or None."""
     if isinstance(value, model):
         return value
@@ -191,7 +203,7 @@ def owned_row(errors, field, model, value, message):
     return row
 
 
-def get_owned_safe(model, pk):
+def get_owned_safe(model: type[Any], pk: int | None) -> Any:
     from crm.extensions import db
 
     if pk is None or isinstance(pk, bool) or not 0 < pk <= MAX_ID:
@@ -199,7 +211,7 @@ def get_owned_safe(model, pk):
     return get_owned(db.session, model, pk)
 
 
-def resolve_customer(errors, value, current):
+def resolve_customer(errors: Errors, value: object, current: Any) -> Any:
     """The document's customer; a newly chosen one must be active."""
     customer = owned_row(errors, "customer", Customer, value,
                          _l("No such customer. Choose one from the list."))
@@ -212,25 +224,26 @@ def resolve_customer(errors, value, current):
     return customer
 
 
-def resolve_payment_term(errors, value):
+def resolve_payment_term(errors: Errors, value: object) -> Any:
     return owned_row(errors, "payment_term", PaymentTerm, value,
                      _l("No such payment term. Choose one from the list."))
 
 
-def check_currency(errors, value, customer):
+def check_currency(errors: Errors, value: object, customer: Any) -> str | None:
     """Every document is in its customer's currency."""
     if customer is None:
         return None
     if blank(value):
-        return customer.currency
+        return cast(str, customer.currency)
     if not isinstance(value, str) or value.strip().upper() != customer.currency:
         errors["currency"] = [_l("Documents of %(name)s are in %(currency)s.",
                                  name=customer.name, currency=customer.currency)]
         return None
-    return customer.currency
+    return cast(str, customer.currency)
 
 
-def check_number(session, errors, model, document, value):
+def check_number(session: Session, errors: Errors, model: type[Any], document: Any,
+                 value: object) -> str | None:
     """The typed number (unique in the tenant), or None to number it on save."""
     number = check(errors, "number", clean_text, value, TEXT_LIMITS["number"])
     if number is None:
@@ -243,12 +256,12 @@ def check_number(session, errors, model, document, value):
     return number
 
 
-def assign_number(session, document):
+def assign_number(session: Session, document: Any) -> None:
     if not document.number:
         document.number = next_number(session, type(document))
 
 
-def default_address(session, customer, kind):
+def default_address(session: Session, customer: Any, kind: str) -> str | None:
     """The customer's default address of ``kind`` as text (one line per part), else None."""
     address = session.scalar(
         select(Address).where(Address.customer_id == customer.id, Address.kind == kind)
@@ -261,5 +274,5 @@ def default_address(session, customer, kind):
     return "\n".join(p for p in parts if p)
 
 
-def due_date_for(issue_date, payment_term):
+def due_date_for(issue_date: dt.date, payment_term: Any) -> dt.date:
     return issue_date + dt.timedelta(days=payment_term.days if payment_term else 0)

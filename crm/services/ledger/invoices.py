@@ -12,9 +12,12 @@ Payments move issued invoices to partly paid and paid (ledger.refresh_invoice);
 the order an invoice came from follows (sales_orders.sync_order_from_invoices).
 """
 import datetime as dt
+from collections.abc import Collection, Mapping
+from typing import Any
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from crm.fields.ledger import INVOICE_STATUSES
 from crm.models import CreditNote, Invoice, InvoiceLine, PaymentAllocation
@@ -39,7 +42,7 @@ HEADER_FIELDS = ("number", "customer", "issue_date", "due_date", "currency", "pa
 STATUS_LABELS = INVOICE_STATUSES
 
 
-def prefill(session, customer):
+def prefill(session: Session, customer: Any) -> dict[str, Any]:
     """What a new invoice for ``customer`` starts with: its currency, payment term,
     default billing address and tax number; issued today, due after the term."""
     today = dt.date.today()
@@ -50,13 +53,14 @@ def prefill(session, customer):
             "tax_number": customer.tax_number}
 
 
-def current_values(invoice):
+def current_values(invoice: Any) -> dict[str, Any]:
     return {field: getattr(invoice, field) for field in HEADER_FIELDS}
 
 
 @transactional
-def save_invoice(session, invoice, values, lines=None, skip_blank_lines=False,
-                 max_lines=limits.DOCUMENT_LINES):
+def save_invoice(session: Session, invoice: Any, values: Mapping[str, Any], lines: object = None,
+                 skip_blank_lines: bool = False,
+                 max_lines: int | None = limits.DOCUMENT_LINES) -> Any:
     """Create (``invoice`` new) or change a draft; like ``sales_orders.save_order``.
     A due date left empty is the issue date plus the payment term's days."""
     limits.check_lines(lines, max_lines)
@@ -64,7 +68,7 @@ def save_invoice(session, invoice, values, lines=None, skip_blank_lines=False,
     if not is_new and invoice.status not in EDITABLE:
         raise NotAllowed(gettext("Invoice %(number)s is %(status)s; only drafts can be changed.",
                                  number=invoice.number, status=STATUS_LABELS[invoice.status]))
-    errors = {}
+    errors: dl.Errors = {}
     with session.no_autoflush:
         previous = None if is_new else invoice.customer
         customer = dl.resolve_customer(errors, values.get("customer", previous), previous)
@@ -114,14 +118,15 @@ def save_invoice(session, invoice, values, lines=None, skip_blank_lines=False,
     return invoice
 
 
-def _require(invoice, statuses, message):
+def _require(invoice: Any, statuses: Collection[str], message: Any) -> None:
     if invoice.status not in statuses:
         raise NotAllowed(message % {"number": invoice.number,
                                     "status": STATUS_LABELS.get(invoice.status, invoice.status)})
 
 
 @transactional
-def issue_invoice(session, invoice, override_reason=None, may_override=False):
+def issue_invoice(session: Session, invoice: Any, override_reason: str | None = None,
+                  may_override: bool = False) -> Any:
     """Draft -> issued, once the customer's credit allows it (with ``may_override``, a
     reason overrides a refusal, recorded in the audit trail). It then counts in the balance."""
     _require(invoice, ("draft",), _l("Invoice %(number)s is %(status)s; only a draft can be "
@@ -146,7 +151,7 @@ def issue_invoice(session, invoice, override_reason=None, may_override=False):
     return invoice
 
 
-def _settled_amounts(session, invoice):
+def _settled_amounts(session: Session, invoice: Any) -> tuple[int | None, int | None]:
     allocated = session.scalar(select(func.count()).select_from(PaymentAllocation)
                                .where(PaymentAllocation.invoice_id == invoice.id))
     credited = session.scalar(select(func.count()).select_from(CreditNote)
@@ -156,7 +161,7 @@ def _settled_amounts(session, invoice):
 
 
 @transactional
-def void_invoice(session, invoice):
+def void_invoice(session: Session, invoice: Any) -> Any:
     """Draft or issued -> void, only while no payment is allocated to it and no credit
     note is against it; it then counts for nothing."""
     _require(invoice, VOIDABLE, _l("Invoice %(number)s is %(status)s and cannot be voided."))
@@ -175,7 +180,7 @@ def void_invoice(session, invoice):
 
 
 @transactional
-def invoice_from_order(session, order):
+def invoice_from_order(session: Session, order: Any) -> Any:
     """A draft invoice with the order's lines, terms and billing address; the order
     becomes invoiced. An order is invoiced once: a second invoice needs the first voided."""
     if order.status not in INVOICEABLE:
@@ -203,7 +208,7 @@ def invoice_from_order(session, order):
     return invoice
 
 
-def check_delete(session, invoice):
+def check_delete(session: Session, invoice: Any) -> None:
     """Only drafts may be deleted; an issued invoice is voided instead."""
     if invoice.status != "draft":
         raise NotAllowed(gettext("Invoice %(number)s is %(status)s; void it instead of deleting "

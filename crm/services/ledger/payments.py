@@ -16,11 +16,13 @@ orders follow them when the order service offers ``sync_order_from_invoices``, a
 the customer's stored balance.
 """
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any, cast
 
 from flask_babel import format_currency, gettext
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import Session, contains_eager
 
 from crm.i18n import inputs
 from crm.i18n.inputs import InputInvalid
@@ -52,7 +54,7 @@ class AmountInvalid(ValueError):
     pass
 
 
-def parse_amount(value):
+def parse_amount(value: object) -> Decimal:
     """A Decimal amount from a form's plain number, a JSON number or a Decimal, read by
     crm.i18n.inputs.amount (no locale: ``1,234.50``; ``12,50`` is refused); AmountInvalid
     when it is not a number with at most two decimals."""
@@ -67,14 +69,14 @@ def parse_amount(value):
     return ledger.money(amount)
 
 
-def shown(amount, currency):
+def shown(amount: Decimal, currency: str) -> str:
     """An amount for a message, in the user's locale."""
-    return format_currency(ledger.money(amount), currency)
+    return cast(str, format_currency(ledger.money(amount), currency))
 
 
 # --- the payment itself ------------------------------------------------------------------
 
-def allocated_total(session, payment):
+def allocated_total(session: Session, payment: Any) -> Decimal:
     """What the payment has settled so far (as stored)."""
     if payment.id is None:
         return ledger.ZERO
@@ -83,14 +85,14 @@ def allocated_total(session, payment):
         .where(PaymentAllocation.payment_id == payment.id)))
 
 
-def unallocated(session, payment):
+def unallocated(session: Session, payment: Any) -> Decimal:
     """The part of a received payment not yet allocated to an invoice."""
     if payment.status != "received":
         return ledger.ZERO
     return ledger.money(payment.amount) - allocated_total(session, payment)
 
 
-def prepare(session, payment):
+def prepare(session: Session, payment: Any) -> None:
     """Validate and normalise a payment's own fields before it is saved; raise one
     ``ValidationFailed`` listing every problem."""
     errors = {}
@@ -143,16 +145,17 @@ def prepare(session, payment):
             payment.number = next_number(session, Payment, customer.tenant_id)
 
 
-def check_delete(session, payment):
+def check_delete(session: Session, payment: Any) -> None:
     raise NotAllowed(gettext(
         "%(number)s cannot be deleted: payments are part of the customer's ledger. "
         "Void it instead.", number=payment.number))
 
 
 @transactional
-def record_payment(session, customer, amount, payment_date=None, method="bank_transfer",
-                   reference=None, notes=None, allocations=(),
-                   max_allocations=limits.ALLOCATIONS):
+def record_payment(session: Session, customer: Any, amount: object, payment_date: object = None,
+                   method: str = "bank_transfer", reference: str | None = None,
+                   notes: str | None = None, allocations: Iterable[tuple[object, object]] = (),
+                   max_allocations: int | None = limits.ALLOCATIONS) -> Any:
     """Record a payment from ``customer`` (a row or id of this tenant), allocating it to
     invoices [(invoice or id, amount), ...]; the rest stays as credit. Everything is
     checked first: nothing is saved unless all of it is valid."""
@@ -188,7 +191,7 @@ def record_payment(session, customer, amount, payment_date=None, method="bank_tr
     return payment
 
 
-def after_write(session, payment):
+def after_write(session: Session, payment: Any) -> None:
     """A payment's fields were changed through a form or the API: its customer's
     balance follows (called after the flush, in the same transaction)."""
     settle(session, payment.customer, [a.invoice for a in payment.allocations])
@@ -196,7 +199,8 @@ def after_write(session, payment):
 
 # --- allocations --------------------------------------------------------------------------
 
-def page_of_allocations(session, payment, page, per_page=ALLOCATIONS_PER_PAGE):
+def page_of_allocations(session: Session, payment: Any, page: int,
+                        per_page: int = ALLOCATIONS_PER_PAGE) -> tuple[Sequence[Any], int, int]:
     """(the payment's allocations on ``page``, counted from 0, earliest due invoice first,
     each with its invoice; how many pages)."""
     return page_of_children(session, payment, Payment.allocations, page, per_page,
@@ -204,7 +208,7 @@ def page_of_allocations(session, payment, page, per_page=ALLOCATIONS_PER_PAGE):
                             options=[contains_eager(PaymentAllocation.invoice)])
 
 
-def open_invoices(session, customer_id):
+def open_invoices(session: Session, customer_id: int) -> list[Any]:
     """The customer's invoices with money still due, oldest due date first."""
     return list(session.scalars(
         select(Invoice).where(Invoice.customer_id == customer_id,
@@ -212,7 +216,7 @@ def open_invoices(session, customer_id):
         .order_by(Invoice.due_date, Invoice.id)))
 
 
-def _invoice(session, value):
+def _invoice(session: Session, value: object) -> Any:
     if isinstance(value, Invoice):
         return value
     if isinstance(value, bool):
@@ -220,9 +224,11 @@ def _invoice(session, value):
     return get_owned(session, Invoice, value)
 
 
-def _check_allocations(session, payment, allocations):
+def _check_allocations(session: Session, payment: Any,
+                       allocations: Iterable[tuple[object, object]]) -> list[tuple[Any, Decimal]]:
     """[(invoice, amount)] merged per invoice, or ValidationFailed naming each problem."""
-    problems, merged = [], {}
+    problems: list[str] = []
+    merged: dict[Any, Decimal] = {}
     currency = payment.currency
     for raw_invoice, raw_amount in allocations:
         invoice = _invoice(session, raw_invoice)
@@ -271,7 +277,8 @@ def _check_allocations(session, payment, allocations):
 
 
 @transactional
-def allocate(session, payment, allocations, max_allocations=limits.ALLOCATIONS):
+def allocate(session: Session, payment: Any, allocations: Iterable[tuple[object, object]],
+             max_allocations: int | None = limits.ALLOCATIONS) -> Any:
     """Allocate more of a received payment's unallocated credit to invoices
     [(invoice or id, amount), ...]."""
     allocations = list(allocations)
@@ -294,12 +301,12 @@ def allocate(session, payment, allocations, max_allocations=limits.ALLOCATIONS):
     return payment
 
 
-def _allocation_summary(planned, currency):
+def _allocation_summary(planned: Iterable[tuple[Any, Decimal]], currency: str) -> str:
     return "; ".join(f"{invoice.number}: {shown(share, currency)}" for invoice, share in planned)
 
 
 @transactional
-def remove_allocation(session, payment, invoice_id):
+def remove_allocation(session: Session, payment: Any, invoice_id: object) -> Any:
     """Take a payment's allocation off an invoice: that amount is credit again."""
     if payment.status != "received":
         raise NotAllowed(gettext("%(number)s is void: it has no allocations to remove.",
@@ -318,7 +325,7 @@ def remove_allocation(session, payment, invoice_id):
 
 
 @transactional
-def void_payment(session, payment):
+def void_payment(session: Session, payment: Any) -> Any:
     """Void a payment (a bounced cheque, a mistake): it and its allocations stop
     counting; it stays on record."""
     if payment.status == "void":
@@ -333,7 +340,7 @@ def void_payment(session, payment):
 
 # --- keeping invoices, orders and the customer in step ----------------------------------
 
-def settle(session, customer, invoices):
+def settle(session: Session, customer: Any, invoices: Iterable[Any]) -> None:
     """Recompute the invoices touched, their orders, and the customer's balance."""
     session.flush()
     for invoice in {invoice.id: invoice for invoice in invoices if invoice is not None}.values():
@@ -342,7 +349,7 @@ def settle(session, customer, invoices):
     ledger.refresh_customer(session, customer)
 
 
-def _sync_order(session, invoice):
+def _sync_order(session: Session, invoice: Any) -> None:
     if invoice.sales_order_id is not None:
         sales_orders.sync_order_from_invoices(session, invoice.sales_order)
 

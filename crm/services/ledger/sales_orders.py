@@ -16,9 +16,12 @@ all its live invoices are paid (and back when one no longer is); whoever changes
 invoice statuses calls it in the same transaction.
 """
 import datetime as dt
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from crm.fields.ledger import ORDER_STATUSES
 from crm.models import Invoice, SalesOrder, SalesOrderLine
@@ -40,7 +43,7 @@ HEADER_FIELDS = ("number", "customer", "order_date", "currency", "discount_rate"
 STATUS_LABELS = ORDER_STATUSES
 
 
-def prefill(session, customer):
+def prefill(session: Session, customer: Any) -> dict[str, Any]:
     """What a new order for ``customer`` starts with: its currency, discount, payment
     term and default billing and shipping addresses; dated today."""
     return {"customer": customer, "order_date": dt.date.today(), "currency": customer.currency,
@@ -49,13 +52,14 @@ def prefill(session, customer):
             "shipping_address": dl.default_address(session, customer, "shipping")}
 
 
-def current_values(order):
+def current_values(order: Any) -> dict[str, Any]:
     return {field: getattr(order, field) for field in HEADER_FIELDS}
 
 
 @transactional
-def save_order(session, order, values, lines=None, skip_blank_lines=False,
-               max_lines=limits.DOCUMENT_LINES):
+def save_order(session: Session, order: Any, values: Mapping[str, Any], lines: object = None,
+               skip_blank_lines: bool = False,
+               max_lines: int | None = limits.DOCUMENT_LINES) -> Any:
     """Create (``order`` new) or change a quote from header ``values`` and ``lines``
     (dicts of LINE_FIELDS; None keeps the lines). Fields left out of ``values`` keep
     their value; a new order takes them from the customer (see ``prefill``).
@@ -65,7 +69,7 @@ def save_order(session, order, values, lines=None, skip_blank_lines=False,
     if not is_new and order.status not in EDITABLE:
         raise NotAllowed(gettext("Order %(number)s is %(status)s; only quotes can be changed.",
                                  number=order.number, status=STATUS_LABELS[order.status]))
-    errors = {}
+    errors: dl.Errors = {}
     with session.no_autoflush:
         previous = None if is_new else order.customer
         customer = dl.resolve_customer(errors, values.get("customer", previous), previous)
@@ -106,7 +110,7 @@ def save_order(session, order, values, lines=None, skip_blank_lines=False,
     return order
 
 
-def write_document(session, document, customers=()):
+def write_document(session: Session, document: Any, customers: Iterable[Any] = ()) -> None:
     """Write the document and refresh the customers' ledger figures (the entry point's
     transaction commits them); a number taken meanwhile (unique per tenant) is reported
     on the number field."""
@@ -116,14 +120,15 @@ def write_document(session, document, customers=()):
     flush_numbered(session)
 
 
-def _require(order, statuses, message):
+def _require(order: Any, statuses: Collection[str], message: Any) -> None:
     if order.status not in statuses:
         raise NotAllowed(message % {"number": order.number,
                                     "status": STATUS_LABELS.get(order.status, order.status)})
 
 
 @transactional
-def confirm_order(session, order, override_reason=None, may_override=False):
+def confirm_order(session: Session, order: Any, override_reason: str | None = None,
+                  may_override: bool = False) -> Any:
     """Quote -> pending, once the customer's credit allows it (with ``may_override``, a
     reason overrides a refusal, recorded in the audit trail)."""
     _require(order, ("quote",), _l("Order %(number)s is %(status)s; only a quote can be "
@@ -144,7 +149,7 @@ def confirm_order(session, order, override_reason=None, may_override=False):
 
 
 @transactional
-def ship_order(session, order):
+def ship_order(session: Session, order: Any) -> Any:
     _require(order, ("pending",), _l("Order %(number)s is %(status)s; only a pending order can "
                                      "be shipped."))
     order.status = "shipped"
@@ -153,7 +158,7 @@ def ship_order(session, order):
 
 
 @transactional
-def cancel_order(session, order):
+def cancel_order(session: Session, order: Any) -> Any:
     _require(order, CANCELLABLE, _l("Order %(number)s is %(status)s and can no longer be "
                                     "cancelled."))
     order.status = "cancelled"
@@ -161,13 +166,13 @@ def cancel_order(session, order):
     return order
 
 
-def live_invoices(session, order):
+def live_invoices(session: Session, order: Any) -> list[Any]:
     return list(session.scalars(select(Invoice).where(Invoice.sales_order_id == order.id,
                                                       Invoice.status != "void")
                                 .order_by(Invoice.id)))
 
 
-def sync_order_from_invoices(session, order):
+def sync_order_from_invoices(session: Session, order: Any) -> Any:
     """An invoiced order becomes paid when all its invoices (void ones aside) are paid,
     and goes back to invoiced when one no longer is. Does not commit."""
     if order.status not in ("invoiced", "paid"):
@@ -181,7 +186,7 @@ def sync_order_from_invoices(session, order):
     return order
 
 
-def check_delete(session, order):
+def check_delete(session: Session, order: Any) -> None:
     """Only quotes and cancelled orders without invoices may be deleted."""
     if order.status not in ("quote", "cancelled"):
         raise NotAllowed(gettext("Order %(number)s is %(status)s; cancel it instead of deleting "
@@ -193,7 +198,7 @@ def check_delete(session, order):
                                  number=order.number, what=what))
 
 
-def orders_of(session, customer_id, limit=50):
+def orders_of(session: Session, customer_id: int, limit: int = 50) -> list[Any]:
     return list(session.scalars(select(SalesOrder).where(SalesOrder.customer_id == customer_id)
                                 .order_by(SalesOrder.order_date.desc(), SalesOrder.id.desc())
                                 .limit(limit)))
