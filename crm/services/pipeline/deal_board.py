@@ -7,11 +7,14 @@ index walk per page. The owner and expected-close-date filters apply to both. Th
 is every board's (crm.services.pipeline.kanban); the move is ``deal_stages.change_stage``.
 """
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session, joinedload, load_only
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from crm.models import Company, CrmUser, Customer, Deal, Pipeline, Stage
 from crm.security.tenancy import get_owned
@@ -28,8 +31,8 @@ class BoardFilter:
     close_from: dt.date | None = None
     close_to: dt.date | None = None
 
-    def clauses(self):
-        clauses = []
+    def clauses(self) -> list[ColumnElement[bool]]:
+        clauses: list[ColumnElement[bool]] = []
         if self.owner_id is not None:
             clauses.append(Deal.assigned_to_id == self.owner_id)
         if self.close_from is not None:
@@ -44,17 +47,17 @@ class ColumnTotal:
     """A column's number of deals and their value per currency (never summed across currencies)."""
 
     count: int = 0
-    amounts: dict = field(default_factory=dict)  # currency -> Decimal
+    amounts: dict[str, Decimal] = field(default_factory=dict)  # currency -> Decimal
 
 
-def board_pipelines(session):
+def board_pipelines(session: Session) -> list[Any]:
     """Pipelines a board can show: active ones, the default first, then in their order."""
     return list(session.scalars(
         select(Pipeline).where(Pipeline.is_active.is_(True))
         .order_by(Pipeline.is_default.desc(), Pipeline.position, Pipeline.name, Pipeline.id)))
 
 
-def board_pipeline(pipelines, pipeline_id=None):
+def board_pipeline(pipelines: Sequence[Any], pipeline_id: int | None = None) -> Any:
     """The pipeline asked for among the board's pipelines (the first when none is asked)."""
     if pipeline_id is None:
         return pipelines[0] if pipelines else None
@@ -64,12 +67,13 @@ def board_pipeline(pipelines, pipeline_id=None):
     raise NotFound()
 
 
-def columns_of(session, pipeline):
+def columns_of(session: Session, pipeline: Any) -> list[Any]:
     return list(session.scalars(
         select(Stage).where(Stage.pipeline_id == pipeline.id).order_by(Stage.position, Stage.id)))
 
 
-def column_figures(session, stage_ids, board_filter=BoardFilter()):
+def column_figures(session: Session, stage_ids: Iterable[int],
+                   board_filter: BoardFilter = BoardFilter()) -> dict[int, ColumnTotal]:
     """{stage_id: ColumnTotal} for the given stages, in one grouped query."""
     totals = {stage_id: ColumnTotal() for stage_id in stage_ids}
     if not totals:
@@ -85,7 +89,7 @@ def column_figures(session, stage_ids, board_filter=BoardFilter()):
     return totals
 
 
-def board_column(session, stage_id):
+def board_column(session: Session, stage_id: object) -> Any:
     """The tenant's stage a column shows; NotFound for anything else."""
     stage = get_owned(session, Stage, stage_id)
     if stage is None:
@@ -93,13 +97,15 @@ def board_column(session, stage_id):
     return stage
 
 
-def column_cards(session, stage, offset=0, board_filter=BoardFilter(), size=None):
+def column_cards(session: Session, stage: Any, offset: int | None = 0,
+                 board_filter: BoardFilter = BoardFilter(),
+                 size: int | str | None = None) -> tuple[list[Any], int | None]:
     """One page of a column, newest deals first: (deals, next offset or None)."""
     return card_page(session, select(Deal).where(Deal.stage_id == stage.id, *board_filter.clauses())
                      .options(*card_loads()).order_by(Deal.id.desc()), offset, size)
 
 
-def card_loads():
+def card_loads() -> tuple[LoaderOption, ...]:
     """What a card shows, loaded with the deals in the same query."""
     return (
         load_only(Deal.id, Deal.title, Deal.value, Deal.currency, Deal.stage_id,
@@ -111,6 +117,6 @@ def card_loads():
     )
 
 
-def card(session, deal_id):
+def card(session: Session, deal_id: int) -> Any:
     """One deal as a card shows it (after a move), or None."""
     return session.scalar(select(Deal).where(Deal.id == deal_id).options(*card_loads()))

@@ -12,9 +12,12 @@ use it inside its save; ``change_stage`` is the whole operation for the board,
 the stage control on the deal page and ``PUT /api/v1/deal/<id>/stage``.
 """
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import QueryContext, Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.models import Deal, Stage
@@ -32,17 +35,18 @@ _RULED_STAGE = "_crm_ruled_stage_id"
 
 
 @event.listens_for(Deal, "load")
-def _remember_loaded_stage(deal, context):
+def _remember_loaded_stage(deal: Any, context: QueryContext) -> None:
     deal.__dict__[_RULED_STAGE] = deal.__dict__.get("stage_id")
 
 
 @event.listens_for(Deal, "refresh")
-def _remember_refreshed_stage(deal, context, attrs):
+def _remember_refreshed_stage(deal: Any, context: QueryContext,
+                              attrs: Iterable[str] | None) -> None:
     if attrs is None or "stage_id" in attrs:
         deal.__dict__[_RULED_STAGE] = deal.__dict__.get("stage_id")
 
 
-def ruled_stage_id(deal):
+def ruled_stage_id(deal: Any) -> Any:
     """The stage whose rule the deal's dates follow now; None for a deal never placed."""
     if _RULED_STAGE in deal.__dict__:
         return deal.__dict__[_RULED_STAGE]
@@ -55,17 +59,17 @@ def ruled_stage_id(deal):
     return history.unchanged[0] if history.unchanged else None
 
 
-def pipeline_id_of(deal):
+def pipeline_id_of(deal: Any) -> Any:
     """The pipeline the deal is (about to be) in: a newly set relationship wins over the column."""
     pipeline = deal.pipeline
     return pipeline.id if pipeline is not None else deal.pipeline_id
 
 
-def today():
+def today() -> dt.date:
     return dt.date.today()
 
 
-def clean_lost_reason(reason):
+def clean_lost_reason(reason: str | None) -> str | None:
     reason = (reason or "").strip() or None
     if reason is not None and len(reason) > LOST_REASON_LENGTH:
         raise ValidationFailed({"lost_reason": [
@@ -73,7 +77,8 @@ def clean_lost_reason(reason):
     return reason
 
 
-def move_deal_to_stage(session, deal, stage, lost_reason=None):
+def move_deal_to_stage(session: Session, deal: Any, stage: Any,
+                       lost_reason: str | None = None) -> bool:
     """Put ``deal`` in ``stage`` and set its close date and lost reason by the rule above.
 
     Returns True when the deal changed stage, False for a move to its own stage.
@@ -101,7 +106,7 @@ def move_deal_to_stage(session, deal, stage, lost_reason=None):
     return True
 
 
-def find_stage(session, stage_id):
+def find_stage(session: Session, stage_id: object) -> Any:
     """The current tenant's stage with this id; NotFound otherwise."""
     stage = get_owned(session, Stage, stage_id)
     if stage is None:
@@ -109,7 +114,8 @@ def find_stage(session, stage_id):
     return stage
 
 
-def change_stage(session, deal, stage_id, lost_reason=None):
+def change_stage(session: Session, deal: Any, stage_id: object,
+                 lost_reason: str | None = None) -> Any:
     """Move ``deal`` to the stage with ``stage_id`` (the tenant's), as one transaction.
 
     Returns the stage the deal left, so callers can refresh what showed it.
@@ -128,7 +134,7 @@ def change_stage(session, deal, stage_id, lost_reason=None):
         raise EditConflict() from None
 
 
-def _change_stage(session, deal, stage_id, lost_reason):
+def _change_stage(session: Session, deal: Any, stage_id: object, lost_reason: str | None) -> Any:
     stage = find_stage(session, stage_id)
     if inspect(deal).persistent and not session.is_modified(deal):
         # The deal's row alone: its eagerly joined relations may be NULL, which

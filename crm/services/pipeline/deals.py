@@ -35,15 +35,28 @@ conversion::
   another service's transaction it is saved with the rest of it (conversion creates
   customer and deal in one transaction).
 """
+import datetime as dt
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, cast
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from crm.i18n import inputs
 from crm.i18n.inputs import InputInvalid
-from crm.models import Company, CrmUser, Customer, Deal, Interaction, Pipeline, Stage, Task
+from crm.models import (
+    AuditEntry,
+    Company,
+    CrmUser,
+    Customer,
+    Deal,
+    Interaction,
+    Pipeline,
+    Stage,
+    Task,
+)
 from crm.security.tenancy import get_owned
 from crm.services.core.delete_rules import delete_blockers
 from crm.services.core.errors import NotAllowed, ValidationFailed
@@ -66,19 +79,19 @@ PLAIN_FIELDS = ("title", "description", "value", "probability", "expected_close_
 
 # --- defaults -----------------------------------------------------------------------------
 
-def default_currency(session):
+def default_currency(session: Session) -> str:
     """The currency a deal without a customer gets: the CRM setting ``default_deal_currency``."""
     return str(preferences.get_setting(session, "default_deal_currency")).upper()
 
 
-def default_pipeline(session):
+def default_pipeline(session: Session) -> Any:
     """The tenant's default active pipeline, else its first active one."""
     return session.scalar(
         select(Pipeline).where(Pipeline.is_active.is_(True))
         .order_by(Pipeline.is_default.desc(), Pipeline.position, Pipeline.id).limit(1))
 
 
-def default_stage(session, pipeline):
+def default_stage(session: Session, pipeline: Any) -> Any:
     """Where a deal starts in ``pipeline``: its default stage, else its first."""
     return session.scalar(
         select(Stage).where(Stage.pipeline_id == pipeline.id)
@@ -87,11 +100,11 @@ def default_stage(session, pipeline):
 
 # --- field checks ---------------------------------------------------------------------------
 
-def clean_value(value):
+def clean_value(value: object) -> Decimal:
     if value is None or value == "":
         return Decimal("0.00")
     try:
-        amount = inputs.amount(value)
+        amount: Decimal = inputs.amount(value)
     except InputInvalid:
         raise ValueError(_l("Enter an amount, e.g. 12500.00.")) from None
     if amount < 0:
@@ -102,7 +115,7 @@ def clean_value(value):
     return amount
 
 
-def clean_probability(value):
+def clean_probability(value: int | float | str | Decimal | None) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -118,16 +131,17 @@ def clean_probability(value):
     return number
 
 
-def clean_date(value):
+def clean_date(value: object) -> dt.date | None:
     if inputs.blank(value):
         return None
     try:
-        return inputs.date(value)
+        return cast(dt.date, inputs.date(value))
     except InputInvalid:
         raise ValueError(_l("Enter a date as YYYY-MM-DD.")) from None
 
 
-def _check(errors, field, func, value):
+def _check(errors: dict[str, list[Any]], field: str, func: Callable[[Any], object],
+           value: Any) -> Any:
     try:
         return func(value)
     except ValueError as exc:
@@ -135,7 +149,7 @@ def _check(errors, field, func, value):
         return value
 
 
-def _newly_chosen(deal, relation, is_new):
+def _newly_chosen(deal: Any, relation: str, is_new: bool) -> Any:
     """The row ``relation`` points at if it was just chosen (new deal or changed), else None."""
     row = getattr(deal, relation)
     if row is None:
@@ -145,9 +159,9 @@ def _newly_chosen(deal, relation, is_new):
 
 # --- prepare ----------------------------------------------------------------------------------
 
-def prepare(session, deal):
+def prepare(session: Session, deal: Any) -> None:
     """Normalise and validate a deal about to be saved; see the module docstring."""
-    errors = {}
+    errors: dict[str, list[Any]] = {}
     is_new = deal.id is None
     with session.no_autoflush:
         deal.title = (deal.title or "").strip()
@@ -208,13 +222,13 @@ def prepare(session, deal):
 
 
 @transactional
-def create_deal(session, **fields):
+def create_deal(session: Session, /, **fields: Any) -> Any:
     """A new deal from plain fields; see the module docstring."""
     unknown = set(fields) - set(PLAIN_FIELDS) - set(RELATIONS) - {f"{r}_id" for r in RELATIONS}
     if unknown:
         raise TypeError(f"create_deal() got unexpected fields: {', '.join(sorted(unknown))}")
     deal = Deal(**{k: v for k, v in fields.items() if k in PLAIN_FIELDS})
-    errors = {}
+    errors: dict[str, list[Any]] = {}
     for relation, model in RELATIONS.items():
         row = fields.get(relation)
         pk = fields.get(f"{relation}_id")
@@ -235,9 +249,9 @@ def create_deal(session, **fields):
 
 # --- delete -----------------------------------------------------------------------------------
 
-def check_delete(session, deal):
+def check_delete(session: Session, deal: Any) -> None:
     """A deal with tasks, interactions or a converted lead keeps its history: refuse."""
-    found = {}
+    found: dict[str, int] = {}
     for label, count in delete_blockers(session, deal):
         found.setdefault(str(label), count)
     if found:
@@ -248,7 +262,7 @@ def check_delete(session, deal):
 
 # --- what the deal page shows ------------------------------------------------------------------
 
-def open_tasks(session, deal, limit=RELATED_ROWS_SHOWN):
+def open_tasks(session: Session, deal: Any, limit: int = RELATED_ROWS_SHOWN) -> list[Any]:
     """The deal's open tasks, soonest due first (undated last)."""
     return list(session.scalars(
         select(Task).where(Task.deal_id == deal.id, Task.status.in_(OPEN_TASK_STATUSES))
@@ -256,7 +270,8 @@ def open_tasks(session, deal, limit=RELATED_ROWS_SHOWN):
         .order_by(Task.due_date.is_(None), Task.due_date, Task.id).limit(limit)))
 
 
-def interactions(session, deal, limit=RELATED_ROWS_SHOWN):
+def interactions(session: Session, deal: Any,
+                 limit: int = RELATED_ROWS_SHOWN) -> list[Any]:
     """Calls, meetings, emails and notes logged against the deal, newest first."""
     return list(session.scalars(
         select(Interaction).where(Interaction.deal_id == deal.id)
@@ -270,6 +285,7 @@ _NAMED_COLUMNS = {"stage_id": (Stage, "name"), "pipeline_id": (Pipeline, "name")
                   "assigned_to_id": (CrmUser, None)}
 
 
-def activity(session, deal):
+def activity(session: Session,
+             deal: Any) -> list[tuple[AuditEntry, list[tuple[str, object, object]]]]:
     """The deal's timeline with ids shown as names (see timeline.named_activity)."""
     return timeline.named_activity(session, deal, _NAMED_COLUMNS)

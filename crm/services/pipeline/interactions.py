@@ -17,10 +17,12 @@ flush, for every customer whose interactions were added, changed, moved away or
 deleted — whoever wrote them (form, API, this module, another feature).
 """
 import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import event, func, inspect, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Connection, Select, event, func, inspect, select, update
+from sqlalchemy.orm import Session, UOWTransaction, joinedload
 from sqlalchemy.orm.util import identity_key
 
 from crm.models import INTERACTION_KINDS, Contact, Customer, Deal, Interaction
@@ -38,7 +40,7 @@ RECENT = 100
 # (archive the customer instead). A deleted contact only unlinks (ON DELETE SET NULL).
 
 
-def as_utc(value):
+def as_utc(value: dt.datetime | None) -> dt.datetime | None:
     """An aware UTC datetime; a naive one is taken to be UTC already."""
     if value is None:
         return None
@@ -47,10 +49,10 @@ def as_utc(value):
     return value.astimezone(dt.timezone.utc)
 
 
-def prepare(session, interaction):
+def prepare(session: Session, interaction: Any) -> None:
     """Validate and normalise an interaction before it is saved; raise one
     ``ValidationFailed`` listing every problem."""
-    errors = {}
+    errors: dict[str, list[Any]] = {}
     with session.no_autoflush:
         if interaction.kind not in INTERACTION_KINDS:
             errors["kind"] = [_l("Choose call, meeting, email or note.")]
@@ -90,8 +92,9 @@ def prepare(session, interaction):
 
 
 @transactional
-def log_interaction(session, customer, summary, kind="note", *, occurred_at=None,
-                    follow_up=None, deal=None, contact=None, user_id=None):
+def log_interaction(session: Session, customer: Any, summary: str | None, kind: str = "note", *,
+                    occurred_at: dt.datetime | None = None, follow_up: str | None = None,
+                    deal: Any = None, contact: Any = None, user_id: int | None = None) -> Any:
     """Log an interaction against ``customer`` and return it.
 
     ``customer``, ``deal`` and ``contact`` are rows or ids of the current tenant;
@@ -112,18 +115,18 @@ def log_interaction(session, customer, summary, kind="note", *, occurred_at=None
     return interaction
 
 
-def for_customer(session, customer_id, limit=RECENT):
+def for_customer(session: Session, customer_id: int, limit: int = RECENT) -> list[Any]:
     """The customer's interactions, newest first, with who logged them and the contact."""
     return list(session.scalars(_recent(customer_id=customer_id).limit(limit)))
 
 
-def for_deal(session, deal_id, limit=RECENT):
+def for_deal(session: Session, deal_id: int, limit: int = RECENT) -> list[Any]:
     """A deal's interactions, newest first (for the deal page), with who logged them
     and the contact."""
     return list(session.scalars(_recent(deal_id=deal_id).limit(limit)))
 
 
-def _recent(**where):
+def _recent(**where: object) -> Select[Any]:
     query = select(Interaction).options(joinedload(Interaction.user), joinedload(Interaction.contact))
     for column, value in where.items():
         query = query.where(getattr(Interaction, column) == value)
@@ -135,7 +138,7 @@ def _recent(**where):
 _TOUCHED = "crm_interaction_customers"
 
 
-def refresh_last_interaction(connection, customer_ids):
+def refresh_last_interaction(connection: Connection, customer_ids: Iterable[int | None]) -> None:
     """Set each customer's ``last_interaction_at`` to its newest interaction's time,
     in one UPDATE (the max is read from the (customer_id, occurred_at) index).
     The customer's ``updated_at`` stays as it is: its own record did not change."""
@@ -149,14 +152,15 @@ def refresh_last_interaction(connection, customer_ids):
                        .values(last_interaction_at=newest, updated_at=customer.c.updated_at))
 
 
-def _interactions(session):
+def _interactions(session: Session) -> Iterator[Any]:
     for collection in (session.new, session.dirty, session.deleted):
         for obj in collection:
             if isinstance(obj, Interaction):
                 yield obj
 
 
-def _note_customers_before_flush(session, flush_context, instances):
+def _note_customers_before_flush(session: Session, flush_context: UOWTransaction,
+                                 instances: object) -> None:
     """The customers interactions are leaving: their ids as stored, read before the flush
     overwrites them (loading them if they were expired)."""
     touched = session.info.setdefault(_TOUCHED, set())
@@ -167,7 +171,7 @@ def _note_customers_before_flush(session, flush_context, instances):
             touched.update(v for v in (*history.deleted, *history.unchanged) if isinstance(v, int))
 
 
-def _refresh_after_flush(session, flush_context):
+def _refresh_after_flush(session: Session, flush_context: UOWTransaction) -> None:
     touched = session.info.setdefault(_TOUCHED, set())
     for obj in _interactions(session):
         touched.add(obj.customer_id)  # where it is now
@@ -175,14 +179,14 @@ def _refresh_after_flush(session, flush_context):
         refresh_last_interaction(session.connection(), touched)
 
 
-def _expire_refreshed(session, flush_context):
+def _expire_refreshed(session: Session, flush_context: UOWTransaction) -> None:
     for customer_id in session.info.pop(_TOUCHED, ()):
         loaded = session.identity_map.get(identity_key(Customer, customer_id))
         if loaded is not None:
             session.expire(loaded, ["last_interaction_at"])
 
 
-def install():
+def install() -> None:
     """Attach the hooks to every session (idempotent; done when this module loads)."""
     for name, hook in (("before_flush", _note_customers_before_flush),
                        ("after_flush", _refresh_after_flush),

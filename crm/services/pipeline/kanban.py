@@ -5,13 +5,18 @@ shape: ``column_figures(session, column_ids, …)`` for the headers, ``board_col
 for a column of the tenant, ``column_cards(session, column, offset)`` through
 ``card_page`` below, and a ``@transactional`` move that returns the column left.
 """
+from typing import Any, cast
+
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+
 from crm.services.settings import preferences
 
-KANBAN_PAGE_SIZE = preferences.DEFAULTS["kanban_page_size"]
+KANBAN_PAGE_SIZE = cast(int, preferences.DEFAULTS["kanban_page_size"])
 MAX_KANBAN_PAGE_SIZE = 100
 
 
-def page_size(session, size=None):
+def page_size(session: Session, size: int | str | None = None) -> int:
     """Cards per request: ``size``, else the CRM setting ``kanban_page_size``, kept
     between 1 and ``MAX_KANBAN_PAGE_SIZE``."""
     if size is None:
@@ -23,7 +28,8 @@ def page_size(session, size=None):
     return min(max(size, 1), MAX_KANBAN_PAGE_SIZE)
 
 
-def card_page(session, query, offset=0, size=None):
+def card_page(session: Session, query: Select[Any], offset: int | None = 0,
+              size: int | str | None = None) -> tuple[list[Any], int | None]:
     """One page of a column's ``query`` (already in card order): (rows, next offset or None)."""
     size = page_size(session, size)
     offset = max(int(offset or 0), 0)

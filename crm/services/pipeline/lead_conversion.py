@@ -22,12 +22,15 @@ Policies:
   converted once; a second attempt is refused.
 """
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from decimal import Decimal
+from typing import Any, cast
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from crm.i18n import inputs
 from crm.i18n.inputs import InputInvalid
@@ -62,18 +65,19 @@ class Converted:
     company_created: bool
     deal_id: int | None
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-class _Errors(dict):
-    def add(self, field, message):
+class _Errors(dict[str, list[Any]]):
+    def add(self, field: str, message: object) -> None:
         self.setdefault(field, []).append(message)
 
 
 # --- reading the request ------------------------------------------------------------
 
-def _text(errors, fields, name, max_length=None):
+def _text(errors: _Errors, fields: Mapping[str, Any], name: str,
+          max_length: int | None = None) -> str | None:
     value = fields.get(name)
     if value is None:
         return None
@@ -89,33 +93,34 @@ def _text(errors, fields, name, max_length=None):
     return value
 
 
-def _flag(errors, fields, name):
+def _flag(errors: _Errors, fields: Mapping[str, Any], name: str) -> bool:
     try:
-        return inputs.flag(fields.get(name))
+        return cast(bool, inputs.flag(fields.get(name)))
     except InputInvalid as exc:
         errors.add(name, exc.message)
         return False
 
 
-def _id(errors, fields, name):
+def _id(errors: _Errors, fields: Mapping[str, Any], name: str) -> int | None:
     value = fields.get(name)
     if value is None or value == "":
         return None
     if hasattr(value, "id"):  # a row chosen in a form
-        return value.id
+        return cast(int, value.id)
     try:
-        return inputs.record_id(value)
+        return cast(int, inputs.record_id(value))
     except InputInvalid as exc:
         errors.add(name, exc.message)
         return None
 
 
-def _money(errors, fields, name, default):
+def _money(errors: _Errors, fields: Mapping[str, Any], name: str,
+           default: Decimal | None) -> Decimal | None:
     value = fields.get(name)
     if value is None or value == "":
         return default if default is not None else Decimal("0")
     try:
-        amount = inputs.amount(value)
+        amount: Decimal = inputs.amount(value)
     except InputInvalid:
         errors.add(name, _l("Enter an amount, e.g. 1250.00."))
         return None
@@ -125,33 +130,33 @@ def _money(errors, fields, name, default):
     return amount.quantize(Decimal("0.01"))
 
 
-def _date(errors, fields, name):
+def _date(errors: _Errors, fields: Mapping[str, Any], name: str) -> dt.date | None:
     value = fields.get(name)
     if value is None or value == "":
         return None
     try:
-        return inputs.date(value)
+        return cast(dt.date, inputs.date(value))
     except InputInvalid:
         errors.add(name, _l("Enter a date as YYYY-MM-DD."))
         return None
 
 
-def _length(column):
-    return getattr(column.type, "length", None)
+def _length(column: Any) -> int | None:
+    return cast(int | None, getattr(column.type, "length", None))
 
 
 # --- suggestions for the form ---------------------------------------------------------
 
-def _customer_name(lead):
+def _customer_name(lead: Any) -> Any:
     return lead.contact_name or lead.company_name or lead.title
 
 
-def _customer_kind(lead):
+def _customer_kind(lead: Any) -> str:
     # Named after a person, the customer is an individual; else after a company.
     return "individual" if lead.contact_name else "company"
 
 
-def prefill(session, lead):
+def prefill(session: Session, lead: Any) -> dict[str, Any]:
     """What the conversion form starts with: the lead's details, an existing company
     of the same name when there is one, a deal in the default pipeline."""
     company = None
@@ -179,13 +184,14 @@ def prefill(session, lead):
 
 # --- the parts, each checked before anything is written -------------------------------
 
-def _report(errors, exc, names):
+def _report(errors: _Errors, exc: ValidationFailed, names: Mapping[str, str]) -> None:
     for field, messages in exc.errors.items():
         for message in messages:
             errors.add(names.get(field, field), message)
 
 
-def _customer(session, lead, fields, errors):
+def _customer(session: Session, lead: Any, fields: Mapping[str, Any],
+              errors: _Errors) -> tuple[Any, bool]:
     """(customer, created): the customer to link, checked by the customer rules."""
     name = _text(errors, fields, "customer_name", _length(Customer.name)) or _customer_name(lead)
     email = _text(errors, fields, "customer_email", _length(Customer.email)) or lead.contact_email
@@ -217,7 +223,8 @@ def _customer(session, lead, fields, errors):
     return customer, True
 
 
-def _company(session, lead, fields, errors):
+def _company(session: Session, lead: Any, fields: Mapping[str, Any],
+             errors: _Errors) -> tuple[Any, bool]:
     """(company or None, created)."""
     option = _text(errors, fields, "company_option") or "none"
     if option not in COMPANY_OPTIONS:
@@ -252,7 +259,7 @@ def _company(session, lead, fields, errors):
     return None, False
 
 
-def _stage_of(session, pipeline, fields, errors):
+def _stage_of(session: Session, pipeline: Any, fields: Mapping[str, Any], errors: _Errors) -> Any:
     stage_id = _id(errors, fields, "stage_id")
     if stage_id is not None:
         stage = get_owned(session, Stage, stage_id)
@@ -280,7 +287,8 @@ class _DealPlan:
     stage: Stage
 
 
-def _deal(session, lead, fields, errors):
+def _deal(session: Session, lead: Any, fields: Mapping[str, Any],
+          errors: _Errors) -> _DealPlan | None:
     """What the deal will be, checked; None when no deal is asked for (or it is wrong)."""
     if not _flag(errors, fields, "create_deal"):
         return None
@@ -306,7 +314,7 @@ def _deal(session, lead, fields, errors):
     return _DealPlan(title, value, close, pipeline, stage)
 
 
-def _renamed(exc, names):
+def _renamed(exc: ValidationFailed, names: Mapping[str, str]) -> ValidationFailed:
     """A customer, company or deal rule's refusal, in the conversion's field names."""
     errors = _Errors()
     _report(errors, exc, names)
@@ -315,14 +323,14 @@ def _renamed(exc, names):
 
 # --- the conversion ---------------------------------------------------------------
 
-def check_convertible(lead):
+def check_convertible(lead: Any) -> None:
     if lead.converted_at is not None:
         raise NotAllowed(gettext("%(title)s was already converted on %(when)s; a lead is "
                                  "converted once.", title=lead.title,
                                  when=lead.converted_at.strftime("%Y-%m-%d")))
 
 
-def convert_lead(session, lead, fields):
+def convert_lead(session: Session, lead: Any, fields: Mapping[str, Any] | None) -> Converted:
     """Convert ``lead`` as ``fields`` (the conversion form's names) ask; returns Converted.
 
     Raises NotAllowed (already converted, no final status, a clash with a change made
@@ -337,7 +345,7 @@ def convert_lead(session, lead, fields):
                                  "nothing was saved. Try again.")) from exc
 
 
-def _convert(session, lead, fields):
+def _convert(session: Session, lead: Any, fields: Mapping[str, Any] | None) -> Converted:
     check_convertible(lead)
     fields = {k: fields.get(k) for k in FIELDS} if fields else {}
     errors = _Errors()

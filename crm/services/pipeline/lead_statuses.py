@@ -7,8 +7,11 @@ Rules (one place for the form, the API and the import):
 * the default cannot be a final status (new leads would start closed and off the board);
 * the default status cannot be deleted, nor a status that leads use.
 """
+from typing import Any, cast
+
 from flask_babel import gettext, lazy_gettext as _l, ngettext
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from crm.models import Lead, LeadStatus
 from crm.security.tenancy import current_tenant_id
@@ -18,9 +21,9 @@ from crm.services.pipeline import positions
 from crm.services.pipeline.setting_names import check_colour, clean_name, others_flagged, tenant_of
 
 
-def prepare(session, status):
+def prepare(session: Session, status: Any) -> None:
     """Validate and normalise a status before it is saved; moves the default flag to it."""
-    errors = {}
+    errors: dict[str, list[Any]] = {}
     clean_name(session, status, errors)
     check_colour(errors, status)
     status.is_final = bool(status.is_final)
@@ -44,11 +47,12 @@ def prepare(session, status):
             session, LeadStatus, LeadStatus.tenant_id == tenant_of(status))
 
 
-def leads_using(session, status):
-    return session.scalar(select(func.count(Lead.id)).where(Lead.status_id == status.id))
+def leads_using(session: Session, status: Any) -> int:
+    return cast(int, session.scalar(
+        select(func.count(Lead.id)).where(Lead.status_id == status.id)))
 
 
-def check_delete(session, status):
+def check_delete(session: Session, status: Any) -> None:
     if status.is_default:
         raise NotAllowed(gettext("“%(name)s” is the default status and cannot be deleted. Make "
                                  "another status the default first.", name=status.name))
@@ -61,12 +65,12 @@ def check_delete(session, status):
 
 
 @transactional
-def reorder(session, ids):
+def reorder(session: Session, ids: object) -> list[Any]:
     """The board's columns in the order of ``ids`` (every status of the tenant, once)."""
     return positions.reorder(session, LeadStatus, ids,
                              LeadStatus.tenant_id == current_tenant_id())
 
 
-def default_status(session):
+def default_status(session: Session) -> Any:
     return session.scalar(select(LeadStatus).where(LeadStatus.is_default.is_(True))
                           .order_by(LeadStatus.position))

@@ -19,13 +19,25 @@ Policies:
   a converted lead: it records where its customer, company and deal came from.
   Customers, companies and deals a lead links to cannot be deleted either.
 """
+from collections.abc import Collection
 from decimal import Decimal
+from typing import Any, cast
 
 from flask_babel import format_decimal, gettext, lazy_gettext as _l
-from sqlalchemy import event, func, inspect, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Row, event, func, inspect, select
+from sqlalchemy.orm import Session, UOWTransaction, joinedload
 
-from crm.models import Company, CrmUser, Customer, Deal, Lead, LeadSource, LeadStatus, Task
+from crm.models import (
+    AuditEntry,
+    Company,
+    CrmUser,
+    Customer,
+    Deal,
+    Lead,
+    LeadSource,
+    LeadStatus,
+    Task,
+)
 from crm.security.tenancy import current_tenant_id, current_user_id
 from crm.services.accounts import notifications
 from crm.services.core.delete_rules import delete_blockers
@@ -43,13 +55,14 @@ OPEN_TASK_STATUSES = ("open", "in_progress")
 LEAD_LINK = "/leads/show/{id}"
 
 
-def _tenant_of(obj):
+def _tenant_of(obj: Any) -> Any:
     return obj.tenant_id or current_tenant_id()
 
 
 # --- statuses ---------------------------------------------------------------------
 
-def statuses(session, tenant_id=None, final=None):
+def statuses(session: Session, tenant_id: int | None = None,
+             final: bool | None = None) -> list[Any]:
     """The tenant's statuses in board order; ``final`` True/False keeps only those."""
     query = select(LeadStatus).order_by(LeadStatus.position, LeadStatus.id)
     if tenant_id is not None:
@@ -59,14 +72,14 @@ def statuses(session, tenant_id=None, final=None):
     return list(session.scalars(query))
 
 
-def default_status(session, tenant_id):
+def default_status(session: Session, tenant_id: int | None) -> Any:
     """The status new leads get: the default one, else the first non-final one."""
     candidates = statuses(session, tenant_id)
     return (next((s for s in candidates if s.is_default), None)
             or next((s for s in candidates if not s.is_final), None))
 
 
-def conversion_status(session, tenant_id):
+def conversion_status(session: Session, tenant_id: int | None) -> Any:
     """The status a converted lead gets: the final status named Converted, else the
     first final status; None when the tenant has no final status."""
     finals = statuses(session, tenant_id, final=True)
@@ -74,7 +87,7 @@ def conversion_status(session, tenant_id):
             or (finals[0] if finals else None))
 
 
-def _stored(session, lead):
+def _stored(session: Session, lead: Any) -> Row[Any] | None:
     """The saved row's status, source, assignee and conversion, before this change."""
     if lead.id is None:
         return None
@@ -83,7 +96,8 @@ def _stored(session, lead):
     ).where(Lead.id == lead.id)).first()
 
 
-def _status_errors(session, tenant_id, status, stored):
+def _status_errors(session: Session, tenant_id: int | None, status: Any,
+                   stored: Row[Any] | None) -> list[Any]:
     old_status_id = stored.status_id if stored is not None else None
     if status.id == old_status_id:
         return []
@@ -98,19 +112,20 @@ def _status_errors(session, tenant_id, status, stored):
 
 # --- validation -------------------------------------------------------------------
 
-def _lead_email_taken(session, tenant_id, email, exclude_id):
+def _lead_email_taken(session: Session, tenant_id: int | None, email: str,
+                      exclude_id: int | None) -> bool:
     return session.scalar(select(Lead.id).where(
         Lead.tenant_id == tenant_id, func.lower(Lead.contact_email) == email.lower(),
         Lead.id != (exclude_id or 0)).limit(1)) is not None
 
 
-def _clean_text(value):
+def _clean_text(value: str | None) -> str | None:
     return (value or "").strip() or None
 
 
-def prepare(session, lead):
+def prepare(session: Session, lead: Any) -> None:
     """Normalise and validate a lead about to be saved; raises ValidationFailed."""
-    errors = {}
+    errors: dict[str, list[Any]] = {}
     tenant_id = _tenant_of(lead)
     with session.no_autoflush:
         stored = _stored(session, lead)
@@ -172,7 +187,7 @@ def prepare(session, lead):
             raise ValidationFailed(errors)
 
 
-def check_delete(session, lead):
+def check_delete(session: Session, lead: Any) -> None:
     if lead.converted_at is not None:
         raise NotAllowed(gettext(
             "%(title)s was converted and cannot be deleted: it records where its customer "
@@ -186,11 +201,12 @@ def check_delete(session, lead):
 
 # --- the Kanban board -------------------------------------------------------------
 
-def _money(value):
-    return format_decimal(value or 0, format="#,##0.00")
+def _money(value: Decimal | int | None) -> str:
+    return cast(str, format_decimal(value or 0, format="#,##0.00"))
 
 
-def column_figures(session, status_ids):
+def column_figures(session: Session,
+                   status_ids: Collection[int]) -> dict[int, dict[str, object]]:
     """{status id: {"count", "total"}} for the board's columns, in one aggregate query."""
     figures = {sid: {"count": 0, "total": _money(0)} for sid in status_ids}
     if not status_ids:
@@ -203,14 +219,15 @@ def column_figures(session, status_ids):
     return figures
 
 
-def board_columns(session, tenant_id):
+def board_columns(session: Session,
+                  tenant_id: int | None) -> list[tuple[Any, dict[str, object]]]:
     """The board: the non-final statuses in position order, each with its figures."""
     columns = statuses(session, tenant_id, final=False)
     figures = column_figures(session, [s.id for s in columns])
     return [(status, figures[status.id]) for status in columns]
 
 
-def board_column(session, status_id):
+def board_column(session: Session, status_id: object) -> Any:
     """A status that has a column on the board (not final), or NotFound."""
     status = session.scalar(select(LeadStatus).where(LeadStatus.id == status_id))
     if status is None or status.is_final:
@@ -218,7 +235,8 @@ def board_column(session, status_id):
     return status
 
 
-def column_cards(session, status, offset=0, size=None):
+def column_cards(session: Session, status: Any, offset: int | None = 0,
+                 size: int | str | None = None) -> tuple[list[Any], int | None]:
     """One page of a column, newest leads first: (leads, next offset or None)."""
     return kanban.card_page(session, select(Lead).options(joinedload(Lead.assigned_to),
                                                           joinedload(Lead.source))
@@ -227,7 +245,7 @@ def column_cards(session, status, offset=0, size=None):
 
 
 @transactional
-def move_to_status(session, lead, status):
+def move_to_status(session: Session, lead: Any, status: Any) -> Any:
     """Move a lead to another status (the board's drop): the edit form's rules apply.
     Returns the id of the status it left."""
     old_status_id = lead.status_id
@@ -238,7 +256,7 @@ def move_to_status(session, lead, status):
 
 # --- the detail page --------------------------------------------------------------
 
-def open_tasks(session, lead, limit=50):
+def open_tasks(session: Session, lead: Any, limit: int = 50) -> list[Any]:
     """The lead's tasks still to do, soonest due first."""
     return list(session.scalars(
         select(Task).options(joinedload(Task.assignee))
@@ -252,14 +270,15 @@ _NAMED_COLUMNS = {"status_id": (LeadStatus, "name"), "source_id": (LeadSource, "
                   "company_id": (Company, "name"), "deal_id": (Deal, "title")}
 
 
-def activity(session, lead):
+def activity(session: Session,
+             lead: Any) -> list[tuple[AuditEntry, list[tuple[str, object, object]]]]:
     """The lead's timeline with ids shown as names (see timeline.named_activity)."""
     return timeline.named_activity(session, lead, _NAMED_COLUMNS)
 
 
 # --- assignment notifications -------------------------------------------------------
 
-def _new_assignee(lead, is_new):
+def _new_assignee(lead: Any, is_new: bool) -> Any:
     """The user this flush made the lead's assignee, or None."""
     if lead.assigned_to_id is None:
         return None
@@ -272,7 +291,7 @@ def _new_assignee(lead, is_new):
     return lead.assigned_to_id if old != lead.assigned_to_id else None
 
 
-def _notify_new_assignees(session, flush_context):
+def _notify_new_assignees(session: Session, flush_context: UOWTransaction) -> None:
     """After every flush, whoever entry point wrote the lead: tell its new assignee.
     The notification joins the same transaction (commit flushes it)."""
     actor = current_user_id()

@@ -7,8 +7,11 @@ Rules (one place for the form, the API and the import):
   deactivated;
 * a pipeline can be deleted only when it has no stages and no deals and is not the default.
 """
+from typing import Any, cast
+
 from flask_babel import gettext, lazy_gettext as _l, ngettext
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from crm.models import Deal, Pipeline, Stage
 from crm.security.tenancy import current_tenant_id
@@ -18,9 +21,9 @@ from crm.services.pipeline import positions
 from crm.services.pipeline.setting_names import clean_name, others_flagged, tenant_of
 
 
-def prepare(session, pipeline):
+def prepare(session: Session, pipeline: Any) -> None:
     """Validate and normalise a pipeline before it is saved; moves the default flag to it."""
-    errors = {}
+    errors: dict[str, list[Any]] = {}
     clean_name(session, pipeline, errors)
     pipeline.description = (pipeline.description or "").strip() or None
     pipeline.is_active = True if pipeline.is_active is None else bool(pipeline.is_active)
@@ -43,16 +46,16 @@ def prepare(session, pipeline):
             session, Pipeline, Pipeline.tenant_id == tenant_of(pipeline))
 
 
-def counts(session, pipeline):
+def counts(session: Session, pipeline: Any) -> tuple[int, int]:
     """(stages, deals) of a pipeline."""
     stages = session.scalar(select(func.count(Stage.id)).where(Stage.pipeline_id == pipeline.id))
     deals = session.scalar(select(func.count(Deal.id)).where(Deal.pipeline_id == pipeline.id))
-    return stages, deals
+    return cast(int, stages), cast(int, deals)
 
 
-def check_delete(session, pipeline):
+def check_delete(session: Session, pipeline: Any) -> None:
     """Refuse with every reason at once, so the user knows all that is in the way."""
-    reasons = []
+    reasons: list[str] = []
     if pipeline.is_default:
         reasons.append(gettext("it is the default pipeline (make another pipeline the default "
                                "first)"))
@@ -68,24 +71,25 @@ def check_delete(session, pipeline):
 
 
 @transactional
-def toggle_active(session, pipeline):
+def toggle_active(session: Session, pipeline: Any) -> str:
     if pipeline.is_default and pipeline.is_active:
         raise NotAllowed(gettext("“%(name)s” is the default pipeline and stays active. Make "
                                  "another pipeline the default first.", name=pipeline.name))
     pipeline.is_active = not pipeline.is_active
-    return gettext("%(name)s is now %(state)s.", name=pipeline.name,
-                   state=gettext("active") if pipeline.is_active else gettext("inactive"))
+    return cast(str, gettext("%(name)s is now %(state)s.", name=pipeline.name,
+                             state=gettext("active") if pipeline.is_active
+                             else gettext("inactive")))
 
 
 @transactional
-def reorder(session, ids):
+def reorder(session: Session, ids: object) -> list[Any]:
     return positions.reorder(session, Pipeline, ids, Pipeline.tenant_id == current_tenant_id())
 
 
-def default_pipeline(session):
+def default_pipeline(session: Session) -> Any:
     return session.scalar(select(Pipeline).where(Pipeline.is_default.is_(True))
                           .order_by(Pipeline.position))
 
 
-def ordered(session):
+def ordered(session: Session) -> list[Any]:
     return list(session.scalars(select(Pipeline).order_by(Pipeline.position, Pipeline.name)))

@@ -4,25 +4,28 @@ The order is the left-to-right order of the Kanban columns, so a new order must
 name every row of its group exactly once; a partial order would leave two rows
 on one position and the boards would disagree with the lists.
 """
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
 
 from crm.services.core.errors import ValidationFailed
 from crm.services.core.transaction import transactional
 
 
-def next_position(session, model, *criteria):
+def next_position(session: Session, model: type[Any], *criteria: ColumnElement[bool]) -> int:
     """The position after the last row of the group: new rows go to the end."""
     with session.no_autoflush:
         last = session.scalar(select(func.max(model.position)).where(*criteria))
     return 0 if last is None else last + 1
 
 
-def clean_ids(ids):
+def clean_ids(ids: object) -> list[int]:
     """A list of distinct integer ids, or ValidationFailed."""
     if not isinstance(ids, (list, tuple)) or not ids:
         raise ValidationFailed({"ids": [_l("Send the new order as a list of ids.")]})
-    cleaned = []
+    cleaned: list[int] = []
     for value in ids:
         if isinstance(value, bool):
             raise ValidationFailed({"ids": [_l("Ids must be whole numbers.")]})
@@ -36,7 +39,8 @@ def clean_ids(ids):
 
 
 @transactional
-def reorder(session, model, ids, *criteria):
+def reorder(session: Session, model: type[Any], ids: object,
+            *criteria: ColumnElement[bool]) -> list[Any]:
     """Give the rows of the group (``criteria``) positions 0, 1, ... in the order of ``ids``.
 
     Only rows whose position changes are written (and so audited). Returns the rows in

@@ -1,19 +1,22 @@
 """Checks shared by the sales pipeline settings: names unique in their group, colours."""
 import re
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
 
 from crm.security.tenancy import current_tenant_id
 
 COLOUR = re.compile(r"^#[0-9a-f]{6}$")
 
 
-def tenant_of(item):
+def tenant_of(item: Any) -> Any:
     return item.tenant_id or current_tenant_id()
 
 
-def clean_name(session, item, errors, *group):
+def clean_name(session: Session, item: Any, errors: dict[str, list[Any]],
+               *group: ColumnElement[bool]) -> None:
     """Strip the name, require it, fit it in its column and keep it unique (ignoring case)
     among the rows of ``group`` (extra criteria, e.g. the stage's pipeline)."""
     model = type(item)
@@ -32,7 +35,8 @@ def clean_name(session, item, errors, *group):
             errors["name"] = [_l("“%(name)s” already exists.", name=item.name)]
 
 
-def others_flagged(session, item, flag="is_default", *group):
+def others_flagged(session: Session, item: Any, flag: str = "is_default",
+                   *group: ColumnElement[bool]) -> list[Any]:
     """The tenant's other rows of ``item``'s model (within ``group``) whose ``flag`` is set."""
     model = type(item)
     with session.no_autoflush:
@@ -41,7 +45,7 @@ def others_flagged(session, item, flag="is_default", *group):
             model.id != (item.id or 0), *group)))
 
 
-def clean_colour(value):
+def clean_colour(value: str | None) -> str | None:
     """'#rrggbb' in lower case, None when blank; ValueError otherwise."""
     value = (value or "").strip().lower()
     if not value:
@@ -53,7 +57,7 @@ def clean_colour(value):
     return value
 
 
-def check_colour(errors, item):
+def check_colour(errors: dict[str, list[Any]], item: Any) -> None:
     try:
         item.colour = clean_colour(item.colour)
     except ValueError:

@@ -11,8 +11,11 @@ Rules (one place for the form, the API and the import):
 * a stage with deals cannot be deleted (``move_deals`` empties it first), and the
   default stage cannot be deleted while the pipeline has other stages.
 """
+from typing import Any, cast
+
 from flask_babel import gettext, lazy_gettext as _l, ngettext
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from crm.models import Deal, Stage
 from crm.services.core.errors import NotAllowed, ValidationFailed
@@ -25,20 +28,20 @@ from crm.services.pipeline.setting_names import check_colour, clean_name, tenant
 MOVE_BATCH = 500
 
 
-def _pipeline_id(stage):
+def _pipeline_id(stage: Any) -> Any:
     return stage.pipeline.id if stage.pipeline is not None else stage.pipeline_id
 
 
-def _siblings(session, stage):
+def _siblings(session: Session, stage: Any) -> list[Any]:
     with session.no_autoflush:
         return list(session.scalars(select(Stage).where(
             Stage.tenant_id == tenant_of(stage), Stage.pipeline_id == _pipeline_id(stage),
             Stage.id != (stage.id or 0))))
 
 
-def prepare(session, stage):
+def prepare(session: Session, stage: Any) -> None:
     """Validate and normalise a stage before it is saved; moves the default flag to it."""
-    errors = {}
+    errors: dict[str, list[Any]] = {}
     if _pipeline_id(stage) is None:
         errors["pipeline"] = [_l("Choose the pipeline.")]
         raise ValidationFailed(errors)
@@ -76,11 +79,12 @@ def prepare(session, stage):
             Stage.pipeline_id == _pipeline_id(stage))
 
 
-def deal_count(session, stage):
-    return session.scalar(select(func.count(Deal.id)).where(Deal.stage_id == stage.id))
+def deal_count(session: Session, stage: Any) -> int:
+    return cast(int, session.scalar(
+        select(func.count(Deal.id)).where(Deal.stage_id == stage.id)))
 
 
-def check_delete(session, stage):
+def check_delete(session: Session, stage: Any) -> None:
     deals = deal_count(session, stage)
     if deals:
         raise NotAllowed(ngettext(
@@ -95,7 +99,7 @@ def check_delete(session, stage):
 
 
 @transactional
-def reorder(session, ids):
+def reorder(session: Session, ids: object) -> list[Any]:
     """The columns of one pipeline's board in the order of ``ids`` (all its stages, once)."""
     ids = positions.clean_ids(ids)
     first = session.scalar(select(Stage).where(Stage.id == ids[0]))
@@ -105,7 +109,7 @@ def reorder(session, ids):
                              Stage.pipeline_id == first.pipeline_id)
 
 
-def of_pipeline(session, pipeline):
+def of_pipeline(session: Session, pipeline: Any) -> list[Any]:
     return list(session.scalars(select(Stage).where(Stage.pipeline_id == pipeline.id)
                                 .order_by(Stage.position, Stage.id)))
 
@@ -113,7 +117,7 @@ def of_pipeline(session, pipeline):
 # --- moving a stage's deals ---------------------------------------------------------
 
 @transactional
-def move_deals(session, stage, target):
+def move_deals(session: Session, stage: Any, target: Any) -> int:
     """Move every deal of ``stage`` to ``target`` (another stage of the same pipeline) in
     one transaction. Each deal goes through the deals' own stage rule
     (``deal_stages.move_deal_to_stage``: won and lost stages close it today, open stages

@@ -19,9 +19,12 @@ crm.services.core.delete_rules): a task is part of the record's history, the ref
 what is in the way, and closing or relinking the task is one click away.
 """
 
+import datetime as dt
+from typing import Any, cast
+
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import case, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import ColumnElement, Select, case, select
+from sqlalchemy.orm import QueryableAttribute, Session, joinedload
 
 from crm.models import TASK_PRIORITIES, TASK_STATUSES, Company, CrmUser, Customer, Deal, Lead, Task
 from crm.models.base import utcnow
@@ -43,15 +46,15 @@ RECENT = 100
 MY_TASKS_PAGE = 50
 
 
-def today():
-    return utcnow().date()
+def today() -> dt.date:
+    return cast(dt.date, utcnow().date())
 
 
-def is_overdue(status, due_date, on=None):
+def is_overdue(status: str, due_date: dt.date | None, on: dt.date | None = None) -> bool:
     return status in OPEN_STATUSES and due_date is not None and due_date < (on or today())
 
 
-def _status_problem(old, new):
+def _status_problem(old: str | None, new: str) -> object:
     if new not in TASK_STATUSES:
         return _l("Choose open, in progress, done or cancelled.")
     if old is not None and new != old and new not in TRANSITIONS[old]:
@@ -59,7 +62,8 @@ def _status_problem(old, new):
     return None
 
 
-def _check_link(session, task, relation, model, errors, active_attr="is_active"):
+def _check_link(session: Session, task: Any, relation: str, model: type[Any],
+                errors: dict[str, list[Any]], active_attr: str = "is_active") -> Any:
     record = linked(session, task, relation, model)
     if (record is not None and not getattr(record, active_attr)
             and stored(session, task, f"{relation}_id") != record.id):
@@ -68,10 +72,10 @@ def _check_link(session, task, relation, model, errors, active_attr="is_active")
     return record
 
 
-def prepare(session, task):
+def prepare(session: Session, task: Any) -> None:
     """Validate and normalise a task before it is saved; raise one ``ValidationFailed``
     listing every problem."""
-    errors = {}
+    errors: dict[str, list[Any]] = {}
     with session.no_autoflush:
         task.title = (task.title or "").strip()
         if not task.title:
@@ -115,7 +119,7 @@ def prepare(session, task):
 
 
 @transactional
-def set_status(session, task, status):
+def set_status(session: Session, task: Any, status: str) -> Any:
     """Move a task to ``status`` (the quick actions); refused off ``TRANSITIONS``."""
     problem = _status_problem(task.status, status)
     if problem:
@@ -127,53 +131,55 @@ def set_status(session, task, status):
     return task
 
 
-def complete(session, task):
+def complete(session: Session, task: Any) -> Any:
     return set_status(session, task, "done")
 
 
-def reopen(session, task):
+def reopen(session: Session, task: Any) -> Any:
     return set_status(session, task, "open")
 
 
 # --- reads for pages ----------------------------------------------------------------
 
-def _order_open_first():
+def _order_open_first() -> tuple[ColumnElement[Any], ...]:
     """Open before finished, then by due date (undated last), priority and age."""
     return (case((Task.status.in_(OPEN_STATUSES), 0), else_=1), Task.due_date.is_(None),
             Task.due_date, case(PRIORITY_RANK, value=Task.priority, else_=9), Task.id)
 
 
-def _with_names(query):
+def _with_names(query: Select[Any]) -> Select[Any]:
     return query.options(joinedload(Task.assignee), joinedload(Task.customer),
                          joinedload(Task.company), joinedload(Task.deal), joinedload(Task.lead))
 
 
-def _linked_to(session, column, record_id, limit):
+def _linked_to(session: Session, column: QueryableAttribute[Any], record_id: int,
+               limit: int) -> list[Any]:
     query = _with_names(select(Task).where(column == record_id))
     return list(session.scalars(query.order_by(*_order_open_first()).limit(limit)))
 
 
-def for_deal(session, deal_id, limit=RECENT):
+def for_deal(session: Session, deal_id: int, limit: int = RECENT) -> list[Any]:
     """A deal's tasks: open ones first, by due date (undated last), then finished ones."""
     return _linked_to(session, Task.deal_id, deal_id, limit)
 
 
-def for_lead(session, lead_id, limit=RECENT):
+def for_lead(session: Session, lead_id: int, limit: int = RECENT) -> list[Any]:
     """A lead's tasks, open first (as ``for_deal``)."""
     return _linked_to(session, Task.lead_id, lead_id, limit)
 
 
-def for_company(session, company_id, limit=RECENT):
+def for_company(session: Session, company_id: int, limit: int = RECENT) -> list[Any]:
     """A company's tasks, open first (as ``for_deal``)."""
     return _linked_to(session, Task.company_id, company_id, limit)
 
 
-def for_customer(session, customer_id, limit=RECENT):
+def for_customer(session: Session, customer_id: int, limit: int = RECENT) -> list[Any]:
     """A customer's tasks, open first (as ``for_deal``)."""
     return _linked_to(session, Task.customer_id, customer_id, limit)
 
 
-def my_open_tasks(session, user_id, page=1):
+def my_open_tasks(session: Session, user_id: int | None,
+                  page: int | None = 1) -> tuple[list[Any], bool]:
     """The user's open and in-progress tasks by due date (undated last), then priority;
     one page of ``MY_TASKS_PAGE`` and whether another follows."""
     page = max(page or 1, 1)
