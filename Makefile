@@ -9,7 +9,7 @@ REQUIREMENTS := $(if $(wildcard requirements.lock),requirements.lock,requirement
 # Test workers: one per core, at most 2 (TEST_WORKERS=0 runs the suite in one process).
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 2 ] && n=2; echo $$n)
 
-.PHONY: run test install lock lint typecheck db catalogues translations browsers bench clean
+.PHONY: run test install lock lint format typecheck db catalogues translations browsers bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt $(wildcard requirements.lock)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,15 +25,19 @@ lock: $(STAMP)
 	$(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
 		--no-emit-trusted-host --output-file requirements.lock requirements-dev.txt
 
-# ruff (configured in pyproject.toml), every third-party import declared in requirements,
-# then the type check.
+# ruff (configured in pyproject.toml): lint, and the tree as `ruff format` writes it (run
+# `make format` to apply); every third-party import declared in requirements; the type check.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) tools/check_imports.py
 	$(MAKE) typecheck
 
 # mypy (configured in pyproject.toml): crm, app.py and config.py with the models seen as
 # untyped, then the models on their own.
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 	$(VENV)/bin/mypy --no-warn-unused-configs crm/models/*.py

@@ -1,4 +1,5 @@
 """Application factory: ``create_app()`` serves the CRM; tests build one per run."""
+
 import os
 
 import click
@@ -50,14 +51,20 @@ def _serves_requests():
 
 
 def create_app(config=None):
-    app = Flask(__name__, template_folder=os.path.join(HERE, "crm", "templates"),
-                static_folder=os.path.join(HERE, "crm", "static"), instance_path=default_config.INSTANCE_DIR)
+    app = Flask(
+        __name__,
+        template_folder=os.path.join(HERE, "crm", "templates"),
+        static_folder=os.path.join(HERE, "crm", "static"),
+        instance_path=default_config.INSTANCE_DIR,
+    )
     _load_config(app, config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _sqlite_busy_timeout(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
-        os.makedirs(os.path.dirname(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]) or ".",
-                    exist_ok=True)
+        os.makedirs(
+            os.path.dirname(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]) or ".",
+            exist_ok=True,
+        )
 
     from crm import i18n, jobs
     from crm.api import register_apis
@@ -83,8 +90,11 @@ def create_app(config=None):
             app.config["FAB_UPDATE_PERMS"] = False
         elif not _serves_requests():
             app.config["FAB_UPDATE_PERMS"] = False
-        appbuilder = AppBuilder(security_manager_class=CrmSecurityManager, indexview=HomeView,
-                                base_template="crm/base.html")
+        appbuilder = AppBuilder(
+            security_manager_class=CrmSecurityManager,
+            indexview=HomeView,
+            base_template="crm/base.html",
+        )
         appbuilder.init_app(app, db.session)
         i18n.install(app)
         register_views(appbuilder)

@@ -1,4 +1,5 @@
 """Application settings, read from the environment with safe defaults."""
+
 import os
 import secrets
 
@@ -68,7 +69,11 @@ class Config:
     # Both sign-ins (the form and POST /api/v1/security/login) are rate limited per client
     # address by Flask-Limiter, counted in Redis when CRM_REDIS_URL is set.
     CRM_REDIS_URL = os.environ.get("CRM_REDIS_URL") or None
-    AUTH_RATE_LIMITED = os.environ.get("CRM_LOGIN_RATE_LIMITED", "1").lower() not in ("0", "false", "no")
+    AUTH_RATE_LIMITED = os.environ.get("CRM_LOGIN_RATE_LIMITED", "1").lower() not in (
+        "0",
+        "false",
+        "no",
+    )
     AUTH_RATE_LIMIT = os.environ.get("CRM_LOGIN_RATE_LIMIT", "20 per minute")
     # FAB switches Flask-Limiter off unless this is set, whatever AUTH_RATE_LIMITED says.
     RATELIMIT_ENABLED = AUTH_RATE_LIMITED
@@ -104,13 +109,22 @@ class Config:
     }
 
     # Documents are kept on disk, outside the database.
-    CRM_DOCUMENT_DIR = os.environ.get(
-        "CRM_DOCUMENT_DIR", os.path.join(INSTANCE_DIR, "documents")
-    )
+    CRM_DOCUMENT_DIR = os.environ.get("CRM_DOCUMENT_DIR", os.path.join(INSTANCE_DIR, "documents"))
     CRM_DOCUMENT_MAX_BYTES = _env_int("CRM_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
     CRM_DOCUMENT_EXTENSIONS = (
-        "pdf", "png", "jpg", "jpeg", "gif", "txt", "csv",
-        "doc", "docx", "xls", "xlsx", "odt", "ods",
+        "pdf",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "txt",
+        "csv",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "odt",
+        "ods",
     )
     MAX_CONTENT_LENGTH = CRM_DOCUMENT_MAX_BYTES + 1024 * 1024
 
@@ -123,8 +137,9 @@ class Config:
     # Imports: files above these limits are refused before they are read
     # (crm/services/bulk/imports/file_limits.py); uploads are also capped by MAX_CONTENT_LENGTH.
     CRM_IMPORT_MAX_FILE_BYTES = _env_int("CRM_IMPORT_MAX_FILE_BYTES", 50 * 1024 * 1024)
-    CRM_IMPORT_MAX_UNCOMPRESSED_BYTES = _env_int("CRM_IMPORT_MAX_UNCOMPRESSED_BYTES",
-                                                 300 * 1024 * 1024)
+    CRM_IMPORT_MAX_UNCOMPRESSED_BYTES = _env_int(
+        "CRM_IMPORT_MAX_UNCOMPRESSED_BYTES", 300 * 1024 * 1024
+    )
     CRM_IMPORT_MAX_ROWS = _env_int("CRM_IMPORT_MAX_ROWS", 1_000_000)
     CRM_IMPORT_MAX_COLUMNS = _env_int("CRM_IMPORT_MAX_COLUMNS", 500)
     CRM_IMPORT_MAX_CELLS = _env_int("CRM_IMPORT_MAX_CELLS", 10_000_000)
@@ -146,8 +161,9 @@ class Config:
 
     # Background jobs (crm/jobs): the queue is a SQLite file here unless CRM_REDIS_URL is
     # set; result files (large exports) are kept under CRM_JOB_DIR.
-    CRM_JOB_QUEUE_FILE = os.environ.get("CRM_JOB_QUEUE_FILE",
-                                        os.path.join(INSTANCE_DIR, "jobs.sqlite3"))
+    CRM_JOB_QUEUE_FILE = os.environ.get(
+        "CRM_JOB_QUEUE_FILE", os.path.join(INSTANCE_DIR, "jobs.sqlite3")
+    )
     CRM_JOB_DIR = os.environ.get("CRM_JOB_DIR", os.path.join(INSTANCE_DIR, "jobs"))
     # Tasks run at once inside the request that submits them (tests, debugging).
     CRM_JOBS_IMMEDIATE = _env_flag("CRM_JOBS_IMMEDIATE")

@@ -20,6 +20,7 @@ Prints the median and the slowest of the runs, and each figure's SQL time.
 
 Not a test: run it on demand. ``--postgres`` drops that database's public schema.
 """
+
 import argparse
 import datetime as dt
 import importlib
@@ -43,8 +44,14 @@ from app import create_app  # noqa: E402
 from crm.extensions import db  # noqa: E402
 from crm.security.tenancy import tenant_scope  # noqa: E402
 
-SIZES = {"customers": 200_000, "deals": 1_000_000, "interactions": 2_000_000,
-         "invoices": 500_000, "leads": 50_000, "tasks": 100_000}
+SIZES = {
+    "customers": 200_000,
+    "deals": 1_000_000,
+    "interactions": 2_000_000,
+    "invoices": 500_000,
+    "leads": 50_000,
+    "tasks": 100_000,
+}
 TARGETS = {"service": 0.5, "page": 0.5, "refresh": 60.0}
 BATCH = 20_000
 CURRENCIES = ("EUR",) * 7 + ("USD",) * 2 + ("GBP",)
@@ -95,72 +102,117 @@ def load_activity(conn, tenant_id, owners, sizes, seed=3):
     )
 
     rng = random.Random(seed)
-    customers = conn.execute(select(Customer.id, Customer.currency)
-                             .where(Customer.tenant_id == tenant_id)).all()
-    pipeline = conn.execute(select(Pipeline.id).where(Pipeline.tenant_id == tenant_id,
-                                                      Pipeline.name == "Sales")).scalar()
-    stages = conn.execute(select(Stage.id, Stage.is_won, Stage.is_lost)
-                          .where(Stage.pipeline_id == pipeline).order_by(Stage.position)).all()
+    customers = conn.execute(
+        select(Customer.id, Customer.currency).where(Customer.tenant_id == tenant_id)
+    ).all()
+    pipeline = conn.execute(
+        select(Pipeline.id).where(Pipeline.tenant_id == tenant_id, Pipeline.name == "Sales")
+    ).scalar()
+    stages = conn.execute(
+        select(Stage.id, Stage.is_won, Stage.is_lost)
+        .where(Stage.pipeline_id == pipeline)
+        .order_by(Stage.position)
+    ).all()
     open_stages = [s.id for s in stages if not (s.is_won or s.is_lost)]
     won = [s.id for s in stages if s.is_won]
     lost = [s.id for s in stages if s.is_lost]
     stage_choices = open_stages * 15 + won * 25 + lost * 15  # 60 % open, 25 % won, 15 % lost
-    sources = conn.execute(select(LeadSource.id).where(LeadSource.tenant_id == tenant_id)
-                           ).scalars().all() + [None]
-    statuses = conn.execute(select(LeadStatus.id).where(LeadStatus.tenant_id == tenant_id)
-                            ).scalars().all()
+    sources = conn.execute(
+        select(LeadSource.id).where(LeadSource.tenant_id == tenant_id)
+    ).scalars().all() + [None]
+    statuses = (
+        conn.execute(select(LeadStatus.id).where(LeadStatus.tenant_id == tenant_id)).scalars().all()
+    )
     owner_choices = owners + [None]
 
     def deals():
         for n in range(sizes["deals"]):
             created = _moment(rng, 3 * 365)
             customer_id, currency = rng.choice(customers)
-            yield {"tenant_id": tenant_id, "title": f"Deal {n}", "value":
-                   Decimal(rng.randrange(10_000, 5_000_000)) / 100, "currency": currency,
-                   "pipeline_id": pipeline, "stage_id": rng.choice(stage_choices),
-                   "customer_id": customer_id, "assigned_to_id": rng.choice(owner_choices),
-                   "expected_close_date":
-                       (created + dt.timedelta(days=rng.randrange(10, 120))).date(),
-                   "created_at": created, "updated_at": created}
+            yield {
+                "tenant_id": tenant_id,
+                "title": f"Deal {n}",
+                "value": Decimal(rng.randrange(10_000, 5_000_000)) / 100,
+                "currency": currency,
+                "pipeline_id": pipeline,
+                "stage_id": rng.choice(stage_choices),
+                "customer_id": customer_id,
+                "assigned_to_id": rng.choice(owner_choices),
+                "expected_close_date": (created + dt.timedelta(days=rng.randrange(10, 120))).date(),
+                "created_at": created,
+                "updated_at": created,
+            }
 
     def interactions():
         for _ in range(sizes["interactions"]):
-            yield {"tenant_id": tenant_id, "kind": rng.choice(("call", "email", "meeting")),
-                   "summary": "Follow-up", "occurred_at": _moment(rng, 2 * 365),
-                   "customer_id": rng.choice(customers)[0]}
+            yield {
+                "tenant_id": tenant_id,
+                "kind": rng.choice(("call", "email", "meeting")),
+                "summary": "Follow-up",
+                "occurred_at": _moment(rng, 2 * 365),
+                "customer_id": rng.choice(customers)[0],
+            }
 
     def invoices():
         for n in range(1, sizes["invoices"] + 1):
             customer_id, currency = rng.choice(customers)
             issued = TODAY - dt.timedelta(days=rng.randrange(720))
             total = Decimal(rng.randrange(5_000, 2_000_000)) / 100
-            status = rng.choices(("paid", "issued", "partly_paid", "void", "draft"),
-                                 weights=(60, 20, 5, 5, 10))[0]
-            paid = total if status == "paid" else (
-                (total / 2).quantize(Decimal("0.01")) if status == "partly_paid" else Decimal(0))
+            status = rng.choices(
+                ("paid", "issued", "partly_paid", "void", "draft"), weights=(60, 20, 5, 5, 10)
+            )[0]
+            paid = (
+                total
+                if status == "paid"
+                else (
+                    (total / 2).quantize(Decimal("0.01")) if status == "partly_paid" else Decimal(0)
+                )
+            )
             stamp = dt.datetime.combine(issued, dt.time(9), tzinfo=dt.timezone.utc)
-            yield {"tenant_id": tenant_id, "number": f"INV-{n:07d}", "customer_id": customer_id,
-                   "issue_date": issued, "due_date": issued + dt.timedelta(days=30),
-                   "status": status, "currency": currency, "subtotal": total,
-                   "discount_total": Decimal(0), "tax_total": Decimal(0), "total": total,
-                   "amount_paid": paid, "created_at": stamp, "updated_at": stamp}
+            yield {
+                "tenant_id": tenant_id,
+                "number": f"INV-{n:07d}",
+                "customer_id": customer_id,
+                "issue_date": issued,
+                "due_date": issued + dt.timedelta(days=30),
+                "status": status,
+                "currency": currency,
+                "subtotal": total,
+                "discount_total": Decimal(0),
+                "tax_total": Decimal(0),
+                "total": total,
+                "amount_paid": paid,
+                "created_at": stamp,
+                "updated_at": stamp,
+            }
 
     def leads():
         for n in range(sizes["leads"]):
             created = _moment(rng, 3 * 365)
-            yield {"tenant_id": tenant_id, "title": f"Lead {n}", "source_id": rng.choice(sources),
-                   "status_id": rng.choice(statuses), "assigned_to_id": rng.choice(owner_choices),
-                   "created_at": created, "updated_at": created}
+            yield {
+                "tenant_id": tenant_id,
+                "title": f"Lead {n}",
+                "source_id": rng.choice(sources),
+                "status_id": rng.choice(statuses),
+                "assigned_to_id": rng.choice(owner_choices),
+                "created_at": created,
+                "updated_at": created,
+            }
 
     def tasks():
         for n in range(sizes["tasks"]):
             created = _moment(rng, 3 * 365)
-            yield {"tenant_id": tenant_id, "title": f"Task {n}",
-                   "status": rng.choice(("open", "in_progress", "done", "done", "cancelled")),
-                   "priority": "normal", "assignee_id": rng.choice(owner_choices),
-                   "due_date": TODAY + dt.timedelta(days=rng.randrange(-200, 200)),
-                   "customer_id": rng.choice(customers)[0], "created_at": created,
-                   "updated_at": created}
+            yield {
+                "tenant_id": tenant_id,
+                "title": f"Task {n}",
+                "status": rng.choice(("open", "in_progress", "done", "done", "cancelled")),
+                "priority": "normal",
+                "assignee_id": rng.choice(owner_choices),
+                "due_date": TODAY + dt.timedelta(days=rng.randrange(-200, 200)),
+                "customer_id": rng.choice(customers)[0],
+                "created_at": created,
+                "updated_at": created,
+            }
 
     _insert(conn, Deal.__table__, deals(), "deals")
     _insert(conn, Interaction.__table__, interactions(), "interactions")
@@ -168,10 +220,13 @@ def load_activity(conn, tenant_id, owners, sizes, seed=3):
     _insert(conn, Lead.__table__, leads(), "leads")
     _insert(conn, Task.__table__, tasks(), "tasks")
     started = time.perf_counter()
-    conn.execute(text(
-        "UPDATE crm_customer SET last_interaction_at = (SELECT max(i.occurred_at) FROM "
-        "crm_interaction i WHERE i.customer_id = crm_customer.id) WHERE tenant_id = :t"),
-        {"t": tenant_id})
+    conn.execute(
+        text(
+            "UPDATE crm_customer SET last_interaction_at = (SELECT max(i.occurred_at) FROM "
+            "crm_interaction i WHERE i.customer_id = crm_customer.id) WHERE tenant_id = :t"
+        ),
+        {"t": tenant_id},
+    )
     elapsed = time.perf_counter() - started
     log(f"  {'last contact':<14} {len(customers):>10,} rows in {elapsed:6.1f} s")
 
@@ -185,7 +240,8 @@ def seed(url, documents, sizes):
         owners = db.session.scalars(select(CrmUser.id).where(CrmUser.tenant_id == tenant_id)).all()
         other_id = db.session.scalar(select(Tenant.id).where(Tenant.name == bench.OTHER_TENANT))
         other_owner = db.session.scalars(
-            select(CrmUser.id).where(CrmUser.tenant_id == other_id)).all()
+            select(CrmUser.id).where(CrmUser.tenant_id == other_id)
+        ).all()
         engine = db.engine
         with engine.begin() as conn:
             if engine.dialect.name == "sqlite":
@@ -229,8 +285,10 @@ def _report(label, times, target, sql=None):
     median, worst = statistics.median(times), max(times)
     verdict = "OK" if median < target else "SLOW"
     extra = f", SQL {1000 * sql:.0f} ms" if sql is not None else ""
-    log(f"{label:<34} median {1000 * median:7.0f} ms, max {1000 * worst:7.0f} ms "
-        f"(target < {1000 * target:.0f} ms{extra})  {verdict}")
+    log(
+        f"{label:<34} median {1000 * median:7.0f} ms, max {1000 * worst:7.0f} ms "
+        f"(target < {1000 * target:.0f} ms{extra})  {verdict}"
+    )
 
 
 def measure_figures(app, tenant_id, runs):
@@ -249,10 +307,12 @@ def measure_figures(app, tenant_id, runs):
         "leads_by_source": lambda s: queries.leads_by_source(s, flt),
         "customers_by_health": lambda s: queries.customers_by_health(s, flt),
         "receivables": lambda s: queries.receivables(s),
-        "recent (4 lists)": lambda s: (queries.recent_companies(s, flt),
-                                       queries.recent_customers(s, flt),
-                                       queries.recent_deals(s, flt),
-                                       queries.upcoming_tasks(s, flt)),
+        "recent (4 lists)": lambda s: (
+            queries.recent_companies(s, flt),
+            queries.recent_customers(s, flt),
+            queries.recent_deals(s, flt),
+            queries.upcoming_tasks(s, flt),
+        ),
     }
     with app.test_request_context(), tenant_scope(tenant_id):
         for name, run in figures.items():
@@ -272,14 +332,20 @@ def measure(url, documents, tenant_id, runs):
     app = create_app(bench.bench_config(url, documents))
     with app.app_context():
         timer = SqlTimer(db.engine)
-        counts = db.session.execute(text(
-            "SELECT (SELECT count(*) FROM crm_customer WHERE tenant_id = :t), "
-            "(SELECT count(*) FROM crm_deal WHERE tenant_id = :t), "
-            "(SELECT count(*) FROM crm_interaction WHERE tenant_id = :t), "
-            "(SELECT count(*) FROM crm_invoice WHERE tenant_id = :t)"), {"t": tenant_id}).one()
+        counts = db.session.execute(
+            text(
+                "SELECT (SELECT count(*) FROM crm_customer WHERE tenant_id = :t), "
+                "(SELECT count(*) FROM crm_deal WHERE tenant_id = :t), "
+                "(SELECT count(*) FROM crm_interaction WHERE tenant_id = :t), "
+                "(SELECT count(*) FROM crm_invoice WHERE tenant_id = :t)"
+            ),
+            {"t": tenant_id},
+        ).one()
         db.session.remove()
-    log(f"tenant: {counts[0]:,} customers, {counts[1]:,} deals, {counts[2]:,} interactions, "
-        f"{counts[3]:,} invoices ({url.split(':')[0]})")
+    log(
+        f"tenant: {counts[0]:,} customers, {counts[1]:,} deals, {counts[2]:,} interactions, "
+        f"{counts[3]:,} invoices ({url.split(':')[0]})"
+    )
 
     log("each figure's query:")
     measure_figures(app, tenant_id, max(3, runs // 2))
@@ -295,8 +361,10 @@ def measure(url, documents, tenant_id, runs):
             sql.append(timer.total)
         db.session.remove()
     cards = data["cards"]
-    log(f"figures: deals {cards['deals']}, customers {cards['customers']['total']:,}, "
-        f"revenue {cards['revenue']}")
+    log(
+        f"figures: deals {cards['deals']}, customers {cards['customers']['total']:,}, "
+        f"revenue {cards['revenue']}"
+    )
     _report("payloads.dashboard (service)", times, TARGETS["service"], statistics.median(sql))
 
     client = app.test_client()
@@ -326,8 +394,11 @@ def measure(url, documents, tenant_id, runs):
         db.session.remove()
     _report(f"refresh_health ({updated:,} customers)", [elapsed], TARGETS["refresh"])
     with app.test_request_context(), tenant_scope(tenant_id):
-        bands = next(c for c in payloads.dashboard(db.session, DashboardFilter())["charts"]
-                     if c["key"] == "customers_by_health")
+        bands = next(
+            c
+            for c in payloads.dashboard(db.session, DashboardFilter())["charts"]
+            if c["key"] == "customers_by_health"
+        )
         counts = dict(zip(bands["labels"], bands["datasets"][0]["data"]))
         log(f"health bands after the refresh: {counts}")
         db.session.remove()
@@ -352,14 +423,15 @@ def main(argv=None):
         if args.reuse:
             engine = create_engine(url)
             with engine.connect() as conn:
-                tenant_id = conn.execute(text("SELECT id FROM crm_tenant WHERE name = :n"),
-                                         {"n": bench.TENANT}).scalar()
+                tenant_id = conn.execute(
+                    text("SELECT id FROM crm_tenant WHERE name = :n"), {"n": bench.TENANT}
+                ).scalar()
             engine.dispose()
         else:
             if args.postgres:
                 bench.reset_postgres(url)
-            elif os.path.exists(url[len("sqlite:///"):]):
-                os.remove(url[len("sqlite:///"):])
+            elif os.path.exists(url[len("sqlite:///") :]):
+                os.remove(url[len("sqlite:///") :])
             bench.build_schema(url, documents)
             started = time.perf_counter()
             tenant_id = seed(url, documents, sizes)

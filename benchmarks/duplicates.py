@@ -12,6 +12,7 @@ per signal, the time and the number of name comparisons made against all pairs.
 
 Not a test: run it on demand.
 """
+
 import argparse
 import collections
 import os
@@ -45,8 +46,9 @@ def measure(url, documents, tenant_id, runs):
         session = db.session
         blocks = list(duplicates._name_blocks(session))
         compared = sum(len(b) * (len(b) - 1) // 2 for b in blocks)
-        total = session.execute(db.text("SELECT count(*) FROM crm_customer WHERE tenant_id = :t"),
-                                {"t": tenant_id}).scalar()
+        total = session.execute(
+            db.text("SELECT count(*) FROM crm_customer WHERE tenant_id = :t"), {"t": tenant_id}
+        ).scalar()
         times, pairs = [], []
         for _ in range(runs):
             started = time.perf_counter()
@@ -54,16 +56,24 @@ def measure(url, documents, tenant_id, runs):
             times.append(time.perf_counter() - started)
         by_signal = collections.Counter(s for p in pairs for s in p.reasons)
         log(f"customers in tenant      {total:,}")
-        log(f"name blocks              {len(blocks):,} (largest {max(map(len, blocks), default=0):,})")
+        log(
+            f"name blocks              {len(blocks):,} (largest {max(map(len, blocks), default=0):,})"
+        )
         log(f"name comparisons         {compared:,} of {total * (total - 1) // 2:,} possible pairs")
         log(f"pairs found              {len(pairs):,}  by signal: {dict(by_signal)}")
-        log(f"candidate_pairs          median {statistics.median(times):.2f} s, max {max(times):.2f} s "
-            f"({runs} runs)")
+        log(
+            f"candidate_pairs          median {statistics.median(times):.2f} s, max {max(times):.2f} s "
+            f"({runs} runs)"
+        )
         for name in TYPED_NAMES:
             started = time.perf_counter()
-            found = duplicates.hints(session, name=name, email=f"{name.split()[0].lower()}@example.com")
-            log(f"hints({name!r:26})  {1000 * (time.perf_counter() - started):.0f} ms, "
-                f"{len(found['matches'])} matches")
+            found = duplicates.hints(
+                session, name=name, email=f"{name.split()[0].lower()}@example.com"
+            )
+            log(
+                f"hints({name!r:26})  {1000 * (time.perf_counter() - started):.0f} ms, "
+                f"{len(found['matches'])} matches"
+            )
         db.session.remove()
 
 

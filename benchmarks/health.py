@@ -15,6 +15,7 @@ of customers recomputed one by one with the formula.
 
 Not a test: run it on demand. ``--postgres`` drops that database's public schema.
 """
+
 import argparse
 import datetime as dt
 import os
@@ -48,8 +49,9 @@ def load_insight(conn, tenant_id, sizes, seed=5):
     from crm.models import Contract, Customer, SupportTicket
 
     rng = random.Random(seed)
-    customers = conn.execute(select(Customer.id, Customer.currency)
-                             .where(Customer.tenant_id == tenant_id)).all()
+    customers = conn.execute(
+        select(Customer.id, Customer.currency).where(Customer.tenant_id == tenant_id)
+    ).all()
     today = dashboard.TODAY
     now = dashboard.NOW
 
@@ -58,22 +60,37 @@ def load_insight(conn, tenant_id, sizes, seed=5):
             customer_id, currency = rng.choice(customers)
             start = today - dt.timedelta(days=rng.randrange(900))
             end = rng.choice((None, start + dt.timedelta(days=365), start + dt.timedelta(days=730)))
-            yield {"tenant_id": tenant_id, "number": f"CT-{n:07d}", "customer_id": customer_id,
-                   "title": "Support", "value": Decimal(rng.randrange(100, 200_000)),
-                   "currency": currency, "start_date": start, "end_date": end,
-                   "status": rng.choices(("active", "draft", "expired", "terminated"),
-                                         weights=(70, 10, 15, 5))[0],
-                   "created_at": now, "updated_at": now}
+            yield {
+                "tenant_id": tenant_id,
+                "number": f"CT-{n:07d}",
+                "customer_id": customer_id,
+                "title": "Support",
+                "value": Decimal(rng.randrange(100, 200_000)),
+                "currency": currency,
+                "start_date": start,
+                "end_date": end,
+                "status": rng.choices(
+                    ("active", "draft", "expired", "terminated"), weights=(70, 10, 15, 5)
+                )[0],
+                "created_at": now,
+                "updated_at": now,
+            }
 
     def tickets():
         for n in range(sizes["tickets"]):
             opened = now - dt.timedelta(seconds=rng.randrange(400 * 86400))
             status = rng.choices(("open", "pending", "closed"), weights=(15, 5, 80))[0]
-            yield {"tenant_id": tenant_id, "customer_id": rng.choice(customers)[0],
-                   "subject": f"Ticket {n}", "status": status,
-                   "priority": rng.choice(("low", "normal", "high", "urgent")),
-                   "opened_at": opened, "closed_at": opened if status == "closed" else None,
-                   "created_at": opened, "updated_at": opened}
+            yield {
+                "tenant_id": tenant_id,
+                "customer_id": rng.choice(customers)[0],
+                "subject": f"Ticket {n}",
+                "status": status,
+                "priority": rng.choice(("low", "normal", "high", "urgent")),
+                "opened_at": opened,
+                "closed_at": opened if status == "closed" else None,
+                "created_at": opened,
+                "updated_at": opened,
+            }
 
     dashboard._insert(conn, Contract.__table__, contracts(), "contracts")
     dashboard._insert(conn, SupportTicket.__table__, tickets(), "tickets")
@@ -84,8 +101,9 @@ def seed(url, documents, sizes):
     engine = create_engine(url)
     with engine.begin() as conn:
         load_insight(conn, tenant_id, sizes)
-        other_id = conn.execute(text("SELECT id FROM crm_tenant WHERE name = :n"),
-                                {"n": bench.OTHER_TENANT}).scalar()
+        other_id = conn.execute(
+            text("SELECT id FROM crm_tenant WHERE name = :n"), {"n": bench.OTHER_TENANT}
+        ).scalar()
         load_insight(conn, other_id, dict.fromkeys(sizes, 1000))
         if engine.dialect.name == "sqlite":
             conn.exec_driver_sql("ANALYZE")
@@ -105,37 +123,64 @@ def check(app, tenant_id):
     today = dashboard.TODAY
     with app.app_context():
         s = db.session
-        unscored = s.scalar(select(func.count()).select_from(Customer).where(
-            Customer.tenant_id == tenant_id, Customer.health_score.is_(None)))
-        others = s.scalar(select(func.count()).select_from(Customer).where(
-            Customer.tenant_id != tenant_id, Customer.health_score.isnot(None)))
+        unscored = s.scalar(
+            select(func.count())
+            .select_from(Customer)
+            .where(Customer.tenant_id == tenant_id, Customer.health_score.is_(None))
+        )
+        others = s.scalar(
+            select(func.count())
+            .select_from(Customer)
+            .where(Customer.tenant_id != tenant_id, Customer.health_score.isnot(None))
+        )
         assert unscored == 0 and others == 0, (unscored, others)
-        ids = s.scalars(select(Customer.id).where(Customer.tenant_id == tenant_id)
-                        .order_by(Customer.id)).all()
+        ids = s.scalars(
+            select(Customer.id).where(Customer.tenant_id == tenant_id).order_by(Customer.id)
+        ).all()
         for customer_id in random.Random(1).sample(ids, 200):
             c = s.get(Customer, customer_id)
-            statuses = s.execute(select(Invoice.status, Invoice.due_date).where(
-                Invoice.customer_id == customer_id)).all()
+            statuses = s.execute(
+                select(Invoice.status, Invoice.due_date).where(Invoice.customer_id == customer_id)
+            ).all()
             paid = sum(1 for st, _ in statuses if st == "paid")
             late = [due for st, due in statuses if st in ("issued", "partly_paid") and due < today]
-            value = s.scalar(select(func.coalesce(func.sum(Contract.value), 0)).where(
-                Contract.customer_id == customer_id, Contract.status == "active",
-                Contract.start_date <= today,
-                (Contract.end_date.is_(None)) | (Contract.end_date >= today)))
-            tickets = s.scalar(select(func.count()).select_from(SupportTicket).where(
-                SupportTicket.customer_id == customer_id,
-                SupportTicket.status.in_(("open", "pending"))))
+            value = s.scalar(
+                select(func.coalesce(func.sum(Contract.value), 0)).where(
+                    Contract.customer_id == customer_id,
+                    Contract.status == "active",
+                    Contract.start_date <= today,
+                    (Contract.end_date.is_(None)) | (Contract.end_date >= today),
+                )
+            )
+            tickets = s.scalar(
+                select(func.count())
+                .select_from(SupportTicket)
+                .where(
+                    SupportTicket.customer_id == customer_id,
+                    SupportTicket.status.in_(("open", "pending")),
+                )
+            )
             last = c.last_interaction_at
             days = None if last is None else (today - health._as_date(last)).days
-            expected = health.score_customer(days, paid, len(late),
-                                             (today - min(late)).days if late else 0, value, tickets)
-            assert (c.health_score, c.health_band, c.health_factors) == expected, (customer_id, expected)
-        bands = dict(s.execute(select(Customer.health_band, func.count())
-                               .where(Customer.tenant_id == tenant_id)
-                               .group_by(Customer.health_band)).all())
+            expected = health.score_customer(
+                days, paid, len(late), (today - min(late)).days if late else 0, value, tickets
+            )
+            assert (c.health_score, c.health_band, c.health_factors) == expected, (
+                customer_id,
+                expected,
+            )
+        bands = dict(
+            s.execute(
+                select(Customer.health_band, func.count())
+                .where(Customer.tenant_id == tenant_id)
+                .group_by(Customer.health_band)
+            ).all()
+        )
         db.session.remove()
-    log(f"checked: all {len(ids):,} customers scored, none of the other tenant; 200 sampled "
-        f"customers match the formula. Bands: {bands}")
+    log(
+        f"checked: all {len(ids):,} customers scored, none of the other tenant; 200 sampled "
+        f"customers match the formula. Bands: {bands}"
+    )
 
 
 def main(argv=None):
@@ -157,14 +202,15 @@ def main(argv=None):
         if args.reuse:
             engine = create_engine(url)
             with engine.connect() as conn:
-                tenant_id = conn.execute(text("SELECT id FROM crm_tenant WHERE name = :n"),
-                                         {"n": bench.TENANT}).scalar()
+                tenant_id = conn.execute(
+                    text("SELECT id FROM crm_tenant WHERE name = :n"), {"n": bench.TENANT}
+                ).scalar()
             engine.dispose()
         else:
             if args.postgres:
                 bench.reset_postgres(url)
-            elif os.path.exists(url[len("sqlite:///"):]):
-                os.remove(url[len("sqlite:///"):])
+            elif os.path.exists(url[len("sqlite:///") :]):
+                os.remove(url[len("sqlite:///") :])
             bench.build_schema(url, documents)
             started = time.perf_counter()
             tenant_id = seed(url, documents, sizes)
@@ -180,7 +226,9 @@ def main(argv=None):
                 updated = health.refresh_health(db.session, tenant_id)
                 times.append(time.perf_counter() - started)
                 db.session.remove()
-            log(f"refresh_health: {updated:,} customers in {times[-1]:.1f} s (target < {TARGET:.0f} s)")
+            log(
+                f"refresh_health: {updated:,} customers in {times[-1]:.1f} s (target < {TARGET:.0f} s)"
+            )
         check(app, tenant_id)
         log(f"slowest {max(times):.1f} s — {'OK' if max(times) < TARGET else 'OVER TARGET'}")
     finally:

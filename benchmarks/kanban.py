@@ -25,6 +25,7 @@ measured tenant only.
 
 Not a test: run it on demand.
 """
+
 import argparse
 import datetime as dt
 import os
@@ -50,8 +51,8 @@ from crm.extensions import db  # noqa: E402
 
 TENANT = bench.TENANT
 OTHER_TENANTS = (("Other Tenant Industries", "other-tenant"), ("Third Tenant Ltd", "third-tenant"))
-OTHER_DEALS = 5_000                     # per other tenant
-CUSTOMERS = 2_000                       # per tenant, for the cards' customer names
+OTHER_DEALS = 5_000  # per other tenant
+CUSTOMERS = 2_000  # per tenant, for the cards' customer names
 TARGET_MS = 300
 CURRENCIES = ("EUR", "EUR", "EUR", "USD", "GBP")
 SELLERS = 8
@@ -63,6 +64,7 @@ log = bench.log
 
 # --- data -------------------------------------------------------------------------------------
 
+
 def deal_rows(rng, tenant_id, pipeline_id, stage_ids, count, customers, owners, marker):
     """Open deals in batches; a customer's company goes with it on most deals."""
     today = dt.date.today()
@@ -70,15 +72,23 @@ def deal_rows(rng, tenant_id, pipeline_id, stage_ids, count, customers, owners, 
     batch = []
     for n in range(1, count + 1):
         customer_id, company_id = rng.choice(customers)
-        batch.append({
-            "tenant_id": tenant_id, "title": f"{marker}Deal {n:05d} {rng.choice(bench.COMPANY_KINDS)}",
-            "value": Decimal(rng.randrange(50_000, 25_000_000)) / 100,
-            "currency": rng.choice(CURRENCIES), "probability": rng.choice((10, 25, 50, 75, None)),
-            "expected_close_date": today + dt.timedelta(days=rng.randrange(-30, 365)),
-            "pipeline_id": pipeline_id, "stage_id": rng.choice(stage_ids),
-            "customer_id": customer_id, "company_id": company_id if rng.random() < 0.6 else None,
-            "assigned_to_id": rng.choice(owners), "created_at": created, "updated_at": created,
-        })
+        batch.append(
+            {
+                "tenant_id": tenant_id,
+                "title": f"{marker}Deal {n:05d} {rng.choice(bench.COMPANY_KINDS)}",
+                "value": Decimal(rng.randrange(50_000, 25_000_000)) / 100,
+                "currency": rng.choice(CURRENCIES),
+                "probability": rng.choice((10, 25, 50, 75, None)),
+                "expected_close_date": today + dt.timedelta(days=rng.randrange(-30, 365)),
+                "pipeline_id": pipeline_id,
+                "stage_id": rng.choice(stage_ids),
+                "customer_id": customer_id,
+                "company_id": company_id if rng.random() < 0.6 else None,
+                "assigned_to_id": rng.choice(owners),
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
         if len(batch) == BATCH:
             yield batch
             batch = []
@@ -89,16 +99,25 @@ def deal_rows(rng, tenant_id, pipeline_id, stage_ids, count, customers, owners, 
 def load_deals(conn, tenant_id, count, owners, marker, seed):
     from crm.models import Customer, Deal, Pipeline, Stage
 
-    pipeline_id = conn.execute(select(Pipeline.id).where(Pipeline.tenant_id == tenant_id,
-                                                         Pipeline.is_default.is_(True))).scalar()
-    open_stages = conn.execute(select(Stage.id).where(
-        Stage.pipeline_id == pipeline_id, Stage.is_won.is_(False), Stage.is_lost.is_(False))
-    ).scalars().all()
-    customers = conn.execute(select(Customer.id, Customer.company_id)
-                             .where(Customer.tenant_id == tenant_id)).all()
+    pipeline_id = conn.execute(
+        select(Pipeline.id).where(Pipeline.tenant_id == tenant_id, Pipeline.is_default.is_(True))
+    ).scalar()
+    open_stages = (
+        conn.execute(
+            select(Stage.id).where(
+                Stage.pipeline_id == pipeline_id, Stage.is_won.is_(False), Stage.is_lost.is_(False)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    customers = conn.execute(
+        select(Customer.id, Customer.company_id).where(Customer.tenant_id == tenant_id)
+    ).all()
     rng = random.Random(seed)
-    for batch in deal_rows(rng, tenant_id, pipeline_id, open_stages, count, customers, owners,
-                           marker):
+    for batch in deal_rows(
+        rng, tenant_id, pipeline_id, open_stages, count, customers, owners, marker
+    ):
         conn.execute(Deal.__table__.insert(), batch)
     return pipeline_id
 
@@ -110,24 +129,46 @@ def seed(url, documents, deals):
     app = create_app(bench.bench_config(url, documents))  # syncs roles and permissions
     sm = app.appbuilder.sm
     plan = [(TENANT, "", deals, bench.USERNAME)] + [
-        (name, f"{marker} ", OTHER_DEALS, f"{marker}-admin") for name, marker in OTHER_TENANTS]
+        (name, f"{marker} ", OTHER_DEALS, f"{marker}-admin") for name, marker in OTHER_TENANTS
+    ]
     started = time.perf_counter()
     with app.app_context():
         made = []
         for n, (name, marker, count, admin) in enumerate(plan):
             tenant = tenants.create_tenant(db.session, name)
-            owners = [tenants.create_user(sm, tenant, "Admin", admin, bench.PASSWORD,
-                                          f"{admin}@example.com", "Bench", "Admin").id]
-            owners += [tenants.create_user(sm, tenant, "Manager", f"{admin}-seller{i}", bench.PASSWORD,
-                                           f"{admin}-seller{i}@example.com", f"Seller{i}", name.split()[0]).id
-                       for i in range(SELLERS)]
+            owners = [
+                tenants.create_user(
+                    sm,
+                    tenant,
+                    "Admin",
+                    admin,
+                    bench.PASSWORD,
+                    f"{admin}@example.com",
+                    "Bench",
+                    "Admin",
+                ).id
+            ]
+            owners += [
+                tenants.create_user(
+                    sm,
+                    tenant,
+                    "Manager",
+                    f"{admin}-seller{i}",
+                    bench.PASSWORD,
+                    f"{admin}-seller{i}@example.com",
+                    f"Seller{i}",
+                    name.split()[0],
+                ).id
+                for i in range(SELLERS)
+            ]
             made.append((tenant.id, marker, count, owners, n))
         db.session.remove()
         engine = db.engine
         with engine.begin() as conn:
             for tenant_id, marker, count, owners, n in made:
-                bench.load_tenant(conn, bench.Generator(n + 1), tenant_id, CUSTOMERS, owners[0],
-                                  marker.strip())
+                bench.load_tenant(
+                    conn, bench.Generator(n + 1), tenant_id, CUSTOMERS, owners[0], marker.strip()
+                )
                 load_deals(conn, tenant_id, count, owners, marker, seed=n + 11)
         if engine.dialect.name == "postgresql":
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -136,8 +177,10 @@ def seed(url, documents, deals):
             with engine.begin() as conn:
                 conn.exec_driver_sql("ANALYZE")
         engine.dispose()
-    log(f"loaded {deals:,} + {len(OTHER_TENANTS)} x {OTHER_DEALS:,} deals in "
-        f"{time.perf_counter() - started:.1f} s")
+    log(
+        f"loaded {deals:,} + {len(OTHER_TENANTS)} x {OTHER_DEALS:,} deals in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
 
 
 def ensure_postgres_database(url):
@@ -145,8 +188,9 @@ def ensure_postgres_database(url):
     target = make_url(url)
     engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                              {"n": target.database}).scalar()
+        exists = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
+        ).scalar()
         if not exists:
             conn.exec_driver_sql(f'CREATE DATABASE "{target.database}"')
             log(f"created database {target.database}")
@@ -155,12 +199,17 @@ def ensure_postgres_database(url):
 
 # --- measuring ----------------------------------------------------------------------------------
 
+
 def expected_counts(url):
     engine = create_engine(url)
     with engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT d.stage_id, count(*) FROM crm_deal d JOIN crm_tenant t ON t.id = d.tenant_id "
-            "WHERE t.name = :name GROUP BY d.stage_id"), {"name": TENANT}).all()
+        rows = conn.execute(
+            text(
+                "SELECT d.stage_id, count(*) FROM crm_deal d JOIN crm_tenant t ON t.id = d.tenant_id "
+                "WHERE t.name = :name GROUP BY d.stage_id"
+            ),
+            {"name": TENANT},
+        ).all()
     engine.dispose()
     return {str(stage_id): count for stage_id, count in rows}
 
@@ -171,7 +220,9 @@ def open_board(client, expected, check):
     page = client.get("/deal-board/")
     page_ms = (time.perf_counter() - started) * 1000
     html = page.get_data(as_text=True)
-    card_pages = [client.get(url.replace("&amp;", "&") + "?offset=0") for url in CARDS_URL.findall(html)]
+    card_pages = [
+        client.get(url.replace("&amp;", "&") + "?offset=0") for url in CARDS_URL.findall(html)
+    ]
     total_ms = (time.perf_counter() - started) * 1000
     if check:
         assert page.status_code == 200, f"board: HTTP {page.status_code}"
@@ -214,24 +265,34 @@ def measure(url, documents, runs, warmup, show_sql):
 
 
 def report(database, deals, pages, totals, in_db, columns):
-    log(f"\n{database} — {deals:,} open deals in the measured pipeline "
-        f"(+{len(OTHER_TENANTS)} x {OTHER_DEALS:,} in other tenants), {columns} columns")
+    log(
+        f"\n{database} — {deals:,} open deals in the measured pipeline "
+        f"(+{len(OTHER_TENANTS)} x {OTHER_DEALS:,} in other tenants), {columns} columns"
+    )
     log(f"{'case':<44} {'median':>9} {'p90':>9}   target")
-    for label, values in (("board page alone", pages),
-                          (f"page + first cards of all {columns} columns", totals)):
+    for label, values in (
+        ("board page alone", pages),
+        (f"page + first cards of all {columns} columns", totals),
+    ):
         median, p90 = statistics.median(values), bench.percentile(values, 0.9)
         verdict = "ok" if median < TARGET_MS else "MISSED"
         log(f"{label:<44} {median:7.1f}ms {p90:7.1f}ms   < {TARGET_MS} ms  {verdict}")
-    log(f"(median time executing SQL in a whole first render: {statistics.median(in_db):.1f} ms; "
-        "the rest is Python: views, permission checks, templates)")
+    log(
+        f"(median time executing SQL in a whole first render: {statistics.median(in_db):.1f} ms; "
+        "the rest is Python: views, permission checks, templates)"
+    )
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--sqlite", metavar="PATH", help="SQLite file (default: a temp dir)")
-    where.add_argument("--postgres", metavar="URL", help="PostgreSQL URL of a database of your own "
-                       "(created when missing; its public schema is dropped and rebuilt)")
+    where.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="PostgreSQL URL of a database of your own "
+        "(created when missing; its public schema is dropped and rebuilt)",
+    )
     parser.add_argument("--deals", type=int, default=5_000)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)

@@ -19,6 +19,7 @@ answer is checked against plain SQL (rows, capped count, tenant).
 
 Not a test: run it on demand (``make bench``).
 """
+
 import argparse
 import cProfile
 import datetime as dt
@@ -49,97 +50,492 @@ from crm.extensions import db  # noqa: E402
 
 TENANT = "Bench Trading"
 OTHER_TENANT = "Other Tenant Industries"
-OTHER_MARKER = "other-tenant"           # in every email of the other tenant: must never show up
+OTHER_MARKER = "other-tenant"  # in every email of the other tenant: must never show up
 USERNAME, PASSWORD = "bench-admin", "bench-pass-2026"
 OTHER_CUSTOMERS = 5_000
 ARCHIVED_SHARE = 0.04
 BATCH = 20_000
-SEARCH_TERM = "schneider"               # a common surname: about 1.5 % of the customers
-RARE_TERM = "kowalczyk"                 # a rarer surname: about 0.2 %
-DEEP_PAGE = 800                         # 800 x 25 = 20,000 rows deep
+SEARCH_TERM = "schneider"  # a common surname: about 1.5 % of the customers
+RARE_TERM = "kowalczyk"  # a rarer surname: about 0.2 %
+DEEP_PAGE = 800  # 800 x 25 = 20,000 rows deep
 TARGETS = {"first": 50, "deep": 100, "search": 50}
 
 FIRST_NAMES = (
-    "Anna", "Ben", "Clara", "David", "Elif", "Felix", "Grace", "Hannah", "Ivan", "Julia", "Karim",
-    "Lena", "Marco", "Nina", "Oliver", "Priya", "Quentin", "Rosa", "Samir", "Tara", "Umar", "Vera",
-    "William", "Xenia", "Yusuf", "Zoe", "Adam", "Beatriz", "Carlos", "Dana", "Emil", "Fatima",
-    "Georg", "Helena", "Isaac", "Jonas", "Katarzyna", "Lars", "Maria", "Niklas", "Olga", "Pablo",
-    "Rahul", "Sofia", "Thomas", "Ulrike", "Viktor", "Wei", "Yara", "Zeynep", "Aisha", "Bjorn",
-    "Chiara", "Dmitri", "Elena", "Francesca", "Gabriel", "Hugo", "Ines", "Jakob", "Kenji", "Laura",
-    "Mateo", "Noah", "Paula", "Rafael", "Sara", "Tobias", "Valentina", "Mia", "Luca", "Emma",
-    "Leon", "Amelie", "Finn", "Sophie", "Paul", "Charlotte", "Max", "Lina", "Anton", "Ida",
-    "Jan", "Marie", "Henrik", "Astrid", "Pieter", "Sanne", "Joost", "Femke", "Louis", "Camille",
-    "Arthur", "Chloe", "Jack", "Amelia", "Harry", "Isla", "George", "Freya", "James", "Lily",
+    "Anna",
+    "Ben",
+    "Clara",
+    "David",
+    "Elif",
+    "Felix",
+    "Grace",
+    "Hannah",
+    "Ivan",
+    "Julia",
+    "Karim",
+    "Lena",
+    "Marco",
+    "Nina",
+    "Oliver",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Samir",
+    "Tara",
+    "Umar",
+    "Vera",
+    "William",
+    "Xenia",
+    "Yusuf",
+    "Zoe",
+    "Adam",
+    "Beatriz",
+    "Carlos",
+    "Dana",
+    "Emil",
+    "Fatima",
+    "Georg",
+    "Helena",
+    "Isaac",
+    "Jonas",
+    "Katarzyna",
+    "Lars",
+    "Maria",
+    "Niklas",
+    "Olga",
+    "Pablo",
+    "Rahul",
+    "Sofia",
+    "Thomas",
+    "Ulrike",
+    "Viktor",
+    "Wei",
+    "Yara",
+    "Zeynep",
+    "Aisha",
+    "Bjorn",
+    "Chiara",
+    "Dmitri",
+    "Elena",
+    "Francesca",
+    "Gabriel",
+    "Hugo",
+    "Ines",
+    "Jakob",
+    "Kenji",
+    "Laura",
+    "Mateo",
+    "Noah",
+    "Paula",
+    "Rafael",
+    "Sara",
+    "Tobias",
+    "Valentina",
+    "Mia",
+    "Luca",
+    "Emma",
+    "Leon",
+    "Amelie",
+    "Finn",
+    "Sophie",
+    "Paul",
+    "Charlotte",
+    "Max",
+    "Lina",
+    "Anton",
+    "Ida",
+    "Jan",
+    "Marie",
+    "Henrik",
+    "Astrid",
+    "Pieter",
+    "Sanne",
+    "Joost",
+    "Femke",
+    "Louis",
+    "Camille",
+    "Arthur",
+    "Chloe",
+    "Jack",
+    "Amelia",
+    "Harry",
+    "Isla",
+    "George",
+    "Freya",
+    "James",
+    "Lily",
 )
 LAST_NAMES = (
-    "Schneider", "Okafor", "Dubois", "Jansen", "Miller", "Kowalski", "Rossi", "Nguyen", "Fischer",
-    "Bakker", "Martin", "Patel", "Walsh", "Lindqvist", "Moreau", "Hughes", "Muller", "Schmidt",
-    "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann", "Koch", "Richter", "Klein", "Wolf",
-    "Schroder", "Neumann", "Schwarz", "Zimmermann", "Braun", "Kruger", "Hofmann", "Hartmann",
-    "Lange", "Schmitt", "Werner", "Krause", "Meier", "Lehmann", "Smith", "Jones", "Taylor",
-    "Brown", "Williams", "Wilson", "Johnson", "Davies", "Robinson", "Wright", "Thompson", "Evans",
-    "Walker", "White", "Roberts", "Green", "Hall", "Wood", "Jackson", "Clarke", "Bernard", "Thomas",
-    "Petit", "Robert", "Richard", "Durand", "Leroy", "Simon", "Laurent", "Lefebvre", "Michel",
-    "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Girard", "DeJong", "DeVries",
-    "VanDijk", "Visser", "Smit", "Meijer", "DeBoer", "Mulder", "DeGroot", "Bos", "Vos", "Peters",
-    "Hendriks", "VanLeeuwen", "Dekker", "Brouwer", "Ferrari", "Russo", "Bianchi", "Romano",
-    "Colombo", "Ricci", "Marino", "Greco", "Bruno", "Gallo", "Conti", "Costa", "Nowak",
-    "Wisniewski", "Wojcik", "Kowalczyk", "Kaminski", "Lewandowski", "Zielinski", "Szymanski",
-    "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson",
-    "Svensson", "Gustafsson", "Yilmaz", "Kaya", "Demir", "Sahin", "Celik", "Yildiz", "Ozturk",
-    "Aydin", "Kumar", "Singh", "Sharma", "Gupta", "Tanaka", "Suzuki", "Sato", "Watanabe", "Chen",
-    "Wang", "Li", "Zhang", "Liu", "Yang", "Huang", "Silva", "Santos", "Oliveira", "Pereira",
+    "Schneider",
+    "Okafor",
+    "Dubois",
+    "Jansen",
+    "Miller",
+    "Kowalski",
+    "Rossi",
+    "Nguyen",
+    "Fischer",
+    "Bakker",
+    "Martin",
+    "Patel",
+    "Walsh",
+    "Lindqvist",
+    "Moreau",
+    "Hughes",
+    "Muller",
+    "Schmidt",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schulz",
+    "Hoffmann",
+    "Koch",
+    "Richter",
+    "Klein",
+    "Wolf",
+    "Schroder",
+    "Neumann",
+    "Schwarz",
+    "Zimmermann",
+    "Braun",
+    "Kruger",
+    "Hofmann",
+    "Hartmann",
+    "Lange",
+    "Schmitt",
+    "Werner",
+    "Krause",
+    "Meier",
+    "Lehmann",
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Wood",
+    "Jackson",
+    "Clarke",
+    "Bernard",
+    "Thomas",
+    "Petit",
+    "Robert",
+    "Richard",
+    "Durand",
+    "Leroy",
+    "Simon",
+    "Laurent",
+    "Lefebvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Girard",
+    "DeJong",
+    "DeVries",
+    "VanDijk",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "DeBoer",
+    "Mulder",
+    "DeGroot",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "VanLeeuwen",
+    "Dekker",
+    "Brouwer",
+    "Ferrari",
+    "Russo",
+    "Bianchi",
+    "Romano",
+    "Colombo",
+    "Ricci",
+    "Marino",
+    "Greco",
+    "Bruno",
+    "Gallo",
+    "Conti",
+    "Costa",
+    "Nowak",
+    "Wisniewski",
+    "Wojcik",
+    "Kowalczyk",
+    "Kaminski",
+    "Lewandowski",
+    "Zielinski",
+    "Szymanski",
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Yilmaz",
+    "Kaya",
+    "Demir",
+    "Sahin",
+    "Celik",
+    "Yildiz",
+    "Ozturk",
+    "Aydin",
+    "Kumar",
+    "Singh",
+    "Sharma",
+    "Gupta",
+    "Tanaka",
+    "Suzuki",
+    "Sato",
+    "Watanabe",
+    "Chen",
+    "Wang",
+    "Li",
+    "Zhang",
+    "Liu",
+    "Yang",
+    "Huang",
+    "Silva",
+    "Santos",
+    "Oliveira",
+    "Pereira",
 )
 COMPANY_STEMS = (
-    "Aldercrest", "Bluewater", "Copperfield", "Danforth", "Eastgate", "Fairmont", "Greystone",
-    "Harborview", "Ironbridge", "Juniper", "Kingsway", "Lakeshore", "Meridian", "Northfield",
-    "Oakridge", "Pinecrest", "Quayside", "Redwood", "Silverline", "Thornbury", "Upland", "Valemont",
-    "Westbrook", "Yarrow", "Zenith", "Brightwell", "Castlerock", "Dovetail", "Amberly", "Beacon",
-    "Cedarline", "Driftwood", "Elmstead", "Foxglove", "Goldcrest", "Hollowell", "Ivywood",
-    "Jasper", "Kestrel", "Larkspur", "Millbrook", "Nightingale", "Orchard", "Primrose", "Quarry",
-    "Riverside", "Stonegate", "Tidewater", "Unity", "Vantage", "Whitfield", "Apex", "Summit",
-    "Horizon", "Pioneer", "Atlas", "Nordic", "Alpine", "Baltic", "Rhine", "Danube", "Elbe",
-    "Thames", "Seine", "Maas", "Lumen", "Vector", "Quantum", "Helix", "Nova", "Orbit", "Polaris",
-    "Sterling", "Crown", "Anchor", "Compass", "Harbour", "Keystone", "Lighthouse", "Mosaic",
+    "Aldercrest",
+    "Bluewater",
+    "Copperfield",
+    "Danforth",
+    "Eastgate",
+    "Fairmont",
+    "Greystone",
+    "Harborview",
+    "Ironbridge",
+    "Juniper",
+    "Kingsway",
+    "Lakeshore",
+    "Meridian",
+    "Northfield",
+    "Oakridge",
+    "Pinecrest",
+    "Quayside",
+    "Redwood",
+    "Silverline",
+    "Thornbury",
+    "Upland",
+    "Valemont",
+    "Westbrook",
+    "Yarrow",
+    "Zenith",
+    "Brightwell",
+    "Castlerock",
+    "Dovetail",
+    "Amberly",
+    "Beacon",
+    "Cedarline",
+    "Driftwood",
+    "Elmstead",
+    "Foxglove",
+    "Goldcrest",
+    "Hollowell",
+    "Ivywood",
+    "Jasper",
+    "Kestrel",
+    "Larkspur",
+    "Millbrook",
+    "Nightingale",
+    "Orchard",
+    "Primrose",
+    "Quarry",
+    "Riverside",
+    "Stonegate",
+    "Tidewater",
+    "Unity",
+    "Vantage",
+    "Whitfield",
+    "Apex",
+    "Summit",
+    "Horizon",
+    "Pioneer",
+    "Atlas",
+    "Nordic",
+    "Alpine",
+    "Baltic",
+    "Rhine",
+    "Danube",
+    "Elbe",
+    "Thames",
+    "Seine",
+    "Maas",
+    "Lumen",
+    "Vector",
+    "Quantum",
+    "Helix",
+    "Nova",
+    "Orbit",
+    "Polaris",
+    "Sterling",
+    "Crown",
+    "Anchor",
+    "Compass",
+    "Harbour",
+    "Keystone",
+    "Lighthouse",
+    "Mosaic",
 )
 COMPANY_KINDS = (
-    "Logistics", "Foods", "Engineering", "Textiles", "Pharma", "Electronics", "Builders",
-    "Packaging", "Motors", "Furniture", "Paper", "Chemicals", "Retail", "Consulting", "Trading",
-    "Systems", "Solutions", "Industries", "Metals", "Plastics", "Energy", "Software", "Optics",
-    "Medical", "Supplies", "Tools", "Freight", "Brewery", "Bakery", "Printing", "Marine",
-    "Aerospace", "Agrar", "Hydraulics", "Automation", "Security", "Media", "Design", "Labs",
+    "Logistics",
+    "Foods",
+    "Engineering",
+    "Textiles",
+    "Pharma",
+    "Electronics",
+    "Builders",
+    "Packaging",
+    "Motors",
+    "Furniture",
+    "Paper",
+    "Chemicals",
+    "Retail",
+    "Consulting",
+    "Trading",
+    "Systems",
+    "Solutions",
+    "Industries",
+    "Metals",
+    "Plastics",
+    "Energy",
+    "Software",
+    "Optics",
+    "Medical",
+    "Supplies",
+    "Tools",
+    "Freight",
+    "Brewery",
+    "Bakery",
+    "Printing",
+    "Marine",
+    "Aerospace",
+    "Agrar",
+    "Hydraulics",
+    "Automation",
+    "Security",
+    "Media",
+    "Design",
+    "Labs",
 )
-SUFFIXES = {"DE": ("GmbH", "AG", "KG"), "GB": ("Ltd", "PLC"), "US": ("Inc.", "LLC", "Corp."),
-            "FR": ("SARL", "SA", "SAS"), "NL": ("B.V.", "N.V."), "IT": ("S.r.l.", "S.p.A."),
-            "PL": ("Sp. z o.o.",), "SE": ("AB",)}
+SUFFIXES = {
+    "DE": ("GmbH", "AG", "KG"),
+    "GB": ("Ltd", "PLC"),
+    "US": ("Inc.", "LLC", "Corp."),
+    "FR": ("SARL", "SA", "SAS"),
+    "NL": ("B.V.", "N.V."),
+    "IT": ("S.r.l.", "S.p.A."),
+    "PL": ("Sp. z o.o.",),
+    "SE": ("AB",),
+}
 CITIES = {
-    "DE": (("Berlin", "+4930", 8), ("Hamburg", "+4940", 8), ("Munich", "+4989", 8),
-           ("Cologne", "+49221", 7), ("Frankfurt", "+4969", 8), ("Stuttgart", "+49711", 7),
-           ("Leipzig", "+49341", 7), ("Dresden", "+49351", 7), ("Bremen", "+49421", 7)),
-    "GB": (("London", "+4420", 8), ("Manchester", "+44161", 7), ("Birmingham", "+44121", 7),
-           ("Leeds", "+44113", 7), ("Glasgow", "+44141", 7), ("Bristol", "+44117", 7)),
-    "US": (("New York", "+1212", 7), ("Chicago", "+1312", 7), ("Boston", "+1617", 7),
-           ("Seattle", "+1206", 7), ("Austin", "+1512", 7), ("Denver", "+1303", 7)),
-    "FR": (("Paris", "+331", 8), ("Lyon", "+334", 8), ("Marseille", "+334", 8),
-           ("Toulouse", "+335", 8), ("Lille", "+333", 8)),
-    "NL": (("Amsterdam", "+3120", 7), ("Rotterdam", "+3110", 7), ("Utrecht", "+3130", 7),
-           ("Eindhoven", "+3140", 7)),
+    "DE": (
+        ("Berlin", "+4930", 8),
+        ("Hamburg", "+4940", 8),
+        ("Munich", "+4989", 8),
+        ("Cologne", "+49221", 7),
+        ("Frankfurt", "+4969", 8),
+        ("Stuttgart", "+49711", 7),
+        ("Leipzig", "+49341", 7),
+        ("Dresden", "+49351", 7),
+        ("Bremen", "+49421", 7),
+    ),
+    "GB": (
+        ("London", "+4420", 8),
+        ("Manchester", "+44161", 7),
+        ("Birmingham", "+44121", 7),
+        ("Leeds", "+44113", 7),
+        ("Glasgow", "+44141", 7),
+        ("Bristol", "+44117", 7),
+    ),
+    "US": (
+        ("New York", "+1212", 7),
+        ("Chicago", "+1312", 7),
+        ("Boston", "+1617", 7),
+        ("Seattle", "+1206", 7),
+        ("Austin", "+1512", 7),
+        ("Denver", "+1303", 7),
+    ),
+    "FR": (
+        ("Paris", "+331", 8),
+        ("Lyon", "+334", 8),
+        ("Marseille", "+334", 8),
+        ("Toulouse", "+335", 8),
+        ("Lille", "+333", 8),
+    ),
+    "NL": (
+        ("Amsterdam", "+3120", 7),
+        ("Rotterdam", "+3110", 7),
+        ("Utrecht", "+3130", 7),
+        ("Eindhoven", "+3140", 7),
+    ),
     "IT": (("Milan", "+3902", 8), ("Rome", "+3906", 8), ("Turin", "+39011", 7)),
     "PL": (("Warsaw", "+4822", 7), ("Krakow", "+4812", 7), ("Gdansk", "+4858", 7)),
     "SE": (("Stockholm", "+468", 8), ("Gothenburg", "+4631", 7), ("Malmo", "+4640", 7)),
 }
 COUNTRY_WEIGHTS = {"DE": 30, "GB": 15, "US": 15, "FR": 12, "NL": 10, "IT": 8, "PL": 5, "SE": 5}
-CURRENCIES = {"DE": "EUR", "GB": "GBP", "US": "USD", "FR": "EUR", "NL": "EUR", "IT": "EUR",
-              "PL": "PLN", "SE": "SEK"}
-INDUSTRIES = ("Manufacturing", "Wholesale", "Retail", "Construction", "Healthcare", "Transport",
-              "Hospitality", "Technology")
+CURRENCIES = {
+    "DE": "EUR",
+    "GB": "GBP",
+    "US": "USD",
+    "FR": "EUR",
+    "NL": "EUR",
+    "IT": "EUR",
+    "PL": "PLN",
+    "SE": "SEK",
+}
+INDUSTRIES = (
+    "Manufacturing",
+    "Wholesale",
+    "Retail",
+    "Construction",
+    "Healthcare",
+    "Transport",
+    "Hospitality",
+    "Technology",
+)
 # As the demo loader: most customers belong to one of three groups.
-GROUPS = (("Wholesale partners", "WHOLESALE", 5, 20), ("Key accounts", "KEY", 10, 30),
-          ("Standard", "STD", 0, 10))
-MAIL_HOSTS = ("gmail.example", "outlook.example", "web.example", "gmx.example", "icloud.example",
-              "proton.example")
+GROUPS = (
+    ("Wholesale partners", "WHOLESALE", 5, 20),
+    ("Key accounts", "KEY", 10, 30),
+    ("Standard", "STD", 0, 10),
+)
+MAIL_HOSTS = (
+    "gmail.example",
+    "outlook.example",
+    "web.example",
+    "gmx.example",
+    "icloud.example",
+    "proton.example",
+)
 COMPANY_MAILBOXES = ("info", "sales", "accounts", "office", "purchasing", "contact")
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 CODE = re.compile(r"\bC\d{6,7}\b")
 
 
@@ -149,11 +545,18 @@ def log(message):
 
 # --- database ---------------------------------------------------------------------------
 
+
 def bench_config(url, documents):
-    return type("BenchConfig", (Config,), {
-        "SQLALCHEMY_DATABASE_URI": url, "CRM_DOCUMENT_DIR": documents,
-        "SECRET_KEY": "bench-secret-key-of-at-least-32-bytes", "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-    })
+    return type(
+        "BenchConfig",
+        (Config,),
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "CRM_DOCUMENT_DIR": documents,
+            "SECRET_KEY": "bench-secret-key-of-at-least-32-bytes",
+            "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        },
+    )
 
 
 def migration_module():
@@ -184,6 +587,7 @@ def build_schema(url, documents):
 
 
 # --- data ---------------------------------------------------------------------------------
+
 
 def weighted(rng, items, weights, k):
     return rng.choices(items, weights=weights, k=k)
@@ -217,7 +621,7 @@ class Generator:
 
     def phone(self, country):
         city, prefix, digits = self.rng.choice(CITIES[country])
-        return city, prefix + str(self.rng.randrange(10 ** (digits - 1) * 2, 10 ** digits))
+        return city, prefix + str(self.rng.randrange(10 ** (digits - 1) * 2, 10**digits))
 
     def company_name(self, country):
         rng = self.rng
@@ -267,33 +671,52 @@ def customer_rows(gen, tenant_id, count, refs, companies, owner_id, marker=""):
             if country == "DE":
                 tax_regime, tax_number = "VAT", f"DE{rng.randrange(100000000, 999999999)}"
             elif country in ("FR", "NL", "IT", "PL", "SE") and rng.random() < 0.6:
-                tax_regime, tax_number = "VAT", f"{country}{rng.randrange(10 ** 9, 10 ** 10)}"
+                tax_regime, tax_number = "VAT", f"{country}{rng.randrange(10**9, 10**10)}"
         if rng.random() < 0.03:
             phone = None
         active = rng.random() >= ARCHIVED_SHARE
         created = base + dt.timedelta(seconds=rng.randrange(span))
         segment_id, sub_segment_id = rng.choice(refs["segments"])
         parts = (name, company_name, tax_number, email, phone, code)
-        batch.append({
-            "tenant_id": tenant_id, "kind": "individual" if individual else "company",
-            "name": name, "code": code, "email": email, "phone": phone, "website": website,
-            "industry": industry, "segment_id": segment_id, "sub_segment_id": sub_segment_id,
-            "region_id": rng.choice(refs["regions"]), "currency": CURRENCIES[country],
-            "payment_term_id": rng.choice(refs["terms"]),
-            "discount_rate": Decimal(rng.choice((0, 0, 0, 2, 5, 10))),
-            "payment_method": rng.choice(("bank_transfer", "credit_card", "direct_debit", None)),
-            "tax_regime": tax_regime, "tax_number": tax_number,
-            "credit_limit": Decimal(rng.choice((5000, 10000, 25000, 50000, 100000))),
-            "credit_hold": rng.random() < 0.02,
-            "balance": Decimal(rng.randrange(-500_000, 5_000_000)) / 100,
-            "customer_group_id": rng.choice(refs["groups"]), "company_id": company_id,
-            "owner_id": owner_id if rng.random() < 0.5 else None, "notes": None,
-            "is_active": active,
-            "archived_at": None if active else created + dt.timedelta(days=rng.randrange(1, 400)),
-            "city": city, "country": country,
-            "search_text": " ".join(p for p in parts if p).lower(),
-            "created_at": created, "updated_at": created,
-        })
+        batch.append(
+            {
+                "tenant_id": tenant_id,
+                "kind": "individual" if individual else "company",
+                "name": name,
+                "code": code,
+                "email": email,
+                "phone": phone,
+                "website": website,
+                "industry": industry,
+                "segment_id": segment_id,
+                "sub_segment_id": sub_segment_id,
+                "region_id": rng.choice(refs["regions"]),
+                "currency": CURRENCIES[country],
+                "payment_term_id": rng.choice(refs["terms"]),
+                "discount_rate": Decimal(rng.choice((0, 0, 0, 2, 5, 10))),
+                "payment_method": rng.choice(
+                    ("bank_transfer", "credit_card", "direct_debit", None)
+                ),
+                "tax_regime": tax_regime,
+                "tax_number": tax_number,
+                "credit_limit": Decimal(rng.choice((5000, 10000, 25000, 50000, 100000))),
+                "credit_hold": rng.random() < 0.02,
+                "balance": Decimal(rng.randrange(-500_000, 5_000_000)) / 100,
+                "customer_group_id": rng.choice(refs["groups"]),
+                "company_id": company_id,
+                "owner_id": owner_id if rng.random() < 0.5 else None,
+                "notes": None,
+                "is_active": active,
+                "archived_at": None
+                if active
+                else created + dt.timedelta(days=rng.randrange(1, 400)),
+                "city": city,
+                "country": country,
+                "search_text": " ".join(p for p in parts if p).lower(),
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
         if len(batch) == BATCH:
             yield batch
             batch = []
@@ -305,35 +728,63 @@ def load_tenant(conn, gen, tenant_id, count, owner_id, marker=""):
     from crm.models import Company, Customer, CustomerGroup, PaymentTerm, Region, SubSegment
 
     refs = {
-        "terms": conn.execute(select(PaymentTerm.id).where(PaymentTerm.tenant_id == tenant_id)).scalars().all(),
-        "regions": conn.execute(select(Region.id).where(Region.tenant_id == tenant_id)).scalars().all(),
-        "segments": conn.execute(select(SubSegment.segment_id, SubSegment.id)
-                                 .where(SubSegment.tenant_id == tenant_id)).all(),
+        "terms": conn.execute(select(PaymentTerm.id).where(PaymentTerm.tenant_id == tenant_id))
+        .scalars()
+        .all(),
+        "regions": conn.execute(select(Region.id).where(Region.tenant_id == tenant_id))
+        .scalars()
+        .all(),
+        "segments": conn.execute(
+            select(SubSegment.segment_id, SubSegment.id).where(SubSegment.tenant_id == tenant_id)
+        ).all(),
     }
     now = dt.datetime.now(dt.timezone.utc)
-    conn.execute(CustomerGroup.__table__.insert(), [
-        {"tenant_id": tenant_id, "name": name, "code": code, "discount_percent": Decimal(discount),
-         "priority": priority, "is_active": True, "created_at": now, "updated_at": now}
-        for name, code, discount, priority in GROUPS])
-    refs["groups"] = conn.execute(select(CustomerGroup.id).where(CustomerGroup.tenant_id == tenant_id)
-                                  ).scalars().all() + [None]
+    conn.execute(
+        CustomerGroup.__table__.insert(),
+        [
+            {
+                "tenant_id": tenant_id,
+                "name": name,
+                "code": code,
+                "discount_percent": Decimal(discount),
+                "priority": priority,
+                "is_active": True,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for name, code, discount, priority in GROUPS
+        ],
+    )
+    refs["groups"] = conn.execute(
+        select(CustomerGroup.id).where(CustomerGroup.tenant_id == tenant_id)
+    ).scalars().all() + [None]
     companies = []
     for stem in COMPANY_STEMS:
         for kind in ("Holding", "Group", "Partners"):
             country = gen.country()
             host = f"{slug(stem)}-{kind.lower()}{f'.{marker}' if marker else ''}.example"
-            companies.append({
-                "tenant_id": tenant_id, "name": f"{stem} {kind}", "country": country,
-                "city": CITIES[country][0][0], "industry": gen.rng.choice(INDUSTRIES),
-                "website": f"https://{host}", "office_email": f"office@{host}",
-                "is_active": True, "created_at": now, "updated_at": now,
-            })
+            companies.append(
+                {
+                    "tenant_id": tenant_id,
+                    "name": f"{stem} {kind}",
+                    "country": country,
+                    "city": CITIES[country][0][0],
+                    "industry": gen.rng.choice(INDUSTRIES),
+                    "website": f"https://{host}",
+                    "office_email": f"office@{host}",
+                    "is_active": True,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
     conn.execute(Company.__table__.insert(), companies)
-    company_ids = conn.execute(select(Company.id, Company.name)
-                               .where(Company.tenant_id == tenant_id)).all()
+    company_ids = conn.execute(
+        select(Company.id, Company.name).where(Company.tenant_id == tenant_id)
+    ).all()
     loaded = 0
-    for batch in customer_rows(gen, tenant_id, count, refs, [tuple(c) for c in company_ids],
-                               owner_id, marker):
+    for batch in customer_rows(
+        gen, tenant_id, count, refs, [tuple(c) for c in company_ids], owner_id, marker
+    ):
         conn.execute(Customer.__table__.insert(), batch)
         loaded += len(batch)
         if count >= 200_000 and loaded % 200_000 == 0:
@@ -349,12 +800,33 @@ def seed(url, documents, customers):
     app = create_app(bench_config(url, documents))  # syncs roles and permissions
     with app.app_context():
         tenant = tenants.create_tenant(db.session, TENANT)
-        admin = tenants.create_user(app.appbuilder.sm, tenant, "Admin", USERNAME, PASSWORD,
-                                    f"{USERNAME}@example.com", "Bench", "Admin")
+        admin = tenants.create_user(
+            app.appbuilder.sm,
+            tenant,
+            "Admin",
+            USERNAME,
+            PASSWORD,
+            f"{USERNAME}@example.com",
+            "Bench",
+            "Admin",
+        )
         other = tenants.create_tenant(db.session, OTHER_TENANT)
-        other_admin = tenants.create_user(app.appbuilder.sm, other, "Admin", "other-admin", PASSWORD,
-                                          "other-admin@example.com", "Other", "Admin")
-        tenant_id, admin_id, other_id, other_admin_id = tenant.id, admin.id, other.id, other_admin.id
+        other_admin = tenants.create_user(
+            app.appbuilder.sm,
+            other,
+            "Admin",
+            "other-admin",
+            PASSWORD,
+            "other-admin@example.com",
+            "Other",
+            "Admin",
+        )
+        tenant_id, admin_id, other_id, other_admin_id = (
+            tenant.id,
+            admin.id,
+            other.id,
+            other_admin.id,
+        )
         db.session.remove()
         engine = db.engine
         dialect = engine.dialect.name
@@ -363,7 +835,11 @@ def seed(url, documents, customers):
             if dialect == "sqlite":
                 conn.exec_driver_sql("PRAGMA cache_size=-1000000")
                 conn.exec_driver_sql("PRAGMA synchronous=OFF")
-                for trigger in ("crm_customer_fts_ai", "crm_customer_fts_ad", "crm_customer_fts_au"):
+                for trigger in (
+                    "crm_customer_fts_ai",
+                    "crm_customer_fts_ad",
+                    "crm_customer_fts_au",
+                ):
                     conn.exec_driver_sql(f"DROP TRIGGER {trigger}")
             elif dialect == "postgresql":
                 conn.exec_driver_sql("DROP INDEX ix_customer_search_trgm")
@@ -379,7 +855,9 @@ def seed(url, documents, customers):
         with engine.begin() as conn:
             if dialect == "sqlite":
                 conn.exec_driver_sql("PRAGMA cache_size=-1000000")
-                conn.exec_driver_sql("INSERT INTO crm_customer_fts(crm_customer_fts) VALUES('rebuild')")
+                conn.exec_driver_sql(
+                    "INSERT INTO crm_customer_fts(crm_customer_fts) VALUES('rebuild')"
+                )
                 for statement in migration.SEARCH_SQL["sqlite"]:
                     if statement.startswith("CREATE TRIGGER"):  # as the migration made them
                         conn.exec_driver_sql(statement)
@@ -404,9 +882,13 @@ def already_loaded(url, customers):
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            found = conn.execute(text(
-                "SELECT count(*) FROM crm_customer c JOIN crm_tenant t ON t.id = c.tenant_id "
-                "WHERE t.name = :name"), {"name": TENANT}).scalar()
+            found = conn.execute(
+                text(
+                    "SELECT count(*) FROM crm_customer c JOIN crm_tenant t ON t.id = c.tenant_id "
+                    "WHERE t.name = :name"
+                ),
+                {"name": TENANT},
+            ).scalar()
     except Exception:
         return False
     finally:
@@ -416,18 +898,27 @@ def already_loaded(url, customers):
 
 # --- measuring ----------------------------------------------------------------------------
 
+
 def html_login(client):
     page = client.get("/login/").get_data(as_text=True)
     match = CSRF.search(page)
     assert match, "no csrf_token on the login page"
-    response = client.post("/login/", data={"username": USERNAME, "password": PASSWORD,
-                                            "csrf_token": match.group(1) or match.group(2)})
+    response = client.post(
+        "/login/",
+        data={
+            "username": USERNAME,
+            "password": PASSWORD,
+            "csrf_token": match.group(1) or match.group(2),
+        },
+    )
     assert response.status_code == 302, f"login failed ({response.status_code})"
 
 
 def api_login(client):
-    response = client.post("/api/v1/security/login", json={
-        "username": USERNAME, "password": PASSWORD, "provider": "db", "refresh": False})
+    response = client.post(
+        "/api/v1/security/login",
+        json={"username": USERNAME, "password": PASSWORD, "provider": "db", "refresh": False},
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     return {"Authorization": "Bearer " + response.json["access_token"]}
 
@@ -446,16 +937,40 @@ def cases():
     return [
         # key, label, kind of target, url, api?, (search term, page) for the expected answer
         ("html-first", "HTML  first page", "first", "/customers/list/", False, (None, 0)),
-        ("html-deep", f"HTML  page {DEEP_PAGE} (row {DEEP_PAGE * PAGE_SIZE:,})", "deep",
-         f"/customers/list/?page_CustomerView={DEEP_PAGE}", False, (None, DEEP_PAGE)),
+        (
+            "html-deep",
+            f"HTML  page {DEEP_PAGE} (row {DEEP_PAGE * PAGE_SIZE:,})",
+            "deep",
+            f"/customers/list/?page_CustomerView={DEEP_PAGE}",
+            False,
+            (None, DEEP_PAGE),
+        ),
         ("html-search", f"HTML  search '{SEARCH_TERM}'", "search", search, False, (SEARCH_TERM, 0)),
         ("html-search-rare", f"HTML  search '{RARE_TERM}'", "search", rare, False, (RARE_TERM, 0)),
-        ("api-first", "API   first page", "first", api_url(page=0, page_size=PAGE_SIZE), True,
-         (None, 0)),
-        ("api-deep", f"API   page {DEEP_PAGE}", "deep",
-         api_url(page=DEEP_PAGE, page_size=PAGE_SIZE), True, (None, DEEP_PAGE)),
-        ("api-search", f"API   search '{SEARCH_TERM}'", "search",
-         api_url(filters=srch(SEARCH_TERM), page=0, page_size=PAGE_SIZE), True, (SEARCH_TERM, 0)),
+        (
+            "api-first",
+            "API   first page",
+            "first",
+            api_url(page=0, page_size=PAGE_SIZE),
+            True,
+            (None, 0),
+        ),
+        (
+            "api-deep",
+            f"API   page {DEEP_PAGE}",
+            "deep",
+            api_url(page=DEEP_PAGE, page_size=PAGE_SIZE),
+            True,
+            (None, DEEP_PAGE),
+        ),
+        (
+            "api-search",
+            f"API   search '{SEARCH_TERM}'",
+            "search",
+            api_url(filters=srch(SEARCH_TERM), page=0, page_size=PAGE_SIZE),
+            True,
+            (SEARCH_TERM, 0),
+        ),
     ]
 
 
@@ -470,14 +985,31 @@ def expected_answers(url, tenant_id):
             cap = (Config.CRM_SEARCH_MAX_DEPTH if term else Config.CRM_LIST_MAX_DEPTH) + 1
             if term:
                 where += " AND search_text LIKE :pattern"
-            params = {"t": tenant_id, "active": True, "pattern": f"%{term}%", "cap": cap,
-                      "offset": page * PAGE_SIZE, "size": PAGE_SIZE}
-            codes = conn.execute(text(
-                f"SELECT code FROM crm_customer WHERE {where} ORDER BY name, id "
-                "LIMIT :size OFFSET :offset"), params).scalars().all()
-            count = conn.execute(text(
-                f"SELECT count(*) FROM (SELECT 1 FROM crm_customer WHERE {where} LIMIT :cap) AS c"),
-                params).scalar()
+            params = {
+                "t": tenant_id,
+                "active": True,
+                "pattern": f"%{term}%",
+                "cap": cap,
+                "offset": page * PAGE_SIZE,
+                "size": PAGE_SIZE,
+            }
+            codes = (
+                conn.execute(
+                    text(
+                        f"SELECT code FROM crm_customer WHERE {where} ORDER BY name, id "
+                        "LIMIT :size OFFSET :offset"
+                    ),
+                    params,
+                )
+                .scalars()
+                .all()
+            )
+            count = conn.execute(
+                text(
+                    f"SELECT count(*) FROM (SELECT 1 FROM crm_customer WHERE {where} LIMIT :cap) AS c"
+                ),
+                params,
+            ).scalar()
             answers[key] = (codes, count)
     engine.dispose()
     return answers
@@ -528,8 +1060,9 @@ def explain(engine, statement, parameters):
     prefix = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
     with engine.connect() as conn:
         rows = conn.exec_driver_sql(prefix + statement, parameters).all()
-    return "\n".join("      " + (" | ".join(str(c) for c in r) if dialect == "sqlite" else r[0])
-                     for r in rows)
+    return "\n".join(
+        "      " + (" | ".join(str(c) for c in r) if dialect == "sqlite" else r[0]) for r in rows
+    )
 
 
 def measure(url, documents, runs, warmup, expected, show_sql=False, profile=None):
@@ -542,8 +1075,11 @@ def measure(url, documents, runs, warmup, expected, show_sql=False, profile=None
         engine = db.engine
         sql_log = SqlLog(engine)
     for key, label, target, url_, api, _answer in cases():
-        get = ((lambda url_=url_: client.get(url_, headers=headers)) if api
-               else (lambda url_=url_: client.get(url_)))
+        get = (
+            (lambda url_=url_: client.get(url_, headers=headers))
+            if api
+            else (lambda url_=url_: client.get(url_))
+        )
         for _ in range(max(warmup, 1)):
             check(key, get(), api, expected[key])
         timings, in_db = [], []
@@ -554,14 +1090,23 @@ def measure(url, documents, runs, warmup, expected, show_sql=False, profile=None
             timings.append((time.perf_counter() - started) * 1000)
             in_db.append(sql_log.total)
             check(key, response, api, expected[key])
-        results.append((label, target, statistics.median(timings), percentile(timings, 0.9),
-                        statistics.median(in_db)))
+        results.append(
+            (
+                label,
+                target,
+                statistics.median(timings),
+                percentile(timings, 0.9),
+                statistics.median(in_db),
+            )
+        )
         if show_sql:
             sql_log.entries, sql_log.keep = [], True
             get()
             sql_log.keep = False
             total = sum(ms for _, _, ms in sql_log.entries)
-            log(f"\n--- {label}: {url_}\n  {len(sql_log.entries)} statements, {total:.1f} ms in the database")
+            log(
+                f"\n--- {label}: {url_}\n  {len(sql_log.entries)} statements, {total:.1f} ms in the database"
+            )
             for statement, parameters, ms in sql_log.entries:
                 if "crm_customer" not in statement and ms < 1:
                     continue
@@ -587,42 +1132,55 @@ def match_counts(url, tenant_id):
     counts = {}
     with engine.connect() as conn:
         for term in (SEARCH_TERM, RARE_TERM):
-            counts[term] = conn.execute(text(
-                "SELECT count(*) FROM crm_customer WHERE tenant_id = :t AND search_text LIKE :p"),
-                {"t": tenant_id, "p": f"%{term}%"}).scalar()
-        counts["_all"] = conn.execute(text("SELECT count(*) FROM crm_customer WHERE tenant_id = :t"),
-                                      {"t": tenant_id}).scalar()
+            counts[term] = conn.execute(
+                text(
+                    "SELECT count(*) FROM crm_customer WHERE tenant_id = :t AND search_text LIKE :p"
+                ),
+                {"t": tenant_id, "p": f"%{term}%"},
+            ).scalar()
+        counts["_all"] = conn.execute(
+            text("SELECT count(*) FROM crm_customer WHERE tenant_id = :t"), {"t": tenant_id}
+        ).scalar()
     engine.dispose()
     return counts
 
 
 def report(database, customers, results, counts):
-    log(f"\n{database} — {customers:,} customers in the measured tenant "
+    log(
+        f"\n{database} — {customers:,} customers in the measured tenant "
         f"(+{OTHER_CUSTOMERS:,} in another); search matches: "
-        + ", ".join(f"'{t}' {n:,}" for t, n in counts.items() if t != "_all"))
+        + ", ".join(f"'{t}' {n:,}" for t, n in counts.items() if t != "_all")
+    )
     log(f"{'case':<34} {'median':>9} {'p90':>9} {'(in SQL)':>9}   target")
     for label, target, median, p90, in_db in results:
         goal = TARGETS[target]
         verdict = "ok" if median < goal else "MISSED"
         log(f"{label:<34} {median:7.1f}ms {p90:7.1f}ms {in_db:7.1f}ms   < {goal} ms  {verdict}")
-    log("(in SQL: median time spent in cursor.execute; the rest is Python - Flask-AppBuilder "
-        "views, permission checks, templates - and, on SQLite, rows computed while fetched)")
+    log(
+        "(in SQL: median time spent in cursor.execute; the rest is Python - Flask-AppBuilder "
+        "views, permission checks, templates - and, on SQLite, rows computed while fetched)"
+    )
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--sqlite", metavar="PATH", help="SQLite file (default: a temp dir)")
-    where.add_argument("--postgres", metavar="URL",
-                       help="PostgreSQL URL; its public schema is dropped and rebuilt")
+    where.add_argument(
+        "--postgres", metavar="URL", help="PostgreSQL URL; its public schema is dropped and rebuilt"
+    )
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--reuse", action="store_true",
-                        help="measure the database a previous run built, if it has --customers rows")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the database a previous run built, if it has --customers rows",
+    )
     parser.add_argument("--sql", action="store_true", help="print each case's SQL and plans")
-    parser.add_argument("--profile", metavar="CASE", help="cProfile one case: "
-                        + ", ".join(c[0] for c in cases()))
+    parser.add_argument(
+        "--profile", metavar="CASE", help="cProfile one case: " + ", ".join(c[0] for c in cases())
+    )
     args = parser.parse_args(argv)
 
     tmp = tempfile.mkdtemp(prefix="crm-bench-")
@@ -650,8 +1208,9 @@ def main(argv=None):
             seed(url, documents, args.customers)
         engine = create_engine(url)
         with engine.connect() as conn:
-            tenant_id = conn.execute(text("SELECT id FROM crm_tenant WHERE name = :n"),
-                                     {"n": TENANT}).scalar()
+            tenant_id = conn.execute(
+                text("SELECT id FROM crm_tenant WHERE name = :n"), {"n": TENANT}
+            ).scalar()
         engine.dispose()
         counts = match_counts(url, tenant_id)
         expected = expected_answers(url, tenant_id)

@@ -13,6 +13,7 @@
 
 Not a test: run it on demand.
 """
+
 import argparse
 import datetime as dt
 import io
@@ -73,25 +74,54 @@ def long_statement(lines):
     for n in range(lines):
         day += dt.timedelta(days=n % 2)
         if n % 3:
-            row = StatementLine(day, "invoice", f"INV-{n:06d}", f"Order Nº {n} – Lieferung Köln",
-                                day + dt.timedelta(days=30), Decimal("149.90"), Decimal("0.00"))
+            row = StatementLine(
+                day,
+                "invoice",
+                f"INV-{n:06d}",
+                f"Order Nº {n} – Lieferung Köln",
+                day + dt.timedelta(days=30),
+                Decimal("149.90"),
+                Decimal("0.00"),
+            )
         else:
-            row = StatementLine(day, "payment", f"PAY-{n:06d}", "Überweisung", None,
-                                Decimal("0.00"), Decimal("250.00"))
+            row = StatementLine(
+                day,
+                "payment",
+                f"PAY-{n:06d}",
+                "Überweisung",
+                None,
+                Decimal("0.00"),
+                Decimal("250.00"),
+            )
         balance += row.debit - row.credit
         row.balance = balance
         rows.append(row)
-    buckets = {"current": Decimal("800.00"), "days_1_30": Decimal("300.00"),
-               "days_31_60": Decimal("0.00"), "days_61_90": Decimal("0.00"),
-               "over_90": Decimal("100.00")}
+    buckets = {
+        "current": Decimal("800.00"),
+        "days_1_30": Decimal("300.00"),
+        "days_31_60": Decimal("0.00"),
+        "days_61_90": Decimal("0.00"),
+        "over_90": Decimal("100.00"),
+    }
     buckets["total"] = sum(buckets.values())
     return Statement(
-        tenant_name="Ledgerline Demo GmbH", customer_id=1, customer_name="Müller & Søn Ltd",
-        customer_code="C000001", billing_address="Hauptstraße 1\n50667 Köln\nDE",
-        tax_number="DE123456789", currency="EUR", date_from=dt.date(2026, 1, 1),
-        date_to=day, opening_balance=Decimal("1200.00"), closing_balance=balance,
-        total_debit=sum(r.debit for r in rows), total_credit=sum(r.credit for r in rows),
-        unallocated_credit=Decimal("0.00"), aging=buckets, lines=rows)
+        tenant_name="Ledgerline Demo GmbH",
+        customer_id=1,
+        customer_name="Müller & Søn Ltd",
+        customer_code="C000001",
+        billing_address="Hauptstraße 1\n50667 Köln\nDE",
+        tax_number="DE123456789",
+        currency="EUR",
+        date_from=dt.date(2026, 1, 1),
+        date_to=day,
+        opening_balance=Decimal("1200.00"),
+        closing_balance=balance,
+        total_debit=sum(r.debit for r in rows),
+        total_credit=sum(r.credit for r in rows),
+        unallocated_credit=Decimal("0.00"),
+        aging=buckets,
+        lines=rows,
+    )
 
 
 def seed(app, customers):
@@ -103,24 +133,41 @@ def seed(app, customers):
         tenant = tenants.create_tenant(db.session, "Statement Bench Ltd")
         with tenant_scope(tenant.id):
             for n in range(customers):
-                customer = Customer(name=f"Customer {n:05d}", code=f"C{n:06d}",
-                                    email=f"c{n}@bench.example", currency="EUR",
-                                    search_text=f"customer {n:05d}")
-                customer.contacts = [Contact(name=f"Buyer {n}", email=f"buyer{n}@bench.example",
-                                             is_primary=True)]
+                customer = Customer(
+                    name=f"Customer {n:05d}",
+                    code=f"C{n:06d}",
+                    email=f"c{n}@bench.example",
+                    currency="EUR",
+                    search_text=f"customer {n:05d}",
+                )
+                customer.contacts = [
+                    Contact(name=f"Buyer {n}", email=f"buyer{n}@bench.example", is_primary=True)
+                ]
                 db.session.add(customer)
                 db.session.flush()
                 for k in range(4):
                     issued = dt.date(2026, 1 + k, 5)
-                    db.session.add(Invoice(customer_id=customer.id, number=f"INV-{n:05d}{k}",
-                                           issue_date=issued,
-                                           due_date=issued + dt.timedelta(days=30),
-                                           status="issued", total=Decimal("480.00"),
-                                           subtotal=Decimal("480.00"), amount_paid=0))
+                    db.session.add(
+                        Invoice(
+                            customer_id=customer.id,
+                            number=f"INV-{n:05d}{k}",
+                            issue_date=issued,
+                            due_date=issued + dt.timedelta(days=30),
+                            status="issued",
+                            total=Decimal("480.00"),
+                            subtotal=Decimal("480.00"),
+                            amount_paid=0,
+                        )
+                    )
                 for k in range(2):
-                    db.session.add(Payment(customer_id=customer.id, number=f"PAY-{n:05d}{k}",
-                                           payment_date=dt.date(2026, 2 + k, 20),
-                                           amount=Decimal("300.00")))
+                    db.session.add(
+                        Payment(
+                            customer_id=customer.id,
+                            number=f"PAY-{n:05d}{k}",
+                            payment_date=dt.date(2026, 2 + k, 20),
+                            amount=Decimal("300.00"),
+                        )
+                    )
                 if n % 200 == 199:
                     db.session.commit()
             db.session.commit()
@@ -153,8 +200,10 @@ def main(argv=None):
         pages = len(PdfReader(io.BytesIO(render_pdf(statement))).pages)
         pdf_median, pdf_p90 = timed(lambda: render_pdf(statement), runs=20)
         xlsx_median, xlsx_p90 = timed(lambda: render_xlsx(statement), runs=20)
-    print(f"PDF, {args.lines} lines, {pages} pages: median {pdf_median:.1f} ms, "
-          f"p90 {pdf_p90:.1f} ms (target < {PDF_TARGET_MS} ms)")
+    print(
+        f"PDF, {args.lines} lines, {pages} pages: median {pdf_median:.1f} ms, "
+        f"p90 {pdf_p90:.1f} ms (target < {PDF_TARGET_MS} ms)"
+    )
     print(f"Excel, {args.lines} lines: median {xlsx_median:.1f} ms, p90 {xlsx_p90:.1f} ms")
 
     from crm.models import Customer
@@ -176,9 +225,11 @@ def main(argv=None):
     sent = sum(r.sent for r in results)
     failed = [r for r in results if not r.sent]
     assert sent == args.customers and sink.count == args.customers, (sent, sink.count, failed[:3])
-    print(f"batch of {args.customers} statements by SMTP: {elapsed:.1f} s "
-          f"({elapsed / args.customers * 1000:.1f} ms each; target < {BATCH_TARGET_S} s); "
-          f"sink received {sink.count}")
+    print(
+        f"batch of {args.customers} statements by SMTP: {elapsed:.1f} s "
+        f"({elapsed / args.customers * 1000:.1f} ms each; target < {BATCH_TARGET_S} s); "
+        f"sink received {sink.count}"
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """Operator commands: ``flask crm ...``. Each one calls a service."""
+
 import sys
 
 import click
@@ -20,8 +21,13 @@ def _fail(message):
 
 def _refused(exc):
     """A service's refusal as the commands report it (its transaction is rolled back)."""
-    _fail(exc.message if not exc.errors else "; ".join(
-        f"{field}: {', '.join(map(str, msgs))}" for field, msgs in exc.errors.items()))
+    _fail(
+        exc.message
+        if not exc.errors
+        else "; ".join(
+            f"{field}: {', '.join(map(str, msgs))}" for field, msgs in exc.errors.items()
+        )
+    )
 
 
 @crm_cli.command("create-tenant")
@@ -47,8 +53,16 @@ def create_user(tenant_name, role, username, password, email, first_name, last_n
     """Create a login for a tenant."""
     try:
         tenant = tenants.find_tenant(db.session, tenant_name)
-        user = tenants.create_user(current_app.appbuilder.sm, tenant, role, username, password,
-                                   email, first_name, last_name)
+        user = tenants.create_user(
+            current_app.appbuilder.sm,
+            tenant,
+            role,
+            username,
+            password,
+            email,
+            first_name,
+            last_name,
+        )
     except CrmError as exc:
         _refused(exc)
     click.echo(f"Created {role} {user.username} for {tenant.name}.")
@@ -74,7 +88,9 @@ def seed_demo(customers):
 
 
 @crm_cli.command("refresh-health")
-@click.option("--tenant", "tenant_name", default=None, help="Only this organisation (default: all).")
+@click.option(
+    "--tenant", "tenant_name", default=None, help="Only this organisation (default: all)."
+)
 def refresh_health(tenant_name):
     """Recompute every customer's health score (run nightly from cron)."""
     from crm.services.insight import health
@@ -88,23 +104,27 @@ def refresh_health(tenant_name):
 
 
 @crm_cli.command("worker")
-@click.option("--workers", type=int, default=None,
-              help="Jobs run at once (threads); default CRM_JOB_WORKERS.")
+@click.option(
+    "--workers", type=int, default=None, help="Jobs run at once (threads); default CRM_JOB_WORKERS."
+)
 def worker(workers):
     """Run background jobs: the task queue's consumer, until stopped (Ctrl-C or SIGTERM)."""
     from crm import jobs
 
-    jobs.run_consumer(current_app._get_current_object(),
-                      workers or current_app.config["CRM_JOB_WORKERS"])
+    jobs.run_consumer(
+        current_app._get_current_object(), workers or current_app.config["CRM_JOB_WORKERS"]
+    )
 
 
 @crm_cli.command("export")
 @click.argument("entity", type=click.Choice(["customers", "companies", "leads"]))
 @click.option("--tenant", "tenant_name", required=True, help="Name of the organisation.")
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx",
-              show_default=True)
-@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True),
-              help="File to write.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True
+)
+@click.option(
+    "--out", required=True, type=click.Path(dir_okay=False, writable=True), help="File to write."
+)
 def export(entity, tenant_name, fmt, out):
     """Write a tenant's customers, companies or leads with the import's columns."""
     from crm.security.tenancy import tenant_scope
@@ -126,8 +146,9 @@ def export(entity, tenant_name, fmt, out):
 @click.option("--customer", "code", required=True, help="The customer's code, e.g. C000123.")
 @click.option("--from", "date_from", required=True, help="First day, YYYY-MM-DD.")
 @click.option("--to", "date_to", required=True, help="Last day, YYYY-MM-DD.")
-@click.option("--format", "fmt", type=click.Choice(["pdf", "xlsx"]), default="pdf",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["pdf", "xlsx"]), default="pdf", show_default=True
+)
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="File to write.")
 def statement(tenant_name, code, date_from, date_to, fmt, out):
     """Write a customer's statement of account as PDF or Excel."""
@@ -149,25 +170,44 @@ def statement(tenant_name, code, date_from, date_to, fmt, out):
 @click.option("--tenant", "tenant_name", required=True, help="Name of the organisation.")
 @click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
 @click.option("--all-or-nothing", is_flag=True, help="Write nothing if any row fails.")
-@click.option("--error-report", type=click.Path(dir_okay=False, writable=True),
-              help="Write the failed rows and their errors to this .xlsx file.")
-@click.option("--encoding", help="A text file's encoding (e.g. utf-8, cp1252); "
-                                 "detected when left out.")
-@click.option("--map", "overrides", multiple=True, metavar="HEADING=FIELD",
-              help="Map a column to a field (repeatable; overrides the guess; "
-                   "\"Heading=\" leaves it out).")
-def import_file(entity, path, tenant_name, dry_run, all_or_nothing, error_report, encoding,
-                overrides):
+@click.option(
+    "--error-report",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the failed rows and their errors to this .xlsx file.",
+)
+@click.option(
+    "--encoding", help="A text file's encoding (e.g. utf-8, cp1252); detected when left out."
+)
+@click.option(
+    "--map",
+    "overrides",
+    multiple=True,
+    metavar="HEADING=FIELD",
+    help='Map a column to a field (repeatable; overrides the guess; "Heading=" leaves it out).',
+)
+def import_file(
+    entity, path, tenant_name, dry_run, all_or_nothing, error_report, encoding, overrides
+):
     """Import customers, companies or leads from .xlsx, .xls, .ods or .csv; exit 1 if a row failed."""
     from crm.services.bulk.imports.cli_import import import_from_cli
     from crm.services.bulk.imports.file_limits import ImportLimits
 
     try:
         tenant = tenants.find_tenant(db.session, tenant_name)
-        failed = import_from_cli(db.session, tenant, entity, path, dry_run, all_or_nothing,
-                                 error_report, click.echo, overrides,
-                                 limits=ImportLimits.from_config(current_app.config),
-                                 encoding=encoding, languages=tuple(current_app.config["LANGUAGES"]))
+        failed = import_from_cli(
+            db.session,
+            tenant,
+            entity,
+            path,
+            dry_run,
+            all_or_nothing,
+            error_report,
+            click.echo,
+            overrides,
+            limits=ImportLimits.from_config(current_app.config),
+            encoding=encoding,
+            languages=tuple(current_app.config["LANGUAGES"]),
+        )
     except CrmError as exc:
         _refused(exc)
     if failed:

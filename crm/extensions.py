@@ -3,6 +3,7 @@
 The AppBuilder itself is created per application in ``create_app`` (one per
 app, so tests can build several) and reached through ``current_app.appbuilder``.
 """
+
 from flask_appbuilder.utils.legacy import get_sqla_class
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy

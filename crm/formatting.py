@@ -3,6 +3,7 @@
 Uses flask-babel: in a request the user's locale, elsewhere (commands, jobs) the
 app's default locale. One place, so every screen writes €1,234.56 the same way.
 """
+
 import datetime as dt
 
 from flask_babel import format_currency, format_date, format_datetime, format_decimal

@@ -1,8 +1,9 @@
 """Helpers for browser tests: a live server on a free port and headless Chromium.
 
-    with live_server(app) as base, chromium() as browser:
-        page = signed_in(browser, base, "acme-manager")
+with live_server(app) as base, chromium() as browser:
+    page = signed_in(browser, base, "acme-manager")
 """
+
 import contextlib
 import threading
 
@@ -10,8 +11,13 @@ from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @contextlib.contextmanager

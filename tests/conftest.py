@@ -6,6 +6,7 @@ SQLite file in the worker's temporary directory, or ``<database>_gw0``, ``<datab
 … next to the one CRM_TEST_POSTGRES_URL names (created when missing). Tests marked
 ``serial`` (timings that need a quiet machine) run while no other worker runs a test.
 """
+
 import contextlib
 import fcntl
 import os
@@ -27,8 +28,14 @@ PASSWORD = "correct-horse-1"
 POSTGRES_URL = os.environ.get("CRM_TEST_POSTGRES_URL")
 WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1", … under pytest-xdist
 # Rows tests create; roles and permissions (synced once) are kept.
-DATA_TABLES_KEPT = ("ab_role", "ab_permission", "ab_view_menu", "ab_permission_view",
-                    "ab_permission_view_role", "alembic_version")
+DATA_TABLES_KEPT = (
+    "ab_role",
+    "ab_permission",
+    "ab_view_menu",
+    "ab_permission_view",
+    "ab_permission_view_role",
+    "alembic_version",
+)
 
 
 def _database_url(tmp_dir):
@@ -45,8 +52,9 @@ def _worker_database(url, worker):
     own = given.set(database=f"{given.database}_{worker}")
     engine = create_engine(given, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                             {"name": own.database})
+        exists = conn.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+        )
         if not exists:
             quoted = conn.dialect.identifier_preparer.quote(own.database)
             conn.execute(text(f"CREATE DATABASE {quoted}"))
@@ -108,16 +116,21 @@ def _compiled_catalogues():
 @pytest.fixture(scope="session")
 def _app(database):
     documents = os.path.join(str(database["tmp"]), "documents")
-    config = type("Testing", (TestConfig,), {
-        "SQLALCHEMY_DATABASE_URI": database["url"], "CRM_DOCUMENT_DIR": documents,
-        "CRM_JOB_DIR": os.path.join(str(database["tmp"]), "jobs"),
-    })
+    config = type(
+        "Testing",
+        (TestConfig,),
+        {
+            "SQLALCHEMY_DATABASE_URI": database["url"],
+            "CRM_DOCUMENT_DIR": documents,
+            "CRM_JOB_DIR": os.path.join(str(database["tmp"]), "jobs"),
+        },
+    )
     app = create_app(config)  # syncs roles and permissions into the fresh schema
     if not POSTGRES_URL:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
-        path = database["url"][len("sqlite:///"):]
+        path = database["url"][len("sqlite:///") :]
         _sqlite_copy(path, path + ".template")
     return app
 
@@ -135,8 +148,12 @@ def _sqlite_copy(source, target):
 def _empty_postgres(app):
     with app.app_context():
         db.session.remove()
-        names = [r[0] for r in db.session.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))]
+        names = [
+            r[0]
+            for r in db.session.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            )
+        ]
         wipe = [n for n in names if n not in DATA_TABLES_KEPT]
         db.session.execute(text("SET session_replication_role = replica"))
         db.session.execute(text(f"TRUNCATE {', '.join(wipe)} RESTART IDENTITY CASCADE"))
@@ -148,7 +165,7 @@ def _empty_sqlite(app):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    path = app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]
+    path = app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]
     _sqlite_copy(path + ".template", path)
 
 
@@ -171,6 +188,7 @@ def app(_app):
 @pytest.fixture
 def db_session(app):
     """``with db_session() as s:`` — a session in a fresh app context, closed after."""
+
     @contextlib.contextmanager
     def opened():
         with app.app_context():
@@ -178,6 +196,7 @@ def db_session(app):
                 yield db.session
             finally:
                 db.session.remove()
+
     return opened
 
 
@@ -193,10 +212,13 @@ def notes_block_customers(monkeypatch):
     from crm.models import Customer, Note
     from crm.services.core import delete_rules
 
-    monkeypatch.setattr(delete_rules, "DELETE_RULES", ((Customer, Note, Note.customer_id, "notes"),))
+    monkeypatch.setattr(
+        delete_rules, "DELETE_RULES", ((Customer, Note, Note.customer_id, "notes"),)
+    )
 
 
 # --- tenants and persona users -------------------------------------------------------
+
 
 def make_tenant(app, name):
     with app.app_context():
@@ -208,9 +230,16 @@ def make_tenant(app, name):
 
 def make_user(app, tenant, role, username):
     with app.app_context():
-        user = tenants.create_user(app.appbuilder.sm, db.session.get(Tenant, tenant.id), role,
-                                   username, PASSWORD, f"{username}@example.com", role,
-                                   tenant.name.split()[0])
+        user = tenants.create_user(
+            app.appbuilder.sm,
+            db.session.get(Tenant, tenant.id),
+            role,
+            username,
+            PASSWORD,
+            f"{username}@example.com",
+            role,
+            tenant.name.split()[0],
+        )
         record = SimpleNamespace(id=user.id, username=user.username, tenant_id=tenant.id, role=role)
         db.session.remove()
     return record
@@ -248,7 +277,9 @@ def globex_admin(app, globex):
 
 # --- browser-like clients -----------------------------------------------------------
 
-_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+_CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 
 class Browser:
@@ -265,8 +296,9 @@ class Browser:
     def login(self, username, password=PASSWORD):
         page = self.client.get("/login/")
         self.token = self._token_from(page.get_data(as_text=True))
-        response = self.client.post("/login/", data={
-            "username": username, "password": password, "csrf_token": self.token})
+        response = self.client.post(
+            "/login/", data={"username": username, "password": password, "csrf_token": self.token}
+        )
         assert response.status_code == 302, "login failed"
         return self
 
@@ -284,17 +316,21 @@ class Browser:
 def browser(app):
     def signed_in(user):
         return Browser(app.test_client()).login(user.username)
+
     return signed_in
 
 
 @pytest.fixture
 def api(app):
     """A JSON client signed in with a JWT: api(user).get('/api/v1/customer/')."""
+
     class Api:
         def __init__(self, user):
             self.client = app.test_client()
-            response = self.client.post("/api/v1/security/login", json={
-                "username": user.username, "password": PASSWORD, "provider": "db"})
+            response = self.client.post(
+                "/api/v1/security/login",
+                json={"username": user.username, "password": PASSWORD, "provider": "db"},
+            )
             assert response.status_code == 200, response.get_data(as_text=True)
             self.headers = {"Authorization": "Bearer " + response.json["access_token"]}
 

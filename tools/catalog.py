@@ -11,6 +11,7 @@
 
 Use --dir DIR to work on another catalogue tree (translations-framework/).
 """
+
 import argparse
 import json
 import sys
@@ -49,13 +50,15 @@ def todo(args):
     rows = []
     for message in _open_messages(catalog):
         plural = isinstance(message.id, (list, tuple))
-        rows.append({
-            "id": message.id[0] if plural else message.id,
-            "plural": message.id[1] if plural else None,
-            "context": message.context,
-            "used": [f"{name}:{line}" for name, line in message.locations][:3],
-        })
-    rows = rows[args.offset: args.offset + args.limit if args.limit else None]
+        rows.append(
+            {
+                "id": message.id[0] if plural else message.id,
+                "plural": message.id[1] if plural else None,
+                "context": message.context,
+                "used": [f"{name}:{line}" for name, line in message.locations][:3],
+            }
+        )
+    rows = rows[args.offset : args.offset + args.limit if args.limit else None]
     json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
     print()
 
@@ -97,7 +100,9 @@ def stats(args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--dir", default=str(ROOT / "translations"))
     commands = parser.add_subparsers(dest="command", required=True)
     listing = commands.add_parser("todo")

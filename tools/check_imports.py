@@ -7,6 +7,7 @@ requirements.txt declares; tests, tools and benchmarks may also use what
 requirements-dev.txt adds. Exits 1 and names each import whose distribution is
 not declared in the right file (or not installed at all).
 """
+
 import ast
 import re
 import sys

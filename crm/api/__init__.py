@@ -1,4 +1,5 @@
 """REST API under /api/v1/: one ModelRestApi per entity, sharing the screens' rules."""
+
 from flask import current_app
 from flask_appbuilder.api.manager import SwaggerView
 
@@ -41,17 +42,40 @@ from crm.api.support_tickets import SupportTicketApi
 from crm.api.tasks import TaskApi
 
 APIS = [
-    CustomerApi, ContactApi, AddressApi, PlantApi, BankAccountApi, DocumentApi, NoteApi,
-    CustomFieldValueApi, CompanyApi, CustomerGroupApi, PaymentTermApi, SegmentApi,
-    SubSegmentApi, RegionApi, TagApi, CustomFieldApi, AuditApi,
+    CustomerApi,
+    ContactApi,
+    AddressApi,
+    PlantApi,
+    BankAccountApi,
+    DocumentApi,
+    NoteApi,
+    CustomFieldValueApi,
+    CompanyApi,
+    CustomerGroupApi,
+    PaymentTermApi,
+    SegmentApi,
+    SubSegmentApi,
+    RegionApi,
+    TagApi,
+    CustomFieldApi,
+    AuditApi,
     DealApi,
-    LeadStatusApi, LeadSourceApi, PipelineApi, StageApi, CrmSettingsApi,
-    InteractionApi, TaskApi,
-    LeadApi, NotificationApi,
+    LeadStatusApi,
+    LeadSourceApi,
+    PipelineApi,
+    StageApi,
+    CrmSettingsApi,
+    InteractionApi,
+    TaskApi,
+    LeadApi,
+    NotificationApi,
     MergeApi,  # POST /api/v1/customer/merge, GET /api/v1/customer/duplicates
     StatementApi,
-    SalesOrderApi, InvoiceApi,
-    PaymentApi, CreditNoteApi, ContractApi,
+    SalesOrderApi,
+    InvoiceApi,
+    PaymentApi,
+    CreditNoteApi,
+    ContractApi,
     SupportTicketApi,
     JobApi,
 ]

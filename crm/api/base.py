@@ -4,6 +4,7 @@ Service errors become JSON 4xx answers naming the field; nothing reaches a 500.
 A versioned record's GET answers with an ETag (its version); PUT honours If-Match
 (412 when it no longer matches) and a body ``version`` (409), see README.
 """
+
 from flask import request
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.api.convert import Model2SchemaConverter
@@ -75,7 +76,11 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
         if row is None or not self.versioned:
             return None
         current = version_of(row)
-        if request.if_match and not request.if_match.star_tag and not request.if_match.contains(current):
+        if (
+            request.if_match
+            and not request.if_match.star_tag
+            and not request.if_match.contains(current)
+        ):
             return self.response(412, message=str(CHANGED_MEANWHILE))
         if is_stale(sent, current):
             return refusal(EditConflict())
@@ -96,7 +101,8 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
         order_column, order_direction = super()._handle_order_args(rison_args)
         if order_column in masked_columns(self.datamodel.obj.__name__):
             raise InvalidOrderByColumnFABException(
-                f"Ordering by {order_column} needs the permission to view financials")
+                f"Ordering by {order_column} needs the permission to view financials"
+            )
         return order_column, order_direction
 
     def _handle_filters_args(self, rison_args):
@@ -104,7 +110,8 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
         for item in rison_args.get("filters", []) if hidden else ():
             if isinstance(item, dict) and item.get("col") in hidden:
                 raise InvalidColumnFilterFABException(
-                    f"Filtering by {item['col']} needs the permission to view financials")
+                    f"Filtering by {item['col']} needs the permission to view financials"
+                )
         return super()._handle_filters_args(rison_args)
 
     def _apply(self, pk, operation):

@@ -1,4 +1,5 @@
 """REST endpoints for companies and customer groups."""
+
 from crm.api.base import CrmModelApi
 from crm.datamodel.interface import CrmInterface
 from crm.fields.companies import COMPANY, COMPANY_DETAILS, CUSTOMER_GROUP
@@ -11,10 +12,25 @@ class CompanyApi(CrmModelApi):
     datamodel = CrmInterface(Company)
     class_permission_name = "Company"
     label_columns = COMPANY.labels()
-    list_columns = ["id", "name", "office_email", "office_phone", "website", "industry",
-                    "assigned_to.id", "is_active"]
-    show_columns = ["id", *COMPANY_DETAILS, "assigned_to.id", "assigned_to.username",
-                    "is_active", "created_at", "updated_at"]
+    list_columns = [
+        "id",
+        "name",
+        "office_email",
+        "office_phone",
+        "website",
+        "industry",
+        "assigned_to.id",
+        "is_active",
+    ]
+    show_columns = [
+        "id",
+        *COMPANY_DETAILS,
+        "assigned_to.id",
+        "assigned_to.username",
+        "is_active",
+        "created_at",
+        "updated_at",
+    ]
     add_columns = edit_columns = COMPANY.columns("form")
     search_columns = COMPANY.columns("search")
     base_order = ("name", "asc")

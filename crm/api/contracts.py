@@ -1,4 +1,5 @@
 """REST endpoints for contracts at /api/v1/contract/: the screens' rules (crm.services.ledger.contracts)."""
+
 from crm.api.base import CrmModelApi
 from crm.datamodel.ledger import LedgerInterface
 from crm.fields.ledger import CONTRACT

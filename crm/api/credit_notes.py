@@ -1,5 +1,6 @@
 """REST endpoints for credit notes: CRUD of drafts at /api/v1/credit_note/, and
 ``POST .../<id>/issue`` and ``.../<id>/void`` — the screens' rules (crm.services.ledger.credit_notes)."""
+
 from flask_appbuilder.api import expose, protect, safe
 
 from crm.api.base import CrmModelApi

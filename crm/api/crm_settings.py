@@ -1,4 +1,5 @@
 """REST endpoints for the CRM settings and the configuration file (export, import, reset)."""
+
 import datetime as dt
 
 from flask import request
@@ -43,8 +44,9 @@ class CrmSettingsApi(BaseApi):
                       defaults: {type: object}
             401: {$ref: '#/components/responses/401'}
         """
-        return self.response(200, result=crm_settings.all_settings(self.session),
-                             defaults=crm_settings.DEFAULTS)
+        return self.response(
+            200, result=crm_settings.all_settings(self.session), defaults=crm_settings.DEFAULTS
+        )
 
     @expose("/", methods=["PUT"])
     @protect()
@@ -98,8 +100,9 @@ class CrmSettingsApi(BaseApi):
             401: {$ref: '#/components/responses/401'}
         """
         name = f"crm-configuration-{dt.date.today().isoformat()}.json"
-        return send_download(crm_configuration.export_json(self.session).encode("utf-8"), name,
-                             "application/json")
+        return send_download(
+            crm_configuration.export_json(self.session).encode("utf-8"), name, "application/json"
+        )
 
     @expose("/import", methods=["POST"])
     @protect()

@@ -1,4 +1,5 @@
 """REST endpoints for customers and their parts."""
+
 from flask import current_app, request
 from flask_appbuilder.api import expose, protect, safe
 
@@ -45,15 +46,52 @@ class CustomerApi(HiddenFinancialsApiMixin, CrmModelApi):
     datamodel = CustomerInterface(Customer)
     class_permission_name = "Customer"
     label_columns = CUSTOMER.labels()
-    list_columns = ["id", "code", "name", "kind", "email", "phone", "city", "country", "balance",
-                    "order_total", "last_order_date", "is_active", "health_score", "health_band"]
+    list_columns = [
+        "id",
+        "code",
+        "name",
+        "kind",
+        "email",
+        "phone",
+        "city",
+        "country",
+        "balance",
+        "order_total",
+        "last_order_date",
+        "is_active",
+        "health_score",
+        "health_band",
+    ]
     show_columns = CUSTOMER.columns("api_read")
     add_columns = edit_columns = CUSTOMER.columns("form")
-    search_columns = ["search_text", "name", "email", "code", "kind", "segment", "region",
-                      "customer_group", "tags", "payment_term", "is_active", "country",
-                      "balance", "last_order_date", "credit_hold", "health_band"]
-    order_columns = ["name", "code", "email", "balance", "created_at", "city", "order_total",
-                     "last_order_date"]
+    search_columns = [
+        "search_text",
+        "name",
+        "email",
+        "code",
+        "kind",
+        "segment",
+        "region",
+        "customer_group",
+        "tags",
+        "payment_term",
+        "is_active",
+        "country",
+        "balance",
+        "last_order_date",
+        "credit_hold",
+        "health_band",
+    ]
+    order_columns = [
+        "name",
+        "code",
+        "email",
+        "balance",
+        "created_at",
+        "city",
+        "order_total",
+        "last_order_date",
+    ]
     base_order = ("name", "asc")
     prepare = staticmethod(customer_rules.prepare)
     check_delete = staticmethod(customer_rules.check_delete)
@@ -170,17 +208,30 @@ class CustomerApi(HiddenFinancialsApiMixin, CrmModelApi):
         except CrmError as exc:
             return refusal(exc)
         defs = {d.id: d.name for d in custom_fields.active_definitions(self.session)}
-        return self.response(200, result={defs[k]: v for k, v in
-                                          custom_fields.values_of(self.session, customer).items()
-                                          if k in defs})
+        return self.response(
+            200,
+            result={
+                defs[k]: v
+                for k, v in custom_fields.values_of(self.session, customer).items()
+                if k in defs
+            },
+        )
 
 
 class ContactApi(CrmModelApi):
     resource_name = "contact"
     datamodel = CrmInterface(Contact, after_delete=contacts.keep_a_primary)
     class_permission_name = "Contact"
-    list_columns = show_columns = ["id", "customer.id", "customer.name", "name", "role", "email",
-                                   "phone", "is_primary"]
+    list_columns = show_columns = [
+        "id",
+        "customer.id",
+        "customer.name",
+        "name",
+        "role",
+        "email",
+        "phone",
+        "is_primary",
+    ]
     add_columns = edit_columns = ["customer", "name", "role", "email", "phone", "is_primary"]
     search_columns = ["customer", "name", "email", "is_primary"]
     prepare = staticmethod(contacts.prepare)
@@ -188,13 +239,35 @@ class ContactApi(CrmModelApi):
 
 class AddressApi(CrmModelApi):
     resource_name = "address"
-    datamodel = CrmInterface(Address, after_write=addresses.refresh_location_of,
-                             after_delete=addresses.refresh_location_of)
+    datamodel = CrmInterface(
+        Address,
+        after_write=addresses.refresh_location_of,
+        after_delete=addresses.refresh_location_of,
+    )
     class_permission_name = "Address"
-    list_columns = show_columns = ["id", "customer.id", "kind", "line1", "line2", "postal_code",
-                                   "city", "state", "country", "is_default"]
-    add_columns = edit_columns = ["customer", "kind", "line1", "line2", "postal_code", "city",
-                                  "state", "country", "is_default"]
+    list_columns = show_columns = [
+        "id",
+        "customer.id",
+        "kind",
+        "line1",
+        "line2",
+        "postal_code",
+        "city",
+        "state",
+        "country",
+        "is_default",
+    ]
+    add_columns = edit_columns = [
+        "customer",
+        "kind",
+        "line1",
+        "line2",
+        "postal_code",
+        "city",
+        "state",
+        "country",
+        "is_default",
+    ]
     search_columns = ["customer", "kind", "city", "country"]
     prepare = staticmethod(addresses.prepare)
 
@@ -203,10 +276,33 @@ class PlantApi(CrmModelApi):
     resource_name = "plant"
     datamodel = CrmInterface(Plant)
     class_permission_name = "Plant"
-    list_columns = show_columns = ["id", "customer.id", "name", "code", "line1", "postal_code",
-                                   "city", "country", "contact_name", "phone", "notes", "is_active"]
-    add_columns = edit_columns = ["customer", "name", "code", "line1", "postal_code", "city",
-                                  "country", "contact_name", "phone", "notes", "is_active"]
+    list_columns = show_columns = [
+        "id",
+        "customer.id",
+        "name",
+        "code",
+        "line1",
+        "postal_code",
+        "city",
+        "country",
+        "contact_name",
+        "phone",
+        "notes",
+        "is_active",
+    ]
+    add_columns = edit_columns = [
+        "customer",
+        "name",
+        "code",
+        "line1",
+        "postal_code",
+        "city",
+        "country",
+        "contact_name",
+        "phone",
+        "notes",
+        "is_active",
+    ]
     search_columns = ["customer", "name", "city", "country"]
     prepare = staticmethod(plants.prepare)
 
@@ -215,10 +311,25 @@ class BankAccountApi(HiddenFinancialsApiMixin, CrmModelApi):
     resource_name = "bank_account"
     datamodel = CrmInterface(BankAccount)
     class_permission_name = "BankAccount"
-    list_columns = show_columns = ["id", "customer.id", "bank_name", "account_holder",
-                                   "account_number", "swift_bic", "currency", "is_default"]
-    add_columns = edit_columns = ["customer", "bank_name", "account_holder", "account_number",
-                                  "swift_bic", "currency", "is_default"]
+    list_columns = show_columns = [
+        "id",
+        "customer.id",
+        "bank_name",
+        "account_holder",
+        "account_number",
+        "swift_bic",
+        "currency",
+        "is_default",
+    ]
+    add_columns = edit_columns = [
+        "customer",
+        "bank_name",
+        "account_holder",
+        "account_number",
+        "swift_bic",
+        "currency",
+        "is_default",
+    ]
     search_columns = ["customer", "bank_name"]
     prepare = staticmethod(bank_accounts.prepare)
 
@@ -240,8 +351,16 @@ class DocumentApi(CrmModelApi):
     resource_name = "document"
     datamodel = CrmInterface(Document)
     class_permission_name = "Document"
-    list_columns = show_columns = ["id", "customer.id", "filename", "content_type", "size",
-                                   "description", "uploaded_by.username", "uploaded_at"]
+    list_columns = show_columns = [
+        "id",
+        "customer.id",
+        "filename",
+        "content_type",
+        "size",
+        "description",
+        "uploaded_by.username",
+        "uploaded_at",
+    ]
     search_columns = ["customer", "filename"]
     include_route_methods = {"get", "get_list", "info", "delete", "upload", "file"}
 
@@ -276,8 +395,14 @@ class DocumentApi(CrmModelApi):
         if upload is None:
             return self.response(422, message={"file": ["Choose a file to upload."]})
         try:
-            document = documents.store(self.session, current_app.config, customer, upload,
-                                       request.form.get("description"), current_user_id())
+            document = documents.store(
+                self.session,
+                current_app.config,
+                customer,
+                upload,
+                request.form.get("description"),
+                current_user_id(),
+            )
         except CrmError as exc:
             return refusal(exc)
         return self.response(201, id=document.id, result=self.show_model_schema.dump(document))
@@ -301,8 +426,11 @@ class DocumentApi(CrmModelApi):
         if document is None:
             return self.response_404()
         try:
-            return send_download(documents.path_of(current_app.config, document),
-                                 document.filename, document.content_type)
+            return send_download(
+                documents.path_of(current_app.config, document),
+                document.filename,
+                document.content_type,
+            )
         except FileNotFoundError:
             return self.response_404()
 

@@ -3,6 +3,7 @@
 Both call the services the screens use: ``deals.prepare`` before every save and
 ``deal_stages.change_stage`` for a move, so dates and lost reasons follow one rule.
 """
+
 from flask import request
 from flask_appbuilder.api import expose, protect, safe
 from flask_babel import gettext
@@ -15,11 +16,31 @@ from crm.services.core.errors import CrmError, ValidationFailed
 from crm.services.pipeline import deal_stages, deals as deal_rules
 from crm.web.errors import refusal
 
-DEAL_READ = ["id", "title", "description", "value", "currency", "probability",
-             "expected_close_date", "actual_close_date", "lost_reason",
-             "pipeline.id", "pipeline.name", "stage.id", "stage.name", "stage.is_won",
-             "stage.is_lost", "company.id", "company.name", "customer.id", "customer.name",
-             "assigned_to.id", "assigned_to.username", "created_at", "updated_at"]
+DEAL_READ = [
+    "id",
+    "title",
+    "description",
+    "value",
+    "currency",
+    "probability",
+    "expected_close_date",
+    "actual_close_date",
+    "lost_reason",
+    "pipeline.id",
+    "pipeline.name",
+    "stage.id",
+    "stage.name",
+    "stage.is_won",
+    "stage.is_lost",
+    "company.id",
+    "company.name",
+    "customer.id",
+    "customer.name",
+    "assigned_to.id",
+    "assigned_to.username",
+    "created_at",
+    "updated_at",
+]
 # prepare() fills these in (the default stage) or names what is missing in its own words.
 OPTIONAL_IN_BODY = ("pipeline", "stage")
 
@@ -29,15 +50,40 @@ class DealApi(CrmModelApi):
     datamodel = CrmInterface(Deal)
     class_permission_name = "Deal"
     label_columns = DEAL.labels()
-    list_columns = ["id", "title", "value", "currency", "probability", "expected_close_date",
-                    "actual_close_date", "pipeline.id", "pipeline.name", "stage.id", "stage.name",
-                    "company.id", "company.name", "customer.id", "customer.name",
-                    "assigned_to.id", "assigned_to.username"]
+    list_columns = [
+        "id",
+        "title",
+        "value",
+        "currency",
+        "probability",
+        "expected_close_date",
+        "actual_close_date",
+        "pipeline.id",
+        "pipeline.name",
+        "stage.id",
+        "stage.name",
+        "company.id",
+        "company.name",
+        "customer.id",
+        "customer.name",
+        "assigned_to.id",
+        "assigned_to.username",
+    ]
     show_columns = DEAL_READ
     add_columns = DEAL.columns("form")
     edit_columns = DEAL.columns("edit")
-    search_columns = ["title", "pipeline", "stage", "assigned_to", "customer", "company", "value",
-                      "probability", "expected_close_date", "actual_close_date"]
+    search_columns = [
+        "title",
+        "pipeline",
+        "stage",
+        "assigned_to",
+        "customer",
+        "company",
+        "value",
+        "probability",
+        "expected_close_date",
+        "actual_close_date",
+    ]
     order_columns = ["title", "value", "expected_close_date", "actual_close_date", "created_at"]
     base_order = ("created_at", "desc")
     prepare = staticmethod(deal_rules.prepare)
@@ -87,7 +133,9 @@ class DealApi(CrmModelApi):
         reason = body.get("lost_reason")
         try:
             if isinstance(stage_id, bool) or not isinstance(stage_id, int):
-                raise ValidationFailed({"stage_id": [gettext("Give the id of a stage (a number).")]})
+                raise ValidationFailed(
+                    {"stage_id": [gettext("Give the id of a stage (a number).")]}
+                )
             if reason is not None and not isinstance(reason, str):
                 raise ValidationFailed({"lost_reason": [gettext("Give the lost reason as text.")]})
             deal_stages.change_stage(self.session, deal, stage_id, reason)

@@ -3,6 +3,7 @@
 Responses are masked by CrmModelApi (crm.security.masking.mask_dump); this mixin keeps
 such callers from writing what they cannot read back.
 """
+
 from flask import request
 from flask_babel import gettext
 
@@ -21,8 +22,7 @@ class HiddenFinancialsApiMixin:
         if not hidden or not isinstance(body, dict):
             return
         kinds = MASKED_FIELDS[entity]
-        refused = [c for c in hidden
-                   if c in body and not (adding and kinds[c].kind == "account")]
+        refused = [c for c in hidden if c in body and not (adding and kinds[c].kind == "account")]
         if refused:
             message = gettext("Only users who may see financial figures can set this.")
             raise ValidationFailed({column: [message] for column in refused})

@@ -1,4 +1,5 @@
 """REST endpoints for interactions: the same rules as the form (services.interactions)."""
+
 from crm.api.base import CrmModelApi
 from crm.datamodel.interactions import NewestFirst
 from crm.fields.pipeline import INTERACTION

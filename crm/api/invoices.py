@@ -1,5 +1,6 @@
 """REST endpoints for invoices: CRUD at /api/v1/invoice/ (lines nested in body and
 response) and the actions issue and void (POST .../<id>/<action>)."""
+
 from flask_appbuilder.api import expose, protect, safe
 
 from crm.api.priced_documents import PricedDocumentApi
@@ -14,9 +15,20 @@ class InvoiceApi(PricedDocumentApi):
     datamodel = CrmInterface(Invoice)
     class_permission_name = "Invoice"
     label_columns = INVOICE.labels(["number", "issue_date", "due_date", "status", "total"])
-    list_columns = ["id", "number", "customer.id", "customer.name", "issue_date", "due_date",
-                    "status", "currency", "total", "amount_paid", "sales_order.id",
-                    "sales_order.number"]
+    list_columns = [
+        "id",
+        "number",
+        "customer.id",
+        "customer.name",
+        "issue_date",
+        "due_date",
+        "status",
+        "currency",
+        "total",
+        "amount_paid",
+        "sales_order.id",
+        "sales_order.number",
+    ]
     show_columns = list_columns
     add_columns = ["number", "issue_date", "reference", "notes"]
     edit_columns = add_columns
@@ -24,9 +36,24 @@ class InvoiceApi(PricedDocumentApi):
     order_columns = ["number", "issue_date", "due_date", "status", "total"]
     base_order = ("issue_date", "desc")
     header_fields = invoices.HEADER_FIELDS
-    read_fields = ("id", "number", "status", "issue_date", "due_date", "currency",
-                   "billing_address", "tax_number", "reference", "notes", "amount_paid",
-                   "sales_order_id", "issued_at", "voided_at", "created_at", "updated_at")
+    read_fields = (
+        "id",
+        "number",
+        "status",
+        "issue_date",
+        "due_date",
+        "currency",
+        "billing_address",
+        "tax_number",
+        "reference",
+        "notes",
+        "amount_paid",
+        "sales_order_id",
+        "issued_at",
+        "voided_at",
+        "created_at",
+        "updated_at",
+    )
     save = staticmethod(invoices.save_invoice)
     check_delete = staticmethod(invoices.check_delete)
 

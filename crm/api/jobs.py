@@ -1,4 +1,5 @@
 """Background jobs over REST: list and read your jobs (an Admin: the tenant's), cancel one."""
+
 from flask import current_app, g
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.filters import BaseFilter
@@ -13,8 +14,21 @@ from crm.security.tenancy import current_tenant_id, current_user_id
 from crm.services import jobs
 from crm.services.core.errors import CrmError
 
-COLUMNS = ["id", "kind", "status", "username", "parameters", "progress_done", "progress_total",
-           "created_at", "started_at", "finished_at", "heartbeat_at", "result_name", "error"]
+COLUMNS = [
+    "id",
+    "kind",
+    "status",
+    "username",
+    "parameters",
+    "progress_done",
+    "progress_total",
+    "created_at",
+    "started_at",
+    "finished_at",
+    "heartbeat_at",
+    "result_name",
+    "error",
+]
 
 
 class VisibleJobs(BaseFilter):
@@ -42,8 +56,11 @@ class JobApi(CrmModelApi):
     include_route_methods = {"get", "get_list", "info", "cancel_job"}
 
     def _reap(self):
-        jobs.reap_dead(self.session, current_app.config["CRM_JOB_HEARTBEAT_TIMEOUT"],
-                       tenant_id=current_tenant_id())
+        jobs.reap_dead(
+            self.session,
+            current_app.config["CRM_JOB_HEARTBEAT_TIMEOUT"],
+            tenant_id=current_tenant_id(),
+        )
 
     def get_list_headless(self, **kwargs):
         self._reap()
@@ -77,5 +94,6 @@ class JobApi(CrmModelApi):
         except CrmError as exc:
             return self.response(exc.status, message=str(exc.message))
         self.session.expire_all()
-        return self.response(200, outcome=outcome,
-                             result=self.show_model_schema.dump(self.session.get(Job, pk)))
+        return self.response(
+            200, outcome=outcome, result=self.show_model_schema.dump(self.session.get(Job, pk))
+        )

@@ -1,4 +1,5 @@
 """REST endpoints for leads and their conversion."""
+
 from flask import request
 from flask_appbuilder.api import expose, protect, safe
 from flask_babel import gettext
@@ -11,12 +12,35 @@ from crm.services.core.errors import CrmError
 from crm.services.pipeline import lead_conversion, leads as lead_rules
 from crm.web.errors import refusal
 
-LEAD_LIST = ["id", "title", "contact_name", "contact_email", "company_name", "value",
-             "status.id", "status.name", "status.colour", "source.id", "source.name",
-             "assigned_to.id", "assigned_to.username", "converted_at"]
-LEAD_READ = LEAD_LIST + ["description", "contact_phone", "status.is_final", "customer.id",
-                         "customer.name", "company.id", "company.name", "deal.id", "deal.title",
-                         "created_at", "updated_at"]
+LEAD_LIST = [
+    "id",
+    "title",
+    "contact_name",
+    "contact_email",
+    "company_name",
+    "value",
+    "status.id",
+    "status.name",
+    "status.colour",
+    "source.id",
+    "source.name",
+    "assigned_to.id",
+    "assigned_to.username",
+    "converted_at",
+]
+LEAD_READ = LEAD_LIST + [
+    "description",
+    "contact_phone",
+    "status.is_final",
+    "customer.id",
+    "customer.name",
+    "company.id",
+    "company.name",
+    "deal.id",
+    "deal.title",
+    "created_at",
+    "updated_at",
+]
 
 
 class LeadApi(CrmModelApi):
@@ -27,10 +51,27 @@ class LeadApi(CrmModelApi):
     list_columns = LEAD_LIST
     show_columns = LEAD_READ
     add_columns = edit_columns = LEAD.columns("form")
-    search_columns = ["title", "contact_name", "contact_email", "company_name", "value", "status",
-                      "source", "assigned_to", "converted_at", "created_at"]
-    order_columns = ["title", "contact_name", "contact_email", "company_name", "value",
-                     "created_at", "converted_at"]
+    search_columns = [
+        "title",
+        "contact_name",
+        "contact_email",
+        "company_name",
+        "value",
+        "status",
+        "source",
+        "assigned_to",
+        "converted_at",
+        "created_at",
+    ]
+    order_columns = [
+        "title",
+        "contact_name",
+        "contact_email",
+        "company_name",
+        "value",
+        "created_at",
+        "converted_at",
+    ]
     base_order = ("created_at", "desc")
     prepare = staticmethod(lead_rules.prepare)
     check_delete = staticmethod(lead_rules.check_delete)

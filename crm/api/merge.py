@@ -1,4 +1,5 @@
 """POST /api/v1/customer/merge and GET /api/v1/customer/duplicates (permission "Merge")."""
+
 from flask import request
 from flask_appbuilder.api import BaseApi, expose, protect, safe
 
@@ -53,17 +54,30 @@ class MergeApi(BaseApi):
         try:
             if body.get("dry_run"):
                 plan = merge.plan_merge(session, *args)
-                return self.response(200, result={
-                    "survivor": _customer(plan.survivor),
-                    "others": [_customer(c) for c in plan.others],
-                    "fields": {f: _plain(merge.display_value(plan.choices.get(f, plan.survivor), f))
-                               for f in merge.MERGE_FIELDS},
-                    "moves": plan.moves, "notes": plan.notes})
+                return self.response(
+                    200,
+                    result={
+                        "survivor": _customer(plan.survivor),
+                        "others": [_customer(c) for c in plan.others],
+                        "fields": {
+                            f: _plain(merge.display_value(plan.choices.get(f, plan.survivor), f))
+                            for f in merge.MERGE_FIELDS
+                        },
+                        "moves": plan.moves,
+                        "notes": plan.notes,
+                    },
+                )
             survivor, moved = merge.merge(session, *args)
         except CrmError as exc:
             return refusal(exc)
-        return self.response(200, result={"survivor": _customer(survivor), "moved": moved,
-                                          "merged_ids": [int(i) for i in args[1]]})
+        return self.response(
+            200,
+            result={
+                "survivor": _customer(survivor),
+                "moved": moved,
+                "merged_ids": [int(i) for i in args[1]],
+            },
+        )
 
     @expose("/duplicates", methods=["GET"])
     @protect()
@@ -79,9 +93,19 @@ class MergeApi(BaseApi):
         if not page.isdigit() or not size.isdigit() or not 0 < int(size) <= 100:
             return self.response_400(message="page and page_size (1-100) must be numbers.")
         pairs, total = duplicates.find_duplicates(db.session, int(page), int(size))
-        return self.response(200, count=total, result=[
-            {"score": p.score, "reasons": sorted(p.reasons), "first": _customer(p.first),
-             "second": _customer(p.second)} for p in pairs])
+        return self.response(
+            200,
+            count=total,
+            result=[
+                {
+                    "score": p.score,
+                    "reasons": sorted(p.reasons),
+                    "first": _customer(p.first),
+                    "second": _customer(p.second),
+                }
+                for p in pairs
+            ],
+        )
 
 
 def _plain(value):

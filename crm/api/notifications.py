@@ -1,4 +1,5 @@
 """The signed-in user's notifications over REST: list, read, mark read. Nobody else's."""
+
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.filters import FilterEqualFunction
 
@@ -49,8 +50,11 @@ class NotificationApi(CrmModelApi):
             note = notifications.mark_read(self.session, user_id, pk)
         except CrmError:
             return self.response_404()
-        return self.response(200, result=self.show_model_schema.dump(note),
-                             unread=notifications.unread_count(self.session, user_id))
+        return self.response(
+            200,
+            result=self.show_model_schema.dump(note),
+            unread=notifications.unread_count(self.session, user_id),
+        )
 
     @expose("/read", methods=["POST"])
     @protect()
@@ -64,5 +68,6 @@ class NotificationApi(CrmModelApi):
         """
         user_id = current_user_id()
         count = notifications.mark_all_read(self.session, user_id, current_tenant_id())
-        return self.response(200, marked=count,
-                             unread=notifications.unread_count(self.session, user_id))
+        return self.response(
+            200, marked=count, unread=notifications.unread_count(self.session, user_id)
+        )

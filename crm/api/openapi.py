@@ -3,6 +3,7 @@
 The document depends only on the code, plus the host it names as server and the
 language of its texts, which key the cache; building it walks every API (seconds).
 """
+
 from flask import request
 from flask_appbuilder.api import BaseApi, expose, protect, safe
 from flask_appbuilder.api.manager import OpenApi as FabOpenApi
@@ -39,8 +40,11 @@ class OpenApi(FabOpenApi):
 
     def _build(self, version):
         spec = self._create_api_spec(version)
-        apis = [view for view in self.appbuilder.baseviews
-                if isinstance(view, BaseApi) and view.version == version]
+        apis = [
+            view
+            for view in self.appbuilder.baseviews
+            if isinstance(view, BaseApi) and view.version == version
+        ]
         for api in apis:
             api.add_api_spec(spec)
         return spec.to_dict() if apis else None

@@ -7,6 +7,7 @@
 allocation, ``.../<id>/void`` voids. PUT changes date, amount, method, reference and notes.
 Every one calls ``crm.services.ledger.payments``, as the screens do.
 """
+
 from flask import current_app, request
 from flask_appbuilder.api import expose, protect, safe
 from flask_babel import gettext
@@ -55,8 +56,9 @@ def _allocations(value):
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(row, dict) for row in value):
-        raise ValidationFailed({"allocations": [gettext(
-            'Give a list of {"invoice": id, "amount": amount} objects.')]})
+        raise ValidationFailed(
+            {"allocations": [gettext('Give a list of {"invoice": id, "amount": amount} objects.')]}
+        )
     return [(row.get("invoice"), _share(row.get("amount"))) for row in value]
 
 
@@ -77,8 +79,10 @@ def _text(body, field):
 
 
 def _dump_allocations(payment):
-    return [{"invoice": {"id": a.invoice_id, "number": a.invoice.number}, "amount": str(a.amount)}
-            for a in sorted(payment.allocations, key=lambda a: a.id or 0)]
+    return [
+        {"invoice": {"id": a.invoice_id, "number": a.invoice.number}, "amount": str(a.amount)}
+        for a in sorted(payment.allocations, key=lambda a: a.id or 0)
+    ]
 
 
 class PaymentApi(CrmModelApi):
@@ -90,8 +94,15 @@ class PaymentApi(CrmModelApi):
     show_columns = READ_COLUMNS + ["notes", "voided_at", "created_at"]
     add_columns = ["customer", "amount", "payment_date", "method", "reference", "notes"]
     edit_columns = PAYMENT.columns("edit")
-    search_columns = ["customer", "number", "payment_date", "amount", "method", "status",
-                      "reference"]
+    search_columns = [
+        "customer",
+        "number",
+        "payment_date",
+        "amount",
+        "method",
+        "status",
+        "reference",
+    ]
     order_columns = ["number", "payment_date", "amount"]
     base_order = ("payment_date", "desc")
     prepare = staticmethod(payments.prepare)
@@ -104,8 +115,10 @@ class PaymentApi(CrmModelApi):
         if code < 400 and isinstance(result, dict) and "id" in result:
             payment = self.datamodel.get(result["id"], self._base_filters)
             if payment is not None:
-                result.update(allocations=_dump_allocations(payment),
-                              unallocated=str(payments.unallocated(self.session, payment)))
+                result.update(
+                    allocations=_dump_allocations(payment),
+                    unallocated=str(payments.unallocated(self.session, payment)),
+                )
         return super().response(code, **kwargs)
 
     def post_headless(self):
@@ -138,10 +151,16 @@ class PaymentApi(CrmModelApi):
             if errors:
                 raise ValidationFailed(errors)
             payment = payments.record_payment(
-                self.session, customer, amount, payment_date=date,
-                method=body.get("method") or "bank_transfer", reference=body.get("reference"),
-                notes=body.get("notes"), allocations=rows,
-                max_allocations=current_app.config["CRM_MAX_ALLOCATIONS"])
+                self.session,
+                customer,
+                amount,
+                payment_date=date,
+                method=body.get("method") or "bank_transfer",
+                reference=body.get("reference"),
+                notes=body.get("notes"),
+                allocations=rows,
+                max_allocations=current_app.config["CRM_MAX_ALLOCATIONS"],
+            )
         except CrmError as exc:
             return refusal(exc)
         return self.response(201, id=payment.id, result=self.show_model_schema.dump(payment))
@@ -175,9 +194,15 @@ class PaymentApi(CrmModelApi):
             409: {description: The payment is void}
             422: {$ref: '#/components/responses/422'}
         """
-        return self._row_action(pk, lambda payment: payments.allocate(
-            self.session, payment, _allocations(_json_object().get("allocations")),
-            max_allocations=current_app.config["CRM_MAX_ALLOCATIONS"]))
+        return self._row_action(
+            pk,
+            lambda payment: payments.allocate(
+                self.session,
+                payment,
+                _allocations(_json_object().get("allocations")),
+                max_allocations=current_app.config["CRM_MAX_ALLOCATIONS"],
+            ),
+        )
 
     @expose("/<int:pk>/unallocate", methods=["POST"])
     @protect()
@@ -193,8 +218,12 @@ class PaymentApi(CrmModelApi):
             404: {$ref: '#/components/responses/404'}
             422: {$ref: '#/components/responses/422'}
         """
-        return self._row_action(pk, lambda payment: payments.remove_allocation(
-            self.session, payment, _json_object().get("invoice")))
+        return self._row_action(
+            pk,
+            lambda payment: payments.remove_allocation(
+                self.session, payment, _json_object().get("invoice")
+            ),
+        )
 
     @expose("/<int:pk>/void", methods=["POST"])
     @protect()

@@ -1,5 +1,6 @@
 """REST endpoints for the sales pipeline settings: lead statuses, lead sources, pipelines,
 stages. Writes go through the same services as the screens (Admins only, by the matrix)."""
+
 from collections.abc import Callable
 
 from flask import request
@@ -91,8 +92,14 @@ class PipelineApi(OrderedApi):
     resource_name = "pipeline"
     datamodel = CrmInterface(Pipeline)
     class_permission_name = "Pipeline"
-    list_columns = show_columns = ["id", "name", "description", "is_active", "is_default",
-                                   "position"]
+    list_columns = show_columns = [
+        "id",
+        "name",
+        "description",
+        "is_active",
+        "is_default",
+        "position",
+    ]
     add_columns = edit_columns = ["name", "description", "is_active", "is_default"]
     search_columns = ["name", "is_active", "is_default"]
     order_columns = ["name", "position"]
@@ -105,8 +112,18 @@ class StageApi(OrderedApi):
     resource_name = "stage"
     datamodel = CrmInterface(Stage)
     class_permission_name = "Stage"
-    list_columns = show_columns = ["id", "pipeline.id", "pipeline.name", "name", "colour",
-                                   "probability", "is_default", "is_won", "is_lost", "position"]
+    list_columns = show_columns = [
+        "id",
+        "pipeline.id",
+        "pipeline.name",
+        "name",
+        "colour",
+        "probability",
+        "is_default",
+        "is_won",
+        "is_lost",
+        "position",
+    ]
     add_columns = ["pipeline", "name", "colour", "probability", "is_default", "is_won", "is_lost"]
     # A stage keeps its pipeline: its deals belong to that pipeline.
     edit_columns = ["name", "colour", "probability", "is_default", "is_won", "is_lost"]

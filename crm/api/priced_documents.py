@@ -1,5 +1,6 @@
 """What the sales order and invoice APIs share: bodies with nested lines, responses
 with lines and totals, and status actions whose credit refusals carry the figures."""
+
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -32,14 +33,20 @@ def document_json(document, read_fields):
     result.update({field: plain(getattr(document, field)) for field in TOTAL_FIELDS})
     result["customer"] = {"id": document.customer_id, "name": document.customer.name}
     term = document.payment_term
-    result["payment_term"] = {"id": term.id, "name": term.name, "days": term.days} \
-        if term is not None else None
+    result["payment_term"] = (
+        {"id": term.id, "name": term.name, "days": term.days} if term is not None else None
+    )
     result["lines"] = [
-        {"id": line.id, "position": line.position,
-         **{field: plain(getattr(line, field)) for field in LINE_FIELDS},
-         "net_amount": plain(line.net_amount), "tax_amount": plain(line.tax_amount),
-         "total": plain(line.total)}
-        for line in document.lines]
+        {
+            "id": line.id,
+            "position": line.position,
+            **{field: plain(getattr(line, field)) for field in LINE_FIELDS},
+            "net_amount": plain(line.net_amount),
+            "tax_amount": plain(line.tax_amount),
+            "total": plain(line.total),
+        }
+        for line in document.lines
+    ]
     return result
 
 
@@ -61,9 +68,16 @@ class PricedDocumentApi(CrmModelApi):
             raise ValidationFailed({"body": [gettext("Send a JSON object.")]})
         unknown = set(body) - set(self.header_fields) - {"lines"}
         if unknown:
-            raise ValidationFailed({key: [gettext(
-                "Not a field you can set here (statuses change through the actions).")]
-                for key in sorted(unknown)})
+            raise ValidationFailed(
+                {
+                    key: [
+                        gettext(
+                            "Not a field you can set here (statuses change through the actions)."
+                        )
+                    ]
+                    for key in sorted(unknown)
+                }
+            )
         lines = body.get("lines")
         if creating and lines is None:
             lines = []
@@ -72,8 +86,13 @@ class PricedDocumentApi(CrmModelApi):
     def post_headless(self):
         try:
             values, lines = self._body(creating=True)
-            document = self.save(self.session, self.datamodel.obj(), values, lines,
-                                 max_lines=current_app.config["CRM_MAX_DOCUMENT_LINES"])
+            document = self.save(
+                self.session,
+                self.datamodel.obj(),
+                values,
+                lines,
+                max_lines=current_app.config["CRM_MAX_DOCUMENT_LINES"],
+            )
         except CrmError as exc:
             return self._refused(exc)
         return self.response(201, id=document.id, result=self.document_json(document))
@@ -87,8 +106,13 @@ class PricedDocumentApi(CrmModelApi):
             return refused
         try:
             values, lines = self._body(creating=False)
-            self.save(self.session, document, values, lines,
-                      max_lines=current_app.config["CRM_MAX_DOCUMENT_LINES"])
+            self.save(
+                self.session,
+                document,
+                values,
+                lines,
+                max_lines=current_app.config["CRM_MAX_DOCUMENT_LINES"],
+            )
         except CrmError as exc:
             return self._refused(exc)
         except StaleDataError:
@@ -99,7 +123,9 @@ class PricedDocumentApi(CrmModelApi):
         document = self.datamodel.get(pk, self._base_filters)
         if document is None:
             return self.response_404()
-        return self.tagged(self.response(200, id=document.id, result=self.document_json(document)), pk)
+        return self.tagged(
+            self.response(200, id=document.id, result=self.document_json(document)), pk
+        )
 
     def _refused(self, exc):
         # A credit refusal also carries the figures (limit, exposure, shortfall).
@@ -121,8 +147,12 @@ class PricedDocumentApi(CrmModelApi):
             if reason is not None and not isinstance(reason, str):
                 raise ValidationFailed({"override_reason": [gettext("Give the reason as text.")]})
             if credit_checked:
-                result = operation(self.session, document, override_reason=reason,
-                                   may_override=may_override_credit(self.appbuilder.sm))
+                result = operation(
+                    self.session,
+                    document,
+                    override_reason=reason,
+                    may_override=may_override_credit(self.appbuilder.sm),
+                )
             else:
                 result = operation(self.session, document)
         except CrmError as exc:

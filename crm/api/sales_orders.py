@@ -1,5 +1,6 @@
 """REST endpoints for sales orders: CRUD at /api/v1/sales_order/ (lines nested in body
 and response) and the actions confirm, ship, cancel and invoice (POST .../<id>/<action>)."""
+
 from flask_appbuilder.api import expose, protect, safe
 
 from crm.api.invoices import InvoiceApi
@@ -16,8 +17,16 @@ class SalesOrderApi(PricedDocumentApi):
     datamodel = CrmInterface(SalesOrder)
     class_permission_name = "SalesOrder"
     label_columns = SALES_ORDER.labels(["number", "order_date", "status", "total"])
-    list_columns = ["id", "number", "customer.id", "customer.name", "order_date", "status",
-                    "currency", "total"]
+    list_columns = [
+        "id",
+        "number",
+        "customer.id",
+        "customer.name",
+        "order_date",
+        "status",
+        "currency",
+        "total",
+    ]
     show_columns = list_columns
     add_columns = ["number", "order_date", "reference", "notes"]
     edit_columns = add_columns
@@ -25,9 +34,21 @@ class SalesOrderApi(PricedDocumentApi):
     order_columns = ["number", "order_date", "status", "total"]
     base_order = ("order_date", "desc")
     header_fields = sales_orders.HEADER_FIELDS
-    read_fields = ("id", "number", "status", "order_date", "currency", "discount_rate",
-                   "billing_address", "shipping_address", "reference", "notes", "confirmed_at",
-                   "created_at", "updated_at")
+    read_fields = (
+        "id",
+        "number",
+        "status",
+        "order_date",
+        "currency",
+        "discount_rate",
+        "billing_address",
+        "shipping_address",
+        "reference",
+        "notes",
+        "confirmed_at",
+        "created_at",
+        "updated_at",
+    )
     save = staticmethod(sales_orders.save_order)
     check_delete = staticmethod(sales_orders.check_delete)
 

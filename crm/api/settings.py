@@ -1,4 +1,5 @@
 """REST endpoints for the tenant's reference lists."""
+
 from crm.api.base import CrmModelApi
 from crm.datamodel.interface import CrmInterface
 from crm.models import CustomFieldDefinition, PaymentTerm, Region, Segment, SubSegment, Tag
@@ -55,8 +56,23 @@ class CustomFieldApi(CrmModelApi):
     resource_name = "custom_field"
     datamodel = CrmInterface(CustomFieldDefinition)
     class_permission_name = "CustomField"
-    list_columns = show_columns = ["id", "name", "label", "field_type", "choices", "required",
-                                   "position", "is_active"]
-    add_columns = edit_columns = ["name", "label", "field_type", "choices", "required",
-                                  "position", "is_active"]
+    list_columns = show_columns = [
+        "id",
+        "name",
+        "label",
+        "field_type",
+        "choices",
+        "required",
+        "position",
+        "is_active",
+    ]
+    add_columns = edit_columns = [
+        "name",
+        "label",
+        "field_type",
+        "choices",
+        "required",
+        "position",
+        "is_active",
+    ]
     prepare = staticmethod(custom_fields.prepare_definition)

@@ -62,12 +62,20 @@ class StatementApi(BaseApi):
         if customer is None:
             return self.response_404()
         if not can_view(LEDGER_AMOUNTS):
-            return self.response(403, message=gettext(
-                "Statements show balances; your role may not see financial figures."))
+            return self.response(
+                403,
+                message=gettext(
+                    "Statements show balances; your role may not see financial figures."
+                ),
+            )
         try:
-            data, mimetype, name, _ = statement_file(session, customer, request.args.get("from"),
-                                                     request.args.get("to"),
-                                                     request.args.get("format"))
+            data, mimetype, name, _ = statement_file(
+                session,
+                customer,
+                request.args.get("from"),
+                request.args.get("to"),
+                request.args.get("format"),
+            )
         except CrmError as exc:
             return refusal(exc)
         return send_download(data, name, mimetype)

@@ -1,5 +1,6 @@
 """REST endpoints for support tickets at /api/v1/support_ticket/: the screens' rules
 (crm.services.customers.support_tickets), plus ``POST /<pk>/close`` and ``POST /<pk>/reopen``."""
+
 from flask_appbuilder.api import expose, protect, safe
 
 from crm.api.base import CrmModelApi
@@ -18,8 +19,15 @@ class SupportTicketApi(CrmModelApi):
     label_columns = SUPPORT_TICKET.labels()
     list_columns = show_columns = READ_COLUMNS
     add_columns = edit_columns = SUPPORT_TICKET.columns("form") + ["opened_at"]
-    search_columns = ["customer", "subject", "status", "priority", "owner", "opened_at",
-                      "closed_at"]
+    search_columns = [
+        "customer",
+        "subject",
+        "status",
+        "priority",
+        "owner",
+        "opened_at",
+        "closed_at",
+    ]
     order_columns = ["subject", "status", "priority", "opened_at", "closed_at"]
     base_order = ("opened_at", "desc")
     prepare = staticmethod(support_tickets.prepare)

@@ -1,5 +1,6 @@
 """REST endpoints for tasks: the same rules as the form, plus the quick actions
 (``POST /<pk>/done``, ``POST /<pk>/reopen``) and the caller's open tasks (``GET /mine``)."""
+
 from flask import request
 from flask_appbuilder.api import expose, protect, safe
 
@@ -20,8 +21,17 @@ class TaskApi(CrmModelApi):
     label_columns = TASK.labels()
     list_columns = show_columns = READ_COLUMNS
     add_columns = edit_columns = TASK.columns("form")
-    search_columns = ["title", "status", "priority", "assignee", "due_date", "customer", "company",
-                      "deal", "lead"]
+    search_columns = [
+        "title",
+        "status",
+        "priority",
+        "assignee",
+        "due_date",
+        "customer",
+        "company",
+        "deal",
+        "lead",
+    ]
     order_columns = ["title", "due_date", "priority", "status", "created_at"]
     base_order = ("due_date", "asc")
     prepare = staticmethod(tasks.prepare)

@@ -11,6 +11,7 @@ Money is a string of the exact Decimal (Chart.js reads numeric strings), per cur
 Folding the aggregates' few rows (per stage, per month) into figures happens here; the
 rows themselves are always counted and summed in the database.
 """
+
 import datetime as dt
 from decimal import Decimal
 
@@ -26,8 +27,14 @@ from crm.services.ledger.arithmetic import AGING_BUCKETS, money
 from crm.services.pipeline.tasks import OPEN_STATUSES
 
 HEALTH_LABELS = {**HEALTH_BANDS, queries.NOT_SCORED: NOT_SCORED}
-CHART_KEYS = ("deals_by_month", "leads_by_source", "tasks_by_status", "open_deals",
-              "customers_by_health", "receivables")
+CHART_KEYS = (
+    "deals_by_month",
+    "leads_by_source",
+    "tasks_by_status",
+    "open_deals",
+    "customers_by_health",
+    "receivables",
+)
 
 
 def _url(endpoint, **args):
@@ -53,6 +60,7 @@ def _deal_args(flt, **more):
 
 # --- cards ---------------------------------------------------------------------------
 
+
 def deal_figures(stage_map, groups):
     """Deal counts and money per currency from the per-stage, per-currency groups."""
     figures = {"total": 0, "open": 0, "won": 0, "lost": 0}
@@ -71,8 +79,11 @@ def deal_figures(stage_map, groups):
             figures["open"] += group.count
             potential[group.currency] = potential.get(group.currency, Decimal(0)) + amount
     average = {currency: revenue[currency] / won_count[currency] for currency in revenue}
-    figures.update(revenue=_per_currency(revenue), potential=_per_currency(potential),
-                   average=_per_currency(average))
+    figures.update(
+        revenue=_per_currency(revenue),
+        potential=_per_currency(potential),
+        average=_per_currency(average),
+    )
     return figures
 
 
@@ -86,19 +97,29 @@ def cards(session, flt, stage_map, groups):
         "customers": {"total": queries.customer_count(session, flt)},
         "leads": {"total": leads, "qualified": qualified},
         "deals": {key: deals[key] for key in ("total", "open", "won", "lost")},
-        "tasks": {"total": sum(tasks.values()),
-                  "pending": sum(tasks.get(status, 0) for status in OPEN_STATUSES),
-                  "completed": tasks.get("done", 0)},
-        "revenue": deals["revenue"], "potential": deals["potential"],
+        "tasks": {
+            "total": sum(tasks.values()),
+            "pending": sum(tasks.get(status, 0) for status in OPEN_STATUSES),
+            "completed": tasks.get("done", 0),
+        },
+        "revenue": deals["revenue"],
+        "potential": deals["potential"],
         "average_deal": deals["average"],
     }, tasks
 
 
 # --- charts --------------------------------------------------------------------------
 
+
 def _chart(key, title, labels, datasets, links, chart_type="bar"):
-    return {"key": key, "title": str(title), "type": chart_type, "labels": [str(x) for x in labels],
-            "datasets": datasets, "links": links}
+    return {
+        "key": key,
+        "title": str(title),
+        "type": chart_type,
+        "labels": [str(x) for x in labels],
+        "datasets": datasets,
+        "links": links,
+    }
 
 
 def _counts(label, data):
@@ -122,32 +143,55 @@ def deals_by_month_chart(session, flt, stage_map, today=None):
             lost[i] += row.count
     datasets = [_counts(_l("Deals"), total), _counts(_l("Won"), won), _counts(_l("Lost"), lost)]
     for currency in sorted(revenue):
-        datasets.append({"label": gettext("Revenue (%(currency)s)", currency=currency),
-                         "data": [_text(v) for v in revenue[currency]], "kind": "money",
-                         "currency": currency})
+        datasets.append(
+            {
+                "label": gettext("Revenue (%(currency)s)", currency=currency),
+                "data": [_text(v) for v in revenue[currency]],
+                "kind": "money",
+                "currency": currency,
+            }
+        )
     link = _url("DealView.list", **_deal_args(flt))
-    return _chart("deals_by_month", _l("Deals by month"),
-                  [format_date(first, "MMM yyyy") for first in firsts], datasets,
-                  [link] * len(firsts))
+    return _chart(
+        "deals_by_month",
+        _l("Deals by month"),
+        [format_date(first, "MMM yyyy") for first in firsts],
+        datasets,
+        [link] * len(firsts),
+    )
 
 
 def leads_by_source_chart(session, flt):
     rows = queries.leads_by_source(session, flt)
     labels = [name if name is not None else gettext("No source") for _, name, _ in rows]
-    links = [_url("LeadView.list", _flt_0_source=source_id, _flt_0_assigned_to=flt.owner_id)
-             if source_id is not None else None for source_id, _, _ in rows]
-    return _chart("leads_by_source", _l("Leads by source"), labels,
-                  [_counts(_l("Leads"), [count for _, _, count in rows])], links, "doughnut")
+    links = [
+        _url("LeadView.list", _flt_0_source=source_id, _flt_0_assigned_to=flt.owner_id)
+        if source_id is not None
+        else None
+        for source_id, _, _ in rows
+    ]
+    return _chart(
+        "leads_by_source",
+        _l("Leads by source"),
+        labels,
+        [_counts(_l("Leads"), [count for _, _, count in rows])],
+        links,
+        "doughnut",
+    )
 
 
 def tasks_by_status_chart(flt, task_counts):
     statuses = [s for s in TASK_STATUSES if task_counts.get(s)] + sorted(
-        s for s in task_counts if s not in TASK_STATUSES)
-    return _chart("tasks_by_status", _l("Tasks by status"),
-                  [TASK_STATUSES.get(s, s) for s in statuses],
-                  [_counts(_l("Tasks"), [task_counts[s] for s in statuses])],
-                  [_url("TaskView.list", _flt_3_status=s, _flt_0_assignee=flt.owner_id)
-                   for s in statuses], "doughnut")
+        s for s in task_counts if s not in TASK_STATUSES
+    )
+    return _chart(
+        "tasks_by_status",
+        _l("Tasks by status"),
+        [TASK_STATUSES.get(s, s) for s in statuses],
+        [_counts(_l("Tasks"), [task_counts[s] for s in statuses])],
+        [_url("TaskView.list", _flt_3_status=s, _flt_0_assignee=flt.owner_id) for s in statuses],
+        "doughnut",
+    )
 
 
 def open_deals_chart(flt, stage_map, groups):
@@ -157,49 +201,91 @@ def open_deals_chart(flt, stage_map, groups):
         if stage is not None and not (stage.is_won or stage.is_lost):
             counts[stage.id] = counts.get(stage.id, 0) + group.count
     ordered = [stage for stage in stage_map.values() if stage.id in counts]
-    return _chart("open_deals", _l("Open deals per pipeline and stage"),
-                  [f"{stage.pipeline_name} · {stage.name}" for stage in ordered],
-                  [_counts(_l("Open deals"), [counts[stage.id] for stage in ordered])],
-                  [_url("DealView.list", **_deal_args(flt, pipeline=stage.pipeline_id,
-                                                      stage=stage.id)) for stage in ordered])
+    return _chart(
+        "open_deals",
+        _l("Open deals per pipeline and stage"),
+        [f"{stage.pipeline_name} · {stage.name}" for stage in ordered],
+        [_counts(_l("Open deals"), [counts[stage.id] for stage in ordered])],
+        [
+            _url("DealView.list", **_deal_args(flt, pipeline=stage.pipeline_id, stage=stage.id))
+            for stage in ordered
+        ],
+    )
 
 
 def customers_by_health_chart(session, flt):
     counts = queries.customers_by_health(session, flt)
     keys = [key for key in HEALTH_LABELS if counts.get(key)]
-    links = [_url("CustomerView.list", _flt_0_health_band=key if key != queries.NOT_SCORED
-                  else None, _flt_0_owner=flt.owner_id) for key in keys]
-    return _chart("customers_by_health", _l("Customers by health"),
-                  [HEALTH_LABELS[key] for key in keys],
-                  [_counts(_l("Customers"), [counts[key] for key in keys])], links, "doughnut")
+    links = [
+        _url(
+            "CustomerView.list",
+            _flt_0_health_band=key if key != queries.NOT_SCORED else None,
+            _flt_0_owner=flt.owner_id,
+        )
+        for key in keys
+    ]
+    return _chart(
+        "customers_by_health",
+        _l("Customers by health"),
+        [HEALTH_LABELS[key] for key in keys],
+        [_counts(_l("Customers"), [counts[key] for key in keys])],
+        links,
+        "doughnut",
+    )
 
 
 def receivables_chart(session, today=None):
     by_currency = queries.receivables(session, today)
     keys = [key for key, _, _ in AGING_BUCKETS]
-    datasets = [{"label": currency, "data": [_text(by_currency[currency][key]) for key in keys],
-                 "kind": "money", "currency": currency} for currency in sorted(by_currency)]
-    links = [_url("CustomerView.list", _flt_0_balance="overdue") if key != "current" else None
-             for key in keys]
-    return _chart("receivables", _l("Receivables by aging"),
-                  [AGING_LABELS[key] for key in keys], datasets, links)
+    datasets = [
+        {
+            "label": currency,
+            "data": [_text(by_currency[currency][key]) for key in keys],
+            "kind": "money",
+            "currency": currency,
+        }
+        for currency in sorted(by_currency)
+    ]
+    links = [
+        _url("CustomerView.list", _flt_0_balance="overdue") if key != "current" else None
+        for key in keys
+    ]
+    return _chart(
+        "receivables",
+        _l("Receivables by aging"),
+        [AGING_LABELS[key] for key in keys],
+        datasets,
+        links,
+    )
 
 
 # --- the whole dashboard -------------------------------------------------------------
 
+
 def _recent(session, flt, today):
     return {
-        "companies": [{"id": c.id, "name": c.name, "created_at": c.created_at.isoformat()}
-                      for c in queries.recent_companies(session, flt)],
-        "customers": [{"id": c.id, "name": c.name, "code": c.code,
-                       "created_at": c.created_at.isoformat()}
-                      for c in queries.recent_customers(session, flt)],
-        "deals": [{"id": d.id, "title": d.title, "value": _text(d.value), "currency": d.currency,
-                   "created_at": d.created_at.isoformat()}
-                  for d in queries.recent_deals(session, flt)],
-        "tasks": [{"id": t.id, "title": t.title, "status": t.status,
-                   "due_date": t.due_date.isoformat()}
-                  for t in queries.upcoming_tasks(session, flt, today)],
+        "companies": [
+            {"id": c.id, "name": c.name, "created_at": c.created_at.isoformat()}
+            for c in queries.recent_companies(session, flt)
+        ],
+        "customers": [
+            {"id": c.id, "name": c.name, "code": c.code, "created_at": c.created_at.isoformat()}
+            for c in queries.recent_customers(session, flt)
+        ],
+        "deals": [
+            {
+                "id": d.id,
+                "title": d.title,
+                "value": _text(d.value),
+                "currency": d.currency,
+                "created_at": d.created_at.isoformat(),
+            }
+            for d in queries.recent_deals(session, flt)
+        ],
+        "tasks": [
+            {"id": t.id, "title": t.title, "status": t.status, "due_date": t.due_date.isoformat()}
+            for t in queries.upcoming_tasks(session, flt, today)
+        ],
     }
 
 

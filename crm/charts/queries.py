@@ -10,6 +10,7 @@ Money is summed per currency and never added across currencies. A deal is won or
 lost by its stage's flags; the stages (a short settings table) are read once and
 the deal queries group by ``stage_id``, so the big table is never joined.
 """
+
 import datetime as dt
 from collections import namedtuple
 from dataclasses import dataclass
@@ -58,32 +59,48 @@ def _owned(column, flt):
 
 # --- settings read once --------------------------------------------------------------
 
+
 def stages(session):
     """{stage id: StageInfo} of the tenant's stages, pipelines in board order."""
     rows = session.execute(
-        select(Stage.id, Stage.name, Pipeline.id, Pipeline.name, Stage.position, Stage.is_won,
-               Stage.is_lost)
+        select(
+            Stage.id,
+            Stage.name,
+            Pipeline.id,
+            Pipeline.name,
+            Stage.position,
+            Stage.is_won,
+            Stage.is_lost,
+        )
         .join(Pipeline, Stage.pipeline_id == Pipeline.id)
-        .order_by(Pipeline.is_default.desc(), Pipeline.position, Pipeline.name, Stage.position,
-                  Stage.id))
+        .order_by(
+            Pipeline.is_default.desc(), Pipeline.position, Pipeline.name, Stage.position, Stage.id
+        )
+    )
     return {row[0]: StageInfo(*row) for row in rows}
 
 
 # --- cards ---------------------------------------------------------------------------
 
+
 def company_counts(session, flt):
     """(total, active) companies."""
     total, active = session.execute(
-        select(func.count(Company.id), func.count(case((Company.is_active.is_(True), 1))))
-        .where(*_created_in(Company.created_at, flt), *_owned(Company.assigned_to_id, flt))).one()
+        select(func.count(Company.id), func.count(case((Company.is_active.is_(True), 1)))).where(
+            *_created_in(Company.created_at, flt), *_owned(Company.assigned_to_id, flt)
+        )
+    ).one()
     return total, active
 
 
 def _customers(flt):
     # Active customers (archived ones, merged duplicates among them, are left out): the
     # count and the health bands then come from the index on (tenant, active, band) alone.
-    return [Customer.is_active.is_(True), *_created_in(Customer.created_at, flt),
-            *_owned(Customer.owner_id, flt)]
+    return [
+        Customer.is_active.is_(True),
+        *_created_in(Customer.created_at, flt),
+        *_owned(Customer.owner_id, flt),
+    ]
 
 
 def customer_count(session, flt):
@@ -95,8 +112,10 @@ def lead_counts(session, flt):
     """(total, qualified) leads; qualified: in the status named "Qualified"."""
     qualified = select(LeadStatus.id).where(func.lower(LeadStatus.name) == QUALIFIED_STATUS)
     total, qualified_count = session.execute(
-        select(func.count(Lead.id), func.count(case((Lead.status_id.in_(qualified), 1))))
-        .where(*_created_in(Lead.created_at, flt), *_owned(Lead.assigned_to_id, flt))).one()
+        select(func.count(Lead.id), func.count(case((Lead.status_id.in_(qualified), 1)))).where(
+            *_created_in(Lead.created_at, flt), *_owned(Lead.assigned_to_id, flt)
+        )
+    ).one()
     return total, qualified_count
 
 
@@ -112,7 +131,9 @@ def deal_groups(session, flt):
     cards, the revenue figures and the open-deals-per-stage chart."""
     rows = session.execute(
         select(Deal.stage_id, Deal.currency, func.count(), func.sum(Deal.value))
-        .where(*_deals(flt)).group_by(Deal.stage_id, Deal.currency))
+        .where(*_deals(flt))
+        .group_by(Deal.stage_id, Deal.currency)
+    )
     return [DealGroup(*row) for row in rows]
 
 
@@ -121,11 +142,13 @@ def task_groups(session, flt):
     rows = session.execute(
         select(Task.status, func.count(Task.id))
         .where(*_created_in(Task.created_at, flt), *_owned(Task.assignee_id, flt))
-        .group_by(Task.status))
+        .group_by(Task.status)
+    )
     return dict(rows.all())
 
 
 # --- charts --------------------------------------------------------------------------
+
 
 def month_starts(last_day, months=MONTHS):
     """The first days of the ``months`` calendar months ending with ``last_day``'s month,
@@ -151,7 +174,8 @@ def deals_by_month(session, flt, today=None):
     rows = session.execute(
         select(month, Deal.stage_id, Deal.currency, func.count(), func.sum(Deal.value))
         .where(Deal.created_at >= bounds[0], Deal.created_at < bounds[-1], *_deals(flt))
-        .group_by(month, Deal.stage_id, Deal.currency))
+        .group_by(month, Deal.stage_id, Deal.currency)
+    )
     return firsts[:-1], [MonthGroup(firsts[index], *rest) for index, *rest in rows]
 
 
@@ -160,10 +184,13 @@ def leads_by_source(session, flt):
     counts = session.execute(
         select(Lead.source_id, func.count(Lead.id))
         .where(*_created_in(Lead.created_at, flt), *_owned(Lead.assigned_to_id, flt))
-        .group_by(Lead.source_id)).all()
+        .group_by(Lead.source_id)
+    ).all()
     names = dict(session.execute(select(LeadSource.id, LeadSource.name)).all())
-    return sorted(((source_id, names.get(source_id), count) for source_id, count in counts),
-                  key=lambda row: (-row[2], row[1] is None, row[1] or ""))
+    return sorted(
+        ((source_id, names.get(source_id), count) for source_id, count in counts),
+        key=lambda row: (-row[2], row[1] is None, row[1] or ""),
+    )
 
 
 def customers_by_health(session, flt):
@@ -171,8 +198,9 @@ def customers_by_health(session, flt):
     band = getattr(Customer, "health_band", None)
     if band is None:
         return {NOT_SCORED: customer_count(session, flt)}
-    rows = session.execute(select(band, func.count()).select_from(Customer).where(*_customers(flt))
-                           .group_by(band))
+    rows = session.execute(
+        select(band, func.count()).select_from(Customer).where(*_customers(flt)).group_by(band)
+    )
     result = {}
     for key, count in rows:
         key = key if key in HEALTH_BANDS else NOT_SCORED
@@ -192,25 +220,33 @@ RECENT = 5
 
 def recent_companies(session, flt):
     return session.scalars(
-        select(Company).where(*_created_in(Company.created_at, flt),
-                              *_owned(Company.assigned_to_id, flt))
-        .order_by(Company.id.desc()).limit(RECENT)).all()
+        select(Company)
+        .where(*_created_in(Company.created_at, flt), *_owned(Company.assigned_to_id, flt))
+        .order_by(Company.id.desc())
+        .limit(RECENT)
+    ).all()
 
 
 def recent_customers(session, flt):
     return session.scalars(
-        select(Customer).where(*_customers(flt)).order_by(Customer.id.desc()).limit(RECENT)).all()
+        select(Customer).where(*_customers(flt)).order_by(Customer.id.desc()).limit(RECENT)
+    ).all()
 
 
 def recent_deals(session, flt):
     return session.scalars(
-        select(Deal).where(*_deals(flt)).order_by(Deal.id.desc()).limit(RECENT)).all()
+        select(Deal).where(*_deals(flt)).order_by(Deal.id.desc()).limit(RECENT)
+    ).all()
 
 
 def upcoming_tasks(session, flt, today=None):
     """The next open tasks due today or later, soonest first."""
     today = today or dt.date.today()
     return session.scalars(
-        select(Task).where(Task.status.in_(OPEN_STATUSES), Task.due_date >= today,
-                           *_owned(Task.assignee_id, flt))
-        .order_by(Task.due_date, Task.id).limit(RECENT)).all()
+        select(Task)
+        .where(
+            Task.status.in_(OPEN_STATUSES), Task.due_date >= today, *_owned(Task.assignee_id, flt)
+        )
+        .order_by(Task.due_date, Task.id)
+        .limit(RECENT)
+    ).all()

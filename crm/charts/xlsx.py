@@ -1,6 +1,7 @@
 """Charts' numbers as an xlsx workbook: one sheet per chart, a row per label, a column per
 series. Counts are integer cells, money numeric cells with two decimals (from the exact
 Decimal strings of the payload); labels are always written as text, never as formulas."""
+
 import io
 import re
 from decimal import Decimal
@@ -16,7 +17,7 @@ def sheet_name(title, taken):
     base, n = name, 2
     while name.lower() in taken:
         suffix = f" {n}"
-        name, n = base[:31 - len(suffix)] + suffix, n + 1
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
     taken.add(name.lower())
     return name
 

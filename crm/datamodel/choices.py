@@ -1,5 +1,6 @@
 """The records a form or filter bar offers to choose from: pipelines, stages and owners
 (deal forms, the deal list and board, the dashboard), in the order they are listed."""
+
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,9 +19,14 @@ def pipelines(active_only: bool) -> Sequence[Pipeline]:
 
 
 def stages(active_only: bool) -> Sequence[Stage]:
-    query = (select(Stage).join(Stage.pipeline).options(contains_eager(Stage.pipeline))
-             .order_by(Pipeline.is_default.desc(), Pipeline.position, Pipeline.name,
-                       Stage.position, Stage.id))
+    query = (
+        select(Stage)
+        .join(Stage.pipeline)
+        .options(contains_eager(Stage.pipeline))
+        .order_by(
+            Pipeline.is_default.desc(), Pipeline.position, Pipeline.name, Stage.position, Stage.id
+        )
+    )
     if active_only:
         query = query.where(Pipeline.is_active.is_(True))
     return db.session.scalars(query).unique().all()
@@ -35,6 +41,10 @@ def owners(active_only: bool) -> Sequence[CrmUser]:
 
 def stages_of(session: Session, deal: Any) -> list[Stage]:
     """The stages of the deal's pipeline, in order, for the indicator and the stage control."""
-    return list(session.scalars(
-        select(Stage).where(Stage.pipeline_id == deal.pipeline_id)
-        .order_by(Stage.position, Stage.id)))
+    return list(
+        session.scalars(
+            select(Stage)
+            .where(Stage.pipeline_id == deal.pipeline_id)
+            .order_by(Stage.position, Stage.id)
+        )
+    )

@@ -18,6 +18,7 @@ the API, ``q=(filters:!((col:<column>,opr:<opr>,value:<value>)))``:
 The balance filters reveal balances and aging, so they apply only for users who may
 see financials (the screen offers and applies them only to those; the API refuses them).
 """
+
 import datetime as dt
 from collections.abc import Callable
 from typing import Any, cast
@@ -170,8 +171,11 @@ def check_filters(filters: Filters) -> None:
 def drop_empty(filters: Filters) -> Filters:
     """Leave out filters whose fields were left empty on the screen's filter bar (an
     empty payment-terms choice means "any", not "none")."""
-    kept = [(flt, values) for flt, values in zip(filters.filters, filters.values)
-            if any(str(v).strip() for v in (values if isinstance(values, list) else [values]))]
+    kept = [
+        (flt, values)
+        for flt, values in zip(filters.filters, filters.values)
+        if any(str(v).strip() for v in (values if isinstance(values, list) else [values]))
+    ]
     filters.filters = [flt for flt, _ in kept]
     filters.values = [values for _, values in kept]
     return filters
@@ -179,9 +183,11 @@ def drop_empty(filters: Filters) -> Filters:
 
 def filter_bar(session: Session) -> dict[str, Any]:
     """What the customer list's filter bar offers the current user."""
-    terms = session.execute(select(PaymentTerm.id, PaymentTerm.name)
-                            .where(PaymentTerm.is_active.is_(True))
-                            .order_by(PaymentTerm.name)).all()
+    terms = session.execute(
+        select(PaymentTerm.id, PaymentTerm.name)
+        .where(PaymentTerm.is_active.is_(True))
+        .order_by(PaymentTerm.name)
+    ).all()
     return {
         "balance_states": BALANCE_STATES if can_view_financials() else {},
         "payment_terms": [(str(pk), name) for pk, name in terms],

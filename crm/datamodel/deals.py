@@ -1,5 +1,6 @@
 """Deals: the list's data access (each page's stages, pipelines, customers, companies and
 owners loaded with it). Fields and columns: crm.fields.pipeline."""
+
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -13,8 +14,9 @@ class DealInterface(PrefetchInterface):
 
     prefetch_of = {Deal: ("stage.pipeline", "customer", "company", "assigned_to")}
 
-    def get_values(self, lst: Sequence[Any], list_columns: Sequence[str]
-                   ) -> Iterator[dict[str, Any]]:
+    def get_values(
+        self, lst: Sequence[Any], list_columns: Sequence[str]
+    ) -> Iterator[dict[str, Any]]:
         # The value column shows the amount in the deal's own currency.
         for item, values in zip(lst, super().get_values(lst, list_columns)):
             if "value" in values and isinstance(item, Deal):

@@ -1,4 +1,5 @@
 """List filters shared by several entities' lists (screens and API alike)."""
+
 from typing import Any
 
 from flask_appbuilder.models.filters import BaseFilter

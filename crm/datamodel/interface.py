@@ -15,6 +15,7 @@
 * An add, edit or delete is one transaction with the entity's derived updates
   (``after_write``, ``after_delete``), see ``CrmInterface``.
 """
+
 import contextlib
 import contextvars
 from collections.abc import Callable, Iterator, Sequence
@@ -45,7 +46,9 @@ FEW_MATCHES = {"sqlite": 2_000, "postgresql": 4_000}
 DEEP_AMONG_MATCHES = 20
 
 # Set around a list query (not its count) once the matches are counted.
-_search_plan: contextvars.ContextVar[str | None] = contextvars.ContextVar("crm_search_plan", default=None)
+_search_plan: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "crm_search_plan", default=None
+)
 _depth: contextvars.ContextVar[int | None] = contextvars.ContextVar("crm_list_depth", default=None)
 
 
@@ -59,12 +62,15 @@ class FilterSearchText(BaseFilter):
     arg_name = "srch"
 
     def apply(self, query: Query[Any], value: str) -> Query[Any]:
-        return filter_customers(query, query.session.get_bind().dialect.name, value,
-                                plan=_search_plan.get())
+        return filter_customers(
+            query, query.session.get_bind().dialect.name, value, plan=_search_plan.get()
+        )
 
 
 class CrmFilterConverter(SQLAFilterConverter):
-    conversion_table = (("is_search_text", [FilterSearchText]),) + SQLAFilterConverter.conversion_table
+    conversion_table = (
+        ("is_search_text", [FilterSearchText]),
+    ) + SQLAFilterConverter.conversion_table
 
 
 def max_depth(filters: Filters | None = None) -> int:
@@ -97,15 +103,24 @@ class CrmInterface(SQLAInterface):
 
     filter_converter_class = CrmFilterConverter
 
-    def __init__(self, obj: type[Any], session: Session | None = None,
-                 after_write: Callable[[Session, Any], object] | None = None,
-                 after_delete: Callable[[Session, Any], object] | None = None) -> None:
+    def __init__(
+        self,
+        obj: type[Any],
+        session: Session | None = None,
+        after_write: Callable[[Session, Any], object] | None = None,
+        after_delete: Callable[[Session, Any], object] | None = None,
+    ) -> None:
         super().__init__(obj, session)
         self.after_write = after_write
         self.after_delete = after_delete
 
-    def _write(self, write: Callable[[Any], Any], item: Any, commit: bool,
-               follow: Callable[[Session, Any], object] | None) -> None:
+    def _write(
+        self,
+        write: Callable[[Any], Any],
+        item: Any,
+        commit: bool,
+        follow: Callable[[Session, Any], object] | None,
+    ) -> None:
         with transaction(self.session) if commit else contextlib.nullcontext():
             item = write(item) or item
             if follow is not None:
@@ -136,6 +151,7 @@ class CrmInterface(SQLAInterface):
         def remove(row: Any) -> None:
             self._delete_files(row)
             self.session.delete(row)
+
         try:
             self._write(remove, item, commit, self.after_delete)
         except SQLAlchemyError as exc:
@@ -145,8 +161,11 @@ class CrmInterface(SQLAInterface):
         # Forms and API bodies may leave out booleans, columns with a default and
         # columns the service fills in (``__form_optional__``, e.g. a generated code).
         column = self.list_columns.get(col_name)
-        if column is not None and (self.is_boolean(col_name) or getattr(column, "default", None) is not None
-                                   or col_name in getattr(self.obj, "__form_optional__", ())):
+        if column is not None and (
+            self.is_boolean(col_name)
+            or getattr(column, "default", None) is not None
+            or col_name in getattr(self.obj, "__form_optional__", ())
+        ):
             return True
         return cast(bool, super().is_nullable(col_name))
 
@@ -156,8 +175,9 @@ class CrmInterface(SQLAInterface):
     # The list and detail widgets' values: financial figures masked for users who may
     # not see them, amounts in the record's currency (crm.datamodel.values). Exports read
     # raw values through _get_attr_value and mask them themselves.
-    def get_values(self, lst: Sequence[Any], list_columns: Sequence[str]
-                   ) -> Iterator[dict[str, Any]]:
+    def get_values(
+        self, lst: Sequence[Any], list_columns: Sequence[str]
+    ) -> Iterator[dict[str, Any]]:
         for item in lst:
             yield {col: shown(item, col, self._get_attr_value(item, col)) for col in list_columns}
 
@@ -169,27 +189,38 @@ class CrmInterface(SQLAInterface):
         mapper = self.obj.__mapper__
         return [getattr(self.obj, mapper.get_property_by_column(c).key) for c in mapper.primary_key]
 
-    def query_count(self, query: Query[Any], filters: Filters | None = None,
-                    select_columns: Sequence[str] | None = None) -> int:
+    def query_count(
+        self,
+        query: Query[Any],
+        filters: Filters | None = None,
+        select_columns: Sequence[str] | None = None,
+    ) -> int:
         inner = self._apply_inner_all(query, filters, aliases_mapping={})
         ids = inner.with_entities(*self._pk_attributes()).order_by(None)
         capped = ids.limit(max_depth(filters) + 1).subquery()
         return cast(int, self.session.scalar(select(func.count()).select_from(capped)))
 
-    def _page(self, page: int | None, page_size: int | None, depth: int | None = None
-              ) -> int | None:
+    def _page(
+        self, page: int | None, page_size: int | None, depth: int | None = None
+    ) -> int | None:
         if not (page and page_size):
             return page
         return max(0, min(page, (depth or max_depth()) // page_size - 1))
 
-    def apply_pagination(self, query: Query[Any], page: int | None, page_size: int | None
-                         ) -> Query[Any]:
-        return cast(Query[Any], super().apply_pagination(
-            query, self._page(page, page_size, _depth.get()), page_size))
+    def apply_pagination(
+        self, query: Query[Any], page: int | None, page_size: int | None
+    ) -> Query[Any]:
+        return cast(
+            Query[Any],
+            super().apply_pagination(query, self._page(page, page_size, _depth.get()), page_size),
+        )
 
     def _computed_columns(self) -> list[LoaderOption]:
-        return [defer(getattr(self.obj, prop.key)) for prop in self.obj.__mapper__.column_attrs
-                if not all(isinstance(c, Column) for c in prop.columns)]
+        return [
+            defer(getattr(self.obj, prop.key))
+            for prop in self.obj.__mapper__.column_attrs
+            if not all(isinstance(c, Column) for c in prop.columns)
+        ]
 
     def _rows(self, query: Query[Any]) -> list[Any]:
         rows = query.all()
@@ -197,24 +228,43 @@ class CrmInterface(SQLAInterface):
             return [getattr(row, self.obj.__name__) for row in rows]
         return rows
 
-    def query(self, filters: Filters | None = None, order_column: str = "",
-              order_direction: str = "", page: int | None = None, page_size: int | None = None,
-              select_columns: Sequence[str] | None = None, outer_default_load: bool = False
-              ) -> tuple[int, list[Any]]:
+    def query(
+        self,
+        filters: Filters | None = None,
+        order_column: str = "",
+        order_direction: str = "",
+        page: int | None = None,
+        page_size: int | None = None,
+        select_columns: Sequence[str] | None = None,
+        outer_default_load: bool = False,
+    ) -> tuple[int, list[Any]]:
         query = self.session.query(self.obj)
         if not page_size:
             if not select_columns:
                 query = query.options(*self._computed_columns())
-            rows = self._rows(self.apply_all(query, filters, order_column, order_direction, page,
-                                             page_size, select_columns, outer_default_load))
+            rows = self._rows(
+                self.apply_all(
+                    query,
+                    filters,
+                    order_column,
+                    order_direction,
+                    page,
+                    page_size,
+                    select_columns,
+                    outer_default_load,
+                )
+            )
             return len(rows), rows
         count = self.query_count(query, filters, select_columns)
         depth = max_depth(filters)
         offset = (self._page(page, page_size, depth) or 0) * page_size
         # A search that fills its whole depth (at least FEW_MATCHES) matches many rows:
         # walk the sort index.
-        plan = IN_ORDER if count > depth else search_plan(
-            self.session.get_bind().dialect.name, count, offset + page_size)
+        plan = (
+            IN_ORDER
+            if count > depth
+            else search_plan(self.session.get_bind().dialect.name, count, offset + page_size)
+        )
         token = _search_plan.set(plan)
         depth_token = _depth.set(depth)
         try:
@@ -223,13 +273,33 @@ class CrmInterface(SQLAInterface):
                 # table), then just those rows: skipped rows are never loaded. Joined, not
                 # ``IN``: SQLite would otherwise walk a tenant index looking for the 25 ids.
                 pk = self._pk_attributes()[0]
-                ids = self._apply_inner_all(
-                    query, filters, order_column, order_direction, page, page_size,
-                    aliases_mapping={}).with_entities(pk).subquery("crm_page")
+                ids = (
+                    self._apply_inner_all(
+                        query,
+                        filters,
+                        order_column,
+                        order_direction,
+                        page,
+                        page_size,
+                        aliases_mapping={},
+                    )
+                    .with_entities(pk)
+                    .subquery("crm_page")
+                )
                 query = query.join(ids, pk == list(ids.c)[0])
                 filters, page = None, None
-            rows = self._rows(self.apply_all(query, filters, order_column, order_direction, page,
-                                             page_size, select_columns, outer_default_load))
+            rows = self._rows(
+                self.apply_all(
+                    query,
+                    filters,
+                    order_column,
+                    order_direction,
+                    page,
+                    page_size,
+                    select_columns,
+                    outer_default_load,
+                )
+            )
         finally:
             _search_plan.reset(token)
             _depth.reset(depth_token)

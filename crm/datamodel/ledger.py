@@ -4,6 +4,7 @@ follows from it (an invoice's amount paid, the customer's balance) as one transa
 ``after_write(session, item)`` runs after the flush. Amounts are listed in the
 document's own currency.
 """
+
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -20,8 +21,12 @@ MONEY_COLUMNS = ("amount", "value")
 
 
 class LedgerInterface(CrmInterface):
-    def __init__(self, obj: type[Any], after_write: Callable[[Session, Any], object] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        obj: type[Any],
+        after_write: Callable[[Session, Any], object] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(obj, **kwargs)
         self.after_write = after_write
 
@@ -51,8 +56,9 @@ class LedgerInterface(CrmInterface):
         self.session.add(item)
         return item
 
-    def get_values(self, lst: Sequence[Any], list_columns: Sequence[str]
-                   ) -> Iterator[dict[str, Any]]:
+    def get_values(
+        self, lst: Sequence[Any], list_columns: Sequence[str]
+    ) -> Iterator[dict[str, Any]]:
         # Amounts show in the document's own currency.
         for item, values in zip(lst, super().get_values(lst, list_columns)):
             for column in MONEY_COLUMNS:
@@ -64,8 +70,10 @@ class LedgerInterface(CrmInterface):
         values = super().get_values_item(item, show_columns)
         if not isinstance(item, self.obj):
             return values
-        return [_with_currency(value, item) if column in MONEY_COLUMNS else value
-                for column, value in zip(show_columns, values)]
+        return [
+            _with_currency(value, item) if column in MONEY_COLUMNS else value
+            for column, value in zip(show_columns, values)
+        ]
 
 
 def _with_currency(value: Any, item: Any) -> Any:

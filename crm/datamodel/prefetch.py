@@ -7,6 +7,7 @@ page's rows point at through the named relations (``prefetch``; "stage.pipeline"
 follows a relation of the loaded records) with one ``IN`` query each, and hands
 each row its records.
 """
+
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -50,8 +51,9 @@ class PrefetchInterface(CrmInterface):
 
     prefetch_of: dict[type[Any], tuple[str, ...]] = {}  # model -> relations
 
-    def __init__(self, obj: type[Any], session: Session | None = None,
-                 prefetch: Iterable[str] | None = None) -> None:
+    def __init__(
+        self, obj: type[Any], session: Session | None = None, prefetch: Iterable[str] | None = None
+    ) -> None:
         super().__init__(obj, session)
         self.prefetch = tuple(self.prefetch_of.get(obj, ()) if prefetch is None else prefetch)
 

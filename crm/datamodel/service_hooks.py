@@ -1,4 +1,5 @@
 """FAB's save and delete hooks, wired to an entity's service rules (screens and API alike)."""
+
 from collections.abc import Callable
 from typing import Any
 

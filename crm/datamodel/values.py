@@ -1,6 +1,7 @@
 """Values as lists and detail pages receive them from the data layer: financial figures
 masked for users who may not see them (crm.security.masking), amounts in the record's
 currency, and ``Money``, a list cell that carries an amount with its currency."""
+
 from collections import namedtuple
 from functools import reduce
 from typing import Any

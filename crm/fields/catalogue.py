@@ -1,23 +1,39 @@
 """``Field`` and ``Entity``: what a field is (label, kind, choice labels) and which
 columns each use of an entity shows. Masking classes are read from crm.security.masking."""
+
 from dataclasses import dataclass
 from typing import Any
 
 from crm.security.masking import MASKED_FIELDS
 
-KINDS = ("text", "email", "phone", "url", "money", "number", "percent", "date", "datetime",
-         "choice", "relation", "flag", "country", "currency", "tags")
+KINDS = (
+    "text",
+    "email",
+    "phone",
+    "url",
+    "money",
+    "number",
+    "percent",
+    "date",
+    "datetime",
+    "choice",
+    "relation",
+    "flag",
+    "country",
+    "currency",
+    "tags",
+)
 PURPOSES = ("list", "show", "search", "form", "edit", "api_read", "export")
 
 
 @dataclass(frozen=True)
 class Field:
     name: str
-    label: object                 # lazy string
+    label: object  # lazy string
     kind: str = "text"
     choices: dict[str, Any] | None = None  # stored code -> lazy label, for kind "choice"
-    list_label: object = None     # a shorter heading where a list column needs one
-    heading: object = None        # the column's heading in export and import files, if not label
+    list_label: object = None  # a shorter heading where a list column needs one
+    heading: object = None  # the column's heading in export and import files, if not label
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -71,6 +87,7 @@ class Entity:
         """Labels by attribute and, for relations, by the key column the audit trail names
         them by (``stage_id``), as lists head them."""
         labels = self.labels(short=True)
-        labels.update({f"{f.name}_id": labels[f.name] for f in self.fields.values()
-                       if f.kind == "relation"})
+        labels.update(
+            {f"{f.name}_id": labels[f.name] for f in self.fields.values() if f.kind == "relation"}
+        )
         return labels

@@ -1,12 +1,24 @@
 """Companies and customer groups: their fields and the columns forms and API bodies take."""
+
 from flask_babel import lazy_gettext as _l
 
 from crm.fields.catalogue import Entity, Field
 from crm.models import Company, CustomerGroup
 
 # What a company is; forms add who looks after it and whether it is active.
-COMPANY_DETAILS = ["name", "website", "office_phone", "office_email", "street", "city", "state",
-                   "postal_code", "country", "industry", "description"]
+COMPANY_DETAILS = [
+    "name",
+    "website",
+    "office_phone",
+    "office_email",
+    "street",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "industry",
+    "description",
+]
 
 COMPANY = Entity(
     Company,
@@ -27,8 +39,15 @@ COMPANY = Entity(
         Field("created_at", _l("Created"), "datetime"),
         Field("updated_at", _l("Updated"), "datetime"),
     ),
-    list=["name", "office_email", "office_phone", "website", "industry", "assigned_to",
-          "is_active"],
+    list=[
+        "name",
+        "office_email",
+        "office_phone",
+        "website",
+        "industry",
+        "assigned_to",
+        "is_active",
+    ],
     search=["name", "office_email", "office_phone", "website", "industry", "is_active"],
     form=COMPANY_DETAILS + ["assigned_to", "is_active"],
 )
@@ -44,8 +63,15 @@ CUSTOMER_GROUP = Entity(
         Field("is_active", _l("Active"), "flag"),
         Field("customer_count", _l("Customers"), "number"),
     ),
-    list=["name", "code", "description", "discount_percent", "priority", "customer_count",
-          "is_active"],
+    list=[
+        "name",
+        "code",
+        "description",
+        "discount_percent",
+        "priority",
+        "customer_count",
+        "is_active",
+    ],
     search=["name", "code", "is_active"],
     form=["name", "code", "description", "discount_percent", "priority", "is_active"],
 )

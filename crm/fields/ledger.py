@@ -1,5 +1,6 @@
 """The ledger's records (sales orders, invoices, payments, credit notes, contracts), their
 status labels and column lists; the aging buckets and the statement's line kinds."""
+
 from flask_babel import lazy_gettext as _l
 
 from crm.fields.catalogue import Entity, Field
@@ -14,27 +15,56 @@ from crm.models import (
     SalesOrderLine,
 )
 
-ORDER_STATUSES = {"quote": _l("Quote"), "pending": _l("Pending"), "shipped": _l("Shipped"),
-                  "invoiced": _l("Invoiced"), "paid": _l("Paid"), "cancelled": _l("Cancelled")}
-INVOICE_STATUSES = {"draft": _l("Draft"), "issued": _l("Issued"),
-                    "partly_paid": _l("Partly paid"), "paid": _l("Paid"), "void": _l("Void")}
+ORDER_STATUSES = {
+    "quote": _l("Quote"),
+    "pending": _l("Pending"),
+    "shipped": _l("Shipped"),
+    "invoiced": _l("Invoiced"),
+    "paid": _l("Paid"),
+    "cancelled": _l("Cancelled"),
+}
+INVOICE_STATUSES = {
+    "draft": _l("Draft"),
+    "issued": _l("Issued"),
+    "partly_paid": _l("Partly paid"),
+    "paid": _l("Paid"),
+    "void": _l("Void"),
+}
 PAYMENT_STATUSES = {"received": _l("Received"), "void": _l("Void")}
 CREDIT_NOTE_STATUSES = {"draft": _l("Draft"), "issued": _l("Issued"), "void": _l("Void")}
-CONTRACT_STATUSES = {"draft": _l("Draft"), "active": _l("Active"), "expired": _l("Expired"),
-                     "terminated": _l("Terminated")}
+CONTRACT_STATUSES = {
+    "draft": _l("Draft"),
+    "active": _l("Active"),
+    "expired": _l("Expired"),
+    "terminated": _l("Terminated"),
+}
 
 # Receivables by how long past due (crm.services.ledger.arithmetic.AGING_BUCKETS), the same
 # words on the customer page, the dashboard and the statement.
-AGING_LABELS = {"current": _l("Not yet due"), "days_1_30": _l("1–30 days"),
-                "days_31_60": _l("31–60 days"), "days_61_90": _l("61–90 days"),
-                "over_90": _l("Over 90 days"), "total": _l("Total due")}
+AGING_LABELS = {
+    "current": _l("Not yet due"),
+    "days_1_30": _l("1–30 days"),
+    "days_31_60": _l("31–60 days"),
+    "days_61_90": _l("61–90 days"),
+    "over_90": _l("Over 90 days"),
+    "total": _l("Total due"),
+}
 # The kinds of line on a statement of account.
-STATEMENT_LINE_KINDS = {"invoice": _l("Invoice"), "payment": _l("Payment"),
-                        "credit_note": _l("Credit note")}
+STATEMENT_LINE_KINDS = {
+    "invoice": _l("Invoice"),
+    "payment": _l("Payment"),
+    "credit_note": _l("Credit note"),
+}
 # The columns of a statement's transactions, in order.
-STATEMENT_COLUMNS = {"date": _l("Date"), "kind": _l("Type"), "number": _l("Number"),
-                     "description": _l("Description"), "debit": _l("Debit"),
-                     "credit": _l("Credit"), "balance": _l("Balance")}
+STATEMENT_COLUMNS = {
+    "date": _l("Date"),
+    "kind": _l("Type"),
+    "number": _l("Number"),
+    "description": _l("Description"),
+    "debit": _l("Debit"),
+    "credit": _l("Credit"),
+    "balance": _l("Balance"),
+}
 
 _NUMBER, _CUSTOMER = Field("number", _l("Number")), Field("customer", _l("Customer"), "relation")
 _STATUS, _CURRENCY = _l("Status"), Field("currency", _l("Currency"), "currency")
@@ -45,11 +75,15 @@ _BILLING = Field("billing_address", _l("Billing address"))
 SALES_ORDER = Entity(
     SalesOrder,
     (
-        _NUMBER, _CUSTOMER,
+        _NUMBER,
+        _CUSTOMER,
         Field("order_date", _l("Order date"), "date", list_label=_l("Date")),
         Field("status", _STATUS, "choice", ORDER_STATUSES),
         Field("total", _l("Total"), "money"),
-        _CURRENCY, _REFERENCE, _TERMS, _BILLING,
+        _CURRENCY,
+        _REFERENCE,
+        _TERMS,
+        _BILLING,
         Field("shipping_address", _l("Shipping address")),
         _NOTES,
     ),
@@ -60,13 +94,16 @@ SALES_ORDER = Entity(
 INVOICE = Entity(
     Invoice,
     (
-        _NUMBER, _CUSTOMER,
+        _NUMBER,
+        _CUSTOMER,
         Field("issue_date", _l("Issue date"), "date"),
         Field("due_date", _l("Due date"), "date"),
         Field("status", _STATUS, "choice", INVOICE_STATUSES),
         Field("total", _l("Total"), "money"),
         Field("amount_paid", _l("Paid"), "money"),
-        _REFERENCE, _TERMS, _BILLING,
+        _REFERENCE,
+        _TERMS,
+        _BILLING,
         Field("sales_order", _l("Sales order"), "relation"),
         Field("tax_number", _l("Tax number")),
         _NOTES,
@@ -78,29 +115,53 @@ INVOICE = Entity(
 PAYMENT = Entity(
     Payment,
     (
-        _NUMBER, _CUSTOMER,
+        _NUMBER,
+        _CUSTOMER,
         Field("payment_date", _l("Date"), "date"),
         Field("amount", _l("Amount"), "money"),
         _CURRENCY,
         Field("method", _l("Method"), "choice", PAYMENT_METHODS),
-        _REFERENCE, _NOTES,
+        _REFERENCE,
+        _NOTES,
         Field("status", _STATUS, "choice", PAYMENT_STATUSES),
         Field("voided_at", _l("Voided"), "datetime"),
         Field("created_at", _l("Recorded"), "datetime"),
     ),
     list=["number", "payment_date", "customer", "amount", "method", "reference", "status"],
-    show=["number", "customer", "payment_date", "amount", "currency", "method", "reference",
-          "notes", "status", "voided_at", "created_at"],
+    show=[
+        "number",
+        "customer",
+        "payment_date",
+        "amount",
+        "currency",
+        "method",
+        "reference",
+        "notes",
+        "status",
+        "voided_at",
+        "created_at",
+    ],
     search=["number", "payment_date", "amount", "method", "reference", "status"],
     edit=["payment_date", "amount", "method", "reference", "notes"],
-    api_read=["id", "number", "payment_date", "amount", "currency", "method", "reference",
-              "status", "customer.id", "customer.name"],
+    api_read=[
+        "id",
+        "number",
+        "payment_date",
+        "amount",
+        "currency",
+        "method",
+        "reference",
+        "status",
+        "customer.id",
+        "customer.name",
+    ],
 )
 
 CREDIT_NOTE = Entity(
     CreditNote,
     (
-        _NUMBER, _CUSTOMER,
+        _NUMBER,
+        _CUSTOMER,
         Field("invoice", _l("Invoice"), "relation"),
         Field("issue_date", _l("Date"), "date"),
         Field("amount", _l("Amount"), "money"),
@@ -112,18 +173,41 @@ CREDIT_NOTE = Entity(
         Field("voided_at", _l("Voided"), "datetime"),
     ),
     list=["number", "issue_date", "customer", "invoice", "amount", "reason", "status"],
-    show=["number", "customer", "invoice", "issue_date", "amount", "currency", "reason", "notes",
-          "status", "issued_at", "voided_at"],
+    show=[
+        "number",
+        "customer",
+        "invoice",
+        "issue_date",
+        "amount",
+        "currency",
+        "reason",
+        "notes",
+        "status",
+        "issued_at",
+        "voided_at",
+    ],
     search=["number", "issue_date", "amount", "reason", "status"],
     form=["customer", "invoice", "issue_date", "amount", "reason", "notes"],
-    api_read=["id", "number", "issue_date", "amount", "currency", "reason", "status",
-              "customer.id", "customer.name", "invoice.id", "invoice.number"],
+    api_read=[
+        "id",
+        "number",
+        "issue_date",
+        "amount",
+        "currency",
+        "reason",
+        "status",
+        "customer.id",
+        "customer.name",
+        "invoice.id",
+        "invoice.number",
+    ],
 )
 
 CONTRACT = Entity(
     Contract,
     (
-        _NUMBER, _CUSTOMER,
+        _NUMBER,
+        _CUSTOMER,
         Field("title", _l("Title")),
         Field("value", _l("Value"), "money"),
         _CURRENCY,
@@ -136,12 +220,33 @@ CONTRACT = Entity(
         Field("updated_at", _l("Updated"), "datetime"),
     ),
     list=["number", "title", "customer", "value", "start_date", "end_date", "status"],
-    show=["number", "title", "customer", "value", "currency", "start_date", "end_date", "status",
-          "notes", "created_at", "updated_at"],
+    show=[
+        "number",
+        "title",
+        "customer",
+        "value",
+        "currency",
+        "start_date",
+        "end_date",
+        "status",
+        "notes",
+        "created_at",
+        "updated_at",
+    ],
     search=["number", "title", "status", "value", "start_date", "end_date"],
     form=["customer", "title", "value", "start_date", "end_date", "status", "notes"],
-    api_read=["id", "number", "title", "value", "currency", "start_date", "end_date", "status",
-              "customer.id", "customer.name"],
+    api_read=[
+        "id",
+        "number",
+        "title",
+        "value",
+        "currency",
+        "start_date",
+        "end_date",
+        "status",
+        "customer.id",
+        "customer.name",
+    ],
 )
 
 _LINE_FIELDS = (

@@ -1,5 +1,6 @@
 """The parts of a customer (contacts, addresses, plants, bank accounts, notes, documents):
 their fields and column lists."""
+
 from flask_babel import lazy_gettext as _l
 
 from crm.fields.catalogue import Entity, Field
@@ -41,26 +42,53 @@ CONTACT = Entity(
 ADDRESS = Entity(
     Address,
     (
-        *_common("customer", "city", "country", "postal_code", "is_default", "created_at",
-                 "updated_at"),
+        *_common(
+            "customer", "city", "country", "postal_code", "is_default", "created_at", "updated_at"
+        ),
         Field("kind", _l("Kind"), "choice", ADDRESS_KINDS),
         Field("line1", _l("Address line 1")),
         Field("line2", _l("Address line 2")),
         Field("state", _l("State / province")),
     ),
     list=["kind", "line1", "postal_code", "city", "country", "is_default", "customer"],
-    show=["customer", "kind", "line1", "line2", "postal_code", "city", "state", "country",
-          "is_default"],
-    form=["customer", "kind", "line1", "line2", "postal_code", "city", "state", "country",
-          "is_default"],
+    show=[
+        "customer",
+        "kind",
+        "line1",
+        "line2",
+        "postal_code",
+        "city",
+        "state",
+        "country",
+        "is_default",
+    ],
+    form=[
+        "customer",
+        "kind",
+        "line1",
+        "line2",
+        "postal_code",
+        "city",
+        "state",
+        "country",
+        "is_default",
+    ],
     search=["kind", "city", "postal_code", "country", "is_default"],
 )
 
 PLANT = Entity(
     Plant,
     (
-        *_common("customer", "name", "phone", "city", "country", "postal_code", "created_at",
-                 "updated_at"),
+        *_common(
+            "customer",
+            "name",
+            "phone",
+            "city",
+            "country",
+            "postal_code",
+            "created_at",
+            "updated_at",
+        ),
         Field("code", _l("Code")),
         Field("line1", _l("Address")),
         Field("contact_name", _l("Site contact")),
@@ -68,8 +96,19 @@ PLANT = Entity(
         Field("is_active", _l("Active"), "flag"),
     ),
     list=["name", "code", "city", "country", "contact_name", "is_active", "customer"],
-    form=["customer", "name", "code", "line1", "postal_code", "city", "country", "contact_name",
-          "phone", "notes", "is_active"],
+    form=[
+        "customer",
+        "name",
+        "code",
+        "line1",
+        "postal_code",
+        "city",
+        "country",
+        "contact_name",
+        "phone",
+        "notes",
+        "is_active",
+    ],
     search=["name", "code", "city", "country", "is_active"],
 )
 
@@ -84,8 +123,15 @@ BANK_ACCOUNT = Entity(
         Field("currency", _l("Currency"), "currency"),
     ),
     list=["bank_name", "account_holder", "account_number", "currency", "is_default", "customer"],
-    form=["customer", "bank_name", "account_holder", "account_number", "swift_bic", "currency",
-          "is_default"],
+    form=[
+        "customer",
+        "bank_name",
+        "account_holder",
+        "account_number",
+        "swift_bic",
+        "currency",
+        "is_default",
+    ],
     search=["bank_name", "account_holder"],
 )
 
@@ -114,7 +160,14 @@ DOCUMENT = Entity(
         Field("customer", _l("Customer"), "relation"),
     ),
     list=["filename", "description", "size", "uploaded_by", "uploaded_at", "customer"],
-    show=["customer", "filename", "description", "content_type", "size", "uploaded_by",
-          "uploaded_at"],
+    show=[
+        "customer",
+        "filename",
+        "description",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    ],
     search=["filename", "description"],
 )

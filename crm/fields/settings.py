@@ -1,5 +1,6 @@
 """A tenant's reference lists (payment terms, segments, sub-segments, regions, tags, custom
 fields) and the sales pipeline's settings (lead statuses and sources, pipelines, stages)."""
+
 from flask_babel import lazy_gettext as _l
 
 from crm.fields.catalogue import Entity, Field
@@ -16,8 +17,12 @@ from crm.models import (
     Tag,
 )
 
-CUSTOM_FIELD_TYPES = {"text": _l("Text"), "number": _l("Number"), "date": _l("Date"),
-                      "choice": _l("Choice")}
+CUSTOM_FIELD_TYPES = {
+    "text": _l("Text"),
+    "number": _l("Number"),
+    "date": _l("Date"),
+    "choice": _l("Choice"),
+}
 
 _NAME, _ACTIVE = Field("name", _l("Name")), Field("is_active", _l("Active"), "flag")
 _COLOUR, _DEFAULT = Field("colour", _l("Colour")), Field("is_default", _l("Default"), "flag")
@@ -36,19 +41,23 @@ CUSTOM_FIELD = Entity(
         Field("field_type", _l("Type"), "choice", CUSTOM_FIELD_TYPES),
         Field("choices", _l("Options")),
         Field("required", _l("Required"), "flag"),
-        _POSITION, _ACTIVE,
+        _POSITION,
+        _ACTIVE,
     ),
 )
-LEAD_STATUS = Entity(LeadStatus, (_NAME, _COLOUR, _DEFAULT, Field("is_final", _l("Final"), "flag"),
-                                  _POSITION))
+LEAD_STATUS = Entity(
+    LeadStatus, (_NAME, _COLOUR, _DEFAULT, Field("is_final", _l("Final"), "flag"), _POSITION)
+)
 LEAD_SOURCE = Entity(LeadSource, (_NAME, _ACTIVE))
-PIPELINE = Entity(Pipeline, (_NAME, Field("description", _l("Description")), _ACTIVE, _DEFAULT,
-                             _POSITION))
+PIPELINE = Entity(
+    Pipeline, (_NAME, Field("description", _l("Description")), _ACTIVE, _DEFAULT, _POSITION)
+)
 STAGE = Entity(
     Stage,
     (
         Field("pipeline", _l("Pipeline"), "relation"),
-        _NAME, _COLOUR,
+        _NAME,
+        _COLOUR,
         Field("probability", _l("Probability (%)"), "percent"),
         _DEFAULT,
         Field("is_won", _l("Won"), "flag"),

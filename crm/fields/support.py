@@ -1,4 +1,5 @@
 """Support tickets: their fields, status and priority labels, and column lists."""
+
 from flask_babel import lazy_gettext as _l
 
 from crm.fields.catalogue import Entity, Field
@@ -22,11 +23,33 @@ SUPPORT_TICKET = Entity(
         Field("updated_at", _l("Updated"), "datetime"),
     ),
     list=["subject", "customer", "status", "priority", "opened_at", "closed_at", "owner"],
-    show=["subject", "customer", "description", "status", "priority", "opened_at", "closed_at",
-          "owner", "created_at", "updated_at"],
+    show=[
+        "subject",
+        "customer",
+        "description",
+        "status",
+        "priority",
+        "opened_at",
+        "closed_at",
+        "owner",
+        "created_at",
+        "updated_at",
+    ],
     search=["subject", "status", "priority", "owner", "opened_at", "closed_at"],
     form=["customer", "subject", "description", "status", "priority", "owner"],
-    api_read=["id", "subject", "description", "status", "priority", "opened_at", "closed_at",
-              "customer.id", "customer.name", "owner.id", "owner.username", "created_at",
-              "updated_at"],
+    api_read=[
+        "id",
+        "subject",
+        "description",
+        "status",
+        "priority",
+        "opened_at",
+        "closed_at",
+        "customer.id",
+        "customer.name",
+        "owner.id",
+        "owner.username",
+        "created_at",
+        "updated_at",
+    ],
 )

@@ -4,6 +4,7 @@ FAB creates the flask-babel instance (with a selector that only reads the
 session); ``install`` replaces its selectors with the ones in ``selection`` and
 gives templates the language picker's data.
 """
+
 from flask_babel import get_locale
 
 from crm import formatting

@@ -4,6 +4,7 @@
 pybabel; this compiles what is stale, so a test run or a fresh checkout never
 serves a catalogue older than its ``.po``.
 """
+
 import os
 from pathlib import Path
 

@@ -5,6 +5,7 @@ Each raises ``InputInvalid`` (a ValueError) whose ``message`` is translatable. T
 locale is a code or Babel Locale; None (API bodies, services, the data layer) reads
 ISO dates only and amounts as English writes them. Text rules: crm.i18n.parsing.
 """
+
 import datetime as dt
 from decimal import Decimal
 
@@ -23,10 +24,12 @@ from crm.i18n.parsing import (
 )
 from crm.models.base import MAX_ID
 
-TRUE_WORDS = frozenset({"1", "true", "yes", "y", "on", "x", "ja", "j", "oui", "si", "sí",
-                        "wahr", "vrai", "verdadero"})
-FALSE_WORDS = frozenset({"0", "false", "no", "n", "off", "nein", "non", "falsch", "faux",
-                         "falso", ""})
+TRUE_WORDS = frozenset(
+    {"1", "true", "yes", "y", "on", "x", "ja", "j", "oui", "si", "sí", "wahr", "vrai", "verdadero"}
+)
+FALSE_WORDS = frozenset(
+    {"0", "false", "no", "n", "off", "nein", "non", "falsch", "faux", "falso", ""}
+)
 
 
 class InputInvalid(ValueError):
@@ -54,19 +57,34 @@ def date_invalid_message(locale):
 
 
 def number_invalid_message(locale):
-    return _l("Enter a number, e.g. %(plain)s or %(local)s.", plain=str(EXAMPLE_NUMBER),
-              local=number_example(locale))
+    return _l(
+        "Enter a number, e.g. %(plain)s or %(local)s.",
+        plain=str(EXAMPLE_NUMBER),
+        local=number_example(locale),
+    )
 
 
 def _amount_refused(text, locale):
     plain, local = str(EXAMPLE_NUMBER), number_example(locale)
     if decimal_mark(locale) == "." and "," in text and "." not in text:
         # 12,50: a decimal comma elsewhere, a misplaced thousands comma here.
-        return InputInvalid(_l(
-            "“%(value)s” is not an amount: a comma separates thousands (%(local)s); "
-            "write decimals with a point (%(plain)s).", value=text, local=local, plain=plain))
-    return InputInvalid(_l("“%(value)s” is not an amount; write it as %(plain)s or %(local)s.",
-                           value=text, plain=plain, local=local))
+        return InputInvalid(
+            _l(
+                "“%(value)s” is not an amount: a comma separates thousands (%(local)s); "
+                "write decimals with a point (%(plain)s).",
+                value=text,
+                local=local,
+                plain=plain,
+            )
+        )
+    return InputInvalid(
+        _l(
+            "“%(value)s” is not an amount; write it as %(plain)s or %(local)s.",
+            value=text,
+            plain=plain,
+            local=local,
+        )
+    )
 
 
 def amount(value, locale=None):
@@ -146,9 +164,12 @@ def id_list(value):
     try:
         return [record_id(item) for item in items]
     except InputInvalid:
-        raise InputInvalid(_l("“%(value)s” is not a list of record ids.",
-                              value=value if isinstance(value, str) else ", ".join(map(str, value)))) \
-            from None
+        raise InputInvalid(
+            _l(
+                "“%(value)s” is not a list of record ids.",
+                value=value if isinstance(value, str) else ", ".join(map(str, value)),
+            )
+        ) from None
 
 
 def flag(value):

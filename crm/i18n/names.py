@@ -1,4 +1,5 @@
 """Names of the shipped languages, from Babel's locale data."""
+
 from babel import Locale
 from flask import current_app
 from flask_babel import get_locale

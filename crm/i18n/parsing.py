@@ -29,6 +29,7 @@ English
     Spanish or Hindi one. Imports read generic English day first, see
     ``import_date_formats``.
 """
+
 import datetime as dt
 import functools
 import re
@@ -44,8 +45,19 @@ FALLBACK = "en"
 
 # The day-first numeric dates the importer has always read (a locale without an order,
 # and generic English); see import_date_formats.
-IMPORT_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%d.%m.%y",
-                       "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%Y-%m-%d %H:%M:%S")
+IMPORT_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%d.%m.%Y",
+    "%d/%m/%Y",
+    "%d-%m-%Y",
+    "%Y/%m/%d",
+    "%d.%m.%y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%Y-%m-%d %H:%M:%S",
+)
 _MONTH_FIRST_SWAP = {"%d/%m/%Y": "%m/%d/%Y", "%d-%m-%Y": "%m-%d-%Y"}
 
 _TOKEN = re.compile(r"([dMyL])\1*|'[^']*'|.")
@@ -194,7 +206,8 @@ def parse_decimal(text, locale):
     if raw.startswith("+"):
         raw = raw[1:]  # Babel refuses the sign: +1.234 would be read apart from -1.234
     if _PLAIN_NUMBER.fullmatch(raw) and not (
-            _group_mark(locale_code(locale)) == "." and ONE_POINT_GROUP.fullmatch(raw)):
+        _group_mark(locale_code(locale)) == "." and ONE_POINT_GROUP.fullmatch(raw)
+    ):
         return Decimal(raw)  # what Babel would read too, without its parser per value
     try:
         value = _babel_decimal(raw, locale=_babel_locale(locale_code(locale)), strict=True)

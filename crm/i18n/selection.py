@@ -14,6 +14,7 @@ speaks where no browser is involved: statements mailed in a batch, operator
 commands (see ``tenant_locale``). The timezone is the tenant's (CRM setting
 ``timezone``), UTC without one.
 """
+
 from flask import current_app, g, has_request_context, request, session
 
 SESSION_KEY = "locale"

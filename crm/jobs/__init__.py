@@ -4,6 +4,7 @@
 is the current app's (crm.jobs.queue.JobQueue); ``run_consumer`` is ``flask crm worker``.
 Kinds of job are registered with ``register_kind`` (crm.jobs.runner).
 """
+
 import logging
 from typing import cast
 
@@ -50,6 +51,7 @@ def run_consumer(app: Flask, workers: int) -> None:
     logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s %(message)s")
     for name in ("huey", "crm"):
         logging.getLogger(name).setLevel(logging.INFO)
-    consumer = queue(app).huey.create_consumer(workers=workers, worker_type="thread",
-                                                periodic=True, check_worker_health=True)
+    consumer = queue(app).huey.create_consumer(
+        workers=workers, worker_type="thread", periodic=True, check_worker_health=True
+    )
     consumer.run()

@@ -1,4 +1,5 @@
 """The health refresh as a job: one tenant's scores (crm.services.insight.health)."""
+
 from typing import Any
 
 from flask import Flask

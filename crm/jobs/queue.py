@@ -4,6 +4,7 @@ SQLite storage in the instance folder by default; Redis when CRM_REDIS_URL is se
 web worker and consumer then shares one queue); immediate mode (CRM_JOBS_IMMEDIATE) runs
 each task inside ``send``, for tests.
 """
+
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -16,8 +17,9 @@ QUEUE_NAME = "ledgerline"
 def build_huey(config: Mapping[str, Any]) -> Huey:
     immediate = bool(config.get("CRM_JOBS_IMMEDIATE"))
     if config.get("CRM_REDIS_URL"):
-        return RedisHuey(QUEUE_NAME, url=config["CRM_REDIS_URL"], immediate=immediate,
-                         results=False)
+        return RedisHuey(
+            QUEUE_NAME, url=config["CRM_REDIS_URL"], immediate=immediate, results=False
+        )
     path = config["CRM_JOB_QUEUE_FILE"]
     if not immediate:  # immediate mode keeps its queue in memory
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)

@@ -1,5 +1,6 @@
 """Runs one job in the consumer: claims it (never twice), runs its kind as the job's tenant
 and user, keeps its heartbeat while it works, and records how it ended."""
+
 import logging
 import threading
 from collections.abc import Callable

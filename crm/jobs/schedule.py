@@ -1,5 +1,6 @@
 """Periodic tasks: the dead-consumer rule every minute, the nightly health refresh
 checked every hour (each tenant at its own hour)."""
+
 import datetime as dt
 from typing import cast
 
@@ -15,14 +16,14 @@ from crm.services.jobs import lifecycle, nightly
 def reap_dead_jobs(app: Flask) -> int:
     with app.app_context():
         try:
-            return lifecycle.reap_dead(cast(Session, db.session),
-                                       app.config["CRM_JOB_HEARTBEAT_TIMEOUT"])
+            return lifecycle.reap_dead(
+                cast(Session, db.session), app.config["CRM_JOB_HEARTBEAT_TIMEOUT"]
+            )
         finally:
             db.session.remove()
 
 
-def submit_nightly_health(app: Flask, queue: JobQueue,
-                          now: dt.datetime | None = None) -> list[int]:
+def submit_nightly_health(app: Flask, queue: JobQueue, now: dt.datetime | None = None) -> list[int]:
     """Submit a health refresh for every tenant whose hour it is; returns their ids."""
     with app.app_context():
         try:
@@ -30,8 +31,7 @@ def submit_nightly_health(app: Flask, queue: JobQueue,
             due = nightly.tenants_due(session, now)
             for tenant_id in due:
                 with tenant_scope(tenant_id):
-                    lifecycle.submit(session, queue, "health_refresh", {},
-                                     tenant_id=tenant_id)
+                    lifecycle.submit(session, queue, "health_refresh", {}, tenant_id=tenant_id)
             return due
         finally:
             db.session.remove()

@@ -1,4 +1,5 @@
 """Contact, billing and shipping addresses; one default of each kind."""
+
 from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import relationship
@@ -26,6 +27,11 @@ class Address(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     is_default = Column(Boolean, nullable=False, default=False)
 
     def __str__(self):
-        parts = [self.line1, self.line2, " ".join(p for p in (self.postal_code, self.city) if p),
-                 self.state, self.country]
+        parts = [
+            self.line1,
+            self.line2,
+            " ".join(p for p in (self.postal_code, self.city) if p),
+            self.state,
+            self.country,
+        ]
         return ", ".join(p for p in parts if p)

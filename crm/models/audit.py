@@ -3,6 +3,7 @@
 The migration that creates the table also adds triggers refusing UPDATE and
 DELETE (and TRUNCATE on PostgreSQL), so nothing can rewrite history.
 """
+
 from flask_appbuilder import Model
 from sqlalchemy import JSON, Column, DateTime, Index, Integer, String
 
@@ -33,4 +34,3 @@ class AuditEntry(TenantMixin, Model):
 
     def __str__(self):
         return f"{self.action} {self.entity} #{self.entity_id}"
-

@@ -1,4 +1,5 @@
 """Bank details a customer pays from or is refunded to."""
+
 from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String
 from sqlalchemy.orm import relationship
@@ -11,8 +12,9 @@ class BankAccount(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     __audit_parent__ = "customer"
 
     id = Column(Integer, primary_key=True)
-    customer_id = Column(Integer, ForeignKey("crm_customer.id", ondelete="CASCADE"),
-                         nullable=False, index=True)
+    customer_id = Column(
+        Integer, ForeignKey("crm_customer.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     customer = relationship("Customer", back_populates="bank_accounts")
     bank_name = Column(String(150), nullable=False)
     account_holder = Column(String(150), nullable=False)

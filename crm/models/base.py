@@ -1,4 +1,5 @@
 """Shared column sets for CRM models."""
+
 import datetime as dt
 
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, event
@@ -34,8 +35,10 @@ class TenantMixin:
     @declared_attr
     def tenant_id(cls):
         return Column(
-            Integer, ForeignKey("crm_tenant.id", ondelete="CASCADE"),
-            nullable=False, index=True,
+            Integer,
+            ForeignKey("crm_tenant.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
         )
 
 

@@ -1,4 +1,5 @@
 """Organisations the tenant does business with; parent of customers."""
+
 from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import relationship
@@ -8,9 +9,7 @@ from .base import Audited, TenantMixin, TimestampMixin, Versioned
 
 class Company(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_company"
-    __table_args__ = (
-        Index("ix_company_name", "tenant_id", "name"),
-    )
+    __table_args__ = (Index("ix_company_name", "tenant_id", "name"),)
 
     id = Column(Integer, primary_key=True)
     name = Column(String(200), nullable=False)

@@ -1,4 +1,5 @@
 """People at a customer; exactly one of them is the primary contact."""
+
 from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import relationship

@@ -1,4 +1,5 @@
 """Contracts agreed with a customer (the health score reads active contract value)."""
+
 from flask_appbuilder import Model
 from sqlalchemy import (
     Column,

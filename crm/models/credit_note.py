@@ -1,4 +1,5 @@
 """Credit notes: amounts given back to a customer, reducing what they owe."""
+
 from flask_appbuilder import Model
 from sqlalchemy import (
     Column,

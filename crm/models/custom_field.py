@@ -1,4 +1,5 @@
 """Fields a tenant defines for its customers, and their values."""
+
 from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import relationship
@@ -38,11 +39,13 @@ class CustomFieldValue(Audited, Versioned, TenantMixin, Model):
     )
 
     id = Column(Integer, primary_key=True)
-    customer_id = Column(Integer, ForeignKey("crm_customer.id", ondelete="CASCADE"),
-                         nullable=False, index=True)
+    customer_id = Column(
+        Integer, ForeignKey("crm_customer.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     customer = relationship("Customer", back_populates="custom_values")
-    definition_id = Column(Integer, ForeignKey("crm_custom_field.id", ondelete="CASCADE"),
-                           nullable=False, index=True)
+    definition_id = Column(
+        Integer, ForeignKey("crm_custom_field.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     definition = relationship("CustomFieldDefinition")
     value = Column(Text)
 

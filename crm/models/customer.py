@@ -1,4 +1,5 @@
 """The customer master record that sales, invoicing and statements read."""
+
 from flask_appbuilder import Model
 from sqlalchemy import (
     JSON,
@@ -24,14 +25,30 @@ CUSTOMER_TYPES = ("company", "individual")
 PAYMENT_METHODS = ("bank_transfer", "credit_card", "direct_debit", "cash", "cheque", "paypal")
 
 # The list sorts by name (ix_customer_list) and by these.
-SORTABLE_COLUMNS = ("code", "email", "city", "country", "balance", "created_at",
-                    "order_total", "last_order_date")
+SORTABLE_COLUMNS = (
+    "code",
+    "email",
+    "city",
+    "country",
+    "balance",
+    "created_at",
+    "order_total",
+    "last_order_date",
+)
 
 customer_tag = Table(
     "crm_customer_tag",
     Model.metadata,
-    Column("customer_id", Integer, ForeignKey("crm_customer.id", ondelete="CASCADE"), primary_key=True),
-    Column("tag_id", Integer, ForeignKey("crm_tag.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column(
+        "customer_id", Integer, ForeignKey("crm_customer.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column(
+        "tag_id",
+        Integer,
+        ForeignKey("crm_tag.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
 )
 
 
@@ -51,8 +68,10 @@ class Customer(Audited, Versioned, TenantMixin, TimestampMixin, Model):
         Index("ix_customer_tenant_group", "tenant_id", "customer_group_id"),
         # Every sortable column of the list, so any sort's first page reads 25 index entries;
         # and a company's customers by name (its Customers tab).
-        *(Index(f"ix_customer_list_{column}", "tenant_id", "is_active", column, "id")
-          for column in SORTABLE_COLUMNS),
+        *(
+            Index(f"ix_customer_list_{column}", "tenant_id", "is_active", column, "id")
+            for column in SORTABLE_COLUMNS
+        ),
         Index("ix_customer_company_list", "tenant_id", "company_id", "is_active", "name", "id"),
         # The list's health band filter and the dashboard's customers-by-band counts.
         Index("ix_customer_health", "tenant_id", "is_active", "health_band", "id"),
@@ -61,7 +80,10 @@ class Customer(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     __form_optional__ = ("code",)
     # The nightly health refresh rewrites these for every customer; not audit events.
     __audit_exclude__ = Audited.__audit_exclude__ + (
-        "health_score", "health_band", "health_factors", "health_refreshed_at",
+        "health_score",
+        "health_band",
+        "health_factors",
+        "health_refreshed_at",
     )
 
     id = Column(Integer, primary_key=True)
@@ -121,17 +143,32 @@ class Customer(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     health_factors = Column(JSON)
     health_refreshed_at = Column(DateTime(timezone=True))
 
-    contacts = relationship("Contact", back_populates="customer", cascade="all, delete-orphan",
-                            order_by="(Contact.is_primary.desc(), Contact.name)")
-    addresses = relationship("Address", back_populates="customer", cascade="all, delete-orphan",
-                             order_by="(Address.kind, Address.is_default.desc())")
+    contacts = relationship(
+        "Contact",
+        back_populates="customer",
+        cascade="all, delete-orphan",
+        order_by="(Contact.is_primary.desc(), Contact.name)",
+    )
+    addresses = relationship(
+        "Address",
+        back_populates="customer",
+        cascade="all, delete-orphan",
+        order_by="(Address.kind, Address.is_default.desc())",
+    )
     plants = relationship("Plant", back_populates="customer", cascade="all, delete-orphan")
-    bank_accounts = relationship("BankAccount", back_populates="customer", cascade="all, delete-orphan")
+    bank_accounts = relationship(
+        "BankAccount", back_populates="customer", cascade="all, delete-orphan"
+    )
     documents = relationship("Document", back_populates="customer", cascade="all, delete-orphan")
-    note_entries = relationship("Note", back_populates="customer", cascade="all, delete-orphan",
-                                order_by="Note.created_at.desc()")
-    custom_values = relationship("CustomFieldValue", back_populates="customer",
-                                 cascade="all, delete-orphan")
+    note_entries = relationship(
+        "Note",
+        back_populates="customer",
+        cascade="all, delete-orphan",
+        order_by="Note.created_at.desc()",
+    )
+    custom_values = relationship(
+        "CustomFieldValue", back_populates="customer", cascade="all, delete-orphan"
+    )
 
     def __str__(self):
         return f"{self.name} ({self.code})" if self.code else self.name

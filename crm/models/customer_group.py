@@ -1,4 +1,5 @@
 """Customer groups: segmentation for pricing and reporting."""
+
 from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import relationship

@@ -1,4 +1,5 @@
 """Deals: sales opportunities moving through a pipeline's stages."""
+
 from flask_appbuilder import Model
 from sqlalchemy import Column, Date, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import relationship

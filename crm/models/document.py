@@ -1,4 +1,5 @@
 """Files attached to a customer; the bytes live on disk, not in the database."""
+
 from flask_appbuilder import Model
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import relationship
@@ -11,8 +12,9 @@ class Document(Audited, Versioned, TenantMixin, Model):
     __audit_parent__ = "customer"
 
     id = Column(Integer, primary_key=True)
-    customer_id = Column(Integer, ForeignKey("crm_customer.id", ondelete="CASCADE"),
-                         nullable=False, index=True)
+    customer_id = Column(
+        Integer, ForeignKey("crm_customer.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     customer = relationship("Customer", back_populates="documents")
     filename = Column(String(255), nullable=False)
     content_type = Column(String(120), nullable=False)

@@ -1,4 +1,5 @@
 """Bulk imports: one run per uploaded file, and what each run did to each record (for revert)."""
+
 from flask_appbuilder import Model
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import deferred, relationship
@@ -15,8 +16,10 @@ ITEM_ACTIONS = ("created", "updated")
 
 class ImportRun(TenantMixin, TimestampMixin, Model):
     __tablename__ = "crm_import_run"
-    __table_args__ = (Index("ix_import_run_list", "tenant_id", "created_at"),
-                      Index("ix_import_run_file", "tenant_id", "content_hash"))
+    __table_args__ = (
+        Index("ix_import_run_list", "tenant_id", "created_at"),
+        Index("ix_import_run_file", "tenant_id", "content_hash"),
+    )
 
     id = Column(Integer, primary_key=True)
     entity = Column(String(20), nullable=False)
@@ -65,8 +68,9 @@ class ImportItem(TenantMixin, Model):
     __table_args__ = (Index("ix_import_item_run", "import_run_id", "record_id"),)
 
     id = Column(Integer, primary_key=True)
-    import_run_id = Column(Integer, ForeignKey("crm_import_run.id", ondelete="CASCADE"),
-                           nullable=False)
+    import_run_id = Column(
+        Integer, ForeignKey("crm_import_run.id", ondelete="CASCADE"), nullable=False
+    )
     record_id = Column(Integer, nullable=False)
     action = Column(String(10), nullable=False)
     previous = Column(JSON)

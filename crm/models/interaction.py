@@ -1,4 +1,5 @@
 """Calls, meetings, emails and notes logged against a customer."""
+
 from flask_appbuilder import Model
 from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import relationship

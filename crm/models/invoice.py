@@ -1,4 +1,5 @@
 """Invoices: what a customer owes, from an order or stand-alone."""
+
 from flask_appbuilder import Model
 from sqlalchemy import (
     Column,
@@ -34,8 +35,15 @@ class Invoice(Audited, Versioned, DocumentTotals, TenantMixin, TimestampMixin, M
         Index("ix_invoice_open_due", "tenant_id", "status", "due_date"),
         Index("ix_invoice_list", "tenant_id", "issue_date", "id"),
         # The dashboard's receivables by aging bucket, read from the index alone.
-        Index("ix_invoice_aging", "tenant_id", "status", "due_date", "currency", "total",
-              "amount_paid"),
+        Index(
+            "ix_invoice_aging",
+            "tenant_id",
+            "status",
+            "due_date",
+            "currency",
+            "total",
+            "amount_paid",
+        ),
     )
 
     id = Column(Integer, primary_key=True)
@@ -58,8 +66,12 @@ class Invoice(Audited, Versioned, DocumentTotals, TenantMixin, TimestampMixin, M
     amount_paid = Column(Numeric(14, 2), nullable=False, default=0)
     issued_at = Column(DateTime(timezone=True))
     voided_at = Column(DateTime(timezone=True))
-    lines = relationship("InvoiceLine", back_populates="invoice", cascade="all, delete-orphan",
-                         order_by="InvoiceLine.position")
+    lines = relationship(
+        "InvoiceLine",
+        back_populates="invoice",
+        cascade="all, delete-orphan",
+        order_by="InvoiceLine.position",
+    )
 
     __form_optional__ = ("number", "due_date")
 
@@ -74,6 +86,7 @@ class Invoice(Audited, Versioned, DocumentTotals, TenantMixin, TimestampMixin, M
 class InvoiceLine(PricedLine, TenantMixin, Model):
     __tablename__ = "crm_invoice_line"
 
-    invoice_id = Column(Integer, ForeignKey("crm_invoice.id", ondelete="CASCADE"),
-                        nullable=False, index=True)
+    invoice_id = Column(
+        Integer, ForeignKey("crm_invoice.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     invoice = relationship("Invoice", back_populates="lines")

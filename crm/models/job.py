@@ -1,4 +1,5 @@
 """Background jobs: one row per submitted job, the truth users see on the Jobs screen."""
+
 from flask_appbuilder import Model
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, String
 
@@ -12,8 +13,10 @@ ACTIVE_JOB_STATUSES = ("queued", "running")
 
 class Job(TenantMixin, Model):
     __tablename__ = "crm_job"
-    __table_args__ = (Index("ix_job_list", "tenant_id", "user_id", "created_at"),
-                      Index("ix_job_status", "status", "heartbeat_at"))
+    __table_args__ = (
+        Index("ix_job_list", "tenant_id", "user_id", "created_at"),
+        Index("ix_job_status", "status", "heartbeat_at"),
+    )
 
     id = Column(Integer, primary_key=True)
     user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))

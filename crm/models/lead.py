@@ -1,4 +1,5 @@
 """Leads: opportunities not yet qualified, with their statuses and sources."""
+
 from flask_appbuilder import Model
 from sqlalchemy import (
     Boolean,

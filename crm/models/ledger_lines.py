@@ -1,4 +1,5 @@
 """Priced lines shared by sales orders and invoices."""
+
 from sqlalchemy import Column, Integer, Numeric, String
 
 

@@ -1,4 +1,5 @@
 """Internal notes on a customer, newest first."""
+
 from flask_appbuilder import Model
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, Text
 from sqlalchemy.orm import relationship
@@ -11,8 +12,9 @@ class Note(Audited, Versioned, TenantMixin, Model):
     __audit_parent__ = "customer"
 
     id = Column(Integer, primary_key=True)
-    customer_id = Column(Integer, ForeignKey("crm_customer.id", ondelete="CASCADE"),
-                         nullable=False, index=True)
+    customer_id = Column(
+        Integer, ForeignKey("crm_customer.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     customer = relationship("Customer", back_populates="note_entries")
     body = Column(Text, nullable=False)
     author_id = Column(Integer, ForeignKey("ab_user.id"))

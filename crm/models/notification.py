@@ -1,4 +1,5 @@
 """In-app notifications (e.g. a lead assigned to you), with an unread count in the navbar."""
+
 from flask_appbuilder import Model
 from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String
 

@@ -1,4 +1,5 @@
 """Payments received from customers, and how they are allocated to invoices."""
+
 from flask_appbuilder import Model
 from sqlalchemy import (
     Column,
@@ -41,8 +42,9 @@ class Payment(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     notes = Column(Text)
     status = Column(String(20), nullable=False, default="received")
     voided_at = Column(DateTime(timezone=True))
-    allocations = relationship("PaymentAllocation", back_populates="payment",
-                               cascade="all, delete-orphan")
+    allocations = relationship(
+        "PaymentAllocation", back_populates="payment", cascade="all, delete-orphan"
+    )
 
     __form_optional__ = ("number",)
 
@@ -54,13 +56,12 @@ class PaymentAllocation(TenantMixin, Model):
     """Part of a payment settling one invoice. What is not allocated stays as credit."""
 
     __tablename__ = "crm_payment_allocation"
-    __table_args__ = (
-        UniqueConstraint("payment_id", "invoice_id", name="uq_payment_allocation"),
-    )
+    __table_args__ = (UniqueConstraint("payment_id", "invoice_id", name="uq_payment_allocation"),)
 
     id = Column(Integer, primary_key=True)
-    payment_id = Column(Integer, ForeignKey("crm_payment.id", ondelete="CASCADE"),
-                        nullable=False, index=True)
+    payment_id = Column(
+        Integer, ForeignKey("crm_payment.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     payment = relationship("Payment", back_populates="allocations")
     invoice_id = Column(Integer, ForeignKey("crm_invoice.id"), nullable=False, index=True)
     invoice = relationship("Invoice")

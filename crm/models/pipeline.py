@@ -1,4 +1,5 @@
 """Sales pipelines and their stages; deals move through the stages of one pipeline."""
+
 from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import relationship

@@ -1,4 +1,5 @@
 """Operational sites of a customer (plants, warehouses, branches)."""
+
 from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import relationship
@@ -11,8 +12,9 @@ class Plant(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     __audit_parent__ = "customer"
 
     id = Column(Integer, primary_key=True)
-    customer_id = Column(Integer, ForeignKey("crm_customer.id", ondelete="CASCADE"),
-                         nullable=False, index=True)
+    customer_id = Column(
+        Integer, ForeignKey("crm_customer.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     customer = relationship("Customer", back_populates="plants")
     name = Column(String(150), nullable=False)
     code = Column(String(40))

@@ -1,4 +1,5 @@
 """Tenant-editable reference lists that classify customers."""
+
 from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import relationship
@@ -25,7 +26,9 @@ class Segment(Audited, Versioned, TenantMixin, Model):
 
     id = Column(Integer, primary_key=True)
     name = Column(String(80), nullable=False)
-    sub_segments = relationship("SubSegment", back_populates="segment", cascade="all, delete-orphan")
+    sub_segments = relationship(
+        "SubSegment", back_populates="segment", cascade="all, delete-orphan"
+    )
 
     def __str__(self):
         return self.name

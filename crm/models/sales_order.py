@@ -1,4 +1,5 @@
 """Sales orders: what a customer ordered, line by line, before it is invoiced."""
+
 from flask_appbuilder import Model
 from sqlalchemy import (
     Column,
@@ -51,8 +52,12 @@ class SalesOrder(Audited, Versioned, DocumentTotals, TenantMixin, TimestampMixin
     confirmed_at = Column(DateTime(timezone=True))
     owner_id = Column(Integer, ForeignKey("ab_user.id"), index=True)
     owner = relationship("CrmUser", foreign_keys=[owner_id])
-    lines = relationship("SalesOrderLine", back_populates="order", cascade="all, delete-orphan",
-                         order_by="SalesOrderLine.position")
+    lines = relationship(
+        "SalesOrderLine",
+        back_populates="order",
+        cascade="all, delete-orphan",
+        order_by="SalesOrderLine.position",
+    )
 
     __form_optional__ = ("number",)
 
@@ -63,6 +68,7 @@ class SalesOrder(Audited, Versioned, DocumentTotals, TenantMixin, TimestampMixin
 class SalesOrderLine(PricedLine, TenantMixin, Model):
     __tablename__ = "crm_sales_order_line"
 
-    order_id = Column(Integer, ForeignKey("crm_sales_order.id", ondelete="CASCADE"),
-                      nullable=False, index=True)
+    order_id = Column(
+        Integer, ForeignKey("crm_sales_order.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     order = relationship("SalesOrder", back_populates="lines")

@@ -1,4 +1,5 @@
 """Per-tenant counters behind generated codes and document numbers (see crm.services.core.numbering)."""
+
 from flask_appbuilder import Model
 from sqlalchemy import Column, ForeignKey, Integer, String
 

@@ -1,4 +1,5 @@
 """Module-wide CRM settings of a tenant, one row per key, values as JSON."""
+
 from flask_appbuilder import Model
 from sqlalchemy import JSON, Column, Integer, String, UniqueConstraint
 

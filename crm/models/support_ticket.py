@@ -1,4 +1,5 @@
 """Support tickets raised by a customer (the health score counts the open ones)."""
+
 from flask_appbuilder import Model
 from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import relationship

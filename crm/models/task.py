@@ -1,4 +1,5 @@
 """Tasks, linked to a lead, deal, company or customer."""
+
 from flask_appbuilder import Model
 from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import relationship

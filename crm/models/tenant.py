@@ -1,4 +1,5 @@
 """The organisation that owns a set of CRM data."""
+
 from flask_appbuilder import Model
 from sqlalchemy import Column, DateTime, Integer, String
 

@@ -1,4 +1,5 @@
 """FAB's user, extended with the tenant it belongs to."""
+
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import Column, DateTime, Integer, String
 
@@ -8,9 +9,18 @@ from .base import Audited, TenantMixin
 class CrmUser(Audited, TenantMixin, User):
     __tablename__ = "ab_user"
     __audit_exclude__ = (
-        "password", "last_login", "login_count", "fail_login_count",
-        "changed_on", "created_on", "changed_by_fk", "created_by_fk",
-        "session_version", "refresh_jti", "last_failed_login", "locked_until",
+        "password",
+        "last_login",
+        "login_count",
+        "fail_login_count",
+        "changed_on",
+        "created_on",
+        "changed_by_fk",
+        "created_by_fk",
+        "session_version",
+        "refresh_jti",
+        "last_failed_login",
+        "locked_until",
     )
 
     # The language the user picked in the navbar; None follows the browser and the tenant.

@@ -5,6 +5,7 @@ FAB exempts its API blueprints from CSRFProtect, since it expects JWTs, but our 
 also accept the session cookie (``allow_browser_login``), which any page can make the
 browser send.
 """
+
 from flask import jsonify, request
 from flask_appbuilder.api import BaseApi
 from flask_babel import gettext
@@ -23,15 +24,19 @@ def _valid_bearer_token():
         return False
     try:
         decode_token(token.strip())
-    except (JWTExtendedException, PyJWTError):  # malformed, expired, forged: the cookie rule applies
+    except (
+        JWTExtendedException,
+        PyJWTError,
+    ):  # malformed, expired, forged: the cookie rule applies
         return False
     return True
 
 
 def install(app, appbuilder, csrf):
     """After every API is registered: check the token on cookie-authenticated API writes."""
-    api_blueprints = frozenset(view.blueprint.name for view in appbuilder.baseviews
-                               if isinstance(view, BaseApi))
+    api_blueprints = frozenset(
+        view.blueprint.name for view in appbuilder.baseviews if isinstance(view, BaseApi)
+    )
 
     @app.before_request
     def _api_writes_need_the_csrf_token():
@@ -42,9 +47,12 @@ def install(app, appbuilder, csrf):
         try:
             csrf.protect()
         except CSRFError:
-            response = jsonify(message=gettext(
-                "This request needs the page's CSRF token in the X-CSRFToken header, "
-                "or an API access token (Authorization: Bearer)."))
+            response = jsonify(
+                message=gettext(
+                    "This request needs the page's CSRF token in the X-CSRFToken header, "
+                    "or an API access token (Authorization: Bearer)."
+                )
+            )
             response.status_code = 400
             return response
         return None

@@ -5,6 +5,7 @@ Scripts run only from our origin or with the request's nonce (FAB's templates an
 put ``baselib.get_nonce()`` on every <script>), so no inline handler or script runs.
 Styles keep 'unsafe-inline': FAB's templates and widgets write style attributes.
 """
+
 from flask_talisman import Talisman
 
 CONTENT_SECURITY_POLICY = {

@@ -3,6 +3,7 @@
 Screens: crm/security/user_views.py; JWT sign-in: token_api.py; the rules behind
 sessions, tokens and lockout: crm/services/accounts/logins.py.
 """
+
 import logging
 
 from flask import current_app, g, has_request_context, session
@@ -60,7 +61,11 @@ class CrmSecurityManager(SecurityManager):
 
     def load_user_jwt(self, _jwt_header, jwt_data):
         user = self.get_user_by_id(jwt_data.get("sub"))
-        if user is None or not user.is_active or jwt_data.get(VERSION_CLAIM) != user.session_version:
+        if (
+            user is None
+            or not user.is_active
+            or jwt_data.get(VERSION_CLAIM) != user.session_version
+        ):
             return None
         g.user = user
         return user
@@ -71,8 +76,11 @@ class CrmSecurityManager(SecurityManager):
     def reset_password(self, userid, password):
         super().reset_password(userid, password)
         # Changing one's own password signs out every other session, not this one.
-        own = has_request_context() and current_user.is_authenticated \
+        own = (
+            has_request_context()
+            and current_user.is_authenticated
             and str(current_user.id) == str(userid)
+        )
         if own:
             session[SESSION_VERSION_KEY] = logins.current_version(self.session, userid)
 
@@ -94,9 +102,13 @@ class CrmSecurityManager(SecurityManager):
         if success:
             return super().update_user_auth_stat(user, success)
         config = current_app.config
-        logins.record_failed_login(self.session, user.id, logins.utcnow(),
-                                   config["CRM_LOGIN_LOCK_FAILURES"],
-                                   config["CRM_LOGIN_LOCK_MINUTES"])
+        logins.record_failed_login(
+            self.session,
+            user.id,
+            logins.utcnow(),
+            config["CRM_LOGIN_LOCK_FAILURES"],
+            config["CRM_LOGIN_LOCK_MINUTES"],
+        )
         self.on_user_login_failed(user)
 
     def hash_password(self, password):
@@ -122,10 +134,13 @@ class CrmSecurityManager(SecurityManager):
         rows = self.session.execute(
             select(self.viewmenu_model.name, self.permission_model.name)
             .select_from(pv)
-            .join(assoc_permissionview_role, assoc_permissionview_role.c.permission_view_id == pv.id)
+            .join(
+                assoc_permissionview_role, assoc_permissionview_role.c.permission_view_id == pv.id
+            )
             .join(self.viewmenu_model, self.viewmenu_model.id == pv.view_menu_id)
             .join(self.permission_model, self.permission_model.id == pv.permission_id)
-            .where(assoc_permissionview_role.c.role_id.in_(role_ids)))
+            .where(assoc_permissionview_role.c.role_id.in_(role_ids))
+        )
         return {(view, permission) for view, permission in rows}
 
     def get_user_by_id(self, pk):

@@ -10,6 +10,7 @@ timeline, audit entry, export, chart and API answer. Operator commands see every
 ``MASKED_FIELDS`` names each masked column, its class and how it is masked; views,
 exports and APIs call ``mask_value``/``mask_row``/``masked_columns`` rather than deciding.
 """
+
 import re
 from collections import namedtuple
 
@@ -25,15 +26,17 @@ DOTS = "\u2022\u2022\u2022\u2022"
 
 Masked = namedtuple("Masked", "figure_class kind")  # kind: "amount" | "account"
 _LEDGER = Masked(LEDGER_AMOUNTS, "amount")
-_DOCUMENT = {"subtotal": _LEDGER, "discount_total": _LEDGER, "tax_total": _LEDGER,
-             "total": _LEDGER}
+_DOCUMENT = {"subtotal": _LEDGER, "discount_total": _LEDGER, "tax_total": _LEDGER, "total": _LEDGER}
 _LINE = {"unit_price": _LEDGER, "net_amount": _LEDGER, "tax_amount": _LEDGER, "total": _LEDGER}
 
 # entity -> {column: Masked}. Contract values and deal values are not ledger amounts
 # (no balance is made of them) and stay visible.
 MASKED_FIELDS = {
-    "Customer": {"balance": _LEDGER, "order_total": _LEDGER,
-                 "credit_limit": Masked(CREDIT_FIGURES, "amount")},
+    "Customer": {
+        "balance": _LEDGER,
+        "order_total": _LEDGER,
+        "credit_limit": Masked(CREDIT_FIGURES, "amount"),
+    },
     "BankAccount": {"account_number": Masked(BANK_DETAILS, "account")},
     "SalesOrder": _DOCUMENT,
     "Invoice": {**_DOCUMENT, "amount_paid": _LEDGER, "amount_due": _LEDGER},
@@ -68,8 +71,10 @@ def can_view(figure_class):
             cache[figure_class] = False
         else:
             sm = current_app.appbuilder.sm
-            cache[figure_class] = bool(sm.has_access(FINANCIALS_PERMISSION, FINANCIALS)
-                                       or sm.has_access(FINANCIALS_PERMISSION, figure_class))
+            cache[figure_class] = bool(
+                sm.has_access(FINANCIALS_PERMISSION, FINANCIALS)
+                or sm.has_access(FINANCIALS_PERMISSION, figure_class)
+            )
     return cache[figure_class]
 
 
@@ -144,9 +149,12 @@ def mask_changes(audit_entity, changes):
     """An audit entry's ``{column: [old, new]}`` as the current user may see it (a copy)."""
     if not changes or audit_entity not in _BY_AUDIT_NAME:
         return changes
-    return {column: [mask_change(audit_entity, column, v) for v in values]
-            if isinstance(values, (list, tuple)) else values
-            for column, values in changes.items()}
+    return {
+        column: [mask_change(audit_entity, column, v) for v in values]
+        if isinstance(values, (list, tuple))
+        else values
+        for column, values in changes.items()
+    }
 
 
 def mask_dump(model, data):

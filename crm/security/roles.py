@@ -3,66 +3,138 @@
 Every CRM view and its REST API share one permission name (the entity) and
 four verbs. Admin is FAB's admin role and receives every permission.
 """
+
 from crm.security import masking
 
 # Which verb each view or API method needs. Views and APIs of one entity share
 # ``class_permission_name``, so one row of the matrix covers the screen and the API.
 METHOD_VERBS = {
     # ModelView
-    "list": "read", "show": "read", "download": "read", "download_file": "read", "file": "read",
+    "list": "read",
+    "show": "read",
+    "download": "read",
+    "download_file": "read",
+    "file": "read",
     "export": "read",  # a list's rows as xlsx or csv
     "lookup": "read",  # the pickers' search-as-you-type endpoints
-    "lookup_deals": "read", "lookup_leads": "read", "lookup_contacts": "read",
-    "mark_done": "edit", "reopen": "edit",  # a task's quick actions
+    "lookup_deals": "read",
+    "lookup_leads": "read",
+    "lookup_contacts": "read",
+    "mark_done": "edit",
+    "reopen": "edit",  # a task's quick actions
     "close": "edit",  # a support ticket's (it reopens with "reopen")
-    "add": "add", "clone": "add", "upload": "add",
-    "edit": "edit", "archive": "edit", "restore": "edit", "toggle_active": "edit",
-    "save_custom_fields": "edit", "custom_fields": "edit",
+    "add": "add",
+    "clone": "add",
+    "upload": "add",
+    "edit": "edit",
+    "archive": "edit",
+    "restore": "edit",
+    "toggle_active": "edit",
+    "save_custom_fields": "edit",
+    "custom_fields": "edit",
     # Kanban boards, conversion, settings
-    "board": "read", "cards": "read", "my_tasks": "read", "export_settings": "read",
-    "notifications": "read", "mark_read": "read",
+    "board": "read",
+    "cards": "read",
+    "my_tasks": "read",
+    "export_settings": "read",
+    "notifications": "read",
+    "mark_read": "read",
     # background jobs: a user's own (an Admin's: the tenant's); the health refresh on demand
-    "job_status": "read", "cancel_job": "read", "job_result": "read", "refresh_health": "edit",
-    "move": "edit", "stage": "edit", "reorder": "edit", "import_settings": "edit",
+    "job_status": "read",
+    "cancel_job": "read",
+    "job_result": "read",
+    "refresh_health": "edit",
+    "move": "edit",
+    "stage": "edit",
+    "reorder": "edit",
+    "import_settings": "edit",
     "move_deals": "edit",  # empty a stage into another stage of its pipeline
     "reset_settings": "edit",
     "convert": "add",
     # Imports: upload, match columns, preview and run add records; the rest reads them.
-    "map_columns": "add", "change_encoding": "add", "preview_import": "add", "run_import": "add",
-    "progress": "read", "import_status": "read", "template": "read", "error_report": "read",
+    "map_columns": "add",
+    "change_encoding": "add",
+    "preview_import": "add",
+    "run_import": "add",
+    "progress": "read",
+    "import_status": "read",
+    "template": "read",
+    "error_report": "read",
     "revert": "edit",
     # statements of account: read them; e-mailing one (or a batch from the customer list) edits
-    "statement": "read", "email_statement": "edit", "email_statements": "edit",
+    "statement": "read",
+    "email_statement": "edit",
+    "email_statements": "edit",
     "send_statements": "edit",
     # sales orders and invoices: status actions; an invoice made from an order
-    "confirm": "edit", "ship": "edit", "cancel": "edit", "issue": "edit", "void": "edit",
+    "confirm": "edit",
+    "ship": "edit",
+    "cancel": "edit",
+    "issue": "edit",
+    "void": "edit",
     "invoice": "add",
     # payments: allocate credit to invoices, take an allocation off; credit notes' invoice picker
-    "allocate": "edit", "unallocate": "edit", "lookup_invoices": "read",
+    "allocate": "edit",
+    "unallocate": "edit",
+    "lookup_invoices": "read",
     # duplicates: the finder, the merge wizard (Merge) and the customer form's hints (Customer)
-    "duplicate_list": "read", "duplicate_pairs": "read", "duplicate_check": "read",
-    "merge_wizard": "read", "merge_preview": "read", "merge_confirm": "edit",
+    "duplicate_list": "read",
+    "duplicate_pairs": "read",
+    "duplicate_check": "read",
+    "merge_wizard": "read",
+    "merge_preview": "read",
+    "merge_confirm": "edit",
     "merge_customers": "edit",
     # batch actions on the customer list's selection
-    "batch_archive": "edit", "batch_restore": "edit", "batch_assign_group": "edit",
-    "batch_assign_owner": "edit", "batch_add_tag": "edit", "batch_remove_tag": "edit",
+    "batch_archive": "edit",
+    "batch_restore": "edit",
+    "batch_assign_group": "edit",
+    "batch_assign_owner": "edit",
+    "batch_add_tag": "edit",
+    "batch_remove_tag": "edit",
     "batch_form": "edit",
     # the dashboard: the page, its figures as JSON and its charts as xlsx
-    "dashboard": "read", "dashboard_data": "read", "dashboard_xlsx": "read",
-    "delete": "delete", "muldelete": "delete",
+    "dashboard": "read",
+    "dashboard_data": "read",
+    "dashboard_xlsx": "read",
+    "delete": "delete",
+    "muldelete": "delete",
     # ModelRestApi
-    "get": "read", "get_list": "read", "info": "read",
-    "post": "add", "put": "edit",
+    "get": "read",
+    "get_list": "read",
+    "info": "read",
+    "post": "add",
+    "put": "edit",
 }
 VERBS = ("read", "add", "edit", "delete")
 
 # Entities of the CRM; each is the permission name of a view and an API.
 CUSTOMER_ENTITIES = (
-    "Customer", "Contact", "Address", "Plant", "BankAccount", "Document", "Note",
-    "CustomFieldValue", "Company", "CustomerGroup", "SupportTicket",
+    "Customer",
+    "Contact",
+    "Address",
+    "Plant",
+    "BankAccount",
+    "Document",
+    "Note",
+    "CustomFieldValue",
+    "Company",
+    "CustomerGroup",
+    "SupportTicket",
 )
-SETTINGS_ENTITIES = ("PaymentTerm", "Segment", "SubSegment", "Region", "Tag", "CustomField",
-                     "LeadStatus", "LeadSource", "Pipeline", "Stage", "CrmSettings")
+SETTINGS_ENTITIES = (
+    "PaymentTerm",
+    "Segment",
+    "SubSegment",
+    "Region",
+    "Tag",
+    "CustomField",
+    "LeadStatus",
+    "LeadSource",
+    "Pipeline",
+    "Stage",
+    "CrmSettings",
+)
 PIPELINE_ENTITIES = ("Lead", "Deal", "Interaction", "Task")
 # The customer ledger: Managers add and edit documents, Members read them.
 LEDGER_ENTITIES = ("SalesOrder", "Invoice", "Payment", "CreditNote", "Contract", "Statement")
@@ -87,27 +159,67 @@ CREDIT_OVERRIDE = ("CreditOverride", "can_override")
 
 # role -> entity group -> verbs. Admin is not listed: it gets everything.
 ROLE_MATRIX = {
-    "Manager": {CUSTOMER_ENTITIES: ("read", "add", "edit"), PIPELINE_ENTITIES: ("read", "add", "edit"),
-                LEDGER_ENTITIES: ("read", "add", "edit"),
-                BANK_DETAILS: ("read",), CREDIT_FIGURES: ("read",), LEDGER_AMOUNTS: ("read",),
-                BULK_ENTITIES: ("read", "add", "edit"),
-                SETTINGS_ENTITIES: ("read",), PERSONAL_ENTITIES: ("read",),
-                DASHBOARD_ENTITIES: ("read",)},
+    "Manager": {
+        CUSTOMER_ENTITIES: ("read", "add", "edit"),
+        PIPELINE_ENTITIES: ("read", "add", "edit"),
+        LEDGER_ENTITIES: ("read", "add", "edit"),
+        BANK_DETAILS: ("read",),
+        CREDIT_FIGURES: ("read",),
+        LEDGER_AMOUNTS: ("read",),
+        BULK_ENTITIES: ("read", "add", "edit"),
+        SETTINGS_ENTITIES: ("read",),
+        PERSONAL_ENTITIES: ("read",),
+        DASHBOARD_ENTITIES: ("read",),
+    },
     # Members read the ledger's documents (numbers, dates, status) but no figure class:
     # every amount, balance, credit limit and account number is masked for them.
-    "Member": {CUSTOMER_ENTITIES: ("read",), PIPELINE_ENTITIES: ("read",),
-               LEDGER_ENTITIES: ("read",),
-               SETTINGS_ENTITIES: ("read",), PERSONAL_ENTITIES: ("read",),
-               DASHBOARD_ENTITIES: ("read",)},
+    "Member": {
+        CUSTOMER_ENTITIES: ("read",),
+        PIPELINE_ENTITIES: ("read",),
+        LEDGER_ENTITIES: ("read",),
+        SETTINGS_ENTITIES: ("read",),
+        PERSONAL_ENTITIES: ("read",),
+        DASHBOARD_ENTITIES: ("read",),
+    },
 }
 
 # Menu entries every role reaches (FAB needs menu_access on the category too).
-_EVERYONE = ("CRM", "Dashboard", "Customers", "Contacts", "Companies", "Customer Groups",
-             "Settings", "Payment Terms", "Segments", "Sub-segments", "Regions", "Tags", "Custom Fields",
-             "Sales", "Leads", "Lead Board", "Deals", "Deal Board", "Interactions", "Tasks",
-             "My Tasks", "Lead Statuses", "Lead Sources", "Pipelines", "Stages", "CRM Settings",
-             "Finance", "Sales Orders", "Invoices", "Payments", "Credit Notes", "Contracts",
-             "Support Tickets", "Jobs")
+_EVERYONE = (
+    "CRM",
+    "Dashboard",
+    "Customers",
+    "Contacts",
+    "Companies",
+    "Customer Groups",
+    "Settings",
+    "Payment Terms",
+    "Segments",
+    "Sub-segments",
+    "Regions",
+    "Tags",
+    "Custom Fields",
+    "Sales",
+    "Leads",
+    "Lead Board",
+    "Deals",
+    "Deal Board",
+    "Interactions",
+    "Tasks",
+    "My Tasks",
+    "Lead Statuses",
+    "Lead Sources",
+    "Pipelines",
+    "Stages",
+    "CRM Settings",
+    "Finance",
+    "Sales Orders",
+    "Invoices",
+    "Payments",
+    "Credit Notes",
+    "Contracts",
+    "Support Tickets",
+    "Jobs",
+)
 _BULK_MENUS = ("Import", "Import History", "Duplicates")
 MENUS = {"Manager": _EVERYONE + _BULK_MENUS, "Member": _EVERYONE}
 
@@ -129,13 +241,16 @@ def fab_roles():
     """FAB_ROLES built from the matrix: {role: [[view_regex, permission_regex], ...]}."""
     roles = {}
     for role, grants in ROLE_MATRIX.items():
-        rows = [[_alternatives(entities), _alternatives(f"can_{v}" for v in verbs)]
-                for entities, verbs in grants.items()]
+        rows = [
+            [_alternatives(entities), _alternatives(f"can_{v}" for v in verbs)]
+            for entities, verbs in grants.items()
+        ]
         # FAB also stores each regex as a view-menu name, varchar(250) on PostgreSQL: a
         # longer one makes the role fail to be created there. Ten menu names per row.
         menus = MENUS[role]
-        rows.extend([_alternatives(menus[i:i + 10]), "menu_access$"]
-                    for i in range(0, len(menus), 10))
+        rows.extend(
+            [_alternatives(menus[i : i + 10]), "menu_access$"] for i in range(0, len(menus), 10)
+        )
         rows.extend(SELF_SERVICE)
         roles[role] = rows
     return roles

@@ -3,6 +3,7 @@
 The session-wide hook in ``tenancy`` already scopes every SELECT; these filters
 make FAB's own 404 paths explicit and keep the rule visible on each class.
 """
+
 from flask import abort, request
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterEqualFunction

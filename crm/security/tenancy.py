@@ -13,6 +13,7 @@ The current tenant is the signed-in user's (screens and JWT API alike), or the
 one an operator command chose with ``tenant_scope``. With neither (sign-in
 itself, migrations), queries are not filtered; every CRM view requires login.
 """
+
 import contextlib
 import contextvars
 

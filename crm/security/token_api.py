@@ -1,5 +1,6 @@
 """FAB's JWT sign-in API, with tokens that carry the user's session version and refresh
 tokens that work once: each exchange returns the next one (crm/services/accounts/logins.py)."""
+
 from flask import request
 from flask_appbuilder.api import safe
 from flask_appbuilder.const import (
@@ -20,7 +21,6 @@ VERSION_CLAIM = "sv"
 
 
 class CrmSecurityApi(SecurityApi):
-
     @expose("/login", methods=["POST"])
     @safe
     def login(self):
@@ -81,9 +81,12 @@ class CrmSecurityApi(SecurityApi):
             user = sm.auth_user_ldap(payload["username"], payload["password"])
         if not user:
             return self.response_401()
-        refresh_jti = logins.new_refresh_jti(sm.session, user.id) if payload.get("refresh") else None
-        return self.response(200, **_tokens(str(user.id), user.session_version, refresh_jti,
-                                            fresh=True))
+        refresh_jti = (
+            logins.new_refresh_jti(sm.session, user.id) if payload.get("refresh") else None
+        )
+        return self.response(
+            200, **_tokens(str(user.id), user.session_version, refresh_jti, fresh=True)
+        )
 
     @expose("/refresh", methods=["POST"])
     @jwt_required(refresh=True)
@@ -115,18 +118,24 @@ class CrmSecurityApi(SecurityApi):
             - jwt_refresh: []
         """
         claims = get_jwt()
-        next_jti = logins.rotate_refresh_jti(self.appbuilder.sm.session, int(claims["sub"]),
-                                             claims["jti"])
+        next_jti = logins.rotate_refresh_jti(
+            self.appbuilder.sm.session, int(claims["sub"]), claims["jti"]
+        )
         if next_jti is None:
             return self.response_401()
-        return self.response(200, **_tokens(claims["sub"], claims[VERSION_CLAIM], next_jti,
-                                            fresh=False))
+        return self.response(
+            200, **_tokens(claims["sub"], claims[VERSION_CLAIM], next_jti, fresh=False)
+        )
 
 
 def _tokens(identity, version, refresh_jti, fresh):
-    tokens = {API_SECURITY_ACCESS_TOKEN_KEY: create_access_token(
-        identity=identity, fresh=fresh, additional_claims={VERSION_CLAIM: version})}
+    tokens = {
+        API_SECURITY_ACCESS_TOKEN_KEY: create_access_token(
+            identity=identity, fresh=fresh, additional_claims={VERSION_CLAIM: version}
+        )
+    }
     if refresh_jti is not None:
         tokens[API_SECURITY_REFRESH_TOKEN_KEY] = create_refresh_token(
-            identity=identity, additional_claims={VERSION_CLAIM: version, "jti": refresh_jti})
+            identity=identity, additional_claims={VERSION_CLAIM: version, "jti": refresh_jti}
+        )
     return tokens

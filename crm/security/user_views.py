@@ -3,6 +3,7 @@
 A tenant's Admin manages the users of that tenant only; usernames and emails are unique
 across tenants; roles are shared configuration, shown but never edited on screen.
 """
+
 from flask import abort, request
 from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -36,8 +37,9 @@ class LoginNameFree:
     (FAB's own check sees the admin's tenant only, and the database's error shows SQL)."""
 
     def __call__(self, form, field):
-        errors = tenants.login_name_errors(db.session, **{field.name: field.data},
-                                           user_id=getattr(form, "_id", None))
+        errors = tenants.login_name_errors(
+            db.session, **{field.name: field.data}, user_id=getattr(form, "_id", None)
+        )
         if errors:
             raise StopValidation(errors[field.name][0])
 
@@ -47,14 +49,15 @@ class LoginTaken(Exception):
 
 
 class UserInterface(SQLAInterface):
-
     def add(self, item, commit=True):
         try:
             super().add(item, commit)
         except IntegrityError:
             errors = tenants.login_name_errors(self.session, item.username, item.email)
-            raise LoginTaken(" ".join(m for msgs in errors.values() for m in msgs)
-                             or _l("This user could not be saved."))
+            raise LoginTaken(
+                " ".join(m for msgs in errors.values() for m in msgs)
+                or _l("This user could not be saved.")
+            )
 
 
 class TenantUserView(ScopedRoutesMixin, UserDBModelView):
@@ -65,17 +68,28 @@ class TenantUserView(ScopedRoutesMixin, UserDBModelView):
     show_fieldsets = [
         (_l("User info"), {"fields": ["username", "active", "roles", "login_count"]}),
         (_l("Personal Info"), {"fields": ["first_name", "last_name", "email"], "expanded": True}),
-        (_l("Audit Info"), {"fields": ["last_login", "fail_login_count", "created_on", "changed_on"],
-                            "expanded": False}),
+        (
+            _l("Audit Info"),
+            {
+                "fields": ["last_login", "fail_login_count", "created_on", "changed_on"],
+                "expanded": False,
+            },
+        ),
     ]
     add_form_extra_fields = {
         **UserDBModelView.add_form_extra_fields,
-        "password": PasswordField(_l("Password"), description=POLICY_HINT,
-                                  validators=[DataRequired(), PasswordComplexityValidator()],
-                                  widget=BS3PasswordFieldWidget()),
+        "password": PasswordField(
+            _l("Password"),
+            description=POLICY_HINT,
+            validators=[DataRequired(), PasswordComplexityValidator()],
+            widget=BS3PasswordFieldWidget(),
+        ),
     }
-    validators_columns = {"roles": [DataRequired()], "username": [LoginNameFree()],
-                          "email": [LoginNameFree()]}
+    validators_columns = {
+        "roles": [DataRequired()],
+        "username": [LoginNameFree()],
+        "email": [LoginNameFree()],
+    }
 
 
 class SharedRoleView(ScopedRoutesMixin, RoleModelView):
@@ -87,9 +101,12 @@ class SharedRoleView(ScopedRoutesMixin, RoleModelView):
 
 class PolicyResetPasswordForm(ResetPasswordForm):
     # FAB's says "this application does not check this for you"; this one does.
-    password = PasswordField(_l("Password"), description=POLICY_HINT,
-                             validators=[DataRequired(), PasswordComplexityValidator()],
-                             widget=BS3PasswordFieldWidget())
+    password = PasswordField(
+        _l("Password"),
+        description=POLICY_HINT,
+        validators=[DataRequired(), PasswordComplexityValidator()],
+        widget=BS3PasswordFieldWidget(),
+    )
 
 
 class PolicyResetMyPasswordView(ResetMyPasswordView):
@@ -104,8 +121,10 @@ class TenantResetPasswordView(ResetPasswordView):
 
     def _check_user(self):
         pk = request.args.get("pk", type=int)
-        if pk is None or self.appbuilder.sm.session.scalar(
-                select(CrmUser.id).where(CrmUser.id == pk)) is None:
+        if (
+            pk is None
+            or self.appbuilder.sm.session.scalar(select(CrmUser.id).where(CrmUser.id == pk)) is None
+        ):
             abort(404)
 
     def form_get(self, form):

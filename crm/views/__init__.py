@@ -1,4 +1,5 @@
 """register_views() is the only menu: every screen, its stable permission name and label."""
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -93,20 +94,36 @@ MENU = [
     (ContractView, "Contracts", _l("Contracts"), "fa-file-signature", FINANCE),
 ]
 # Reached from a customer's tabs, not the menu.
-NO_MENU = [AddressView, PlantView, BankAccountView, DocumentView, NoteView,
-           DuplicateCheckView,  # the customer form's duplicate hints
-           NotificationView,  # the navbar's bell leads there
-           LanguageView,  # the navbar's language picker
-           StatementView,  # from a customer's page and the customer list
-           FinancialsPermission,  # no page: keeps "can read Financials" in the database
-           *FIGURE_CLASS_PERMISSIONS,  # likewise for each class of financial figure
-           CreditOverridePermission,  # no page: keeps "can override CreditOverride"
-           ]
-CUSTOMER_TABS = [ContactView, AddressView, PlantView, BankAccountView, DocumentView, NoteView,
-                 InteractionView, TaskView,
-                 SalesOrderView, InvoiceView,
-                 PaymentView, CreditNoteView, ContractView,
-                 SupportTicketView]
+NO_MENU = [
+    AddressView,
+    PlantView,
+    BankAccountView,
+    DocumentView,
+    NoteView,
+    DuplicateCheckView,  # the customer form's duplicate hints
+    NotificationView,  # the navbar's bell leads there
+    LanguageView,  # the navbar's language picker
+    StatementView,  # from a customer's page and the customer list
+    FinancialsPermission,  # no page: keeps "can read Financials" in the database
+    *FIGURE_CLASS_PERMISSIONS,  # likewise for each class of financial figure
+    CreditOverridePermission,  # no page: keeps "can override CreditOverride"
+]
+CUSTOMER_TABS = [
+    ContactView,
+    AddressView,
+    PlantView,
+    BankAccountView,
+    DocumentView,
+    NoteView,
+    InteractionView,
+    TaskView,
+    SalesOrderView,
+    InvoiceView,
+    PaymentView,
+    CreditNoteView,
+    ContractView,
+    SupportTicketView,
+]
 
 
 def register_views(appbuilder):
@@ -116,8 +133,15 @@ def register_views(appbuilder):
     CompanyView.related_views = [CustomerView]
     CustomerGroupView.related_views = [CustomerView]
     for view, name, label, icon, (category, category_label, category_icon) in MENU:
-        appbuilder.add_view(view, name, label=label, icon=icon, category=category,
-                            category_label=category_label, category_icon=category_icon)
+        appbuilder.add_view(
+            view,
+            name,
+            label=label,
+            icon=icon,
+            category=category,
+            category_label=category_label,
+            category_icon=category_icon,
+        )
     # After the menu views, so the customer's tabs read Contacts, Addresses, Plants, ...
     for view in NO_MENU:
         appbuilder.add_view_no_menu(view)

@@ -1,4 +1,5 @@
 """Base classes for CRM screens: tenant-scoped, role-checked, service-validated."""
+
 import datetime as dt
 
 from flask import abort, flash, g, request
@@ -106,8 +107,11 @@ class CrmModelView(ExportMixin, ServiceHooks, ScopedRoutesMixin, ModelView):
         if hidden:
             if kwargs.get("order_column") in hidden:
                 kwargs["order_column"], kwargs["order_direction"] = "", ""
-            kept = [(f, v) for f, v in zip(filters.filters, filters.values)
-                    if getattr(f, "column_name", None) not in hidden]
+            kept = [
+                (f, v)
+                for f, v in zip(filters.filters, filters.values)
+                if getattr(f, "column_name", None) not in hidden
+            ]
             filters.filters[:] = [f for f, _ in kept]
             filters.values[:] = [v for _, v in kept]
         widgets = super()._get_list_widget(filters=filters, **kwargs)
@@ -126,7 +130,13 @@ class CrmModelView(ExportMixin, ServiceHooks, ScopedRoutesMixin, ModelView):
 
     def _init_properties(self):
         super()._init_properties()
-        for name in ("add_columns", "edit_columns", "list_columns", "show_columns", "search_columns"):
+        for name in (
+            "add_columns",
+            "edit_columns",
+            "list_columns",
+            "show_columns",
+            "search_columns",
+        ):
             columns = getattr(self, name)
             if "version" in columns:
                 setattr(self, name, [c for c in columns if c != "version"])
@@ -219,8 +229,11 @@ def flash_error(exc, form=None):
     others flashed as "field: message; message", the refusal's message when it names no
     field."""
     for field, messages in exc.errors.items():
-        target = None if form is None else (
-            getattr(form, field, None) or getattr(form, field.removesuffix("_id"), None))
+        target = (
+            None
+            if form is None
+            else (getattr(form, field, None) or getattr(form, field.removesuffix("_id"), None))
+        )
         if target is not None and hasattr(target, "errors"):
             target.errors = list(target.errors) + [str(m) for m in messages]
         else:
@@ -235,4 +248,3 @@ def refusal_messages(exc):
     if exc.errors:
         return [str(m) for messages in exc.errors.values() for m in messages]
     return [str(exc.message)]
-

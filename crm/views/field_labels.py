@@ -1,6 +1,7 @@
 """The activity timeline's field names and stored codes in words, by the audit trail's
 entity names: labels and choice labels from the field catalogue (crm.fields). A column
 the catalogue does not name is shown by its raw name."""
+
 from flask import current_app
 
 from crm.fields.registry import ENTITIES
@@ -9,8 +10,10 @@ from crm.services.core.audit import entity_name
 from crm.services.core.validation import TAX_REGIMES
 
 LABELS = {entity_name(e.model): e.audit_labels() for e in ENTITIES.values()}
-CODES = {entity_name(e.model): {f.name: f.choices for f in e.fields.values() if f.choices}
-         for e in ENTITIES.values()}
+CODES = {
+    entity_name(e.model): {f.name: f.choices for f in e.fields.values() if f.choices}
+    for e in ENTITIES.values()
+}
 # The tax regimes' names live with their checksums.
 CODES["customer"]["tax_regime"] = {code: name for code, (name, _) in TAX_REGIMES.items()}
 

@@ -1,5 +1,6 @@
 """Form fields shared by CRM screens: choice lists (their labels come from crm.fields),
 pickers, and dates and amounts read as the user's locale writes them."""
+
 from flask_appbuilder.fieldwidgets import DatePickerWidget, Select2Widget
 from flask_babel import get_locale, lazy_gettext as _l
 from markupsafe import Markup
@@ -22,19 +23,32 @@ def _reader():
 
 def choice_field(label, labels, blank=False, description=""):
     choices = ([("", "—")] if blank else []) + list(labels.items())
-    return SelectField(label, choices=choices, description=description,
-                       coerce=lambda v: v or None, widget=Select2Widget())
+    return SelectField(
+        label,
+        choices=choices,
+        description=description,
+        coerce=lambda v: v or None,
+        widget=Select2Widget(),
+    )
 
 
 def country_field(label=_l("Country")):
-    return SelectField(label, choices=lambda: [("", "—")] + country_choices(_reader()),
-                       coerce=lambda v: v or None, widget=Select2Widget())
+    return SelectField(
+        label,
+        choices=lambda: [("", "—")] + country_choices(_reader()),
+        coerce=lambda v: v or None,
+        widget=Select2Widget(),
+    )
 
 
 def currency_field(label=_l("Currency"), blank=False):
-    return SelectField(label,
-                       choices=lambda: ([("", "—")] if blank else []) + currency_choices(_reader()),
-                       default="EUR", coerce=lambda v: v or None, widget=Select2Widget())
+    return SelectField(
+        label,
+        choices=lambda: ([("", "—")] if blank else []) + currency_choices(_reader()),
+        default="EUR",
+        coerce=lambda v: v or None,
+        widget=Select2Widget(),
+    )
 
 
 def tax_regime_field(label=_l("Tax regime")):
@@ -43,6 +57,7 @@ def tax_regime_field(label=_l("Tax regime")):
 
 def label_of(labels):
     """A list/show formatter turning a stored code into its translated label."""
+
     def label(value):
         return labels.get(value, value or "")
 
@@ -52,23 +67,31 @@ def label_of(labels):
 def customer_picker(label=_l("Customer")):
     """The customer a record belongs to: required, active customers only."""
     return RecordPickerField(
-        label, model=Customer, lookup="CustomerView.lookup", placeholder=_l("Choose a customer"),
+        label,
+        model=Customer,
+        lookup="CustomerView.lookup",
+        placeholder=_l("Choose a customer"),
         messages={
             "missing": _l("Choose the customer."),
             "unknown": _l("No such customer. Choose one from the list."),
             "inactive": _l("%(name)s is archived. Choose an active customer."),
-        })
+        },
+    )
 
 
 def company_picker(label=_l("Company")):
     """A customer's company: optional, active companies only."""
     return RecordPickerField(
-        label, model=Company, lookup="CompanyView.lookup", required=False,
+        label,
+        model=Company,
+        lookup="CompanyView.lookup",
+        required=False,
         placeholder=_l("Choose a company"),
         messages={
             "unknown": _l("No such company. Choose one from the list."),
             "inactive": _l("%(name)s is inactive. Choose an active company."),
-        })
+        },
+    )
 
 
 class LocaleDateField(DateField):
@@ -83,7 +106,8 @@ class LocaleDateField(DateField):
             return
         locale = get_locale()
         formats = tuple(self.strptime_format) + tuple(
-            f for f in form_date_formats(locale) if f not in self.strptime_format)
+            f for f in form_date_formats(locale) if f not in self.strptime_format
+        )
         try:
             self.data = inputs.date(" ".join(valuelist), locale, formats)
         except InputInvalid:
@@ -120,14 +144,20 @@ class LocaleDatePickerWidget(DatePickerWidget):
     def __call__(self, field, **kwargs):
         kwargs.setdefault("id", field.id)
         kwargs.setdefault("name", field.name)
-        return Markup(self.data_template % {
-            "text": html_params(type="text", value=field._value(), **kwargs)})
+        return Markup(
+            self.data_template % {"text": html_params(type="text", value=field._value(), **kwargs)}
+        )
 
 
 def date_field(label, description="", **kwargs):
     """An optional date as ``<input type="date">``, read by LocaleDateField."""
-    return LocaleDateField(label, validators=[Optional()], description=description,
-                           render_kw={"type": "date", "class": "form-control"}, **kwargs)
+    return LocaleDateField(
+        label,
+        validators=[Optional()],
+        description=description,
+        render_kw={"type": "date", "class": "form-control"},
+        **kwargs,
+    )
 
 
 def as_iso_date(text):

@@ -4,6 +4,7 @@ lists and detail pages, and forms that leave hidden figures out.
 Which columns are financial and how they are masked is crm.security.masking's
 business; this module applies it to FAB's screens.
 """
+
 from flask_appbuilder import BaseView
 from flask_babel import format_currency, format_date
 
@@ -37,10 +38,16 @@ class FinancialsPermission(BaseView):
 def _figure_class_permission(figure_class):
     """Like FinancialsPermission, for one class of figure (matched by FAB_ROLES per the
     role matrix)."""
-    return type(f"{figure_class}Permission", (BaseView,), {
-        "class_permission_name": figure_class, "base_permissions": [FINANCIALS_PERMISSION],
-        "route_base": f"/financials-permission/{figure_class.lower()}",
-        "__doc__": f"No page: keeps can_read on {figure_class} in the database."})
+    return type(
+        f"{figure_class}Permission",
+        (BaseView,),
+        {
+            "class_permission_name": figure_class,
+            "base_permissions": [FINANCIALS_PERMISSION],
+            "route_base": f"/financials-permission/{figure_class.lower()}",
+            "__doc__": f"No page: keeps can_read on {figure_class} in the database.",
+        },
+    )
 
 
 FIGURE_CLASS_PERMISSIONS = tuple(_figure_class_permission(c) for c in FINANCIAL_CLASSES)
@@ -91,8 +98,7 @@ class HiddenFinancialsMixin:
 
     def _masked(self, adding):
         fields = MASKED_FIELDS.get(self.datamodel.obj.__name__, {})
-        return [column for column, field in fields.items()
-                if not adding or field.kind == "amount"]
+        return [column for column, field in fields.items() if not adding or field.kind == "amount"]
 
     def _init_forms(self):
         super()._init_forms()

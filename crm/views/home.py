@@ -1,4 +1,5 @@
 """The landing page: signed-in users go to the dashboard (or their customers without it)."""
+
 from flask import g, redirect, url_for
 from flask_appbuilder import IndexView, expose
 

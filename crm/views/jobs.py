@@ -1,5 +1,6 @@
 """The Jobs screen: each user's background jobs (an Admin's: the tenant's), their live
 progress, cancel, the result file, and the running-jobs indicator in the navbar."""
+
 from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext, lazy_gettext as _l
@@ -15,8 +16,13 @@ from crm.services import jobs
 from crm.services.core.errors import CrmError
 
 KIND_LABELS = {"health_refresh": _l("Health score refresh"), "export": _l("Export")}
-STATUS_LABELS = {"queued": _l("Queued"), "running": _l("Running"), "done": _l("Done"),
-                 "failed": _l("Failed"), "cancelled": _l("Cancelled")}
+STATUS_LABELS = {
+    "queued": _l("Queued"),
+    "running": _l("Running"),
+    "done": _l("Done"),
+    "failed": _l("Failed"),
+    "cancelled": _l("Cancelled"),
+}
 
 
 def sees_all_jobs():
@@ -35,12 +41,21 @@ def running_jobs():
 def job_state(job):
     """A job as the screen's progress poll reads it."""
     total = job.progress_total
-    percent = 100 if job.status == "done" else (
-        min(100, round(100 * job.progress_done / total)) if total else 0)
-    return {"id": job.id, "status": job.status, "status_label": str(STATUS_LABELS[job.status]),
-            "done": job.progress_done, "total": total, "percent": percent,
-            "error": job.error,
-            "result_url": url_for("JobView.job_result", pk=job.id) if job.result_path else None}
+    percent = (
+        100
+        if job.status == "done"
+        else (min(100, round(100 * job.progress_done / total)) if total else 0)
+    )
+    return {
+        "id": job.id,
+        "status": job.status,
+        "status_label": str(STATUS_LABELS[job.status]),
+        "done": job.progress_done,
+        "total": total,
+        "percent": percent,
+        "error": job.error,
+        "result_url": url_for("JobView.job_result", pk=job.id) if job.result_path else None,
+    }
 
 
 class JobView(BaseView):
@@ -59,8 +74,11 @@ class JobView(BaseView):
         return blueprint
 
     def _reap(self):
-        jobs.reap_dead(db.session, current_app.config["CRM_JOB_HEARTBEAT_TIMEOUT"],
-                       tenant_id=current_tenant_id())
+        jobs.reap_dead(
+            db.session,
+            current_app.config["CRM_JOB_HEARTBEAT_TIMEOUT"],
+            tenant_id=current_tenant_id(),
+        )
 
     def _visible(self, pk):
         job = jobs.visible_job(db.session, pk, current_user_id(), sees_all_jobs())
@@ -77,10 +95,18 @@ class JobView(BaseView):
         total, rows = jobs.list_visible(db.session, current_user_id(), see_all, page)
         pages = (total + jobs.reading.PAGE_SIZE - 1) // jobs.reading.PAGE_SIZE
         return self.render_template(
-            "crm/jobs.html", rows=rows, total=total, page=page, pages=pages, see_all=see_all,
-            kinds=KIND_LABELS, statuses=STATUS_LABELS, state=job_state,
+            "crm/jobs.html",
+            rows=rows,
+            total=total,
+            page=page,
+            pages=pages,
+            see_all=see_all,
+            kinds=KIND_LABELS,
+            statuses=STATUS_LABELS,
+            state=job_state,
             can_refresh_health=self.appbuilder.sm.has_access("can_edit", "Job"),
-            title=gettext("Jobs"))
+            title=gettext("Jobs"),
+        )
 
     @expose("/status")
     @has_access
@@ -101,8 +127,12 @@ class JobView(BaseView):
         except CrmError as exc:
             flash(str(exc.message), "warning")
         else:
-            flash(gettext("The job was cancelled.") if outcome == "cancelled"
-                  else gettext("The job stops at its next step."), "info")
+            flash(
+                gettext("The job was cancelled.")
+                if outcome == "cancelled"
+                else gettext("The job stops at its next step."),
+                "info",
+            )
         return redirect(url_for(".list"))
 
     @expose("/<int:pk>/result")
@@ -118,7 +148,14 @@ class JobView(BaseView):
     @has_access
     def refresh_health(self):
         user = g.user
-        jobs.submit(db.session, job_queue.queue(), "health_refresh", {},
-                    tenant_id=current_tenant_id(), user_id=user.id, username=user.username)
+        jobs.submit(
+            db.session,
+            job_queue.queue(),
+            "health_refresh",
+            {},
+            tenant_id=current_tenant_id(),
+            user_id=user.id,
+            username=user.username,
+        )
         flash(gettext("The health scores are being refreshed."), "info")
         return redirect(url_for(".list"))

@@ -7,6 +7,7 @@ permission, 404 for another tenant's record or column, 4xx with the rule's messa
 so the script puts the card back and says why. A board says what is particular to
 it: its columns, its cards and how a drop moves a record.
 """
+
 import functools
 
 from flask import jsonify, request
@@ -22,8 +23,11 @@ from crm.services.core.errors import CrmError
 
 def refusal_json(exc):
     """A service's refusal as the board's JSON answer (every message, field names left out)."""
-    message = exc.message if not exc.errors else "; ".join(
-        str(m) for messages in exc.errors.values() for m in messages)
+    message = (
+        exc.message
+        if not exc.errors
+        else "; ".join(str(m) for messages in exc.errors.values() for m in messages)
+    )
     return jsonify(message=str(message)), exc.status
 
 
@@ -79,8 +83,9 @@ class KanbanView(BaseView):
     def can_move(self):
         """Whether the user may move cards (else the board is read-only; the server
         refuses such moves anyway)."""
-        return self.appbuilder.sm.has_access(PERMISSION_PREFIX + METHOD_VERBS["move"],
-                                             self.class_permission_name)
+        return self.appbuilder.sm.has_access(
+            PERMISSION_PREFIX + METHOD_VERBS["move"], self.class_permission_name
+        )
 
     def column(self, column_id):
         """The tenant's column with this id (NotFound otherwise)."""
@@ -110,8 +115,10 @@ class KanbanView(BaseView):
         except CrmError as exc:
             return refusal_json(exc)
         records, next_offset = self.column_cards(column, request.args.get("offset", 0, type=int))
-        return jsonify(cards=[{"id": r.id, "html": self.card_html(r)} for r in records],
-                       next_offset=next_offset)
+        return jsonify(
+            cards=[{"id": r.id, "html": self.card_html(r)} for r in records],
+            next_offset=next_offset,
+        )
 
     @expose("/move", methods=["POST"])
     @board_api("move_refusal")
@@ -123,5 +130,8 @@ class KanbanView(BaseView):
             record, left_id, extra = self.move_card(body)
         except CrmError as exc:
             return refusal_json(exc)
-        return jsonify(columns=self.columns_json([left_id, getattr(record, self.column_attribute)]),
-                       html=self.card_html(record), **extra)
+        return jsonify(
+            columns=self.columns_json([left_id, getattr(record, self.column_attribute)]),
+            html=self.card_html(record),
+            **extra,
+        )

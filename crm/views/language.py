@@ -1,5 +1,6 @@
 """The navbar's language picker: signed-in users keep their choice on their user,
 anyone else (the sign-in page) in the session."""
+
 from flask import current_app, flash, g, redirect, session
 from flask_appbuilder import BaseView, expose
 from flask_babel import refresh

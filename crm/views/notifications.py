@@ -3,6 +3,7 @@
 Every signed-in user reads and marks only their own notifications: the service
 is always asked with the current user's id.
 """
+
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext
@@ -19,7 +20,8 @@ def unread_notifications():
     if "crm_unread_notifications" not in g:
         user_id = current_user_id()
         g.crm_unread_notifications = (
-            notifications.unread_count(db.session, user_id) if user_id is not None else None)
+            notifications.unread_count(db.session, user_id) if user_id is not None else None
+        )
     return g.crm_unread_notifications
 
 
@@ -37,8 +39,7 @@ class NotificationView(BaseView):
     def create_blueprint(self, appbuilder, endpoint=None, static_folder=None):
         blueprint = super().create_blueprint(appbuilder, endpoint, static_folder)
         # Every page's navbar (crm/navbar_notifications.html) calls this lazily.
-        blueprint.app_context_processor(
-            lambda: {"crm_unread_notifications": unread_notifications})
+        blueprint.app_context_processor(lambda: {"crm_unread_notifications": unread_notifications})
         return blueprint
 
     @expose("/")
@@ -46,12 +47,20 @@ class NotificationView(BaseView):
     def notifications(self):
         page = max(request.args.get("page", 0, type=int), 0)
         unread_only = request.args.get("unread") == "1"
-        total, rows = notifications.list_own(db.session, current_user_id(), page,
-                                             unread_only=unread_only)
+        total, rows = notifications.list_own(
+            db.session, current_user_id(), page, unread_only=unread_only
+        )
         pages = (total + notifications.PAGE_SIZE - 1) // notifications.PAGE_SIZE
-        return self.render_template("crm/notifications.html", rows=rows, total=total, page=page,
-                                    pages=pages, unread_only=unread_only, safe_link=_safe_link,
-                                    title=gettext("Notifications"))
+        return self.render_template(
+            "crm/notifications.html",
+            rows=rows,
+            total=total,
+            page=page,
+            pages=pages,
+            unread_only=unread_only,
+            safe_link=_safe_link,
+            title=gettext("Notifications"),
+        )
 
     @expose("/read", methods=["POST"])
     @has_access
@@ -69,4 +78,3 @@ class NotificationView(BaseView):
         if request.form.get("open") and _safe_link(note.link):
             return redirect(note.link)
         return redirect(url_for(".notifications", unread=request.form.get("unread") or None))
-

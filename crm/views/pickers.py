@@ -6,6 +6,7 @@ only the chosen record, lets ``static/pickers.js`` fetch matches from a lookup
 endpoint as the user types, and on POST loads the one row whose id was posted,
 through the tenant-scoped session, so another tenant's id reads as unknown.
 """
+
 import json
 
 from flask import jsonify, request, url_for
@@ -55,7 +56,9 @@ class RecordPickerWidget:
 
     def __call__(self, field, **kwargs):
         kwargs.setdefault("id", field.id)
-        kwargs["class"] = " ".join(filter(None, ["form-control crm-picker", kwargs.pop("class", "")]))
+        kwargs["class"] = " ".join(
+            filter(None, ["form-control crm-picker", kwargs.pop("class", "")])
+        )
         attributes = {
             "data-crm-picker": "1",
             "data-lookup-url": url_for(field.lookup),
@@ -68,9 +71,14 @@ class RecordPickerWidget:
         options = ['<option value=""></option>']
         record = field.record
         if record is not None:
-            options.append(f'<option value="{escape(record.id)}" selected>{escape(field.label_of(record))}</option>')
-        return Markup(f'<select {html_params(name=field.name, **kwargs, **attributes)}>'
-                      + "".join(options) + "</select>")
+            options.append(
+                f'<option value="{escape(record.id)}" selected>{escape(field.label_of(record))}</option>'
+            )
+        return Markup(
+            f"<select {html_params(name=field.name, **kwargs, **attributes)}>"
+            + "".join(options)
+            + "</select>"
+        )
 
 
 class RecordPickerField(Field):
@@ -86,9 +94,21 @@ class RecordPickerField(Field):
 
     widget = RecordPickerWidget()
 
-    def __init__(self, label=None, validators=None, model=None, lookup=None, required=True,
-                 active_only=True, active_attr="is_active", placeholder="", min_input=0,
-                 messages=None, label_of=str, **kwargs):
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        model=None,
+        lookup=None,
+        required=True,
+        active_only=True,
+        active_attr="is_active",
+        placeholder="",
+        min_input=0,
+        messages=None,
+        label_of=str,
+        **kwargs,
+    ):
         super().__init__(label, validators, **kwargs)
         self.model = model
         self.lookup = lookup
@@ -149,8 +169,11 @@ class RecordPickerField(Field):
         record = self.record
         if record is None:
             raise ValidationError(str(self.messages["unknown"]))
-        if (self.active_only and not getattr(record, self.active_attr)
-                and not self._held_by_record_under_edit(form, record)):
+        if (
+            self.active_only
+            and not getattr(record, self.active_attr)
+            and not self._held_by_record_under_edit(form, record)
+        ):
             raise ValidationError(str(self.messages["inactive"]) % {"name": self.label_of(record)})
         self.data = record
 
@@ -160,8 +183,9 @@ class RecordPickerField(Field):
 
 def lookup_response(matches, label_of=str):
     """The JSON a picker reads: ``{"results": [{"id", "text"}], "more": bool}``."""
-    return jsonify(results=[{"id": r.id, "text": label_of(r)} for r in matches.records],
-                   more=matches.more)
+    return jsonify(
+        results=[{"id": r.id, "text": label_of(r)} for r in matches.records], more=matches.more
+    )
 
 
 def lookup_args():

@@ -1,5 +1,6 @@
 """Values read from a page's query string (filter bars, links between screens) with the
 same readers as forms (crm.i18n.inputs): dates in ISO or the user's short form, ids."""
+
 from flask import flash, request
 from flask_babel import get_locale, gettext
 
@@ -34,9 +35,17 @@ def date_arg(name, label=None, warn=True):
     value = day(request.args, name)
     if value is None and warn:
         if label is None:
-            flash(gettext("“%(value)s” is not a date (YYYY-MM-DD); it was ignored.", value=raw),
-                  "warning")
+            flash(
+                gettext("“%(value)s” is not a date (YYYY-MM-DD); it was ignored.", value=raw),
+                "warning",
+            )
         else:
-            flash(gettext("%(label)s: “%(value)s” is not a date (YYYY-MM-DD); it was ignored.",
-                          label=label, value=raw), "warning")
+            flash(
+                gettext(
+                    "%(label)s: “%(value)s” is not a date (YYYY-MM-DD); it was ignored.",
+                    label=label,
+                    value=raw,
+                ),
+                "warning",
+            )
     return value

@@ -4,6 +4,7 @@ and the one JSON shape the API refuses with, for HTTP errors and service errors 
 Werkzeug's bare pages ("Request Entity Too Large") and FAB's HTML 404s under /api/
 both end here, so every refusal reads the same way on its surface.
 """
+
 from flask import current_app, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -69,9 +70,15 @@ def answer(error):
         if "user" not in g:
             # Refused before FAB's own before_request (CSRF, request_input): the navbar needs it.
             g.user = current_user
-        response = current_app.make_response(render_template(
-            "crm/error.html", base_template=appbuilder.base_template, appbuilder=appbuilder,
-            code=error.code, message=message))
+        response = current_app.make_response(
+            render_template(
+                "crm/error.html",
+                base_template=appbuilder.base_template,
+                appbuilder=appbuilder,
+                code=error.code,
+                message=message,
+            )
+        )
     response.status_code = error.code
     for name, value in error.get_headers():
         if name.lower() not in ("content-type", "content-length"):

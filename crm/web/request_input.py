@@ -5,6 +5,7 @@ holding one; an oversized body is refused before FAB's API wrapper would turn th
 413 into a 500; a JSON body too deeply nested to parse and an unreadable ``q=`` are
 refused as 400s with a message.
 """
+
 import json
 import re
 
@@ -34,8 +35,7 @@ def is_record_id(value):
 
 
 def _refuse_nul():
-    abort(400, description=gettext(
-        "The request contains a NUL character, which no field accepts."))
+    abort(400, description=gettext("The request contains a NUL character, which no field accepts."))
 
 
 def _names_an_id(name):
@@ -94,8 +94,10 @@ def check_rison():
     try:
         json.loads(value)
     except ValueError:
-        abort(400, description=gettext(
-            "The q argument is not valid rison, e.g. (page:0,page_size:25)."))
+        abort(
+            400,
+            description=gettext("The q argument is not valid rison, e.g. (page:0,page_size:25)."),
+        )
 
 
 def check_size():

@@ -3,6 +3,7 @@
 Revision ID: 0003
 Revises: 0002
 """
+
 from alembic import op
 
 revision = "0003"
@@ -15,10 +16,14 @@ SORTABLE_COLUMNS = ("code", "email", "city", "country", "balance", "created_at")
 
 def upgrade():
     for column in SORTABLE_COLUMNS:
-        op.create_index(f"ix_customer_list_{column}", "crm_customer",
-                        ["tenant_id", "is_active", column, "id"])
-    op.create_index("ix_customer_company_list", "crm_customer",
-                    ["tenant_id", "company_id", "is_active", "name", "id"])
+        op.create_index(
+            f"ix_customer_list_{column}", "crm_customer", ["tenant_id", "is_active", column, "id"]
+        )
+    op.create_index(
+        "ix_customer_company_list",
+        "crm_customer",
+        ["tenant_id", "company_id", "is_active", "name", "id"],
+    )
 
 
 def downgrade():

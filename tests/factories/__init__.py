@@ -8,6 +8,7 @@ ledger     invoices, payments, credit notes and orders (rows, or through the scr
 statements a customer with a ledger across a statement period
 reading    rows and attributes read back, a form's error messages
 """
+
 from tests.factories.activities import (
     at,
     interaction,
@@ -44,9 +45,39 @@ from tests.factories.reading import customer_figures, form_errors, load, read
 from tests.factories.statements import customer_with_ledger
 
 __all__ = [
-    "TODAY", "WIDGETS", "address", "at", "bank_account", "books", "buyer", "company", "contact",
-    "credit_note", "customer", "customer_figures", "customer_with_ledger", "day", "deal",
-    "draft_invoice", "form_errors", "group", "interaction", "invoice", "last_interaction_at",
-    "lead", "load", "load_deal", "newest_occurred_at", "order", "payment", "pipeline", "quote",
-    "read", "sales", "saved_invoice", "task", "term", "utc",
+    "TODAY",
+    "WIDGETS",
+    "address",
+    "at",
+    "bank_account",
+    "books",
+    "buyer",
+    "company",
+    "contact",
+    "credit_note",
+    "customer",
+    "customer_figures",
+    "customer_with_ledger",
+    "day",
+    "deal",
+    "draft_invoice",
+    "form_errors",
+    "group",
+    "interaction",
+    "invoice",
+    "last_interaction_at",
+    "lead",
+    "load",
+    "load_deal",
+    "newest_occurred_at",
+    "order",
+    "payment",
+    "pipeline",
+    "quote",
+    "read",
+    "sales",
+    "saved_invoice",
+    "task",
+    "term",
+    "utc",
 ]

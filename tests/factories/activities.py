@@ -1,5 +1,6 @@
 """Interactions and tasks, made through their services as the app makes them, and the
 times the interaction tests compare."""
+
 import datetime as dt
 
 from sqlalchemy import select
@@ -26,8 +27,9 @@ def interaction(app, tenant, customer_id, summary="Called about the renewal", wh
     """An interaction logged by ``interactions.log_interaction``; ``fields`` are its
     (``kind``, ``deal``, ``contact``, ...). Its id."""
     with app.app_context(), tenant_scope(tenant.id):
-        item = interactions.log_interaction(db.session, customer_id, summary,
-                                            occurred_at=when or at(), **fields)
+        item = interactions.log_interaction(
+            db.session, customer_id, summary, occurred_at=when or at(), **fields
+        )
         pk = item.id
         db.session.remove()
     return pk
@@ -56,8 +58,13 @@ def last_interaction_at(app, customer_id):
 def newest_occurred_at(app, customer_id):
     """What ``last_interaction_at`` must equal, computed independently."""
     with app.app_context():
-        values = [utc(i.occurred_at) for i in db.session.scalars(
-            select(Interaction).where(Interaction.customer_id == customer_id)
-            .execution_options(all_tenants=True))]
+        values = [
+            utc(i.occurred_at)
+            for i in db.session.scalars(
+                select(Interaction)
+                .where(Interaction.customer_id == customer_id)
+                .execution_options(all_tenants=True)
+            )
+        ]
         db.session.remove()
     return max(values) if values else None

@@ -6,6 +6,7 @@ customer's figures refreshed), the way the demo loader does, so tests of balance
 and statements do not depend on the document screens. ``quote()`` and ``draft_invoice()``
 go through the services the order and invoice screens use.
 """
+
 import contextlib
 import datetime as dt
 from decimal import Decimal
@@ -44,8 +45,17 @@ def books(app, tenant):
             db.session.remove()
 
 
-def invoice(session, customer_id, *lines, total=None, number=None, issue_date=None,
-            due_date=None, days_overdue=None, status="issued"):
+def invoice(
+    session,
+    customer_id,
+    *lines,
+    total=None,
+    number=None,
+    issue_date=None,
+    due_date=None,
+    days_overdue=None,
+    status="issued",
+):
     """An invoice of the customer, in its currency, in ``session``: flushed, with the
     customer's balance refreshed; returns the Invoice.
 
@@ -59,16 +69,29 @@ def invoice(session, customer_id, *lines, total=None, number=None, issue_date=No
         due_date = TODAY - dt.timedelta(days=days_overdue)
         issue_date = issue_date or due_date
     issue_date = issue_date or TODAY
-    item = Invoice(tenant_id=customer.tenant_id, customer=customer,
-                   number=number or next_number(session, Invoice, customer.tenant_id),
-                   issue_date=issue_date, due_date=due_date or issue_date + dt.timedelta(days=30),
-                   status=status, currency=customer.currency, amount_paid=Decimal("0"))
+    item = Invoice(
+        tenant_id=customer.tenant_id,
+        customer=customer,
+        number=number or next_number(session, Invoice, customer.tenant_id),
+        issue_date=issue_date,
+        due_date=due_date or issue_date + dt.timedelta(days=30),
+        status=status,
+        currency=customer.currency,
+        amount_paid=Decimal("0"),
+    )
     if total is not None:
         lines = lines + ((1, Decimal(str(total)), 0, 0),)
     for position, (quantity, price, discount, tax) in enumerate(lines, start=1):
-        item.lines.append(InvoiceLine(tenant_id=customer.tenant_id, description=f"Item {position}",
-                                      quantity=Decimal(str(quantity)), unit_price=Decimal(str(price)),
-                                      discount_rate=Decimal(str(discount)), tax_rate=Decimal(str(tax))))
+        item.lines.append(
+            InvoiceLine(
+                tenant_id=customer.tenant_id,
+                description=f"Item {position}",
+                quantity=Decimal(str(quantity)),
+                unit_price=Decimal(str(price)),
+                discount_rate=Decimal(str(discount)),
+                tax_rate=Decimal(str(tax)),
+            )
+        )
     ledger.compute_totals(item)
     session.add(item)
     session.flush()
@@ -97,64 +120,109 @@ def _refreshed(app, tenant, customer_id, make):
         return row.id
 
 
-def payment(app, tenant, customer_id, amount, number=None, paid=None, allocations=None,
-            status="received", reference=None):
+def payment(
+    app,
+    tenant,
+    customer_id,
+    amount,
+    number=None,
+    paid=None,
+    allocations=None,
+    status="received",
+    reference=None,
+):
     """A payment in the customer's currency (received today unless ``paid``);
     ``allocations`` {invoice id: amount} allocates it and refreshes those invoices."""
     allocations = allocations or {}
 
     def make(session, customer):
-        row = Payment(tenant_id=tenant.id, customer_id=customer.id,
-                      number=number or next_number(session, Payment),
-                      payment_date=day(paid) or TODAY, amount=Decimal(amount), status=status,
-                      reference=reference, currency=customer.currency)
-        row.allocations = [PaymentAllocation(tenant_id=tenant.id, invoice_id=invoice_id,
-                                             amount=Decimal(part))
-                           for invoice_id, part in allocations.items()]
+        row = Payment(
+            tenant_id=tenant.id,
+            customer_id=customer.id,
+            number=number or next_number(session, Payment),
+            payment_date=day(paid) or TODAY,
+            amount=Decimal(amount),
+            status=status,
+            reference=reference,
+            currency=customer.currency,
+        )
+        row.allocations = [
+            PaymentAllocation(tenant_id=tenant.id, invoice_id=invoice_id, amount=Decimal(part))
+            for invoice_id, part in allocations.items()
+        ]
         session.add(row)
         session.flush()
         for invoice_id in allocations:
             ledger.refresh_invoice(session, session.get(Invoice, invoice_id))
         return row
+
     return _refreshed(app, tenant, customer_id, make)
 
 
-def credit_note(app, tenant, customer_id, amount, number=None, issued=None, invoice_id=None,
-                status="issued", reason="Returned goods"):
+def credit_note(
+    app,
+    tenant,
+    customer_id,
+    amount,
+    number=None,
+    issued=None,
+    invoice_id=None,
+    status="issued",
+    reason="Returned goods",
+):
     """A credit note in the customer's currency (issued today unless ``issued``), against
     ``invoice_id`` when given (that invoice is refreshed)."""
+
     def make(session, customer):
-        row = CreditNote(tenant_id=tenant.id, customer_id=customer.id,
-                         number=number or next_number(session, CreditNote),
-                         issue_date=day(issued) or TODAY, amount=Decimal(amount),
-                         currency=customer.currency, status=status, reason=reason,
-                         invoice_id=invoice_id)
+        row = CreditNote(
+            tenant_id=tenant.id,
+            customer_id=customer.id,
+            number=number or next_number(session, CreditNote),
+            issue_date=day(issued) or TODAY,
+            amount=Decimal(amount),
+            currency=customer.currency,
+            status=status,
+            reason=reason,
+            invoice_id=invoice_id,
+        )
         session.add(row)
         if invoice_id is not None:
             ledger.refresh_invoice(session, session.get(Invoice, invoice_id))
         return row
+
     return _refreshed(app, tenant, customer_id, make)
 
 
 def order(app, tenant, customer_id, amount, order_date=TODAY, status="pending"):
     """A sales order row of one line of ``amount``, in ``status``."""
+
     def make(session, customer):
-        row = SalesOrder(tenant_id=tenant.id, customer_id=customer.id,
-                         number=next_number(session, SalesOrder), order_date=order_date,
-                         status=status, currency=customer.currency)
-        row.lines.append(SalesOrderLine(tenant_id=tenant.id, description="Widgets", quantity=1,
-                                        unit_price=Decimal(amount)))
+        row = SalesOrder(
+            tenant_id=tenant.id,
+            customer_id=customer.id,
+            number=next_number(session, SalesOrder),
+            order_date=order_date,
+            status=status,
+            currency=customer.currency,
+        )
+        row.lines.append(
+            SalesOrderLine(
+                tenant_id=tenant.id, description="Widgets", quantity=1, unit_price=Decimal(amount)
+            )
+        )
         ledger.compute_totals(row)
         session.add(row)
         return row
+
     return _refreshed(app, tenant, customer_id, make)
 
 
 def quote(app, tenant, customer_id, lines=(WIDGETS,), **values):
     """A quote for the customer saved as the order screen saves it; its id."""
     with app.app_context(), tenant_scope(tenant.id):
-        row = sales_orders.save_order(db.session, SalesOrder(), {"customer": customer_id, **values},
-                                      list(lines))
+        row = sales_orders.save_order(
+            db.session, SalesOrder(), {"customer": customer_id, **values}, list(lines)
+        )
         pk = row.id
         db.session.remove()
     return pk
@@ -164,8 +232,9 @@ def draft_invoice(app, tenant, customer_id, lines=(WIDGETS,), issue=False, **val
     """A draft invoice for the customer saved as the invoice screen saves it (``issue``:
     then issued by the same service); its id."""
     with app.app_context(), tenant_scope(tenant.id):
-        row = invoices.save_invoice(db.session, Invoice(), {"customer": customer_id, **values},
-                                    list(lines))
+        row = invoices.save_invoice(
+            db.session, Invoice(), {"customer": customer_id, **values}, list(lines)
+        )
         if issue:
             invoices.issue_invoice(db.session, row, may_override=False)
         pk = row.id

@@ -1,5 +1,6 @@
 """Reading back what tests wrote: rows detached for assertions, single attributes, and the
 validation messages a re-rendered form shows."""
+
 import re
 
 from crm.extensions import db
@@ -33,5 +34,7 @@ def customer_figures(app, tenant, pk):
 
 def form_errors(html):
     """The validation messages a re-rendered FAB form shows."""
-    return [re.sub(r"\s+", " ", m).strip() for m in
-            re.findall(r'<div class="alert alert-danger">(.*?)</div>', html, re.S)]
+    return [
+        re.sub(r"\s+", " ", m).strip()
+        for m in re.findall(r'<div class="alert alert-danger">(.*?)</div>', html, re.S)
+    ]

@@ -1,10 +1,12 @@
 """A customer with a ledger across a statement period, for the statement tests."""
+
 from tests.factories.customers import address, contact, customer
 from tests.factories.ledger import credit_note, payment, saved_invoice
 
 
-def customer_with_ledger(app, tenant, name="Nordlicht GmbH", email_contact="anna@nordlicht.example",
-                         series="", **fields):
+def customer_with_ledger(
+    app, tenant, name="Nordlicht GmbH", email_contact="anna@nordlicht.example", series="", **fields
+):
     """A EUR customer with a billing address, a primary contact and this ledger:
 
     2025-12-10 INV-000001 1,000.00 (due 2026-01-09), paid 400.00 on 2025-12-20 (PAY-000001)
@@ -27,17 +29,48 @@ def customer_with_ledger(app, tenant, name="Nordlicht GmbH", email_contact="anna
         contact(app, tenant, pk, name="Anna Müller", email=email_contact)
 
     def bill(number, issued, due, total, status="issued"):
-        return saved_invoice(app, tenant, pk, total, number=f"INV-{series}{number}",
-                             issue_date=issued, due_date=due, status=status)
+        return saved_invoice(
+            app,
+            tenant,
+            pk,
+            total,
+            number=f"INV-{series}{number}",
+            issue_date=issued,
+            due_date=due,
+            status=status,
+        )
 
     first = bill("000001", "2025-12-10", "2026-01-09", "1000.00")
-    payment(app, tenant, pk, "400.00", number=f"PAY-{series}000001", paid="2025-12-20",
-            allocations={first: "400.00"})
+    payment(
+        app,
+        tenant,
+        pk,
+        "400.00",
+        number=f"PAY-{series}000001",
+        paid="2025-12-20",
+        allocations={first: "400.00"},
+    )
     second = bill("000002", "2026-01-15", "2026-02-14", "250.00")
-    payment(app, tenant, pk, "600.00", number=f"PAY-{series}000002", paid="2026-02-01",
-            allocations={first: "600.00"}, reference="Wire 88")
-    credit_note(app, tenant, pk, "50.00", number=f"CN-{series}000001", issued="2026-02-10",
-                invoice_id=second, reason="Damaged goods")
+    payment(
+        app,
+        tenant,
+        pk,
+        "600.00",
+        number=f"PAY-{series}000002",
+        paid="2026-02-01",
+        allocations={first: "600.00"},
+        reference="Wire 88",
+    )
+    credit_note(
+        app,
+        tenant,
+        pk,
+        "50.00",
+        number=f"CN-{series}000001",
+        issued="2026-02-10",
+        invoice_id=second,
+        reason="Damaged goods",
+    )
     bill("000003", "2026-02-20", "2026-03-20", "99.90", status="void")
     payment(app, tenant, pk, "30.00", number=f"PAY-{series}000003", paid="2026-03-05")
     bill("000004", "2026-04-02", "2026-05-02", "500.00")

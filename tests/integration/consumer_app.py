@@ -1,5 +1,6 @@
 """The app ``flask crm worker`` serves in the consumer tests: the CRM's, plus a slow kind
 of job that reports progress step by step, to cancel or kill a consumer in the middle."""
+
 import time
 
 from app import create_app as create_crm_app

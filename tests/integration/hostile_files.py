@@ -1,4 +1,5 @@
 """Files built to hurt an importer: each is small on disk and huge once read naively."""
+
 import io
 import zipfile
 
@@ -37,7 +38,8 @@ MANIFEST = (
     'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
     'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
     '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-    "</manifest:manifest>")
+    "</manifest:manifest>"
+)
 
 
 def repeated_cells_ods():
@@ -51,11 +53,13 @@ def repeated_cells_ods():
         '<table:table-row table:number-rows-repeated="1048576">'
         '<table:table-cell office:value-type="string" table:number-columns-repeated="16384">'
         "<text:p>x</text:p></table:table-cell></table:table-row>"
-        "</table:table></office:spreadsheet></office:body></office:document-content>")
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(zipfile.ZipInfo("mimetype"),
-                         "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
+        )
         archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
         archive.writestr("META-INF/manifest.xml", MANIFEST, compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()

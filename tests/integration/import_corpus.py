@@ -1,6 +1,7 @@
 """The real files of the import corpus (sources in tests/import-corpus.md) and what each one
 should import, read from the file by the test itself: the csv module with the file's
 known encoding, openpyxl for .xlsx, calamine for .xls and .ods."""
+
 import csv
 import hashlib
 import os
@@ -12,8 +13,9 @@ import openpyxl
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 # Third-party files stay out of this repository: shared/ beside the checkout holds them.
-CORPUS_DIR = Path(os.environ.get("CRM_IMPORT_CORPUS_DIR")
-                  or REPOSITORY.parent / "shared" / "import-corpus")
+CORPUS_DIR = Path(
+    os.environ.get("CRM_IMPORT_CORPUS_DIR") or REPOSITORY.parent / "shared" / "import-corpus"
+)
 # The bytes tests/import-corpus.md describes, file by file.
 SHA256 = {
     "datablist-customers-100.csv": "f2147696392a019d768a11ff68bab8e8dec77b5af2c93e8e5d5e399bd7bba8b9",
@@ -23,8 +25,7 @@ SHA256 = {
     "premiere-utf-16le-bom.csv": "966468ab465d54215bc03a9f07ac2fbba48cf26d0e5570b997bad342cf382136",
     "premiere-utf-8-bom.csv": "f5647fe4933bbe0e4a42a6c9ebf3e7725f9cc2f143d2a5e348f911724400ebf7",
     "premiere-windows-1252.csv": "bfb7e48df0f93e1205a285075225ee4403540223246631f45aa12a8744919e0f",
-    "employee-template-libreoffice.ods":
-        "f082747bc0ed18012e3487a872914aa3b0d650315c91829c2cb5c6cb83cc5917",
+    "employee-template-libreoffice.ods": "f082747bc0ed18012e3487a872914aa3b0d650315c91829c2cb5c6cb83cc5917",
     "sales-grid-title-row.xls": "2567f14411ed9b261fc139bc8e0e2a716aee11c992d7fe0cd20226dd7f098367",
     "users-excel-mac.xlsx": "1a9b13d92a89ad7775c98cb24618a9302a123bebdca9851fd1438104b08246ba",
     "users-libreoffice.xlsx": "b38159295a982309ac87a70f457e1884ef9b38bdebeadd707c9da36c0e4c5068",
@@ -37,6 +38,8 @@ def missing_files():
 
 def digest(name):
     return hashlib.sha256((CORPUS_DIR / name).read_bytes()).hexdigest()
+
+
 # Syntactically valid, as a person would judge it: something@domain.tld.
 VALID_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
@@ -62,39 +65,82 @@ class CorpusFile:
 
 
 DATABLIST = CorpusFile(
-    "datablist-customers-100.csv", "customers",
-    name_from=(("Name",), ("Company",), ("First Name", "Last Name")), email="Email",
+    "datablist-customers-100.csv",
+    "customers",
+    name_from=(("Name",), ("Company",), ("First Name", "Last Name")),
+    email="Email",
     warned_rows={2: "phone 229.077.5154 is not a Chilean number"},
-    spot_checks={"Rasmussen Group": {
-        "email": "zunigavanessa@smith.info", "city": "East Leonard", "country": "CL",
-        "phone": "229.077.5154", "contacts": [("Sheryl Baxter", True)]}})
-NORTHWIND = CorpusFile(
-    "northwind-customers.csv", "companies", name_from=(("companyName",),),
     spot_checks={
-        "Alfreds Futterkiste": {"city": "Berlin", "country": "DE", "postal_code": "12209",
-                                "street": "Obere Str. 57", "state": ""},
+        "Rasmussen Group": {
+            "email": "zunigavanessa@smith.info",
+            "city": "East Leonard",
+            "country": "CL",
+            "phone": "229.077.5154",
+            "contacts": [("Sheryl Baxter", True)],
+        }
+    },
+)
+NORTHWIND = CorpusFile(
+    "northwind-customers.csv",
+    "companies",
+    name_from=(("companyName",),),
+    spot_checks={
+        "Alfreds Futterkiste": {
+            "city": "Berlin",
+            "country": "DE",
+            "postal_code": "12209",
+            "street": "Obere Str. 57",
+            "state": "",
+        },
         "Around the Horn": {"country": "GB", "city": "London"},
         "Great Lakes Food Market": {"country": "US", "state": "OR"},
-        "Antonio Moreno Taquería": {"city": "México D.F.", "country": "MX"}})
+        "Antonio Moreno Taquería": {"city": "México D.F.", "country": "MX"},
+    },
+)
 ODOO_PARTNERS = CorpusFile(
-    "odoo-res-partner.csv", "companies", name_from=(("Name",),),
+    "odoo-res-partner.csv",
+    "companies",
+    name_from=(("Name",),),
     warned_rows={2: "phone 123456789 is not a US number"},
     spot_checks={
-        "Grocery Outlet": {"country": "US", "city": "San Francisco", "postal_code": "94107",
-                           "street": "51 Federal Street"},
+        "Grocery Outlet": {
+            "country": "US",
+            "city": "San Francisco",
+            "postal_code": "94107",
+            "street": "51 Federal Street",
+        },
         "Bob": {"country": "", "street": ""},
-        "Warehouse": {"office_email": "bill@odoo.com", "country": "US"}})
+        "Warehouse": {"office_email": "bill@odoo.com", "country": "US"},
+    },
+)
 ODOO_CONTACTS = CorpusFile(
-    "odoo-customers-contacts.csv", "companies", name_from=(("Name",),),
-    spot_checks={"Aurora Shelves": {"city": "San José", "country": "US",
-                                    "postal_code": "95101", "street": "25 Pacific Road"}})
+    "odoo-customers-contacts.csv",
+    "companies",
+    name_from=(("Name",),),
+    spot_checks={
+        "Aurora Shelves": {
+            "city": "San José",
+            "country": "US",
+            "postal_code": "95101",
+            "street": "25 Pacific Road",
+        }
+    },
+)
 EXCEL_USERS = CorpusFile(
-    "users-excel-mac.xlsx", "customers", name_from=(("name",),), email="email",
-    spot_checks={"Patrick Brouwers": {"email": "patrick@maatwebsite.nl"}})
+    "users-excel-mac.xlsx",
+    "customers",
+    name_from=(("name",),),
+    email="email",
+    spot_checks={"Patrick Brouwers": {"email": "patrick@maatwebsite.nl"}},
+)
 SALES_GRID = CorpusFile(
-    "sales-grid-title-row.xls", "companies", name_from=(("Name",),), heading_row=2,
+    "sales-grid-title-row.xls",
+    "companies",
+    name_from=(("Name",),),
+    heading_row=2,
     warned_rows={12: "the second table's heading row has the country “Country”"},
-    spot_checks={"Smith": {"country": "GB"}, "Johnson": {"country": "US"}})
+    spot_checks={"Smith": {"country": "GB"}, "Johnson": {"country": "US"}},
+)
 
 # Files whose every named row (with a valid email, for customers) must be imported.
 IMPORTED = (DATABLIST, NORTHWIND, ODOO_PARTNERS, ODOO_CONTACTS, EXCEL_USERS, SALES_GRID)
@@ -102,11 +148,14 @@ IMPORTED = (DATABLIST, NORTHWIND, ODOO_PARTNERS, ODOO_CONTACTS, EXCEL_USERS, SAL
 # Files without a column that names the record: refused, nothing stored.
 LIBREOFFICE_USERS = CorpusFile("users-libreoffice.xlsx", "customers")
 EMPLOYEE_TEMPLATE = CorpusFile("employee-template-libreoffice.ods", "customers", heading_row=4)
-PREMIERE = tuple(CorpusFile(name, "companies", encoding=encoding) for name, encoding in (
-    ("premiere-windows-1252.csv", "cp1252"),
-    ("premiere-utf-16le-bom.csv", "utf-16"),
-    ("premiere-utf-8-bom.csv", "utf-8-sig"),
-))
+PREMIERE = tuple(
+    CorpusFile(name, "companies", encoding=encoding)
+    for name, encoding in (
+        ("premiere-windows-1252.csv", "cp1252"),
+        ("premiere-utf-16le-bom.csv", "utf-16"),
+        ("premiere-utf-8-bom.csv", "utf-8-sig"),
+    )
+)
 REFUSED = (LIBREOFFICE_USERS, EMPLOYEE_TEMPLATE, *PREMIERE)
 
 
@@ -127,14 +176,18 @@ def numbered_rows(corpus_file):
             rows = [(reader.line_num, [cell.strip() for cell in row]) for row in reader]
     elif suffix == ".xlsx":
         sheet = openpyxl.load_workbook(corpus_file.path, read_only=True).worksheets[0]
-        rows = [(number, [_text(v) for v in values])
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        rows = [
+            (number, [_text(v) for v in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
     else:
         from python_calamine import CalamineWorkbook
 
         sheet = CalamineWorkbook.from_path(str(corpus_file.path)).get_sheet_by_index(0)
-        rows = [(number, [_text(v) for v in values])
-                for number, values in enumerate(sheet.to_python(skip_empty_area=False), start=1)]
+        rows = [
+            (number, [_text(v) for v in values])
+            for number, values in enumerate(sheet.to_python(skip_empty_area=False), start=1)
+        ]
     return [(number, cells) for number, cells in rows if any(cells)]
 
 
@@ -155,8 +208,11 @@ def row_names(corpus_file):
     column = {}
     for index, heading in enumerate(headings(corpus_file)):
         column.setdefault(heading, index)
-    return {number: _record_name(cells, column, corpus_file.name_from)
-            for number, cells in numbered_rows(corpus_file) if number > corpus_file.heading_row}
+    return {
+        number: _record_name(cells, column, corpus_file.name_from)
+        for number, cells in numbered_rows(corpus_file)
+        if number > corpus_file.heading_row
+    }
 
 
 def expected_names(corpus_file):

@@ -1,4 +1,5 @@
 """Writers for the import tests: real files from openpyxl, the csv module and a hand-built ODS."""
+
 import csv
 import zipfile
 from xml.sax.saxutils import escape
@@ -27,18 +28,24 @@ def csv_file(path, rows, encoding="utf-8", delimiter=","):
 
 def ods(path, rows):
     """A minimal OpenDocument spreadsheet, built by hand (odfpy is not installed)."""
+
     def cell(value):
-        return ('<table:table-cell office:value-type="string"><text:p>'
-                f"{escape(str(value))}</text:p></table:table-cell>")
-    body = "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>"
-                   for row in rows)
+        return (
+            '<table:table-cell office:value-type="string"><text:p>'
+            f"{escape(str(value))}</text:p></table:table-cell>"
+        )
+
+    body = "".join(
+        "<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows
+    )
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
         '<office:body><office:spreadsheet><table:table table:name="Sheet1">'
-        f"{body}</table:table></office:spreadsheet></office:body></office:document-content>")
+        f"{body}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
     manifest = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
@@ -46,9 +53,12 @@ def ods(path, rows):
         '<manifest:file-entry manifest:full-path="/" '
         'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-        "</manifest:manifest>")
+        "</manifest:manifest>"
+    )
     with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
+        )
         archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
         archive.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
     return path
@@ -56,6 +66,7 @@ def ods(path, rows):
 
 def read_xlsx(data_or_path):
     import io
+
     source = io.BytesIO(data_or_path) if isinstance(data_or_path, bytes) else data_or_path
     sheet = openpyxl.load_workbook(source).worksheets[0]
     return [[c.value for c in row] for row in sheet.iter_rows()]

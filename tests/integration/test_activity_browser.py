@@ -1,5 +1,6 @@
 """In a real browser: logging an interaction from a customer's tab with the deal picker
 offering only that customer's deals, and finishing an overdue task from My tasks."""
+
 import datetime as dt
 
 import pytest
@@ -35,8 +36,11 @@ def test_log_an_interaction_from_the_customer_tab(app, acme, acme_manager, db_se
         assert "/customers/show/" in page.url
     with db_session() as s:
         (saved,) = s.query(Interaction).all()
-        assert (saved.customer_id, saved.deal_id, saved.summary) == (customer, mine,
-                                                                     "Agreed the renewal terms")
+        assert (saved.customer_id, saved.deal_id, saved.summary) == (
+            customer,
+            mine,
+            "Agreed the renewal terms",
+        )
 
 
 def test_finish_an_overdue_task_from_my_tasks(app, acme, acme_manager):

@@ -1,4 +1,5 @@
 """The REST API: same rules as the screens, JSON errors naming the field, never a 500."""
+
 import pytest
 
 from crm.models import Customer
@@ -11,17 +12,38 @@ def test_login_and_openapi(app, api, acme_admin):
     spec = client.get("/api/v1/_openapi")
     assert spec.status_code == 200
     paths = spec.json["paths"]
-    for resource in ("customer", "contact", "address", "plant", "bank_account", "document", "note",
-                     "company", "customer_group", "payment_term", "segment", "region", "tag",
-                     "custom_field", "audit"):
+    for resource in (
+        "customer",
+        "contact",
+        "address",
+        "plant",
+        "bank_account",
+        "document",
+        "note",
+        "company",
+        "customer_group",
+        "payment_term",
+        "segment",
+        "region",
+        "tag",
+        "custom_field",
+        "audit",
+    ):
         assert f"/api/v1/{resource}/" in paths, resource
     assert "/api/v1/customer/{pk}/archive" in paths
 
 
 def test_create_read_update_customer(app, api, acme, acme_manager):
     client = api(acme_manager)
-    r = client.post("/api/v1/customer/", json={"name": "Api Co", "email": "api@co.example",
-                                               "phone": "+44 20 7946 0958", "kind": "individual"})
+    r = client.post(
+        "/api/v1/customer/",
+        json={
+            "name": "Api Co",
+            "email": "api@co.example",
+            "phone": "+44 20 7946 0958",
+            "kind": "individual",
+        },
+    )
     assert r.status_code == 201, r.json
     pk = r.json["id"]
     body = client.get(f"/api/v1/customer/{pk}").json["result"]
@@ -31,17 +53,23 @@ def test_create_read_update_customer(app, api, acme, acme_manager):
     assert str(load(app, Customer, pk).discount_rate) == "12.50"
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"name": "X", "email": "nope"}, "email"),
-    ({"name": "X"}, "email"),
-    ({"email": "x@x.example"}, "name"),
-    ({"name": "X", "email": "x@x.example", "tax_regime": "VAT", "tax_number": "DE1"}, "tax_number"),
-    ({"name": "X", "email": "x@x.example", "discount_rate": 101}, "discount_rate"),
-    ({"name": "X", "email": "x@x.example", "discount_rate": "lots"}, "discount_rate"),
-    ({"name": "X", "email": "x@x.example", "kind": "robot"}, "kind"),
-    ({"name": "X", "email": "x@x.example", "segment": 99999}, "segment"),
-    ({"name": "X", "email": "x@x.example", "unknown_field": 1}, "unknown_field"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"name": "X", "email": "nope"}, "email"),
+        ({"name": "X"}, "email"),
+        ({"email": "x@x.example"}, "name"),
+        (
+            {"name": "X", "email": "x@x.example", "tax_regime": "VAT", "tax_number": "DE1"},
+            "tax_number",
+        ),
+        ({"name": "X", "email": "x@x.example", "discount_rate": 101}, "discount_rate"),
+        ({"name": "X", "email": "x@x.example", "discount_rate": "lots"}, "discount_rate"),
+        ({"name": "X", "email": "x@x.example", "kind": "robot"}, "kind"),
+        ({"name": "X", "email": "x@x.example", "segment": 99999}, "segment"),
+        ({"name": "X", "email": "x@x.example", "unknown_field": 1}, "unknown_field"),
+    ],
+)
 def test_invalid_bodies_get_422_naming_the_field(app, api, acme, acme_manager, body, field):
     r = api(acme_manager).post("/api/v1/customer/", json=body)
     assert r.status_code == 422, r.json
@@ -57,9 +85,16 @@ def test_duplicate_email_in_another_case_is_422(app, api, acme, acme_manager):
 def test_malformed_requests_are_4xx_not_500(app, api, acme, acme_manager):
     client = api(acme_manager)
     pk = factories.customer(app, acme)
-    assert client.post("/api/v1/customer/", data="{not json", content_type="application/json").status_code == 400
+    assert (
+        client.post(
+            "/api/v1/customer/", data="{not json", content_type="application/json"
+        ).status_code
+        == 400
+    )
     assert client.post("/api/v1/customer/", json=["a", "list"]).status_code in (400, 422)
-    assert client.put(f"/api/v1/customer/{pk}", data="x", content_type="text/plain").status_code == 400
+    assert (
+        client.put(f"/api/v1/customer/{pk}", data="x", content_type="text/plain").status_code == 400
+    )
     assert client.get("/api/v1/customer/?q=(broken").status_code == 400
     assert client.post(f"/api/v1/customer/{pk}/clone", json="x").status_code == 400
     assert client.get("/api/v1/customer/999999").status_code == 404

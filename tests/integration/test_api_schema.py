@@ -4,6 +4,7 @@ it sends, the API answers without a server error (5xx).
 Each operation starts from an emptied database, so what one deletes or changes never
 reaches the next; examples are derandomized and few, so runs repeat and stay short.
 """
+
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
@@ -17,8 +18,10 @@ SKIPPED_PATHS = "^/api/v1/security/"
 
 def _signed_in_admin(app):
     user = make_user(app, make_tenant(app, "Acme Trading"), "Admin", "acme-admin")
-    response = app.test_client().post("/api/v1/security/login", json={
-        "username": user.username, "password": PASSWORD, "provider": "db"})
+    response = app.test_client().post(
+        "/api/v1/security/login",
+        json={"username": user.username, "password": PASSWORD, "provider": "db"},
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     return {"Authorization": "Bearer " + response.json["access_token"]}
 
@@ -29,9 +32,14 @@ def _server_errors(app, operation):
     headers = _signed_in_admin(app)
 
     @given(case=operation.as_strategy())
-    @settings(max_examples=EXAMPLES_PER_OPERATION, derandomize=True, deadline=None,
-              database=None, phases=[Phase.explicit, Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     def walk(case):
         response = case.call(headers=headers)
         case.validate_response(response, checks=[not_a_server_error], headers=headers)
@@ -45,8 +53,9 @@ def _server_errors(app, operation):
 
 def test_no_operation_answers_with_a_server_error(app):
     schema = schemathesis.openapi.from_wsgi("/api/v1/_openapi", app, headers=_signed_in_admin(app))
-    operations = [result.ok() for result in
-                  schema.exclude(path_regex=SKIPPED_PATHS).get_all_operations()]
+    operations = [
+        result.ok() for result in schema.exclude(path_regex=SKIPPED_PATHS).get_all_operations()
+    ]
     assert len(operations) > 150
     failures = [f for operation in operations for f in _server_errors(app, operation)]
     assert not failures, "\n\n".join(failures)

@@ -1,10 +1,13 @@
 """Archive instead of delete: what can be deleted, what is kept, and how it is restored."""
+
 from crm.models import AuditEntry, Company, Contact, Customer, CustomerGroup
 from tests import factories
 from tests.factories import form_errors, load
 
 
-def test_archived_customers_leave_the_default_list_and_come_back(app, browser, acme, acme_admin, db_session):
+def test_archived_customers_leave_the_default_list_and_come_back(
+    app, browser, acme, acme_admin, db_session
+):
     pk = factories.customer(app, acme, "Dormant Traders")
     b = browser(acme_admin)
     assert b.post(f"/customers/archive/{pk}").status_code == 302
@@ -15,8 +18,12 @@ def test_archived_customers_leave_the_default_list_and_come_back(app, browser, a
     assert b.post(f"/customers/restore/{pk}").status_code == 302
     assert load(app, Customer, pk).is_active is True
     with db_session() as s:
-        actions = [e.action for e in s.query(AuditEntry).filter_by(entity="customer", entity_id=pk)
-                   .order_by(AuditEntry.id)]
+        actions = [
+            e.action
+            for e in s.query(AuditEntry)
+            .filter_by(entity="customer", entity_id=pk)
+            .order_by(AuditEntry.id)
+        ]
     assert actions == ["create", "archive", "restore"]
 
 
@@ -43,7 +50,9 @@ def test_clone_copies_profile_contacts_and_addresses(app, browser, acme, acme_ma
     factories.address(app, acme, pk, kind="billing", city="Basel", country="CH")
     b = browser(acme_manager)
     assert "Copy of Original GmbH" in b.get(f"/customers/clone/{pk}").get_data(as_text=True)
-    r = b.post(f"/customers/clone/{pk}", {"name": "Original GmbH (Zurich)", "email": "zurich@orig.example"})
+    r = b.post(
+        f"/customers/clone/{pk}", {"name": "Original GmbH (Zurich)", "email": "zurich@orig.example"}
+    )
     assert r.status_code == 302
     with db_session() as s:
         copy = s.query(Customer).filter_by(email="zurich@orig.example").one()
@@ -58,7 +67,9 @@ def test_clone_copies_profile_contacts_and_addresses(app, browser, acme, acme_ma
 
 def test_clone_needs_a_free_email(app, browser, acme, acme_manager):
     pk = factories.customer(app, acme, "Original GmbH", email="orig@orig.example")
-    r = browser(acme_manager).post(f"/customers/clone/{pk}", {"name": "Copy", "email": "ORIG@orig.example"})
+    r = browser(acme_manager).post(
+        f"/customers/clone/{pk}", {"name": "Copy", "email": "ORIG@orig.example"}
+    )
     assert r.status_code == 200
     assert "already uses" in r.get_data(as_text=True)
 
@@ -70,7 +81,10 @@ def test_admin_deletes_a_customer_without_history(app, browser, acme, acme_admin
     assert load(app, Customer, pk) is None
     with db_session() as s:
         assert s.query(Contact).count() == 0
-        assert s.query(AuditEntry).filter_by(entity="customer", entity_id=pk, action="delete").count() == 1
+        assert (
+            s.query(AuditEntry).filter_by(entity="customer", entity_id=pk, action="delete").count()
+            == 1
+        )
 
 
 def test_company_with_customers_cannot_be_deleted(app, browser, api, acme, acme_admin):
@@ -104,12 +118,16 @@ def test_group_list_shows_customer_counts_and_stats(app, browser, acme, acme_mem
 
 def test_company_toggle_active_from_the_list(app, browser, acme, acme_manager):
     company = factories.company(app, acme)
-    r = browser(acme_manager).post("/companies/action_post", {"action": "toggle_active", "rowid": company})
+    r = browser(acme_manager).post(
+        "/companies/action_post", {"action": "toggle_active", "rowid": company}
+    )
     assert r.status_code == 302
     assert load(app, Company, company).is_active is False
 
 
 def test_company_office_email_unique_per_tenant(app, browser, acme, acme_manager):
     factories.company(app, acme, office_email="office@umbrella.example")
-    r = browser(acme_manager).post("/companies/add", {"name": "Umbrella 2", "office_email": "Office@Umbrella.example"})
+    r = browser(acme_manager).post(
+        "/companies/add", {"name": "Umbrella 2", "office_email": "Office@Umbrella.example"}
+    )
     assert any("already uses" in e for e in form_errors(r.get_data(as_text=True)))

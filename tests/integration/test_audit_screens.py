@@ -1,5 +1,6 @@
 """The audit trail on screen and in the API: listed and filtered, never written; each
 customer's page shows its timeline."""
+
 from tests import factories
 
 
@@ -23,5 +24,5 @@ def test_customer_page_shows_its_timeline(app, browser, acme, acme_admin):
     pk = factories.customer(app, acme, "Timeline Ltd")
     factories.contact(app, acme, pk, "Tim Line")
     html = browser(acme_admin).get(f"/customers/show/{pk}").get_data(as_text=True)
-    timeline = html[html.index('id="Timeline"'):]
+    timeline = html[html.index('id="Timeline"') :]
     assert "created" in timeline and "Contact" in timeline and "Tim Line" in timeline

@@ -1,4 +1,5 @@
 """Batch actions on the customer list: each row by the single-record rules, failures reported."""
+
 import re
 
 from sqlalchemy import text
@@ -15,8 +16,12 @@ def _action(b, name, ids):
 
 
 def _flashes(html):
-    return [re.sub(r"\s+", " ", m).strip() for m in
-            re.findall(r'<div class="alert alert-\w+">\s*<button[^>]*>&times;</button>(.*?)</div>', html, re.S)]
+    return [
+        re.sub(r"\s+", " ", m).strip()
+        for m in re.findall(
+            r'<div class="alert alert-\w+">\s*<button[^>]*>&times;</button>(.*?)</div>', html, re.S
+        )
+    ]
 
 
 def _tag(app, tenant, name):
@@ -50,13 +55,16 @@ def test_assign_group_reports_the_row_its_rules_refuse(app, acme, acme_manager, 
     good = factories.customer(app, acme, "Good Co")
     broken = factories.customer(app, acme, "Broken Co")
     with app.app_context():  # a record saved before the phone rule existed
-        db.session.execute(text("UPDATE crm_customer SET phone = 'not a phone' WHERE id = :id"),
-                           {"id": broken})
+        db.session.execute(
+            text("UPDATE crm_customer SET phone = 'not a phone' WHERE id = :id"), {"id": broken}
+        )
         db.session.commit()
         db.session.remove()
     b = browser(acme_manager)
     r = _action(b, "batch_assign_group", [good, broken])
-    assert r.status_code == 302 and r.headers["Location"].endswith(f"/customers/batch/assign_group?ids={good},{broken}")
+    assert r.status_code == 302 and r.headers["Location"].endswith(
+        f"/customers/batch/assign_group?ids={good},{broken}"
+    )
     page = b.get(r.headers["Location"])
     assert page.status_code == 200 and "Key accounts" in page.get_data(as_text=True)
     r = b.post(f"/customers/batch/assign_group?ids={good},{broken}", {"value": group})
@@ -111,7 +119,10 @@ def test_batch_actions_never_reach_another_tenant(app, acme, globex, acme_admin,
     globex_tag = _tag(app, globex, "secret")
     b = browser(acme_admin)
     assert _action(b, "batch_archive", [mine, theirs]).status_code == 404
-    assert factories.load(app, Customer, theirs).is_active and factories.load(app, Customer, mine).is_active
+    assert (
+        factories.load(app, Customer, theirs).is_active
+        and factories.load(app, Customer, mine).is_active
+    )
     assert b.get(f"/customers/batch/add_tag?ids={theirs}").status_code == 404
     r = b.post(f"/customers/batch/add_tag?ids={mine}", {"value": globex_tag})
     assert r.status_code == 200 and "There is no tag" in r.get_data(as_text=True)

@@ -1,5 +1,6 @@
 """FAB's permission sync runs when the web server starts and on ``flask crm sync-roles``,
 not on every command: ``flask crm ...`` prints no "Refused to delete permission view"."""
+
 import os
 import subprocess
 import sys
@@ -12,10 +13,19 @@ HERE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def _flask(app, *args):
-    env = {**os.environ, "CRM_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "CRM_SECRET_KEY": app.config["SECRET_KEY"]}
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=HERE,
-                          env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "CRM_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "CRM_SECRET_KEY": app.config["SECRET_KEY"],
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", *args],
+        cwd=HERE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_a_crm_command_prints_no_permission_sync_on_stderr(app):
@@ -28,16 +38,20 @@ def test_a_crm_command_prints_no_permission_sync_on_stderr(app):
 
 def _admin_can_add_imports():
     admin = db.session.query(Role).filter_by(name="Admin").one()
-    return any(pv.view_menu.name == "Import" and pv.permission.name == "can_add"
-               for pv in admin.permissions)
+    return any(
+        pv.view_menu.name == "Import" and pv.permission.name == "can_add"
+        for pv in admin.permissions
+    )
 
 
 def test_sync_roles_gives_the_admin_role_every_screens_permission_again(app, runner):
     with app.app_context():
         admin = db.session.query(Role).filter_by(name="Admin").one()
-        admin.permissions = [pv for pv in admin.permissions
-                             if not (pv.view_menu.name == "Import"
-                                     and pv.permission.name == "can_add")]
+        admin.permissions = [
+            pv
+            for pv in admin.permissions
+            if not (pv.view_menu.name == "Import" and pv.permission.name == "can_add")
+        ]
         db.session.commit()
         assert not _admin_can_add_imports()
         db.session.remove()

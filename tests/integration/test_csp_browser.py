@@ -1,6 +1,7 @@
 """In headless Chromium, under the Content-Security-Policy: the main pages run without a
 single violation, and what their scripts do still works (Kanban cards load, the charts
 draw, confirmations ask, a picker submits its form, an import shows its progress)."""
+
 import pytest
 
 from tests import factories
@@ -19,20 +20,28 @@ def test_the_main_pages_run_under_the_csp_and_their_scripts_work(app, acme, acme
     factories.lead(app, acme, "Policy lead")
     factories.deal(app, acme, "Policy deal", stage="Proposal", value="500")
     factories.pipeline(app, acme, "Enterprise")
-    upload = import_files.csv_file(tmp_path / "clients.csv", [["Name", "Email"],
-                                                             ["Imported One", "one@x.example"]])
+    upload = import_files.csv_file(
+        tmp_path / "clients.csv", [["Name", "Email"], ["Imported One", "one@x.example"]]
+    )
     violations, errors, dialogs = [], [], []
     with live_server(app) as base, chromium() as browser:
         page = signed_in(browser, base, acme_admin.username)
         page.expose_function("cspViolation", lambda text: violations.append(text))
         page.add_init_script(REPORT_VIOLATIONS)
-        page.on("console", lambda m: errors.append(m.text)
-                if m.type == "error" and "Content Security Policy" in m.text else None)
+        page.on(
+            "console",
+            lambda m: (
+                errors.append(m.text)
+                if m.type == "error" and "Content Security Policy" in m.text
+                else None
+            ),
+        )
         page.on("pageerror", lambda exc: errors.append(str(exc)))
 
         def dismiss(dialog):
             dialogs.append(dialog.message)
             dialog.dismiss()
+
         page.on("dialog", dismiss)
 
         page.goto(f"{base}/customers/list/")
@@ -53,8 +62,10 @@ def test_the_main_pages_run_under_the_csp_and_their_scripts_work(app, acme, acme
         page.locator(".crm-kanban .crm-card").first.wait_for()
 
         page.goto(f"{base}/dashboard/")
-        page.wait_for_function("() => window.crmDashboardCharts && Object.keys(window.crmDashboardCharts)"
-                               ".length === document.querySelectorAll('canvas[data-chart]').length")
+        page.wait_for_function(
+            "() => window.crmDashboardCharts && Object.keys(window.crmDashboardCharts)"
+            ".length === document.querySelectorAll('canvas[data-chart]').length"
+        )
         charts = page.evaluate("() => Object.keys(window.crmDashboardCharts).length")
 
         page.goto(f"{base}/import/")
@@ -65,7 +76,9 @@ def test_the_main_pages_run_under_the_csp_and_their_scripts_work(app, acme, acme
             page.click("form button.btn-primary[type=submit]")  # the mapping, as proposed
         with page.expect_navigation():
             page.click("form button.btn-primary[type=submit]")  # the preview: run it
-        page.wait_for_function("() => /100%/.test(document.getElementById('import-bar').textContent)")
+        page.wait_for_function(
+            "() => /100%/.test(document.getElementById('import-bar').textContent)"
+        )
         page.goto(f"{base}/import-history/")
         page.wait_for_load_state("networkidle")
 

@@ -1,6 +1,7 @@
 """The credit panel on a customer's page: balance, credit limit, available credit, the
 over-limit warning, credit hold, aging buckets, unallocated credit, total order value and
 last order date — in the customer's currency, and masked for users without financials."""
+
 import datetime as dt
 import html as html_lib
 import re
@@ -20,34 +21,42 @@ TODAY = dt.date.today()
 def panel(html):
     """{css class: text} of the credit panel's cells, and its aging rows [(label, amount)]."""
     start = html.index('id="credit-panel"')
-    body = html[start:html.index("</table>", html.index("crm-aging", start)) + 8]
-    cells = {m.group(1): html_lib.unescape(m.group(2).strip())
-             for m in re.finditer(r'<td class="crm-([\w-]+)">(.*?)</td>', body, re.S)}
-    aging_part = body[body.index("crm-aging"):]
-    aging = [(html_lib.unescape(a.strip()), html_lib.unescape(b.strip())) for a, b in
-             re.findall(r"<tr><th>(.*?)</th><td>(.*?)</td></tr>", aging_part, re.S)]
+    body = html[start : html.index("</table>", html.index("crm-aging", start)) + 8]
+    cells = {
+        m.group(1): html_lib.unescape(m.group(2).strip())
+        for m in re.finditer(r'<td class="crm-([\w-]+)">(.*?)</td>', body, re.S)
+    }
+    aging_part = body[body.index("crm-aging") :]
+    aging = [
+        (html_lib.unescape(a.strip()), html_lib.unescape(b.strip()))
+        for a, b in re.findall(r"<tr><th>(.*?)</th><td>(.*?)</td></tr>", aging_part, re.S)
+    ]
     return cells, aging, body
 
 
 def _books(app, tenant):
-    pk = factories.customer(app, tenant, "Panel Partners", currency="GBP",
-                            credit_limit=Decimal("2000"))
-    factories.saved_invoice(app, tenant, pk, "300.00")                     # not yet due
+    pk = factories.customer(
+        app, tenant, "Panel Partners", currency="GBP", credit_limit=Decimal("2000")
+    )
+    factories.saved_invoice(app, tenant, pk, "300.00")  # not yet due
     part_paid = factories.saved_invoice(app, tenant, pk, "500.00", days_overdue=10)
     factories.payment(app, tenant, pk, "100.00", allocations={part_paid: "100.00"})
     factories.saved_invoice(app, tenant, pk, "250.00", days_overdue=75)
     factories.saved_invoice(app, tenant, pk, "120.00", days_overdue=200)
-    factories.payment(app, tenant, pk, "40.00")                      # not allocated
+    factories.payment(app, tenant, pk, "40.00")  # not allocated
     factories.order(app, tenant, pk, "900.00", order_date=TODAY - dt.timedelta(days=3))
     factories.order(app, tenant, pk, "100.00", order_date=TODAY - dt.timedelta(days=20))
-    factories.order(app, tenant, pk, "5000.00", status="quote")      # not placed
+    factories.order(app, tenant, pk, "5000.00", status="quote")  # not placed
     return pk
 
 
-def test_manager_sees_the_credit_position_in_the_customers_currency(app, acme, browser,
-                                                                    acme_manager):
+def test_manager_sees_the_credit_position_in_the_customers_currency(
+    app, acme, browser, acme_manager
+):
     pk = _books(app, acme)
-    cells, aging, _ = panel(browser(acme_manager).get(f"/customers/show/{pk}").get_data(as_text=True))
+    cells, aging, _ = panel(
+        browser(acme_manager).get(f"/customers/show/{pk}").get_data(as_text=True)
+    )
     # invoiced 1,170.00 - paid 140.00 = 1,030.00
     assert cells["balance"] == "£1,030.00"
     assert cells["credit-limit"] == "£2,000.00"
@@ -56,14 +65,20 @@ def test_manager_sees_the_credit_position_in_the_customers_currency(app, acme, b
     assert cells["order-total"] == "£1,000.00"
     with app.test_request_context():
         assert cells["last-order"] == format_date(TODAY - dt.timedelta(days=3))
-    assert aging == [("Not yet due", "£300.00"), ("1–30 days", "£400.00"), ("31–60 days", "£0.00"),
-                     ("61–90 days", "£250.00"), ("Over 90 days", "£120.00"),
-                     ("Total due", "£1,070.00")]
+    assert aging == [
+        ("Not yet due", "£300.00"),
+        ("1–30 days", "£400.00"),
+        ("31–60 days", "£0.00"),
+        ("61–90 days", "£250.00"),
+        ("Over 90 days", "£120.00"),
+        ("Total due", "£1,070.00"),
+    ]
 
 
 def test_over_limit_warning_and_credit_hold_badge(app, acme, browser, acme_manager, acme_member):
-    pk = factories.customer(app, acme, "Stretched Ltd", currency="EUR",
-                            credit_limit=Decimal("100"), credit_hold=True)
+    pk = factories.customer(
+        app, acme, "Stretched Ltd", currency="EUR", credit_limit=Decimal("100"), credit_hold=True
+    )
     factories.saved_invoice(app, acme, pk, "150.00")
     manager = browser(acme_manager).get(f"/customers/show/{pk}").get_data(as_text=True)
     cells, _, body = panel(manager)
@@ -89,7 +104,9 @@ def test_within_limit_and_without_limit_no_warning(app, acme, browser, acme_mana
 
 def test_member_sees_the_panel_masked(app, acme, browser, acme_member):
     pk = _books(app, acme)
-    cells, aging, body = panel(browser(acme_member).get(f"/customers/show/{pk}").get_data(as_text=True))
+    cells, aging, body = panel(
+        browser(acme_member).get(f"/customers/show/{pk}").get_data(as_text=True)
+    )
     for key in ("balance", "credit-limit", "available-credit", "unallocated-credit", "order-total"):
         assert cells[key] == "hidden", key
     assert [amount for _, amount in aging] == ["hidden"] * 6

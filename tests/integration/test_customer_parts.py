@@ -1,4 +1,5 @@
 """Contacts (exactly one primary), addresses (one default per kind), plants, bank accounts, notes."""
+
 from crm.models import Address, BankAccount, Contact, Customer, Note
 from tests import factories
 from tests.factories import form_errors, load
@@ -6,12 +7,16 @@ from tests.factories import form_errors, load
 
 def _primaries(db_session, customer_id):
     with db_session() as s:
-        return sorted(c.name for c in s.query(Contact).filter_by(customer_id=customer_id, is_primary=True))
+        return sorted(
+            c.name for c in s.query(Contact).filter_by(customer_id=customer_id, is_primary=True)
+        )
 
 
 def test_first_contact_becomes_primary(app, browser, acme, acme_manager, db_session):
     pk = factories.customer(app, acme)
-    r = browser(acme_manager).post("/contacts/add", {"customer": pk, "name": "Ann Lee", "email": "ann@x.example"})
+    r = browser(acme_manager).post(
+        "/contacts/add", {"customer": pk, "name": "Ann Lee", "email": "ann@x.example"}
+    )
     assert r.status_code == 302, form_errors(r.get_data(as_text=True))
     assert _primaries(db_session, pk) == ["Ann Lee"]
 
@@ -19,7 +24,9 @@ def test_first_contact_becomes_primary(app, browser, acme, acme_manager, db_sess
 def test_a_new_primary_replaces_the_old_one(app, browser, acme, acme_manager, db_session):
     pk = factories.customer(app, acme)
     factories.contact(app, acme, pk, "Ann Lee")
-    browser(acme_manager).post("/contacts/add", {"customer": pk, "name": "Bob Ray", "is_primary": "y"})
+    browser(acme_manager).post(
+        "/contacts/add", {"customer": pk, "name": "Bob Ray", "is_primary": "y"}
+    )
     assert _primaries(db_session, pk) == ["Bob Ray"]
 
 
@@ -56,7 +63,9 @@ def test_deleting_the_primary_promotes_another_contact(app, browser, acme, acme_
 
 def test_contact_email_and_phone_are_validated(app, browser, acme, acme_manager):
     pk = factories.customer(app, acme)
-    r = browser(acme_manager).post("/contacts/add", {"customer": pk, "name": "X", "email": "bad", "phone": "1"})
+    r = browser(acme_manager).post(
+        "/contacts/add", {"customer": pk, "name": "X", "email": "bad", "phone": "1"}
+    )
     errors = " ".join(form_errors(r.get_data(as_text=True)))
     assert "valid email" in errors and "phone number" in errors
 
@@ -64,9 +73,17 @@ def test_contact_email_and_phone_are_validated(app, browser, acme, acme_manager)
 def test_one_default_address_per_kind_and_list_city(app, browser, acme, acme_manager, db_session):
     pk = factories.customer(app, acme)
     b = browser(acme_manager)
-    first = {"customer": pk, "kind": "billing", "line1": "1 Quay", "city": "Hamburg", "country": "DE"}
+    first = {
+        "customer": pk,
+        "kind": "billing",
+        "line1": "1 Quay",
+        "city": "Hamburg",
+        "country": "DE",
+    }
     assert b.post("/addresses/add", first).status_code == 302
-    assert b.post("/addresses/add", {**first, "city": "Bremen", "is_default": "y"}).status_code == 302
+    assert (
+        b.post("/addresses/add", {**first, "city": "Bremen", "is_default": "y"}).status_code == 302
+    )
     with db_session() as s:
         defaults = [a.city for a in s.query(Address).filter_by(customer_id=pk, is_default=True)]
         assert defaults == ["Bremen"]
@@ -79,11 +96,19 @@ def test_one_default_address_per_kind_and_list_city(app, browser, acme, acme_man
 def test_bank_account_iban_and_bic_are_checked(app, browser, acme, acme_manager, db_session):
     pk = factories.customer(app, acme)
     b = browser(acme_manager)
-    good = {"customer": pk, "bank_name": "Deutsche Bank", "account_holder": "Acme",
-            "account_number": "DE89 3704 0044 0532 0130 00", "swift_bic": "DEUTDEFF", "currency": "EUR"}
+    good = {
+        "customer": pk,
+        "bank_name": "Deutsche Bank",
+        "account_holder": "Acme",
+        "account_number": "DE89 3704 0044 0532 0130 00",
+        "swift_bic": "DEUTDEFF",
+        "currency": "EUR",
+    }
     assert b.post("/bank-accounts/add", good).status_code == 302
-    bad = b.post("/bank-accounts/add", {**good, "account_number": "DE89 3704 0044 0532 0130 01",
-                                        "swift_bic": "XX"})
+    bad = b.post(
+        "/bank-accounts/add",
+        {**good, "account_number": "DE89 3704 0044 0532 0130 01", "swift_bic": "XX"},
+    )
     errors = " ".join(form_errors(bad.get_data(as_text=True)))
     assert "IBAN" in errors and "SWIFT" in errors
     with db_session() as s:
@@ -93,8 +118,19 @@ def test_bank_account_iban_and_bic_are_checked(app, browser, acme, acme_manager,
 def test_plants_and_notes(app, browser, acme, acme_manager, db_session):
     pk = factories.customer(app, acme)
     b = browser(acme_manager)
-    assert b.post("/plants/add", {"customer": pk, "name": "Plant Nord", "city": "Kiel", "country": "DE",
-                                  "is_active": "y"}).status_code == 302
+    assert (
+        b.post(
+            "/plants/add",
+            {
+                "customer": pk,
+                "name": "Plant Nord",
+                "city": "Kiel",
+                "country": "DE",
+                "is_active": "y",
+            },
+        ).status_code
+        == 302
+    )
     assert b.post("/notes/add", {"customer": pk, "body": "Prefers email."}).status_code == 302
     empty = b.post("/notes/add", {"customer": pk, "body": "   "})
     assert empty.status_code == 200

@@ -1,11 +1,19 @@
 """Creating and editing the customer master record through its screens."""
+
 from crm.models import AuditEntry, Customer
 from tests import factories
 from tests.factories import form_errors, load
 
-VALID = {"kind": "company", "name": "Zeta GmbH", "email": "Info@Zeta.example", "currency": "EUR",
-         "discount_rate": "5", "phone": "+49 30 1234567", "tax_regime": "VAT",
-         "tax_number": "DE 136 695 976"}
+VALID = {
+    "kind": "company",
+    "name": "Zeta GmbH",
+    "email": "Info@Zeta.example",
+    "currency": "EUR",
+    "discount_rate": "5",
+    "phone": "+49 30 1234567",
+    "tax_regime": "VAT",
+    "tax_number": "DE 136 695 976",
+}
 
 
 def _customers(app, db_session):
@@ -29,7 +37,9 @@ def test_manager_creates_a_customer_with_normalised_fields(app, browser, acme_ma
         assert entry.changes["name"] == [None, "Zeta GmbH"]
 
 
-def test_invalid_email_is_refused_and_the_form_keeps_the_input(app, browser, acme_admin, db_session):
+def test_invalid_email_is_refused_and_the_form_keeps_the_input(
+    app, browser, acme_admin, db_session
+):
     r = browser(acme_admin).post("/customers/add", {**VALID, "email": "not-an-email"})
     html = r.get_data(as_text=True)
     assert r.status_code == 200
@@ -67,13 +77,17 @@ def test_indian_gstin_and_us_ein_are_checked(app, browser, acme_admin, db_sessio
     b = browser(acme_admin)
     ok = b.post("/customers/add", {**VALID, "tax_regime": "GSTIN", "tax_number": "27AAPFU0939F1ZV"})
     assert ok.status_code == 302
-    bad = b.post("/customers/add", {**VALID, "email": "x@y.example", "tax_regime": "EIN",
-                                    "tax_number": "00-0000000"})
+    bad = b.post(
+        "/customers/add",
+        {**VALID, "email": "x@y.example", "tax_regime": "EIN", "tax_number": "00-0000000"},
+    )
     assert any("EIN" in e for e in form_errors(bad.get_data(as_text=True)))
 
 
 def test_phone_and_discount_rules_report_together(app, browser, acme_admin, db_session):
-    r = browser(acme_admin).post("/customers/add", {**VALID, "phone": "12345", "discount_rate": "150"})
+    r = browser(acme_admin).post(
+        "/customers/add", {**VALID, "phone": "12345", "discount_rate": "150"}
+    )
     errors = " ".join(form_errors(r.get_data(as_text=True)))
     assert "phone number" in errors
     assert "between 0 and 100" in errors
@@ -89,11 +103,18 @@ def test_unknown_currency_is_refused(app, browser, acme_admin, db_session):
 def test_edit_is_audited_with_old_and_new_values(app, browser, acme, acme_admin, db_session):
     pk = factories.customer(app, acme, "Old Name Ltd", email="old@name.example")
     b = browser(acme_admin)
-    form = {**VALID, "name": "New Name Ltd", "email": "old@name.example", "code": load(app, Customer, pk).code}
+    form = {
+        **VALID,
+        "name": "New Name Ltd",
+        "email": "old@name.example",
+        "code": load(app, Customer, pk).code,
+    }
     r = b.post(f"/customers/edit/{pk}", form)
     assert r.status_code == 302, form_errors(r.get_data(as_text=True))
     with db_session() as s:
-        entry = s.query(AuditEntry).filter_by(entity="customer", entity_id=pk, action="update").one()
+        entry = (
+            s.query(AuditEntry).filter_by(entity="customer", entity_id=pk, action="update").one()
+        )
         assert entry.changes["name"] == ["Old Name Ltd", "New Name Ltd"]
         assert entry.changes["phone"] == [None, "+49301234567"]
 
@@ -117,6 +138,15 @@ def test_list_shows_columns_sorted_by_name(app, browser, acme, acme_member):
 def test_detail_page_has_every_tab(app, browser, acme, acme_member):
     pk = factories.customer(app, acme, "Tabbed Ltd")
     html = browser(acme_member).get(f"/customers/show/{pk}").get_data(as_text=True)
-    for tab in ("Details", "Contacts", "Addresses", "Plants", "Bank accounts", "Documents", "Notes",
-                "Custom fields", "Activity"):
+    for tab in (
+        "Details",
+        "Contacts",
+        "Addresses",
+        "Plants",
+        "Bank accounts",
+        "Documents",
+        "Notes",
+        "Custom fields",
+        "Activity",
+    ):
         assert f">{tab}<" in html, tab

@@ -3,6 +3,7 @@
 The import keeps the record when only a field it can leave empty (or a phone it can keep as
 typed) is bad: there the rule's message is a warning on the row, word for word the form's.
 """
+
 import pytest
 from sqlalchemy import select
 
@@ -13,23 +14,62 @@ from tests.integration import import_files
 GOOD = {"kind": "company", "name": "Rule Test Ltd", "email": "rules@x.example", "currency": "EUR"}
 # (what is wrong, fields, the field the rules name, their message, how the import treats it)
 BAD_RECORDS = [
-    ("bad email", {"email": "not-an-email"}, "email",
-     "“not-an-email” is not a valid email address.", "error"),
+    (
+        "bad email",
+        {"email": "not-an-email"},
+        "email",
+        "“not-an-email” is not a valid email address.",
+        "error",
+    ),
     ("no name", {"name": ""}, "name", None, "error"),
-    ("bad phone", {"phone": "+49 1"}, "phone",
-     "“+49 1” is not a phone number; write it with its country code", "warning"),
-    ("negative credit limit", {"credit_limit": "-5"}, "credit_limit",
-     "Enter zero or a positive amount.", "warning"),
-    ("discount 150", {"discount_rate": "150"}, "discount_rate",
-     "Enter a percentage between 0 and 100.", "warning"),
-    ("bad tax number", {"tax_regime": "VAT", "tax_number": "DE123456789"}, "tax_number",
-     "“DE123456789” is not a valid VAT number (EU).", "warning"),
-    ("bad website", {"website": "not a site"}, "website",
-     "“https://not a site” is not a web address.", "warning"),
+    (
+        "bad phone",
+        {"phone": "+49 1"},
+        "phone",
+        "“+49 1” is not a phone number; write it with its country code",
+        "warning",
+    ),
+    (
+        "negative credit limit",
+        {"credit_limit": "-5"},
+        "credit_limit",
+        "Enter zero or a positive amount.",
+        "warning",
+    ),
+    (
+        "discount 150",
+        {"discount_rate": "150"},
+        "discount_rate",
+        "Enter a percentage between 0 and 100.",
+        "warning",
+    ),
+    (
+        "bad tax number",
+        {"tax_regime": "VAT", "tax_number": "DE123456789"},
+        "tax_number",
+        "“DE123456789” is not a valid VAT number (EU).",
+        "warning",
+    ),
+    (
+        "bad website",
+        {"website": "not a site"},
+        "website",
+        "“https://not a site” is not a web address.",
+        "warning",
+    ),
 ]
-HEADINGS = {"kind": "Type", "name": "Name", "email": "Email", "currency": "Currency",
-            "phone": "Phone", "credit_limit": "Credit limit", "discount_rate": "Discount %",
-            "tax_regime": "Tax regime", "tax_number": "Tax number", "website": "Website"}
+HEADINGS = {
+    "kind": "Type",
+    "name": "Name",
+    "email": "Email",
+    "currency": "Currency",
+    "phone": "Phone",
+    "credit_limit": "Credit limit",
+    "discount_rate": "Discount %",
+    "tax_regime": "Tax regime",
+    "tax_number": "Tax number",
+    "website": "Website",
+}
 
 
 def _form(browser, user, record):
@@ -44,17 +84,32 @@ def _api(api, user, record):
 
 def _import(runner, tenant, tmp_path, records):
     fields = list(HEADINGS)
-    path = import_files.csv_file(tmp_path / "rules.csv", [
-        [HEADINGS[f] for f in fields], *[[r.get(f, "") for f in fields] for r in records]])
+    path = import_files.csv_file(
+        tmp_path / "rules.csv",
+        [[HEADINGS[f] for f in fields], *[[r.get(f, "") for f in fields] for r in records]],
+    )
     result = runner.invoke(args=["crm", "import", "customers", str(path), "--tenant", tenant.name])
     return result.output
 
 
-@pytest.mark.parametrize("what, change, field, message, in_import", BAD_RECORDS,
-                         ids=[r[0] for r in BAD_RECORDS])
-def test_form_api_and_import_give_the_same_verdict(app, acme, acme_manager, browser, api,
-                                                   runner, tmp_path, db_session, what, change,
-                                                   field, message, in_import):
+@pytest.mark.parametrize(
+    "what, change, field, message, in_import", BAD_RECORDS, ids=[r[0] for r in BAD_RECORDS]
+)
+def test_form_api_and_import_give_the_same_verdict(
+    app,
+    acme,
+    acme_manager,
+    browser,
+    api,
+    runner,
+    tmp_path,
+    db_session,
+    what,
+    change,
+    field,
+    message,
+    in_import,
+):
     record = {**GOOD, **change}
     status, shown = _form(browser, acme_manager, record)
     assert status == 200 and (message is None or message in shown), shown
@@ -74,8 +129,9 @@ def test_form_api_and_import_give_the_same_verdict(app, acme, acme_manager, brow
         assert f"row 2: warning: {heading}: {message}" in output, output
 
 
-def test_a_repeated_email_is_refused_everywhere(app, acme, acme_manager, browser, api, runner,
-                                               tmp_path, db_session):
+def test_a_repeated_email_is_refused_everywhere(
+    app, acme, acme_manager, browser, api, runner, tmp_path, db_session
+):
     first = {**GOOD, "email": "twice@x.example"}
     second = {**first, "name": "Second Ltd", "email": "TWICE@x.example"}
     assert _form(browser, acme_manager, first)[0] == 302
@@ -83,7 +139,11 @@ def test_a_repeated_email_is_refused_everywhere(app, acme, acme_manager, browser
     assert status == 200 and "Another customer already uses TWICE@x.example." in shown
     status, answer = _api(api, acme_manager, second)
     assert status == 422 and "Another customer already uses TWICE@x.example." in answer["email"]
-    output = _import(runner, acme, tmp_path, [{**first, "email": "new@x.example"},
-                                              {**second, "email": "NEW@x.example"}])
+    output = _import(
+        runner,
+        acme,
+        tmp_path,
+        [{**first, "email": "new@x.example"}, {**second, "email": "NEW@x.example"}],
+    )
     assert "1 created" in output and "1 failed" in output
     assert "row 3: Email: NEW@x.example is also on row 2 of this file." in output

@@ -1,4 +1,5 @@
 """One search box finds customers by name, company, tax number, email and phone."""
+
 import pytest
 
 from crm.extensions import db
@@ -11,8 +12,16 @@ from tests import factories
 @pytest.fixture
 def book(app, acme):
     parent = factories.company(app, acme, "Vandelay Industries")
-    factories.customer(app, acme, "Kramerica Ltd", email="ck@kramerica.example", phone="+12125550143",
-                       tax_regime="VAT", tax_number="DE136695976", company_id=parent)
+    factories.customer(
+        app,
+        acme,
+        "Kramerica Ltd",
+        email="ck@kramerica.example",
+        phone="+12125550143",
+        tax_regime="VAT",
+        tax_number="DE136695976",
+        company_id=parent,
+    )
     factories.customer(app, acme, "Pendant Publishing", email="elaine@pendant.example")
     factories.customer(app, acme, "Ab", email="ab@short.example")
     return parent
@@ -20,12 +29,17 @@ def book(app, acme):
 
 def _found(b, query):
     html = b.get(f"/customers/list/?_flt_0_search_text={query}").get_data(as_text=True)
-    return {name for name in ("Kramerica Ltd", "Pendant Publishing", "Ab Ltd") if f">{name}<" in html or
-            f"{name}</" in html}
+    return {
+        name
+        for name in ("Kramerica Ltd", "Pendant Publishing", "Ab Ltd")
+        if f">{name}<" in html or f"{name}</" in html
+    }
 
 
-@pytest.mark.parametrize("query", ["kramer", "KRAMERICA", "vandelay", "136695976", "ck@kram",
-                                   "2125550143", "kramerica ltd"])
+@pytest.mark.parametrize(
+    "query",
+    ["kramer", "KRAMERICA", "vandelay", "136695976", "ck@kram", "2125550143", "kramerica ltd"],
+)
 def test_search_matches_any_field(app, browser, acme_member, book, query):
     assert _found(browser(acme_member), query) == {"Kramerica Ltd"}
 
@@ -47,13 +61,19 @@ def test_index_follows_renames_and_company_changes(app, browser, api, acme, acme
     r = api(acme_manager).put(f"/api/v1/company/{book}", json={"name": "Kruger Industrial"})
     assert r.status_code == 200
     b = browser(acme_manager)
-    assert "elaine@pendant.example" in b.get("/customers/list/?_flt_0_search_text=peterman").get_data(as_text=True)
-    assert "ck@kramerica.example" in b.get("/customers/list/?_flt_0_search_text=kruger").get_data(as_text=True)
+    assert "elaine@pendant.example" in b.get(
+        "/customers/list/?_flt_0_search_text=peterman"
+    ).get_data(as_text=True)
+    assert "ck@kramerica.example" in b.get("/customers/list/?_flt_0_search_text=kruger").get_data(
+        as_text=True
+    )
     assert _found(b, "vandelay") == set()
 
 
 def test_api_search_filter(app, api, acme_member, book):
-    r = api(acme_member).get("/api/v1/customer/?q=(filters:!((col:search_text,opr:srch,value:vandelay)))")
+    r = api(acme_member).get(
+        "/api/v1/customer/?q=(filters:!((col:search_text,opr:srch,value:vandelay)))"
+    )
     assert r.status_code == 200, r.json
     assert [c["name"] for c in r.json["result"]] == ["Kramerica Ltd"]
 
@@ -76,5 +96,9 @@ def test_lists_deeper_than_the_cap_say_so(app, browser, acme, acme_member, monke
     html = browser(acme_member).get("/customers/list/").get_data(as_text=True)
     assert "More than 3 customers match" in html
     monkeypatch.setitem(app.config, "CRM_SEARCH_MAX_DEPTH", 2)
-    html = browser(acme_member).get("/customers/list/?_flt_0_search_text=capped").get_data(as_text=True)
+    html = (
+        browser(acme_member)
+        .get("/customers/list/?_flt_0_search_text=capped")
+        .get_data(as_text=True)
+    )
     assert "More than 2 customers match" in html

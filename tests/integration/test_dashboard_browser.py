@@ -1,6 +1,7 @@
 """In headless Chromium with no network beyond localhost: the dashboard's charts draw
 (every canvas has painted pixels) from the vendored Chart.js, and a screenshot is kept
 under tests/artifacts/."""
+
 import datetime as dt
 import pathlib
 from decimal import Decimal
@@ -14,8 +15,14 @@ from tests.factories import books, invoice
 from tests.integration.test_dashboard import add_deal
 
 ARTIFACTS = pathlib.Path(__file__).resolve().parents[1] / "artifacts"
-CHARTS = ("deals_by_month", "leads_by_source", "tasks_by_status", "open_deals",
-          "customers_by_health", "receivables")
+CHARTS = (
+    "deals_by_month",
+    "leads_by_source",
+    "tasks_by_status",
+    "open_deals",
+    "customers_by_health",
+    "receivables",
+)
 
 # For each canvas: how many pixels are not fully transparent.
 PAINTED = """() => Array.from(document.querySelectorAll('canvas[data-chart]')).map(c => {
@@ -32,11 +39,21 @@ def test_the_dashboard_draws_every_chart_offline(app, acme, acme_admin):
     factories.lead(app, acme, "Chart lead")
     with books(app, acme) as s:
         from crm.models import Task
-        for title, stage, value in (("Open one", "Proposal", "100"), ("Won one", "Won", "250"),
-                                    ("Lost one", "Lost", "50")):
+
+        for title, stage, value in (
+            ("Open one", "Proposal", "100"),
+            ("Won one", "Won", "250"),
+            ("Lost one", "Lost", "50"),
+        ):
             add_deal(s, acme, title, stage, Decimal(value))
-        s.add(Task(tenant_id=acme.id, title="Chart task", status="open",
-                   due_date=dt.date.today() + dt.timedelta(days=2)))
+        s.add(
+            Task(
+                tenant_id=acme.id,
+                title="Chart task",
+                status="open",
+                due_date=dt.date.today() + dt.timedelta(days=2),
+            )
+        )
         invoice(s, customer, total="400", due_date=dt.date.today() - dt.timedelta(days=20))
         s.commit()
 
@@ -60,8 +77,9 @@ def test_the_dashboard_draws_every_chart_offline(app, acme, acme_admin):
         page.click("form[name=login] [type=submit]")
         page.wait_for_load_state("networkidle")
         assert page.url.rstrip("/").endswith("/dashboard"), page.url  # the home page
-        page.wait_for_function("() => window.crmDashboardCharts && "
-                               "Object.keys(window.crmDashboardCharts).length === 6")
+        page.wait_for_function(
+            "() => window.crmDashboardCharts && Object.keys(window.crmDashboardCharts).length === 6"
+        )
         painted = page.evaluate(PAINTED)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)

@@ -1,5 +1,6 @@
 """The deal board: a pipeline's stages as columns with SQL totals, cards loaded a page at a
 time, and drops that the server checks and records with the one stage rule."""
+
 import datetime as dt
 import re
 
@@ -24,8 +25,11 @@ def drop(b, deal_id, stage_id, reason=None, query=""):
     body = {"id": str(deal_id), "column_id": str(stage_id)}
     if reason is not None:
         body["reason"] = reason
-    return b.client.post("/deal-board/move" + query, json=body,
-                         headers={"X-CSRFToken": b.token, "Accept": "application/json"})
+    return b.client.post(
+        "/deal-board/move" + query,
+        json=body,
+        headers={"X-CSRFToken": b.token, "Accept": "application/json"},
+    )
 
 
 def header(html, stage_id):
@@ -38,14 +42,19 @@ def header(html, stage_id):
 
 # --- the page ---------------------------------------------------------------------------------
 
+
 def test_the_board_offers_active_pipelines_default_first_and_stages_in_order(
-        app, acme, acme_member, browser, sales):
+    app, acme, acme_member, browser, sales
+):
     factories.pipeline(app, acme, name="Partner channel")
     factories.pipeline(app, acme, name="Retired", is_active=False)
     b = browser(acme_member)
     html = b.get("/deal-board/").get_data(as_text=True)
     picker = re.search(r'<select[^>]*name="pipeline".*?</select>', html, re.S).group(0)
-    assert re.findall(r">([^<>]+?)(?: \(default\))?</option>", picker) == ["Sales", "Partner channel"]
+    assert re.findall(r">([^<>]+?)(?: \(default\))?</option>", picker) == [
+        "Sales",
+        "Partner channel",
+    ]
     titles = re.findall(r'class="crm-kanban-header"[^>]*>\s*<b>([^<]+)</b>', html)
     assert titles == ["Lead", "Qualified", "Proposal", "Negotiation", "Won", "Lost"]
     lost = sales.stages["Lost"]
@@ -85,7 +94,10 @@ def test_column_totals_are_summed_in_one_grouped_query(app, acme, acme_admin, br
 
 # --- cards, a page at a time --------------------------------------------------------------------
 
-def test_a_long_column_is_loaded_a_page_at_a_time_newest_first(app, acme, acme_member, browser, sales):
+
+def test_a_long_column_is_loaded_a_page_at_a_time_newest_first(
+    app, acme, acme_member, browser, sales
+):
     ids = [factories.deal(app, acme, f"Deal {n}", value=n) for n in range(45)]
     b = browser(acme_member)
     url = f"/deal-board/cards/{sales.stages['Lead']}"
@@ -100,7 +112,9 @@ def test_a_long_column_is_loaded_a_page_at_a_time_newest_first(app, acme, acme_m
     assert "Deal 44" in first["html"] and "€44.00" in first["html"]
 
 
-def test_the_page_size_comes_from_the_crm_settings(app, acme, acme_member, browser, sales, db_session):
+def test_the_page_size_comes_from_the_crm_settings(
+    app, acme, acme_member, browser, sales, db_session
+):
     for n in range(7):
         factories.deal(app, acme, f"Deal {n}")
     with db_session() as s:
@@ -110,44 +124,69 @@ def test_the_page_size_comes_from_the_crm_settings(app, acme, acme_member, brows
     assert (len(page["cards"]), page["next_offset"]) == (5, 5)
 
 
-def test_owner_and_close_date_filters_apply_to_cards_and_totals(app, acme, acme_admin, browser, sales):
+def test_owner_and_close_date_filters_apply_to_cards_and_totals(
+    app, acme, acme_admin, browser, sales
+):
     seller = make_user(app, acme, "Manager", "acme-seller")
-    mine = factories.deal(app, acme, "Mine", value="10", assigned_to_id=seller.id,
-                   expected_close_date=dt.date(2030, 5, 1))
-    factories.deal(app, acme, "Mine later", value="20", assigned_to_id=seller.id,
-            expected_close_date=dt.date(2031, 5, 1))
+    mine = factories.deal(
+        app,
+        acme,
+        "Mine",
+        value="10",
+        assigned_to_id=seller.id,
+        expected_close_date=dt.date(2030, 5, 1),
+    )
+    factories.deal(
+        app,
+        acme,
+        "Mine later",
+        value="20",
+        assigned_to_id=seller.id,
+        expected_close_date=dt.date(2031, 5, 1),
+    )
     factories.deal(app, acme, "Theirs", value="40", expected_close_date=dt.date(2030, 5, 1))
     b = browser(acme_admin)
     query = f"owner={seller.id}&close_from=2030-01-01&close_to=2030-12-31"
     html = b.get(f"/deal-board/?{query}").get_data(as_text=True)
     assert header(html, sales.stages["Lead"]) == (1, "€10.00")
-    cards_url = re.search(rf'data-column-id="{sales.stages["Lead"]}" data-cards-url="([^"]+)"',
-                          html).group(1).replace("&amp;", "&")
+    cards_url = (
+        re.search(rf'data-column-id="{sales.stages["Lead"]}" data-cards-url="([^"]+)"', html)
+        .group(1)
+        .replace("&amp;", "&")
+    )
     assert [c["id"] for c in b.get(cards_url + "&offset=0").json["cards"]] == [mine]
     move_url = re.search(r'data-move-url="([^"]+)"', html).group(1).replace("&amp;", "&")
-    moved = drop(b, mine, sales.stages["Qualified"], query=move_url[len("/deal-board/move"):]).json
+    moved = drop(b, mine, sales.stages["Qualified"], query=move_url[len("/deal-board/move") :]).json
     assert moved["columns"][str(sales.stages["Lead"])] == {"count": 0, "total": "€0.00"}
     assert moved["columns"][str(sales.stages["Qualified"])] == {"count": 1, "total": "€10.00"}
 
 
 # --- drops ------------------------------------------------------------------------------------
 
-def test_dropping_on_won_lost_and_back_sets_and_clears_the_close_date(app, acme, acme_manager,
-                                                                      browser, sales):
+
+def test_dropping_on_won_lost_and_back_sets_and_clears_the_close_date(
+    app, acme, acme_manager, browser, sales
+):
     pk = factories.deal(app, acme, "Fleet", stage="Negotiation", value="500")
     factories.deal(app, acme, "Other", stage="Won", value="100")
     b = browser(acme_manager)
     r = drop(b, pk, sales.stages["Won"])
     assert r.status_code == 200, r.get_data(as_text=True)
-    assert r.json["columns"] == {str(sales.stages["Negotiation"]): {"count": 0, "total": "€0.00"},
-                                 str(sales.stages["Won"]): {"count": 2, "total": "€600.00"}}
+    assert r.json["columns"] == {
+        str(sales.stages["Negotiation"]): {"count": 0, "total": "€0.00"},
+        str(sales.stages["Won"]): {"count": 2, "total": "€600.00"},
+    }
     assert "Fleet" in r.json["html"] and "€500.00" in r.json["html"]
     deal = factories.load_deal(app, pk)
     assert (deal.stage_name, deal.actual_close_date) == ("Won", TODAY)
 
     assert drop(b, pk, sales.stages["Lost"], "Budget frozen").status_code == 200
     deal = factories.load_deal(app, pk)
-    assert (deal.stage_name, deal.actual_close_date, deal.lost_reason) == ("Lost", TODAY, "Budget frozen")
+    assert (deal.stage_name, deal.actual_close_date, deal.lost_reason) == (
+        "Lost",
+        TODAY,
+        "Budget frozen",
+    )
 
     assert drop(b, pk, sales.stages["Proposal"]).status_code == 200
     deal = factories.load_deal(app, pk)
@@ -161,7 +200,11 @@ def test_a_drop_on_a_stage_of_another_pipeline_is_refused(app, acme, acme_admin,
     assert r.status_code == 422
     assert "another pipeline" in r.json["message"]
     deal = factories.load_deal(app, pk)
-    assert (deal.stage_name, deal.pipeline_id, deal.actual_close_date) == ("Proposal", sales.id, None)
+    assert (deal.stage_name, deal.pipeline_id, deal.actual_close_date) == (
+        "Proposal",
+        sales.id,
+        None,
+    )
 
 
 def test_a_members_drop_is_refused_and_the_deal_stays(app, acme, acme_member, browser, sales):
@@ -183,8 +226,12 @@ def test_a_drop_without_the_csrf_token_is_refused(app, acme, acme_admin, browser
 
 def test_malformed_drops_get_clear_answers(app, acme, acme_admin, browser, sales):
     b = browser(acme_admin)
-    r = b.client.post("/deal-board/move", data="not json", content_type="application/json",
-                      headers={"X-CSRFToken": b.token})
+    r = b.client.post(
+        "/deal-board/move",
+        data="not json",
+        content_type="application/json",
+        headers={"X-CSRFToken": b.token},
+    )
     assert r.status_code == 400 and r.json["message"]
     assert drop(b, "abc", sales.stages["Won"]).status_code == 404
     assert drop(b, factories.deal(app, acme), "abc").status_code == 404

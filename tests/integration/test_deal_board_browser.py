@@ -1,5 +1,6 @@
 """In a real browser: dragging a deal card to the Won column records the move, and after a
 reload the deal is still won, closed today."""
+
 import datetime as dt
 
 import pytest
@@ -15,8 +16,9 @@ def drag(page, source, target):
     start, end = source.bounding_box(), target.bounding_box()
     page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
     page.mouse.down()
-    page.mouse.move(start["x"] + start["width"] / 2 + 10, start["y"] + start["height"] / 2 + 10,
-                    steps=5)
+    page.mouse.move(
+        start["x"] + start["width"] / 2 + 10, start["y"] + start["height"] / 2 + 10, steps=5
+    )
     page.mouse.move(end["x"] + end["width"] / 2, end["y"] + 30, steps=20)
     page.mouse.up()
 
@@ -37,7 +39,8 @@ def test_dragging_a_card_to_won_persists_the_stage_and_the_close_date(app, acme,
         assert moved.value.status == 200, moved.value.text()
         page.wait_for_function(
             "s => document.querySelector(s + ' .crm-kanban-count').textContent.trim() === '1'",
-            arg=won_column)
+            arg=won_column,
+        )
 
         page.reload()
         page.locator(f"{won_column} {card_selector}").wait_for()

@@ -1,4 +1,5 @@
 """A customer or company that deals point at cannot be deleted; the refusal says why."""
+
 from crm.models import Company, Customer
 from tests import factories
 from tests.factories import load

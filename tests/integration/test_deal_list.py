@@ -1,5 +1,6 @@
 """The deal list: the columns a salesperson scans, filters by owner, pipeline, stage and
 expected close date, sorting and paging."""
+
 import datetime as dt
 import re
 
@@ -26,11 +27,29 @@ def four_deals(app, acme, seller):
     other = factories.pipeline(app, acme)
     customer = factories.customer(app, acme, "Listed Buyer")
     company = factories.company(app, acme, "Listed Holding")
-    factories.deal(app, acme, "Alpha", stage="Proposal", value="300", assigned_to_id=seller.id,
-            expected_close_date=dt.date(2030, 1, 10), customer_id=customer, company_id=company)
-    factories.deal(app, acme, "Bravo", stage="Won", value="100", expected_close_date=dt.date(2030, 2, 1))
-    factories.deal(app, acme, "Charlie", pipeline_id=other.id, value="200", assigned_to_id=seller.id,
-            expected_close_date=dt.date(2030, 3, 15))
+    factories.deal(
+        app,
+        acme,
+        "Alpha",
+        stage="Proposal",
+        value="300",
+        assigned_to_id=seller.id,
+        expected_close_date=dt.date(2030, 1, 10),
+        customer_id=customer,
+        company_id=company,
+    )
+    factories.deal(
+        app, acme, "Bravo", stage="Won", value="100", expected_close_date=dt.date(2030, 2, 1)
+    )
+    factories.deal(
+        app,
+        acme,
+        "Charlie",
+        pipeline_id=other.id,
+        value="200",
+        assigned_to_id=seller.id,
+        expected_close_date=dt.date(2030, 3, 15),
+    )
     factories.deal(app, acme, "Delta", stage="Proposal", value="50")
     return other
 
@@ -38,15 +57,18 @@ def four_deals(app, acme, seller):
 def test_the_list_shows_stage_badges_and_linked_records(app, acme, acme_admin, browser, four_deals):
     html, shown = listed(browser(acme_admin))
     assert shown == ["Alpha", "Bravo", "Charlie", "Delta"]
-    assert ('<span class="label crm-stage-badge" style="background:#9b59b6">Sales · Proposal</span>'
-            in html)
+    assert (
+        '<span class="label crm-stage-badge" style="background:#9b59b6">Sales · Proposal</span>'
+        in html
+    )
     assert "Sales · Won ✓" in html and "Enterprise · Intro" in html
     for text in ("Listed Buyer", "Listed Holding", "€300.00", "Jan 10, 2030", "Manager Acme"):
         assert text in html, text
 
 
-def test_filters_by_owner_pipeline_stage_and_close_date_range(app, acme, acme_admin, browser, seller,
-                                                               four_deals):
+def test_filters_by_owner_pipeline_stage_and_close_date_range(
+    app, acme, acme_admin, browser, seller, four_deals
+):
     b = browser(acme_admin)
     sales = factories.sales(app, acme)
     assert listed(b, f"?owner={seller.id}")[1] == ["Alpha", "Charlie"]
@@ -69,6 +91,8 @@ def test_the_list_is_paged(app, acme, acme_admin, browser):
         factories.deal(app, acme, f"Deal {n:02d}")
     b = browser(acme_admin)
     first = b.get("/deals/list/?_oc_DealView=title&_od_DealView=asc").get_data(as_text=True)
-    second = b.get("/deals/list/?_oc_DealView=title&_od_DealView=asc&page_DealView=1").get_data(as_text=True)
+    second = b.get("/deals/list/?_oc_DealView=title&_od_DealView=asc&page_DealView=1").get_data(
+        as_text=True
+    )
     assert "Deal 00" in first and "Deal 24" in first and "Deal 25" not in first
     assert "Deal 25" in second and "Deal 29" in second and "Deal 00" not in second

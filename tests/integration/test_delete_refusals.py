@@ -1,13 +1,15 @@
 """Deleting a customer that other records point at is refused on the screen and in the API,
 with the advice to archive it."""
+
 from crm.extensions import db
 from crm.models import Customer, Note
 from crm.security.tenancy import tenant_scope
 from tests import factories
 
 
-def test_screen_and_api_refuse_and_suggest_archiving(app, acme, acme_admin, browser, api,
-                                                      notes_block_customers):
+def test_screen_and_api_refuse_and_suggest_archiving(
+    app, acme, acme_admin, browser, api, notes_block_customers
+):
     pk = factories.customer(app, acme, "Has History")
     with app.app_context(), tenant_scope(acme.id):
         db.session.add(Note(tenant_id=acme.id, customer_id=pk, body="kept"))

@@ -1,5 +1,6 @@
 """`flask crm seed-demo` gives the demo customers a realistic ledger whose stored balances
 agree with their documents, once."""
+
 from crm.extensions import db
 from crm.models import Contract, CreditNote, Customer, Invoice, Payment, Tenant
 from crm.security.tenancy import tenant_scope
@@ -17,16 +18,23 @@ def _books(app):
                 books[tenant.name] = {
                     "invoice statuses": {i.status for i in s.query(Invoice)},
                     "invoices": s.query(Invoice).count(),
-                    "partial payments": sum(1 for i in s.query(Invoice) if i.status == "partly_paid"),
-                    "unallocated": sum(1 for p in payments if p.amount > sum(
-                        (a.amount for a in p.allocations), 0)),
+                    "partial payments": sum(
+                        1 for i in s.query(Invoice) if i.status == "partly_paid"
+                    ),
+                    "unallocated": sum(
+                        1 for p in payments if p.amount > sum((a.amount for a in p.allocations), 0)
+                    ),
                     "credit notes": s.query(CreditNote).count(),
                     "contracts": s.query(Contract).count(),
-                    "aged buckets": {key for by_currency in ledger.aging_by_currency(s).values()
-                                     for key, amount in by_currency.items()
-                                     if amount and key != "total"},
-                    "wrong balances": [c.name for c in buyers
-                                       if c.balance != ledger.balance_of(s, c.id)],
+                    "aged buckets": {
+                        key
+                        for by_currency in ledger.aging_by_currency(s).values()
+                        for key, amount in by_currency.items()
+                        if amount and key != "total"
+                    },
+                    "wrong balances": [
+                        c.name for c in buyers if c.balance != ledger.balance_of(s, c.id)
+                    ],
                     "nonzero balances": sum(1 for c in buyers if c.balance),
                 }
         s.remove()

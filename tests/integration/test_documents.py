@@ -1,4 +1,5 @@
 """Documents: uploaded within size and type limits, kept on disk, downloaded by the tenant only."""
+
 import io
 import os
 
@@ -7,8 +8,11 @@ from tests import factories
 
 
 def _upload(b, pk, name="contract.pdf", data=b"%PDF-1.4 contract", description="Signed contract"):
-    return b.post(f"/documents/upload/{pk}", {"file": (io.BytesIO(data), name), "description": description},
-                  content_type="multipart/form-data")
+    return b.post(
+        f"/documents/upload/{pk}",
+        {"file": (io.BytesIO(data), name), "description": description},
+        content_type="multipart/form-data",
+    )
 
 
 def test_upload_list_download_delete(app, browser, acme, acme_admin, db_session):
@@ -29,7 +33,9 @@ def test_upload_list_download_delete(app, browser, acme, acme_admin, db_session)
     assert not os.path.exists(path)
 
 
-def test_disallowed_type_and_oversized_files_are_refused(app, browser, acme, acme_admin, db_session, monkeypatch):
+def test_disallowed_type_and_oversized_files_are_refused(
+    app, browser, acme, acme_admin, db_session, monkeypatch
+):
     pk = factories.customer(app, acme)
     b = browser(acme_admin)
     r = _upload(b, pk, name="payload.exe", data=b"MZ")
@@ -47,13 +53,19 @@ def test_disallowed_type_and_oversized_files_are_refused(app, browser, acme, acm
 def test_documents_over_the_api(app, api, acme, acme_manager, acme_member):
     pk = factories.customer(app, acme)
     manager = api(acme_manager)
-    r = manager.post("/api/v1/document/upload", data={
-        "customer": str(pk), "file": (io.BytesIO(b"hello"), "note.txt")}, content_type="multipart/form-data")
+    r = manager.post(
+        "/api/v1/document/upload",
+        data={"customer": str(pk), "file": (io.BytesIO(b"hello"), "note.txt")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 201, r.json
     doc_id = r.json["id"]
     member = api(acme_member)
     assert member.get(f"/api/v1/document/{doc_id}/file").data == b"hello"
     assert member.post("/api/v1/document/upload", data={"customer": str(pk)}).status_code == 403
-    bad = manager.post("/api/v1/document/upload", data={
-        "customer": str(pk), "file": (io.BytesIO(b"x"), "x.bat")}, content_type="multipart/form-data")
+    bad = manager.post(
+        "/api/v1/document/upload",
+        data={"customer": str(pk), "file": (io.BytesIO(b"x"), "x.bat")},
+        content_type="multipart/form-data",
+    )
     assert bad.status_code == 422 and "file" in bad.json["message"]

@@ -2,6 +2,7 @@
 (COPY ... TO STDOUT): read back as csv, its rows are those the Python writer writes from
 the same records, cell for cell, awkward text included; the tenant and the list's search
 still scope it, and a masked export keeps to the Python writer."""
+
 import csv
 import datetime as dt
 import io
@@ -17,8 +18,19 @@ from tests.conftest import POSTGRES_URL
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="COPY is PostgreSQL's")
 
-AWKWARD = ['=SUM(A1:A2)', '+49 30 123', '-minus', '@handle', '\tTabbed', '\rReturn',
-           'Quote "marks", commas', 'Two\nlines', 'Ünïcödé 北京', '', ' padded ']
+AWKWARD = [
+    "=SUM(A1:A2)",
+    "+49 30 123",
+    "-minus",
+    "@handle",
+    "\tTabbed",
+    "\rReturn",
+    'Quote "marks", commas',
+    "Two\nlines",
+    "Ünïcödé 北京",
+    "",
+    " padded ",
+]
 
 
 def csv_rows(data):
@@ -39,8 +51,9 @@ def export(app, tenant, entity, monkeypatch, copied, query=None):
         monkeypatch.setattr(export_copy, "plan", lambda *args: None)
     with app.app_context(), tenant_scope(tenant.id):
         out = io.BytesIO()
-        written = exports.export_entity(db.session, entity, "csv", out,
-                                        query=query() if query else None)
+        written = exports.export_entity(
+            db.session, entity, "csv", out, query=query() if query else None
+        )
         db.session.remove()
     monkeypatch.undo()
     assert used == ([True] if copied else [])
@@ -51,10 +64,17 @@ def export(app, tenant, entity, monkeypatch, copied, query=None):
 
 def test_customers_by_copy_are_the_python_writers_rows(app, acme, globex, monkeypatch):
     for i, text in enumerate(AWKWARD):
-        pk = factories.customer(app, acme, f"Customer {i}", notes=text, industry=text or None,
-                                credit_limit=Decimal(i * 1000) + Decimal("0.5"),
-                                balance=Decimal(-i), credit_hold=i % 2 == 0,
-                                last_order_date=dt.date(2026, 1 + i, 9) if i % 3 else None)
+        pk = factories.customer(
+            app,
+            acme,
+            f"Customer {i}",
+            notes=text,
+            industry=text or None,
+            credit_limit=Decimal(i * 1000) + Decimal("0.5"),
+            balance=Decimal(-i),
+            credit_hold=i % 2 == 0,
+            last_order_date=dt.date(2026, 1 + i, 9) if i % 3 else None,
+        )
         factories.contact(app, acme, pk, name=f"Person {i}", role=text, is_primary=True)
         factories.address(app, acme, pk, line2=text)
     factories.customer(app, acme, "=cmd|' /C calc'!A0", email="cmd@example.com")
@@ -67,12 +87,18 @@ def test_customers_by_copy_are_the_python_writers_rows(app, acme, globex, monkey
     assert "'=cmd|' /C calc'!A0" in by_name and "Globex Secret Ltd" not in by_name
     first = by_name["Customer 0"]
     assert (first["Notes"], first["Credit limit"], first["Balance"], first["Credit hold"]) == (
-        "'=SUM(A1:A2)", "0.50", "0.00", "True")
+        "'=SUM(A1:A2)",
+        "0.50",
+        "0.00",
+        "True",
+    )
     assert by_name["Customer 7"]["Notes"] == "Two\nlines"
     assert by_name["Customer 2"]["Notes"] == "'-minus"
     assert by_name["Customer 2"]["Balance"] == "-2.00"
     assert (by_name["Customer 2"]["Last order date"], by_name["Customer 3"]["Last order date"]) == (
-        "2026-03-09", "")
+        "2026-03-09",
+        "",
+    )
 
 
 @pytest.mark.parametrize("entity", ["companies", "leads"])
@@ -94,8 +120,10 @@ def test_a_searched_query_keeps_its_parameters(app, acme, monkeypatch):
 
     for name in ("Alpha O'Brien", "Beta Ltd", "Alpha Two"):
         factories.customer(app, acme, name)
-    query = lambda: select(Customer).where(Customer.name.ilike("alpha%")).order_by(  # noqa: E731
-        Customer.name.desc())
+
+    def query():
+        return select(Customer).where(Customer.name.ilike("alpha%")).order_by(Customer.name.desc())
+
     copied = export(app, acme, "customers", monkeypatch, copied=True, query=query)
     assert [row[0] for row in copied[1:]] == ["Alpha Two", "Alpha O'Brien"]
 

@@ -1,5 +1,6 @@
 """A list export of more rows than CRM_EXPORT_BACKGROUND_ROWS runs as a job: the user is
 sent to the Jobs screen, where the same file as the direct export downloads when done."""
+
 import io
 from decimal import Decimal
 
@@ -41,7 +42,8 @@ def _direct(b, app, url, monkeypatch):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_a_large_export_runs_as_a_job_and_gives_the_direct_exports_file(
-        app, acme, acme_member, browser, five_customers, background_above_three, monkeypatch, fmt):
+    app, acme, acme_member, browser, five_customers, background_above_three, monkeypatch, fmt
+):
     b = browser(acme_member)
     url = f"/customers/export?format={fmt}&_oc_CustomerView=name&_od_CustomerView=desc"
     response = b.get(url)
@@ -62,8 +64,9 @@ def test_a_large_export_runs_as_a_job_and_gives_the_direct_exports_file(
         assert values(xlsx_of(download)) == values(xlsx_of(direct))
 
 
-def test_a_small_export_still_downloads_at_once(app, acme, acme_member, browser,
-                                                five_customers, monkeypatch):
+def test_a_small_export_still_downloads_at_once(
+    app, acme, acme_member, browser, five_customers, monkeypatch
+):
     monkeypatch.setitem(app.config, "CRM_EXPORT_BACKGROUND_ROWS", 5)
     response = browser(acme_member).get("/customers/export?format=csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
@@ -73,7 +76,8 @@ def test_a_small_export_still_downloads_at_once(app, acme, acme_member, browser,
 
 
 def test_a_list_of_other_records_exports_as_a_job_with_its_own_columns(
-        app, acme, acme_admin, browser, background_above_three, monkeypatch):
+    app, acme, acme_admin, browser, background_above_three, monkeypatch
+):
     customer = factories.customer(app, acme, "Board Buyer")
     for i in range(4):
         factories.deal(app, acme, f"Deal {i}", customer_id=customer)
@@ -86,8 +90,9 @@ def test_a_list_of_other_records_exports_as_a_job_with_its_own_columns(
     assert values(background) == values(xlsx_of(direct))
 
 
-def test_another_member_cannot_download_the_export(app, acme, acme_member, browser,
-                                                   five_customers, background_above_three):
+def test_another_member_cannot_download_the_export(
+    app, acme, acme_member, browser, five_customers, background_above_three
+):
     from tests.conftest import make_user
 
     browser(acme_member).get("/customers/export?format=csv")

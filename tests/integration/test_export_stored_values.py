@@ -1,6 +1,7 @@
 """A csv export reads money, flags and dates as the database stores them and prints them as
 the values SQLAlchemy reads would print (on SQLite and on PostgreSQL); exports read ahead
 in a second thread without losing or repeating rows, and a failed read is reported."""
+
 import csv
 import io
 from decimal import Decimal
@@ -27,15 +28,22 @@ def both_ways(app, tenant, entity):
         kinds = [exports.kind_of(c.type) for c in statement.selected_columns]
         headers = [str(c.label) for c in exports.entity_columns(entity)]
         plain = io.BytesIO()
-        exports.write_file("csv", plain, headers, exports._row_chunks(db.session, statement),
-                           kinds=kinds)
+        exports.write_file(
+            "csv", plain, headers, exports._row_chunks(db.session, statement), kinds=kinds
+        )
         db.session.remove()
     return csv_rows(exported.getvalue()), csv_rows(plain.getvalue())
 
 
 def test_customers_money_flags_and_dates_print_as_read(app, acme):
-    factories.customer(app, acme, "Held Ltd", credit_limit=Decimal("1234.5"),
-                       discount_rate=Decimal("7.25"), credit_hold=True)
+    factories.customer(
+        app,
+        acme,
+        "Held Ltd",
+        credit_limit=Decimal("1234.5"),
+        discount_rate=Decimal("7.25"),
+        credit_hold=True,
+    )
     factories.customer(app, acme, "Plain Ltd", credit_limit=Decimal("0.5"))
     factories.customer(app, acme, "Empty Ltd")
     exported, plain = both_ways(app, acme, "customers")
@@ -43,9 +51,16 @@ def test_customers_money_flags_and_dates_print_as_read(app, acme):
     head = exported[0]
     by_name = {row[0]: dict(zip(head, row)) for row in exported[1:]}
     held = by_name["Held Ltd"]
-    assert (held["Credit limit"], held["Discount %"], held["Credit hold"]) == ("1234.50", "7.25", "True")
+    assert (held["Credit limit"], held["Discount %"], held["Credit hold"]) == (
+        "1234.50",
+        "7.25",
+        "True",
+    )
     assert by_name["Plain Ltd"]["Credit limit"] == "0.50"
-    assert (by_name["Empty Ltd"]["Credit limit"], by_name["Empty Ltd"]["Credit hold"]) == ("", "False")
+    assert (by_name["Empty Ltd"]["Credit limit"], by_name["Empty Ltd"]["Credit hold"]) == (
+        "",
+        "False",
+    )
 
 
 def test_leads_values_print_as_read(app, acme):

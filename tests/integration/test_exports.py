@@ -1,5 +1,6 @@
 """Every list exports what it shows to xlsx and csv: its search, filters and sort, every row,
 formulas never run, financial figures masked for those who may not see them."""
+
 import csv
 import datetime as dt
 import io
@@ -48,22 +49,27 @@ def customers(app, acme):
     """Four Acme customers, one of them archived."""
     ids = {
         "Zephyr Ltd": factories.customer(app, acme, "Zephyr Ltd", credit_limit=Decimal("2500.00")),
-        "Aurora Ångström AB": factories.customer(app, acme, "Aurora Ångström AB",
-                                                 phone="+46 8 123 456 78", balance=Decimal("-120.50")),
+        "Aurora Ångström AB": factories.customer(
+            app, acme, "Aurora Ångström AB", phone="+46 8 123 456 78", balance=Decimal("-120.50")
+        ),
         "Brightwater": factories.customer(app, acme, "Brightwater", industry="Shipping"),
         "Old Mill": factories.customer(app, acme, "Old Mill", is_active=False),
     }
-    factories.contact(app, acme, ids["Zephyr Ltd"], name="Zoe Zephyr", email="zoe@zephyr.example",
-                      is_primary=True)
-    factories.address(app, acme, ids["Zephyr Ltd"], kind="billing", city="Lyon", country="FR",
-                      is_default=True)
+    factories.contact(
+        app, acme, ids["Zephyr Ltd"], name="Zoe Zephyr", email="zoe@zephyr.example", is_primary=True
+    )
+    factories.address(
+        app, acme, ids["Zephyr Ltd"], kind="billing", city="Lyon", country="FR", is_default=True
+    )
     return ids
 
 
 # --- files -------------------------------------------------------------------------------
 
-def test_the_xlsx_has_a_bold_frozen_filtered_header_and_typed_cells(app, acme, acme_admin, browser,
-                                                                  customers):
+
+def test_the_xlsx_has_a_bold_frozen_filtered_header_and_typed_cells(
+    app, acme, acme_admin, browser, customers
+):
     sheet = xlsx_of(browser(acme_admin).get("/customers/export?format=xlsx"))
     header = list(next(sheet.iter_rows(max_row=1)))
     assert all(cell.font.b for cell in header)
@@ -90,7 +96,9 @@ def test_the_csv_is_utf8_with_a_bom_and_the_same_rows(app, acme, acme_admin, bro
 
 def test_the_download_is_named_for_the_list_and_the_day(app, acme, acme_admin, browser, customers):
     response = browser(acme_admin).get("/customers/export?format=csv")
-    assert response.headers["Content-Disposition"] == f'attachment; filename="customers-{TODAY}.csv"'
+    assert (
+        response.headers["Content-Disposition"] == f'attachment; filename="customers-{TODAY}.csv"'
+    )
 
 
 def test_an_unknown_format_is_a_clear_400(app, acme, acme_admin, browser):
@@ -101,11 +109,14 @@ def test_an_unknown_format_is_a_clear_400(app, acme, acme_admin, browser):
 
 # --- what the list shows -------------------------------------------------------------------
 
+
 def test_the_search_and_sort_of_the_list_are_exported(app, acme, acme_admin, browser, customers):
     client = browser(acme_admin)
     rows = csv_of(client.get("/customers/export?format=csv&_flt_0_search_text=ltd"))
     assert column(rows, "Name") == ["Zephyr Ltd"]
-    rows = csv_of(client.get("/customers/export?format=csv&_oc_CustomerView=email&_od_CustomerView=desc"))
+    rows = csv_of(
+        client.get("/customers/export?format=csv&_oc_CustomerView=email&_od_CustomerView=desc")
+    )
     assert column(rows, "Name") == ["Zephyr Ltd", "Brightwater", "Aurora Ångström AB"]
     rows = csv_of(client.get("/customers/export?format=csv&_flt_0_search_text=nothing-like-this"))
     assert rows == [rows[0]]
@@ -113,14 +124,19 @@ def test_the_search_and_sort_of_the_list_are_exported(app, acme, acme_admin, bro
     assert column(rows, "Name") == ["Aurora Ångström AB"]
 
 
-def test_the_archived_switch_exports_the_archived_customers(app, acme, acme_admin, browser, customers):
+def test_the_archived_switch_exports_the_archived_customers(
+    app, acme, acme_admin, browser, customers
+):
     rows = csv_of(browser(acme_admin).get("/customers/export?format=csv&archived=1"))
     assert column(rows, "Name") == ["Old Mill"]
 
 
 def test_the_export_menu_links_keep_the_lists_query(app, acme, acme_admin, browser, customers):
-    html = browser(acme_admin).get("/customers/list/?_flt_0_search_text=ltd&archived=1").get_data(
-        as_text=True)
+    html = (
+        browser(acme_admin)
+        .get("/customers/list/?_flt_0_search_text=ltd&archived=1")
+        .get_data(as_text=True)
+    )
     assert 'class="crm-export-xlsx"' in html and 'class="crm-export-csv"' in html
     assert "/customers/export?format=csv&amp;_flt_0_search_text=ltd&amp;archived=1" in html
 
@@ -131,11 +147,13 @@ def test_a_list_without_an_export_route_offers_no_export(app, acme, acme_admin, 
     assert client.get("/audit/export?format=csv").status_code == 404
 
 
-def test_neither_the_page_nor_the_lists_depth_limit_the_export(app, acme, acme_admin, browser,
-                                                               monkeypatch):
+def test_neither_the_page_nor_the_lists_depth_limit_the_export(
+    app, acme, acme_admin, browser, monkeypatch
+):
     monkeypatch.setitem(app.config, "CRM_LIST_MAX_DEPTH", 20)
     with app.app_context(), tenant_scope(acme.id):
         from crm.models import Company
+
         db.session.add_all([Company(tenant_id=acme.id, name=f"Company {i:03d}") for i in range(60)])
         db.session.commit()
         db.session.remove()
@@ -150,9 +168,12 @@ def test_lead_search_and_filters_are_exported(app, acme, acme_admin, browser):
     factories.lead(app, acme, "Kiosk spares", status="Qualified")
     client = browser(acme_admin)
     assert column(csv_of(client.get("/leads/export?format=csv&q=kiosk")), "Title") == [
-        "Kiosk spares", "Kiosk rollout"]  # newest first, like the list
+        "Kiosk spares",
+        "Kiosk rollout",
+    ]  # newest first, like the list
     with app.app_context(), tenant_scope(acme.id):
         from crm.models import LeadStatus
+
         qualified = db.session.query(LeadStatus).filter_by(name="Qualified").one().id
         db.session.remove()
     rows = csv_of(client.get(f"/leads/export?format=csv&_flt_0_status={qualified}&q=kiosk"))
@@ -163,14 +184,29 @@ def test_lead_search_and_filters_are_exported(app, acme, acme_admin, browser):
 def test_other_lists_export_their_own_columns_with_plain_values(app, acme, acme_admin, browser):
     sales = factories.sales(app, acme)
     customer = factories.customer(app, acme, "Franc Buyer", currency="CHF")
-    factories.deal(app, acme, "Kiosk rollout", stage="Proposal", value=Decimal("1999.90"),
-            customer_id=customer, expected_close_date=dt.date(2030, 6, 30))
+    factories.deal(
+        app,
+        acme,
+        "Kiosk rollout",
+        stage="Proposal",
+        value=Decimal("1999.90"),
+        customer_id=customer,
+        expected_close_date=dt.date(2030, 6, 30),
+    )
     factories.deal(app, acme, "Spare parts", stage="Lead", value=Decimal("5.00"))
     client = browser(acme_admin)
     sheet = xlsx_of(client.get(f"/deals/export?format=xlsx&stage={sales.stages['Proposal']}"))
     rows = values(sheet)
-    assert rows[0] == ["Title", "Stage", "Company", "Customer", "Value", "Currency",
-                       "Expected close date", "Owner"]
+    assert rows[0] == [
+        "Title",
+        "Stage",
+        "Company",
+        "Customer",
+        "Value",
+        "Currency",
+        "Expected close date",
+        "Owner",
+    ]
     assert rows[1][:2] == ["Kiosk rollout", "Sales · Proposal"]  # the badge's text, no markup
     assert rows[1][3].startswith("Franc Buyer")
     value, close = sheet.cell(row=2, column=5), sheet.cell(row=2, column=7)
@@ -186,8 +222,9 @@ def test_the_invoice_lists_filter_bar_applies_to_its_export(app, acme, acme_admi
 
     first = factories.customer(app, acme, "First Buyer")
     second = factories.customer(app, acme, "Second Buyer")
-    wanted = factories.read(app, acme, Invoice,
-                            factories.saved_invoice(app, acme, first, Decimal("100.00")), "number")
+    wanted = factories.read(
+        app, acme, Invoice, factories.saved_invoice(app, acme, first, Decimal("100.00")), "number"
+    )
     factories.saved_invoice(app, acme, second, Decimal("200.00"))
     sheet = xlsx_of(browser(acme_admin).get(f"/invoices/export?format=xlsx&customer={first}"))
     rows = values(sheet)
@@ -199,7 +236,9 @@ def test_the_invoice_lists_filter_bar_applies_to_its_export(app, acme, acme_admi
 def test_the_task_list_exports_in_its_own_order_with_labels(app, acme, acme_admin, browser):
 
     customer = factories.customer(app, acme, "Task Customer")
-    factories.task(app, acme, "Later", due_date=dt.date(2030, 1, 2), priority="high", customer_id=customer)
+    factories.task(
+        app, acme, "Later", due_date=dt.date(2030, 1, 2), priority="high", customer_id=customer
+    )
     factories.task(app, acme, "Sooner", due_date=dt.date(2030, 1, 1))
     factories.task(app, acme, "Finished", due_date=dt.date(2029, 1, 1), status="done")
     factories.task(app, acme, "Undated")
@@ -212,7 +251,9 @@ def test_the_task_list_exports_in_its_own_order_with_labels(app, acme, acme_admi
     assert column(rows, "Due date")[0] == "2030-01-01"
 
 
-def test_a_settings_list_exports_the_chosen_pipelines_stages_in_order(app, acme, acme_admin, browser):
+def test_a_settings_list_exports_the_chosen_pipelines_stages_in_order(
+    app, acme, acme_admin, browser
+):
     sales = factories.sales(app, acme)
     other = factories.pipeline(app, acme)
     client = browser(acme_admin)
@@ -232,10 +273,12 @@ def test_a_negative_balance_is_a_number_cell(app, acme, acme_admin, browser, cus
 
 # --- formulas never run ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("prefix", FORMULA_PREFIXES)
-def test_formula_looking_text_is_escaped_in_csv_and_a_string_in_xlsx(app, acme, acme_admin, browser,
-                                                                     prefix):
-    text = prefix + "HYPERLINK(\"http://evil.example\",\"x\")"
+def test_formula_looking_text_is_escaped_in_csv_and_a_string_in_xlsx(
+    app, acme, acme_admin, browser, prefix
+):
+    text = prefix + 'HYPERLINK("http://evil.example","x")'
     customer = factories.customer(app, acme, "Formula Ltd", notes=text)
     factories.contact(app, acme, customer, name="Plain Contact", role=text, is_primary=True)
     client = browser(acme_admin)
@@ -247,7 +290,9 @@ def test_formula_looking_text_is_escaped_in_csv_and_a_string_in_xlsx(app, acme, 
     notes = sheet.cell(row=2, column=values(sheet)[0].index("Notes") + 1)
     assert notes.data_type == "s"  # a string cell, never a formula
     # calamine (the import's reader) decodes every escaped control character
-    read = CalamineWorkbook.from_filelike(io.BytesIO(response.data)).get_sheet_by_index(0).to_python()
+    read = (
+        CalamineWorkbook.from_filelike(io.BytesIO(response.data)).get_sheet_by_index(0).to_python()
+    )
     assert column(read, "Notes") == [text]
 
 
@@ -260,11 +305,17 @@ def test_formula_looking_list_values_are_escaped(app, acme, acme_admin, browser)
 
 # --- financial figures, tenants and roles ----------------------------------------------------
 
-def test_a_member_gets_credit_limits_hidden_a_manager_sees_them(app, acme, acme_manager, acme_member,
-                                                               browser, customers):
-    member = column(csv_of(browser(acme_member).get("/customers/export?format=csv")), "Credit limit")
+
+def test_a_member_gets_credit_limits_hidden_a_manager_sees_them(
+    app, acme, acme_manager, acme_member, browser, customers
+):
+    member = column(
+        csv_of(browser(acme_member).get("/customers/export?format=csv")), "Credit limit"
+    )
     assert member == ["hidden", "hidden", "hidden"]
-    manager = column(csv_of(browser(acme_manager).get("/customers/export?format=csv")), "Credit limit")
+    manager = column(
+        csv_of(browser(acme_manager).get("/customers/export?format=csv")), "Credit limit"
+    )
     assert manager == ["", "", "2500.00"]
 
 
@@ -272,15 +323,26 @@ def test_a_member_gets_account_numbers_masked(app, acme, acme_admin, acme_member
     customer = factories.customer(app, acme, "Banked Ltd")
     with app.app_context(), tenant_scope(acme.id):
         from crm.models import BankAccount
-        db.session.add(BankAccount(tenant_id=acme.id, customer_id=customer, bank_name="Bank",
-                                   account_holder="Banked Ltd", account_number="DE89370400440532013000"))
+
+        db.session.add(
+            BankAccount(
+                tenant_id=acme.id,
+                customer_id=customer,
+                bank_name="Bank",
+                account_holder="Banked Ltd",
+                account_number="DE89370400440532013000",
+            )
+        )
         db.session.commit()
         db.session.remove()
-    numbers = column(csv_of(browser(acme_member).get("/bank-accounts/export?format=csv")),
-                     "Account number / IBAN")
+    numbers = column(
+        csv_of(browser(acme_member).get("/bank-accounts/export?format=csv")),
+        "Account number / IBAN",
+    )
     assert numbers == ["\u2022\u2022\u2022\u2022 3000"]
-    numbers = column(csv_of(browser(acme_admin).get("/bank-accounts/export?format=csv")),
-                     "Account number / IBAN")
+    numbers = column(
+        csv_of(browser(acme_admin).get("/bank-accounts/export?format=csv")), "Account number / IBAN"
+    )
     assert numbers == ["DE89370400440532013000"]
 
 
@@ -325,6 +387,7 @@ def test_exporting_needs_read_on_the_entity(app, acme, browser, lead_reader):
 
 # --- service and command line --------------------------------------------------------------------
 
+
 def test_export_entity_writes_every_row_to_a_path(app, acme, customers, tmp_path):
     out = tmp_path / "customers.xlsx"
     with app.app_context(), tenant_scope(acme.id):
@@ -332,24 +395,46 @@ def test_export_entity_writes_every_row_to_a_path(app, acme, customers, tmp_path
         db.session.remove()
     assert count == 4  # the service exports archived customers too
     rows = values(openpyxl.load_workbook(out).active)
-    assert sorted(column(rows, "Name")) == ["Aurora Ångström AB", "Brightwater", "Old Mill", "Zephyr Ltd"]
+    assert sorted(column(rows, "Name")) == [
+        "Aurora Ångström AB",
+        "Brightwater",
+        "Old Mill",
+        "Zephyr Ltd",
+    ]
 
 
 def test_the_export_command_writes_a_tenants_file(app, acme, globex, customers, runner, tmp_path):
     factories.customer(app, globex, "Globex Secret Customer")
     out = tmp_path / "acme.csv"
-    result = runner.invoke(args=["crm", "export", "customers", "--tenant", "Acme Trading",
-                                 "--format", "csv", "--out", str(out)])
+    result = runner.invoke(
+        args=[
+            "crm",
+            "export",
+            "customers",
+            "--tenant",
+            "Acme Trading",
+            "--format",
+            "csv",
+            "--out",
+            str(out),
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "Exported 4 customers" in result.output
     with open(out, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
-    assert sorted(column(rows, "Name")) == ["Aurora Ångström AB", "Brightwater", "Old Mill", "Zephyr Ltd"]
+    assert sorted(column(rows, "Name")) == [
+        "Aurora Ångström AB",
+        "Brightwater",
+        "Old Mill",
+        "Zephyr Ltd",
+    ]
 
 
 def test_the_export_command_refuses_an_unknown_tenant(app, runner, tmp_path):
-    result = runner.invoke(args=["crm", "export", "leads", "--tenant", "Nobody Inc",
-                                 "--out", str(tmp_path / "x.xlsx")])
+    result = runner.invoke(
+        args=["crm", "export", "leads", "--tenant", "Nobody Inc", "--out", str(tmp_path / "x.xlsx")]
+    )
     assert result.exit_code == 1
     assert "There is no tenant called “Nobody Inc”" in result.output
     assert "Traceback" not in result.output
@@ -358,11 +443,13 @@ def test_the_export_command_refuses_an_unknown_tenant(app, runner, tmp_path):
 
 # --- round trip: an exported file imports back unchanged -----------------------------------
 
+
 @pytest.fixture
 def full_customers(app, acme, acme_admin):
     """Customers with every kind of column the file has: references, contact, addresses."""
     with app.app_context(), tenant_scope(acme.id):
         from crm.models import PaymentTerm, Region, Segment
+
         term = db.session.query(PaymentTerm).order_by(PaymentTerm.id).first().id
         segment = db.session.query(Segment).order_by(Segment.id).first().id
         region = db.session.query(Region).order_by(Region.id).first().id
@@ -370,28 +457,62 @@ def full_customers(app, acme, acme_admin):
     company = factories.company(app, acme, "Umbrella Holding")
     group = factories.group(app, acme, "Key accounts", "KEY")
     first = factories.customer(
-        app, acme, "Müller & Söhne GmbH", phone="+49 30 1234567", website="https://mueller.example",
-        industry="Machinery", currency="CHF", payment_term_id=term, discount_rate=Decimal("2.50"),
-        payment_method="bank_transfer", credit_limit=Decimal("25000.00"), credit_hold=True,
-        segment_id=segment, region_id=region, customer_group_id=group, company_id=company,
-        owner_id=acme_admin.id, notes="=not a formula")
-    factories.contact(app, acme, first, name="Jana Müller", role="Buyer", email="jana@mueller.example",
-                      phone="+49 30 7654321", is_primary=True)
-    factories.address(app, acme, first, kind="billing", city="Zürich", country="CH",
-                      postal_code="8001", is_default=True)
-    factories.address(app, acme, first, kind="shipping", city="Basel", country="CH", is_default=True)
+        app,
+        acme,
+        "Müller & Söhne GmbH",
+        phone="+49 30 1234567",
+        website="https://mueller.example",
+        industry="Machinery",
+        currency="CHF",
+        payment_term_id=term,
+        discount_rate=Decimal("2.50"),
+        payment_method="bank_transfer",
+        credit_limit=Decimal("25000.00"),
+        credit_hold=True,
+        segment_id=segment,
+        region_id=region,
+        customer_group_id=group,
+        company_id=company,
+        owner_id=acme_admin.id,
+        notes="=not a formula",
+    )
+    factories.contact(
+        app,
+        acme,
+        first,
+        name="Jana Müller",
+        role="Buyer",
+        email="jana@mueller.example",
+        phone="+49 30 7654321",
+        is_primary=True,
+    )
+    factories.address(
+        app,
+        acme,
+        first,
+        kind="billing",
+        city="Zürich",
+        country="CH",
+        postal_code="8001",
+        is_default=True,
+    )
+    factories.address(
+        app, acme, first, kind="shipping", city="Basel", country="CH", is_default=True
+    )
     factories.customer(app, acme, "Plain Individual", kind="individual")
     return first
 
 
 def _import(runner, path, *extra):
-    return runner.invoke(args=["crm", "import", "customers", str(path), "--tenant", "Acme Trading",
-                               *extra])
+    return runner.invoke(
+        args=["crm", "import", "customers", str(path), "--tenant", "Acme Trading", *extra]
+    )
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_an_exported_file_imports_back_unchanged(app, acme, acme_admin, browser, runner, tmp_path,
-                                                 full_customers, fmt):
+def test_an_exported_file_imports_back_unchanged(
+    app, acme, acme_admin, browser, runner, tmp_path, full_customers, fmt
+):
     response = browser(acme_admin).get(f"/customers/export?format={fmt}")
     assert response.status_code == 200
     path = tmp_path / f"customers.{fmt}"
@@ -403,7 +524,9 @@ def test_an_exported_file_imports_back_unchanged(app, acme, acme_admin, browser,
     assert result.exit_code == 0, result.output
     assert "0 created, 0 updated, 2 unchanged, 0 failed" in result.output
     again = browser(acme_admin).get(f"/customers/export?format={fmt}")
-    assert again.data == response.data or values_of(fmt, again.data) == values_of(fmt, response.data)
+    assert again.data == response.data or values_of(fmt, again.data) == values_of(
+        fmt, response.data
+    )
 
 
 def values_of(fmt, data):
@@ -412,8 +535,9 @@ def values_of(fmt, data):
     return values(openpyxl.load_workbook(io.BytesIO(data)).active)
 
 
-def test_rows_past_a_sheets_last_row_go_on_in_another_sheet(app, acme, customers, tmp_path,
-                                                             monkeypatch):
+def test_rows_past_a_sheets_last_row_go_on_in_another_sheet(
+    app, acme, customers, tmp_path, monkeypatch
+):
     """Excel sheets end at row 1,048,576; an export never drops the rows after it."""
     from crm.services.bulk.export_writers import XlsxExport
 

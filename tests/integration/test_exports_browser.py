@@ -1,4 +1,5 @@
 """In headless Chromium: the list's Export menu downloads what the list shows."""
+
 import csv
 import io
 

@@ -2,6 +2,7 @@
 band edges), refreshed by `flask crm refresh-health` and `refresh_health`, shown on the
 customer page and list, filtered by band on the screen and in the API; never computed from
 another tenant's data."""
+
 import datetime as dt
 from decimal import Decimal as D
 
@@ -22,9 +23,15 @@ TODAY = utcnow().date()
 
 def _contract(app, tenant, customer_id, value, status="active", start=None, end=None):
     with books(app, tenant) as s:
-        item = Contract(tenant_id=tenant.id, customer_id=customer_id, title="Support",
-                        value=D(value), status=status,
-                        start_date=start or TODAY - dt.timedelta(days=100), end_date=end)
+        item = Contract(
+            tenant_id=tenant.id,
+            customer_id=customer_id,
+            title="Support",
+            value=D(value),
+            status=status,
+            start_date=start or TODAY - dt.timedelta(days=100),
+            end_date=end,
+        )
         contracts.prepare(s, item)
         s.add(item)
         s.commit()
@@ -33,8 +40,9 @@ def _contract(app, tenant, customer_id, value, status="active", start=None, end=
 def _tickets(app, tenant, customer_id, *statuses):
     with books(app, tenant) as s:
         for n, status in enumerate(statuses):
-            item = SupportTicket(tenant_id=tenant.id, customer_id=customer_id,
-                                 subject=f"Problem {n}", status=status)
+            item = SupportTicket(
+                tenant_id=tenant.id, customer_id=customer_id, subject=f"Problem {n}", status=status
+            )
             support_tickets.prepare(s, item)
             s.add(item)
         s.commit()
@@ -45,8 +53,14 @@ def _invoices(app, tenant, customer_id, *specs):
     with books(app, tenant) as s:
         for status, due_in in specs:
             due = TODAY + dt.timedelta(days=due_in)
-            invoice(s, customer_id, total=100, issue_date=due - dt.timedelta(days=30),
-                    due_date=due, status=status)
+            invoice(
+                s,
+                customer_id,
+                total=100,
+                issue_date=due - dt.timedelta(days=30),
+                due_date=due,
+                status=status,
+            )
         s.commit()
 
 
@@ -72,8 +86,16 @@ def book(app, acme):
     # Healthy: talked to 3 days ago, pays on time, 50k of active contracts, no open ticket.
     ids["healthy"] = factories.customer(app, acme, "Happy Buyer")
     interaction(app, acme, ids["healthy"], when=at(3))
-    _invoices(app, acme, ids["healthy"], ("paid", -40), ("paid", -10), ("issued", 20),
-              ("draft", -90), ("void", -90))
+    _invoices(
+        app,
+        acme,
+        ids["healthy"],
+        ("paid", -40),
+        ("paid", -10),
+        ("issued", 20),
+        ("draft", -90),
+        ("void", -90),
+    )
     _contract(app, acme, ids["healthy"], "30000")
     _contract(app, acme, ids["healthy"], "20000")
     _contract(app, acme, ids["healthy"], "90000", status="draft")  # not active: not counted
@@ -85,8 +107,14 @@ def book(app, acme):
     ids["at_risk"] = factories.customer(app, acme, "Unhappy Buyer")
     interaction(app, acme, ids["at_risk"], when=at(200))
     _invoices(app, acme, ids["at_risk"], ("paid", -200), ("partly_paid", -95))
-    _contract(app, acme, ids["at_risk"], "80000", start=TODAY - dt.timedelta(days=400),
-              end=TODAY - dt.timedelta(days=1))
+    _contract(
+        app,
+        acme,
+        ids["at_risk"],
+        "80000",
+        start=TODAY - dt.timedelta(days=400),
+        end=TODAY - dt.timedelta(days=1),
+    )
     _tickets(app, acme, ids["at_risk"], "open", "pending", "open", "closed")
     # Edges. 78 days -> recency 35 -> 70.5 -> 71 (healthy); 79 days -> 34 -> 70 (watch).
     for label, days in (("edge_71", 78), ("edge_70", 79)):
@@ -106,19 +134,34 @@ def test_each_band_and_its_edges(app, acme, book):
         assert health.refresh_health(db.session, acme.id) == len(book)
         db.session.remove()
     assert _health(app, book["healthy"]) == (
-        96, "healthy", {"recency": 100, "payment": 100, "contracts": 80, "tickets": 100})
+        96,
+        "healthy",
+        {"recency": 100, "payment": 100, "contracts": 80, "tickets": 100},
+    )
     assert _health(app, book["watch"]) == (
-        50, "watch", {"recency": 0, "payment": 100, "contracts": 0, "tickets": 100})
+        50,
+        "watch",
+        {"recency": 0, "payment": 100, "contracts": 0, "tickets": 100},
+    )
     # payment: 1 of 2 paid = 50, less 50 for 95 days overdue = 0; tickets: 3 open -> 40.
     assert _health(app, book["at_risk"]) == (
-        8, "at_risk", {"recency": 0, "payment": 0, "contracts": 0, "tickets": 40})
+        8,
+        "at_risk",
+        {"recency": 0, "payment": 0, "contracts": 0, "tickets": 40},
+    )
     assert _health(app, book["edge_71"])[:2] == (71, "healthy")
     assert _health(app, book["edge_71"])[2]["recency"] == 35
     assert _health(app, book["edge_70"])[:2] == (70, "watch")
     assert _health(app, book["edge_40"]) == (
-        40, "watch", {"recency": 0, "payment": 100, "contracts": 50, "tickets": 0})
+        40,
+        "watch",
+        {"recency": 0, "payment": 100, "contracts": 50, "tickets": 0},
+    )
     assert _health(app, book["edge_39"]) == (
-        39, "at_risk", {"recency": 0, "payment": 100, "contracts": 45, "tickets": 0})
+        39,
+        "at_risk",
+        {"recency": 0, "payment": 100, "contracts": 45, "tickets": 0},
+    )
 
 
 def test_the_payment_factor_counts_days_overdue(app, acme):
@@ -154,13 +197,32 @@ def test_a_score_is_never_computed_from_another_tenants_rows(app, acme, globex):
     # count: every read of the refresh is scoped to the tenant being refreshed.
     with app.app_context():
         for n in range(5):
-            db.session.execute(insert(SupportTicket).values(
-                tenant_id=globex.id, customer_id=mine, subject=f"Stray {n}", status="open",
-                priority="normal", opened_at=utcnow(), created_at=utcnow(), updated_at=utcnow()))
-        db.session.execute(insert(Contract).values(
-            tenant_id=globex.id, customer_id=mine, number="CT-X", title="Stray", value=D("99999"),
-            currency="EUR", status="active", start_date=TODAY, created_at=utcnow(),
-            updated_at=utcnow()))
+            db.session.execute(
+                insert(SupportTicket).values(
+                    tenant_id=globex.id,
+                    customer_id=mine,
+                    subject=f"Stray {n}",
+                    status="open",
+                    priority="normal",
+                    opened_at=utcnow(),
+                    created_at=utcnow(),
+                    updated_at=utcnow(),
+                )
+            )
+        db.session.execute(
+            insert(Contract).values(
+                tenant_id=globex.id,
+                customer_id=mine,
+                number="CT-X",
+                title="Stray",
+                value=D("99999"),
+                currency="EUR",
+                status="active",
+                start_date=TODAY,
+                created_at=utcnow(),
+                updated_at=utcnow(),
+            )
+        )
         db.session.commit()
         health.refresh_health(db.session, acme.id)
         db.session.remove()
@@ -169,6 +231,7 @@ def test_a_score_is_never_computed_from_another_tenants_rows(app, acme, globex):
 
 def test_the_refresh_writes_no_audit_entries(app, acme, book):
     from crm.models import AuditEntry
+
     with app.app_context():
         before = db.session.query(AuditEntry).execution_options(all_tenants=True).count()
         health.refresh_health(db.session, acme.id)
@@ -186,14 +249,17 @@ def test_the_customer_page_shows_the_score_and_why(app, browser, acme, acme_memb
         db.session.remove()
     html = b.get(f"/customers/show/{book['at_risk']}").get_data(as_text=True)
     assert 'data-band="at_risk"' in html and "At risk 8" in html
-    panel = html[html.index('id="health-panel"'):]
-    panel = panel[:panel.index("</table>")]
+    panel = html[html.index('id="health-panel"') :]
+    panel = panel[: panel.index("</table>")]
     assert "Last refreshed" in panel
-    for label, weight, score in (("Recency of the last interaction", 30, 0),
-                                 ("Payment history", 30, 0), ("Active contract value", 20, 0),
-                                 ("Open support tickets", 20, 40)):
-        row = panel[panel.index(label):]
-        row = row[:row.index("</tr>")]
+    for label, weight, score in (
+        ("Recency of the last interaction", 30, 0),
+        ("Payment history", 30, 0),
+        ("Active contract value", 20, 0),
+        ("Open support tickets", 20, 40),
+    ):
+        row = panel[panel.index(label) :]
+        row = row[: row.index("</tr>")]
         assert f"{weight} %" in row and f'crm-health-subscore">{score}<' in row
     html = b.get(f"/customers/show/{book['healthy']}").get_data(as_text=True)
     assert 'data-band="healthy"' in html and "Healthy 96" in html
@@ -223,16 +289,18 @@ def test_the_api_filters_by_band_and_refuses_unknown_bands(app, api, acme, acme_
     client = api(acme_member)
 
     def names(band):
-        r = client.get("/api/v1/customer/?q=(filters:!((col:health_band,opr:health_band_is,"
-                       f"value:{band})))")
+        r = client.get(
+            f"/api/v1/customer/?q=(filters:!((col:health_band,opr:health_band_is,value:{band})))"
+        )
         assert r.status_code == 200, r.json
         return sorted(row["name"] for row in r.json["result"])
 
     assert names("watch") == ["Edge edge_40", "Edge edge_70", "Quiet Buyer"]
     assert names("healthy") == ["Edge edge_71", "Happy Buyer"]
     assert names("at_risk") == ["Edge edge_39", "Unhappy Buyer"]
-    r = client.get("/api/v1/customer/?q=(filters:!((col:health_band,opr:health_band_is,"
-                   "value:great)))")
+    r = client.get(
+        "/api/v1/customer/?q=(filters:!((col:health_band,opr:health_band_is,value:great)))"
+    )
     assert r.status_code == 400
     shown = client.get(f"/api/v1/customer/{book['healthy']}").json["result"]
     assert (shown["health_score"], shown["health_band"]) == (96, "healthy")

@@ -1,5 +1,6 @@
 """A long import of one tenant does not lock the others out: on SQLite it commits chunk
 by chunk, so another tenant's save waits about a chunk's time, not the whole import."""
+
 import threading
 import time
 
@@ -22,16 +23,20 @@ LONGEST_WAIT = 3.0
 
 @pytest.mark.serial
 def test_another_tenants_creates_succeed_while_a_large_import_runs(
-        app, runner, api, acme, globex, globex_admin, tmp_path, db_session):
-    path = import_files.csv_file(tmp_path / "big.csv", [["Name", "Email"]] + [
-        [f"Bulk Buyer {n}", f"bulk{n}@acme.example"] for n in range(ROWS)])
+    app, runner, api, acme, globex, globex_admin, tmp_path, db_session
+):
+    path = import_files.csv_file(
+        tmp_path / "big.csv",
+        [["Name", "Email"]] + [[f"Bulk Buyer {n}", f"bulk{n}@acme.example"] for n in range(ROWS)],
+    )
     client = api(globex_admin)
     outcome = {}
 
     def run_import():
         started = time.monotonic()
-        outcome["result"] = runner.invoke(args=["crm", "import", "customers", str(path),
-                                                "--tenant", acme.name])
+        outcome["result"] = runner.invoke(
+            args=["crm", "import", "customers", str(path), "--tenant", acme.name]
+        )
         outcome["seconds"] = time.monotonic() - started
 
     importer = threading.Thread(target=run_import)
@@ -39,8 +44,12 @@ def test_another_tenants_creates_succeed_while_a_large_import_runs(
     waits, statuses, n = [], [], 0
     while importer.is_alive():
         started = time.monotonic()
-        statuses.append(client.post("/api/v1/customer/", json={
-            "name": f"Globex walk-in {n}", "email": f"walkin{n}@globex.example"}).status_code)
+        statuses.append(
+            client.post(
+                "/api/v1/customer/",
+                json={"name": f"Globex walk-in {n}", "email": f"walkin{n}@globex.example"},
+            ).status_code
+        )
         waits.append(time.monotonic() - started)
         n += 1
         time.sleep(0.2)
@@ -51,21 +60,32 @@ def test_another_tenants_creates_succeed_while_a_large_import_runs(
     if not POSTGRES_URL:  # PostgreSQL writers of different tenants never wait for each other
         # Long enough that a save made at its start would, without chunked commits, wait
         # past the bound (the first save is sent as the import begins).
-        assert outcome["seconds"] > LONGEST_WAIT + 1, ("the import must outlast the longest wait",
-                                                       outcome["seconds"])
+        assert outcome["seconds"] > LONGEST_WAIT + 1, (
+            "the import must outlast the longest wait",
+            outcome["seconds"],
+        )
         assert max(waits) < LONGEST_WAIT, (waits, outcome["seconds"])
     with db_session() as s:
-        assert s.scalar(select(func.count(Customer.id)).where(Customer.tenant_id == acme.id),
-                        execution_options={"all_tenants": True}) == ROWS
+        assert (
+            s.scalar(
+                select(func.count(Customer.id)).where(Customer.tenant_id == acme.id),
+                execution_options={"all_tenants": True},
+            )
+            == ROWS
+        )
 
 
 def test_a_failure_after_committed_chunks_says_so_and_the_run_reverts(
-        app, acme, tmp_path, db_session, monkeypatch):
+    app, acme, tmp_path, db_session, monkeypatch
+):
     """On SQLite the chunks written before a failure stay (all-or-nothing mode does not
     chunk); the run says how many records it wrote and a revert archives them.
     PostgreSQL writes the whole import in one transaction and leaves nothing."""
-    path = import_files.csv_file(tmp_path / "two.csv", [["Name", "Email"]] + [
-        [f"Chunked {n}", f"chunked{n}@acme.example"] for n in range(CHUNK + 10)])
+    path = import_files.csv_file(
+        tmp_path / "two.csv",
+        [["Name", "Email"]]
+        + [[f"Chunked {n}", f"chunked{n}@acme.example"] for n in range(CHUNK + 10)],
+    )
     flush_rows, calls = commit.Writer._flush_rows, []
 
     def failing_second_time(self, audits, items):

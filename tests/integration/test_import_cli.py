@@ -1,5 +1,6 @@
 """flask crm import: real files (xlsx, ods, cp1252 csv), every row rule, updates by email,
 in-file duplicates, formula-looking text, the error report, revert and exit codes."""
+
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -9,15 +10,41 @@ from crm.security.tenancy import tenant_scope
 from crm.services.bulk.imports import revert as revert_rules
 from tests.integration import import_files
 
-HEAD = ["Customer Name", "E-mail", "VAT no.", "Country", "Phone", "Discount", "Credit limit",
-        "Currency", "Contact", "Street", "City", "Zip", "Payment terms"]
+HEAD = [
+    "Customer Name",
+    "E-mail",
+    "VAT no.",
+    "Country",
+    "Phone",
+    "Discount",
+    "Credit limit",
+    "Currency",
+    "Contact",
+    "Street",
+    "City",
+    "Zip",
+    "Payment terms",
+]
 
 
 def _rows():
     return [
         HEAD,
-        ["Müller Maschinenbau", "info@mueller.example", "DE136695976", "DE", "030 1234567",
-         "5,5", "1.234,50", "eur", "Anna Müller", "Hauptstraße 1", "Berlin", "10115", "Net 30"],
+        [
+            "Müller Maschinenbau",
+            "info@mueller.example",
+            "DE136695976",
+            "DE",
+            "030 1234567",
+            "5,5",
+            "1.234,50",
+            "eur",
+            "Anna Müller",
+            "Hauptstraße 1",
+            "Berlin",
+            "10115",
+            "Net 30",
+        ],
         ["", "no-name@x.example", "", "", "", "", "", "", "", "", "", "", ""],
         ["No email", "", "", "", "", "", "", "", "", "", "", "", ""],
         ["Bad email", "not-an-email", "", "", "", "", "", "", "", "", "", "", ""],
@@ -29,8 +56,21 @@ def _rows():
         ["Half address", "addr@x.example", "", "", "", "", "", "", "", "Street 9", "", "", ""],
         ["Unknown term", "term@x.example", "", "", "", "", "", "", "", "", "", "", "Net 999"],
         ["Dupe", " INFO@Mueller.example ", "", "", "", "", "", "", "", "", "", "", ""],
-        ["=HYPERLINK(\"http://evil.example\")", "formula@x.example", "", "", "", "", "", "", "",
-         "", "", "", ""],
+        [
+            '=HYPERLINK("http://evil.example")',
+            "formula@x.example",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
     ]
 
 
@@ -38,14 +78,16 @@ def _invoke(runner, *args):
     return runner.invoke(args=["crm", "import", *args])
 
 
-def test_xlsx_import_fails_unusable_rows_and_warns_on_the_rest(app, acme, runner, tmp_path,
-                                                               db_session):
+def test_xlsx_import_fails_unusable_rows_and_warns_on_the_rest(
+    app, acme, runner, tmp_path, db_session
+):
     """Only a missing name or email, a bad email and a repeated email fail a row; every
     other refused value is a warning on a row that is imported."""
     path = import_files.xlsx(tmp_path / "customers.xlsx", _rows(), text_cells={(14, 1)})
     report = tmp_path / "errors.xlsx"
-    result = _invoke(runner, "customers", str(path), "--tenant", acme.name,
-                     "--error-report", str(report))
+    result = _invoke(
+        runner, "customers", str(path), "--tenant", acme.name, "--error-report", str(report)
+    )
     assert result.exit_code == 1, result.output
     assert "9 created, 0 updated, 0 unchanged, 4 failed. 7 imported with warnings" in result.output
     assert "row 10: warning: Phone: “12” is not" in result.output
@@ -71,15 +113,26 @@ def test_xlsx_import_fails_unusable_rows_and_warns_on_the_rest(app, acme, runner
     assert all(row[-1] is None for row in rows[1:] if row[-2])
 
     with db_session() as s, tenant_scope(acme.id):
-        warned = {c.email: c for c in s.scalars(select(Customer).where(
-            Customer.email.like("%@x.example")))}
-        assert set(warned) == {"tax@x.example", "country@x.example", "ccy@x.example",
-                               "num@x.example", "phone@x.example", "addr@x.example",
-                               "term@x.example", "formula@x.example"}
+        warned = {
+            c.email: c
+            for c in s.scalars(select(Customer).where(Customer.email.like("%@x.example")))
+        }
+        assert set(warned) == {
+            "tax@x.example",
+            "country@x.example",
+            "ccy@x.example",
+            "num@x.example",
+            "phone@x.example",
+            "addr@x.example",
+            "term@x.example",
+            "formula@x.example",
+        }
         assert warned["phone@x.example"].phone == "12"
         assert warned["tax@x.example"].tax_number is None
         assert (warned["num@x.example"].discount_rate, warned["num@x.example"].credit_limit) == (
-            Decimal("0"), None)
+            Decimal("0"),
+            None,
+        )
         assert warned["ccy@x.example"].currency == "EUR"
         assert warned["addr@x.example"].addresses == []
         assert warned["country@x.example"].addresses == []
@@ -96,12 +149,15 @@ def test_xlsx_import_fails_unusable_rows_and_warns_on_the_rest(app, acme, runner
         assert customer.payment_term.name == "Net 30"
         assert (customer.city, customer.country) == ("Berlin", "DE")
         assert customer.code.startswith("C")
-        assert "müller maschinenbau" in customer.search_text and "de136695976" in customer.search_text
+        assert (
+            "müller maschinenbau" in customer.search_text and "de136695976" in customer.search_text
+        )
         assert [(c.name, c.is_primary) for c in customer.contacts] == [("Anna Müller", True)]
         assert [(a.kind, a.line1, a.postal_code, a.is_default) for a in customer.addresses] == [
-            ("billing", "Hauptstraße 1", "10115", True)]
+            ("billing", "Hauptstraße 1", "10115", True)
+        ]
         formula = s.scalar(select(Customer).where(Customer.email == "formula@x.example"))
-        assert formula.name == "=HYPERLINK(\"http://evil.example\")"
+        assert formula.name == '=HYPERLINK("http://evil.example")'
         run = s.scalar(select(ImportRun))
         assert (run.status, run.created_count, run.failed_count) == ("done", 9, 4)
         actions = s.execute(select(AuditEntry.entity, AuditEntry.action)).all()
@@ -113,11 +169,20 @@ def test_xlsx_import_fails_unusable_rows_and_warns_on_the_rest(app, acme, runner
 def test_dry_run_writes_nothing_and_counts(app, acme, runner, tmp_path, db_session):
     path = import_files.xlsx(tmp_path / "c.xlsx", _rows(), text_cells={(14, 1)})
     report = tmp_path / "dry.xlsx"
-    result = _invoke(runner, "customers", str(path), "--tenant", acme.name, "--dry-run",
-                     "--error-report", str(report))
+    result = _invoke(
+        runner,
+        "customers",
+        str(path),
+        "--tenant",
+        acme.name,
+        "--dry-run",
+        "--error-report",
+        str(report),
+    )
     assert result.exit_code == 1
-    assert ("9 to create, 0 to update, 4 failed, 7 with warnings; nothing was written"
-            in result.output)
+    assert (
+        "9 to create, 0 to update, 4 failed, 7 with warnings; nothing was written" in result.output
+    )
     assert len(import_files.read_xlsx(str(report))) == 12
     with db_session() as s:
         assert s.scalar(select(Customer.id)) is None
@@ -125,17 +190,39 @@ def test_dry_run_writes_nothing_and_counts(app, acme, runner, tmp_path, db_sessi
 
 
 def test_cp1252_semicolon_csv_updates_by_email_and_reverts(app, acme, runner, tmp_path, db_session):
-    first = import_files.csv_file(tmp_path / "first.csv", [
-        ["Name", "Email", "Ville", "Pays", "Rue", "Téléphone"],
-        ["Société Générale Café", "contact@cafe.example", "Paris", "FR", "1 rue de Rivoli",
-         "01 42 68 53 00"],
-    ], encoding="cp1252", delimiter=";")
+    first = import_files.csv_file(
+        tmp_path / "first.csv",
+        [
+            ["Name", "Email", "Ville", "Pays", "Rue", "Téléphone"],
+            [
+                "Société Générale Café",
+                "contact@cafe.example",
+                "Paris",
+                "FR",
+                "1 rue de Rivoli",
+                "01 42 68 53 00",
+            ],
+        ],
+        encoding="cp1252",
+        delimiter=";",
+    )
     assert _invoke(runner, "customers", str(first), "--tenant", acme.name).exit_code == 0
-    second = import_files.csv_file(tmp_path / "second.csv", [
-        ["Name", "Email", "Ville", "Pays", "Rue"],
-        ["Société Générale Café SA", " CONTACT@cafe.example", "Lyon", "FR", "2 rue de la République"],
-        ["Neuer Kunde", "neu@kunde.example", "", "", ""],
-    ], encoding="cp1252", delimiter=";")
+    second = import_files.csv_file(
+        tmp_path / "second.csv",
+        [
+            ["Name", "Email", "Ville", "Pays", "Rue"],
+            [
+                "Société Générale Café SA",
+                " CONTACT@cafe.example",
+                "Lyon",
+                "FR",
+                "2 rue de la République",
+            ],
+            ["Neuer Kunde", "neu@kunde.example", "", "", ""],
+        ],
+        encoding="cp1252",
+        delimiter=";",
+    )
     result = _invoke(runner, "customers", str(second), "--tenant", acme.name)
     assert result.exit_code == 0, result.output
     assert "1 created, 1 updated" in result.output
@@ -144,32 +231,52 @@ def test_cp1252_semicolon_csv_updates_by_email_and_reverts(app, acme, runner, tm
         assert [c.name for c in customers] == ["Société Générale Café SA", "Neuer Kunde"]
         cafe = customers[0]
         assert cafe.phone == "+33142685300"
-        assert (cafe.city, [a.line1 for a in cafe.addresses]) == ("Lyon", ["2 rue de la République"])
+        assert (cafe.city, [a.line1 for a in cafe.addresses]) == (
+            "Lyon",
+            ["2 rue de la République"],
+        )
         run = s.scalar(select(ImportRun).order_by(ImportRun.id.desc()))
-        items = s.execute(select(ImportItem.action, ImportItem.previous)
-                          .where(ImportItem.import_run_id == run.id)).all()
+        items = s.execute(
+            select(ImportItem.action, ImportItem.previous).where(ImportItem.import_run_id == run.id)
+        ).all()
         assert sorted(a for a, _ in items) == ["created", "updated"]
         assert revert_rules.revert(s, run) == []
     with db_session() as s, tenant_scope(acme.id):
         customers = s.scalars(select(Customer).order_by(Customer.id)).all()
         assert [(c.name, c.is_active) for c in customers] == [
-            ("Société Générale Café", True), ("Neuer Kunde", False)]
+            ("Société Générale Café", True),
+            ("Neuer Kunde", False),
+        ]
         assert customers[0].city == "Paris"
         assert [a.line1 for a in customers[0].addresses] == ["1 rue de Rivoli"]
         assert s.scalar(select(ImportRun).order_by(ImportRun.id.desc())).status == "reverted"
         assert s.scalar(select(AuditEntry).where(AuditEntry.action == "revert")) is not None
-        assert s.scalar(select(AuditEntry).where(AuditEntry.entity == "customer",
-                                                 AuditEntry.action == "archive")) is not None
+        assert (
+            s.scalar(
+                select(AuditEntry).where(
+                    AuditEntry.entity == "customer", AuditEntry.action == "archive"
+                )
+            )
+            is not None
+        )
 
 
-def test_a_latin_1_list_whose_only_text_column_is_unrecognised_is_refused(app, acme, runner,
-                                                                         tmp_path, db_session):
+def test_a_latin_1_list_whose_only_text_column_is_unrecognised_is_refused(
+    app, acme, runner, tmp_path, db_session
+):
     """Shaped like Paris's open-data list of first names (ISO-8859-15, semicolons): its
     "nombre" (a count) is not taken for the name, so no record is named by a number."""
-    path = import_files.csv_file(tmp_path / "prenoms.csv", [
-        ["prenoms", "nombre", "sexe", "annee"], ["Adèle", "67", "F", "2004"],
-        ["Anaïs", "58", "F", "2004"], ["Noé", "41", "M", "2004"],
-    ], encoding="iso-8859-15", delimiter=";")
+    path = import_files.csv_file(
+        tmp_path / "prenoms.csv",
+        [
+            ["prenoms", "nombre", "sexe", "annee"],
+            ["Adèle", "67", "F", "2004"],
+            ["Anaïs", "58", "F", "2004"],
+            ["Noé", "41", "M", "2004"],
+        ],
+        encoding="iso-8859-15",
+        delimiter=";",
+    )
     for entity in ("companies", "customers"):
         result = _invoke(runner, entity, str(path), "--tenant", acme.name)
         assert result.exit_code == 1, result.output
@@ -179,53 +286,88 @@ def test_a_latin_1_list_whose_only_text_column_is_unrecognised_is_refused(app, a
         assert s.scalar(select(Customer.id)) is None
 
 
-def test_headings_with_another_programs_field_codes_import(app, acme, runner, tmp_path,
-                                                            db_session):
+def test_headings_with_another_programs_field_codes_import(app, acme, runner, tmp_path, db_session):
     """Dolibarr's import files: "Label* (table.field)" headings, semicolons, Windows-1252."""
-    path = import_files.csv_file(tmp_path / "societes.csv", [
-        ["Name* (s.nom)", "Status (s.status)", "Address (s.address)", "Zip (s.cp)",
-         "Town (s.ville)", "Email (s.email)"],
-        ["Fromagerie Müller & Frères", "1", "3 rue de l'Église", "1204", "Genève",
-         "contact@fromagerie.example"],
-        ["Ærø Skibsværft", "1", "", "", "Århus", ""],
-    ], encoding="cp1252", delimiter=";")
+    path = import_files.csv_file(
+        tmp_path / "societes.csv",
+        [
+            [
+                "Name* (s.nom)",
+                "Status (s.status)",
+                "Address (s.address)",
+                "Zip (s.cp)",
+                "Town (s.ville)",
+                "Email (s.email)",
+            ],
+            [
+                "Fromagerie Müller & Frères",
+                "1",
+                "3 rue de l'Église",
+                "1204",
+                "Genève",
+                "contact@fromagerie.example",
+            ],
+            ["Ærø Skibsværft", "1", "", "", "Århus", ""],
+        ],
+        encoding="cp1252",
+        delimiter=";",
+    )
     result = _invoke(runner, "companies", str(path), "--tenant", acme.name)
     assert result.exit_code == 0, result.output
     with db_session() as s, tenant_scope(acme.id):
         companies = s.scalars(select(Company).order_by(Company.id)).all()
         assert [(c.name, c.city) for c in companies] == [
-            ("Fromagerie Müller & Frères", "Genève"), ("Ærø Skibsværft", "Århus")]
+            ("Fromagerie Müller & Frères", "Genève"),
+            ("Ærø Skibsværft", "Århus"),
+        ]
         assert (companies[0].street, companies[0].postal_code, companies[0].office_email) == (
-            "3 rue de l'Église", "1204", "contact@fromagerie.example")
+            "3 rue de l'Église",
+            "1204",
+            "contact@fromagerie.example",
+        )
 
 
 def test_ods_companies_and_leads(app, acme, runner, tmp_path, db_session):
-    companies = import_files.ods(tmp_path / "companies.ods", [
-        ["Firma", "E-Mail", "Land", "Ort"],
-        ["Globex Holding", "office@globex-holding.example", "DE", "München"],
-        ["", "office@bad.example", "Narnia", ""],
-    ])
+    companies = import_files.ods(
+        tmp_path / "companies.ods",
+        [
+            ["Firma", "E-Mail", "Land", "Ort"],
+            ["Globex Holding", "office@globex-holding.example", "DE", "München"],
+            ["", "office@bad.example", "Narnia", ""],
+        ],
+    )
     result = _invoke(runner, "companies", str(companies), "--tenant", acme.name)
     assert result.exit_code == 1
     assert "1 created, 0 updated, 0 unchanged, 1 failed" in result.output
-    leads = import_files.csv_file(tmp_path / "leads.csv", [
-        ["Title", "Email", "Value", "Source", "Status"],
-        ["Fleet renewal", "jean@example.com", "12 000,50", "Referral", ""],
-        ["Converted by hand", "conv@example.com", "", "", "Converted"],
-    ])
+    leads = import_files.csv_file(
+        tmp_path / "leads.csv",
+        [
+            ["Title", "Email", "Value", "Source", "Status"],
+            ["Fleet renewal", "jean@example.com", "12 000,50", "Referral", ""],
+            ["Converted by hand", "conv@example.com", "", "", "Converted"],
+        ],
+    )
     result = _invoke(runner, "leads", str(leads), "--tenant", acme.name, "--all-or-nothing")
     assert result.exit_code == 1
     assert "Nothing was imported" in result.output
     with db_session() as s:
         assert s.scalar(select(Company.name)) == "Globex Holding"
         assert s.scalar(select(Lead.id)) is None
-    import_files.csv_file(leads, [["Title", "Email", "Value", "Source"],
-                                  ["Fleet renewal", "jean@example.com", "12 000,50", "Referral"]])
+    import_files.csv_file(
+        leads,
+        [
+            ["Title", "Email", "Value", "Source"],
+            ["Fleet renewal", "jean@example.com", "12 000,50", "Referral"],
+        ],
+    )
     assert _invoke(runner, "leads", str(leads), "--tenant", acme.name).exit_code == 0
     with db_session() as s, tenant_scope(acme.id):
         lead = s.scalar(select(Lead))
-        assert (lead.value, lead.source.name, lead.status.name) == (Decimal("12000.50"),
-                                                                    "Referral", "New")
+        assert (lead.value, lead.source.name, lead.status.name) == (
+            Decimal("12000.50"),
+            "Referral",
+            "New",
+        )
 
 
 def test_unknown_tenant_and_unreadable_file_exit_with_1(app, acme, runner, tmp_path):

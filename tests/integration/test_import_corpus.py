@@ -1,6 +1,7 @@
 """Real files from public repositories (tests/import-corpus.md) imported as a user brings
 them, with no hand-made mapping, through ``flask crm import`` and the import screens. What
 each file should give is read from the file by the test (tests/integration/import_corpus.py)."""
+
 import io
 import re
 import time
@@ -18,7 +19,8 @@ MODELS = {"customers": Customer, "companies": Company}
 pytestmark = pytest.mark.skipif(
     bool(corpus.missing_files()),
     reason=f"the import corpus is not complete in {corpus.CORPUS_DIR} (missing: "
-           f"{', '.join(corpus.missing_files())}; see tests/import-corpus.md)")
+    f"{', '.join(corpus.missing_files())}; see tests/import-corpus.md)",
+)
 
 
 @pytest.mark.parametrize("name", sorted(corpus.SHA256))
@@ -27,8 +29,16 @@ def test_each_corpus_file_holds_the_bytes_its_source_wrote(name):
 
 
 def _import(runner, tenant, corpus_file, path=None):
-    result = runner.invoke(args=["crm", "import", corpus_file.entity,
-                                 str(path or corpus_file.path), "--tenant", tenant.name])
+    result = runner.invoke(
+        args=[
+            "crm",
+            "import",
+            corpus_file.entity,
+            str(path or corpus_file.path),
+            "--tenant",
+            tenant.name,
+        ]
+    )
     # A refusal is a message and exit code 1; anything else escaping the command is a crash.
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result
@@ -51,7 +61,8 @@ def _value(record, attribute):
 
 @pytest.mark.parametrize("corpus_file", corpus.IMPORTED, ids=lambda f: f.name)
 def test_every_row_with_a_name_and_a_valid_email_is_imported_with_its_text_intact(
-        app, acme, runner, db_session, corpus_file):
+    app, acme, runner, db_session, corpus_file
+):
     """Names are compared byte for byte with the file's text (Taquería, Bólido, San José)."""
     expected = corpus.expected_names(corpus_file)
     assert expected, "the expectation read nothing from the file"
@@ -60,10 +71,10 @@ def test_every_row_with_a_name_and_a_valid_email_is_imported_with_its_text_intac
     assert _names(db_session, acme, corpus_file) == sorted(expected)
 
 
-@pytest.mark.parametrize("corpus_file", [f for f in corpus.IMPORTED if f.spot_checks],
-                         ids=lambda f: f.name)
-def test_stored_values_are_read_as_the_file_means_them(app, acme, runner, db_session,
-                                                        corpus_file):
+@pytest.mark.parametrize(
+    "corpus_file", [f for f in corpus.IMPORTED if f.spot_checks], ids=lambda f: f.name
+)
+def test_stored_values_are_read_as_the_file_means_them(app, acme, runner, db_session, corpus_file):
     """Country names and aliases become codes, NULL cells stay empty, partial addresses are
     kept, First + Last becomes the primary contact, an unvalidated phone is kept as typed."""
     _import(runner, acme, corpus_file)
@@ -77,10 +88,12 @@ def test_stored_values_are_read_as_the_file_means_them(app, acme, runner, db_ses
                 assert stored == values, name
 
 
-@pytest.mark.parametrize("corpus_file", [f for f in corpus.IMPORTED if f.warned_rows],
-                         ids=lambda f: f.name)
-def test_warnings_are_listed_by_row_and_the_row_is_imported(app, acme, runner, db_session,
-                                                             corpus_file):
+@pytest.mark.parametrize(
+    "corpus_file", [f for f in corpus.IMPORTED if f.warned_rows], ids=lambda f: f.name
+)
+def test_warnings_are_listed_by_row_and_the_row_is_imported(
+    app, acme, runner, db_session, corpus_file
+):
     result = _import(runner, acme, corpus_file)
     assert result.exit_code == 0, result.output
     names = corpus.row_names(corpus_file)
@@ -92,7 +105,8 @@ def test_warnings_are_listed_by_row_and_the_row_is_imported(app, acme, runner, d
 
 
 def test_a_row_whose_writer_forgot_the_quotes_fails_naming_the_row_and_its_cells(
-        app, acme, runner, db_session, tmp_path):
+    app, acme, runner, db_session, tmp_path
+):
     """datablist's file with the quotes around one Company dropped, as a careless exporter
     writes it (its other bytes untouched): that row has 13 cells under 12 headings and fails
     with both counts, rather than landing with its cells shifted; every other row imports."""
@@ -104,16 +118,21 @@ def test_a_row_whose_writer_forgot_the_quotes_fails_naming_the_row_and_its_cells
     result = _import(runner, acme, corpus.DATABLIST, path)
     assert result.exit_code == 1, result.output
     line = re.search(r"^\s*row 5:.*$", result.output, re.MULTILINE)
-    assert line and re.search(r"\b13\b", line.group(0)) and re.search(r"\b12\b", line.group(0)), \
+    assert line and re.search(r"\b13\b", line.group(0)) and re.search(r"\b12\b", line.group(0)), (
         result.output
-    expected = [name for name in corpus.expected_names(corpus.DATABLIST)
-                if name != quoted.strip(b'"').decode()]
+    )
+    expected = [
+        name
+        for name in corpus.expected_names(corpus.DATABLIST)
+        if name != quoted.strip(b'"').decode()
+    ]
     assert _names(db_session, acme, corpus.DATABLIST) == sorted(expected)
 
 
 @pytest.mark.parametrize("corpus_file", corpus.REFUSED, ids=lambda f: f.name)
-def test_a_file_without_a_column_naming_the_record_is_refused_clearly(app, acme, runner,
-                                                                      db_session, corpus_file):
+def test_a_file_without_a_column_naming_the_record_is_refused_clearly(
+    app, acme, runner, db_session, corpus_file
+):
     result = _import(runner, acme, corpus_file)
     assert result.exit_code == 1
     assert "Error:" in result.output and "Traceback" not in result.output
@@ -153,10 +172,15 @@ class _Form(HTMLParser):
 
 
 def _upload(b, corpus_file):
-    response = b.client.post("/import/", data={
-        "entity": corpus_file.entity, "csrf_token": b.token,
-        "file": (io.BytesIO(corpus_file.path.read_bytes()), corpus_file.name)},
-        content_type="multipart/form-data")
+    response = b.client.post(
+        "/import/",
+        data={
+            "entity": corpus_file.entity,
+            "csrf_token": b.token,
+            "file": (io.BytesIO(corpus_file.path.read_bytes()), corpus_file.name),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     return int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
 
@@ -167,10 +191,12 @@ def _mapping_form(b, run_id):
     return form
 
 
-@pytest.mark.parametrize("corpus_file", [*corpus.PREMIERE, corpus.EMPLOYEE_TEMPLATE],
-                         ids=lambda f: f.name)
-def test_the_mapping_screen_shows_the_headings_as_the_file_writes_them(app, acme, acme_admin,
-                                                                       browser, corpus_file):
+@pytest.mark.parametrize(
+    "corpus_file", [*corpus.PREMIERE, corpus.EMPLOYEE_TEMPLATE], ids=lambda f: f.name
+)
+def test_the_mapping_screen_shows_the_headings_as_the_file_writes_them(
+    app, acme, acme_admin, browser, corpus_file
+):
     """Windows-1252 é/è stay é/è (not č), UTF-16 and the BOM are decoded, and title rows
     above an .ods's headings are not taken for the headings."""
     b = browser(acme_admin)
@@ -188,10 +214,10 @@ def _wait(b, run_id):
     raise AssertionError("the import did not finish")
 
 
-@pytest.mark.parametrize("corpus_file", [corpus.DATABLIST, corpus.NORTHWIND],
-                         ids=lambda f: f.name)
+@pytest.mark.parametrize("corpus_file", [corpus.DATABLIST, corpus.NORTHWIND], ids=lambda f: f.name)
 def test_the_import_screens_take_a_real_file_with_the_guessed_mapping(
-        app, acme, acme_admin, browser, db_session, corpus_file):
+    app, acme, acme_admin, browser, db_session, corpus_file
+):
     """Upload, accept the mapping as guessed, preview, import: the same records as the CLI."""
     expected = corpus.expected_names(corpus_file)
     b = browser(acme_admin)

@@ -1,5 +1,6 @@
 """What an import's cells mean: headings of common exports, country names, phones read in
 the row's or the organisation's country, partial addresses, masked cells, --map."""
+
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -12,10 +13,30 @@ from tests import factories
 from tests.integration import import_files
 
 # The headings of datablist's public customers sample (sample-data-generator).
-DATABLIST_CUSTOMERS = ["Customer Id", "First Name", "Last Name", "Company", "City", "Country",
-                       "Phone 1", "Phone 2", "Email", "Subscription Date", "Website"]
-DATABLIST_ORGANIZATIONS = ["Index", "Organization Id", "Name", "Website", "Country",
-                           "Description", "Founded", "Industry", "Number of employees"]
+DATABLIST_CUSTOMERS = [
+    "Customer Id",
+    "First Name",
+    "Last Name",
+    "Company",
+    "City",
+    "Country",
+    "Phone 1",
+    "Phone 2",
+    "Email",
+    "Subscription Date",
+    "Website",
+]
+DATABLIST_ORGANIZATIONS = [
+    "Index",
+    "Organization Id",
+    "Name",
+    "Website",
+    "Country",
+    "Description",
+    "Founded",
+    "Industry",
+    "Number of employees",
+]
 
 
 def _invoke(runner, *args):
@@ -33,29 +54,98 @@ def _set_default_country(app, tenant, code):
 
 
 def test_datablist_customers_import_with_no_mapping(app, acme, runner, tmp_path, db_session):
-    path = import_files.csv_file(tmp_path / "customers-100.csv", [
-        DATABLIST_CUSTOMERS,
-        ["DD37Cf93aecA6Dc", "Sheryl", "Baxter", "Rasmussen Group", "East Leonard", "Chile",
-         "229.077.5154", "397.884.0519x718", "zunigavanessa@smith.info", "2020-08-24",
-         "http://www.stephenson.com/"],
-        ["1Ef7b82A4CAAD10", "Preston", "Lozano", "Vega-Gentry", "East Jimmychester",
-         "United States", "+1-360-693-4419x19272", "(650) 253-0000", "vmata@colon.com",
-         "2021-04-23", "https://mccarty.com/"],
-        ["6F94879bDAfE5a6", "Roy", "Berry", "", "Isabelborough", "Deutschland", "030 1234567", "",
-         "beckycarr@hogan.com", "2020-03-25", ""],
-        ["5Cef8BFA16c5e3c", "Linda", "Olsen", "Dominguez, Mcmillan and Donovan", "Bensonview",
-         "Narnia", "", "", "stanleyblackwell@benson.org", "2020-06-02", ""],
-        ["053d585Ab6b3159", "Joanna", "Bender", "Martin, Lang and Andrade", "", "", "", "",
-         "not-an-email", "2021-04-17", ""],
-        ["2d08FB17EE273F4", "Aimee", "Downs", "Steele Group", "", "", "", "",
-         "bonnie69@example.org", "2020-02-14", ""],
-    ])
+    path = import_files.csv_file(
+        tmp_path / "customers-100.csv",
+        [
+            DATABLIST_CUSTOMERS,
+            [
+                "DD37Cf93aecA6Dc",
+                "Sheryl",
+                "Baxter",
+                "Rasmussen Group",
+                "East Leonard",
+                "Chile",
+                "229.077.5154",
+                "397.884.0519x718",
+                "zunigavanessa@smith.info",
+                "2020-08-24",
+                "http://www.stephenson.com/",
+            ],
+            [
+                "1Ef7b82A4CAAD10",
+                "Preston",
+                "Lozano",
+                "Vega-Gentry",
+                "East Jimmychester",
+                "United States",
+                "+1-360-693-4419x19272",
+                "(650) 253-0000",
+                "vmata@colon.com",
+                "2021-04-23",
+                "https://mccarty.com/",
+            ],
+            [
+                "6F94879bDAfE5a6",
+                "Roy",
+                "Berry",
+                "",
+                "Isabelborough",
+                "Deutschland",
+                "030 1234567",
+                "",
+                "beckycarr@hogan.com",
+                "2020-03-25",
+                "",
+            ],
+            [
+                "5Cef8BFA16c5e3c",
+                "Linda",
+                "Olsen",
+                "Dominguez, Mcmillan and Donovan",
+                "Bensonview",
+                "Narnia",
+                "",
+                "",
+                "stanleyblackwell@benson.org",
+                "2020-06-02",
+                "",
+            ],
+            [
+                "053d585Ab6b3159",
+                "Joanna",
+                "Bender",
+                "Martin, Lang and Andrade",
+                "",
+                "",
+                "",
+                "",
+                "not-an-email",
+                "2021-04-17",
+                "",
+            ],
+            [
+                "2d08FB17EE273F4",
+                "Aimee",
+                "Downs",
+                "Steele Group",
+                "",
+                "",
+                "",
+                "",
+                "bonnie69@example.org",
+                "2020-02-14",
+                "",
+            ],
+        ],
+    )
     result = _invoke(runner, "customers", str(path), "--tenant", acme.name)
     assert result.exit_code == 1, result.output
-    assert ("Columns: Customer Id -> code, First Name -> contact_first_name, Last Name -> "
-            "contact_last_name, Company -> name, City -> billing_city, Country -> "
-            "billing_country, Phone 1 -> phone, Phone 2 -> contact_phone, Email -> email, "
-            "Website -> website") in result.output
+    assert (
+        "Columns: Customer Id -> code, First Name -> contact_first_name, Last Name -> "
+        "contact_last_name, Company -> name, City -> billing_city, Country -> "
+        "billing_country, Phone 1 -> phone, Phone 2 -> contact_phone, Email -> email, "
+        "Website -> website"
+    ) in result.output
     assert "Not imported: Subscription Date" in result.output
     assert "5 created, 0 updated, 0 unchanged, 1 failed. 2 imported with warnings" in result.output
     assert "row 6: Email: “not-an-email” is not a valid email address." in result.output
@@ -63,11 +153,18 @@ def test_datablist_customers_import_with_no_mapping(app, acme, runner, tmp_path,
         found = _customers(s)
         chile = found["zunigavanessa@smith.info"]
         assert (chile.name, chile.code, chile.country, chile.city) == (
-            "Rasmussen Group", "DD37Cf93aecA6Dc", "CL", "East Leonard")
+            "Rasmussen Group",
+            "DD37Cf93aecA6Dc",
+            "CL",
+            "East Leonard",
+        )
         assert chile.phone == "229.077.5154"  # not a Chilean number: kept as typed, warned
-        assert [(c.name, c.phone) for c in chile.contacts] == [("Sheryl Baxter", "397.884.0519x718")]
+        assert [(c.name, c.phone) for c in chile.contacts] == [
+            ("Sheryl Baxter", "397.884.0519x718")
+        ]
         assert [(a.kind, a.line1, a.city, a.country) for a in chile.addresses] == [
-            ("billing", None, "East Leonard", "CL")]
+            ("billing", None, "East Leonard", "CL")
+        ]
         us = found["vmata@colon.com"]
         assert (us.country, us.phone) == ("US", "+13606934419 ext. 19272")
         assert us.contacts[0].phone == "+16502530000"
@@ -79,40 +176,98 @@ def test_datablist_customers_import_with_no_mapping(app, acme, runner, tmp_path,
         run = s.scalar(select(ImportRun))
         assert (run.created_count, run.failed_count, run.warning_count) == (5, 1, 2)
     assert "row 5: warning: Country: “Narnia” is not a known country code. Left empty." in (
-        result.output)
+        result.output
+    )
     assert "row 2: warning: Phone 1: “229.077.5154” is not a valid phone number" in result.output
 
 
-def test_datablist_organizations_import_as_companies_with_country_names(app, acme, runner,
-                                                                       tmp_path, db_session):
-    path = import_files.csv_file(tmp_path / "organizations-100.csv", [
-        DATABLIST_ORGANIZATIONS,
-        ["1", "FAB0d41d5b5d22c", "Ferrell LLC", "https://price.net/", "Papua New Guinea",
-         "Horizontal empowering knowledgebase", "1990", "Plastics", "3498"],
-        ["2", "6A7EdDEA9FaDC52", "Mckinney, Riley and Day", "http://www.hall-buchanan.info/",
-         "Finland", "User-centric system-worthy leverage", "2015", "Glass / Ceramics / Concrete",
-         "4952"],
-        ["3", "0bFED1ADAE4bcC1", "Hester Ltd", "http://sullivan-reed.com/", "China",
-         "Switchable scalable moratorium", "1971", "Public Safety", "5287"],
-    ])
+def test_datablist_organizations_import_as_companies_with_country_names(
+    app, acme, runner, tmp_path, db_session
+):
+    path = import_files.csv_file(
+        tmp_path / "organizations-100.csv",
+        [
+            DATABLIST_ORGANIZATIONS,
+            [
+                "1",
+                "FAB0d41d5b5d22c",
+                "Ferrell LLC",
+                "https://price.net/",
+                "Papua New Guinea",
+                "Horizontal empowering knowledgebase",
+                "1990",
+                "Plastics",
+                "3498",
+            ],
+            [
+                "2",
+                "6A7EdDEA9FaDC52",
+                "Mckinney, Riley and Day",
+                "http://www.hall-buchanan.info/",
+                "Finland",
+                "User-centric system-worthy leverage",
+                "2015",
+                "Glass / Ceramics / Concrete",
+                "4952",
+            ],
+            [
+                "3",
+                "0bFED1ADAE4bcC1",
+                "Hester Ltd",
+                "http://sullivan-reed.com/",
+                "China",
+                "Switchable scalable moratorium",
+                "1971",
+                "Public Safety",
+                "5287",
+            ],
+        ],
+    )
     result = _invoke(runner, "companies", str(path), "--tenant", acme.name)
     assert result.exit_code == 0, result.output
     assert "3 created, 0 updated, 0 unchanged, 0 failed." in result.output
     assert "Not imported: Index, Organization Id, Founded, Number of employees" in result.output
     with db_session() as s, tenant_scope(acme.id):
         assert sorted(s.execute(select(Company.name, Company.country)).all()) == [
-            ("Ferrell LLC", "PG"), ("Hester Ltd", "CN"), ("Mckinney, Riley and Day", "FI")]
+            ("Ferrell LLC", "PG"),
+            ("Hester Ltd", "CN"),
+            ("Mckinney, Riley and Day", "FI"),
+        ]
 
 
 def test_map_option_overrides_the_guess(app, acme, runner, tmp_path, db_session):
-    path = import_files.csv_file(tmp_path / "c.csv", [
-        DATABLIST_CUSTOMERS,
-        ["A1", "Sheryl", "Baxter", "Rasmussen Group", "", "", "", "+1 650 253 0000",
-         "s@rasmussen.example", "2020-08-24", ""],
-    ])
-    result = _invoke(runner, "customers", str(path), "--tenant", acme.name,
-                     "--map", "Subscription Date=notes", "--map", "phone 2=",
-                     "--map", "Customer Id=")
+    path = import_files.csv_file(
+        tmp_path / "c.csv",
+        [
+            DATABLIST_CUSTOMERS,
+            [
+                "A1",
+                "Sheryl",
+                "Baxter",
+                "Rasmussen Group",
+                "",
+                "",
+                "",
+                "+1 650 253 0000",
+                "s@rasmussen.example",
+                "2020-08-24",
+                "",
+            ],
+        ],
+    )
+    result = _invoke(
+        runner,
+        "customers",
+        str(path),
+        "--tenant",
+        acme.name,
+        "--map",
+        "Subscription Date=notes",
+        "--map",
+        "phone 2=",
+        "--map",
+        "Customer Id=",
+    )
     assert result.exit_code == 0, result.output
     assert "Subscription Date -> notes" in result.output
     assert "Not imported: Customer Id, Phone 2\n" in result.output
@@ -124,10 +279,10 @@ def test_map_option_overrides_the_guess(app, acme, runner, tmp_path, db_session)
     assert bad.exit_code == 1 and "The file has no column “Fax”" in bad.output
 
 
-def test_phones_without_country_code_are_read_in_the_default_country(app, acme, runner,
-                                                                     tmp_path, db_session):
-    rows = [["Name", "Email", "Phone"],
-            ["London Ltd", "ldn@x.example", "020 7946 0958"]]
+def test_phones_without_country_code_are_read_in_the_default_country(
+    app, acme, runner, tmp_path, db_session
+):
+    rows = [["Name", "Email", "Phone"], ["London Ltd", "ldn@x.example", "020 7946 0958"]]
     path = import_files.csv_file(tmp_path / "p.csv", rows)
     result = _invoke(runner, "customers", str(path), "--tenant", acme.name)
     # The organisation speaks English and set no country: read as a US number, which
@@ -141,25 +296,33 @@ def test_phones_without_country_code_are_read_in_the_default_country(app, acme, 
         assert s.scalar(select(Customer.phone)) == "+442079460958"
 
 
-def test_masked_placeholder_of_a_members_export_keeps_the_stored_value(app, acme, runner,
-                                                                       tmp_path, db_session):
-    factories.customer(app, acme, "Hidden Figures Ltd", email="hf@x.example",
-                       credit_limit=Decimal("5000"))
-    path = import_files.csv_file(tmp_path / "member-export.csv", [
-        ["Name", "Email", "Credit limit", "Discount %"],
-        ["Hidden Figures Ltd", "hf@x.example", "hidden", "7"],
-    ])
+def test_masked_placeholder_of_a_members_export_keeps_the_stored_value(
+    app, acme, runner, tmp_path, db_session
+):
+    factories.customer(
+        app, acme, "Hidden Figures Ltd", email="hf@x.example", credit_limit=Decimal("5000")
+    )
+    path = import_files.csv_file(
+        tmp_path / "member-export.csv",
+        [
+            ["Name", "Email", "Credit limit", "Discount %"],
+            ["Hidden Figures Ltd", "hf@x.example", "hidden", "7"],
+        ],
+    )
     result = _invoke(runner, "customers", str(path), "--tenant", acme.name)
     assert result.exit_code == 0 and "1 updated" in result.output, result.output
     assert "warning" not in result.output
     with db_session() as s, tenant_scope(acme.id):
         customer = s.scalar(select(Customer))
-        assert (customer.credit_limit, customer.discount_rate) == (Decimal("5000.00"),
-                                                                   Decimal("7.00"))
+        assert (customer.credit_limit, customer.discount_rate) == (
+            Decimal("5000.00"),
+            Decimal("7.00"),
+        )
 
 
 def test_default_country_follows_the_default_language_until_set_on_the_settings_screen(
-        app, acme, acme_admin, browser):
+    app, acme, acme_admin, browser
+):
     with app.app_context(), tenant_scope(acme.id):
         assert crm_settings.get_setting(db.session, "default_country") == "US"
         crm_settings.save_settings(db.session, {"default_locale": "de"})
@@ -181,27 +344,47 @@ def test_default_country_follows_the_default_language_until_set_on_the_settings_
 
 def test_customer_form_keeps_a_phone_extension(app, acme_admin, browser, db_session):
     b = browser(acme_admin)
-    r = b.post("/customers/add", {"kind": "company", "name": "Ext Co", "email": "ext@x.example",
-                                  "currency": "EUR", "discount_rate": "0",
-                                  "phone": "+1-360-693-4419x19272"})
+    r = b.post(
+        "/customers/add",
+        {
+            "kind": "company",
+            "name": "Ext Co",
+            "email": "ext@x.example",
+            "currency": "EUR",
+            "discount_rate": "0",
+            "phone": "+1-360-693-4419x19272",
+        },
+    )
     assert r.status_code == 302, r.get_data(as_text=True)[:2000]
     with db_session() as s:
         assert s.scalar(select(Customer.phone)) == "+13606934419 ext. 19272"
-    r = b.post("/customers/add", {"kind": "company", "name": "Ext Co 2", "email": "ext2@x.example",
-                                  "currency": "EUR", "discount_rate": "0",
-                                  "phone": "+13606934419 ext. 19272"})
+    r = b.post(
+        "/customers/add",
+        {
+            "kind": "company",
+            "name": "Ext Co 2",
+            "email": "ext2@x.example",
+            "currency": "EUR",
+            "discount_rate": "0",
+            "phone": "+13606934419 ext. 19272",
+        },
+    )
     assert r.status_code == 302
 
 
 def test_screens_list_warnings_in_the_preview_the_history_and_the_report(
-        app, acme, acme_manager, browser, tmp_path, db_session):
+    app, acme, acme_manager, browser, tmp_path, db_session
+):
     from tests.integration.test_import_screens import _upload, _wait
 
-    path = import_files.csv_file(tmp_path / "warned.csv", [
-        ["Name", "Email", "Country", "City"],
-        ["Somewhere Ltd", "somewhere@x.example", "Narnia", "Cair Paravel"],
-        ["Paris SARL", "paris@x.example", "Frankreich", "Paris"],
-    ])
+    path = import_files.csv_file(
+        tmp_path / "warned.csv",
+        [
+            ["Name", "Email", "Country", "City"],
+            ["Somewhere Ltd", "somewhere@x.example", "Narnia", "Cair Paravel"],
+            ["Paris SARL", "paris@x.example", "Frankreich", "Paris"],
+        ],
+    )
     b = browser(acme_manager)
     run_id = int(_upload(b, path).headers["Location"].rstrip("/").rsplit("/", 1)[1])
     page = b.get(f"/import/preview/{run_id}").get_data(as_text=True)

@@ -1,6 +1,7 @@
 """An import run's life on the screens: the file is read once at upload, the preview counts
 updates, a run starts once (double submits and the same file twice at once are refused),
 the encoding can be changed, and downloads keep non-ASCII file names."""
+
 import io
 from urllib.parse import quote
 
@@ -18,9 +19,11 @@ WESTERN_NAMES = ["Mère Michel", "Genève Sàrl", "Århus Smørrebrød"]
 
 
 def _upload(b, name, content):
-    response = b.client.post("/import/", data={"entity": "customers", "csrf_token": b.token,
-                                               "file": (io.BytesIO(content), name)},
-                             content_type="multipart/form-data")
+    response = b.client.post(
+        "/import/",
+        data={"entity": "customers", "csrf_token": b.token, "file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     return int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
 
@@ -29,10 +32,12 @@ def _csv(rows, encoding="utf-8", delimiter=","):
     return "\r\n".join(delimiter.join(row) for row in rows).encode(encoding) + b"\r\n"
 
 
-def test_the_file_is_read_at_upload_only(app, acme, acme_manager, browser, tmp_path,
-                                         monkeypatch, db_session):
-    path = import_files.xlsx(tmp_path / "clients.xlsx", [["Name", "Email"],
-                                                         ["Alpha", "alpha@x.example"]])
+def test_the_file_is_read_at_upload_only(
+    app, acme, acme_manager, browser, tmp_path, monkeypatch, db_session
+):
+    path = import_files.xlsx(
+        tmp_path / "clients.xlsx", [["Name", "Email"], ["Alpha", "alpha@x.example"]]
+    )
     b = browser(acme_manager)
     run_id = _upload(b, "clients.xlsx", path.read_bytes())
 
@@ -54,8 +59,11 @@ def test_the_preview_counts_the_records_to_update(app, acme, acme_manager, brows
     first = _upload(b, "first.csv", _csv([["Name", "Email"], ["Alpha", "alpha@x.example"]]))
     b.post(f"/import/run/{first}", {"mode": "valid_rows"})
     _wait(b, first)
-    second = _upload(b, "second.csv", _csv([["Name", "Email"], ["Alpha AG", "alpha@x.example"],
-                                            ["Beta", "beta@x.example"]]))
+    second = _upload(
+        b,
+        "second.csv",
+        _csv([["Name", "Email"], ["Alpha AG", "alpha@x.example"], ["Beta", "beta@x.example"]]),
+    )
     page = b.get(f"/import/preview/{second}").get_data(as_text=True)
     assert "1 to update" in page and "1 to create" in page
     assert "built-in method" not in page
@@ -77,8 +85,7 @@ def test_a_double_submitted_run_imports_once(app, acme, acme_manager, browser, d
         assert s.get(ImportRun, run_id).status == "running"
 
 
-def test_the_same_file_is_not_imported_twice_at_once(app, acme, acme_manager, browser,
-                                                     db_session):
+def test_the_same_file_is_not_imported_twice_at_once(app, acme, acme_manager, browser, db_session):
     b = browser(acme_manager)
     content = _csv([["Name", "Email"], ["Alpha", "alpha@x.example"]])
     first, second = _upload(b, "c.csv", content), _upload(b, "c copy.csv", content)
@@ -97,15 +104,19 @@ def test_the_same_file_is_not_imported_twice_at_once(app, acme, acme_manager, br
     assert _wait(b, second)["created"] == 1
     with db_session() as s:
         assert s.scalar(select(Customer.name)) == "Alpha"
-        assert len(s.scalars(select(AuditEntry).where(AuditEntry.entity == "import_run")).all()) == 1
+        assert (
+            len(s.scalars(select(AuditEntry).where(AuditEntry.entity == "import_run")).all()) == 1
+        )
 
 
 @pytest.mark.parametrize("file_name", ["ग्राहक सूची.csv", "Klienci z Łodzi.csv"])
-def test_the_error_report_of_a_file_named_in_any_script_downloads(app, acme, acme_manager,
-                                                                  browser, file_name):
+def test_the_error_report_of_a_file_named_in_any_script_downloads(
+    app, acme, acme_manager, browser, file_name
+):
     b = browser(acme_manager)
-    run_id = _upload(b, file_name, _csv([["Name", "Email"], ["Alpha", "alpha@x.example"],
-                                         ["Beta", "broken"]]))
+    run_id = _upload(
+        b, file_name, _csv([["Name", "Email"], ["Alpha", "alpha@x.example"], ["Beta", "broken"]])
+    )
     b.post(f"/import/run/{run_id}", {"mode": "valid_rows"})
     assert _wait(b, run_id)["failed"] == 1
     response = b.get(f"/import-history/report/{run_id}")
@@ -117,11 +128,13 @@ def test_the_error_report_of_a_file_named_in_any_script_downloads(app, acme, acm
 
 
 def test_a_western_code_page_file_keeps_its_accents_and_the_encoding_can_be_changed(
-        app, acme, acme_manager, browser, db_session):
+    app, acme, acme_manager, browser, db_session
+):
     """Windows-1252 with semicolons, as Excel saves it on a Western-European PC (a
     statistical guess alone reads this file as Windows-1250: Mčre, Genčve, Ĺrhus)."""
     rows = [["Nom", "Courriel", "Notes"]] + [
-        [name, f"c{i}@x.example", "Århus"] for i, name in enumerate(WESTERN_NAMES)]
+        [name, f"c{i}@x.example", "Århus"] for i, name in enumerate(WESTERN_NAMES)
+    ]
     b = browser(acme_manager)
     run_id = _upload(b, "clients.csv", _csv(rows, "cp1252", ";"))
     page = b.get(f"/import/map/{run_id}").get_data(as_text=True)
@@ -131,7 +144,8 @@ def test_a_western_code_page_file_keeps_its_accents_and_the_encoding_can_be_chan
     response = b.post(f"/import/encoding/{run_id}", {"encoding": "cp1250"})
     assert response.headers["Location"].endswith(f"/import/map/{run_id}")
     assert '<option value="cp1250" selected>' in b.get(f"/import/map/{run_id}").get_data(
-        as_text=True)
+        as_text=True
+    )
     with db_session() as s:
         assert runs.table_of(s.get(ImportRun, run_id)).rows[0][0] == "Mčre Michel"
     b.post(f"/import/encoding/{run_id}", {"encoding": "cp1252"})
@@ -148,4 +162,5 @@ def test_an_unknown_encoding_is_refused_with_a_message(app, acme, acme_manager, 
     run_id = _upload(b, "c.csv", _csv([["Name", "Email"], ["Alpha", "alpha@x.example"]]))
     b.post(f"/import/encoding/{run_id}", {"encoding": "klingon"})
     assert "Choose an encoding from the list." in b.get(f"/import/map/{run_id}").get_data(
-        as_text=True)
+        as_text=True
+    )

@@ -1,5 +1,6 @@
 """The import screens: upload, mapping, preview, background run with progress, history,
 error report download, revert; Members refused; another tenant's runs are 404."""
+
 import io
 import time
 
@@ -11,9 +12,15 @@ from tests.integration import import_files
 
 def _upload(b, path, entity="customers"):
     with open(path, "rb") as handle:
-        return b.client.post("/import/", data={"entity": entity, "csrf_token": b.token,
-                                               "file": (io.BytesIO(handle.read()), path.name)},
-                             content_type="multipart/form-data")
+        return b.client.post(
+            "/import/",
+            data={
+                "entity": entity,
+                "csrf_token": b.token,
+                "file": (io.BytesIO(handle.read()), path.name),
+            },
+            content_type="multipart/form-data",
+        )
 
 
 def _wait(b, run_id):
@@ -25,13 +32,17 @@ def _wait(b, run_id):
     raise AssertionError("the import did not finish")
 
 
-def test_upload_map_preview_run_history_report_and_revert(app, acme, acme_manager, acme_admin,
-                                                          browser, tmp_path, db_session):
-    path = import_files.xlsx(tmp_path / "clients.xlsx", [
-        ["Client", "Courriel", "Notes column"],
-        ["Alpha", "alpha@x.example", "first"],
-        ["Beta", "broken-email", "second"],
-    ])
+def test_upload_map_preview_run_history_report_and_revert(
+    app, acme, acme_manager, acme_admin, browser, tmp_path, db_session
+):
+    path = import_files.xlsx(
+        tmp_path / "clients.xlsx",
+        [
+            ["Client", "Courriel", "Notes column"],
+            ["Alpha", "alpha@x.example", "first"],
+            ["Beta", "broken-email", "second"],
+        ],
+    )
     b = browser(acme_manager)
     assert b.get("/import/").status_code == 200
     response = _upload(b, path)
@@ -43,7 +54,9 @@ def test_upload_map_preview_run_history_report_and_revert(app, acme, acme_manage
     response = b.post(f"/import/map/{run_id}", {"col_0": "", "col_1": "email", "col_2": "notes"})
     assert response.status_code == 422
     assert "No column is mapped to Name" in response.get_data(as_text=True)
-    response = b.post(f"/import/map/{run_id}", {"col_0": "name", "col_1": "email", "col_2": "notes"})
+    response = b.post(
+        f"/import/map/{run_id}", {"col_0": "name", "col_1": "email", "col_2": "notes"}
+    )
     assert response.headers["Location"].endswith(f"/import/preview/{run_id}")
     page = b.get(f"/import/preview/{run_id}").get_data(as_text=True)
     assert "1 to create" in page and "1 with errors" in page and "broken-email" in page
@@ -53,7 +66,11 @@ def test_upload_map_preview_run_history_report_and_revert(app, acme, acme_manage
     assert response.headers["Location"].endswith(f"/import/progress/{run_id}")
     status = _wait(b, run_id)
     assert (status["status"], status["created"], status["failed"], status["progress"]) == (
-        "done", 1, 1, 2)
+        "done",
+        1,
+        1,
+        2,
+    )
     with db_session() as s:
         assert s.scalar(select(Customer.notes)) == "first"
     history = b.get("/import-history/").get_data(as_text=True)
@@ -72,10 +89,12 @@ def test_upload_map_preview_run_history_report_and_revert(app, acme, acme_manage
     assert b.get("/import/template/customers").data[:2] == b"PK"
 
 
-def test_all_or_nothing_writes_nothing_when_a_row_fails(app, acme, acme_admin, browser, tmp_path,
-                                                        db_session):
-    path = import_files.csv_file(tmp_path / "c.csv", [["Name", "Email"], ["A", "a@x.example"],
-                                                      ["B", "nope"]])
+def test_all_or_nothing_writes_nothing_when_a_row_fails(
+    app, acme, acme_admin, browser, tmp_path, db_session
+):
+    path = import_files.csv_file(
+        tmp_path / "c.csv", [["Name", "Email"], ["A", "a@x.example"], ["B", "nope"]]
+    )
     b = browser(acme_admin)
     run_id = int(_upload(b, path).headers["Location"].rsplit("/", 1)[1])
     b.post(f"/import/run/{run_id}", {"mode": "all_or_nothing"})
@@ -93,19 +112,29 @@ def test_members_are_refused(app, acme, acme_member, browser, tmp_path):
     assert _upload(b, path).status_code == 403
 
 
-def test_another_tenants_import_run_is_404(app, acme, globex, acme_admin, globex_admin, browser,
-                                           tmp_path, db_session):
+def test_another_tenants_import_run_is_404(
+    app, acme, globex, acme_admin, globex_admin, browser, tmp_path, db_session
+):
     path = import_files.csv_file(tmp_path / "c.csv", [["Name", "Email"], ["A", "a@x.example"]])
     g = browser(globex_admin)
     run_id = int(_upload(g, path).headers["Location"].rsplit("/", 1)[1])
     g.post(f"/import/run/{run_id}", {"mode": "valid_rows"})
     _wait(g, run_id)
     b = browser(acme_admin)
-    for url in (f"/import/map/{run_id}", f"/import/preview/{run_id}", f"/import/progress/{run_id}",
-                f"/import/status/{run_id}", f"/import-history/report/{run_id}"):
+    for url in (
+        f"/import/map/{run_id}",
+        f"/import/preview/{run_id}",
+        f"/import/progress/{run_id}",
+        f"/import/status/{run_id}",
+        f"/import-history/report/{run_id}",
+    ):
         assert b.get(url).status_code == 404, url
-    for url in (f"/import/run/{run_id}", f"/import-history/revert/{run_id}",
-                f"/import/map/{run_id}", f"/import/encoding/{run_id}"):
+    for url in (
+        f"/import/run/{run_id}",
+        f"/import-history/revert/{run_id}",
+        f"/import/map/{run_id}",
+        f"/import/encoding/{run_id}",
+    ):
         assert b.post(url, {"mode": "valid_rows"}).status_code == 404, url
     assert "c.csv" not in b.get("/import-history/").get_data(as_text=True)
     with db_session() as s:

@@ -1,6 +1,7 @@
 """flask crm import reads the table a spreadsheet shows: the heading row below a title,
 row numbers as the spreadsheet numbers them, NULL cells empty, rows with more or fewer
 cells than the headings reported (never shifted), and --encoding."""
+
 from sqlalchemy import select
 
 from crm.models import Customer
@@ -17,16 +18,20 @@ def _write(path, lines, encoding="utf-8"):
     return path
 
 
-def test_a_title_and_blank_rows_above_the_headings_are_skipped(app, acme, runner, tmp_path,
-                                                              db_session):
-    path = import_files.xlsx(tmp_path / "clients.xlsx", [
-        ["Customer list, December"],
-        [],
-        ["Name", "Email", "Notes"],
-        ["Alpha", "alpha@x.example", "first"],
-        [],
-        ["Beta", "broken", "second"],
-    ])
+def test_a_title_and_blank_rows_above_the_headings_are_skipped(
+    app, acme, runner, tmp_path, db_session
+):
+    path = import_files.xlsx(
+        tmp_path / "clients.xlsx",
+        [
+            ["Customer list, December"],
+            [],
+            ["Name", "Email", "Notes"],
+            ["Alpha", "alpha@x.example", "first"],
+            [],
+            ["Beta", "broken", "second"],
+        ],
+    )
     result = _invoke(runner, "customers", str(path), "--tenant", acme.name, "--dry-run")
     assert "1 to create" in result.output and "1 failed" in result.output, result.output
     assert "row 6: Email:" in result.output
@@ -35,16 +40,20 @@ def test_a_title_and_blank_rows_above_the_headings_are_skipped(app, acme, runner
 
 
 def test_rows_with_more_or_fewer_cells_than_the_headings_fail_and_name_both_counts(
-        app, acme, runner, tmp_path, db_session):
-    path = _write(tmp_path / "clients.csv", [
-        "Name,Email,Notes",
-        "Alpha,alpha@x.example,first",
-        "",
-        "Beta,beta@x.example,12 Main Street, Springfield",
-        "Gamma,gamma@x.example",
-        "Delta,delta@x.example,fourth,,",
-        "Epsilon,NULL,NULL",
-    ])
+    app, acme, runner, tmp_path, db_session
+):
+    path = _write(
+        tmp_path / "clients.csv",
+        [
+            "Name,Email,Notes",
+            "Alpha,alpha@x.example,first",
+            "",
+            "Beta,beta@x.example,12 Main Street, Springfield",
+            "Gamma,gamma@x.example",
+            "Delta,delta@x.example,fourth,,",
+            "Epsilon,NULL,NULL",
+        ],
+    )
     result = _invoke(runner, "customers", str(path), "--tenant", acme.name)
     assert result.exit_code == 1
     assert "2 created, 0 updated, 0 unchanged, 3 failed" in result.output, result.output
@@ -57,15 +66,14 @@ def test_rows_with_more_or_fewer_cells_than_the_headings_fail_and_name_both_coun
         assert [tuple(r) for r in rows] == [("Alpha", "first"), ("Delta", "fourth")]
 
 
-def test_the_encoding_option_reads_a_text_file_as_told(app, acme, runner, tmp_path,
-                                                       db_session):
+def test_the_encoding_option_reads_a_text_file_as_told(app, acme, runner, tmp_path, db_session):
     lines = ["Nom;Courriel", "Mère Michel;mere@x.example", "Genève Sàrl;geneve@x.example"]
     path = _write(tmp_path / "clients.csv", lines, "cp1252")
-    result = _invoke(runner, "customers", str(path), "--tenant", acme.name, "--encoding",
-                     "cp1250", "--dry-run")
+    result = _invoke(
+        runner, "customers", str(path), "--tenant", acme.name, "--encoding", "cp1250", "--dry-run"
+    )
     assert result.exit_code == 0, result.output
-    result = _invoke(runner, "customers", str(path), "--tenant", acme.name, "--encoding",
-                     "utf-8")
+    result = _invoke(runner, "customers", str(path), "--tenant", acme.name, "--encoding", "utf-8")
     assert result.exit_code == 1 and "This file is not in Unicode (UTF-8)" in result.output
     assert _invoke(runner, "customers", str(path), "--tenant", acme.name).exit_code == 0
     with db_session() as s, tenant_scope(acme.id):

@@ -2,6 +2,7 @@
 SQLite's write lock is held from the first id on (no other connection can add a row and
 take an id), statements queued to the writing thread run in order, and a failed statement
 is raised to the importing thread, stops the statements after it and leaves nothing."""
+
 import sqlite3
 
 import pytest
@@ -15,18 +16,39 @@ from crm.services.bulk.imports.statement_queue import StatementQueue
 
 
 def audit_row(tenant_id, entity_id, summary):
-    return {"tenant_id": tenant_id, "user_id": None, "username": "test", "at": utcnow(),
-            "entity": "customer", "entity_id": entity_id, "action": "create",
-            "changes": {"name": [None, summary]}, "summary": summary,
-            "parent_entity": None, "parent_id": None}
+    return {
+        "tenant_id": tenant_id,
+        "user_id": None,
+        "username": "test",
+        "at": utcnow(),
+        "entity": "customer",
+        "entity_id": entity_id,
+        "action": "create",
+        "changes": {"name": [None, summary]},
+        "summary": summary,
+        "parent_entity": None,
+        "parent_id": None,
+    }
 
 
 def customer_row(tenant_id, i):
     now = utcnow()
-    return {"tenant_id": tenant_id, "name": f"Queued {i}", "code": f"Q{i:05d}",
-            "kind": "company", "email": f"queued{i}@example.com", "currency": "EUR",
-            "discount_rate": 0, "credit_hold": False, "is_active": True, "balance": 0,
-            "order_total": 0, "search_text": f"queued {i}", "created_at": now, "updated_at": now}
+    return {
+        "tenant_id": tenant_id,
+        "name": f"Queued {i}",
+        "code": f"Q{i:05d}",
+        "kind": "company",
+        "email": f"queued{i}@example.com",
+        "currency": "EUR",
+        "discount_rate": 0,
+        "credit_hold": False,
+        "is_active": True,
+        "balance": 0,
+        "order_total": 0,
+        "search_text": f"queued {i}",
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def test_given_ids_are_the_rows_ids_in_order(app, acme, db_session):
@@ -34,20 +56,34 @@ def test_given_ids_are_the_rows_ids_in_order(app, acme, db_session):
         statements = StatementQueue(threaded=True)
         try:
             inserter = BulkInserter(session, statements)
-            first = inserter.insert(Customer.__table__, [customer_row(acme.id, i) for i in range(5)])
-            second = inserter.insert(Customer.__table__, [customer_row(acme.id, i) for i in range(5, 8)])
-            inserter.insert(AuditEntry.__table__, [audit_row(acme.id, cid, f"Queued {i}")
-                                                   for i, cid in enumerate(first + second)],
-                            want_ids=False)
+            first = inserter.insert(
+                Customer.__table__, [customer_row(acme.id, i) for i in range(5)]
+            )
+            second = inserter.insert(
+                Customer.__table__, [customer_row(acme.id, i) for i in range(5, 8)]
+            )
+            inserter.insert(
+                AuditEntry.__table__,
+                [audit_row(acme.id, cid, f"Queued {i}") for i, cid in enumerate(first + second)],
+                want_ids=False,
+            )
             statements.finish()
         finally:
             statements.close()
         assert len(set(first + second)) == 8 and first + second == sorted(first + second)
-        stored = dict(session.execute(select(Customer.id, Customer.name).where(
-            Customer.code.like("Q%"))).all())
+        stored = dict(
+            session.execute(
+                select(Customer.id, Customer.name).where(Customer.code.like("Q%"))
+            ).all()
+        )
         assert stored == {cid: f"Queued {i}" for i, cid in enumerate(first + second)}
-        audited = dict(session.execute(select(AuditEntry.entity_id, AuditEntry.summary).where(
-            AuditEntry.username == "test")).all())
+        audited = dict(
+            session.execute(
+                select(AuditEntry.entity_id, AuditEntry.summary).where(
+                    AuditEntry.username == "test"
+                )
+            ).all()
+        )
         assert audited == stored
         session.rollback()
 
@@ -55,14 +91,16 @@ def test_given_ids_are_the_rows_ids_in_order(app, acme, db_session):
 def test_sqlite_holds_the_write_lock_from_the_first_id(app, acme, db_session):
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         pytest.skip("SQLite's database-wide write lock")
-    path = app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]
+    path = app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]
     with db_session() as session, tenant_scope(acme.id):
         ids = BulkInserter(session)._sqlite_ids(Customer.__table__, 3)  # nothing written yet
         assert len(ids) == 3
         other = sqlite3.connect(path, timeout=0.2)
         try:
             with pytest.raises(sqlite3.OperationalError, match="locked"):
-                other.execute("INSERT INTO crm_tenant (name, created_at) VALUES ('Other', '2026-01-01')")
+                other.execute(
+                    "INSERT INTO crm_tenant (name, created_at) VALUES ('Other', '2026-01-01')"
+                )
         finally:
             other.close()
         session.rollback()
@@ -76,6 +114,7 @@ def test_a_failed_statement_is_raised_and_stops_the_queue(app, acme, db_session)
 
         def fail():
             raise RuntimeError("disk full")
+
         statements.submit(fail)
         statements.submit(lambda: ran.append(3))
         with pytest.raises(RuntimeError, match="disk full"):

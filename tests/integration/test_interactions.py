@@ -1,5 +1,6 @@
 """Logging interactions: against a customer, optionally one of its deals and contacts;
 the customer's last_interaction_at always equals its newest interaction's time."""
+
 import re
 
 from sqlalchemy import event
@@ -30,18 +31,25 @@ def _field_error(html, name):
 
 def _interaction_ids_all(app):
     with app.app_context():
-        ids = sorted(i.id for i in db.session.query(Interaction).execution_options(all_tenants=True))
+        ids = sorted(
+            i.id for i in db.session.query(Interaction).execution_options(all_tenants=True)
+        )
         db.session.remove()
     return ids
 
 
 # --- the customer page ------------------------------------------------------------------
 
-def test_log_interaction_from_the_customer_tab_fills_in_the_customer(app, browser, acme, acme_manager):
+
+def test_log_interaction_from_the_customer_tab_fills_in_the_customer(
+    app, browser, acme, acme_manager
+):
     customer = factories.customer(app, acme, "Tabbed Buyer")
     b = browser(acme_manager)
     page = b.get(f"/customers/show/{customer}").get_data(as_text=True)
-    link = re.search(r'<a class="btn btn-sm btn-primary crm-log-interaction" href="([^"]+)"', page).group(1)
+    link = re.search(
+        r'<a class="btn btn-sm btn-primary crm-log-interaction" href="([^"]+)"', page
+    ).group(1)
     assert link == f"/interactions/add?_flt_0_customer={customer}"
     form = b.get(link).get_data(as_text=True)
     assert 'name="customer"' not in form  # taken from the tab, not asked again
@@ -59,7 +67,7 @@ def test_the_customer_page_lists_interactions_newest_first(app, browser, acme, a
     for days, summary in ((5, "Oldest call"), (0, "Newest call"), (2, "Middle call")):
         interaction(app, acme, customer, summary, when=at(days))
     html = browser(acme_member).get(f"/customers/show/{customer}").get_data(as_text=True)
-    tab = html[html.index('id="InteractionView"'):]
+    tab = html[html.index('id="InteractionView"') :]
     positions = [tab.index(s) for s in ("Newest call", "Middle call", "Oldest call")]
     assert positions == sorted(positions)
     assert "crm-log-interaction" not in html  # Members read only
@@ -68,16 +76,32 @@ def test_the_customer_page_lists_interactions_newest_first(app, browser, acme, a
 def test_blank_time_is_now_and_more_than_a_day_ahead_is_refused(app, browser, acme, acme_manager):
     customer = factories.customer(app, acme)
     b = browser(acme_manager)
-    r = b.post("/interactions/add", {"customer": customer, "kind": "call", "summary": "Too soon",
-                                     "occurred_at": _form_time(at(-3))})
+    r = b.post(
+        "/interactions/add",
+        {
+            "customer": customer,
+            "kind": "call",
+            "summary": "Too soon",
+            "occurred_at": _form_time(at(-3)),
+        },
+    )
     assert r.status_code == 200
     assert "more than a day ahead" in _field_error(r.get_data(as_text=True), "occurred_at")
     assert _interaction_ids_all(app) == []
-    r = b.post("/interactions/add", {"customer": customer, "kind": "call", "summary": "Later today",
-                                     "occurred_at": _form_time(at(0, hour=23))})
+    r = b.post(
+        "/interactions/add",
+        {
+            "customer": customer,
+            "kind": "call",
+            "summary": "Later today",
+            "occurred_at": _form_time(at(0, hour=23)),
+        },
+    )
     assert r.status_code == 302  # within a day ahead: a user ahead of UTC
-    r = b.post("/interactions/add", {"customer": customer, "kind": "note", "summary": "Now",
-                                     "occurred_at": ""})
+    r = b.post(
+        "/interactions/add",
+        {"customer": customer, "kind": "note", "summary": "Now", "occurred_at": ""},
+    )
     assert r.status_code == 302
     assert last_interaction_at(app, customer) == at(0, hour=23)
 
@@ -94,6 +118,7 @@ def test_summary_and_customer_are_required(app, browser, acme, acme_manager):
 
 # --- deals and contacts of another customer ---------------------------------------------
 
+
 def test_a_deal_or_contact_of_another_customer_is_refused(app, browser, api, acme, acme_manager):
     mine = factories.customer(app, acme, "Mine Ltd")
     other = factories.customer(app, acme, "Other Ltd")
@@ -102,20 +127,39 @@ def test_a_deal_or_contact_of_another_customer_is_refused(app, browser, api, acm
     my_deal = deal(app, acme, "My deal", customer_id=mine)
     my_contact = factories.contact(app, acme, mine, "Mia Mine")
     b = browser(acme_manager)
-    r = b.post("/interactions/add", {"customer": mine, "kind": "call", "summary": "x",
-                                     "deal": other_deal, "contact": other_contact})
+    r = b.post(
+        "/interactions/add",
+        {
+            "customer": mine,
+            "kind": "call",
+            "summary": "x",
+            "deal": other_deal,
+            "contact": other_contact,
+        },
+    )
     html = r.get_data(as_text=True)
     assert "not one of Mine Ltd" in _field_error(html, "deal")
     assert "does not belong to Mine Ltd" in _field_error(html, "contact")
     client = api(acme_manager)
-    r = client.post("/api/v1/interaction/", json={"customer": mine, "summary": "x", "deal": other_deal})
+    r = client.post(
+        "/api/v1/interaction/", json={"customer": mine, "summary": "x", "deal": other_deal}
+    )
     assert r.status_code == 422 and list(r.json["message"]) == ["deal"]
-    r = client.post("/api/v1/interaction/", json={"customer": mine, "summary": "x",
-                                                  "contact": other_contact})
+    r = client.post(
+        "/api/v1/interaction/", json={"customer": mine, "summary": "x", "contact": other_contact}
+    )
     assert r.status_code == 422 and list(r.json["message"]) == ["contact"]
     assert _interaction_ids_all(app) == []
-    r = b.post("/interactions/add", {"customer": mine, "kind": "call", "summary": "Fine",
-                                     "deal": my_deal, "contact": my_contact})
+    r = b.post(
+        "/interactions/add",
+        {
+            "customer": mine,
+            "kind": "call",
+            "summary": "Fine",
+            "deal": my_deal,
+            "contact": my_contact,
+        },
+    )
     assert r.status_code == 302
     saved = load(app, Interaction, _interaction_ids_all(app)[0])
     assert (saved.deal_id, saved.contact_id) == (my_deal, my_contact)
@@ -125,8 +169,15 @@ def test_moving_an_interaction_keeps_its_deal_only_if_it_fits(app, browser, acme
     first = factories.customer(app, acme, "First Co")
     second = factories.customer(app, acme, "Second Co")
     pk = interaction(app, acme, first, deal=deal(app, acme, customer_id=first))
-    r = browser(acme_manager).post(f"/interactions/edit/{pk}", {
-        "customer": second, "kind": "call", "summary": "Moved", "deal": load(app, Interaction, pk).deal_id})
+    r = browser(acme_manager).post(
+        f"/interactions/edit/{pk}",
+        {
+            "customer": second,
+            "kind": "call",
+            "summary": "Moved",
+            "deal": load(app, Interaction, pk).deal_id,
+        },
+    )
     assert "not one of Second Co" in _field_error(r.get_data(as_text=True), "deal")
     assert load(app, Interaction, pk).customer_id == first
 
@@ -139,16 +190,28 @@ def test_an_archived_customer_takes_no_new_interactions(app, api, acme, acme_man
 
 # --- last_interaction_at ------------------------------------------------------------------
 
-def test_last_interaction_at_follows_create_edit_move_and_delete(app, browser, acme, acme_manager,
-                                                                 acme_admin):
+
+def test_last_interaction_at_follows_create_edit_move_and_delete(
+    app, browser, acme, acme_manager, acme_admin
+):
     first = factories.customer(app, acme, "First Co")
     second = factories.customer(app, acme, "Second Co")
     b = browser(acme_manager)
     assert last_interaction_at(app, first) is None
 
     def log(customer, days):
-        assert b.post("/interactions/add", {"customer": customer, "kind": "call", "summary": f"{days}",
-                                            "occurred_at": _form_time(at(days))}).status_code == 302
+        assert (
+            b.post(
+                "/interactions/add",
+                {
+                    "customer": customer,
+                    "kind": "call",
+                    "summary": f"{days}",
+                    "occurred_at": _form_time(at(days)),
+                },
+            ).status_code
+            == 302
+        )
         return max(_interaction_ids_all(app))
 
     old = log(first, 10)
@@ -159,8 +222,18 @@ def test_last_interaction_at_follows_create_edit_move_and_delete(app, browser, a
     assert last_interaction_at(app, first) == at(2)
 
     def edit(pk, customer, days):
-        assert b.post(f"/interactions/edit/{pk}", {"customer": customer, "kind": "call", "summary": "e",
-                                                   "occurred_at": _form_time(at(days))}).status_code == 302
+        assert (
+            b.post(
+                f"/interactions/edit/{pk}",
+                {
+                    "customer": customer,
+                    "kind": "call",
+                    "summary": "e",
+                    "occurred_at": _form_time(at(days)),
+                },
+            ).status_code
+            == 302
+        )
 
     edit(new, first, 8)  # the newest moves back in time: the next one takes over
     assert last_interaction_at(app, first) == at(6)
@@ -179,12 +252,17 @@ def test_last_interaction_at_follows_the_api_too(app, api, acme, acme_manager, a
     first = factories.customer(app, acme, "First Co")
     second = factories.customer(app, acme, "Second Co")
     client = api(acme_manager)
-    r = client.post("/api/v1/interaction/", json={"customer": first, "summary": "Call",
-                                                  "occurred_at": at(3).isoformat()})
+    r = client.post(
+        "/api/v1/interaction/",
+        json={"customer": first, "summary": "Call", "occurred_at": at(3).isoformat()},
+    )
     assert r.status_code == 201, r.json
     pk = r.json["id"]
     assert last_interaction_at(app, first) == at(3)
-    assert client.put(f"/api/v1/interaction/{pk}", json={"occurred_at": at(4).isoformat()}).status_code == 200
+    assert (
+        client.put(f"/api/v1/interaction/{pk}", json={"occurred_at": at(4).isoformat()}).status_code
+        == 200
+    )
     assert last_interaction_at(app, first) == at(4)
     assert client.put(f"/api/v1/interaction/{pk}", json={"customer": second}).status_code == 200
     assert (last_interaction_at(app, first), last_interaction_at(app, second)) == (None, at(4))
@@ -195,14 +273,15 @@ def test_last_interaction_at_follows_the_api_too(app, api, acme, acme_manager, a
 def test_the_api_refuses_bad_input_naming_the_field(app, api, acme, acme_manager):
     customer = factories.customer(app, acme)
     client = api(acme_manager)
-    for body, field in (({"customer": customer, "summary": ""}, "summary"),
-                        ({"customer": customer}, "summary"),
-                        ({"summary": "x"}, "customer"),
-                        ({"customer": customer, "summary": "x", "kind": "fax"}, "kind"),
-                        ({"customer": customer, "summary": "x", "occurred_at": at(-5).isoformat()},
-                         "occurred_at"),
-                        ({"customer": customer, "summary": "x", "occurred_at": "soon"}, "occurred_at"),
-                        ({"customer": 999999, "summary": "x"}, "customer")):
+    for body, field in (
+        ({"customer": customer, "summary": ""}, "summary"),
+        ({"customer": customer}, "summary"),
+        ({"summary": "x"}, "customer"),
+        ({"customer": customer, "summary": "x", "kind": "fax"}, "kind"),
+        ({"customer": customer, "summary": "x", "occurred_at": at(-5).isoformat()}, "occurred_at"),
+        ({"customer": customer, "summary": "x", "occurred_at": "soon"}, "occurred_at"),
+        ({"customer": 999999, "summary": "x"}, "customer"),
+    ):
         r = client.post("/api/v1/interaction/", json=body)
         assert r.status_code == 422, (body, r.json)
         assert field in r.json["message"], (body, r.json)
@@ -218,6 +297,7 @@ def test_interactions_are_listed_newest_first_in_the_api(app, api, acme, acme_me
 
 # --- deleting a customer with history ------------------------------------------------------
 
+
 def test_a_customer_with_interactions_cannot_be_deleted(app, browser, api, acme, acme_admin):
     customer = factories.customer(app, acme, "Historic Ltd")
     interaction(app, acme, customer)
@@ -230,6 +310,7 @@ def test_a_customer_with_interactions_cannot_be_deleted(app, browser, api, acme,
 
 # --- pickers ----------------------------------------------------------------------------------
 
+
 def test_deal_and_contact_lookups_offer_only_the_customers_own(app, browser, acme, acme_member):
     mine = factories.customer(app, acme, "Mine Ltd")
     other = factories.customer(app, acme, "Other Ltd")
@@ -241,8 +322,12 @@ def test_deal_and_contact_lookups_offer_only_the_customers_own(app, browser, acm
     b = browser(acme_member)
     texts = lambda url: [r["text"] for r in b.get(url).json["results"]]  # noqa: E731
     assert texts(f"/interactions/lookup_deals?customer={mine}") == [
-        "Mine: renewal · Mine Ltd", "Mine: won upsell · Mine Ltd"]  # open first
-    assert texts(f"/interactions/lookup_deals?customer={mine}&q=upsell") == ["Mine: won upsell · Mine Ltd"]
+        "Mine: renewal · Mine Ltd",
+        "Mine: won upsell · Mine Ltd",
+    ]  # open first
+    assert texts(f"/interactions/lookup_deals?customer={mine}&q=upsell") == [
+        "Mine: won upsell · Mine Ltd"
+    ]
     assert texts(f"/interactions/lookup_contacts?customer={mine}")[0].startswith("Mia Mine")
     assert len(texts(f"/interactions/lookup_contacts?customer={mine}")) == 1
     assert texts("/interactions/lookup_contacts") == []  # no customer chosen yet
@@ -255,8 +340,10 @@ def test_logging_from_a_deal_fills_in_its_customer(app, browser, acme, acme_mana
     b = browser(acme_manager)
     form = b.get(f"/interactions/add?_flt_0_deal={pk}").get_data(as_text=True)
     assert re.search(rf'<option value="{customer}" selected>Deal Owner Ltd', form)
-    r = b.post(f"/interactions/add?_flt_0_deal={pk}", {"customer": customer, "kind": "email",
-                                                       "summary": "Sent the proposal"})
+    r = b.post(
+        f"/interactions/add?_flt_0_deal={pk}",
+        {"customer": customer, "kind": "email", "summary": "Sent the proposal"},
+    )
     assert r.status_code == 302
     saved = load(app, Interaction, _interaction_ids_all(app)[0])
     assert (saved.customer_id, saved.deal_id) == (customer, pk)
@@ -264,8 +351,10 @@ def test_logging_from_a_deal_fills_in_its_customer(app, browser, acme, acme_mana
 
 # --- roles --------------------------------------------------------------------------------------
 
-def test_members_read_managers_log_and_edit_admins_delete(app, browser, api, acme, acme_member,
-                                                          acme_manager, acme_admin):
+
+def test_members_read_managers_log_and_edit_admins_delete(
+    app, browser, api, acme, acme_member, acme_manager, acme_admin
+):
     customer = factories.customer(app, acme)
     pk = interaction(app, acme, customer)
     body = {"customer": customer, "kind": "call", "summary": "By role"}
@@ -292,8 +381,14 @@ def test_log_interaction_service_for_other_features(app, acme, db_session):
     customer = factories.customer(app, acme)
     contact = factories.contact(app, acme, customer)
     with db_session() as s, tenant_scope(acme.id):
-        item = log_interaction(s, customer, "Statement of account e-mailed", kind="email",
-                               contact=contact, user_id=None)
+        item = log_interaction(
+            s,
+            customer,
+            "Statement of account e-mailed",
+            kind="email",
+            contact=contact,
+            user_id=None,
+        )
         assert (item.kind, item.contact_id, item.customer_id) == ("email", contact, customer)
         assert utc(item.occurred_at) == last_interaction_at(app, customer)
 
@@ -321,10 +416,22 @@ def test_lists_read_linked_records_per_relation_not_per_row(app, browser, acme, 
     def add(n):
         customer = factories.customer(app, acme, f"Buyer {n}")
         the_deal = deal(app, acme, f"Deal {n}", customer_id=customer)
-        interaction(app, acme, customer, f"Call {n}", deal=the_deal,
-                    contact=factories.contact(app, acme, customer, f"Contact {n}"))
-        task(app, acme, f"Task {n}", customer_id=customer, deal_id=the_deal,
-             assignee_id=acme_manager.id)
+        interaction(
+            app,
+            acme,
+            customer,
+            f"Call {n}",
+            deal=the_deal,
+            contact=factories.contact(app, acme, customer, f"Contact {n}"),
+        )
+        task(
+            app,
+            acme,
+            f"Task {n}",
+            customer_id=customer,
+            deal_id=the_deal,
+            assignee_id=acme_manager.id,
+        )
 
     add(0)
     few = {url: _statements_for(b, url) for url in ("/interactions/list/", "/tasks/list/")}

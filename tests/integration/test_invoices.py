@@ -1,5 +1,6 @@
 """Invoices: pre-fill from the customer, due date from the payment term, issue and void
 rules, the order following its invoices, delete refusals, roles."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -12,24 +13,38 @@ from tests import factories
 
 
 def test_new_invoice_takes_terms_address_and_tax_number_from_the_customer(
-        app, acme, acme_manager, api):
+    app, acme, acme_manager, api
+):
     customer = factories.buyer(app, acme, days=14, tax_number="DE136695976", tax_regime="other")
-    r = api(acme_manager).post("/api/v1/invoice/", json={
-        "customer": customer, "issue_date": "2026-03-01", "lines": [factories.WIDGETS]})
+    r = api(acme_manager).post(
+        "/api/v1/invoice/",
+        json={"customer": customer, "issue_date": "2026-03-01", "lines": [factories.WIDGETS]},
+    )
     assert r.status_code == 201, r.json
     invoice = r.json["result"]
     assert invoice["due_date"] == "2026-03-15" and invoice["payment_term"]["days"] == 14
     assert invoice["tax_number"] == "DE136695976" and "Berlin" in invoice["billing_address"]
     assert invoice["number"] == "INV-000001" and invoice["total"] == "240.00"
-    r = api(acme_manager).put(f"/api/v1/invoice/{r.json['id']}", json={
-        "tax_number": "OVERRIDE-1", "due_date": "2026-04-30", "billing_address": "PO Box 1"})
-    assert (r.json["result"]["tax_number"], r.json["result"]["due_date"],
-            r.json["result"]["billing_address"]) == ("OVERRIDE-1", "2026-04-30", "PO Box 1")
+    r = api(acme_manager).put(
+        f"/api/v1/invoice/{r.json['id']}",
+        json={"tax_number": "OVERRIDE-1", "due_date": "2026-04-30", "billing_address": "PO Box 1"},
+    )
+    assert (
+        r.json["result"]["tax_number"],
+        r.json["result"]["due_date"],
+        r.json["result"]["billing_address"],
+    ) == ("OVERRIDE-1", "2026-04-30", "PO Box 1")
 
 
 def test_due_date_before_issue_date_is_refused(app, acme, acme_manager, api):
-    r = api(acme_manager).post("/api/v1/invoice/", json={
-        "customer": factories.buyer(app, acme), "issue_date": "2026-03-01", "due_date": "2026-02-01"})
+    r = api(acme_manager).post(
+        "/api/v1/invoice/",
+        json={
+            "customer": factories.buyer(app, acme),
+            "issue_date": "2026-03-01",
+            "due_date": "2026-02-01",
+        },
+    )
     assert r.status_code == 422 and "due_date" in r.json["message"]
 
 

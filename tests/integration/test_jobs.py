@@ -1,5 +1,6 @@
 """Background jobs through the screens and the API, the queue in immediate mode: submit,
 progress, finish, cancel, the dead-consumer rule, and who sees which job."""
+
 import datetime as dt
 import threading
 import time
@@ -22,8 +23,9 @@ from tests.conftest import make_user
 
 def _job(app, job_id):
     with app.app_context():
-        job = db.session.execute(select(Job).where(Job.id == job_id)
-                                 .execution_options(all_tenants=True)).scalar_one()
+        job = db.session.execute(
+            select(Job).where(Job.id == job_id).execution_options(all_tenants=True)
+        ).scalar_one()
         db.session.expunge(job)
         db.session.remove()
     return job
@@ -31,16 +33,27 @@ def _job(app, job_id):
 
 def _jobs_of(app, tenant_id):
     with app.app_context():
-        rows = db.session.execute(select(Job.id).where(Job.tenant_id == tenant_id)
-                                  .order_by(Job.id).execution_options(all_tenants=True)).all()
+        rows = db.session.execute(
+            select(Job.id)
+            .where(Job.tenant_id == tenant_id)
+            .order_by(Job.id)
+            .execution_options(all_tenants=True)
+        ).all()
         db.session.remove()
     return [r[0] for r in rows]
 
 
 def _submit(app, tenant, user, kind="health_refresh", parameters=None, queue=None):
     with app.app_context(), tenant_scope(tenant.id):
-        job = jobs.submit(db.session, queue or job_queue.queue(app), kind, parameters,
-                          tenant_id=tenant.id, user_id=user.id, username=user.username)
+        job = jobs.submit(
+            db.session,
+            queue or job_queue.queue(app),
+            kind,
+            parameters,
+            tenant_id=tenant.id,
+            user_id=user.id,
+            username=user.username,
+        )
         job_id = job.id
         db.session.remove()
     return job_id
@@ -71,6 +84,7 @@ def slow_kind(monkeypatch):
         for step in range(200):
             progress(step, 200, force=True)
             time.sleep(0.02)
+
     monkeypatch.setitem(runner.KINDS, "slow", run)
 
 
@@ -100,7 +114,8 @@ def test_the_cli_health_refresh_still_runs_at_once(app, acme, runner):
 
 def test_a_member_cannot_refresh_health_scores(app, acme, acme_member, browser):
     assert "Refresh health scores now" not in browser(acme_member).get("/jobs/").get_data(
-        as_text=True)
+        as_text=True
+    )
     response = browser(acme_member).post("/jobs/refresh-health")
     assert response.status_code in (302, 403)
     assert _jobs_of(app, acme.id) == []
@@ -165,13 +180,17 @@ def test_cancel_takes_a_queued_job_off_the_queue(app, acme, acme_member, api):
 
 
 def test_a_job_whose_consumer_died_is_failed_when_the_jobs_screen_reads_it(
-        app, acme, acme_member, browser):
+    app, acme, acme_member, browser
+):
     job_id = _submit(app, acme, acme_member, queue=HeldQueue())
     timeout = app.config["CRM_JOB_HEARTBEAT_TIMEOUT"]
     with app.app_context():
         lifecycle.claim(db.session, job_id)
-        db.session.execute(update(Job.__table__).where(Job.__table__.c.id == job_id).values(
-            heartbeat_at=utcnow() - dt.timedelta(seconds=timeout + 5)))
+        db.session.execute(
+            update(Job.__table__)
+            .where(Job.__table__.c.id == job_id)
+            .values(heartbeat_at=utcnow() - dt.timedelta(seconds=timeout + 5))
+        )
         db.session.commit()
         db.session.remove()
     page = browser(acme_member).get("/jobs/").get_data(as_text=True)
@@ -181,7 +200,8 @@ def test_a_job_whose_consumer_died_is_failed_when_the_jobs_screen_reads_it(
 
 
 def test_a_member_sees_only_their_own_jobs_and_an_admin_the_tenants(
-        app, acme, acme_admin, acme_member, browser, api):
+    app, acme, acme_admin, acme_member, browser, api
+):
     other = make_user(app, acme, "Member", "acme-other")
     own = _submit(app, acme, acme_member)
     theirs = _submit(app, acme, other)
@@ -201,8 +221,9 @@ def test_a_member_sees_only_their_own_jobs_and_an_admin_the_tenants(
     assert f'data-job-id="{theirs}"' in admin_page and "acme-other" in admin_page
 
 
-def test_another_tenants_job_is_404_on_screen_and_api(app, acme, acme_admin, globex,
-                                                      globex_admin, browser, api):
+def test_another_tenants_job_is_404_on_screen_and_api(
+    app, acme, acme_admin, globex, globex_admin, browser, api
+):
     theirs = _submit(app, globex, globex_admin)
     b = browser(acme_admin)
     assert b.get(f"/jobs/{theirs}/result").status_code == 404
@@ -240,7 +261,8 @@ def test_the_nightly_refresh_is_due_at_each_tenants_hour_in_its_timezone(app, ac
     queue = job_queue.queue(app)
     assert schedule.submit_nightly_health(app, queue, now=now - dt.timedelta(hours=1)) == []
     assert sorted(schedule.submit_nightly_health(app, queue, now=now)) == sorted(
-        [acme.id, globex.id])
+        [acme.id, globex.id]
+    )
     acme_jobs, globex_jobs = _jobs_of(app, acme.id), _jobs_of(app, globex.id)
     assert len(acme_jobs) == len(globex_jobs) == 1
     assert _job(app, acme_jobs[0]).status == "done"
@@ -252,10 +274,13 @@ def test_the_settings_page_shows_the_nightly_refresh_hour(app, acme, acme_admin,
     assert 'name="health_refresh_hour"' in page and 'value="2"' in page
 
 
-def test_an_admin_can_refresh_health_from_the_customer_page(app, acme, acme_admin,
-                                                            acme_member, browser):
+def test_an_admin_can_refresh_health_from_the_customer_page(
+    app, acme, acme_admin, acme_member, browser
+):
     customer = factories.customer(app, acme, "Healthy Buyer")
     assert "crm-health-refresh-now" in browser(acme_admin).get(
-        f"/customers/show/{customer}").get_data(as_text=True)
+        f"/customers/show/{customer}"
+    ).get_data(as_text=True)
     assert "crm-health-refresh-now" not in browser(acme_member).get(
-        f"/customers/show/{customer}").get_data(as_text=True)
+        f"/customers/show/{customer}"
+    ).get_data(as_text=True)

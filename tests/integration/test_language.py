@@ -1,4 +1,5 @@
 """Which language a page speaks: the user's pick, the browser's, the tenant's."""
+
 import re
 
 import pytest
@@ -7,8 +8,12 @@ from flask_babel import get_timezone
 from crm.extensions import db
 from crm.models import CrmUser
 
-SETTINGS = {"kanban_page_size": "20", "default_deal_currency": "EUR", "credit_check_on": "both",
-            "show_activity_timeline": "y"}
+SETTINGS = {
+    "kanban_page_size": "20",
+    "default_deal_currency": "EUR",
+    "credit_check_on": "both",
+    "show_activity_timeline": "y",
+}
 
 
 def spoken(page):
@@ -35,7 +40,9 @@ def test_a_language_the_crm_does_not_ship_falls_back_to_english(app):
     assert spoken(page.get_data(as_text=True)) == "en"
 
 
-def test_the_navbar_pick_is_stored_on_the_user_and_beats_the_browser(browser, acme_member, db_session):
+def test_the_navbar_pick_is_stored_on_the_user_and_beats_the_browser(
+    browser, acme_member, db_session
+):
     b = browser(acme_member)
     response = b.post("/language/fr", {"next": "/customers/list/"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/customers/list/")
@@ -71,12 +78,19 @@ def test_before_signing_in_the_pick_lives_in_the_session(app):
     page = client.get("/login/").get_data(as_text=True)
     token = page.split('name="csrf_token" value="')[1].split('"')[0]
     client.post("/language/de", data={"csrf_token": token, "next": "/login/"})
-    assert spoken(client.get("/login/", headers={"Accept-Language": "fr"}).get_data(as_text=True)) == "de"
+    assert (
+        spoken(client.get("/login/", headers={"Accept-Language": "fr"}).get_data(as_text=True))
+        == "de"
+    )
 
 
-def test_the_tenant_default_speaks_when_the_browser_asks_for_nothing(browser, acme_admin, acme_member):
+def test_the_tenant_default_speaks_when_the_browser_asks_for_nothing(
+    browser, acme_admin, acme_member
+):
     admin = browser(acme_admin)
-    response = admin.post("/crm-settings/", {**SETTINGS, "default_locale": "es", "timezone": "Asia/Kolkata"})
+    response = admin.post(
+        "/crm-settings/", {**SETTINGS, "default_locale": "es", "timezone": "Asia/Kolkata"}
+    )
     assert response.status_code == 302
     page = browser(acme_member).get("/customers/list/").get_data(as_text=True)
     assert spoken(page) == "es"
@@ -91,8 +105,9 @@ def test_bad_locale_or_timezone_settings_are_refused(browser, acme_admin, value)
 
 
 def test_times_are_shown_in_the_tenants_timezone(app, browser, acme_admin):
-    browser(acme_admin).post("/crm-settings/", {**SETTINGS, "default_locale": "en",
-                                                "timezone": "Asia/Kolkata"})
+    browser(acme_admin).post(
+        "/crm-settings/", {**SETTINGS, "default_locale": "en", "timezone": "Asia/Kolkata"}
+    )
     with app.test_request_context("/"):
         from flask import g
 
@@ -104,21 +119,32 @@ def test_times_are_shown_in_the_tenants_timezone(app, browser, acme_admin):
 def test_country_and_currency_pickers_speak_the_readers_language(browser, acme_admin):
     b = browser(acme_admin)
     b.post("/language/de", {"next": "/"})
-    assert '<option value="DE">Deutschland</option>' in b.get("/addresses/add").get_data(as_text=True)
+    assert '<option value="DE">Deutschland</option>' in b.get("/addresses/add").get_data(
+        as_text=True
+    )
     assert "USD – US-Dollar" in b.get("/customers/add").get_data(as_text=True)
     b.post("/language/hi", {"next": "/"})
     page = b.get("/addresses/add").get_data(as_text=True)
     assert "जर्मनी" in page and "Deutschland" not in page
 
 
-def test_the_timeline_names_changed_fields_in_the_readers_language(app, acme, browser, api,
-                                                                    acme_admin):
+def test_the_timeline_names_changed_fields_in_the_readers_language(
+    app, acme, browser, api, acme_admin
+):
     from tests import factories
 
-    pk = factories.customer(app, acme, "Timeline Buyer", phone="+49301234567",
-                            payment_method="bank_transfer")
-    assert api(acme_admin).put(f"/api/v1/customer/{pk}", json={
-        "phone": "+49309876543", "payment_method": "direct_debit"}).status_code == 200
+    pk = factories.customer(
+        app, acme, "Timeline Buyer", phone="+49301234567", payment_method="bank_transfer"
+    )
+    assert (
+        api(acme_admin)
+        .put(
+            f"/api/v1/customer/{pk}",
+            json={"phone": "+49309876543", "payment_method": "direct_debit"},
+        )
+        .status_code
+        == 200
+    )
     b = browser(acme_admin)
     b.post("/language/de", {"next": "/"})
     page = b.get(f"/customers/show/{pk}").get_data(as_text=True)

@@ -1,6 +1,7 @@
 """In a real browser: picking Deutsch in the navbar's language picker turns the customers
 page German (its title and column headers as the German catalogue has them, the picker
 showing DE), and after a reload it is still German."""
+
 import pytest
 
 from tests import factories
@@ -14,8 +15,9 @@ def customers_page(page):
     """(picker label, list title, column headers) as the page shows them."""
     picker = page.locator("#language-picker-toggle").inner_text().strip()
     title = page.locator(".panel-title").first.inner_text().strip()
-    headers = [text.strip() for text in page.locator("table thead th").all_inner_texts()
-               if text.strip()]
+    headers = [
+        text.strip() for text in page.locator("table thead th").all_inner_texts() if text.strip()
+    ]
     return picker, title, headers
 
 
@@ -47,6 +49,6 @@ def test_picking_deutsch_in_the_navbar_shows_the_customers_page_in_german(app, a
     for picker, shown_title, headers in (picked, reloaded):
         assert picker == "DE"
         assert shown_title == title
-        assert headers[-len(columns):] == columns
+        assert headers[-len(columns) :] == columns
         english = [msgid for msgid, german in zip(LIST_COLUMNS, columns) if german != msgid]
         assert english and not set(english) & set(headers)

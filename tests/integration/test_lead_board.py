@@ -1,4 +1,5 @@
 """The lead Kanban board: columns, paged cards, and moves that follow the edit form's rules."""
+
 import re
 
 import pytest
@@ -26,11 +27,16 @@ def _status_of(app, pk):
 
 
 def _move(b, lead_id, status_id):
-    return b.client.post("/lead-board/move", json={"id": lead_id, "column_id": status_id},
-                         headers={"X-CSRFToken": b.token})
+    return b.client.post(
+        "/lead-board/move",
+        json={"id": lead_id, "column_id": status_id},
+        headers={"X-CSRFToken": b.token},
+    )
 
 
-def test_board_shows_non_final_statuses_in_position_order(app, acme, acme_member, browser, db_session):
+def test_board_shows_non_final_statuses_in_position_order(
+    app, acme, acme_member, browser, db_session
+):
     with db_session() as s, tenant_scope(acme.id):
         qualified = s.query(LeadStatus).filter_by(tenant_id=acme.id, name="Qualified").one()
         qualified.position = -1  # moved to the front by an Admin
@@ -97,12 +103,16 @@ def test_a_member_cannot_move_leads(app, acme, acme_member, browser):
 def test_a_move_without_the_csrf_token_is_refused(app, acme, acme_manager, browser):
     pk = factories.lead(app, acme, "Protected")
     b = browser(acme_manager)
-    r = b.client.post("/lead-board/move", json={"id": pk, "column_id": _statuses(app, acme)["Contacted"]})
+    r = b.client.post(
+        "/lead-board/move", json={"id": pk, "column_id": _statuses(app, acme)["Contacted"]}
+    )
     assert r.status_code == 400
     assert _status_of(app, pk) == "New"
 
 
-def test_moving_to_lost_is_allowed_but_converted_needs_the_conversion(app, acme, acme_manager, browser):
+def test_moving_to_lost_is_allowed_but_converted_needs_the_conversion(
+    app, acme, acme_manager, browser
+):
     ids = _statuses(app, acme)
     b = browser(acme_manager)
     pk = factories.lead(app, acme, "Closing")
@@ -130,8 +140,9 @@ def test_bad_move_requests_get_json_4xx(app, acme, acme_manager, browser, body):
     assert r.status_code in (400, 404) and r.is_json and r.json["message"]
 
 
-def test_an_over_large_page_size_is_clamped_as_on_the_deal_board(app, acme, acme_member, browser,
-                                                                   db_session):
+def test_an_over_large_page_size_is_clamped_as_on_the_deal_board(
+    app, acme, acme_member, browser, db_session
+):
     """A page size stored outside the app (here 1000) never makes a column load more than
     the boards' maximum: both boards read it through the same clamp."""
     with db_session() as s:

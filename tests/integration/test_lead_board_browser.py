@@ -1,4 +1,5 @@
 """In headless Chromium: dragging a lead card to another status column saves its status."""
+
 import pytest
 
 from crm.extensions import db

@@ -1,4 +1,5 @@
 """Assigning a lead notifies the assignee; each user sees and marks only their own notices."""
+
 import re
 
 from crm.extensions import db
@@ -11,8 +12,12 @@ from tests.conftest import make_user
 
 def _notes(app, user):
     with app.app_context():
-        rows = [(n.message, n.link, n.read_at) for n in
-                db.session.query(Notification).filter_by(user_id=user.id).order_by(Notification.id)]
+        rows = [
+            (n.message, n.link, n.read_at)
+            for n in db.session.query(Notification)
+            .filter_by(user_id=user.id)
+            .order_by(Notification.id)
+        ]
         db.session.remove()
     return rows
 
@@ -23,8 +28,9 @@ def _badge(html):
 
 
 def test_assigning_on_create_notifies_the_assignee(app, acme, acme_manager, acme_member, browser):
-    r = browser(acme_manager).post("/leads/add", {"title": "Hot prospect",
-                                                  "assigned_to": acme_member.id})
+    r = browser(acme_manager).post(
+        "/leads/add", {"title": "Hot prospect", "assigned_to": acme_member.id}
+    )
     assert r.status_code == 302
     notes = _notes(app, acme_member)
     assert len(notes) == 1
@@ -33,8 +39,7 @@ def test_assigning_on_create_notifies_the_assignee(app, acme, acme_manager, acme
     assert browser(acme_member).get(link).status_code == 200  # the link opens the lead
 
 
-def test_changing_the_assignee_notifies_only_the_new_one(app, acme, acme_manager, acme_member,
-                                                         api):
+def test_changing_the_assignee_notifies_only_the_new_one(app, acme, acme_manager, acme_member, api):
     other = make_user(app, acme, "Member", "acme-other")
     pk = factories.lead(app, acme, "Passed around")
     client = api(acme_manager)
@@ -47,26 +52,33 @@ def test_changing_the_assignee_notifies_only_the_new_one(app, acme, acme_manager
 
 def test_reassigning_in_the_edit_form_notifies(app, acme, acme_manager, acme_member, browser):
     pk = factories.lead(app, acme, "Handed over")
-    r = browser(acme_manager).post(f"/leads/edit/{pk}", {"title": "Handed over",
-                                                         "assigned_to": acme_member.id})
+    r = browser(acme_manager).post(
+        f"/leads/edit/{pk}", {"title": "Handed over", "assigned_to": acme_member.id}
+    )
     assert r.status_code == 302
     assert [m for m, _, _ in _notes(app, acme_member)] == ["Lead assigned to you: Handed over"]
 
 
 def test_assigning_a_lead_to_yourself_sends_nothing(app, acme, acme_manager, api):
-    r = api(acme_manager).post("/api/v1/lead/", json={"title": "Mine", "assigned_to": acme_manager.id})
+    r = api(acme_manager).post(
+        "/api/v1/lead/", json={"title": "Mine", "assigned_to": acme_manager.id}
+    )
     assert r.status_code == 201
     assert _notes(app, acme_manager) == []
 
 
 def test_a_refused_save_sends_nothing(app, acme, acme_manager, acme_member, api):
-    r = api(acme_manager).post("/api/v1/lead/", json={"title": "Bad", "contact_email": "nope",
-                                                       "assigned_to": acme_member.id})
+    r = api(acme_manager).post(
+        "/api/v1/lead/",
+        json={"title": "Bad", "contact_email": "nope", "assigned_to": acme_member.id},
+    )
     assert r.status_code == 422
     assert _notes(app, acme_member) == []
 
 
-def test_navbar_counts_unread_and_mark_read_clears_it(app, acme, acme_manager, acme_member, api, browser):
+def test_navbar_counts_unread_and_mark_read_clears_it(
+    app, acme, acme_manager, acme_member, api, browser
+):
     client = api(acme_manager)
     for title in ("One", "Two"):
         client.post("/api/v1/lead/", json={"title": title, "assigned_to": acme_member.id})
@@ -75,14 +87,18 @@ def test_navbar_counts_unread_and_mark_read_clears_it(app, acme, acme_manager, a
     page = b.get("/notifications/").get_data(as_text=True)
     assert "Lead assigned to you: One" in page and "Lead assigned to you: Two" in page
     with app.app_context():
-        first = db.session.query(Notification.id).filter_by(user_id=acme_member.id).order_by(
-            Notification.id).first()[0]
+        first = (
+            db.session.query(Notification.id)
+            .filter_by(user_id=acme_member.id)
+            .order_by(Notification.id)
+            .first()[0]
+        )
     r = b.post("/notifications/read", {"id": first, "open": "1"})
     assert r.status_code == 302 and r.location.startswith("/leads/show/")
     assert _badge(b.get("/leads/list/").get_data(as_text=True)) == 1
     assert b.post("/notifications/read", {"all": "1"}).status_code == 302
     html = b.get("/leads/list/").get_data(as_text=True)
-    assert _badge(html) == 0 and 'fa-bell' in html
+    assert _badge(html) == 0 and "fa-bell" in html
     assert all(read_at is not None for _, _, read_at in _notes(app, acme_member))
 
 
@@ -107,13 +123,16 @@ def test_the_badge_costs_one_query(app, acme, acme_member, browser):
     assert len(statements) == 1 and "count(" in statements[0].lower()
 
 
-def test_nobody_reads_or_marks_another_users_notifications(app, acme, globex, acme_manager,
-                                                           acme_member, browser, api):
+def test_nobody_reads_or_marks_another_users_notifications(
+    app, acme, globex, acme_manager, acme_member, browser, api
+):
     globex_user = make_user(app, globex, "Member", "globex-member")
     with app.app_context():
         with tenant_scope(acme.id):
             mine = notifications.notify(db.session, acme.id, acme_member.id, "For the member")
-            colleague = notifications.notify(db.session, acme.id, acme_manager.id, "For the manager")
+            colleague = notifications.notify(
+                db.session, acme.id, acme_manager.id, "For the manager"
+            )
         with tenant_scope(globex.id):
             foreign = notifications.notify(db.session, globex.id, globex_user.id, "For Globex")
         db.session.commit()
@@ -133,10 +152,14 @@ def test_nobody_reads_or_marks_another_users_notifications(app, acme, globex, ac
     with app.app_context():
         unread = {n.id: n.read_at for n in db.session.query(Notification)}
     assert unread[colleague] is None and unread[foreign] is None
-    assert "For the manager" not in browser(acme_member).get("/notifications/").get_data(as_text=True)
+    assert "For the manager" not in browser(acme_member).get("/notifications/").get_data(
+        as_text=True
+    )
 
 
 def test_notifications_api_has_no_write_routes(app, acme, acme_admin, api):
     client = api(acme_admin)
-    assert client.post("/api/v1/notification/", json={"message": "x", "user_id": 1}).status_code == 405
+    assert (
+        client.post("/api/v1/notification/", json={"message": "x", "user_id": 1}).status_code == 405
+    )
     assert client.delete("/api/v1/notification/1").status_code == 405

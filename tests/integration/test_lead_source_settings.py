@@ -1,4 +1,5 @@
 """Lead sources: unique names, the active toggle, and no deleting a source leads came from."""
+
 from crm.models import LeadSource
 from tests import factories, pipeline_settings_support as support
 
@@ -16,8 +17,10 @@ def test_a_source_in_use_can_be_deactivated_but_not_deleted(app, acme, acme_admi
     pk = support.ids(app, acme, LeadSource)["Trade show"]
     b = browser(acme_admin)
     r = b.post(f"/lead-sources/delete/{pk}", follow_redirects=True)
-    assert ("“Trade show” is the source of 1 lead and cannot be deleted; deactivate it instead"
-            in support.flashes(r.get_data(as_text=True)))
+    assert (
+        "“Trade show” is the source of 1 lead and cannot be deleted; deactivate it instead"
+        in support.flashes(r.get_data(as_text=True))
+    )
     assert api(acme_admin).delete(f"/api/v1/lead_source/{pk}").status_code == 409
     r = b.post(f"/lead-sources/action/toggle_active/{pk}", follow_redirects=True)
     assert "Trade show is now inactive" in support.flashes(r.get_data(as_text=True))

@@ -1,4 +1,5 @@
 """Lead statuses: one default, delete refusals and board order, on screen and through the API."""
+
 import re
 
 from crm.models import LeadStatus
@@ -19,8 +20,9 @@ def test_the_list_shows_statuses_in_board_order_with_drag_handles(app, acme, acm
 
 def test_making_another_status_the_default_moves_the_flag_on_screen(app, acme, acme_admin, browser):
     pk = status_ids(app, acme)["Contacted"]
-    r = browser(acme_admin).post(f"/lead-statuses/edit/{pk}", {
-        "name": "Contacted", "colour": "#9b59b6", "is_default": "y"})
+    r = browser(acme_admin).post(
+        f"/lead-statuses/edit/{pk}", {"name": "Contacted", "colour": "#9b59b6", "is_default": "y"}
+    )
     assert r.status_code == 302
     assert support.defaults_of(app, acme, LeadStatus) == ["Contacted"]
     new_id = status_ids(app, acme)["New"]
@@ -28,8 +30,9 @@ def test_making_another_status_the_default_moves_the_flag_on_screen(app, acme, a
 
 
 def test_a_new_default_status_added_through_the_api_moves_the_flag(app, acme, acme_admin, api):
-    r = api(acme_admin).post("/api/v1/lead_status/", json={
-        "name": "Hot", "colour": "#E74C3C", "is_default": True})
+    r = api(acme_admin).post(
+        "/api/v1/lead_status/", json={"name": "Hot", "colour": "#E74C3C", "is_default": True}
+    )
     assert r.status_code == 201, r.json
     assert support.defaults_of(app, acme, LeadStatus) == ["Hot"]
     assert support.load(app, LeadStatus, r.json["id"]).colour == "#e74c3c"
@@ -58,14 +61,16 @@ def test_the_default_status_cannot_be_deleted(app, acme, acme_admin, browser, ap
     pk = status_ids(app, acme)["New"]
     r = browser(acme_admin).post(f"/lead-statuses/delete/{pk}", follow_redirects=True)
     assert "“New” is the default status and cannot be deleted" in support.flashes(
-        r.get_data(as_text=True))
+        r.get_data(as_text=True)
+    )
     r = api(acme_admin).delete(f"/api/v1/lead_status/{pk}")
     assert r.status_code == 409 and "default status" in r.json["message"]
     assert "New" in status_ids(app, acme)
 
 
 def test_a_status_leads_use_cannot_be_deleted_and_the_message_counts_them(
-        app, acme, acme_admin, browser, api):
+    app, acme, acme_admin, browser, api
+):
     factories.lead(app, acme, "One", status="Contacted")
     factories.lead(app, acme, "Two", status="Contacted")
     pk = status_ids(app, acme)["Contacted"]
@@ -87,11 +92,17 @@ def test_dragging_saves_the_board_order(app, acme, acme_admin, browser):
     b = browser(acme_admin)
     ids = status_ids(app, acme)
     order = [ids[n] for n in ("Qualified", "New", "Contacted", "Lost", "Converted")]
-    r = b.client.post("/lead-statuses/reorder", json={"ids": order},
-                      headers={"X-CSRFToken": b.token})
+    r = b.client.post(
+        "/lead-statuses/reorder", json={"ids": order}, headers={"X-CSRFToken": b.token}
+    )
     assert r.status_code == 200, r.get_data(as_text=True)
     assert [n for (n,) in support.rows(app, acme, LeadStatus, "name")] == [
-        "Qualified", "New", "Contacted", "Lost", "Converted"]
+        "Qualified",
+        "New",
+        "Contacted",
+        "Lost",
+        "Converted",
+    ]
     html = b.get("/lead-statuses/list/").get_data(as_text=True)
     assert re.findall(r'<tr data-id="(\d+)">', html) == [str(i) for i in order]
 
@@ -101,8 +112,9 @@ def test_the_reorder_endpoint_needs_the_csrf_token_and_every_status(app, acme, a
     before = support.rows(app, acme, LeadStatus, "name")
     ids = list(status_ids(app, acme).values())
     assert b.client.post("/lead-statuses/reorder", json={"ids": ids[::-1]}).status_code == 400
-    r = b.client.post("/lead-statuses/reorder", json={"ids": ids[1:]},
-                      headers={"X-CSRFToken": b.token})
+    r = b.client.post(
+        "/lead-statuses/reorder", json={"ids": ids[1:]}, headers={"X-CSRFToken": b.token}
+    )
     assert r.status_code == 422 and "exactly once" in r.json["message"]
     assert support.rows(app, acme, LeadStatus, "name") == before
 

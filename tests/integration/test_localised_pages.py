@@ -8,6 +8,7 @@ read at test time), so each check reads "the page shows the catalogue's translat
 the expected figures are Babel's for that locale. A heading the catalogue does not
 translate yet fails naming the msgid and the language.
 """
+
 import datetime as dt
 import functools
 import html
@@ -47,12 +48,23 @@ WON_DEAL = Decimal("98765.43")
 CLOSE_DATE = dt.date(2026, 5, 1)
 PERIOD_QUERY = "from=2026-01-01&to=2026-03-31"
 
-LIST_COLUMNS = ("Name", "Code", "Phone", "Email", "City", "Country", "Balance",
-                "Total order value", "Last order", "Health")
+LIST_COLUMNS = (
+    "Name",
+    "Code",
+    "Phone",
+    "Email",
+    "City",
+    "Country",
+    "Balance",
+    "Total order value",
+    "Last order",
+    "Health",
+)
 STATEMENT_COLUMNS = ("Date", "Type", "Number", "Description", "Debit", "Credit", "Balance")
 
 
 # --- the catalogue and the locale ---------------------------------------------------------
+
 
 @functools.lru_cache(maxsize=None)
 def _catalogue(language):
@@ -139,7 +151,7 @@ def section(page, element_id, until):
     """The markup from the element with ``element_id`` to the first ``until`` after it."""
     start = page.index(f'id="{element_id}"')
     end = page.find(until, start + 1)
-    return page[start:end if end > 0 else len(page)]
+    return page[start : end if end > 0 else len(page)]
 
 
 def card(page, key):
@@ -177,6 +189,7 @@ def in_pdf(expected, text):
 
 # --- fixtures ----------------------------------------------------------------------------
 
+
 @pytest.fixture(params=SHIPPED)
 def language(request):
     return request.param
@@ -195,22 +208,49 @@ def customer(app, acme, language):
     """A customer billed in the reader's currency: invoiced 123,456.78 on 15 January, paid
     1,000.00 on 1 February, credit limit 200,000.00."""
     currency = CURRENCY[language]
-    pk = factories.customer(app, acme, NAME, currency=currency, credit_limit=CREDIT_LIMIT,
-                            tax_regime="OTHER", tax_number="LH-4711")
-    factories.address(app, acme, pk, kind="billing", city="Köln", postal_code="50667",
-                      country="DE")
-    invoice = factories.saved_invoice(app, acme, pk, str(INVOICED), number="INV-000001",
-                                      issue_date="2026-01-15", due_date="2026-02-14")
-    factories.payment(app, acme, pk, str(PAID), number="PAY-000001", paid="2026-02-01",
-                      allocations={invoice: str(PAID)})
+    pk = factories.customer(
+        app,
+        acme,
+        NAME,
+        currency=currency,
+        credit_limit=CREDIT_LIMIT,
+        tax_regime="OTHER",
+        tax_number="LH-4711",
+    )
+    factories.address(app, acme, pk, kind="billing", city="Köln", postal_code="50667", country="DE")
+    invoice = factories.saved_invoice(
+        app,
+        acme,
+        pk,
+        str(INVOICED),
+        number="INV-000001",
+        issue_date="2026-01-15",
+        due_date="2026-02-14",
+    )
+    factories.payment(
+        app,
+        acme,
+        pk,
+        str(PAID),
+        number="PAY-000001",
+        paid="2026-02-01",
+        allocations={invoice: str(PAID)},
+    )
     return pk
 
 
 @pytest.fixture
 def deals(app, acme, language, customer):
     """An open deal (Proposal) and a won one, in the reader's currency (the customer's)."""
-    open_deal = factories.deal(app, acme, "Lokal rollout", stage="Proposal", value=str(OPEN_DEAL),
-                        customer_id=customer, expected_close_date=CLOSE_DATE)
+    open_deal = factories.deal(
+        app,
+        acme,
+        "Lokal rollout",
+        stage="Proposal",
+        value=str(OPEN_DEAL),
+        customer_id=customer,
+        expected_close_date=CLOSE_DATE,
+    )
     factories.deal(app, acme, "Lokal pilot", stage="Won", value=str(WON_DEAL), customer_id=customer)
     return open_deal
 
@@ -225,14 +265,14 @@ def get(reader, url, language):
 
 # --- the pages ---------------------------------------------------------------------------
 
+
 def test_the_customer_list_in_the_readers_language(reader, language, customer):
     page = get(reader, "/customers/list/", language)
     shown = texts(page)
     assert elements(page, "h4", "panel-title")[0] == catalogue(language, "Customers")
     headers = [text for text in elements(page, "th") if text]
-    assert headers[-len(LIST_COLUMNS):] == [catalogue(language, m) for m in LIST_COLUMNS]
-    translated_not_english(shown, language, ("Customers", *LIST_COLUMNS,
-                                             "Show archived customers"))
+    assert headers[-len(LIST_COLUMNS) :] == [catalogue(language, m) for m in LIST_COLUMNS]
+    translated_not_english(shown, language, ("Customers", *LIST_COLUMNS, "Show archived customers"))
     row = next(r for r in re.findall(r"<tr\b.*?</tr>", page, re.S) if NAME in r)
     assert written(BALANCE, language) in elements(row, "td")
     assert in_english(BALANCE, language) not in page
@@ -241,13 +281,26 @@ def test_the_customer_list_in_the_readers_language(reader, language, customer):
 def test_a_customer_page_in_the_readers_language(reader, language, customer):
     page = get(reader, f"/customers/show/{customer}", language)
     shown = texts(page)
-    translated_not_english(shown, language, (
-        "Details", "Activity", "Custom fields", "Balance", "Credit limit",
-        "Available credit", "Unallocated credit", "Statement", "Other tax identifier"))
+    translated_not_english(
+        shown,
+        language,
+        (
+            "Details",
+            "Activity",
+            "Custom fields",
+            "Balance",
+            "Credit limit",
+            "Available credit",
+            "Unallocated credit",
+            "Statement",
+            "Other tax identifier",
+        ),
+    )
     assert elements(page, "td", "crm-balance") == [written(BALANCE, language)]
     assert elements(page, "td", "crm-credit-limit") == [written(CREDIT_LIMIT, language)]
     assert elements(page, "td", "crm-available-credit") == [
-        written(CREDIT_LIMIT - BALANCE, language)]
+        written(CREDIT_LIMIT - BALANCE, language)
+    ]
     assert in_english(BALANCE, language) not in page
     assert "OTHER" not in shown  # the tax regime by its name, not its code
     # The activity timeline names what changed and who did it in the reader's words.
@@ -265,8 +318,20 @@ def test_the_deal_board_in_the_readers_language(app, acme, reader, language, dea
     shown = texts(page)
     [title] = elements(page, "h3")
     assert title.startswith(catalogue(language, "Deal board") + " · ")
-    translated_not_english(shown, language, ("Pipeline", "Owner", "All owners", "Expected close",
-                                             "Filter", "Clear", "Add deal", "Load more"))
+    translated_not_english(
+        shown,
+        language,
+        (
+            "Pipeline",
+            "Owner",
+            "All owners",
+            "Expected close",
+            "Filter",
+            "Clear",
+            "Add deal",
+            "Load more",
+        ),
+    )
     proposal = factories.sales(app, acme).stages["Proposal"]
     assert header(page, proposal) == (1, written(OPEN_DEAL, language))
     cards = reader.get(f"/deal-board/cards/{proposal}").json["cards"]
@@ -281,26 +346,53 @@ def test_the_board_explains_a_failed_move_in_the_readers_language(reader, langua
     page = get(reader, "/deal-board/", language)
     [failed] = re.findall(r'data-move-failed="([^"]*)"', page)
     assert html.unescape(failed) == catalogue(
-        language, "The move could not be saved; the card went back. Try again.")
+        language, "The move could not be saved; the card went back. Try again."
+    )
 
 
 def test_the_dashboard_in_the_readers_language(reader, language, deals):
     page = get(reader, "/dashboard/", language)
     shown = texts(page)
     assert elements(page, "h3") == [catalogue(language, "Dashboard")]
-    translated_not_english(shown, language, (
-        "Companies", "Customers", "Leads", "Deals", "Tasks", "Revenue (won deals)",
-        "Potential revenue (open deals)", "Average won deal", "Recent customers",
-        "Recent deals", "Upcoming tasks", "Receivables by aging"))
-    [payload] = re.findall(r'<script type="application/json" id="dashboard-data"[^>]*>(.*?)</script>',
-                           page, re.S)
+    translated_not_english(
+        shown,
+        language,
+        (
+            "Companies",
+            "Customers",
+            "Leads",
+            "Deals",
+            "Tasks",
+            "Revenue (won deals)",
+            "Potential revenue (open deals)",
+            "Average won deal",
+            "Recent customers",
+            "Recent deals",
+            "Upcoming tasks",
+            "Receivables by aging",
+        ),
+    )
+    [payload] = re.findall(
+        r'<script type="application/json" id="dashboard-data"[^>]*>(.*?)</script>', page, re.S
+    )
     charts = json.loads(payload)
-    assert [chart["title"] for chart in charts] == [catalogue(language, m) for m in (
-        "Deals by month", "Leads by source", "Tasks by status",
-        "Open deals per pipeline and stage", "Customers by health", "Receivables by aging")]
+    assert [chart["title"] for chart in charts] == [
+        catalogue(language, m)
+        for m in (
+            "Deals by month",
+            "Leads by source",
+            "Tasks by status",
+            "Open deals per pipeline and stage",
+            "Customers by health",
+            "Receivables by aging",
+        )
+    ]
     assert [d["label"] for d in charts[0]["datasets"]] == [
-        catalogue(language, "Deals"), catalogue(language, "Won"), catalogue(language, "Lost"),
-        catalogue(language, "Revenue (%(currency)s)", currency=CURRENCY[language])]
+        catalogue(language, "Deals"),
+        catalogue(language, "Won"),
+        catalogue(language, "Lost"),
+        catalogue(language, "Revenue (%(currency)s)", currency=CURRENCY[language]),
+    ]
     # Chart.js writes its axis numbers in the page's language, not the browser's.
     assert f'id="dashboard-data" data-locale="{language}"' in page
     assert written(OPEN_DEAL, language) in texts(card(page, "potential"))
@@ -314,9 +406,19 @@ def test_the_statement_on_screen_in_the_readers_language(reader, language, custo
     page = get(reader, f"/statements/{customer}?{PERIOD_QUERY}", language)
     shown = texts(page)
     assert elements(page, "h4", "panel-title")[0] == (
-        f"{catalogue(language, 'Statement of account')} · {NAME}")
-    translated_not_english(shown, language, (*STATEMENT_COLUMNS, "Opening balance",
-                                             "Closing balance", "Download PDF", "Download Excel"))
+        f"{catalogue(language, 'Statement of account')} · {NAME}"
+    )
+    translated_not_english(
+        shown,
+        language,
+        (
+            *STATEMENT_COLUMNS,
+            "Opening balance",
+            "Closing balance",
+            "Download PDF",
+            "Download Excel",
+        ),
+    )
     assert written(INVOICED, language) in shown and written(BALANCE, language) in shown
     assert in_english(BALANCE, language) not in page
 
@@ -329,17 +431,20 @@ def test_the_statement_pdf_in_the_readers_language(reader, language, customer):
     money = functools.partial(written, language=language)
     due = format_date(dt.date(2026, 2, 14), "medium", locale=language)
     for expected in (
-            say("Statement of account"),
-            one_line(" ".join(say(m) for m in STATEMENT_COLUMNS)),
-            one_line(f"{say('Opening balance')} {money(Decimal('0.00'))}"),
-            one_line(f"INV-000001 {say('due %(day)s', day=due)} {money(INVOICED)} {money(INVOICED)}"),
-            one_line(f"{say('Closing balance')} {money(INVOICED)} {money(PAID)} {money(BALANCE)}"),
-            one_line(say("Page %(page)s of %(pages)s", page=1, pages=1))):
+        say("Statement of account"),
+        one_line(" ".join(say(m) for m in STATEMENT_COLUMNS)),
+        one_line(f"{say('Opening balance')} {money(Decimal('0.00'))}"),
+        one_line(f"INV-000001 {say('due %(day)s', day=due)} {money(INVOICED)} {money(INVOICED)}"),
+        one_line(f"{say('Closing balance')} {money(INVOICED)} {money(PAID)} {money(BALANCE)}"),
+        one_line(say("Page %(page)s of %(pages)s", page=1, pages=1)),
+    ):
         assert in_pdf(expected, text), f"{language}: {expected!r} not in the PDF: {text}"
-    for msgid, english in (("Statement of account", "Statement of account"),
-                           ("Opening balance", "Opening balance"),
-                           ("Closing balance", "Closing balance"),
-                           ("Page %(page)s of %(pages)s", "Page 1 of 1")):
+    for msgid, english in (
+        ("Statement of account", "Statement of account"),
+        ("Opening balance", "Opening balance"),
+        ("Closing balance", "Closing balance"),
+        ("Page %(page)s of %(pages)s", "Page 1 of 1"),
+    ):
         if say(msgid) != msgid:
             assert english not in text, f"{language}: {english!r} in English in the PDF"
     assert one_line(in_english(BALANCE, language)) not in text
@@ -357,14 +462,16 @@ def test_the_statement_workbook_in_the_readers_language(reader, language, custom
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[1][0] == say("Statement of account")
     labels = [row[0] for row in rows[3:8]]
-    assert labels == [say(m) for m in ("Customer", "Customer code", "Billing address",
-                                       "Tax number", "Currency")]
-    aging_as_of = say("Aging as of %(day)s",
-                      day=format_date(dt.date(2026, 3, 31), "medium", locale=language))
+    assert labels == [
+        say(m) for m in ("Customer", "Customer code", "Billing address", "Tax number", "Currency")
+    ]
+    aging_as_of = say(
+        "Aging as of %(day)s", day=format_date(dt.date(2026, 3, 31), "medium", locale=language)
+    )
     assert rows[3][4] == aging_as_of
     headings = [say(m) for m in STATEMENT_COLUMNS]
     top = rows.index(headings)
-    opening, invoice, payment, closing = rows[top + 1:]
+    opening, invoice, payment, closing = rows[top + 1 :]
     assert opening[3] == say("Opening balance") and closing[3] == say("Closing balance")
     assert invoice[1] == say("Invoice") and payment[1] == say("Payment")
     assert closing[4:7] == [float(INVOICED), float(PAID), float(BALANCE)]
@@ -381,4 +488,3 @@ def test_the_statement_workbook_in_the_readers_language(reader, language, custom
     symbol_after = Locale.parse(language).currency_formats["standard"].pattern.endswith("¤")
     positive = balance_cell.number_format.split(";")[0]
     assert positive.endswith(f'"{symbol}"') == symbol_after, positive
-

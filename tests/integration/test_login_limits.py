@@ -1,5 +1,6 @@
 """Guessing passwords: each client address is rate limited on both sign-ins, and an
 account refuses every sign-in for a while after repeated failures (counted in the database)."""
+
 import pytest
 from sqlalchemy import update
 
@@ -15,13 +16,16 @@ REDIS_URL = "redis://127.0.0.1:6379/8"
 def _form_login(client, username, password):
     page = client.get("/login/")
     token = Browser(client)._token_from(page.get_data(as_text=True))
-    return client.post("/login/", data={"username": username, "password": password,
-                                        "csrf_token": token})
+    return client.post(
+        "/login/", data={"username": username, "password": password, "csrf_token": token}
+    )
 
 
 def _api_login(client, username, password):
-    return client.post("/api/v1/security/login", json={
-        "username": username, "password": password, "provider": "db"})
+    return client.post(
+        "/api/v1/security/login",
+        json={"username": username, "password": password, "provider": "db"},
+    )
 
 
 def _signed_in(response):
@@ -55,9 +59,17 @@ def test_rate_limit_counted_in_redis_when_configured(database, acme_member):
         redis.Redis.from_url(REDIS_URL).flushdb()
     except redis.exceptions.ConnectionError:
         pytest.skip("Redis is not reachable at 127.0.0.1:6379")
-    app = create_app(type("WithRedis", (TestConfig,), {
-        "SQLALCHEMY_DATABASE_URI": database["url"], "RATELIMIT_STORAGE_URI": REDIS_URL,
-        "AUTH_RATE_LIMIT": "2 per minute"}))
+    app = create_app(
+        type(
+            "WithRedis",
+            (TestConfig,),
+            {
+                "SQLALCHEMY_DATABASE_URI": database["url"],
+                "RATELIMIT_STORAGE_URI": REDIS_URL,
+                "AUTH_RATE_LIMIT": "2 per minute",
+            },
+        )
+    )
     try:
         client = app.test_client()
         assert _api_login(client, acme_member.username, "wrong-password-1").status_code == 401
@@ -90,8 +102,11 @@ def test_the_lock_ends_after_fifteen_minutes(app, db_session, acme_member):
     with db_session() as session:
         user = session.get(CrmUser, acme_member.id)
         lock_left = user.locked_until - user.last_failed_login
-        session.execute(update(CrmUser).where(CrmUser.id == acme_member.id).values(
-            locked_until=user.locked_until - lock_left))
+        session.execute(
+            update(CrmUser)
+            .where(CrmUser.id == acme_member.id)
+            .values(locked_until=user.locked_until - lock_left)
+        )
         session.commit()
     assert 14 * 60 < lock_left.total_seconds() <= 15 * 60
     assert _api_login(client, acme_member.username, PASSWORD).status_code == 200
@@ -110,8 +125,15 @@ def test_failures_older_than_the_window_are_not_counted(app, db_session, acme_me
         _api_login(client, acme_member.username, "wrong-password-1")
     with db_session() as session:
         user = session.get(CrmUser, acme_member.id)
-        session.execute(update(CrmUser).where(CrmUser.id == acme_member.id).values(
-            last_failed_login=user.last_failed_login.replace(year=user.last_failed_login.year - 1)))
+        session.execute(
+            update(CrmUser)
+            .where(CrmUser.id == acme_member.id)
+            .values(
+                last_failed_login=user.last_failed_login.replace(
+                    year=user.last_failed_login.year - 1
+                )
+            )
+        )
         session.commit()
     _api_login(client, acme_member.username, "wrong-password-1")
     assert _api_login(client, acme_member.username, PASSWORD).status_code == 200

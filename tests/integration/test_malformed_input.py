@@ -1,5 +1,6 @@
 """Malformed and hostile input gets a 4xx with a message, never a server error:
 JSON under /api/, the styled error page on screens."""
+
 import io
 import json
 
@@ -22,8 +23,9 @@ def assert_error_page(response, status, text=None):
 
 
 @pytest.mark.parametrize("pk", [HUGE, PAST_INT4, ARABIC_123, "12a", "-3"])
-def test_impossible_ids_in_urls_are_404_before_and_after_login(app, browser, api, acme, acme_admin,
-                                                               pk):
+def test_impossible_ids_in_urls_are_404_before_and_after_login(
+    app, browser, api, acme, acme_admin, pk
+):
     factories.customer(app, acme, "Some Co")
     assert_error_page(app.test_client().get(f"/customers/show/{pk}"), 404)
     assert_error_page(browser(acme_admin).get(f"/customers/show/{pk}"), 404)
@@ -31,8 +33,10 @@ def test_impossible_ids_in_urls_are_404_before_and_after_login(app, browser, api
     assert r.status_code in (404, 405) and r.is_json and r.json["message"]
 
 
-@pytest.mark.parametrize("url", ["/import/map/{pk}", "/import/status/{pk}",
-                                 "/deal-board/cards/{pk}", "/documents/file/{pk}"])
+@pytest.mark.parametrize(
+    "url",
+    ["/import/map/{pk}", "/import/status/{pk}", "/deal-board/cards/{pk}", "/documents/file/{pk}"],
+)
 def test_impossible_ids_in_other_routes_are_404(app, browser, acme_admin, url):
     for pk in (HUGE, PAST_INT4):
         assert 400 <= app.test_client().get(url.format(pk=pk)).status_code < 500
@@ -45,10 +49,13 @@ def test_a_nul_in_the_search_box_is_refused(app, browser, acme, acme_admin):
     assert_error_page(r, 400, "NUL character")
 
 
-def test_a_nul_in_a_text_field_is_refused_and_nothing_is_saved(app, browser, acme, acme_admin,
-                                                              db_session):
-    r = browser(acme_admin).post("/customers/add", {
-        "kind": "company", "name": "Null\x00Corp", "email": "n@n.example", "currency": "EUR"})
+def test_a_nul_in_a_text_field_is_refused_and_nothing_is_saved(
+    app, browser, acme, acme_admin, db_session
+):
+    r = browser(acme_admin).post(
+        "/customers/add",
+        {"kind": "company", "name": "Null\x00Corp", "email": "n@n.example", "currency": "EUR"},
+    )
     assert_error_page(r, 400, "NUL character")
     with db_session() as s:
         assert s.query(Customer).count() == 0
@@ -56,8 +63,10 @@ def test_a_nul_in_a_text_field_is_refused_and_nothing_is_saved(app, browser, acm
 
 def test_a_nul_in_the_api_is_refused(app, api, acme, acme_admin, db_session):
     client = api(acme_admin)
-    r = client.post("/api/v1/customer/", json={"kind": "company", "name": "Null\x00Corp",
-                                                "email": "n@n.example", "currency": "EUR"})
+    r = client.post(
+        "/api/v1/customer/",
+        json={"kind": "company", "name": "Null\x00Corp", "email": "n@n.example", "currency": "EUR"},
+    )
     assert r.status_code == 400 and "NUL" in r.json["message"]
     r = client.get("/api/v1/customer/?q=(filters:!((col:name,opr:sw,value:'a%00b')))")
     assert r.status_code == 400 and "NUL" in r.json["message"]
@@ -80,18 +89,24 @@ def test_bad_rison_is_a_400(app, api, acme, acme_admin, q):
 def test_an_api_upload_over_the_limit_is_a_json_413(app, api, acme, acme_admin, monkeypatch):
     pk = factories.customer(app, acme)
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024)
-    r = api(acme_admin).post("/api/v1/document/upload", data={
-        "customer": str(pk), "file": (io.BytesIO(b"x" * 4096), "big.txt")},
-        content_type="multipart/form-data")
+    r = api(acme_admin).post(
+        "/api/v1/document/upload",
+        data={"customer": str(pk), "file": (io.BytesIO(b"x" * 4096), "big.txt")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 413 and r.is_json and "larger than" in r.json["message"]
 
 
-def test_a_screen_upload_over_the_limit_gets_the_styled_page(app, browser, acme, acme_admin,
-                                                             monkeypatch):
+def test_a_screen_upload_over_the_limit_gets_the_styled_page(
+    app, browser, acme, acme_admin, monkeypatch
+):
     pk = factories.customer(app, acme)
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024)
-    r = browser(acme_admin).post(f"/documents/upload/{pk}", {
-        "file": (io.BytesIO(b"x" * 4096), "big.txt")}, content_type="multipart/form-data")
+    r = browser(acme_admin).post(
+        f"/documents/upload/{pk}",
+        {"file": (io.BytesIO(b"x" * 4096), "big.txt")},
+        content_type="multipart/form-data",
+    )
     assert_error_page(r, 413, "larger than")
     assert "Request Entity Too Large" not in r.get_data(as_text=True)
 
@@ -99,14 +114,18 @@ def test_a_screen_upload_over_the_limit_gets_the_styled_page(app, browser, acme,
 def test_an_over_long_document_name_is_refused(app, browser, api, acme, acme_admin, db_session):
     pk = factories.customer(app, acme)
     name = "n" * 300 + ".pdf"
-    r = api(acme_admin).post("/api/v1/document/upload", data={
-        "customer": str(pk), "file": (io.BytesIO(b"%PDF-1.4"), name)},
-        content_type="multipart/form-data")
+    r = api(acme_admin).post(
+        "/api/v1/document/upload",
+        data={"customer": str(pk), "file": (io.BytesIO(b"%PDF-1.4"), name)},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 422 and "file name is longer" in json.dumps(r.json["message"])
     b = browser(acme_admin)
-    r = b.post(f"/documents/upload/{pk}", {"file": (io.BytesIO(b"%PDF-1.4"), name),
-                                           "description": "d" * 300},
-               content_type="multipart/form-data")
+    r = b.post(
+        f"/documents/upload/{pk}",
+        {"file": (io.BytesIO(b"%PDF-1.4"), name), "description": "d" * 300},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 302
     assert "file name is longer" in b.get(r.location).get_data(as_text=True)
     with db_session() as s:

@@ -2,6 +2,7 @@
 roles that may "view financials" (Admin and Manager; any role given can_read on
 Financials); everyone else sees them masked on pages and in API answers, cannot sort
 by them and cannot read them back through a form."""
+
 import re
 from decimal import Decimal
 
@@ -56,11 +57,16 @@ def custom_role_user(app, tenant, username, role_name, grants):
     return user
 
 
-CLERK_GRANTS = [("can_read", "Customer"), ("can_edit", "Customer"), ("can_read", "BankAccount"),
-                ("can_edit", "BankAccount")]
+CLERK_GRANTS = [
+    ("can_read", "Customer"),
+    ("can_edit", "Customer"),
+    ("can_read", "BankAccount"),
+    ("can_edit", "BankAccount"),
+]
 
 
 # --- the permission --------------------------------------------------------------------
+
 
 def test_the_financials_permission_is_in_the_database_and_admin_holds_it(app):
     with app.app_context():
@@ -86,22 +92,30 @@ def test_roles_see_figures_or_masks_on_the_customer_page(app, acme, browser, boo
 
 
 def test_a_custom_role_without_financials_sees_masks_and_one_with_it_sees_figures(
-        app, acme, browser, api, books):
+    app, acme, browser, api, books
+):
     clerk = custom_role_user(app, acme, "clerk", "Clerk", CLERK_GRANTS)
-    controller = custom_role_user(app, acme, "controller", "Controller",
-                                  CLERK_GRANTS + [(FINANCIALS_PERMISSION, FINANCIALS)])
+    controller = custom_role_user(
+        app, acme, "controller", "Controller", CLERK_GRANTS + [(FINANCIALS_PERMISSION, FINANCIALS)]
+    )
     url = f"/customers/show/{books['customer']}"
     assert "€1,000.00" not in browser(clerk).get(url).get_data(as_text=True)
     assert "€1,000.00" in browser(controller).get(url).get_data(as_text=True)
-    assert api(clerk).get(f"/api/v1/customer/{books['customer']}").json["result"]["balance"] == "hidden"
-    assert Decimal(str(api(controller).get(
-        f"/api/v1/customer/{books['customer']}").json["result"]["balance"])) == Decimal("1000.00")
+    assert (
+        api(clerk).get(f"/api/v1/customer/{books['customer']}").json["result"]["balance"]
+        == "hidden"
+    )
+    assert Decimal(
+        str(api(controller).get(f"/api/v1/customer/{books['customer']}").json["result"]["balance"])
+    ) == Decimal("1000.00")
 
 
 # --- pages ---------------------------------------------------------------------------------
 
-def test_member_sees_the_customer_list_balance_masked(app, acme, browser, books, acme_member,
-                                                      acme_manager):
+
+def test_member_sees_the_customer_list_balance_masked(
+    app, acme, browser, books, acme_member, acme_manager
+):
     member = browser(acme_member).get("/customers/list/").get_data(as_text=True)
     assert "Ledger Labs" in member and masked_cells(member) == 2 and "1,000.00" not in member
     assert "7,777.00" not in member
@@ -110,19 +124,25 @@ def test_member_sees_the_customer_list_balance_masked(app, acme, browser, books,
 
 
 def test_member_sees_bank_account_numbers_masked_on_the_customer_page_and_the_account_page(
-        app, acme, browser, books, acme_member, acme_manager):
+    app, acme, browser, books, acme_member, acme_manager
+):
     b = browser(acme_member)
-    for url in (f"/customers/show/{books['customer']}", f"/bank-accounts/show/{books['account']}",
-                "/bank-accounts/list/"):
+    for url in (
+        f"/customers/show/{books['customer']}",
+        f"/bank-accounts/show/{books['account']}",
+        "/bank-accounts/list/",
+    ):
         html = b.get(url).get_data(as_text=True)
         assert MASKED_IBAN in html, url
         assert IBAN not in html and "370400440532" not in html, url
-    assert IBAN in browser(acme_manager).get(
-        f"/bank-accounts/show/{books['account']}").get_data(as_text=True)
+    assert IBAN in browser(acme_manager).get(f"/bank-accounts/show/{books['account']}").get_data(
+        as_text=True
+    )
 
 
-def test_member_cannot_sort_the_list_by_masked_columns(app, acme, browser, acme_member,
-                                                       acme_manager):
+def test_member_cannot_sort_the_list_by_masked_columns(
+    app, acme, browser, acme_member, acme_manager
+):
     # Names in the opposite order of balances: a balance sort would put Zulu first.
     low = factories.customer(app, acme, "Alpha Low")
     high = factories.customer(app, acme, "Zulu High")
@@ -133,10 +153,12 @@ def test_member_cannot_sort_the_list_by_masked_columns(app, acme, browser, acme_
     assert manager.index("Zulu High") < manager.index("Alpha Low")
     member = browser(acme_member).get(url).get_data(as_text=True)
     assert member.index("Alpha Low") < member.index("Zulu High")  # by name, as if unsorted
-    assert "_oc_CustomerView=balance" not in browser(acme_member).get(
-        "/customers/list/").get_data(as_text=True)
+    assert "_oc_CustomerView=balance" not in browser(acme_member).get("/customers/list/").get_data(
+        as_text=True
+    )
     assert "_oc_CustomerView=order_total" not in browser(acme_member).get(
-        "/customers/list/").get_data(as_text=True)
+        "/customers/list/"
+    ).get_data(as_text=True)
 
 
 def test_edit_form_leaves_the_credit_limit_out_and_keeps_it(app, acme, browser, books):
@@ -144,9 +166,16 @@ def test_edit_form_leaves_the_credit_limit_out_and_keeps_it(app, acme, browser, 
     b = browser(clerk)
     form = b.get(f"/customers/edit/{books['customer']}").get_data(as_text=True)
     assert 'name="name"' in form and 'name="credit_limit"' not in form and "5000" not in form
-    r = b.post(f"/customers/edit/{books['customer']}", {
-        "kind": "company", "name": "Ledger Labs Renamed", "email": "ledger.labs@example.com",
-        "currency": "EUR", "discount_rate": "0"})
+    r = b.post(
+        f"/customers/edit/{books['customer']}",
+        {
+            "kind": "company",
+            "name": "Ledger Labs Renamed",
+            "email": "ledger.labs@example.com",
+            "currency": "EUR",
+            "discount_rate": "0",
+        },
+    )
     assert r.status_code == 302, factories.form_errors(r.get_data(as_text=True))
     customer = load(app, Customer, books["customer"])
     assert customer.name == "Ledger Labs Renamed"
@@ -164,9 +193,16 @@ def test_bank_account_edit_form_leaves_the_number_out_and_keeps_it(app, acme, br
     b = browser(clerk)
     form = b.get(f"/bank-accounts/edit/{books['account']}").get_data(as_text=True)
     assert 'name="account_number"' not in form and IBAN not in form
-    r = b.post(f"/bank-accounts/edit/{books['account']}", {
-        "customer": books["customer"], "bank_name": "Deutsche Bank", "account_holder": "Ledger Labs",
-        "swift_bic": "DEUTDEFF", "currency": "EUR"})
+    r = b.post(
+        f"/bank-accounts/edit/{books['account']}",
+        {
+            "customer": books["customer"],
+            "bank_name": "Deutsche Bank",
+            "account_holder": "Ledger Labs",
+            "swift_bic": "DEUTDEFF",
+            "currency": "EUR",
+        },
+    )
     assert r.status_code == 302, factories.form_errors(r.get_data(as_text=True))
     account = load(app, BankAccount, books["account"])
     assert account.bank_name == "Deutsche Bank" and account.account_number == IBAN
@@ -174,8 +210,10 @@ def test_bank_account_edit_form_leaves_the_number_out_and_keeps_it(app, acme, br
 
 # --- API -----------------------------------------------------------------------------------
 
-def test_member_gets_masked_figures_from_the_customer_api(app, acme, api, books, acme_member,
-                                                          acme_manager):
+
+def test_member_gets_masked_figures_from_the_customer_api(
+    app, acme, api, books, acme_member, acme_manager
+):
     member = api(acme_member)
     one = member.get(f"/api/v1/customer/{books['customer']}").json["result"]
     assert (one["balance"], one["credit_limit"], one["order_total"]) == ("hidden",) * 3
@@ -189,21 +227,32 @@ def test_member_gets_masked_figures_from_the_customer_api(app, acme, api, books,
     assert Decimal(str(full["credit_limit"])) == Decimal("5000.00")
 
 
-def test_member_gets_masked_account_numbers_from_the_bank_account_api(app, acme, api, books,
-                                                                      acme_member, acme_manager):
+def test_member_gets_masked_account_numbers_from_the_bank_account_api(
+    app, acme, api, books, acme_member, acme_manager
+):
     member = api(acme_member)
-    assert member.get(f"/api/v1/bank_account/{books['account']}").json["result"][
-        "account_number"] == MASKED_IBAN
+    assert (
+        member.get(f"/api/v1/bank_account/{books['account']}").json["result"]["account_number"]
+        == MASKED_IBAN
+    )
     assert [r["account_number"] for r in member.get("/api/v1/bank_account/").json["result"]] == [
-        MASKED_IBAN]
-    assert api(acme_manager).get(f"/api/v1/bank_account/{books['account']}").json["result"][
-        "account_number"] == IBAN
+        MASKED_IBAN
+    ]
+    assert (
+        api(acme_manager)
+        .get(f"/api/v1/bank_account/{books['account']}")
+        .json["result"]["account_number"]
+        == IBAN
+    )
 
 
-def test_member_cannot_order_the_api_list_by_balance(app, acme, api, books, acme_member,
-                                                     acme_manager):
+def test_member_cannot_order_the_api_list_by_balance(
+    app, acme, api, books, acme_member, acme_manager
+):
     for column in ("balance", "order_total"):
-        r = api(acme_member).get(f"/api/v1/customer/?q=(order_column:{column},order_direction:desc)")
+        r = api(acme_member).get(
+            f"/api/v1/customer/?q=(order_column:{column},order_direction:desc)"
+        )
         assert r.status_code == 400 and "financials" in r.json["message"]
     ok = api(acme_manager).get("/api/v1/customer/?q=(order_column:balance,order_direction:desc)")
     assert ok.status_code == 200
@@ -229,9 +278,17 @@ def test_nested_customer_figures_are_masked_in_api_answers(app, acme_member):
     from crm.security.masking import mask_dump
 
     with app.test_request_context():  # nobody signed in: no class of figure is visible
-        data = {"number": "INV-1", "total": "10.00",
-                "customer": {"id": 1, "name": "X", "balance": "10.00", "credit_limit": "5.00",
-                             "bank_accounts": [{"account_number": IBAN}]}}
+        data = {
+            "number": "INV-1",
+            "total": "10.00",
+            "customer": {
+                "id": 1,
+                "name": "X",
+                "balance": "10.00",
+                "credit_limit": "5.00",
+                "bank_accounts": [{"account_number": IBAN}],
+            },
+        }
         mask_dump(Invoice, data)
         assert data["number"] == "INV-1" and data["total"] == "hidden"
         assert data["customer"]["balance"] == data["customer"]["credit_limit"] == "hidden"

@@ -1,6 +1,7 @@
 """A Member reaches no masked figure anywhere: every page, endpoint and export a Member can
 open is searched for a customer's IBAN, credit limit, ledger amounts and the balance they make,
 in every format they could be rendered in. Walked like the tenancy walk."""
+
 import io
 import re
 from decimal import Decimal
@@ -19,8 +20,8 @@ from tests.integration.test_masking import custom_role_user
 IBAN = "DE44500105175407324931"
 CREDIT_LIMIT = "98765.43"
 INVOICE, PAYMENT, CREDIT_NOTE, ORDER = "4321.98", "1357.91", "246.82", "3141.59"
-BALANCE = "2717.25"          # 4321.98 - 1357.91 - 246.82
-INVOICE_DUE = "2964.07"      # 4321.98 - 1357.91, what is left of the invoice
+BALANCE = "2717.25"  # 4321.98 - 1357.91 - 246.82
+INVOICE_DUE = "2964.07"  # 4321.98 - 1357.91, what is left of the invoice
 SKIPPED_ARGS = {"filename", "name", "version", "locale", "what", "entity", "run_id", "path"}
 
 
@@ -33,16 +34,25 @@ def amount_pattern(text):
         groups.insert(0, head[-3:])
         head = head[:-3]
     sep = "[,.'\u00a0\u202f ]?"
-    return re.compile(re.escape(head) + "".join(sep + g for g in groups) + "[.,]" + cents
-                      + r"(?!\d)0*")
+    return re.compile(
+        re.escape(head) + "".join(sep + g for g in groups) + "[.,]" + cents + r"(?!\d)0*"
+    )
 
 
 SECRETS = {
     "IBAN": re.compile(r"\s?".join(re.findall(".{1,4}", IBAN))),
-    **{name: amount_pattern(value) for name, value in (
-        ("credit limit", CREDIT_LIMIT), ("invoice", INVOICE), ("payment", PAYMENT),
-        ("credit note", CREDIT_NOTE), ("order", ORDER), ("balance", BALANCE),
-        ("invoice due", INVOICE_DUE))},
+    **{
+        name: amount_pattern(value)
+        for name, value in (
+            ("credit limit", CREDIT_LIMIT),
+            ("invoice", INVOICE),
+            ("payment", PAYMENT),
+            ("credit note", CREDIT_NOTE),
+            ("order", ORDER),
+            ("balance", BALANCE),
+            ("invoice due", INVOICE_DUE),
+        )
+    },
 }
 
 
@@ -54,13 +64,15 @@ def leaks(text):
 def masked_books(app, acme):
     """A customer whose credit limit and IBAN were changed (so the timeline and the audit
     trail hold them as change lines), with an invoice part-paid, a credit note and an order."""
-    pk = factories.customer(app, acme, "Walk Ledger GmbH", currency="EUR",
-                            credit_limit=Decimal("1000.00"))
+    pk = factories.customer(
+        app, acme, "Walk Ledger GmbH", currency="EUR", credit_limit=Decimal("1000.00")
+    )
     invoice = factories.saved_invoice(app, acme, pk, INVOICE, days_overdue=40)
     # Through the service: its audit entry names the allocation and its amount.
     with app.app_context(), tenant_scope(acme.id):
-        payment = payments.record_payment(db.session, pk, PAYMENT,
-                                          allocations=[(invoice, PAYMENT)]).id
+        payment = payments.record_payment(
+            db.session, pk, PAYMENT, allocations=[(invoice, PAYMENT)]
+        ).id
         db.session.remove()
     note = factories.credit_note(app, acme, pk, CREDIT_NOTE)
     order = factories.order(app, acme, pk, ORDER)
@@ -74,9 +86,16 @@ def masked_books(app, acme):
         allocation = db.session.query(PaymentAllocation).first().id
         audit = db.session.query(AuditEntry).order_by(AuditEntry.id.desc()).first().id
         db.session.remove()
-    return {"Customer": pk, "Invoice": invoice, "Payment": payment, "CreditNote": note,
-            "SalesOrder": order, "BankAccount": account, "PaymentAllocation": allocation,
-            "AuditEntry": audit}
+    return {
+        "Customer": pk,
+        "Invoice": invoice,
+        "Payment": payment,
+        "CreditNote": note,
+        "SalesOrder": order,
+        "BankAccount": account,
+        "PaymentAllocation": allocation,
+        "AuditEntry": audit,
+    }
 
 
 def _model_name(app, endpoint):
@@ -92,8 +111,7 @@ def member_urls(app, ids):
     """Every GET route with its ids filled in (a record of the walk's customer where the
     route's model has one)."""
     for rule in app.url_map.iter_rules():
-        if ("GET" not in rule.methods or set(rule.arguments) & SKIPPED_ARGS
-                or "logout" in rule.rule):
+        if "GET" not in rule.methods or set(rule.arguments) & SKIPPED_ARGS or "logout" in rule.rule:
             continue
         values = {}
         if "customer_pk" in rule.arguments:
@@ -102,13 +120,20 @@ def member_urls(app, ids):
             values["pk"] = ids.get(_model_name(app, rule.endpoint), ids["Customer"])
         for name in set(rule.arguments) - {"pk", "customer_pk"}:
             values[name] = 1
-        yield re.sub(r"<(?:\w+:)?(\w+)>", lambda m, values=values: str(values[m.group(1)]), rule.rule)
+        yield re.sub(
+            r"<(?:\w+:)?(\w+)>", lambda m, values=values: str(values[m.group(1)]), rule.rule
+        )
 
 
 def xlsx_text(data):
     book = openpyxl.load_workbook(io.BytesIO(data))
-    return " ".join(str(c.value) for sheet in book.worksheets for row in sheet.iter_rows()
-                    for c in row if c.value is not None)
+    return " ".join(
+        str(c.value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for c in row
+        if c.value is not None
+    )
 
 
 def body_text(response):
@@ -117,12 +142,19 @@ def body_text(response):
     return response.get_data(as_text=True)
 
 
-def test_the_walk_data_shows_every_secret_to_a_manager(app, acme, acme_admin, browser,
-                                                       masked_books):
+def test_the_walk_data_shows_every_secret_to_a_manager(
+    app, acme, acme_admin, browser, masked_books
+):
     """The values the walk searches for are where a Member would otherwise see them."""
     b = browser(acme_admin)
-    pages = [f"/customers/show/{masked_books['Customer']}", "/invoices/list/", "/payments/list/",
-             "/credit-notes/list/", "/sales_orders/list/", "/bank-accounts/list/"]
+    pages = [
+        f"/customers/show/{masked_books['Customer']}",
+        "/invoices/list/",
+        "/payments/list/",
+        "/credit-notes/list/",
+        "/sales_orders/list/",
+        "/bank-accounts/list/",
+    ]
     seen = set()
     for url in pages:
         seen.update(leaks(b.get(url).get_data(as_text=True)))
@@ -132,8 +164,9 @@ def test_the_walk_data_shows_every_secret_to_a_manager(app, acme, acme_admin, br
     assert "PAY-000001 → INV-000001: €1,357.91" in timeline  # the payment's audit summary
 
 
-def test_a_member_sees_no_masked_figure_on_any_page_or_endpoint(app, acme, acme_member, browser,
-                                                               api, masked_books):
+def test_a_member_sees_no_masked_figure_on_any_page_or_endpoint(
+    app, acme, acme_member, browser, api, masked_books
+):
     b, client = browser(acme_member), api(acme_member)
     found, opened = [], 0
     customer = f"?customer={masked_books['Customer']}"  # lists, pickers and tabs narrow by it
@@ -150,8 +183,9 @@ def test_a_member_sees_no_masked_figure_on_any_page_or_endpoint(app, acme, acme_
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_a_members_exports_hold_no_masked_figure(app, acme, acme_member, browser, masked_books,
-                                                 fmt):
+def test_a_members_exports_hold_no_masked_figure(
+    app, acme, acme_member, browser, masked_books, fmt
+):
     b = browser(acme_member)
     found, downloaded = [], 0
     for rule in app.url_map.iter_rules():
@@ -171,9 +205,9 @@ def test_a_members_exports_hold_no_masked_figure(app, acme, acme_member, browser
 AUDITOR_GRANTS = [("can_read", "AuditEntry"), ("can_read", "Customer")]
 
 
-def test_the_audit_screen_and_api_mask_figures_for_a_role_without_them(app, acme, acme_admin,
-                                                                        browser, api,
-                                                                        masked_books):
+def test_the_audit_screen_and_api_mask_figures_for_a_role_without_them(
+    app, acme, acme_admin, browser, api, masked_books
+):
     auditor = custom_role_user(app, acme, "auditor", "Auditor", AUDITOR_GRANTS)
     with app.app_context():
         entries = [e.id for e in db.session.query(AuditEntry).execution_options(all_tenants=True)]
@@ -193,15 +227,21 @@ def test_the_audit_screen_and_api_mask_figures_for_a_role_without_them(app, acme
 def test_a_role_sees_exactly_the_figure_classes_it_holds(app, acme, browser, masked_books):
     """The classes are separate permissions: ledger amounts without bank details or
     credit figures shows the balance but masks the IBAN and the credit limit."""
-    clerk = custom_role_user(app, acme, "ledger-clerk", "LedgerClerk", [
-        ("can_read", "Customer"), ("can_read", "BankAccount"), ("can_read", LEDGER_AMOUNTS)])
+    clerk = custom_role_user(
+        app,
+        acme,
+        "ledger-clerk",
+        "LedgerClerk",
+        [("can_read", "Customer"), ("can_read", "BankAccount"), ("can_read", LEDGER_AMOUNTS)],
+    )
     html = browser(clerk).get(f"/customers/show/{masked_books['Customer']}").get_data(as_text=True)
     assert {"balance", "order"} <= set(leaks(html))
     assert "IBAN" not in leaks(html) and "credit limit" not in leaks(html)
 
 
-def test_filtering_or_sorting_by_a_hidden_amount_confirms_nothing(app, acme, acme_member, browser,
-                                                                  api, masked_books):
+def test_filtering_or_sorting_by_a_hidden_amount_confirms_nothing(
+    app, acme, acme_member, browser, api, masked_books
+):
     other = factories.customer(app, acme, "Other Payer", currency="EUR")
     factories.payment(app, acme, other, "5.00")
     b = browser(acme_member)
@@ -209,11 +249,16 @@ def test_filtering_or_sorting_by_a_hidden_amount_confirms_nothing(app, acme, acm
         html = b.get(f"/payments/list/?_flt_0_amount={value}").get_data(as_text=True)
         assert "PAY-000001" in html and "PAY-000002" in html, value
     client = api(acme_member)
-    for query in (f"(filters:!((col:amount,opr:eq,value:{PAYMENT})))",
-                  "(order_column:amount,order_direction:desc)"):
+    for query in (
+        f"(filters:!((col:amount,opr:eq,value:{PAYMENT})))",
+        "(order_column:amount,order_direction:desc)",
+    ):
         r = client.get(f"/api/v1/payment/?q={query}")
         assert r.status_code == 400 and "financials" in r.json["message"], query
-    for resource, column in (("invoice", "total"), ("sales_order", "total"),
-                             ("credit_note", "amount")):
+    for resource, column in (
+        ("invoice", "total"),
+        ("sales_order", "total"),
+        ("credit_note", "amount"),
+    ):
         r = client.get(f"/api/v1/{resource}/?q=(filters:!((col:{column},opr:gt,value:0)))")
         assert r.status_code == 400, resource

@@ -1,17 +1,20 @@
 """The OpenAPI document is built once per process: building it walks every API."""
+
 from flask_appbuilder.api import BaseApi
 
 from crm.api.openapi import OpenApi
 
 
-def test_the_second_request_serves_the_document_without_rebuilding_it(app, api, acme_admin,
-                                                                       monkeypatch):
+def test_the_second_request_serves_the_document_without_rebuilding_it(
+    app, api, acme_admin, monkeypatch
+):
     endpoint = next(v for v in app.appbuilder.baseviews if isinstance(v, OpenApi))
     endpoint.documents.clear()
     builds = []
     add_api_spec = BaseApi.add_api_spec
-    monkeypatch.setattr(BaseApi, "add_api_spec",
-                        lambda self, spec: builds.append(self) or add_api_spec(self, spec))
+    monkeypatch.setattr(
+        BaseApi, "add_api_spec", lambda self, spec: builds.append(self) or add_api_spec(self, spec)
+    )
     client = api(acme_admin)
 
     first = client.get("/api/v1/_openapi")

@@ -1,4 +1,5 @@
 """Pages run a bounded number of SQL statements, whatever the number of rows or permissions."""
+
 import contextlib
 
 from sqlalchemy import event

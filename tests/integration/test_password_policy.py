@@ -1,5 +1,6 @@
 """One password policy: at least 10 characters and not one of the common passwords,
 on every screen that sets a password and in the CLI."""
+
 import pytest
 
 from crm.extensions import db
@@ -10,8 +11,9 @@ TOO_SHORT = "x7#kQ2pLm"  # 9: the CLI used to take 8
 COMMON = "qwertyuiop"
 GOOD = "plum-orchard-harbour"
 
-each_case = pytest.mark.parametrize("password, refused", [
-    (TOO_SHORT, True), (COMMON, True), (COMMON.upper(), True), (GOOD, False)])
+each_case = pytest.mark.parametrize(
+    "password, refused", [(TOO_SHORT, True), (COMMON, True), (COMMON.upper(), True), (GOOD, False)]
+)
 
 
 def _manager_role(app):
@@ -30,25 +32,37 @@ def _stored_hash(app, user_id):
 
 @each_case
 def test_user_add_form(app, browser, acme_admin, password, refused):
-    response = browser(acme_admin).post("/users/add", {
-        "first_name": "New", "last_name": "Hire", "username": "newhire",
-        "email": "newhire@acme.example", "active": "y", "roles": _manager_role(app),
-        "password": password, "conf_password": password})
+    response = browser(acme_admin).post(
+        "/users/add",
+        {
+            "first_name": "New",
+            "last_name": "Hire",
+            "username": "newhire",
+            "email": "newhire@acme.example",
+            "active": "y",
+            "roles": _manager_role(app),
+            "password": password,
+            "conf_password": password,
+        },
+    )
     with app.app_context():
         created = db.session.query(CrmUser).filter_by(username="newhire").count()
         db.session.remove()
     assert created == (0 if refused else 1)
     if refused:
         assert response.status_code == 200
-        assert "at least 10 characters" in response.get_data(as_text=True) \
-            or "most common" in response.get_data(as_text=True)
+        assert "at least 10 characters" in response.get_data(
+            as_text=True
+        ) or "most common" in response.get_data(as_text=True)
 
 
 @each_case
 def test_admin_reset_password_form(app, browser, acme_admin, acme_member, password, refused):
     before = _stored_hash(app, acme_member.id)
-    response = browser(acme_admin).post(f"/resetpassword/form?pk={acme_member.id}", {
-        "password": password, "conf_password": password})
+    response = browser(acme_admin).post(
+        f"/resetpassword/form?pk={acme_member.id}",
+        {"password": password, "conf_password": password},
+    )
     assert (_stored_hash(app, acme_member.id) == before) == refused
     assert response.status_code == (200 if refused else 302)
 
@@ -56,17 +70,31 @@ def test_admin_reset_password_form(app, browser, acme_admin, acme_member, passwo
 @each_case
 def test_own_password_form(app, browser, acme_member, password, refused):
     before = _stored_hash(app, acme_member.id)
-    browser(acme_member).post("/resetmypassword/form", {
-        "password": password, "conf_password": password})
+    browser(acme_member).post(
+        "/resetmypassword/form", {"password": password, "conf_password": password}
+    )
     assert (_stored_hash(app, acme_member.id) == before) == refused
 
 
 @each_case
 def test_cli_create_user(app, runner, password, refused):
     runner.invoke(args=["crm", "create-tenant", "Initech"])
-    result = runner.invoke(args=["crm", "create-user", "--tenant", "Initech", "--role", "Member",
-                                 "--username", "milton", "--password", password,
-                                 "--email", "milton@initech.example"])
+    result = runner.invoke(
+        args=[
+            "crm",
+            "create-user",
+            "--tenant",
+            "Initech",
+            "--role",
+            "Member",
+            "--username",
+            "milton",
+            "--password",
+            password,
+            "--email",
+            "milton@initech.example",
+        ]
+    )
     assert (result.exit_code == 1) == refused, result.output
     if refused:
         assert "password:" in result.output

@@ -1,5 +1,6 @@
 """Record pickers: forms name one customer or company by id and never list the table;
 lookup endpoints find active records of the user's tenant as they type."""
+
 import contextlib
 import re
 
@@ -13,8 +14,12 @@ from tests.factories import load
 
 def _field_error(html, name):
     """The message shown right after the picker named ``name``, or None."""
-    match = re.search(rf'<select[^>]*name="{name}".*?</select>\s*<span class="help-block">.*?</span>'
-                      r'\s*<div class="alert alert-danger">(.*?)</div>', html, re.S)
+    match = re.search(
+        rf'<select[^>]*name="{name}".*?</select>\s*<span class="help-block">.*?</span>'
+        r'\s*<div class="alert alert-danger">(.*?)</div>',
+        html,
+        re.S,
+    )
     return match and re.sub(r"\s+", " ", match.group(1)).strip()
 
 
@@ -25,7 +30,9 @@ def _texts(response):
 
 def _contacts(db_session):
     with db_session() as s:
-        return sorted((c.name, c.customer_id) for c in s.query(Contact).execution_options(all_tenants=True))
+        return sorted(
+            (c.name, c.customer_id) for c in s.query(Contact).execution_options(all_tenants=True)
+        )
 
 
 def _company_of(app, customer_id):
@@ -51,9 +58,12 @@ def test_forms_read_no_more_than_the_chosen_row(app, browser, acme, acme_manager
     customer = factories.customer(app, acme, "Chosen Buyer", company_id=company)
     contact = factories.contact(app, acme, customer, "Ann Lee")
     b = browser(acme_manager)
-    for url, table in (("/contacts/add", "crm_customer"), ("/customers/add", "crm_company"),
-                       (f"/contacts/edit/{contact}", "crm_customer"),
-                       (f"/customers/edit/{customer}", "crm_company")):
+    for url, table in (
+        ("/contacts/add", "crm_customer"),
+        ("/customers/add", "crm_company"),
+        (f"/contacts/edit/{contact}", "crm_customer"),
+        (f"/customers/edit/{customer}", "crm_company"),
+    ):
         with _statements() as seen:
             assert b.get(url).status_code == 200
         reads = [s for s in seen if f"FROM {table}" in s]
@@ -65,19 +75,27 @@ def test_forms_read_no_more_than_the_chosen_row(app, browser, acme, acme_manager
 
 # --- lookups ------------------------------------------------------------------------
 
-def test_customer_lookup_finds_active_customers_of_the_tenant(app, browser, acme, globex, acme_manager):
+
+def test_customer_lookup_finds_active_customers_of_the_tenant(
+    app, browser, acme, globex, acme_manager
+):
     mine = factories.customer(app, acme, "Harbour Freight", phone="+49 40 1234567")
     factories.customer(app, acme, "Harbour Sleepers", is_active=False)
     factories.customer(app, acme, "Inland Goods")
     factories.customer(app, globex, "Harbour Spies")
     b = browser(acme_manager)
     body = b.get("/customers/lookup?q=harbour").json
-    assert body == {"results": [{"id": mine, "text": "Harbour Freight (C%06d)" % mine}], "more": False}
+    assert body == {
+        "results": [{"id": mine, "text": "Harbour Freight (C%06d)" % mine}],
+        "more": False,
+    }
     # Any word of the search text: code, email, phone.
-    assert _texts(b.get("/customers/lookup?q=harbour.freight@example")) == [body["results"][0]["text"]]
+    assert _texts(b.get("/customers/lookup?q=harbour.freight@example")) == [
+        body["results"][0]["text"]
+    ]
     assert _texts(b.get("/customers/lookup?q=1234567")) == [body["results"][0]["text"]]
     assert _texts(b.get("/customers/lookup?q=nothing-like-this")) == []
-    for odd in ('%22quoted%22', "%25_%5C", "a%20%22b", "x" * 300):
+    for odd in ("%22quoted%22", "%25_%5C", "a%20%22b", "x" * 300):
         assert _texts(b.get(f"/customers/lookup?q={odd}&page=99999999999999999999")) == []
 
 
@@ -87,14 +105,22 @@ def test_customer_lookup_pages_by_name_with_an_empty_term(app, browser, acme, ac
     factories.customer(app, acme, "Aardvark Archived", is_active=False)
     b = browser(acme_manager)
     first = b.get("/customers/lookup").json
-    assert [r["text"].split(" (")[0] for r in first["results"]] == [f"Buyer {n:02d}" for n in range(20)]
+    assert [r["text"].split(" (")[0] for r in first["results"]] == [
+        f"Buyer {n:02d}" for n in range(20)
+    ]
     assert first["more"] is True
     second = b.get("/customers/lookup?q=&page=2").json
-    assert [r["text"].split(" (")[0] for r in second["results"]] == ["Buyer 20", "Buyer 21", "Buyer 22"]
+    assert [r["text"].split(" (")[0] for r in second["results"]] == [
+        "Buyer 20",
+        "Buyer 21",
+        "Buyer 22",
+    ]
     assert second["more"] is False
 
 
-def test_company_lookup_finds_active_companies_prefix_first(app, browser, acme, globex, acme_manager):
+def test_company_lookup_finds_active_companies_prefix_first(
+    app, browser, acme, globex, acme_manager
+):
     factories.company(app, acme, "Northern Steel")
     factories.company(app, acme, "Steel Works")
     factories.company(app, acme, "Steel Sleepers", is_active=False)
@@ -121,18 +147,26 @@ def test_a_member_may_look_up_and_anonymous_is_sent_to_login(app, browser, acme,
 
 # --- the customer picker on the parts of a customer ------------------------------------
 
+
 def test_add_forms_list_no_customers(app, browser, acme, acme_manager):
     factories.customer(app, acme, "Quiet Buyer")
     b = browser(acme_manager)
-    for url in ("/contacts/add", "/addresses/add", "/plants/add", "/bank-accounts/add", "/notes/add"):
+    for url in (
+        "/contacts/add",
+        "/addresses/add",
+        "/plants/add",
+        "/bank-accounts/add",
+        "/notes/add",
+    ):
         html = b.get(url).get_data(as_text=True)
         assert 'data-lookup-url="/customers/lookup"' in html, url
         assert "Quiet Buyer" not in html, url
         assert "my_select2" not in re.search(r'<select[^>]*name="customer"[^>]*>', html).group(0)
 
 
-def test_a_contact_needs_an_active_customer_of_the_tenant(app, browser, acme, globex, acme_manager,
-                                                          db_session):
+def test_a_contact_needs_an_active_customer_of_the_tenant(
+    app, browser, acme, globex, acme_manager, db_session
+):
     archived = factories.customer(app, acme, "Sleeping Buyer", is_active=False)
     foreign = factories.customer(app, globex, "Foreign Buyer")
     b = browser(acme_manager)
@@ -154,27 +188,38 @@ def test_a_contact_needs_an_active_customer_of_the_tenant(app, browser, acme, gl
     assert _contacts(db_session) == []
 
 
-def test_every_part_of_a_customer_is_saved_through_the_picker(app, browser, acme, acme_manager,
-                                                              db_session):
+def test_every_part_of_a_customer_is_saved_through_the_picker(
+    app, browser, acme, acme_manager, db_session
+):
     pk = factories.customer(app, acme, "Busy Buyer")
     b = browser(acme_manager)
     posts = {
         "/contacts/add": {"name": "Ann Lee"},
         "/addresses/add": {"kind": "billing", "line1": "1 Quay", "city": "Kiel", "country": "DE"},
         "/plants/add": {"name": "Plant Nord", "country": "DE"},
-        "/bank-accounts/add": {"bank_name": "Bank", "account_holder": "Busy",
-                               "account_number": "DE89 3704 0044 0532 0130 00"},
+        "/bank-accounts/add": {
+            "bank_name": "Bank",
+            "account_holder": "Busy",
+            "account_number": "DE89 3704 0044 0532 0130 00",
+        },
         "/notes/add": {"body": "Calls on Mondays."},
     }
     for url, data in posts.items():
         assert b.post(url, {"customer": pk, **data}).status_code == 302, url
     with db_session() as s:
         customer = s.get(Customer, pk)
-        assert [len(customer.contacts), len(customer.addresses), len(customer.plants),
-                len(customer.bank_accounts), len(customer.note_entries)] == [1, 1, 1, 1, 1]
+        assert [
+            len(customer.contacts),
+            len(customer.addresses),
+            len(customer.plants),
+            len(customer.bank_accounts),
+            len(customer.note_entries),
+        ] == [1, 1, 1, 1, 1]
 
 
-def test_editing_a_contact_shows_its_customer_selected(app, browser, acme, acme_manager, db_session):
+def test_editing_a_contact_shows_its_customer_selected(
+    app, browser, acme, acme_manager, db_session
+):
     pk = factories.customer(app, acme, "Chosen Buyer")
     factories.customer(app, acme, "Other Buyer")
     contact = factories.contact(app, acme, pk, "Ann Lee")
@@ -184,23 +229,29 @@ def test_editing_a_contact_shows_its_customer_selected(app, browser, acme, acme_
     assert "Other Buyer" not in html
 
 
-def test_a_contact_keeps_its_archived_customer_but_cannot_move_to_one(app, browser, acme, acme_manager,
-                                                                     db_session):
+def test_a_contact_keeps_its_archived_customer_but_cannot_move_to_one(
+    app, browser, acme, acme_manager, db_session
+):
     home = factories.customer(app, acme, "Home Buyer")
     elsewhere = factories.customer(app, acme, "Closed Buyer", is_active=False)
     contact = factories.contact(app, acme, home, "Ann Lee")
     b = browser(acme_manager)
     assert b.post(f"/customers/archive/{home}").status_code == 302
     assert load(app, Customer, home).is_active is False
-    r = b.post(f"/contacts/edit/{contact}", {"customer": home, "name": "Ann Lee-Smith", "is_primary": "y"})
+    r = b.post(
+        f"/contacts/edit/{contact}", {"customer": home, "name": "Ann Lee-Smith", "is_primary": "y"}
+    )
     assert r.status_code == 302
-    r = b.post(f"/contacts/edit/{contact}", {"customer": elsewhere, "name": "Ann", "is_primary": "y"})
+    r = b.post(
+        f"/contacts/edit/{contact}", {"customer": elsewhere, "name": "Ann", "is_primary": "y"}
+    )
     assert "Closed Buyer" in _field_error(r.get_data(as_text=True), "customer")
     assert _contacts(db_session) == [("Ann Lee-Smith", home)]
 
 
-def test_the_add_link_on_a_customers_tab_fills_the_hidden_customer(app, browser, acme, acme_manager,
-                                                                    db_session):
+def test_the_add_link_on_a_customers_tab_fills_the_hidden_customer(
+    app, browser, acme, acme_manager, db_session
+):
     pk = factories.customer(app, acme, "Tabbed Buyer")
     archived = factories.customer(app, acme, "Sleeping Buyer", is_active=False)
     b = browser(acme_manager)
@@ -215,29 +266,41 @@ def test_the_add_link_on_a_customers_tab_fills_the_hidden_customer(app, browser,
 
 # --- the company picker on the customer form ---------------------------------------------
 
+
 def _customer_form(n, **fields):
-    return {"kind": "company", "name": f"Picked {n}", "email": f"picked{n}@x.example",
-            "currency": "EUR", "discount_rate": "0", **fields}
+    return {
+        "kind": "company",
+        "name": f"Picked {n}",
+        "email": f"picked{n}@x.example",
+        "currency": "EUR",
+        "discount_rate": "0",
+        **fields,
+    }
 
 
-def test_the_customer_form_picks_an_active_company_of_the_tenant(app, browser, acme, globex,
-                                                                 acme_manager, db_session):
+def test_the_customer_form_picks_an_active_company_of_the_tenant(
+    app, browser, acme, globex, acme_manager, db_session
+):
     active = factories.company(app, acme, "Live Holding")
     inactive = factories.company(app, acme, "Dormant Holding", is_active=False)
     foreign = factories.company(app, globex, "Foreign Holding")
     b = browser(acme_manager)
     html = b.get("/customers/add").get_data(as_text=True)
     assert 'data-lookup-url="/companies/lookup"' in html and "Live Holding" not in html
-    refused = {inactive: "Dormant Holding is inactive. Choose an active company.",
-               foreign: "No such company. Choose one from the list.",
-               999999: "No such company. Choose one from the list."}
+    refused = {
+        inactive: "Dormant Holding is inactive. Choose an active company.",
+        foreign: "No such company. Choose one from the list.",
+        999999: "No such company. Choose one from the list.",
+    }
     for n, (value, message) in enumerate(refused.items()):
         r = b.post("/customers/add", _customer_form(n, company=value))
         assert _field_error(r.get_data(as_text=True), "company") == message
     assert b.post("/customers/add", _customer_form(10, company="")).status_code == 302
     assert b.post("/customers/add", _customer_form(11, company=active)).status_code == 302
     with db_session() as s:
-        saved = {c.name: c.company_id for c in s.query(Customer).execution_options(all_tenants=True)}
+        saved = {
+            c.name: c.company_id for c in s.query(Customer).execution_options(all_tenants=True)
+        }
     assert saved == {"Picked 10": None, "Picked 11": active}
 
 
@@ -250,7 +313,10 @@ def test_editing_a_customer_shows_and_keeps_its_company(app, browser, acme, acme
     assert f'<option value="{company}" selected>Parent Holding</option>' in html
     assert "Unrelated Holding" not in html
     # Deactivating the company later does not force the customer off it...
-    assert b.post("/companies/action_post", {"action": "toggle_active", "rowid": company}).status_code == 302
+    assert (
+        b.post("/companies/action_post", {"action": "toggle_active", "rowid": company}).status_code
+        == 302
+    )
     form = _customer_form(1, name="Child Buyer", email="child.buyer@example.com", company=company)
     assert b.post(f"/customers/edit/{pk}", form).status_code == 302
     assert _company_of(app, pk) == company

@@ -1,5 +1,6 @@
 """Pipelines: one default, delete refusals with their reasons, enable/disable, order, and the
 way to their stages."""
+
 import re
 
 from crm.models import Pipeline
@@ -11,15 +12,21 @@ def pipeline_ids(app, acme):
 
 
 def test_a_new_default_pipeline_takes_the_flag_on_screen_and_by_api(
-        app, acme, acme_admin, browser, api):
-    r = browser(acme_admin).post("/pipelines/add", {"name": "Enterprise", "is_active": "y",
-                                                   "is_default": "y"})
+    app, acme, acme_admin, browser, api
+):
+    r = browser(acme_admin).post(
+        "/pipelines/add", {"name": "Enterprise", "is_active": "y", "is_default": "y"}
+    )
     assert r.status_code == 302
     assert support.defaults_of(app, acme, Pipeline) == ["Enterprise"]
     r = api(acme_admin).post("/api/v1/pipeline/", json={"name": "SMB", "is_default": True})
     assert r.status_code == 201
     assert support.defaults_of(app, acme, Pipeline) == ["SMB"]
-    assert [n for (n,) in support.rows(app, acme, Pipeline, "name")] == ["Sales", "Enterprise", "SMB"]
+    assert [n for (n,) in support.rows(app, acme, Pipeline, "name")] == [
+        "Sales",
+        "Enterprise",
+        "SMB",
+    ]
 
 
 def test_the_default_pipeline_cannot_be_unchecked_or_disabled(app, acme, acme_admin, browser, api):
@@ -31,7 +38,8 @@ def test_the_default_pipeline_cannot_be_unchecked_or_disabled(app, acme, acme_ad
     assert r.status_code == 422 and "must be active" in r.json["message"]["is_active"][0]
     r = b.post(f"/pipelines/action/toggle_active/{pk}", follow_redirects=True)
     assert "“Sales” is the default pipeline and stays active" in support.flashes(
-        r.get_data(as_text=True))
+        r.get_data(as_text=True)
+    )
     assert support.load(app, Pipeline, pk).is_active is True
 
 
@@ -45,7 +53,8 @@ def test_another_pipeline_is_disabled_and_enabled(app, acme, acme_admin, browser
 
 
 def test_delete_is_refused_for_the_default_for_stages_and_for_deals(
-        app, acme, acme_admin, browser, api):
+    app, acme, acme_admin, browser, api
+):
     b, client = browser(acme_admin), api(acme_admin)
     sales = pipeline_ids(app, acme)["Sales"]
     r = b.post(f"/pipelines/delete/{sales}", follow_redirects=True)
@@ -54,8 +63,9 @@ def test_delete_is_refused_for_the_default_for_stages_and_for_deals(
     with_stages = support.pipeline(app, acme, "Partners", ["Intro", "Pilot"])
     r = client.delete(f"/api/v1/pipeline/{with_stages}")
     assert r.status_code == 409
-    assert r.json["message"] == ("“Partners” cannot be deleted: it has 2 stages "
-                                 "(delete them first).")
+    assert r.json["message"] == (
+        "“Partners” cannot be deleted: it has 2 stages (delete them first)."
+    )
 
     factories.deal(app, acme, stage="Intro", pipeline="Partners")
     r = client.delete(f"/api/v1/pipeline/{with_stages}")
@@ -83,11 +93,16 @@ def test_pipelines_are_reordered(app, acme, acme_admin, browser, api):
     partners = support.pipeline(app, acme, "Partners")
     sales = pipeline_ids(app, acme)["Sales"]
     b = browser(acme_admin)
-    r = b.client.post("/pipelines/reorder", json={"ids": [partners, sales]},
-                      headers={"X-CSRFToken": b.token})
+    r = b.client.post(
+        "/pipelines/reorder", json={"ids": [partners, sales]}, headers={"X-CSRFToken": b.token}
+    )
     assert r.status_code == 200
     html = b.get("/pipelines/list/").get_data(as_text=True)
     assert re.findall(r'<tr data-id="(\d+)">', html) == [str(partners), str(sales)]
-    assert api(acme_admin).post("/api/v1/pipeline/reorder",
-                                json={"ids": [sales, partners]}).status_code == 200
+    assert (
+        api(acme_admin)
+        .post("/api/v1/pipeline/reorder", json={"ids": [sales, partners]})
+        .status_code
+        == 200
+    )
     assert [n for (n,) in support.rows(app, acme, Pipeline, "name")] == ["Sales", "Partners"]

@@ -1,5 +1,6 @@
 """Only Admins change the sales pipeline settings; Managers and Members read them. Another
 tenant's settings are not found, whatever id is guessed."""
+
 import io
 import json
 
@@ -16,56 +17,75 @@ def reader(app, acme, request):
 
 
 def acme_ids(app, acme):
-    return {"status": support.ids(app, acme, LeadStatus)["Contacted"],
-            "source": support.ids(app, acme, LeadSource)["Referral"],
-            "pipeline": support.ids(app, acme, Pipeline)["Sales"],
-            "stage": support.stage_id(app, acme, "Proposal"),
-            "target": support.stage_id(app, acme, "Qualified")}
+    return {
+        "status": support.ids(app, acme, LeadStatus)["Contacted"],
+        "source": support.ids(app, acme, LeadSource)["Referral"],
+        "pipeline": support.ids(app, acme, Pipeline)["Sales"],
+        "stage": support.stage_id(app, acme, "Proposal"),
+        "target": support.stage_id(app, acme, "Qualified"),
+    }
 
 
 def screen_changes(ids, config):
     """(method, url, form) of every change a settings screen offers."""
     changes = []
-    for base, key, form in (("/lead-statuses", "status", {"name": "X", "is_default": "y"}),
-                            ("/lead-sources", "source", {"name": "X"}),
-                            ("/pipelines", "pipeline", {"name": "X", "is_default": "y"}),
-                            ("/stages", "stage", {"name": "X", "is_won": "y"})):
+    for base, key, form in (
+        ("/lead-statuses", "status", {"name": "X", "is_default": "y"}),
+        ("/lead-sources", "source", {"name": "X"}),
+        ("/pipelines", "pipeline", {"name": "X", "is_default": "y"}),
+        ("/stages", "stage", {"name": "X", "is_won": "y"}),
+    ):
         pk = ids[key]
-        changes += [("get", f"{base}/add", None), ("post", f"{base}/add", form),
-                    ("get", f"{base}/edit/{pk}", None), ("post", f"{base}/edit/{pk}", form),
-                    ("post", f"{base}/delete/{pk}", {})]
-    changes += [("post", f"/lead-sources/action/toggle_active/{ids['source']}", {}),
-                ("post", f"/pipelines/action/toggle_active/{ids['pipeline']}", {}),
-                ("get", f"/stages/move-deals/{ids['stage']}", None),
-                ("post", f"/stages/move-deals/{ids['stage']}", {"target": str(ids["target"])}),
-                ("post", "/crm-settings/", {"kanban_page_size": "50"}),
-                ("post", "/crm-settings/import", {"file": (io.BytesIO(config), "c.json")}),
-                ("post", "/crm-settings/reset", {})]
+        changes += [
+            ("get", f"{base}/add", None),
+            ("post", f"{base}/add", form),
+            ("get", f"{base}/edit/{pk}", None),
+            ("post", f"{base}/edit/{pk}", form),
+            ("post", f"{base}/delete/{pk}", {}),
+        ]
+    changes += [
+        ("post", f"/lead-sources/action/toggle_active/{ids['source']}", {}),
+        ("post", f"/pipelines/action/toggle_active/{ids['pipeline']}", {}),
+        ("get", f"/stages/move-deals/{ids['stage']}", None),
+        ("post", f"/stages/move-deals/{ids['stage']}", {"target": str(ids["target"])}),
+        ("post", "/crm-settings/", {"kanban_page_size": "50"}),
+        ("post", "/crm-settings/import", {"file": (io.BytesIO(config), "c.json")}),
+        ("post", "/crm-settings/reset", {}),
+    ]
     return changes
 
 
 def api_changes(ids, config):
     changes = []
-    for resource, key, body in (("lead_status", "status", {"name": "X", "is_default": True}),
-                                ("lead_source", "source", {"name": "X"}),
-                                ("pipeline", "pipeline", {"name": "X", "is_default": True}),
-                                ("stage", "stage", {"name": "X", "pipeline": ids["pipeline"]})):
+    for resource, key, body in (
+        ("lead_status", "status", {"name": "X", "is_default": True}),
+        ("lead_source", "source", {"name": "X"}),
+        ("pipeline", "pipeline", {"name": "X", "is_default": True}),
+        ("stage", "stage", {"name": "X", "pipeline": ids["pipeline"]}),
+    ):
         pk = ids[key]
-        changes += [("post", f"/api/v1/{resource}/", body),
-                    ("put", f"/api/v1/{resource}/{pk}", {"name": "Renamed"}),
-                    ("delete", f"/api/v1/{resource}/{pk}", None)]
-    changes += [("post", f"/api/v1/{resource}/reorder", {"ids": []})
-                for resource in ("lead_status", "pipeline", "stage")]
-    changes += [("post", f"/api/v1/stage/{ids['stage']}/move_deals", {"target": ids["target"]}),
-                ("put", "/api/v1/crm_settings/", {"kanban_page_size": 50}),
-                ("post", "/api/v1/crm_settings/import", json.loads(config)),
-                ("post", "/api/v1/crm_settings/reset", None)]
+        changes += [
+            ("post", f"/api/v1/{resource}/", body),
+            ("put", f"/api/v1/{resource}/{pk}", {"name": "Renamed"}),
+            ("delete", f"/api/v1/{resource}/{pk}", None),
+        ]
+    changes += [
+        ("post", f"/api/v1/{resource}/reorder", {"ids": []})
+        for resource in ("lead_status", "pipeline", "stage")
+    ]
+    changes += [
+        ("post", f"/api/v1/stage/{ids['stage']}/move_deals", {"target": ids["target"]}),
+        ("put", "/api/v1/crm_settings/", {"kanban_page_size": 50}),
+        ("post", "/api/v1/crm_settings/import", json.loads(config)),
+        ("post", "/api/v1/crm_settings/reset", None),
+    ]
     return changes
 
 
 @pytest.mark.parametrize("reader", ["Manager", "Member"], indirect=True)
-def test_managers_and_members_are_refused_every_change(app, acme, acme_admin, reader, browser,
-                                                       api, db_session):
+def test_managers_and_members_are_refused_every_change(
+    app, acme, acme_admin, reader, browser, api, db_session
+):
     factories.deal(app, acme, stage="Proposal")
     ids = acme_ids(app, acme)
     config = browser(acme_admin).get("/crm-settings/export").get_data()
@@ -75,8 +95,9 @@ def test_managers_and_members_are_refused_every_change(app, acme, acme_admin, re
         if method == "get":
             response = b.get(url)
         else:
-            response = b.post(url, form, content_type="multipart/form-data" if "import" in url
-                              else None)
+            response = b.post(
+                url, form, content_type="multipart/form-data" if "import" in url else None
+            )
         # FAB's single-row actions answer a refusal with a redirect and "Access is Denied".
         refused = (302, 403) if "/action/" in url else (403,)
         assert response.status_code in refused, f"{method} {url}"
@@ -93,17 +114,32 @@ def test_managers_and_members_are_refused_every_change(app, acme, acme_admin, re
 def test_managers_and_members_read_the_settings(app, acme, reader, browser, api):
     ids = acme_ids(app, acme)
     b, client = browser(reader), api(reader)
-    for url in ("/lead-statuses/list/", f"/lead-statuses/show/{ids['status']}",
-                "/lead-sources/list/", f"/lead-sources/show/{ids['source']}",
-                "/pipelines/list/", f"/pipelines/show/{ids['pipeline']}",
-                "/stages/list/", f"/stages/list/?pipeline={ids['pipeline']}",
-                f"/stages/show/{ids['stage']}", "/crm-settings/", "/crm-settings/export"):
+    for url in (
+        "/lead-statuses/list/",
+        f"/lead-statuses/show/{ids['status']}",
+        "/lead-sources/list/",
+        f"/lead-sources/show/{ids['source']}",
+        "/pipelines/list/",
+        f"/pipelines/show/{ids['pipeline']}",
+        "/stages/list/",
+        f"/stages/list/?pipeline={ids['pipeline']}",
+        f"/stages/show/{ids['stage']}",
+        "/crm-settings/",
+        "/crm-settings/export",
+    ):
         assert b.get(url).status_code == 200, url
-    for url in ("/api/v1/lead_status/", f"/api/v1/lead_status/{ids['status']}",
-                "/api/v1/lead_source/", f"/api/v1/lead_source/{ids['source']}",
-                "/api/v1/pipeline/", f"/api/v1/pipeline/{ids['pipeline']}",
-                "/api/v1/stage/", f"/api/v1/stage/{ids['stage']}",
-                "/api/v1/crm_settings/", "/api/v1/crm_settings/export"):
+    for url in (
+        "/api/v1/lead_status/",
+        f"/api/v1/lead_status/{ids['status']}",
+        "/api/v1/lead_source/",
+        f"/api/v1/lead_source/{ids['source']}",
+        "/api/v1/pipeline/",
+        f"/api/v1/pipeline/{ids['pipeline']}",
+        "/api/v1/stage/",
+        f"/api/v1/stage/{ids['stage']}",
+        "/api/v1/crm_settings/",
+        "/api/v1/crm_settings/export",
+    ):
         assert client.get(url).status_code == 200, url
 
 
@@ -123,24 +159,38 @@ def test_another_tenants_settings_are_not_found(app, acme, acme_admin, globex, b
     theirs = acme_ids(app, globex)
     before = support.configuration(app, globex)
     b, client = browser(acme_admin), api(acme_admin)
-    for base, key in (("/lead-statuses", "status"), ("/lead-sources", "source"),
-                      ("/pipelines", "pipeline"), ("/stages", "stage")):
+    for base, key in (
+        ("/lead-statuses", "status"),
+        ("/lead-sources", "source"),
+        ("/pipelines", "pipeline"),
+        ("/stages", "stage"),
+    ):
         pk = theirs[key]
         assert b.get(f"{base}/show/{pk}").status_code == 404
         assert b.get(f"{base}/edit/{pk}").status_code == 404
         assert b.post(f"{base}/edit/{pk}", {"name": "Hijack"}).status_code == 404
         assert b.post(f"{base}/delete/{pk}").status_code == 404
     assert b.get(f"/stages/move-deals/{theirs['stage']}").status_code == 404
-    assert b.post(f"/stages/move-deals/{theirs['stage']}",
-                  {"target": str(theirs["target"])}).status_code == 404
+    assert (
+        b.post(
+            f"/stages/move-deals/{theirs['stage']}", {"target": str(theirs["target"])}
+        ).status_code
+        == 404
+    )
     assert b.get(f"/stages/list/?pipeline={theirs['pipeline']}").status_code == 404
-    for resource, key in (("lead_status", "status"), ("lead_source", "source"),
-                          ("pipeline", "pipeline"), ("stage", "stage")):
+    for resource, key in (
+        ("lead_status", "status"),
+        ("lead_source", "source"),
+        ("pipeline", "pipeline"),
+        ("stage", "stage"),
+    ):
         pk = theirs[key]
         assert client.get(f"/api/v1/{resource}/{pk}").status_code == 404
         assert client.put(f"/api/v1/{resource}/{pk}", json={"name": "Hijack"}).status_code == 404
         assert client.delete(f"/api/v1/{resource}/{pk}").status_code == 404
-    r = client.post(f"/api/v1/stage/{theirs['stage']}/move_deals", json={"target": theirs["target"]})
+    r = client.post(
+        f"/api/v1/stage/{theirs['stage']}/move_deals", json={"target": theirs["target"]}
+    )
     assert r.status_code == 404
     # Their ids in our requests are unknown ids: refused, nothing moves.
     ours = support.stage_id(app, acme, "Proposal")
@@ -148,8 +198,10 @@ def test_another_tenants_settings_are_not_found(app, acme, acme_admin, globex, b
     assert r.status_code == 422
     r = client.post("/api/v1/stage/reorder", json={"ids": [theirs["target"], theirs["stage"]]})
     assert r.status_code == 422
-    r = client.post("/api/v1/lead_status/reorder",
-                    json={"ids": list(support.ids(app, globex, LeadStatus).values())})
+    r = client.post(
+        "/api/v1/lead_status/reorder",
+        json={"ids": list(support.ids(app, globex, LeadStatus).values())},
+    )
     assert r.status_code == 422
     r = client.post("/api/v1/stage/", json={"pipeline": theirs["pipeline"], "name": "Hijack"})
     assert r.status_code == 422

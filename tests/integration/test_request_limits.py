@@ -1,5 +1,6 @@
 """Documents and payments refuse more lines or allocations than the configured limits,
 before any other work, with a message on screens and a 422 in the API."""
+
 import datetime as dt
 
 import pytest
@@ -19,31 +20,37 @@ def count(db_session, model):
 
 
 @pytest.mark.parametrize("resource, model", [("sales_order", SalesOrder), ("invoice", Invoice)])
-def test_the_api_refuses_a_document_with_50000_lines(app, api, acme, acme_manager, db_session,
-                                                     resource, model):
+def test_the_api_refuses_a_document_with_50000_lines(
+    app, api, acme, acme_manager, db_session, resource, model
+):
     customer = factories.buyer(app, acme)
-    r = api(acme_manager).post(f"/api/v1/{resource}/", json={
-        "customer": customer, "lines": [LINE] * 50_000})
+    r = api(acme_manager).post(
+        f"/api/v1/{resource}/", json={"customer": customer, "lines": [LINE] * 50_000}
+    )
     assert r.status_code == 422
     assert r.json["message"]["lines"] == [
-        "50000 lines were sent; a document holds at most 500. Split it into several documents."]
+        "50000 lines were sent; a document holds at most 500. Split it into several documents."
+    ]
     assert count(db_session, model) == 0
 
 
-def test_the_api_refuses_an_edit_past_the_configured_limit(app, api, acme, acme_manager,
-                                                           monkeypatch):
+def test_the_api_refuses_an_edit_past_the_configured_limit(
+    app, api, acme, acme_manager, monkeypatch
+):
     monkeypatch.setitem(app.config, "CRM_MAX_DOCUMENT_LINES", 2)
     customer = factories.buyer(app, acme)
     client = api(acme_manager)
-    pk = client.post("/api/v1/sales_order/",
-                     json={"customer": customer, "lines": [LINE] * 2}).json["id"]
+    pk = client.post("/api/v1/sales_order/", json={"customer": customer, "lines": [LINE] * 2}).json[
+        "id"
+    ]
     r = client.put(f"/api/v1/sales_order/{pk}", json={"lines": [LINE] * 3})
     assert r.status_code == 422 and "at most 2" in r.json["message"]["lines"][0]
     assert len(client.get(f"/api/v1/sales_order/{pk}").json["result"]["lines"]) == 2
 
 
-def test_the_order_form_refuses_too_many_lines(app, browser, acme, acme_manager, db_session,
-                                               monkeypatch):
+def test_the_order_form_refuses_too_many_lines(
+    app, browser, acme, acme_manager, db_session, monkeypatch
+):
     monkeypatch.setitem(app.config, "CRM_MAX_DOCUMENT_LINES", 3)
     customer = factories.buyer(app, acme)
     r = browser(acme_manager).post("/sales_orders/add", form(customer, [LINE] * 4))
@@ -58,42 +65,66 @@ def buyer(app, acme):
     return factories.customer(app, acme, "Paying Buyer Ltd", currency="EUR")
 
 
-def test_the_api_refuses_a_payment_with_200000_allocations(app, api, acme, acme_manager, buyer,
-                                                          db_session):
+def test_the_api_refuses_a_payment_with_200000_allocations(
+    app, api, acme, acme_manager, buyer, db_session
+):
     invoice = saved_invoice(app, acme, buyer, "300.00")
     rows = [{"invoice": invoice, "amount": "0.01"}] * 200_000
     client = api(acme_manager)
-    r = client.post("/api/v1/payment/",
-                    json={"customer": buyer, "amount": "2000", "allocations": rows})
+    r = client.post(
+        "/api/v1/payment/", json={"customer": buyer, "amount": "2000", "allocations": rows}
+    )
     assert r.status_code == 422
     assert r.json["message"]["allocations"] == [
-        "200000 allocations were sent; a payment takes at most 1000 at once."]
+        "200000 allocations were sent; a payment takes at most 1000 at once."
+    ]
     assert count(db_session, Payment) == 0
     pk = client.post("/api/v1/payment/", json={"customer": buyer, "amount": "10"}).json["id"]
     r = client.post(f"/api/v1/payment/{pk}/allocate", json={"allocations": rows})
     assert r.status_code == 422 and "at most 1000" in r.json["message"]["allocations"][0]
 
 
-def test_the_payment_screens_refuse_too_many_allocations(app, browser, acme, acme_manager, buyer,
-                                                        db_session, monkeypatch):
+def test_the_payment_screens_refuse_too_many_allocations(
+    app, browser, acme, acme_manager, buyer, db_session, monkeypatch
+):
     monkeypatch.setitem(app.config, "CRM_MAX_ALLOCATIONS", 1)
-    first, second = (saved_invoice(app, acme, buyer, "300.00"),
-                     saved_invoice(app, acme, buyer, "120.50"))
+    first, second = (
+        saved_invoice(app, acme, buyer, "300.00"),
+        saved_invoice(app, acme, buyer, "120.50"),
+    )
     b = browser(acme_manager)
-    r = b.post(f"/payments/add?customer={buyer}", {
-        "payment_date": "2026-01-05", "amount": "400", "method": "bank_transfer", "reference": "",
-        f"alloc_{first}": "300.00", f"alloc_{second}": "100", "notes": ""})
+    r = b.post(
+        f"/payments/add?customer={buyer}",
+        {
+            "payment_date": "2026-01-05",
+            "amount": "400",
+            "method": "bank_transfer",
+            "reference": "",
+            f"alloc_{first}": "300.00",
+            f"alloc_{second}": "100",
+            "notes": "",
+        },
+    )
     assert "2 allocations were sent; a payment takes at most 1 at once." in r.get_data(as_text=True)
     assert count(db_session, Payment) == 0
 
 
-@pytest.mark.parametrize("kind, make", [("sales_orders", factories.quote),
-                                        ("invoices", factories.draft_invoice)])
-def test_a_long_document_shows_its_lines_a_page_at_a_time(app, browser, acme, acme_manager,
-                                                          kind, make):
+@pytest.mark.parametrize(
+    "kind, make", [("sales_orders", factories.quote), ("invoices", factories.draft_invoice)]
+)
+def test_a_long_document_shows_its_lines_a_page_at_a_time(
+    app, browser, acme, acme_manager, kind, make
+):
     customer = factories.buyer(app, acme)
-    pk = make(app, acme, customer, lines=[
-        {"description": f"Part {n:03}", "quantity": "1", "unit_price": "1"} for n in range(1, 251)])
+    pk = make(
+        app,
+        acme,
+        customer,
+        lines=[
+            {"description": f"Part {n:03}", "quantity": "1", "unit_price": "1"}
+            for n in range(1, 251)
+        ],
+    )
     b = browser(acme_manager)
     first = b.get(f"/{kind}/show/{pk}").get_data(as_text=True)
     assert "Part 001" in first and "Part 100" in first and "Part 101" not in first
@@ -103,16 +134,21 @@ def test_a_long_document_shows_its_lines_a_page_at_a_time(app, browser, acme, ac
     assert "€250.00" in last  # the totals are the whole document's
 
 
-def test_a_payment_with_many_allocations_shows_them_a_page_at_a_time(app, browser, acme,
-                                                                      acme_manager, buyer):
+def test_a_payment_with_many_allocations_shows_them_a_page_at_a_time(
+    app, browser, acme, acme_manager, buyer
+):
     """Earliest due invoice first: here the last one made is due first."""
     with books(app, acme) as s:
-        bills = [ledger_invoice(s, buyer, total="1.00",
-                                due_date=dt.date(2026, 1, 1) + dt.timedelta(days=250 - n))
-                 for n in range(1, 251)]
+        bills = [
+            ledger_invoice(
+                s, buyer, total="1.00", due_date=dt.date(2026, 1, 1) + dt.timedelta(days=250 - n)
+            )
+            for n in range(1, 251)
+        ]
         numbers = [bill.number for bill in reversed(bills)]
-        payment = payments.record_payment(s, buyer, "250", allocations=[
-            (bill, "1.00") for bill in bills], max_allocations=250)
+        payment = payments.record_payment(
+            s, buyer, "250", allocations=[(bill, "1.00") for bill in bills], max_allocations=250
+        )
         pk = payment.id
     b = browser(acme_manager)
     first = b.get(f"/payments/show/{pk}").get_data(as_text=True)

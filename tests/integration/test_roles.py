@@ -1,5 +1,6 @@
 """Admin does everything, Manager adds and edits but never deletes, Member only reads —
 enforced on the server for every screen and endpoint, as the role matrix says."""
+
 import itertools
 
 import pytest
@@ -12,7 +13,9 @@ from tests.conftest import make_user
 def allowed(role, entity, verb):
     if role == "Admin":
         return True
-    return any(entity in entities and verb in verbs for entities, verbs in ROLE_MATRIX[role].items())
+    return any(
+        entity in entities and verb in verbs for entities, verbs in ROLE_MATRIX[role].items()
+    )
 
 
 def _counter():
@@ -22,22 +25,47 @@ def _counter():
 
 # entity -> (screen base, API resource, factory(app, tenant, n) -> id, form/body for a new row)
 ENTITIES = {
-    "Customer": ("/customers", "customer",
-                 lambda app, t, n: factories.customer(app, t, f"Existing {n}"),
-                 lambda n: {"kind": "company", "name": f"New {n}", "email": f"new{n}@x.example",
-                            "currency": "EUR", "discount_rate": "0"}),
-    "Company": ("/companies", "company",
-                lambda app, t, n: factories.company(app, t, f"Existing {n}"),
-                lambda n: {"name": f"New company {n}"}),
-    "CustomerGroup": ("/customer-groups", "customer_group",
-                      lambda app, t, n: factories.group(app, t, f"Group {n}", f"G{n}"),
-                      lambda n: {"name": f"New group {n}", "code": f"NG{n}", "priority": "1",
-                                 "discount_percent": "0"}),
-    "Contact": ("/contacts", "contact",
-                lambda app, t, n: factories.contact(app, t, factories.customer(app, t, f"Parent {n}")),
-                None),
-    "PaymentTerm": ("/payment-terms", "payment_term", None,
-                    lambda n: {"name": f"Net {n + 100}", "days": str(n + 100)}),
+    "Customer": (
+        "/customers",
+        "customer",
+        lambda app, t, n: factories.customer(app, t, f"Existing {n}"),
+        lambda n: {
+            "kind": "company",
+            "name": f"New {n}",
+            "email": f"new{n}@x.example",
+            "currency": "EUR",
+            "discount_rate": "0",
+        },
+    ),
+    "Company": (
+        "/companies",
+        "company",
+        lambda app, t, n: factories.company(app, t, f"Existing {n}"),
+        lambda n: {"name": f"New company {n}"},
+    ),
+    "CustomerGroup": (
+        "/customer-groups",
+        "customer_group",
+        lambda app, t, n: factories.group(app, t, f"Group {n}", f"G{n}"),
+        lambda n: {
+            "name": f"New group {n}",
+            "code": f"NG{n}",
+            "priority": "1",
+            "discount_percent": "0",
+        },
+    ),
+    "Contact": (
+        "/contacts",
+        "contact",
+        lambda app, t, n: factories.contact(app, t, factories.customer(app, t, f"Parent {n}")),
+        None,
+    ),
+    "PaymentTerm": (
+        "/payment-terms",
+        "payment_term",
+        None,
+        lambda n: {"name": f"Net {n + 100}", "days": str(n + 100)},
+    ),
 }
 ROLES = ("Admin", "Manager", "Member")
 
@@ -46,6 +74,7 @@ ROLES = ("Admin", "Manager", "Member")
 def persona(app, acme):
     def make(role):
         return make_user(app, acme, role, f"acme-{role.lower()}")
+
     return make
 
 
@@ -55,8 +84,14 @@ def _existing(app, acme, entity, n):
         return make(app, acme, n)
     from crm.extensions import db
     from crm.models import PaymentTerm
+
     with app.app_context():
-        pk = db.session.query(PaymentTerm.id).filter_by(tenant_id=acme.id).order_by(PaymentTerm.id).first()[0]
+        pk = (
+            db.session.query(PaymentTerm.id)
+            .filter_by(tenant_id=acme.id)
+            .order_by(PaymentTerm.id)
+            .first()[0]
+        )
         db.session.remove()
     return pk
 

@@ -1,5 +1,6 @@
 """Sales order screens: pre-filled from the customer page, lines table with errors per
 line, status actions, order history tab, roles, delete refusal for the customer."""
+
 import datetime as dt
 import re
 from decimal import Decimal
@@ -11,9 +12,19 @@ LINE_KEYS = ("description", "quantity", "unit_price", "discount_rate", "tax_rate
 
 
 def form(customer, lines, **header):
-    data = {"customer": str(customer), "number": "", "order_date": dt.date.today().isoformat(),
-            "currency": "", "discount_rate": "", "payment_term": "", "billing_address": "",
-            "shipping_address": "", "reference": "", "notes": "", **header}
+    data = {
+        "customer": str(customer),
+        "number": "",
+        "order_date": dt.date.today().isoformat(),
+        "currency": "",
+        "discount_rate": "",
+        "payment_term": "",
+        "billing_address": "",
+        "shipping_address": "",
+        "reference": "",
+        "notes": "",
+        **header,
+    }
     for key in LINE_KEYS:
         data[f"line-{key}"] = [str(line.get(key, "")) for line in lines]
     return data
@@ -25,7 +36,10 @@ def test_create_sales_order_from_the_customer_page_is_prefilled(app, acme, acme_
     page = b.get(f"/customers/show/{customer}").get_data(as_text=True)
     assert f'href="/sales_orders/add?customer={customer}"' in page
     page = b.get(f"/sales_orders/add?customer={customer}").get_data(as_text=True)
-    assert 'value="EUR"' in page and 'id="discount_rate" name="discount_rate" type="text" value="5.00"' in page
+    assert (
+        'value="EUR"' in page
+        and 'id="discount_rate" name="discount_rate" type="text" value="5.00"' in page
+    )
     assert "Berlin" in page and "Hamburg" in page
     assert re.search(r'<option value="\d+" selected>[^<]*30[^<]*</option>', page)
     assert 'name="line-discount_rate" value="5.00"' in page
@@ -34,9 +48,22 @@ def test_create_sales_order_from_the_customer_page_is_prefilled(app, acme, acme_
 def test_saving_the_form_with_lines_and_a_blank_row(app, acme, acme_manager, browser):
     customer = factories.buyer(app, acme)
     b = browser(acme_manager)
-    r = b.post("/sales_orders/add", form(customer, [
-        {"description": "Widget", "quantity": "2", "unit_price": "100", "discount_rate": "10",
-         "tax_rate": "20"}, {}]))
+    r = b.post(
+        "/sales_orders/add",
+        form(
+            customer,
+            [
+                {
+                    "description": "Widget",
+                    "quantity": "2",
+                    "unit_price": "100",
+                    "discount_rate": "10",
+                    "tax_rate": "20",
+                },
+                {},
+            ],
+        ),
+    )
     assert r.status_code == 302
     page = b.get(r.headers["Location"]).get_data(as_text=True)
     assert "SO-000001" in page and "€216.00" in page and "€20.00" in page  # net 180, tax 36
@@ -44,9 +71,16 @@ def test_saving_the_form_with_lines_and_a_blank_row(app, acme, acme_manager, bro
 
 def test_errors_show_in_the_line_cells_and_nothing_is_saved(app, acme, acme_manager, browser):
     customer = factories.buyer(app, acme)
-    r = browser(acme_manager).post("/sales_orders/add", form(customer, [
-        {"description": "Fine", "quantity": "1", "unit_price": "3"},
-        {"description": "", "quantity": "0", "unit_price": "abc"}]))
+    r = browser(acme_manager).post(
+        "/sales_orders/add",
+        form(
+            customer,
+            [
+                {"description": "Fine", "quantity": "1", "unit_price": "3"},
+                {"description": "", "quantity": "0", "unit_price": "abc"},
+            ],
+        ),
+    )
     assert r.status_code == 422
     page = r.get_data(as_text=True)
     assert "Describe the line." in page and "The quantity must be more than 0." in page
@@ -54,8 +88,10 @@ def test_errors_show_in_the_line_cells_and_nothing_is_saved(app, acme, acme_mana
     rows = page.split('class="crm-line"')
     assert "crm-line-error" not in rows[1] and "crm-line-error" in rows[2]
     assert factories.read(app, acme, Customer, customer, "order_total") == Decimal("0")
-    assert browser(acme_manager).get("/sales_orders/list/").get_data(as_text=True).count(
-        "SO-0000") == 0
+    assert (
+        browser(acme_manager).get("/sales_orders/list/").get_data(as_text=True).count("SO-0000")
+        == 0
+    )
 
 
 def test_status_buttons_confirm_ship_and_invoice(app, acme, acme_manager, browser):
@@ -78,13 +114,17 @@ def test_status_buttons_confirm_ship_and_invoice(app, acme, acme_manager, browse
 
 
 def test_list_filters_by_status_customer_and_date(app, acme, acme_manager, browser):
-    first, second = factories.buyer(app, acme, "First Buyer"), factories.buyer(app, acme, "Second Buyer")
+    first, second = (
+        factories.buyer(app, acme, "First Buyer"),
+        factories.buyer(app, acme, "Second Buyer"),
+    )
     factories.quote(app, acme, first, reference="R-FIRST", order_date="2026-01-10")
     factories.quote(app, acme, second, reference="R-SECOND", order_date="2026-03-10")
     b = browser(acme_manager)
 
     def numbers(query):
         return re.findall(r"SO-\d{6}", b.get("/sales_orders/list/?" + query).get_data(as_text=True))
+
     assert sorted(set(numbers(""))) == ["SO-000001", "SO-000002"]
     assert set(numbers(f"customer={second}")) == {"SO-000002"}
     assert set(numbers("date_from=2026-02-01")) == {"SO-000002"}
@@ -100,8 +140,13 @@ def test_member_reads_but_gets_no_buttons_and_no_writes(app, acme, acme_member, 
     page = b.get(f"/sales_orders/show/{pk}").get_data(as_text=True)
     assert "SO-000001" in page and "Confirm order" not in page
     assert "Create sales order" not in b.get(f"/customers/show/{customer}").get_data(as_text=True)
-    for url in ("/sales_orders/add", f"/sales_orders/edit/{pk}", f"/sales_orders/confirm/{pk}",
-                f"/sales_orders/invoice/{pk}", f"/sales_orders/delete/{pk}"):
+    for url in (
+        "/sales_orders/add",
+        f"/sales_orders/edit/{pk}",
+        f"/sales_orders/confirm/{pk}",
+        f"/sales_orders/invoice/{pk}",
+        f"/sales_orders/delete/{pk}",
+    ):
         assert b.post(url, form(customer, [factories.WIDGETS])).status_code == 403, url
     assert factories.read(app, acme, SalesOrder, pk, "status") == "quote"
 

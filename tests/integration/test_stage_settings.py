@@ -1,5 +1,6 @@
 """Stages: one default, one won and one lost per pipeline; delete refusals; moving a stage's
 deals; the list per pipeline and its order."""
+
 import datetime as dt
 import re
 
@@ -18,7 +19,13 @@ def test_the_stage_list_shows_one_pipeline_with_a_picker(app, acme, acme_admin, 
     b = browser(acme_admin)
     html = b.get("/stages/list/").get_data(as_text=True)  # the default pipeline
     assert re.findall(r'<tr data-id="\d+">.*?<td>(\w+)</td>', html, re.S) == [
-        "Lead", "Qualified", "Proposal", "Negotiation", "Won", "Lost"]
+        "Lead",
+        "Qualified",
+        "Proposal",
+        "Negotiation",
+        "Won",
+        "Lost",
+    ]
     assert f'<option value="{partners}"' in html
     html = b.get(f"/stages/list/?pipeline={partners}").get_data(as_text=True)
     assert re.findall(r'<tr data-id="\d+">.*?<td>(\w+)</td>', html, re.S) == ["Intro", "Pilot"]
@@ -36,15 +43,19 @@ def test_a_stage_is_added_to_the_chosen_pipeline(app, acme, acme_admin, browser)
 
 
 def test_a_second_won_or_lost_stage_is_refused_on_screen_and_by_api(
-        app, acme, acme_admin, browser, api):
+    app, acme, acme_admin, browser, api
+):
     sales = support.ids(app, acme, Pipeline)["Sales"]
-    r = browser(acme_admin).post(f"/stages/add?_flt_0_pipeline={sales}",
-                                 stage_form("Closed won", is_won=True))
+    r = browser(acme_admin).post(
+        f"/stages/add?_flt_0_pipeline={sales}", stage_form("Closed won", is_won=True)
+    )
     assert r.status_code == 200
     assert "“Won” is already the won stage of this pipeline" in support.flashes(
-        r.get_data(as_text=True))
-    r = api(acme_admin).post("/api/v1/stage/", json={"pipeline": sales, "name": "Dropped",
-                                                     "is_lost": True})
+        r.get_data(as_text=True)
+    )
+    r = api(acme_admin).post(
+        "/api/v1/stage/", json={"pipeline": sales, "name": "Dropped", "is_lost": True}
+    )
     assert r.status_code == 422
     assert "“Lost” is already the lost stage" in r.json["message"]["is_lost"][0]
     assert len(support.stages_of(app, acme)) == 6
@@ -52,8 +63,9 @@ def test_a_second_won_or_lost_stage_is_refused_on_screen_and_by_api(
 
 def test_a_stage_cannot_be_both_won_and_lost(app, acme, acme_admin, browser, api):
     pk = support.stage_id(app, acme, "Proposal")
-    r = browser(acme_admin).post(f"/stages/edit/{pk}", stage_form("Proposal", is_won=True,
-                                                                  is_lost=True))
+    r = browser(acme_admin).post(
+        f"/stages/edit/{pk}", stage_form("Proposal", is_won=True, is_lost=True)
+    )
     assert "A stage cannot be both won and lost" in support.flashes(r.get_data(as_text=True))
     won = support.stage_id(app, acme, "Won")
     r = api(acme_admin).put(f"/api/v1/stage/{won}", json={"is_lost": True})
@@ -62,13 +74,15 @@ def test_a_stage_cannot_be_both_won_and_lost(app, acme, acme_admin, browser, api
 
 
 def test_another_default_stage_takes_the_flag_on_screen_and_by_api(
-        app, acme, acme_admin, browser, api):
+    app, acme, acme_admin, browser, api
+):
     pk = support.stage_id(app, acme, "Qualified")
     r = browser(acme_admin).post(f"/stages/edit/{pk}", stage_form("Qualified", is_default=True))
     assert r.status_code == 302
     assert [s[0] for s in support.stages_of(app, acme) if s[1]] == ["Qualified"]
-    r = api(acme_admin).put(f"/api/v1/stage/{support.stage_id(app, acme, 'Proposal')}",
-                            json={"is_default": True})
+    r = api(acme_admin).put(
+        f"/api/v1/stage/{support.stage_id(app, acme, 'Proposal')}", json={"is_default": True}
+    )
     assert r.status_code == 200
     assert [s[0] for s in support.stages_of(app, acme) if s[1]] == ["Proposal"]
 
@@ -82,7 +96,8 @@ def test_a_stage_keeps_its_pipeline(app, acme, acme_admin, api):
 
 
 def test_a_stage_with_deals_cannot_be_deleted_and_offers_to_move_them(
-        app, acme, acme_admin, browser, api):
+    app, acme, acme_admin, browser, api
+):
     factories.deal(app, acme, "A", stage="Proposal")
     factories.deal(app, acme, "B", stage="Proposal")
     pk = support.stage_id(app, acme, "Proposal")
@@ -95,14 +110,20 @@ def test_a_stage_with_deals_cannot_be_deleted_and_offers_to_move_them(
     assert support.load(app, Stage, pk) is not None
 
 
-def test_the_default_stage_cannot_be_deleted_while_others_exist(app, acme, acme_admin, browser, api):
+def test_the_default_stage_cannot_be_deleted_while_others_exist(
+    app, acme, acme_admin, browser, api
+):
     pk = support.stage_id(app, acme, "Lead")
     r = browser(acme_admin).post(f"/stages/delete/{pk}", follow_redirects=True)
-    assert "“Lead” is the default stage of its pipeline" in support.flashes(r.get_data(as_text=True))
+    assert "“Lead” is the default stage of its pipeline" in support.flashes(
+        r.get_data(as_text=True)
+    )
     assert api(acme_admin).delete(f"/api/v1/stage/{pk}").status_code == 409
     lone = support.pipeline(app, acme, "Solo", ["Only"])
     only = support.stage_id(app, acme, "Only", "Solo")
-    assert api(acme_admin).put(f"/api/v1/stage/{only}", json={"is_default": True}).status_code == 200
+    assert (
+        api(acme_admin).put(f"/api/v1/stage/{only}", json={"is_default": True}).status_code == 200
+    )
     assert api(acme_admin).delete(f"/api/v1/stage/{only}").status_code == 200
     assert support.stages_of(app, acme, "Solo") == [] and lone
 
@@ -137,8 +158,10 @@ def test_deals_move_only_to_another_stage_of_the_same_pipeline(app, acme, acme_a
     r = client.post(f"/api/v1/stage/{source}/move_deals", json={"target": source})
     assert r.status_code == 422
     assert support.load(app, Deal, pk).stage_id == source
-    r = client.post(f"/api/v1/stage/{source}/move_deals",
-                    json={"target": support.stage_id(app, acme, "Qualified")})
+    r = client.post(
+        f"/api/v1/stage/{source}/move_deals",
+        json={"target": support.stage_id(app, acme, "Qualified")},
+    )
     assert r.status_code == 200 and r.json["moved"] == 1
 
 

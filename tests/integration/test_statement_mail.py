@@ -1,4 +1,5 @@
 """Statements e-mailed over real SMTP: an aiosmtpd server on a free loopback port."""
+
 import datetime as dt
 import email
 import email.policy
@@ -34,8 +35,9 @@ class Mailbox:
         return "250 Message accepted"
 
     def messages(self):
-        return [email.message_from_bytes(e.content, policy=email.policy.default)
-                for e in self.envelopes]
+        return [
+            email.message_from_bytes(e.content, policy=email.policy.default) for e in self.envelopes
+        ]
 
 
 def free_port():
@@ -62,9 +64,11 @@ def settings_of(app):
 
 def email_interactions(app, customer_id):
     with app.app_context():
-        rows = db.session.scalars(select(Interaction).where(
-            Interaction.customer_id == customer_id, Interaction.kind == "email")
-            .execution_options(all_tenants=True)).all()
+        rows = db.session.scalars(
+            select(Interaction)
+            .where(Interaction.customer_id == customer_id, Interaction.kind == "email")
+            .execution_options(all_tenants=True)
+        ).all()
         found = [(row.summary, row.contact.name if row.contact else None) for row in rows]
         db.session.remove()
     return found
@@ -74,8 +78,9 @@ def test_a_statement_goes_to_the_primary_contact_with_the_pdf(app, acme, smtp_se
     pk = factories.customer_with_ledger(app, acme)
     with app.app_context(), tenant_scope(acme.id):
         customer = db.session.get(Customer, pk)
-        sent_to = send_statement(db.session, customer, "2026-01-01", "2026-03-31",
-                                 settings=settings_of(app))
+        sent_to = send_statement(
+            db.session, customer, "2026-01-01", "2026-03-31", settings=settings_of(app)
+        )
         db.session.remove()
     assert sent_to == "anna@nordlicht.example"
     [envelope] = smtp_server.envelopes
@@ -99,8 +104,9 @@ def test_a_customer_without_a_primary_contact_email_gets_a_clear_refusal(app, ac
     with app.app_context(), tenant_scope(acme.id):
         customer = db.session.get(Customer, pk)
         with pytest.raises(CrmError) as refused:
-            send_statement(db.session, customer, "2026-01-01", "2026-03-31",
-                           settings=settings_of(app))
+            send_statement(
+                db.session, customer, "2026-01-01", "2026-03-31", settings=settings_of(app)
+            )
         db.session.remove()
     assert "has no primary contact with an email address" in str(refused.value.message)
     assert smtp_server.envelopes == []
@@ -108,15 +114,23 @@ def test_a_customer_without_a_primary_contact_email_gets_a_clear_refusal(app, ac
 
 
 def test_a_batch_sends_the_others_and_reports_each_failure(app, acme, smtp_server):
-    good = [factories.customer_with_ledger(app, acme, name, email_contact=f"ap@{slug}.example",
-                                    series=slug[0].upper())
-            for name, slug in (("Alpha Foods", "alpha"), ("Beta Tools", "beta"))]
+    good = [
+        factories.customer_with_ledger(
+            app, acme, name, email_contact=f"ap@{slug}.example", series=slug[0].upper()
+        )
+        for name, slug in (("Alpha Foods", "alpha"), ("Beta Tools", "beta"))
+    ]
     no_contact = factories.customer(app, acme, "Gamma Without Contact")
     refused = factories.customer(app, acme, "Delta Refused")
     factories.contact(app, acme, refused, name="Dee", email="dee@refused.example")
     with app.app_context(), tenant_scope(acme.id):
-        results = send_statements(db.session, [good[0], no_contact, refused, good[1], 999999],
-                                  "2026-01-01", "2026-03-31", settings=settings_of(app))
+        results = send_statements(
+            db.session,
+            [good[0], no_contact, refused, good[1], 999999],
+            "2026-01-01",
+            "2026-03-31",
+            settings=settings_of(app),
+        )
         db.session.remove()
     outcome = {r.name or r.customer_id: (r.sent, r.reason) for r in results}
     assert outcome["Alpha Foods"] == (True, "")
@@ -126,7 +140,9 @@ def test_a_batch_sends_the_others_and_reports_each_failure(app, acme, smtp_serve
     assert outcome["Delta Refused"][0] is False and "550" in outcome["Delta Refused"][1]
     assert outcome[999999] == (False, "No such customer.")
     assert sorted(e.rcpt_tos[0] for e in smtp_server.envelopes) == [
-        "ap@alpha.example", "ap@beta.example"]
+        "ap@alpha.example",
+        "ap@beta.example",
+    ]
     assert len(email_interactions(app, good[0])) == 1
     assert email_interactions(app, refused) == []  # not sent, not logged
 
@@ -136,37 +152,47 @@ def test_an_unreachable_mail_server_fails_every_send_with_the_reason(app, acme, 
     monkeypatch.setitem(app.config, "CRM_SMTP_HOST", "127.0.0.1")
     monkeypatch.setitem(app.config, "CRM_SMTP_PORT", free_port())  # nobody listens
     with app.app_context(), tenant_scope(acme.id):
-        [result] = send_statements(db.session, [pk], dt.date(2026, 1, 1), dt.date(2026, 3, 31),
-                                   settings=settings_of(app))
+        [result] = send_statements(
+            db.session, [pk], dt.date(2026, 1, 1), dt.date(2026, 3, 31), settings=settings_of(app)
+        )
         db.session.remove()
     assert not result.sent and "could not be reached" in result.reason
     assert email_interactions(app, pk) == []
 
 
 def test_the_batch_page_sends_to_the_ticked_customers_and_lists_the_outcome(
-        app, acme, acme_manager, browser, smtp_server):
-    sent = factories.customer_with_ledger(app, acme, "Alpha Foods", email_contact="ap@alpha.example")
+    app, acme, acme_manager, browser, smtp_server
+):
+    sent = factories.customer_with_ledger(
+        app, acme, "Alpha Foods", email_contact="ap@alpha.example"
+    )
     lacking = factories.customer(app, acme, "Gamma Without Contact")
     b = browser(acme_manager)
     r = b.post("/customers/action_post", {"action": "send_statements", "rowid": [sent, lacking]})
     assert r.status_code == 302 and "/statements/batch?ids=" in r.location
     page = b.get(r.location).get_data(as_text=True)
     assert "Alpha Foods" in page and "Gamma Without Contact" in page and "Send 2 statements" in page
-    r = b.post("/statements/batch", {"ids": f"{sent},{lacking}", "from": "2026-01-01",
-                                     "to": "2026-03-31"})
+    r = b.post(
+        "/statements/batch", {"ids": f"{sent},{lacking}", "from": "2026-01-01", "to": "2026-03-31"}
+    )
     html = r.get_data(as_text=True)
     assert r.status_code == 200
     assert "1 sent, 1 failed." in html
-    failed = html[html.index("crm-batch-failed"):]
+    failed = html[html.index("crm-batch-failed") :]
     assert "Gamma Without Contact" in failed and "no primary contact" in failed
     assert [e.rcpt_tos for e in smtp_server.envelopes] == [["ap@alpha.example"]]
 
 
 def test_the_batch_takes_every_customer_the_lists_overdue_filter_shows(
-        app, acme, acme_admin, browser, smtp_server):
-    overdue = factories.customer_with_ledger(app, acme, "Alpha Foods", email_contact="ap@alpha.example")
+    app, acme, acme_admin, browser, smtp_server
+):
+    overdue = factories.customer_with_ledger(
+        app, acme, "Alpha Foods", email_contact="ap@alpha.example"
+    )
     factories.customer(app, acme, "Settled Ltd")
-    page = browser(acme_admin).get("/statements/batch?_flt_0_balance=overdue").get_data(as_text=True)
+    page = (
+        browser(acme_admin).get("/statements/batch?_flt_0_balance=overdue").get_data(as_text=True)
+    )
     assert "Alpha Foods" in page and "Settled Ltd" not in page
     assert f'name="ids" value="{overdue}"' in page
     page = browser(acme_admin).get("/statements/batch?scope=overdue").get_data(as_text=True)
@@ -174,17 +200,20 @@ def test_the_batch_takes_every_customer_the_lists_overdue_filter_shows(
 
 
 def test_a_bad_period_on_the_batch_page_is_shown_next_to_the_field(
-        app, acme, acme_admin, browser, smtp_server):
+    app, acme, acme_admin, browser, smtp_server
+):
     pk = factories.customer_with_ledger(app, acme)
-    r = browser(acme_admin).post("/statements/batch", {"ids": str(pk), "from": "2026-05-01",
-                                                       "to": "2026-03-31"})
+    r = browser(acme_admin).post(
+        "/statements/batch", {"ids": str(pk), "from": "2026-05-01", "to": "2026-03-31"}
+    )
     assert r.status_code == 200
     assert "The last day must not be before the first day." in r.get_data(as_text=True)
     assert smtp_server.envelopes == []
 
 
 def test_the_statement_page_emails_the_primary_contact_and_says_so(
-        app, acme, acme_manager, browser, smtp_server):
+    app, acme, acme_manager, browser, smtp_server
+):
     pk = factories.customer_with_ledger(app, acme)
     b = browser(acme_manager)
     r = b.post(f"/statements/{pk}/email", {"from": "2026-01-01", "to": "2026-03-31"})
@@ -195,7 +224,8 @@ def test_the_statement_page_emails_the_primary_contact_and_says_so(
 
 
 def test_emailing_a_customer_without_a_contact_email_explains_it(
-        app, acme, acme_manager, browser, smtp_server):
+    app, acme, acme_manager, browser, smtp_server
+):
     pk = factories.customer_with_ledger(app, acme, email_contact=None)
     b = browser(acme_manager)
     r = b.post(f"/statements/{pk}/email", {"from": "2026-01-01", "to": "2026-03-31"})

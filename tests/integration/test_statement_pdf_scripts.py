@@ -15,6 +15,7 @@ words back, and for the rest look at the fonts themselves:
 * the Devanagari font has private-use entries, the glyphs only shaping puts there: text
   set unshaped uses the font's own characters only.
 """
+
 import io
 import re
 
@@ -54,7 +55,9 @@ def fonts_of(page):
         chars = set()
         if "/ToUnicode" in font:
             cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
-            chars = {chr(int(code, 16)) for code in re.findall(r"<[0-9A-F]+> <([0-9A-F]{4})>", cmap)}
+            chars = {
+                chr(int(code, 16)) for code in re.findall(r"<[0-9A-F]+> <([0-9A-F]{4})>", cmap)
+            }
         fonts.setdefault(name, set()).update(chars - {"\0"})
     return fonts
 
@@ -63,15 +66,17 @@ def fonts_of(page):
 def mohan(app, acme):
     pk = factories.customer(app, acme, NAME, email="mohan@traders.example", currency="EUR")
     factories.address(app, acme, pk, city="नई दिल्ली", postal_code="110001", country="IN")
-    factories.saved_invoice(app, acme, pk, "250.00", number="INV-000001", issue_date="2026-01-15",
-                            due_date="2026-02-14")
+    factories.saved_invoice(
+        app, acme, pk, "250.00", number="INV-000001", issue_date="2026-01-15", due_date="2026-02-14"
+    )
     return pk
 
 
 def test_shaping_is_available():
     statement_pdf._fonts()
-    assert pdfmetrics.getFont(statement_pdf.DEVANAGARI_FONT).shapable, \
+    assert pdfmetrics.getFont(statement_pdf.DEVANAGARI_FONT).shapable, (
         "reportlab cannot shape: pip install uharfbuzz (requirements.txt)"
+    )
 
 
 def test_a_hindi_statement_sets_devanagari_in_the_devanagari_font_shaped(app, acme, mohan):

@@ -1,4 +1,5 @@
 """The statement of account: its figures, and the same figures in the PDF and the Excel file."""
+
 import datetime as dt
 import io
 from decimal import Decimal
@@ -61,9 +62,14 @@ def test_aging_at_the_end_of_the_period_leaves_later_payments_out(app, acme, nor
     """On 31 January INV-000001 still had 600.00 open (PAY-000002 came on 1 February),
     22 days past due; INV-000002 was not yet due. Today both stand differently."""
     statement, closing, _, _ = statement_of(app, acme, nordlicht, "2026-01-01", "2026-01-31")
-    assert statement.aging == {"current": D("250.00"), "days_1_30": D("600.00"),
-                               "days_31_60": D("0.00"), "days_61_90": D("0.00"),
-                               "over_90": D("0.00"), "total": D("850.00")}
+    assert statement.aging == {
+        "current": D("250.00"),
+        "days_1_30": D("600.00"),
+        "days_31_60": D("0.00"),
+        "days_61_90": D("0.00"),
+        "over_90": D("0.00"),
+        "total": D("850.00"),
+    }
     assert statement.unallocated_credit == D("0.00")
     assert statement.closing_balance == closing == D("850.00")
 
@@ -89,12 +95,15 @@ def test_aging_up_to_today_agrees_with_the_ledger(app, acme, nordlicht):
     assert statement.closing_balance == D("670.00")  # INV-000004 (500.00) is in this period
 
 
-@pytest.mark.parametrize("date_from, date_to, field", [
-    ("2026-04-01", "2026-03-31", "to"),
-    ("31/01/2026", "2026-03-31", "from"),
-    ("", "2026-03-31", "from"),
-    ("2026-01-01", None, "to"),
-])
+@pytest.mark.parametrize(
+    "date_from, date_to, field",
+    [
+        ("2026-04-01", "2026-03-31", "to"),
+        ("31/01/2026", "2026-03-31", "from"),
+        ("", "2026-03-31", "from"),
+        ("2026-01-01", None, "to"),
+    ],
+)
 def test_a_bad_period_is_refused_naming_the_field(app, acme, nordlicht, date_from, date_to, field):
     with app.app_context(), tenant_scope(acme.id):
         customer = db.session.get(Customer, nordlicht)
@@ -105,7 +114,8 @@ def test_a_bad_period_is_refused_naming_the_field(app, acme, nordlicht, date_fro
 
 
 def test_the_pdf_reads_back_with_the_opening_a_transaction_and_the_closing_balance(
-        app, acme, nordlicht):
+    app, acme, nordlicht
+):
     _, _, pdf, _ = statement_of(app, acme, nordlicht)
     [page] = pdf_pages(pdf)
     assert "Acme Trading" in page and "Statement of account" in page
@@ -124,8 +134,15 @@ def test_a_long_statement_breaks_across_pages_with_the_header_repeated(app, acme
     start = dt.date(2026, 1, 1)
     for n in range(1, 151):
         issued = start + dt.timedelta(days=n)
-        factories.saved_invoice(app, acme, pk, "10.00", number=f"INV-{n:06d}", issue_date=issued,
-                                due_date=issued + dt.timedelta(days=30))
+        factories.saved_invoice(
+            app,
+            acme,
+            pk,
+            "10.00",
+            number=f"INV-{n:06d}",
+            issue_date=issued,
+            due_date=issued + dt.timedelta(days=30),
+        )
     _, _, pdf, _ = statement_of(app, acme, pk, "2026-01-01", "2026-12-31")
     pages = pdf_pages(pdf)
     assert len(pages) >= 3
@@ -147,7 +164,7 @@ def test_the_excel_statement_has_the_same_figures_formatted(app, acme, nordlicht
     header = rows.index(["Date", "Type", "Number", "Description", "Debit", "Credit", "Balance"])
     assert sheet.freeze_panes == f"A{header + 2}"
     assert sheet.cell(header + 1, 1).font.b
-    opening, *lines, closing = rows[header + 1:]
+    opening, *lines, closing = rows[header + 1 :]
     assert opening[3] == "Opening balance" and opening[6] == 600
     assert lines[0][:3] == [dt.datetime(2026, 1, 15), "Invoice", "INV-000002"]
     assert (lines[0][4], lines[0][6]) == (250, 850)
@@ -165,12 +182,21 @@ def test_aging_on_a_past_day_counts_only_what_was_on_the_books(app, acme):
     """A payment made on 10 January for an invoice issued on 1 February was credit on
     31 January; a credit note issued in March did not yet settle anything in February."""
     pk = factories.customer(app, acme, "Früh Zahler KG", currency="EUR")
-    later = factories.saved_invoice(app, acme, pk, "300.00", number="INV-000010",
-                                    issue_date="2026-02-01", due_date="2026-02-28")
-    factories.payment(app, acme, pk, "100.00", number="PAY-000010", paid="2026-01-10",
-                      allocations={later: "100.00"})
-    factories.credit_note(app, acme, pk, "50.00", number="CN-000010", issued="2026-03-05",
-                          invoice_id=later)
+    later = factories.saved_invoice(
+        app, acme, pk, "300.00", number="INV-000010", issue_date="2026-02-01", due_date="2026-02-28"
+    )
+    factories.payment(
+        app,
+        acme,
+        pk,
+        "100.00",
+        number="PAY-000010",
+        paid="2026-01-10",
+        allocations={later: "100.00"},
+    )
+    factories.credit_note(
+        app, acme, pk, "50.00", number="CN-000010", issued="2026-03-05", invoice_id=later
+    )
 
     january, _, _, _ = statement_of(app, acme, pk, "2026-01-01", "2026-01-31")
     assert january.aging["total"] == D("0.00")
@@ -189,10 +215,18 @@ def test_aging_on_a_past_day_counts_only_what_was_on_the_books(app, acme):
 
 def test_an_overpaid_invoice_leaves_the_excess_as_credit(app, acme):
     pk = factories.customer(app, acme, "Over Payer SA", currency="EUR")
-    invoice = factories.saved_invoice(app, acme, pk, "80.00", number="INV-000020",
-                                      issue_date="2026-01-05", due_date="2026-02-04")
-    factories.payment(app, acme, pk, "100.00", number="PAY-000020", paid="2026-01-20",
-                      allocations={invoice: "100.00"})
+    invoice = factories.saved_invoice(
+        app, acme, pk, "80.00", number="INV-000020", issue_date="2026-01-05", due_date="2026-02-04"
+    )
+    factories.payment(
+        app,
+        acme,
+        pk,
+        "100.00",
+        number="PAY-000020",
+        paid="2026-01-20",
+        allocations={invoice: "100.00"},
+    )
     statement, closing, _, _ = statement_of(app, acme, pk, "2026-01-01", "2026-01-31")
     assert statement.aging["total"] == D("0.00")
     assert statement.unallocated_credit == D("20.00")

@@ -1,5 +1,6 @@
 """Support tickets through the screens and the API: the rules (closing sets closed_at,
 reopening clears it), the list filters, the customer's tab, delete refusals and roles."""
+
 import pytest
 
 from crm.models import Customer, SupportTicket
@@ -17,21 +18,33 @@ def _ticket(app, acme):
         return s.query(SupportTicket).one()
 
 
-def test_a_ticket_is_opened_closed_and_reopened_on_the_form(app, browser, acme, acme_manager, buyer):
+def test_a_ticket_is_opened_closed_and_reopened_on_the_form(
+    app, browser, acme, acme_manager, buyer
+):
     b = browser(acme_manager)
-    r = b.post("/support_tickets/add", {"customer": buyer, "subject": "  Printer jam  ",
-                                        "status": "open", "priority": "high"})
+    r = b.post(
+        "/support_tickets/add",
+        {"customer": buyer, "subject": "  Printer jam  ", "status": "open", "priority": "high"},
+    )
     assert r.status_code == 302, form_errors(r.get_data(as_text=True))
     ticket = _ticket(app, acme)
     assert (ticket.subject, ticket.status, ticket.priority, ticket.closed_at) == (
-        "Printer jam", "open", "high", None)
+        "Printer jam",
+        "open",
+        "high",
+        None,
+    )
     assert ticket.opened_at is not None
-    r = b.post(f"/support_tickets/edit/{ticket.id}", {
-        "customer": buyer, "subject": "Printer jam", "status": "closed", "priority": "high"})
+    r = b.post(
+        f"/support_tickets/edit/{ticket.id}",
+        {"customer": buyer, "subject": "Printer jam", "status": "closed", "priority": "high"},
+    )
     assert r.status_code == 302, form_errors(r.get_data(as_text=True))
     assert _ticket(app, acme).closed_at is not None
-    r = b.post(f"/support_tickets/edit/{ticket.id}", {
-        "customer": buyer, "subject": "Printer jam", "status": "pending", "priority": "high"})
+    r = b.post(
+        f"/support_tickets/edit/{ticket.id}",
+        {"customer": buyer, "subject": "Printer jam", "status": "pending", "priority": "high"},
+    )
     assert r.status_code == 302
     assert (_ticket(app, acme).status, _ticket(app, acme).closed_at) == ("pending", None)
     html = b.get(f"/customers/show/{buyer}").get_data(as_text=True)
@@ -40,11 +53,15 @@ def test_a_ticket_is_opened_closed_and_reopened_on_the_form(app, browser, acme, 
 
 def test_form_refusals_show_next_to_the_fields(app, browser, acme, acme_manager, buyer):
     b = browser(acme_manager)
-    r = b.post("/support_tickets/add", {"customer": buyer, "subject": "", "status": "open",
-                                        "priority": "normal"})
+    r = b.post(
+        "/support_tickets/add",
+        {"customer": buyer, "subject": "", "status": "open", "priority": "normal"},
+    )
     assert form_errors(r.get_data(as_text=True)) == ["This field is required."]
-    r = b.post("/support_tickets/add", {"customer": buyer, "subject": "x" * 201,
-                                        "status": "open", "priority": "normal"})
+    r = b.post(
+        "/support_tickets/add",
+        {"customer": buyer, "subject": "x" * 201, "status": "open", "priority": "normal"},
+    )
     assert r.status_code == 200 and form_errors(r.get_data(as_text=True))
     with books(app, acme) as s:
         assert s.query(SupportTicket).count() == 0
@@ -52,10 +69,20 @@ def test_form_refusals_show_next_to_the_fields(app, browser, acme, acme_manager,
 
 def test_the_list_filters_by_status_and_priority(app, browser, acme, acme_member, buyer):
     with books(app, acme) as s:
-        for subject, status, priority in (("Alpha", "open", "urgent"), ("Bravo", "closed", "low"),
-                                          ("Charlie", "pending", "low")):
-            s.add(SupportTicket(tenant_id=acme.id, customer_id=buyer, subject=subject,
-                                status=status, priority=priority))
+        for subject, status, priority in (
+            ("Alpha", "open", "urgent"),
+            ("Bravo", "closed", "low"),
+            ("Charlie", "pending", "low"),
+        ):
+            s.add(
+                SupportTicket(
+                    tenant_id=acme.id,
+                    customer_id=buyer,
+                    subject=subject,
+                    status=status,
+                    priority=priority,
+                )
+            )
         s.commit()
     b = browser(acme_member)
     html = b.get("/support_tickets/list/?_flt_0_status=closed").get_data(as_text=True)
@@ -66,8 +93,10 @@ def test_the_list_filters_by_status_and_priority(app, browser, acme, acme_member
 
 def test_api_validation_close_and_reopen(app, api, acme, acme_manager, buyer):
     client = api(acme_manager)
-    r = client.post("/api/v1/support_ticket/", json={"customer": buyer, "subject": " ",
-                                                     "status": "solved", "priority": "asap"})
+    r = client.post(
+        "/api/v1/support_ticket/",
+        json={"customer": buyer, "subject": " ", "status": "solved", "priority": "asap"},
+    )
     assert r.status_code == 422
     assert set(r.json["message"]) == {"subject", "status", "priority"}
     r = client.post("/api/v1/support_ticket/", json={"customer": buyer, "subject": "Login fails"})
@@ -93,8 +122,12 @@ def test_a_member_reads_but_cannot_write(app, api, acme, acme_member, buyer):
 
 def test_a_customer_with_tickets_is_not_deleted(app, api, acme, acme_admin, buyer):
     client = api(acme_admin)
-    assert client.post("/api/v1/support_ticket/",
-                       json={"customer": buyer, "subject": "History"}).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/support_ticket/", json={"customer": buyer, "subject": "History"}
+        ).status_code
+        == 201
+    )
     r = client.delete(f"/api/v1/customer/{buyer}")
     assert r.status_code == 409
     assert "support tickets" in str(r.json)

@@ -1,5 +1,6 @@
 """Tasks: status changes and completed_at, "My tasks" with overdue ones highlighted,
 quick actions, the customer's Tasks tab, links to deals and role limits."""
+
 import datetime as dt
 import re
 
@@ -38,27 +39,38 @@ def _form(**fields):
 
 # --- status and completed_at ------------------------------------------------------------
 
+
 def test_done_sets_completed_at_and_reopening_clears_it(app, browser, acme, acme_manager):
     b = browser(acme_manager)
     assert b.post("/tasks/add", _form(title="Send the quote")).status_code == 302
     (pk,) = _task_ids(app)
     saved = load(app, Task, pk)
     assert (saved.status, saved.priority, saved.completed_at) == ("open", "normal", None)
-    assert b.post(f"/tasks/edit/{pk}", _form(title="Send the quote", status="in_progress")).status_code == 302
+    assert (
+        b.post(f"/tasks/edit/{pk}", _form(title="Send the quote", status="in_progress")).status_code
+        == 302
+    )
     assert load(app, Task, pk).completed_at is None
-    assert b.post(f"/tasks/edit/{pk}", _form(title="Send the quote", status="done")).status_code == 302
+    assert (
+        b.post(f"/tasks/edit/{pk}", _form(title="Send the quote", status="done")).status_code == 302
+    )
     done = load(app, Task, pk)
     assert done.status == "done" and done.completed_at is not None
     # Editing a done task keeps its completion time.
-    assert b.post(f"/tasks/edit/{pk}", _form(title="Sent the quote", status="done")).status_code == 302
+    assert (
+        b.post(f"/tasks/edit/{pk}", _form(title="Sent the quote", status="done")).status_code == 302
+    )
     assert load(app, Task, pk).completed_at == done.completed_at
-    assert b.post(f"/tasks/edit/{pk}", _form(title="Sent the quote", status="open")).status_code == 302
+    assert (
+        b.post(f"/tasks/edit/{pk}", _form(title="Sent the quote", status="open")).status_code == 302
+    )
     reopened = load(app, Task, pk)
     assert (reopened.status, reopened.completed_at) == ("open", None)
 
 
-def test_a_finished_task_is_reopened_before_being_finished_another_way(app, browser, api, acme,
-                                                                       acme_manager):
+def test_a_finished_task_is_reopened_before_being_finished_another_way(
+    app, browser, api, acme, acme_manager
+):
     pk = task(app, acme, status="done")
     r = browser(acme_manager).post(f"/tasks/edit/{pk}", _form(status="cancelled"))
     assert r.status_code == 200 and "reopened before" in r.get_data(as_text=True)
@@ -92,8 +104,10 @@ def test_quick_actions_in_the_api(app, api, acme, acme_manager):
 
 # --- My tasks and overdue -----------------------------------------------------------------
 
+
 def test_my_tasks_shows_only_my_open_tasks_soonest_first_and_highlights_overdue(
-        app, browser, acme, acme_manager, acme_member):
+    app, browser, acme, acme_manager, acme_member
+):
     mine = acme_member.id
     task(app, acme, "Later", assignee_id=mine, due_date=_day(5))
     task(app, acme, "Overdue", assignee_id=mine, due_date=_day(-2), priority="high")
@@ -117,8 +131,11 @@ def test_the_task_list_highlights_overdue_open_tasks_only(app, browser, acme, ac
     task(app, acme, "Late but done", due_date=_day(-3), status="done")
     task(app, acme, "On time", due_date=_day(3))
     html = browser(acme_member).get("/tasks/list/").get_data(as_text=True)
-    highlighted = [re.search(r"<td>(Late[^<]*|On time)</td>", r).group(1)
-                   for r in re.findall(r"<tr[^>]*>.*?</tr>", html, re.S) if 'class="crm-overdue"' in r]
+    highlighted = [
+        re.search(r"<td>(Late[^<]*|On time)</td>", r).group(1)
+        for r in re.findall(r"<tr[^>]*>.*?</tr>", html, re.S)
+        if 'class="crm-overdue"' in r
+    ]
     assert highlighted == ["Late and open"]
     # Open first by due date, finished last.
     order = [html.index(t) for t in ("Late and open", "On time", "Late but done")]
@@ -132,7 +149,9 @@ def test_the_api_lists_my_open_tasks(app, api, acme, acme_member, acme_manager):
     assert [t["title"] for t in body["result"]] == ["Mine"] and body["more"] is False
 
 
-def test_the_add_form_assigns_the_author_and_normal_priority_by_default(app, browser, acme, acme_manager):
+def test_the_add_form_assigns_the_author_and_normal_priority_by_default(
+    app, browser, acme, acme_manager
+):
     html = browser(acme_manager).get("/tasks/add").get_data(as_text=True)
     select = re.search(r'<select[^>]*name="assignee".*?</select>', html, re.S).group(0)
     assert re.search(rf'<option selected value="{acme_manager.id}">', select)
@@ -156,14 +175,17 @@ def test_only_active_users_of_the_tenant_can_be_assigned(app, api, acme, globex,
 
 # --- links -----------------------------------------------------------------------------------
 
-def test_the_customer_page_has_a_tasks_tab_that_adds_for_the_customer(app, browser, acme, acme_manager):
+
+def test_the_customer_page_has_a_tasks_tab_that_adds_for_the_customer(
+    app, browser, acme, acme_manager
+):
     customer = factories.customer(app, acme, "Tasked Ltd")
     other = factories.customer(app, acme, "Other Ltd")
     task(app, acme, "For Tasked", customer_id=customer)
     task(app, acme, "For Other", customer_id=other)
     b = browser(acme_manager)
     html = b.get(f"/customers/show/{customer}").get_data(as_text=True)
-    tab = html[html.index('id="TaskView"'):]
+    tab = html[html.index('id="TaskView"') :]
     assert "For Tasked" in tab and "For Other" not in tab
     assert f"/tasks/add?_flt_0_customer={customer}" in tab
     r = b.post(f"/tasks/add?_flt_0_customer={customer}", _form(title="From the tab"))
@@ -189,21 +211,31 @@ def test_a_task_may_stand_alone_or_link_a_lead(app, api, acme, acme_manager):
     pk = lead(app, acme, "Trade show contact")
     client = api(acme_manager)
     assert client.post("/api/v1/task/", json={"title": "Personal to-do"}).status_code == 201
-    r = client.post("/api/v1/task/", json={"title": "Qualify", "lead": pk, "priority": "urgent",
-                                           "due_date": _day(1).isoformat()})
+    r = client.post(
+        "/api/v1/task/",
+        json={
+            "title": "Qualify",
+            "lead": pk,
+            "priority": "urgent",
+            "due_date": _day(1).isoformat(),
+        },
+    )
     assert r.status_code == 201
     assert load(app, Task, r.json["id"]).lead_id == pk
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"title": ""}, "title"),
-    ({"description": "no title"}, "title"),
-    ({"title": "x", "priority": "asap"}, "priority"),
-    ({"title": "x", "status": "blocked"}, "status"),
-    ({"title": "x", "due_date": "tomorrow"}, "due_date"),
-    ({"title": "x", "deal": 999999}, "deal"),
-    ({"title": "x", "customer": 999999}, "customer"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"title": ""}, "title"),
+        ({"description": "no title"}, "title"),
+        ({"title": "x", "priority": "asap"}, "priority"),
+        ({"title": "x", "status": "blocked"}, "status"),
+        ({"title": "x", "due_date": "tomorrow"}, "due_date"),
+        ({"title": "x", "deal": 999999}, "deal"),
+        ({"title": "x", "customer": 999999}, "customer"),
+    ],
+)
 def test_the_api_refuses_bad_input_naming_the_field(app, api, acme, acme_manager, body, field):
     r = api(acme_manager).post("/api/v1/task/", json=body)
     assert r.status_code == 422, r.json
@@ -231,6 +263,7 @@ def test_records_with_tasks_cannot_be_deleted(app, browser, api, acme, acme_admi
 
 # --- pickers ---------------------------------------------------------------------------------
 
+
 def test_deal_and_lead_lookups_put_open_ones_first(app, browser, acme, acme_member):
     customer = factories.customer(app, acme, "Buyer Ltd")
     deal(app, acme, "Alpha won", customer_id=customer, stage="Won")
@@ -247,8 +280,10 @@ def test_deal_and_lead_lookups_put_open_ones_first(app, browser, acme, acme_memb
 
 # --- roles -------------------------------------------------------------------------------------
 
-def test_members_read_managers_add_edit_and_act_admins_delete(app, browser, api, acme, acme_member,
-                                                              acme_manager, acme_admin):
+
+def test_members_read_managers_add_edit_and_act_admins_delete(
+    app, browser, api, acme, acme_member, acme_manager, acme_admin
+):
     pk = task(app, acme)
     member, manager = browser(acme_member), browser(acme_manager)
     assert member.get("/tasks/list/").status_code == 200
@@ -273,8 +308,9 @@ def test_menu_shows_the_sales_entries(app, browser, acme, acme_member):
         assert f'href="{href}"' in html, href
 
 
-def test_adding_a_task_from_a_deal_page_links_the_deal_and_its_customer(app, browser, api, acme,
-                                                                        acme_manager):
+def test_adding_a_task_from_a_deal_page_links_the_deal_and_its_customer(
+    app, browser, api, acme, acme_manager
+):
     customer = factories.customer(app, acme, "Deal Customer")
     pk = deal(app, acme, "The deal", customer_id=customer)
     b = browser(acme_manager)
@@ -287,12 +323,25 @@ def test_adding_a_task_from_a_deal_page_links_the_deal_and_its_customer(app, bro
         assert api(acme_manager).get(f"/api/v1/{resource}/_info").status_code == 200
 
 
-def test_the_task_list_filters_by_status_priority_assignee_and_due_date(app, browser, acme,
-                                                                         acme_member, acme_manager):
-    task(app, acme, "Open urgent mine", priority="urgent", assignee_id=acme_member.id,
-         due_date=_day(2))
-    task(app, acme, "Done normal theirs", status="done", assignee_id=acme_manager.id,
-         due_date=_day(-2))
+def test_the_task_list_filters_by_status_priority_assignee_and_due_date(
+    app, browser, acme, acme_member, acme_manager
+):
+    task(
+        app,
+        acme,
+        "Open urgent mine",
+        priority="urgent",
+        assignee_id=acme_member.id,
+        due_date=_day(2),
+    )
+    task(
+        app,
+        acme,
+        "Done normal theirs",
+        status="done",
+        assignee_id=acme_manager.id,
+        due_date=_day(-2),
+    )
     b = browser(acme_member)
 
     def titles(query):
@@ -305,4 +354,4 @@ def test_the_task_list_filters_by_status_priority_assignee_and_due_date(app, bro
     assert titles(f"_flt_1_due_date={_day(0).isoformat()}") == ["Open urgent mine"]  # due after
     search = b.get("/tasks/list/").get_data(as_text=True)
     # The search form offers the statuses as a choice (FAB ships its fields as escaped JSON).
-    assert r'\u003coption value=\"in_progress\"\u003eIn progress\u003c/option\u003e' in search
+    assert r"\u003coption value=\"in_progress\"\u003eIn progress\u003c/option\u003e" in search

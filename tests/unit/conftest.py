@@ -1,4 +1,5 @@
 """Fixtures of the unit tests: an empty database of their own for the migration tests."""
+
 import os
 import uuid
 
@@ -16,8 +17,10 @@ def empty_database_url(tmp_path):
         yield "sqlite:///" + os.path.join(str(tmp_path), "empty.sqlite3")
         return
     name = "crm_migration_" + uuid.uuid4().hex[:8]
-    server = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
-                           isolation_level="AUTOCOMMIT")
+    server = create_engine(
+        POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
+        isolation_level="AUTOCOMMIT",
+    )
     with server.connect() as conn:
         conn.execute(text(f"CREATE DATABASE {name}"))
     base = POSTGRES_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)

@@ -1,4 +1,5 @@
 """The audit trail records every write and cannot be changed afterwards."""
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
@@ -15,7 +16,10 @@ def test_database_refuses_update_and_delete_of_entries(app, acme):
     factories.customer(app, acme, "Audited Ltd")
     with app.app_context():
         before = db.session.query(AuditEntry).count()
-        for statement in ("UPDATE crm_audit_entry SET action = 'forged'", "DELETE FROM crm_audit_entry"):
+        for statement in (
+            "UPDATE crm_audit_entry SET action = 'forged'",
+            "DELETE FROM crm_audit_entry",
+        ):
             with pytest.raises(DatabaseError, match="append-only"):
                 db.session.execute(text(statement))
             db.session.rollback()
@@ -54,6 +58,7 @@ def test_tag_changes_are_recorded_as_lists(app, acme):
     pk = factories.customer(app, acme, "Tagged Ltd")
     with app.app_context(), tenant_scope(acme.id):
         from crm.models import Tag
+
         customer = db.session.get(Customer, pk)
         customer.tags = db.session.query(Tag).filter_by(name="VIP").all()
         db.session.commit()

@@ -1,5 +1,6 @@
 """What a deal must satisfy before it is saved (crm.services.pipeline.deals.prepare / create_deal),
 and what keeps it, its customer or its company from being deleted."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from tests import factories
 @pytest.fixture
 def create(app, acme, db_session):
     """create(**fields) -> the new deal (detached), through deals.create_deal."""
+
     def make(**fields):
         with db_session() as s, tenant_scope(acme.id):
             deal = deals.create_deal(s, **fields)
@@ -24,6 +26,7 @@ def create(app, acme, db_session):
             s.expunge(deal)
         deal.stage_name = stage_name
         return deal
+
     return make
 
 
@@ -43,6 +46,7 @@ def test_without_a_default_stage_it_starts_in_the_first(app, acme, create):
     other = factories.pipeline(app, acme, stages=(("Second", {}), ("First", {})))
     with app.app_context():
         from crm.extensions import db
+
         db.session.get(Stage, other.stages["First"]).position = -1
         db.session.commit()
         db.session.remove()
@@ -60,8 +64,9 @@ def test_a_deal_created_in_a_won_stage_is_closed_today(app, acme, create):
 
 
 def test_fields_are_checked_together(app, acme, create):
-    errors = refused(create, title="  ", value=Decimal("-1"), probability=101,
-                     expected_close_date="next week")
+    errors = refused(
+        create, title="  ", value=Decimal("-1"), probability=101, expected_close_date="next week"
+    )
     assert set(errors) == {"title", "value", "probability", "expected_close_date"}
 
 
@@ -72,8 +77,9 @@ def test_value_is_kept_to_the_cent_and_defaults_to_zero(app, acme, create):
 
 def test_a_stage_must_belong_to_the_pipeline(app, acme, create):
     other = factories.pipeline(app, acme)
-    errors = refused(create, title="X", pipeline_id=factories.sales(app, acme).id,
-                     stage_id=other.stages["Intro"])
+    errors = refused(
+        create, title="X", pipeline_id=factories.sales(app, acme).id, stage_id=other.stages["Intro"]
+    )
     assert "another pipeline" in str(errors["stage"][0])
 
 
@@ -106,8 +112,9 @@ def test_currency_follows_the_customer_else_the_crm_default(app, acme, create, d
     assert create(title="C").currency == "CHF"
 
 
-def test_archived_customers_and_inactive_companies_are_refused_for_new_deals(app, acme, create,
-                                                                              db_session):
+def test_archived_customers_and_inactive_companies_are_refused_for_new_deals(
+    app, acme, create, db_session
+):
     customer = factories.customer(app, acme, "Gone Ltd")
     company = factories.company(app, acme, "Dormant Holding")
     with db_session() as s:

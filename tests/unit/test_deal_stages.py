@@ -1,5 +1,6 @@
 """The one stage rule (crm.services.pipeline.deal_stages): won and lost close a deal today, a lost
 deal keeps its reason, reopening clears both, a deal never leaves its pipeline."""
+
 import datetime as dt
 
 import pytest
@@ -21,12 +22,14 @@ def sales(app, acme):
 @pytest.fixture
 def moving(app, acme, db_session):
     """move(deal_id, stage_id, reason=None) -> the deal after the move, committed."""
+
     def move(deal_id, stage_id, reason=None):
         with db_session() as s, tenant_scope(acme.id):
             deal = s.get(Deal, deal_id)
             deal_stages.move_deal_to_stage(s, deal, s.get(Stage, stage_id), reason)
             s.commit()
         return factories.load_deal(app, deal_id)
+
     return move
 
 
@@ -39,7 +42,11 @@ def test_moving_to_the_won_stage_closes_the_deal_today(app, acme, sales, moving)
 def test_moving_to_the_lost_stage_closes_it_and_keeps_the_reason(app, acme, sales, moving):
     pk = factories.deal(app, acme, stage="Negotiation")
     deal = moving(pk, sales.stages["Lost"], "  Too expensive  ")
-    assert (deal.stage_name, deal.actual_close_date, deal.lost_reason) == ("Lost", TODAY, "Too expensive")
+    assert (deal.stage_name, deal.actual_close_date, deal.lost_reason) == (
+        "Lost",
+        TODAY,
+        "Too expensive",
+    )
 
 
 def test_the_lost_reason_is_optional(app, acme, sales, moving):
@@ -72,7 +79,11 @@ def test_a_stage_of_another_pipeline_is_refused(app, acme, sales, moving):
         moving(pk, other.stages["Signed"])
     assert "another pipeline" in str(refused.value.errors["stage"][0])
     deal = factories.load_deal(app, pk)
-    assert (deal.stage_name, deal.pipeline_id, deal.actual_close_date) == ("Proposal", sales.id, None)
+    assert (deal.stage_name, deal.pipeline_id, deal.actual_close_date) == (
+        "Proposal",
+        sales.id,
+        None,
+    )
 
 
 def test_an_overlong_lost_reason_is_refused(app, acme, sales, moving):

@@ -1,5 +1,6 @@
 """The export writers with column kinds given (cell writers chosen once per column) write the
 same cells as when each value's type decides."""
+
 import csv
 import datetime as dt
 import io
@@ -12,7 +13,15 @@ from crm.services.bulk.export_writers import open_writer
 HEADERS = ["Name", "Limit", "Hold", "Since", "At", "Count", "Anything"]
 KINDS = ["text", "money", "bool", "date", "datetime", "number", None]
 ROWS = [
-    ("=1+2", Decimal("2500.00"), True, dt.date(2030, 1, 2), dt.datetime(2030, 1, 2, 3, 4), 7, "+44"),
+    (
+        "=1+2",
+        Decimal("2500.00"),
+        True,
+        dt.date(2030, 1, 2),
+        dt.datetime(2030, 1, 2, 3, 4),
+        7,
+        "+44",
+    ),
     ("", None, False, None, None, None, Decimal("1.50")),
     (None, Decimal("-0.50"), None, None, None, 0, dt.datetime(2029, 5, 6, 7, 8)),
 ]

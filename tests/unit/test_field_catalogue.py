@@ -2,6 +2,7 @@
 declares is on its model, its choices are the codes the model stores, and every screen and
 API labels a catalogued column with the catalogue's own label. The aging buckets read the
 same on the customer page and on the statement."""
+
 import html as html_lib
 import re
 
@@ -90,7 +91,9 @@ def test_screens_and_api_label_catalogued_columns_with_the_catalogues_labels(app
                 assert not isinstance(label, LazyString), (type(view).__name__, column)
             elif isinstance(label, LazyString):
                 assert label is field.label or label is field.list_label, (
-                    type(view).__name__, column)
+                    type(view).__name__,
+                    column,
+                )
     # Document lines are edited inside their sales order's or invoice's own form.
     assert seen == set(ENTITIES) - {"SalesOrderLine", "InvoiceLine"}, set(ENTITIES) - seen
 
@@ -112,30 +115,38 @@ def test_the_timeline_names_fields_and_codes_as_the_catalogue_does(app):
     with app.test_request_context():
         assert field_labels.field_label("deal", "stage_id") is pipeline.DEAL.label("stage")
         assert field_labels.field_label("payment", "method") is ledger.PAYMENT.label("method")
-        assert field_labels.field_value("task", "status", "in_progress") is (
-            pipeline.TASK_STATUSES["in_progress"])
+        assert (
+            field_labels.field_value("task", "status", "in_progress")
+            is (pipeline.TASK_STATUSES["in_progress"])
+        )
         assert field_labels.field_label("lead_status", "is_final") is (
-            settings.LEAD_STATUS.label("is_final"))
+            settings.LEAD_STATUS.label("is_final")
+        )
         assert field_labels.field_label("deal", "no_such_column") == "no_such_column"
 
 
 def _customer_page_aging(html):
-    part = html[html.index("crm-aging", html.index('id="credit-panel"')):]
-    part = part[:part.index("</table>")]
-    return [html_lib.unescape(label.strip())
-            for label in re.findall(r"<tr><th>(.*?)</th><td>", part, re.S)]
+    part = html[html.index("crm-aging", html.index('id="credit-panel"')) :]
+    part = part[: part.index("</table>")]
+    return [
+        html_lib.unescape(label.strip())
+        for label in re.findall(r"<tr><th>(.*?)</th><td>", part, re.S)
+    ]
 
 
 def _statement_aging(html):
-    part = html[html.index('class="table table-condensed crm-aging"'):]
-    head = part[:part.index("</thead>")]
-    return [html_lib.unescape(label.strip())
-            for label in re.findall(r'<th class="text-right">(.*?)</th>', head, re.S)]
+    part = html[html.index('class="table table-condensed crm-aging"') :]
+    head = part[: part.index("</thead>")]
+    return [
+        html_lib.unescape(label.strip())
+        for label in re.findall(r'<th class="text-right">(.*?)</th>', head, re.S)
+    ]
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_aging_buckets_read_the_same_on_the_customer_page_and_the_statement(
-        app, acme, browser, acme_admin, language):
+    app, acme, browser, acme_admin, language
+):
     pk = factories.customer(app, acme, "Aging Alike", currency="EUR")
     factories.saved_invoice(app, acme, pk, "300.00")
     factories.saved_invoice(app, acme, pk, "200.00", days_overdue=45)

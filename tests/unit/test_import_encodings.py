@@ -1,5 +1,6 @@
 """Which encoding a text file is read in: UTF first, then the code pages of the importing
 user's language, so Western text never reads as Central European (è as č)."""
+
 import pytest
 
 from crm.services.bulk.imports import encodings
@@ -26,5 +27,6 @@ def test_unicode_comes_first_whatever_the_language(encoding):
 
 def test_a_chosen_encoding_the_bytes_do_not_fit_is_refused():
     from crm.services.core.errors import ValidationFailed
+
     with pytest.raises(ValidationFailed, match="not in Unicode"):
         encodings.decode(WESTERN.encode("cp1252"), encoding="utf-8")

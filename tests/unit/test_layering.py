@@ -6,6 +6,7 @@ services. crm/datamodel is the data layer of the screens and the API (it calls s
 services never call it); crm/web is their HTTP boundary. The task queue's tasks (crm/jobs)
 call services, never screens. docs/architecture.md explains the layers.
 """
+
 import ast
 import sys
 from pathlib import Path
@@ -34,11 +35,15 @@ FORBIDDEN = {
     "i18n": HTTP_SIDE,
     # Below the services: the mechanisms of security (not its sign-in and user screens,
     # manager.py, token_api.py and user_views.py, which call crm.services.accounts).
-    **{f"security.{name}": ("crm.services",) for name in (
-        "tenancy", "roles", "passwords", "masking", "scoping", "headers", "api_csrf")},
+    **{
+        f"security.{name}": ("crm.services",)
+        for name in ("tenancy", "roles", "passwords", "masking", "scoping", "headers", "api_csrf")
+    },
     # i18n.selection reads the organisation's default language from the settings service.
-    **{f"i18n.{name}": ("crm.services", "crm.security") for name in (
-        "catalogs", "names", "parsing", "inputs")},
+    **{
+        f"i18n.{name}": ("crm.services", "crm.security")
+        for name in ("catalogs", "names", "parsing", "inputs")
+    },
 }
 
 
@@ -68,7 +73,7 @@ def _imported(source, module_name, is_package=False):
         elif isinstance(node, ast.ImportFrom):
             module = node.module or ""
             if node.level:
-                base = ".".join(package[:len(package) - node.level + 1])
+                base = ".".join(package[: len(package) - node.level + 1])
                 module = f"{base}.{module}" if module else base
             yield node.lineno, module
             for alias in node.names:
@@ -83,8 +88,9 @@ def layering_violations():
     found = []
     for layer, forbidden in FORBIDDEN.items():
         for path in _files(layer):
-            imports = _imported(path.read_text(encoding="utf-8"), _module_name(path),
-                                path.name == "__init__.py")
+            imports = _imported(
+                path.read_text(encoding="utf-8"), _module_name(path), path.name == "__init__.py"
+            )
             lines = sorted({line for line, name in imports if _breaks(name, forbidden)})
             if lines:
                 found.append(f"{path.relative_to(ROOT.parent)} (line {', '.join(map(str, lines))})")

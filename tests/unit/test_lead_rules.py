@@ -1,4 +1,5 @@
 """Lead rules without HTTP: statuses, the conversion status, moves and assignment notices."""
+
 import pytest
 
 from crm.extensions import db
@@ -87,11 +88,19 @@ def test_a_notice_goes_to_each_new_assignee_once(app, acme, acme_session):
 def test_prefill_suggests_an_existing_company_of_the_same_name(app, acme, acme_session):
     company = factories.company(app, acme, "Initech")
     s = acme_session
-    lead = s.get(Lead, factories.lead(app, acme, "TPS reports", contact_name="Peter Gibbons",
-                                      company_name="INITECH", value=10))
+    lead = s.get(
+        Lead,
+        factories.lead(
+            app, acme, "TPS reports", contact_name="Peter Gibbons", company_name="INITECH", value=10
+        ),
+    )
     data = lead_conversion.prefill(s, lead)
-    assert (data["company_option"], data["company_id"], data["customer_name"], data["create_deal"]) \
-        == ("existing", company, "Peter Gibbons", True)
+    assert (
+        data["company_option"],
+        data["company_id"],
+        data["customer_name"],
+        data["create_deal"],
+    ) == ("existing", company, "Peter Gibbons", True)
     other = s.get(Lead, factories.lead(app, acme, "Other", company_name="Umbrella"))
     data = lead_conversion.prefill(s, other)
     assert (data["company_option"], data["new_company_name"]) == ("new", "Umbrella")

@@ -1,6 +1,7 @@
 """The ledger's arithmetic: line and document totals, balances with partial payments,
 unallocated credit, credit notes, voids, aging at its bucket boundaries and several
 currencies kept apart. Exact Decimals throughout, on SQLite and PostgreSQL alike."""
+
 import datetime as dt
 from decimal import Decimal as D
 
@@ -20,8 +21,9 @@ def buyer(app, acme):
 
 
 def credit_note(session, customer_id, amount, invoice_id=None, issue=True):
-    note = CreditNote(customer_id=customer_id, invoice_id=invoice_id, amount=amount,
-                      reason="Damaged goods")
+    note = CreditNote(
+        customer_id=customer_id, invoice_id=invoice_id, amount=amount, reason="Damaged goods"
+    )
     credit_notes.prepare(session, note)
     session.add(note)
     session.flush()
@@ -32,17 +34,23 @@ def credit_note(session, customer_id, amount, invoice_id=None, issue=True):
 
 # --- lines and documents --------------------------------------------------------------------
 
-@pytest.mark.parametrize("quantity, price, discount, tax, expected", [
-    ("1", "0.125", "0", "0", ("0.13", "0.00", "0.13")),        # half up, not to even
-    ("3", "0.335", "10", "19", ("0.90", "0.17", "1.07")),      # 1.005 -> 0.9045 -> 0.90; tax 0.171
-    ("2.5", "19.99", "0", "7", ("49.98", "3.50", "53.48")),    # 49.975 rounds up; 3.4986
-    ("1", "100", "100", "20", ("0.00", "0.00", "0.00")),
-    ("0.333", "3", "0", "0", ("1.00", "0.00", "1.00")),        # 0.999
-])
+
+@pytest.mark.parametrize(
+    "quantity, price, discount, tax, expected",
+    [
+        ("1", "0.125", "0", "0", ("0.13", "0.00", "0.13")),  # half up, not to even
+        ("3", "0.335", "10", "19", ("0.90", "0.17", "1.07")),  # 1.005 -> 0.9045 -> 0.90; tax 0.171
+        ("2.5", "19.99", "0", "7", ("49.98", "3.50", "53.48")),  # 49.975 rounds up; 3.4986
+        ("1", "100", "100", "20", ("0.00", "0.00", "0.00")),
+        ("0.333", "3", "0", "0", ("1.00", "0.00", "1.00")),  # 0.999
+    ],
+)
 def test_a_line_is_discounted_then_taxed_and_rounded_half_up_to_the_cent(
-        quantity, price, discount, tax, expected):
+    quantity, price, discount, tax, expected
+):
     assert ledger.line_amounts(D(quantity), D(price), D(discount), D(tax)) == tuple(
-        D(v) for v in expected)
+        D(v) for v in expected
+    )
 
 
 def test_document_totals_add_up_to_the_lines(app, acme, buyer):
@@ -50,19 +58,28 @@ def test_document_totals_add_up_to_the_lines(app, acme, buyer):
         item = invoice(s, buyer, (3, "0.335", 10, 19), (2.5, "19.99", 0, 7), (1, "0.125", 0, 0))
         assert [line.position for line in item.lines] == [1, 2, 3]
         assert (item.subtotal, item.discount_total, item.tax_total, item.total) == (
-            D("51.12"), D("0.11"), D("3.67"), D("54.68"))
+            D("51.12"),
+            D("0.11"),
+            D("3.67"),
+            D("54.68"),
+        )
         assert item.total == sum(line.total for line in item.lines)
         assert item.subtotal - item.discount_total + item.tax_total == item.total
 
 
 # --- balances ---------------------------------------------------------------------------------
 
+
 def test_partial_payments_leave_the_rest_due_until_the_invoice_is_paid(app, acme, buyer):
     with books(app, acme) as s:
         inv = invoice(s, buyer, total="1000.00")
         assert ledger.balance_of(s, buyer) == D("1000.00")
         payments.record_payment(s, buyer, "400.00", allocations=[(inv, "400.00")])
-        assert (inv.status, inv.amount_paid, inv.amount_due) == ("partly_paid", D("400.00"), D("600.00"))
+        assert (inv.status, inv.amount_paid, inv.amount_due) == (
+            "partly_paid",
+            D("400.00"),
+            D("600.00"),
+        )
         assert s.get(Customer, buyer).balance == ledger.balance_of(s, buyer) == D("600.00")
         payments.record_payment(s, buyer, "600.00", allocations=[(inv.id, "600.00")])
         assert (inv.status, inv.amount_due) == ("paid", D("0.00"))
@@ -111,13 +128,21 @@ def test_drafts_count_for_nothing(app, acme, buyer):
 def test_voiding_a_payment_makes_its_invoices_due_again(app, acme, buyer):
     with books(app, acme) as s:
         first, second = invoice(s, buyer, total="100.00"), invoice(s, buyer, total="50.00")
-        payment = payments.record_payment(s, buyer, "170.00",
-                                          allocations=[(first, "100.00"), (second, "30.00")])
+        payment = payments.record_payment(
+            s, buyer, "170.00", allocations=[(first, "100.00"), (second, "30.00")]
+        )
         assert (first.status, second.status, s.get(Customer, buyer).balance) == (
-            "paid", "partly_paid", D("-20.00"))
+            "paid",
+            "partly_paid",
+            D("-20.00"),
+        )
         payments.void_payment(s, payment)
         assert (first.status, first.amount_paid, second.status, second.amount_paid) == (
-            "issued", D("0.00"), "issued", D("0.00"))
+            "issued",
+            D("0.00"),
+            "issued",
+            D("0.00"),
+        )
         assert s.get(Customer, buyer).balance == D("150.00")
         assert ledger.unallocated_credit(s, buyer) == D("0.00")
 
@@ -129,7 +154,10 @@ def test_voiding_an_issued_credit_note_takes_it_off_the_invoice(app, acme, buyer
         assert (inv.status, s.get(Customer, buyer).balance) == ("paid", D("0.00"))
         credit_notes.void_credit_note(s, note)
         assert (inv.status, inv.amount_paid, s.get(Customer, buyer).balance) == (
-            "issued", D("0.00"), D("90.00"))
+            "issued",
+            D("0.00"),
+            D("90.00"),
+        )
 
 
 def test_removing_an_allocation_turns_it_back_into_credit(app, acme, buyer):
@@ -145,8 +173,9 @@ def test_balance_until_a_day_counts_only_documents_dated_by_then(app, acme, buye
     with books(app, acme) as s:
         inv = invoice(s, buyer, total="500.00", issue_date=dt.date(2026, 1, 10))
         invoice(s, buyer, total="70.00", issue_date=dt.date(2026, 2, 10))
-        payments.record_payment(s, buyer, "200.00", payment_date=dt.date(2026, 1, 20),
-                                allocations=[(inv, "200.00")])
+        payments.record_payment(
+            s, buyer, "200.00", payment_date=dt.date(2026, 1, 20), allocations=[(inv, "200.00")]
+        )
         assert ledger.balance_of(s, buyer, until=dt.date(2026, 1, 9)) == D("0.00")
         assert ledger.balance_of(s, buyer, until=dt.date(2026, 1, 10)) == D("500.00")
         assert ledger.balance_of(s, buyer, until=dt.date(2026, 1, 31)) == D("300.00")
@@ -156,8 +185,16 @@ def test_balance_until_a_day_counts_only_documents_dated_by_then(app, acme, buye
 # --- aging --------------------------------------------------------------------------------------
 
 BOUNDARIES = [  # days past due -> bucket
-    (-5, "current"), (0, "current"), (1, "days_1_30"), (30, "days_1_30"), (31, "days_31_60"),
-    (60, "days_31_60"), (61, "days_61_90"), (90, "days_61_90"), (91, "over_90"), (400, "over_90"),
+    (-5, "current"),
+    (0, "current"),
+    (1, "days_1_30"),
+    (30, "days_1_30"),
+    (31, "days_31_60"),
+    (60, "days_31_60"),
+    (61, "days_61_90"),
+    (90, "days_61_90"),
+    (91, "over_90"),
+    (400, "over_90"),
 ]
 
 
@@ -170,8 +207,13 @@ def test_aging_puts_each_invoice_in_its_bucket_at_the_boundaries(app, acme, buye
     with books(app, acme) as s:
         for index, (days, _) in enumerate(BOUNDARIES):
             due = AS_OF - dt.timedelta(days=days)
-            invoice(s, buyer, total=D(10) ** index / 100, issue_date=due - dt.timedelta(days=30),
-                    due_date=due)
+            invoice(
+                s,
+                buyer,
+                total=D(10) ** index / 100,
+                issue_date=due - dt.timedelta(days=30),
+                due_date=due,
+            )
         aged = ledger.aging(s, buyer, as_of=AS_OF)
     expected = dict.fromkeys([key for key, _, _ in ledger.AGING_BUCKETS], D("0.00"))
     for index, (_, bucket) in enumerate(BOUNDARIES):
@@ -189,8 +231,9 @@ def test_aging_counts_what_is_still_due_on_open_invoices_only(app, acme, buyer):
         paid = invoice(s, buyer, total="200.00", issue_date=due, due_date=due)
         invoice(s, buyer, total="999.00", due_date=due, status="void")
         invoice(s, buyer, total="999.00", due_date=due, status="draft")
-        payments.record_payment(s, buyer, "450.00",
-                                allocations=[(partly, "250.00"), (paid, "200.00")])
+        payments.record_payment(
+            s, buyer, "450.00", allocations=[(partly, "250.00"), (paid, "200.00")]
+        )
         credit_note(s, buyer, "100.00", invoice_id=partly.id)
         aged = ledger.aging(s, buyer, as_of=AS_OF)
         assert (aged["days_31_60"], aged["total"]) == (D("650.00"), D("650.00"))
@@ -215,10 +258,15 @@ def test_currencies_are_kept_apart(app, acme, globex):
         assert (eur.currency, usd.currency) == ("EUR", "USD")
         by_currency = ledger.aging_by_currency(s, as_of=AS_OF)
         assert set(by_currency) == {"EUR", "USD"}
-        assert (by_currency["EUR"]["current"], by_currency["EUR"]["days_1_30"],
-                by_currency["EUR"]["total"]) == (D("40.00"), D("100.00"), D("140.00"))
+        assert (
+            by_currency["EUR"]["current"],
+            by_currency["EUR"]["days_1_30"],
+            by_currency["EUR"]["total"],
+        ) == (D("40.00"), D("100.00"), D("140.00"))
         assert (by_currency["USD"]["over_90"], by_currency["USD"]["total"]) == (
-            D("280.00"), D("280.00"))
+            D("280.00"),
+            D("280.00"),
+        )
         assert s.get(Customer, euro).balance == D("140.00")
         assert s.get(Customer, dollar).balance == D("180.00")
 

@@ -4,6 +4,7 @@ is compared with the models' metadata by alembic's autogenerate, and any differe
 A model change without its migration (or the reverse) shows up here as the operation
 ``flask db migrate`` would write. ``KNOWN_DIFFERENCES`` lists what differs on purpose.
 """
+
 import fnmatch
 
 import pytest
@@ -18,15 +19,24 @@ from crm.extensions import db
 # (dialect, operation, object) -> why the migrations and the models differ there on purpose.
 # ``object`` is a table name or ``table.column`` / ``table:index``; ``*`` matches any text.
 KNOWN_DIFFERENCES = {
-    ("sqlite", "remove_table", "crm_customer_fts*"):
-        "the customer search index: an FTS5 table (and its shadow tables) that 0001 creates "
-        "with triggers, outside the models",
-    ("postgresql", "remove_index", "crm_customer:ix_customer_search_trgm"):
-        "the customer search index on PostgreSQL: a pg_trgm GIN index that 0001 creates "
-        "outside the models",
-    ("sqlite", "add_fk", "crm_customer.merged_into_id"):
-        "0004 adds the column without its constraint on SQLite: adding one copies the table, "
-        "which drops the search triggers; the ORM keeps the link",
+    (
+        "sqlite",
+        "remove_table",
+        "crm_customer_fts*",
+    ): "the customer search index: an FTS5 table (and its shadow tables) that 0001 creates "
+    "with triggers, outside the models",
+    (
+        "postgresql",
+        "remove_index",
+        "crm_customer:ix_customer_search_trgm",
+    ): "the customer search index on PostgreSQL: a pg_trgm GIN index that 0001 creates "
+    "outside the models",
+    (
+        "sqlite",
+        "add_fk",
+        "crm_customer.merged_into_id",
+    ): "0004 adds the column without its constraint on SQLite: adding one copies the table, "
+    "which drops the search triggers; the ORM keeps the link",
 }
 
 
@@ -62,8 +72,10 @@ def unexplained(differences, dialect):
     found = []
     for difference in differences:
         operation, name, text = describe(difference)
-        known = any(d == dialect and op == operation and fnmatch.fnmatchcase(name, pattern)
-                    for d, op, pattern in KNOWN_DIFFERENCES)
+        known = any(
+            d == dialect and op == operation and fnmatch.fnmatchcase(name, pattern)
+            for d, op, pattern in KNOWN_DIFFERENCES
+        )
         if not known:
             found.append(text)
     return found
@@ -86,8 +98,10 @@ def test_migrations_build_the_schema_the_models_declare(empty_database_url):
         db.session.remove()
         db.engine.dispose()
     drift = unexplained(differences, dialect)
-    assert not drift, ("the migrations and the models differ (write a migration, or list a "
-                       "deliberate difference in KNOWN_DIFFERENCES):\n" + "\n".join(drift))
+    assert not drift, (
+        "the migrations and the models differ (write a migration, or list a "
+        "deliberate difference in KNOWN_DIFFERENCES):\n" + "\n".join(drift)
+    )
 
 
 def test_known_differences_are_matched_by_name_and_dialect():
@@ -96,5 +110,7 @@ def test_known_differences_are_matched_by_name_and_dialect():
     table = Table("crm_customer_fts_data", MetaData(), Column("id", Integer, primary_key=True))
     other = Table("crm_invoice", MetaData(), Column("id", Integer, primary_key=True))
     assert unexplained([("remove_table", table)], "sqlite") == []
-    assert unexplained([("remove_table", table)], "postgresql") == ["remove_table crm_customer_fts_data"]
+    assert unexplained([("remove_table", table)], "postgresql") == [
+        "remove_table crm_customer_fts_data"
+    ]
     assert unexplained([("add_table", other)], "sqlite") == ["add_table crm_invoice"]

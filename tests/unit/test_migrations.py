@@ -1,4 +1,5 @@
 """The schema comes from migrations: an empty database upgrades to the models' schema and back."""
+
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
@@ -16,10 +17,13 @@ def test_upgrade_from_empty_database_and_back(empty_database_url):
         from flask_appbuilder import Model
 
         import crm.models  # noqa: F401
+
         missing = {t for t in Model.metadata.tables if t not in tables}
         assert missing == set()
         with db.engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "m_jobs"
+            assert (
+                conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "m_jobs"
+            )
         downgrade(revision="base")
         assert not ({"crm_customer", "crm_audit_entry"} & set(inspect(db.engine).get_table_names()))
         upgrade()

@@ -1,6 +1,7 @@
 """Pipeline and ledger services join the caller's unit of work: called inside a longer
 transaction they commit nothing themselves, so an error later in it undoes their writes
 too (a lead conversion's deal, a statement e-mail's logged interaction)."""
+
 from decimal import Decimal
 
 import pytest
@@ -27,10 +28,17 @@ def world(app, acme):
         credit_notes.prepare(db.session, note)
         db.session.add(note)
         db.session.commit()
-        won = db.session.scalar(select(Stage.id).where(Stage.tenant_id == acme.id,
-                                                       Stage.name == "Won"))
-        found = {"buyer": buyer, "invoice": invoice, "deal": deal, "task": task,
-                 "note": note.id, "won": won}
+        won = db.session.scalar(
+            select(Stage.id).where(Stage.tenant_id == acme.id, Stage.name == "Won")
+        )
+        found = {
+            "buyer": buyer,
+            "invoice": invoice,
+            "deal": deal,
+            "task": task,
+            "note": note.id,
+            "won": won,
+        }
         db.session.remove()
     return found
 
@@ -48,8 +56,7 @@ def _interaction_logged(session, w):
 
 
 def _payment_recorded(session, w):
-    payments.record_payment(session, w["buyer"], "50.00",
-                            allocations=[(w["invoice"], "50.00")])
+    payments.record_payment(session, w["buyer"], "50.00", allocations=[(w["invoice"], "50.00")])
 
 
 def _order_saved(session, w):
@@ -72,16 +79,26 @@ def _state(session, w):
     """What any of the operations above would change."""
     invoice = session.get(Invoice, w["invoice"])
     return {
-        "deals": _count(session, Deal), "interactions": _count(session, Interaction),
-        "payments": _count(session, Payment), "orders": _count(session, SalesOrder),
-        "paid": invoice.amount_paid, "note": session.get(CreditNote, w["note"]).status,
+        "deals": _count(session, Deal),
+        "interactions": _count(session, Interaction),
+        "payments": _count(session, Payment),
+        "orders": _count(session, SalesOrder),
+        "paid": invoice.amount_paid,
+        "note": session.get(CreditNote, w["note"]).status,
         "task": session.get(Task, w["task"]).status,
         "stage": session.get(Deal, w["deal"]).stage.name,
     }
 
 
-OPERATIONS = [_deal_created, _interaction_logged, _payment_recorded, _order_saved,
-              _note_issued, _task_done, _deal_won]
+OPERATIONS = [
+    _deal_created,
+    _interaction_logged,
+    _payment_recorded,
+    _order_saved,
+    _note_issued,
+    _task_done,
+    _deal_won,
+]
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda f: f.__name__.strip("_"))

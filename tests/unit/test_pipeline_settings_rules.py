@@ -1,4 +1,5 @@
 """The rules of the sales pipeline settings, called as services (no HTTP)."""
+
 import datetime as dt
 
 import pytest
@@ -23,8 +24,12 @@ def status(session, name):
 
 
 def stage(session, name, pipeline="Sales"):
-    return session.query(Stage).join(Pipeline).filter(Pipeline.name == pipeline,
-                                                     Stage.name == name).one()
+    return (
+        session.query(Stage)
+        .join(Pipeline)
+        .filter(Pipeline.name == pipeline, Stage.name == name)
+        .one()
+    )
 
 
 def test_a_new_default_status_takes_the_flag_from_the_old_one(acme_session):
@@ -53,12 +58,15 @@ def test_the_default_status_cannot_be_final(acme_session):
     assert "is_final" in refused.value.errors
 
 
-@pytest.mark.parametrize("name, colour, problem", [
-    ("new", None, "name"),            # unique ignoring case
-    ("  ", None, "name"),
-    ("Warm", "red", "colour"),
-    ("Warm", "#12345", "colour"),
-])
+@pytest.mark.parametrize(
+    "name, colour, problem",
+    [
+        ("new", None, "name"),  # unique ignoring case
+        ("  ", None, "name"),
+        ("Warm", "red", "colour"),
+        ("Warm", "#12345", "colour"),
+    ],
+)
 def test_status_names_and_colours_are_checked(acme_session, name, colour, problem):
     with pytest.raises(ValidationFailed) as refused:
         lead_statuses.prepare(acme_session, LeadStatus(name=name, colour=colour))
@@ -130,7 +138,9 @@ def test_a_new_default_stage_takes_the_flag_only_within_its_pipeline(app, acme, 
     stages.prepare(s, pilot)
     s.commit()
     assert [x.name for x in s.query(Stage).filter_by(is_default=True).order_by(Stage.name)] == [
-        "Lead", "Pilot"]
+        "Lead",
+        "Pilot",
+    ]
 
 
 def test_the_default_pipeline_is_active_and_cannot_be_unchecked(acme_session):
@@ -193,8 +203,12 @@ def test_settings_have_defaults_and_refuse_bad_values(acme_session):
     assert crm_settings.get_setting(acme_session, "kanban_page_size") == 20
     crm_settings.save_settings(acme_session, {"kanban_page_size": "30"})
     assert crm_settings.get_setting(acme_session, "kanban_page_size") == 30
-    for bad in ({"kanban_page_size": 4}, {"show_activity_timeline": "maybe"},
-                {"default_deal_currency": "EURO"}, {"colour_scheme": "dark"}):
+    for bad in (
+        {"kanban_page_size": 4},
+        {"show_activity_timeline": "maybe"},
+        {"default_deal_currency": "EURO"},
+        {"colour_scheme": "dark"},
+    ):
         with pytest.raises(ValidationFailed):
             crm_settings.save_settings(acme_session, bad)
     with pytest.raises(KeyError):

@@ -1,4 +1,5 @@
 """The secret key made on first start is readable by its owner only, whatever the umask."""
+
 import os
 import stat
 

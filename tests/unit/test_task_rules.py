@@ -1,5 +1,6 @@
 """Task rules as data: the status transitions, completed_at, overdue, and the open-first
 order the lead, deal, company and customer pages read."""
+
 import datetime as dt
 import itertools
 
@@ -44,14 +45,17 @@ def test_a_new_task_created_done_is_completed_now(app, acme):
         db.session.remove()
 
 
-@pytest.mark.parametrize("status, due, overdue", [
-    ("open", TODAY - dt.timedelta(days=1), True),
-    ("in_progress", TODAY - dt.timedelta(days=30), True),
-    ("open", TODAY, False),
-    ("open", None, False),
-    ("done", TODAY - dt.timedelta(days=1), False),
-    ("cancelled", TODAY - dt.timedelta(days=1), False),
-])
+@pytest.mark.parametrize(
+    "status, due, overdue",
+    [
+        ("open", TODAY - dt.timedelta(days=1), True),
+        ("in_progress", TODAY - dt.timedelta(days=30), True),
+        ("open", TODAY, False),
+        ("open", None, False),
+        ("done", TODAY - dt.timedelta(days=1), False),
+        ("cancelled", TODAY - dt.timedelta(days=1), False),
+    ],
+)
 def test_overdue_means_open_and_due_before_today(status, due, overdue):
     assert tasks.is_overdue(status, due, TODAY) is overdue
 
@@ -62,7 +66,12 @@ def test_detail_pages_read_open_tasks_first_by_due_date(app, acme):
     the_deal = deal(app, acme, customer_id=customer, company_id=company)
     the_lead = lead(app, acme)
     day = dt.date.today()
-    links_ = {"deal_id": the_deal, "lead_id": the_lead, "company_id": company, "customer_id": customer}
+    links_ = {
+        "deal_id": the_deal,
+        "lead_id": the_lead,
+        "company_id": company,
+        "customer_id": customer,
+    }
     task(app, acme, "done early", status="done", due_date=day - dt.timedelta(days=9), **links_)
     task(app, acme, "undated", **links_)
     task(app, acme, "due later", due_date=day + dt.timedelta(days=3), **links_)
@@ -71,8 +80,12 @@ def test_detail_pages_read_open_tasks_first_by_due_date(app, acme):
     task(app, acme, "unrelated")
     expected = ["due soon, urgent", "due soon", "due later", "undated", "done early"]
     with app.app_context(), tenant_scope(acme.id):
-        for read, pk in ((tasks.for_deal, the_deal), (tasks.for_lead, the_lead),
-                         (tasks.for_company, company), (tasks.for_customer, customer)):
+        for read, pk in (
+            (tasks.for_deal, the_deal),
+            (tasks.for_lead, the_lead),
+            (tasks.for_company, company),
+            (tasks.for_customer, customer),
+        ):
             assert [t.title for t in read(db.session, pk)] == expected, read.__name__
         db.session.remove()
 

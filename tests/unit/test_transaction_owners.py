@@ -1,6 +1,7 @@
 """Screens, the API and the CLI never commit or roll back: each service entry point owns
 its transaction (crm/services/core/transaction.py), so one user action is one unit
 whichever way it came in. Read from the source, as test_layering.py reads imports."""
+
 import ast
 from pathlib import Path
 
@@ -20,9 +21,13 @@ def _handler_files():
 
 def transaction_ends(source):
     """Line numbers of ``x.commit()`` / ``x.rollback()`` calls in ``source``."""
-    return sorted(node.lineno for node in ast.walk(ast.parse(source))
-                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                  and node.func.attr in ENDS_A_TRANSACTION)
+    return sorted(
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ENDS_A_TRANSACTION
+    )
 
 
 def test_the_check_finds_a_commit_and_a_rollback():
@@ -31,8 +36,11 @@ def test_the_check_finds_a_commit_and_a_rollback():
 
 
 def test_screens_api_and_cli_never_commit_or_roll_back():
-    found = {file.relative_to(ROOT).as_posix(): lines for file in _handler_files()
-             if (lines := transaction_ends(file.read_text(encoding="utf-8")))}
+    found = {
+        file.relative_to(ROOT).as_posix(): lines
+        for file in _handler_files()
+        if (lines := transaction_ends(file.read_text(encoding="utf-8")))
+    }
     assert found == {}, f"handlers ending a transaction themselves (file: lines): {found}"
 
 

@@ -1,5 +1,6 @@
 """The unit of work: the outermost ``transaction`` commits or rolls back everything inside
 it; a ``savepoint`` undoes one step and keeps the rest (on SQLite and PostgreSQL)."""
+
 import pytest
 from sqlalchemy import select
 
@@ -14,8 +15,9 @@ OURS = ("Atlantis", "Lemuria", "Mu", "Hyperborea", "Zone 1", "Zone 2", "Zone 3")
 
 def _regions(app, tenant):
     with app.app_context(), tenant_scope(tenant.id):
-        names = db.session.scalars(select(Region.name).where(Region.name.in_(OURS))
-                                   .order_by(Region.name)).all()
+        names = db.session.scalars(
+            select(Region.name).where(Region.name.in_(OURS)).order_by(Region.name)
+        ).all()
         db.session.rollback()
         return names
 
@@ -42,9 +44,14 @@ def test_the_outermost_block_commits_inner_blocks_join(app, acme):
 
 def _regions_elsewhere(app, tenant):
     with db.engine.connect() as connection:
-        return connection.execute(select(Region.name).where(Region.tenant_id == tenant.id,
-                                                            Region.name.in_(OURS)),
-                                  execution_options={"all_tenants": True}).scalars().all()
+        return (
+            connection.execute(
+                select(Region.name).where(Region.tenant_id == tenant.id, Region.name.in_(OURS)),
+                execution_options={"all_tenants": True},
+            )
+            .scalars()
+            .all()
+        )
 
 
 def test_an_error_anywhere_rolls_back_the_whole_unit(app, acme):

@@ -1,4 +1,5 @@
 """Field rules shared by forms, API and imports."""
+
 import pytest
 
 from crm.services.core.validation import (
@@ -14,24 +15,34 @@ from crm.services.core.validation import (
 )
 
 
-@pytest.mark.parametrize("regime, number, stored", [
-    ("VAT", "DE 136 695 976", "DE136695976"),
-    ("VAT", "NL004495445B01", "NL004495445B01"),
-    ("GB_VAT", "GB 980 7806 84", "980780684"),
-    ("EIN", "04-2103594", "042103594"),
-    ("GSTIN", "27AAPFU0939F1ZV", "27AAPFU0939F1ZV"),
-    ("PAN", "AAPFU0939F", "AAPFU0939F"),
-    ("ABN", "83 914 571 673", "83914571673"),
-    ("OTHER", "TIN-77", "TIN-77"),
-])
+@pytest.mark.parametrize(
+    "regime, number, stored",
+    [
+        ("VAT", "DE 136 695 976", "DE136695976"),
+        ("VAT", "NL004495445B01", "NL004495445B01"),
+        ("GB_VAT", "GB 980 7806 84", "980780684"),
+        ("EIN", "04-2103594", "042103594"),
+        ("GSTIN", "27AAPFU0939F1ZV", "27AAPFU0939F1ZV"),
+        ("PAN", "AAPFU0939F", "AAPFU0939F"),
+        ("ABN", "83 914 571 673", "83914571673"),
+        ("OTHER", "TIN-77", "TIN-77"),
+    ],
+)
 def test_valid_tax_numbers_are_stored_compact(regime, number, stored):
     assert clean_tax_number(regime, number) == (regime, stored)
 
 
-@pytest.mark.parametrize("regime, number", [
-    ("VAT", "DE136695977"), ("GSTIN", "27AAPFU0939F1ZX"), ("PAN", "AAPFU09391"),
-    ("ABN", "83914571674"), ("EIN", "00-1234567"), ("NOPE", "123"),
-])
+@pytest.mark.parametrize(
+    "regime, number",
+    [
+        ("VAT", "DE136695977"),
+        ("GSTIN", "27AAPFU0939F1ZX"),
+        ("PAN", "AAPFU09391"),
+        ("ABN", "83914571674"),
+        ("EIN", "00-1234567"),
+        ("NOPE", "123"),
+    ],
+)
 def test_invalid_tax_numbers_are_refused(regime, number):
     with pytest.raises(FieldInvalid):
         clean_tax_number(regime, number)
@@ -43,11 +54,14 @@ def test_no_tax_number_is_fine_but_a_number_needs_a_regime():
         clean_tax_number(None, "DE136695976")
 
 
-@pytest.mark.parametrize("raw, region, e164", [
-    ("+44 20 7946 0958", None, "+442079460958"),
-    ("030 1234567", "DE", "+49301234567"),
-    ("(212) 555-0143", "US", "+12125550143"),
-])
+@pytest.mark.parametrize(
+    "raw, region, e164",
+    [
+        ("+44 20 7946 0958", None, "+442079460958"),
+        ("030 1234567", "DE", "+49301234567"),
+        ("(212) 555-0143", "US", "+12125550143"),
+    ],
+)
 def test_phones_are_stored_in_e164(raw, region, e164):
     assert clean_phone(raw, region) == e164
 

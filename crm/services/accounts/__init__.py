@@ -1,2 +1,1 @@
-"""Organisations, their users, sign-in state, the user's language and in-app notifications.
-"""
+"""Organisations, their users, sign-in state, the user's language and in-app notifications."""

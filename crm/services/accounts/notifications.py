@@ -3,6 +3,7 @@
 Every read here is scoped to the user asked for; the tenant hook adds the tenant.
 Callers pass the signed-in user's id, so nobody sees or marks another's notifications.
 """
+
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -17,32 +18,51 @@ from crm.services.core.transaction import transactional
 PAGE_SIZE = 25
 
 
-def notify(session: Session, tenant_id: int, user_id: int, message: object,
-           link: object = None) -> Notification:
+def notify(
+    session: Session, tenant_id: int, user_id: int, message: object, link: object = None
+) -> Notification:
     """Queue a notification for ``user_id``; it is saved with the caller's transaction."""
-    note = Notification(tenant_id=tenant_id, user_id=user_id, message=str(message)[:255],
-                        link=(link or None) and str(link)[:255])
+    note = Notification(
+        tenant_id=tenant_id,
+        user_id=user_id,
+        message=str(message)[:255],
+        link=(link or None) and str(link)[:255],
+    )
     session.add(note)
     return note
 
 
 def unread_count(session: Session, user_id: int) -> int:
     """One indexed count (user_id, read_at), for the navbar badge."""
-    return session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+    return (
+        session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.user_id == user_id, Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )
 
 
-def list_own(session: Session, user_id: int, page: int = 0, per_page: int = PAGE_SIZE,
-             unread_only: bool = False) -> tuple[int, Sequence[Notification]]:
+def list_own(
+    session: Session,
+    user_id: int,
+    page: int = 0,
+    per_page: int = PAGE_SIZE,
+    unread_only: bool = False,
+) -> tuple[int, Sequence[Notification]]:
     """(total, notifications of one page), newest first."""
     where = [Notification.user_id == user_id]
     if unread_only:
         where.append(Notification.read_at.is_(None))
     total = session.scalar(select(func.count(Notification.id)).where(*where)) or 0
     rows = session.scalars(
-        select(Notification).where(*where)
+        select(Notification)
+        .where(*where)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .offset(max(page, 0) * per_page).limit(per_page)).all()
+        .offset(max(page, 0) * per_page)
+        .limit(per_page)
+    ).all()
     return total, rows
 
 
@@ -51,8 +71,11 @@ def get_own(session: Session, user_id: int, notification_id: str | int) -> Notif
         notification_id = int(notification_id)
     except (TypeError, ValueError):
         raise NotFound()
-    note = session.scalar(select(Notification).where(
-        Notification.id == notification_id, Notification.user_id == user_id))
+    note = session.scalar(
+        select(Notification).where(
+            Notification.id == notification_id, Notification.user_id == user_id
+        )
+    )
     if note is None:
         raise NotFound()
     return note
@@ -73,8 +96,12 @@ def mark_all_read(session: Session, user_id: int, tenant_id: int) -> int:
     # A bulk UPDATE is not tenant-filtered by the hook, so name the tenant here.
     result = session.execute(
         update(Notification)
-        .where(Notification.tenant_id == tenant_id, Notification.user_id == user_id,
-               Notification.read_at.is_(None))
+        .where(
+            Notification.tenant_id == tenant_id,
+            Notification.user_id == user_id,
+            Notification.read_at.is_(None),
+        )
         .values(read_at=utcnow())
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     return cast(CursorResult[Any], result).rowcount

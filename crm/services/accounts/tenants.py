@@ -1,4 +1,5 @@
 """Organisations and their users, for operators and the demo loader."""
+
 from typing import Any
 
 from flask_babel import gettext
@@ -52,7 +53,9 @@ def create_tenant(session: Session, name: str | None) -> Tenant:
 
 
 def seed_reference_data(session: Session, tenant_id: int) -> None:
-    session.add_all(PaymentTerm(tenant_id=tenant_id, name=n, days=d) for n, d in defaults.PAYMENT_TERMS)
+    session.add_all(
+        PaymentTerm(tenant_id=tenant_id, name=n, days=d) for n, d in defaults.PAYMENT_TERMS
+    )
     for segment_name, subs in defaults.SEGMENTS.items():
         segment = Segment(tenant_id=tenant_id, name=segment_name)
         segment.sub_segments = [SubSegment(tenant_id=tenant_id, name=s) for s in subs]
@@ -66,23 +69,45 @@ def seed_pipeline_data(session: Session, tenant_id: int) -> None:
     """Lead statuses, lead sources and one pipeline with its stages."""
     session.add_all(
         LeadStatus(tenant_id=tenant_id, name=n, colour=c, is_default=d, is_final=f, position=i)
-        for i, (n, c, d, f) in enumerate(defaults.LEAD_STATUSES))
+        for i, (n, c, d, f) in enumerate(defaults.LEAD_STATUSES)
+    )
     session.add_all(LeadSource(tenant_id=tenant_id, name=n) for n in defaults.LEAD_SOURCES)
     pipeline = Pipeline(tenant_id=tenant_id, name=defaults.PIPELINE_NAME, is_default=True)
     pipeline.stages = [
-        Stage(tenant_id=tenant_id, name=n, colour=c, probability=p, is_default=d, is_won=w,
-              is_lost=lost, position=i)
-        for i, (n, c, p, d, w, lost) in enumerate(defaults.STAGES)]
+        Stage(
+            tenant_id=tenant_id,
+            name=n,
+            colour=c,
+            probability=p,
+            is_default=d,
+            is_won=w,
+            is_lost=lost,
+            position=i,
+        )
+        for i, (n, c, p, d, w, lost) in enumerate(defaults.STAGES)
+    ]
     session.add(pipeline)
 
 
-def create_user(security_manager: Any, tenant: Tenant, role: str, username: str, password: str,
-                email: str | None, first_name: str | None = None,
-                last_name: str | None = None) -> CrmUser:
+def create_user(
+    security_manager: Any,
+    tenant: Tenant,
+    role: str,
+    username: str,
+    password: str,
+    email: str | None,
+    first_name: str | None = None,
+    last_name: str | None = None,
+) -> CrmUser:
     """A login for ``tenant`` with one of the roles Admin, Manager or Member."""
     if role not in role_names():
-        raise CrmError(gettext("Unknown role “%(role)s”; choose one of %(roles)s.",
-                               role=role, roles=", ".join(role_names())))
+        raise CrmError(
+            gettext(
+                "Unknown role “%(role)s”; choose one of %(roles)s.",
+                role=role,
+                roles=", ".join(role_names()),
+            )
+        )
     try:
         email = clean_email(email)
     except FieldInvalid as exc:
@@ -95,8 +120,12 @@ def create_user(security_manager: Any, tenant: Tenant, role: str, username: str,
     if taken:
         raise ValidationFailed(taken)
     user = CrmUser(
-        tenant_id=tenant.id, username=username, email=email, active=True,
-        first_name=first_name or username, last_name=last_name or "",
+        tenant_id=tenant.id,
+        username=username,
+        email=email,
+        active=True,
+        first_name=first_name or username,
+        last_name=last_name or "",
         roles=[security_manager.find_role(role)],
     )
     user.password = security_manager.hash_password(password)
@@ -114,8 +143,12 @@ def email_taken(session: Session, email: str | None, user_id: int | None = None)
     return _taken(session, func.lower(CrmUser.email) == (email or "").lower(), user_id)
 
 
-def login_name_errors(session: Session, username: str | None = None, email: str | None = None,
-                      user_id: int | None = None) -> dict[str, list[str]]:
+def login_name_errors(
+    session: Session,
+    username: str | None = None,
+    email: str | None = None,
+    user_id: int | None = None,
+) -> dict[str, list[str]]:
     """Field errors for a username or email that another login has, in any tenant. The
     message never says whose: the other login may belong to another organisation."""
     errors = {}

@@ -1,4 +1,5 @@
 """The language a user picked for the CRM's screens."""
+
 from collections.abc import Collection
 from typing import Any
 

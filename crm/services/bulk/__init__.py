@@ -1,2 +1,1 @@
-"""Bulk work: imports of customers, companies and leads, and exports of any list.
-"""
+"""Bulk work: imports of customers, companies and leads, and exports of any list."""

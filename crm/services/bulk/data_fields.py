@@ -14,6 +14,7 @@ lives on a record:
 Export writes ``header`` (the label) and ``read_value``; import maps the same headings
 back, so an exported file imports back unchanged.
 """
+
 from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -27,15 +28,27 @@ from crm.fields.pipeline import LEAD
 from crm.models import CUSTOMER_TYPES, PAYMENT_METHODS
 from crm.services.core.validation import TAX_REGIMES
 
-KINDS = ("text", "email", "phone", "country", "currency", "decimal", "percent", "date", "bool",
-         "choice", "reference", "url")
+KINDS = (
+    "text",
+    "email",
+    "phone",
+    "country",
+    "currency",
+    "decimal",
+    "percent",
+    "date",
+    "bool",
+    "choice",
+    "reference",
+    "url",
+)
 ENTITIES = ("customers", "companies", "leads")
 
 
 @dataclass(frozen=True)
 class DataField:
     key: str
-    label: object          # lazy string
+    label: object  # lazy string
     kind: str = "text"
     part: str = "record"
     attr: str | None = None
@@ -44,7 +57,7 @@ class DataField:
     target: str | None = None  # model class name for references
     target_attr: str = "name"
     max_length: int | None = None
-    note: object = None    # extra rule shown on the template's notes sheet
+    note: object = None  # extra rule shown on the template's notes sheet
     exported: bool = True  # False: a heading imports read that no record stores as such
     entity: str = field(default="", compare=False)
 
@@ -67,63 +80,135 @@ def _fields(entity: str, *fields: DataField) -> tuple[DataField, ...]:
 
 def _address(kind: str, label: object) -> tuple[DataField, ...]:
     return (
-        DataField(f"{kind}_line1", _l("%(kind)s street", kind=label), part=kind, attr="line1",
-                  max_length=200, note=_l("City and country make an address; the street may be left empty.")),
-        DataField(f"{kind}_line2", _l("%(kind)s street 2", kind=label), part=kind, attr="line2",
-                  max_length=200),
-        DataField(f"{kind}_postal_code", _l("%(kind)s postcode", kind=label), part=kind,
-                  attr="postal_code", max_length=20),
-        DataField(f"{kind}_city", _l("%(kind)s city", kind=label), part=kind, attr="city",
-                  max_length=100),
-        DataField(f"{kind}_state", _l("%(kind)s state", kind=label), part=kind, attr="state",
-                  max_length=100),
-        DataField(f"{kind}_country", _l("%(kind)s country", kind=label), "country", part=kind,
-                  attr="country"),
+        DataField(
+            f"{kind}_line1",
+            _l("%(kind)s street", kind=label),
+            part=kind,
+            attr="line1",
+            max_length=200,
+            note=_l("City and country make an address; the street may be left empty."),
+        ),
+        DataField(
+            f"{kind}_line2",
+            _l("%(kind)s street 2", kind=label),
+            part=kind,
+            attr="line2",
+            max_length=200,
+        ),
+        DataField(
+            f"{kind}_postal_code",
+            _l("%(kind)s postcode", kind=label),
+            part=kind,
+            attr="postal_code",
+            max_length=20,
+        ),
+        DataField(
+            f"{kind}_city", _l("%(kind)s city", kind=label), part=kind, attr="city", max_length=100
+        ),
+        DataField(
+            f"{kind}_state",
+            _l("%(kind)s state", kind=label),
+            part=kind,
+            attr="state",
+            max_length=100,
+        ),
+        DataField(
+            f"{kind}_country",
+            _l("%(kind)s country", kind=label),
+            "country",
+            part=kind,
+            attr="country",
+        ),
     )
 
 
 CUSTOMER_FIELDS = _fields(
     "customers",
     DataField("name", CUSTOMER.heading("name"), required=True, max_length=200),
-    DataField("code", CUSTOMER.heading("code"), max_length=40,
-              note=_l("Left empty, a new customer gets the next free code.")),
+    DataField(
+        "code",
+        CUSTOMER.heading("code"),
+        max_length=40,
+        note=_l("Left empty, a new customer gets the next free code."),
+    ),
     DataField("kind", CUSTOMER.heading("kind"), "choice", choices=CUSTOMER_TYPES),
-    DataField("email", CUSTOMER.heading("email"), "email", required=True, max_length=254,
-              note=_l("Existing customers are matched by email (ignoring case and spaces) "
-                      "and updated.")),
+    DataField(
+        "email",
+        CUSTOMER.heading("email"),
+        "email",
+        required=True,
+        max_length=254,
+        note=_l("Existing customers are matched by email (ignoring case and spaces) and updated."),
+    ),
     DataField("phone", CUSTOMER.heading("phone"), "phone"),
     DataField("website", CUSTOMER.heading("website"), "url", max_length=255),
     DataField("industry", CUSTOMER.heading("industry"), max_length=100),
     DataField("currency", CUSTOMER.heading("currency"), "currency"),
-    DataField("payment_term", CUSTOMER.heading("payment_term"), "reference", attr="payment_term_id",
-              target="PaymentTerm"),
+    DataField(
+        "payment_term",
+        CUSTOMER.heading("payment_term"),
+        "reference",
+        attr="payment_term_id",
+        target="PaymentTerm",
+    ),
     DataField("discount_rate", CUSTOMER.heading("discount_rate"), "percent"),
-    DataField("payment_method", CUSTOMER.heading("payment_method"), "choice",
-              choices=PAYMENT_METHODS),
+    DataField(
+        "payment_method", CUSTOMER.heading("payment_method"), "choice", choices=PAYMENT_METHODS
+    ),
     DataField("tax_regime", CUSTOMER.heading("tax_regime"), "choice", choices=tuple(TAX_REGIMES)),
-    DataField("tax_number", CUSTOMER.heading("tax_number"), max_length=50,
-              note=_l("Checked with the regime's checksum.")),
+    DataField(
+        "tax_number",
+        CUSTOMER.heading("tax_number"),
+        max_length=50,
+        note=_l("Checked with the regime's checksum."),
+    ),
     DataField("credit_limit", CUSTOMER.heading("credit_limit"), "decimal"),
     DataField("credit_hold", CUSTOMER.heading("credit_hold"), "bool"),
-    DataField("segment", CUSTOMER.heading("segment"), "reference", attr="segment_id",
-              target="Segment"),
+    DataField(
+        "segment", CUSTOMER.heading("segment"), "reference", attr="segment_id", target="Segment"
+    ),
     DataField("region", CUSTOMER.heading("region"), "reference", attr="region_id", target="Region"),
-    DataField("customer_group", CUSTOMER.heading("customer_group"), "reference",
-              attr="customer_group_id",
-              target="CustomerGroup", target_attr="code"),
-    DataField("company", CUSTOMER.heading("company"), "reference", attr="company_id",
-              target="Company"),
-    DataField("owner", CUSTOMER.heading("owner"), "reference", attr="owner_id", target="CrmUser",
-              target_attr="username"),
+    DataField(
+        "customer_group",
+        CUSTOMER.heading("customer_group"),
+        "reference",
+        attr="customer_group_id",
+        target="CustomerGroup",
+        target_attr="code",
+    ),
+    DataField(
+        "company", CUSTOMER.heading("company"), "reference", attr="company_id", target="Company"
+    ),
+    DataField(
+        "owner",
+        CUSTOMER.heading("owner"),
+        "reference",
+        attr="owner_id",
+        target="CrmUser",
+        target_attr="username",
+    ),
     DataField("notes", CUSTOMER.heading("notes")),
     DataField("contact_name", _l("Contact name"), part="contact", attr="name", max_length=150),
-    DataField("contact_first_name", _l("Contact first name"), part="contact", attr="first_name",
-              max_length=70, exported=False),
-    DataField("contact_last_name", _l("Contact last name"), part="contact", attr="last_name",
-              max_length=70, exported=False),
+    DataField(
+        "contact_first_name",
+        _l("Contact first name"),
+        part="contact",
+        attr="first_name",
+        max_length=70,
+        exported=False,
+    ),
+    DataField(
+        "contact_last_name",
+        _l("Contact last name"),
+        part="contact",
+        attr="last_name",
+        max_length=70,
+        exported=False,
+    ),
     DataField("contact_role", _l("Contact role"), part="contact", attr="role", max_length=100),
-    DataField("contact_email", _l("Contact email"), "email", part="contact", attr="email",
-              max_length=254),
+    DataField(
+        "contact_email", _l("Contact email"), "email", part="contact", attr="email", max_length=254
+    ),
     DataField("contact_phone", _l("Contact phone"), "phone", part="contact", attr="phone"),
     *_address("billing", _l("Billing")),
     *_address("shipping", _l("Shipping")),
@@ -132,8 +217,13 @@ CUSTOMER_FIELDS = _fields(
 COMPANY_FIELDS = _fields(
     "companies",
     DataField("name", COMPANY.heading("name"), required=True, max_length=200),
-    DataField("office_email", COMPANY.heading("office_email"), "email", max_length=254,
-              note=_l("Existing companies are matched by email and updated.")),
+    DataField(
+        "office_email",
+        COMPANY.heading("office_email"),
+        "email",
+        max_length=254,
+        note=_l("Existing companies are matched by email and updated."),
+    ),
     DataField("office_phone", COMPANY.heading("office_phone"), "phone"),
     DataField("website", COMPANY.heading("website"), "url", max_length=255),
     DataField("industry", COMPANY.heading("industry"), max_length=100),
@@ -142,8 +232,14 @@ COMPANY_FIELDS = _fields(
     DataField("city", COMPANY.heading("city"), max_length=100),
     DataField("state", COMPANY.heading("state"), max_length=100),
     DataField("country", COMPANY.heading("country"), "country"),
-    DataField("assigned_to", COMPANY.heading("assigned_to"), "reference", attr="assigned_to_id",
-              target="CrmUser", target_attr="username"),
+    DataField(
+        "assigned_to",
+        COMPANY.heading("assigned_to"),
+        "reference",
+        attr="assigned_to_id",
+        target="CrmUser",
+        target_attr="username",
+    ),
     DataField("description", COMPANY.heading("description")),
 )
 
@@ -151,16 +247,33 @@ LEAD_FIELDS = _fields(
     "leads",
     DataField("title", LEAD.heading("title"), required=True, max_length=200),
     DataField("contact_name", LEAD.heading("contact_name"), max_length=150),
-    DataField("contact_email", LEAD.heading("contact_email"), "email", max_length=254,
-              note=_l("Existing leads are matched by email and updated.")),
+    DataField(
+        "contact_email",
+        LEAD.heading("contact_email"),
+        "email",
+        max_length=254,
+        note=_l("Existing leads are matched by email and updated."),
+    ),
     DataField("contact_phone", LEAD.heading("contact_phone"), "phone"),
     DataField("company_name", LEAD.heading("company_name"), max_length=200),
     DataField("value", LEAD.heading("value"), "decimal"),
     DataField("source", LEAD.heading("source"), "reference", attr="source_id", target="LeadSource"),
-    DataField("status", LEAD.heading("status"), "reference", attr="status_id", target="LeadStatus",
-              note=_l("Left empty, a new lead gets the default status.")),
-    DataField("assigned_to", LEAD.heading("assigned_to"), "reference", attr="assigned_to_id",
-              target="CrmUser", target_attr="username"),
+    DataField(
+        "status",
+        LEAD.heading("status"),
+        "reference",
+        attr="status_id",
+        target="LeadStatus",
+        note=_l("Left empty, a new lead gets the default status."),
+    ),
+    DataField(
+        "assigned_to",
+        LEAD.heading("assigned_to"),
+        "reference",
+        attr="assigned_to_id",
+        target="CrmUser",
+        target_attr="username",
+    ),
     DataField("description", LEAD.heading("description")),
 )
 
@@ -185,6 +298,7 @@ def field_by_key(entity: str, key: str) -> DataField:
 
 def model_of(entity: str) -> Any:
     from crm.models import Company, Customer, Lead
+
     return {"customers": Customer, "companies": Company, "leads": Lead}[entity]
 
 
@@ -203,7 +317,8 @@ def read_value(record: Any, data_field: DataField) -> Any:
     if holder is None:
         return None
     if data_field.kind == "reference":
-        related = getattr(holder, data_field.key if data_field.part == "record"
-                          else cast(str, data_field.attr))
+        related = getattr(
+            holder, data_field.key if data_field.part == "record" else cast(str, data_field.attr)
+        )
         return getattr(related, data_field.target_attr) if related is not None else None
     return getattr(holder, data_field.column)

@@ -10,6 +10,7 @@ money as "2500.00" (SQLite stores int/float, PostgreSQL a Decimal), booleans as
 and text as they are. Other columns, masked ones among them (export_entity gives them no
 kind), are read as SQLAlchemy reads them.
 """
+
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,7 +22,10 @@ STORED_KINDS = ("money", "bool", "datetime", "date", "number", "text")
 
 def stored_columns(statement: Select[Any], kinds: Sequence[str | None]) -> Select[Any]:
     """``statement`` with its columns of ``STORED_KINDS`` read as stored."""
-    columns = [type_coerce(column, NullType()).label(f"csv_{i}") if kind in STORED_KINDS
-               else column.label(f"csv_{i}")
-               for i, (column, kind) in enumerate(zip(statement.selected_columns, kinds))]
+    columns = [
+        type_coerce(column, NullType()).label(f"csv_{i}")
+        if kind in STORED_KINDS
+        else column.label(f"csv_{i}")
+        for i, (column, kind) in enumerate(zip(statement.selected_columns, kinds))
+    ]
     return statement.with_only_columns(*columns, maintain_column_froms=True)

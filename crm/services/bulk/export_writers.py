@@ -12,6 +12,7 @@ and only text columns are checked for formulas. xlsx rows become sheet XML a col
 time (crm/services/bulk/xlsx_rows.py, the same cells xlsxwriter writes at a fraction of its
 per-cell cost); xlsxwriter writes the rest of the workbook.
 """
+
 import csv
 import datetime as dt
 import io
@@ -52,31 +53,40 @@ def _csv_datetime(value: dt.datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _csv_text_column(values: Sequence[Any], danger: frozenset[str] = _FORMULA_STARTS
-                     ) -> list[Any]:
+def _csv_text_column(values: Sequence[Any], danger: frozenset[str] = _FORMULA_STARTS) -> list[Any]:
     return [("'" + v) if v and v[0] in danger else v for v in values]
 
 
 def _csv_datetime_column(values: Sequence[Any], text: type[str] = str) -> list[Any]:
     # A date-time read as stored comes as ISO text on SQLite (cut to the second).
-    return [None if v is None else v[:19] if v.__class__ is text
-            else v.strftime("%Y-%m-%d %H:%M:%S") for v in values]
+    return [
+        None if v is None else v[:19] if v.__class__ is text else v.strftime("%Y-%m-%d %H:%M:%S")
+        for v in values
+    ]
 
 
 def _csv_money_column(values: Sequence[Any], decimal: type[Decimal] = Decimal) -> list[str | None]:
     # As stored: a Decimal (PostgreSQL, or SQLAlchemy's reading), else int/float (SQLite).
-    return [None if v is None else str(v) if v.__class__ is decimal else "%.2f" % v
-            for v in values]
+    return [None if v is None else str(v) if v.__class__ is decimal else "%.2f" % v for v in values]
 
 
 def _csv_bool_column(values: Sequence[Any]) -> list[str | None]:
     return [None if v is None else "True" if v else "False" for v in values]
 
 
-def _csv_any_column(values: Sequence[Any], danger: frozenset[str] = _FORMULA_STARTS,
-                    datetime_: type[dt.datetime] = dt.datetime) -> list[Any]:
-    return [(("'" + v) if v and v[0] in danger else v) if v.__class__ is str
-            else _csv_datetime(v) if v.__class__ is datetime_ else v for v in values]
+def _csv_any_column(
+    values: Sequence[Any],
+    danger: frozenset[str] = _FORMULA_STARTS,
+    datetime_: type[dt.datetime] = dt.datetime,
+) -> list[Any]:
+    return [
+        (("'" + v) if v and v[0] in danger else v)
+        if v.__class__ is str
+        else _csv_datetime(v)
+        if v.__class__ is datetime_
+        else v
+        for v in values
+    ]
 
 
 # How a csv column's values are changed before writing (kinds not listed are written as
@@ -84,8 +94,12 @@ def _csv_any_column(values: Sequence[Any], danger: frozenset[str] = _FORMULA_STA
 # takes the Python value or the value as the database stores it (crm/services/
 # export_csv_rows.py) and writes the same text for both.
 _CSV_COLUMN: dict[str | None, Callable[[Sequence[Any]], list[Any]]] = {
-    "text": _csv_text_column, "datetime": _csv_datetime_column,
-    "money": _csv_money_column, "bool": _csv_bool_column, None: _csv_any_column}
+    "text": _csv_text_column,
+    "datetime": _csv_datetime_column,
+    "money": _csv_money_column,
+    "bool": _csv_bool_column,
+    None: _csv_any_column,
+}
 
 
 class CsvExport:
@@ -94,8 +108,13 @@ class CsvExport:
     export_copy.py) ends in LF as they do (``line_end``; the csv module quotes a cell
     holding a lone CR only when CR is part of the line end, so rows keep CR LF)."""
 
-    def __init__(self, out: IO[bytes], headers: Sequence[object],
-                 kinds: Sequence[str | None] | None = None, line_end: str = "\r\n") -> None:
+    def __init__(
+        self,
+        out: IO[bytes],
+        headers: Sequence[object],
+        kinds: Sequence[str | None] | None = None,
+        line_end: str = "\r\n",
+    ) -> None:
         self._text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
         self._text.write(CSV_BOM)
         self._csv = csv.writer(self._text, lineterminator=line_end)
@@ -133,8 +152,13 @@ class XlsxExport:
 
     ROWS_PER_SHEET = 1_048_575  # below the header
 
-    def __init__(self, out: IO[bytes], headers: Sequence[object], sheet_name: str = "Export",
-                 kinds: Sequence[str | None] | None = None) -> None:
+    def __init__(
+        self,
+        out: IO[bytes],
+        headers: Sequence[object],
+        sheet_name: str = "Export",
+        kinds: Sequence[str | None] | None = None,
+    ) -> None:
         self._book = new_workbook(out, streaming=True, remove_timezone=True)
         self._title = sheet_title(sheet_name)
         self._headers = [str(h) for h in headers]
@@ -176,14 +200,26 @@ class XlsxExport:
     def _plan(self) -> list[ColumnXml]:
         """Per column, decided once: how its values become cells (crm.services.bulk.xlsx_rows)."""
         formats = self._formats
-        styles: dict[str | None, Any] = {"money": formats["money"], "date": formats["date"],
-                  "datetime": formats["datetime"]}
+        styles: dict[str | None, Any] = {
+            "money": formats["money"],
+            "date": formats["date"],
+            "datetime": formats["datetime"],
+        }
         any_formats = {
             Decimal: lambda v: formats["money"] if v.as_tuple().exponent == -2 else None,
-            dt.datetime: lambda v: formats["datetime"], dt.date: lambda v: formats["date"]}
-        return [ColumnXml(c, k if k in KINDS else None, self._sheet._convert_date_time,
-                          styles.get(k), any_formats)
-                for c, k in enumerate(self._kinds)]
+            dt.datetime: lambda v: formats["datetime"],
+            dt.date: lambda v: formats["date"],
+        }
+        return [
+            ColumnXml(
+                c,
+                k if k in KINDS else None,
+                self._sheet._convert_date_time,
+                styles.get(k),
+                any_formats,
+            )
+            for c, k in enumerate(self._kinds)
+        ]
 
     def write_rows(self, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
@@ -196,11 +232,12 @@ class XlsxExport:
             self.write_rows(rows[room:])
             return
         if self._row <= WIDTH_SAMPLE:
-            for row in rows[:WIDTH_SAMPLE - self._row + 1]:
+            for row in rows[: WIDTH_SAMPLE - self._row + 1]:
                 self._measure(row)
         first, last = self._row, self._row + len(rows) - 1
-        self._sheet.append_rows_xml(first, last, len(self._headers) - 1,
-                                    rows_xml(self._columns, rows, first))
+        self._sheet.append_rows_xml(
+            first, last, len(self._headers) - 1, rows_xml(self._columns, rows, first)
+        )
         self._row = last + 1
 
     def close(self) -> None:
@@ -208,8 +245,13 @@ class XlsxExport:
         self._book.close()
 
 
-def open_writer(fmt: str, out: IO[bytes], headers: Sequence[object], sheet_name: str = "Export",
-                kinds: Sequence[str | None] | None = None) -> "CsvExport | XlsxExport":
+def open_writer(
+    fmt: str,
+    out: IO[bytes],
+    headers: Sequence[object],
+    sheet_name: str = "Export",
+    kinds: Sequence[str | None] | None = None,
+) -> "CsvExport | XlsxExport":
     """A writer for ``fmt``; ``kinds`` (one of ``KINDS`` or None per column) as above."""
     if fmt == "csv":
         return CsvExport(out, headers, kinds)

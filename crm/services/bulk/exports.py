@@ -9,6 +9,7 @@
 Rows are read in chunks from a server-side cursor (``yield_per``) and written as they
 come; masked fields (crm.security.masking) are masked for users who may not see them.
 """
+
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -36,9 +37,9 @@ Target = str | os.PathLike[str] | IO[bytes]
 
 @dataclass(frozen=True)
 class ExportColumn:
-    key: str                                # the column (masking rules name it)
-    label: Any                              # heading, may be a lazy string
-    read: Optional[Callable[[Any], Any]]    # record -> value
+    key: str  # the column (masking rules name it)
+    label: Any  # heading, may be a lazy string
+    read: Optional[Callable[[Any], Any]]  # record -> value
 
 
 def check_format(fmt: str) -> None:
@@ -54,9 +55,12 @@ def _maskers(model_name: str, columns: Sequence[Any]) -> tuple[tuple[int, str], 
     return tuple((i, c.key) for i, c in enumerate(columns) if c.key in masked)
 
 
-def _rows(chunks: Iterable[list[Any]], columns: Sequence[ExportColumn], model_name: str,
-          prepare_chunk: Callable[[list[Any]], object] | None = None
-          ) -> Iterator[list[list[Any]]]:
+def _rows(
+    chunks: Iterable[list[Any]],
+    columns: Sequence[ExportColumn],
+    model_name: str,
+    prepare_chunk: Callable[[list[Any]], object] | None = None,
+) -> Iterator[list[list[Any]]]:
     readers = [cast(Callable[[Any], Any], c.read) for c in columns]
     maskers = _maskers(model_name, columns)
     for chunk in chunks:
@@ -73,8 +77,11 @@ def _rows(chunks: Iterable[list[Any]], columns: Sequence[ExportColumn], model_na
 
 def _stream(session: Session, query: Query[Any] | Select[Any]) -> Iterator[list[Any]]:
     """The query's records in lists of ``CHUNK``, read from a server-side cursor."""
-    records = query.yield_per(CHUNK) if isinstance(query, Query) else session.scalars(
-        query.execution_options(yield_per=CHUNK))
+    records = (
+        query.yield_per(CHUNK)
+        if isinstance(query, Query)
+        else session.scalars(query.execution_options(yield_per=CHUNK))
+    )
     chunk = []
     for record in records:
         chunk.append(record)
@@ -95,10 +102,15 @@ def _binary_file(out: Target) -> Iterator[IO[bytes]]:
         yield out
 
 
-def write_file(fmt: str, out: Target, headers: Sequence[object],
-               chunks: Iterable[Sequence[Sequence[Any]]], sheet_name: str = "Export",
-               kinds: Sequence[str | None] | None = None,
-               progress: Callable[[int], object] | None = None) -> int:
+def write_file(
+    fmt: str,
+    out: Target,
+    headers: Sequence[object],
+    chunks: Iterable[Sequence[Sequence[Any]]],
+    sheet_name: str = "Export",
+    kinds: Sequence[str | None] | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> int:
     """Write ``chunks`` (lists of rows, a row a sequence of values) under ``headers``;
     ``out`` is a path or a binary file; ``kinds`` the columns' kinds if known
     (crm.services.bulk.export_writers.KINDS); ``progress(rows written)`` after each
@@ -118,16 +130,23 @@ def write_file(fmt: str, out: Target, headers: Sequence[object],
     return count
 
 
-def export_records(session: Session, query: Query[Any] | Select[Any],
-                   columns: Sequence[ExportColumn], fmt: str, out: Target, model_name: str,
-                   sheet_name: str = "Export",
-                   prepare_chunk: Callable[[list[Any]], object] | None = None,
-                   progress: Callable[[int], object] | None = None) -> int:
+def export_records(
+    session: Session,
+    query: Query[Any] | Select[Any],
+    columns: Sequence[ExportColumn],
+    fmt: str,
+    out: Target,
+    model_name: str,
+    sheet_name: str = "Export",
+    prepare_chunk: Callable[[list[Any]], object] | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> int:
     """Every record of ``query`` with ``columns``; returns the number of rows written.
     ``prepare_chunk(records)`` may load what the columns read, a chunk at a time."""
     chunks = _rows(_stream(session, query), columns, model_name, prepare_chunk)
-    return write_file(fmt, out, [str(c.label) for c in columns], chunks, sheet_name,
-                      progress=progress)
+    return write_file(
+        fmt, out, [str(c.label) for c in columns], chunks, sheet_name, progress=progress
+    )
 
 
 # --- customers, companies and leads: the import's columns ------------------------------
@@ -139,8 +158,11 @@ def export_records(session: Session, query: Query[Any] | Select[Any],
 # Figures the ledger keeps, after the import's columns: the list shows them, an import
 # leaves them alone (it maps no heading to them).
 READ_ONLY_COLUMNS = {
-    "customers": (("balance", _l("Balance")), ("order_total", _l("Order total")),
-                  ("last_order_date", _l("Last order date"))),
+    "customers": (
+        ("balance", _l("Balance")),
+        ("order_total", _l("Order total")),
+        ("last_order_date", _l("Last order date")),
+    ),
 }
 
 
@@ -157,10 +179,17 @@ def _one_per_customer(part: str) -> tuple[Any, Subquery]:
     Grouped in a subquery, which SQLite materialises and indexes (joined directly, it
     would look the rows up through the tenant index, once per customer)."""
     holder = Contact if part == "contact" else Address
-    chosen = holder.is_primary.is_(True) if part == "contact" else and_(
-        holder.kind == part, holder.is_default.is_(True))
-    ids = (select(holder.customer_id, func.min(holder.id).label("id")).where(chosen)
-           .group_by(holder.customer_id).subquery(f"crm_export_{part}_id"))
+    chosen = (
+        holder.is_primary.is_(True)
+        if part == "contact"
+        else and_(holder.kind == part, holder.is_default.is_(True))
+    )
+    ids = (
+        select(holder.customer_id, func.min(holder.id).label("id"))
+        .where(chosen)
+        .group_by(holder.customer_id)
+        .subquery(f"crm_export_{part}_id")
+    )
     record = aliased(holder, name=f"crm_export_{part}")
     return record, ids
 
@@ -223,8 +252,9 @@ def _row_chunks(session: Session, statement: Select[Any]) -> Iterator[Sequence[A
     return cast(Iterator[Sequence[Any]], result.raw.partitions(CHUNK))  # fetched as iterated
 
 
-def _masked_chunks(chunks: Iterable[Sequence[Any]], columns: Sequence[ExportColumn],
-                   model_name: str) -> Iterator[Sequence[Any]]:
+def _masked_chunks(
+    chunks: Iterable[Sequence[Any]], columns: Sequence[ExportColumn], model_name: str
+) -> Iterator[Sequence[Any]]:
     maskers = _maskers(model_name, columns)
     if not maskers:
         yield from chunks
@@ -237,9 +267,14 @@ def _masked_chunks(chunks: Iterable[Sequence[Any]], columns: Sequence[ExportColu
         yield rows
 
 
-def export_entity(session: Session, entity: str, fmt: str, out: Target,
-                  query: Select[Any] | Query[Any] | None = None,
-                  progress: Callable[[int], object] | None = None) -> int:
+def export_entity(
+    session: Session,
+    entity: str,
+    fmt: str,
+    out: Target,
+    query: Select[Any] | Query[Any] | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> int:
     """Customers, companies or leads with the import's columns. ``query`` (a ``select`` or
     ORM ``Query`` of the entity's model) narrows and orders them; returns rows written."""
     if entity not in ENTITIES:
@@ -249,8 +284,9 @@ def export_entity(session: Session, entity: str, fmt: str, out: Target,
     columns = entity_columns(entity)
     statement = entity_select(entity, query)
     masked = {i for i, _ in _maskers(model.__name__, columns)}
-    kinds = [None if i in masked else kind_of(c.type)
-             for i, c in enumerate(statement.selected_columns)]
+    kinds = [
+        None if i in masked else kind_of(c.type) for i, c in enumerate(statement.selected_columns)
+    ]
     headers = [str(c.label) for c in columns]
     if fmt == "csv":
         copy = export_copy.plan(session, statement, kinds)
@@ -263,13 +299,20 @@ def export_entity(session: Session, entity: str, fmt: str, out: Target,
         # hold the interpreter lock most of the time and taking turns costs more.
         chunks = read_ahead(chunks)
     chunks = _masked_chunks(chunks, columns, model.__name__)
-    return write_file(fmt, out, headers, chunks,
-                      sheet_name=str(data_fields.ENTITY_LABELS[entity]), kinds=kinds,
-                      progress=progress)
+    return write_file(
+        fmt,
+        out,
+        headers,
+        chunks,
+        sheet_name=str(data_fields.ENTITY_LABELS[entity]),
+        kinds=kinds,
+        progress=progress,
+    )
 
 
-def _write_copied_csv(session: Session, copy: tuple[str, Mapping[str, Any]],
-                      headers: Sequence[object], out: Target) -> int:
+def _write_copied_csv(
+    session: Session, copy: tuple[str, Mapping[str, Any]], headers: Sequence[object], out: Target
+) -> int:
     """The csv writer's first line, then the rows as PostgreSQL prints them
     (crm.services.bulk.export_copy)."""
     with _binary_file(out) as target:

@@ -9,6 +9,7 @@ xlsxwriter still writes everything else: the workbook, styles, header row, colum
 frozen panes and autofilter. The cells are byte for byte those xlsxwriter writes
 (tests/unit/test_xlsx_rows.py compares both), so the file is the same either way.
 """
+
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -43,7 +44,7 @@ class RowStreamWorksheet(Worksheet):
 
 def _truncated(text: str) -> str:
     if len(text) > MAX_TEXT // 2 and len(text.encode("utf-16-le")) > 2 * MAX_TEXT:
-        return text.encode("utf-16-le")[:2 * MAX_TEXT].decode("utf-16-le", errors="ignore")
+        return text.encode("utf-16-le")[: 2 * MAX_TEXT].decode("utf-16-le", errors="ignore")
     return text
 
 
@@ -66,9 +67,14 @@ def _style(cell_format: Any) -> str:
 class ColumnXml:
     """How one column's values become cells: built once per column, used per chunk."""
 
-    def __init__(self, col: int, kind: str | None, to_serial: Callable[[Any], float],
-                 cell_format: Any = None,
-                 any_formats: Mapping[type, Callable[[Any], Any]] | None = None) -> None:
+    def __init__(
+        self,
+        col: int,
+        kind: str | None,
+        to_serial: Callable[[Any], float],
+        cell_format: Any = None,
+        any_formats: Mapping[type, Callable[[Any], Any]] | None = None,
+    ) -> None:
         """``kind``: one of export_writers.KINDS, or None (each value's type decides);
         ``to_serial``: the sheet's date to Excel serial number (its 1900/1904 epoch);
         ``cell_format``: the column's number format; ``any_formats``: for a column of no
@@ -86,20 +92,32 @@ class ColumnXml:
         letter, style, kind = self.letter, self.style, self.kind
         if kind == "text":
             care, long = _NEEDS_CARE.search, MAX_TEXT // 2
-            return [("" if not v else
-                     text_xml(v, f'<c r="{letter}{r}"{style}') if care(v) or len(v) > long else
-                     f'<c r="{letter}{r}"{style} t="inlineStr"><is><t>{v}</t></is></c>')
-                    for v, r in zip(values, rows)]
+            return [
+                (
+                    ""
+                    if not v
+                    else text_xml(v, f'<c r="{letter}{r}"{style}')
+                    if care(v) or len(v) > long
+                    else f'<c r="{letter}{r}"{style} t="inlineStr"><is><t>{v}</t></is></c>'
+                )
+                for v, r in zip(values, rows)
+            ]
         if kind in ("money", "number"):
-            return ["" if v is None else f'<c r="{letter}{r}"{style}><v>{v:.16G}</v></c>'
-                    for v, r in zip(values, rows)]
+            return [
+                "" if v is None else f'<c r="{letter}{r}"{style}><v>{v:.16G}</v></c>'
+                for v, r in zip(values, rows)
+            ]
         if kind in ("date", "datetime"):
             serial = self._serial
-            return ["" if v is None else f'<c r="{letter}{r}"{style}><v>{serial(v):.16G}</v></c>'
-                    for v, r in zip(values, rows)]
+            return [
+                "" if v is None else f'<c r="{letter}{r}"{style}><v>{serial(v):.16G}</v></c>'
+                for v, r in zip(values, rows)
+            ]
         if kind == "bool":
-            return ["" if v is None else f'<c r="{letter}{r}"{style} t="b"><v>{int(bool(v))}</v></c>'
-                    for v, r in zip(values, rows)]
+            return [
+                "" if v is None else f'<c r="{letter}{r}"{style} t="b"><v>{int(bool(v))}</v></c>'
+                for v, r in zip(values, rows)
+            ]
         return [self._any(v, r) for v, r in zip(values, rows)]
 
     def _serial(self, value: Any) -> float:
@@ -132,8 +150,7 @@ class ColumnXml:
 def rows_xml(columns: Sequence[ColumnXml], rows: Sequence[Sequence[Any]], first_row: int) -> str:
     """``rows`` (sequences of values) as ``<row>`` elements from 0-based ``first_row``."""
     numbers = [str(n) for n in range(first_row + 1, first_row + 1 + len(rows))]
-    by_column = [column.cells(values, numbers)
-                 for column, values in zip(columns, zip(*rows))]
+    by_column = [column.cells(values, numbers) for column, values in zip(columns, zip(*rows))]
     out = []
     for number, cells in zip(numbers, zip(*by_column)):
         body = "".join(cells)

@@ -5,6 +5,7 @@ into an entry with the changed fields' old and new values. Services that do
 more than a plain write (archive, restore, clone, merge) name the action with
 ``mark``; the entry then says so.
 """
+
 import contextlib
 import contextvars
 import datetime as dt
@@ -25,8 +26,9 @@ Actor = tuple[int | None, str]
 # column -> [old, new], JSON-ready
 Changes = dict[str, list[Any]]
 
-_actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("crm_audit_actor",
-                                                                     default=None)
+_actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar(
+    "crm_audit_actor", default=None
+)
 _MARKS = "crm_audit_marks"
 
 
@@ -73,17 +75,32 @@ def who() -> Actor:
     return (user.id, user.username) if user is not None else (None, "system")
 
 
-def entry_row(tenant_id: int | None, entity: str, entity_id: int | None, action: str,
-              changes: Changes | None, summary: str | None, parent_entity: str | None = None,
-              parent_id: int | None = None, at: dt.datetime | None = None,
-              actor: Actor | None = None) -> dict[str, Any]:
+def entry_row(
+    tenant_id: int | None,
+    entity: str,
+    entity_id: int | None,
+    action: str,
+    changes: Changes | None,
+    summary: str | None,
+    parent_entity: str | None = None,
+    parent_id: int | None = None,
+    at: dt.datetime | None = None,
+    actor: Actor | None = None,
+) -> dict[str, Any]:
     """One audit entry as a row of crm_audit_entry, for writers that insert many at once
     (imports); ``actor``: (user id, username), default ``who()``."""
     user_id, username = actor or who()
     return {
-        "parent_entity": parent_entity, "parent_id": parent_id, "tenant_id": tenant_id,
-        "user_id": user_id, "username": username, "at": at or utcnow(), "entity": entity,
-        "entity_id": entity_id, "action": action, "changes": changes or None,
+        "parent_entity": parent_entity,
+        "parent_id": parent_id,
+        "tenant_id": tenant_id,
+        "user_id": user_id,
+        "username": username,
+        "at": at or utcnow(),
+        "entity": entity,
+        "entity_id": entity_id,
+        "action": action,
+        "changes": changes or None,
         "summary": (summary or "")[:255],
     }
 
@@ -91,10 +108,15 @@ def entry_row(tenant_id: int | None, entity: str, entity_id: int | None, action:
 def _row(obj: Any, action: str, changes: Changes, summary: str | None) -> dict[str, Any]:
     parent = getattr(type(obj), "__audit_parent__", None)
     return entry_row(
-        getattr(obj, "tenant_id", None), entity_name(obj),
+        getattr(obj, "tenant_id", None),
+        entity_name(obj),
         inspect(obj).identity[0] if inspect(obj).identity else getattr(obj, "id", None),
-        action, changes, summary or str(obj), parent_entity=parent,
-        parent_id=getattr(obj, f"{parent}_id", None) if parent else None)
+        action,
+        changes,
+        summary or str(obj),
+        parent_entity=parent,
+        parent_id=getattr(obj, f"{parent}_id", None) if parent else None,
+    )
 
 
 def _columns(obj: Any) -> list[ColumnProperty[Any]]:
@@ -134,13 +156,19 @@ def _updated(obj: Any) -> Changes:
         hist = state.attrs[rel.key].history
         if hist.added or hist.deleted:
             kept = list(hist.unchanged)
-            changes[rel.key] = [plain_value(kept + list(hist.deleted)), plain_value(kept + list(hist.added))]
+            changes[rel.key] = [
+                plain_value(kept + list(hist.deleted)),
+                plain_value(kept + list(hist.added)),
+            ]
     return changes
 
 
 def _deleted(obj: Any) -> Changes:
-    return {col.key: [plain_value(getattr(obj, col.key)), None]
-            for col in _columns(obj) if getattr(obj, col.key) is not None and col.key != "id"}
+    return {
+        col.key: [plain_value(getattr(obj, col.key)), None]
+        for col in _columns(obj)
+        if getattr(obj, col.key) is not None and col.key != "id"
+    }
 
 
 def _after_flush(session: Session, flush_context: UOWTransaction) -> None:

@@ -4,6 +4,7 @@ Codes (alpha-2, alpha-3 and CLDR's old codes such as UK), Babel's territory name
 English and every shipped language, pycountry's ISO names, and the few colloquial names
 in crm/data/country_aliases.py. Matching ignores case, accents, spaces and punctuation.
 """
+
 import functools
 import unicodedata
 from collections.abc import Iterable
@@ -18,7 +19,8 @@ from crm.data.country_aliases import ALIASES
 NAME_LOCALES = ("en", "de", "fr", "es", "hi")  # the shipped languages (config.LANGUAGES)
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
 COUNTRY_CODES = frozenset(
-    code for code in cast(Iterable[str], Locale("en").territories)
+    code
+    for code in cast(Iterable[str], Locale("en").territories)
     if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
 )
 

@@ -7,6 +7,7 @@ rows below it moves the customer's own parts, which are deleted with it and neve
 block a delete (``CUSTOMER_PARTS``); tests/unit/test_delete_rules.py checks that each
 foreign key to customers is in one list or the other.
 """
+
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -71,14 +72,23 @@ DELETE_RULES = (
 
 # Tables whose rows are part of a customer (contacts, addresses, plants, bank accounts,
 # documents, notes, custom field values, tags): deleted with it, moved by a merge.
-CUSTOMER_PARTS = ("crm_contact", "crm_address", "crm_plant", "crm_bank_account",
-                  "crm_document", "crm_note", "crm_custom_field_value", "crm_customer_tag")
+CUSTOMER_PARTS = (
+    "crm_contact",
+    "crm_address",
+    "crm_plant",
+    "crm_bank_account",
+    "crm_document",
+    "crm_note",
+    "crm_custom_field_value",
+    "crm_customer_tag",
+)
 
 
 def rules_of(parent: type[Any]) -> list[tuple[Any, Any, Any]]:
     """(child, column, label) of every rule of ``parent``, in the table's order."""
-    return [(child, column, label) for owner, child, column, label in DELETE_RULES
-            if owner is parent]
+    return [
+        (child, column, label) for owner, child, column, label in DELETE_RULES if owner is parent
+    ]
 
 
 def delete_blockers(session: Session, obj: Any) -> list[tuple[Any, int]]:

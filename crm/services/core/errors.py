@@ -1,4 +1,5 @@
 """Typed errors raised by services; views flash them, the API returns them as JSON."""
+
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -51,4 +52,6 @@ class EditConflict(CrmError):
         super().__init__(message or CHANGED_MEANWHILE)
 
 
-CHANGED_MEANWHILE = _l("This record was changed by someone else meanwhile — reload to see their changes.")
+CHANGED_MEANWHILE = _l(
+    "This record was changed by someone else meanwhile — reload to see their changes."
+)

@@ -7,6 +7,7 @@ tests/unit/test_fast_validation.py compares both over a corpus so they cannot dr
 Phone numbers are always phonenumbers' answer, remembered per (text, region): files
 repeat switchboard numbers, and a parse plus validity check costs ~20 µs.
 """
+
 import functools
 import re
 
@@ -38,8 +39,7 @@ def fast_email(value: str) -> str | None:
     domain = domain.lower()  # UTS-46 mapping of an ASCII host name is lower-casing
     labels = domain.split(".")
     last = labels[-1]
-    if (len(domain) > _DOMAIN_MAX_LENGTH or len(last) > 63 or last[0] == "-"
-            or "--" in domain):
+    if len(domain) > _DOMAIN_MAX_LENGTH or len(last) > 63 or last[0] == "-" or "--" in domain:
         return None
     special = email_validator.SPECIAL_USE_DOMAIN_NAMES
     if any(domain == d or domain.endswith("." + d) for d in special):

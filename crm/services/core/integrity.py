@@ -1,5 +1,6 @@
 """Database refusals turned into the service errors users see: a unique value taken by a
 concurrent save is the field's validation error, a stale version an edit conflict."""
+
 import re
 from typing import Any
 
@@ -12,7 +13,9 @@ from sqlalchemy.sql import visitors
 from crm.services.core.errors import CrmError, EditConflict, ValidationFailed
 
 ALREADY_IN_USE = _l("This value is already in use; choose another.")
-CONFLICTS_WITH_OTHER_DATA = _l("This conflicts with other data saved meanwhile; check the form and save again.")
+CONFLICTS_WITH_OTHER_DATA = _l(
+    "This conflicts with other data saved meanwhile; check the form and save again."
+)
 
 # SQLite names the columns ("UNIQUE constraint failed: crm_customer.tenant_id, crm_customer.code")
 # or, for an expression index, the index ("... failed: index 'uq_customer_email'").

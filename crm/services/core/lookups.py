@@ -5,6 +5,7 @@ Pickers never list a whole table: a page holds ``PAGE_SIZE`` records and says
 whether more follow, so a tenant with a million customers costs one indexed
 query per keystroke.
 """
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -62,19 +63,25 @@ def companies(session: Session, term: str = "", page: int | None = 1) -> Matches
 
 # --- pickers of interactions and tasks --------------------------------------------------
 
-def _holds_words(columns: Sequence[QueryableAttribute[str]], words: Sequence[str]
-                 ) -> ColumnElement[bool]:
+
+def _holds_words(
+    columns: Sequence[QueryableAttribute[str]], words: Sequence[str]
+) -> ColumnElement[bool]:
     """Every word appears in one of ``columns`` (case-insensitive substring)."""
-    return and_(*(or_(*(func.lower(c).like(f"%{_escaped(w)}%", escape="\\") for c in columns))
-                  for w in words))
+    return and_(
+        *(
+            or_(*(func.lower(c).like(f"%{_escaped(w)}%", escape="\\") for c in columns))
+            for w in words
+        )
+    )
 
 
-def deals_to_link(session: Session, term: str = "", page: int | None = 1,
-                  customer_id: int | None = None) -> Matches:
+def deals_to_link(
+    session: Session, term: str = "", page: int | None = 1, customer_id: int | None = None
+) -> Matches:
     """Deals whose title holds every word of ``term`` — only ``customer_id``'s when
     given — open ones first, then by title; their customers come along for the label."""
-    query = (select(Deal).join(Stage, Deal.stage_id == Stage.id)
-             .options(joinedload(Deal.customer)))
+    query = select(Deal).join(Stage, Deal.stage_id == Stage.id).options(joinedload(Deal.customer))
     if customer_id is not None:
         query = query.where(Deal.customer_id == customer_id)
     words = terms_of(term)
@@ -91,12 +98,15 @@ def leads_to_link(session: Session, term: str = "", page: int | None = 1) -> Mat
     words = terms_of(term)
     if words:
         query = query.where(_holds_words([Lead.title, Lead.contact_name, Lead.company_name], words))
-    finished = case((or_(LeadStatus.is_final.is_(True), Lead.converted_at.is_not(None)), 1), else_=0)
+    finished = case(
+        (or_(LeadStatus.is_final.is_(True), Lead.converted_at.is_not(None)), 1), else_=0
+    )
     return _page(session, query.order_by(finished, Lead.title, Lead.id), page)
 
 
-def contacts_of_customer(session: Session, customer_id: int, term: str = "",
-                         page: int | None = 1) -> Matches:
+def contacts_of_customer(
+    session: Session, customer_id: int, term: str = "", page: int | None = 1
+) -> Matches:
     """One customer's contacts whose name or email holds every word of ``term``;
     the primary contact first, then by name."""
     query = select(Contact).where(Contact.customer_id == customer_id)

@@ -5,6 +5,7 @@ TLS from the first byte, usually port 465) or ``CRM_SMTP_STARTTLS`` (upgrade a p
 connection, usually port 587), ``CRM_SMTP_USER`` / ``CRM_SMTP_PASSWORD`` (login when a
 user is set), ``CRM_MAIL_SENDER`` (the From address), ``CRM_SMTP_TIMEOUT`` (seconds).
 """
+
 import contextlib
 import smtplib
 import ssl
@@ -43,8 +44,12 @@ class SmtpSettings:
 def connect(settings: SmtpSettings) -> smtplib.SMTP:
     """An open, logged-in SMTP connection (the caller closes it, or use ``connection``)."""
     if settings.use_ssl:
-        smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
-                                context=ssl.create_default_context())
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+            settings.host,
+            settings.port,
+            timeout=settings.timeout,
+            context=ssl.create_default_context(),
+        )
     else:
         smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
     try:
@@ -68,8 +73,13 @@ def connection(settings: SmtpSettings) -> Iterator[smtplib.SMTP]:
             smtp.quit()
 
 
-def message(settings: SmtpSettings, to: str, subject: str, body: str,
-            attachments: Iterable[tuple[str, bytes, str, str]] = ()) -> EmailMessage:
+def message(
+    settings: SmtpSettings,
+    to: str,
+    subject: str,
+    body: str,
+    attachments: Iterable[tuple[str, bytes, str, str]] = (),
+) -> EmailMessage:
     """An EmailMessage from the configured sender; ``attachments`` are
     (filename, bytes, maintype, subtype)."""
     mail = EmailMessage()
@@ -87,8 +97,10 @@ def message(settings: SmtpSettings, to: str, subject: str, body: str,
 def describe_failure(exc: BaseException) -> str:
     """A short reason for a failed send, for people reading a result list."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = [f"{code} {reason.decode(errors='replace') if isinstance(reason, bytes) else reason}"
-                 for code, reason in exc.recipients.values()]
+        codes = [
+            f"{code} {reason.decode(errors='replace') if isinstance(reason, bytes) else reason}"
+            for code, reason in exc.recipients.values()
+        ]
         return "; ".join(codes) or str(exc)
     if isinstance(exc, smtplib.SMTPResponseException):
         error = exc.smtp_error

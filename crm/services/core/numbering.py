@@ -1,5 +1,6 @@
 """Numbers unique per tenant: customer codes (C000042) and document numbers (SO-000042,
 INV-..., PAY-..., CN-..., CT-...), handed out from the tenant's own counter rows."""
+
 import re
 from collections.abc import Callable
 from typing import Any, cast
@@ -26,8 +27,14 @@ PREFIXES = {
 }
 
 
-def take_numbers(session: Session, tenant_id: int, series: str, count: int = 1,
-                 floor: int | None = None, seed: Callable[[], int] | None = None) -> int:
+def take_numbers(
+    session: Session,
+    tenant_id: int,
+    series: str,
+    count: int = 1,
+    floor: int | None = None,
+    seed: Callable[[], int] | None = None,
+) -> int:
     """Reserve ``count`` consecutive numbers of the tenant's ``series``; returns the first.
 
     The counter row is changed by one UPDATE ... RETURNING, which holds it (PostgreSQL's
@@ -39,31 +46,47 @@ def take_numbers(session: Session, tenant_id: int, series: str, count: int = 1,
     table = NumberSequence.__table__
     current = table.c.next_value
     start = current if floor is None else case((current > floor, current), else_=floor)
-    taking = (update(table).where(table.c.tenant_id == tenant_id, table.c.name == series)
-              .values(next_value=start + count).returning(table.c.next_value))
+    taking = (
+        update(table)
+        .where(table.c.tenant_id == tenant_id, table.c.name == series)
+        .values(next_value=start + count)
+        .returning(table.c.next_value)
+    )
     after = session.execute(taking).scalar()
     if after is None:
         first = max(seed() if seed is not None else 1, floor or 1)
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        session.execute(insert(table).values(tenant_id=tenant_id, name=series, next_value=first)
-                        .on_conflict_do_nothing())
+        session.execute(
+            insert(table)
+            .values(tenant_id=tenant_id, name=series, next_value=first)
+            .on_conflict_do_nothing()
+        )
         after = session.execute(taking).scalar()
     return cast(int, after) - count
 
 
-def highest_in_series(session: Session, column: QueryableAttribute[str],
-                      tenant_column: QueryableAttribute[int], tenant_id: int, prefix: str) -> int:
+def highest_in_series(
+    session: Session,
+    column: QueryableAttribute[str],
+    tenant_column: QueryableAttribute[int],
+    tenant_id: int,
+    prefix: str,
+) -> int:
     """The highest number already used in the tenant's ``prefix`` series, 0 for none."""
     highest = session.scalar(
-        select(column).where(tenant_column == tenant_id, column.like(f"{prefix}%"))
-        .order_by(func.length(column).desc(), column.desc()).limit(1),
-        execution_options={"all_tenants": True})
+        select(column)
+        .where(tenant_column == tenant_id, column.like(f"{prefix}%"))
+        .order_by(func.length(column).desc(), column.desc())
+        .limit(1),
+        execution_options={"all_tenants": True},
+    )
     match = re.search(r"(\d+)$", highest or "")
     return int(match.group(1)) if match else 0
 
 
-def _held_by_this_transaction(session: Session | scoped_session[Session], tenant_id: int,
-                              series: str) -> list[str]:
+def _held_by_this_transaction(
+    session: Session | scoped_session[Session], tenant_id: int, series: str
+) -> list[str]:
     """Numbers this transaction took from the counter (reserved for it until it ends)."""
     if isinstance(session, scoped_session):
         session = session()
@@ -74,9 +97,15 @@ def _held_by_this_transaction(session: Session | scoped_session[Session], tenant
     return held[1].setdefault((tenant_id, series), [])
 
 
-def next_free(session: Session, tenant_id: int, series: str, shown: Callable[[int], str],
-              is_taken: Callable[[str], bool], floor: int | None = None,
-              seed: Callable[[], int] | None = None) -> str:
+def next_free(
+    session: Session,
+    tenant_id: int,
+    series: str,
+    shown: Callable[[int], str],
+    is_taken: Callable[[str], bool],
+    floor: int | None = None,
+    seed: Callable[[], int] | None = None,
+) -> str:
     """The next number of the series, as ``shown(number)``, that ``is_taken`` refuses not.
 
     A form checks a copy of the record before saving it (both through the service's
@@ -93,13 +122,23 @@ def next_free(session: Session, tenant_id: int, series: str, shown: Callable[[in
             return value
 
 
-def in_use(session: Session, model: type[Any], column: QueryableAttribute[Any], tenant_id: int,
-           value: object) -> bool:
+def in_use(
+    session: Session,
+    model: type[Any],
+    column: QueryableAttribute[Any],
+    tenant_id: int,
+    value: object,
+) -> bool:
     """Whether a record of the tenant (saved, or about to be) has ``value`` in ``column``."""
     if any(isinstance(obj, model) and getattr(obj, column.key) == value for obj in session.new):
         return True
-    return session.scalar(select(model.id).where(model.tenant_id == tenant_id, column == value),
-                          execution_options={"all_tenants": True}) is not None
+    return (
+        session.scalar(
+            select(model.id).where(model.tenant_id == tenant_id, column == value),
+            execution_options={"all_tenants": True},
+        )
+        is not None
+    )
 
 
 def next_number(session: Session, model: type[Any], tenant_id: int | None = None) -> str:
@@ -109,9 +148,14 @@ def next_number(session: Session, model: type[Any], tenant_id: int | None = None
     tenant_id = tenant_id if tenant_id is not None else current_tenant_id()
     prefix = PREFIXES[model.__name__]
     floor = highest_in_series(session, model.number, model.tenant_id, tenant_id, prefix) + 1
-    return next_free(session, tenant_id, model.__name__, lambda n: f"{prefix}{n:06d}",
-                     lambda value: in_use(session, model, model.number, tenant_id, value),
-                     floor=floor)
+    return next_free(
+        session,
+        tenant_id,
+        model.__name__,
+        lambda n: f"{prefix}{n:06d}",
+        lambda value: in_use(session, model, model.number, tenant_id, value),
+        floor=floor,
+    )
 
 
 def commit_numbered(session: Session) -> None:

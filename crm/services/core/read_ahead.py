@@ -7,6 +7,7 @@ export, turning the previous chunk into file content. The session's connection i
 the reading thread only while the caller iterates; the caller must not use the session
 for anything else until the chunks are exhausted or closed.
 """
+
 import queue
 import threading
 from collections.abc import Iterator

@@ -5,6 +5,7 @@ the API's loader sets them too, and code elsewhere may set only the foreign key
 (``deal_id=7``). Until the next flush the two can disagree, so rules read the
 relationship when it was set or loaded, else the foreign key.
 """
+
 from typing import Any
 
 from sqlalchemy import inspect, select

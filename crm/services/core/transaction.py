@@ -11,6 +11,7 @@ commit or roll back themselves.
 losing the steps before it; ``dry_run(session)`` throws a whole block's writes away (a
 preview); ``commit_so_far(session)`` makes a long unit's work permanent chunk by chunk.
 """
+
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps

@@ -3,6 +3,7 @@
 Each ``clean_*`` function returns the normalised value or raises
 ``FieldInvalid`` with a translatable message.
 """
+
 from collections.abc import Callable, MutableMapping
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
@@ -93,9 +94,12 @@ def clean_phone(value: str | None, region: str | None = None) -> str | None:
         return None
     e164 = phone_in_e164(value, (region or "").upper() or None)
     if e164 is NOT_A_NUMBER:
-        raise FieldInvalid(_l(
-            "“%(value)s” is not a phone number; write it with its country code, e.g. +44 20 7946 0958.",
-            value=value))
+        raise FieldInvalid(
+            _l(
+                "“%(value)s” is not a phone number; write it with its country code, e.g. +44 20 7946 0958.",
+                value=value,
+            )
+        )
     if e164 is INVALID_NUMBER:
         raise FieldInvalid(_l("“%(value)s” is not a valid phone number.", value=value))
     if len(e164) > PHONE_MAX_LENGTH:
@@ -193,8 +197,13 @@ def clean_bic(value: str | None) -> str | None:
         raise FieldInvalid(_l("“%(value)s” is not a valid SWIFT/BIC code.", value=value))
 
 
-def check(errors: MutableMapping[str, list[Any]], field: str, func: Callable[..., T], *args: Any,
-          **kwargs: Any) -> T | None:
+def check(
+    errors: MutableMapping[str, list[Any]],
+    field: str,
+    func: Callable[..., T],
+    *args: Any,
+    **kwargs: Any,
+) -> T | None:
     """Run one clean_* function, collecting its message under ``field``."""
     try:
         return func(*args, **kwargs)

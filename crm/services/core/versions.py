@@ -1,5 +1,6 @@
 """The version an edit form was loaded with, and the one check of it on save
 (README, *Concurrent users*): a save based on an older read is refused."""
+
 from collections.abc import Iterable
 from typing import Any
 

@@ -4,17 +4,18 @@ Every cell text stays text: xlsxwriter would otherwise turn a string starting wi
 into a live formula (a customer named ``=HYPERLINK(...)`` in a statement sent to
 customers), a URL-looking string into a link and a number-looking string into a number.
 """
+
 import os
 from typing import IO, Any
 
 import xlsxwriter
 
-SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
-                "strings_to_numbers": False}
+SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
-def new_workbook(target: str | os.PathLike[str] | IO[bytes], *, streaming: bool = False,
-                 **options: Any) -> xlsxwriter.Workbook:
+def new_workbook(
+    target: str | os.PathLike[str] | IO[bytes], *, streaming: bool = False, **options: Any
+) -> xlsxwriter.Workbook:
     """An ``xlsxwriter.Workbook`` writing to ``target`` (a path or a binary file).
 
     ``streaming`` writes rows as they come (constant memory, rows in order) instead of

@@ -1,4 +1,5 @@
 """Addresses of a customer: one default per kind; the list shows the main one's city."""
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,14 +49,19 @@ def _same_kind(session: Session, address: Address) -> list[Address]:
 @transactional
 def refresh_customer_location(session: Session, customer_id: int) -> None:
     """Copy the main address's city and country onto the customer, and keep one default per kind."""
-    addresses = list(session.scalars(
-        select(Address).where(Address.customer_id == customer_id).order_by(Address.id)))
+    addresses = list(
+        session.scalars(
+            select(Address).where(Address.customer_id == customer_id).order_by(Address.id)
+        )
+    )
     for kind in ADDRESS_KINDS:
         of_kind = [a for a in addresses if a.kind == kind]
         if of_kind and not any(a.is_default for a in of_kind):
             of_kind[0].is_default = True
-    main = next((a for kind in LIST_ADDRESS_KINDS for a in addresses
-                 if a.kind == kind and a.is_default), None)
+    main = next(
+        (a for kind in LIST_ADDRESS_KINDS for a in addresses if a.kind == kind and a.is_default),
+        None,
+    )
     customer = session.get(Customer, customer_id)
     if customer is not None:
         customer.city = main.city if main else None

@@ -1,4 +1,5 @@
 """Bank accounts of a customer: IBAN and BIC checked, one default."""
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,8 +16,10 @@ def prepare(session: Session, account: BankAccount) -> None:
             setattr(account, field, (getattr(account, field) or "").strip())
             if not getattr(account, field):
                 errors[field] = [_l("This field is required.")]
-        account.account_number = check(
-            errors, "account_number", clean_iban_or_account, account.account_number) or account.account_number
+        account.account_number = (
+            check(errors, "account_number", clean_iban_or_account, account.account_number)
+            or account.account_number
+        )
         account.swift_bic = check(errors, "swift_bic", clean_bic, account.swift_bic)
         if account.currency:
             account.currency = check(errors, "currency", clean_currency, account.currency)
@@ -25,9 +28,17 @@ def prepare(session: Session, account: BankAccount) -> None:
         if errors:
             raise ValidationFailed(errors)
         customer_id = account.customer_id or account.customer.id
-        others = [] if customer_id is None else list(session.scalars(
-            select(BankAccount).where(BankAccount.customer_id == customer_id,
-                                      BankAccount.id != (account.id or 0))))
+        others = (
+            []
+            if customer_id is None
+            else list(
+                session.scalars(
+                    select(BankAccount).where(
+                        BankAccount.customer_id == customer_id, BankAccount.id != (account.id or 0)
+                    )
+                )
+            )
+        )
         if not any(o.is_default for o in others):
             account.is_default = True
         if account.is_default:

@@ -4,6 +4,7 @@ Each action tries every selected customer on its own: a refused row is rolled ba
 reported with its reason, the others are saved. The result says how many succeeded,
 which were left as they were, and why each failure happened.
 """
+
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -20,19 +21,24 @@ from crm.services.customers import customers as customer_rules
 
 @dataclasses.dataclass
 class BatchResult:
-    done: list[Customer] = dataclasses.field(default_factory=list)       # customers changed
+    done: list[Customer] = dataclasses.field(default_factory=list)  # customers changed
     unchanged: list[Customer] = dataclasses.field(default_factory=list)  # already as asked
     # (customer, reason)
     failed: list[tuple[Customer, str]] = dataclasses.field(default_factory=list)
 
     def as_json(self) -> dict[str, list[Any]]:
-        return {"done": [c.id for c in self.done], "unchanged": [c.id for c in self.unchanged],
-                "failed": [{"id": c.id, "name": c.name, "reason": reason} for c, reason in self.failed]}
+        return {
+            "done": [c.id for c in self.done],
+            "unchanged": [c.id for c in self.unchanged],
+            "failed": [{"id": c.id, "name": c.name, "reason": reason} for c, reason in self.failed],
+        }
 
 
 def _reason(exc: CrmError) -> str:
     if exc.errors:
-        return "; ".join(f"{field}: {', '.join(str(m) for m in msgs)}" for field, msgs in exc.errors.items())
+        return "; ".join(
+            f"{field}: {', '.join(str(m) for m in msgs)}" for field, msgs in exc.errors.items()
+        )
     return str(exc.message)
 
 
@@ -84,8 +90,9 @@ def _owned(session: Session, model: type[Any], pk: Any, label: str) -> Any:
     return row
 
 
-def assign_group(session: Session, customers: Iterable[Customer | None],
-                 group_id: int | str | None) -> BatchResult:
+def assign_group(
+    session: Session, customers: Iterable[Customer | None], group_id: int | str | None
+) -> BatchResult:
     """``group_id`` None clears the group; an inactive group is refused."""
     group = None
     if group_id not in (None, ""):
@@ -98,23 +105,29 @@ def assign_group(session: Session, customers: Iterable[Customer | None],
             return False
         customer.customer_group = group
         return None
+
     return _each(session, customers, lambda c: _saved(session, c, change))
 
 
-def assign_owner(session: Session, customers: Iterable[Customer | None],
-                 user_id: int | str | None) -> BatchResult:
-    owner = _owned(session, CrmUser, user_id, gettext("user")) if user_id not in (None, "") else None
+def assign_owner(
+    session: Session, customers: Iterable[Customer | None], user_id: int | str | None
+) -> BatchResult:
+    owner = (
+        _owned(session, CrmUser, user_id, gettext("user")) if user_id not in (None, "") else None
+    )
 
     def change(customer: Customer) -> bool | None:
         if customer.owner_id == (owner.id if owner else None):
             return False
         customer.owner = owner
         return None
+
     return _each(session, customers, lambda c: _saved(session, c, change))
 
 
-def add_tag(session: Session, customers: Iterable[Customer | None],
-            tag_id: int | str | None) -> BatchResult:
+def add_tag(
+    session: Session, customers: Iterable[Customer | None], tag_id: int | str | None
+) -> BatchResult:
     tag = _owned(session, Tag, tag_id, gettext("tag"))
 
     def change(customer: Customer) -> bool | None:
@@ -122,11 +135,13 @@ def add_tag(session: Session, customers: Iterable[Customer | None],
             return False
         customer.tags = [*customer.tags, tag]
         return None
+
     return _each(session, customers, lambda c: _saved(session, c, change))
 
 
-def remove_tag(session: Session, customers: Iterable[Customer | None],
-               tag_id: int | str | None) -> BatchResult:
+def remove_tag(
+    session: Session, customers: Iterable[Customer | None], tag_id: int | str | None
+) -> BatchResult:
     tag = _owned(session, Tag, tag_id, gettext("tag"))
 
     def change(customer: Customer) -> bool | None:
@@ -134,6 +149,7 @@ def remove_tag(session: Session, customers: Iterable[Customer | None],
             return False
         customer.tags = [t for t in customer.tags if t != tag]
         return None
+
     return _each(session, customers, lambda c: _saved(session, c, change))
 
 

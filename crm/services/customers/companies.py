@@ -1,4 +1,5 @@
 """Companies and customer groups: their validation and delete rules."""
+
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -27,22 +28,31 @@ def prepare_company(session: Session, company: Company) -> None:
         company.name = (company.name or "").strip()
         if not company.name:
             errors["name"] = [_l("A name is required.")]
-        company.office_email = check(errors, "office_email", clean_email, company.office_email,
-                                     required=False)
+        company.office_email = check(
+            errors, "office_email", clean_email, company.office_email, required=False
+        )
         if company.office_email:
-            clash = session.scalar(select(Company.id).where(
-                Company.tenant_id == tenant_id,
-                func.lower(Company.office_email) == company.office_email.lower(),
-                Company.id != (company.id or 0)))
+            clash = session.scalar(
+                select(Company.id).where(
+                    Company.tenant_id == tenant_id,
+                    func.lower(Company.office_email) == company.office_email.lower(),
+                    Company.id != (company.id or 0),
+                )
+            )
             if clash:
-                errors["office_email"] = [_l("Another company already uses %(email)s.",
-                                             email=company.office_email)]
+                errors["office_email"] = [
+                    _l("Another company already uses %(email)s.", email=company.office_email)
+                ]
         company.country = check(errors, "country", clean_country, company.country)
         if company.office_phone:
-            company.office_phone = check(errors, "office_phone", clean_phone, company.office_phone,
-                                         company.country) or company.office_phone
+            company.office_phone = (
+                check(errors, "office_phone", clean_phone, company.office_phone, company.country)
+                or company.office_phone
+            )
         if company.website:
-            company.website = check(errors, "website", clean_website, company.website) or company.website
+            company.website = (
+                check(errors, "website", clean_website, company.website) or company.website
+            )
         if errors:
             raise ValidationFailed(errors)
         state = inspect(company)
@@ -61,9 +71,13 @@ def prepare_group(session: Session, group: CustomerGroup) -> None:
             errors["name"] = [_l("A name is required.")]
         if not group.code:
             errors["code"] = [_l("A code is required.")]
-        elif session.scalar(select(CustomerGroup.id).where(
-                CustomerGroup.tenant_id == tenant_id, CustomerGroup.code == group.code,
-                CustomerGroup.id != (group.id or 0))):
+        elif session.scalar(
+            select(CustomerGroup.id).where(
+                CustomerGroup.tenant_id == tenant_id,
+                CustomerGroup.code == group.code,
+                CustomerGroup.id != (group.id or 0),
+            )
+        ):
             errors["code"] = [_l("Group code %(code)s is already in use.", code=group.code)]
         check(errors, "discount_percent", clean_percent, group.discount_percent)
         if group.discount_percent is None:
@@ -77,15 +91,23 @@ def prepare_group(session: Session, group: CustomerGroup) -> None:
 def group_stats(session: Session) -> dict[str, int]:
     """The figures above the group list: groups, active, with discount, customers in groups."""
     from crm.models import Customer
-    groups = session.execute(select(
-        func.count(CustomerGroup.id),
-        func.count(CustomerGroup.id).filter(CustomerGroup.is_active.is_(True)),
-        func.count(CustomerGroup.id).filter(CustomerGroup.discount_percent > 0),
-    )).one()
+
+    groups = session.execute(
+        select(
+            func.count(CustomerGroup.id),
+            func.count(CustomerGroup.id).filter(CustomerGroup.is_active.is_(True)),
+            func.count(CustomerGroup.id).filter(CustomerGroup.discount_percent > 0),
+        )
+    ).one()
     in_groups = session.scalar(
-        select(func.count(Customer.id)).where(Customer.customer_group_id.is_not(None)))
-    return {"total": groups[0], "active": groups[1], "with_discount": groups[2],
-            "customers": in_groups}
+        select(func.count(Customer.id)).where(Customer.customer_group_id.is_not(None))
+    )
+    return {
+        "total": groups[0],
+        "active": groups[1],
+        "with_discount": groups[2],
+        "customers": in_groups,
+    }
 
 
 @transactional
@@ -96,7 +118,13 @@ def toggle_active(session: Session, company: Company) -> None:
 def contacts_of(session: Session, company: Company, limit: int = 100) -> list[Any]:
     """The people at a company: contacts of its customers, primary ones first."""
     from crm.models import Contact, Customer
-    return list(session.scalars(
-        select(Contact).join(Customer, Contact.customer_id == Customer.id)
-        .where(Customer.company_id == company.id)
-        .order_by(Contact.is_primary.desc(), Contact.name).limit(limit)))
+
+    return list(
+        session.scalars(
+            select(Contact)
+            .join(Customer, Contact.customer_id == Customer.id)
+            .where(Customer.company_id == company.id)
+            .order_by(Contact.is_primary.desc(), Contact.name)
+            .limit(limit)
+        )
+    )

@@ -1,4 +1,5 @@
 """Contacts of a customer: exactly one of them is primary."""
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,14 +33,17 @@ def prepare(session: Session, contact: Contact) -> None:
         contact.email = check(errors, "email", clean_email, contact.email, required=False)
         region = contact.customer.country if contact.customer is not None else None
         if contact.phone:
-            contact.phone = check(errors, "phone", clean_phone, contact.phone, region) or contact.phone
+            contact.phone = (
+                check(errors, "phone", clean_phone, contact.phone, region) or contact.phone
+            )
         siblings = _siblings(session, contact)
         current_primary = [c for c in siblings if c.is_primary]
         if not siblings:
             contact.is_primary = True
         elif not contact.is_primary and not current_primary:
-            errors["is_primary"] = [_l(
-                "A customer needs one primary contact: make another contact primary instead.")]
+            errors["is_primary"] = [
+                _l("A customer needs one primary contact: make another contact primary instead.")
+            ]
         if errors:
             raise ValidationFailed(errors)
         if contact.is_primary:
@@ -50,7 +54,10 @@ def prepare(session: Session, contact: Contact) -> None:
 def keep_a_primary(session: Session, contact: Contact) -> None:
     """After ``contact`` is deleted (in the same transaction): when it was the primary
     contact, the longest-standing remaining contact takes over."""
-    remaining = list(session.scalars(
-        select(Contact).where(Contact.customer_id == contact.customer_id).order_by(Contact.id)))
+    remaining = list(
+        session.scalars(
+            select(Contact).where(Contact.customer_id == contact.customer_id).order_by(Contact.id)
+        )
+    )
     if remaining and not any(c.is_primary for c in remaining):
         remaining[0].is_primary = True

@@ -1,4 +1,5 @@
 """Tenant-defined customer fields: definitions and typed values."""
+
 from collections.abc import Mapping
 from typing import cast
 
@@ -29,9 +30,13 @@ def prepare_definition(session: Session, definition: CustomFieldDefinition) -> N
 
 
 def active_definitions(session: Session) -> list[CustomFieldDefinition]:
-    return list(session.scalars(
-        select(CustomFieldDefinition).where(CustomFieldDefinition.is_active.is_(True))
-        .order_by(CustomFieldDefinition.position, CustomFieldDefinition.label)))
+    return list(
+        session.scalars(
+            select(CustomFieldDefinition)
+            .where(CustomFieldDefinition.is_active.is_(True))
+            .order_by(CustomFieldDefinition.position, CustomFieldDefinition.label)
+        )
+    )
 
 
 def parse_value(definition: CustomFieldDefinition, raw: object) -> str | None:
@@ -54,7 +59,9 @@ def parse_value(definition: CustomFieldDefinition, raw: object) -> str | None:
             raise ValueError(_l("This field is required."))
         return None
     if definition.field_type == "choice" and raw not in definition.choice_list:
-        raise ValueError(_l("Choose one of: %(options)s.", options=", ".join(definition.choice_list)))
+        raise ValueError(
+            _l("Choose one of: %(options)s.", options=", ".join(definition.choice_list))
+        )
     return raw
 
 
@@ -68,8 +75,12 @@ def values_version(customer: Customer) -> str:
 
 
 @transactional
-def save_values(session: Session, customer: Customer, raw_by_name: Mapping[str, object],
-                loaded_version: str | None = None) -> None:
+def save_values(
+    session: Session,
+    customer: Customer,
+    raw_by_name: Mapping[str, object],
+    loaded_version: str | None = None,
+) -> None:
     """Set a customer's custom fields from {field key: raw text}; all or nothing. Refused
     (EditConflict) when the form was loaded before someone else saved them."""
     check_version(loaded_version, values_version(customer))
@@ -92,5 +103,8 @@ def save_values(session: Session, customer: Customer, raw_by_name: Mapping[str, 
         if definition_id in existing:
             existing[definition_id].value = value
         else:
-            customer.custom_values.append(CustomFieldValue(
-                tenant_id=customer.tenant_id, definition_id=definition_id, value=value))
+            customer.custom_values.append(
+                CustomFieldValue(
+                    tenant_id=customer.tenant_id, definition_id=definition_id, value=value
+                )
+            )

@@ -5,6 +5,7 @@ A rule takes the field's typed value and the customer's other values (a phone is
 in the customer's country) and returns the clean value or raises FieldInvalid.
 tests/integration/test_customer_rules_everywhere.py feeds the same bad records to all three.
 """
+
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -58,8 +59,9 @@ def discount_rate(value: Decimal | float | None, _values: Mapping[str, Any]) -> 
     return 0 if value is None else value
 
 
-def credit_limit(value: Decimal | float | None, _values: Mapping[str, Any]
-                 ) -> Decimal | float | None:
+def credit_limit(
+    value: Decimal | float | None, _values: Mapping[str, Any]
+) -> Decimal | float | None:
     return clean_non_negative(value)
 
 
@@ -78,9 +80,16 @@ def tax_number(value: str | None, values: Mapping[str, Any]) -> tuple[str | None
 Rule = Callable[[Any, Mapping[str, Any]], Any]
 # field -> its rule; tax_number's rule answers for the regime too.
 RULES: dict[str, Rule] = {
-    "name": name, "kind": kind, "email": email, "phone": phone, "website": website,
-    "currency": currency, "discount_rate": discount_rate, "credit_limit": credit_limit,
-    "payment_method": payment_method, "tax_number": tax_number,
+    "name": name,
+    "kind": kind,
+    "email": email,
+    "phone": phone,
+    "website": website,
+    "currency": currency,
+    "discount_rate": discount_rate,
+    "credit_limit": credit_limit,
+    "payment_method": payment_method,
+    "tax_number": tax_number,
 }
 
 

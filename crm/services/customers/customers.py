@@ -1,4 +1,5 @@
 """The customer master record: validation, codes, archive, restore, clone, delete."""
+
 from typing import Any, cast
 
 from flask_babel import gettext, lazy_gettext as _l
@@ -17,9 +18,28 @@ from crm.services.customers import customer_fields
 
 CLONED_CHILDREN = {
     "contacts": ("name", "role", "email", "phone", "is_primary"),
-    "addresses": ("kind", "line1", "line2", "city", "state", "postal_code", "country", "is_default"),
-    "plants": ("name", "code", "line1", "city", "postal_code", "country", "contact_name", "phone",
-               "notes", "is_active"),
+    "addresses": (
+        "kind",
+        "line1",
+        "line2",
+        "city",
+        "state",
+        "postal_code",
+        "country",
+        "is_default",
+    ),
+    "plants": (
+        "name",
+        "code",
+        "line1",
+        "city",
+        "postal_code",
+        "country",
+        "contact_name",
+        "phone",
+        "notes",
+        "is_active",
+    ),
 }
 
 # What customer_fields' rules read and may normalise.
@@ -32,8 +52,9 @@ def _tenant_of(obj: Any) -> int:
     return cast(int, obj.tenant_id or current_tenant_id())
 
 
-def email_taken(session: Session, tenant_id: int, email: str,
-                exclude_id: int | None = None) -> bool:
+def email_taken(
+    session: Session, tenant_id: int, email: str, exclude_id: int | None = None
+) -> bool:
     query = select(Customer.id).where(
         Customer.tenant_id == tenant_id, func.lower(Customer.email) == email.lower()
     )
@@ -44,14 +65,19 @@ def email_taken(session: Session, tenant_id: int, email: str,
 
 def first_code_number(session: Session, tenant_id: int) -> int:
     """Where a tenant's code counter starts: after the codes it already has."""
-    return numbering.highest_in_series(session, Customer.code, Customer.tenant_id, tenant_id,
-                                       CODE_PREFIX) + 1
+    return (
+        numbering.highest_in_series(
+            session, Customer.code, Customer.tenant_id, tenant_id, CODE_PREFIX
+        )
+        + 1
+    )
 
 
 def take_code_numbers(session: Session, tenant_id: int, count: int) -> int:
     """Reserve ``count`` consecutive code numbers from the tenant's counter; the first."""
-    return numbering.take_numbers(session, tenant_id, CODE_SERIES, count,
-                                  seed=lambda: first_code_number(session, tenant_id))
+    return numbering.take_numbers(
+        session, tenant_id, CODE_SERIES, count, seed=lambda: first_code_number(session, tenant_id)
+    )
 
 
 def code_for(number: int) -> str:
@@ -61,9 +87,13 @@ def code_for(number: int) -> str:
 def next_code(session: Session, tenant_id: int) -> str:
     """C000042-style codes from the tenant's own counter, skipping codes typed by hand."""
     return numbering.next_free(
-        session, tenant_id, CODE_SERIES, code_for,
+        session,
+        tenant_id,
+        CODE_SERIES,
+        code_for,
         lambda code: numbering.in_use(session, Customer, Customer.code, tenant_id, code),
-        seed=lambda: first_code_number(session, tenant_id))
+        seed=lambda: first_code_number(session, tenant_id),
+    )
 
 
 def search_text(session: Session, customer: Customer) -> str:
@@ -71,7 +101,14 @@ def search_text(session: Session, customer: Customer) -> str:
     if company is None and customer.company_id is not None:
         company = session.get(Company, customer.company_id)
     company = company.name if company is not None else ""
-    parts = (customer.name, company, customer.tax_number, customer.email, customer.phone, customer.code)
+    parts = (
+        customer.name,
+        company,
+        customer.tax_number,
+        customer.email,
+        customer.phone,
+        customer.code,
+    )
     return " ".join(p for p in parts if p).lower()
 
 
@@ -86,18 +123,28 @@ def prepare(session: Session, customer: Customer) -> None:
                 setattr(customer, field, clean[field])
         if "email" not in errors:
             if email_taken(session, tenant_id, customer.email, customer.id):
-                errors["email"] = [_l("Another customer already uses %(email)s.",
-                                      email=customer.email)]
-        if customer.sub_segment is not None and customer.segment is not None \
-                and customer.sub_segment.segment_id != customer.segment.id:
+                errors["email"] = [
+                    _l("Another customer already uses %(email)s.", email=customer.email)
+                ]
+        if (
+            customer.sub_segment is not None
+            and customer.segment is not None
+            and customer.sub_segment.segment_id != customer.segment.id
+        ):
             errors["sub_segment"] = [_l("This sub-segment belongs to another segment.")]
         customer.code = (customer.code or "").strip() or None
         if customer.code:
-            clash = session.scalar(select(Customer.id).where(
-                Customer.tenant_id == tenant_id, Customer.code == customer.code,
-                Customer.id != (customer.id or 0)))
+            clash = session.scalar(
+                select(Customer.id).where(
+                    Customer.tenant_id == tenant_id,
+                    Customer.code == customer.code,
+                    Customer.id != (customer.id or 0),
+                )
+            )
             if clash:
-                errors["code"] = [_l("Customer code %(code)s is already in use.", code=customer.code)]
+                errors["code"] = [
+                    _l("Customer code %(code)s is already in use.", code=customer.code)
+                ]
         if errors:
             raise ValidationFailed(errors)
         if not customer.code:
@@ -130,9 +177,14 @@ def check_delete(session: Session, customer: Customer) -> None:
     found = delete_blockers(session, customer)
     if found:
         what = ", ".join(f"{count} {label}" for label, count in found)
-        raise NotAllowed(gettext(
-            "%(name)s cannot be deleted: it has %(what)s. Archive it instead; "
-            "archived customers keep their history.", name=customer.name, what=what))
+        raise NotAllowed(
+            gettext(
+                "%(name)s cannot be deleted: it has %(what)s. Archive it instead; "
+                "archived customers keep their history.",
+                name=customer.name,
+                what=what,
+            )
+        )
 
 
 def check_parent_delete(session: Session, parent: Any) -> None:
@@ -140,9 +192,13 @@ def check_parent_delete(session: Session, parent: Any) -> None:
     found = delete_blockers(session, parent)
     if found:
         what = ", ".join(f"{count} {label}" for label, count in found)
-        raise NotAllowed(gettext(
-            "%(name)s cannot be deleted: it still has %(what)s. Reassign them first.",
-            name=str(parent), what=what))
+        raise NotAllowed(
+            gettext(
+                "%(name)s cannot be deleted: it still has %(what)s. Reassign them first.",
+                name=str(parent),
+                what=what,
+            )
+        )
 
 
 @transactional
@@ -157,10 +213,14 @@ def clone(session: Session, source: Customer, name: str | None, email: str | Non
         model = type(source).__mapper__.relationships[relation].mapper.class_
         getattr(copy, relation).extend(
             model(tenant_id=source.tenant_id, **{f: getattr(child, f) for f in fields})
-            for child in getattr(source, relation))
+            for child in getattr(source, relation)
+        )
     for value in source.custom_values:
-        copy.custom_values.append(type(value)(
-            tenant_id=source.tenant_id, definition_id=value.definition_id, value=value.value))
+        copy.custom_values.append(
+            type(value)(
+                tenant_id=source.tenant_id, definition_id=value.definition_id, value=value.value
+            )
+        )
     prepare(session, copy)
     audit.mark(session, copy, "clone", summary=gettext("Cloned from %(code)s", code=source.code))
     session.add(copy)

@@ -1,4 +1,5 @@
 """Customer documents: size and type limits, stored on disk outside the database."""
+
 import mimetypes
 import os
 import uuid
@@ -25,30 +26,64 @@ def path_of(config: Mapping[str, Any], document: Document) -> str:
     return cast(str, os.path.join(config["CRM_DOCUMENT_DIR"], document.storage_key))
 
 
-def store(session: Session, config: Mapping[str, Any], customer: Customer, upload: FileStorage,
-          description: str | None = None, user_id: int | None = None) -> Document:
+def store(
+    session: Session,
+    config: Mapping[str, Any],
+    customer: Customer,
+    upload: FileStorage,
+    description: str | None = None,
+    user_id: int | None = None,
+) -> Document:
     """Save an uploaded file (a werkzeug FileStorage) for ``customer``."""
     max_bytes, extensions = _limits(config)
     filename = os.path.basename((upload.filename or "").replace("\\", "/")).strip()
     if not filename:
         raise ValidationFailed({"file": [gettext("Choose a file to upload.")]})
     if len(filename) > NAME_LENGTH:
-        raise ValidationFailed({"file": [gettext(
-            "The file name is longer than %(count)s characters; rename the file.",
-            count=NAME_LENGTH)]})
+        raise ValidationFailed(
+            {
+                "file": [
+                    gettext(
+                        "The file name is longer than %(count)s characters; rename the file.",
+                        count=NAME_LENGTH,
+                    )
+                ]
+            }
+        )
     description = (description or "").strip() or None
     if description and len(description) > DESCRIPTION_LENGTH:
-        raise ValidationFailed({"description": [gettext(
-            "Keep it under %(count)s characters.", count=DESCRIPTION_LENGTH)]})
+        raise ValidationFailed(
+            {
+                "description": [
+                    gettext("Keep it under %(count)s characters.", count=DESCRIPTION_LENGTH)
+                ]
+            }
+        )
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension not in extensions:
-        raise ValidationFailed({"file": [gettext(
-            "Files of type “%(ext)s” are not accepted. Allowed: %(allowed)s.",
-            ext=extension or "?", allowed=", ".join(extensions))]})
+        raise ValidationFailed(
+            {
+                "file": [
+                    gettext(
+                        "Files of type “%(ext)s” are not accepted. Allowed: %(allowed)s.",
+                        ext=extension or "?",
+                        allowed=", ".join(extensions),
+                    )
+                ]
+            }
+        )
     data = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise ValidationFailed({"file": [gettext(
-            "The file is larger than the limit of %(mb)s MB.", mb=round(max_bytes / 1048576, 1))]})
+        raise ValidationFailed(
+            {
+                "file": [
+                    gettext(
+                        "The file is larger than the limit of %(mb)s MB.",
+                        mb=round(max_bytes / 1048576, 1),
+                    )
+                ]
+            }
+        )
     if not data:
         raise ValidationFailed({"file": [gettext("The file is empty.")]})
     key = f"{customer.tenant_id}/{uuid.uuid4().hex}.{extension}"
@@ -57,9 +92,13 @@ def store(session: Session, config: Mapping[str, Any], customer: Customer, uploa
     with open(path, "wb") as out:
         out.write(data)
     document = Document(
-        tenant_id=customer.tenant_id, customer=customer, filename=filename,
+        tenant_id=customer.tenant_id,
+        customer=customer,
+        filename=filename,
         content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
-        size=len(data), storage_key=key, description=description,
+        size=len(data),
+        storage_key=key,
+        description=description,
         uploaded_by_id=user_id,
     )
     try:

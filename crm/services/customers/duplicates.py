@@ -5,6 +5,7 @@ found by grouping on a normalised key in SQL; names are blocked by a cheap key (
 first letters, grouped in SQL) and only names within a block are scored, with
 rapidfuzz. Only active customers take part (merged records are archived).
 """
+
 import dataclasses
 import itertools
 import re
@@ -25,8 +26,12 @@ from crm.services.core.validation import FieldInvalid, clean_email, clean_phone
 # Points each signal adds to a pair's score (capped at 100); a name adds its weight
 # scaled by the similarity, and only from NAME_MIN_SIMILARITY up.
 SIGNAL_WEIGHTS = {"email": 60, "tax_number": 60, "phone": 40, "name": 50}
-SIGNAL_LABELS = {"email": _l("same email"), "tax_number": _l("same tax number"),
-                 "phone": _l("same phone"), "name": _l("similar name")}
+SIGNAL_LABELS = {
+    "email": _l("same email"),
+    "tax_number": _l("same tax number"),
+    "phone": _l("same phone"),
+    "name": _l("similar name"),
+}
 NAME_MIN_SIMILARITY = 85
 # Names are blocked by their first letters; a block larger than MAX_BLOCK is split
 # further by longer prefixes of the normalised name.
@@ -36,8 +41,10 @@ MAX_BLOCK = 1000
 # shared number) are not paired: they are not duplicates of each other.
 MAX_GROUP = 25
 # Words that say nothing about which company a name means.
-LEGAL_FORMS = frozenset("""ltd limited llc inc incorporated corp corporation co company plc gmbh
-ag kg ohg ug sa sas sarl srl spa bv nv ab oy as aps pty the und and et of""".split())
+LEGAL_FORMS = frozenset(
+    """ltd limited llc inc incorporated corp corporation co company plc gmbh
+ag kg ohg ug sa sas sarl srl spa bv nv ab oy as aps pty the und and et of""".split()
+)
 HINT_LIMIT = 5
 
 T = TypeVar("T")
@@ -45,6 +52,7 @@ T = TypeVar("T")
 
 class email_key(FunctionElement[str]):
     """An email in lower case without a ``+tag`` in its local part."""
+
     type = String()
     inherit_cache = True
 
@@ -63,8 +71,10 @@ def _email_key_pg(element: email_key, compiler: SQLCompiler, **kw: Any) -> str:
 def _email_key_sqlite(element: email_key, compiler: SQLCompiler, **kw: Any) -> str:
     e = "lower(%s)" % compiler.process(element.clauses, **kw)
     plus, at = f"instr({e}, '+')", f"instr({e}, '@')"
-    return (f"(CASE WHEN {plus} > 0 AND {plus} < {at} "
-            f"THEN substr({e}, 1, {plus} - 1) || substr({e}, {at}) ELSE {e} END)")
+    return (
+        f"(CASE WHEN {plus} > 0 AND {plus} < {at} "
+        f"THEN substr({e}, 1, {plus} - 1) || substr({e}, {at}) ELSE {e} END)"
+    )
 
 
 def normalise_email(value: str | None) -> str:
@@ -103,8 +113,10 @@ class Pair:
         return min(100, round(total))
 
     def reason_labels(self) -> list[str]:
-        return [str(SIGNAL_LABELS[s]) + (f" ({round(v)} %)" if s == "name" else "")
-                for s, v in self.reasons.items()]
+        return [
+            str(SIGNAL_LABELS[s]) + (f" ({round(v)} %)" if s == "name" else "")
+            for s, v in self.reasons.items()
+        ]
 
 
 # --- the finder ----------------------------------------------------------------------
@@ -116,20 +128,31 @@ Block = tuple[int, str]
 
 def _exact_groups(session: Session, key: ColumnElement[Any]) -> Iterator[list[int]]:
     """Lists of ids sharing ``key`` (groups of 2 to MAX_GROUP records)."""
-    shared = (select(key.label("k")).where(*_ACTIVE, key.isnot(None), key != "")
-              .group_by(key).having(func.count() > 1, func.count() <= MAX_GROUP)).subquery()
-    rows = session.execute(select(key, Customer.id).where(*_ACTIVE, key.in_(select(shared.c.k)))
-                           .order_by(key, Customer.id))
+    shared = (
+        select(key.label("k"))
+        .where(*_ACTIVE, key.isnot(None), key != "")
+        .group_by(key)
+        .having(func.count() > 1, func.count() <= MAX_GROUP)
+    ).subquery()
+    rows = session.execute(
+        select(key, Customer.id)
+        .where(*_ACTIVE, key.in_(select(shared.c.k)))
+        .order_by(key, Customer.id)
+    )
     for _, group in itertools.groupby(rows, key=lambda r: r[0]):
         yield [r[1] for r in group]
 
 
 def _name_blocks(session: Session) -> Iterator[list[Block]]:
     key = func.lower(func.substr(Customer.name, 1, NAME_PREFIX))
-    shared = (select(key.label("k")).where(*_ACTIVE).group_by(key)
-              .having(func.count() > 1)).subquery()
-    rows = session.execute(select(key, Customer.id, Customer.name)
-                           .where(*_ACTIVE, key.in_(select(shared.c.k))).order_by(key))
+    shared = (
+        select(key.label("k")).where(*_ACTIVE).group_by(key).having(func.count() > 1)
+    ).subquery()
+    rows = session.execute(
+        select(key, Customer.id, Customer.name)
+        .where(*_ACTIVE, key.in_(select(shared.c.k)))
+        .order_by(key)
+    )
     for _, group in itertools.groupby(rows, key=lambda r: r[0]):
         yield from _split_block([(r[1], normalise_name(r[2])) for r in group], NAME_PREFIX)
 
@@ -140,14 +163,15 @@ def _split_block(block: list[Block], length: int) -> Iterator[list[Block]]:
             yield block
         return
     block.sort(key=lambda r: r[1])
-    for _, sub in itertools.groupby(block, key=lambda r: r[1][:length + 2]):
+    for _, sub in itertools.groupby(block, key=lambda r: r[1][: length + 2]):
         yield from _split_block(list(sub), length + 2)
 
 
 def _similar_names(block: list[Block]) -> Iterator[tuple[int, int, int]]:
     names = [n for _, n in block]
-    scores = process.cdist(names, names, scorer=fuzz.token_sort_ratio,
-                           score_cutoff=NAME_MIN_SIMILARITY, dtype="uint8")
+    scores = process.cdist(
+        names, names, scorer=fuzz.token_sort_ratio, score_cutoff=NAME_MIN_SIMILARITY, dtype="uint8"
+    )
     for i, j in zip(*scores.nonzero()):
         if i < j:
             yield block[i][0], block[j][0], int(scores[i, j])
@@ -161,8 +185,11 @@ def candidate_pairs(session: Session) -> list[Pair]:
         key = (min(a, b), max(a, b))
         pairs.setdefault(key, Pair(*key)).reasons[signal] = detail
 
-    for signal, column in (("email", email_key(Customer.email)), ("tax_number", Customer.tax_number),
-                           ("phone", Customer.phone)):
+    for signal, column in (
+        ("email", email_key(Customer.email)),
+        ("tax_number", Customer.tax_number),
+        ("phone", Customer.phone),
+    ):
         for ids in _exact_groups(session, column):
             for a, b in itertools.combinations(ids, 2):
                 add(a, b, signal, True)
@@ -172,11 +199,10 @@ def candidate_pairs(session: Session) -> list[Pair]:
     return sorted(pairs.values(), key=lambda p: (-p.score, p.first_id, p.second_id))
 
 
-def find_duplicates(session: Session, page: int = 0, page_size: int = 25
-                    ) -> tuple[list[Pair], int]:
+def find_duplicates(session: Session, page: int = 0, page_size: int = 25) -> tuple[list[Pair], int]:
     """(one page of pairs with both customers loaded, total number of pairs)."""
     pairs = candidate_pairs(session)
-    shown = pairs[page * page_size:(page + 1) * page_size]
+    shown = pairs[page * page_size : (page + 1) * page_size]
     ids = {i for p in shown for i in (p.first_id, p.second_id)}
     customers = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(ids)))}
     for pair in shown:
@@ -190,6 +216,7 @@ def find_duplicates(session: Session, page: int = 0, page_size: int = 25
 
 # --- hints while a customer is entered -----------------------------------------------
 
+
 def _clean(cleaner: Callable[..., T], *args: Any) -> T | None:
     try:
         return cleaner(*args)
@@ -197,9 +224,15 @@ def _clean(cleaner: Callable[..., T], *args: Any) -> T | None:
         return None
 
 
-def hints(session: Session, name: str | None = None, email: str | None = None,
-          tax_number: str | None = None, phone: str | None = None, country: str | None = None,
-          exclude_id: int | None = None) -> dict[str, Any]:
+def hints(
+    session: Session,
+    name: str | None = None,
+    email: str | None = None,
+    tax_number: str | None = None,
+    phone: str | None = None,
+    country: str | None = None,
+    exclude_id: int | None = None,
+) -> dict[str, Any]:
     """Existing customers the one being entered may duplicate.
 
     Returns ``{"errors": {field: message}, "matches": [...]}``: the email is unique, so
@@ -220,10 +253,16 @@ def hints(session: Session, name: str | None = None, email: str | None = None,
     if email:
         for customer in others(func.lower(Customer.email) == email.lower()):
             add(customer, "email")
-            errors["email"] = gettext("%(name)s (%(code)s) already uses %(email)s.",
-                                      name=customer.name, code=customer.code, email=customer.email)
-        for customer in others(email_key(Customer.email) == normalise_email(email),
-                               func.lower(Customer.email) != email.lower()):
+            errors["email"] = gettext(
+                "%(name)s (%(code)s) already uses %(email)s.",
+                name=customer.name,
+                code=customer.code,
+                email=customer.email,
+            )
+        for customer in others(
+            email_key(Customer.email) == normalise_email(email),
+            func.lower(Customer.email) != email.lower(),
+        ):
             add(customer, "email")
     tax = normalise_tax_number(tax_number)
     if tax:
@@ -237,23 +276,40 @@ def hints(session: Session, name: str | None = None, email: str | None = None,
     if len(wanted) >= NAME_PREFIX:
         prefix = (name or "").strip().lower()[:NAME_PREFIX]
         query = select(Customer.id, Customer.name).where(
-            *_ACTIVE, func.lower(func.substr(Customer.name, 1, NAME_PREFIX)) == prefix)
+            *_ACTIVE, func.lower(func.substr(Customer.name, 1, NAME_PREFIX)) == prefix
+        )
         if exclude_id:
             query = query.where(Customer.id != exclude_id)
         rows = session.execute(query.limit(500)).all()
-        best = process.extract(wanted, {r[0]: normalise_name(r[1]) for r in rows},
-                               scorer=fuzz.token_sort_ratio, score_cutoff=NAME_MIN_SIMILARITY,
-                               limit=HINT_LIMIT)
+        best = process.extract(
+            wanted,
+            {r[0]: normalise_name(r[1]) for r in rows},
+            scorer=fuzz.token_sort_ratio,
+            score_cutoff=NAME_MIN_SIMILARITY,
+            limit=HINT_LIMIT,
+        )
         if best:
-            named = {c.id: c for c in session.scalars(select(Customer).where(
-                Customer.id.in_([b[2] for b in best])))}
+            named = {
+                c.id: c
+                for c in session.scalars(
+                    select(Customer).where(Customer.id.in_([b[2] for b in best]))
+                )
+            }
             for _, similarity, pk in best:
                 add(named[pk], "name", similarity)
     matches = []
     for customer, reasons in found.values():
         pair = Pair(0, customer.id, reasons)
-        matches.append({"id": customer.id, "name": customer.name, "code": customer.code,
-                        "email": customer.email, "is_active": customer.is_active,
-                        "score": pair.score, "reasons": pair.reason_labels()})
+        matches.append(
+            {
+                "id": customer.id,
+                "name": customer.name,
+                "code": customer.code,
+                "email": customer.email,
+                "is_active": customer.is_active,
+                "score": pair.score,
+                "reasons": pair.reason_labels(),
+            }
+        )
     matches.sort(key=lambda m: -m["score"])
     return {"errors": errors, "matches": matches[:HINT_LIMIT]}

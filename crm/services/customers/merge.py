@@ -16,6 +16,7 @@ both and resolves the clash:
 Money documents are in their customer's currency, so a merge whose records hold
 documents in another currency than the survivor's is refused, with the reason.
 """
+
 import dataclasses
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, cast
@@ -42,21 +43,36 @@ from crm.services.pipeline.interactions import refresh_last_interaction
 
 # Fields whose surviving value is chosen, and the attributes each one carries over.
 MERGE_FIELDS = {
-    "kind": ("kind",), "name": ("name",), "email": ("email",), "phone": ("phone",),
-    "website": ("website",), "industry": ("industry",), "company": ("company",),
-    "customer_group": ("customer_group",), "segment": ("segment",),
-    "sub_segment": ("sub_segment",), "region": ("region",), "currency": ("currency",),
-    "payment_term": ("payment_term",), "discount_rate": ("discount_rate",),
-    "payment_method": ("payment_method",), "tax_number": ("tax_regime", "tax_number"),
-    "credit_limit": ("credit_limit",), "credit_hold": ("credit_hold",), "owner": ("owner",),
+    "kind": ("kind",),
+    "name": ("name",),
+    "email": ("email",),
+    "phone": ("phone",),
+    "website": ("website",),
+    "industry": ("industry",),
+    "company": ("company",),
+    "customer_group": ("customer_group",),
+    "segment": ("segment",),
+    "sub_segment": ("sub_segment",),
+    "region": ("region",),
+    "currency": ("currency",),
+    "payment_term": ("payment_term",),
+    "discount_rate": ("discount_rate",),
+    "payment_method": ("payment_method",),
+    "tax_number": ("tax_regime", "tax_number"),
+    "credit_limit": ("credit_limit",),
+    "credit_hold": ("credit_hold",),
+    "owner": ("owner",),
     "notes": ("notes",),
 }
 FIELD_LABELS = CUSTOMER.labels(MERGE_FIELDS)
 # A custom field's choice is named "custom:<field name>".
 CUSTOM_PREFIX = "custom:"
 # Rows with a flag the customer may hold once (per kind): the survivor's flag wins.
-SINGLE_FLAGS = ((Contact, "is_primary", None), (Address, "is_default", "kind"),
-                (BankAccount, "is_default", None))
+SINGLE_FLAGS = (
+    (Contact, "is_primary", None),
+    (Address, "is_default", "kind"),
+    (BankAccount, "is_default", None),
+)
 FLAG_NOTES = {
     "crm_contact": _l("Contact “%(row)s” moves but is no longer the primary contact."),
     "crm_address": _l("Address “%(row)s” moves but is no longer the default of its kind."),
@@ -65,12 +81,22 @@ FLAG_NOTES = {
 # Tables the merge moves itself rather than with a plain UPDATE.
 SPECIAL_TABLES = {customer_tag.name, CustomFieldValue.__tablename__}
 CHILD_LABELS = {
-    "crm_contact": _l("Contacts"), "crm_address": _l("Addresses"), "crm_plant": _l("Plants"),
-    "crm_bank_account": _l("Bank accounts"), "crm_document": _l("Documents"),
-    "crm_note": _l("Notes"), "crm_custom_field_value": _l("Custom field values"),
-    "crm_customer_tag": _l("Tags"), "crm_deal": _l("Deals"), "crm_interaction": _l("Interactions"),
-    "crm_task": _l("Tasks"), "crm_lead": _l("Converted leads"), "crm_sales_order": _l("Sales orders"),
-    "crm_invoice": _l("Invoices"), "crm_payment": _l("Payments"), "crm_credit_note": _l("Credit notes"),
+    "crm_contact": _l("Contacts"),
+    "crm_address": _l("Addresses"),
+    "crm_plant": _l("Plants"),
+    "crm_bank_account": _l("Bank accounts"),
+    "crm_document": _l("Documents"),
+    "crm_note": _l("Notes"),
+    "crm_custom_field_value": _l("Custom field values"),
+    "crm_customer_tag": _l("Tags"),
+    "crm_deal": _l("Deals"),
+    "crm_interaction": _l("Interactions"),
+    "crm_task": _l("Tasks"),
+    "crm_lead": _l("Converted leads"),
+    "crm_sales_order": _l("Sales orders"),
+    "crm_invoice": _l("Invoices"),
+    "crm_payment": _l("Payments"),
+    "crm_credit_note": _l("Credit notes"),
     "crm_contract": _l("Contracts"),
 }
 MAX_MERGED = 10
@@ -83,8 +109,8 @@ class MergePlan:
     survivor: Customer
     others: list[Customer]
     choices: dict[str, Customer]  # field -> the customer whose value survives
-    moves: dict[str, int]         # table name -> rows that move to the survivor
-    notes: list[str]              # how clashes are resolved, in words
+    moves: dict[str, int]  # table name -> rows that move to the survivor
+    notes: list[str]  # how clashes are resolved, in words
     chosen_email: str | None = None
 
     @property
@@ -129,18 +155,29 @@ def wizard_records(session: Session, ids: Collection[int]) -> dict[int, Customer
 def comparison_rows(session: Session, records: Sequence[Customer]) -> list[dict[str, Any]]:
     """One row per field (standard, then each custom field any of them has): the label,
     every record's value, and whether they differ, so the wizard asks only where needed."""
-    def row(field: str, label: object, values: list[object]) -> dict[str, Any]:
-        return {"field": field, "label": label, "values": values,
-                "differ": len({str(v) for v in values}) > 1}
 
-    rows = [row(field, FIELD_LABELS[field], [display_value(c, field) for c in records])
-            for field in MERGE_FIELDS]
+    def row(field: str, label: object, values: list[object]) -> dict[str, Any]:
+        return {
+            "field": field,
+            "label": label,
+            "values": values,
+            "differ": len({str(v) for v in values}) > 1,
+        }
+
+    rows = [
+        row(field, FIELD_LABELS[field], [display_value(c, field) for c in records])
+        for field in MERGE_FIELDS
+    ]
     custom = _custom_definitions(session, {c.id: c for c in records})
     for name, by_customer in sorted(custom.items()):
         label = by_customer[next(iter(by_customer))].definition.label
-        rows.append(row(CUSTOM_PREFIX + name, label,
-                        [by_customer[c.id].value if c.id in by_customer else None
-                         for c in records]))
+        rows.append(
+            row(
+                CUSTOM_PREFIX + name,
+                label,
+                [by_customer[c.id].value if c.id in by_customer else None for c in records],
+            )
+        )
     return rows
 
 
@@ -156,6 +193,7 @@ def child_counts(session: Session, customer_id: int) -> list[tuple[str, int]]:
 
 # --- checking ------------------------------------------------------------------------
 
+
 def _ids(value: object, field: str, errors: dict[str, list[Any]]) -> int | None:
     try:
         return cast(int, inputs.record_id(value))
@@ -164,8 +202,9 @@ def _ids(value: object, field: str, errors: dict[str, list[Any]]) -> int | None:
         return None
 
 
-def _parse(survivor_id: object, other_ids: object, choices: object
-           ) -> tuple[int, list[int], dict[str, Any]]:
+def _parse(
+    survivor_id: object, other_ids: object, choices: object
+) -> tuple[int, list[int], dict[str, Any]]:
     errors: dict[str, list[Any]] = {}
     survivor = _ids(survivor_id, "survivor_id", errors)
     if not isinstance(other_ids, (list, tuple)) or not other_ids:
@@ -191,8 +230,9 @@ def _parse(survivor_id: object, other_ids: object, choices: object
     return survivor, others, choices
 
 
-def _load(session: Session, survivor_id: int, other_ids: list[int]
-          ) -> tuple[Customer, list[Customer]]:
+def _load(
+    session: Session, survivor_id: int, other_ids: list[int]
+) -> tuple[Customer, list[Customer]]:
     ids = [survivor_id, *other_ids]
     rows = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(ids)))}
     missing = [i for i in ids if i not in rows]
@@ -203,19 +243,26 @@ def _load(session: Session, survivor_id: int, other_ids: list[int]
         raise NotFound()
     for customer in rows.values():
         if customer.merged_into_id is not None:
-            raise NotAllowed(gettext("%(name)s (%(code)s) was already merged into another customer.",
-                                     name=customer.name, code=customer.code))
+            raise NotAllowed(
+                gettext(
+                    "%(name)s (%(code)s) was already merged into another customer.",
+                    name=customer.name,
+                    code=customer.code,
+                )
+            )
     return survivor, [rows[i] for i in other_ids]
 
 
-def _resolve_choices(session: Session, survivor: Customer, others: list[Customer],
-                     raw: Mapping[str, Any]) -> dict[str, Customer]:
+def _resolve_choices(
+    session: Session, survivor: Customer, others: list[Customer], raw: Mapping[str, Any]
+) -> dict[str, Customer]:
     by_id = {c.id: c for c in (survivor, *others)}
     definitions = _custom_definitions(session, by_id)
     errors, choices = {}, {}
     for field, source in raw.items():
-        known = field in MERGE_FIELDS or (field.startswith(CUSTOM_PREFIX)
-                                         and field[len(CUSTOM_PREFIX):] in definitions)
+        known = field in MERGE_FIELDS or (
+            field.startswith(CUSTOM_PREFIX) and field[len(CUSTOM_PREFIX) :] in definitions
+        )
         if not known:
             errors[field] = [_l("There is no field %(field)s to choose.", field=field)]
             continue
@@ -232,8 +279,9 @@ def _resolve_choices(session: Session, survivor: Customer, others: list[Customer
     return choices
 
 
-def _custom_definitions(session: Session, by_id: Mapping[int, Customer]
-                        ) -> dict[str, dict[int, CustomFieldValue]]:
+def _custom_definitions(
+    session: Session, by_id: Mapping[int, Customer]
+) -> dict[str, dict[int, CustomFieldValue]]:
     """{field name: {customer id: value row}} for the custom fields any of them has."""
     found: dict[str, dict[int, CustomFieldValue]] = {}
     rows = session.scalars(select(CustomFieldValue).where(CustomFieldValue.customer_id.in_(by_id)))
@@ -254,15 +302,23 @@ def _check_currency(session: Session, plan: MergePlan) -> None:
         if table.name not in LEDGER_TABLES:
             continue
         row = session.execute(
-            select(column, table.c.currency).where(column.in_(ids), table.c.currency != currency)
-            .limit(1)).first()
+            select(column, table.c.currency)
+            .where(column.in_(ids), table.c.currency != currency)
+            .limit(1)
+        ).first()
         if row is not None:
             owner = next(c for c in plan.records if c.id == row[0])
-            raise NotAllowed(gettext(
-                "%(name)s (%(code)s) has %(what)s in %(other)s, but the merged customer's currency "
-                "is %(currency)s. Choose %(other)s as the currency, or settle those documents first.",
-                name=owner.name, code=owner.code, what=child_label(table.name).lower(),
-                other=row[1], currency=currency))
+            raise NotAllowed(
+                gettext(
+                    "%(name)s (%(code)s) has %(what)s in %(other)s, but the merged customer's currency "
+                    "is %(currency)s. Choose %(other)s as the currency, or settle those documents first.",
+                    name=owner.name,
+                    code=owner.code,
+                    what=child_label(table.name).lower(),
+                    other=row[1],
+                    currency=currency,
+                )
+            )
 
 
 def _count_moves(session: Session, plan: MergePlan) -> dict[str, int]:
@@ -280,9 +336,13 @@ def _flag_notes(session: Session, plan: MergePlan) -> list[str]:
     ids = [c.id for c in plan.records]
     for model, flag, per in SINGLE_FLAGS:
         keep = _flag_keepers(session, model, flag, per, ids)
-        losers = session.scalars(select(model).where(
-            model.customer_id.in_([c.id for c in plan.others]), getattr(model, flag).is_(True),
-            model.id.notin_(keep or [0]))).all()
+        losers = session.scalars(
+            select(model).where(
+                model.customer_id.in_([c.id for c in plan.others]),
+                getattr(model, flag).is_(True),
+                model.id.notin_(keep or [0]),
+            )
+        ).all()
         for row in losers:
             notes.append(str(FLAG_NOTES[model.__tablename__]) % {"row": row})
     return notes
@@ -293,8 +353,13 @@ def records_version(records: Iterable[Customer]) -> str:
     return version_of_rows(records)
 
 
-def plan_merge(session: Session, survivor_id: object, other_ids: object, choices: object = None,
-               loaded_version: str | None = None) -> MergePlan:
+def plan_merge(
+    session: Session,
+    survivor_id: object,
+    other_ids: object,
+    choices: object = None,
+    loaded_version: str | None = None,
+) -> MergePlan:
     """Check a merge and describe it: what each field becomes, what moves, how clashes
     resolve. Raises ValidationFailed (bad input), NotFound, NotAllowed or EditConflict (a
     customer changed since the wizard showed them); writes nothing."""
@@ -309,21 +374,30 @@ def plan_merge(session: Session, survivor_id: object, other_ids: object, choices
     for name, values in _custom_definitions(session, {c.id: c for c in plan.records}).items():
         if survivor.id in values and len(values) > 1:
             chosen = plan.choices.get(CUSTOM_PREFIX + name, survivor)
-            plan.notes.append(gettext(
-                "Custom field %(field)s keeps the value of %(code)s; the other values stay on "
-                "the archived records.", field=name, code=chosen.code))
+            plan.notes.append(
+                gettext(
+                    "Custom field %(field)s keeps the value of %(code)s; the other values stay on "
+                    "the archived records.",
+                    field=name,
+                    code=chosen.code,
+                )
+            )
     return plan
 
 
 # --- merging -------------------------------------------------------------------------
 
-def _flag_keepers(session: Session, model: type[Any], flag: str, per: str | None,
-                  ids: list[int]) -> list[int]:
+
+def _flag_keepers(
+    session: Session, model: type[Any], flag: str, per: str | None, ids: list[int]
+) -> list[int]:
     """Ids of the rows that keep the flag: per customer (and kind), the first record in
     merge order that holds it wins."""
-    rows = session.execute(select(model.id, model.customer_id, getattr(model, per) if per else model.id)
-                           .where(model.customer_id.in_(ids), getattr(model, flag).is_(True))
-                           .order_by(model.id)).all()
+    rows = session.execute(
+        select(model.id, model.customer_id, getattr(model, per) if per else model.id)
+        .where(model.customer_id.in_(ids), getattr(model, flag).is_(True))
+        .order_by(model.id)
+    ).all()
     order = {cid: i for i, cid in enumerate(ids)}
     keepers: dict[Any, int] = {}
     for pk, _customer_id, group in sorted(rows, key=lambda r: (order[r[1]], r[0])):
@@ -339,8 +413,11 @@ def _park_email(session: Session, plan: MergePlan) -> Customer | None:
         return None
     plan.chosen_email = source.email
     table = Customer.__table__
-    session.execute(update(table).where(table.c.id == source.id)
-                    .values(email=f"merging-{source.id}@merge.invalid"))
+    session.execute(
+        update(table)
+        .where(table.c.id == source.id)
+        .values(email=f"merging-{source.id}@merge.invalid")
+    )
     return source
 
 
@@ -366,8 +443,11 @@ def _move_custom_values(session: Session, plan: MergePlan) -> int:
     moved = 0
     for name, values in _custom_definitions(session, {c.id: c for c in plan.records}).items():
         chosen = plan.choices.get(CUSTOM_PREFIX + name)
-        chosen_id = chosen.id if chosen is not None and chosen.id in values \
+        chosen_id = (
+            chosen.id
+            if chosen is not None and chosen.id in values
             else next(i for i in order if i in values)
+        )
         if survivor.id in values:
             if chosen_id != survivor.id:
                 mine, theirs = values[survivor.id], values[chosen_id]
@@ -383,11 +463,15 @@ def _settle_flags(session: Session, plan: MergePlan) -> None:
     other_ids = ids[1:]
     for model, flag, per in SINGLE_FLAGS:
         keep = _flag_keepers(session, model, flag, per, ids)
-        session.execute(update(model.__table__)
-                        .where(model.__table__.c.customer_id.in_(other_ids),
-                               model.__table__.c[flag].is_(True),
-                               model.__table__.c.id.notin_(keep or [0]))
-                        .values({flag: False}))
+        session.execute(
+            update(model.__table__)
+            .where(
+                model.__table__.c.customer_id.in_(other_ids),
+                model.__table__.c[flag].is_(True),
+                model.__table__.c.id.notin_(keep or [0]),
+            )
+            .values({flag: False})
+        )
 
 
 def _move_tags(session: Session, plan: MergePlan) -> None:
@@ -409,20 +493,25 @@ def _relink(session: Session, plan: MergePlan) -> dict[str, int]:
         where = [column.in_(other_ids)]
         if "tenant_id" in table.c:
             where.append(table.c.tenant_id == tenant_id)
-        result = cast(CursorResult[Any], session.execute(
-            update(table).where(*where).values({column.name: plan.survivor.id})))
+        result = cast(
+            CursorResult[Any],
+            session.execute(update(table).where(*where).values({column.name: plan.survivor.id})),
+        )
         if result.rowcount:
             moved[table.name] = moved.get(table.name, 0) + result.rowcount
     # Records merged earlier into one of the others now point at the survivor.
-    session.execute(update(Customer.__table__)
-                    .where(Customer.__table__.c.merged_into_id.in_(other_ids))
-                    .values(merged_into_id=plan.survivor.id))
+    session.execute(
+        update(Customer.__table__)
+        .where(Customer.__table__.c.merged_into_id.in_(other_ids))
+        .values(merged_into_id=plan.survivor.id)
+    )
     return moved
 
 
 def _relocate(session: Session, customer: Customer) -> None:
-    addresses = session.scalars(select(Address).where(Address.customer_id == customer.id,
-                                                      Address.is_default.is_(True))).all()
+    addresses = session.scalars(
+        select(Address).where(Address.customer_id == customer.id, Address.is_default.is_(True))
+    ).all()
     main = next((a for kind in LIST_ADDRESS_KINDS for a in addresses if a.kind == kind), None)
     customer.city = main.city if main else None
     customer.country = main.country if main else None
@@ -430,13 +519,27 @@ def _relocate(session: Session, customer: Customer) -> None:
 
 def _summary(plan: MergePlan, moved: Mapping[str, int]) -> str:
     codes = ", ".join(c.code for c in plan.others)
-    what = ", ".join(f"{count} {child_label(name).lower()}" for name, count in sorted(moved.items()))
-    return cast(str, gettext("Merged %(codes)s into %(code)s: %(what)s", codes=codes,
-                             code=plan.survivor.code, what=what or gettext("nothing to move")))
+    what = ", ".join(
+        f"{count} {child_label(name).lower()}" for name, count in sorted(moved.items())
+    )
+    return cast(
+        str,
+        gettext(
+            "Merged %(codes)s into %(code)s: %(what)s",
+            codes=codes,
+            code=plan.survivor.code,
+            what=what or gettext("nothing to move"),
+        ),
+    )
 
 
-def merge(session: Session, survivor_id: object, other_ids: object, choices: object = None,
-          loaded_version: str | None = None) -> tuple[Customer, dict[str, int]]:
+def merge(
+    session: Session,
+    survivor_id: object,
+    other_ids: object,
+    choices: object = None,
+    loaded_version: str | None = None,
+) -> tuple[Customer, dict[str, int]]:
     """Merge ``other_ids`` into ``survivor_id`` with the chosen field values
     (``{field: customer id}``; unnamed fields keep the survivor's). One transaction:
     on any refusal nothing changes. Returns (survivor, {table: rows moved}).
@@ -463,8 +566,12 @@ def merge(session: Session, survivor_id: object, other_ids: object, choices: obj
                 _move_tags(session, plan)
                 _apply_fields(session, plan, email_from)
                 for other in plan.others:
-                    audit.mark(session, other, "archive",
-                               gettext("Merged into %(code)s", code=survivor.code))
+                    audit.mark(
+                        session,
+                        other,
+                        "archive",
+                        gettext("Merged into %(code)s", code=survivor.code),
+                    )
                     other.merged_into_id = survivor.id
                     if other.is_active:
                         other.is_active = False
@@ -476,6 +583,10 @@ def merge(session: Session, survivor_id: object, other_ids: object, choices: obj
                 survivor.updated_at = now
                 audit.mark(session, survivor, "merge", _summary(plan, moved))
     except IntegrityError as exc:
-        raise NotAllowed(gettext("The merge was refused by the database: %(reason)s",
-                                 reason=str(exc.orig).splitlines()[0])) from exc
+        raise NotAllowed(
+            gettext(
+                "The merge was refused by the database: %(reason)s",
+                reason=str(exc.orig).splitlines()[0],
+            )
+        ) from exc
     return survivor, moved

@@ -1,4 +1,5 @@
 """Internal notes on a customer."""
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 

@@ -1,4 +1,5 @@
 """Plants (operational sites) of a customer."""
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 

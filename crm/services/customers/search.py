@@ -29,6 +29,7 @@ the matches, chooses a ``plan``:
 Without a plan (counts, other callers) SQLite starts from the FTS5 matches and
 PostgreSQL chooses itself, which for a count is the trigram index.
 """
+
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, any_, func, literal_column, select, table
@@ -58,16 +59,17 @@ def _split(dialect_name: str, query: str | None) -> tuple[list[str], list[str]]:
     terms = terms_of(query)
     if dialect_name != "sqlite":
         return [], terms
-    return ([t for t in terms if len(t) >= MIN_INDEXED],
-            [t for t in terms if len(t) < MIN_INDEXED])
+    return ([t for t in terms if len(t) >= MIN_INDEXED], [t for t in terms if len(t) < MIN_INDEXED])
 
 
 def _fts_rowids(terms: list[str]) -> Select[Any]:
     """Ids of the customers (all tenants) whose search text contains every term."""
     phrases = " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
-    return (select(literal_column("rowid").label("id"))
-            .select_from(table("crm_customer_fts"))
-            .where(literal_column("crm_customer_fts").op("MATCH")(phrases)))
+    return (
+        select(literal_column("rowid").label("id"))
+        .select_from(table("crm_customer_fts"))
+        .where(literal_column("crm_customer_fts").op("MATCH")(phrases))
+    )
 
 
 def _like_clauses(terms: list[str], entity: Any = Customer) -> list[ColumnElement[bool]]:

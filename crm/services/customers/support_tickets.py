@@ -8,6 +8,7 @@
 * open and pending tickets count against the customer's health score
   (``crm.services.insight.health``). A customer with tickets is archived, not deleted.
 """
+
 import datetime as dt
 
 from flask_babel import gettext
@@ -42,8 +43,9 @@ def prepare(session: Session, ticket: SupportTicket) -> None:
         if customer is None:
             errors["customer"] = [gettext("Choose the customer this ticket is for.")]
         elif not customer.is_active and stored(session, ticket, "customer_id") != customer.id:
-            errors["customer"] = [gettext("%(name)s is archived. Choose an active customer.",
-                                          name=customer.name)]
+            errors["customer"] = [
+                gettext("%(name)s is archived. Choose an active customer.", name=customer.name)
+            ]
         ticket.subject = (ticket.subject or "").strip()
         if not ticket.subject:
             errors["subject"] = [gettext("Give the ticket a subject.")]

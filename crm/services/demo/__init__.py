@@ -1,2 +1,1 @@
-"""Demo data for `make run`: organisations, logins, customers, pipeline and ledger.
-"""
+"""Demo data for `make run`: organisations, logins, customers, pipeline and ledger."""

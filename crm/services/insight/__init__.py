@@ -1,2 +1,1 @@
-"""What the CRM reads back about records: the health score and the activity timeline.
-"""
+"""What the CRM reads back about records: the health score and the activity timeline."""

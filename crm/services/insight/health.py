@@ -19,6 +19,7 @@ Sub-scores and the score are rounded half up.
 customers, and one GROUP BY each over invoices, contracts and tickets) and bulk UPDATEs by id;
 it stores the score, band, sub-scores and time on the customer and the run time on the tenant.
 """
+
 import datetime as dt
 import json
 from collections.abc import Mapping
@@ -108,9 +109,14 @@ def band_of(score: int | None) -> str | None:
     return next(band for band, lowest in BANDS if score >= lowest)
 
 
-def score_customer(days_since: int | None, paid: int, overdue: int,
-                   oldest_days_overdue: int | None, active_value: Decimal | int | None,
-                   open_tickets: int | None) -> tuple[int, str | None, dict[str, int]]:
+def score_customer(
+    days_since: int | None,
+    paid: int,
+    overdue: int,
+    oldest_days_overdue: int | None,
+    active_value: Decimal | int | None,
+    open_tickets: int | None,
+) -> tuple[int, str | None, dict[str, int]]:
     """(score, band, {factor: sub-score}) of one customer's figures."""
     subscores = {
         "recency": recency_score(days_since),
@@ -124,6 +130,7 @@ def score_customer(days_since: int | None, paid: int, overdue: int,
 
 # --- the nightly refresh --------------------------------------------------------------
 
+
 def _as_date(value: dt.date | str | None) -> dt.date | None:
     if isinstance(value, dt.datetime):  # stored in UTC; PostgreSQL may hand it back in another zone
         return (value.astimezone(dt.timezone.utc) if value.tzinfo else value).date()
@@ -132,26 +139,35 @@ def _as_date(value: dt.date | str | None) -> dt.date | None:
     return value
 
 
-def _invoice_figures(session: Session, today: dt.date
-                     ) -> dict[int, tuple[int, int, dt.date | None]]:
+def _invoice_figures(
+    session: Session, today: dt.date
+) -> dict[int, tuple[int, int, dt.date | None]]:
     overdue = (Invoice.status.in_(OPEN_INVOICE_STATUSES)) & (Invoice.due_date < today)
     rows = session.execute(
-        select(Invoice.customer_id,
-               func.sum(case((Invoice.status == "paid", 1), else_=0)),
-               func.sum(case((overdue, 1), else_=0)),
-               func.min(case((overdue, Invoice.due_date), else_=None)))
+        select(
+            Invoice.customer_id,
+            func.sum(case((Invoice.status == "paid", 1), else_=0)),
+            func.sum(case((overdue, 1), else_=0)),
+            func.min(case((overdue, Invoice.due_date), else_=None)),
+        )
         .where(Invoice.status.in_(("paid", *OPEN_INVOICE_STATUSES)))
-        .group_by(Invoice.customer_id))
-    return {cid: (int(paid or 0), int(late or 0), _as_date(oldest))
-            for cid, paid, late, oldest in rows}
+        .group_by(Invoice.customer_id)
+    )
+    return {
+        cid: (int(paid or 0), int(late or 0), _as_date(oldest)) for cid, paid, late, oldest in rows
+    }
 
 
 def _contract_values(session: Session, today: dt.date) -> dict[int, Decimal]:
     rows = session.execute(
         select(Contract.customer_id, func.sum(Contract.value))
-        .where(Contract.status == "active", Contract.start_date <= today,
-               (Contract.end_date.is_(None)) | (Contract.end_date >= today))
-        .group_by(Contract.customer_id))
+        .where(
+            Contract.status == "active",
+            Contract.start_date <= today,
+            (Contract.end_date.is_(None)) | (Contract.end_date >= today),
+        )
+        .group_by(Contract.customer_id)
+    )
     return {cid: Decimal(total or 0) for cid, total in rows}
 
 
@@ -159,16 +175,23 @@ def _open_tickets(session: Session) -> dict[int, int]:
     rows = session.execute(
         select(SupportTicket.customer_id, func.count())
         .where(SupportTicket.status.in_(OPEN_TICKET_STATUSES))
-        .group_by(SupportTicket.customer_id))
+        .group_by(SupportTicket.customer_id)
+    )
     return dict(rows.tuples().all())
 
 
 _UPDATE = (
     update(Customer.__table__)
-    .where(Customer.__table__.c.id == bindparam("customer_id"),
-           Customer.__table__.c.tenant_id == bindparam("tenant"))
-    .values(health_score=bindparam("score"), health_band=bindparam("band"),
-            health_factors=bindparam("factors"), health_refreshed_at=bindparam("at"))
+    .where(
+        Customer.__table__.c.id == bindparam("customer_id"),
+        Customer.__table__.c.tenant_id == bindparam("tenant"),
+    )
+    .values(
+        health_score=bindparam("score"),
+        health_band=bindparam("band"),
+        health_factors=bindparam("factors"),
+        health_refreshed_at=bindparam("at"),
+    )
 )
 
 
@@ -181,17 +204,23 @@ _UPDATE_PG = text(
     "FROM (SELECT unnest(CAST(:ids AS integer[])) AS id, unnest(CAST(:scores AS integer[])) AS score, "
     "unnest(CAST(:bands AS varchar[])) AS band, unnest(CAST(:factors AS text[])) AS factors) AS v "
     "WHERE c.id = v.id AND c.tenant_id = :tenant AND (c.health_score IS DISTINCT FROM v.score "
-    "OR c.health_band IS DISTINCT FROM v.band OR CAST(c.health_factors AS text) IS DISTINCT FROM v.factors)")
+    "OR c.health_band IS DISTINCT FROM v.band OR CAST(c.health_factors AS text) IS DISTINCT FROM v.factors)"
+)
 
 
-def _write(session: Session, tenant_id: int, batch: list[dict[str, Any]], now: dt.datetime
-           ) -> None:
+def _write(session: Session, tenant_id: int, batch: list[dict[str, Any]], now: dt.datetime) -> None:
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(_UPDATE_PG, {
-            "ids": [row["customer_id"] for row in batch], "scores": [row["score"] for row in batch],
-            "bands": [row["band"] for row in batch],
-            "factors": [json.dumps(row["factors"]) for row in batch], "at": now,
-            "tenant": tenant_id})
+        session.execute(
+            _UPDATE_PG,
+            {
+                "ids": [row["customer_id"] for row in batch],
+                "scores": [row["score"] for row in batch],
+                "bands": [row["band"] for row in batch],
+                "factors": [json.dumps(row["factors"]) for row in batch],
+                "at": now,
+                "tenant": tenant_id,
+            },
+        )
     else:
         session.execute(_UPDATE, batch)
 
@@ -206,14 +235,30 @@ def _refresh_tenant(session: Session, tenant_id: int, today: dt.date, now: dt.da
     updated = 0
     batch = []
     for customer_id, last_interaction in customers:
-        days_since = (None if last_interaction is None
-                      else (today - cast(dt.date, _as_date(last_interaction))).days)
+        days_since = (
+            None
+            if last_interaction is None
+            else (today - cast(dt.date, _as_date(last_interaction))).days
+        )
         paid, late, oldest = invoices.get(customer_id, (0, 0, None))
         score, band, subscores = score_customer(
-            days_since, paid, late, (today - oldest).days if oldest else 0,
-            contracts.get(customer_id, 0), tickets.get(customer_id, 0))
-        batch.append({"customer_id": customer_id, "tenant": tenant_id, "score": score,
-                      "band": band, "factors": subscores, "at": now})
+            days_since,
+            paid,
+            late,
+            (today - oldest).days if oldest else 0,
+            contracts.get(customer_id, 0),
+            tickets.get(customer_id, 0),
+        )
+        batch.append(
+            {
+                "customer_id": customer_id,
+                "tenant": tenant_id,
+                "score": score,
+                "band": band,
+                "factors": subscores,
+                "at": now,
+            }
+        )
         if len(batch) >= BATCH:
             _write(session, tenant_id, batch, now)
             updated += len(batch)
@@ -221,19 +266,26 @@ def _refresh_tenant(session: Session, tenant_id: int, today: dt.date, now: dt.da
     if batch:
         _write(session, tenant_id, batch, now)
         updated += len(batch)
-    session.execute(update(Tenant.__table__).where(Tenant.__table__.c.id == tenant_id)
-                    .values(health_refreshed_at=now))
+    session.execute(
+        update(Tenant.__table__)
+        .where(Tenant.__table__.c.id == tenant_id)
+        .values(health_refreshed_at=now)
+    )
     return updated
 
 
-def refresh_health(session: Session, tenant_id: int | None = None,
-                   today: dt.date | None = None) -> int:
+def refresh_health(
+    session: Session, tenant_id: int | None = None, today: dt.date | None = None
+) -> int:
     """Recompute the health score of every customer of ``tenant_id`` (every tenant when
     None), one transaction per tenant; return how many customers were updated."""
     now = utcnow()
     today = today or now.date()
-    tenant_ids = ([tenant_id] if tenant_id is not None
-                  else list(session.scalars(select(Tenant.id).order_by(Tenant.id))))
+    tenant_ids = (
+        [tenant_id]
+        if tenant_id is not None
+        else list(session.scalars(select(Tenant.id).order_by(Tenant.id)))
+    )
     return sum(_refresh_tenant(session, tid, today, now) for tid in tenant_ids)
 
 

@@ -1,4 +1,5 @@
 """A record's activity timeline, read from the audit trail."""
+
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,18 +18,26 @@ def for_record(session: Session, obj: Any, limit: int = TIMELINE_LENGTH) -> list
     Entries up to a deletion of a record with the same id belong to that deleted record
     (an id reused before ids became AUTOINCREMENT on SQLite), never to this one."""
     name = entity_name(obj)
-    deleted = (select(func.max(AuditEntry.id))
-               .where(AuditEntry.tenant_id == obj.tenant_id, AuditEntry.entity == name,
-                      AuditEntry.entity_id == obj.id, AuditEntry.action == "delete")
-               .scalar_subquery())
+    deleted = (
+        select(func.max(AuditEntry.id))
+        .where(
+            AuditEntry.tenant_id == obj.tenant_id,
+            AuditEntry.entity == name,
+            AuditEntry.entity_id == obj.id,
+            AuditEntry.action == "delete",
+        )
+        .scalar_subquery()
+    )
     query = (
         select(AuditEntry)
         .where(AuditEntry.tenant_id == obj.tenant_id)
         .where(AuditEntry.id > func.coalesce(deleted, 0))
-        .where(or_(
-            (AuditEntry.entity == name) & (AuditEntry.entity_id == obj.id),
-            (AuditEntry.parent_entity == name) & (AuditEntry.parent_id == obj.id),
-        ))
+        .where(
+            or_(
+                (AuditEntry.entity == name) & (AuditEntry.entity_id == obj.id),
+                (AuditEntry.parent_entity == name) & (AuditEntry.parent_id == obj.id),
+            )
+        )
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(limit)
     )
@@ -45,9 +54,9 @@ def _shown(value: object) -> object:
     return value
 
 
-def named_activity(session: Session, obj: Any,
-                   named_columns: Mapping[str, tuple[type[Any], str | None]]
-                   ) -> list[tuple[AuditEntry, list[tuple[str, object, object]]]]:
+def named_activity(
+    session: Session, obj: Any, named_columns: Mapping[str, tuple[type[Any], str | None]]
+) -> list[tuple[AuditEntry, list[tuple[str, object, object]]]]:
     """``obj``'s timeline as [(entry, [(field, old, new), ...])], newest first. Columns in
     ``named_columns`` ({column: (model, attribute or None for str())}) hold ids: they are
     shown by the name of the row they point at (one query per column) and lose ``_id``."""

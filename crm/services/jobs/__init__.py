@@ -4,6 +4,7 @@
 applies the dead-consumer rule; ``reading`` answers who sees which job. The task queue
 (crm.jobs) runs the work; it reaches this package only through a ``queue`` object.
 """
+
 from .lifecycle import (
     JobCancelled,
     Progress,
@@ -18,7 +19,18 @@ from .lifecycle import (
 from .reading import can_see, list_visible, result_file, running_count, visible_job
 
 __all__ = [
-    "JobCancelled", "Progress", "cancel", "claim", "fail", "finish", "mark_cancelled",
-    "reap_dead", "submit", "can_see", "list_visible", "result_file", "running_count",
+    "JobCancelled",
+    "Progress",
+    "cancel",
+    "claim",
+    "fail",
+    "finish",
+    "mark_cancelled",
+    "reap_dead",
+    "submit",
+    "can_see",
+    "list_visible",
+    "result_file",
+    "running_count",
     "visible_job",
 ]

@@ -2,6 +2,7 @@
 or cancelled. Every change is one short transaction of its own, written as a guarded
 UPDATE (``WHERE status = ...``) so two consumers, or a consumer and a cancel, never both
 win. ``queue`` is the task queue's adapter (crm.jobs.queue.JobQueue)."""
+
 import datetime as dt
 import time
 from collections.abc import Callable, Collection, Mapping
@@ -35,16 +36,29 @@ class JobCancelled(Exception):
     """Raised inside a running job at the progress report after a user cancelled it."""
 
 
-def submit(session: Session, queue: TaskQueue, kind: str,
-           parameters: Mapping[str, Any] | None = None, *, tenant_id: int,
-           user_id: int | None = None, username: str | None = None) -> Any:
+def submit(
+    session: Session,
+    queue: TaskQueue,
+    kind: str,
+    parameters: Mapping[str, Any] | None = None,
+    *,
+    tenant_id: int,
+    user_id: int | None = None,
+    username: str | None = None,
+) -> Any:
     """Create the job's row and put it on the queue, once. The row is committed before
     the task is sent, so a consumer (or immediate mode) always finds it."""
     if kind not in JOB_KINDS:
         raise ValidationFailed({"kind": [_l("Unknown kind of job.")]})
     with transaction(session):
-        job = Job(tenant_id=tenant_id, user_id=user_id, username=username or "system",
-                  kind=kind, parameters=parameters or {}, status="queued")
+        job = Job(
+            tenant_id=tenant_id,
+            user_id=user_id,
+            username=username or "system",
+            kind=kind,
+            parameters=parameters or {},
+            status="queued",
+        )
         session.add(job)
         session.flush()
         task = queue.prepare(job.id)
@@ -61,8 +75,9 @@ def submit(session: Session, queue: TaskQueue, kind: str,
 def _guarded(session: Session, job_id: int, statuses: Collection[str], **values: Any) -> bool:
     """Set ``values`` on the job while its status is one of ``statuses``; True if it was."""
     with transaction(session):
-        result = session.execute(update(JOBS).where(JOBS.c.id == job_id,
-                                                    JOBS.c.status.in_(statuses)).values(**values))
+        result = session.execute(
+            update(JOBS).where(JOBS.c.id == job_id, JOBS.c.status.in_(statuses)).values(**values)
+        )
     return cast(CursorResult[Any], result).rowcount == 1
 
 
@@ -70,25 +85,40 @@ def claim(session: Session, job_id: int) -> Any:
     """queued -> running for exactly one consumer; the job, or None when it is not queued
     (cancelled meanwhile, or already taken: a task is never run twice)."""
     now = utcnow()
-    if not _guarded(session, job_id, ("queued",), status="running", started_at=now,
-                    heartbeat_at=now):
+    if not _guarded(
+        session, job_id, ("queued",), status="running", started_at=now, heartbeat_at=now
+    ):
         return None
-    return session.execute(select(Job).where(Job.id == job_id)
-                           .execution_options(all_tenants=True)).scalar_one()
+    return session.execute(
+        select(Job).where(Job.id == job_id).execution_options(all_tenants=True)
+    ).scalar_one()
 
 
 def finish(session: Session, job_id: int, result: Mapping[str, str] | None = None) -> bool:
     """running -> done; ``result``: {"path", "name", "content_type"} of the result file."""
     result = result or {}
-    return _guarded(session, job_id, ("running",), status="done", finished_at=utcnow(),
-                    result_path=result.get("path"), result_name=result.get("name"),
-                    result_content_type=result.get("content_type"))
+    return _guarded(
+        session,
+        job_id,
+        ("running",),
+        status="done",
+        finished_at=utcnow(),
+        result_path=result.get("path"),
+        result_name=result.get("name"),
+        result_content_type=result.get("content_type"),
+    )
 
 
 def fail(session: Session, job_id: int, error: object) -> bool:
     """queued or running -> failed, with the error users read."""
-    return _guarded(session, job_id, ("queued", "running"), status="failed",
-                    finished_at=utcnow(), error=str(error)[:1000])
+    return _guarded(
+        session,
+        job_id,
+        ("queued", "running"),
+        status="failed",
+        finished_at=utcnow(),
+        error=str(error)[:1000],
+    )
 
 
 def mark_cancelled(session: Session, job_id: int) -> bool:
@@ -99,8 +129,9 @@ def mark_cancelled(session: Session, job_id: int) -> bool:
 def cancel(session: Session, queue: TaskQueue, job: Any) -> str:
     """A user's cancel: a queued job is cancelled and taken off the queue; a running one
     is flagged and stops at its next progress report."""
-    if job.status == "queued" and _guarded(session, job.id, ("queued",), status="cancelled",
-                                           finished_at=utcnow()):
+    if job.status == "queued" and _guarded(
+        session, job.id, ("queued",), status="cancelled", finished_at=utcnow()
+    ):
         if job.task_id:
             queue.revoke(job.task_id)
         return "cancelled"
@@ -109,8 +140,12 @@ def cancel(session: Session, queue: TaskQueue, job: Any) -> str:
     raise NotAllowed(_l("Only a queued or running job can be cancelled."))
 
 
-def reap_dead(session: Session, timeout_seconds: float, tenant_id: int | None = None,
-              now: dt.datetime | None = None) -> int:
+def reap_dead(
+    session: Session,
+    timeout_seconds: float,
+    tenant_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> int:
     """The dead-consumer rule: running jobs whose heartbeat is older than the timeout are
     failed with a message saying so. ``tenant_id`` None: every tenant's. Returns how many."""
     now = now or utcnow()
@@ -118,11 +153,19 @@ def reap_dead(session: Session, timeout_seconds: float, tenant_id: int | None = 
     condition = [JOBS.c.status == "running", JOBS.c.heartbeat_at < stale]
     if tenant_id is not None:
         condition.append(JOBS.c.tenant_id == tenant_id)
-    message = str(_l("The worker running this job stopped answering (no sign of life for "
-                     "%(seconds)d seconds); start the job again.", seconds=timeout_seconds))
+    message = str(
+        _l(
+            "The worker running this job stopped answering (no sign of life for "
+            "%(seconds)d seconds); start the job again.",
+            seconds=timeout_seconds,
+        )
+    )
     with transaction(session):
-        result = session.execute(update(JOBS).where(*condition).values(
-            status="failed", finished_at=now, error=message[:1000]))
+        result = session.execute(
+            update(JOBS)
+            .where(*condition)
+            .values(status="failed", finished_at=now, error=message[:1000])
+        )
     return cast(CursorResult[Any], result).rowcount
 
 
@@ -132,8 +175,13 @@ class Progress:
     transaction on ``session`` (one the job's work does not use, so a report never
     commits half of the work). Raises JobCancelled once a user asked to cancel."""
 
-    def __init__(self, session: Session, job_id: int, interval: float = PROGRESS_INTERVAL,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        session: Session,
+        job_id: int,
+        interval: float = PROGRESS_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.session, self.job_id = session, job_id
         self.interval, self.clock = interval, clock
         self.last: float | None = None
@@ -148,14 +196,17 @@ class Progress:
             values["progress_total"] = total
         with transaction(self.session):
             self.session.execute(update(JOBS).where(JOBS.c.id == self.job_id).values(**values))
-            flagged = self.session.execute(select(JOBS.c.cancel_requested)
-                                           .where(JOBS.c.id == self.job_id)).scalar()
+            flagged = self.session.execute(
+                select(JOBS.c.cancel_requested).where(JOBS.c.id == self.job_id)
+            ).scalar()
         if flagged:
             raise JobCancelled()
 
     def beat(self) -> None:
         """A sign of life without progress (long steps between reports)."""
         with transaction(self.session):
-            self.session.execute(update(JOBS).where(JOBS.c.id == self.job_id,
-                                                    JOBS.c.status == "running")
-                                 .values(heartbeat_at=utcnow()))
+            self.session.execute(
+                update(JOBS)
+                .where(JOBS.c.id == self.job_id, JOBS.c.status == "running")
+                .values(heartbeat_at=utcnow())
+            )

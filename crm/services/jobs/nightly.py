@@ -1,5 +1,6 @@
 """The nightly health refresh: which tenants are due at a given hour (the CRM preference
 ``health_refresh_hour``, in the tenant's ``timezone``)."""
+
 import datetime as dt
 from typing import cast
 
@@ -17,9 +18,17 @@ QUIET_TIME = dt.timedelta(minutes=50)
 
 
 def _recent_or_active(session: Session, now: dt.datetime) -> int | None:
-    return cast(int | None, session.scalar(select(Job.id).where(
-        Job.kind == "health_refresh",
-        (Job.created_at > now - QUIET_TIME) | Job.status.in_(ACTIVE_JOB_STATUSES)).limit(1)))
+    return cast(
+        int | None,
+        session.scalar(
+            select(Job.id)
+            .where(
+                Job.kind == "health_refresh",
+                (Job.created_at > now - QUIET_TIME) | Job.status.in_(ACTIVE_JOB_STATUSES),
+            )
+            .limit(1)
+        ),
+    )
 
 
 def tenants_due(session: Session, now: dt.datetime | None = None) -> list[int]:

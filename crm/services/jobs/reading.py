@@ -1,5 +1,6 @@
 """Who sees which job: each user their own, an Admin every job of the tenant (the
 tenancy hook keeps other tenants' rows out of every query here)."""
+
 import os
 from collections.abc import Sequence
 from typing import Any, TypeVar, cast
@@ -19,13 +20,21 @@ def _visible(statement: S, user_id: int | None, see_all: bool) -> S:
     return statement if see_all else statement.where(Job.user_id == (user_id or -1))
 
 
-def list_visible(session: Session, user_id: int | None, see_all: bool = False, page: int = 0,
-                 page_size: int = PAGE_SIZE) -> tuple[int, Sequence[Any]]:
+def list_visible(
+    session: Session,
+    user_id: int | None,
+    see_all: bool = False,
+    page: int = 0,
+    page_size: int = PAGE_SIZE,
+) -> tuple[int, Sequence[Any]]:
     """(total, jobs of the page), newest first."""
     total = session.scalar(_visible(select(func.count(Job.id)), user_id, see_all))
-    jobs = session.scalars(_visible(select(Job), user_id, see_all)
-                           .order_by(Job.created_at.desc(), Job.id.desc())
-                           .limit(page_size).offset(page * page_size)).all()
+    jobs = session.scalars(
+        _visible(select(Job), user_id, see_all)
+        .order_by(Job.created_at.desc(), Job.id.desc())
+        .limit(page_size)
+        .offset(page * page_size)
+    ).all()
     return cast(int, total), jobs
 
 
@@ -41,8 +50,14 @@ def visible_job(session: Session, job_id: int, user_id: int | None, see_all: boo
 
 def running_count(session: Session, user_id: int | None) -> int:
     """The navbar indicator: the user's queued and running jobs."""
-    return cast(int, session.scalar(select(func.count(Job.id)).where(
-        Job.user_id == user_id, Job.status.in_(ACTIVE_JOB_STATUSES))))
+    return cast(
+        int,
+        session.scalar(
+            select(func.count(Job.id)).where(
+                Job.user_id == user_id, Job.status.in_(ACTIVE_JOB_STATUSES)
+            )
+        ),
+    )
 
 
 def result_file(job: Any, job_dir: str) -> str | None:

@@ -12,6 +12,7 @@ currency; tenant-wide totals are grouped by currency and never added across them
 The services that write documents call ``refresh_customer`` (balance and order
 figures) and ``refresh_invoice`` (amount paid and status) before they commit.
 """
+
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -54,10 +55,13 @@ def money(value: Decimal | float | str | None) -> Decimal:
 
 # --- lines and documents -------------------------------------------------------------
 
-def line_amounts(quantity: Decimal | float | str | None,
-                 unit_price: Decimal | float | str | None,
-                 discount_rate: Decimal | float | str | None,
-                 tax_rate: Decimal | float | str | None) -> tuple[Decimal, Decimal, Decimal]:
+
+def line_amounts(
+    quantity: Decimal | float | str | None,
+    unit_price: Decimal | float | str | None,
+    discount_rate: Decimal | float | str | None,
+    tax_rate: Decimal | float | str | None,
+) -> tuple[Decimal, Decimal, Decimal]:
     """(net, tax, total) of one priced line; the discount applies before tax."""
     gross = Decimal(quantity or 0) * Decimal(unit_price or 0)
     net = money(gross * (HUNDRED - Decimal(discount_rate or 0)) / HUNDRED)
@@ -72,7 +76,8 @@ def compute_totals(document: Any) -> Any:
         line.position = position
         gross = money(Decimal(line.quantity or 0) * Decimal(line.unit_price or 0))
         line.net_amount, line.tax_amount, line.total = line_amounts(
-            line.quantity, line.unit_price, line.discount_rate, line.tax_rate)
+            line.quantity, line.unit_price, line.discount_rate, line.tax_rate
+        )
         subtotal += gross
         discount += gross - line.net_amount
         tax_total += line.tax_amount
@@ -84,6 +89,7 @@ def compute_totals(document: Any) -> Any:
 
 
 # --- balances ------------------------------------------------------------------------
+
 
 def _sum(session: Session, column: ColumnElement[Any], *where: ColumnElement[bool]) -> Decimal:
     return money(session.scalar(select(func.coalesce(func.sum(column), 0)).where(*where)))
@@ -113,8 +119,11 @@ def credited_total(session: Session, customer_id: int, until: dt.date | None = N
 def balance_of(session: Session, customer_id: int, until: dt.date | None = None) -> Decimal:
     """What the customer owes (negative: what we owe them), from the documents;
     ``until`` limits it to documents dated on or before that day."""
-    return (invoiced_total(session, customer_id, until) - paid_total(session, customer_id, until)
-            - credited_total(session, customer_id, until))
+    return (
+        invoiced_total(session, customer_id, until)
+        - paid_total(session, customer_id, until)
+        - credited_total(session, customer_id, until)
+    )
 
 
 def refresh_customer(session: Session, customer: Any, flush: bool = True) -> Any:
@@ -124,10 +133,11 @@ def refresh_customer(session: Session, customer: Any, flush: bool = True) -> Any
     if flush:
         session.flush()
     customer.balance = balance_of(session, customer.id)
-    placed = (SalesOrder.customer_id == customer.id,
-              SalesOrder.status.in_(PLACED_ORDER_STATUSES))
+    placed = (SalesOrder.customer_id == customer.id, SalesOrder.status.in_(PLACED_ORDER_STATUSES))
     customer.order_total = _sum(session, SalesOrder.total, *placed)
-    customer.last_order_date = session.scalar(select(func.max(SalesOrder.order_date)).where(*placed))
+    customer.last_order_date = session.scalar(
+        select(func.max(SalesOrder.order_date)).where(*placed)
+    )
     return customer
 
 
@@ -135,12 +145,18 @@ def refresh_invoice(session: Session, invoice: Any) -> Any:
     """Recompute what has been paid on an invoice and move it between issued, partly
     paid and paid accordingly (drafts and void invoices keep their status)."""
     session.flush()
-    allocated = _sum(session, PaymentAllocation.amount,
-                     PaymentAllocation.invoice_id == invoice.id,
-                     PaymentAllocation.payment_id.in_(
-                         select(Payment.id).where(Payment.status == "received")))
-    credited = _sum(session, CreditNote.amount, CreditNote.invoice_id == invoice.id,
-                    CreditNote.status == "issued")
+    allocated = _sum(
+        session,
+        PaymentAllocation.amount,
+        PaymentAllocation.invoice_id == invoice.id,
+        PaymentAllocation.payment_id.in_(select(Payment.id).where(Payment.status == "received")),
+    )
+    credited = _sum(
+        session,
+        CreditNote.amount,
+        CreditNote.invoice_id == invoice.id,
+        CreditNote.status == "issued",
+    )
     invoice.amount_paid = allocated + credited
     if invoice.status in POSTED_INVOICE_STATUSES:
         due = money(invoice.total) - invoice.amount_paid
@@ -157,15 +173,27 @@ def unallocated_credit(session: Session, customer_id: int) -> Decimal:
     """Received payments not allocated to an invoice, plus issued credit notes not
     against an invoice: money the customer can still use."""
     payments = paid_total(session, customer_id)
-    allocated = _sum(session, PaymentAllocation.amount, PaymentAllocation.payment_id.in_(
-        select(Payment.id).where(Payment.customer_id == customer_id,
-                                 Payment.status == "received")))
-    loose_credit = _sum(session, CreditNote.amount, CreditNote.customer_id == customer_id,
-                        CreditNote.status == "issued", CreditNote.invoice_id.is_(None))
+    allocated = _sum(
+        session,
+        PaymentAllocation.amount,
+        PaymentAllocation.payment_id.in_(
+            select(Payment.id).where(
+                Payment.customer_id == customer_id, Payment.status == "received"
+            )
+        ),
+    )
+    loose_credit = _sum(
+        session,
+        CreditNote.amount,
+        CreditNote.customer_id == customer_id,
+        CreditNote.status == "issued",
+        CreditNote.invoice_id.is_(None),
+    )
     return payments - allocated + loose_credit
 
 
 # --- aging ---------------------------------------------------------------------------
+
 
 def bucket_of(days_past_due: int) -> str:
     for key, low, high in AGING_BUCKETS:
@@ -183,16 +211,19 @@ def _bucket_expression(due_date: Any, as_of: dt.date) -> Case[Any]:
     return case(*whens, else_=AGING_BUCKETS[-1][0])
 
 
-def aging(session: Session, customer_id: int | None = None,
-          as_of: dt.date | None = None) -> dict[str, Decimal]:
+def aging(
+    session: Session, customer_id: int | None = None, as_of: dt.date | None = None
+) -> dict[str, Decimal]:
     """{bucket: amount due} over open invoices (of one customer, or of the tenant),
     plus "total". Tenant-wide figures must be read per currency: see ``aging_by_currency``."""
     as_of = as_of or dt.date.today()
     buckets = dict.fromkeys([key for key, _, _ in AGING_BUCKETS], ZERO)
     bucket = _bucket_expression(Invoice.due_date, as_of)
-    query = (select(bucket, func.sum(Invoice.total - Invoice.amount_paid))
-             .where(Invoice.status.in_(OPEN_INVOICE_STATUSES))
-             .group_by(bucket))
+    query = (
+        select(bucket, func.sum(Invoice.total - Invoice.amount_paid))
+        .where(Invoice.status.in_(OPEN_INVOICE_STATUSES))
+        .group_by(bucket)
+    )
     if customer_id is not None:
         query = query.where(Invoice.customer_id == customer_id)
     for key, amount in session.execute(query):
@@ -201,19 +232,20 @@ def aging(session: Session, customer_id: int | None = None,
     return buckets
 
 
-def aging_by_currency(session: Session,
-                      as_of: dt.date | None = None) -> dict[str, dict[str, Decimal]]:
+def aging_by_currency(
+    session: Session, as_of: dt.date | None = None
+) -> dict[str, dict[str, Decimal]]:
     """{currency: {bucket: amount due}} over the tenant's open invoices, one query."""
     as_of = as_of or dt.date.today()
     bucket = _bucket_expression(Invoice.due_date, as_of)
     rows = session.execute(
         select(Invoice.currency, bucket, func.sum(Invoice.total - Invoice.amount_paid))
         .where(Invoice.status.in_(OPEN_INVOICE_STATUSES))
-        .group_by(Invoice.currency, bucket))
+        .group_by(Invoice.currency, bucket)
+    )
     result: dict[str, dict[str, Decimal]] = {}
     for currency, key, amount in rows:
-        buckets = result.setdefault(currency, dict.fromkeys(
-            [k for k, _, _ in AGING_BUCKETS], ZERO))
+        buckets = result.setdefault(currency, dict.fromkeys([k for k, _, _ in AGING_BUCKETS], ZERO))
         buckets[key] = money(amount)
     for buckets in result.values():
         buckets["total"] = sum((buckets[k] for k, _, _ in AGING_BUCKETS), ZERO)
@@ -223,8 +255,12 @@ def aging_by_currency(session: Session,
 def is_overdue_clause(as_of: dt.date | None = None) -> Exists:
     """SQL condition: the customer has an open invoice past its due date."""
     as_of = as_of or dt.date.today()
-    return select(Invoice.id).where(
-        Invoice.customer_id == Customer.id,
-        Invoice.status.in_(OPEN_INVOICE_STATUSES),
-        Invoice.due_date < as_of,
-    ).exists()
+    return (
+        select(Invoice.id)
+        .where(
+            Invoice.customer_id == Customer.id,
+            Invoice.status.in_(OPEN_INVOICE_STATUSES),
+            Invoice.due_date < as_of,
+        )
+        .exists()
+    )

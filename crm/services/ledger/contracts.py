@@ -4,6 +4,7 @@
   end date on or after it; statuses draft, active, expired, terminated;
 * ``active_contract_value`` is what the health score reads.
 """
+
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -33,8 +34,9 @@ def prepare(session: Session, contract: Any) -> None:
         if customer is None:
             errors["customer"] = [gettext("Choose the customer this contract is with.")]
         elif not customer.is_active and was != customer.id:
-            errors["customer"] = [gettext("%(name)s is archived. Choose an active customer.",
-                                          name=customer.name)]
+            errors["customer"] = [
+                gettext("%(name)s is archived. Choose an active customer.", name=customer.name)
+            ]
         contract.title = (contract.title or "").strip()
         if not contract.title:
             errors["title"] = [gettext("Give the contract a title.")]
@@ -52,8 +54,12 @@ def prepare(session: Session, contract: Any) -> None:
         if not isinstance(contract.start_date, dt.date):
             errors["start_date"] = [gettext("Enter the date the contract starts.")]
         elif contract.end_date is not None and contract.end_date < contract.start_date:
-            errors["end_date"] = [gettext("The contract cannot end before it starts (%(start)s).",
-                                          start=contract.start_date.isoformat())]
+            errors["end_date"] = [
+                gettext(
+                    "The contract cannot end before it starts (%(start)s).",
+                    start=contract.start_date.isoformat(),
+                )
+            ]
         contract.notes = (contract.notes or "").strip() or None
         if errors:
             raise ValidationFailed(errors)
@@ -65,17 +71,26 @@ def prepare(session: Session, contract: Any) -> None:
 
 def check_delete(session: Session, contract: Any) -> None:
     if stored(session, contract, "status") not in DELETABLE_STATUSES:
-        raise NotAllowed(gettext(
-            "%(number)s cannot be deleted: only draft contracts can. Terminate it instead.",
-            number=contract.number))
+        raise NotAllowed(
+            gettext(
+                "%(number)s cannot be deleted: only draft contracts can. Terminate it instead.",
+                number=contract.number,
+            )
+        )
 
 
-def active_contract_value(session: Session, customer_id: int,
-                          as_of: dt.date | None = None) -> Decimal:
+def active_contract_value(
+    session: Session, customer_id: int, as_of: dt.date | None = None
+) -> Decimal:
     """The total value of the customer's active contracts running on ``as_of`` (today)."""
     as_of = as_of or dt.date.today()
-    return ledger.money(session.scalar(
-        select(func.coalesce(func.sum(Contract.value), 0)).where(
-            Contract.customer_id == customer_id, Contract.status == "active",
-            Contract.start_date <= as_of,
-            (Contract.end_date.is_(None)) | (Contract.end_date >= as_of))))
+    return ledger.money(
+        session.scalar(
+            select(func.coalesce(func.sum(Contract.value), 0)).where(
+                Contract.customer_id == customer_id,
+                Contract.status == "active",
+                Contract.start_date <= as_of,
+                (Contract.end_date.is_(None)) | (Contract.end_date >= as_of),
+            )
+        )
+    )

@@ -7,6 +7,7 @@
   without an invoice is loose credit on the customer's account;
 * an issued note reduces the balance; a void one counts for nothing.
 """
+
 import datetime as dt
 from typing import Any, cast
 
@@ -31,17 +32,22 @@ def prepare(session: Session, note: Any) -> None:
     with session.no_autoflush:
         status = stored(session, note, "status")
         if status not in (None, "draft"):
-            raise NotAllowed(gettext(
-                "%(number)s is %(status)s and cannot be changed. Void it and issue a new one.",
-                number=note.number, status=status))
+            raise NotAllowed(
+                gettext(
+                    "%(number)s is %(status)s and cannot be changed. Void it and issue a new one.",
+                    number=note.number,
+                    status=status,
+                )
+            )
         customer = linked(session, note, "customer", Customer)
         invoice = linked(session, note, "invoice", Invoice)
         was = stored(session, note, "customer_id")
         if customer is None:
             errors["customer"] = [gettext("Choose the customer this credit note is for.")]
         elif not customer.is_active and was != customer.id:
-            errors["customer"] = [gettext("%(name)s is archived. Choose an active customer.",
-                                          name=customer.name)]
+            errors["customer"] = [
+                gettext("%(name)s is archived. Choose an active customer.", name=customer.name)
+            ]
         try:
             note.amount = parse_amount(note.amount)
             if note.amount <= 0:
@@ -71,20 +77,34 @@ def prepare(session: Session, note: Any) -> None:
 
 def _invoice_problem(invoice: Any, customer: Any) -> str | None:
     if invoice.customer_id != customer.id:
-        return cast(str, gettext("%(number)s is not an invoice of %(name)s.",
-                                 number=invoice.number, name=customer.name))
+        return cast(
+            str,
+            gettext(
+                "%(number)s is not an invoice of %(name)s.",
+                number=invoice.number,
+                name=customer.name,
+            ),
+        )
     if invoice.status not in POSTED_INVOICE_STATUSES:
-        return cast(str, gettext(
-            "%(number)s is %(status)s: only an issued invoice can be credited.",
-            number=invoice.number, status=invoice.status))
+        return cast(
+            str,
+            gettext(
+                "%(number)s is %(status)s: only an issued invoice can be credited.",
+                number=invoice.number,
+                status=invoice.status,
+            ),
+        )
     return None
 
 
 def check_delete(session: Session, note: Any) -> None:
     if stored(session, note, "status") != "draft":
-        raise NotAllowed(gettext(
-            "%(number)s cannot be deleted: it is part of the customer's ledger. Void it instead.",
-            number=note.number))
+        raise NotAllowed(
+            gettext(
+                "%(number)s cannot be deleted: it is part of the customer's ledger. Void it instead.",
+                number=note.number,
+            )
+        )
 
 
 def after_write(session: Session, note: Any) -> None:
@@ -96,8 +116,13 @@ def issue(session: Session, note: Any) -> Any:
     """Issue a draft credit note: from now on it reduces the customer's balance (and,
     against an invoice, counts as paid on it)."""
     if note.status != "draft":
-        raise NotAllowed(gettext("%(number)s is %(status)s: only a draft can be issued.",
-                                 number=note.number, status=note.status))
+        raise NotAllowed(
+            gettext(
+                "%(number)s is %(status)s: only a draft can be issued.",
+                number=note.number,
+                status=note.status,
+            )
+        )
     invoice = note.invoice
     if invoice is not None:
         problem = _invoice_problem(invoice, note.customer)
@@ -105,8 +130,10 @@ def issue(session: Session, note: Any) -> Any:
             problem = gettext(
                 "%(number)s has %(due)s due: a credit note of %(amount)s cannot be issued "
                 "against it. Lower the amount or leave the invoice out.",
-                number=invoice.number, due=shown(invoice.amount_due, note.currency),
-                amount=shown(note.amount, note.currency))
+                number=invoice.number,
+                due=shown(invoice.amount_due, note.currency),
+                amount=shown(note.amount, note.currency),
+            )
         if problem:
             raise ValidationFailed({"invoice": [problem]})
     note.status = "issued"
@@ -128,4 +155,3 @@ def void_credit_note(session: Session, note: Any) -> Any:
     settle(session, note.customer, [note.invoice])
     flush_numbered(session)
     return note
-

@@ -3,6 +3,7 @@
 Plain figures (Decimal, in the customer's currency); whoever shows them masks them
 for users who may not see financials (crm.security.masking).
 """
+
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal

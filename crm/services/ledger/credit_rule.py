@@ -15,6 +15,7 @@ the screen or API asks the matrix and passes ``may_override``. The reason goes t
 the audit trail of the order or invoice (``audit.mark``). Anyone else giving a
 reason is refused all the same; operator commands never override.
 """
+
 from decimal import Decimal
 from typing import Any, cast
 
@@ -36,9 +37,17 @@ class CreditRefused(NotAllowed):
     """A refusal carrying the figures: limit, exposure, amount and shortfall (Decimals,
     in ``currency``); ``on_hold`` for a credit hold."""
 
-    def __init__(self, message: object, customer: Any, *, limit: Decimal | None = None,
-                 exposure: Decimal | None = None, amount: Decimal | None = None,
-                 shortfall: Decimal | None = None, on_hold: bool = False) -> None:
+    def __init__(
+        self,
+        message: object,
+        customer: Any,
+        *,
+        limit: Decimal | None = None,
+        exposure: Decimal | None = None,
+        amount: Decimal | None = None,
+        shortfall: Decimal | None = None,
+        on_hold: bool = False,
+    ) -> None:
         super().__init__(message)
         self.customer_id = customer.id
         self.currency = customer.currency
@@ -47,11 +56,18 @@ class CreditRefused(NotAllowed):
 
     def figures(self) -> dict[str, str | bool | None]:
         """The figures as JSON-safe values (amounts as strings, exact to the cent)."""
+
         def text(value: Decimal | None) -> str | None:
             return None if value is None else str(value)
-        return {"currency": self.currency, "limit": text(self.limit),
-                "exposure": text(self.exposure), "amount": text(self.amount),
-                "shortfall": text(self.shortfall), "on_hold": self.on_hold}
+
+        return {
+            "currency": self.currency,
+            "limit": text(self.limit),
+            "exposure": text(self.exposure),
+            "amount": text(self.amount),
+            "shortfall": text(self.shortfall),
+            "on_hold": self.on_hold,
+        }
 
 
 def limit_checked_at(session: Session, point: str) -> bool:
@@ -64,8 +80,14 @@ def refusal(session: Session, customer: Any, amount: Decimal, point: str) -> Cre
         raise ValueError(point)
     if customer.credit_hold:
         return CreditRefused(
-            gettext("%(name)s is on credit hold: orders cannot be confirmed and invoices "
-                    "cannot be issued.", name=customer.name), customer, on_hold=True)
+            gettext(
+                "%(name)s is on credit hold: orders cannot be confirmed and invoices "
+                "cannot be issued.",
+                name=customer.name,
+            ),
+            customer,
+            on_hold=True,
+        )
     if customer.credit_limit is None or not limit_checked_at(session, point):
         return None
     limit = money(customer.credit_limit)
@@ -77,17 +99,34 @@ def refusal(session: Session, customer: Any, amount: Decimal, point: str) -> Cre
 
     def fmt(value: Decimal) -> str:
         return cast(str, format_currency(value, customer.currency))
+
     return CreditRefused(
-        gettext("Credit limit exceeded for %(name)s: limit %(limit)s, current exposure "
-                "%(exposure)s, this document %(amount)s, shortfall %(shortfall)s.",
-                name=customer.name, limit=fmt(limit), exposure=fmt(exposure),
-                amount=fmt(amount), shortfall=fmt(shortfall)),
-        customer, limit=limit, exposure=exposure, amount=amount, shortfall=shortfall)
+        gettext(
+            "Credit limit exceeded for %(name)s: limit %(limit)s, current exposure "
+            "%(exposure)s, this document %(amount)s, shortfall %(shortfall)s.",
+            name=customer.name,
+            limit=fmt(limit),
+            exposure=fmt(exposure),
+            amount=fmt(amount),
+            shortfall=fmt(shortfall),
+        ),
+        customer,
+        limit=limit,
+        exposure=exposure,
+        amount=amount,
+        shortfall=shortfall,
+    )
 
 
-def check_credit(session: Session, customer: Any, amount: Decimal, point: str,
-                 override_reason: str | None = None, document: Any = None,
-                 may_override: bool = False) -> bool:
+def check_credit(
+    session: Session,
+    customer: Any,
+    amount: Decimal,
+    point: str,
+    override_reason: str | None = None,
+    document: Any = None,
+    may_override: bool = False,
+) -> bool:
     """Refuse (CreditRefused) or allow ``amount`` more for ``customer`` at ``point``.
 
     With an ``override_reason`` from someone allowed to override, a refusal is let
@@ -100,8 +139,9 @@ def check_credit(session: Session, customer: Any, amount: Decimal, point: str,
     if not reason:
         raise refused
     if not may_override:
-        refused.message = gettext("%(refusal)s Only an Admin can override the credit check.",
-                                  refusal=refused.message)
+        refused.message = gettext(
+            "%(refusal)s Only an Admin can override the credit check.", refusal=refused.message
+        )
         refused.args = (str(refused.message),)
         raise refused
     if document is not None:

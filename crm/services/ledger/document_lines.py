@@ -6,6 +6,7 @@ problem goes into one ``errors`` dict: header fields by name, lines as
 ``lines.<index>.<field>`` (index as sent, from 0), so a form can show each message
 in its cell and the API names exactly which line is wrong.
 """
+
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
@@ -26,8 +27,8 @@ from crm.services.core.numbering import next_number
 LINE_FIELDS = ("description", "quantity", "unit_price", "discount_rate", "tax_rate")
 CENT = Decimal("0.01")
 MILLI = Decimal("0.001")
-MAX_QUANTITY = Decimal("999999999.999")    # Numeric(12, 3)
-MAX_AMOUNT = Decimal("999999999999.99")    # Numeric(14, 2)
+MAX_QUANTITY = Decimal("999999999.999")  # Numeric(12, 3)
+MAX_AMOUNT = Decimal("999999999999.99")  # Numeric(14, 2)
 # A document's page shows its lines this many at a time.
 LINES_PER_PAGE = 100
 DESCRIPTION_LENGTH = 255
@@ -109,8 +110,9 @@ def blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def check(errors: Errors, field: str, func: Callable[..., T], value: object,
-          *args: Any) -> T | None:
+def check(
+    errors: Errors, field: str, func: Callable[..., T], value: object, *args: Any
+) -> T | None:
     """``func(value)``, or None with the message recorded under ``field``."""
     try:
         return func(value, *args)
@@ -119,8 +121,9 @@ def check(errors: Errors, field: str, func: Callable[..., T], value: object,
         return None
 
 
-def clean_lines(raw_lines: object, default_discount: object, errors: Errors,
-                skip_blank: bool = False) -> list[dict[str, Any]]:
+def clean_lines(
+    raw_lines: object, default_discount: object, errors: Errors, skip_blank: bool = False
+) -> list[dict[str, Any]]:
     """Checked lines as dicts of LINE_FIELDS. A line's discount left blank is
     ``default_discount`` (the document's); tax left blank is 0. ``skip_blank`` drops
     rows with nothing typed in (the empty rows of a form's table)."""
@@ -138,27 +141,36 @@ def clean_lines(raw_lines: object, default_discount: object, errors: Errors,
         if skip_blank and all(blank(raw.get(f)) for f in LINE_FIELDS):
             continue
         line: dict[str, Any] = {}
-        description = check(errors, prefix + "description", clean_text, raw.get("description"),
-                            DESCRIPTION_LENGTH)
+        description = check(
+            errors, prefix + "description", clean_text, raw.get("description"), DESCRIPTION_LENGTH
+        )
         if description is None and prefix + "description" not in errors:
             errors[prefix + "description"] = [_l("Describe the line.")]
         line["description"] = description
         quantity = raw.get("quantity")
-        line["quantity"] = check(errors, prefix + "quantity", clean_quantity,
-                                 1 if blank(quantity) and not skip_blank else quantity)
-        line["unit_price"] = check(errors, prefix + "unit_price", clean_price,
-                                   raw.get("unit_price"))
+        line["quantity"] = check(
+            errors,
+            prefix + "quantity",
+            clean_quantity,
+            1 if blank(quantity) and not skip_blank else quantity,
+        )
+        line["unit_price"] = check(
+            errors, prefix + "unit_price", clean_price, raw.get("unit_price")
+        )
         discount = raw.get("discount_rate")
-        line["discount_rate"] = check(errors, prefix + "discount_rate", clean_rate,
-                                      default_discount if blank(discount) else discount)
+        line["discount_rate"] = check(
+            errors,
+            prefix + "discount_rate",
+            clean_rate,
+            default_discount if blank(discount) else discount,
+        )
         tax = raw.get("tax_rate")
         line["tax_rate"] = check(errors, prefix + "tax_rate", clean_rate, 0 if blank(tax) else tax)
         lines.append(line)
     return lines
 
 
-def replace_lines(document: Any, line_class: type[Any],
-                  lines: Sequence[Mapping[str, Any]]) -> None:
+def replace_lines(document: Any, line_class: type[Any], lines: Sequence[Mapping[str, Any]]) -> None:
     """Make the document's lines exactly ``lines`` (rows reused in order)."""
     existing = list(document.lines)
     for position, values in enumerate(lines, start=1):
@@ -168,16 +180,18 @@ def replace_lines(document: Any, line_class: type[Any],
         row.position = position
         if position > len(existing):
             document.lines.append(row)
-    for row in existing[len(lines):]:
+    for row in existing[len(lines) :]:
         document.lines.remove(row)
 
 
-def page_of_lines(session: Session, document: Any, page: int,
-                  per_page: int = LINES_PER_PAGE) -> tuple[Sequence[Any], int, int]:
+def page_of_lines(
+    session: Session, document: Any, page: int, per_page: int = LINES_PER_PAGE
+) -> tuple[Sequence[Any], int, int]:
     """(the document's lines on ``page``, counted from 0, in position order; how many pages)."""
     lines = type(document).lines
-    return page_of_children(session, document, lines, page, per_page,
-                            order_by=[lines.property.mapper.class_.position])
+    return page_of_children(
+        session, document, lines, page, per_page, order_by=[lines.property.mapper.class_.position]
+    )
 
 
 def line_values(document: Any) -> list[dict[str, Any]]:
@@ -186,8 +200,8 @@ def line_values(document: Any) -> list[dict[str, Any]]:
 
 # --- header ------------------------------------------------------------------------------
 
-def owned_row(errors: Errors, field: str, model: type[Any], value: object,
-              message: object) -> Any:
+
+def owned_row(errors: Errors, field: str, model: type[Any], value: object, message: object) -> Any:
     """The tenant's row of ``model`` named by ``value`` (a row or an id), or None."""
     if isinstance(value, model):
         return value
@@ -213,20 +227,30 @@ def get_owned_safe(model: type[Any], pk: int | None) -> Any:
 
 def resolve_customer(errors: Errors, value: object, current: Any) -> Any:
     """The document's customer; a newly chosen one must be active."""
-    customer = owned_row(errors, "customer", Customer, value,
-                         _l("No such customer. Choose one from the list."))
+    customer = owned_row(
+        errors, "customer", Customer, value, _l("No such customer. Choose one from the list.")
+    )
     if customer is None and "customer" not in errors:
         errors["customer"] = [_l("Choose a customer.")]
-    elif customer is not None and not customer.is_active and (
-            current is None or customer.id != current.id):
-        errors["customer"] = [_l("%(name)s is archived; choose an active customer.",
-                                 name=customer.name)]
+    elif (
+        customer is not None
+        and not customer.is_active
+        and (current is None or customer.id != current.id)
+    ):
+        errors["customer"] = [
+            _l("%(name)s is archived; choose an active customer.", name=customer.name)
+        ]
     return customer
 
 
 def resolve_payment_term(errors: Errors, value: object) -> Any:
-    return owned_row(errors, "payment_term", PaymentTerm, value,
-                     _l("No such payment term. Choose one from the list."))
+    return owned_row(
+        errors,
+        "payment_term",
+        PaymentTerm,
+        value,
+        _l("No such payment term. Choose one from the list."),
+    )
 
 
 def check_currency(errors: Errors, value: object, customer: Any) -> str | None:
@@ -236,23 +260,34 @@ def check_currency(errors: Errors, value: object, customer: Any) -> str | None:
     if blank(value):
         return cast(str, customer.currency)
     if not isinstance(value, str) or value.strip().upper() != customer.currency:
-        errors["currency"] = [_l("Documents of %(name)s are in %(currency)s.",
-                                 name=customer.name, currency=customer.currency)]
+        errors["currency"] = [
+            _l(
+                "Documents of %(name)s are in %(currency)s.",
+                name=customer.name,
+                currency=customer.currency,
+            )
+        ]
         return None
     return cast(str, customer.currency)
 
 
-def check_number(session: Session, errors: Errors, model: type[Any], document: Any,
-                 value: object) -> str | None:
+def check_number(
+    session: Session, errors: Errors, model: type[Any], document: Any, value: object
+) -> str | None:
     """The typed number (unique in the tenant), or None to number it on save."""
     number = check(errors, "number", clean_text, value, TEXT_LIMITS["number"])
     if number is None:
         return None
-    clash = session.scalar(select(model.id).where(model.number == number, model.id != (
-        document.id or 0)))
+    clash = session.scalar(
+        select(model.id).where(model.number == number, model.id != (document.id or 0))
+    )
     if clash is not None:
-        errors["number"] = [_l("%(number)s is already used; leave the number empty to get the "
-                               "next free one.", number=number)]
+        errors["number"] = [
+            _l(
+                "%(number)s is already used; leave the number empty to get the next free one.",
+                number=number,
+            )
+        ]
     return number
 
 
@@ -264,13 +299,20 @@ def assign_number(session: Session, document: Any) -> None:
 def default_address(session: Session, customer: Any, kind: str) -> str | None:
     """The customer's default address of ``kind`` as text (one line per part), else None."""
     address = session.scalar(
-        select(Address).where(Address.customer_id == customer.id, Address.kind == kind)
-        .order_by(Address.is_default.desc(), Address.id).limit(1))
+        select(Address)
+        .where(Address.customer_id == customer.id, Address.kind == kind)
+        .order_by(Address.is_default.desc(), Address.id)
+        .limit(1)
+    )
     if address is None:
         return None
-    parts = [address.line1, address.line2,
-             " ".join(p for p in (address.postal_code, address.city) if p),
-             address.state, address.country]
+    parts = [
+        address.line1,
+        address.line2,
+        " ".join(p for p in (address.postal_code, address.city) if p),
+        address.state,
+        address.country,
+    ]
     return "\n".join(p for p in parts if p)
 
 

@@ -11,6 +11,7 @@ Issuing checks the customer's credit (crm.services.ledger.credit_rule, point "in
 Payments move issued invoices to partly paid and paid (ledger.refresh_invoice);
 the order an invoice came from follows (sales_orders.sync_order_from_invoices).
 """
+
 import datetime as dt
 from collections.abc import Collection, Mapping
 from typing import Any
@@ -37,8 +38,18 @@ from crm.services.ledger.sales_orders import (
 
 EDITABLE = ("draft",)
 VOIDABLE = ("draft", "issued")
-HEADER_FIELDS = ("number", "customer", "issue_date", "due_date", "currency", "payment_term",
-                 "billing_address", "tax_number", "reference", "notes")
+HEADER_FIELDS = (
+    "number",
+    "customer",
+    "issue_date",
+    "due_date",
+    "currency",
+    "payment_term",
+    "billing_address",
+    "tax_number",
+    "reference",
+    "notes",
+)
 STATUS_LABELS = INVOICE_STATUSES
 
 
@@ -46,11 +57,15 @@ def prefill(session: Session, customer: Any) -> dict[str, Any]:
     """What a new invoice for ``customer`` starts with: its currency, payment term,
     default billing address and tax number; issued today, due after the term."""
     today = dt.date.today()
-    return {"customer": customer, "issue_date": today, "currency": customer.currency,
-            "payment_term": customer.payment_term,
-            "due_date": dl.due_date_for(today, customer.payment_term),
-            "billing_address": dl.default_address(session, customer, "billing"),
-            "tax_number": customer.tax_number}
+    return {
+        "customer": customer,
+        "issue_date": today,
+        "currency": customer.currency,
+        "payment_term": customer.payment_term,
+        "due_date": dl.due_date_for(today, customer.payment_term),
+        "billing_address": dl.default_address(session, customer, "billing"),
+        "tax_number": customer.tax_number,
+    }
 
 
 def current_values(invoice: Any) -> dict[str, Any]:
@@ -58,29 +73,45 @@ def current_values(invoice: Any) -> dict[str, Any]:
 
 
 @transactional
-def save_invoice(session: Session, invoice: Any, values: Mapping[str, Any], lines: object = None,
-                 skip_blank_lines: bool = False,
-                 max_lines: int | None = limits.DOCUMENT_LINES) -> Any:
+def save_invoice(
+    session: Session,
+    invoice: Any,
+    values: Mapping[str, Any],
+    lines: object = None,
+    skip_blank_lines: bool = False,
+    max_lines: int | None = limits.DOCUMENT_LINES,
+) -> Any:
     """Create (``invoice`` new) or change a draft; like ``sales_orders.save_order``.
     A due date left empty is the issue date plus the payment term's days."""
     limits.check_lines(lines, max_lines)
     is_new = invoice.id is None
     if not is_new and invoice.status not in EDITABLE:
-        raise NotAllowed(gettext("Invoice %(number)s is %(status)s; only drafts can be changed.",
-                                 number=invoice.number, status=STATUS_LABELS[invoice.status]))
+        raise NotAllowed(
+            gettext(
+                "Invoice %(number)s is %(status)s; only drafts can be changed.",
+                number=invoice.number,
+                status=STATUS_LABELS[invoice.status],
+            )
+        )
     errors: dl.Errors = {}
     with session.no_autoflush:
         previous = None if is_new else invoice.customer
         customer = dl.resolve_customer(errors, values.get("customer", previous), previous)
-        base = prefill(session, customer) if is_new and customer is not None else (
-            {} if is_new else current_values(invoice))
+        base = (
+            prefill(session, customer)
+            if is_new and customer is not None
+            else ({} if is_new else current_values(invoice))
+        )
         if is_new:
             base.pop("due_date", None)  # from the issue date actually given
         merged = {**base, **values}
         if previous is not None and customer is not previous and "currency" not in values:
             merged["currency"] = None
-        if not is_new and "due_date" not in values and (
-                "issue_date" in values or "payment_term" in values):
+        if (
+            not is_new
+            and "due_date" not in values
+            and ("issue_date" in values or "payment_term" in values)
+        ):
             merged["due_date"] = None  # follows the new date or term
         header = {
             "number": dl.check_number(session, errors, Invoice, invoice, merged.get("number")),
@@ -88,14 +119,24 @@ def save_invoice(session: Session, invoice: Any, values: Mapping[str, Any], line
             "due_date": dl.check(errors, "due_date", dl.clean_date, merged.get("due_date"), False),
             "currency": dl.check_currency(errors, merged.get("currency"), customer),
             "payment_term": dl.resolve_payment_term(errors, merged.get("payment_term")),
-            "tax_number": dl.check(errors, "tax_number", dl.clean_text, merged.get("tax_number"),
-                                   50),
-            "reference": dl.check(errors, "reference", dl.clean_text, merged.get("reference"),
-                                  dl.TEXT_LIMITS["reference"]),
+            "tax_number": dl.check(
+                errors, "tax_number", dl.clean_text, merged.get("tax_number"), 50
+            ),
+            "reference": dl.check(
+                errors,
+                "reference",
+                dl.clean_text,
+                merged.get("reference"),
+                dl.TEXT_LIMITS["reference"],
+            ),
         }
         for field in ("billing_address", "notes"):
             header[field] = dl.check(errors, field, dl.clean_text, merged.get(field))
-        if header["issue_date"] and header["due_date"] and header["due_date"] < header["issue_date"]:
+        if (
+            header["issue_date"]
+            and header["due_date"]
+            and header["due_date"] < header["issue_date"]
+        ):
             errors["due_date"] = [_l("The due date cannot be before the issue date.")]
         if header["issue_date"] and header["due_date"] is None and "due_date" not in errors:
             header["due_date"] = dl.due_date_for(header["issue_date"], header["payment_term"])
@@ -120,26 +161,45 @@ def save_invoice(session: Session, invoice: Any, values: Mapping[str, Any], line
 
 def _require(invoice: Any, statuses: Collection[str], message: Any) -> None:
     if invoice.status not in statuses:
-        raise NotAllowed(message % {"number": invoice.number,
-                                    "status": STATUS_LABELS.get(invoice.status, invoice.status)})
+        raise NotAllowed(
+            message
+            % {
+                "number": invoice.number,
+                "status": STATUS_LABELS.get(invoice.status, invoice.status),
+            }
+        )
 
 
 @transactional
-def issue_invoice(session: Session, invoice: Any, override_reason: str | None = None,
-                  may_override: bool = False) -> Any:
+def issue_invoice(
+    session: Session, invoice: Any, override_reason: str | None = None, may_override: bool = False
+) -> Any:
     """Draft -> issued, once the customer's credit allows it (with ``may_override``, a
     reason overrides a refusal, recorded in the audit trail). It then counts in the balance."""
-    _require(invoice, ("draft",), _l("Invoice %(number)s is %(status)s; only a draft can be "
-                                     "issued."))
+    _require(
+        invoice, ("draft",), _l("Invoice %(number)s is %(status)s; only a draft can be issued.")
+    )
     if not invoice.lines:
-        raise NotAllowed(gettext("Add at least one line before issuing %(number)s.",
-                                 number=invoice.number))
+        raise NotAllowed(
+            gettext("Add at least one line before issuing %(number)s.", number=invoice.number)
+        )
     if not invoice.customer.is_active:
-        raise NotAllowed(gettext("%(name)s is archived; restore the customer to issue "
-                                 "invoices.", name=invoice.customer.name))
+        raise NotAllowed(
+            gettext(
+                "%(name)s is archived; restore the customer to issue invoices.",
+                name=invoice.customer.name,
+            )
+        )
     compute_totals(invoice)
-    check_credit(session, invoice.customer, invoice.total, "invoice", override_reason,
-                 document=invoice, may_override=may_override)
+    check_credit(
+        session,
+        invoice.customer,
+        invoice.total,
+        "invoice",
+        override_reason,
+        document=invoice,
+        may_override=may_override,
+    )
     invoice.status = "issued"
     invoice.issued_at = utcnow()
     if invoice.due_date is None:
@@ -152,11 +212,16 @@ def issue_invoice(session: Session, invoice: Any, override_reason: str | None = 
 
 
 def _settled_amounts(session: Session, invoice: Any) -> tuple[int | None, int | None]:
-    allocated = session.scalar(select(func.count()).select_from(PaymentAllocation)
-                               .where(PaymentAllocation.invoice_id == invoice.id))
-    credited = session.scalar(select(func.count()).select_from(CreditNote)
-                              .where(CreditNote.invoice_id == invoice.id,
-                                     CreditNote.status != "void"))
+    allocated = session.scalar(
+        select(func.count())
+        .select_from(PaymentAllocation)
+        .where(PaymentAllocation.invoice_id == invoice.id)
+    )
+    credited = session.scalar(
+        select(func.count())
+        .select_from(CreditNote)
+        .where(CreditNote.invoice_id == invoice.id, CreditNote.status != "void")
+    )
     return allocated, credited
 
 
@@ -167,10 +232,15 @@ def void_invoice(session: Session, invoice: Any) -> Any:
     _require(invoice, VOIDABLE, _l("Invoice %(number)s is %(status)s and cannot be voided."))
     allocated, credited = _settled_amounts(session, invoice)
     if allocated or credited:
-        raise NotAllowed(gettext(
-            "Invoice %(number)s cannot be voided: %(payments)d payment allocation(s) and "
-            "%(credits)d credit note(s) are against it. Remove them first.",
-            number=invoice.number, payments=allocated, credits=credited))
+        raise NotAllowed(
+            gettext(
+                "Invoice %(number)s cannot be voided: %(payments)d payment allocation(s) and "
+                "%(credits)d credit note(s) are against it. Remove them first.",
+                number=invoice.number,
+                payments=allocated,
+                credits=credited,
+            )
+        )
     invoice.status = "void"
     invoice.voided_at = utcnow()
     if invoice.sales_order is not None:
@@ -184,20 +254,36 @@ def invoice_from_order(session: Session, order: Any) -> Any:
     """A draft invoice with the order's lines, terms and billing address; the order
     becomes invoiced. An order is invoiced once: a second invoice needs the first voided."""
     if order.status not in INVOICEABLE:
-        raise NotAllowed(gettext("Order %(number)s is %(status)s; confirm it before invoicing.",
-                                 number=order.number, status=ORDER_STATUS_LABELS[order.status]))
+        raise NotAllowed(
+            gettext(
+                "Order %(number)s is %(status)s; confirm it before invoicing.",
+                number=order.number,
+                status=ORDER_STATUS_LABELS[order.status],
+            )
+        )
     existing = live_invoices(session, order)
     if existing:
-        raise NotAllowed(gettext("Order %(number)s is already invoiced (%(invoices)s).",
-                                 number=order.number,
-                                 invoices=", ".join(i.number for i in existing)))
+        raise NotAllowed(
+            gettext(
+                "Order %(number)s is already invoiced (%(invoices)s).",
+                number=order.number,
+                invoices=", ".join(i.number for i in existing),
+            )
+        )
     customer = order.customer
     today = dt.date.today()
-    invoice = Invoice(customer=customer, sales_order=order, issue_date=today,
-                      due_date=dl.due_date_for(today, order.payment_term),
-                      currency=order.currency, payment_term=order.payment_term,
-                      billing_address=order.billing_address, tax_number=customer.tax_number,
-                      reference=order.reference or order.number, status="draft")
+    invoice = Invoice(
+        customer=customer,
+        sales_order=order,
+        issue_date=today,
+        due_date=dl.due_date_for(today, order.payment_term),
+        currency=order.currency,
+        payment_term=order.payment_term,
+        billing_address=order.billing_address,
+        tax_number=customer.tax_number,
+        reference=order.reference or order.number,
+        status="draft",
+    )
     for line in order.lines:
         invoice.lines.append(InvoiceLine(**{f: getattr(line, f) for f in dl.LINE_FIELDS}))
     compute_totals(invoice)
@@ -211,7 +297,10 @@ def invoice_from_order(session: Session, order: Any) -> Any:
 def check_delete(session: Session, invoice: Any) -> None:
     """Only drafts may be deleted; an issued invoice is voided instead."""
     if invoice.status != "draft":
-        raise NotAllowed(gettext("Invoice %(number)s is %(status)s; void it instead of deleting "
-                                 "it.", number=invoice.number,
-                                 status=STATUS_LABELS[invoice.status]))
-
+        raise NotAllowed(
+            gettext(
+                "Invoice %(number)s is %(status)s; void it instead of deleting it.",
+                number=invoice.number,
+                status=STATUS_LABELS[invoice.status],
+            )
+        )

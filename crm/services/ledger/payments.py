@@ -15,6 +15,7 @@ After every change the invoices touched are recomputed (amount paid and status),
 orders follow them when the order service offers ``sync_order_from_invoices``, and then
 the customer's stored balance.
 """
+
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -76,13 +77,18 @@ def shown(amount: Decimal, currency: str) -> str:
 
 # --- the payment itself ------------------------------------------------------------------
 
+
 def allocated_total(session: Session, payment: Any) -> Decimal:
     """What the payment has settled so far (as stored)."""
     if payment.id is None:
         return ledger.ZERO
-    return ledger.money(session.scalar(
-        select(func.coalesce(func.sum(PaymentAllocation.amount), 0))
-        .where(PaymentAllocation.payment_id == payment.id)))
+    return ledger.money(
+        session.scalar(
+            select(func.coalesce(func.sum(PaymentAllocation.amount), 0)).where(
+                PaymentAllocation.payment_id == payment.id
+            )
+        )
+    )
 
 
 def unallocated(session: Session, payment: Any) -> Decimal:
@@ -100,16 +106,19 @@ def prepare(session: Session, payment: Any) -> None:
         customer = linked(session, payment, "customer", Customer)
         was = stored(session, payment, "customer_id")
         if stored(session, payment, "status") == "void":
-            raise NotAllowed(gettext("%(number)s is void and cannot be changed.",
-                                     number=payment.number))
+            raise NotAllowed(
+                gettext("%(number)s is void and cannot be changed.", number=payment.number)
+            )
         if customer is None:
             errors["customer"] = [gettext("Choose the customer who paid.")]
         elif was is not None and was != customer.id:
-            errors["customer"] = [gettext(
-                "A recorded payment stays with its customer. Void it and record it again.")]
+            errors["customer"] = [
+                gettext("A recorded payment stays with its customer. Void it and record it again.")
+            ]
         elif was is None and not customer.is_active:
-            errors["customer"] = [gettext("%(name)s is archived. Choose an active customer.",
-                                          name=customer.name)]
+            errors["customer"] = [
+                gettext("%(name)s is archived. Choose an active customer.", name=customer.name)
+            ]
         try:
             payment.amount = parse_amount(payment.amount)
             if payment.amount <= 0:
@@ -117,10 +126,13 @@ def prepare(session: Session, payment: Any) -> None:
             else:
                 settled = allocated_total(session, payment)
                 if payment.amount < settled:
-                    errors["amount"] = [gettext(
-                        "%(settled)s of this payment is allocated to invoices: it cannot be "
-                        "less. Remove allocations first.",
-                        settled=shown(settled, payment.currency))]
+                    errors["amount"] = [
+                        gettext(
+                            "%(settled)s of this payment is allocated to invoices: it cannot be "
+                            "less. Remove allocations first.",
+                            settled=shown(settled, payment.currency),
+                        )
+                    ]
         except AmountInvalid as exc:
             errors["amount"] = [str(exc)]
         if inputs.blank(payment.payment_date):
@@ -128,7 +140,9 @@ def prepare(session: Session, payment: Any) -> None:
         try:
             payment.payment_date = inputs.date(payment.payment_date)
         except InputInvalid:
-            errors["payment_date"] = [gettext("Enter the date the payment was received (YYYY-MM-DD).")]
+            errors["payment_date"] = [
+                gettext("Enter the date the payment was received (YYYY-MM-DD).")
+            ]
         payment.method = payment.method or "bank_transfer"
         if payment.method not in PAYMENT_METHODS:
             errors["method"] = [gettext("Choose a payment method from the list.")]
@@ -146,16 +160,27 @@ def prepare(session: Session, payment: Any) -> None:
 
 
 def check_delete(session: Session, payment: Any) -> None:
-    raise NotAllowed(gettext(
-        "%(number)s cannot be deleted: payments are part of the customer's ledger. "
-        "Void it instead.", number=payment.number))
+    raise NotAllowed(
+        gettext(
+            "%(number)s cannot be deleted: payments are part of the customer's ledger. "
+            "Void it instead.",
+            number=payment.number,
+        )
+    )
 
 
 @transactional
-def record_payment(session: Session, customer: Any, amount: object, payment_date: object = None,
-                   method: str = "bank_transfer", reference: str | None = None,
-                   notes: str | None = None, allocations: Iterable[tuple[object, object]] = (),
-                   max_allocations: int | None = limits.ALLOCATIONS) -> Any:
+def record_payment(
+    session: Session,
+    customer: Any,
+    amount: object,
+    payment_date: object = None,
+    method: str = "bank_transfer",
+    reference: str | None = None,
+    notes: str | None = None,
+    allocations: Iterable[tuple[object, object]] = (),
+    max_allocations: int | None = limits.ALLOCATIONS,
+) -> Any:
     """Record a payment from ``customer`` (a row or id of this tenant), allocating it to
     invoices [(invoice or id, amount), ...]; the rest stays as credit. Everything is
     checked first: nothing is saved unless all of it is valid."""
@@ -165,9 +190,16 @@ def record_payment(session: Session, customer: Any, amount: object, payment_date
         customer = get_owned(session, Customer, customer)
     if customer is None:
         raise ValidationFailed({"customer": [gettext("Choose the customer who paid.")]})
-    payment = Payment(customer=customer, currency=customer.currency, amount=amount,
-                      payment_date=payment_date, method=method, reference=reference,
-                      notes=notes, status="received")
+    payment = Payment(
+        customer=customer,
+        currency=customer.currency,
+        amount=amount,
+        payment_date=payment_date,
+        method=method,
+        reference=reference,
+        notes=notes,
+        status="received",
+    )
     errors = {}
     try:
         prepare(session, payment)
@@ -184,8 +216,12 @@ def record_payment(session: Session, customer: Any, amount: object, payment_date
     for invoice, share in planned:
         payment.allocations.append(PaymentAllocation(invoice=invoice, amount=share))
     if planned:
-        audit.mark(session, payment, "create", f"{payment.number} → "
-                   + _allocation_summary(planned, payment.currency))
+        audit.mark(
+            session,
+            payment,
+            "create",
+            f"{payment.number} → " + _allocation_summary(planned, payment.currency),
+        )
     settle(session, payment.customer, [invoice for invoice, _ in planned])
     flush_numbered(session)
     return payment
@@ -199,21 +235,33 @@ def after_write(session: Session, payment: Any) -> None:
 
 # --- allocations --------------------------------------------------------------------------
 
-def page_of_allocations(session: Session, payment: Any, page: int,
-                        per_page: int = ALLOCATIONS_PER_PAGE) -> tuple[Sequence[Any], int, int]:
+
+def page_of_allocations(
+    session: Session, payment: Any, page: int, per_page: int = ALLOCATIONS_PER_PAGE
+) -> tuple[Sequence[Any], int, int]:
     """(the payment's allocations on ``page``, counted from 0, earliest due invoice first,
     each with its invoice; how many pages)."""
-    return page_of_children(session, payment, Payment.allocations, page, per_page,
-                            order_by=[Invoice.due_date], joins=[PaymentAllocation.invoice],
-                            options=[contains_eager(PaymentAllocation.invoice)])
+    return page_of_children(
+        session,
+        payment,
+        Payment.allocations,
+        page,
+        per_page,
+        order_by=[Invoice.due_date],
+        joins=[PaymentAllocation.invoice],
+        options=[contains_eager(PaymentAllocation.invoice)],
+    )
 
 
 def open_invoices(session: Session, customer_id: int) -> list[Any]:
     """The customer's invoices with money still due, oldest due date first."""
-    return list(session.scalars(
-        select(Invoice).where(Invoice.customer_id == customer_id,
-                              Invoice.status.in_(OPEN_INVOICE_STATUSES))
-        .order_by(Invoice.due_date, Invoice.id)))
+    return list(
+        session.scalars(
+            select(Invoice)
+            .where(Invoice.customer_id == customer_id, Invoice.status.in_(OPEN_INVOICE_STATUSES))
+            .order_by(Invoice.due_date, Invoice.id)
+        )
+    )
 
 
 def _invoice(session: Session, value: object) -> Any:
@@ -224,8 +272,9 @@ def _invoice(session: Session, value: object) -> Any:
     return get_owned(session, Invoice, value)
 
 
-def _check_allocations(session: Session, payment: Any,
-                       allocations: Iterable[tuple[object, object]]) -> list[tuple[Any, Decimal]]:
+def _check_allocations(
+    session: Session, payment: Any, allocations: Iterable[tuple[object, object]]
+) -> list[tuple[Any, Decimal]]:
     """[(invoice, amount)] merged per invoice, or ValidationFailed naming each problem."""
     problems: list[str] = []
     merged: dict[Any, Decimal] = {}
@@ -241,54 +290,86 @@ def _check_allocations(session: Session, payment: Any,
             problems.append(f"{invoice.number}: {exc}")
             continue
         if share <= 0:
-            problems.append(gettext("%(number)s: an allocation is more than zero.",
-                                    number=invoice.number))
+            problems.append(
+                gettext("%(number)s: an allocation is more than zero.", number=invoice.number)
+            )
             continue
         merged[invoice] = merged.get(invoice, ledger.ZERO) + share
     for invoice, share in merged.items():
         if invoice.customer_id != payment.customer.id:
-            problems.append(gettext("%(number)s is not an invoice of %(name)s.",
-                                    number=invoice.number, name=payment.customer.name))
+            problems.append(
+                gettext(
+                    "%(number)s is not an invoice of %(name)s.",
+                    number=invoice.number,
+                    name=payment.customer.name,
+                )
+            )
         elif invoice.status not in OPEN_INVOICE_STATUSES:
-            problems.append(gettext(
-                "%(number)s is not open (it is %(status)s): only issued or partly paid invoices "
-                "take payments.", number=invoice.number, status=invoice.status.replace("_", " ")))
+            problems.append(
+                gettext(
+                    "%(number)s is not open (it is %(status)s): only issued or partly paid invoices "
+                    "take payments.",
+                    number=invoice.number,
+                    status=invoice.status.replace("_", " "),
+                )
+            )
         elif invoice.currency != currency:
-            problems.append(gettext("%(number)s is in %(currency)s, the payment in %(ours)s.",
-                                    number=invoice.number, currency=invoice.currency,
-                                    ours=currency))
+            problems.append(
+                gettext(
+                    "%(number)s is in %(currency)s, the payment in %(ours)s.",
+                    number=invoice.number,
+                    currency=invoice.currency,
+                    ours=currency,
+                )
+            )
         elif share > ledger.money(invoice.amount_due):
-            problems.append(gettext(
-                "%(number)s has %(due)s due: %(amount)s cannot be allocated to it.",
-                number=invoice.number, due=shown(invoice.amount_due, currency),
-                amount=shown(share, currency)))
+            problems.append(
+                gettext(
+                    "%(number)s has %(due)s due: %(amount)s cannot be allocated to it.",
+                    number=invoice.number,
+                    due=shown(invoice.amount_due, currency),
+                    amount=shown(share, currency),
+                )
+            )
     total = sum(merged.values(), ledger.ZERO)
     if not problems and isinstance(payment.amount, Decimal) and payment.amount > 0:
         available = ledger.money(payment.amount) - allocated_total(session, payment)
     else:
         available = None  # the amount itself is refused
     if available is not None and total > available:
-        problems.append(gettext(
-            "The allocations add up to %(total)s but only %(available)s of the payment "
-            "is unallocated.", total=shown(total, currency), available=shown(available, currency)))
+        problems.append(
+            gettext(
+                "The allocations add up to %(total)s but only %(available)s of the payment "
+                "is unallocated.",
+                total=shown(total, currency),
+                available=shown(available, currency),
+            )
+        )
     if problems:
         raise ValidationFailed({"allocations": problems})
     return list(merged.items())
 
 
 @transactional
-def allocate(session: Session, payment: Any, allocations: Iterable[tuple[object, object]],
-             max_allocations: int | None = limits.ALLOCATIONS) -> Any:
+def allocate(
+    session: Session,
+    payment: Any,
+    allocations: Iterable[tuple[object, object]],
+    max_allocations: int | None = limits.ALLOCATIONS,
+) -> Any:
     """Allocate more of a received payment's unallocated credit to invoices
     [(invoice or id, amount), ...]."""
     allocations = list(allocations)
     limits.check_allocations(allocations, max_allocations)
     if payment.status != "received":
-        raise NotAllowed(gettext("%(number)s is void: it cannot be allocated.",
-                                 number=payment.number))
+        raise NotAllowed(
+            gettext("%(number)s is void: it cannot be allocated.", number=payment.number)
+        )
     planned = _check_allocations(session, payment, allocations)
     if not planned:
-        raise ValidationFailed({"allocations": [gettext("Enter an amount for at least one invoice.")]})
+        raise ValidationFailed(
+            {"allocations": [gettext("Enter an amount for at least one invoice.")]}
+        )
     existing = {a.invoice_id: a for a in payment.allocations}
     for invoice, share in planned:
         if invoice.id in existing:
@@ -309,16 +390,28 @@ def _allocation_summary(planned: Iterable[tuple[Any, Decimal]], currency: str) -
 def remove_allocation(session: Session, payment: Any, invoice_id: object) -> Any:
     """Take a payment's allocation off an invoice: that amount is credit again."""
     if payment.status != "received":
-        raise NotAllowed(gettext("%(number)s is void: it has no allocations to remove.",
-                                 number=payment.number))
-    allocation = next((a for a in payment.allocations if str(a.invoice_id) == str(invoice_id)), None)
+        raise NotAllowed(
+            gettext("%(number)s is void: it has no allocations to remove.", number=payment.number)
+        )
+    allocation = next(
+        (a for a in payment.allocations if str(a.invoice_id) == str(invoice_id)), None
+    )
     if allocation is None:
-        raise ValidationFailed({"invoice": [gettext(
-            "%(number)s is not allocated to this invoice.", number=payment.number)]})
+        raise ValidationFailed(
+            {
+                "invoice": [
+                    gettext("%(number)s is not allocated to this invoice.", number=payment.number)
+                ]
+            }
+        )
     invoice = allocation.invoice
     payment.allocations.remove(allocation)
-    audit.mark(session, payment, "unallocate", _allocation_summary(
-        [(invoice, ledger.money(allocation.amount))], payment.currency))
+    audit.mark(
+        session,
+        payment,
+        "unallocate",
+        _allocation_summary([(invoice, ledger.money(allocation.amount))], payment.currency),
+    )
     settle(session, payment.customer, [invoice])
     flush_numbered(session)
     return payment
@@ -340,6 +433,7 @@ def void_payment(session: Session, payment: Any) -> Any:
 
 # --- keeping invoices, orders and the customer in step ----------------------------------
 
+
 def settle(session: Session, customer: Any, invoices: Iterable[Any]) -> None:
     """Recompute the invoices touched, their orders, and the customer's balance."""
     session.flush()
@@ -352,4 +446,3 @@ def settle(session: Session, customer: Any, invoices: Iterable[Any]) -> None:
 def _sync_order(session: Session, invoice: Any) -> None:
     if invoice.sales_order_id is not None:
         sales_orders.sync_order_from_invoices(session, invoice.sales_order)
-

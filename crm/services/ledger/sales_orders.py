@@ -15,6 +15,7 @@ customer's order figures (ledger.refresh_customer) in the same transaction.
 all its live invoices are paid (and back when one no longer is); whoever changes
 invoice statuses calls it in the same transaction.
 """
+
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
@@ -38,18 +39,33 @@ EDITABLE = ("quote",)
 CANCELLABLE = ("quote", "pending", "shipped")
 # Orders an invoice may be made from (an invoiced one only once its invoices are void).
 INVOICEABLE = ("pending", "shipped", "invoiced")
-HEADER_FIELDS = ("number", "customer", "order_date", "currency", "discount_rate",
-                 "payment_term", "billing_address", "shipping_address", "reference", "notes")
+HEADER_FIELDS = (
+    "number",
+    "customer",
+    "order_date",
+    "currency",
+    "discount_rate",
+    "payment_term",
+    "billing_address",
+    "shipping_address",
+    "reference",
+    "notes",
+)
 STATUS_LABELS = ORDER_STATUSES
 
 
 def prefill(session: Session, customer: Any) -> dict[str, Any]:
     """What a new order for ``customer`` starts with: its currency, discount, payment
     term and default billing and shipping addresses; dated today."""
-    return {"customer": customer, "order_date": dt.date.today(), "currency": customer.currency,
-            "discount_rate": customer.discount_rate, "payment_term": customer.payment_term,
-            "billing_address": dl.default_address(session, customer, "billing"),
-            "shipping_address": dl.default_address(session, customer, "shipping")}
+    return {
+        "customer": customer,
+        "order_date": dt.date.today(),
+        "currency": customer.currency,
+        "discount_rate": customer.discount_rate,
+        "payment_term": customer.payment_term,
+        "billing_address": dl.default_address(session, customer, "billing"),
+        "shipping_address": dl.default_address(session, customer, "shipping"),
+    }
 
 
 def current_values(order: Any) -> dict[str, Any]:
@@ -57,9 +73,14 @@ def current_values(order: Any) -> dict[str, Any]:
 
 
 @transactional
-def save_order(session: Session, order: Any, values: Mapping[str, Any], lines: object = None,
-               skip_blank_lines: bool = False,
-               max_lines: int | None = limits.DOCUMENT_LINES) -> Any:
+def save_order(
+    session: Session,
+    order: Any,
+    values: Mapping[str, Any],
+    lines: object = None,
+    skip_blank_lines: bool = False,
+    max_lines: int | None = limits.DOCUMENT_LINES,
+) -> Any:
     """Create (``order`` new) or change a quote from header ``values`` and ``lines``
     (dicts of LINE_FIELDS; None keeps the lines). Fields left out of ``values`` keep
     their value; a new order takes them from the customer (see ``prefill``).
@@ -67,14 +88,22 @@ def save_order(session: Session, order: Any, values: Mapping[str, Any], lines: o
     limits.check_lines(lines, max_lines)
     is_new = order.id is None
     if not is_new and order.status not in EDITABLE:
-        raise NotAllowed(gettext("Order %(number)s is %(status)s; only quotes can be changed.",
-                                 number=order.number, status=STATUS_LABELS[order.status]))
+        raise NotAllowed(
+            gettext(
+                "Order %(number)s is %(status)s; only quotes can be changed.",
+                number=order.number,
+                status=STATUS_LABELS[order.status],
+            )
+        )
     errors: dl.Errors = {}
     with session.no_autoflush:
         previous = None if is_new else order.customer
         customer = dl.resolve_customer(errors, values.get("customer", previous), previous)
-        base = prefill(session, customer) if is_new and customer is not None else (
-            {} if is_new else current_values(order))
+        base = (
+            prefill(session, customer)
+            if is_new and customer is not None
+            else ({} if is_new else current_values(order))
+        )
         merged = {**base, **values}
         if previous is not None and customer is not previous and "currency" not in values:
             merged["currency"] = None  # another customer: its currency
@@ -82,19 +111,28 @@ def save_order(session: Session, order: Any, values: Mapping[str, Any], lines: o
             "number": dl.check_number(session, errors, SalesOrder, order, merged.get("number")),
             "order_date": dl.check(errors, "order_date", dl.clean_date, merged.get("order_date")),
             "currency": dl.check_currency(errors, merged.get("currency"), customer),
-            "discount_rate": dl.check(errors, "discount_rate", dl.clean_rate,
-                                      0 if dl.blank(merged.get("discount_rate"))
-                                      else merged.get("discount_rate")),
+            "discount_rate": dl.check(
+                errors,
+                "discount_rate",
+                dl.clean_rate,
+                0 if dl.blank(merged.get("discount_rate")) else merged.get("discount_rate"),
+            ),
             "payment_term": dl.resolve_payment_term(errors, merged.get("payment_term")),
-            "reference": dl.check(errors, "reference", dl.clean_text, merged.get("reference"),
-                                  dl.TEXT_LIMITS["reference"]),
+            "reference": dl.check(
+                errors,
+                "reference",
+                dl.clean_text,
+                merged.get("reference"),
+                dl.TEXT_LIMITS["reference"],
+            ),
         }
         for field in ("billing_address", "shipping_address", "notes"):
             header[field] = dl.check(errors, field, dl.clean_text, merged.get(field))
         new_lines = None
         if lines is not None:
-            new_lines = dl.clean_lines(lines, header["discount_rate"] or 0, errors,
-                                       skip_blank_lines)
+            new_lines = dl.clean_lines(
+                lines, header["discount_rate"] or 0, errors, skip_blank_lines
+            )
         if errors:
             raise ValidationFailed(errors)
         order.customer = customer
@@ -122,26 +160,42 @@ def write_document(session: Session, document: Any, customers: Iterable[Any] = (
 
 def _require(order: Any, statuses: Collection[str], message: Any) -> None:
     if order.status not in statuses:
-        raise NotAllowed(message % {"number": order.number,
-                                    "status": STATUS_LABELS.get(order.status, order.status)})
+        raise NotAllowed(
+            message
+            % {"number": order.number, "status": STATUS_LABELS.get(order.status, order.status)}
+        )
 
 
 @transactional
-def confirm_order(session: Session, order: Any, override_reason: str | None = None,
-                  may_override: bool = False) -> Any:
+def confirm_order(
+    session: Session, order: Any, override_reason: str | None = None, may_override: bool = False
+) -> Any:
     """Quote -> pending, once the customer's credit allows it (with ``may_override``, a
     reason overrides a refusal, recorded in the audit trail)."""
-    _require(order, ("quote",), _l("Order %(number)s is %(status)s; only a quote can be "
-                                   "confirmed."))
+    _require(
+        order, ("quote",), _l("Order %(number)s is %(status)s; only a quote can be confirmed.")
+    )
     if not order.lines:
-        raise NotAllowed(gettext("Add at least one line before confirming %(number)s.",
-                                 number=order.number))
+        raise NotAllowed(
+            gettext("Add at least one line before confirming %(number)s.", number=order.number)
+        )
     if not order.customer.is_active:
-        raise NotAllowed(gettext("%(name)s is archived; restore the customer to confirm "
-                                 "orders.", name=order.customer.name))
+        raise NotAllowed(
+            gettext(
+                "%(name)s is archived; restore the customer to confirm orders.",
+                name=order.customer.name,
+            )
+        )
     compute_totals(order)
-    check_credit(session, order.customer, order.total, "order", override_reason,
-                 document=order, may_override=may_override)
+    check_credit(
+        session,
+        order.customer,
+        order.total,
+        "order",
+        override_reason,
+        document=order,
+        may_override=may_override,
+    )
     order.status = "pending"
     order.confirmed_at = utcnow()
     write_document(session, order, customers=(order.customer,))
@@ -150,8 +204,11 @@ def confirm_order(session: Session, order: Any, override_reason: str | None = No
 
 @transactional
 def ship_order(session: Session, order: Any) -> Any:
-    _require(order, ("pending",), _l("Order %(number)s is %(status)s; only a pending order can "
-                                     "be shipped."))
+    _require(
+        order,
+        ("pending",),
+        _l("Order %(number)s is %(status)s; only a pending order can be shipped."),
+    )
     order.status = "shipped"
     write_document(session, order)
     return order
@@ -159,17 +216,22 @@ def ship_order(session: Session, order: Any) -> Any:
 
 @transactional
 def cancel_order(session: Session, order: Any) -> Any:
-    _require(order, CANCELLABLE, _l("Order %(number)s is %(status)s and can no longer be "
-                                    "cancelled."))
+    _require(
+        order, CANCELLABLE, _l("Order %(number)s is %(status)s and can no longer be cancelled.")
+    )
     order.status = "cancelled"
     write_document(session, order, customers=(order.customer,))
     return order
 
 
 def live_invoices(session: Session, order: Any) -> list[Any]:
-    return list(session.scalars(select(Invoice).where(Invoice.sales_order_id == order.id,
-                                                      Invoice.status != "void")
-                                .order_by(Invoice.id)))
+    return list(
+        session.scalars(
+            select(Invoice)
+            .where(Invoice.sales_order_id == order.id, Invoice.status != "void")
+            .order_by(Invoice.id)
+        )
+    )
 
 
 def sync_order_from_invoices(session: Session, order: Any) -> Any:
@@ -189,16 +251,31 @@ def sync_order_from_invoices(session: Session, order: Any) -> Any:
 def check_delete(session: Session, order: Any) -> None:
     """Only quotes and cancelled orders without invoices may be deleted."""
     if order.status not in ("quote", "cancelled"):
-        raise NotAllowed(gettext("Order %(number)s is %(status)s; cancel it instead of deleting "
-                                 "it.", number=order.number, status=STATUS_LABELS[order.status]))
+        raise NotAllowed(
+            gettext(
+                "Order %(number)s is %(status)s; cancel it instead of deleting it.",
+                number=order.number,
+                status=STATUS_LABELS[order.status],
+            )
+        )
     found = delete_blockers(session, order)
     if found:
         what = ", ".join(f"{count} {label}" for label, count in found)
-        raise NotAllowed(gettext("Order %(number)s cannot be deleted: it has %(what)s.",
-                                 number=order.number, what=what))
+        raise NotAllowed(
+            gettext(
+                "Order %(number)s cannot be deleted: it has %(what)s.",
+                number=order.number,
+                what=what,
+            )
+        )
 
 
 def orders_of(session: Session, customer_id: int, limit: int = 50) -> list[Any]:
-    return list(session.scalars(select(SalesOrder).where(SalesOrder.customer_id == customer_id)
-                                .order_by(SalesOrder.order_date.desc(), SalesOrder.id.desc())
-                                .limit(limit)))
+    return list(
+        session.scalars(
+            select(SalesOrder)
+            .where(SalesOrder.customer_id == customer_id)
+            .order_by(SalesOrder.order_date.desc(), SalesOrder.id.desc())
+            .limit(limit)
+        )
+    )

@@ -6,6 +6,7 @@ Totals come from one grouped query for all columns; cards from the board index
 index walk per page. The owner and expected-close-date filters apply to both. The shape
 is every board's (crm.services.pipeline.kanban); the move is ``deal_stages.change_stage``.
 """
+
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -52,9 +53,13 @@ class ColumnTotal:
 
 def board_pipelines(session: Session) -> list[Any]:
     """Pipelines a board can show: active ones, the default first, then in their order."""
-    return list(session.scalars(
-        select(Pipeline).where(Pipeline.is_active.is_(True))
-        .order_by(Pipeline.is_default.desc(), Pipeline.position, Pipeline.name, Pipeline.id)))
+    return list(
+        session.scalars(
+            select(Pipeline)
+            .where(Pipeline.is_active.is_(True))
+            .order_by(Pipeline.is_default.desc(), Pipeline.position, Pipeline.name, Pipeline.id)
+        )
+    )
 
 
 def board_pipeline(pipelines: Sequence[Any], pipeline_id: int | None = None) -> Any:
@@ -68,12 +73,16 @@ def board_pipeline(pipelines: Sequence[Any], pipeline_id: int | None = None) -> 
 
 
 def columns_of(session: Session, pipeline: Any) -> list[Any]:
-    return list(session.scalars(
-        select(Stage).where(Stage.pipeline_id == pipeline.id).order_by(Stage.position, Stage.id)))
+    return list(
+        session.scalars(
+            select(Stage).where(Stage.pipeline_id == pipeline.id).order_by(Stage.position, Stage.id)
+        )
+    )
 
 
-def column_figures(session: Session, stage_ids: Iterable[int],
-                   board_filter: BoardFilter = BoardFilter()) -> dict[int, ColumnTotal]:
+def column_figures(
+    session: Session, stage_ids: Iterable[int], board_filter: BoardFilter = BoardFilter()
+) -> dict[int, ColumnTotal]:
     """{stage_id: ColumnTotal} for the given stages, in one grouped query."""
     totals = {stage_id: ColumnTotal() for stage_id in stage_ids}
     if not totals:
@@ -81,7 +90,8 @@ def column_figures(session: Session, stage_ids: Iterable[int],
     rows = session.execute(
         select(Deal.stage_id, Deal.currency, func.count(), func.sum(Deal.value))
         .where(Deal.stage_id.in_(list(totals)), *board_filter.clauses())
-        .group_by(Deal.stage_id, Deal.currency))
+        .group_by(Deal.stage_id, Deal.currency)
+    )
     for stage_id, currency, count, amount in rows:
         total = totals[stage_id]
         total.count += count
@@ -97,23 +107,43 @@ def board_column(session: Session, stage_id: object) -> Any:
     return stage
 
 
-def column_cards(session: Session, stage: Any, offset: int | None = 0,
-                 board_filter: BoardFilter = BoardFilter(),
-                 size: int | str | None = None) -> tuple[list[Any], int | None]:
+def column_cards(
+    session: Session,
+    stage: Any,
+    offset: int | None = 0,
+    board_filter: BoardFilter = BoardFilter(),
+    size: int | str | None = None,
+) -> tuple[list[Any], int | None]:
     """One page of a column, newest deals first: (deals, next offset or None)."""
-    return card_page(session, select(Deal).where(Deal.stage_id == stage.id, *board_filter.clauses())
-                     .options(*card_loads()).order_by(Deal.id.desc()), offset, size)
+    return card_page(
+        session,
+        select(Deal)
+        .where(Deal.stage_id == stage.id, *board_filter.clauses())
+        .options(*card_loads())
+        .order_by(Deal.id.desc()),
+        offset,
+        size,
+    )
 
 
 def card_loads() -> tuple[LoaderOption, ...]:
     """What a card shows, loaded with the deals in the same query."""
     return (
-        load_only(Deal.id, Deal.title, Deal.value, Deal.currency, Deal.stage_id,
-                  Deal.pipeline_id, Deal.expected_close_date, Deal.tenant_id),
+        load_only(
+            Deal.id,
+            Deal.title,
+            Deal.value,
+            Deal.currency,
+            Deal.stage_id,
+            Deal.pipeline_id,
+            Deal.expected_close_date,
+            Deal.tenant_id,
+        ),
         joinedload(Deal.customer).load_only(Customer.id, Customer.name),
         joinedload(Deal.company).load_only(Company.id, Company.name),
-        joinedload(Deal.assigned_to).load_only(CrmUser.id, CrmUser.first_name,
-                                               CrmUser.last_name, CrmUser.username),
+        joinedload(Deal.assigned_to).load_only(
+            CrmUser.id, CrmUser.first_name, CrmUser.last_name, CrmUser.username
+        ),
     )
 
 

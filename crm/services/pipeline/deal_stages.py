@@ -11,6 +11,7 @@
 use it inside its save; ``change_stage`` is the whole operation for the board,
 the stage control on the deal page and ``PUT /api/v1/deal/<id>/stage``.
 """
+
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
@@ -40,8 +41,9 @@ def _remember_loaded_stage(deal: Any, context: QueryContext) -> None:
 
 
 @event.listens_for(Deal, "refresh")
-def _remember_refreshed_stage(deal: Any, context: QueryContext,
-                              attrs: Iterable[str] | None) -> None:
+def _remember_refreshed_stage(
+    deal: Any, context: QueryContext, attrs: Iterable[str] | None
+) -> None:
     if attrs is None or "stage_id" in attrs:
         deal.__dict__[_RULED_STAGE] = deal.__dict__.get("stage_id")
 
@@ -72,13 +74,19 @@ def today() -> dt.date:
 def clean_lost_reason(reason: str | None) -> str | None:
     reason = (reason or "").strip() or None
     if reason is not None and len(reason) > LOST_REASON_LENGTH:
-        raise ValidationFailed({"lost_reason": [
-            _l("Keep the lost reason under %(count)s characters.", count=LOST_REASON_LENGTH)]})
+        raise ValidationFailed(
+            {
+                "lost_reason": [
+                    _l("Keep the lost reason under %(count)s characters.", count=LOST_REASON_LENGTH)
+                ]
+            }
+        )
     return reason
 
 
-def move_deal_to_stage(session: Session, deal: Any, stage: Any,
-                       lost_reason: str | None = None) -> bool:
+def move_deal_to_stage(
+    session: Session, deal: Any, stage: Any, lost_reason: str | None = None
+) -> bool:
     """Put ``deal`` in ``stage`` and set its close date and lost reason by the rule above.
 
     Returns True when the deal changed stage, False for a move to its own stage.
@@ -88,9 +96,17 @@ def move_deal_to_stage(session: Session, deal: Any, stage: Any,
         raise ValidationFailed({"stage": [_l("Choose a stage.")]})
     pipeline_id = pipeline_id_of(deal)
     if stage.pipeline_id != pipeline_id:
-        raise ValidationFailed({"stage": [gettext(
-            "%(stage)s is a stage of another pipeline; a deal moves only between the stages "
-            "of its own pipeline.", stage=stage.name)]})
+        raise ValidationFailed(
+            {
+                "stage": [
+                    gettext(
+                        "%(stage)s is a stage of another pipeline; a deal moves only between the stages "
+                        "of its own pipeline.",
+                        stage=stage.name,
+                    )
+                ]
+            }
+        )
     reason = clean_lost_reason(lost_reason)
     if ruled_stage_id(deal) == stage.id:
         deal.stage = stage
@@ -114,8 +130,9 @@ def find_stage(session: Session, stage_id: object) -> Any:
     return stage
 
 
-def change_stage(session: Session, deal: Any, stage_id: object,
-                 lost_reason: str | None = None) -> Any:
+def change_stage(
+    session: Session, deal: Any, stage_id: object, lost_reason: str | None = None
+) -> Any:
     """Move ``deal`` to the stage with ``stage_id`` (the tenant's), as one transaction.
 
     Returns the stage the deal left, so callers can refresh what showed it.

@@ -35,6 +35,7 @@ conversion::
   another service's transaction it is saved with the rest of it (conversion creates
   customer and deal in one transaction).
 """
+
 import datetime as dt
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
@@ -71,13 +72,25 @@ TITLE_LENGTH = Deal.__table__.c.title.type.length
 OPEN_TASK_STATUSES = ("open", "in_progress")
 RELATED_ROWS_SHOWN = 50
 # Relations create_deal accepts as a row or as "<name>_id".
-RELATIONS = {"pipeline": Pipeline, "stage": Stage, "customer": Customer, "company": Company,
-             "assigned_to": CrmUser}
-PLAIN_FIELDS = ("title", "description", "value", "probability", "expected_close_date",
-                "lost_reason")
+RELATIONS = {
+    "pipeline": Pipeline,
+    "stage": Stage,
+    "customer": Customer,
+    "company": Company,
+    "assigned_to": CrmUser,
+}
+PLAIN_FIELDS = (
+    "title",
+    "description",
+    "value",
+    "probability",
+    "expected_close_date",
+    "lost_reason",
+)
 
 
 # --- defaults -----------------------------------------------------------------------------
+
 
 def default_currency(session: Session) -> str:
     """The currency a deal without a customer gets: the CRM setting ``default_deal_currency``."""
@@ -87,18 +100,25 @@ def default_currency(session: Session) -> str:
 def default_pipeline(session: Session) -> Any:
     """The tenant's default active pipeline, else its first active one."""
     return session.scalar(
-        select(Pipeline).where(Pipeline.is_active.is_(True))
-        .order_by(Pipeline.is_default.desc(), Pipeline.position, Pipeline.id).limit(1))
+        select(Pipeline)
+        .where(Pipeline.is_active.is_(True))
+        .order_by(Pipeline.is_default.desc(), Pipeline.position, Pipeline.id)
+        .limit(1)
+    )
 
 
 def default_stage(session: Session, pipeline: Any) -> Any:
     """Where a deal starts in ``pipeline``: its default stage, else its first."""
     return session.scalar(
-        select(Stage).where(Stage.pipeline_id == pipeline.id)
-        .order_by(Stage.is_default.desc(), Stage.position, Stage.id).limit(1))
+        select(Stage)
+        .where(Stage.pipeline_id == pipeline.id)
+        .order_by(Stage.is_default.desc(), Stage.position, Stage.id)
+        .limit(1)
+    )
 
 
 # --- field checks ---------------------------------------------------------------------------
+
 
 def clean_value(value: object) -> Decimal:
     if value is None or value == "":
@@ -140,8 +160,9 @@ def clean_date(value: object) -> dt.date | None:
         raise ValueError(_l("Enter a date as YYYY-MM-DD.")) from None
 
 
-def _check(errors: dict[str, list[Any]], field: str, func: Callable[[Any], object],
-           value: Any) -> Any:
+def _check(
+    errors: dict[str, list[Any]], field: str, func: Callable[[Any], object], value: Any
+) -> Any:
     try:
         return func(value)
     except ValueError as exc:
@@ -159,6 +180,7 @@ def _newly_chosen(deal: Any, relation: str, is_new: bool) -> Any:
 
 # --- prepare ----------------------------------------------------------------------------------
 
+
 def prepare(session: Session, deal: Any) -> None:
     """Normalise and validate a deal about to be saved; see the module docstring."""
     errors: dict[str, list[Any]] = {}
@@ -172,8 +194,9 @@ def prepare(session: Session, deal: Any) -> None:
         deal.description = (deal.description or "").strip() or None
         deal.value = _check(errors, "value", clean_value, deal.value)
         deal.probability = _check(errors, "probability", clean_probability, deal.probability)
-        deal.expected_close_date = _check(errors, "expected_close_date", clean_date,
-                                          deal.expected_close_date)
+        deal.expected_close_date = _check(
+            errors, "expected_close_date", clean_date, deal.expected_close_date
+        )
         try:
             lost_reason = clean_lost_reason(deal.lost_reason)
         except ValidationFailed as exc:
@@ -185,29 +208,39 @@ def prepare(session: Session, deal: Any) -> None:
         if pipeline is None:
             errors["pipeline"] = [_l("Choose a pipeline.")]
         elif not pipeline.is_active and _newly_chosen(deal, "pipeline", is_new) is not None:
-            errors["pipeline"] = [gettext(
-                "The pipeline %(name)s is inactive; choose an active pipeline.", name=pipeline.name)]
+            errors["pipeline"] = [
+                gettext(
+                    "The pipeline %(name)s is inactive; choose an active pipeline.",
+                    name=pipeline.name,
+                )
+            ]
         elif stage is None:
             stage = default_stage(session, pipeline)
             if stage is None:
-                errors["stage"] = [gettext("The pipeline %(name)s has no stages yet.",
-                                           name=pipeline.name)]
+                errors["stage"] = [
+                    gettext("The pipeline %(name)s has no stages yet.", name=pipeline.name)
+                ]
         elif stage.pipeline_id != pipeline.id:
-            errors["stage"] = [gettext(
-                "%(stage)s is a stage of another pipeline; choose a stage of %(pipeline)s.",
-                stage=stage.name, pipeline=pipeline.name)]
+            errors["stage"] = [
+                gettext(
+                    "%(stage)s is a stage of another pipeline; choose a stage of %(pipeline)s.",
+                    stage=stage.name,
+                    pipeline=pipeline.name,
+                )
+            ]
 
         for relation, message in (
-                ("customer", _l("%(name)s is archived; choose an active customer.")),
-                ("company", _l("%(name)s is inactive; choose an active company.")),
+            ("customer", _l("%(name)s is archived; choose an active customer.")),
+            ("company", _l("%(name)s is inactive; choose an active company.")),
         ):
             chosen = _newly_chosen(deal, relation, is_new)
             if chosen is not None and not chosen.is_active:
                 errors[relation] = [message % {"name": chosen.name}]
         owner = _newly_chosen(deal, "assigned_to", is_new)
         if owner is not None and not owner.active:
-            errors["assigned_to"] = [gettext("%(name)s can no longer sign in; choose another owner.",
-                                             name=str(owner))]
+            errors["assigned_to"] = [
+                gettext("%(name)s can no longer sign in; choose another owner.", name=str(owner))
+            ]
         if errors:
             raise ValidationFailed(errors)
 
@@ -249,6 +282,7 @@ def create_deal(session: Session, /, **fields: Any) -> Any:
 
 # --- delete -----------------------------------------------------------------------------------
 
+
 def check_delete(session: Session, deal: Any) -> None:
     """A deal with tasks, interactions or a converted lead keeps its history: refuse."""
     found: dict[str, int] = {}
@@ -256,36 +290,52 @@ def check_delete(session: Session, deal: Any) -> None:
         found.setdefault(str(label), count)
     if found:
         what = ", ".join(f"{count} {label}" for label, count in found.items())
-        raise NotAllowed(gettext("%(title)s cannot be deleted: it has %(what)s.",
-                                 title=deal.title, what=what))
+        raise NotAllowed(
+            gettext("%(title)s cannot be deleted: it has %(what)s.", title=deal.title, what=what)
+        )
 
 
 # --- what the deal page shows ------------------------------------------------------------------
 
+
 def open_tasks(session: Session, deal: Any, limit: int = RELATED_ROWS_SHOWN) -> list[Any]:
     """The deal's open tasks, soonest due first (undated last)."""
-    return list(session.scalars(
-        select(Task).where(Task.deal_id == deal.id, Task.status.in_(OPEN_TASK_STATUSES))
-        .options(selectinload(Task.assignee))
-        .order_by(Task.due_date.is_(None), Task.due_date, Task.id).limit(limit)))
+    return list(
+        session.scalars(
+            select(Task)
+            .where(Task.deal_id == deal.id, Task.status.in_(OPEN_TASK_STATUSES))
+            .options(selectinload(Task.assignee))
+            .order_by(Task.due_date.is_(None), Task.due_date, Task.id)
+            .limit(limit)
+        )
+    )
 
 
-def interactions(session: Session, deal: Any,
-                 limit: int = RELATED_ROWS_SHOWN) -> list[Any]:
+def interactions(session: Session, deal: Any, limit: int = RELATED_ROWS_SHOWN) -> list[Any]:
     """Calls, meetings, emails and notes logged against the deal, newest first."""
-    return list(session.scalars(
-        select(Interaction).where(Interaction.deal_id == deal.id)
-        .options(selectinload(Interaction.user), selectinload(Interaction.contact))
-        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(limit)))
+    return list(
+        session.scalars(
+            select(Interaction)
+            .where(Interaction.deal_id == deal.id)
+            .options(selectinload(Interaction.user), selectinload(Interaction.contact))
+            .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 # Columns whose audit values are ids: shown by the name of the row they point at.
-_NAMED_COLUMNS = {"stage_id": (Stage, "name"), "pipeline_id": (Pipeline, "name"),
-                  "customer_id": (Customer, "name"), "company_id": (Company, "name"),
-                  "assigned_to_id": (CrmUser, None)}
+_NAMED_COLUMNS = {
+    "stage_id": (Stage, "name"),
+    "pipeline_id": (Pipeline, "name"),
+    "customer_id": (Customer, "name"),
+    "company_id": (Company, "name"),
+    "assigned_to_id": (CrmUser, None),
+}
 
 
-def activity(session: Session,
-             deal: Any) -> list[tuple[AuditEntry, list[tuple[str, object, object]]]]:
+def activity(
+    session: Session, deal: Any
+) -> list[tuple[AuditEntry, list[tuple[str, object, object]]]]:
     """The deal's timeline with ids shown as names (see timeline.named_activity)."""
     return timeline.named_activity(session, deal, _NAMED_COLUMNS)

@@ -16,6 +16,7 @@ customer's interactions. A flush hook below recomputes it, with one UPDATE per
 flush, for every customer whose interactions were added, changed, moved away or
 deleted — whoever wrote them (form, API, this module, another feature).
 """
+
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -64,9 +65,12 @@ def prepare(session: Session, interaction: Any) -> None:
         now = utcnow()
         interaction.occurred_at = as_utc(interaction.occurred_at) or now
         if interaction.occurred_at > now + FUTURE_TOLERANCE:
-            errors["occurred_at"] = [_l(
-                "An interaction is logged after it happens: it cannot be more than a day "
-                "ahead. Plan future work as a task.")]
+            errors["occurred_at"] = [
+                _l(
+                    "An interaction is logged after it happens: it cannot be more than a day "
+                    "ahead. Plan future work as a task."
+                )
+            ]
 
         customer = linked(session, interaction, "customer", Customer)
         deal = linked(session, interaction, "deal", Deal)
@@ -74,15 +78,21 @@ def prepare(session: Session, interaction: Any) -> None:
         if customer is None:
             errors["customer"] = [_l("Choose the customer this interaction was with.")]
         else:
-            if not customer.is_active and stored(session, interaction, "customer_id") != customer.id:
-                errors.setdefault("customer", []).append(gettext(
-                    "%(name)s is archived. Choose an active customer.", name=customer.name))
+            if (
+                not customer.is_active
+                and stored(session, interaction, "customer_id") != customer.id
+            ):
+                errors.setdefault("customer", []).append(
+                    gettext("%(name)s is archived. Choose an active customer.", name=customer.name)
+                )
             if deal is not None and deal.customer_id != customer.id:
-                errors["deal"] = [gettext(
-                    "This deal is not one of %(name)s's deals.", name=customer.name)]
+                errors["deal"] = [
+                    gettext("This deal is not one of %(name)s's deals.", name=customer.name)
+                ]
             if contact is not None and contact.customer_id != customer.id:
-                errors["contact"] = [gettext(
-                    "This contact does not belong to %(name)s.", name=customer.name)]
+                errors["contact"] = [
+                    gettext("This contact does not belong to %(name)s.", name=customer.name)
+                ]
         if errors:
             raise ValidationFailed(errors)
 
@@ -92,9 +102,18 @@ def prepare(session: Session, interaction: Any) -> None:
 
 
 @transactional
-def log_interaction(session: Session, customer: Any, summary: str | None, kind: str = "note", *,
-                    occurred_at: dt.datetime | None = None, follow_up: str | None = None,
-                    deal: Any = None, contact: Any = None, user_id: int | None = None) -> Any:
+def log_interaction(
+    session: Session,
+    customer: Any,
+    summary: str | None,
+    kind: str = "note",
+    *,
+    occurred_at: dt.datetime | None = None,
+    follow_up: str | None = None,
+    deal: Any = None,
+    contact: Any = None,
+    user_id: int | None = None,
+) -> Any:
     """Log an interaction against ``customer`` and return it.
 
     ``customer``, ``deal`` and ``contact`` are rows or ids of the current tenant;
@@ -102,8 +121,9 @@ def log_interaction(session: Session, customer: Any, summary: str | None, kind: 
     jobs and commands). The same rules as the form apply: ``ValidationFailed``
     names each bad field. Called inside another service's transaction (the statement
     e-mail logging what it sent) it is saved with the rest of it."""
-    interaction = Interaction(kind=kind, summary=summary, follow_up=follow_up,
-                              occurred_at=occurred_at, user_id=user_id)
+    interaction = Interaction(
+        kind=kind, summary=summary, follow_up=follow_up, occurred_at=occurred_at, user_id=user_id
+    )
     for relation, value in (("customer", customer), ("deal", deal), ("contact", contact)):
         if isinstance(value, int):
             setattr(interaction, f"{relation}_id", value)
@@ -127,7 +147,9 @@ def for_deal(session: Session, deal_id: int, limit: int = RECENT) -> list[Any]:
 
 
 def _recent(**where: object) -> Select[Any]:
-    query = select(Interaction).options(joinedload(Interaction.user), joinedload(Interaction.contact))
+    query = select(Interaction).options(
+        joinedload(Interaction.user), joinedload(Interaction.contact)
+    )
     for column, value in where.items():
         query = query.where(getattr(Interaction, column) == value)
     return query.order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
@@ -146,10 +168,16 @@ def refresh_last_interaction(connection: Connection, customer_ids: Iterable[int 
     if not ids:
         return
     customer, interaction = Customer.__table__, Interaction.__table__
-    newest = (select(func.max(interaction.c.occurred_at))
-              .where(interaction.c.customer_id == customer.c.id).scalar_subquery())
-    connection.execute(update(customer).where(customer.c.id.in_(ids))
-                       .values(last_interaction_at=newest, updated_at=customer.c.updated_at))
+    newest = (
+        select(func.max(interaction.c.occurred_at))
+        .where(interaction.c.customer_id == customer.c.id)
+        .scalar_subquery()
+    )
+    connection.execute(
+        update(customer)
+        .where(customer.c.id.in_(ids))
+        .values(last_interaction_at=newest, updated_at=customer.c.updated_at)
+    )
 
 
 def _interactions(session: Session) -> Iterator[Any]:
@@ -159,8 +187,9 @@ def _interactions(session: Session) -> Iterator[Any]:
                 yield obj
 
 
-def _note_customers_before_flush(session: Session, flush_context: UOWTransaction,
-                                 instances: object) -> None:
+def _note_customers_before_flush(
+    session: Session, flush_context: UOWTransaction, instances: object
+) -> None:
     """The customers interactions are leaving: their ids as stored, read before the flush
     overwrites them (loading them if they were expired)."""
     touched = session.info.setdefault(_TOUCHED, set())
@@ -188,9 +217,11 @@ def _expire_refreshed(session: Session, flush_context: UOWTransaction) -> None:
 
 def install() -> None:
     """Attach the hooks to every session (idempotent; done when this module loads)."""
-    for name, hook in (("before_flush", _note_customers_before_flush),
-                       ("after_flush", _refresh_after_flush),
-                       ("after_flush_postexec", _expire_refreshed)):
+    for name, hook in (
+        ("before_flush", _note_customers_before_flush),
+        ("after_flush", _refresh_after_flush),
+        ("after_flush_postexec", _expire_refreshed),
+    ):
         if not event.contains(Session, name, hook):
             event.listen(Session, name, hook)
 

@@ -5,6 +5,7 @@ shape: ``column_figures(session, column_ids, …)`` for the headers, ``board_col
 for a column of the tenant, ``column_cards(session, column, offset)`` through
 ``card_page`` below, and a ``@transactional`` move that returns the column left.
 """
+
 from typing import Any, cast
 
 from sqlalchemy import Select
@@ -28,8 +29,9 @@ def page_size(session: Session, size: int | str | None = None) -> int:
     return min(max(size, 1), MAX_KANBAN_PAGE_SIZE)
 
 
-def card_page(session: Session, query: Select[Any], offset: int | None = 0,
-              size: int | str | None = None) -> tuple[list[Any], int | None]:
+def card_page(
+    session: Session, query: Select[Any], offset: int | None = 0, size: int | str | None = None
+) -> tuple[list[Any], int | None]:
     """One page of a column's ``query`` (already in card order): (rows, next offset or None)."""
     size = page_size(session, size)
     offset = max(int(offset or 0), 0)

@@ -21,6 +21,7 @@ Policies:
   time of conversion and links to the customer, company and deal. A lead is
   converted once; a second attempt is refused.
 """
+
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -44,15 +45,37 @@ from crm.services.customers import companies as company_rules, customers as cust
 from crm.services.pipeline import deals, leads
 
 COMPANY_OPTIONS = ("none", "existing", "new")
-FIELDS = ("customer_name", "customer_email", "customer_phone", "customer_kind", "company_option",
-          "company_id", "new_company_name", "create_deal", "deal_title", "deal_value",
-          "pipeline_id", "stage_id", "expected_close_date")
+FIELDS = (
+    "customer_name",
+    "customer_email",
+    "customer_phone",
+    "customer_kind",
+    "company_option",
+    "company_id",
+    "new_company_name",
+    "create_deal",
+    "deal_title",
+    "deal_value",
+    "pipeline_id",
+    "stage_id",
+    "expected_close_date",
+)
 # Where a rule of the customer, company or deal reports, in the conversion's words.
-CUSTOMER_FIELDS = {"name": "customer_name", "email": "customer_email", "phone": "customer_phone",
-                   "kind": "customer_kind"}
+CUSTOMER_FIELDS = {
+    "name": "customer_name",
+    "email": "customer_email",
+    "phone": "customer_phone",
+    "kind": "customer_kind",
+}
 COMPANY_FIELDS = {"name": "new_company_name"}
-DEAL_FIELDS = {"title": "deal_title", "value": "deal_value", "pipeline": "pipeline_id",
-               "stage": "stage_id", "customer": "customer_email", "company": "company_id"}
+DEAL_FIELDS = {
+    "title": "deal_title",
+    "value": "deal_value",
+    "pipeline": "pipeline_id",
+    "stage": "stage_id",
+    "customer": "customer_email",
+    "company": "company_id",
+}
 _MAX_VALUE = Decimal("1e12")  # Numeric(14, 2)
 
 
@@ -76,8 +99,10 @@ class _Errors(dict[str, list[Any]]):
 
 # --- reading the request ------------------------------------------------------------
 
-def _text(errors: _Errors, fields: Mapping[str, Any], name: str,
-          max_length: int | None = None) -> str | None:
+
+def _text(
+    errors: _Errors, fields: Mapping[str, Any], name: str, max_length: int | None = None
+) -> str | None:
     value = fields.get(name)
     if value is None:
         return None
@@ -114,8 +139,9 @@ def _id(errors: _Errors, fields: Mapping[str, Any], name: str) -> int | None:
         return None
 
 
-def _money(errors: _Errors, fields: Mapping[str, Any], name: str,
-           default: Decimal | None) -> Decimal | None:
+def _money(
+    errors: _Errors, fields: Mapping[str, Any], name: str, default: Decimal | None
+) -> Decimal | None:
     value = fields.get(name)
     if value is None or value == "":
         return default if default is not None else Decimal("0")
@@ -147,6 +173,7 @@ def _length(column: Any) -> int | None:
 
 # --- suggestions for the form ---------------------------------------------------------
 
+
 def _customer_name(lead: Any) -> Any:
     return lead.contact_name or lead.company_name or lead.title
 
@@ -161,9 +188,14 @@ def prefill(session: Session, lead: Any) -> dict[str, Any]:
     of the same name when there is one, a deal in the default pipeline."""
     company = None
     if lead.company_name:
-        company = session.scalar(select(Company).where(
-            func.lower(Company.name) == lead.company_name.lower(),
-            Company.is_active.is_(True)).order_by(Company.id).limit(1))
+        company = session.scalar(
+            select(Company)
+            .where(
+                func.lower(Company.name) == lead.company_name.lower(), Company.is_active.is_(True)
+            )
+            .order_by(Company.id)
+            .limit(1)
+        )
     pipeline = deals.default_pipeline(session)
     return {
         "customer_name": _customer_name(lead),
@@ -184,14 +216,16 @@ def prefill(session: Session, lead: Any) -> dict[str, Any]:
 
 # --- the parts, each checked before anything is written -------------------------------
 
+
 def _report(errors: _Errors, exc: ValidationFailed, names: Mapping[str, str]) -> None:
     for field, messages in exc.errors.items():
         for message in messages:
             errors.add(names.get(field, field), message)
 
 
-def _customer(session: Session, lead: Any, fields: Mapping[str, Any],
-              errors: _Errors) -> tuple[Any, bool]:
+def _customer(
+    session: Session, lead: Any, fields: Mapping[str, Any], errors: _Errors
+) -> tuple[Any, bool]:
     """(customer, created): the customer to link, checked by the customer rules."""
     name = _text(errors, fields, "customer_name", _length(Customer.name)) or _customer_name(lead)
     email = _text(errors, fields, "customer_email", _length(Customer.email)) or lead.contact_email
@@ -200,22 +234,42 @@ def _customer(session: Session, lead: Any, fields: Mapping[str, Any],
     if kind not in CUSTOMER_TYPES:
         errors.add("customer_kind", _l("Choose company or individual."))
     if not email:
-        errors.add("customer_email", _l("Customers need an email address and the lead has no "
-                                        "contact email: enter the customer's email."))
+        errors.add(
+            "customer_email",
+            _l(
+                "Customers need an email address and the lead has no "
+                "contact email: enter the customer's email."
+            ),
+        )
         return None, False
-    existing = session.scalar(select(Customer).where(
-        Customer.tenant_id == lead.tenant_id,
-        func.lower(Customer.email) == email.strip().lower()).limit(1))
+    existing = session.scalar(
+        select(Customer)
+        .where(
+            Customer.tenant_id == lead.tenant_id,
+            func.lower(Customer.email) == email.strip().lower(),
+        )
+        .limit(1)
+    )
     if existing is not None:
         if not existing.is_active:
-            errors.add("customer_email", _l(
-                "The customer with this email, %(name)s, is archived: restore it first or "
-                "use another email.", name=existing.name))
+            errors.add(
+                "customer_email",
+                _l(
+                    "The customer with this email, %(name)s, is archived: restore it first or "
+                    "use another email.",
+                    name=existing.name,
+                ),
+            )
             return None, False
         return existing, False
-    customer = Customer(tenant_id=lead.tenant_id, name=name, email=email, phone=phone,
-                        kind=kind if kind in CUSTOMER_TYPES else "company",
-                        owner_id=lead.assigned_to_id)
+    customer = Customer(
+        tenant_id=lead.tenant_id,
+        name=name,
+        email=email,
+        phone=phone,
+        kind=kind if kind in CUSTOMER_TYPES else "company",
+        owner_id=lead.assigned_to_id,
+    )
     try:
         customer_rules.prepare(session, customer)
     except ValidationFailed as exc:
@@ -223,8 +277,9 @@ def _customer(session: Session, lead: Any, fields: Mapping[str, Any],
     return customer, True
 
 
-def _company(session: Session, lead: Any, fields: Mapping[str, Any],
-             errors: _Errors) -> tuple[Any, bool]:
+def _company(
+    session: Session, lead: Any, fields: Mapping[str, Any], errors: _Errors
+) -> tuple[Any, bool]:
     """(company or None, created)."""
     option = _text(errors, fields, "company_option") or "none"
     if option not in COMPANY_OPTIONS:
@@ -240,8 +295,10 @@ def _company(session: Session, lead: Any, fields: Mapping[str, Any],
         if company is None:
             errors.add("company_id", _l("No such company. Choose one from the list."))
         elif not company.is_active:
-            errors.add("company_id", _l("%(name)s is inactive. Choose an active company.",
-                                        name=company.name))
+            errors.add(
+                "company_id",
+                _l("%(name)s is inactive. Choose an active company.", name=company.name),
+            )
             company = None
         return company, False
     if option == "new":
@@ -266,8 +323,14 @@ def _stage_of(session: Session, pipeline: Any, fields: Mapping[str, Any], errors
         if stage is None:
             errors.add("stage_id", _l("No such stage."))
         elif pipeline is not None and stage.pipeline_id != pipeline.id:
-            errors.add("stage_id", _l("%(stage)s belongs to another pipeline than %(pipeline)s.",
-                                      stage=stage.name, pipeline=pipeline.name))
+            errors.add(
+                "stage_id",
+                _l(
+                    "%(stage)s belongs to another pipeline than %(pipeline)s.",
+                    stage=stage.name,
+                    pipeline=pipeline.name,
+                ),
+            )
             return None
         return stage
     if pipeline is None:
@@ -287,8 +350,9 @@ class _DealPlan:
     stage: Stage
 
 
-def _deal(session: Session, lead: Any, fields: Mapping[str, Any],
-          errors: _Errors) -> _DealPlan | None:
+def _deal(
+    session: Session, lead: Any, fields: Mapping[str, Any], errors: _Errors
+) -> _DealPlan | None:
     """What the deal will be, checked; None when no deal is asked for (or it is wrong)."""
     if not _flag(errors, fields, "create_deal"):
         return None
@@ -299,8 +363,10 @@ def _deal(session: Session, lead: Any, fields: Mapping[str, Any],
     if pipeline_id is None and "pipeline_id" not in errors:
         pipeline = deals.default_pipeline(session)
         if pipeline is None:
-            errors.add("pipeline_id", _l("There is no active pipeline; an Admin adds one under "
-                                         "Settings → Pipelines."))
+            errors.add(
+                "pipeline_id",
+                _l("There is no active pipeline; an Admin adds one under Settings → Pipelines."),
+            )
     else:
         pipeline = get_owned(session, Pipeline, pipeline_id) if pipeline_id else None
         if pipeline_id and pipeline is None:
@@ -323,11 +389,16 @@ def _renamed(exc: ValidationFailed, names: Mapping[str, str]) -> ValidationFaile
 
 # --- the conversion ---------------------------------------------------------------
 
+
 def check_convertible(lead: Any) -> None:
     if lead.converted_at is not None:
-        raise NotAllowed(gettext("%(title)s was already converted on %(when)s; a lead is "
-                                 "converted once.", title=lead.title,
-                                 when=lead.converted_at.strftime("%Y-%m-%d")))
+        raise NotAllowed(
+            gettext(
+                "%(title)s was already converted on %(when)s; a lead is converted once.",
+                title=lead.title,
+                when=lead.converted_at.strftime("%Y-%m-%d"),
+            )
+        )
 
 
 def convert_lead(session: Session, lead: Any, fields: Mapping[str, Any] | None) -> Converted:
@@ -341,8 +412,12 @@ def convert_lead(session: Session, lead: Any, fields: Mapping[str, Any] | None) 
         with transaction(session):
             return _convert(session, lead, fields)
     except IntegrityError as exc:
-        raise NotAllowed(gettext("The conversion clashed with a change made at the same time; "
-                                 "nothing was saved. Try again.")) from exc
+        raise NotAllowed(
+            gettext(
+                "The conversion clashed with a change made at the same time; "
+                "nothing was saved. Try again."
+            )
+        ) from exc
 
 
 def _convert(session: Session, lead: Any, fields: Mapping[str, Any] | None) -> Converted:
@@ -352,8 +427,12 @@ def _convert(session: Session, lead: Any, fields: Mapping[str, Any] | None) -> C
     with session.no_autoflush:
         status = leads.conversion_status(session, lead.tenant_id)
         if status is None:
-            raise NotAllowed(gettext("There is no final lead status to mark converted leads "
-                                     "with; an Admin adds one under Settings → Lead statuses."))
+            raise NotAllowed(
+                gettext(
+                    "There is no final lead status to mark converted leads "
+                    "with; an Admin adds one under Settings → Lead statuses."
+                )
+            )
         company, company_created = _company(session, lead, fields, errors)
         customer, customer_created = _customer(session, lead, fields, errors)
         plan = _deal(session, lead, fields, errors)
@@ -362,8 +441,9 @@ def _convert(session: Session, lead: Any, fields: Mapping[str, Any] | None) -> C
         if customer_created:
             customer.company = company
         else:  # a reused customer: fill in only what it lacks
-            customer.phone = customer.phone or _text(errors, fields, "customer_phone") \
-                or lead.contact_phone
+            customer.phone = (
+                customer.phone or _text(errors, fields, "customer_phone") or lead.contact_phone
+            )
             customer.company = customer.company or company
             customer.owner_id = customer.owner_id or lead.assigned_to_id
         try:
@@ -379,10 +459,17 @@ def _convert(session: Session, lead: Any, fields: Mapping[str, Any] | None) -> C
     if plan is not None:
         try:
             deal = deals.create_deal(
-                session, title=plan.title, value=plan.value,
-                expected_close_date=plan.expected_close_date, description=lead.description,
-                pipeline=plan.pipeline, stage=plan.stage, customer=customer, company=company,
-                assigned_to_id=lead.assigned_to_id)
+                session,
+                title=plan.title,
+                value=plan.value,
+                expected_close_date=plan.expected_close_date,
+                description=lead.description,
+                pipeline=plan.pipeline,
+                stage=plan.stage,
+                customer=customer,
+                company=company,
+                assigned_to_id=lead.assigned_to_id,
+            )
         except ValidationFailed as exc:
             raise _renamed(exc, DEAL_FIELDS) from exc
     lead.customer = customer
@@ -390,10 +477,20 @@ def _convert(session: Session, lead: Any, fields: Mapping[str, Any] | None) -> C
     lead.deal = deal
     lead.status = status
     lead.converted_at = utcnow()
-    audit.mark(session, lead, "convert",
-               summary=gettext("%(title)s converted into %(customer)s", title=lead.title,
-                               customer=customer.name))
+    audit.mark(
+        session,
+        lead,
+        "convert",
+        summary=gettext(
+            "%(title)s converted into %(customer)s", title=lead.title, customer=customer.name
+        ),
+    )
     session.flush()
-    return Converted(lead.id, customer.id, customer_created,
-                     company.id if company else None, company_created,
-                     deal.id if deal else None)
+    return Converted(
+        lead.id,
+        customer.id,
+        customer_created,
+        company.id if company else None,
+        company_created,
+        deal.id if deal else None,
+    )

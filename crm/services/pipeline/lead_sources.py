@@ -1,5 +1,6 @@
 """Lead sources: where leads come from. A source leads use can be deactivated (it leaves
 the pickers of new leads) but not deleted, so the history keeps its origin."""
+
 from typing import Any, cast
 
 from flask_babel import gettext, ngettext
@@ -21,22 +22,32 @@ def prepare(session: Session, source: Any) -> None:
 
 
 def leads_using(session: Session, source: Any) -> int:
-    return cast(int, session.scalar(
-        select(func.count(Lead.id)).where(Lead.source_id == source.id)))
+    return cast(int, session.scalar(select(func.count(Lead.id)).where(Lead.source_id == source.id)))
 
 
 def check_delete(session: Session, source: Any) -> None:
     used = leads_using(session, source)
     if used:
-        raise NotAllowed(ngettext(
-            "“%(name)s” is the source of %(num)d lead and cannot be deleted; deactivate it "
-            "instead.",
-            "“%(name)s” is the source of %(num)d leads and cannot be deleted; deactivate it "
-            "instead.", used, name=source.name))
+        raise NotAllowed(
+            ngettext(
+                "“%(name)s” is the source of %(num)d lead and cannot be deleted; deactivate it "
+                "instead.",
+                "“%(name)s” is the source of %(num)d leads and cannot be deleted; deactivate it "
+                "instead.",
+                used,
+                name=source.name,
+            )
+        )
 
 
 @transactional
 def toggle_active(session: Session, source: Any) -> str:
     source.is_active = not source.is_active
-    return cast(str, gettext("%(name)s is now %(state)s.", name=source.name,
-                             state=gettext("active") if source.is_active else gettext("inactive")))
+    return cast(
+        str,
+        gettext(
+            "%(name)s is now %(state)s.",
+            name=source.name,
+            state=gettext("active") if source.is_active else gettext("inactive"),
+        ),
+    )

@@ -7,6 +7,7 @@ Rules (one place for the form, the API and the import):
 * the default cannot be a final status (new leads would start closed and off the board);
 * the default status cannot be deleted, nor a status that leads use.
 """
+
 from typing import Any, cast
 
 from flask_babel import gettext, lazy_gettext as _l, ngettext
@@ -32,11 +33,13 @@ def prepare(session: Session, status: Any) -> None:
         if status.id is None:
             status.is_default = True  # the first status of a tenant is its default
         else:
-            errors["is_default"] = [_l("There must be a default status. Make another status "
-                                       "the default instead.")]
+            errors["is_default"] = [
+                _l("There must be a default status. Make another status the default instead.")
+            ]
     if status.is_default and status.is_final:
-        errors["is_final"] = [_l("The default status cannot be final: new leads would start "
-                                 "closed.")]
+        errors["is_final"] = [
+            _l("The default status cannot be final: new leads would start closed.")
+        ]
     if errors:
         raise ValidationFailed(errors)
     if status.is_default:
@@ -44,33 +47,42 @@ def prepare(session: Session, status: Any) -> None:
             old.is_default = False
     if status.id is None:
         status.position = positions.next_position(
-            session, LeadStatus, LeadStatus.tenant_id == tenant_of(status))
+            session, LeadStatus, LeadStatus.tenant_id == tenant_of(status)
+        )
 
 
 def leads_using(session: Session, status: Any) -> int:
-    return cast(int, session.scalar(
-        select(func.count(Lead.id)).where(Lead.status_id == status.id)))
+    return cast(int, session.scalar(select(func.count(Lead.id)).where(Lead.status_id == status.id)))
 
 
 def check_delete(session: Session, status: Any) -> None:
     if status.is_default:
-        raise NotAllowed(gettext("“%(name)s” is the default status and cannot be deleted. Make "
-                                 "another status the default first.", name=status.name))
+        raise NotAllowed(
+            gettext(
+                "“%(name)s” is the default status and cannot be deleted. Make "
+                "another status the default first.",
+                name=status.name,
+            )
+        )
     used = leads_using(session, status)
     if used:
-        raise NotAllowed(ngettext(
-            "“%(name)s” is the status of %(num)d lead; move it to another status first.",
-            "“%(name)s” is the status of %(num)d leads; move them to another status first.",
-            used, name=status.name))
+        raise NotAllowed(
+            ngettext(
+                "“%(name)s” is the status of %(num)d lead; move it to another status first.",
+                "“%(name)s” is the status of %(num)d leads; move them to another status first.",
+                used,
+                name=status.name,
+            )
+        )
 
 
 @transactional
 def reorder(session: Session, ids: object) -> list[Any]:
     """The board's columns in the order of ``ids`` (every status of the tenant, once)."""
-    return positions.reorder(session, LeadStatus, ids,
-                             LeadStatus.tenant_id == current_tenant_id())
+    return positions.reorder(session, LeadStatus, ids, LeadStatus.tenant_id == current_tenant_id())
 
 
 def default_status(session: Session) -> Any:
-    return session.scalar(select(LeadStatus).where(LeadStatus.is_default.is_(True))
-                          .order_by(LeadStatus.position))
+    return session.scalar(
+        select(LeadStatus).where(LeadStatus.is_default.is_(True)).order_by(LeadStatus.position)
+    )

@@ -19,6 +19,7 @@ Policies:
   a converted lead: it records where its customer, company and deal came from.
   Customers, companies and deals a lead links to cannot be deleted either.
 """
+
 from collections.abc import Collection
 from decimal import Decimal
 from typing import Any, cast
@@ -61,8 +62,10 @@ def _tenant_of(obj: Any) -> Any:
 
 # --- statuses ---------------------------------------------------------------------
 
-def statuses(session: Session, tenant_id: int | None = None,
-             final: bool | None = None) -> list[Any]:
+
+def statuses(
+    session: Session, tenant_id: int | None = None, final: bool | None = None
+) -> list[Any]:
     """The tenant's statuses in board order; ``final`` True/False keeps only those."""
     query = select(LeadStatus).order_by(LeadStatus.position, LeadStatus.id)
     if tenant_id is not None:
@@ -75,29 +78,37 @@ def statuses(session: Session, tenant_id: int | None = None,
 def default_status(session: Session, tenant_id: int | None) -> Any:
     """The status new leads get: the default one, else the first non-final one."""
     candidates = statuses(session, tenant_id)
-    return (next((s for s in candidates if s.is_default), None)
-            or next((s for s in candidates if not s.is_final), None))
+    return next((s for s in candidates if s.is_default), None) or next(
+        (s for s in candidates if not s.is_final), None
+    )
 
 
 def conversion_status(session: Session, tenant_id: int | None) -> Any:
     """The status a converted lead gets: the final status named Converted, else the
     first final status; None when the tenant has no final status."""
     finals = statuses(session, tenant_id, final=True)
-    return (next((s for s in finals if s.name.strip().lower() == CONVERSION_STATUS_NAME), None)
-            or (finals[0] if finals else None))
+    return next((s for s in finals if s.name.strip().lower() == CONVERSION_STATUS_NAME), None) or (
+        finals[0] if finals else None
+    )
 
 
 def _stored(session: Session, lead: Any) -> Row[Any] | None:
     """The saved row's status, source, assignee and conversion, before this change."""
     if lead.id is None:
         return None
-    return session.execute(select(
-        Lead.status_id, Lead.source_id, Lead.assigned_to_id, Lead.converted_at,
-    ).where(Lead.id == lead.id)).first()
+    return session.execute(
+        select(
+            Lead.status_id,
+            Lead.source_id,
+            Lead.assigned_to_id,
+            Lead.converted_at,
+        ).where(Lead.id == lead.id)
+    ).first()
 
 
-def _status_errors(session: Session, tenant_id: int | None, status: Any,
-                   stored: Row[Any] | None) -> list[Any]:
+def _status_errors(
+    session: Session, tenant_id: int | None, status: Any, stored: Row[Any] | None
+) -> list[Any]:
     old_status_id = stored.status_id if stored is not None else None
     if status.id == old_status_id:
         return []
@@ -105,18 +116,33 @@ def _status_errors(session: Session, tenant_id: int | None, status: Any,
         return [_l("This lead was converted; it keeps its status.")]
     target = conversion_status(session, tenant_id)
     if target is not None and status.id == target.id:
-        return [_l("Leads get the status %(name)s by being converted: use Convert lead.",
-                   name=status.name)]
+        return [
+            _l(
+                "Leads get the status %(name)s by being converted: use Convert lead.",
+                name=status.name,
+            )
+        ]
     return []
 
 
 # --- validation -------------------------------------------------------------------
 
-def _lead_email_taken(session: Session, tenant_id: int | None, email: str,
-                      exclude_id: int | None) -> bool:
-    return session.scalar(select(Lead.id).where(
-        Lead.tenant_id == tenant_id, func.lower(Lead.contact_email) == email.lower(),
-        Lead.id != (exclude_id or 0)).limit(1)) is not None
+
+def _lead_email_taken(
+    session: Session, tenant_id: int | None, email: str, exclude_id: int | None
+) -> bool:
+    return (
+        session.scalar(
+            select(Lead.id)
+            .where(
+                Lead.tenant_id == tenant_id,
+                func.lower(Lead.contact_email) == email.lower(),
+                Lead.id != (exclude_id or 0),
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _clean_text(value: str | None) -> str | None:
@@ -140,13 +166,16 @@ def prepare(session: Session, lead: Any) -> None:
             if email:
                 lead.contact_email = email
                 if _lead_email_taken(session, tenant_id, email, lead.id):
-                    errors["contact_email"] = [_l("Another lead already uses %(email)s.",
-                                                  email=email)]
+                    errors["contact_email"] = [
+                        _l("Another lead already uses %(email)s.", email=email)
+                    ]
         else:
             lead.contact_email = None
         if _clean_text(lead.contact_phone):
-            lead.contact_phone = check(errors, "contact_phone", clean_phone,
-                                       lead.contact_phone) or lead.contact_phone
+            lead.contact_phone = (
+                check(errors, "contact_phone", clean_phone, lead.contact_phone)
+                or lead.contact_phone
+            )
         else:
             lead.contact_phone = None
         if check(errors, "value", clean_non_negative, lead.value) is not None:
@@ -162,8 +191,12 @@ def prepare(session: Session, lead: Any) -> None:
         if status is None:
             status = default_status(session, tenant_id)
             if status is None:
-                errors["status"] = [_l("There is no lead status yet; an Admin adds them under "
-                                       "Settings → Lead statuses.")]
+                errors["status"] = [
+                    _l(
+                        "There is no lead status yet; an Admin adds them under "
+                        "Settings → Lead statuses."
+                    )
+                ]
         if status is not None:
             lead.status = status
             messages = _status_errors(session, tenant_id, status, stored)
@@ -173,15 +206,21 @@ def prepare(session: Session, lead: Any) -> None:
         source = lead.source
         if source is None and lead.source_id is not None:
             source = session.get(LeadSource, lead.source_id)
-        if source is not None and not source.is_active and (
-                stored is None or stored.source_id != source.id):
+        if (
+            source is not None
+            and not source.is_active
+            and (stored is None or stored.source_id != source.id)
+        ):
             errors["source"] = [_l("The source %(name)s is inactive.", name=source.name)]
 
         assignee = lead.assigned_to
         if assignee is None and lead.assigned_to_id is not None:
             assignee = session.get(CrmUser, lead.assigned_to_id)
-        if assignee is not None and not assignee.active and (
-                stored is None or stored.assigned_to_id != assignee.id):
+        if (
+            assignee is not None
+            and not assignee.active
+            and (stored is None or stored.assigned_to_id != assignee.id)
+        ):
             errors["assigned_to"] = [_l("%(name)s's login is disabled.", name=str(assignee))]
         if errors:
             raise ValidationFailed(errors)
@@ -189,38 +228,49 @@ def prepare(session: Session, lead: Any) -> None:
 
 def check_delete(session: Session, lead: Any) -> None:
     if lead.converted_at is not None:
-        raise NotAllowed(gettext(
-            "%(title)s was converted and cannot be deleted: it records where its customer "
-            "came from.", title=lead.title))
+        raise NotAllowed(
+            gettext(
+                "%(title)s was converted and cannot be deleted: it records where its customer "
+                "came from.",
+                title=lead.title,
+            )
+        )
     found = delete_blockers(session, lead)
     if found:
         what = ", ".join(f"{count} {label}" for label, count in found)
-        raise NotAllowed(gettext("%(title)s cannot be deleted: it has %(what)s. Delete them or "
-                                 "link them to another record first.", title=lead.title, what=what))
+        raise NotAllowed(
+            gettext(
+                "%(title)s cannot be deleted: it has %(what)s. Delete them or "
+                "link them to another record first.",
+                title=lead.title,
+                what=what,
+            )
+        )
 
 
 # --- the Kanban board -------------------------------------------------------------
+
 
 def _money(value: Decimal | int | None) -> str:
     return cast(str, format_decimal(value or 0, format="#,##0.00"))
 
 
-def column_figures(session: Session,
-                   status_ids: Collection[int]) -> dict[int, dict[str, object]]:
+def column_figures(session: Session, status_ids: Collection[int]) -> dict[int, dict[str, object]]:
     """{status id: {"count", "total"}} for the board's columns, in one aggregate query."""
     figures = {sid: {"count": 0, "total": _money(0)} for sid in status_ids}
     if not status_ids:
         return figures
     rows = session.execute(
         select(Lead.status_id, func.count(Lead.id), func.coalesce(func.sum(Lead.value), 0))
-        .where(Lead.status_id.in_(status_ids)).group_by(Lead.status_id))
+        .where(Lead.status_id.in_(status_ids))
+        .group_by(Lead.status_id)
+    )
     for status_id, count, total in rows:
         figures[status_id] = {"count": count, "total": _money(total)}
     return figures
 
 
-def board_columns(session: Session,
-                  tenant_id: int | None) -> list[tuple[Any, dict[str, object]]]:
+def board_columns(session: Session, tenant_id: int | None) -> list[tuple[Any, dict[str, object]]]:
     """The board: the non-final statuses in position order, each with its figures."""
     columns = statuses(session, tenant_id, final=False)
     figures = column_figures(session, [s.id for s in columns])
@@ -235,13 +285,19 @@ def board_column(session: Session, status_id: object) -> Any:
     return status
 
 
-def column_cards(session: Session, status: Any, offset: int | None = 0,
-                 size: int | str | None = None) -> tuple[list[Any], int | None]:
+def column_cards(
+    session: Session, status: Any, offset: int | None = 0, size: int | str | None = None
+) -> tuple[list[Any], int | None]:
     """One page of a column, newest leads first: (leads, next offset or None)."""
-    return kanban.card_page(session, select(Lead).options(joinedload(Lead.assigned_to),
-                                                          joinedload(Lead.source))
-                            .where(Lead.status_id == status.id).order_by(Lead.id.desc()),
-                            offset, size)
+    return kanban.card_page(
+        session,
+        select(Lead)
+        .options(joinedload(Lead.assigned_to), joinedload(Lead.source))
+        .where(Lead.status_id == status.id)
+        .order_by(Lead.id.desc()),
+        offset,
+        size,
+    )
 
 
 @transactional
@@ -256,27 +312,40 @@ def move_to_status(session: Session, lead: Any, status: Any) -> Any:
 
 # --- the detail page --------------------------------------------------------------
 
+
 def open_tasks(session: Session, lead: Any, limit: int = 50) -> list[Any]:
     """The lead's tasks still to do, soonest due first."""
-    return list(session.scalars(
-        select(Task).options(joinedload(Task.assignee))
-        .where(Task.lead_id == lead.id, Task.status.in_(OPEN_TASK_STATUSES))
-        .order_by(Task.due_date.is_(None), Task.due_date, Task.id).limit(limit)))
+    return list(
+        session.scalars(
+            select(Task)
+            .options(joinedload(Task.assignee))
+            .where(Task.lead_id == lead.id, Task.status.in_(OPEN_TASK_STATUSES))
+            .order_by(Task.due_date.is_(None), Task.due_date, Task.id)
+            .limit(limit)
+        )
+    )
 
 
 # Audit values that are ids, shown by the name of the row they point at.
-_NAMED_COLUMNS = {"status_id": (LeadStatus, "name"), "source_id": (LeadSource, "name"),
-                  "assigned_to_id": (CrmUser, None), "customer_id": (Customer, "name"),
-                  "company_id": (Company, "name"), "deal_id": (Deal, "title")}
+_NAMED_COLUMNS = {
+    "status_id": (LeadStatus, "name"),
+    "source_id": (LeadSource, "name"),
+    "assigned_to_id": (CrmUser, None),
+    "customer_id": (Customer, "name"),
+    "company_id": (Company, "name"),
+    "deal_id": (Deal, "title"),
+}
 
 
-def activity(session: Session,
-             lead: Any) -> list[tuple[AuditEntry, list[tuple[str, object, object]]]]:
+def activity(
+    session: Session, lead: Any
+) -> list[tuple[AuditEntry, list[tuple[str, object, object]]]]:
     """The lead's timeline with ids shown as names (see timeline.named_activity)."""
     return timeline.named_activity(session, lead, _NAMED_COLUMNS)
 
 
 # --- assignment notifications -------------------------------------------------------
+
 
 def _new_assignee(lead: Any, is_new: bool) -> Any:
     """The user this flush made the lead's assignee, or None."""
@@ -302,9 +371,12 @@ def _notify_new_assignees(session: Session, flush_context: UOWTransaction) -> No
         if assignee is None or assignee == actor:
             continue
         notifications.notify(
-            session, lead.tenant_id, assignee,
+            session,
+            lead.tenant_id,
+            assignee,
             gettext("Lead assigned to you: %(title)s", title=lead.title),
-            LEAD_LINK.format(id=lead.id))
+            LEAD_LINK.format(id=lead.id),
+        )
 
 
 if not event.contains(Session, "after_flush", _notify_new_assignees):

@@ -7,6 +7,7 @@ Rules (one place for the form, the API and the import):
   deactivated;
 * a pipeline can be deleted only when it has no stages and no deals and is not the default.
 """
+
 from typing import Any, cast
 
 from flask_babel import gettext, lazy_gettext as _l, ngettext
@@ -32,8 +33,9 @@ def prepare(session: Session, pipeline: Any) -> None:
         if pipeline.id is None:
             pipeline.is_default = True  # the first pipeline of a tenant is its default
         else:
-            errors["is_default"] = [_l("There must be a default pipeline. Make another "
-                                       "pipeline the default instead.")]
+            errors["is_default"] = [
+                _l("There must be a default pipeline. Make another pipeline the default instead.")
+            ]
     if pipeline.is_default and not pipeline.is_active:
         errors["is_active"] = [_l("The default pipeline must be active: new deals go there.")]
     if errors:
@@ -43,7 +45,8 @@ def prepare(session: Session, pipeline: Any) -> None:
             old.is_default = False
     if pipeline.id is None:
         pipeline.position = positions.next_position(
-            session, Pipeline, Pipeline.tenant_id == tenant_of(pipeline))
+            session, Pipeline, Pipeline.tenant_id == tenant_of(pipeline)
+        )
 
 
 def counts(session: Session, pipeline: Any) -> tuple[int, int]:
@@ -57,28 +60,49 @@ def check_delete(session: Session, pipeline: Any) -> None:
     """Refuse with every reason at once, so the user knows all that is in the way."""
     reasons: list[str] = []
     if pipeline.is_default:
-        reasons.append(gettext("it is the default pipeline (make another pipeline the default "
-                               "first)"))
+        reasons.append(
+            gettext("it is the default pipeline (make another pipeline the default first)")
+        )
     stages, deals = counts(session, pipeline)
     if stages:
-        reasons.append(ngettext("it has %(num)d stage (delete it first)",
-                                "it has %(num)d stages (delete them first)", stages))
+        reasons.append(
+            ngettext(
+                "it has %(num)d stage (delete it first)",
+                "it has %(num)d stages (delete them first)",
+                stages,
+            )
+        )
     if deals:
         reasons.append(ngettext("%(num)d deal is in it", "%(num)d deals are in it", deals))
     if reasons:
-        raise NotAllowed(gettext("“%(name)s” cannot be deleted: %(reasons)s.",
-                                 name=pipeline.name, reasons="; ".join(reasons)))
+        raise NotAllowed(
+            gettext(
+                "“%(name)s” cannot be deleted: %(reasons)s.",
+                name=pipeline.name,
+                reasons="; ".join(reasons),
+            )
+        )
 
 
 @transactional
 def toggle_active(session: Session, pipeline: Any) -> str:
     if pipeline.is_default and pipeline.is_active:
-        raise NotAllowed(gettext("“%(name)s” is the default pipeline and stays active. Make "
-                                 "another pipeline the default first.", name=pipeline.name))
+        raise NotAllowed(
+            gettext(
+                "“%(name)s” is the default pipeline and stays active. Make "
+                "another pipeline the default first.",
+                name=pipeline.name,
+            )
+        )
     pipeline.is_active = not pipeline.is_active
-    return cast(str, gettext("%(name)s is now %(state)s.", name=pipeline.name,
-                             state=gettext("active") if pipeline.is_active
-                             else gettext("inactive")))
+    return cast(
+        str,
+        gettext(
+            "%(name)s is now %(state)s.",
+            name=pipeline.name,
+            state=gettext("active") if pipeline.is_active else gettext("inactive"),
+        ),
+    )
 
 
 @transactional
@@ -87,8 +111,9 @@ def reorder(session: Session, ids: object) -> list[Any]:
 
 
 def default_pipeline(session: Session) -> Any:
-    return session.scalar(select(Pipeline).where(Pipeline.is_default.is_(True))
-                          .order_by(Pipeline.position))
+    return session.scalar(
+        select(Pipeline).where(Pipeline.is_default.is_(True)).order_by(Pipeline.position)
+    )
 
 
 def ordered(session: Session) -> list[Any]:

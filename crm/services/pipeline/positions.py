@@ -4,6 +4,7 @@ The order is the left-to-right order of the Kanban columns, so a new order must
 name every row of its group exactly once; a partial order would leave two rows
 on one position and the boards would disagree with the lists.
 """
+
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -39,8 +40,9 @@ def clean_ids(ids: object) -> list[int]:
 
 
 @transactional
-def reorder(session: Session, model: type[Any], ids: object,
-            *criteria: ColumnElement[bool]) -> list[Any]:
+def reorder(
+    session: Session, model: type[Any], ids: object, *criteria: ColumnElement[bool]
+) -> list[Any]:
     """Give the rows of the group (``criteria``) positions 0, 1, ... in the order of ``ids``.
 
     Only rows whose position changes are written (and so audited). Returns the rows in
@@ -49,9 +51,17 @@ def reorder(session: Session, model: type[Any], ids: object,
     ids = clean_ids(ids)
     rows = {row.id: row for row in session.scalars(select(model).where(*criteria))}
     if set(ids) != set(rows):
-        raise ValidationFailed({"ids": [_l(
-            "The new order must name each of the %(count)d rows exactly once "
-            "(reload the page: someone may have added or removed one).", count=len(rows))]})
+        raise ValidationFailed(
+            {
+                "ids": [
+                    _l(
+                        "The new order must name each of the %(count)d rows exactly once "
+                        "(reload the page: someone may have added or removed one).",
+                        count=len(rows),
+                    )
+                ]
+            }
+        )
     for position, pk in enumerate(ids):
         if rows[pk].position != position:
             rows[pk].position = position

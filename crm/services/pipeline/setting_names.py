@@ -1,4 +1,5 @@
 """Checks shared by the sales pipeline settings: names unique in their group, colours."""
+
 import re
 from typing import Any
 
@@ -15,8 +16,9 @@ def tenant_of(item: Any) -> Any:
     return item.tenant_id or current_tenant_id()
 
 
-def clean_name(session: Session, item: Any, errors: dict[str, list[Any]],
-               *group: ColumnElement[bool]) -> None:
+def clean_name(
+    session: Session, item: Any, errors: dict[str, list[Any]], *group: ColumnElement[bool]
+) -> None:
     """Strip the name, require it, fit it in its column and keep it unique (ignoring case)
     among the rows of ``group`` (extra criteria, e.g. the stage's pipeline)."""
     model = type(item)
@@ -28,21 +30,34 @@ def clean_name(session: Session, item: Any, errors: dict[str, list[Any]],
         errors["name"] = [_l("Use at most %(count)d characters.", count=limit)]
     else:
         with session.no_autoflush:
-            clash = session.scalar(select(model.id).where(
-                model.tenant_id == tenant_of(item), func.lower(model.name) == item.name.lower(),
-                model.id != (item.id or 0), *group))
+            clash = session.scalar(
+                select(model.id).where(
+                    model.tenant_id == tenant_of(item),
+                    func.lower(model.name) == item.name.lower(),
+                    model.id != (item.id or 0),
+                    *group,
+                )
+            )
         if clash:
             errors["name"] = [_l("“%(name)s” already exists.", name=item.name)]
 
 
-def others_flagged(session: Session, item: Any, flag: str = "is_default",
-                   *group: ColumnElement[bool]) -> list[Any]:
+def others_flagged(
+    session: Session, item: Any, flag: str = "is_default", *group: ColumnElement[bool]
+) -> list[Any]:
     """The tenant's other rows of ``item``'s model (within ``group``) whose ``flag`` is set."""
     model = type(item)
     with session.no_autoflush:
-        return list(session.scalars(select(model).where(
-            model.tenant_id == tenant_of(item), getattr(model, flag).is_(True),
-            model.id != (item.id or 0), *group)))
+        return list(
+            session.scalars(
+                select(model).where(
+                    model.tenant_id == tenant_of(item),
+                    getattr(model, flag).is_(True),
+                    model.id != (item.id or 0),
+                    *group,
+                )
+            )
+        )
 
 
 def clean_colour(value: str | None) -> str | None:

@@ -11,6 +11,7 @@ Rules (one place for the form, the API and the import):
 * a stage with deals cannot be deleted (``move_deals`` empties it first), and the
   default stage cannot be deleted while the pipeline has other stages.
 """
+
 from typing import Any, cast
 
 from flask_babel import gettext, lazy_gettext as _l, ngettext
@@ -34,9 +35,15 @@ def _pipeline_id(stage: Any) -> Any:
 
 def _siblings(session: Session, stage: Any) -> list[Any]:
     with session.no_autoflush:
-        return list(session.scalars(select(Stage).where(
-            Stage.tenant_id == tenant_of(stage), Stage.pipeline_id == _pipeline_id(stage),
-            Stage.id != (stage.id or 0))))
+        return list(
+            session.scalars(
+                select(Stage).where(
+                    Stage.tenant_id == tenant_of(stage),
+                    Stage.pipeline_id == _pipeline_id(stage),
+                    Stage.id != (stage.id or 0),
+                )
+            )
+        )
 
 
 def prepare(session: Session, stage: Any) -> None:
@@ -48,7 +55,10 @@ def prepare(session: Session, stage: Any) -> None:
     clean_name(session, stage, errors, Stage.pipeline_id == _pipeline_id(stage))
     check_colour(errors, stage)
     stage.is_default, stage.is_won, stage.is_lost = (
-        bool(stage.is_default), bool(stage.is_won), bool(stage.is_lost))
+        bool(stage.is_default),
+        bool(stage.is_won),
+        bool(stage.is_lost),
+    )
     if stage.probability is None:
         stage.probability = 100 if stage.is_won else 0
     if isinstance(stage.probability, bool) or not 0 <= stage.probability <= 100:
@@ -59,12 +69,14 @@ def prepare(session: Session, stage: Any) -> None:
     else:
         won = next((s for s in siblings if s.is_won), None)
         if stage.is_won and won is not None:
-            errors["is_won"] = [_l("“%(name)s” is already the won stage of this pipeline.",
-                                   name=won.name)]
+            errors["is_won"] = [
+                _l("“%(name)s” is already the won stage of this pipeline.", name=won.name)
+            ]
         lost = next((s for s in siblings if s.is_lost), None)
         if stage.is_lost and lost is not None:
-            errors["is_lost"] = [_l("“%(name)s” is already the lost stage of this pipeline.",
-                                    name=lost.name)]
+            errors["is_lost"] = [
+                _l("“%(name)s” is already the lost stage of this pipeline.", name=lost.name)
+            ]
     if stage.is_default and (stage.is_won or stage.is_lost):
         errors["is_default"] = [_l("The default stage must be an open stage, not won or lost.")]
     if errors:
@@ -75,27 +87,38 @@ def prepare(session: Session, stage: Any) -> None:
                 old.is_default = False
     if stage.id is None:
         stage.position = positions.next_position(
-            session, Stage, Stage.tenant_id == tenant_of(stage),
-            Stage.pipeline_id == _pipeline_id(stage))
+            session,
+            Stage,
+            Stage.tenant_id == tenant_of(stage),
+            Stage.pipeline_id == _pipeline_id(stage),
+        )
 
 
 def deal_count(session: Session, stage: Any) -> int:
-    return cast(int, session.scalar(
-        select(func.count(Deal.id)).where(Deal.stage_id == stage.id)))
+    return cast(int, session.scalar(select(func.count(Deal.id)).where(Deal.stage_id == stage.id)))
 
 
 def check_delete(session: Session, stage: Any) -> None:
     deals = deal_count(session, stage)
     if deals:
-        raise NotAllowed(ngettext(
-            "“%(name)s” has %(num)d deal and cannot be deleted. Move it to another stage "
-            "of the pipeline first.",
-            "“%(name)s” has %(num)d deals and cannot be deleted. Move them to another stage "
-            "of the pipeline first.", deals, name=stage.name))
+        raise NotAllowed(
+            ngettext(
+                "“%(name)s” has %(num)d deal and cannot be deleted. Move it to another stage "
+                "of the pipeline first.",
+                "“%(name)s” has %(num)d deals and cannot be deleted. Move them to another stage "
+                "of the pipeline first.",
+                deals,
+                name=stage.name,
+            )
+        )
     if stage.is_default and _siblings(session, stage):
-        raise NotAllowed(gettext(
-            "“%(name)s” is the default stage of its pipeline and cannot be deleted while the "
-            "pipeline has other stages. Make another stage the default first.", name=stage.name))
+        raise NotAllowed(
+            gettext(
+                "“%(name)s” is the default stage of its pipeline and cannot be deleted while the "
+                "pipeline has other stages. Make another stage the default first.",
+                name=stage.name,
+            )
+        )
 
 
 @transactional
@@ -105,16 +128,25 @@ def reorder(session: Session, ids: object) -> list[Any]:
     first = session.scalar(select(Stage).where(Stage.id == ids[0]))
     if first is None:
         raise ValidationFailed({"ids": [_l("No such stage.")]})
-    return positions.reorder(session, Stage, ids, Stage.tenant_id == first.tenant_id,
-                             Stage.pipeline_id == first.pipeline_id)
+    return positions.reorder(
+        session,
+        Stage,
+        ids,
+        Stage.tenant_id == first.tenant_id,
+        Stage.pipeline_id == first.pipeline_id,
+    )
 
 
 def of_pipeline(session: Session, pipeline: Any) -> list[Any]:
-    return list(session.scalars(select(Stage).where(Stage.pipeline_id == pipeline.id)
-                                .order_by(Stage.position, Stage.id)))
+    return list(
+        session.scalars(
+            select(Stage).where(Stage.pipeline_id == pipeline.id).order_by(Stage.position, Stage.id)
+        )
+    )
 
 
 # --- moving a stage's deals ---------------------------------------------------------
+
 
 @transactional
 def move_deals(session: Session, stage: Any, target: Any) -> int:
@@ -130,8 +162,11 @@ def move_deals(session: Session, stage: Any, target: Any) -> int:
         raise ValidationFailed({"target": [_l("Choose a stage of the same pipeline.")]})
     moved = 0
     while True:
-        batch = list(session.scalars(select(Deal).where(Deal.stage_id == stage.id)
-                                     .order_by(Deal.id).limit(MOVE_BATCH)))
+        batch = list(
+            session.scalars(
+                select(Deal).where(Deal.stage_id == stage.id).order_by(Deal.id).limit(MOVE_BATCH)
+            )
+        )
         if not batch:
             break
         for deal in batch:

@@ -62,13 +62,23 @@ def _status_problem(old: str | None, new: str) -> object:
     return None
 
 
-def _check_link(session: Session, task: Any, relation: str, model: type[Any],
-                errors: dict[str, list[Any]], active_attr: str = "is_active") -> Any:
+def _check_link(
+    session: Session,
+    task: Any,
+    relation: str,
+    model: type[Any],
+    errors: dict[str, list[Any]],
+    active_attr: str = "is_active",
+) -> Any:
     record = linked(session, task, relation, model)
-    if (record is not None and not getattr(record, active_attr)
-            and stored(session, task, f"{relation}_id") != record.id):
-        errors[relation] = [gettext("%(name)s is archived or inactive and cannot be chosen.",
-                                    name=str(record))]
+    if (
+        record is not None
+        and not getattr(record, active_attr)
+        and stored(session, task, f"{relation}_id") != record.id
+    ):
+        errors[relation] = [
+            gettext("%(name)s is archived or inactive and cannot be chosen.", name=str(record))
+        ]
     return record
 
 
@@ -100,18 +110,27 @@ def prepare(session: Session, task: Any) -> None:
             if customer is None and deal.customer_id is not None:
                 customer = linked(session, deal, "customer", Customer)
             elif customer is not None and deal.customer_id not in (None, customer.id):
-                errors.setdefault("deal", []).append(gettext(
-                    "This deal is not one of %(name)s's deals.", name=customer.name))
+                errors.setdefault("deal", []).append(
+                    gettext("This deal is not one of %(name)s's deals.", name=customer.name)
+                )
             if company is None and deal.company_id is not None:
                 company = linked(session, deal, "company", Company)
             elif company is not None and deal.company_id not in (None, company.id):
-                errors.setdefault("deal", []).append(gettext(
-                    "This deal belongs to another company than %(name)s.", name=company.name))
+                errors.setdefault("deal", []).append(
+                    gettext(
+                        "This deal belongs to another company than %(name)s.", name=company.name
+                    )
+                )
         if errors:
             raise ValidationFailed(errors)
 
         task.assignee, task.customer, task.company, task.deal, task.lead = (
-            assignee, customer, company, deal, lead)
+            assignee,
+            customer,
+            company,
+            deal,
+            lead,
+        )
         if task.status == "done":
             task.completed_at = task.completed_at or utcnow()
         else:
@@ -141,19 +160,31 @@ def reopen(session: Session, task: Any) -> Any:
 
 # --- reads for pages ----------------------------------------------------------------
 
+
 def _order_open_first() -> tuple[ColumnElement[Any], ...]:
     """Open before finished, then by due date (undated last), priority and age."""
-    return (case((Task.status.in_(OPEN_STATUSES), 0), else_=1), Task.due_date.is_(None),
-            Task.due_date, case(PRIORITY_RANK, value=Task.priority, else_=9), Task.id)
+    return (
+        case((Task.status.in_(OPEN_STATUSES), 0), else_=1),
+        Task.due_date.is_(None),
+        Task.due_date,
+        case(PRIORITY_RANK, value=Task.priority, else_=9),
+        Task.id,
+    )
 
 
 def _with_names(query: Select[Any]) -> Select[Any]:
-    return query.options(joinedload(Task.assignee), joinedload(Task.customer),
-                         joinedload(Task.company), joinedload(Task.deal), joinedload(Task.lead))
+    return query.options(
+        joinedload(Task.assignee),
+        joinedload(Task.customer),
+        joinedload(Task.company),
+        joinedload(Task.deal),
+        joinedload(Task.lead),
+    )
 
 
-def _linked_to(session: Session, column: QueryableAttribute[Any], record_id: int,
-               limit: int) -> list[Any]:
+def _linked_to(
+    session: Session, column: QueryableAttribute[Any], record_id: int, limit: int
+) -> list[Any]:
     query = _with_names(select(Task).where(column == record_id))
     return list(session.scalars(query.order_by(*_order_open_first()).limit(limit)))
 
@@ -178,13 +209,20 @@ def for_customer(session: Session, customer_id: int, limit: int = RECENT) -> lis
     return _linked_to(session, Task.customer_id, customer_id, limit)
 
 
-def my_open_tasks(session: Session, user_id: int | None,
-                  page: int | None = 1) -> tuple[list[Any], bool]:
+def my_open_tasks(
+    session: Session, user_id: int | None, page: int | None = 1
+) -> tuple[list[Any], bool]:
     """The user's open and in-progress tasks by due date (undated last), then priority;
     one page of ``MY_TASKS_PAGE`` and whether another follows."""
     page = max(page or 1, 1)
-    query = _with_names(select(Task).where(Task.assignee_id == user_id,
-                                           Task.status.in_(OPEN_STATUSES)))
-    rows = list(session.scalars(query.order_by(*_order_open_first())
-                                .limit(MY_TASKS_PAGE + 1).offset((page - 1) * MY_TASKS_PAGE)))
+    query = _with_names(
+        select(Task).where(Task.assignee_id == user_id, Task.status.in_(OPEN_STATUSES))
+    )
+    rows = list(
+        session.scalars(
+            query.order_by(*_order_open_first())
+            .limit(MY_TASKS_PAGE + 1)
+            .offset((page - 1) * MY_TASKS_PAGE)
+        )
+    )
     return rows[:MY_TASKS_PAGE], len(rows) > MY_TASKS_PAGE

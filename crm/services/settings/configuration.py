@@ -29,6 +29,7 @@ Import policy (``import_configuration``):
 Reset (``reset_to_defaults``) imports the configuration of ``crm/data/defaults.py``
 with the same policy, so rows in use survive it and are reported.
 """
+
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -56,10 +57,21 @@ TOP_KEYS = ("format", "version", "exported_at") + SECTIONS
 # the name; absent flags take the defaults below.
 STATUS_FIELDS = {"name": LeadStatus, "colour": "colour", "is_default": "flag", "is_final": "flag"}
 SOURCE_FIELDS = {"name": LeadSource, "is_active": "flag"}
-PIPELINE_FIELDS = {"name": Pipeline, "description": "text", "is_active": "flag",
-                   "is_default": "flag", "stages": "list"}
-STAGE_FIELDS = {"name": Stage, "colour": "colour", "probability": "percent",
-                "is_default": "flag", "is_won": "flag", "is_lost": "flag"}
+PIPELINE_FIELDS = {
+    "name": Pipeline,
+    "description": "text",
+    "is_active": "flag",
+    "is_default": "flag",
+    "stages": "list",
+}
+STAGE_FIELDS = {
+    "name": Stage,
+    "colour": "colour",
+    "probability": "percent",
+    "is_default": "flag",
+    "is_won": "flag",
+    "is_lost": "flag",
+}
 TRUE_BY_DEFAULT = ("is_active",)
 
 
@@ -71,36 +83,58 @@ class UnreadableFile(CrmError):
 
 # --- export -------------------------------------------------------------------------
 
+
 def _status_out(s: LeadStatus) -> dict[str, Any]:
     return {"name": s.name, "colour": s.colour, "is_default": s.is_default, "is_final": s.is_final}
 
 
 def _stage_out(s: Stage) -> dict[str, Any]:
-    return {"name": s.name, "colour": s.colour, "probability": s.probability,
-            "is_default": s.is_default, "is_won": s.is_won, "is_lost": s.is_lost}
+    return {
+        "name": s.name,
+        "colour": s.colour,
+        "probability": s.probability,
+        "is_default": s.is_default,
+        "is_won": s.is_won,
+        "is_lost": s.is_lost,
+    }
 
 
 def export_configuration(session: Session) -> dict[str, Any]:
     """The tenant's configuration as a JSON-ready dict (a handful of queries)."""
     tenant = current_tenant_id()
-    statuses = session.scalars(select(LeadStatus).where(LeadStatus.tenant_id == tenant)
-                               .order_by(LeadStatus.position, LeadStatus.id))
-    sources = session.scalars(select(LeadSource).where(LeadSource.tenant_id == tenant)
-                              .order_by(LeadSource.name))
-    pipelines = session.scalars(select(Pipeline).where(Pipeline.tenant_id == tenant)
-                                .options(selectinload(Pipeline.stages))
-                                .order_by(Pipeline.position, Pipeline.id))
+    statuses = session.scalars(
+        select(LeadStatus)
+        .where(LeadStatus.tenant_id == tenant)
+        .order_by(LeadStatus.position, LeadStatus.id)
+    )
+    sources = session.scalars(
+        select(LeadSource).where(LeadSource.tenant_id == tenant).order_by(LeadSource.name)
+    )
+    pipelines = session.scalars(
+        select(Pipeline)
+        .where(Pipeline.tenant_id == tenant)
+        .options(selectinload(Pipeline.stages))
+        .order_by(Pipeline.position, Pipeline.id)
+    )
     return {
-        "format": FORMAT, "version": VERSION,
+        "format": FORMAT,
+        "version": VERSION,
         "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "settings": crm_settings.all_settings(session, derived=False),
         "lead_statuses": [_status_out(s) for s in statuses],
         "lead_sources": [{"name": s.name, "is_active": s.is_active} for s in sources],
-        "pipelines": [{"name": p.name, "description": p.description, "is_active": p.is_active,
-                       "is_default": p.is_default,
-                       "stages": [_stage_out(s) for s in sorted(p.stages,
-                                                                key=lambda s: (s.position, s.id))]}
-                      for p in pipelines],
+        "pipelines": [
+            {
+                "name": p.name,
+                "description": p.description,
+                "is_active": p.is_active,
+                "is_default": p.is_default,
+                "stages": [
+                    _stage_out(s) for s in sorted(p.stages, key=lambda s: (s.position, s.id))
+                ],
+            }
+            for p in pipelines
+        ],
     }
 
 
@@ -111,36 +145,64 @@ def export_json(session: Session) -> str:
 def default_configuration() -> dict[str, Any]:
     """The configuration a new tenant starts with (``crm/data/defaults.py``)."""
     return {
-        "format": FORMAT, "version": VERSION, "settings": {},
-        "lead_statuses": [{"name": n, "colour": c, "is_default": d, "is_final": f}
-                          for n, c, d, f in defaults.LEAD_STATUSES],
+        "format": FORMAT,
+        "version": VERSION,
+        "settings": {},
+        "lead_statuses": [
+            {"name": n, "colour": c, "is_default": d, "is_final": f}
+            for n, c, d, f in defaults.LEAD_STATUSES
+        ],
         "lead_sources": [{"name": n, "is_active": True} for n in defaults.LEAD_SOURCES],
-        "pipelines": [{"name": defaults.PIPELINE_NAME, "description": None, "is_active": True,
-                       "is_default": True,
-                       "stages": [{"name": n, "colour": c, "probability": p, "is_default": d,
-                                   "is_won": w, "is_lost": lost}
-                                  for n, c, p, d, w, lost in defaults.STAGES]}],
+        "pipelines": [
+            {
+                "name": defaults.PIPELINE_NAME,
+                "description": None,
+                "is_active": True,
+                "is_default": True,
+                "stages": [
+                    {
+                        "name": n,
+                        "colour": c,
+                        "probability": p,
+                        "is_default": d,
+                        "is_won": w,
+                        "is_lost": lost,
+                    }
+                    for n, c, p, d, w, lost in defaults.STAGES
+                ],
+            }
+        ],
     }
 
 
 # --- reading and checking a file -------------------------------------------------------
+
 
 def parse(raw: bytes | str | None) -> object:
     """The JSON document in ``raw`` (bytes or text), or UnreadableFile."""
     if raw is None or len(raw) == 0:
         raise UnreadableFile(gettext("The file is empty."))
     if len(raw) > MAX_FILE_BYTES:
-        raise UnreadableFile(gettext("The file is larger than %(size)d KB; a CRM configuration "
-                                     "is much smaller.", size=MAX_FILE_BYTES // 1024))
+        raise UnreadableFile(
+            gettext(
+                "The file is larger than %(size)d KB; a CRM configuration is much smaller.",
+                size=MAX_FILE_BYTES // 1024,
+            )
+        )
     try:
         text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
         return json.loads(text)
     except UnicodeDecodeError:
         raise UnreadableFile(gettext("The file is not UTF-8 text.")) from None
     except json.JSONDecodeError as exc:
-        raise UnreadableFile(gettext("The file is not valid JSON (line %(line)d, column "
-                                     "%(column)d: %(reason)s).", line=exc.lineno,
-                                     column=exc.colno, reason=exc.msg)) from None
+        raise UnreadableFile(
+            gettext(
+                "The file is not valid JSON (line %(line)d, column %(column)d: %(reason)s).",
+                line=exc.lineno,
+                column=exc.colno,
+                reason=exc.msg,
+            )
+        ) from None
 
 
 class _Problems(list[str]):
@@ -148,8 +210,9 @@ class _Problems(list[str]):
         self.append(f"{where}: {message}" if where else str(message))
 
 
-def _clean_value(problems: _Problems, where: str, key: str, kind: str | type[Any],
-                 value: Any) -> Any:
+def _clean_value(
+    problems: _Problems, where: str, key: str, kind: str | type[Any], value: Any
+) -> Any:
     if kind == "flag":
         if not isinstance(value, bool):
             problems.add(where, gettext("“%(key)s” must be true or false.", key=key))
@@ -170,8 +233,7 @@ def _clean_value(problems: _Problems, where: str, key: str, kind: str | type[Any
             return None
     if kind == "percent":
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
-            problems.add(where, gettext("“%(key)s” must be a whole number from 0 to 100.",
-                                        key=key))
+            problems.add(where, gettext("“%(key)s” must be a whole number from 0 to 100.", key=key))
             return 0
         return value
     if kind == "list":
@@ -186,13 +248,18 @@ def _clean_value(problems: _Problems, where: str, key: str, kind: str | type[Any
         return None
     value = " ".join(value.split())
     if len(value) > limit:
-        problems.add(where, gettext("the name “%(name)s” is longer than %(count)d characters.",
-                                    name=value, count=limit))
+        problems.add(
+            where,
+            gettext(
+                "the name “%(name)s” is longer than %(count)d characters.", name=value, count=limit
+            ),
+        )
     return value
 
 
-def _clean_item(problems: _Problems, where: str, raw: object, fields: Mapping[str, Any]
-                ) -> dict[str, Any] | None:
+def _clean_item(
+    problems: _Problems, where: str, raw: object, fields: Mapping[str, Any]
+) -> dict[str, Any] | None:
     if not isinstance(raw, dict):
         problems.add(where, gettext("must be an object."))
         return None
@@ -217,13 +284,15 @@ def _clean_item(problems: _Problems, where: str, raw: object, fields: Mapping[st
     return item
 
 
-def _clean_list(problems: _Problems, section: str, raw: object, fields: Mapping[str, Any]
-                ) -> list[dict[str, Any]]:
+def _clean_list(
+    problems: _Problems, section: str, raw: object, fields: Mapping[str, Any]
+) -> list[dict[str, Any]]:
     if not isinstance(raw, list):
         problems.add(section, gettext("must be a list."))
         return []
-    items: list[Any] = [_clean_item(problems, f"{section}[{i}]", entry, fields)
-                        for i, entry in enumerate(raw)]
+    items: list[Any] = [
+        _clean_item(problems, f"{section}[{i}]", entry, fields) for i, entry in enumerate(raw)
+    ]
     items = [item for item in items if item is not None]
     seen = {}
     for item in items:
@@ -231,19 +300,32 @@ def _clean_list(problems: _Problems, section: str, raw: object, fields: Mapping[
             continue
         key = item["name"].lower()
         if key in seen:
-            problems.add(section, gettext("the name “%(name)s” appears more than once.",
-                                          name=item["name"]))
+            problems.add(
+                section, gettext("the name “%(name)s” appears more than once.", name=item["name"])
+            )
         seen[key] = item
     return items
 
 
-def _one_flagged(problems: _Problems, section: str, items: Sequence[Mapping[str, Any]], flag: str,
-                 exactly: bool, what: str) -> None:
+def _one_flagged(
+    problems: _Problems,
+    section: str,
+    items: Sequence[Mapping[str, Any]],
+    flag: str,
+    exactly: bool,
+    what: str,
+) -> None:
     flagged = [item["name"] for item in items if item.get(flag)]
     if len(flagged) > 1:
-        problems.add(section, gettext("only one %(what)s is allowed, found %(count)d (%(names)s).",
-                                      what=what, count=len(flagged),
-                                      names=", ".join(f"“{n}”" for n in flagged)))
+        problems.add(
+            section,
+            gettext(
+                "only one %(what)s is allowed, found %(count)d (%(names)s).",
+                what=what,
+                count=len(flagged),
+                names=", ".join(f"“{n}”" for n in flagged),
+            ),
+        )
     elif exactly and not flagged:  # an empty list too: it would delete every row
         problems.add(section, gettext("one %(what)s is required, none is marked.", what=what))
 
@@ -253,15 +335,33 @@ def check(data: object) -> dict[str, Any]:
     filled in), or ValidationFailed listing every problem under ``file``."""
     problems = _Problems()
     if not isinstance(data, dict):
-        raise ValidationFailed({"file": [gettext("The file must hold one JSON object, as "
-                                                 "exported from the CRM settings page.")]})
+        raise ValidationFailed(
+            {
+                "file": [
+                    gettext(
+                        "The file must hold one JSON object, as "
+                        "exported from the CRM settings page."
+                    )
+                ]
+            }
+        )
     if data.get("format") != FORMAT:
-        problems.add("", gettext("This is not a CRM configuration file: “format” must be "
-                                 "“%(format)s”.", format=FORMAT))
+        problems.add(
+            "",
+            gettext(
+                "This is not a CRM configuration file: “format” must be “%(format)s”.",
+                format=FORMAT,
+            ),
+        )
     if data.get("version") != VERSION:
-        problems.add("", gettext("Unsupported version %(version)s; this CRM reads version "
-                                 "%(supported)d.", version=json.dumps(data.get("version")),
-                                 supported=VERSION))
+        problems.add(
+            "",
+            gettext(
+                "Unsupported version %(version)s; this CRM reads version %(supported)d.",
+                version=json.dumps(data.get("version")),
+                supported=VERSION,
+            ),
+        )
     for key in data:
         if key not in TOP_KEYS:
             problems.add("", gettext("unknown key “%(key)s”.", key=key))
@@ -275,33 +375,41 @@ def check(data: object) -> dict[str, Any]:
                     problems.add("settings" if key == "settings" else f"settings.{key}", message)
     if "lead_statuses" in data:
         statuses = _clean_list(problems, "lead_statuses", data["lead_statuses"], STATUS_FIELDS)
-        _one_flagged(problems, "lead_statuses", statuses, "is_default", True,
-                     gettext("default status"))
+        _one_flagged(
+            problems, "lead_statuses", statuses, "is_default", True, gettext("default status")
+        )
         for item in statuses:
             if item["is_default"] and item["is_final"]:
                 problems.add(item["_where"], gettext("the default status cannot be final."))
         clean["lead_statuses"] = statuses
     if "lead_sources" in data:
-        clean["lead_sources"] = _clean_list(problems, "lead_sources", data["lead_sources"],
-                                            SOURCE_FIELDS)
+        clean["lead_sources"] = _clean_list(
+            problems, "lead_sources", data["lead_sources"], SOURCE_FIELDS
+        )
     if "pipelines" in data:
         pipelines = _clean_list(problems, "pipelines", data["pipelines"], PIPELINE_FIELDS)
-        _one_flagged(problems, "pipelines", pipelines, "is_default", True,
-                     gettext("default pipeline"))
+        _one_flagged(
+            problems, "pipelines", pipelines, "is_default", True, gettext("default pipeline")
+        )
         for pipeline in pipelines:
             where = pipeline["_where"]
             if pipeline["is_default"] and pipeline["is_active"] is False:
                 problems.add(where, gettext("the default pipeline must be active."))
             stages = _clean_list(problems, f"{where}.stages", pipeline["stages"], STAGE_FIELDS)
-            for flag, what in (("is_default", gettext("default stage")),
-                               ("is_won", gettext("won stage")), ("is_lost", gettext("lost stage"))):
+            for flag, what in (
+                ("is_default", gettext("default stage")),
+                ("is_won", gettext("won stage")),
+                ("is_lost", gettext("lost stage")),
+            ):
                 _one_flagged(problems, f"{where}.stages", stages, flag, False, what)
             for stage in stages:
                 if stage["is_won"] and stage["is_lost"]:
                     problems.add(stage["_where"], gettext("a stage cannot be both won and lost."))
                 elif stage["is_default"] and (stage["is_won"] or stage["is_lost"]):
-                    problems.add(stage["_where"], gettext("the default stage must be an open "
-                                                          "stage, not won or lost."))
+                    problems.add(
+                        stage["_where"],
+                        gettext("the default stage must be an open stage, not won or lost."),
+                    )
             pipeline["stages"] = stages
         clean["pipelines"] = pipelines
     if problems:
@@ -310,6 +418,7 @@ def check(data: object) -> dict[str, Any]:
 
 
 # --- applying a checked configuration ---------------------------------------------------
+
 
 def _assign(row: Any, values: Mapping[str, object]) -> bool:
     """Set ``values`` on ``row``; True when anything changed."""
@@ -322,14 +431,18 @@ def _assign(row: Any, values: Mapping[str, object]) -> bool:
 
 
 def _usage(session: Session, column: QueryableAttribute[int]) -> dict[int, int]:
-    return dict(session.execute(select(column, func.count()).where(column.is_not(None))
-                                .group_by(column)).tuples().all())
+    return dict(
+        session.execute(select(column, func.count()).where(column.is_not(None)).group_by(column))
+        .tuples()
+        .all()
+    )
 
 
 class _Report:
     def __init__(self) -> None:
-        self.counts = {section: {"added": 0, "updated": 0, "deleted": 0, "kept": 0}
-                       for section in SECTIONS}
+        self.counts = {
+            section: {"added": 0, "updated": 0, "deleted": 0, "kept": 0} for section in SECTIONS
+        }
         self.kept: list[str] = []
 
     def count(self, section: str, what: str) -> None:
@@ -343,11 +456,19 @@ class _Report:
         return {"counts": self.counts, "kept": self.kept}
 
 
-def _apply_rows(session: Session, report: _Report, section: str, model: type[Any],
-                existing: Sequence[Any], items: Sequence[Mapping[str, Any]],
-                fields: Mapping[str, Any], make: Callable[..., Any],
-                usage: Mapping[int, int], in_use_message: Callable[[Any, int], str],
-                clear_on_keep: Iterable[str]) -> list[tuple[Any, Mapping[str, Any]]]:
+def _apply_rows(
+    session: Session,
+    report: _Report,
+    section: str,
+    model: type[Any],
+    existing: Sequence[Any],
+    items: Sequence[Mapping[str, Any]],
+    fields: Mapping[str, Any],
+    make: Callable[..., Any],
+    usage: Mapping[int, int],
+    in_use_message: Callable[[Any, int], str],
+    clear_on_keep: Iterable[str],
+) -> list[tuple[Any, Mapping[str, Any]]]:
     """Match ``items`` to ``existing`` rows by name; update, add, delete unused leftovers.
     Returns [(row, item)] in file order. ``clear_on_keep``: flags a kept row gives up."""
     by_name: dict[str, Any] = {}
@@ -390,61 +511,136 @@ def _apply_rows(session: Session, report: _Report, section: str, model: type[Any
 
 def _kept_leads(kind: str) -> Callable[[Any, int], str]:
     def message(row: Any, used: int) -> str:
-        return cast(str, ngettext("%(kind)s “%(name)s” was kept: %(num)d lead uses it.",
-                                  "%(kind)s “%(name)s” was kept: %(num)d leads use it.", used,
-                                  kind=kind, name=row.name))
+        return cast(
+            str,
+            ngettext(
+                "%(kind)s “%(name)s” was kept: %(num)d lead uses it.",
+                "%(kind)s “%(name)s” was kept: %(num)d leads use it.",
+                used,
+                kind=kind,
+                name=row.name,
+            ),
+        )
+
     return message
 
 
 def _kept_deals(kind: str) -> Callable[[Any, int], str]:
     def message(row: Any, used: int) -> str:
-        return cast(str, ngettext("%(kind)s “%(name)s” was kept: %(num)d deal is in it.",
-                                  "%(kind)s “%(name)s” was kept: %(num)d deals are in it.", used,
-                                  kind=kind, name=row.name))
+        return cast(
+            str,
+            ngettext(
+                "%(kind)s “%(name)s” was kept: %(num)d deal is in it.",
+                "%(kind)s “%(name)s” was kept: %(num)d deals are in it.",
+                used,
+                kind=kind,
+                name=row.name,
+            ),
+        )
+
     return message
 
 
 def _apply(session: Session, clean: Mapping[str, Any], report: _Report) -> None:
     tenant = current_tenant_id()
     if "settings" in clean:
-        report.counts["settings"]["updated"] = crm_settings.replace_values(session,
-                                                                          clean["settings"])
+        report.counts["settings"]["updated"] = crm_settings.replace_values(
+            session, clean["settings"]
+        )
     if "lead_statuses" in clean:
-        existing = list(session.scalars(select(LeadStatus).where(LeadStatus.tenant_id == tenant)
-                                        .order_by(LeadStatus.position, LeadStatus.id)))
-        _apply_rows(session, report, "lead_statuses", LeadStatus, existing, clean["lead_statuses"],
-                    STATUS_FIELDS, lambda v: LeadStatus(tenant_id=tenant, **v),
-                    _usage(session, Lead.status_id), _kept_leads(gettext("Lead status")),
-                    ("is_default",))
+        existing = list(
+            session.scalars(
+                select(LeadStatus)
+                .where(LeadStatus.tenant_id == tenant)
+                .order_by(LeadStatus.position, LeadStatus.id)
+            )
+        )
+        _apply_rows(
+            session,
+            report,
+            "lead_statuses",
+            LeadStatus,
+            existing,
+            clean["lead_statuses"],
+            STATUS_FIELDS,
+            lambda v: LeadStatus(tenant_id=tenant, **v),
+            _usage(session, Lead.status_id),
+            _kept_leads(gettext("Lead status")),
+            ("is_default",),
+        )
     if "lead_sources" in clean:
-        existing = list(session.scalars(select(LeadSource).where(LeadSource.tenant_id == tenant)
-                                        .order_by(LeadSource.name)))
-        _apply_rows(session, report, "lead_sources", LeadSource, existing, clean["lead_sources"],
-                    SOURCE_FIELDS, lambda v: LeadSource(tenant_id=tenant, **v),
-                    _usage(session, Lead.source_id), _kept_leads(gettext("Lead source")), ())
+        existing = list(
+            session.scalars(
+                select(LeadSource).where(LeadSource.tenant_id == tenant).order_by(LeadSource.name)
+            )
+        )
+        _apply_rows(
+            session,
+            report,
+            "lead_sources",
+            LeadSource,
+            existing,
+            clean["lead_sources"],
+            SOURCE_FIELDS,
+            lambda v: LeadSource(tenant_id=tenant, **v),
+            _usage(session, Lead.source_id),
+            _kept_leads(gettext("Lead source")),
+            (),
+        )
     if "pipelines" in clean:
         _apply_pipelines(session, clean["pipelines"], report, tenant)
 
 
-def _apply_pipelines(session: Session, items: Sequence[Mapping[str, Any]], report: _Report,
-                     tenant: int) -> None:
-    existing = list(session.scalars(select(Pipeline).where(Pipeline.tenant_id == tenant)
-                                    .options(selectinload(Pipeline.stages))
-                                    .order_by(Pipeline.position, Pipeline.id)))
+def _apply_pipelines(
+    session: Session, items: Sequence[Mapping[str, Any]], report: _Report, tenant: int
+) -> None:
+    existing = list(
+        session.scalars(
+            select(Pipeline)
+            .where(Pipeline.tenant_id == tenant)
+            .options(selectinload(Pipeline.stages))
+            .order_by(Pipeline.position, Pipeline.id)
+        )
+    )
     stage_usage = _usage(session, Deal.stage_id)
-    pairs = _apply_rows(session, report, "pipelines", Pipeline, existing, items, PIPELINE_FIELDS,
-                        lambda v: Pipeline(tenant_id=tenant, **v),
-                        _usage(session, Deal.pipeline_id), _kept_deals(gettext("Pipeline")),
-                        ("is_default",))
+    pairs = _apply_rows(
+        session,
+        report,
+        "pipelines",
+        Pipeline,
+        existing,
+        items,
+        PIPELINE_FIELDS,
+        lambda v: Pipeline(tenant_id=tenant, **v),
+        _usage(session, Deal.pipeline_id),
+        _kept_deals(gettext("Pipeline")),
+        ("is_default",),
+    )
     for pipeline, item in pairs:
-        stages = sorted(pipeline.stages, key=lambda s: (s.position, s.id or 0)) \
-            if pipeline.id is not None else []
+        stages = (
+            sorted(pipeline.stages, key=lambda s: (s.position, s.id or 0))
+            if pipeline.id is not None
+            else []
+        )
         # A kept stage gives up only the flags the file gives to one of its own stages.
-        flags = tuple(flag for flag in ("is_default", "is_won", "is_lost")
-                      if any(stage[flag] for stage in item["stages"]))
-        _apply_rows(session, report, "pipelines", Stage, stages, item["stages"], STAGE_FIELDS,
-                    lambda v, p=pipeline: Stage(tenant_id=tenant, pipeline=p, **v),
-                    stage_usage, _kept_deals(gettext("Stage")), flags)
+        flags = tuple(
+            flag
+            for flag in ("is_default", "is_won", "is_lost")
+            if any(stage[flag] for stage in item["stages"])
+        )
+        _apply_rows(
+            session,
+            report,
+            "pipelines",
+            Stage,
+            stages,
+            item["stages"],
+            STAGE_FIELDS,
+            lambda v, p=pipeline: Stage(tenant_id=tenant, pipeline=p, **v),
+            stage_usage,
+            _kept_deals(gettext("Stage")),
+            flags,
+        )
 
 
 @transactional
@@ -470,8 +666,15 @@ def reset_to_defaults(session: Session) -> dict[str, Any]:
 
 def summary(report: Mapping[str, Any]) -> str:
     """One line for a flash message or a CLI: what the import or reset did."""
-    totals = {what: sum(c[what] for c in report["counts"].values())
-              for what in ("added", "updated", "deleted", "kept")}
-    return cast(str, gettext("%(added)d added, %(updated)d updated, %(deleted)d removed, "
-                             "%(kept)d kept because they are in use.", **totals))
-
+    totals = {
+        what: sum(c[what] for c in report["counts"].values())
+        for what in ("added", "updated", "deleted", "kept")
+    }
+    return cast(
+        str,
+        gettext(
+            "%(added)d added, %(updated)d updated, %(deleted)d removed, "
+            "%(kept)d kept because they are in use.",
+            **totals,
+        ),
+    )

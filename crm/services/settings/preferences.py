@@ -16,6 +16,7 @@ preference with ``get_setting(session, key)`` and never care whether it was set.
   never set, the country of the default language (``DERIVED``);
 * ``health_refresh_hour``: the hour (tenant's timezone) of the nightly health refresh.
 """
+
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -85,7 +86,8 @@ def _credit_check_on(value: object) -> object:
 _credit_check_on.choices = (  # type: ignore[attr-defined]
     ("both", _l("Order confirmation and invoice issue")),
     ("order", _l("Order confirmation only")),
-    ("invoice", _l("Invoice issue only")))
+    ("invoice", _l("Invoice issue only")),
+)
 
 
 def _locale(value: object) -> object:
@@ -133,8 +135,7 @@ def _country(value: object) -> str | None:
 
 
 def _country_choices() -> list[tuple[str, object]]:
-    return [("", _l("The default language's country")),
-            *country_choices(str(get_locale() or "en"))]
+    return [("", _l("The default language's country")), *country_choices(str(get_locale() or "en"))]
 
 
 def country_of_locale(locale: object) -> str | None:
@@ -151,27 +152,66 @@ _country.choices = _country_choices  # type: ignore[attr-defined]
 
 # key -> (default, clean function, label, description)
 SETTINGS = {
-    "kanban_page_size": (20, _page_size, _l("Kanban cards per page"),
-                         _l("How many cards a column of the lead and deal boards loads at a "
-                            "time (5 to 100).")),
-    "show_activity_timeline": (True, _flag, _l("Show the activity timeline"),
-                               _l("Record pages show who changed what and when.")),
-    "default_deal_currency": ("EUR", _currency, _l("Default deal currency"),
-                              _l("The currency a new deal starts with.")),
-    "credit_check_on": ("both", _credit_check_on, _l("Check credit limits on"),
-                        _l("When a customer's credit limit is enforced: on order confirmation, "
-                           "on invoice issue, or both (both, order, invoice).")),
-    "default_locale": ("en", _locale, _l("Default language"),
-                       _l("For users who have not picked a language and whose browser asks for "
-                          "none the CRM ships, and for statements mailed in a batch.")),
-    "timezone": ("UTC", _timezone, _l("Timezone"),
-                 _l("Dates and times are shown in this timezone.")),
-    "default_country": (None, _country, _l("Default country"),
-                        _l("Phone numbers written without a country code are read in the "
-                           "customer's country, else in this one (imports).")),
-    "health_refresh_hour": (2, _hour, _l("Nightly health refresh at"),
-                            _l("The hour, 0 to 23 (in the timezone above), at which every customer's "
-                               "health score is recomputed each night.")),
+    "kanban_page_size": (
+        20,
+        _page_size,
+        _l("Kanban cards per page"),
+        _l("How many cards a column of the lead and deal boards loads at a time (5 to 100)."),
+    ),
+    "show_activity_timeline": (
+        True,
+        _flag,
+        _l("Show the activity timeline"),
+        _l("Record pages show who changed what and when."),
+    ),
+    "default_deal_currency": (
+        "EUR",
+        _currency,
+        _l("Default deal currency"),
+        _l("The currency a new deal starts with."),
+    ),
+    "credit_check_on": (
+        "both",
+        _credit_check_on,
+        _l("Check credit limits on"),
+        _l(
+            "When a customer's credit limit is enforced: on order confirmation, "
+            "on invoice issue, or both (both, order, invoice)."
+        ),
+    ),
+    "default_locale": (
+        "en",
+        _locale,
+        _l("Default language"),
+        _l(
+            "For users who have not picked a language and whose browser asks for "
+            "none the CRM ships, and for statements mailed in a batch."
+        ),
+    ),
+    "timezone": (
+        "UTC",
+        _timezone,
+        _l("Timezone"),
+        _l("Dates and times are shown in this timezone."),
+    ),
+    "default_country": (
+        None,
+        _country,
+        _l("Default country"),
+        _l(
+            "Phone numbers written without a country code are read in the "
+            "customer's country, else in this one (imports)."
+        ),
+    ),
+    "health_refresh_hour": (
+        2,
+        _hour,
+        _l("Nightly health refresh at"),
+        _l(
+            "The hour, 0 to 23 (in the timezone above), at which every customer's "
+            "health score is recomputed each night."
+        ),
+    ),
 }
 DEFAULTS = {key: spec[0] for key, spec in SETTINGS.items()}
 # key -> (the setting it follows while never set, how): the default country is the
@@ -183,8 +223,9 @@ def clean_values(values: object) -> dict[str, object]:
     """{key: clean value} for a mapping of settings, or ValidationFailed naming every
     unknown key and bad value."""
     if not isinstance(values, dict):
-        raise ValidationFailed({"settings": [_l("Send the settings as an object of key and "
-                                                "value.")]})
+        raise ValidationFailed(
+            {"settings": [_l("Send the settings as an object of key and value.")]}
+        )
     errors, cleaned = {}, {}
     for key, value in values.items():
         if key not in SETTINGS:
@@ -200,8 +241,12 @@ def clean_values(values: object) -> dict[str, object]:
 
 
 def _rows(session: Session) -> dict[str, CrmSetting]:
-    return {row.key: row for row in session.scalars(
-        select(CrmSetting).where(CrmSetting.tenant_id == current_tenant_id()))}
+    return {
+        row.key: row
+        for row in session.scalars(
+            select(CrmSetting).where(CrmSetting.tenant_id == current_tenant_id())
+        )
+    }
 
 
 def _stored_or_default(key: str, row: CrmSetting | None) -> object:
@@ -224,8 +269,9 @@ def get_setting(session: Session, key: str) -> Any:
     """The tenant's value of ``key`` (its default when never set)."""
     if key not in SETTINGS:
         raise KeyError(key)
-    row = session.scalar(select(CrmSetting).where(CrmSetting.tenant_id == current_tenant_id(),
-                                                  CrmSetting.key == key))
+    row = session.scalar(
+        select(CrmSetting).where(CrmSetting.tenant_id == current_tenant_id(), CrmSetting.key == key)
+    )
     value = _stored_or_default(key, row)
     if value is None and key in DERIVED:
         source, derive = DERIVED[key]
@@ -258,8 +304,9 @@ def settings_version(session: Session) -> str:
 
 
 @transactional
-def save_settings(session: Session, values: object, loaded_version: str | None = None
-                  ) -> dict[str, Any]:
+def save_settings(
+    session: Session, values: object, loaded_version: str | None = None
+) -> dict[str, Any]:
     """Set some or all settings (the others keep their values) in one transaction;
     refused (EditConflict) when the form was loaded before someone else's change."""
     check_version(loaded_version, settings_version(session))

@@ -1,4 +1,5 @@
 """Reference lists a tenant edits: payment terms, segments, regions, tags."""
+
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -19,8 +20,11 @@ def prepare_named(session: Session, item: Any) -> None:
     if not item.name:
         errors["name"] = [_l("A name is required.")]
     else:
-        query = select(model.id).where(model.tenant_id == (item.tenant_id or current_tenant_id()),
-                                       model.name == item.name, model.id != (item.id or 0))
+        query = select(model.id).where(
+            model.tenant_id == (item.tenant_id or current_tenant_id()),
+            model.name == item.name,
+            model.id != (item.id or 0),
+        )
         if model is SubSegment:
             if item.segment is None:
                 errors["segment"] = [_l("Choose the segment.")]
@@ -40,7 +44,14 @@ def check_delete(session: Session, item: Any) -> None:
     found = delete_blockers(session, item)
     if found:
         from flask_babel import gettext
+
         what = ", ".join(f"{count} {label}" for label, count in found)
         from crm.services.core.errors import NotAllowed
-        raise NotAllowed(gettext("“%(name)s” is in use by %(what)s; deactivate or reassign first.",
-                                 name=str(item), what=what))
+
+        raise NotAllowed(
+            gettext(
+                "“%(name)s” is in use by %(what)s; deactivate or reassign first.",
+                name=str(item),
+                what=what,
+            )
+        )

@@ -1,2 +1,1 @@
-"""The statement of account: its figures, its PDF and Excel files, and e-mailing it.
-"""
+"""The statement of account: its figures, its PDF and Excel files, and e-mailing it."""

@@ -1,4 +1,5 @@
 """A statement of account as a file (PDF or Excel), for downloads, the API and the CLI."""
+
 from collections.abc import Callable
 from typing import Any
 
@@ -21,8 +22,9 @@ FORMATS: dict[str, tuple[Callable[[Statement], bytes], str]] = {
 }
 
 
-def statement_file(session: Session, customer: Any, date_from: object, date_to: object,
-                   fmt: str | None = "pdf") -> tuple[bytes, str, str, Statement]:
+def statement_file(
+    session: Session, customer: Any, date_from: object, date_to: object, fmt: str | None = "pdf"
+) -> tuple[bytes, str, str, Statement]:
     """(bytes, mimetype, file name, statement); ValidationFailed naming a bad
     ``from``, ``to`` or ``format``."""
     fmt = (fmt or "pdf").lower()
@@ -33,8 +35,15 @@ def statement_file(session: Session, customer: Any, date_from: object, date_to: 
     return render(statement), mimetype, statements.file_name(statement, fmt), statement
 
 
-def write_statement(session: Session, tenant_id: int, code: str | None, date_from: object,
-                    date_to: object, fmt: str | None, path: str) -> int:
+def write_statement(
+    session: Session,
+    tenant_id: int,
+    code: str | None,
+    date_from: object,
+    date_to: object,
+    fmt: str | None,
+    path: str,
+) -> int:
     """Write the statement of the tenant's customer ``code`` to ``path``; returns the
     number of transactions on it."""
     with tenant_scope(tenant_id):

@@ -6,6 +6,7 @@ statement that was not sent leaves no trace, one that was sent is always logged.
 A batch uses one SMTP connection (reopened if the server drops it) and reports, per
 customer, sent or failed with the reason; one failure never stops the others.
 """
+
 import smtplib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -47,39 +48,68 @@ def recipient_of(customer: Any) -> tuple[Any, str]:
     """(primary contact, their email); NoRecipient when there is no address to send to."""
     contact = customer.primary_contact
     if contact is None or not (contact.email or "").strip():
-        raise NoRecipient(gettext(
-            "%(customer)s has no primary contact with an email address; add one on the "
-            "customer's Contacts tab.", customer=customer.name))
+        raise NoRecipient(
+            gettext(
+                "%(customer)s has no primary contact with an email address; add one on the "
+                "customer's Contacts tab.",
+                customer=customer.name,
+            )
+        )
     return contact, contact.email.strip()
 
 
 def _body(statement: Statement, contact: Any) -> str:
-    return cast(str, gettext(
-        "Dear %(name)s,\n\nplease find attached the statement of account of %(customer)s "
-        "for %(period)s.\n\nOpening balance: %(opening)s\nClosing balance: %(closing)s\n\n"
-        "Kind regards,\n%(tenant)s\n",
-        name=contact.name, customer=statement.customer_name,
-        period=statement_text.period(statement),
-        opening=statement_text.money(statement.opening_balance, statement.currency),
-        closing=statement_text.money(statement.closing_balance, statement.currency),
-        tenant=statement.tenant_name))
+    return cast(
+        str,
+        gettext(
+            "Dear %(name)s,\n\nplease find attached the statement of account of %(customer)s "
+            "for %(period)s.\n\nOpening balance: %(opening)s\nClosing balance: %(closing)s\n\n"
+            "Kind regards,\n%(tenant)s\n",
+            name=contact.name,
+            customer=statement.customer_name,
+            period=statement_text.period(statement),
+            opening=statement_text.money(statement.opening_balance, statement.currency),
+            closing=statement_text.money(statement.closing_balance, statement.currency),
+            tenant=statement.tenant_name,
+        ),
+    )
 
 
-def send_statement(session: Session, customer: Any, date_from: object, date_to: object, *,
-                   settings: mailer.SmtpSettings, smtp: smtplib.SMTP | None = None,
-                   user_id: int | None = None) -> str:
+def send_statement(
+    session: Session,
+    customer: Any,
+    date_from: object,
+    date_to: object,
+    *,
+    settings: mailer.SmtpSettings,
+    smtp: smtplib.SMTP | None = None,
+    user_id: int | None = None,
+) -> str:
     """Build the statement, mail it with the PDF attached to the primary contact and log
     the send; returns the recipient's address. ``smtp`` reuses an open connection."""
     contact, email = recipient_of(customer)
     statement = build_statement(session, customer, date_from, date_to)
     subject = statement_text.subject(statement)
-    mail = mailer.message(settings, email, subject, _body(statement, contact), [
-        (file_name(statement, "pdf"), render_pdf(statement), "application", "pdf")])
+    mail = mailer.message(
+        settings,
+        email,
+        subject,
+        _body(statement, contact),
+        [(file_name(statement, "pdf"), render_pdf(statement), "application", "pdf")],
+    )
     with transaction(session):
-        log_interaction(session, customer, gettext(
-            "Statement of account %(period)s sent to %(email)s",
-            period=statement_text.period(statement), email=email),
-            kind="email", contact=contact, user_id=user_id)
+        log_interaction(
+            session,
+            customer,
+            gettext(
+                "Statement of account %(period)s sent to %(email)s",
+                period=statement_text.period(statement),
+                email=email,
+            ),
+            kind="email",
+            contact=contact,
+            user_id=user_id,
+        )
         if smtp is None:
             with mailer.connection(settings) as opened:
                 opened.send_message(mail)
@@ -88,15 +118,25 @@ def send_statement(session: Session, customer: Any, date_from: object, date_to: 
     return email
 
 
-def send_statements(session: Session, customer_ids: Iterable[int | str], date_from: object,
-                    date_to: object, *, settings: mailer.SmtpSettings,
-                    user_id: int | None = None) -> list[SendResult]:
+def send_statements(
+    session: Session,
+    customer_ids: Iterable[int | str],
+    date_from: object,
+    date_to: object,
+    *,
+    settings: mailer.SmtpSettings,
+    user_id: int | None = None,
+) -> list[SendResult]:
     """Send each customer's statement; a SendResult per id, in the order given (ids
     that name no customer of the tenant are reported as failed)."""
     date_from, date_to = parse_period(date_from, date_to)
     ids = list(dict.fromkeys(int(i) for i in customer_ids))
-    customers = {c.id: c for c in session.scalars(
-        select(Customer).where(Customer.id.in_(ids)).options(selectinload(Customer.contacts)))}
+    customers = {
+        c.id: c
+        for c in session.scalars(
+            select(Customer).where(Customer.id.in_(ids)).options(selectinload(Customer.contacts))
+        )
+    }
     results: list[SendResult] = []
     smtp: smtplib.SMTP | None = None
     unreachable: BaseException | None = None
@@ -104,8 +144,9 @@ def send_statements(session: Session, customer_ids: Iterable[int | str], date_fr
         for customer_id in ids:
             customer = customers.get(customer_id)
             if customer is None:
-                results.append(SendResult(customer_id, "", "", None, False,
-                                          gettext("No such customer.")))
+                results.append(
+                    SendResult(customer_id, "", "", None, False, gettext("No such customer."))
+                )
                 continue
             name, code = customer.name, customer.code
             email = None
@@ -121,8 +162,15 @@ def send_statements(session: Session, customer_ids: Iterable[int | str], date_fr
                             unreachable = exc
                             raise
                     try:
-                        send_statement(session, customer, date_from, date_to, settings=settings,
-                                       smtp=smtp, user_id=user_id)
+                        send_statement(
+                            session,
+                            customer,
+                            date_from,
+                            date_to,
+                            settings=settings,
+                            smtp=smtp,
+                            user_id=user_id,
+                        )
                         break
                     except smtplib.SMTPServerDisconnected:
                         smtp = None  # the server hung up: reconnect once for this one
@@ -134,8 +182,9 @@ def send_statements(session: Session, customer_ids: Iterable[int | str], date_fr
             except MAIL_ERRORS as exc:
                 reason = mailer.describe_failure(exc)
                 if exc is unreachable:
-                    reason = gettext("The mail server could not be reached: %(reason)s",
-                                     reason=reason)
+                    reason = gettext(
+                        "The mail server could not be reached: %(reason)s", reason=reason
+                    )
                 results.append(SendResult(customer_id, name, code, email, False, reason))
     finally:
         if smtp is not None:
@@ -148,13 +197,22 @@ def send_statements(session: Session, customer_ids: Iterable[int | str], date_fr
 
 def overdue_customer_ids(session: Session, limit: int) -> list[int]:
     """Ids of the active customers with an open invoice past its due date, by name."""
-    return list(session.scalars(
-        select(Customer.id).where(Customer.is_active.is_(True), ledger.is_overdue_clause())
-        .order_by(Customer.name, Customer.id).limit(limit)))
+    return list(
+        session.scalars(
+            select(Customer.id)
+            .where(Customer.is_active.is_(True), ledger.is_overdue_clause())
+            .order_by(Customer.name, Customer.id)
+            .limit(limit)
+        )
+    )
 
 
 def customers_by_id(session: Session, ids: Sequence[int]) -> list[Any]:
     """The tenant's customers among ``ids``, in that order (others left out)."""
-    found = {c.id: c for c in session.scalars(
-        select(Customer).where(Customer.id.in_(ids)).options(selectinload(Customer.contacts)))}
+    found = {
+        c.id: c
+        for c in session.scalars(
+            select(Customer).where(Customer.id.in_(ids)).options(selectinload(Customer.contacts))
+        )
+    }
     return [found[i] for i in ids if i in found]

@@ -21,6 +21,7 @@ signs in their contextual forms) have no character of their own, and reportlab m
 them to private-use code points, so such words do not copy or search as typed. What
 prints is right; see tests/integration/test_statement_pdf_scripts.py.
 """
+
 import datetime as dt
 import functools
 import io
@@ -51,7 +52,9 @@ from reportlab.platypus import (
 from crm.services.statements import text
 from crm.services.statements.statement import Statement, StatementLine
 
-FONT_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "data", "fonts")
+FONT_DIR = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "data", "fonts"
+)
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 DEVANAGARI_FONT, DEVANAGARI_FONT_BOLD = "NotoSansDevanagari", "NotoSansDevanagari-Bold"
 _DEVANAGARI_FOR = {FONT: DEVANAGARI_FONT, FONT_BOLD: DEVANAGARI_FONT_BOLD}
@@ -78,22 +81,27 @@ def _fonts() -> dict[str, ParagraphStyle]:
         pdfmetrics.registerFont(TTFont(FONT, os.path.join(FONT_DIR, "DejaVuSans.ttf")))
         pdfmetrics.registerFont(TTFont(FONT_BOLD, os.path.join(FONT_DIR, "DejaVuSans-Bold.ttf")))
         pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
-        for name, filename in ((DEVANAGARI_FONT, "NotoSansDevanagari-Regular.ttf"),
-                               (DEVANAGARI_FONT_BOLD, "NotoSansDevanagari-Bold.ttf")):
+        for name, filename in (
+            (DEVANAGARI_FONT, "NotoSansDevanagari-Regular.ttf"),
+            (DEVANAGARI_FONT_BOLD, "NotoSansDevanagari-Bold.ttf"),
+        ):
             pdfmetrics.registerFont(TTFont(name, os.path.join(FONT_DIR, filename), shapable=True))
-        pdfmetrics.registerFontFamily(DEVANAGARI_FONT, normal=DEVANAGARI_FONT,
-                                      bold=DEVANAGARI_FONT_BOLD)
+        pdfmetrics.registerFontFamily(
+            DEVANAGARI_FONT, normal=DEVANAGARI_FONT, bold=DEVANAGARI_FONT_BOLD
+        )
         styles = dict(
             title=ParagraphStyle("title", fontName=FONT_BOLD, fontSize=16, leading=20),
-            heading=ParagraphStyle("heading", fontName=FONT_BOLD, fontSize=10, leading=13,
-                                   spaceBefore=8, spaceAfter=4),
+            heading=ParagraphStyle(
+                "heading", fontName=FONT_BOLD, fontSize=10, leading=13, spaceBefore=8, spaceAfter=4
+            ),
             body=ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12),
         )
         # The same with shaping on, for paragraphs with Devanagari words (shaping is
         # per paragraph in reportlab, and costs time: Latin-only ones go without).
         for key, style in list(styles.items()):
-            styles[key + "-shaped"] = ParagraphStyle(style.name + "-shaped", parent=style,
-                                                      shaping=1)
+            styles[key + "-shaped"] = ParagraphStyle(
+                style.name + "-shaped", parent=style, shaping=1
+            )
         _styles.update(styles)
     return _styles
 
@@ -105,7 +113,7 @@ def _runs(value: str) -> list[tuple[bool, str]]:
     start = 0
     for match in _DEVANAGARI_WORDS.finditer(value):
         if match.start() > start:
-            runs.append((False, value[start:match.start()]))
+            runs.append((False, value[start : match.start()]))
         runs.append((True, match.group()))
         start = match.end()
     if start < len(value):
@@ -121,9 +129,11 @@ def _markup(value: str | None, font: str = FONT) -> str:
     if not _HAS_DEVANAGARI(value):
         return escape(value).replace("\n", "<br/>")
     return "".join(
-        f'<font name="{_DEVANAGARI_FOR[font]}">{escape(piece)}</font>' if devanagari
+        f'<font name="{_DEVANAGARI_FOR[font]}">{escape(piece)}</font>'
+        if devanagari
         else escape(piece).replace("\n", "<br/>")
-        for devanagari, piece in _runs(value))
+        for devanagari, piece in _runs(value)
+    )
 
 
 def _shaped(piece: str, font: str, size: float) -> tuple[str, float]:
@@ -163,8 +173,9 @@ def _text_width(value: str, font: str, size: float) -> float:
     return sum(width for _, _, width in _line(value, font, size))
 
 
-def _draw_line(canv: canvas.Canvas, x: float, y: float,
-               parts: tuple[tuple[str, str, float], ...], size: float) -> None:
+def _draw_line(
+    canv: canvas.Canvas, x: float, y: float, parts: tuple[tuple[str, str, float], ...], size: float
+) -> None:
     """Draw ``_line`` parts from ``x`` on the baseline ``y``."""
     text = canv.beginText(x, y)
     for font, piece, width in parts:
@@ -196,8 +207,7 @@ class _Line(Flowable):
         _draw_line(self.canv, 0, self.height - self.size, self.parts, self.size)
 
 
-def _cells(rows: list[list[Any]], size: float,
-           bold: Callable[[int, int], bool]) -> list[list[Any]]:
+def _cells(rows: list[list[Any]], size: float, bold: Callable[[int, int], bool]) -> list[list[Any]]:
     """``rows`` with each string that has Devanagari in it as a ``_Line``; ``bold(r, c)``
     tells the cell's weight (as the table's style sets it)."""
     for r, row in enumerate(rows):
@@ -235,8 +245,13 @@ def _numbered_canvas(footer_left: str) -> type[canvas.Canvas]:
                     self.drawRightString(A4[0] - MARGIN, 10 * mm, page)
                 else:
                     parts = _line(page, FONT, 7.5)
-                    _draw_line(self, A4[0] - MARGIN - sum(width for _, _, width in parts),
-                               10 * mm, parts, 7.5)
+                    _draw_line(
+                        self,
+                        A4[0] - MARGIN - sum(width for _, _, width in parts),
+                        10 * mm,
+                        parts,
+                        7.5,
+                    )
                 super().showPage()
             super().save()
 
@@ -254,8 +269,10 @@ def _styled(markup: str, styles: dict[str, ParagraphStyle], key: str) -> Paragra
 
 def _header(statement: Statement, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     money = text.Formats(statement.currency).money
-    customer = [f"<b>{_markup(statement.customer_name, FONT_BOLD)}</b>",
-                _markup(gettext("Customer code: %(code)s", code=statement.customer_code))]
+    customer = [
+        f"<b>{_markup(statement.customer_name, FONT_BOLD)}</b>",
+        _markup(gettext("Customer code: %(code)s", code=statement.customer_code)),
+    ]
     if statement.billing_address:
         customer.append(_markup(statement.billing_address))
     if statement.tax_number:
@@ -269,16 +286,23 @@ def _header(statement: Statement, styles: dict[str, ParagraphStyle]) -> list[Flo
         [gettext("Closing balance"), money(statement.closing_balance)],
     ]
     summary = _cells(summary, 9, lambda r, c: r == len(summary) - 1)
-    summary_table = Table(summary, colWidths=[80, 110], style=TableStyle([
-        ("FONT", (0, 0), (-1, -1), FONT, 9),
-        ("FONT", (0, -1), (-1, -1), FONT_BOLD, 9),
-        ("ALIGN", (1, 0), (1, -1), "RIGHT"),
-        ("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black),
-    ]))
-    block = Table([[_styled("<br/>".join(customer), styles, "body"), summary_table]],
-                  colWidths=[320, 190], style=TableStyle([
-                      ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                      ("LEFTPADDING", (0, 0), (0, 0), 0)]))
+    summary_table = Table(
+        summary,
+        colWidths=[80, 110],
+        style=TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, 9),
+                ("FONT", (0, -1), (-1, -1), FONT_BOLD, 9),
+                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                ("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black),
+            ]
+        ),
+    )
+    block = Table(
+        [[_styled("<br/>".join(customer), styles, "body"), summary_table]],
+        colWidths=[320, 190],
+        style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, 0), 0)]),
+    )
     return [
         _paragraph(statement.tenant_name, styles, "title"),
         _paragraph(gettext("Statement of account"), styles, "heading"),
@@ -329,63 +353,106 @@ def _transactions(statement: Statement) -> LongTable:
     money, day = formats.money, formats.day
     kinds = {kind: text.kind_label(kind) for kind in ("invoice", "payment", "credit_note")}
     rows = [[heading for _, heading in text.transaction_columns()]]
-    rows.append([day(statement.date_from), "", "", gettext("Opening balance"), "", "",
-                 money(statement.opening_balance)])
+    rows.append(
+        [
+            day(statement.date_from),
+            "",
+            "",
+            gettext("Opening balance"),
+            "",
+            "",
+            money(statement.opening_balance),
+        ]
+    )
     for line in statement.lines:
-        rows.append([
-            day(line.date), kinds[line.kind], line.number,
-            _description(line, day),
-            money(line.debit) if line.debit else "", money(line.credit) if line.credit else "",
-            money(line.balance),
-        ])
-    rows.append([day(statement.date_to), "", "", gettext("Closing balance"),
-                 money(statement.total_debit), money(statement.total_credit),
-                 money(statement.closing_balance)])
+        rows.append(
+            [
+                day(line.date),
+                kinds[line.kind],
+                line.number,
+                _description(line, day),
+                money(line.debit) if line.debit else "",
+                money(line.credit) if line.credit else "",
+                money(line.balance),
+            ]
+        )
+    rows.append(
+        [
+            day(statement.date_to),
+            "",
+            "",
+            gettext("Closing balance"),
+            money(statement.total_debit),
+            money(statement.total_credit),
+            money(statement.closing_balance),
+        ]
+    )
     last = len(rows) - 1
     rows = _cells(rows, FONT_SIZE, lambda r, c: r in (0, 1, last))
     # Every row is one line of text: fixed heights spare measuring 400 rows per page break.
-    table = LongTable(rows, colWidths=COLUMN_WIDTHS, rowHeights=[ROW_HEIGHT] * len(rows),
-                      repeatRows=1)
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), FONT, FONT_SIZE),
-        ("FONT", (0, 0), (-1, 0), FONT_BOLD, FONT_SIZE),
-        ("FONT", (0, -1), (-1, -1), FONT_BOLD, FONT_SIZE),
-        ("FONT", (0, 1), (-1, 1), FONT_BOLD, FONT_SIZE),
-        ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, BAND_FILL]),
-        ("ALIGN", (4, 0), (-1, -1), "RIGHT"),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.5, HEADER_FILL),
-        ("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]))
+    table = LongTable(
+        rows, colWidths=COLUMN_WIDTHS, rowHeights=[ROW_HEIGHT] * len(rows), repeatRows=1
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, FONT_SIZE),
+                ("FONT", (0, 0), (-1, 0), FONT_BOLD, FONT_SIZE),
+                ("FONT", (0, -1), (-1, -1), FONT_BOLD, FONT_SIZE),
+                ("FONT", (0, 1), (-1, 1), FONT_BOLD, FONT_SIZE),
+                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+                ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, BAND_FILL]),
+                ("ALIGN", (4, 0), (-1, -1), "RIGHT"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, HEADER_FILL),
+                ("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
     return table
 
 
 def _aging(statement: Statement, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     money = text.Formats(statement.currency).money
     rows = text.aging_rows(statement)
-    cells = _cells([[label for label, _ in rows], [money(amount) for _, amount in rows]], 8,
-                   lambda r, c: r == 0 or c == len(rows) - 1)
+    cells = _cells(
+        [[label for label, _ in rows], [money(amount) for _, amount in rows]],
+        8,
+        lambda r, c: r == 0 or c == len(rows) - 1,
+    )
     table = Table(cells, colWidths=[510 / len(rows)] * len(rows))
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), FONT, 8),
-        ("FONT", (0, 0), (-1, 0), FONT_BOLD, 8),
-        ("FONT", (-1, 1), (-1, 1), FONT_BOLD, 8),
-        ("ALIGN", (0, 0), (-1, -1), "RIGHT"),
-        ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.grey),
-    ]))
-    parts = [Spacer(1, 6 * mm),
-             _paragraph(gettext("Aging as of %(day)s", day=text.day(statement.date_to)),
-                        styles, "heading"),
-             table]
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, 8),
+                ("FONT", (0, 0), (-1, 0), FONT_BOLD, 8),
+                ("FONT", (-1, 1), (-1, 1), FONT_BOLD, 8),
+                ("ALIGN", (0, 0), (-1, -1), "RIGHT"),
+                ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.grey),
+            ]
+        )
+    )
+    parts = [
+        Spacer(1, 6 * mm),
+        _paragraph(
+            gettext("Aging as of %(day)s", day=text.day(statement.date_to)), styles, "heading"
+        ),
+        table,
+    ]
     if statement.unallocated_credit:
         parts.append(Spacer(1, 2 * mm))
-        parts.append(_paragraph(gettext("Unallocated credit: %(amount)s",
-                                        amount=money(statement.unallocated_credit)),
-                                styles, "body"))
+        parts.append(
+            _paragraph(
+                gettext(
+                    "Unallocated credit: %(amount)s", amount=money(statement.unallocated_credit)
+                ),
+                styles,
+                "body",
+            )
+        )
     return parts
 
 
@@ -394,9 +461,16 @@ def render_pdf(statement: Statement) -> bytes:
     styles = _fonts()
     out = io.BytesIO()
     title = gettext("Statement of account %(customer)s", customer=statement.customer_name)
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
-                            topMargin=MARGIN, bottomMargin=MARGIN + 5 * mm, title=title,
-                            author=statement.tenant_name)
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 5 * mm,
+        title=title,
+        author=statement.tenant_name,
+    )
     story = _header(statement, styles) + [_transactions(statement)] + _aging(statement, styles)
     footer = f"{statement.tenant_name} · {statement.customer_name} · {text.period(statement)}"
     doc.build(story, canvasmaker=_numbered_canvas(footer))

@@ -13,6 +13,7 @@ e-mail all render, so every output shows the same figures:
   before it), and the credit not yet used against an invoice on that day. Aging
   total - unallocated credit = closing balance.
 """
+
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -82,8 +83,15 @@ def parse_date(value: object, name: str) -> dt.date:
     try:
         return cast(dt.date, inputs.date(value))
     except InputInvalid:
-        raise ValidationFailed({name: [gettext("“%(value)s” is not a date (YYYY-MM-DD).",
-                                               value=cast(str, value).strip())]}) from None
+        raise ValidationFailed(
+            {
+                name: [
+                    gettext(
+                        "“%(value)s” is not a date (YYYY-MM-DD).", value=cast(str, value).strip()
+                    )
+                ]
+            }
+        ) from None
 
 
 def parse_period(date_from: object, date_to: object) -> tuple[dt.date, dt.date]:
@@ -114,48 +122,74 @@ def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
 def billing_address_text(session: Session, customer: Any) -> str:
     """The default billing address (else any billing address) as lines of text."""
     address = session.scalar(
-        select(Address).where(Address.customer_id == customer.id, Address.kind == "billing")
-        .order_by(Address.is_default.desc(), Address.id).limit(1))
+        select(Address)
+        .where(Address.customer_id == customer.id, Address.kind == "billing")
+        .order_by(Address.is_default.desc(), Address.id)
+        .limit(1)
+    )
     if address is None:
         return ""
     city = " ".join(p for p in (address.postal_code, address.city) if p)
-    return "\n".join(p for p in (address.line1, address.line2, city, address.state,
-                                  address.country) if p)
+    return "\n".join(
+        p for p in (address.line1, address.line2, city, address.state, address.country) if p
+    )
 
 
-def statement_lines(session: Session, customer_id: int, date_from: dt.date,
-                    date_to: dt.date) -> list[StatementLine]:
+def statement_lines(
+    session: Session, customer_id: int, date_from: dt.date, date_to: dt.date
+) -> list[StatementLine]:
     """The period's posted documents as StatementLines, sorted, without running balances."""
     lines: list[StatementLine] = []
     invoices = session.execute(
-        select(Invoice.issue_date, Invoice.number, Invoice.reference, Invoice.due_date,
-               Invoice.total)
-        .where(Invoice.customer_id == customer_id,
-               Invoice.status.in_(POSTED_INVOICE_STATUSES),
-               Invoice.issue_date.between(date_from, date_to)))
+        select(
+            Invoice.issue_date, Invoice.number, Invoice.reference, Invoice.due_date, Invoice.total
+        ).where(
+            Invoice.customer_id == customer_id,
+            Invoice.status.in_(POSTED_INVOICE_STATUSES),
+            Invoice.issue_date.between(date_from, date_to),
+        )
+    )
     for day, number, reference, due, total in invoices:
-        lines.append(StatementLine(day, "invoice", number, reference or "", due,
-                                   ledger.money(total), ledger.ZERO))
+        lines.append(
+            StatementLine(
+                day, "invoice", number, reference or "", due, ledger.money(total), ledger.ZERO
+            )
+        )
     payments = session.execute(
-        select(Payment.payment_date, Payment.number, Payment.reference, Payment.amount)
-        .where(Payment.customer_id == customer_id, Payment.status == "received",
-               Payment.payment_date.between(date_from, date_to)))
+        select(Payment.payment_date, Payment.number, Payment.reference, Payment.amount).where(
+            Payment.customer_id == customer_id,
+            Payment.status == "received",
+            Payment.payment_date.between(date_from, date_to),
+        )
+    )
     for day, number, reference, amount in payments:
-        lines.append(StatementLine(day, "payment", number, reference or "", None,
-                                   ledger.ZERO, ledger.money(amount)))
+        lines.append(
+            StatementLine(
+                day, "payment", number, reference or "", None, ledger.ZERO, ledger.money(amount)
+            )
+        )
     credit_notes = session.execute(
-        select(CreditNote.issue_date, CreditNote.number, CreditNote.reason, CreditNote.amount)
-        .where(CreditNote.customer_id == customer_id, CreditNote.status == "issued",
-               CreditNote.issue_date.between(date_from, date_to)))
+        select(
+            CreditNote.issue_date, CreditNote.number, CreditNote.reason, CreditNote.amount
+        ).where(
+            CreditNote.customer_id == customer_id,
+            CreditNote.status == "issued",
+            CreditNote.issue_date.between(date_from, date_to),
+        )
+    )
     for day, number, reason, amount in credit_notes:
-        lines.append(StatementLine(day, "credit_note", number, reason or "", None,
-                                   ledger.ZERO, ledger.money(amount)))
+        lines.append(
+            StatementLine(
+                day, "credit_note", number, reason or "", None, ledger.ZERO, ledger.money(amount)
+            )
+        )
     lines.sort(key=lambda line: (line.date, KIND_ORDER[line.kind], line.number))
     return lines
 
 
-def aging_as_of(session: Session, customer_id: int,
-                as_of: dt.date) -> tuple[dict[str, Decimal], Decimal]:
+def aging_as_of(
+    session: Session, customer_id: int, as_of: dt.date
+) -> tuple[dict[str, Decimal], Decimal]:
     """(aging buckets, unallocated credit) of one customer as they stood at the end of
     ``as_of``, from the documents dated on or before it.
 
@@ -167,19 +201,27 @@ def aging_as_of(session: Session, customer_id: int,
             select(Invoice.id, Invoice.total, Invoice.due_date).where(
                 Invoice.customer_id == customer_id,
                 Invoice.status.in_(POSTED_INVOICE_STATUSES),
-                Invoice.issue_date <= as_of))
+                Invoice.issue_date <= as_of,
+            )
+        )
     }
     settled = dict.fromkeys(invoices, ledger.ZERO)
     credit = ledger.ZERO
 
-    received = (Payment.customer_id == customer_id, Payment.status == "received",
-                Payment.payment_date <= as_of)
-    credit += ledger.money(session.scalar(
-        select(func.coalesce(func.sum(Payment.amount), 0)).where(*received)))
+    received = (
+        Payment.customer_id == customer_id,
+        Payment.status == "received",
+        Payment.payment_date <= as_of,
+    )
+    credit += ledger.money(
+        session.scalar(select(func.coalesce(func.sum(Payment.amount), 0)).where(*received))
+    )
     allocations = session.execute(
         select(PaymentAllocation.invoice_id, func.sum(PaymentAllocation.amount))
         .join(Payment, Payment.id == PaymentAllocation.payment_id)
-        .where(*received).group_by(PaymentAllocation.invoice_id))
+        .where(*received)
+        .group_by(PaymentAllocation.invoice_id)
+    )
     for invoice_id, amount in allocations:
         if invoice_id in settled:
             settled[invoice_id] += ledger.money(amount)
@@ -187,9 +229,13 @@ def aging_as_of(session: Session, customer_id: int,
 
     credit_notes = session.execute(
         select(CreditNote.invoice_id, func.sum(CreditNote.amount))
-        .where(CreditNote.customer_id == customer_id, CreditNote.status == "issued",
-               CreditNote.issue_date <= as_of)
-        .group_by(CreditNote.invoice_id))
+        .where(
+            CreditNote.customer_id == customer_id,
+            CreditNote.status == "issued",
+            CreditNote.issue_date <= as_of,
+        )
+        .group_by(CreditNote.invoice_id)
+    )
     for invoice_id, amount in credit_notes:
         if invoice_id in settled:
             settled[invoice_id] += ledger.money(amount)
@@ -207,8 +253,9 @@ def aging_as_of(session: Session, customer_id: int,
     return buckets, credit
 
 
-def build_statement(session: Session, customer: Any, date_from: object,
-                    date_to: object) -> Statement:
+def build_statement(
+    session: Session, customer: Any, date_from: object, date_to: object
+) -> Statement:
     """The customer's statement of account for the period (dates or ISO strings)."""
     date_from, date_to = parse_period(date_from, date_to)
     opening = ledger.balance_of(session, customer.id, until=date_from - dt.timedelta(days=1))
@@ -221,14 +268,21 @@ def build_statement(session: Session, customer: Any, date_from: object,
     tenant = session.get(Tenant, customer.tenant_id)
     return Statement(
         tenant_name=tenant.name if tenant else "",
-        customer_id=customer.id, customer_name=customer.name, customer_code=customer.code,
+        customer_id=customer.id,
+        customer_name=customer.name,
+        customer_code=customer.code,
         billing_address=billing_address_text(session, customer),
-        tax_number=customer.tax_number or "", currency=customer.currency,
-        date_from=date_from, date_to=date_to,
-        opening_balance=opening, closing_balance=running,
+        tax_number=customer.tax_number or "",
+        currency=customer.currency,
+        date_from=date_from,
+        date_to=date_to,
+        opening_balance=opening,
+        closing_balance=running,
         total_debit=sum((line.debit for line in lines), ledger.ZERO),
         total_credit=sum((line.credit for line in lines), ledger.ZERO),
-        unallocated_credit=credit, aging=aging, lines=lines,
+        unallocated_credit=credit,
+        aging=aging,
+        lines=lines,
     )
 
 

@@ -3,6 +3,7 @@
 Uses flask-babel, so it needs an app context: in a request the user's locale, elsewhere
 (commands, jobs) the app's default locale.
 """
+
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
@@ -60,8 +61,14 @@ def aging_rows(statement: "Statement") -> list[tuple[str, Decimal]]:
 
 
 def subject(statement: "Statement") -> str:
-    return cast(str, gettext("Statement of account %(customer)s %(period)s",
-                             customer=statement.customer_name, period=period(statement)))
+    return cast(
+        str,
+        gettext(
+            "Statement of account %(customer)s %(period)s",
+            customer=statement.customer_name,
+            period=period(statement),
+        ),
+    )
 
 
 def line_description(line: "StatementLine", day: Callable[[dt.date], str] = day) -> str:

@@ -4,6 +4,7 @@ Figures are real numbers and dates (so they sum and sort in Excel), shown with a
 format in the statement's currency and a date format; the transactions' header row is
 frozen with everything above it.
 """
+
 import datetime as dt
 import io
 
@@ -17,8 +18,15 @@ from crm.services.statements.statement import Statement
 
 DATE_FORMAT = "yyyy-mm-dd"
 # The width of each of the transactions' columns (crm.fields.ledger.STATEMENT_COLUMNS).
-WIDTHS = {"date": 12, "kind": 13, "number": 14, "description": 42, "debit": 16, "credit": 16,
-          "balance": 16}
+WIDTHS = {
+    "date": 12,
+    "kind": 13,
+    "number": 14,
+    "description": 42,
+    "debit": 16,
+    "credit": 16,
+    "balance": 16,
+}
 
 
 def money_format(currency: str) -> str:
@@ -41,8 +49,15 @@ def render_xlsx(statement: Statement) -> bytes:
     sheet = book.add_worksheet(gettext("Statement")[:31])
     title = book.add_format({"bold": True, "font_size": 14})
     bold = book.add_format({"bold": True})
-    header = book.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#2C3E50",
-                              "border": 1, "align": "center"})
+    header = book.add_format(
+        {
+            "bold": True,
+            "font_color": "#FFFFFF",
+            "bg_color": "#2C3E50",
+            "border": 1,
+            "align": "center",
+        }
+    )
     day = book.add_format({"num_format": DATE_FORMAT, "align": "left"})
     amount = book.add_format({"num_format": money_format(statement.currency)})
     amount_bold = book.add_format({"num_format": money_format(statement.currency), "bold": True})

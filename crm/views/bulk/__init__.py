@@ -1,2 +1,1 @@
-"""Import screens and the export of every list.
-"""
+"""Import screens and the export of every list."""

@@ -5,6 +5,7 @@ asked (same filters, sort, masking and language) through the list's own ``write_
 so the file is the one the direct download would have been. A list's query is made of
 its screen's filters, which is why this kind of job is registered by the screens.
 """
+
 import os
 
 from flask import flash, g, redirect, request, url_for
@@ -30,13 +31,30 @@ def more_rows_than(query, threshold):
 
 def submit_export(view, fmt, threshold):
     user = g.user
-    parameters = {"view": type(view).__name__, "path": request.path,
-                  "args": request.args.to_dict(flat=False), "format": fmt,
-                  "title": view.export_file_name(fmt)}
-    jobs.submit(db.session, job_queue.queue(), "export", parameters,
-                tenant_id=current_tenant_id(), user_id=user.id, username=user.username)
-    flash(gettext("More than %(rows)d rows: the export runs in the background. Download it "
-                  "here when it is done.", rows=threshold), "info")
+    parameters = {
+        "view": type(view).__name__,
+        "path": request.path,
+        "args": request.args.to_dict(flat=False),
+        "format": fmt,
+        "title": view.export_file_name(fmt),
+    }
+    jobs.submit(
+        db.session,
+        job_queue.queue(),
+        "export",
+        parameters,
+        tenant_id=current_tenant_id(),
+        user_id=user.id,
+        username=user.username,
+    )
+    flash(
+        gettext(
+            "More than %(rows)d rows: the export runs in the background. Download it "
+            "here when it is done.",
+            rows=threshold,
+        ),
+        "info",
+    )
     return redirect(url_for("JobView.list"))
 
 

@@ -8,6 +8,7 @@ companies and leads are written with the import's columns (crm.services.bulk.dat
 other lists with their own columns and labels, values as the list formats them.
 More rows than CRM_EXPORT_BACKGROUND_ROWS: the export runs as a job (export_jobs).
 """
+
 import contextvars
 import datetime as dt
 import tempfile
@@ -84,15 +85,23 @@ class ExportMixin:
     def _get_list_widget(self, filters, order_column="", order_direction="", **kwargs):
         capture = _capture.get()
         if capture is None:
-            return super()._get_list_widget(filters=filters, order_column=order_column,
-                                            order_direction=order_direction, **kwargs)
+            return super()._get_list_widget(
+                filters=filters,
+                order_column=order_column,
+                order_direction=order_direction,
+                **kwargs,
+            )
         if not order_column and self.base_order:
             order_column, order_direction = self.base_order
-        capture.update(filters=filters.get_joined_filters(self._base_filters),
-                       order_column=order_column, order_direction=order_direction)
+        capture.update(
+            filters=filters.get_joined_filters(self._base_filters),
+            order_column=order_column,
+            order_direction=order_direction,
+        )
         # Stands in for the list widget views adjust after the query (nothing is drawn).
-        template_args = defaultdict(list, count=0, page_size=0,
-                                    order_columns=list(self.order_columns))
+        template_args = defaultdict(
+            list, count=0, page_size=0, order_columns=list(self.order_columns)
+        )
         return {"list": SimpleNamespace(template_args=template_args)}
 
     def export_query(self):
@@ -106,13 +115,21 @@ class ExportMixin:
         capture = {}
         token = _capture.set(capture)
         try:
-            self._get_list_widget(filters=self._filters, order_column=order_column,
-                                  order_direction=order_direction, **widget_args)
+            self._get_list_widget(
+                filters=self._filters,
+                order_column=order_column,
+                order_direction=order_direction,
+                **widget_args,
+            )
         finally:
             _capture.reset(token)
         model = self.datamodel.obj
-        query = self.datamodel.apply_all(self.session.query(model), capture["filters"],
-                                         capture["order_column"], capture["order_direction"])
+        query = self.datamodel.apply_all(
+            self.session.query(model),
+            capture["filters"],
+            capture["order_column"],
+            capture["order_direction"],
+        )
         # Rows with equal sort values come out in a stable order.
         return query.order_by(model.id)
 
@@ -123,17 +140,27 @@ class ExportMixin:
         mapper = self.datamodel.obj.__mapper__
         state = inspect(records[0])
         names = {c.split(".")[0] for c in self.export_columns or self.list_columns}
-        prefetch(self.session, records, [
-            n for n in sorted(names) if n in mapper.relationships and n in state.unloaded
-            and mapper.relationships[n].direction.name == "MANYTOONE"
-            and len(mapper.relationships[n].local_columns) == 1])
+        prefetch(
+            self.session,
+            records,
+            [
+                n
+                for n in sorted(names)
+                if n in mapper.relationships
+                and n in state.unloaded
+                and mapper.relationships[n].direction.name == "MANYTOONE"
+                and len(mapper.relationships[n].local_columns) == 1
+            ],
+        )
 
     def export_list_columns(self):
         formatters = self.formatters_columns
         columns = []
         for column in self.export_columns or self.list_columns:
+
             def read(record, column=column, formatter=formatters.get(column)):  # noqa: B008
                 return plain(raw_value(record, column), formatter)
+
             label = self.label_columns.get(column) or column
             columns.append(exports.ExportColumn(column, label, read))
         return columns
@@ -148,11 +175,20 @@ class ExportMixin:
         query = self.export_query()
         entity = _ENTITY_OF_MODEL.get(self.datamodel.obj.__name__)
         if entity is not None:
-            return exports.export_entity(self.session, entity, fmt, out, query=query,
-                                         progress=progress)
-        return exports.export_records(self.session, query, self.export_list_columns(), fmt, out,
-                                      self.datamodel.obj.__name__, sheet_name=str(self.list_title),
-                                      prepare_chunk=self._prefetch, progress=progress)
+            return exports.export_entity(
+                self.session, entity, fmt, out, query=query, progress=progress
+            )
+        return exports.export_records(
+            self.session,
+            query,
+            self.export_list_columns(),
+            fmt,
+            out,
+            self.datamodel.obj.__name__,
+            sheet_name=str(self.list_title),
+            prepare_chunk=self._prefetch,
+            progress=progress,
+        )
 
     @expose("/export")
     @has_access

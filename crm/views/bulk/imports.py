@@ -1,4 +1,5 @@
 """Import screens: upload, mapping, preview, run with progress, and the history with revert."""
+
 from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import format_datetime, gettext
@@ -59,23 +60,36 @@ class ImportView(_ImportBase):
                 errors = [gettext("Choose a file to upload.")]
             else:
                 try:
-                    run = runs.create_run(self.session, entity, upload.filename, upload.read(),
-                                          g.user.id, g.user.username, limits=_limits(),
-                                          locale=current_language(), languages=_languages())
+                    run = runs.create_run(
+                        self.session,
+                        entity,
+                        upload.filename,
+                        upload.read(),
+                        g.user.id,
+                        g.user.username,
+                        limits=_limits(),
+                        locale=current_language(),
+                        languages=_languages(),
+                    )
                     return redirect(url_for(".map_columns", run_id=run.id))
                 except CrmError as exc:
                     errors = refusal_messages(exc)
-        return self.render_template("crm/import_upload.html", entity=entity, errors=errors,
-                                    entities=ENTITY_LABELS, title=gettext("Import")), \
-            (422 if errors else 200)
+        return self.render_template(
+            "crm/import_upload.html",
+            entity=entity,
+            errors=errors,
+            entities=ENTITY_LABELS,
+            title=gettext("Import"),
+        ), (422 if errors else 200)
 
     @expose("/template/<entity>")
     @has_access
     def template(self, entity):
         if entity not in IMPORT_ENTITIES:
             abort(404)
-        return send_download(templates.template_workbook(entity),
-                             f"{entity}-import-template.xlsx", XLSX)
+        return send_download(
+            templates.template_workbook(entity), f"{entity}-import-template.xlsx", XLSX
+        )
 
     @expose("/map/<int:run_id>", methods=["GET", "POST"])
     @has_access
@@ -94,18 +108,29 @@ class ImportView(_ImportBase):
             except CrmError as exc:
                 errors, mapping = refusal_messages(exc), wanted
         return self.render_template(
-            "crm/import_map.html", run=run, headings=list(enumerate(headings)), mapping=mapping,
-            fields=fields_of(run.entity), errors=errors, encodings=encodings.ENCODINGS,
-            title=gettext("Match the columns")), (422 if errors else 200)
+            "crm/import_map.html",
+            run=run,
+            headings=list(enumerate(headings)),
+            mapping=mapping,
+            fields=fields_of(run.entity),
+            errors=errors,
+            encodings=encodings.ENCODINGS,
+            title=gettext("Match the columns"),
+        ), (422 if errors else 200)
 
     @expose("/encoding/<int:run_id>", methods=["POST"])
     @has_access
     def change_encoding(self, run_id):
         run = self._run(run_id)
         try:
-            runs.change_encoding(self.session, run, request.form.get("encoding", ""),
-                                 locale=current_language(), limits=_limits(),
-                                 languages=_languages())
+            runs.change_encoding(
+                self.session,
+                run,
+                request.form.get("encoding", ""),
+                locale=current_language(),
+                limits=_limits(),
+                languages=_languages(),
+            )
         except CrmError as exc:
             flash("; ".join(refusal_messages(exc)), "danger")
         return redirect(url_for(".map_columns", run_id=run_id))
@@ -121,9 +146,15 @@ class ImportView(_ImportBase):
         except CrmError as exc:
             flash("; ".join(refusal_messages(exc)), "danger")
             return redirect(url_for(".map_columns", run_id=run.id))
-        return self.render_template("crm/import_preview.html", run=run, counts=counts,
-                                    errors=errors, warnings=warnings,
-                                    encodings=encodings.ENCODINGS, title=gettext("Preview"))
+        return self.render_template(
+            "crm/import_preview.html",
+            run=run,
+            counts=counts,
+            errors=errors,
+            warnings=warnings,
+            encodings=encodings.ENCODINGS,
+            title=gettext("Preview"),
+        )
 
     @expose("/run/<int:run_id>", methods=["POST"])
     @has_access
@@ -134,16 +165,23 @@ class ImportView(_ImportBase):
         except CrmError as exc:
             flash("; ".join(refusal_messages(exc)), "danger")
             return redirect(url_for(".preview_import", run_id=run.id))
-        runs.run_in_background(current_app._get_current_object(), run.id, current_tenant_id(),
-                               g.user.id, g.user.username, locale=current_language())
+        runs.run_in_background(
+            current_app._get_current_object(),
+            run.id,
+            current_tenant_id(),
+            g.user.id,
+            g.user.username,
+            locale=current_language(),
+        )
         return redirect(url_for(".progress", run_id=run.id))
 
     @expose("/progress/<int:run_id>")
     @has_access
     def progress(self, run_id):
         run = self._run(run_id)
-        return self.render_template("crm/import_progress.html", run=run,
-                                    status=runs.status(run), title=gettext("Import"))
+        return self.render_template(
+            "crm/import_progress.html", run=run, status=runs.status(run), title=gettext("Import")
+        )
 
     @expose("/status/<int:run_id>")
     @has_access
@@ -158,12 +196,22 @@ class ImportHistoryView(_ImportBase):
     @expose("/")
     @has_access
     def list(self):
-        history = list(self.session.scalars(
-            select(ImportRun).order_by(ImportRun.created_at.desc(), ImportRun.id.desc()).limit(200)))
+        history = list(
+            self.session.scalars(
+                select(ImportRun)
+                .order_by(ImportRun.created_at.desc(), ImportRun.id.desc())
+                .limit(200)
+            )
+        )
         can_revert = self.appbuilder.sm.has_access("can_edit", "Import")
-        return self.render_template("crm/import_history.html", runs=history, can_revert=can_revert,
-                                    entities=ENTITY_LABELS, format_datetime=format_datetime,
-                                    title=gettext("Import history"))
+        return self.render_template(
+            "crm/import_history.html",
+            runs=history,
+            can_revert=can_revert,
+            entities=ENTITY_LABELS,
+            format_datetime=format_datetime,
+            title=gettext("Import history"),
+        )
 
     @expose("/report/<int:run_id>")
     @has_access
@@ -185,6 +233,8 @@ class ImportHistoryView(_ImportBase):
             return redirect(url_for(".list"))
         flash(gettext("Import #%(id)d was reverted.", id=run.id), "success")
         if kept:
-            flash(gettext("Kept (other records use them): %(names)s",
-                          names=", ".join(kept[:20])), "warning")
+            flash(
+                gettext("Kept (other records use them): %(names)s", names=", ".join(kept[:20])),
+                "warning",
+            )
         return redirect(url_for(".list"))

@@ -1,4 +1,5 @@
 """Companies and customer groups."""
+
 from flask import flash, redirect
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
@@ -34,8 +35,21 @@ class CompanyView(CrmModelView):
     order_columns = ["name", "office_email", "industry", "is_active"]
     add_columns = edit_columns = COMPANY.columns("form")
     show_fieldsets = [
-        (_l("Company"), {"fields": ["name", "website", "office_phone", "office_email", "industry",
-                                    "assigned_to", "is_active", "description"]}),
+        (
+            _l("Company"),
+            {
+                "fields": [
+                    "name",
+                    "website",
+                    "office_phone",
+                    "office_email",
+                    "industry",
+                    "assigned_to",
+                    "is_active",
+                    "description",
+                ]
+            },
+        ),
         (_l("Address"), {"fields": ["street", "postal_code", "city", "state", "country"]}),
     ]
     base_order = ("name", "asc")
@@ -53,10 +67,14 @@ class CompanyView(CrmModelView):
         widgets = self._show(pk)
         company = self.datamodel.get(pk, self._base_filters)
         return self.render_template(
-            self.show_template, pk=pk, title=self.show_title, widgets=widgets,
+            self.show_template,
+            pk=pk,
+            title=self.show_title,
+            widgets=widgets,
             related_views=self._related_views,
             contacts=company_rules.contacts_of(self.session, company),
-            timeline=timeline.for_record(self.session, company))
+            timeline=timeline.for_record(self.session, company),
+        )
 
     @expose("/lookup")
     @has_access
@@ -69,9 +87,14 @@ class CompanyView(CrmModelView):
     def toggle_active(self, items):
         for company in items if isinstance(items, list) else [items]:
             company_rules.toggle_active(self.session, company)
-            flash(gettext("%(name)s is now %(state)s.", name=company.name,
-                          state=gettext("active") if company.is_active else gettext("inactive")),
-                  "success")
+            flash(
+                gettext(
+                    "%(name)s is now %(state)s.",
+                    name=company.name,
+                    state=gettext("active") if company.is_active else gettext("inactive"),
+                ),
+                "success",
+            )
         self.update_redirect()
         return redirect(self.get_redirect())
 
@@ -101,6 +124,9 @@ class CustomerGroupView(CrmModelView):
     @has_access
     def list(self):
         self.update_redirect()
-        return self.render_template(self.list_template, title=self.list_title,
-                                    widgets=self._list(),
-                                    stats=company_rules.group_stats(self.session))
+        return self.render_template(
+            self.list_template,
+            title=self.list_title,
+            widgets=self._list(),
+            stats=company_rules.group_stats(self.session),
+        )

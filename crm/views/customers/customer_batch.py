@@ -4,6 +4,7 @@ Archive and restore run straight from the list; assigning a group or an owner an
 adding or removing a tag first ask for the value on a small form page. Each reports
 how many customers changed and why any were refused (crm.services.customers.batch).
 """
+
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
@@ -23,23 +24,35 @@ VALUE_ACTIONS = {
     "remove_tag": (batch.remove_tag, _l("Tag to remove"), Tag, False),
 }
 VALUE_TITLES = {
-    "assign_group": _l("Assign a customer group"), "assign_owner": _l("Assign an owner"),
-    "add_tag": _l("Add a tag"), "remove_tag": _l("Remove a tag"),
+    "assign_group": _l("Assign a customer group"),
+    "assign_owner": _l("Assign an owner"),
+    "add_tag": _l("Add a tag"),
+    "remove_tag": _l("Remove a tag"),
 }
 DONE_MESSAGES = {
-    "archive": _l("%(count)s customer(s) archived."), "restore": _l("%(count)s customer(s) restored."),
+    "archive": _l("%(count)s customer(s) archived."),
+    "restore": _l("%(count)s customer(s) restored."),
     "assign_group": _l("%(count)s customer(s) moved to the group."),
     "assign_owner": _l("%(count)s customer(s) assigned."),
-    "add_tag": _l("%(count)s customer(s) tagged."), "remove_tag": _l("%(count)s customer(s) untagged."),
+    "add_tag": _l("%(count)s customer(s) tagged."),
+    "remove_tag": _l("%(count)s customer(s) untagged."),
 }
 
 
 def report(what, result):
-    flash(str(DONE_MESSAGES[what]) % {"count": len(result.done)},
-          "success" if result.done or not result.failed else "warning")
+    flash(
+        str(DONE_MESSAGES[what]) % {"count": len(result.done)},
+        "success" if result.done or not result.failed else "warning",
+    )
     if result.unchanged:
-        flash(gettext("%(count)s already as asked: %(names)s.", count=len(result.unchanged),
-                      names=", ".join(c.name for c in result.unchanged)), "info")
+        flash(
+            gettext(
+                "%(count)s already as asked: %(names)s.",
+                count=len(result.unchanged),
+                names=", ".join(c.name for c in result.unchanged),
+            ),
+            "info",
+        )
     if result.failed:
         flash(gettext("%(count)s failed.", count=len(result.failed)), "danger")
         for customer, reason in result.failed:
@@ -70,8 +83,13 @@ class CustomerBatchActions:
         ids = ",".join(str(c.id) for c in _items(items))
         return redirect(url_for(".batch_form", what=what, ids=ids))
 
-    @action("batch_archive", _l("Archive"), _l("Archive the selected customers?"), "fa-archive",
-            single=False)
+    @action(
+        "batch_archive",
+        _l("Archive"),
+        _l("Archive the selected customers?"),
+        "fa-archive",
+        single=False,
+    )
     def batch_archive(self, items):
         return self._run("archive", items)
 
@@ -104,8 +122,12 @@ class CustomerBatchActions:
         try:
             ids = [int(v) for v in request.values.get("ids", "").split(",") if v]
         except ValueError:
-            abort(400, description=gettext("“%(value)s” is not a list of customer ids.",
-                                           value=request.values.get("ids")))
+            abort(
+                400,
+                description=gettext(
+                    "“%(value)s” is not a list of customer ids.", value=request.values.get("ids")
+                ),
+            )
         customers = batch.load(self.session, ids)
         if not customers or len(customers) != len(set(ids)):
             abort(404)
@@ -121,5 +143,12 @@ class CustomerBatchActions:
                 except CrmError as exc:
                     flash_error(exc)
         return self.render_template(
-            "crm/customer_batch.html", title=VALUE_TITLES[what], label=label, options=options,
-            blank=blank, customers=customers, ids=",".join(map(str, ids)), what=what)
+            "crm/customer_batch.html",
+            title=VALUE_TITLES[what],
+            label=label,
+            options=options,
+            blank=blank,
+            customers=customers,
+            ids=",".join(map(str, ids)),
+            what=what,
+        )

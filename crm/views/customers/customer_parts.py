@@ -4,6 +4,7 @@ They appear as tabs on the customer's page (FAB related views) and as their
 own lists. The customer is chosen with a search-as-you-type picker that offers
 active customers only and never loads the whole customer table.
 """
+
 from flask_babel import lazy_gettext as _l
 
 from crm.datamodel.interface import CrmInterface
@@ -46,8 +47,11 @@ def _address_fields():
 
 
 class AddressView(CustomerPartView):
-    datamodel = CrmInterface(Address, after_write=addresses.refresh_location_of,
-                             after_delete=addresses.refresh_location_of)
+    datamodel = CrmInterface(
+        Address,
+        after_write=addresses.refresh_location_of,
+        after_delete=addresses.refresh_location_of,
+    )
     class_permission_name = "Address"
     route_base = "/addresses"
     list_title = _l("Addresses")

@@ -1,4 +1,5 @@
 """Customer screens: list, detail tabs, add/edit, archive, restore, clone, delete."""
+
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
@@ -44,8 +45,9 @@ LOCALE_READS = {"date": as_iso_date, "number": as_plain_number}
 def _form_fields():
     return {
         "kind": choice_field(CUSTOMER.label("kind"), CUSTOMER_TYPES),
-        "payment_method": choice_field(CUSTOMER.label("payment_method"), PAYMENT_METHODS,
-                                       blank=True),
+        "payment_method": choice_field(
+            CUSTOMER.label("payment_method"), PAYMENT_METHODS, blank=True
+        ),
         "currency": currency_field(),
         "tax_regime": tax_regime_field(),
         # A picker, not FAB's QuerySelectField, which would load every company.
@@ -68,13 +70,43 @@ class CustomerView(DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin,
     search_columns = CUSTOMER.columns("search")
     add_columns = edit_columns = CUSTOMER.columns("form")
     show_fieldsets = [
-        (_l("Profile"), {"fields": ["kind", "name", "code", "email", "phone", "website",
-                                    "industry", "company", "customer_group", "owner", "tags"]}),
+        (
+            _l("Profile"),
+            {
+                "fields": [
+                    "kind",
+                    "name",
+                    "code",
+                    "email",
+                    "phone",
+                    "website",
+                    "industry",
+                    "company",
+                    "customer_group",
+                    "owner",
+                    "tags",
+                ]
+            },
+        ),
         (_l("Classification"), {"fields": ["segment", "sub_segment", "region", "city", "country"]}),
-        (_l("Financial"), {"fields": ["currency", "payment_term", "discount_rate",
-                                      "payment_method", "tax_regime", "tax_number",
-                                      "credit_hold"]}),
-        (_l("Status"), {"fields": ["is_active", "archived_at", "notes", "created_at", "updated_at"]}),
+        (
+            _l("Financial"),
+            {
+                "fields": [
+                    "currency",
+                    "payment_term",
+                    "discount_rate",
+                    "payment_method",
+                    "tax_regime",
+                    "tax_number",
+                    "credit_hold",
+                ]
+            },
+        ),
+        (
+            _l("Status"),
+            {"fields": ["is_active", "archived_at", "notes", "created_at", "updated_at"]},
+        ),
     ]
     formatters_columns = {
         "kind": label_of(CUSTOMER_TYPES),
@@ -134,20 +166,31 @@ class CustomerView(DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin,
         pk = self._deserialize_pk_if_composite(pk)
         widgets = self._show(pk)
         return self.render_template(
-            self.show_template, pk=pk, title=self.show_title, widgets=widgets,
-            related_views=self._related_views, **self._show_extras(pk))
+            self.show_template,
+            pk=pk,
+            title=self.show_title,
+            widgets=widgets,
+            related_views=self._related_views,
+            **self._show_extras(pk),
+        )
 
     def _custom_fields_again(self, pk, raw, loaded):
         """The customer page with the custom fields as typed and the version they were
         loaded with: saving them stays refused until the user reloads."""
         extras = self._show_extras(pk)
         by_name = {d.name: d.id for d in extras["custom_fields"]}
-        extras["custom_values"] = {by_name[name]: value for name, value in raw.items()
-                                   if name in by_name}
+        extras["custom_values"] = {
+            by_name[name]: value for name, value in raw.items() if name in by_name
+        }
         extras["custom_values_version"] = loaded
         return self.render_template(
-            self.show_template, pk=pk, title=self.show_title, widgets=self._show(pk),
-            related_views=self._related_views, **extras)
+            self.show_template,
+            pk=pk,
+            title=self.show_title,
+            widgets=self._show(pk),
+            related_views=self._related_views,
+            **extras,
+        )
 
     def _get_customer(self, pk):
         customer = self.datamodel.get(pk, self._base_filters)
@@ -194,8 +237,10 @@ class CustomerView(DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin,
     @has_access
     def clone(self, pk):
         source = self._get_customer(pk)
-        form = CloneForm(request.form if request.method == "POST" else None,
-                         name=gettext("Copy of %(name)s", name=source.name))
+        form = CloneForm(
+            request.form if request.method == "POST" else None,
+            name=gettext("Copy of %(name)s", name=source.name),
+        )
         if request.method == "POST" and form.validate():
             try:
                 copy = customer_rules.clone(self.session, source, form.name.data, form.email.data)

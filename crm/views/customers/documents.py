@@ -1,4 +1,5 @@
 """Customer documents: list, upload, download, delete."""
+
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext, lazy_gettext as _l
@@ -32,8 +33,15 @@ class DocumentView(CrmModelView):
     base_order = ("uploaded_at", "desc")
     formatters_columns = {"size": _size}
     # Files arrive through the upload form on the customer's page, not FAB's add form.
-    include_route_methods = {"list", "show", "delete", "download_file", "upload", "action",
-                             "action_post"}
+    include_route_methods = {
+        "list",
+        "show",
+        "delete",
+        "download_file",
+        "upload",
+        "action",
+        "action_post",
+    }
 
     def post_delete(self, item):
         documents.forget_file(current_app.config, item)
@@ -61,8 +69,14 @@ class DocumentView(CrmModelView):
             flash(gettext("Choose a file to upload."), "danger")
         else:
             try:
-                document = documents.store(self.session, current_app.config, customer, upload,
-                                           request.form.get("description"), current_user_id())
+                document = documents.store(
+                    self.session,
+                    current_app.config,
+                    customer,
+                    upload,
+                    request.form.get("description"),
+                    current_user_id(),
+                )
                 flash(gettext("%(name)s was uploaded.", name=document.filename), "success")
             except CrmError as exc:
                 flash_error(exc)

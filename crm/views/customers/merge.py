@@ -4,6 +4,7 @@ The wizard shows the records side by side, one row per field with a choice where
 they differ; *Preview* checks the merge and lists what moves and how clashes resolve;
 *Merge* runs it (crm.services.customers.merge) and opens the survivor.
 """
+
 from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext
@@ -47,8 +48,14 @@ class DuplicateView(BaseView):
     def duplicate_list(self):
         page = _page()
         pairs, total = duplicates.find_duplicates(db.session, page, PAGE_SIZE)
-        return self.render_template("crm/duplicate_list.html", title=gettext("Likely duplicates"),
-                                    pairs=pairs, total=total, page=page, page_size=PAGE_SIZE)
+        return self.render_template(
+            "crm/duplicate_list.html",
+            title=gettext("Likely duplicates"),
+            pairs=pairs,
+            total=total,
+            page=page,
+            page_size=PAGE_SIZE,
+        )
 
     def _records(self):
         ids = _int_list(request.values.get("ids"))
@@ -65,19 +72,29 @@ class DuplicateView(BaseView):
         return found[survivor], [found[i] for i in ids if i != survivor]
 
     def _choices(self):
-        return {key[len("choice_"):]: value for key, value in request.form.items()
-                if key.startswith("choice_") and value}
+        return {
+            key[len("choice_") :]: value
+            for key, value in request.form.items()
+            if key.startswith("choice_") and value
+        }
 
     def _wizard(self, survivor, others, choices=None, status=200):
         records = [survivor, *others]
         rows = merge.comparison_rows(db.session, records)
         counts = {c.id: merge.child_counts(db.session, c.id) for c in others}
         return self.render_template(
-            "crm/merge_wizard.html", title=gettext("Merge customers"), survivor=survivor,
-            others=others, records=records, rows=rows, counts=counts,
+            "crm/merge_wizard.html",
+            title=gettext("Merge customers"),
+            survivor=survivor,
+            others=others,
+            records=records,
+            rows=rows,
+            counts=counts,
             choices={k: str(v) for k, v in (choices or {}).items()},
-            ids=",".join(str(c.id) for c in records), version_field=VERSION_FIELD,
-            loaded_version=merge.records_version(records)), status
+            ids=",".join(str(c.id) for c in records),
+            version_field=VERSION_FIELD,
+            loaded_version=merge.records_version(records),
+        ), status
 
     @expose("/merge", methods=["GET"])
     @has_access
@@ -91,21 +108,35 @@ class DuplicateView(BaseView):
         survivor, others = self._records()
         choices = self._choices()
         try:
-            plan = merge.plan_merge(db.session, survivor.id, [c.id for c in others], choices,
-                                    request.form.get(VERSION_FIELD))
+            plan = merge.plan_merge(
+                db.session,
+                survivor.id,
+                [c.id for c in others],
+                choices,
+                request.form.get(VERSION_FIELD),
+            )
         except NotFound:
             abort(404)
         except CrmError as exc:
             flash_error(exc)
             return self._wizard(survivor, others, choices, 422 if exc.status == 422 else 409)
-        final = [(merge.FIELD_LABELS[f], merge.display_value(plan.choices.get(f, survivor), f))
-                 for f in merge.MERGE_FIELDS]
+        final = [
+            (merge.FIELD_LABELS[f], merge.display_value(plan.choices.get(f, survivor), f))
+            for f in merge.MERGE_FIELDS
+        ]
         moves = [(merge.child_label(name), count) for name, count in sorted(plan.moves.items())]
         return self.render_template(
-            "crm/merge_preview.html", title=gettext("Merge customers: preview"), plan=plan,
-            final=final, moves=moves, choices=choices, survivor=survivor,
-            ids=",".join(str(c.id) for c in plan.records), version_field=VERSION_FIELD,
-            loaded_version=request.form.get(VERSION_FIELD))
+            "crm/merge_preview.html",
+            title=gettext("Merge customers: preview"),
+            plan=plan,
+            final=final,
+            moves=moves,
+            choices=choices,
+            survivor=survivor,
+            ids=",".join(str(c.id) for c in plan.records),
+            version_field=VERSION_FIELD,
+            loaded_version=request.form.get(VERSION_FIELD),
+        )
 
     @expose("/merge/confirm", methods=["POST"])
     @has_access
@@ -113,16 +144,28 @@ class DuplicateView(BaseView):
         survivor, others = self._records()
         choices = self._choices()
         try:
-            survivor, moved = merge.merge(db.session, survivor.id, [c.id for c in others], choices,
-                                          request.form.get(VERSION_FIELD))
+            survivor, moved = merge.merge(
+                db.session,
+                survivor.id,
+                [c.id for c in others],
+                choices,
+                request.form.get(VERSION_FIELD),
+            )
         except NotFound:
             abort(404)
         except CrmError as exc:
             flash_error(exc)
             survivor, others = self._records()
             return self._wizard(survivor, others, choices, 422 if exc.status == 422 else 409)
-        flash(gettext("%(count)s customer(s) merged into %(name)s (%(code)s).", count=len(others),
-                      name=survivor.name, code=survivor.code), "success")
+        flash(
+            gettext(
+                "%(count)s customer(s) merged into %(name)s (%(code)s).",
+                count=len(others),
+                name=survivor.name,
+                code=survivor.code,
+            ),
+            "success",
+        )
         return redirect(url_for("CustomerView.show", pk=survivor.id))
 
 
@@ -138,10 +181,15 @@ class DuplicateCheckView(BaseView):
     def duplicate_check(self):
         args = request.args
         exclude = args.get("id", "")
-        found = duplicates.hints(db.session, name=args.get("name"), email=args.get("email"),
-                                 tax_number=args.get("tax_number"), phone=args.get("phone"),
-                                 country=args.get("country"),
-                                 exclude_id=int(exclude) if exclude.isdigit() else None)
+        found = duplicates.hints(
+            db.session,
+            name=args.get("name"),
+            email=args.get("email"),
+            tax_number=args.get("tax_number"),
+            phone=args.get("phone"),
+            country=args.get("country"),
+            exclude_id=int(exclude) if exclude.isdigit() else None,
+        )
         for match in found["matches"]:
             match["url"] = url_for("CustomerView.show", pk=match["id"])
         return jsonify(found)
@@ -152,22 +200,39 @@ class DuplicateNotice:
 
     def _notice_duplicates(self, item):
         try:
-            found = duplicates.hints(self.session, name=item.name, tax_number=item.tax_number,
-                                     phone=item.phone, country=item.country, exclude_id=item.id)
+            found = duplicates.hints(
+                self.session,
+                name=item.name,
+                tax_number=item.tax_number,
+                phone=item.phone,
+                country=item.country,
+                exclude_id=item.id,
+            )
         except Exception:  # a hint must never turn a successful save into an error page
             return
         if not found["matches"]:
             return
         links = Markup(", ").join(
             Markup('<a href="{url}">{name} ({code})</a>: {why}').format(
-                url=url_for("CustomerView.show", pk=m["id"]), name=m["name"], code=m["code"],
-                why=", ".join(m["reasons"]))
-            for m in found["matches"])
-        merge_url = url_for("DuplicateView.merge_wizard",
-                            ids=f"{item.id},{found['matches'][0]['id']}")
-        flash(Markup("{} {} <a href=\"{}\">{}</a>").format(
-            escape(gettext("%(name)s may duplicate:", name=item.name)), links, merge_url,
-            escape(gettext("Merge with %(code)s", code=found["matches"][0]["code"]))), "warning")
+                url=url_for("CustomerView.show", pk=m["id"]),
+                name=m["name"],
+                code=m["code"],
+                why=", ".join(m["reasons"]),
+            )
+            for m in found["matches"]
+        )
+        merge_url = url_for(
+            "DuplicateView.merge_wizard", ids=f"{item.id},{found['matches'][0]['id']}"
+        )
+        flash(
+            Markup('{} {} <a href="{}">{}</a>').format(
+                escape(gettext("%(name)s may duplicate:", name=item.name)),
+                links,
+                merge_url,
+                escape(gettext("Merge with %(code)s", code=found["matches"][0]["code"])),
+            ),
+            "warning",
+        )
 
     def post_add(self, item):
         super().post_add(item)
@@ -176,4 +241,3 @@ class DuplicateNotice:
     def post_update(self, item):
         super().post_update(item)
         self._notice_duplicates(item)
-

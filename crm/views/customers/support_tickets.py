@@ -1,5 +1,6 @@
 """Support ticket screens: list (status and priority filters), add/edit, the ticket's
 page and a customer's Support tickets tab. Rules in ``crm.services.customers.support_tickets``."""
+
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext as _l
 
@@ -24,10 +25,12 @@ def _with_default(field, value):
 def _form_fields():
     return {
         "customer": customer_picker(),
-        "status": _with_default(choice_field(SUPPORT_TICKET.label("status"), TICKET_STATUSES),
-                                "open"),
-        "priority": _with_default(choice_field(SUPPORT_TICKET.label("priority"), PRIORITIES),
-                                  "normal"),
+        "status": _with_default(
+            choice_field(SUPPORT_TICKET.label("status"), TICKET_STATUSES), "open"
+        ),
+        "priority": _with_default(
+            choice_field(SUPPORT_TICKET.label("priority"), PRIORITIES), "normal"
+        ),
     }
 
 
@@ -46,11 +49,14 @@ class SupportTicketView(CrmModelView):
     search_columns = SUPPORT_TICKET.columns("search")
     search_form_extra_fields = {
         "status": choice_field(SUPPORT_TICKET.label("status"), TICKET_STATUSES),
-        "priority": choice_field(SUPPORT_TICKET.label("priority"), PRIORITIES)}
+        "priority": choice_field(SUPPORT_TICKET.label("priority"), PRIORITIES),
+    }
     order_columns = ["subject", "status", "priority", "opened_at", "closed_at"]
     base_order = ("opened_at", "desc")
-    formatters_columns = {"status": status_badge(TICKET_STATUSES, STATUS_STYLES),
-                          "priority": label_of(PRIORITIES)}
+    formatters_columns = {
+        "status": status_badge(TICKET_STATUSES, STATUS_STYLES),
+        "priority": label_of(PRIORITIES),
+    }
     add_form_extra_fields = _form_fields()
     edit_form_extra_fields = _form_fields()
     add_form_query_rel_fields = edit_form_query_rel_fields = {"owner": ACTIVE_USERS}

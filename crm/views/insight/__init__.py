@@ -1,2 +1,1 @@
-"""The dashboard, the health score on screens and the audit screen.
-"""
+"""The dashboard, the health score on screens and the audit screen."""

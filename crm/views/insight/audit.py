@@ -1,4 +1,5 @@
 """The audit screen: Admins read the tenant's trail; nobody edits it."""
+
 from flask_babel import lazy_gettext as _l
 
 from crm.datamodel.interface import CrmInterface
@@ -12,11 +13,27 @@ class AuditView(CrmModelView):
     route_base = "/audit"
     list_title = _l("Audit trail")
     show_title = _l("Audit entry")
-    label_columns = {"at": _l("When"), "username": _l("User"), "entity": _l("Entity"),
-                     "entity_id": _l("Record"), "action": _l("Action"), "changes": _l("Changes"),
-                     "summary": _l("Summary"), "user_id": _l("User id")}
+    label_columns = {
+        "at": _l("When"),
+        "username": _l("User"),
+        "entity": _l("Entity"),
+        "entity_id": _l("Record"),
+        "action": _l("Action"),
+        "changes": _l("Changes"),
+        "summary": _l("Summary"),
+        "user_id": _l("User id"),
+    }
     list_columns = ["at", "username", "action", "entity", "entity_id", "summary"]
-    show_columns = ["at", "username", "user_id", "action", "entity", "entity_id", "summary", "changes"]
+    show_columns = [
+        "at",
+        "username",
+        "user_id",
+        "action",
+        "entity",
+        "entity_id",
+        "summary",
+        "changes",
+    ]
     search_columns = ["username", "entity", "entity_id", "action", "at"]
     order_columns = ["at", "username", "entity", "action"]
     base_order = ("at", "desc")

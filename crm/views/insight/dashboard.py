@@ -5,6 +5,7 @@ the page embeds them as JSON for crm/static/dashboard.js (Chart.js) and shows ev
 chart's numbers as a table. ``data`` serves the same JSON, ``xlsx`` the numbers as a
 workbook (one chart, or all of them).
 """
+
 import datetime as dt
 from decimal import Decimal
 
@@ -35,16 +36,26 @@ def dashboard_filter(warn=False):
         if warn:
             flash(gettext("The date range ends before it starts; it was ignored."), "warning")
         date_from = date_to = None
-    return queries.DashboardFilter(date_from=date_from, date_to=date_to,
-                                   owner_id=record_id(request.args, "owner"),
-                                   pipeline_id=record_id(request.args, "pipeline"))
+    return queries.DashboardFilter(
+        date_from=date_from,
+        date_to=date_to,
+        owner_id=record_id(request.args, "owner"),
+        pipeline_id=record_id(request.args, "pipeline"),
+    )
 
 
 def filter_args(flt):
-    args = {"from": flt.date_from, "to": flt.date_to, "owner": flt.owner_id,
-            "pipeline": flt.pipeline_id}
-    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in args.items()
-            if v is not None}
+    args = {
+        "from": flt.date_from,
+        "to": flt.date_to,
+        "owner": flt.owner_id,
+        "pipeline": flt.pipeline_id,
+    }
+    return {
+        k: (v.isoformat() if isinstance(v, dt.date) else v)
+        for k, v in args.items()
+        if v is not None
+    }
 
 
 def _money(amount, currency):
@@ -73,12 +84,21 @@ class DashboardView(BaseView):
         data = _build(flt)
         args = filter_args(flt)
         pipelines = db.session.scalars(
-            select(Pipeline).order_by(Pipeline.position, Pipeline.name)).all()
+            select(Pipeline).order_by(Pipeline.position, Pipeline.name)
+        ).all()
         return self.render_template(
-            self.template, data=data, flt=flt, args=args, owners=owner_choices(False),
-            pipelines=pipelines, title=gettext("Dashboard"), money=_money, day=_day_text,
+            self.template,
+            data=data,
+            flt=flt,
+            args=args,
+            owners=owner_choices(False),
+            pipelines=pipelines,
+            title=gettext("Dashboard"),
+            money=_money,
+            day=_day_text,
             number=formatting.quantity,
-            xlsx_url=lambda key=None: url_for(".dashboard_xlsx", chart=key, **args))
+            xlsx_url=lambda key=None: url_for(".dashboard_xlsx", chart=key, **args),
+        )
 
     @expose("/data")
     @has_access

@@ -1,5 +1,6 @@
 """The health score on screens: the badge (customer list and page) and the panel that
 shows why a score is what it is. The formula lives in ``crm.services.insight.health``."""
+
 from flask_babel import format_datetime
 from markupsafe import Markup, escape
 
@@ -12,12 +13,14 @@ BAND_STYLES = {"healthy": "success", "watch": "warning", "at_risk": "danger"}
 def health_badge(score):
     """The score in its band's colour; "not scored yet" before the first refresh."""
     if score is None:
-        return Markup(f'<span class="label label-default crm-health" data-band="">'
-                      f'{escape(NOT_SCORED)}</span>')
+        return Markup(
+            f'<span class="label label-default crm-health" data-band="">{escape(NOT_SCORED)}</span>'
+        )
     band = health.band_of(score)
     return Markup(
         f'<span class="label label-{BAND_STYLES[band]} crm-health" data-band="{band}" '
-        f'title="{escape(HEALTH_BANDS[band])}">{escape(HEALTH_BANDS[band])} {score}</span>')
+        f'title="{escape(HEALTH_BANDS[band])}">{escape(HEALTH_BANDS[band])} {score}</span>'
+    )
 
 
 def health_panel(session, customer):

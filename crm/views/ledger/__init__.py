@@ -1,2 +1,1 @@
-"""Screens for sales orders, invoices, payments, credit notes, contracts and statements.
-"""
+"""Screens for sales orders, invoices, payments, credit notes, contracts and statements."""

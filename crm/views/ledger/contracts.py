@@ -1,4 +1,5 @@
 """Contract screens: list, add/edit, the contract's page. Rules in ``crm.services.ledger.contracts``."""
+
 from flask_babel import lazy_gettext as _l
 
 from crm.datamodel.ledger import LedgerInterface
@@ -9,8 +10,12 @@ from crm.views.base import CrmModelView
 from crm.views.fields import choice_field, customer_picker, date_field
 from crm.views.ledger.ledger_common import amount, status_badge
 
-STATUS_STYLES = {"draft": "warning", "active": "success", "expired": "default",
-                 "terminated": "danger"}
+STATUS_STYLES = {
+    "draft": "warning",
+    "active": "success",
+    "expired": "default",
+    "terminated": "danger",
+}
 
 
 def _form_fields():

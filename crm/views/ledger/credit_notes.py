@@ -5,6 +5,7 @@ Rules in ``crm.services.ledger.credit_notes``; the invoice picker offers only th
 customer's posted invoices (``static/interactions.js`` re-points it when the customer
 changes) and the service refuses any other.
 """
+
 from flask import abort, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext, lazy_gettext as _l
@@ -32,11 +33,17 @@ def _form_fields():
     return {
         "customer": customer_picker(),
         "invoice": RecordPickerField(
-            CREDIT_NOTE.label("invoice"), model=Invoice, lookup="CreditNoteView.lookup_invoices",
-            required=False, active_only=False, placeholder=_l("One of the customer's invoices (optional)"),
-            label_of=invoice_label, render_kw={"data-depends-on-customer": "1"},
+            CREDIT_NOTE.label("invoice"),
+            model=Invoice,
+            lookup="CreditNoteView.lookup_invoices",
+            required=False,
+            active_only=False,
+            placeholder=_l("One of the customer's invoices (optional)"),
+            label_of=invoice_label,
+            render_kw={"data-depends-on-customer": "1"},
             messages={"unknown": _l("No such invoice. Choose one from the list.")},
-            description=_l("Left empty, the credit note is credit on the customer's account.")),
+            description=_l("Left empty, the credit note is credit on the customer's account."),
+        ),
         "issue_date": date_field(CREDIT_NOTE.label("issue_date")),
     }
 
@@ -58,8 +65,10 @@ class CreditNoteView(CrmModelView):
     base_order = ("issue_date", "desc")
     add_form_extra_fields = _form_fields()
     edit_form_extra_fields = _form_fields()
-    formatters_columns = {"amount": amount,
-                          "status": status_badge(CREDIT_NOTE_STATUSES, STATUS_STYLES)}
+    formatters_columns = {
+        "amount": amount,
+        "status": status_badge(CREDIT_NOTE_STATUSES, STATUS_STYLES),
+    }
     add_template = "crm/interaction_form_add.html"  # re-points the invoice picker
     edit_template = "crm/interaction_form_edit.html"
     show_template = "crm/credit_note_show.html"
@@ -76,24 +85,34 @@ class CreditNoteView(CrmModelView):
     @has_access
     def show(self, pk):
         note = self._note(self._deserialize_pk_if_composite(pk))
-        return self.render_template(self.show_template, pk=note.id, title=self.show_title,
-                                    widgets=self._show(note.id), related_views=[], note=note)
+        return self.render_template(
+            self.show_template,
+            pk=note.id,
+            title=self.show_title,
+            widgets=self._show(note.id),
+            related_views=[],
+            note=note,
+        )
 
     @expose("/issue/<int:pk>", methods=["POST"])
     @has_access
     def issue(self, pk):
         note = self._note(pk)
-        return run_action(lambda: credit_notes.issue(self.session, note),
-                          gettext("%(number)s issued.", number=note.number),
-                          url_for(".show", pk=pk))
+        return run_action(
+            lambda: credit_notes.issue(self.session, note),
+            gettext("%(number)s issued.", number=note.number),
+            url_for(".show", pk=pk),
+        )
 
     @expose("/void/<int:pk>", methods=["POST"])
     @has_access
     def void(self, pk):
         note = self._note(pk)
-        return run_action(lambda: credit_notes.void_credit_note(self.session, note),
-                          gettext("%(number)s is void.", number=note.number),
-                          url_for(".show", pk=pk))
+        return run_action(
+            lambda: credit_notes.void_credit_note(self.session, note),
+            gettext("%(number)s is void.", number=note.number),
+            url_for(".show", pk=pk),
+        )
 
     @expose("/lookup_invoices")
     @has_access
@@ -103,8 +122,9 @@ class CreditNoteView(CrmModelView):
         term, page = lookup_args()
         if customer is None:
             return lookup_response(lookups.Matches([], False))
-        query = select(Invoice).where(Invoice.customer_id == customer.id,
-                                      Invoice.status.in_(POSTED_INVOICE_STATUSES))
+        query = select(Invoice).where(
+            Invoice.customer_id == customer.id, Invoice.status.in_(POSTED_INVOICE_STATUSES)
+        )
         if term.strip():
             query = query.where(Invoice.number.ilike(f"%{term.strip()}%"))
         query = query.order_by(Invoice.issue_date.desc(), Invoice.id.desc())

@@ -1,5 +1,6 @@
 """Invoice screens: list, invoice page with its status actions, add/edit with lines.
 Every rule is in ``crm.services.ledger.invoices`` (and ``credit`` for issuing)."""
+
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext, lazy_gettext as _l
 
@@ -46,11 +47,18 @@ class InvoiceView(PricedDocumentView):
     check_delete = staticmethod(invoices.check_delete)
 
     def info_rows(self, invoice):
-        optional = ("payment_term", "sales_order", "tax_number", "reference", "billing_address",
-                    "notes")
-        return [(INVOICE.label(name), getattr(invoice, name))
-                for name in ("customer", "issue_date", "due_date")] + [
-                (INVOICE.label(name), getattr(invoice, name) or "") for name in optional]
+        optional = (
+            "payment_term",
+            "sales_order",
+            "tax_number",
+            "reference",
+            "billing_address",
+            "notes",
+        )
+        return [
+            (INVOICE.label(name), getattr(invoice, name))
+            for name in ("customer", "issue_date", "due_date")
+        ] + [(INVOICE.label(name), getattr(invoice, name) or "") for name in optional]
 
     def actions_of(self, invoice):
         actions = []
@@ -63,8 +71,9 @@ class InvoiceView(PricedDocumentView):
     @expose("/issue/<int:pk>", methods=["POST"])
     @has_access
     def issue(self, pk):
-        return self._act(pk, invoices.issue_invoice, gettext("%(number)s is issued."),
-                         credit_action="issue")
+        return self._act(
+            pk, invoices.issue_invoice, gettext("%(number)s is issued."), credit_action="issue"
+        )
 
     @expose("/void/<int:pk>", methods=["POST"])
     @has_access

@@ -19,7 +19,10 @@ def amount(value, currency=None):
 def status_badge(labels, styles):
     def badge(value):
         style = styles.get(value, "default")
-        return Markup(f'<span class="label label-{style}">{escape(labels.get(value, value or ""))}</span>')
+        return Markup(
+            f'<span class="label label-{style}">{escape(labels.get(value, value or ""))}</span>'
+        )
+
     return badge
 
 

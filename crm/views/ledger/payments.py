@@ -3,6 +3,7 @@ payment and allocates it, "allocate credit", removing an allocation and voiding.
 
 Every rule lives in ``crm.services.ledger.payments``; the API calls the same functions.
 """
+
 import datetime as dt
 
 from flask import abort, current_app, flash, redirect, request, url_for
@@ -46,16 +47,21 @@ class PaymentView(CrmModelView):
     show_columns = PAYMENT.columns("show")
     edit_columns = PAYMENT.columns("edit")
     search_columns = PAYMENT.columns("search")
-    search_form_extra_fields = {"method": choice_field(PAYMENT.label("method"), PAYMENT_METHODS),
-                                "status": choice_field(PAYMENT.label("status"), PAYMENT_STATUSES)}
+    search_form_extra_fields = {
+        "method": choice_field(PAYMENT.label("method"), PAYMENT_METHODS),
+        "status": choice_field(PAYMENT.label("status"), PAYMENT_STATUSES),
+    }
     order_columns = ["number", "payment_date", "amount"]
     base_order = ("payment_date", "desc")
     edit_form_extra_fields = {
         "method": choice_field(PAYMENT.label("method"), PAYMENT_METHODS),
         "payment_date": date_field(PAYMENT.label("payment_date")),
     }
-    formatters_columns = {"amount": amount, "method": label_of(PAYMENT_METHODS),
-                          "status": status_badge(PAYMENT_STATUSES, STATUS_STYLES)}
+    formatters_columns = {
+        "amount": amount,
+        "method": label_of(PAYMENT_METHODS),
+        "status": status_badge(PAYMENT_STATUSES, STATUS_STYLES),
+    }
     show_template = "crm/payment_show.html"
     prepare = staticmethod(payments.prepare)
     check_delete = staticmethod(payments.check_delete)
@@ -72,15 +78,26 @@ class PaymentView(CrmModelView):
         payment = self._payment(self._deserialize_pk_if_composite(pk))
         session = self.session
         allocations, page, pages = payments.page_of_allocations(
-            session, payment, request.args.get("allocations_page", 0, type=int))
+            session, payment, request.args.get("allocations_page", 0, type=int)
+        )
         return self.render_template(
-            self.show_template, pk=payment.id, title=self.show_title,
-            widgets=self._show(payment.id), related_views=[], payment=payment,
-            allocations=allocations, allocations_page=page, allocations_pages=pages,
+            self.show_template,
+            pk=payment.id,
+            title=self.show_title,
+            widgets=self._show(payment.id),
+            related_views=[],
+            payment=payment,
+            allocations=allocations,
+            allocations_page=page,
+            allocations_pages=pages,
             unallocated=payments.unallocated(session, payment),
-            open_invoices=(payments.open_invoices(session, payment.customer_id)
-                           if payment.status == "received" else []),
-            amount=amount)
+            open_invoices=(
+                payments.open_invoices(session, payment.customer_id)
+                if payment.status == "received"
+                else []
+            ),
+            amount=amount,
+        )
 
     @expose("/add", methods=["GET", "POST"])
     @has_access
@@ -89,8 +106,12 @@ class PaymentView(CrmModelView):
         the customer's open invoices (each with what it still has due)."""
         session = self.session
         customer = customer_from_args(session)
-        values = {"payment_date": dt.date.today().isoformat(), "method": customer.payment_method
-                  if customer is not None and customer.payment_method else "bank_transfer"}
+        values = {
+            "payment_date": dt.date.today().isoformat(),
+            "method": customer.payment_method
+            if customer is not None and customer.payment_method
+            else "bank_transfer",
+        }
         errors, invoices = {}, []
         if customer is not None:
             invoices = payments.open_invoices(session, customer.id)
@@ -100,10 +121,16 @@ class PaymentView(CrmModelView):
             date = as_iso_date(values["payment_date"]) or None
             try:
                 payment = payments.record_payment(
-                    session, customer, as_plain_number(values["amount"]), payment_date=date,
-                    method=values["method"], reference=values["reference"],
-                    notes=values["notes"], allocations=allocation_rows(form, invoices),
-                    max_allocations=current_app.config["CRM_MAX_ALLOCATIONS"])
+                    session,
+                    customer,
+                    as_plain_number(values["amount"]),
+                    payment_date=date,
+                    method=values["method"],
+                    reference=values["reference"],
+                    notes=values["notes"],
+                    allocations=allocation_rows(form, invoices),
+                    max_allocations=current_app.config["CRM_MAX_ALLOCATIONS"],
+                )
             except CrmError as exc:
                 errors = {}
                 for field, messages in (exc.errors or {"": [exc.message]}).items():
@@ -115,9 +142,16 @@ class PaymentView(CrmModelView):
                 flash(gettext("%(number)s recorded.", number=payment.number), "success")
                 return redirect(url_for(".show", pk=payment.id))
         return self.render_template(
-            "crm/payment_add.html", title=self.add_title, customer=customer, invoices=invoices,
-            values=values, errors=errors, posted=request.form, method_labels=PAYMENT_METHODS,
-            amount=amount)
+            "crm/payment_add.html",
+            title=self.add_title,
+            customer=customer,
+            invoices=invoices,
+            values=values,
+            errors=errors,
+            posted=request.form,
+            method_labels=PAYMENT_METHODS,
+            amount=amount,
+        )
 
     @expose("/allocate/<int:pk>", methods=["POST"])
     @has_access
@@ -126,9 +160,16 @@ class PaymentView(CrmModelView):
         payment = self._payment(pk)
         invoices = payments.open_invoices(self.session, payment.customer_id)
         rows = allocation_rows(request.form, invoices)
-        return run_action(lambda: payments.allocate(
-            self.session, payment, rows, max_allocations=current_app.config["CRM_MAX_ALLOCATIONS"]),
-                          gettext("Allocated."), url_for(".show", pk=pk))
+        return run_action(
+            lambda: payments.allocate(
+                self.session,
+                payment,
+                rows,
+                max_allocations=current_app.config["CRM_MAX_ALLOCATIONS"],
+            ),
+            gettext("Allocated."),
+            url_for(".show", pk=pk),
+        )
 
     @expose("/unallocate/<int:pk>", methods=["POST"])
     @has_access
@@ -137,12 +178,16 @@ class PaymentView(CrmModelView):
         invoice_id = request.form.get("invoice_id", "")
         return run_action(
             lambda: payments.remove_allocation(self.session, payment, invoice_id),
-            gettext("Allocation removed: that amount is credit again."), url_for(".show", pk=pk))
+            gettext("Allocation removed: that amount is credit again."),
+            url_for(".show", pk=pk),
+        )
 
     @expose("/void/<int:pk>", methods=["POST"])
     @has_access
     def void(self, pk):
         payment = self._payment(pk)
-        return run_action(lambda: payments.void_payment(self.session, payment),
-                          gettext("%(number)s is void.", number=payment.number),
-                          url_for(".show", pk=pk))
+        return run_action(
+            lambda: payments.void_payment(self.session, payment),
+            gettext("%(number)s is void.", number=payment.number),
+            url_for(".show", pk=pk),
+        )

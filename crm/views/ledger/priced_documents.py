@@ -6,6 +6,7 @@ per line (``line-<field>`` repeated). The service checks everything and names ea
 problem by field or ``lines.<row>.<field>``; the form is shown again with the
 messages next to the fields and in the cells, and with everything as typed.
 """
+
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -84,10 +85,13 @@ class PricedDocumentView(CrmModelView):
             customer_id = record_id(request.args, "customer")
             customer = get_owned(self.session, Customer, customer_id) if customer_id else None
             g._crm_document_filters = {
-                "status": request.args.get("status") if request.args.get("status")
-                in self.status_labels else None,
-                "customer": customer, "date_from": date_arg("date_from"),
-                "date_to": date_arg("date_to")}
+                "status": request.args.get("status")
+                if request.args.get("status") in self.status_labels
+                else None,
+                "customer": customer,
+                "date_from": date_arg("date_from"),
+                "date_to": date_arg("date_to"),
+            }
         return g._crm_document_filters
 
     def _get_list_widget(self, filters, **kwargs):
@@ -109,9 +113,13 @@ class PricedDocumentView(CrmModelView):
     @has_access
     def list(self):
         self.update_redirect()
-        return self.render_template(self.list_template, title=self.list_title,
-                                    widgets=self._list(), filter_args=self.filter_args(),
-                                    status_labels=self.status_labels)
+        return self.render_template(
+            self.list_template,
+            title=self.list_title,
+            widgets=self._list(),
+            filter_args=self.filter_args(),
+            status_labels=self.status_labels,
+        )
 
     # --- show and actions ------------------------------------------------------------
 
@@ -125,25 +133,38 @@ class PricedDocumentView(CrmModelView):
     @has_access
     def show(self, pk):
         document = self._document(self._deserialize_pk_if_composite(pk))
-        lines, page, pages = page_of_lines(self.session, document,
-                                           request.args.get("lines_page", 0, type=int))
+        lines, page, pages = page_of_lines(
+            self.session, document, request.args.get("lines_page", 0, type=int)
+        )
         return self.render_template(
-            self.show_template, pk=document.id, document=document, title=self.show_title,
-            lines=lines, lines_page=page, lines_pages=pages,
-            kind=self.kind, info=self.info_rows(document), quantity=quantity,
+            self.show_template,
+            pk=document.id,
+            document=document,
+            title=self.show_title,
+            lines=lines,
+            lines_page=page,
+            lines_pages=pages,
+            kind=self.kind,
+            info=self.info_rows(document),
+            quantity=quantity,
             status_label=self.status_labels.get(document.status, document.status),
-            actions=self.actions_of(document), line_labels=LINE_LABELS,
+            actions=self.actions_of(document),
+            line_labels=LINE_LABELS,
             credit_refused=request.args.get("credit_refused"),
             may_override=may_override_credit(self.appbuilder.sm),
-            endpoint=type(self).__name__)
+            endpoint=type(self).__name__,
+        )
 
     def _act(self, pk, operation, done, credit_action=None):
         document = self._document(pk)
         try:
             if credit_action:
-                operation(self.session, document,
-                          override_reason=request.form.get("override_reason"),
-                          may_override=may_override_credit(self.appbuilder.sm))
+                operation(
+                    self.session,
+                    document,
+                    override_reason=request.form.get("override_reason"),
+                    may_override=may_override_credit(self.appbuilder.sm),
+                )
             else:
                 operation(self.session, document)
         except CrmError as exc:
@@ -162,26 +183,40 @@ class PricedDocumentView(CrmModelView):
         lines = [dict(zip(LINE_FIELDS, cells)) for cells in zip(*rows)]
         return values, lines
 
-    def _render_form(self, title, values, lines, errors, document=None, status=200,
-                     loaded_version=None):
+    def _render_form(
+        self, title, values, lines, errors, document=None, status=200, loaded_version=None
+    ):
         customer = values.get("customer")
         if customer is not None and not isinstance(customer, Customer):
             customer = get_owned(self.session, Customer, customer)
-        terms = self.session.scalars(select(PaymentTerm).order_by(PaymentTerm.days,
-                                                                  PaymentTerm.name)).all()
+        terms = self.session.scalars(
+            select(PaymentTerm).order_by(PaymentTerm.days, PaymentTerm.name)
+        ).all()
         default_discount = values.get("discount_rate") or (
-            customer.discount_rate if customer is not None else "")
+            customer.discount_rate if customer is not None else ""
+        )
         blank = dict.fromkeys(LINE_FIELDS, "")
         blank["discount_rate"] = default_discount if default_discount not in (None, "") else ""
         # A form refused for holding too many lines shows as many as a document may hold.
-        shown = list(lines)[:current_app.config["CRM_MAX_DOCUMENT_LINES"]]
+        shown = list(lines)[: current_app.config["CRM_MAX_DOCUMENT_LINES"]]
         rows = shown + [dict(blank) for _ in range(EMPTY_ROWS)]
         return self.render_template(
-            self.form_template, title=title, values=values, customer=customer, rows=rows,
-            blank_row=blank, errors=errors, header_fields=self.header_fields, terms=terms,
-            document=document, line_labels=LINE_LABELS, line_fields=LINE_FIELDS,
-            version_field=VERSION_FIELD, loaded_version=loaded_version,
-            endpoint=type(self).__name__), status
+            self.form_template,
+            title=title,
+            values=values,
+            customer=customer,
+            rows=rows,
+            blank_row=blank,
+            errors=errors,
+            header_fields=self.header_fields,
+            terms=terms,
+            document=document,
+            line_labels=LINE_LABELS,
+            line_fields=LINE_FIELDS,
+            version_field=VERSION_FIELD,
+            loaded_version=loaded_version,
+            endpoint=type(self).__name__,
+        ), status
 
     @staticmethod
     def _text(value):
@@ -201,8 +236,13 @@ class PricedDocumentView(CrmModelView):
                 read[name] = as_iso_date(values.get(name))
             elif name in LOCALE_NUMBER_FIELDS:
                 read[name] = as_plain_number(values.get(name))
-        lines = [{field: as_plain_number(cell) if field in LOCALE_NUMBER_FIELDS else cell
-                  for field, cell in line.items()} for line in lines]
+        lines = [
+            {
+                field: as_plain_number(cell) if field in LOCALE_NUMBER_FIELDS else cell
+                for field, cell in line.items()
+            }
+            for line in lines
+        ]
         return read, lines
 
     def _saved(self, document, values, lines, loaded_version=None):
@@ -211,8 +251,14 @@ class PricedDocumentView(CrmModelView):
         try:
             if document.id is not None:
                 check_version(loaded_version, version_of(document))
-            self.save(self.session, document, values, lines, skip_blank_lines=True,
-                      max_lines=current_app.config["CRM_MAX_DOCUMENT_LINES"])
+            self.save(
+                self.session,
+                document,
+                values,
+                lines,
+                skip_blank_lines=True,
+                max_lines=current_app.config["CRM_MAX_DOCUMENT_LINES"],
+            )
         except StaleDataError:
             return self._refused(EditConflict())
         except CrmError as exc:
@@ -243,8 +289,9 @@ class PricedDocumentView(CrmModelView):
         customer_id = record_id(request.args, "customer")
         customer = get_owned(self.session, Customer, customer_id) if customer_id else None
         if customer is not None:
-            values = {k: self._text(v) for k, v in self.service.prefill(self.session,
-                                                                       customer).items()}
+            values = {
+                k: self._text(v) for k, v in self.service.prefill(self.session, customer).items()
+            }
         return self._render_form(self.add_title, values, lines, {})
 
     @expose("/edit/<pk>", methods=["GET", "POST"])
@@ -252,10 +299,14 @@ class PricedDocumentView(CrmModelView):
     def edit(self, pk):
         document = self._document(self._deserialize_pk_if_composite(pk))
         if document.status not in self.service.EDITABLE:
-            flash(gettext("%(number)s is %(status)s and can no longer be changed.",
-                          number=document.number,
-                          status=self.status_labels.get(document.status, document.status)),
-                  "warning")
+            flash(
+                gettext(
+                    "%(number)s is %(status)s and can no longer be changed.",
+                    number=document.number,
+                    status=self.status_labels.get(document.status, document.status),
+                ),
+                "warning",
+            )
             return redirect(url_for(".show", pk=document.id))
         if request.method == "POST":
             values, lines = self._form_values()
@@ -267,13 +318,18 @@ class PricedDocumentView(CrmModelView):
                 flash(gettext("%(number)s saved.", number=document.number), "success")
                 return redirect(url_for(".show", pk=document.id))
             errors, status = refused
-            return self._render_form(self.edit_title, values, lines, errors, document, status,
-                                     loaded_version=loaded)
+            return self._render_form(
+                self.edit_title, values, lines, errors, document, status, loaded_version=loaded
+            )
         values = {name: self._text(getattr(document, name)) for name, _l_, _k in self.header_fields}
-        lines = [{f: self._text(getattr(line, f)) for f in LINE_FIELDS}
-                 | {"quantity": _quantity_shown(line.quantity)} for line in document.lines]
-        return self._render_form(self.edit_title, values, lines, {}, document,
-                                 loaded_version=version_of(document))
+        lines = [
+            {f: self._text(getattr(line, f)) for f in LINE_FIELDS}
+            | {"quantity": _quantity_shown(line.quantity)}
+            for line in document.lines
+        ]
+        return self._render_form(
+            self.edit_title, values, lines, {}, document, loaded_version=version_of(document)
+        )
 
     def info_rows(self, document):
         return []

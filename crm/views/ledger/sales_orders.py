@@ -1,5 +1,6 @@
 """Sales order screens: list, order page with its status actions, add/edit with lines.
 Every rule is in ``crm.services.ledger.sales_orders`` (and ``credit`` for confirmation)."""
+
 from flask import flash, redirect, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext, lazy_gettext as _l
@@ -51,12 +52,15 @@ class SalesOrderView(PricedDocumentView):
 
     def info_rows(self, order):
         label = SALES_ORDER.label
-        return [(label("customer"), order.customer), (label("order_date"), order.order_date),
-                (label("payment_term"), order.payment_term or ""),
-                (_l("Customer reference"), order.reference or ""),
-                (label("billing_address"), order.billing_address or ""),
-                (label("shipping_address"), order.shipping_address or ""),
-                (label("notes"), order.notes or "")]
+        return [
+            (label("customer"), order.customer),
+            (label("order_date"), order.order_date),
+            (label("payment_term"), order.payment_term or ""),
+            (_l("Customer reference"), order.reference or ""),
+            (label("billing_address"), order.billing_address or ""),
+            (label("shipping_address"), order.shipping_address or ""),
+            (label("notes"), order.notes or ""),
+        ]
 
     def actions_of(self, order):
         """(endpoint, label, style, credit-checked) of the actions the status allows."""
@@ -74,8 +78,12 @@ class SalesOrderView(PricedDocumentView):
     @expose("/confirm/<int:pk>", methods=["POST"])
     @has_access
     def confirm(self, pk):
-        return self._act(pk, sales_orders.confirm_order, gettext("%(number)s is confirmed."),
-                         credit_action="confirm")
+        return self._act(
+            pk,
+            sales_orders.confirm_order,
+            gettext("%(number)s is confirmed."),
+            credit_action="confirm",
+        )
 
     @expose("/ship/<int:pk>", methods=["POST"])
     @has_access
@@ -97,6 +105,12 @@ class SalesOrderView(PricedDocumentView):
         except CrmError as exc:
             flash_error(exc)
             return redirect(url_for(".show", pk=pk))
-        flash(gettext("Draft invoice %(number)s made from %(order)s.", number=made.number,
-                      order=order.number), "success")
+        flash(
+            gettext(
+                "Draft invoice %(number)s made from %(order)s.",
+                number=made.number,
+                order=order.number,
+            ),
+            "success",
+        )
         return redirect(url_for("InvoiceView.show", pk=made.id))

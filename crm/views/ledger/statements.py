@@ -58,16 +58,23 @@ class StatementView(BaseView):
         date_from, date_to = _period_args(request.args)
         statement, errors = None, {}
         try:
-            statement = statements.build_statement(self.appbuilder.session, customer,
-                                                   date_from, date_to)
+            statement = statements.build_statement(
+                self.appbuilder.session, customer, date_from, date_to
+            )
         except ValidationFailed as exc:
             errors = {field: [str(m) for m in messages] for field, messages in exc.errors.items()}
         contact = customer.primary_contact
         return self.render_template(
-            "crm/statement.html", customer=customer, statement=statement, errors=errors,
-            date_from=date_from, date_to=date_to, text=statement_text,
+            "crm/statement.html",
+            customer=customer,
+            statement=statement,
+            errors=errors,
+            date_from=date_from,
+            date_to=date_to,
+            text=statement_text,
             recipient=contact.email if contact is not None and contact.email else None,
-            can_email=self.appbuilder.sm.has_access("can_edit", "Statement"))
+            can_email=self.appbuilder.sm.has_access("can_edit", "Statement"),
+        )
 
     @expose("/<int:customer_pk>/download")
     @has_access
@@ -78,8 +85,9 @@ class StatementView(BaseView):
             return self._refused()
         date_from, date_to = _period_args(request.args)
         try:
-            data, mimetype, name, _ = statement_file(self.appbuilder.session, customer, date_from,
-                                                     date_to, request.args.get("format"))
+            data, mimetype, name, _ = statement_file(
+                self.appbuilder.session, customer, date_from, date_to, request.args.get("format")
+            )
         except CrmError as exc:
             flash_error(exc)
             return redirect(url_for(".statement", customer_pk=customer.id))
@@ -96,16 +104,27 @@ class StatementView(BaseView):
         settings = mailer.SmtpSettings.from_config(current_app.config)
         try:
             email = statement_mail.send_statement(
-                self.appbuilder.session, customer, date_from, date_to, settings=settings,
-                user_id=current_user_id())
+                self.appbuilder.session,
+                customer,
+                date_from,
+                date_to,
+                settings=settings,
+                user_id=current_user_id(),
+            )
             flash(gettext("The statement was sent to %(email)s.", email=email), "success")
         except CrmError as exc:
             flash_error(exc)
         except statement_mail.MAIL_ERRORS as exc:
-            flash(gettext("The statement could not be sent: %(reason)s",
-                          reason=mailer.describe_failure(exc)), "danger")
-        return redirect(url_for(".statement", customer_pk=customer.id, **{
-            "from": date_from, "to": date_to}))
+            flash(
+                gettext(
+                    "The statement could not be sent: %(reason)s",
+                    reason=mailer.describe_failure(exc),
+                ),
+                "danger",
+            )
+        return redirect(
+            url_for(".statement", customer_pk=customer.id, **{"from": date_from, "to": date_to})
+        )
 
     @expose("/batch", methods=["GET", "POST"])
     @has_access
@@ -124,13 +143,21 @@ class StatementView(BaseView):
             except ValidationFailed as exc:
                 return self._batch_form(ids, date_from, date_to, exc.errors, limit)
             results = statement_mail.send_statements(
-                session, ids[:limit], date_from, date_to,
+                session,
+                ids[:limit],
+                date_from,
+                date_to,
                 settings=mailer.SmtpSettings.from_config(current_app.config),
-                user_id=current_user_id())
+                user_id=current_user_id(),
+            )
             return self.render_template(
-                "crm/statement_batch_result.html", results=results,
-                sent=[r for r in results if r.sent], failed=[r for r in results if not r.sent],
-                date_from=date_from, date_to=date_to)
+                "crm/statement_batch_result.html",
+                results=results,
+                sent=[r for r in results if r.sent],
+                failed=[r for r in results if not r.sent],
+                date_from=date_from,
+                date_to=date_to,
+            )
         date_from, date_to = _period_args(request.args)
         if request.args.get("ids"):
             ids = _ids(request.args["ids"])
@@ -143,11 +170,18 @@ class StatementView(BaseView):
     def _batch_form(self, ids, date_from, date_to, errors, limit):
         chosen = statement_mail.customers_by_id(self.appbuilder.session, ids[:limit])
         return self.render_template(
-            "crm/statement_batch.html", customers=chosen, ids=",".join(str(c.id) for c in chosen),
-            too_many=len(ids) > limit, limit=limit, date_from=date_from, date_to=date_to,
+            "crm/statement_batch.html",
+            customers=chosen,
+            ids=",".join(str(c.id) for c in chosen),
+            too_many=len(ids) > limit,
+            limit=limit,
+            date_from=date_from,
+            date_to=date_to,
             errors={field: [str(m) for m in messages] for field, messages in errors.items()},
-            filtered=bool(request.args.get("scope") or any(
-                key.startswith("_flt_") for key in request.args)))
+            filtered=bool(
+                request.args.get("scope") or any(key.startswith("_flt_") for key in request.args)
+            ),
+        )
 
     def _ids_matching_list_filters(self, limit):
         """The ids of the customers the customer list shows for the same query string."""
@@ -155,13 +189,20 @@ class StatementView(BaseView):
         filters = view.datamodel.get_filters(view.search_columns)
         get_filter_args(filters, disallow_if_not_in_search=False)
         # An empty field of the list's filter bar means "any", as on the list.
-        kept = [(flt, value) for flt, value in zip(filters.filters, filters.values)
-                if any(str(v).strip() for v in (value if isinstance(value, list) else [value]))]
+        kept = [
+            (flt, value)
+            for flt, value in zip(filters.filters, filters.values)
+            if any(str(v).strip() for v in (value if isinstance(value, list) else [value]))
+        ]
         filters.filters, filters.values = [f for f, _ in kept], [v for _, v in kept]
         filters.add_filter("is_active", FilterEqual, request.args.get("archived") != "1")
-        _, rows = view.datamodel.query(filters.get_joined_filters(view._base_filters),
-                                       order_column="name", order_direction="asc",
-                                       page=0, page_size=limit)
+        _, rows = view.datamodel.query(
+            filters.get_joined_filters(view._base_filters),
+            order_column="name",
+            order_direction="asc",
+            page=0,
+            page_size=limit,
+        )
         return [row.id for row in rows]
 
 
@@ -175,4 +216,3 @@ def _ids(raw):
         except InputInvalid:
             continue
     return list(dict.fromkeys(ids))
-

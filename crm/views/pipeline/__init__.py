@@ -1,2 +1,1 @@
-"""Screens for leads, deals, their Kanban boards, interactions and tasks.
-"""
+"""Screens for leads, deals, their Kanban boards, interactions and tasks."""

@@ -6,6 +6,7 @@ answers with both columns' fresh totals and the card as it now looks. Every
 drop is checked on the server: without the right to edit deals, or for a stage
 of another pipeline, it is refused and the card goes back.
 """
+
 import datetime as dt
 
 from flask import get_template_attribute, request, url_for
@@ -24,23 +25,32 @@ from crm.views.query_args import day, record_id
 
 def board_filter_from(args):
     """The board's filters from a query string; unreadable values are left out."""
-    return deal_board.BoardFilter(owner_id=record_id(args, "owner"),
-                                  close_from=day(args, "close_from"),
-                                  close_to=day(args, "close_to"))
+    return deal_board.BoardFilter(
+        owner_id=record_id(args, "owner"),
+        close_from=day(args, "close_from"),
+        close_to=day(args, "close_to"),
+    )
 
 
 def filter_args(board_filter):
     """The filters as query-string arguments, for the cards and move URLs."""
-    args = {"owner": board_filter.owner_id, "close_from": board_filter.close_from,
-            "close_to": board_filter.close_to}
-    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in args.items()
-            if v is not None}
+    args = {
+        "owner": board_filter.owner_id,
+        "close_from": board_filter.close_from,
+        "close_to": board_filter.close_to,
+    }
+    return {
+        k: (v.isoformat() if isinstance(v, dt.date) else v)
+        for k, v in args.items()
+        if v is not None
+    }
 
 
 def total_text(total, empty_currency):
     """The column's value per currency, e.g. "€350.50 · $40.00"; an empty column shows zero."""
-    return " · ".join(money(amount, currency) for currency, amount in sorted(total.amounts.items())) \
-        or money(0, empty_currency)
+    return " · ".join(
+        money(amount, currency) for currency, amount in sorted(total.amounts.items())
+    ) or money(0, empty_currency)
 
 
 def card_html(deal):
@@ -49,8 +59,10 @@ def card_html(deal):
 
 
 def _columns_json(totals, empty_currency):
-    return {str(stage_id): {"count": total.count, "total": total_text(total, empty_currency)}
-            for stage_id, total in totals.items()}
+    return {
+        str(stage_id): {"count": total.count, "total": total_text(total, empty_currency)}
+        for stage_id, total in totals.items()
+    }
 
 
 class DealBoardView(KanbanView):
@@ -70,9 +82,15 @@ class DealBoardView(KanbanView):
         try:
             pipeline = deal_board.board_pipeline(pipelines, request.args.get("pipeline", type=int))
         except NotFound:
-            return self.render_template(self.template, pipelines=pipelines, pipeline=None,
-                                        columns=[], board_filter=board_filter, owners=[],
-                                        not_found=True), 404
+            return self.render_template(
+                self.template,
+                pipelines=pipelines,
+                pipeline=None,
+                columns=[],
+                board_filter=board_filter,
+                owners=[],
+                not_found=True,
+            ), 404
         columns = []
         if pipeline is not None:
             stages = deal_board.columns_of(session, pipeline)
@@ -81,23 +99,37 @@ class DealBoardView(KanbanView):
             currency = deals.default_currency(session)
             for stage in stages:
                 total = totals[stage.id]
-                columns.append({
-                    "id": stage.id, "title": stage.name, "colour": stage.colour,
-                    "count": total.count, "total": total_text(total, currency),
-                    "cards_url": url_for(".cards", column_id=stage.id, **args),
-                    "ask_label": gettext("Why was this deal lost? (optional)") if stage.is_lost else None,
-                })
+                columns.append(
+                    {
+                        "id": stage.id,
+                        "title": stage.name,
+                        "colour": stage.colour,
+                        "count": total.count,
+                        "total": total_text(total, currency),
+                        "cards_url": url_for(".cards", column_id=stage.id, **args),
+                        "ask_label": gettext("Why was this deal lost? (optional)")
+                        if stage.is_lost
+                        else None,
+                    }
+                )
         return self.render_template(
-            self.template, pipelines=pipelines, pipeline=pipeline, columns=columns,
-            board_filter=board_filter, owners=owner_choices(False), read_only=not self.can_move(),
-            move_url=url_for(".move", **filter_args(board_filter)))
+            self.template,
+            pipelines=pipelines,
+            pipeline=pipeline,
+            columns=columns,
+            board_filter=board_filter,
+            owners=owner_choices(False),
+            read_only=not self.can_move(),
+            move_url=url_for(".move", **filter_args(board_filter)),
+        )
 
     def column(self, column_id):
         return deal_board.board_column(self.session, column_id)
 
     def column_cards(self, column, offset):
-        return deal_board.column_cards(self.session, column, offset,
-                                       board_filter_from(request.args))
+        return deal_board.column_cards(
+            self.session, column, offset, board_filter_from(request.args)
+        )
 
     def card_html(self, record):
         return card_html(record)
@@ -106,15 +138,23 @@ class DealBoardView(KanbanView):
         deal = get_owned(self.session, Deal, body.get("id"))
         if deal is None:
             raise NotFound(gettext("No such deal."))
-        left = deal_stages.change_stage(self.session, deal, body.get("column_id"),
-                                        body.get("reason"))
+        left = deal_stages.change_stage(
+            self.session, deal, body.get("column_id"), body.get("reason")
+        )
         card = deal_board.card(self.session, deal.id)
-        return card, left.id, {
-            "stage": {"id": card.stage_id, "name": card.stage.name},
-            "actual_close_date": card.actual_close_date.isoformat()
-            if card.actual_close_date else None}
+        return (
+            card,
+            left.id,
+            {
+                "stage": {"id": card.stage_id, "name": card.stage.name},
+                "actual_close_date": card.actual_close_date.isoformat()
+                if card.actual_close_date
+                else None,
+            },
+        )
 
     def columns_json(self, column_ids):
-        totals = deal_board.column_figures(self.session, set(column_ids),
-                                           board_filter_from(request.args))
+        totals = deal_board.column_figures(
+            self.session, set(column_ids), board_filter_from(request.args)
+        )
         return _columns_json(totals, deals.default_currency(self.session))

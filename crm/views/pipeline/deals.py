@@ -52,35 +52,57 @@ def stage_badge(stage):
 
 # --- form fields ---------------------------------------------------------------------------
 
+
 def _form_fields(adding):
     """New deals choose among active pipelines and users; an edit may keep an inactive one."""
     return {
         "pipeline": QuerySelectField(
-            DEAL.label("pipeline"), query_func=lambda: choices.pipelines(adding),
-            get_pk_func=lambda p: p.id, get_label="name", validators=[DataRequired()],
+            DEAL.label("pipeline"),
+            query_func=lambda: choices.pipelines(adding),
+            get_pk_func=lambda p: p.id,
+            get_label="name",
+            validators=[DataRequired()],
             widget=Select2Widget(),
-            default=(lambda: deal_rules.default_pipeline(db.session)) if adding else None),
+            default=(lambda: deal_rules.default_pipeline(db.session)) if adding else None,
+        ),
         "stage": QuerySelectField(
-            DEAL.label("stage"), query_func=lambda: choices.stages(adding),
-            get_pk_func=lambda s: s.id, allow_blank=True, validators=[Optional()],
+            DEAL.label("stage"),
+            query_func=lambda: choices.stages(adding),
+            get_pk_func=lambda s: s.id,
+            allow_blank=True,
+            validators=[Optional()],
             widget=Select2Widget(),
-            description=_l("A stage of the chosen pipeline. Left empty, the deal starts in "
-                           "the pipeline's default stage.")),
+            description=_l(
+                "A stage of the chosen pipeline. Left empty, the deal starts in "
+                "the pipeline's default stage."
+            ),
+        ),
         "assigned_to": QuerySelectField(
-            DEAL.label("assigned_to"), query_func=lambda: choices.owners(adding),
-            get_pk_func=lambda u: u.id, allow_blank=True, validators=[Optional()],
-            widget=Select2Widget()),
+            DEAL.label("assigned_to"),
+            query_func=lambda: choices.owners(adding),
+            get_pk_func=lambda u: u.id,
+            allow_blank=True,
+            validators=[Optional()],
+            widget=Select2Widget(),
+        ),
         # Pickers, not FAB's QuerySelectField, which would load every customer or company.
         "company": company_picker(),
         "customer": RecordPickerField(
-            DEAL.label("customer"), model=Customer, lookup="CustomerView.lookup", required=False,
+            DEAL.label("customer"),
+            model=Customer,
+            lookup="CustomerView.lookup",
+            required=False,
             placeholder=_l("Choose a customer"),
-            messages={"unknown": _l("No such customer. Choose one from the list."),
-                      "inactive": _l("%(name)s is archived. Choose an active customer.")}),
+            messages={
+                "unknown": _l("No such customer. Choose one from the list."),
+                "inactive": _l("%(name)s is archived. Choose an active customer."),
+            },
+        ),
     }
 
 
 # --- list filters ------------------------------------------------------------------------
+
 
 def list_filter_args():
     """The filter bar's choices from the query string: owner, pipeline, stage, close-date range.
@@ -127,8 +149,11 @@ class DealView(CrmModelView):
 
     def _get_list_widget(self, filters, **kwargs):
         args = list_filter_args()
-        for column, key in (("assigned_to_id", "owner"), ("pipeline_id", "pipeline"),
-                            ("stage_id", "stage")):
+        for column, key in (
+            ("assigned_to_id", "owner"),
+            ("pipeline_id", "pipeline"),
+            ("stage_id", "stage"),
+        ):
             if args[key] is not None:
                 filters.add_filter(column, FilterEqual, args[key])
         if args["close_from"] is not None:
@@ -142,9 +167,14 @@ class DealView(CrmModelView):
     def list(self):
         self.update_redirect()
         return self.render_template(
-            self.list_template, title=self.list_title, widgets=self._list(),
-            filter_args=list_filter_args(), owners=choices.owners(False),
-            pipelines=choices.pipelines(False), stages=choices.stages(False))
+            self.list_template,
+            title=self.list_title,
+            widgets=self._list(),
+            filter_args=list_filter_args(),
+            owners=choices.owners(False),
+            pipelines=choices.pipelines(False),
+            stages=choices.stages(False),
+        )
 
     def _get_deal(self, pk):
         deal = self.datamodel.get(pk, self._base_filters)
@@ -159,15 +189,25 @@ class DealView(CrmModelView):
         session = self.session
         info = [(column, self._show_value(deal, column)) for column in DEAL.columns("show")]
         return self.render_template(
-            self.show_template, pk=deal.id, deal=deal, title=self.show_title, info=info,
-            stages=choices.stages_of(session, deal), tasks=deal_rules.open_tasks(session, deal),
+            self.show_template,
+            pk=deal.id,
+            deal=deal,
+            title=self.show_title,
+            info=info,
+            stages=choices.stages_of(session, deal),
+            tasks=deal_rules.open_tasks(session, deal),
             interactions=deal_rules.interactions(session, deal),
-            activity=deal_rules.activity(session, deal), labels=DEAL.audit_labels(),
-            links={"task": _url_maker("TaskView.show"),
-                   "add_task": _optional_url("TaskView.add", _flt_0_deal=deal.id),
-                   "log_interaction": _optional_url("InteractionView.add", _flt_0_deal=deal.id)},
+            activity=deal_rules.activity(session, deal),
+            labels=DEAL.audit_labels(),
+            links={
+                "task": _url_maker("TaskView.show"),
+                "add_task": _optional_url("TaskView.add", _flt_0_deal=deal.id),
+                "log_interaction": _optional_url("InteractionView.add", _flt_0_deal=deal.id),
+            },
             task_labels={**TASK_STATUSES, **PRIORITIES},
-            kind_labels=INTERACTION_KINDS, stage_badge=stage_badge)
+            kind_labels=INTERACTION_KINDS,
+            stage_badge=stage_badge,
+        )
 
     def _show_value(self, deal, column):
         if column == "value":
@@ -180,13 +220,19 @@ class DealView(CrmModelView):
         """The stage control on the deal page: the same move as a drop on the board."""
         deal = self._get_deal(pk)
         try:
-            deal_stages.change_stage(self.session, deal, request.form.get("stage_id", type=int),
-                                     request.form.get("lost_reason"))
+            deal_stages.change_stage(
+                self.session,
+                deal,
+                request.form.get("stage_id", type=int),
+                request.form.get("lost_reason"),
+            )
         except CrmError as exc:
             flash_error(exc)
         else:
-            flash(gettext("%(title)s is now in %(stage)s.", title=deal.title,
-                          stage=deal.stage.name), "success")
+            flash(
+                gettext("%(title)s is now in %(stage)s.", title=deal.title, stage=deal.stage.name),
+                "success",
+            )
         return redirect(url_for(".show", pk=pk))
 
 

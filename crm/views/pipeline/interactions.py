@@ -5,6 +5,7 @@ the customer filled in (FAB's related-view ``_flt_0_customer`` link). The deal
 and contact pickers offer only the chosen customer's (``static/interactions.js``
 re-points them when the customer changes); the service refuses any other.
 """
+
 from flask import abort, request
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.widgets import ListWidget
@@ -56,19 +57,37 @@ def _form_fields():
         "customer": customer_picker(),
         "kind": choice_field(INTERACTION.label("kind"), INTERACTION_KINDS),
         "occurred_at": UtcDateTimeField(
-            _l("When (UTC)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S",
-                                      "%Y-%m-%dT%H:%M:%S"],
-            validators=[Optional()], default=_now_to_the_minute, render_kw={"class": "form-control"},
-            description=_l("Left empty: now. At most a day ahead.")),
-        "deal": _depends_on_customer(RecordPickerField(
-            _l("Deal"), model=Deal, lookup="InteractionView.lookup_deals", required=False,
-            active_only=False, placeholder=_l("One of the customer's deals (optional)"),
-            label_of=deal_label, messages={"unknown": _l("No such deal. Choose one from the list.")})),
-        "contact": _depends_on_customer(RecordPickerField(
-            _l("Contact"), model=Contact, lookup="InteractionView.lookup_contacts",
-            required=False, active_only=False,
-            placeholder=_l("One of the customer's contacts (optional)"), label_of=contact_label,
-            messages={"unknown": _l("No such contact. Choose one from the list.")})),
+            _l("When (UTC)"),
+            format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"],
+            validators=[Optional()],
+            default=_now_to_the_minute,
+            render_kw={"class": "form-control"},
+            description=_l("Left empty: now. At most a day ahead."),
+        ),
+        "deal": _depends_on_customer(
+            RecordPickerField(
+                _l("Deal"),
+                model=Deal,
+                lookup="InteractionView.lookup_deals",
+                required=False,
+                active_only=False,
+                placeholder=_l("One of the customer's deals (optional)"),
+                label_of=deal_label,
+                messages={"unknown": _l("No such deal. Choose one from the list.")},
+            )
+        ),
+        "contact": _depends_on_customer(
+            RecordPickerField(
+                _l("Contact"),
+                model=Contact,
+                lookup="InteractionView.lookup_contacts",
+                required=False,
+                active_only=False,
+                placeholder=_l("One of the customer's contacts (optional)"),
+                label_of=contact_label,
+                messages={"unknown": _l("No such contact. Choose one from the list.")},
+            )
+        ),
     }
 
 
@@ -110,9 +129,15 @@ class InteractionView(CrmModelView):
 
     def _get_add_widget(self, form, exclude_cols=None, widgets=None):
         """Logging from a deal (``?_flt_0_deal=<id>``): the deal's customer is filled in."""
-        if "deal" in (exclude_cols or ()) and request.method == "GET" and form.customer.data is None:
+        if (
+            "deal" in (exclude_cols or ())
+            and request.method == "GET"
+            and form.customer.data is None
+        ):
             value = self._filters.get_filter_value("deal")
-            deal = get_owned(self.session, Deal, value[0] if isinstance(value, list) and value else value)
+            deal = get_owned(
+                self.session, Deal, value[0] if isinstance(value, list) and value else value
+            )
             if deal is not None and deal.customer_id is not None:
                 form.customer.data = deal.customer
         return super()._get_add_widget(form, exclude_cols=exclude_cols, widgets=widgets)
@@ -135,8 +160,9 @@ class InteractionView(CrmModelView):
         term, page = lookup_args()
         if customer is None:
             return lookup_response(lookups.Matches([], False))
-        return lookup_response(lookups.deals_to_link(self.session, term, page, customer.id),
-                               deal_label)
+        return lookup_response(
+            lookups.deals_to_link(self.session, term, page, customer.id), deal_label
+        )
 
     @expose("/lookup_contacts")
     @has_access
@@ -146,5 +172,6 @@ class InteractionView(CrmModelView):
         term, page = lookup_args()
         if customer is None:
             return lookup_response(lookups.Matches([], False))
-        return lookup_response(lookups.contacts_of_customer(self.session, customer.id, term, page),
-                               contact_label)
+        return lookup_response(
+            lookups.contacts_of_customer(self.session, customer.id, term, page), contact_label
+        )

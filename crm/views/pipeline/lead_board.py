@@ -3,6 +3,7 @@
 A drop goes through ``leads.move_to_status``, so the edit form's rules apply; a move
 to a final status other than the conversion status ("Lost") is allowed.
 """
+
 from flask import render_template, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext, lazy_gettext as _l
@@ -26,13 +27,25 @@ class LeadBoardView(KanbanView):
     @expose("/")
     @has_access
     def board(self):
-        columns = [{
-            "id": status.id, "title": status.name, "colour": status.colour,
-            "count": figures["count"], "total": figures["total"],
-            "cards_url": url_for(".cards", column_id=status.id), "ask_label": None,
-        } for status, figures in lead_rules.board_columns(self.session, current_tenant_id())]
-        return self.render_template("crm/lead_board.html", columns=columns, title=self.title,
-                                    move_url=url_for(".move"), read_only=not self.can_move())
+        columns = [
+            {
+                "id": status.id,
+                "title": status.name,
+                "colour": status.colour,
+                "count": figures["count"],
+                "total": figures["total"],
+                "cards_url": url_for(".cards", column_id=status.id),
+                "ask_label": None,
+            }
+            for status, figures in lead_rules.board_columns(self.session, current_tenant_id())
+        ]
+        return self.render_template(
+            "crm/lead_board.html",
+            columns=columns,
+            title=self.title,
+            move_url=url_for(".move"),
+            read_only=not self.can_move(),
+        )
 
     def column(self, column_id):
         return lead_rules.board_column(self.session, column_id)
@@ -52,5 +65,7 @@ class LeadBoardView(KanbanView):
         return lead, left_id, {}
 
     def columns_json(self, column_ids):
-        return {str(status_id): figures for status_id, figures
-                in lead_rules.column_figures(self.session, column_ids).items()}
+        return {
+            str(status_id): figures
+            for status_id, figures in lead_rules.column_figures(self.session, column_ids).items()
+        }

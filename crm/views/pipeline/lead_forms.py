@@ -1,4 +1,5 @@
 """The lead conversion form; its rules live in crm.services.pipeline.lead_conversion."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -27,31 +28,49 @@ def _optional_int(value):
 
 
 def _pipeline_choices():
-    pipelines = db.session.scalars(select(Pipeline).where(Pipeline.is_active.is_(True))
-                                   .order_by(Pipeline.position, Pipeline.id))
+    pipelines = db.session.scalars(
+        select(Pipeline)
+        .where(Pipeline.is_active.is_(True))
+        .order_by(Pipeline.position, Pipeline.id)
+    )
     return [(p.id, p.name) for p in pipelines]
 
 
 def _stage_choices():
     # Each option names its pipeline so the page can show only the chosen pipeline's stages.
-    stages = db.session.scalars(select(Stage).join(Pipeline).where(Pipeline.is_active.is_(True))
-                                .order_by(Pipeline.position, Pipeline.id, Stage.position, Stage.id))
+    stages = db.session.scalars(
+        select(Stage)
+        .join(Pipeline)
+        .where(Pipeline.is_active.is_(True))
+        .order_by(Pipeline.position, Pipeline.id, Stage.position, Stage.id)
+    )
     return [("", _l("The pipeline's default stage"), {})] + [
-        (s.id, s.name, {"data-pipeline": s.pipeline_id}) for s in stages]
+        (s.id, s.name, {"data-pipeline": s.pipeline_id}) for s in stages
+    ]
 
 
 class ConversionForm(FlaskForm):
     customer_name = StringField(_l("Customer name"), validators=[DataRequired()])
     customer_email = StringField(
         _l("Customer email"),
-        description=_l("Left empty, the lead's contact email. A customer with this email is "
-                       "reused, not duplicated."))
-    customer_phone = StringField(_l("Customer phone"),
-                                 description=_l("With country code, e.g. +49 30 1234567."))
+        description=_l(
+            "Left empty, the lead's contact email. A customer with this email is "
+            "reused, not duplicated."
+        ),
+    )
+    customer_phone = StringField(
+        _l("Customer phone"), description=_l("With country code, e.g. +49 30 1234567.")
+    )
     customer_kind = SelectField(_l("Customer type"), choices=list(CUSTOMER_TYPES.items()))
-    company_option = RadioField(_l("Company"), default="none", choices=[
-        ("none", _l("No company")), ("existing", _l("Link to an existing company")),
-        ("new", _l("Create a new company"))])
+    company_option = RadioField(
+        _l("Company"),
+        default="none",
+        choices=[
+            ("none", _l("No company")),
+            ("existing", _l("Link to an existing company")),
+            ("new", _l("Create a new company")),
+        ],
+    )
     company = company_picker(_l("Existing company"))
     new_company_name = StringField(_l("New company name"))
     create_deal = BooleanField(_l("Create a deal"))

@@ -1,4 +1,5 @@
 """Lead screens: list, detail, add/edit, conversion. The board is in lead_board.py."""
+
 import re
 
 from flask import abort, flash, redirect, request, url_for
@@ -30,8 +31,19 @@ class LeadSearch(BaseFilter):
 
     def apply(self, query, value):
         term = "%" + re.sub(r"([\\%_])", r"\\\1", value.strip()) + "%"
-        return query.filter(or_(*(column.ilike(term, escape="\\") for column in (
-            Lead.title, Lead.contact_name, Lead.contact_email, Lead.company_name))))
+        return query.filter(
+            or_(
+                *(
+                    column.ilike(term, escape="\\")
+                    for column in (
+                        Lead.title,
+                        Lead.contact_name,
+                        Lead.contact_email,
+                        Lead.company_name,
+                    )
+                )
+            )
+        )
 
 
 def status_badge(status):
@@ -39,7 +51,8 @@ def status_badge(status):
         return ""
     colour = status.colour if status.colour and _COLOUR.match(status.colour) else "#777"
     return Markup('<span class="label crm-status" style="background:{}">{}</span>').format(
-        colour, escape(status.name))
+        colour, escape(status.name)
+    )
 
 
 def money(value):
@@ -70,8 +83,14 @@ class LeadView(CrmModelView):
     edit_title = _l("Edit lead")
     label_columns = LEAD.labels()
     list_columns = LEAD.columns("list")
-    order_columns = ["title", "contact_name", "contact_email", "company_name", "value",
-                     "created_at"]
+    order_columns = [
+        "title",
+        "contact_name",
+        "contact_email",
+        "company_name",
+        "value",
+        "created_at",
+    ]
     base_order = ("created_at", "desc")
     search_columns = LEAD.columns("search")
     add_columns = edit_columns = LEAD.columns("form")
@@ -99,12 +118,18 @@ class LeadView(CrmModelView):
     @expose("/list/")
     @has_access
     def list(self):
-        statuses = self.session.scalars(select(LeadStatus).order_by(LeadStatus.position,
-                                                                    LeadStatus.id)).all()
+        statuses = self.session.scalars(
+            select(LeadStatus).order_by(LeadStatus.position, LeadStatus.id)
+        ).all()
         sources = self.session.scalars(select(LeadSource).order_by(LeadSource.name)).all()
         widgets = self._list()
-        return self.render_template(self.list_template, title=self.list_title, widgets=widgets,
-                                    statuses=statuses, sources=sources)
+        return self.render_template(
+            self.list_template,
+            title=self.list_title,
+            widgets=widgets,
+            statuses=statuses,
+            sources=sources,
+        )
 
     def _get_lead(self, pk):
         lead = self.datamodel.get(pk, self._base_filters)
@@ -118,10 +143,17 @@ class LeadView(CrmModelView):
         lead = self._get_lead(self._deserialize_pk_if_composite(pk))
         self.update_redirect()
         return self.render_template(
-            self.show_template, pk=lead.id, title=self.show_title, lead=lead,
-            status_badge=status_badge, money=money, deal_url=_deal_url(lead.deal_id),
+            self.show_template,
+            pk=lead.id,
+            title=self.show_title,
+            lead=lead,
+            status_badge=status_badge,
+            money=money,
+            deal_url=_deal_url(lead.deal_id),
             tasks=lead_rules.open_tasks(self.session, lead),
-            activity=lead_rules.activity(self.session, lead), labels=self.label_columns)
+            activity=lead_rules.activity(self.session, lead),
+            labels=self.label_columns,
+        )
 
     @expose("/convert/<int:pk>", methods=["GET", "POST"])
     @has_access
@@ -130,8 +162,10 @@ class LeadView(CrmModelView):
         if lead.converted_at is not None:
             flash(gettext("This lead was already converted; a lead is converted once."), "warning")
             return redirect(url_for(".show", pk=pk))
-        form = ConversionForm(request.form if request.method == "POST" else None,
-                              data=lead_conversion.prefill(self.session, lead))
+        form = ConversionForm(
+            request.form if request.method == "POST" else None,
+            data=lead_conversion.prefill(self.session, lead),
+        )
         if request.method == "POST" and form.validate():
             try:
                 result = lead_conversion.convert_lead(self.session, lead, form.conversion_fields())
@@ -142,5 +176,6 @@ class LeadView(CrmModelView):
                 flash(gettext("%(title)s was converted.", title=lead.title), "success")
                 return redirect(url_for(".show", pk=result.lead_id))
         lead = self._get_lead(pk)
-        return self.render_template("crm/lead_convert.html", form=form, lead=lead,
-                                    title=gettext("Convert lead"))
+        return self.render_template(
+            "crm/lead_convert.html", form=form, lead=lead, title=gettext("Convert lead")
+        )

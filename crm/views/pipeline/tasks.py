@@ -4,6 +4,7 @@
 Overdue tasks (still open, due before today) are highlighted with ``crm-overdue``
 wherever tasks are listed: the list, a customer's Tasks tab and My tasks.
 """
+
 from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, request, url_for
@@ -43,19 +44,37 @@ def _form_fields():
         "priority": _with_default(choice_field(TASK.label("priority"), PRIORITIES), "normal"),
         "status": choice_field(TASK.label("status"), TASK_STATUSES),
         "customer": RecordPickerField(
-            _l("Customer"), model=Customer, lookup="CustomerView.lookup", required=False,
+            _l("Customer"),
+            model=Customer,
+            lookup="CustomerView.lookup",
+            required=False,
             placeholder=_l("Choose a customer"),
-            messages={"unknown": _l("No such customer. Choose one from the list."),
-                      "inactive": _l("%(name)s is archived. Choose an active customer.")}),
+            messages={
+                "unknown": _l("No such customer. Choose one from the list."),
+                "inactive": _l("%(name)s is archived. Choose an active customer."),
+            },
+        ),
         "company": company_picker(),
         "deal": RecordPickerField(
-            _l("Deal"), model=Deal, lookup="TaskView.lookup_deals", required=False,
-            active_only=False, placeholder=_l("Choose a deal"), label_of=deal_label,
-            messages={"unknown": _l("No such deal. Choose one from the list.")}),
+            _l("Deal"),
+            model=Deal,
+            lookup="TaskView.lookup_deals",
+            required=False,
+            active_only=False,
+            placeholder=_l("Choose a deal"),
+            label_of=deal_label,
+            messages={"unknown": _l("No such deal. Choose one from the list.")},
+        ),
         "lead": RecordPickerField(
-            _l("Lead"), model=Lead, lookup="TaskView.lookup_leads", required=False,
-            active_only=False, placeholder=_l("Choose a lead"), label_of=lead_label,
-            messages={"unknown": _l("No such lead. Choose one from the list.")}),
+            _l("Lead"),
+            model=Lead,
+            lookup="TaskView.lookup_leads",
+            required=False,
+            active_only=False,
+            placeholder=_l("Choose a lead"),
+            label_of=lead_label,
+            messages={"unknown": _l("No such lead. Choose one from the list.")},
+        ),
     }
 
 
@@ -92,8 +111,10 @@ class TaskView(CrmModelView):
     show_columns = TASK.columns("show")
     add_columns = edit_columns = TASK.columns("form")
     search_columns = TASK.columns("search")
-    search_form_extra_fields = {"status": choice_field(TASK.label("status"), TASK_STATUSES),
-                                "priority": choice_field(TASK.label("priority"), PRIORITIES)}
+    search_form_extra_fields = {
+        "status": choice_field(TASK.label("status"), TASK_STATUSES),
+        "priority": choice_field(TASK.label("priority"), PRIORITIES),
+    }
     order_columns = ["title", "due_date", "priority", "status"]
     base_order = ("due_date", "asc")
     formatters_columns = {"status": label_of(TASK_STATUSES), "priority": label_of(PRIORITIES)}
@@ -163,6 +184,13 @@ class MyTasksView(BaseView):
         page = max(request.args.get("page", 1, type=int) or 1, 1)
         rows, more = tasks.my_open_tasks(db.session, current_user_id(), page)
         return self.render_template(
-            "crm/my_tasks.html", tasks=rows, page=page, more=more, today=tasks.today(),
-            is_overdue=tasks.is_overdue, status_labels=TASK_STATUSES,
-            priority_labels=PRIORITIES, title=gettext("My tasks"))
+            "crm/my_tasks.html",
+            tasks=rows,
+            page=page,
+            more=more,
+            today=tasks.today(),
+            is_overdue=tasks.is_overdue,
+            status_labels=TASK_STATUSES,
+            priority_labels=PRIORITIES,
+            title=gettext("My tasks"),
+        )

@@ -1,2 +1,1 @@
-"""Settings screens: reference lists, CRM preferences, lead and pipeline settings.
-"""
+"""Settings screens: reference lists, CRM preferences, lead and pipeline settings."""

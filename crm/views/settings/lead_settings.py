@@ -1,4 +1,5 @@
 """Settings screens for leads: statuses (the lead board's columns) and sources."""
+
 from flask import flash, redirect
 from flask_appbuilder.actions import action
 from flask_babel import lazy_gettext as _l
@@ -30,8 +31,10 @@ class LeadStatusView(SortableViewMixin, TimelineShowMixin, CrmModelView):
     order_columns = ["name", "position"]
     description_columns = {
         "colour": COLOUR_HINT,
-        "is_default": _l("New leads get this status. Exactly one status is the default; "
-                         "choosing another moves the flag."),
+        "is_default": _l(
+            "New leads get this status. Exactly one status is the default; "
+            "choosing another moves the flag."
+        ),
         "is_final": _l("Leads in a final status (converted, lost) leave the lead board."),
     }
     formatters_columns = {"colour": colour_swatch}
@@ -53,8 +56,11 @@ class LeadSourceView(TimelineShowMixin, CrmModelView):
     search_columns = ["name", "is_active"]
     order_columns = ["name", "is_active"]
     base_order = ("name", "asc")
-    description_columns = {"is_active": _l("Inactive sources are kept for existing leads but "
-                                           "not offered for new ones.")}
+    description_columns = {
+        "is_active": _l(
+            "Inactive sources are kept for existing leads but not offered for new ones."
+        )
+    }
     prepare = staticmethod(lead_sources.prepare)
     check_delete = staticmethod(lead_sources.check_delete)
 

@@ -1,4 +1,5 @@
 """Settings screens for deals: pipelines and their stages (the deal board's columns)."""
+
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
@@ -30,8 +31,16 @@ class StageView(SortableViewMixin, TimelineShowMixin, CrmModelView):
     list_template = "crm/stage_list.html"
     label_columns = STAGE.labels()
     list_columns = ["name", "colour", "probability", "is_default", "is_won", "is_lost"]
-    show_columns = ["pipeline", "name", "colour", "probability", "is_default", "is_won",
-                    "is_lost", "position"]
+    show_columns = [
+        "pipeline",
+        "name",
+        "colour",
+        "probability",
+        "is_default",
+        "is_won",
+        "is_lost",
+        "position",
+    ]
     add_columns = ["pipeline", "name", "colour", "probability", "is_default", "is_won", "is_lost"]
     # A stage keeps its pipeline: its deals belong to that pipeline.
     edit_columns = ["name", "colour", "probability", "is_default", "is_won", "is_lost"]
@@ -40,8 +49,10 @@ class StageView(SortableViewMixin, TimelineShowMixin, CrmModelView):
     description_columns = {
         "colour": COLOUR_HINT,
         "probability": _l("Chance of winning a deal in this stage, 0 to 100."),
-        "is_default": _l("New deals of the pipeline start here. One per pipeline; choosing "
-                         "another moves the flag."),
+        "is_default": _l(
+            "New deals of the pipeline start here. One per pipeline; choosing "
+            "another moves the flag."
+        ),
         "is_won": _l("Deals reaching this stage are won. One per pipeline."),
         "is_lost": _l("Deals reaching this stage are lost. One per pipeline."),
     }
@@ -61,8 +72,12 @@ class StageView(SortableViewMixin, TimelineShowMixin, CrmModelView):
         else:
             pipeline = next((p for p in choices if p.is_default), choices[0] if choices else None)
         can_add = self.appbuilder.sm.has_access("can_add", self.class_permission_name)
-        return {"pipeline": pipeline, "pipelines": choices, "sortable": pipeline is not None,
-                "can_add_stage": can_add}
+        return {
+            "pipeline": pipeline,
+            "pipelines": choices,
+            "sortable": pipeline is not None,
+            "can_add_stage": can_add,
+        }
 
     def list_widget_args(self, extras):
         return {"pipeline": extras["pipeline"]}
@@ -73,22 +88,33 @@ class StageView(SortableViewMixin, TimelineShowMixin, CrmModelView):
         return super()._get_list_widget(filters=filters, **kwargs)
 
     def show_extras(self, stage):
-        return {"record_links": [
-            (gettext("All stages of %(pipeline)s", pipeline=stage.pipeline.name),
-             url_for(".list", pipeline=stage.pipeline_id), "fa-columns"),
-            (gettext("Move deals (%(count)d)", count=stages.deal_count(self.session, stage)),
-             url_for(".move_deals", pk=stage.id), "fa-exchange-alt"),
-        ]}
+        return {
+            "record_links": [
+                (
+                    gettext("All stages of %(pipeline)s", pipeline=stage.pipeline.name),
+                    url_for(".list", pipeline=stage.pipeline_id),
+                    "fa-columns",
+                ),
+                (
+                    gettext("Move deals (%(count)d)", count=stages.deal_count(self.session, stage)),
+                    url_for(".move_deals", pk=stage.id),
+                    "fa-exchange-alt",
+                ),
+            ]
+        }
 
     def pre_delete(self, item):
         try:
             super().pre_delete(item)
         except NotAllowed:
             if stages.deal_count(self.session, item):
-                flash(Markup('<a href="{0}">{1}</a>').format(
-                    url_for(".move_deals", pk=item.id),
-                    gettext("Move the deals of “%(name)s” to another stage", name=item.name)),
-                    "info")
+                flash(
+                    Markup('<a href="{0}">{1}</a>').format(
+                        url_for(".move_deals", pk=item.id),
+                        gettext("Move the deals of “%(name)s” to another stage", name=item.name),
+                    ),
+                    "info",
+                )
             raise
 
     @expose("/move-deals/<int:pk>", methods=["GET", "POST"])
@@ -108,12 +134,23 @@ class StageView(SortableViewMixin, TimelineShowMixin, CrmModelView):
             except CrmError as exc:
                 form.target.errors = [" ".join(refusal_messages(exc))]
             else:
-                flash(gettext("%(count)d deals moved from “%(source)s” to “%(target)s”.",
-                              count=moved, source=stage.name, target=target.name), "success")
+                flash(
+                    gettext(
+                        "%(count)d deals moved from “%(source)s” to “%(target)s”.",
+                        count=moved,
+                        source=stage.name,
+                        target=target.name,
+                    ),
+                    "success",
+                )
                 return redirect(url_for(".list", pipeline=stage.pipeline_id))
-        return self.render_template("crm/stage_move_deals.html", form=form, stage=stage,
-                                    deal_count=stages.deal_count(self.session, stage),
-                                    title=self.show_title)
+        return self.render_template(
+            "crm/stage_move_deals.html",
+            form=form,
+            stage=stage,
+            deal_count=stages.deal_count(self.session, stage),
+            title=self.show_title,
+        )
 
 
 class MoveDealsForm(FlaskForm):
@@ -135,8 +172,10 @@ class PipelineView(SortableViewMixin, TimelineShowMixin, CrmModelView):
     search_columns = ["name", "is_active", "is_default"]
     order_columns = ["name", "position"]
     description_columns = {
-        "is_default": _l("New deals go to this pipeline. Exactly one pipeline is the default; "
-                         "choosing another moves the flag."),
+        "is_default": _l(
+            "New deals go to this pipeline. Exactly one pipeline is the default; "
+            "choosing another moves the flag."
+        ),
         "is_active": _l("Inactive pipelines keep their deals but take no new ones."),
     }
     prepare = staticmethod(pipelines.prepare)
@@ -146,8 +185,15 @@ class PipelineView(SortableViewMixin, TimelineShowMixin, CrmModelView):
     related_views = [StageView]
 
     def show_extras(self, pipeline):
-        return {"record_links": [(gettext("Manage stages"),
-                                  url_for("StageView.list", pipeline=pipeline.id), "fa-columns")]}
+        return {
+            "record_links": [
+                (
+                    gettext("Manage stages"),
+                    url_for("StageView.list", pipeline=pipeline.id),
+                    "fa-columns",
+                )
+            ]
+        }
 
     @action("toggle_active", _l("Enable / disable"), icon="fa-toggle-on")
     def toggle_active(self, items):
@@ -158,4 +204,3 @@ class PipelineView(SortableViewMixin, TimelineShowMixin, CrmModelView):
                 flash_error(exc)
         self.update_redirect()
         return redirect(self.get_redirect())
-

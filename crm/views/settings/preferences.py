@@ -1,5 +1,6 @@
 """The CRM settings page: module-wide preferences, and export, import and reset of the
 whole CRM configuration (settings, lead statuses and sources, pipelines and stages)."""
+
 import datetime as dt
 
 from flask import current_app, flash, g, redirect, request, url_for
@@ -20,23 +21,25 @@ def _field(key, default, label, description):
     choices = getattr(crm_settings.SETTINGS[key][1], "choices", None)
     if choices:
         # The service checks the value (and reads a missing one as the default).
-        return SelectField(label, choices=choices, description=description,
-                           validate_choice=False)
+        return SelectField(label, choices=choices, description=description, validate_choice=False)
     if isinstance(default, bool):
         return BooleanField(label, description=description)
     if isinstance(default, int):
         return IntegerField(label, description=description)
     if key.endswith("currency"):
-        return SelectField(label, choices=currency_choices(str(get_locale() or "en")),
-                           description=description)
+        return SelectField(
+            label, choices=currency_choices(str(get_locale() or "en")), description=description
+        )
     return StringField(label, description=description)
 
 
 def settings_form(formdata=None, values=None, version=None):
     """A form with one field per entry of ``crm_settings.SETTINGS``, and the version of
     the settings it was loaded with."""
-    fields = {key: _field(key, default, label, description)
-              for key, (default, _clean, label, description) in crm_settings.SETTINGS.items()}
+    fields = {
+        key: _field(key, default, label, description)
+        for key, (default, _clean, label, description) in crm_settings.SETTINGS.items()
+    }
     fields[VERSION_FIELD] = VersionField()
     form_class = type("CrmSettingsForm", (FlaskForm,), fields)
     return form_class(formdata=formdata, data={**(values or {}), VERSION_FIELD: version})
@@ -72,11 +75,17 @@ class CrmSettingsView(BaseView):
         return self.appbuilder.sm.has_access(f"can_{verb}", self.class_permission_name)
 
     def _page(self, form=None, import_errors=None, status=200):
-        form = form or settings_form(values=crm_settings.all_settings(self.session),
-                                     version=crm_settings.settings_version(self.session))
+        form = form or settings_form(
+            values=crm_settings.all_settings(self.session),
+            version=crm_settings.settings_version(self.session),
+        )
         return self.render_template(
-            self.template, title=gettext("CRM settings"), form=form, can_edit=self.can("edit"),
-            import_errors=import_errors or [], max_kb=crm_configuration.MAX_FILE_BYTES // 1024,
+            self.template,
+            title=gettext("CRM settings"),
+            form=form,
+            can_edit=self.can("edit"),
+            import_errors=import_errors or [],
+            max_kb=crm_configuration.MAX_FILE_BYTES // 1024,
         ), status
 
     @expose("/")
@@ -91,11 +100,15 @@ class CrmSettingsView(BaseView):
         if form.validate():
             # A setting the request leaves out keeps its value; an unticked box is sent as
             # nothing, so a boolean is always read.
-            values = {key: getattr(form, key).data for key in crm_settings.SETTINGS
-                      if key in request.form or isinstance(getattr(form, key), BooleanField)}
+            values = {
+                key: getattr(form, key).data
+                for key in crm_settings.SETTINGS
+                if key in request.form or isinstance(getattr(form, key), BooleanField)
+            }
             try:
-                crm_settings.save_settings(self.session, values,
-                                           loaded_version=getattr(form, VERSION_FIELD).data)
+                crm_settings.save_settings(
+                    self.session, values, loaded_version=getattr(form, VERSION_FIELD).data
+                )
             except CrmError as exc:
                 flash_error(exc, form)
                 return self._page(form, status=exc.status)
@@ -107,8 +120,9 @@ class CrmSettingsView(BaseView):
     @has_access
     def export_settings(self):
         name = f"crm-configuration-{dt.date.today().isoformat()}.json"
-        return send_download(crm_configuration.export_json(self.session).encode("utf-8"), name,
-                             "application/json")
+        return send_download(
+            crm_configuration.export_json(self.session).encode("utf-8"), name, "application/json"
+        )
 
     @expose("/import", methods=["POST"])
     @has_access
@@ -120,18 +134,29 @@ class CrmSettingsView(BaseView):
             report = crm_configuration.import_file(self.session, upload.read())
         except CrmError as exc:
             problems = exc.errors.get("file") if exc.errors else None
-            return self._page(import_errors=[str(p) for p in problems or [" ".join(refusal_messages(exc))]],
-                              status=exc.status)
-        self._flash_report(gettext("Configuration imported: %(summary)s",
-                                   summary=crm_configuration.summary(report)), report)
+            return self._page(
+                import_errors=[str(p) for p in problems or [" ".join(refusal_messages(exc))]],
+                status=exc.status,
+            )
+        self._flash_report(
+            gettext(
+                "Configuration imported: %(summary)s", summary=crm_configuration.summary(report)
+            ),
+            report,
+        )
         return redirect(url_for(".list"))
 
     @expose("/reset", methods=["POST"])
     @has_access
     def reset_settings(self):
         report = crm_configuration.reset_to_defaults(self.session)
-        self._flash_report(gettext("Configuration reset to the defaults: %(summary)s",
-                                   summary=crm_configuration.summary(report)), report)
+        self._flash_report(
+            gettext(
+                "Configuration reset to the defaults: %(summary)s",
+                summary=crm_configuration.summary(report),
+            ),
+            report,
+        )
         return redirect(url_for(".list"))
 
     @staticmethod

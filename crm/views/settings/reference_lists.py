@@ -1,4 +1,5 @@
 """Settings screens: payment terms, segments, sub-segments, regions, tags, custom fields."""
+
 from flask_babel import lazy_gettext as _l
 from wtforms import TextAreaField
 
@@ -75,7 +76,9 @@ class TagView(SettingView):
 def _definition_fields():
     return {
         "field_type": choice_field(CUSTOM_FIELD.label("field_type"), CUSTOM_FIELD_TYPES),
-        "choices": TextAreaField(_l("Options"), description=_l("Choice fields: one option per line.")),
+        "choices": TextAreaField(
+            _l("Options"), description=_l("Choice fields: one option per line.")
+        ),
     }
 
 
@@ -86,8 +89,15 @@ class CustomFieldView(CrmModelView):
     list_title = _l("Custom fields")
     label_columns = CUSTOM_FIELD.labels()
     list_columns = ["position", "label", "name", "field_type", "required", "is_active"]
-    add_columns = edit_columns = show_columns = ["label", "name", "field_type", "choices",
-                                                 "required", "position", "is_active"]
+    add_columns = edit_columns = show_columns = [
+        "label",
+        "name",
+        "field_type",
+        "choices",
+        "required",
+        "position",
+        "is_active",
+    ]
     base_order = ("position", "asc")
     formatters_columns = {"field_type": label_of(CUSTOM_FIELD_TYPES)}
     add_form_extra_fields = _definition_fields()

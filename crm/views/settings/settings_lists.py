@@ -1,5 +1,6 @@
 """Sales pipeline settings screens: lists dragged into order, colour swatches, and record
 pages with their activity timeline."""
+
 from collections.abc import Callable
 from typing import Any
 
@@ -20,8 +21,9 @@ def colour_swatch(value):
     """A colour code shown with a sample of the colour."""
     if not value:
         return ""
-    return Markup('<span class="label" style="background:{0}">&nbsp;&nbsp;&nbsp;</span> {0}'
-                  ).format(escape(value))
+    return Markup(
+        '<span class="label" style="background:{0}">&nbsp;&nbsp;&nbsp;</span> {0}'
+    ).format(escape(value))
 
 
 class SortableListWidget(ListWidget):
@@ -68,21 +70,28 @@ class SortableViewMixin:
         self.update_redirect()
         extras = self.list_extras()
         sortable = extras.pop("sortable", True) and self.sortable()
-        widgets = self._list(sortable=sortable, row_links=self.row_links,
-                             **self.list_widget_args(extras))
+        widgets = self._list(
+            sortable=sortable, row_links=self.row_links, **self.list_widget_args(extras)
+        )
         list_widget = widgets["list"].template_args
         sortable = sortable and list_widget["count"] <= list_widget["page_size"]
         list_widget["sortable"] = sortable
         return self.render_template(
-            self.list_template, title=self.list_title, widgets=widgets, sortable=sortable,
-            can_reorder=self.can_reorder(), reorder_url=url_for(".reorder"), **extras)
+            self.list_template,
+            title=self.list_title,
+            widgets=widgets,
+            sortable=sortable,
+            can_reorder=self.can_reorder(),
+            reorder_url=url_for(".reorder"),
+            **extras,
+        )
 
     @expose("/reorder", methods=["POST"])
     @has_access_api
     def reorder(self):
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
-            return json_answer(400, gettext("Send the new order as a JSON object {\"ids\": [...]}."))
+            return json_answer(400, gettext('Send the new order as a JSON object {"ids": [...]}.'))
         try:
             self.reorder_rows(self.session, body.get("ids"))
         except CrmError as exc:
@@ -103,9 +112,14 @@ class TimelineShowMixin:
         widgets = self._show(pk)
         item = self.datamodel.get(pk, self._base_filters)
         return self.render_template(
-            self.show_template, pk=pk, title=self.show_title, widgets=widgets,
-            related_views=self._related_views, timeline=timeline.for_record(self.session, item),
-            **self.show_extras(item))
+            self.show_template,
+            pk=pk,
+            title=self.show_title,
+            widgets=widgets,
+            related_views=self._related_views,
+            timeline=timeline.for_record(self.session, item),
+            **self.show_extras(item),
+        )
 
     def show_extras(self, item):
         return {}

@@ -14,6 +14,7 @@ database offers while keeping every constraint, trigger and index:
 Values go through each column type's own bind processor, as SQLAlchemy would send them
 (JSON by orjson, repeated time stamps converted once).
 """
+
 from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any, cast
@@ -34,11 +35,14 @@ class BulkInserter:
         self.dialect = self.connection.dialect
         self.driver: Any = self.connection.connection.driver_connection
         self.statements = statements or StatementQueue(threaded=False)
-        self._next_id: dict[str, int] = {}      # SQLite: table name -> the next id to give out
-        self._sql: dict[tuple[str, tuple[str, ...], int], str] = {}  # (table, columns, rows) -> INSERT text
+        self._next_id: dict[str, int] = {}  # SQLite: table name -> the next id to give out
+        self._sql: dict[
+            tuple[str, tuple[str, ...], int], str
+        ] = {}  # (table, columns, rows) -> INSERT text
 
-    def insert(self, table: Table, rows: Sequence[Mapping[str, Any]], want_ids: bool = True
-               ) -> list[int] | None:
+    def insert(
+        self, table: Table, rows: Sequence[Mapping[str, Any]], want_ids: bool = True
+    ) -> list[int] | None:
         """Queue ``rows`` (dicts with the same keys) for ``table``; returns the ids they
         get, in order, when ``want_ids``."""
         if not rows:
@@ -50,8 +54,11 @@ class BulkInserter:
         values = _values(self.dialect, table, columns, rows)
         ids = None
         if want_ids:
-            ids = self._pg_ids(table, len(rows)) if name == "postgresql" else self._sqlite_ids(
-                table, len(rows))
+            ids = (
+                self._pg_ids(table, len(rows))
+                if name == "postgresql"
+                else self._sqlite_ids(table, len(rows))
+            )
             columns = ["id"] + columns
             values = [(row_id,) + value for row_id, value in zip(ids, values)]
         if name == "postgresql":
@@ -65,10 +72,15 @@ class BulkInserter:
     def _pg_ids(self, table: Table, count: int) -> list[int]:
         with self.statements.turn():
             sequence = self.connection.exec_driver_sql(
-                "SELECT pg_get_serial_sequence(%(table)s, 'id')", {"table": table.name}).scalar()
-            return [row[0] for row in self.connection.exec_driver_sql(
-                "SELECT nextval(%(sequence)s) FROM generate_series(1, %(count)s)",
-                {"sequence": sequence, "count": count})]
+                "SELECT pg_get_serial_sequence(%(table)s, 'id')", {"table": table.name}
+            ).scalar()
+            return [
+                row[0]
+                for row in self.connection.exec_driver_sql(
+                    "SELECT nextval(%(sequence)s) FROM generate_series(1, %(count)s)",
+                    {"sequence": sequence, "count": count},
+                )
+            ]
 
     def _sqlite_ids(self, table: Table, count: int) -> list[int]:
         first = self._next_id.get(table.name)
@@ -82,8 +94,13 @@ class BulkInserter:
                     cursor.execute(f"DELETE FROM {quoted} WHERE 0")
                     # AUTOINCREMENT tables remember ids of deleted rows in sqlite_sequence;
                     # those are never handed out again.
-                    first = max(cursor.execute(f"SELECT max(id) FROM {quoted}").fetchone()[0] or 0,
-                                _highest_ever(cursor, table.name)) + 1
+                    first = (
+                        max(
+                            cursor.execute(f"SELECT max(id) FROM {quoted}").fetchone()[0] or 0,
+                            _highest_ever(cursor, table.name),
+                        )
+                        + 1
+                    )
                 finally:
                     cursor.close()
         self._next_id[table.name] = first + count
@@ -95,11 +112,14 @@ class BulkInserter:
 
     # --- statements --------------------------------------------------------------
 
-    def _copy_job(self, table: Table, columns: Sequence[str], values: Sequence[Sequence[Any]]
-                  ) -> Callable[[], None]:
+    def _copy_job(
+        self, table: Table, columns: Sequence[str], values: Sequence[Sequence[Any]]
+    ) -> Callable[[], None]:
         preparer = self.dialect.identifier_preparer
-        statement = (f"COPY {preparer.format_table(table)} "
-                     f"({', '.join(preparer.quote(c) for c in columns)}) FROM STDIN")
+        statement = (
+            f"COPY {preparer.format_table(table)} "
+            f"({', '.join(preparer.quote(c) for c in columns)}) FROM STDIN"
+        )
         driver = self.driver
 
         def job() -> None:
@@ -110,17 +130,23 @@ class BulkInserter:
                         copy.write_row(value)
             finally:
                 cursor.close()
+
         return job
 
-    def _sqlite_job(self, table: Table, columns: Sequence[str], values: Sequence[Sequence[Any]]
-                    ) -> Callable[[], None]:
+    def _sqlite_job(
+        self, table: Table, columns: Sequence[str], values: Sequence[Sequence[Any]]
+    ) -> Callable[[], None]:
         """One INSERT of many rows per statement, up to SQLite's parameter limit."""
         per_statement = max(1, self.dialect.insertmanyvalues_max_parameters // len(columns))
         batches: list[tuple[str, list[Any]]] = []
         for start in range(0, len(values), per_statement):
-            batch = values[start:start + per_statement]
-            batches.append((self._insert_text(table, columns, len(batch)),
-                            [value for row in batch for value in row]))
+            batch = values[start : start + per_statement]
+            batches.append(
+                (
+                    self._insert_text(table, columns, len(batch)),
+                    [value for row in batch for value in row],
+                )
+            )
         driver = self.driver
 
         def job() -> None:
@@ -130,6 +156,7 @@ class BulkInserter:
                     cursor.execute(text, parameters)
             finally:
                 cursor.close()
+
         return job
 
     def _insert_text(self, table: Table, columns: Sequence[str], count: int) -> str:
@@ -141,11 +168,13 @@ class BulkInserter:
             text = self._sql[key] = (
                 f"INSERT INTO {preparer.format_table(table)} "
                 f"({', '.join(preparer.quote(c) for c in columns)}) VALUES "
-                + ", ".join([one_row] * count))
+                + ", ".join([one_row] * count)
+            )
         return text
 
-    def _insert_now(self, table: Table, rows: Sequence[Mapping[str, Any]], want_ids: bool
-                    ) -> list[int] | None:
+    def _insert_now(
+        self, table: Table, rows: Sequence[Mapping[str, Any]], want_ids: bool
+    ) -> list[int] | None:
         """Other databases: SQLAlchemy's own many-row INSERT, at once."""
         with self.statements.turn():
             if not want_ids:
@@ -160,14 +189,18 @@ def _json_writer(process: Callable[[Any], Any]) -> Callable[..., Any]:
     cannot write, as the column type's own processor writes it."""
     empty = process(None)
 
-    def write(value: Any, dumps: Callable[..., bytes] = orjson.dumps,
-              option: int = orjson.OPT_NON_STR_KEYS) -> Any:
+    def write(
+        value: Any,
+        dumps: Callable[..., bytes] = orjson.dumps,
+        option: int = orjson.OPT_NON_STR_KEYS,
+    ) -> Any:
         if value is None:
             return empty
         try:
             return dumps(value, option=option).decode()
         except TypeError:
             return process(value)
+
     return write
 
 
@@ -183,6 +216,7 @@ def _memoised(process: Callable[[Any], Any], limit: int = 4096) -> Callable[[Any
             if len(seen) > limit:
                 seen.clear()
             return result
+
     return remembered
 
 
@@ -197,15 +231,18 @@ def _processor(column: Column[Any], dialect: Dialect) -> Callable[..., Any] | No
     return process
 
 
-def _values(dialect: Dialect, table: Table, columns: Sequence[str],
-            rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+def _values(
+    dialect: Dialect, table: Table, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]
+) -> list[Any]:
     """Each row's values in ``columns`` order (tuples), through the columns' bind
     processors, a column at a time."""
     pick = itemgetter(*columns)
     values = [pick(row) for row in rows]
     if len(columns) == 1:
         values = [(value,) for value in values]
-    processors: list[tuple[int, Any]] = [(i, _processor(table.c[c], dialect)) for i, c in enumerate(columns)]
+    processors: list[tuple[int, Any]] = [
+        (i, _processor(table.c[c], dialect)) for i, c in enumerate(columns)
+    ]
     processors = [(i, p) for i, p in processors if p is not None]
     if not processors or not values:
         return values

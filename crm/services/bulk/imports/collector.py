@@ -6,6 +6,7 @@ about as much as the import itself. Reference counting still frees every row as
 usual; only the search for reference cycles waits until the last import running in
 this process has finished, and then runs once.
 """
+
 import contextlib
 import gc
 import threading

@@ -9,6 +9,7 @@ in "all_or_nothing" mode any failed row means nothing is written. On SQLite (one
 time) an import of valid rows commits after each chunk so other users' saves get in between
 (``commits_in_chunks``); all-or-nothing stays one transaction there too.
 """
+
 import datetime as dt
 import threading
 from collections.abc import Callable
@@ -46,10 +47,13 @@ def progress_of(run: ImportRun) -> int:
         return cast(int, PROGRESS.get(run.id, run.progress))
 
 
-
-def import_rows(session: Session, run: ImportRun, table: FileTable,
-                on_progress: Callable[[int], object] | None = None, locale: str | None = None
-                ) -> Summary:
+def import_rows(
+    session: Session,
+    run: ImportRun,
+    table: FileTable,
+    on_progress: Callable[[int], object] | None = None,
+    locale: str | None = None,
+) -> Summary:
     """Check and write ``table``'s rows for ``run`` (whose entity, mode and mapping are set);
     ``locale``, the importing user's, reads ambiguous dates and numbers (validate.py).
 
@@ -58,8 +62,13 @@ def import_rows(session: Session, run: ImportRun, table: FileTable,
         return _import_rows(session, run, table, on_progress, locale)
 
 
-def _import_rows(session: Session, run: ImportRun, table: FileTable,
-                 on_progress: Callable[[int], object] | None, locale: str | None = None) -> Summary:
+def _import_rows(
+    session: Session,
+    run: ImportRun,
+    table: FileTable,
+    on_progress: Callable[[int], object] | None,
+    locale: str | None = None,
+) -> Summary:
     statements = StatementQueue(threaded=shareable_across_threads(session))
     try:
         summary = _write_rows(session, run, table, on_progress, locale, statements)
@@ -69,17 +78,31 @@ def _import_rows(session: Session, run: ImportRun, table: FileTable,
         statements.close()
 
 
-def _write_rows(session: Session, run: ImportRun, table: FileTable,
-                on_progress: Callable[[int], object] | None, locale: str | None,
-                statements: StatementQueue) -> Summary:
+def _write_rows(
+    session: Session,
+    run: ImportRun,
+    table: FileTable,
+    on_progress: Callable[[int], object] | None,
+    locale: str | None,
+    statements: StatementQueue,
+) -> Summary:
     writer = Writer(session, run, statements)
     writer.now = utcnow()
     summary = Summary()
     summary.total = len(table.rows)
-    chunks = check_rows(session, run.tenant_id, run.entity, run.mapping, table.headings,
-                        table.rows, locale=locale, guard=statements.turn,
-                        named_codes=writer.named_codes, numbers=table.numbers,
-                        misshapen=table.misshapen)
+    chunks = check_rows(
+        session,
+        run.tenant_id,
+        run.entity,
+        run.mapping,
+        table.headings,
+        table.rows,
+        locale=locale,
+        guard=statements.turn,
+        named_codes=writer.named_codes,
+        numbers=table.numbers,
+        misshapen=table.misshapen,
+    )
     if run.mode == "all_or_nothing":
         checked: list[list[RowResult]] = []
         for results in chunks:
@@ -122,13 +145,20 @@ def commits_in_chunks(session: Session, run: ImportRun) -> bool:
 
 def _default_status_id(session: Session, tenant_id: int | None) -> int | None:
     from crm.services.pipeline import leads
+
     status = leads.default_status(session, tenant_id)
     return status.id if status is not None else None
 
 
-def preview(session: Session, run: ImportRun, table: FileTable, first_errors: int = 20,
-            failed: list[RowResult] | None = None, locale: str | None = None,
-            warned: list[RowResult] | None = None) -> Preview:
+def preview(
+    session: Session,
+    run: ImportRun,
+    table: FileTable,
+    first_errors: int = 20,
+    failed: list[RowResult] | None = None,
+    locale: str | None = None,
+    warned: list[RowResult] | None = None,
+) -> Preview:
     """Counts of rows to create, update, refuse and import with warnings, the first errors
     and the first warnings (each (row, heading, message)); writes nothing (the lookups only
     read). ``failed`` / ``warned``, lists, receive every failed / warned RowResult;
@@ -137,16 +167,30 @@ def preview(session: Session, run: ImportRun, table: FileTable, first_errors: in
         return _preview(session, run, table, first_errors, failed, locale, warned)
 
 
-def _preview(session: Session, run: ImportRun, table: FileTable, first_errors: int,
-             failed: list[RowResult] | None, locale: str | None = None,
-             warned: list[RowResult] | None = None) -> Preview:
+def _preview(
+    session: Session,
+    run: ImportRun,
+    table: FileTable,
+    first_errors: int,
+    failed: list[RowResult] | None,
+    locale: str | None = None,
+    warned: list[RowResult] | None = None,
+) -> Preview:
     counts = {"create": 0, "update": 0, "failed": 0, "warnings": 0, "total": len(table.rows)}
     errors: list[tuple[int, str, str]]
     warnings: list[tuple[int, str, str]]
     errors, warnings = [], []
-    for results in check_rows(session, run.tenant_id, run.entity, run.mapping, table.headings,
-                              table.rows, locale=locale, numbers=table.numbers,
-                              misshapen=table.misshapen):
+    for results in check_rows(
+        session,
+        run.tenant_id,
+        run.entity,
+        run.mapping,
+        table.headings,
+        table.rows,
+        locale=locale,
+        numbers=table.numbers,
+        misshapen=table.misshapen,
+    ):
         for result in results:
             if not result.ok:
                 counts["failed"] += 1
@@ -168,11 +212,18 @@ def _preview(session: Session, run: ImportRun, table: FileTable, first_errors: i
     return counts, errors[:first_errors], warnings[:first_errors]
 
 
-def summary_entry(session: Session, run: ImportRun, action: str, changes: dict[str, list[Any]],
-                  summary: str | None) -> None:
+def summary_entry(
+    session: Session,
+    run: ImportRun,
+    action: str,
+    changes: dict[str, list[Any]],
+    summary: str | None,
+) -> None:
     """The import's (or revert's) own audit entry."""
-    session.execute(insert(AuditEntry.__table__), [
-        entry_row(run.tenant_id, "import_run", run.id, action, changes, summary)])
+    session.execute(
+        insert(AuditEntry.__table__),
+        [entry_row(run.tenant_id, "import_run", run.id, action, changes, summary)],
+    )
 
 
 def plain_to_column(table: Table, column: str, value: Any) -> Any:
@@ -190,12 +241,17 @@ def plain_to_column(table: Table, column: str, value: Any) -> Any:
 
 
 def message_for(summary: Summary) -> str:
-    message: str = gettext("%(created)d created, %(updated)d updated, %(unchanged)d unchanged, "
-                      "%(failed)d failed.", created=summary.created, updated=summary.updated,
-                      unchanged=summary.unchanged, failed=len(summary.failed))
+    message: str = gettext(
+        "%(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(failed)d failed.",
+        created=summary.created,
+        updated=summary.updated,
+        unchanged=summary.unchanged,
+        failed=len(summary.failed),
+    )
     if summary.warned:
-        message += " " + gettext("%(n)d imported with warnings (see the report).",
-                                 n=len(summary.warned))
+        message += " " + gettext(
+            "%(n)d imported with warnings (see the report).", n=len(summary.warned)
+        )
     return message
 
 

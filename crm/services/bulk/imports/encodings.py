@@ -4,6 +4,7 @@ importing user's language writes in, and only then a statistical guess.
 A guess alone picks Windows-1250 for French or German text (è becomes č), so a code page
 the user's language favours wins whenever the bytes decode in it.
 """
+
 from flask_babel import lazy_gettext as _l
 
 from crm.services.core.errors import ValidationFailed
@@ -26,12 +27,32 @@ ENCODINGS = {
 WESTERN = ("cp1252",)
 # Code pages tried, in order, for text written in each language (after UTF-8 and UTF-16).
 LANGUAGE_CODE_PAGES = {
-    "en": WESTERN, "de": WESTERN, "fr": WESTERN, "es": WESTERN, "it": WESTERN,
-    "nl": WESTERN, "pt": WESTERN, "da": WESTERN, "sv": WESTERN, "nb": WESTERN, "fi": WESTERN,
-    "pl": ("cp1250",), "cs": ("cp1250",), "sk": ("cp1250",), "hu": ("cp1250",),
-    "sl": ("cp1250",), "hr": ("cp1250",), "ro": ("cp1250",),
-    "ru": ("cp1251",), "uk": ("cp1251",), "bg": ("cp1251",), "el": ("cp1253",),
-    "tr": ("cp1254",), "lt": ("cp1257",), "lv": ("cp1257",), "et": ("cp1257",),
+    "en": WESTERN,
+    "de": WESTERN,
+    "fr": WESTERN,
+    "es": WESTERN,
+    "it": WESTERN,
+    "nl": WESTERN,
+    "pt": WESTERN,
+    "da": WESTERN,
+    "sv": WESTERN,
+    "nb": WESTERN,
+    "fi": WESTERN,
+    "pl": ("cp1250",),
+    "cs": ("cp1250",),
+    "sk": ("cp1250",),
+    "hu": ("cp1250",),
+    "sl": ("cp1250",),
+    "hr": ("cp1250",),
+    "ro": ("cp1250",),
+    "ru": ("cp1251",),
+    "uk": ("cp1251",),
+    "bg": ("cp1251",),
+    "el": ("cp1253",),
+    "tr": ("cp1254",),
+    "lt": ("cp1257",),
+    "lv": ("cp1257",),
+    "et": ("cp1257",),
     # Hindi is written in Unicode; no code page is preferred over the guess.
     "hi": (),
 }
@@ -47,7 +68,7 @@ def _utf16_without_bom(content: bytes) -> str | None:
     """UTF-16 saved without its byte-order mark: one byte of each pair (the high one) takes
     only a few values in text of one script, and the whole decodes to printable text."""
     sample = content[:4096]
-    sample = sample[:len(sample) // 2 * 2]
+    sample = sample[: len(sample) // 2 * 2]
     if len(sample) < 4:
         return None
     for codec, high in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
@@ -87,8 +108,9 @@ def detect(content: bytes, locale: str | None = None) -> str:
     return best.encoding if best is not None else "cp1252"
 
 
-def decode(content: bytes, encoding: str | None = None, locale: str | None = None
-           ) -> tuple[str, str]:
+def decode(
+    content: bytes, encoding: str | None = None, locale: str | None = None
+) -> tuple[str, str]:
     """(text, encoding): in the given encoding, else the detected one."""
     chosen = encoding or detect(content, locale)
     if chosen in ("utf-8", "utf-8-sig"):
@@ -98,11 +120,20 @@ def decode(content: bytes, encoding: str | None = None, locale: str | None = Non
     try:
         return content.decode(codec), chosen
     except LookupError:
-        raise ValidationFailed({"encoding": [_l("%(name)s is not an encoding this import "
-                                                "reads.", name=chosen)]})
+        raise ValidationFailed(
+            {"encoding": [_l("%(name)s is not an encoding this import reads.", name=chosen)]}
+        )
     except UnicodeDecodeError as exc:
         if encoding is None:
             return content.decode(codec, errors="replace"), chosen
-        raise ValidationFailed({"encoding": [_l(
-            "This file is not in %(name)s (byte %(at)d does not fit); choose another encoding.",
-            name=ENCODINGS.get(chosen, chosen), at=exc.start + 1)]})
+        raise ValidationFailed(
+            {
+                "encoding": [
+                    _l(
+                        "This file is not in %(name)s (byte %(at)d does not fit); choose another encoding.",
+                        name=ENCODINGS.get(chosen, chosen),
+                        at=exc.start + 1,
+                    )
+                ]
+            }
+        )

@@ -4,6 +4,7 @@ A spreadsheet is a zip (xlsx, ods) whose directory states each part's size, and 
 sheet XML names every cell's position: both are checked by streaming, never by building
 the table. .xls is bounded by its format (65,536 x 256) and the file size.
 """
+
 import io
 import re
 import zipfile
@@ -31,6 +32,7 @@ _ODS_VALUE = re.compile(rb"office:value-type=")
 @dataclass(frozen=True)
 class ImportLimits:
     """What one import may hold; config.py's CRM_IMPORT_MAX_* settings."""
+
     file_bytes: int = 50 * 1024 * 1024
     uncompressed_bytes: int = 300 * 1024 * 1024
     rows: int = 1_000_000
@@ -39,10 +41,13 @@ class ImportLimits:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "ImportLimits":
-        return cls(file_bytes=config["CRM_IMPORT_MAX_FILE_BYTES"],
-                   uncompressed_bytes=config["CRM_IMPORT_MAX_UNCOMPRESSED_BYTES"],
-                   rows=config["CRM_IMPORT_MAX_ROWS"], columns=config["CRM_IMPORT_MAX_COLUMNS"],
-                   cells=config["CRM_IMPORT_MAX_CELLS"])
+        return cls(
+            file_bytes=config["CRM_IMPORT_MAX_FILE_BYTES"],
+            uncompressed_bytes=config["CRM_IMPORT_MAX_UNCOMPRESSED_BYTES"],
+            rows=config["CRM_IMPORT_MAX_ROWS"],
+            columns=config["CRM_IMPORT_MAX_COLUMNS"],
+            cells=config["CRM_IMPORT_MAX_CELLS"],
+        )
 
 
 def refuse(message: object) -> NoReturn:
@@ -64,15 +69,30 @@ def check_size(content: bytes, limits: ImportLimits) -> None:
 def check_shape(rows: int, columns: int, limits: ImportLimits) -> None:
     """Refuse a table of ``rows`` x ``columns`` above the limits."""
     if columns > limits.columns:
-        refuse(_l("The file has %(n)s columns; at most %(max)s can be imported.",
-                  n=f"{columns:,}", max=f"{limits.columns:,}"))
+        refuse(
+            _l(
+                "The file has %(n)s columns; at most %(max)s can be imported.",
+                n=f"{columns:,}",
+                max=f"{limits.columns:,}",
+            )
+        )
     if rows > limits.rows:
-        refuse(_l("The file has %(n)s rows; at most %(max)s can be imported at once.",
-                  n=f"{rows:,}", max=f"{limits.rows:,}"))
+        refuse(
+            _l(
+                "The file has %(n)s rows; at most %(max)s can be imported at once.",
+                n=f"{rows:,}",
+                max=f"{limits.rows:,}",
+            )
+        )
     cells = rows * columns
     if cells > limits.cells:
-        refuse(_l("The file has %(n)s cells; at most %(max)s can be imported at once.",
-                  n=f"{cells:,}", max=f"{limits.cells:,}"))
+        refuse(
+            _l(
+                "The file has %(n)s cells; at most %(max)s can be imported at once.",
+                n=f"{cells:,}",
+                max=f"{limits.cells:,}",
+            )
+        )
 
 
 def check_spreadsheet(content: bytes, extension: str, limits: ImportLimits) -> None:
@@ -91,8 +111,11 @@ def check_spreadsheet(content: bytes, extension: str, limits: ImportLimits) -> N
         sheets = [m for m in members if m.filename == "content.xml"]
         scan = _ods_extent
     else:
-        sheets = [m for m in members if m.filename.startswith("xl/worksheets/")
-                  and m.filename.endswith(".xml")]
+        sheets = [
+            m
+            for m in members
+            if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")
+        ]
         scan = _xlsx_extent
     for member in sheets:
         # calamine builds the grid from A1 to the far corner, filled or not.
@@ -101,12 +124,17 @@ def check_spreadsheet(content: bytes, extension: str, limits: ImportLimits) -> N
 
 
 def _refuse_unpacked(limits: ImportLimits) -> NoReturn:
-    refuse(_l("Unpacked, this file would take more than %(mb)d MB; it cannot be imported.",
-              mb=limits.uncompressed_bytes // 1024 // 1024))
+    refuse(
+        _l(
+            "Unpacked, this file would take more than %(mb)d MB; it cannot be imported.",
+            mb=limits.uncompressed_bytes // 1024 // 1024,
+        )
+    )
 
 
-def _stream(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: ImportLimits
-            ) -> Iterator[bytes]:
+def _stream(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: ImportLimits
+) -> Iterator[bytes]:
     """The member's bytes in chunks that end before a tag, stopping at the uncompressed
     limit whatever the zip directory claims."""
     total, pending = 0, b""
@@ -155,8 +183,15 @@ def _ods_extent(chunks: Iterable[bytes]) -> tuple[int, int]:
     for data in chunks:
         position = 0
         while True:
-            found = [m for m in (_ODS_ROW.search(data, position), _ODS_CELL.search(data, position),
-                                 _ODS_ROW_END.search(data, position)) if m]
+            found = [
+                m
+                for m in (
+                    _ODS_ROW.search(data, position),
+                    _ODS_CELL.search(data, position),
+                    _ODS_ROW_END.search(data, position),
+                )
+                if m
+            ]
             if not found:
                 break
             match = min(found, key=lambda m: m.start())
@@ -169,7 +204,8 @@ def _ods_extent(chunks: Iterable[bytes]) -> tuple[int, int]:
                 repeat = _REPEAT_COLUMNS.search(match.group(1))
                 count = int(repeat.group(1)) if repeat else 1
                 holds = bool(_ODS_VALUE.search(match.group(1))) or (
-                    match.group(2) != b"/" and not data.startswith(b"</table:", position))
+                    match.group(2) != b"/" and not data.startswith(b"</table:", position)
+                )
                 column_at += count
                 if holds:
                     columns = max(columns, column_at)

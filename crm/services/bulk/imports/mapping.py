@@ -2,6 +2,7 @@
 
 The user may correct the result; ``clean_mapping`` checks a corrected mapping.
 """
+
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -24,8 +25,9 @@ STAND_INS = {"customers": {"name": ("contact_first_name", "contact_last_name")}}
 NAME_FROM = {"customers": "company"}
 # Fields that hold a name: never guessed for a column of numbers, whatever its heading says
 # (French "nombre" is a count, Spanish "nombre" a name).
-NAMES = frozenset({"name", "company", "company_name", "contact_name", "contact_first_name",
-                   "contact_last_name"})
+NAMES = frozenset(
+    {"name", "company", "company_name", "contact_name", "contact_first_name", "contact_last_name"}
+)
 # Rows looked at to tell a column of numbers.
 SAMPLE_ROWS = 200
 
@@ -64,8 +66,9 @@ def _labels(data_field: DataField, languages: Iterable[str]) -> set[str]:
     return names
 
 
-def candidates(entity: str, languages: Iterable[str] = LANGUAGES
-               ) -> tuple[dict[str, str], dict[str, str]]:
+def candidates(
+    entity: str, languages: Iterable[str] = LANGUAGES
+) -> tuple[dict[str, str], dict[str, str]]:
     """{normalised heading: field key}, strongest meaning first (own key and label in each of
     ``languages``, then synonyms)."""
     strong: dict[str, str]
@@ -84,14 +87,17 @@ def _numbers_only(rows: Sequence[Sequence[str]], index: int) -> bool:
     return bool(cells) and all(is_number(cell) for cell in cells)
 
 
-def guess_mapping(entity: str, headings: Sequence[str], rows: Sequence[Sequence[str]] = (),
-                  languages: Iterable[str] = LANGUAGES) -> dict[str, str]:
+def guess_mapping(
+    entity: str,
+    headings: Sequence[str],
+    rows: Sequence[Sequence[str]] = (),
+    languages: Iterable[str] = LANGUAGES,
+) -> dict[str, str]:
     """{heading: field key or ""}; a field goes to the first heading that names it.
     ``rows``: the cells under the headings, so a column of numbers is not taken for a name;
     ``languages``: those whose labels count as headings."""
     strong, weak = candidates(entity, languages)
-    numbers = {heading for index, heading in enumerate(headings)
-               if _numbers_only(rows, index)}
+    numbers = {heading for index, heading in enumerate(headings) if _numbers_only(rows, index)}
     mapping: dict[str, str]
     used: set[str]
     mapping, used = {}, set()
@@ -112,8 +118,9 @@ def guess_mapping(entity: str, headings: Sequence[str], rows: Sequence[Sequence[
     return {heading: mapping.get(heading, "") for heading in headings}
 
 
-def with_overrides(headings: Iterable[str], mapping: Mapping[str, str],
-                   overrides: Mapping[str, str]) -> dict[str, str]:
+def with_overrides(
+    headings: Iterable[str], mapping: Mapping[str, str], overrides: Mapping[str, str]
+) -> dict[str, str]:
     """``mapping`` with ``overrides`` ({heading: field key or ""}) applied; a heading is
     found as written, else as ``normalise`` reads it. Raises ValidationFailed naming
     every heading the file does not have."""
@@ -138,8 +145,9 @@ def with_overrides(headings: Iterable[str], mapping: Mapping[str, str],
     return result
 
 
-def clean_mapping(entity: str, headings: Iterable[str], mapping: Mapping[str, str | None]
-                  ) -> dict[str, str]:
+def clean_mapping(
+    entity: str, headings: Iterable[str], mapping: Mapping[str, str | None]
+) -> dict[str, str]:
     """A user-corrected mapping: known fields, each at most once, required fields present."""
     keys = {f.key for f in fields_of(entity)}
     clean: dict[str, str]
@@ -152,17 +160,27 @@ def clean_mapping(entity: str, headings: Iterable[str], mapping: Mapping[str, st
             errors.append(_l("“%(heading)s” is mapped to an unknown field.", heading=heading))
             key = ""
         if key and key in seen:
-            errors.append(_l("“%(a)s” and “%(b)s” are both mapped to the same field; map one of "
-                             "them to nothing.", a=seen[key], b=heading))
+            errors.append(
+                _l(
+                    "“%(a)s” and “%(b)s” are both mapped to the same field; map one of "
+                    "them to nothing.",
+                    a=seen[key],
+                    b=heading,
+                )
+            )
         if key:
             seen.setdefault(key, heading)
         clean[heading] = key
     stand_ins = STAND_INS.get(entity, {})
     for data_field in fields_of(entity):
-        if data_field.required and data_field.key not in seen and not any(
-                key in seen for key in stand_ins.get(data_field.key, ())):
-            errors.append(_l("No column is mapped to %(field)s, which is required.",
-                             field=data_field.label))
+        if (
+            data_field.required
+            and data_field.key not in seen
+            and not any(key in seen for key in stand_ins.get(data_field.key, ()))
+        ):
+            errors.append(
+                _l("No column is mapped to %(field)s, which is required.", field=data_field.label)
+            )
     if errors:
         raise ValidationFailed({"mapping": errors})
     return clean

@@ -4,6 +4,7 @@
 evaluated, a text cell that looks like one stays text) once file_limits has checked their
 size. CSV files may come in any common encoding (encodings.py) and delimiter (csv.Sniffer).
 """
+
 import csv
 import datetime as dt
 import io
@@ -69,8 +70,9 @@ def _sniff(text: str) -> str:
         return max(DELIMITERS, key=first.count) if first else ","
 
 
-def _read_csv(content: bytes, limits: file_limits.ImportLimits, encoding: str | None,
-              locale: str | None) -> tuple[list[list[str]], str]:
+def _read_csv(
+    content: bytes, limits: file_limits.ImportLimits, encoding: str | None, locale: str | None
+) -> tuple[list[list[str]], str]:
     text, encoding = encodings.decode(content, encoding, locale)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff(text))
     rows: list[list[str]] = []
@@ -91,8 +93,12 @@ def _read_spreadsheet(content: bytes, limits: file_limits.ImportLimits) -> list[
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
         sheet = workbook.get_sheet_by_index(0)
     except Exception:  # calamine raises its own types for every kind of damaged file
-        _refuse(_l("This file could not be read as a spreadsheet. Save it as .xlsx, .ods or "
-                   ".csv and upload it again."))
+        _refuse(
+            _l(
+                "This file could not be read as a spreadsheet. Save it as .xlsx, .ods or "
+                ".csv and upload it again."
+            )
+        )
     # to_python pads from A1: the grid's far corner is the size it builds.
     end = sheet.end or (0, 0)
     file_limits.check_shape(end[0] + 1, end[1] + 1, limits)
@@ -104,28 +110,43 @@ def _read_spreadsheet(content: bytes, limits: file_limits.ImportLimits) -> list[
 @dataclass
 class Table:
     """A file's heading row and the rows under it, each row as long as the headings."""
+
     headings: list[str]
     rows: list[list[str]]
-    numbers: list[int]      # each row's number as the spreadsheet shows it
+    numbers: list[int]  # each row's number as the spreadsheet shows it
     # row number -> its cell count, for rows with more or fewer cells than the headings
     misshapen: dict[int, int] = field(default_factory=dict)
-    encoding: str | None = None    # text files: the encoding read
+    encoding: str | None = None  # text files: the encoding read
 
     def pack(self) -> bytes:
-        return zlib.compress(orjson.dumps({
-            "headings": self.headings, "rows": self.rows, "numbers": self.numbers,
-            "misshapen": [[n, c] for n, c in self.misshapen.items()],
-            "encoding": self.encoding}), 1)
+        return zlib.compress(
+            orjson.dumps(
+                {
+                    "headings": self.headings,
+                    "rows": self.rows,
+                    "numbers": self.numbers,
+                    "misshapen": [[n, c] for n, c in self.misshapen.items()],
+                    "encoding": self.encoding,
+                }
+            ),
+            1,
+        )
 
     @classmethod
     def unpack(cls, data: bytes) -> "Table":
         value = orjson.loads(zlib.decompress(data))
-        return cls(value["headings"], value["rows"], value["numbers"],
-                   dict(value["misshapen"]), value["encoding"])
+        return cls(
+            value["headings"],
+            value["rows"],
+            value["numbers"],
+            dict(value["misshapen"]),
+            value["encoding"],
+        )
 
 
-def _heading_row(rows: Sequence[Sequence[str]],
-                 recognise: Callable[[Sequence[str]], int] | None) -> int | None:
+def _heading_row(
+    rows: Sequence[Sequence[str]], recognise: Callable[[Sequence[str]], int] | None
+) -> int | None:
     """Index of the heading row among the first rows that hold anything: a row mostly of
     text, as wide as the table, whose cells ``recognise`` (cells -> count) knows best."""
     candidates = [i for i, row in enumerate(rows) if any(row)][:HEADING_SEARCH_ROWS]
@@ -133,9 +154,12 @@ def _heading_row(rows: Sequence[Sequence[str]],
         return None
     filled = {i: [c for c in rows[i] if c] for i in candidates}
     widest = max(len(cells) for cells in filled.values())
-    eligible = [i for i in candidates
-                if len(filled[i]) >= max(2, widest / 2)
-                and sum(1 for c in filled[i] if not is_number(c)) >= 0.8 * len(filled[i])]
+    eligible = [
+        i
+        for i in candidates
+        if len(filled[i]) >= max(2, widest / 2)
+        and sum(1 for c in filled[i] if not is_number(c)) >= 0.8 * len(filled[i])
+    ]
     if not eligible:
         return candidates[0]
     if recognise is None:
@@ -143,10 +167,14 @@ def _heading_row(rows: Sequence[Sequence[str]],
     return max(eligible, key=lambda i: (recognise(rows[i]), -i))
 
 
-def read_table(content: bytes, file_name: str | None,
-               limits: file_limits.ImportLimits | None = None, encoding: str | None = None,
-               locale: str | None = None,
-               recognise: Callable[[Sequence[str]], int] | None = None) -> Table:
+def read_table(
+    content: bytes,
+    file_name: str | None,
+    limits: file_limits.ImportLimits | None = None,
+    encoding: str | None = None,
+    locale: str | None = None,
+    recognise: Callable[[Sequence[str]], int] | None = None,
+) -> Table:
     """The file's Table, refused (ValidationFailed) above ``limits``. A title or blank rows
     above the headings are skipped; empty rows are dropped; ``NULL`` cells are empty.
     ``encoding``: a text file's, else detected for the importing user's ``locale``."""

@@ -1,5 +1,6 @@
 """Writes an import's checked rows: creates and updates with their contacts, addresses,
 audit entries and import items, as many-row statements queued to the writing thread."""
+
 import datetime as dt
 from collections import deque
 from collections.abc import Container, Iterable, Mapping, Sequence
@@ -32,8 +33,11 @@ def plain(value: Any) -> Any:
 
 def created_changes(row: Mapping[str, Any]) -> dict[str, list[Any]]:
     """The audit changes of a new row: every set column but the bookkeeping ones."""
-    return {k: [None, v if type(v) in _AS_IS else audit_plain(v)] for k, v in row.items()
-            if v is not None and k not in NOT_AUDITED}
+    return {
+        k: [None, v if type(v) in _AS_IS else audit_plain(v)]
+        for k, v in row.items()
+        if v is not None and k not in NOT_AUDITED
+    }
 
 
 def _defaults(table: Table, now: dt.datetime) -> dict[str, Any]:
@@ -79,19 +83,41 @@ class Writer:
         self.entity_label = entity_name(self.model)
         self.company_names: dict[Any, Any] = {}
         if self.entity == "customers":
-            self.company_names = dict(cast("list[tuple[Any, Any]]", self.session.execute(
-                select(Company.id, Company.name)).all()))
-        self.named_codes: set[str] = set()  # codes the file names anywhere (check_rows): never generated
+            self.company_names = dict(
+                cast(
+                    "list[tuple[Any, Any]]",
+                    self.session.execute(select(Company.id, Company.name)).all(),
+                )
+            )
+        self.named_codes: set[str] = (
+            set()
+        )  # codes the file names anywhere (check_rows): never generated
         self._free_codes: deque[str] = deque()  # generated codes checked free, not yet handed out
         self._bases: dict[str, dict[str, Any]] = {}
 
     # --- audit and items ---------------------------------------------------------
 
-    def _audit(self, entity: str, entity_id: int | None, action: str, changes: dict[str, list[Any]],
-               summary: str | None, parent_id: int | None = None) -> dict[str, Any]:
-        return entry_row(self.tenant_id, entity, entity_id, action, changes, summary,
-                         parent_entity="customer" if parent_id else None, parent_id=parent_id,
-                         at=self.now, actor=self.actor)
+    def _audit(
+        self,
+        entity: str,
+        entity_id: int | None,
+        action: str,
+        changes: dict[str, list[Any]],
+        summary: str | None,
+        parent_id: int | None = None,
+    ) -> dict[str, Any]:
+        return entry_row(
+            self.tenant_id,
+            entity,
+            entity_id,
+            action,
+            changes,
+            summary,
+            parent_entity="customer" if parent_id else None,
+            parent_id=parent_id,
+            at=self.now,
+            actor=self.actor,
+        )
 
     @staticmethod
     def _summary(entity: str, values: Mapping[str, Any]) -> str:
@@ -126,18 +152,30 @@ class Writer:
         """Add the next generated codes no customer of the tenant has to the free ones:
         up to a few thousand are reserved and checked at a time and handed out in order."""
         from crm.models import Customer
+
         size = min(wanted, CODE_BATCH)
         first = self._reserve_code_numbers(size)
         batch = [customers.code_for(n) for n in range(first, first + size)]
         with self.statements.turn():
-            taken = set(self.session.scalars(select(Customer.code).where(
-                Customer.tenant_id == self.tenant_id, Customer.code.in_(literal_list(batch)))))
+            taken = set(
+                self.session.scalars(
+                    select(Customer.code).where(
+                        Customer.tenant_id == self.tenant_id, Customer.code.in_(literal_list(batch))
+                    )
+                )
+            )
         self._free_codes.extend(c for c in batch if c not in taken)
 
     def _search_text(self, values: Mapping[str, Any]) -> str:
         company = self.company_names.get(values.get("company_id"), "")
-        parts = (values.get("name"), company, values.get("tax_number"), values.get("email"),
-                 values.get("phone"), values.get("code"))
+        parts = (
+            values.get("name"),
+            company,
+            values.get("tax_number"),
+            values.get("email"),
+            values.get("phone"),
+            values.get("code"),
+        )
         return " ".join(p for p in parts if p).lower()
 
     @staticmethod
@@ -156,15 +194,17 @@ class Writer:
         record_rows: list[dict[str, Any]] = []
         defaults = self._base(self.table)
         if self.entity == "customers":
-            codes = iter(self._next_codes(
-                sum(1 for r in results if not r.values["record"].get("code"))))
+            codes = iter(
+                self._next_codes(sum(1 for r in results if not r.values["record"].get("code")))
+            )
         for result in results:
             values = {**defaults, **result.values["record"], "tenant_id": self.tenant_id}
             if self.entity == "customers":
                 values["code"] = values.get("code") or next(codes)
                 values["search_text"] = self._search_text(values)
                 values["city"], values["country"] = self._location(
-                    {p: result.values.get(p) for p in ("billing", "shipping")})
+                    {p: result.values.get(p) for p in ("billing", "shipping")}
+                )
             elif self.entity == "leads" and values.get("status_id") is None:
                 values["status_id"] = self.checker_default_status
             record_rows.append(values)
@@ -174,13 +214,30 @@ class Writer:
         audits, items = [], []
         for record_id, values in zip(ids, record_rows):
             changes = created_changes(values)
-            audits.append(self._audit(self.entity_label, record_id, "create", changes,
-                                      self._summary(self.entity, values)))
-            items.append({"tenant_id": self.tenant_id, "import_run_id": self.run.id,
-                          "record_id": record_id, "action": "created", "previous": None})
+            audits.append(
+                self._audit(
+                    self.entity_label,
+                    record_id,
+                    "create",
+                    changes,
+                    self._summary(self.entity, values),
+                )
+            )
+            items.append(
+                {
+                    "tenant_id": self.tenant_id,
+                    "import_run_id": self.run.id,
+                    "record_id": record_id,
+                    "action": "created",
+                    "previous": None,
+                }
+            )
         if self.entity == "customers":
-            audits.extend(self._create_parts(
-                [(record_id, result, {}) for record_id, result in zip(ids, results)]))
+            audits.extend(
+                self._create_parts(
+                    [(record_id, result, {}) for record_id, result in zip(ids, results)]
+                )
+            )
         self._flush_rows(audits, items)
         return len(ids)
 
@@ -195,18 +252,32 @@ class Writer:
             found = self._bases[table.name] = _defaults(table, self.now)
         return found
 
-    def _part_row(self, part: str, customer_id: int, values: Mapping[str, Any]
-                  ) -> tuple[Table, dict[str, Any]]:
+    def _part_row(
+        self, part: str, customer_id: int, values: Mapping[str, Any]
+    ) -> tuple[Table, dict[str, Any]]:
         if part == "contact":
             base = self._base(Contact.__table__)
-            return Contact.__table__, {**base, "name": None, **values, "customer_id": customer_id,
-                                       "is_primary": True, "tenant_id": self.tenant_id}
+            return Contact.__table__, {
+                **base,
+                "name": None,
+                **values,
+                "customer_id": customer_id,
+                "is_primary": True,
+                "tenant_id": self.tenant_id,
+            }
         base = self._base(Address.__table__)
-        return Address.__table__, {**base, **values, "kind": part, "is_default": True,
-                                   "customer_id": customer_id, "tenant_id": self.tenant_id}
+        return Address.__table__, {
+            **base,
+            **values,
+            "kind": part,
+            "is_default": True,
+            "customer_id": customer_id,
+            "tenant_id": self.tenant_id,
+        }
 
-    def _create_parts(self, wanted: Iterable[tuple[Any, RowResult, Container[str]]]
-                      ) -> list[dict[str, Any]]:
+    def _create_parts(
+        self, wanted: Iterable[tuple[Any, RowResult, Container[str]]]
+    ) -> list[dict[str, Any]]:
         """Insert the contacts/addresses in ``wanted`` [(customer id, result, skip parts)];
         returns their audit rows and records the new ids in ``self.created_parts``."""
         audits: list[dict[str, Any]] = []
@@ -229,8 +300,11 @@ class Writer:
             for part_id, customer_id, row in zip(ids, owners, rows):
                 self.created_parts[(customer_id, part)] = part_id
                 changes = created_changes(row)
-                summary = row["name"] if part == "contact" else ", ".join(
-                    str(row[k]) for k in ("line1", "city", "country") if row.get(k))
+                summary = (
+                    row["name"]
+                    if part == "contact"
+                    else ", ".join(str(row[k]) for k in ("line1", "city", "country") if row.get(k))
+                )
                 audits.append(self._audit(label, part_id, "create", changes, summary, customer_id))
         return audits
 
@@ -245,9 +319,14 @@ class Writer:
     def update(self, results: Sequence[RowResult]) -> tuple[int, int]:
         self._settle()
         ids = [r.existing_id for r in results]
-        columns = sorted({c for r in results for c in r.values["record"]}
-                         | (set(SEARCH_COLUMNS) | {"city", "country", "search_text"}
-                            if self.entity == "customers" else set()))
+        columns = sorted(
+            {c for r in results for c in r.values["record"]}
+            | (
+                set(SEARCH_COLUMNS) | {"city", "country", "search_text"}
+                if self.entity == "customers"
+                else set()
+            )
+        )
         current = self._load(self.model, columns, self.model.id.in_(literal_list(ids, Integer)))
         parts = self._load_parts(ids) if self.entity == "customers" else {}
         updates: dict[frozenset[str], list[dict[str, Any]]]
@@ -261,19 +340,27 @@ class Writer:
             record_id = result.existing_id
             old = current[record_id]
             new = {**old, **result.values["record"]}
-            changes = {k: [plain(old[k]), plain(v)] for k, v in result.values["record"].items()
-                       if plain(old[k]) != plain(v)}
+            changes = {
+                k: [plain(old[k]), plain(v)]
+                for k, v in result.values["record"].items()
+                if plain(old[k]) != plain(v)
+            }
             previous = {"record": {k: plain(old[k]) for k in changes}}
             part_audits: list[dict[str, Any]]
             skip: set[str]
             part_audits, skip = [], set()
             if self.entity == "customers":
-                skip = self._update_parts(record_id, result, parts, previous, part_updates,
-                                          part_audits)
-                addresses = {kind: {**(parts.get((record_id, kind)) or {}),
-                                    **(result.values.get(kind) or {})}
-                             for kind in ("contact_address", "billing", "shipping")
-                             if parts.get((record_id, kind)) or result.values.get(kind)}
+                skip = self._update_parts(
+                    record_id, result, parts, previous, part_updates, part_audits
+                )
+                addresses = {
+                    kind: {
+                        **(parts.get((record_id, kind)) or {}),
+                        **(result.values.get(kind) or {}),
+                    }
+                    for kind in ("contact_address", "billing", "shipping")
+                    if parts.get((record_id, kind)) or result.values.get(kind)
+                }
                 new["city"], new["country"] = self._location(addresses)
                 new["search_text"] = self._search_text(new)
                 for column in ("city", "country"):
@@ -282,8 +369,9 @@ class Writer:
                         previous["record"][column] = plain(old[column])
                 if any(result.values.get(p) and p not in skip for p in PARTS):
                     new_parts.append((record_id, result, skip))
-            touched = changes or part_audits or any(
-                result.values.get(p) and p not in skip for p in PARTS)
+            touched = (
+                changes or part_audits or any(result.values.get(p) and p not in skip for p in PARTS)
+            )
             if not touched:
                 continue
             changed_count += 1
@@ -294,11 +382,25 @@ class Writer:
             values["updated_at"] = self.now
             updates.setdefault(frozenset(values), []).append({"_id": record_id, **values})
             if changes:
-                audits.append(self._audit(self.entity_label, record_id, "update", changes,
-                                          self._summary(self.entity, new)))
+                audits.append(
+                    self._audit(
+                        self.entity_label,
+                        record_id,
+                        "update",
+                        changes,
+                        self._summary(self.entity, new),
+                    )
+                )
             audits.extend(part_audits)
-            items.append({"tenant_id": self.tenant_id, "import_run_id": self.run.id,
-                          "record_id": record_id, "action": "updated", "previous": previous})
+            items.append(
+                {
+                    "tenant_id": self.tenant_id,
+                    "import_run_id": self.run.id,
+                    "record_id": record_id,
+                    "action": "updated",
+                    "previous": previous,
+                }
+            )
         for columns_set, rows in updates.items():
             self._execute_update(self.table, columns_set, rows)
         for (table, columns_set), rows in part_updates.items():
@@ -311,38 +413,62 @@ class Writer:
         self._flush_rows(audits, items)
         return changed_count, len(results) - changed_count
 
-    def _execute_update(self, table: Table, columns_set: Iterable[str],
-                        rows: list[dict[str, Any]]) -> None:
-        statement = update(table).where(table.c.id == bindparam("_id")).values(
-            {c: bindparam(c) for c in columns_set})
+    def _execute_update(
+        self, table: Table, columns_set: Iterable[str], rows: list[dict[str, Any]]
+    ) -> None:
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("_id"))
+            .values({c: bindparam(c) for c in columns_set})
+        )
         with self.statements.turn():
-            self.session.execute(statement, rows,
-                                 execution_options={"synchronize_session": False})
+            self.session.execute(statement, rows, execution_options={"synchronize_session": False})
 
-    def _load_parts(self, customer_ids: Sequence[int | None]
-                    ) -> dict[tuple[Any, str], dict[str, Any]]:
+    def _load_parts(
+        self, customer_ids: Sequence[int | None]
+    ) -> dict[tuple[Any, str], dict[str, Any]]:
         """{(customer id, "contact"|"billing"|"shipping"): {"id", columns...}} of the parts
         an import writes: the primary contact and the default address of each kind."""
         found: dict[tuple[Any, str], dict[str, Any]] = {}
         contact_columns = ["customer_id", "name", "role", "email", "phone"]
-        for contact_id, row in self._load(Contact, contact_columns, Contact.customer_id.in_(
-                literal_list(customer_ids, Integer)) & Contact.is_primary.is_(True)).items():
+        for contact_id, row in self._load(
+            Contact,
+            contact_columns,
+            Contact.customer_id.in_(literal_list(customer_ids, Integer))
+            & Contact.is_primary.is_(True),
+        ).items():
             found.setdefault((row.pop("customer_id"), "contact"), {"id": contact_id, **row})
-        address_columns = ["customer_id", "kind", "line1", "line2", "city", "state",
-                           "postal_code", "country"]
-        for address_id, row in self._load(Address, address_columns, Address.customer_id.in_(
-                literal_list(customer_ids, Integer)) & Address.is_default.is_(True)).items():
+        address_columns = [
+            "customer_id",
+            "kind",
+            "line1",
+            "line2",
+            "city",
+            "state",
+            "postal_code",
+            "country",
+        ]
+        for address_id, row in self._load(
+            Address,
+            address_columns,
+            Address.customer_id.in_(literal_list(customer_ids, Integer))
+            & Address.is_default.is_(True),
+        ).items():
             customer_id, kind = row.pop("customer_id"), row.pop("kind")
             # A contact-kind address only decides the list's city; imports write billing/shipping.
             part = "contact_address" if kind == "contact" else kind
             found.setdefault((customer_id, part), {"id": address_id, **row})
         return found
 
-    def _update_parts(self, customer_id: Any, result: RowResult,
-                      parts: Mapping[tuple[Any, str], Mapping[str, Any]],
-                      previous: dict[str, dict[str, Any]],
-                      part_updates: dict[tuple[Any, frozenset[str]], list[dict[str, Any]]],
-                      audits: list[dict[str, Any]]) -> set[str]:
+    def _update_parts(
+        self,
+        customer_id: Any,
+        result: RowResult,
+        parts: Mapping[tuple[Any, str], Mapping[str, Any]],
+        previous: dict[str, dict[str, Any]],
+        part_updates: dict[tuple[Any, frozenset[str]], list[dict[str, Any]]],
+        audits: list[dict[str, Any]],
+    ) -> set[str]:
         """Update the existing primary contact / default addresses; returns the parts done."""
         done: set[str] = set()
         for part in PARTS:
@@ -351,22 +477,35 @@ class Writer:
             if not values or existing is None:
                 continue
             done.add(part)
-            changes = {k: [plain(existing.get(k)), plain(v)] for k, v in values.items()
-                       if plain(existing.get(k)) != plain(v)}
+            changes = {
+                k: [plain(existing.get(k)), plain(v)]
+                for k, v in values.items()
+                if plain(existing.get(k)) != plain(v)
+            }
             if not changes:
                 continue
             table = Contact.__table__ if part == "contact" else Address.__table__
             row = {k: v for k, v in values.items() if k in changes}
             row["updated_at"] = self.now
-            part_updates.setdefault((table, frozenset(row)), []).append({"_id": existing["id"], **row})
-            previous[part] = {"id": existing["id"],
-                              "values": {k: plain(existing.get(k)) for k in changes}}
+            part_updates.setdefault((table, frozenset(row)), []).append(
+                {"_id": existing["id"], **row}
+            )
+            previous[part] = {
+                "id": existing["id"],
+                "values": {k: plain(existing.get(k)) for k in changes},
+            }
             label = "contact" if part == "contact" else "address"
             merged = {**existing, **values}
-            summary = merged.get("name") if part == "contact" else ", ".join(
-                str(merged[k]) for k in ("line1", "city", "country") if merged.get(k))
-            audits.append(self._audit(label, existing["id"], "update", changes, summary,
-                                      customer_id))
+            summary = (
+                merged.get("name")
+                if part == "contact"
+                else ", ".join(
+                    str(merged[k]) for k in ("line1", "city", "country") if merged.get(k)
+                )
+            )
+            audits.append(
+                self._audit(label, existing["id"], "update", changes, summary, customer_id)
+            )
         return done
 
     def commit_chunk(self) -> None:

@@ -4,6 +4,7 @@ uploaded, plus a column naming each error and one naming each warning.
 Every cell is written as text (a cell that looks like a formula stays text and is
 never evaluated when the report is opened).
 """
+
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -13,8 +14,9 @@ from flask_babel import gettext
 from crm.services.core.workbooks import new_workbook
 
 
-def error_report(headings: Sequence[object], failed: Iterable[Any],
-                 warned: Iterable[Any] = ()) -> bytes:
+def error_report(
+    headings: Sequence[object], failed: Iterable[Any], warned: Iterable[Any] = ()
+) -> bytes:
     """xlsx bytes: heading row + "Row" + "Errors" + "Warnings", then one line per failed
     or warned RowResult, in file order."""
     buffer = io.BytesIO()
@@ -32,8 +34,9 @@ def error_report(headings: Sequence[object], failed: Iterable[Any],
         sheet.write_number(line, width, result.number)
         for col, problems in ((width + 1, result.errors), (width + 2, result.warnings)):
             if problems:
-                sheet.write_string(line, col, "; ".join(
-                    f"{heading}: {message}" for heading, message in problems))
+                sheet.write_string(
+                    line, col, "; ".join(f"{heading}: {message}" for heading, message in problems)
+                )
     sheet.set_column(width + 1, width + 2, 60)
     workbook.close()
     return buffer.getvalue()

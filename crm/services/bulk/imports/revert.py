@@ -1,6 +1,7 @@
 """Undo an import as a whole: records it created are archived (leads, which have no
 archive, are deleted), records it updated get their previous values back. Every
 change goes through the ORM, so each is in the audit trail, plus one entry for the revert."""
+
 from typing import Any
 
 from flask_babel import gettext
@@ -25,8 +26,7 @@ def _restore(obj: Any, values: dict[str, Any]) -> None:
         setattr(obj, column, plain_to_column(table, column, value))
 
 
-def _undo_created(session: Session, model: Any, record: Any, note: str, kept: list[str]
-                  ) -> None:
+def _undo_created(session: Session, model: Any, record: Any, note: str, kept: list[str]) -> None:
     if hasattr(record, "is_active"):
         if record.is_active:
             audit.mark(session, record, "archive", note)
@@ -35,6 +35,7 @@ def _undo_created(session: Session, model: Any, record: Any, note: str, kept: li
                 record.archived_at = utcnow()
         return
     from crm.services.pipeline import leads
+
     try:
         leads.check_delete(session, record)
     except CrmError:
@@ -63,18 +64,27 @@ def revert(session: Session, run: ImportRun) -> list[str]:
     """Revert a finished run; returns the records that could not be undone (by name)."""
     # A failed run may have written chunks before it stopped (commit.commits_in_chunks).
     if run.status not in ("done", "failed") or run.reverted_at is not None:
-        raise NotAllowed(gettext("Only a finished import that was not reverted yet can be "
-                                 "reverted."))
+        raise NotAllowed(
+            gettext("Only a finished import that was not reverted yet can be reverted.")
+        )
     model = model_of(run.entity)
     note = gettext("Reverted import #%(id)d (%(file)s)", id=run.id, file=run.file_name)
-    items = list(session.execute(
-        select(ImportItem.record_id, ImportItem.action, ImportItem.previous)
-        .where(ImportItem.import_run_id == run.id).order_by(ImportItem.id)))
+    items = list(
+        session.execute(
+            select(ImportItem.record_id, ImportItem.action, ImportItem.previous)
+            .where(ImportItem.import_run_id == run.id)
+            .order_by(ImportItem.id)
+        )
+    )
     kept: list[str] = []
     for start in range(0, len(items), CHUNK):
-        chunk = items[start:start + CHUNK]
-        records = {r.id: r for r in session.scalars(
-            select(model).where(model.id.in_([i.record_id for i in chunk])))}
+        chunk = items[start : start + CHUNK]
+        records = {
+            r.id: r
+            for r in session.scalars(
+                select(model).where(model.id.in_([i.record_id for i in chunk]))
+            )
+        }
         for item in chunk:
             record = records.get(item.record_id)
             if record is None:
@@ -86,7 +96,15 @@ def revert(session: Session, run: ImportRun) -> list[str]:
         session.flush()
     run.reverted_at = utcnow()
     run.status = "reverted"
-    summary_entry(session, run, "revert", {
-        "created": [run.created_count, 0], "updated": [run.updated_count, 0],
-        "kept": [None, len(kept)]}, note)
+    summary_entry(
+        session,
+        run,
+        "revert",
+        {
+            "created": [run.created_count, 0],
+            "updated": [run.updated_count, 0],
+            "kept": [None, len(kept)],
+        },
+        note,
+    )
     return kept

@@ -1,4 +1,5 @@
 """An import run's life: upload, mapping, preview, commit (inline or in a background thread)."""
+
 import hashlib
 import logging
 import threading
@@ -30,40 +31,62 @@ from crm.services.core.transaction import dry_run, transaction, transactional
 log = logging.getLogger(__name__)
 
 
-def read_file(entity: str, content: bytes, file_name: str | None,
-              limits: ImportLimits | None = None, encoding: str | None = None,
-              locale: str | None = None, languages: Iterable[str] = mapping_rules.LANGUAGES
-              ) -> readers.Table:
+def read_file(
+    entity: str,
+    content: bytes,
+    file_name: str | None,
+    limits: ImportLimits | None = None,
+    encoding: str | None = None,
+    locale: str | None = None,
+    languages: Iterable[str] = mapping_rules.LANGUAGES,
+) -> readers.Table:
     """The file's Table, its heading row found with ``entity``'s headings (in ``languages``)
     in mind."""
     strong, weak = mapping_rules.candidates(entity, languages)
 
     def recognised(cells: Sequence[str]) -> int:
-        return sum(1 for cell in cells if mapping_rules.lookup(strong, cell)
-                   or mapping_rules.lookup(weak, cell))
+        return sum(
+            1
+            for cell in cells
+            if mapping_rules.lookup(strong, cell) or mapping_rules.lookup(weak, cell)
+        )
 
-    return readers.read_table(content, file_name, limits=limits, encoding=encoding,
-                              locale=locale, recognise=recognised)
+    return readers.read_table(
+        content, file_name, limits=limits, encoding=encoding, locale=locale, recognise=recognised
+    )
 
 
 @transactional
-def create_run(session: Session, entity: str, file_name: str | None, content: bytes,
-               user_id: int | None = None, username: str | None = None,
-               limits: ImportLimits | None = None, locale: str | None = None,
-               encoding: str | None = None, languages: Iterable[str] = mapping_rules.LANGUAGES
-               ) -> ImportRun:
+def create_run(
+    session: Session,
+    entity: str,
+    file_name: str | None,
+    content: bytes,
+    user_id: int | None = None,
+    username: str | None = None,
+    limits: ImportLimits | None = None,
+    locale: str | None = None,
+    encoding: str | None = None,
+    languages: Iterable[str] = mapping_rules.LANGUAGES,
+) -> ImportRun:
     """Store an uploaded file, read once, as a new run with a guessed mapping; raises
     ValidationFailed. ``locale``: the importing user's, to rank a text file's encodings."""
     if entity not in ("customers", "companies", "leads"):
         raise NotFound()
     table = read_file(entity, content or b"", file_name, limits, encoding, locale, languages)
-    run = ImportRun(entity=entity, file_name=(file_name or "upload")[-255:], content=content,
-                    content_hash=hashlib.sha256(content).hexdigest(), user_id=user_id,
-                    username=username, status="uploaded", encoding=table.encoding,
-                    table_data=table.pack(),
-                    mapping=mapping_rules.guess_mapping(entity, table.headings, table.rows,
-                                                        languages),
-                    total_rows=len(table.rows))
+    run = ImportRun(
+        entity=entity,
+        file_name=(file_name or "upload")[-255:],
+        content=content,
+        content_hash=hashlib.sha256(content).hexdigest(),
+        user_id=user_id,
+        username=username,
+        status="uploaded",
+        encoding=table.encoding,
+        table_data=table.pack(),
+        mapping=mapping_rules.guess_mapping(entity, table.headings, table.rows, languages),
+        total_rows=len(table.rows),
+    )
     session.add(run)
     return run
 
@@ -83,9 +106,14 @@ def table_of(run: ImportRun) -> readers.Table:
 
 
 @transactional
-def change_encoding(session: Session, run: ImportRun, encoding: str, locale: str | None = None,
-                    limits: ImportLimits | None = None,
-                    languages: Iterable[str] = mapping_rules.LANGUAGES) -> ImportRun:
+def change_encoding(
+    session: Session,
+    run: ImportRun,
+    encoding: str,
+    locale: str | None = None,
+    limits: ImportLimits | None = None,
+    languages: Iterable[str] = mapping_rules.LANGUAGES,
+) -> ImportRun:
     """Read a not yet started run's text file again in ``encoding``; the mapping is guessed
     again if the headings read differently."""
     if run.status != "uploaded":
@@ -93,20 +121,19 @@ def change_encoding(session: Session, run: ImportRun, encoding: str, locale: str
     if encoding not in encodings.ENCODINGS:
         raise ValidationFailed({"encoding": [gettext("Choose an encoding from the list.")]})
     before = table_of(run)
-    table = read_file(run.entity, run.content, run.file_name, limits, encoding, locale,
-                      languages)
+    table = read_file(run.entity, run.content, run.file_name, limits, encoding, locale, languages)
     run.table_data = table.pack()
     run.encoding = table.encoding
     run.total_rows = len(table.rows)
     if table.headings != before.headings:
-        run.mapping = mapping_rules.guess_mapping(run.entity, table.headings, table.rows,
-                                                  languages)
+        run.mapping = mapping_rules.guess_mapping(run.entity, table.headings, table.rows, languages)
     return run
 
 
 @transactional
-def set_mapping(session: Session, run: ImportRun, wanted: Mapping[str, str | None]
-                ) -> dict[str, str]:
+def set_mapping(
+    session: Session, run: ImportRun, wanted: Mapping[str, str | None]
+) -> dict[str, str]:
     table = table_of(run)
     run.mapping = mapping_rules.clean_mapping(run.entity, table.headings, wanted)
     return cast(dict[str, str], run.mapping)
@@ -134,26 +161,42 @@ def begin(session: Session, run: ImportRun, mode: str) -> None:
     table = table_of(run)
     mapping_rules.clean_mapping(run.entity, table.headings, run.mapping or {})
     other = aliased(ImportRun)
-    same_file_running = select(other.id).where(
-        other.tenant_id == run.tenant_id, other.content_hash == run.content_hash,
-        other.status == "running", other.id != run.id).exists()
+    same_file_running = (
+        select(other.id)
+        .where(
+            other.tenant_id == run.tenant_id,
+            other.content_hash == run.content_hash,
+            other.status == "running",
+            other.id != run.id,
+        )
+        .exists()
+    )
     with transaction(session):
-        claimed = cast(CursorResult[Any], session.execute(
-            update(ImportRun).where(ImportRun.id == run.id, ImportRun.status == "uploaded",
-                                    ~same_file_running)
-            .values(mode=mode, status="running", started_at=utcnow(), progress=0)
-            .execution_options(synchronize_session=False))).rowcount
+        claimed = cast(
+            CursorResult[Any],
+            session.execute(
+                update(ImportRun)
+                .where(ImportRun.id == run.id, ImportRun.status == "uploaded", ~same_file_running)
+                .values(mode=mode, status="running", started_at=utcnow(), progress=0)
+                .execution_options(synchronize_session=False)
+            ),
+        ).rowcount
     if claimed != 1:
         session.refresh(run)
         if run.status != "uploaded":
             raise NotAllowed(gettext("This import has already run."))
-        raise NotAllowed(gettext("This file is being imported already; wait until that "
-                                 "import has finished."))
+        raise NotAllowed(
+            gettext("This file is being imported already; wait until that import has finished.")
+        )
 
 
-def execute(session: Session, run: ImportRun,
-            on_progress: Callable[[int], object] | None = None, locale: str | None = None,
-            problems: list[RowResult] | None = None) -> ImportRun:
+def execute(
+    session: Session,
+    run: ImportRun,
+    on_progress: Callable[[int], object] | None = None,
+    locale: str | None = None,
+    problems: list[RowResult] | None = None,
+) -> ImportRun:
     """Import a running run's rows in one transaction; records counts, report and audit entry.
     ``locale``: the importing user's (a code), for ambiguous dates and numbers;
     ``problems``, a list, receives the failed and the warned RowResults in file order."""
@@ -161,8 +204,13 @@ def execute(session: Session, run: ImportRun,
         return _execute(session, run, on_progress, locale, problems)
 
 
-def _execute(session: Session, run: ImportRun, on_progress: Callable[[int], object] | None,
-             locale: str | None = None, problems: list[RowResult] | None = None) -> ImportRun:
+def _execute(
+    session: Session,
+    run: ImportRun,
+    on_progress: Callable[[int], object] | None,
+    locale: str | None = None,
+    problems: list[RowResult] | None = None,
+) -> ImportRun:
     table = table_of(run)
     headings, rows = table.headings, table.rows
 
@@ -173,8 +221,7 @@ def _execute(session: Session, run: ImportRun, on_progress: Callable[[int], obje
 
     try:
         with transaction(session):
-            summary = commit.import_rows(session, run, table, on_progress=progressed,
-                                         locale=locale)
+            summary = commit.import_rows(session, run, table, on_progress=progressed, locale=locale)
             run.created_count = summary.created
             run.updated_count = summary.updated
             run.unchanged_count = summary.unchanged
@@ -183,52 +230,77 @@ def _execute(session: Session, run: ImportRun, on_progress: Callable[[int], obje
             if problems is not None:
                 problems.extend(sorted([*summary.failed, *summary.warned], key=lambda r: r.number))
             run.progress = len(rows)
-            run.error_report = (report.error_report(headings, summary.failed, summary.warned)
-                                if summary.failed or summary.warned else None)
+            run.error_report = (
+                report.error_report(headings, summary.failed, summary.warned)
+                if summary.failed or summary.warned
+                else None
+            )
             if run.mode == "all_or_nothing" and summary.failed:
-                run.message = gettext("Nothing was imported: %(n)d rows have errors.",
-                                      n=len(summary.failed))
+                run.message = gettext(
+                    "Nothing was imported: %(n)d rows have errors.", n=len(summary.failed)
+                )
                 run.status = "failed"
             else:
                 run.message = commit.message_for(summary)
                 run.status = "done"
             run.finished_at = utcnow()
-            commit.summary_entry(session, run, "import", {
-                "file": [None, run.file_name], "created": [None, run.created_count],
-                "updated": [None, run.updated_count], "unchanged": [None, run.unchanged_count],
-                "failed": [None, run.failed_count], "warnings": [None, run.warning_count]},
-                gettext("Import of %(file)s: %(message)s", file=run.file_name, message=run.message))
+            commit.summary_entry(
+                session,
+                run,
+                "import",
+                {
+                    "file": [None, run.file_name],
+                    "created": [None, run.created_count],
+                    "updated": [None, run.updated_count],
+                    "unchanged": [None, run.unchanged_count],
+                    "failed": [None, run.failed_count],
+                    "warnings": [None, run.warning_count],
+                },
+                gettext("Import of %(file)s: %(message)s", file=run.file_name, message=run.message),
+            )
     except Exception as exc:
         with transaction(session):
             run = session.get(ImportRun, run.id)
             run.status = "failed"
             run.finished_at = utcnow()
-            written = session.scalar(select(func.count(ImportItem.id))
-                                     .where(ImportItem.import_run_id == run.id))
+            written = session.scalar(
+                select(func.count(ImportItem.id)).where(ImportItem.import_run_id == run.id)
+            )
             if written:  # chunks committed before the failure (SQLite, commit.commits_in_chunks)
                 run.progress = written  # what a revert of the failed run has to undo
                 run.message = gettext(
                     "The import stopped after writing %(count)d records: %(error)s. Revert it to "
-                    "remove them.", count=written, error=str(exc)[:300])
+                    "remove them.",
+                    count=written,
+                    error=str(exc)[:300],
+                )
             else:
-                run.message = gettext("The import stopped and nothing was written: %(error)s",
-                                      error=str(exc)[:300])
+                run.message = gettext(
+                    "The import stopped and nothing was written: %(error)s", error=str(exc)[:300]
+                )
         log.exception("import %s failed", run.id)
     finally:
         commit.PROGRESS.pop(run.id, None)
     return run
 
 
-def run_in_background(app: Flask, run_id: int, tenant_id: int | None, user_id: int | None,
-                      username: str, locale: str | None = None) -> threading.Thread:
+def run_in_background(
+    app: Flask,
+    run_id: int,
+    tenant_id: int | None,
+    user_id: int | None,
+    username: str,
+    locale: str | None = None,
+) -> threading.Thread:
     """Start ``execute`` in a thread with its own app context, tenant and acting user
     (and the user's ``locale``, which the thread cannot read from the request)."""
+
     def work() -> None:
         with app.app_context(), tenant_scope(tenant_id), audit.acting_as(username, user_id):
             from crm.extensions import db
+
             try:
-                execute(cast(Session, db.session), db.session.get(ImportRun, run_id),
-                        locale=locale)
+                execute(cast(Session, db.session), db.session.get(ImportRun, run_id), locale=locale)
             finally:
                 db.session.remove()
 
@@ -238,9 +310,15 @@ def run_in_background(app: Flask, run_id: int, tenant_id: int | None, user_id: i
 
 
 def status(run: ImportRun) -> dict[str, Any]:
-    return {"id": run.id, "status": run.status, "total": run.total_rows,
-            "progress": commit.progress_of(run) if run.status == "running" else run.progress,
-            "created": run.created_count, "updated": run.updated_count,
-            "unchanged": run.unchanged_count, "failed": run.failed_count,
-            "warnings": run.warning_count,
-            "message": run.message}
+    return {
+        "id": run.id,
+        "status": run.status,
+        "total": run.total_rows,
+        "progress": commit.progress_of(run) if run.status == "running" else run.progress,
+        "created": run.created_count,
+        "updated": run.updated_count,
+        "unchanged": run.unchanged_count,
+        "failed": run.failed_count,
+        "warnings": run.warning_count,
+        "message": run.message,
+    }

@@ -14,6 +14,7 @@ what existed before it (matches, codes in use, the next ids) and keeps its own r
 memory. The first failure stops the queue; it is raised in the importing thread by the
 next ``submit``, ``turn`` or ``finish``, and the caller rolls the transaction back.
 """
+
 import queue
 import threading
 from collections.abc import Callable, Iterator
@@ -31,8 +32,7 @@ class StatementQueue:
         self._broken = False  # and no later statement runs
         self._thread: threading.Thread | None = None
         if threaded:
-            self._thread = threading.Thread(target=self._work, name="import-writer",
-                                            daemon=True)
+            self._thread = threading.Thread(target=self._work, name="import-writer", daemon=True)
             self._thread.start()
 
     def _work(self) -> None:

@@ -1,4 +1,5 @@
 """A downloadable template per entity: heading row, an example row and a notes sheet."""
+
 import io
 
 from flask_babel import gettext, lazy_gettext as _l
@@ -9,8 +10,10 @@ from crm.services.core.workbooks import new_workbook
 KIND_RULES = {
     "text": _l("Text."),
     "email": _l("An email address, e.g. anna@example.com."),
-    "phone": _l("A phone number with its country code, e.g. +44 20 7946 0958 (or without it, "
-             "read in the row's country)."),
+    "phone": _l(
+        "A phone number with its country code, e.g. +44 20 7946 0958 (or without it, "
+        "read in the row's country)."
+    ),
     "country": _l("A two-letter ISO country code, e.g. DE, FR, GB."),
     "currency": _l("A three-letter ISO 4217 currency code, e.g. EUR, USD."),
     "decimal": _l("A number, zero or more: 1234.50, 1,234.50 or 1.234,50."),
@@ -23,27 +26,51 @@ KIND_RULES = {
 }
 
 EXAMPLES = {
-    "customers": {"name": "Müller Maschinenbau GmbH", "kind": "company",
-                  "email": "info@mueller-maschinen.example", "phone": "+49 30 1234567",
-                  "website": "mueller-maschinen.example", "currency": "EUR",
-                  "discount_rate": "5", "tax_regime": "VAT", "tax_number": "DE136695976",
-                  "credit_limit": "25000.00", "credit_hold": "no",
-                  "contact_name": "Anna Müller", "contact_email": "anna@mueller-maschinen.example",
-                  "billing_line1": "Hauptstraße 1", "billing_postal_code": "10115",
-                  "billing_city": "Berlin", "billing_country": "DE"},
-    "companies": {"name": "Northwind Holdings", "office_email": "office@northwind.example",
-                  "office_phone": "+44 20 7946 0958", "website": "northwind.example",
-                  "street": "1 King Street", "postal_code": "EC2V 8AU", "city": "London",
-                  "country": "GB"},
-    "leads": {"title": "Fleet renewal 2026", "contact_name": "Jean Dupont",
-              "contact_email": "jean.dupont@example.com", "contact_phone": "+33 1 42 68 53 00",
-              "company_name": "Dupont Logistique", "value": "12000.00"},
+    "customers": {
+        "name": "Müller Maschinenbau GmbH",
+        "kind": "company",
+        "email": "info@mueller-maschinen.example",
+        "phone": "+49 30 1234567",
+        "website": "mueller-maschinen.example",
+        "currency": "EUR",
+        "discount_rate": "5",
+        "tax_regime": "VAT",
+        "tax_number": "DE136695976",
+        "credit_limit": "25000.00",
+        "credit_hold": "no",
+        "contact_name": "Anna Müller",
+        "contact_email": "anna@mueller-maschinen.example",
+        "billing_line1": "Hauptstraße 1",
+        "billing_postal_code": "10115",
+        "billing_city": "Berlin",
+        "billing_country": "DE",
+    },
+    "companies": {
+        "name": "Northwind Holdings",
+        "office_email": "office@northwind.example",
+        "office_phone": "+44 20 7946 0958",
+        "website": "northwind.example",
+        "street": "1 King Street",
+        "postal_code": "EC2V 8AU",
+        "city": "London",
+        "country": "GB",
+    },
+    "leads": {
+        "title": "Fleet renewal 2026",
+        "contact_name": "Jean Dupont",
+        "contact_email": "jean.dupont@example.com",
+        "contact_phone": "+33 1 42 68 53 00",
+        "company_name": "Dupont Logistique",
+        "value": "12000.00",
+    },
 }
 
 
 def rule_of(data_field: DataField) -> str:
-    rule = str(KIND_RULES[data_field.kind]) % {"choices": ", ".join(data_field.choices),
-                                               "target": data_field.target_attr}
+    rule = str(KIND_RULES[data_field.kind]) % {
+        "choices": ", ".join(data_field.choices),
+        "target": data_field.target_attr,
+    }
     if data_field.required:
         rule = gettext("Required.") + " " + rule
     if data_field.max_length:

@@ -11,6 +11,7 @@ of crm/services/core/validation.py. Before the first chunk, a query per
 addresses have no spaces); per chunk, one query finds the codes already taken; references
 (payment terms, segments, users ...) are loaded once.
 """
+
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -48,9 +49,36 @@ CHUNK = 2000
 MAX_AMOUNT = Decimal("1e12")  # Numeric(14, 2)
 CENTS = Decimal("0.01")
 DATE_FORMATS = IMPORT_DATE_FORMATS  # without a locale (crm.i18n.parsing.import_date_formats)
-EU_VAT_PREFIXES = {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR",
-                   "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI",
-                   "SK", "XI"}
+EU_VAT_PREFIXES = {
+    "AT",
+    "BE",
+    "BG",
+    "CY",
+    "CZ",
+    "DE",
+    "DK",
+    "EE",
+    "EL",
+    "ES",
+    "FI",
+    "FR",
+    "HR",
+    "HU",
+    "IE",
+    "IT",
+    "LT",
+    "LU",
+    "LV",
+    "MT",
+    "NL",
+    "PL",
+    "PT",
+    "RO",
+    "SE",
+    "SI",
+    "SK",
+    "XI",
+}
 _MONEY_NOISE = re.compile(r"[\s\u00a0\u202f'€$£¥₹%]|[A-Z]{3}", re.IGNORECASE)
 
 
@@ -68,8 +96,11 @@ KIND_RULES = {
 _NONE: dict[str, object] = {}
 
 # The unique (tenant_id, lower(email)) index of each entity's match column.
-MATCH_INDEX = {"customers": "uq_customer_email", "companies": "uq_company_office_email",
-               "leads": "uq_lead_contact_email"}
+MATCH_INDEX = {
+    "customers": "uq_customer_email",
+    "companies": "uq_company_office_email",
+    "leads": "uq_lead_contact_email",
+}
 
 
 class Unstorable(FieldInvalid):
@@ -134,8 +165,9 @@ def parse_date(text: str, formats: Sequence[str] = DATE_FORMATS) -> dt.date:
         return cast(dt.date, inputs.date(text, formats=formats))
     except InputInvalid:
         pass
-    raise FieldInvalid(_l("“%(value)s” is not a date; write it as 2025-03-31 or 31.03.2025.",
-                          value=text))
+    raise FieldInvalid(
+        _l("“%(value)s” is not a date; write it as 2025-03-31 or 31.03.2025.", value=text)
+    )
 
 
 def guess_regime(number: str | None) -> str | None:
@@ -163,18 +195,25 @@ def _choice(data_field: DataField, text: str) -> str:
     for code in data_field.choices:
         if wanted == code.lower():
             return code
-    raise FieldInvalid(_l("“%(value)s” is not one of: %(choices)s.", value=text,
-                          choices=", ".join(data_field.choices)))
+    raise FieldInvalid(
+        _l(
+            "“%(value)s” is not one of: %(choices)s.",
+            value=text,
+            choices=", ".join(data_field.choices),
+        )
+    )
 
 
 @dataclass
 class RowResult:
-    number: int                     # row number in the file (heading row is 1)
-    cells: list[str]                # the row as uploaded
-    values: dict[str, dict[str, Any]] = field(default_factory=dict)   # part -> {column: clean value}
-    errors: list[tuple[str, str]] = field(default_factory=list)   # [(heading label, message)]
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # the same; the row is imported anyway
-    key: str | None = None          # match value (normalised email)
+    number: int  # row number in the file (heading row is 1)
+    cells: list[str]  # the row as uploaded
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)  # part -> {column: clean value}
+    errors: list[tuple[str, str]] = field(default_factory=list)  # [(heading label, message)]
+    warnings: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # the same; the row is imported anyway
+    key: str | None = None  # match value (normalised email)
     existing_id: int | None = None
 
     @property
@@ -196,7 +235,8 @@ class References:
             query = select(model.id, name_column)
             if data_field.target == "CrmUser":
                 query = select(model.id, name_column, model.active).where(
-                    model.tenant_id == tenant_id)
+                    model.tenant_id == tenant_id
+                )
             elif hasattr(model, "is_active"):
                 query = select(model.id, name_column, model.is_active)
             found: dict[str, int]
@@ -213,14 +253,25 @@ class References:
 class RowChecker:
     """Validates rows of one import: ``check_chunk(rows, first_number)``."""
 
-    def __init__(self, session: Session, tenant_id: int | None, entity: str,
-                 mapping: Mapping[str, str], headings: Sequence[str], locale: str | None = None,
-                 default_country: str | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        tenant_id: int | None,
+        entity: str,
+        mapping: Mapping[str, str],
+        headings: Sequence[str],
+        locale: str | None = None,
+        default_country: str | None = None,
+    ) -> None:
         self.session = session
         # Phone numbers without a country code and no country on the row are read here.
         self.default_country = default_country
-        self.guard: Callable[[], AbstractContextManager[Any]] = nullcontext  # around lookups: see check_rows
-        self.clean_emails: dict[str, str] = {}  # cell text -> clean_email's answer, for the match column
+        self.guard: Callable[[], AbstractContextManager[Any]] = (
+            nullcontext  # around lookups: see check_rows
+        )
+        self.clean_emails: dict[
+            str, str
+        ] = {}  # cell text -> clean_email's answer, for the match column
         # Customer codes the file names (all its rows, found first): generated codes avoid
         # them (commit.py). ``code_rows``: code -> the row that took it so far.
         self.named_codes: set[str] = set()
@@ -234,8 +285,9 @@ class RowChecker:
         self.model = model_of(entity)
         by_key = {f.key: f for f in fields_of(entity)}
         # (column index, heading, field) for every mapped column
-        self.columns = [(i, h, by_key[mapping[h]]) for i, h in enumerate(headings)
-                        if mapping.get(h)]
+        self.columns = [
+            (i, h, by_key[mapping[h]]) for i, h in enumerate(headings) if mapping.get(h)
+        ]
         # Countries first: phone numbers without a + are read in the row's country.
         self.ordered = sorted(self.columns, key=lambda c: c[2].kind != "country")
         self.required = [f for f in fields_of(entity) if f.required]
@@ -243,12 +295,16 @@ class RowChecker:
         # the tax number with its regime, once the row is read (_customer_rules).
         own = customer_fields.RULES if entity == "customers" else {}
         self.rules: dict[str, Callable[[Any, Any], Any] | None] = {
-            f.key: own[f.key] if f.part == "record" and f.key in own
-            and f.key != "tax_number" else KIND_RULES.get(f.kind)
-            for f in fields_of(entity)}
+            f.key: own[f.key]
+            if f.part == "record" and f.key in own and f.key != "tax_number"
+            else KIND_RULES.get(f.kind)
+            for f in fields_of(entity)
+        }
         # A Member's export holds HIDDEN in these: such a cell keeps the stored value.
         masked = MASKED_FIELDS.get(self.model.__name__, {})
-        self.masked = {f.key for f in fields_of(entity) if f.part == "record" and f.column in masked}
+        self.masked = {
+            f.key for f in fields_of(entity) if f.part == "record" and f.column in masked
+        }
         self.match_field = MATCH_KEY[entity]
         self.references = References(session, tenant_id, entity)
         self.seen_keys: dict[str, int] = {}
@@ -263,12 +319,16 @@ class RowChecker:
     def _region(self, row_values: Mapping[str, Mapping[str, Any]]) -> Any:
         """Where a phone number without a country code is read: the row's country, else
         the organisation's default country."""
-        return (row_values.get("billing", {}).get("country")
-                or row_values.get("shipping", {}).get("country")
-                or row_values.get("record", {}).get("country") or self.default_country)
+        return (
+            row_values.get("billing", {}).get("country")
+            or row_values.get("shipping", {}).get("country")
+            or row_values.get("record", {}).get("country")
+            or self.default_country
+        )
 
-    def _cell(self, data_field: DataField, text: str,
-              row_values: Mapping[str, Mapping[str, Any]]) -> Any:
+    def _cell(
+        self, data_field: DataField, text: str, row_values: Mapping[str, Mapping[str, Any]]
+    ) -> Any:
         """A cell read by its kind (_parse), then checked by its field's rule: the
         customer's own (customer_fields.RULES, as the form and the API check it), else
         its kind's."""
@@ -309,8 +369,13 @@ class RowChecker:
         if kind == "reference":
             found = self.references.by_field[data_field.key].get(text.strip().lower())
             if found is None:
-                raise FieldInvalid(_l("There is no %(what)s named “%(value)s”.",
-                                      what=str(data_field.label).lower(), value=text))
+                raise FieldInvalid(
+                    _l(
+                        "There is no %(what)s named “%(value)s”.",
+                        what=str(data_field.label).lower(),
+                        value=text,
+                    )
+                )
             if found in self.references.inactive[data_field.key]:
                 raise FieldInvalid(_l("%(value)s is inactive.", value=text))
             return found
@@ -336,16 +401,18 @@ class RowChecker:
         return result
 
     @staticmethod
-    def _refused(result: RowResult, heading: str, data_field: DataField, text: str,
-                 exc: FieldInvalid) -> str | None:
+    def _refused(
+        result: RowResult, heading: str, data_field: DataField, text: str, exc: FieldInvalid
+    ) -> str | None:
         """A cell a rule refused: an error when the record needs it or its column cannot
         hold it, else a warning; returns the value still imported (a phone as typed)."""
         message = str(exc.args[0])
         if data_field.required or isinstance(exc, Unstorable):
             result.errors.append((heading, message))
         elif data_field.kind == "phone" and len(text) <= PHONE_MAX_LENGTH:
-            result.warnings.append((heading, gettext("%(problem)s Imported as typed.",
-                                                     problem=message)))
+            result.warnings.append(
+                (heading, gettext("%(problem)s Imported as typed.", problem=message))
+            )
             return text
         else:
             result.warnings.append((heading, gettext("%(problem)s Left empty.", problem=message)))
@@ -358,8 +425,9 @@ class RowChecker:
         if not result.values.get(part, {}).get(column):
             label = next((f.label for f in fields_of(self.entity) if f.key == key), key)
             if not any(h == self._heading(key) for h, _ in result.errors):
-                result.errors.append((self._heading(key),
-                                      gettext("%(field)s is required.", field=label)))
+                result.errors.append(
+                    (self._heading(key), gettext("%(field)s is required.", field=label))
+                )
 
     def _row_rules(self, result: RowResult) -> None:
         record = result.values.setdefault("record", {})
@@ -375,9 +443,16 @@ class RowChecker:
         if key:
             first = self.seen_keys.setdefault(key, result.number)
             if first != result.number:
-                result.errors.append((self._heading(self.match_field), gettext(
-                    "%(email)s is also on row %(row)d of this file.",
-                    email=record[self.match_field], row=first)))
+                result.errors.append(
+                    (
+                        self._heading(self.match_field),
+                        gettext(
+                            "%(email)s is also on row %(row)d of this file.",
+                            email=record[self.match_field],
+                            row=first,
+                        ),
+                    )
+                )
             result.key = key
 
     @staticmethod
@@ -388,8 +463,9 @@ class RowChecker:
         contact = result.values.get("contact")
         if not contact:
             return
-        full = " ".join(p for p in (contact.pop("first_name", None),
-                                     contact.pop("last_name", None)) if p)
+        full = " ".join(
+            p for p in (contact.pop("first_name", None), contact.pop("last_name", None)) if p
+        )
         if full and not contact.get("name"):
             contact["name"] = full
         if full and not record.get("name"):
@@ -403,40 +479,74 @@ class RowChecker:
         if record.get("tax_number") or record.get("tax_regime"):
             try:
                 regime = record.get("tax_regime") or guess_regime(record.get("tax_number"))
-                regime, number = customer_fields.tax_number(record.get("tax_number"),
-                                                            {"tax_regime": regime})
+                regime, number = customer_fields.tax_number(
+                    record.get("tax_number"), {"tax_regime": regime}
+                )
                 record["tax_regime"] = regime
                 if number:
                     record["tax_number"] = number
             except FieldInvalid as exc:
                 record.pop("tax_number", None)
                 record.pop("tax_regime", None)
-                result.warnings.append((self._heading("tax_number"), gettext(
-                    "%(problem)s Left empty.", problem=str(exc.args[0]))))
+                result.warnings.append(
+                    (
+                        self._heading("tax_number"),
+                        gettext("%(problem)s Left empty.", problem=str(exc.args[0])),
+                    )
+                )
         for part in ("billing", "shipping"):
             address = result.values.get(part)
             if address and not (address.get("city") and address.get("country")):
                 missing = "city" if not address.get("city") else "country"
-                result.warnings.append((self._heading(f"{part}_{missing}"), gettext(
-                    "An address needs a city and a country; this one was not imported.")))
+                result.warnings.append(
+                    (
+                        self._heading(f"{part}_{missing}"),
+                        gettext(
+                            "An address needs a city and a country; this one was not imported."
+                        ),
+                    )
+                )
                 del result.values[part]
         code = record.get("code")
         if code:
             first = self.seen_codes.setdefault(code, result.number)
             if first != result.number:
-                result.errors.append((self._heading("code"), gettext(
-                    "Code %(code)s is also on row %(row)d of this file.", code=code, row=first)))
+                result.errors.append(
+                    (
+                        self._heading("code"),
+                        gettext(
+                            "Code %(code)s is also on row %(row)d of this file.",
+                            code=code,
+                            row=first,
+                        ),
+                    )
+                )
 
     def _lead_rules(self, result: RowResult, record: dict[str, Any]) -> None:
         status_id = record.get("status_id")
-        if status_id is not None and self.conversion_status is not None \
-                and status_id == self.conversion_status.id:
-            result.errors.append((self._heading("status"), gettext(
-                "Leads get the status %(name)s by being converted: use Convert lead.",
-                name=self.conversion_status.name)))
+        if (
+            status_id is not None
+            and self.conversion_status is not None
+            and status_id == self.conversion_status.id
+        ):
+            result.errors.append(
+                (
+                    self._heading("status"),
+                    gettext(
+                        "Leads get the status %(name)s by being converted: use Convert lead.",
+                        name=self.conversion_status.name,
+                    ),
+                )
+            )
         if status_id is None and self.default_status is None:
-            result.errors.append((self._heading("status"), gettext(
-                "There is no lead status yet; an Admin adds them under Settings → Lead statuses.")))
+            result.errors.append(
+                (
+                    self._heading("status"),
+                    gettext(
+                        "There is no lead status yet; an Admin adds them under Settings → Lead statuses."
+                    ),
+                )
+            )
 
     # --- chunk lookups ----------------------------------------------------------
 
@@ -444,7 +554,7 @@ class RowChecker:
         found: dict[str | None, int] = {}
         for i in range(0, len(keys), 500):
             with self.guard():
-                matched = self.session.execute(self._match_query(keys[i:i + 500])).all()
+                matched = self.session.execute(self._match_query(keys[i : i + 500])).all()
             for record_id, value in matched:
                 found.setdefault(match_value(value), record_id)
         return found
@@ -473,16 +583,20 @@ class RowChecker:
                 f":tenant_id AND lower({name}) = k.key LIMIT 1) AS found"
             ).bindparams(keys=list(keys), tenant_id=self.tenant_id)
         return select(self.model.id, column).where(
-            self.model.tenant_id == self.tenant_id, func.lower(column).in_(literal_list(keys)))
+            self.model.tenant_id == self.tenant_id, func.lower(column).in_(literal_list(keys))
+        )
 
     def _taken_codes(self, codes: Sequence[str]) -> dict[str, int]:
         Customer = models.Customer
         taken: dict[str, int] = {}
         for i in range(0, len(codes), 500):
             with self.guard():
-                found = self.session.execute(select(Customer.id, Customer.code).where(
-                    Customer.tenant_id == self.tenant_id,
-                    Customer.code.in_(literal_list(codes[i:i + 500])))).all()
+                found = self.session.execute(
+                    select(Customer.id, Customer.code).where(
+                        Customer.tenant_id == self.tenant_id,
+                        Customer.code.in_(literal_list(codes[i : i + 500])),
+                    )
+                ).all()
             for record_id, code in found:
                 taken[code] = record_id
         return taken
@@ -511,8 +625,9 @@ class RowChecker:
         if self.entity == "customers" and code_index is not None:
             self.named_codes.update(cells[code_index] for cells in rows if cells[code_index])
 
-    def check_chunk(self, rows: Sequence[list[str]], first_number: int,
-                    numbers: Sequence[int] | None = None) -> list[RowResult]:
+    def check_chunk(
+        self, rows: Sequence[list[str]], first_number: int, numbers: Sequence[int] | None = None
+    ) -> list[RowResult]:
         numbers = numbers or range(first_number, first_number + len(rows))
         results = [self._row(number, cells) for number, cells in zip(numbers, rows)]
         if self.existing is None:
@@ -522,8 +637,13 @@ class RowChecker:
             if result.key:
                 result.existing_id = self.existing.get(result.key)
         if self.entity == "customers":
-            codes = sorted({r.values["record"]["code"] for r in results
-                            if r.ok and r.values["record"].get("code")})
+            codes = sorted(
+                {
+                    r.values["record"]["code"]
+                    for r in results
+                    if r.ok and r.values["record"].get("code")
+                }
+            )
             taken = self._taken_codes(codes) if codes else {}
             for result in results:
                 code = result.values["record"].get("code")
@@ -532,22 +652,35 @@ class RowChecker:
                 # In use by a record before the import, or named by an earlier row (whose
                 # INSERT may still be queued, so the lookup cannot be relied on for it).
                 earlier = self.code_rows.get(code)
-                if (taken.get(code, result.existing_id) != result.existing_id
-                        or (earlier is not None and earlier != result.number)):
-                    result.errors.append((self._heading("code"), gettext(
-                        "Customer code %(code)s is already in use.", code=code)))
+                if taken.get(code, result.existing_id) != result.existing_id or (
+                    earlier is not None and earlier != result.number
+                ):
+                    result.errors.append(
+                        (
+                            self._heading("code"),
+                            gettext("Customer code %(code)s is already in use.", code=code),
+                        )
+                    )
                 else:
                     self.code_rows[code] = result.number
         return results
 
 
-def check_rows(session: Session, tenant_id: int | None, entity: str, mapping: Mapping[str, str],
-               headings: Sequence[str], rows: Sequence[list[str]], chunk: int = CHUNK,
-               locale: str | None = None,
-               guard: Callable[[], AbstractContextManager[Any]] = nullcontext,
-               named_codes: set[str] | None = None, numbers: Sequence[int] | None = None,
-               misshapen: Mapping[int, int] | None = None, default_country: str | None = None
-               ) -> Iterator[list[RowResult]]:
+def check_rows(
+    session: Session,
+    tenant_id: int | None,
+    entity: str,
+    mapping: Mapping[str, str],
+    headings: Sequence[str],
+    rows: Sequence[list[str]],
+    chunk: int = CHUNK,
+    locale: str | None = None,
+    guard: Callable[[], AbstractContextManager[Any]] = nullcontext,
+    named_codes: set[str] | None = None,
+    numbers: Sequence[int] | None = None,
+    misshapen: Mapping[int, int] | None = None,
+    default_country: str | None = None,
+) -> Iterator[list[RowResult]]:
     """Yield each chunk's RowResults; ``numbers``: each row's number in the file (else
     counted from the heading row as 1); ``misshapen``: {row number: cell count} of rows
     with more or fewer cells than the headings, which fail; ``locale``:
@@ -558,19 +691,36 @@ def check_rows(session: Session, tenant_id: int | None, entity: str, mapping: Ma
     organisation's, for phone numbers without a country (CRM setting)."""
     if default_country is None:
         default_country = get_setting(session, "default_country")
-    checker = RowChecker(session, tenant_id, entity, mapping, headings, locale=locale,
-                         default_country=default_country)
+    checker = RowChecker(
+        session,
+        tenant_id,
+        entity,
+        mapping,
+        headings,
+        locale=locale,
+        default_country=default_country,
+    )
     checker.guard = guard
     if named_codes is not None:
         checker.named_codes = named_codes
     checker.find_existing(rows)
     for start in range(0, len(rows), chunk):
-        results = checker.check_chunk(rows[start:start + chunk], start + 2,
-                                      numbers and numbers[start:start + chunk])
+        results = checker.check_chunk(
+            rows[start : start + chunk], start + 2, numbers and numbers[start : start + chunk]
+        )
         for result in results if misshapen else ():
             assert misshapen is not None
             if result.number in misshapen:
-                result.errors.insert(0, (gettext("Cells"), gettext(
-                    "Row %(row)d has %(cells)d cells; the headings have %(n)d.",
-                    row=result.number, cells=misshapen[result.number], n=len(headings))))
+                result.errors.insert(
+                    0,
+                    (
+                        gettext("Cells"),
+                        gettext(
+                            "Row %(row)d has %(cells)d cells; the headings have %(n)d.",
+                            row=result.number,
+                            cells=misshapen[result.number],
+                            n=len(headings),
+                        ),
+                    ),
+                )
         yield results
