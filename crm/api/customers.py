@@ -9,6 +9,7 @@ from crm.datamodel.customer_filters import CustomerInterface, check_filters
 from crm.datamodel.interface import CrmInterface
 from crm.downloads import send_download
 from crm.fields.customers import CUSTOMER
+from crm.fields.parts import ADDRESS, BANK_ACCOUNT, CONTACT, NOTE, PLANT
 from crm.models import (
     Address,
     BankAccount,
@@ -232,7 +233,7 @@ class ContactApi(CrmModelApi):
         "phone",
         "is_primary",
     ]
-    add_columns = edit_columns = ["customer", "name", "role", "email", "phone", "is_primary"]
+    add_columns = edit_columns = CONTACT.columns("form")
     search_columns = ["customer", "name", "email", "is_primary"]
     prepare = staticmethod(contacts.prepare)
 
@@ -257,17 +258,7 @@ class AddressApi(CrmModelApi):
         "country",
         "is_default",
     ]
-    add_columns = edit_columns = [
-        "customer",
-        "kind",
-        "line1",
-        "line2",
-        "postal_code",
-        "city",
-        "state",
-        "country",
-        "is_default",
-    ]
+    add_columns = edit_columns = ADDRESS.columns("form")
     search_columns = ["customer", "kind", "city", "country"]
     prepare = staticmethod(addresses.prepare)
 
@@ -290,19 +281,7 @@ class PlantApi(CrmModelApi):
         "notes",
         "is_active",
     ]
-    add_columns = edit_columns = [
-        "customer",
-        "name",
-        "code",
-        "line1",
-        "postal_code",
-        "city",
-        "country",
-        "contact_name",
-        "phone",
-        "notes",
-        "is_active",
-    ]
+    add_columns = edit_columns = PLANT.columns("form")
     search_columns = ["customer", "name", "city", "country"]
     prepare = staticmethod(plants.prepare)
 
@@ -321,15 +300,7 @@ class BankAccountApi(HiddenFinancialsApiMixin, CrmModelApi):
         "currency",
         "is_default",
     ]
-    add_columns = edit_columns = [
-        "customer",
-        "bank_name",
-        "account_holder",
-        "account_number",
-        "swift_bic",
-        "currency",
-        "is_default",
-    ]
+    add_columns = edit_columns = BANK_ACCOUNT.columns("form")
     search_columns = ["customer", "bank_name"]
     prepare = staticmethod(bank_accounts.prepare)
 
@@ -339,7 +310,7 @@ class NoteApi(CrmModelApi):
     datamodel = CrmInterface(Note)
     class_permission_name = "Note"
     list_columns = show_columns = ["id", "customer.id", "body", "author.username", "created_at"]
-    add_columns = edit_columns = ["customer", "body"]
+    add_columns = edit_columns = NOTE.columns("form")
     search_columns = ["customer", "body"]
     base_order = ("created_at", "desc")
     prepare = staticmethod(notes.prepare)
