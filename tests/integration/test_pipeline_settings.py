@@ -106,3 +106,11 @@ def test_pipelines_are_reordered(app, acme, acme_admin, browser, api):
         == 200
     )
     assert [n for (n,) in support.rows(app, acme, Pipeline, "name")] == ["Sales", "Partners"]
+
+
+def test_a_reorder_naming_an_id_beyond_any_row_is_refused(app, acme, acme_admin, api):
+    # Larger than the id column holds: PostgreSQL would refuse to compare it.
+    for resource in ("stage", "pipeline", "lead_status"):
+        r = api(acme_admin).post(f"/api/v1/{resource}/reorder", json={"ids": [6533504390]})
+        assert r.status_code == 422, (resource, r.get_json())
+        assert "6533504390 is not the id of any row." in str(r.get_json()), resource

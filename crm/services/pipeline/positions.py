@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from crm.i18n import inputs
 from crm.services.core.errors import ValidationFailed
 from crm.services.core.transaction import transactional
 
@@ -31,9 +32,12 @@ def clean_ids(ids: object) -> list[int]:
         if isinstance(value, bool):
             raise ValidationFailed({"ids": [_l("Ids must be whole numbers.")]})
         try:
-            cleaned.append(int(value))
+            number = int(value)
         except (TypeError, ValueError):
             raise ValidationFailed({"ids": [_l("Ids must be whole numbers.")]}) from None
+        if not 0 < number <= inputs.MAX_ID:  # beyond the id column: no row has it
+            raise ValidationFailed({"ids": [_l("%(id)s is not the id of any row.", id=number)]})
+        cleaned.append(number)
     if len(set(cleaned)) != len(cleaned):
         raise ValidationFailed({"ids": [_l("Each row may appear only once in the new order.")]})
     return cleaned
