@@ -41,9 +41,10 @@ from aiosmtpd.controller import Controller  # noqa: E402
 from sqlalchemy import create_engine  # noqa: E402
 
 BIN = os.path.join(ROOT, ".venv", "bin")
-GUNICORN = ["--workers", "4", "--timeout", "300"]  # as the production command in README.md
+# As the production command in README.md; no control socket, which two servers would share.
+GUNICORN = ["--workers", "4", "--timeout", "300", "--no-control-socket"]
 CONSUMERS = 2
-SEARCH_TERMS = ("schneider", "kowalczyk", "berlin", "gmbh", "anna", "logistics")
+SEARCH_TERMS = ("schneider", "kowalczyk", "logistics", "gmbh", "anna", "meridian")
 log = bench.log
 
 
@@ -190,7 +191,7 @@ def wait_for_background(url, tenant, since, seconds):
         time.sleep(2)
 
 
-def main(argv=None):
+def arguments(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--postgres",
@@ -208,6 +209,7 @@ def main(argv=None):
     parser.add_argument("--users", type=int, default=50, help="simulated users (2 are clerks)")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--ceiling-seconds", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=10, help="seconds of browsing first")
     parser.add_argument("--think", type=float, default=1.0, help="mean pause between tasks (s)")
     parser.add_argument("--deals", type=int, default=2_000)
     parser.add_argument("--import-rows", type=int, default=50_000)
@@ -218,127 +220,136 @@ def main(argv=None):
     parser.add_argument(
         "--reuse", action="store_true", help="use the database a previous run built"
     )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the logs and request logs (prints where)"
+    )
     args = parser.parse_args(argv)
     args.url = args.postgres.replace("postgresql://", "postgresql+psycopg://", 1)
-    browsers = args.users - 2
+    if args.users < 3:
+        parser.error("--users: at least 3 (two are clerks)")
+    return args
 
+
+def prepare_database(args, tmp):
+    """The tenant's id and the statement batch's customer ids, building the database first
+    unless --reuse finds one."""
+    browsers = args.users - 2
+    if args.reuse and seed.reusable(args.url, browsers, args.batch):
+        log(f"reusing {args.url.rsplit('@', 1)[-1]}")
+    else:
+        documents = os.path.join(tmp, "documents")
+        seed.build(args.url, documents, args.customers, browsers, args.deals, args.batch)
+    engine = create_engine(args.url)
+    with engine.connect() as conn:
+        batch_ids = seed.batch_ids(conn, args.batch)
+    engine.dispose()
+    return seed.tenant_id(args.url), batch_ids
+
+
+def start_servers(processes, env):
+    """gunicorn serving the CRM, the queue's consumers and the ceiling; their URLs."""
+    app_port, ceiling_port = free_port(), free_port()
+    gunicorn = os.path.join(BIN, "gunicorn")
+    bind = "127.0.0.1:{}".format
+    processes.start(
+        "gunicorn-app", [gunicorn, *GUNICORN, "--bind", bind(app_port), "app:create_app()"], env
+    )
+    for n in range(CONSUMERS):
+        worker = [os.path.join(BIN, "flask"), "--app", "app", "crm", "worker"]
+        processes.start(f"consumer-{n}", worker, env)
+    ceiling = [gunicorn, *GUNICORN, "--bind", bind(ceiling_port), "load_ceiling:app"]
+    processes.start("gunicorn-ceiling", ceiling, env, cwd=HERE)
+    app_url, ceiling_url = f"http://{bind(app_port)}", f"http://{bind(ceiling_port)}"
+    wait_until_up(app_url + "/login/", processes)
+    wait_until_up(ceiling_url + "/", processes)
+    log(f"gunicorn (4 workers), {CONSUMERS} queue consumers and the ceiling are up")
+    return app_url, ceiling_url
+
+
+def measure(args, tmp, processes, tenant, batch_ids, app_url, ceiling_url):
+    browsing = ["Browser"]
+    if args.warmup:
+        log(f"Locust: warm-up, {args.users - 2} users browsing for {args.warmup} s")
+        env = locust_env(args, tmp, batch_ids, "")
+        run_locust(
+            args, app_url, browsing, args.users - 2, args.warmup, env, "locust-warmup", processes
+        )
+    found = {"before": seed.customer_count(args.url, tenant)}
+    since = dt.datetime.now(dt.timezone.utc)
+    log(f"Locust: {args.users} users for {args.seconds} s against {app_url}")
+    found["log"] = os.path.join(tmp, "requests.jsonl")
+    env = locust_env(args, tmp, batch_ids, found["log"])
+    classes = [*browsing, "ImportClerk", "StatementClerk"]
+    run_locust(args, app_url, classes, args.users, args.seconds, env, "locust-app", processes)
+    found["runs"], found["jobs"] = wait_for_background(args.url, tenant, since, args.wait)
+    found["after"] = seed.customer_count(args.url, tenant)
+    found["edits"] = report.saved_edits(args.url, tenant, since, seed.USER_PREFIX)
+    log(f"Locust: ceiling, {args.users} users for {args.ceiling_seconds} s, no pause")
+    found["ceiling_log"] = os.path.join(tmp, "ceiling.jsonl")
+    env = locust_env(args, tmp, batch_ids, found["ceiling_log"])
+    run_locust(
+        args,
+        ceiling_url,
+        ["Ceiling"],
+        args.users,
+        args.ceiling_seconds,
+        env,
+        "locust-ceiling",
+        processes,
+    )
+    return found
+
+
+def print_results(args, found, sink_count, batch_size):
+    records = report.read_log(found["log"])
+    before, after, runs, jobs = found["before"], found["after"], found["runs"], found["jobs"]
+    title = f"{args.users} users, {args.seconds} s, {before:,} customers at the start (PostgreSQL)"
+    report.print_kinds(log, title, report.kinds(records, args.seconds))
+    ceiling = report.kinds(report.read_log(found["ceiling_log"]), args.ceiling_seconds)
+    report.print_kinds(log, "Ceiling (bare endpoint, same users, no pause)", ceiling)
+    failed = report.errors_of(records)
+    for r in failed:
+        log(f"  error: {r['name']} HTTP {r['status']}: {r['error']} {r.get('body', '')[:200]}")
+    report.print_background(log, runs, jobs, records, sink_count, batch_size)
+    imported = sum(r.created_count for r in runs)
+    lost = after - before - imported
+    log(
+        f"\nCustomers: {before:,} before, {after:,} after, {imported:,} imported: "
+        + ("nothing lost" if lost == 0 else f"MISMATCH ({lost:+,})")
+    )
+    report.print_edits(log, records, found["edits"])
+    report.print_window(log, records, report.work_window(records, runs, jobs))
+    return bool(failed)
+
+
+def main(argv=None):
+    args = arguments(argv)
     tmp = tempfile.mkdtemp(prefix="crm-load-")
     processes = Processes(tmp)
     sink = Sink()
     smtp = Controller(sink, hostname="127.0.0.1", port=free_port())
     smtp_started = False
     try:
-        if args.reuse and seed.reusable(args.url, browsers, args.batch):
-            log(f"reusing {args.url.rsplit('@', 1)[-1]}")
-        else:
-            seed.build(
-                args.url,
-                os.path.join(tmp, "documents"),
-                args.customers,
-                browsers,
-                args.deals,
-                args.batch,
-            )
-        tenant = seed.tenant_id(args.url)
-        engine = create_engine(args.url)
-        with engine.connect() as conn:
-            batch_ids = seed.batch_ids(conn, args.batch)
-        engine.dispose()
-        seed.write_import_csv(
-            os.path.join(tmp, "customers-import.csv"), args.import_rows, f"{int(time.time()):x}"
-        )
+        tenant, batch_ids = prepare_database(args, tmp)
+        mark = f"{int(time.time()):x}"  # the import's emails are new on every run
+        seed.write_import_csv(os.path.join(tmp, "customers-import.csv"), args.import_rows, mark)
         redis.Redis.from_url(args.redis).flushdb()
         smtp.start()
         smtp_started = True
-        env = server_env(args, tmp, smtp.port)
-        app_port, ceiling_port = free_port(), free_port()
-        gunicorn = os.path.join(BIN, "gunicorn")
-        processes.start(
-            "gunicorn-app",
-            [gunicorn, *GUNICORN, "--bind", f"127.0.0.1:{app_port}", "app:create_app()"],
-            env,
-        )
-        for n in range(CONSUMERS):
-            processes.start(
-                f"consumer-{n}", [os.path.join(BIN, "flask"), "--app", "app", "crm", "worker"], env
-            )
-        processes.start(
-            "gunicorn-ceiling",
-            [gunicorn, *GUNICORN, "--bind", f"127.0.0.1:{ceiling_port}", "load_ceiling:app"],
-            env,
-            cwd=HERE,
-        )
-        app_url, ceiling_url = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{ceiling_port}"
-        wait_until_up(app_url + "/login/", processes)
-        wait_until_up(ceiling_url + "/", processes)
-        log(f"gunicorn (4 workers), {CONSUMERS} consumers and the ceiling are up")
-
-        before = seed.customer_count(args.url, tenant)
-        since = dt.datetime.now(dt.timezone.utc)
-        log(f"Locust: {args.users} users for {args.seconds} s against {app_url}")
-        app_log = os.path.join(tmp, "requests.jsonl")
-        run_locust(
-            args,
-            app_url,
-            ["Browser", "ImportClerk", "StatementClerk"],
-            args.users,
-            args.seconds,
-            locust_env(args, tmp, batch_ids, app_log),
-            "locust-app",
-            processes,
-        )
-        runs, jobs = wait_for_background(args.url, tenant, since, args.wait)
-        after = seed.customer_count(args.url, tenant)
-
-        log(f"Locust: ceiling, {args.users} users for {args.ceiling_seconds} s, no pause")
-        ceiling_log = os.path.join(tmp, "ceiling.jsonl")
-        run_locust(
-            args,
-            ceiling_url,
-            ["Ceiling"],
-            args.users,
-            args.ceiling_seconds,
-            locust_env(args, tmp, batch_ids, ceiling_log),
-            "locust-ceiling",
-            processes,
-        )
-
-        records = report.read_log(app_log)
-        report.print_kinds(
-            log,
-            f"{args.users} users, {args.seconds} s, {before:,} customers at the start (PostgreSQL)",
-            report.kinds(records, args.seconds),
-        )
-        report.print_kinds(
-            log,
-            "Ceiling (bare endpoint, same users, no pause)",
-            report.kinds(report.read_log(ceiling_log), args.ceiling_seconds),
-        )
-        failed = report.errors_of(records)
-        for record in failed:
-            log(
-                f"  error: {record['name']} HTTP {record['status']}: {record['error']} {record.get('body', '')[:200]}"
-            )
-        report.print_background(log, runs, jobs, records, sink.count, len(batch_ids))
-        imported = sum(r.created_count for r in runs)
-        log(
-            f"\nCustomers: {before:,} before, {after:,} after, {imported:,} imported: "
-            + (
-                "nothing lost"
-                if after == before + imported
-                else f"MISMATCH ({after - before - imported:+,})"
-            )
-        )
-        report.print_window(log, records, report.work_window(records, runs, jobs))
-        if failed or processes.alive() != [
-            name for name, *_ in processes.running if not name.startswith("locust")
-        ]:
+        app_url, ceiling_url = start_servers(processes, server_env(args, tmp, smtp.port))
+        found = measure(args, tmp, processes, tenant, batch_ids, app_url, ceiling_url)
+        had_errors = print_results(args, found, sink.count, len(batch_ids))
+        servers = [name for name, *_ in processes.running if not name.startswith("locust")]
+        if had_errors or processes.alive() != servers:
             processes.tail()
     finally:
         processes.stop()
         if smtp_started:
             smtp.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+        if args.keep:
+            log(f"\nserver and Locust logs, request logs: {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -171,3 +171,24 @@ def print_window(log, records, window):
             f"  {name:<24} {len(inside):>6} requests, p50 {percentile(inside, 0.5):.0f} ms, "
             f"p95 {p95:.0f} ms (target < {TARGET_P95_MS} ms) {verdict}"
         )
+
+
+def saved_edits(url, tenant, since, prefix):
+    """Customer updates the simulated users' saves wrote to the audit trail since ``since``."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        count = conn.execute(
+            text(
+                "SELECT count(*) FROM crm_audit_entry WHERE tenant_id = :t AND at >= :since "
+                "AND entity = 'customer' AND action = 'update' AND username LIKE :who"
+            ),
+            {"t": tenant, "since": since, "who": prefix + "%"},
+        ).scalar()
+    engine.dispose()
+    return count
+
+
+def print_edits(log, records, saved):
+    answered = sum(1 for r in records if r["name"] == "customer edit" and "error" not in r)
+    verdict = "every save kept" if saved == answered else "MISMATCH"
+    log(f"Customer edits: {answered} saves answered with a redirect, {saved} audited: {verdict}")
