@@ -81,11 +81,7 @@ def background_work(url, tenant, since):
             {"t": tenant, "since": since},
         ).all()
         jobs = conn.execute(
-            text(
-                "SELECT id, kind, status, progress_done, progress_total, created_at, started_at, "
-                "finished_at, error FROM crm_job WHERE tenant_id = :t AND created_at >= :since "
-                "ORDER BY id"
-            ),
+            text("SELECT * FROM crm_job WHERE tenant_id = :t AND created_at >= :since ORDER BY id"),
             {"t": tenant, "since": since},
         ).all()
     engine.dispose()
@@ -127,6 +123,7 @@ def print_background(log, runs, jobs, records, sink_count, batch_size):
             f"  job #{j.id} {j.kind}: {j.status}; {j.progress_done}/{j.progress_total}; "
             + (f"queued {waited:.1f} s, ran {spent:.1f} s" if spent is not None else "unfinished")
             + (f"; {j.error}" if j.error else "")
+            + (f"; {j._mapping['summary']}" if j._mapping.get("summary") else "")
         )
     if not jobs:
         log("  (no jobs: the import and the statement batch ran outside the queue)")
