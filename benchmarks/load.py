@@ -301,6 +301,7 @@ def measure(args, tmp, processes, tenant, batch_ids, app_url, ceiling_url):
 
 
 def print_results(args, found, sink_count, batch_size):
+    """Prints the figures and a verdict; whether every answer and every record is right."""
     records = report.read_log(found["log"])
     before, after, runs, jobs = found["before"], found["after"], found["runs"], found["jobs"]
     title = f"{args.users} users, {args.seconds} s, {before:,} customers at the start (PostgreSQL)"
@@ -317,9 +318,22 @@ def print_results(args, found, sink_count, batch_size):
         f"\nCustomers: {before:,} before, {after:,} after, {imported:,} imported: "
         + ("nothing lost" if lost == 0 else f"MISMATCH ({lost:+,})")
     )
-    report.print_edits(log, records, found["edits"])
-    report.print_window(log, records, report.work_window(records, runs, jobs))
-    return bool(failed)
+    edits_kept = report.print_edits(log, records, found["edits"])
+    fast = report.print_window(log, records, report.work_window(records, runs, jobs))
+    checks = {
+        "no errors": not failed,
+        f"{args.import_rows:,} rows imported": imported == args.import_rows and lost == 0,
+        f"{batch_size} statements received": sink_count == batch_size,
+        "every save kept": edits_kept,
+        "background work ended": not report.still_running(runs, jobs),
+    }
+    log(
+        "\nVerdict: "
+        + ", ".join(f"{name}: {'yes' if ok else 'NO'}" for name, ok in checks.items())
+        + f"; list, search and detail p95 < {report.TARGET_P95_MS} ms meanwhile: "
+        + ("yes" if fast else "NO")
+    )
+    return all(checks.values())
 
 
 def main(argv=None):
@@ -328,7 +342,7 @@ def main(argv=None):
     processes = Processes(tmp)
     sink = Sink()
     smtp = Controller(sink, hostname="127.0.0.1", port=free_port())
-    smtp_started = False
+    smtp_started, right = False, False
     try:
         tenant, batch_ids = prepare_database(args, tmp)
         mark = f"{int(time.time()):x}"  # the import's emails are new on every run
@@ -338,9 +352,9 @@ def main(argv=None):
         smtp_started = True
         app_url, ceiling_url = start_servers(processes, server_env(args, tmp, smtp.port))
         found = measure(args, tmp, processes, tenant, batch_ids, app_url, ceiling_url)
-        had_errors = print_results(args, found, sink.count, len(batch_ids))
+        right = print_results(args, found, sink.count, len(batch_ids))
         servers = [name for name, *_ in processes.running if not name.startswith("locust")]
-        if had_errors or processes.alive() != servers:
+        if not right or processes.alive() != servers:
             processes.tail()
     finally:
         processes.stop()
@@ -350,7 +364,8 @@ def main(argv=None):
             log(f"\nserver and Locust logs, request logs: {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+    return 0 if right else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -150,7 +150,8 @@ def work_window(records, runs, jobs):
 def print_window(log, records, window):
     if window is None:
         log("\nNo import or statement batch was started: nothing to compare.")
-        return
+        return False
+    met = True
     start, end = window
     log(f"\nWhile the import and the statement batch ran ({end - start:.0f} s of the run):")
     for name in WATCHED:
@@ -163,11 +164,13 @@ def print_window(log, records, window):
             log(f"  {name:<24} no requests in the window")
             continue
         p95 = percentile(inside, 0.95)
+        met = met and p95 < TARGET_P95_MS
         verdict = "ok" if p95 < TARGET_P95_MS else "MISSED"
         log(
             f"  {name:<24} {len(inside):>6} requests, p50 {percentile(inside, 0.5):.0f} ms, "
             f"p95 {p95:.0f} ms (target < {TARGET_P95_MS} ms) {verdict}"
         )
+    return met
 
 
 def saved_edits(url, tenant, since, prefix):
@@ -189,3 +192,4 @@ def print_edits(log, records, saved):
     answered = sum(1 for r in records if r["name"] == "customer edit" and "error" not in r)
     verdict = "every save kept" if saved == answered else "MISMATCH"
     log(f"Customer edits: {answered} saves answered with a redirect, {saved} audited: {verdict}")
+    return saved == answered
