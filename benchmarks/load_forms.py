@@ -9,6 +9,9 @@ from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+MESSAGE = re.compile(
+    r'class="[^"]*(?:text-danger|help-block|alert-danger)[^"]*"[^>]*>(.*?)</', re.S
+)
 
 
 class _Forms(HTMLParser):
@@ -128,6 +131,11 @@ def multipart(fields, file_field, file_name, content, content_type="text/csv"):
     )
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def messages(page):
+    """The validation messages of a form that came back."""
+    return [" ".join(m.split()) for m in MESSAGE.findall(page) if m.strip()]
 
 
 def csrf_meta(page):

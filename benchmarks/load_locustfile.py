@@ -115,7 +115,8 @@ class _SignedIn(FastHttpUser):
             catch_response=True,
         ) as response:
             if response.status_code != 302:
-                _fail(response, "not saved: the form came back")
+                said = "; ".join(forms.messages(response.text or "")) or "no message"
+                _fail(response, f"not saved, the form came back: {said}")
             return response
 
 

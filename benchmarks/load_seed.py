@@ -83,11 +83,54 @@ def build(url, documents, customers, users, deals, batch):
     log(f"schema migrated in {time.perf_counter() - started:.1f} s")
     bench.seed(url, documents, customers)
     started = time.perf_counter()
+    dropped = _drop_invalid_numbers(url)
+    log(f"{dropped:,} generated phone or tax numbers the customer rules refuse, left out")
     _people_deals_and_statements(url, documents, users, deals, batch)
     log(
         f"{users} users, {deals:,} deals and {batch} statement customers in "
         f"{time.perf_counter() - started:.1f} s"
     )
+
+
+def _drop_invalid_numbers(url):
+    """Blanks the generated phone and tax numbers the customer rules refuse (random digits
+    rarely make a valid number or VAT checksum), so any customer's edit form saves as
+    served. The search text keeps them: it only decides which customers a search finds."""
+    from crm.services.core.validation import FieldInvalid, clean_phone, clean_tax_number
+
+    engine = create_engine(url)
+    fixes = []
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT c.id, c.phone, c.tax_regime, c.tax_number FROM crm_customer c "
+                "JOIN crm_tenant t ON t.id = c.tenant_id WHERE t.name = :n"
+            ),
+            {"n": bench.TENANT},
+        ).all()
+    for pk, phone, regime, number in rows:
+        fix = {"id": pk, "phone": phone, "tax_regime": regime, "tax_number": number}
+        try:
+            clean_phone(phone)
+        except FieldInvalid:
+            fix["phone"] = None
+        try:
+            clean_tax_number(regime, number)
+        except FieldInvalid:
+            fix["tax_regime"] = fix["tax_number"] = None
+        if fix != {"id": pk, "phone": phone, "tax_regime": regime, "tax_number": number}:
+            fixes.append(fix)
+    with engine.begin() as conn:
+        for start in range(0, len(fixes), 5_000):
+            conn.execute(
+                text(
+                    "UPDATE crm_customer SET phone = :phone, tax_regime = :tax_regime, "
+                    "tax_number = :tax_number WHERE id = :id"
+                ),
+                fixes[start : start + 5_000],
+            )
+    engine.dispose()
+    return len(fixes)
 
 
 def _people_deals_and_statements(url, documents, users, deals, batch):
