@@ -177,10 +177,7 @@ def run_locust(args, host, classes, users, seconds, env, name, processes):
         "0",
         *classes,
     ]
-    started = time.time()
-    process = processes.start(name, argv, env)
-    process.wait()
-    return started
+    processes.start(name, argv, env).wait()
 
 
 def wait_for_background(url, tenant, since, seconds):
