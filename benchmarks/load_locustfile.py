@@ -36,7 +36,9 @@ SEARCH_TERMS = os.environ.get("LOAD_SEARCH_TERMS", "schneider").split(",")
 LOG = os.environ.get("LOAD_LOG", "")
 
 SHOW_LINK = re.compile(r'href="/customers/show/(\d+)"')
-COLUMN = re.compile(r'data-column-id="(\d+)" data-cards-url="([^"]+)"(\s+data-ask-label)?')
+COLUMN = re.compile(
+    r'data-column-id="(\d+)" data-cards-url="([^"]+)".*?crm-kanban-count">(\d+)<', re.S
+)
 RECORD_COUNT = re.compile(r"Record Count:</strong>\s*\d+")
 FORM = "application/x-www-form-urlencoded"
 
@@ -141,11 +143,12 @@ class Browser(_SignedIn):
         page = self.client.get("/deal-board/", name="deal board").text
         self.board_csrf = forms.csrf_meta(page)
         self.move_url = re.search(r'data-move-url="([^"]+)"', page).group(1).replace("&amp;", "&")
-        # Cards are dragged between the open stages only (no reason asked, nothing closed).
-        self.columns = [cid for cid, _url, ask in COLUMN.findall(page) if not ask]
+        # The seeded deals are all open: cards go between the columns that hold some, so
+        # no deal is won or lost (a lost one would ask for a reason).
+        self.columns = [cid for cid, _url, count in COLUMN.findall(page) if int(count)]
         self.cards = []
-        for _cid, url, ask in COLUMN.findall(page):
-            if ask or len(self.cards) > 100:
+        for cid, url, _count in COLUMN.findall(page):
+            if cid not in self.columns or len(self.cards) > 100:
                 continue
             answer = self.client.get(
                 url.replace("&amp;", "&") + "?offset=0", name="deal cards"
