@@ -271,12 +271,16 @@ def test_another_tenants_batch_is_404(
     assert api(acme_admin).get(f"/api/v1/job/{job.id}").status_code == 404
 
 
-def test_a_batch_names_no_other_tenants_customer(
+def test_a_batch_leaves_out_another_tenants_customers(
     app, acme, acme_manager, globex, browser, smtp_server
 ):
     theirs = _customer(app, globex, "Globex Buyer", "ap@globex-buyer.example")
     ours = _customer(app, acme, "Alpha Foods", "ap@alpha.example")
-    _submit(browser(acme_manager), [ours, theirs])
+    b = browser(acme_manager)
+    _submit(b, [theirs, ours])
     [job] = _jobs(app)
-    assert job.summary == "1 sent, 1 failed."
+    assert job.parameters["customer_ids"] == [ours] and job.summary == "1 sent, 0 failed."
     assert [e.rcpt_tos for e in smtp_server.envelopes] == [["ap@alpha.example"]]
+    only_theirs = _submit(b, [theirs])
+    assert "Choose at least one customer." in only_theirs.get_data(as_text=True)
+    assert len(_jobs(app)) == 1

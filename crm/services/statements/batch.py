@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from flask_babel import gettext
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm.models import Customer
 from crm.services.core import mailer
 from crm.services.core.errors import ValidationFailed
 from crm.services.core.workbooks import new_workbook
@@ -51,6 +53,7 @@ class BatchOutcome:
 
 
 def batch_parameters(
+    session: Session,
     customer_ids: Iterable[int],
     date_from: object,
     date_to: object,
@@ -59,7 +62,8 @@ def batch_parameters(
     locale: str,
     limit: int,
 ) -> dict[str, Any]:
-    """The job's parameters: the first ``limit`` customers, each once, the period, the
+    """The job's parameters: the first ``limit`` of the tenant's customers among
+    ``customer_ids``, each once (others left out, as on the batch page), the period, the
     attachment's format and the language to write in. ValidationFailed naming every
     problem (``from``, ``to``, ``format``, ``ids``)."""
     errors: dict[str, list[Any]] = {}
@@ -71,6 +75,8 @@ def batch_parameters(
     if fmt not in FORMATS:
         errors["format"] = [gettext("Choose pdf or xlsx.")]
     ids = list(dict.fromkeys(int(i) for i in customer_ids))[:limit]
+    known = set(session.scalars(select(Customer.id).where(Customer.id.in_(ids)))) if ids else set()
+    ids = [i for i in ids if i in known]
     if not ids:
         errors["ids"] = [gettext("Choose at least one customer.")]
     if errors:
@@ -90,14 +96,22 @@ def batch_parameters(
 def submit_batch(
     session: Session,
     queue: lifecycle.TaskQueue,
-    parameters: Mapping[str, Any],
+    customer_ids: Iterable[int],
+    date_from: object,
+    date_to: object,
+    fmt: str | None = "pdf",
     *,
+    locale: str,
+    limit: int,
     tenant_id: int,
     user_id: int | None,
     username: str | None,
 ) -> Any:
-    """Put one job on the queue for the whole batch (``parameters`` from
-    ``batch_parameters``); returns the job."""
+    """Check the batch (``batch_parameters``: ValidationFailed before anything is queued)
+    and put one job on the queue for all of it; returns the job."""
+    parameters = batch_parameters(
+        session, customer_ids, date_from, date_to, fmt, locale=locale, limit=limit
+    )
     return lifecycle.submit(
         session,
         queue,

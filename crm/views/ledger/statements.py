@@ -144,19 +144,21 @@ class StatementView(BaseView):
             date_from, date_to = _period_args(request.form)
             ids, fmt = _ids(request.form.get("ids")), request.form.get("format") or "pdf"
             try:
-                parameters = statement_batch.batch_parameters(
-                    ids, date_from, date_to, fmt, locale=str(get_locale()), limit=limit
+                statement_batch.submit_batch(
+                    session,
+                    job_queue.queue(),
+                    ids,
+                    date_from,
+                    date_to,
+                    fmt,
+                    locale=str(get_locale()),
+                    limit=limit,
+                    tenant_id=current_tenant_id(),
+                    user_id=g.user.id,
+                    username=g.user.username,
                 )
             except ValidationFailed as exc:
                 return self._batch_form(ids, date_from, date_to, exc.errors, limit, fmt)
-            statement_batch.submit_batch(
-                session,
-                job_queue.queue(),
-                parameters,
-                tenant_id=current_tenant_id(),
-                user_id=g.user.id,
-                username=g.user.username,
-            )
             flash(
                 gettext(
                     "The statements are being sent in the background. Follow the progress "
