@@ -16,6 +16,7 @@ from crm.security.tenancy import tenant_scope
 from crm.services.jobs import lifecycle
 from crm.services.jobs.lifecycle import JobCancelled
 from crm.services.statements import batch
+from crm.services.statements.files import FORMATS
 from tests import factories
 from tests.conftest import make_user
 from tests.integration.test_jobs import HeldQueue
@@ -87,6 +88,9 @@ def test_the_batch_runs_as_one_job_whose_report_lists_what_was_sent_and_what_fai
     page = b.get("/jobs/").get_data(as_text=True)
     assert "Statements by e-mail" in page and "2 sent, 2 failed." in page
     assert "being sent in the background" in page
+    [state] = b.get(f"/jobs/status?ids={job.id}").json["jobs"]
+    assert (state["done"], state["total"], state["percent"]) == (4, 4, 100)
+    assert state["summary"] == "2 sent, 2 failed."
     download = b.get(f"/jobs/{job.id}/result")
     assert download.headers["Content-Disposition"].startswith("attachment")
     assert "statements-sent-2026-01-01-2026-03-31.xlsx" in download.headers["Content-Disposition"]
@@ -194,6 +198,31 @@ def test_a_failing_customer_does_not_stop_the_others_and_progress_reaches_the_to
     assert (len(outcome.sent), len(outcome.failed)) == (2, 3)
     assert reports.reports[0] == (0, 5) and reports.reports[-1] == (5, 5)
     assert [done for done, _ in reports.reports] == [0, 1, 2, 3, 4, 5]
+
+
+def test_an_unexpected_error_with_one_customer_fails_only_that_customer(
+    app, acme, smtp_server, four_customers, monkeypatch
+):
+    render, mimetype = FORMATS["pdf"]
+
+    def render_but_not_beta(statement):
+        if statement.customer_name == "Beta Tools":
+            raise ValueError("a line the PDF cannot take")
+        return render(statement)
+
+    monkeypatch.setitem(FORMATS, "pdf", (render_but_not_beta, mimetype))
+    alpha, _, _, beta = four_customers
+    parameters = {"customer_ids": [beta, alpha], **PERIOD, "format": "pdf"}
+    with app.app_context(), tenant_scope(acme.id):
+        outcome = batch.send_batch(
+            db.session, parameters, settings=settings_of(app), progress=CancelAfter(99)
+        )
+        db.session.remove()
+    [failed] = outcome.failed
+    assert failed.name == "Beta Tools" and failed.reason == "Unexpected error: ValueError"
+    assert [r.name for r in outcome.sent] == ["Alpha Foods"]
+    assert [e.rcpt_tos for e in smtp_server.envelopes] == [["ap@alpha.example"]]
+    assert email_interactions(app, beta) == []
 
 
 def test_a_user_cancels_a_running_batch_and_downloads_what_it_sent(
