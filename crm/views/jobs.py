@@ -15,7 +15,11 @@ from crm.security.tenancy import current_tenant_id, current_user_id
 from crm.services import jobs
 from crm.services.core.errors import CrmError
 
-KIND_LABELS = {"health_refresh": _l("Health score refresh"), "export": _l("Export")}
+KIND_LABELS = {
+    "health_refresh": _l("Health score refresh"),
+    "export": _l("Export"),
+    "statement_batch": _l("Statements by e-mail"),
+}
 STATUS_LABELS = {
     "queued": _l("Queued"),
     "running": _l("Running"),
@@ -54,6 +58,7 @@ def job_state(job):
         "total": total,
         "percent": percent,
         "error": job.error,
+        "summary": job.summary,
         "result_url": url_for("JobView.job_result", pk=job.id) if job.result_path else None,
     }
 

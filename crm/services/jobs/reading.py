@@ -61,8 +61,9 @@ def running_count(session: Session, user_id: int | None) -> int:
 
 
 def result_file(job: Any, job_dir: str) -> str | None:
-    """The absolute path of a done job's result file, None when there is none (any more)."""
-    if job.status != "done" or not job.result_path:
+    """The absolute path of the result file of a done job (or of a cancelled one's report
+    of what it did before it stopped), None when there is none (any more)."""
+    if job.status not in ("done", "cancelled") or not job.result_path:
         return None
     root = os.path.realpath(job_dir)
     path = os.path.realpath(os.path.join(root, job.result_path))
