@@ -71,11 +71,12 @@ def create_app(config=None):
     from crm.cli import crm_cli
     from crm.security import api_csrf, headers, tenancy
     from crm.security.manager import CrmSecurityManager
-    from crm.services.core import audit
+    from crm.services.core import audit, storage
     from crm.views import register_views, request_args
     from crm.views.home import HomeView
     from crm.web import errors as http_errors, request_input
 
+    storage.check_config(app.config)
     tenancy.install()
     jobs.init_app(app)
     audit.install()

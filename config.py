@@ -108,7 +108,10 @@ class Config:
         "hi": {"flag": "in", "name": "हिन्दी"},
     }
 
-    # Documents are kept on disk, outside the database.
+    # Where file bytes are kept (crm/services/core/storage.py): "local" keeps documents under
+    # CRM_DOCUMENT_DIR and job result files under CRM_JOB_DIR, folders every web worker and
+    # consumer must see (one machine, or a shared mount).
+    CRM_STORAGE = os.environ.get("CRM_STORAGE", "local")
     CRM_DOCUMENT_DIR = os.environ.get("CRM_DOCUMENT_DIR", os.path.join(INSTANCE_DIR, "documents"))
     CRM_DOCUMENT_MAX_BYTES = _env_int("CRM_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
     CRM_DOCUMENT_EXTENSIONS = (
