@@ -32,9 +32,18 @@ def _secret_key(instance_dir=INSTANCE_DIR):
     path = os.path.join(instance_dir, "secret_key")
     if not os.path.exists(path):
         os.makedirs(instance_dir, exist_ok=True)
-        # Created with its mode, so the key is never readable by others, not even briefly.
-        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+        # Written aside, then linked into place: web workers starting together all end up
+        # with the one key that won, never with a half-written one. Created with its mode,
+        # so the key is never readable by others, not even briefly.
+        aside = f"{path}.{os.getpid()}"
+        with os.fdopen(os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
             out.write(secrets.token_hex(32))
+        try:
+            os.link(aside, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(aside)
     with open(path) as key:
         return key.read().strip()
 
