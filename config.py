@@ -56,6 +56,9 @@ class Config:
         "CRM_DATABASE_URL", "sqlite:///" + os.path.join(INSTANCE_DIR, "crm.sqlite3")
     )
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+    # PostgreSQL connections of one process: kept open, and opened beyond them when busy.
+    CRM_DB_POOL_SIZE = _env_int("CRM_DB_POOL_SIZE", 5)
+    CRM_DB_MAX_OVERFLOW = _env_int("CRM_DB_MAX_OVERFLOW", 10)
     # SQLite has one writer at a time: how long a write waits for another one to finish.
     CRM_SQLITE_BUSY_TIMEOUT = _env_int("CRM_SQLITE_BUSY_TIMEOUT", 5)
 
