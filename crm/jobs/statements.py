@@ -1,7 +1,6 @@
 """Statements to many customers as a job (crm.services.statements.batch), written in the
-language of the user who submitted it; the report goes to CRM_JOB_DIR/<tenant>/<job>/."""
+language of the user who submitted it; the report is kept in the job storage under <tenant>/<job>/."""
 
-import os
 from typing import Any
 
 from flask import Flask
@@ -9,6 +8,7 @@ from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
 from crm.services.core import mailer
+from crm.services.core.storage import storage_for
 from crm.services.jobs.lifecycle import Progress
 from crm.services.statements import batch
 
@@ -21,8 +21,8 @@ def run_statement_batch(
         return batch.run_batch(
             session,
             parameters,
-            app.config["CRM_JOB_DIR"],
-            os.path.join(str(job.tenant_id), str(job.id)),
+            storage_for(app.config, "jobs"),
+            f"{job.tenant_id}/{job.id}",
             settings=mailer.SmtpSettings.from_config(app.config),
             progress=progress,
             user_id=job.user_id,

@@ -144,10 +144,10 @@ class JobView(BaseView):
     @has_access
     def job_result(self, pk):
         job = self._visible(pk)
-        path = jobs.result_file(job, current_app.config["CRM_JOB_DIR"])
-        if path is None:
+        result = jobs.open_result(job, current_app.config)
+        if result is None:
             abort(404)
-        return send_download(path, job.result_name, job.result_content_type, max_age=0)
+        return send_download(result, job.result_name, job.result_content_type, max_age=0)
 
     @expose("/refresh-health", methods=["POST"])
     @has_access

@@ -2,7 +2,7 @@
 batch checked and submitted, then sent customer by customer with progress and cancel, and
 a report (xlsx) of what was sent, to whom, and what failed and why."""
 
-import os
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from crm.models import Customer
 from crm.services.core import mailer
 from crm.services.core.errors import ValidationFailed
+from crm.services.core.storage import Storage
 from crm.services.core.workbooks import new_workbook
 from crm.services.jobs import lifecycle
 from crm.services.jobs.lifecycle import JobCancelled
@@ -231,24 +232,25 @@ def report_name(parameters: Mapping[str, Any]) -> str:
 def run_batch(
     session: Session,
     parameters: Mapping[str, Any],
-    job_dir: str,
+    storage: Storage,
     folder: str,
     *,
     settings: mailer.SmtpSettings,
     progress: Progress,
     user_id: int | None = None,
 ) -> dict[str, str]:
-    """The job's work: send, then write the report into ``job_dir``/``folder``; returns
-    the job's result ({"path" relative to ``job_dir``, "name", "content_type", "summary"}).
+    """The job's work: send, then save the report in ``storage`` under ``folder``; returns
+    the job's result ({"path" (the storage key), "name", "content_type", "summary"}).
     Cancelled: JobCancelled carrying that result, so the report of what was sent stays."""
     outcome = send_batch(session, parameters, settings=settings, progress=progress, user_id=user_id)
     name = report_name(parameters)
-    relative = os.path.join(folder, name)
-    target = os.path.join(job_dir, relative)
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    write_report(outcome, target)
+    key = f"{folder}/{name}"
+    with tempfile.TemporaryFile() as out:  # a storage takes a whole file
+        write_report(outcome, out)
+        out.seek(0)
+        storage.save(key, out)
     result = {
-        "path": relative,
+        "path": key,
         "name": name,
         "content_type": REPORT_CONTENT_TYPE,
         "summary": summary(outcome),
