@@ -77,7 +77,7 @@ def create_app(config=None):
             exist_ok=True,
         )
 
-    from crm import i18n, jobs
+    from crm import caching, i18n, jobs
     from crm.api import register_apis
     from crm.cli import crm_cli
     from crm.security import api_csrf, headers, tenancy
@@ -90,6 +90,7 @@ def create_app(config=None):
     storage.check_config(app.config)
     tenancy.install()
     jobs.init_app(app)
+    caching.init_app(app)
     audit.install()
     headers.install(app)
     with app.app_context():

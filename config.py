@@ -188,6 +188,12 @@ class Config:
     # A list export of more rows than this runs as a job (smaller ones download at once).
     CRM_EXPORT_BACKGROUND_ROWS = _env_int("CRM_EXPORT_BACKGROUND_ROWS", 20_000)
 
+    # The short-lived cache (crm/caching.py): Redis with CRM_REDIS_URL, else this folder.
+    CRM_CACHE_DIR = os.environ.get("CRM_CACHE_DIR", os.path.join(INSTANCE_DIR, "cache"))
+    # The dashboard's figures are computed at most this often per tenant, filter and
+    # language (0: every time); the page says how old they are and can refresh them.
+    CRM_DASHBOARD_CACHE_SECONDS = _env_int("CRM_DASHBOARD_CACHE_SECONDS", 60)
+
 
 class TestConfig(Config):
     TESTING = True

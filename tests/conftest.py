@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from app import create_app
 from config import TestConfig
+from crm.caching import cache
 from crm.extensions import db
 from crm.i18n.catalogs import compile_stale
 from crm.models import Tenant
@@ -127,6 +128,7 @@ def _app(database):
             "SQLALCHEMY_DATABASE_URI": database["url"],
             "CRM_DOCUMENT_DIR": documents,
             "CRM_JOB_DIR": os.path.join(str(database["tmp"]), "jobs"),
+            "CRM_CACHE_DIR": os.path.join(str(database["tmp"]), "cache"),
         },
     )
     app = create_app(config)  # syncs roles and permissions into the fresh schema
@@ -199,11 +201,13 @@ def _empty_sqlite(app):
 
 
 def empty_database(app):
-    """Back to the migrated schema with no tenants, users or records, and no documents or
-    job results."""
+    """Back to the migrated schema with no tenants, users or records, and no documents, job
+    results or cached figures."""
     (_empty_postgres if POSTGRES_URL else _empty_sqlite)(app)
     shutil.rmtree(app.config["CRM_DOCUMENT_DIR"], ignore_errors=True)
     shutil.rmtree(app.config["CRM_JOB_DIR"], ignore_errors=True)
+    with app.app_context():
+        cache.clear()
 
 
 @pytest.fixture
