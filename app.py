@@ -33,6 +33,15 @@ def _sqlite_busy_timeout(app):
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
+def _pool_limits(app):
+    """Connections one process keeps (CRM_DB_POOL_SIZE) and opens beyond them when busy
+    (CRM_DB_MAX_OVERFLOW): the most one web worker or consumer holds on the server."""
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.setdefault("pool_size", app.config["CRM_DB_POOL_SIZE"])
+    options.setdefault("max_overflow", app.config["CRM_DB_MAX_OVERFLOW"])
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
 def _load_config(app, config):
     app.config.from_object(default_config.Config)
     if config is None:
@@ -60,24 +69,28 @@ def create_app(config=None):
     _load_config(app, config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _sqlite_busy_timeout(app)
+    else:
+        _pool_limits(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(
             os.path.dirname(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]) or ".",
             exist_ok=True,
         )
 
-    from crm import i18n, jobs
+    from crm import caching, i18n, jobs
     from crm.api import register_apis
     from crm.cli import crm_cli
     from crm.security import api_csrf, headers, tenancy
     from crm.security.manager import CrmSecurityManager
-    from crm.services.core import audit
+    from crm.services.core import audit, storage
     from crm.views import register_views, request_args
     from crm.views.home import HomeView
     from crm.web import errors as http_errors, request_input
 
+    storage.check_config(app.config)
     tenancy.install()
     jobs.init_app(app)
+    caching.init_app(app)
     audit.install()
     headers.install(app)
     with app.app_context():

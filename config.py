@@ -32,9 +32,18 @@ def _secret_key(instance_dir=INSTANCE_DIR):
     path = os.path.join(instance_dir, "secret_key")
     if not os.path.exists(path):
         os.makedirs(instance_dir, exist_ok=True)
-        # Created with its mode, so the key is never readable by others, not even briefly.
-        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+        # Written aside, then linked into place: web workers starting together all end up
+        # with the one key that won, never with a half-written one. Created with its mode,
+        # so the key is never readable by others, not even briefly.
+        aside = f"{path}.{os.getpid()}"
+        with os.fdopen(os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
             out.write(secrets.token_hex(32))
+        try:
+            os.link(aside, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(aside)
     with open(path) as key:
         return key.read().strip()
 
@@ -47,6 +56,9 @@ class Config:
         "CRM_DATABASE_URL", "sqlite:///" + os.path.join(INSTANCE_DIR, "crm.sqlite3")
     )
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+    # PostgreSQL connections of one process: kept open, and opened beyond them when busy.
+    CRM_DB_POOL_SIZE = _env_int("CRM_DB_POOL_SIZE", 5)
+    CRM_DB_MAX_OVERFLOW = _env_int("CRM_DB_MAX_OVERFLOW", 10)
     # SQLite has one writer at a time: how long a write waits for another one to finish.
     CRM_SQLITE_BUSY_TIMEOUT = _env_int("CRM_SQLITE_BUSY_TIMEOUT", 5)
 
@@ -108,7 +120,10 @@ class Config:
         "hi": {"flag": "in", "name": "हिन्दी"},
     }
 
-    # Documents are kept on disk, outside the database.
+    # Where file bytes are kept (crm/services/core/storage.py): "local" keeps documents under
+    # CRM_DOCUMENT_DIR and job result files under CRM_JOB_DIR, folders every web worker and
+    # consumer must see (one machine, or a shared mount).
+    CRM_STORAGE = os.environ.get("CRM_STORAGE", "local")
     CRM_DOCUMENT_DIR = os.environ.get("CRM_DOCUMENT_DIR", os.path.join(INSTANCE_DIR, "documents"))
     CRM_DOCUMENT_MAX_BYTES = _env_int("CRM_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
     CRM_DOCUMENT_EXTENSIONS = (
@@ -172,6 +187,12 @@ class Config:
     CRM_JOB_HEARTBEAT_TIMEOUT = _env_int("CRM_JOB_HEARTBEAT_TIMEOUT", 60)
     # A list export of more rows than this runs as a job (smaller ones download at once).
     CRM_EXPORT_BACKGROUND_ROWS = _env_int("CRM_EXPORT_BACKGROUND_ROWS", 20_000)
+
+    # The short-lived cache (crm/caching.py): Redis with CRM_REDIS_URL, else this folder.
+    CRM_CACHE_DIR = os.environ.get("CRM_CACHE_DIR", os.path.join(INSTANCE_DIR, "cache"))
+    # The dashboard's figures are computed at most this often per tenant, filter and
+    # language (0: every time); the page says how old they are and can refresh them.
+    CRM_DASHBOARD_CACHE_SECONDS = _env_int("CRM_DASHBOARD_CACHE_SECONDS", 60)
 
 
 class TestConfig(Config):

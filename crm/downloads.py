@@ -38,4 +38,10 @@ def send_download(body, file_name, mimetype, **options):
         body, mimetype=mimetype, as_attachment=True, download_name=file_name, **options
     )
     response.headers["Content-Disposition"] = content_disposition(file_name)
+    if response.content_length is None and response.status_code == 200:
+        # An open file (from a storage) has a size that send_file does not look up.
+        try:
+            response.content_length = os.fstat(body.fileno()).st_size - body.tell()
+        except (AttributeError, OSError, ValueError):
+            pass
     return response

@@ -397,13 +397,12 @@ class DocumentApi(CrmModelApi):
         if document is None:
             return self.response_404()
         try:
-            return send_download(
-                documents.path_of(current_app.config, document),
-                document.filename,
-                document.content_type,
-            )
+            body = documents.open_file(current_app.config, document)
         except FileNotFoundError:
             return self.response_404()
+        return send_download(
+            body, document.filename, document.content_type, etag=document.storage_key
+        )
 
 
 class CustomFieldValueApi(CrmModelApi):

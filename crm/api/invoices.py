@@ -77,7 +77,7 @@ class InvoiceApi(PricedDocumentApi):
           responses:
             200: {description: Issued}
             404: {$ref: '#/components/responses/404'}
-            409: {description: Refused by the document's status or credit, with the reason}
+            409: {description: "Refused by the document's status or credit, with the reason"}
             422: {$ref: '#/components/responses/422'}
         """
         return self._act(pk, invoices.issue_invoice, credit_checked=True)
@@ -94,7 +94,7 @@ class InvoiceApi(PricedDocumentApi):
           responses:
             200: {description: Voided}
             404: {$ref: '#/components/responses/404'}
-            409: {description: Refused by the document's status or credit, with the reason}
+            409: {description: "Refused by the document's status or credit, with the reason"}
             422: {$ref: '#/components/responses/422'}
         """
         return self._act(pk, invoices.void_invoice)

@@ -27,6 +27,7 @@ COLUMNS = [
     "finished_at",
     "heartbeat_at",
     "result_name",
+    "summary",
     "error",
 ]
 

@@ -41,10 +41,10 @@ class MergeApi(BaseApi):
                       description: field (or "custom:<name>") -> id of the customer whose value survives
                     dry_run: {type: boolean, description: check and describe only}
           responses:
-            200: {description: Merged (or the plan, for a dry run)}
+            200: {description: "Merged (or the plan, for a dry run)"}
             404: {description: A customer is not found}
-            409: {description: Refused, with the reason}
-            422: {description: Bad input, by field}
+            409: {description: "Refused, with the reason"}
+            422: {description: "Bad input, by field"}
         """
         body = request.get_json(silent=True)
         if not isinstance(body, dict):

@@ -9,6 +9,8 @@ from flask_appbuilder.api import BaseApi, expose, protect, safe
 from flask_appbuilder.api.manager import OpenApi as FabOpenApi
 from flask_babel import get_locale
 
+MAX_DOCUMENTS = 32
+
 
 class OpenApi(FabOpenApi):
     """FAB's OpenAPI endpoint (same name, so the same permission), with a cache."""
@@ -32,6 +34,10 @@ class OpenApi(FabOpenApi):
         """
         key = (version, request.host_url, str(get_locale()))
         if key not in self.documents:
+            # The version and the Host header are the client's to choose: the cache keeps
+            # at most MAX_DOCUMENTS documents (a real server has a handful).
+            if len(self.documents) >= MAX_DOCUMENTS:
+                self.documents.clear()
             self.documents[key] = self._build(version)
         document = self.documents[key]
         if document is None:

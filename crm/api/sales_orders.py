@@ -72,7 +72,7 @@ class SalesOrderApi(PricedDocumentApi):
           responses:
             200: {description: Confirmed}
             404: {$ref: '#/components/responses/404'}
-            409: {description: Refused by the document's status or credit, with the reason}
+            409: {description: "Refused by the document's status or credit, with the reason"}
             422: {$ref: '#/components/responses/422'}
         """
         return self._act(pk, sales_orders.confirm_order, credit_checked=True)
@@ -89,7 +89,7 @@ class SalesOrderApi(PricedDocumentApi):
           responses:
             200: {description: Shipped}
             404: {$ref: '#/components/responses/404'}
-            409: {description: Refused by the document's status or credit, with the reason}
+            409: {description: "Refused by the document's status or credit, with the reason"}
             422: {$ref: '#/components/responses/422'}
         """
         return self._act(pk, sales_orders.ship_order)
@@ -106,7 +106,7 @@ class SalesOrderApi(PricedDocumentApi):
           responses:
             200: {description: Cancelled}
             404: {$ref: '#/components/responses/404'}
-            409: {description: Refused by the document's status or credit, with the reason}
+            409: {description: "Refused by the document's status or credit, with the reason"}
             422: {$ref: '#/components/responses/422'}
         """
         return self._act(pk, sales_orders.cancel_order)
@@ -123,7 +123,7 @@ class SalesOrderApi(PricedDocumentApi):
           responses:
             201: {description: The draft invoice}
             404: {$ref: '#/components/responses/404'}
-            409: {description: Refused by the document's status or credit, with the reason}
+            409: {description: "Refused by the document's status or credit, with the reason"}
             422: {$ref: '#/components/responses/422'}
         """
         order = self.datamodel.get(pk, self._base_filters)

@@ -17,7 +17,8 @@ from crm.services.core.errors import CrmError
 from crm.services.jobs import lifecycle
 
 log = logging.getLogger(__name__)
-# kind -> run(app, session, job, progress) -> result file {"path", "name", "content_type"} or None
+# kind -> run(app, session, job, progress) -> {"path", "name", "content_type"} of the result
+# file and a "summary" line (each optional), or None
 KINDS: dict[str, Callable[..., dict[str, str] | None]] = {}
 
 
@@ -78,9 +79,9 @@ def _run_claimed(app: Flask, session: Session, job: Any) -> None:
             result = run(app, session, job, lifecycle.Progress(progress_session, job_id))
         session.rollback()
         lifecycle.finish(session, job_id, result)
-    except lifecycle.JobCancelled:
+    except lifecycle.JobCancelled as cancelled:
         session.rollback()
-        lifecycle.mark_cancelled(session, job_id)
+        lifecycle.mark_cancelled(session, job_id, cancelled.result)
     except Exception as exc:
         log.exception("job %s failed", job_id)
         session.rollback()

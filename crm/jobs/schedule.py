@@ -8,6 +8,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from crm.extensions import db
+from crm.jobs.one_at_a_time import one_at_a_time
 from crm.jobs.queue import JobQueue
 from crm.security.tenancy import tenant_scope
 from crm.services.jobs import lifecycle, nightly
@@ -24,8 +25,12 @@ def reap_dead_jobs(app: Flask) -> int:
 
 
 def submit_nightly_health(app: Flask, queue: JobQueue, now: dt.datetime | None = None) -> list[int]:
-    """Submit a health refresh for every tenant whose hour it is; returns their ids."""
-    with app.app_context():
+    """Submit a health refresh for every tenant whose hour it is; returns their ids.
+    Every consumer sends this task each hour: one submits, the others find it done (or
+    being done) and submit nothing."""
+    with app.app_context(), one_at_a_time(app, "crm.nightly_health") as mine:
+        if not mine:
+            return []
         try:
             session = cast(Session, db.session)  # a scoped proxy of the thread's Session
             due = nightly.tenants_due(session, now)

@@ -5,7 +5,7 @@ from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, Strin
 
 from .base import TenantMixin, utcnow
 
-JOB_KINDS = ("health_refresh", "export")
+JOB_KINDS = ("health_refresh", "export", "statement_batch")
 # queued -> running -> done | failed | cancelled; queued -> cancelled
 JOB_STATUSES = ("queued", "running", "done", "failed", "cancelled")
 ACTIVE_JOB_STATUSES = ("queued", "running")
@@ -37,6 +37,8 @@ class Job(TenantMixin, Model):
     result_path = Column(String(500))
     result_name = Column(String(255))
     result_content_type = Column(String(100))
+    # What the job did, in a line users read beside it ("112 sent, 4 failed").
+    summary = Column(String(255))
     error = Column(String(1000))
     task_id = Column(String(64))
 

@@ -15,7 +15,11 @@ from crm.security.tenancy import current_tenant_id, current_user_id
 from crm.services import jobs
 from crm.services.core.errors import CrmError
 
-KIND_LABELS = {"health_refresh": _l("Health score refresh"), "export": _l("Export")}
+KIND_LABELS = {
+    "health_refresh": _l("Health score refresh"),
+    "export": _l("Export"),
+    "statement_batch": _l("Statements by e-mail"),
+}
 STATUS_LABELS = {
     "queued": _l("Queued"),
     "running": _l("Running"),
@@ -54,6 +58,7 @@ def job_state(job):
         "total": total,
         "percent": percent,
         "error": job.error,
+        "summary": job.summary,
         "result_url": url_for("JobView.job_result", pk=job.id) if job.result_path else None,
     }
 
@@ -139,10 +144,10 @@ class JobView(BaseView):
     @has_access
     def job_result(self, pk):
         job = self._visible(pk)
-        path = jobs.result_file(job, current_app.config["CRM_JOB_DIR"])
-        if path is None:
+        result = jobs.open_result(job, current_app.config)
+        if result is None:
             abort(404)
-        return send_download(path, job.result_name, job.result_content_type, max_age=0)
+        return send_download(result, job.result_name, job.result_content_type, max_age=0)
 
     @expose("/refresh-health", methods=["POST"])
     @has_access

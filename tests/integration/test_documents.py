@@ -69,3 +69,23 @@ def test_documents_over_the_api(app, api, acme, acme_manager, acme_member):
         content_type="multipart/form-data",
     )
     assert bad.status_code == 422 and "file" in bad.json["message"]
+
+
+def test_a_document_whose_bytes_are_gone_answers_404_and_downloads_carry_size_and_tag(
+    app, browser, api, acme, acme_admin, db_session
+):
+    pk = factories.customer(app, acme)
+    b = browser(acme_admin)
+    _upload(b, pk, data=b"%PDF-1.4 kept")
+    with db_session() as s:
+        doc = s.query(Document).one()
+        doc_id, key = doc.id, doc.storage_key
+    download = b.get(f"/documents/file/{doc_id}")
+    assert download.headers["Content-Length"] == str(len(b"%PDF-1.4 kept"))
+    assert download.headers["ETag"] == f'"{key}"'
+    assert (
+        b.get(f"/documents/file/{doc_id}", headers={"If-None-Match": f'"{key}"'}).status_code == 304
+    )
+    os.remove(os.path.join(app.config["CRM_DOCUMENT_DIR"], key))
+    assert b.get(f"/documents/file/{doc_id}").status_code == 404
+    assert api(acme_admin).get(f"/api/v1/document/{doc_id}/file").status_code == 404

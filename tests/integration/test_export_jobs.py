@@ -2,6 +2,7 @@
 sent to the Jobs screen, where the same file as the direct export downloads when done."""
 
 import io
+import os
 from decimal import Decimal
 
 import openpyxl
@@ -99,3 +100,17 @@ def test_another_member_cannot_download_the_export(
     job = _only_job(app)
     other = make_user(app, acme, "Member", "acme-other")
     assert browser(other).get(f"/jobs/{job.id}/result").status_code == 404
+
+
+def test_the_export_is_kept_in_the_job_folder_and_a_vanished_file_answers_404(
+    app, acme, acme_member, browser, five_customers, background_above_three
+):
+    b = browser(acme_member)
+    b.get("/customers/export?format=csv")
+    job = _only_job(app)
+    stored = os.path.join(app.config["CRM_JOB_DIR"], str(acme.id), str(job.id), job.result_name)
+    assert job.result_path == f"{acme.id}/{job.id}/{job.result_name}"
+    with open(stored, "rb") as kept:
+        assert b.get(f"/jobs/{job.id}/result").data == kept.read()
+    os.remove(stored)
+    assert b.get(f"/jobs/{job.id}/result").status_code == 404

@@ -284,3 +284,19 @@ def test_an_admin_can_refresh_health_from_the_customer_page(
     assert "crm-health-refresh-now" not in browser(acme_member).get(
         f"/customers/show/{customer}"
     ).get_data(as_text=True)
+
+
+def test_while_one_consumer_submits_the_nightly_refresh_another_submits_nothing(app, acme):
+    """Every consumer's scheduler sends the hourly task; the lock is one all of them see."""
+    from crm.jobs import schedule
+    from crm.jobs.one_at_a_time import one_at_a_time
+
+    now = utcnow()
+    _prefer(app, acme, health_refresh_hour=now.hour)
+    queue = job_queue.queue(app)
+    with one_at_a_time(app, "crm.nightly_health") as first:
+        assert first
+        assert schedule.submit_nightly_health(app, queue, now=now) == []
+        assert _jobs_of(app, acme.id) == []
+    assert schedule.submit_nightly_health(app, queue, now=now) == [acme.id]
+    assert len(_jobs_of(app, acme.id)) == 1

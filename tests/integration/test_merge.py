@@ -291,7 +291,7 @@ def test_merge_moves_every_child_and_archives_the_other(
     # The merged record's documents are still readable from the survivor.
     with app.app_context():
         for document in db.session.scalars(select(Document).where(Document.customer_id == keep)):
-            assert documents.path_of(app.config, document)
+            assert documents.storage(app.config).exists(document.storage_key)
         db.session.remove()
 
 

@@ -1,10 +1,11 @@
-"""Customer documents: size and type limits, stored on disk outside the database."""
+"""Customer documents: size and type limits; the bytes are kept in the document storage
+(crm/services/core/storage.py), outside the database."""
 
 import mimetypes
 import os
 import uuid
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import IO, Any
 
 from flask_babel import gettext
 from sqlalchemy.orm import Session
@@ -12,6 +13,7 @@ from werkzeug.datastructures import FileStorage
 
 from crm.models import Customer, Document
 from crm.services.core.errors import ValidationFailed
+from crm.services.core.storage import Storage, storage_for
 from crm.services.core.transaction import transaction
 
 NAME_LENGTH = Document.filename.type.length
@@ -22,8 +24,13 @@ def _limits(config: Mapping[str, Any]) -> tuple[int, tuple[str, ...]]:
     return config["CRM_DOCUMENT_MAX_BYTES"], tuple(config["CRM_DOCUMENT_EXTENSIONS"])
 
 
-def path_of(config: Mapping[str, Any], document: Document) -> str:
-    return cast(str, os.path.join(config["CRM_DOCUMENT_DIR"], document.storage_key))
+def storage(config: Mapping[str, Any]) -> Storage:
+    return storage_for(config, "documents")
+
+
+def open_file(config: Mapping[str, Any], document: Document) -> IO[bytes]:
+    """The document's bytes as a binary file; FileNotFoundError when they are gone."""
+    return storage(config).open(document.storage_key)
 
 
 def store(
@@ -87,10 +94,8 @@ def store(
     if not data:
         raise ValidationFailed({"file": [gettext("The file is empty.")]})
     key = f"{customer.tenant_id}/{uuid.uuid4().hex}.{extension}"
-    path = os.path.join(config["CRM_DOCUMENT_DIR"], key)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as out:
-        out.write(data)
+    files = storage(config)
+    files.save(key, data)
     document = Document(
         tenant_id=customer.tenant_id,
         customer=customer,
@@ -105,13 +110,11 @@ def store(
         with transaction(session):
             session.add(document)
     except Exception:
-        os.remove(path)
+        files.delete(key)
         raise
     return document
 
 
 def forget_file(config: Mapping[str, Any], document: Document) -> None:
-    """Remove a deleted document's bytes from disk."""
-    path = path_of(config, document)
-    if os.path.exists(path):
-        os.remove(path)
+    """Remove a deleted document's bytes."""
+    storage(config).delete(document.storage_key)

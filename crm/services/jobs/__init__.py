@@ -16,7 +16,7 @@ from .lifecycle import (
     reap_dead,
     submit,
 )
-from .reading import can_see, list_visible, result_file, running_count, visible_job
+from .reading import can_see, list_visible, open_result, running_count, visible_job
 
 __all__ = [
     "JobCancelled",
@@ -30,7 +30,7 @@ __all__ = [
     "submit",
     "can_see",
     "list_visible",
-    "result_file",
+    "open_result",
     "running_count",
     "visible_job",
 ]

@@ -33,7 +33,12 @@ class TaskQueue(Protocol):
 
 
 class JobCancelled(Exception):
-    """Raised inside a running job at the progress report after a user cancelled it."""
+    """Raised inside a running job at the progress report after a user cancelled it. A job
+    that stops with a report of what it did raises it again with that ``result``."""
+
+    def __init__(self, result: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self.result = result
 
 
 def submit(
@@ -94,18 +99,27 @@ def claim(session: Session, job_id: int) -> Any:
     ).scalar_one()
 
 
-def finish(session: Session, job_id: int, result: Mapping[str, str] | None = None) -> bool:
-    """running -> done; ``result``: {"path", "name", "content_type"} of the result file."""
+def _result_values(result: Mapping[str, str] | None) -> dict[str, Any]:
     result = result or {}
+    summary = result.get("summary")
+    return {
+        "result_path": result.get("path"),
+        "result_name": result.get("name"),
+        "result_content_type": result.get("content_type"),
+        "summary": summary[:255] if summary else None,
+    }
+
+
+def finish(session: Session, job_id: int, result: Mapping[str, str] | None = None) -> bool:
+    """running -> done; ``result``: {"path", "name", "content_type"} of the result file
+    and the "summary" line users read, each optional."""
     return _guarded(
         session,
         job_id,
         ("running",),
         status="done",
         finished_at=utcnow(),
-        result_path=result.get("path"),
-        result_name=result.get("name"),
-        result_content_type=result.get("content_type"),
+        **_result_values(result),
     )
 
 
@@ -121,9 +135,17 @@ def fail(session: Session, job_id: int, error: object) -> bool:
     )
 
 
-def mark_cancelled(session: Session, job_id: int) -> bool:
-    """running -> cancelled (the task stopped at a user's request)."""
-    return _guarded(session, job_id, ("running",), status="cancelled", finished_at=utcnow())
+def mark_cancelled(session: Session, job_id: int, result: Mapping[str, str] | None = None) -> bool:
+    """running -> cancelled (the task stopped at a user's request), with the report of
+    what it did before it stopped when it wrote one (``result`` as in ``finish``)."""
+    return _guarded(
+        session,
+        job_id,
+        ("running",),
+        status="cancelled",
+        finished_at=utcnow(),
+        **_result_values(result),
+    )
 
 
 def cancel(session: Session, queue: TaskQueue, job: Any) -> str:

@@ -1,15 +1,15 @@
 """Who sees which job: each user their own, an Admin every job of the tenant (the
 tenancy hook keeps other tenants' rows out of every query here)."""
 
-import os
-from collections.abc import Sequence
-from typing import Any, TypeVar, cast
+from collections.abc import Mapping, Sequence
+from typing import IO, Any, TypeVar, cast
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from crm.models import ACTIVE_JOB_STATUSES, Job
 from crm.security.tenancy import get_owned
+from crm.services.core.storage import StorageKeyRefused, storage_for
 
 PAGE_SIZE = 25
 
@@ -60,12 +60,12 @@ def running_count(session: Session, user_id: int | None) -> int:
     )
 
 
-def result_file(job: Any, job_dir: str) -> str | None:
-    """The absolute path of a done job's result file, None when there is none (any more)."""
-    if job.status != "done" or not job.result_path:
+def open_result(job: Any, config: Mapping[str, Any]) -> IO[bytes] | None:
+    """The result file of a done job (or of a cancelled one's report of what it did before
+    it stopped), from the job storage; None when there is none (any more)."""
+    if job.status not in ("done", "cancelled") or not job.result_path:
         return None
-    root = os.path.realpath(job_dir)
-    path = os.path.realpath(os.path.join(root, job.result_path))
-    if not path.startswith(root + os.sep) or not os.path.isfile(path):
+    try:
+        return storage_for(config, "jobs").open(job.result_path)
+    except (FileNotFoundError, IsADirectoryError, StorageKeyRefused):
         return None
-    return path

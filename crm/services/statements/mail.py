@@ -4,11 +4,13 @@ A send is recorded as an "email" interaction on the customer, written in the sam
 transaction and committed only once the mail server has accepted the message: a
 statement that was not sent leaves no trace, one that was sent is always logged.
 A batch uses one SMTP connection (reopened if the server drops it) and reports, per
-customer, sent or failed with the reason; one failure never stops the others.
+customer, sent or failed with the reason; one failure never stops the others. A batch
+from the screens runs as a job (crm.services.statements.batch).
 """
 
+import logging
 import smtplib
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -19,13 +21,14 @@ from sqlalchemy.orm import Session, selectinload
 from crm.models import Customer
 from crm.services.core import mailer
 from crm.services.core.errors import CrmError
-from crm.services.core.transaction import transaction
+from crm.services.core.transaction import depth, transaction
 from crm.services.ledger import arithmetic as ledger
 from crm.services.pipeline.interactions import log_interaction
 from crm.services.statements import text as statement_text
-from crm.services.statements.pdf import render_pdf
+from crm.services.statements.files import FORMATS
 from crm.services.statements.statement import Statement, build_statement, file_name, parse_period
 
+log = logging.getLogger(__name__)
 # What a refused or failed SMTP conversation raises.
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
@@ -84,18 +87,22 @@ def send_statement(
     settings: mailer.SmtpSettings,
     smtp: smtplib.SMTP | None = None,
     user_id: int | None = None,
+    fmt: str = "pdf",
 ) -> str:
-    """Build the statement, mail it with the PDF attached to the primary contact and log
-    the send; returns the recipient's address. ``smtp`` reuses an open connection."""
+    """Build the statement, mail it with the file attached (``fmt``: pdf or xlsx, see
+    crm.services.statements.files.FORMATS) to the primary contact and log the send;
+    returns the recipient's address. ``smtp`` reuses an open connection."""
     contact, email = recipient_of(customer)
     statement = build_statement(session, customer, date_from, date_to)
     subject = statement_text.subject(statement)
+    render, mimetype = FORMATS[fmt]
+    maintype, subtype = mimetype.split("/", 1)
     mail = mailer.message(
         settings,
         email,
         subject,
         _body(statement, contact),
-        [(file_name(statement, "pdf"), render_pdf(statement), "application", "pdf")],
+        [(file_name(statement, fmt), render(statement), maintype, subtype)],
     )
     with transaction(session):
         log_interaction(
@@ -126,9 +133,29 @@ def send_statements(
     *,
     settings: mailer.SmtpSettings,
     user_id: int | None = None,
+    fmt: str = "pdf",
 ) -> list[SendResult]:
     """Send each customer's statement; a SendResult per id, in the order given (ids
     that name no customer of the tenant are reported as failed)."""
+    sends = each_statement_sent(
+        session, customer_ids, date_from, date_to, settings=settings, user_id=user_id, fmt=fmt
+    )
+    return list(sends)
+
+
+def each_statement_sent(
+    session: Session,
+    customer_ids: Iterable[int | str],
+    date_from: object,
+    date_to: object,
+    *,
+    settings: mailer.SmtpSettings,
+    user_id: int | None = None,
+    fmt: str = "pdf",
+) -> Generator[SendResult, None, None]:
+    """``send_statements`` one customer at a time: yields each SendResult once that
+    customer's statement is sent (and logged) or has failed. A caller that stops early
+    closes the generator, which closes the SMTP connection."""
     date_from, date_to = parse_period(date_from, date_to)
     ids = list(dict.fromkeys(int(i) for i in customer_ids))
     customers = {
@@ -137,16 +164,13 @@ def send_statements(
             select(Customer).where(Customer.id.in_(ids)).options(selectinload(Customer.contacts))
         )
     }
-    results: list[SendResult] = []
     smtp: smtplib.SMTP | None = None
     unreachable: BaseException | None = None
     try:
         for customer_id in ids:
             customer = customers.get(customer_id)
             if customer is None:
-                results.append(
-                    SendResult(customer_id, "", "", None, False, gettext("No such customer."))
-                )
+                yield SendResult(customer_id, "", "", None, False, gettext("No such customer."))
                 continue
             name, code = customer.name, customer.code
             email = None
@@ -170,29 +194,36 @@ def send_statements(
                             settings=settings,
                             smtp=smtp,
                             user_id=user_id,
+                            fmt=fmt,
                         )
                         break
                     except smtplib.SMTPServerDisconnected:
                         smtp = None  # the server hung up: reconnect once for this one
                         if attempt == 2:
                             raise
-                results.append(SendResult(customer_id, name, code, email, True))
+                result = SendResult(customer_id, name, code, email, True)
             except CrmError as exc:
-                results.append(SendResult(customer_id, name, code, email, False, str(exc.message)))
+                result = SendResult(customer_id, name, code, email, False, str(exc.message))
             except MAIL_ERRORS as exc:
                 reason = mailer.describe_failure(exc)
                 if exc is unreachable:
                     reason = gettext(
                         "The mail server could not be reached: %(reason)s", reason=reason
                     )
-                results.append(SendResult(customer_id, name, code, email, False, reason))
+                result = SendResult(customer_id, name, code, email, False, reason)
+            except Exception as exc:  # one customer's fault (a document the PDF cannot take)
+                log.exception("statement of customer %s not sent", customer_id)
+                if depth(session) == 0:
+                    session.rollback()  # a failed read leaves PostgreSQL's transaction unusable
+                reason = gettext("Unexpected error: %(error)s", error=type(exc).__name__)
+                result = SendResult(customer_id, name, code, email, False, reason)
+            yield result
     finally:
         if smtp is not None:
             try:
                 smtp.quit()
             except (smtplib.SMTPException, OSError):
                 pass
-    return results
 
 
 def overdue_customer_ids(session: Session, limit: int) -> list[int]:

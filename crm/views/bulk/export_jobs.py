@@ -6,7 +6,7 @@ so the file is the one the direct download would have been. A list's query is ma
 its screen's filters, which is why this kind of job is registered by the screens.
 """
 
-import os
+import tempfile
 
 from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext
@@ -17,6 +17,7 @@ from crm.extensions import db
 from crm.models import CrmUser
 from crm.security.tenancy import current_tenant_id
 from crm.services import jobs
+from crm.services.core.storage import storage_for
 
 MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -66,7 +67,7 @@ def _list_view(app, name):
 
 
 def run_export(app, session, job, progress):
-    """The job's export into CRM_JOB_DIR/<tenant>/<job>/<file name>."""
+    """The job's export, kept in the job storage as <tenant>/<job>/<file name>."""
     parameters = job.parameters
     view = _list_view(app, parameters["view"])
     user = session.get(CrmUser, job.user_id)
@@ -75,11 +76,14 @@ def run_export(app, session, job, progress):
         login_user(user)
         g.user = user
         name = view.export_file_name(fmt)
-        relative = os.path.join(str(job.tenant_id), str(job.id), name)
-        target = os.path.join(app.config["CRM_JOB_DIR"], relative)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
+        key = f"{job.tenant_id}/{job.id}/{name}"
         total = view.export_query().order_by(None).count()
         progress(0, total, force=True)
-        written = view.write_export(fmt, target, progress)
+        # Written beside the consumer first: a storage takes a whole file, not a workbook
+        # being built.
+        with tempfile.TemporaryFile() as out:
+            written = view.write_export(fmt, out, progress)
+            out.seek(0)
+            storage_for(app.config, "jobs").save(key, out)
         progress(written, total, force=True)
-    return {"path": relative, "name": name, "content_type": MIMETYPES[fmt]}
+    return {"path": key, "name": name, "content_type": MIMETYPES[fmt]}

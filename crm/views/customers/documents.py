@@ -52,11 +52,14 @@ class DocumentView(CrmModelView):
         document = self.datamodel.get(pk, self._base_filters)
         if document is None:
             abort(404)
-        path = documents.path_of(current_app.config, document)
         try:
-            return send_download(path, document.filename, document.content_type)
+            body = documents.open_file(current_app.config, document)
         except FileNotFoundError:
             abort(404)
+        # A stored document never changes (a new upload gets a new key).
+        return send_download(
+            body, document.filename, document.content_type, etag=document.storage_key
+        )
 
     @expose("/upload/<int:customer_pk>", methods=["POST"])
     @has_access

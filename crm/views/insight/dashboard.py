@@ -1,6 +1,7 @@
 """The dashboard at /dashboard/: cards, recent records and charts, with filters.
 
-The figures come from ``crm.charts.payloads.dashboard`` (one SQL aggregate per figure);
+The figures come from ``crm.charts.payloads.dashboard`` (one SQL aggregate per figure),
+kept for a minute in the shared cache (``crm.charts.snapshot``; the page says how old);
 the page embeds them as JSON for crm/static/dashboard.js (Chart.js) and shows every
 chart's numbers as a table. ``data`` serves the same JSON, ``xlsx`` the numbers as a
 workbook (one chart, or all of them).
@@ -9,20 +10,22 @@ workbook (one chart, or all of them).
 import datetime as dt
 from decimal import Decimal
 
-from flask import abort, flash, jsonify, request, url_for
+from flask import abort, current_app, flash, jsonify, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext
 from sqlalchemy import select
 
 from crm import formatting
-from crm.charts import payloads, queries
+from crm.charts import queries, snapshot
 from crm.charts.xlsx import workbook
 from crm.datamodel.choices import owners as owner_choices
 from crm.downloads import send_download
 from crm.extensions import db
+from crm.i18n import current_language
 from crm.models import Pipeline
 from crm.security.masking import LEDGER_AMOUNTS, can_view
 from crm.security.roles import METHOD_VERBS
+from crm.security.tenancy import current_tenant_id
 from crm.views.query_args import date_arg, record_id
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -66,8 +69,18 @@ def _day_text(iso):
     return formatting.day(dt.date.fromisoformat(iso))
 
 
-def _build(flt):
-    return payloads.dashboard(db.session, flt, financials=can_view(LEDGER_AMOUNTS))
+def _build(flt, fresh=False):
+    """(the dashboard's data, the moment it was computed): from the shared cache when it
+    is younger than CRM_DASHBOARD_CACHE_SECONDS, unless ``fresh``."""
+    return snapshot.figures(
+        db.session,
+        flt,
+        tenant_id=current_tenant_id(),
+        language=current_language(),
+        financials=can_view(LEDGER_AMOUNTS),
+        max_age=current_app.config["CRM_DASHBOARD_CACHE_SECONDS"],
+        fresh=fresh,
+    )
 
 
 class DashboardView(BaseView):
@@ -81,7 +94,7 @@ class DashboardView(BaseView):
     @has_access
     def dashboard(self):
         flt = dashboard_filter(warn=True)
-        data = _build(flt)
+        data, computed_at = _build(flt, fresh=request.args.get("fresh") == "1")
         args = filter_args(flt)
         pipelines = db.session.scalars(
             select(Pipeline).order_by(Pipeline.position, Pipeline.name)
@@ -89,6 +102,8 @@ class DashboardView(BaseView):
         return self.render_template(
             self.template,
             data=data,
+            computed_at=formatting.moment(computed_at),
+            refresh_url=url_for(".dashboard", fresh=1, **args),
             flt=flt,
             args=args,
             owners=owner_choices(False),
@@ -103,13 +118,14 @@ class DashboardView(BaseView):
     @expose("/data")
     @has_access
     def dashboard_data(self):
-        return jsonify(_build(dashboard_filter()))
+        data, computed_at = _build(dashboard_filter(), fresh=request.args.get("fresh") == "1")
+        return jsonify({**data, "computed_at": computed_at.isoformat()})
 
     @expose("/xlsx")
     @has_access
     def dashboard_xlsx(self):
         """?chart=<key>: that chart's numbers; without it, every chart (a sheet each)."""
-        charts = _build(dashboard_filter())["charts"]
+        charts = _build(dashboard_filter())[0]["charts"]
         key = request.args.get("chart")
         if key:
             charts = [chart for chart in charts if chart["key"] == key]

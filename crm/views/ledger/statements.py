@@ -1,22 +1,24 @@
 """Statement of account screens: a customer's statement (preview, PDF, Excel, e-mail) and
 sending statements to many customers from the customer list."""
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.urltools import get_filter_args
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import get_locale, gettext, lazy_gettext as _l
 
+from crm import jobs as job_queue
 from crm.downloads import send_download
 from crm.i18n import inputs
 from crm.i18n.inputs import InputInvalid
 from crm.models import Customer
 from crm.security.masking import LEDGER_AMOUNTS, can_view
 from crm.security.roles import METHOD_VERBS
-from crm.security.tenancy import current_user_id, get_owned
+from crm.security.tenancy import current_tenant_id, current_user_id, get_owned
 from crm.services.core import mailer
 from crm.services.core.errors import CrmError, ValidationFailed
 from crm.services.statements import (
+    batch as statement_batch,
     mail as statement_mail,
     statement as statements,
     text as statement_text,
@@ -24,6 +26,8 @@ from crm.services.statements import (
 from crm.services.statements.files import statement_file
 from crm.views.base import flash_error
 
+# The file a batch attaches to each statement (crm.services.statements.files.FORMATS).
+FORMAT_LABELS = {"pdf": _l("PDF"), "xlsx": _l("Excel")}
 REFUSED = _l("Statements show balances; your role may not see financial figures.")
 
 
@@ -130,34 +134,39 @@ class StatementView(BaseView):
     @has_access
     def email_statements(self):
         """GET: the customers chosen (``ids``, all overdue, or the customer list's filters)
-        and the period; POST: send them all, then list what was sent and what failed."""
+        and the period; POST: one background job sends them all (the Jobs screen shows
+        its progress and its report of what was sent and what failed)."""
         if not can_view(LEDGER_AMOUNTS):
             return self._refused()
         session = self.appbuilder.session
         limit = current_app.config.get("CRM_STATEMENT_BATCH_MAX", 2000)
         if request.method == "POST":
             date_from, date_to = _period_args(request.form)
-            ids = _ids(request.form.get("ids"))
+            ids, fmt = _ids(request.form.get("ids")), request.form.get("format") or "pdf"
             try:
-                statements.parse_period(date_from, date_to)
+                statement_batch.submit_batch(
+                    session,
+                    job_queue.queue(),
+                    ids,
+                    date_from,
+                    date_to,
+                    fmt,
+                    locale=str(get_locale()),
+                    limit=limit,
+                    tenant_id=current_tenant_id(),
+                    user_id=g.user.id,
+                    username=g.user.username,
+                )
             except ValidationFailed as exc:
-                return self._batch_form(ids, date_from, date_to, exc.errors, limit)
-            results = statement_mail.send_statements(
-                session,
-                ids[:limit],
-                date_from,
-                date_to,
-                settings=mailer.SmtpSettings.from_config(current_app.config),
-                user_id=current_user_id(),
+                return self._batch_form(ids, date_from, date_to, exc.errors, limit, fmt)
+            flash(
+                gettext(
+                    "The statements are being sent in the background. Follow the progress "
+                    "here and download the report of what was sent when it is done."
+                ),
+                "info",
             )
-            return self.render_template(
-                "crm/statement_batch_result.html",
-                results=results,
-                sent=[r for r in results if r.sent],
-                failed=[r for r in results if not r.sent],
-                date_from=date_from,
-                date_to=date_to,
-            )
+            return redirect(url_for("JobView.list"))
         date_from, date_to = _period_args(request.args)
         if request.args.get("ids"):
             ids = _ids(request.args["ids"])
@@ -167,7 +176,7 @@ class StatementView(BaseView):
             ids = self._ids_matching_list_filters(limit + 1)
         return self._batch_form(ids, date_from, date_to, {}, limit)
 
-    def _batch_form(self, ids, date_from, date_to, errors, limit):
+    def _batch_form(self, ids, date_from, date_to, errors, limit, fmt="pdf"):
         chosen = statement_mail.customers_by_id(self.appbuilder.session, ids[:limit])
         return self.render_template(
             "crm/statement_batch.html",
@@ -177,6 +186,8 @@ class StatementView(BaseView):
             limit=limit,
             date_from=date_from,
             date_to=date_to,
+            fmt=fmt,
+            formats=FORMAT_LABELS,
             errors={field: [str(m) for m in messages] for field, messages in errors.items()},
             filtered=bool(
                 request.args.get("scope") or any(key.startswith("_flt_") for key in request.args)
