@@ -41,8 +41,7 @@ from aiosmtpd.controller import Controller  # noqa: E402
 from sqlalchemy import create_engine  # noqa: E402
 
 BIN = os.path.join(ROOT, ".venv", "bin")
-# The production command's workers (README.md); no control socket, which two servers would
-# share. --timeout comes from --gunicorn-timeout.
+# As the production unit in README.md (its --timeout is --gunicorn-timeout here).
 GUNICORN = ["--workers", "4", "--no-control-socket"]
 CONSUMERS = 2
 SEARCH_TERMS = ("schneider", "kowalczyk", "logistics", "gmbh", "anna", "meridian")
@@ -212,9 +211,9 @@ def arguments(argv):
     parser.add_argument(
         "--gunicorn-timeout",
         type=int,
-        default=30,
-        help="seconds before gunicorn kills a busy worker (30, its default, as in production "
-        "once nothing long runs in a request; the answer then counts as an error)",
+        default=300,
+        help="seconds before gunicorn kills a busy worker (300, as in production); the "
+        "answer then counts as an error",
     )
     parser.add_argument("--deals", type=int, default=2_000)
     parser.add_argument("--import-rows", type=int, default=50_000)
