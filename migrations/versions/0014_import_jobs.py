@@ -1,0 +1,43 @@
+"""import jobs: an import run's job and the rows its committed chunks cover
+
+Revision ID: m_import_jobs
+Revises: m_jobs
+Create Date: 2026-12-07 12:00:00.000000
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "m_import_jobs"
+down_revision = "m_jobs"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    # add_column, not batch_alter_table: copying crm_import_run on SQLite would cascade its
+    # drop to the import items.
+    op.add_column(
+        "crm_import_run",
+        sa.Column("committed_rows", sa.Integer(), nullable=False, server_default="0"),
+    )
+    op.add_column("crm_import_run", sa.Column("job_id", sa.Integer(), nullable=True))
+    # SQLite: no constraint, as 0004 did for merged_into_id (adding one copies the table).
+    if op.get_bind().dialect.name != "sqlite":
+        op.create_foreign_key(
+            "fk_import_run_job",
+            "crm_import_run",
+            "crm_job",
+            ["job_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
+
+
+def downgrade():
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint("fk_import_run_job", "crm_import_run", type_="foreignkey")
+    op.drop_column("crm_import_run", "job_id")
+    op.drop_column("crm_import_run", "committed_rows")
