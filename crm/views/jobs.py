@@ -15,7 +15,11 @@ from crm.security.tenancy import current_tenant_id, current_user_id
 from crm.services import jobs
 from crm.services.core.errors import CrmError
 
-KIND_LABELS = {"health_refresh": _l("Health score refresh"), "export": _l("Export")}
+KIND_LABELS = {
+    "health_refresh": _l("Health score refresh"),
+    "export": _l("Export"),
+    "import": _l("Import"),
+}
 STATUS_LABELS = {
     "queued": _l("Queued"),
     "running": _l("Running"),

@@ -5,13 +5,13 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import format_datetime, gettext
 from sqlalchemy import select
 
+from crm import jobs as job_queue
 from crm.downloads import send_download
 from crm.i18n import current_language
 from crm.models import IMPORT_ENTITIES, ImportRun
 from crm.security.roles import METHOD_VERBS
-from crm.security.tenancy import current_tenant_id
 from crm.services.bulk.data_fields import ENTITY_LABELS, fields_of
-from crm.services.bulk.imports import encodings, revert as revert_rules, runs, templates
+from crm.services.bulk.imports import encodings, revert as revert_rules, run_jobs, runs, templates
 from crm.services.bulk.imports.file_limits import ImportLimits
 from crm.services.core.errors import CrmError, NotFound
 from crm.views.base import refusal_messages
@@ -37,8 +37,9 @@ class _ImportBase(BaseView):
         return self.appbuilder.session if self.appbuilder is not None else None
 
     def _run(self, run_id):
+        """The run, as its job left it (a run whose job was reaped is not running)."""
         try:
-            return runs.get_run(self.session, run_id)
+            return run_jobs.follow(self.session, runs.get_run(self.session, run_id))
         except NotFound:
             abort(404)
 
@@ -161,19 +162,36 @@ class ImportView(_ImportBase):
     def run_import(self, run_id):
         run = self._run(run_id)
         try:
-            runs.begin(self.session, run, request.form.get("mode", "valid_rows"))
+            run_jobs.start(
+                self.session,
+                job_queue.queue(),
+                run,
+                request.form.get("mode", "valid_rows"),
+                locale=current_language(),
+                user_id=g.user.id,
+                username=g.user.username,
+            )
         except CrmError as exc:
             flash("; ".join(refusal_messages(exc)), "danger")
-            return redirect(url_for(".preview_import", run_id=run.id))
-        runs.run_in_background(
-            current_app._get_current_object(),
-            run.id,
-            current_tenant_id(),
-            g.user.id,
-            g.user.username,
-            locale=current_language(),
-        )
-        return redirect(url_for(".progress", run_id=run.id))
+            return redirect(url_for(".preview_import", run_id=run_id))
+        return redirect(url_for(".progress", run_id=run_id))
+
+    @expose("/resume/<int:run_id>", methods=["POST"])
+    @has_access
+    def resume_import(self, run_id):
+        run = self._run(run_id)
+        try:
+            run_jobs.resume(
+                self.session,
+                job_queue.queue(),
+                run,
+                locale=current_language(),
+                user_id=g.user.id,
+                username=g.user.username,
+            )
+        except CrmError as exc:
+            flash("; ".join(refusal_messages(exc)), "danger")
+        return redirect(url_for(".progress", run_id=run_id))
 
     @expose("/progress/<int:run_id>")
     @has_access
@@ -196,6 +214,7 @@ class ImportHistoryView(_ImportBase):
     @expose("/")
     @has_access
     def list(self):
+        run_jobs.follow_all(self.session)
         history = list(
             self.session.scalars(
                 select(ImportRun)
@@ -208,6 +227,7 @@ class ImportHistoryView(_ImportBase):
             "crm/import_history.html",
             runs=history,
             can_revert=can_revert,
+            can_resume=runs.can_resume,
             entities=ENTITY_LABELS,
             format_datetime=format_datetime,
             title=gettext("Import history"),
