@@ -15,7 +15,7 @@ from crm.services import jobs
 from crm.services.bulk.imports import runs
 from crm.services.core.errors import CrmError, NotAllowed
 from crm.services.core.transaction import transaction
-from crm.services.jobs.lifecycle import Progress, TaskQueue
+from crm.services.jobs.lifecycle import JobCancelled, Progress, TaskQueue
 
 RUNS = ImportRun.__table__
 # A job in one of these has stopped: its run, if still running, is not running any more.
@@ -99,6 +99,10 @@ def run(session: Session, run_id: int, progress: Progress, locale: str | None) -
 
     report(import_run.committed_rows or 0)
     import_run = runs.execute(session, import_run, on_progress=report, locale=locale)
+    try:
+        progress(import_run.progress, total, force=True)
+    except JobCancelled:  # asked after the last row was written: the import is done
+        pass
     if import_run.status == "failed":
         raise ImportStopped(import_run.message)
 
