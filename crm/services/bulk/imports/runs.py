@@ -1,6 +1,7 @@
 """An import run's life: upload, mapping, preview, commit (in the CLI or as a job,
 crm/services/bulk/imports/run_jobs.py), and what a stopped run keeps for a resume."""
 
+import dataclasses
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -226,26 +227,27 @@ def execute(
     """
     run_id, table = run.id, table_of(run)
     headings, rows = table.headings, table.rows
+    earlier_failed, earlier_warned = _earlier_problems(session, run, table, locale)
     before = {name: getattr(run, name) or 0 for name in commit.COUNTERS}
     try:
         with transaction(session):
             summary = commit.import_rows(
                 session, run, table, on_progress=on_progress, locale=locale
             )
+            failed = earlier_failed + summary.failed
+            warned = earlier_warned + summary.warned
             run.created_count = before["created_count"] + summary.created
             run.updated_count = before["updated_count"] + summary.updated
             run.unchanged_count = before["unchanged_count"] + summary.unchanged
             run.failed_count = before["failed_count"] + len(summary.failed)
             run.warning_count = before["warning_count"] + len(summary.warned)
             if problems is not None:
-                problems.extend(sorted([*summary.failed, *summary.warned], key=lambda r: r.number))
+                problems.extend(sorted([*failed, *warned], key=lambda r: r.number))
             run.progress = len(rows)
             if run.mode != "all_or_nothing":
                 run.committed_rows = len(rows)
             run.error_report = (
-                report.error_report(headings, summary.failed, summary.warned)
-                if summary.failed or summary.warned
-                else None
+                report.error_report(headings, failed, warned) if failed or warned else None
             )
             if run.mode == "all_or_nothing" and summary.failed:
                 run.message = gettext(
@@ -278,6 +280,25 @@ def execute(
         return _stopped(session, run_id, "failed", str(exc)[:300])
     session.refresh(run)  # the outcome stays readable once the caller's session is closed
     return run
+
+
+def _earlier_problems(
+    session: Session, run: ImportRun, table: readers.Table, locale: str | None
+) -> tuple[list[RowResult], list[RowResult]]:
+    """A resumed run's failed and warned rows among those committed before it stopped,
+    checked again (checks only read), so its report covers the whole file."""
+    committed = run.committed_rows or 0
+    failed: list[RowResult] = []
+    warned: list[RowResult] = []
+    if not committed:
+        return failed, warned
+    numbers = table.numbers or list(range(2, len(table.rows) + 2))
+    earlier = dataclasses.replace(table, rows=table.rows[:committed], numbers=numbers[:committed])
+    with dry_run(session), session.no_autoflush:
+        commit.preview(
+            session, run, earlier, first_errors=0, failed=failed, warned=warned, locale=locale
+        )
+    return failed, warned
 
 
 def _stopped(session: Session, run_id: int, status: str, error: str | None) -> ImportRun:
