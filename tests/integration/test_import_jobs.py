@@ -339,3 +339,23 @@ def test_cancelling_a_queued_import_job_cancels_its_run(
     run = _run_of(db_session, run_id)
     assert run.status == "cancelled" and "nothing was written" in run.message
     assert "held.csv" in history and f"/import/resume/{run_id}" in history
+
+
+def test_the_command_resumes_a_stopped_import(app, acme, runner, tmp_path, db_session, monkeypatch):
+    _fail_second_chunk_once(monkeypatch)
+    path = _file(tmp_path)
+    result = runner.invoke(args=["crm", "import", "customers", str(path), "--tenant", acme.name])
+    assert result.exit_code == 1 and "disk full" in result.output, result.output
+    with db_session() as s:
+        run_id = s.execute(select(ImportRun.id).execution_options(all_tenants=True)).scalar_one()
+    assert len(_emails(db_session, acme.id)) == CHUNK
+
+    resume = ["crm", "import-resume", str(run_id), "--tenant", acme.name]
+    result = runner.invoke(args=resume)
+    assert result.exit_code == 0, result.output
+    assert f"its first {CHUNK} rows are imported already" in result.output
+    assert f"{ROWS} created" in result.output
+    emails = _emails(db_session, acme.id)
+    assert len(emails) == ROWS and set(emails.values()) == {1}
+    result = runner.invoke(args=resume)
+    assert result.exit_code != 0 and "can be resumed" in result.output
