@@ -40,6 +40,7 @@ def init_app(app: Flask) -> JobQueue:
     app.extensions[EXTENSION] = job_queue
     register_kind("health_refresh", health.run_health_refresh)
     register_kind("import", imports.run_import)
+    register_kind("import_preview", imports.run_import_preview)
     return job_queue
 
 

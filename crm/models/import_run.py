@@ -59,7 +59,13 @@ class ImportRun(TenantMixin, TimestampMixin, Model):
     job_id = Column(
         Integer, ForeignKey("crm_job.id", name="fk_import_run_job", ondelete="SET NULL")
     )
-    job = relationship("Job")
+    job = relationship("Job", foreign_keys=[job_id])
+    # A large file's preview, checked by a job: the job, and {"mapping", "encoding",
+    # "counts", "errors", "warnings"} as it found them (stale once the mapping changes).
+    preview_job_id = Column(
+        Integer, ForeignKey("crm_job.id", name="fk_import_run_preview_job", ondelete="SET NULL")
+    )
+    preview_result = deferred(Column(JSON))
     message = Column(String(500))
     error_report = deferred(Column(LargeBinary))
     reverted_at = Column(DateTime(timezone=True))

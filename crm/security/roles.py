@@ -57,6 +57,7 @@ METHOD_VERBS = {
     "preview_import": "add",
     "run_import": "add",
     "resume_import": "add",
+    "preview_again": "add",
     "progress": "read",
     "import_status": "read",
     "template": "read",

@@ -19,6 +19,7 @@ KIND_LABELS = {
     "health_refresh": _l("Health score refresh"),
     "export": _l("Export"),
     "import": _l("Import"),
+    "import_preview": _l("Import preview"),
 }
 STATUS_LABELS = {
     "queued": _l("Queued"),

@@ -1,4 +1,4 @@
-"""import jobs: an import run's job and the rows its committed chunks cover
+"""import jobs: an import run's job, the rows its committed chunks cover, its preview job and result
 
 Revision ID: m_import_jobs
 Revises: m_jobs
@@ -23,21 +23,26 @@ def upgrade():
         "crm_import_run",
         sa.Column("committed_rows", sa.Integer(), nullable=False, server_default="0"),
     )
-    op.add_column("crm_import_run", sa.Column("job_id", sa.Integer(), nullable=True))
-    # SQLite: no constraint, as 0004 did for merged_into_id (adding one copies the table).
-    if op.get_bind().dialect.name != "sqlite":
-        op.create_foreign_key(
-            "fk_import_run_job",
-            "crm_import_run",
-            "crm_job",
-            ["job_id"],
-            ["id"],
-            ondelete="SET NULL",
-        )
+    op.add_column("crm_import_run", sa.Column("preview_result", sa.JSON(), nullable=True))
+    for column, name in (
+        ("job_id", "fk_import_run_job"),
+        ("preview_job_id", "fk_import_run_preview_job"),
+    ):
+        op.add_column("crm_import_run", sa.Column(column, sa.Integer(), nullable=True))
+        # SQLite: no constraint, as 0004 did for merged_into_id (adding one copies the table).
+        if op.get_bind().dialect.name != "sqlite":
+            op.create_foreign_key(
+                name, "crm_import_run", "crm_job", [column], ["id"], ondelete="SET NULL"
+            )
 
 
 def downgrade():
-    if op.get_bind().dialect.name != "sqlite":
-        op.drop_constraint("fk_import_run_job", "crm_import_run", type_="foreignkey")
-    op.drop_column("crm_import_run", "job_id")
+    for column, name in (
+        ("preview_job_id", "fk_import_run_preview_job"),
+        ("job_id", "fk_import_run_job"),
+    ):
+        if op.get_bind().dialect.name != "sqlite":
+            op.drop_constraint(name, "crm_import_run", type_="foreignkey")
+        op.drop_column("crm_import_run", column)
+    op.drop_column("crm_import_run", "preview_result")
     op.drop_column("crm_import_run", "committed_rows")

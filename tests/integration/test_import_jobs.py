@@ -359,3 +359,83 @@ def test_the_command_resumes_a_stopped_import(app, acme, runner, tmp_path, db_se
     assert len(emails) == ROWS and set(emails.values()) == {1}
     result = runner.invoke(args=resume)
     assert result.exit_code != 0 and "can be resumed" in result.output
+
+
+def _preview_jobs(db_session):
+    with db_session() as s:
+        return s.scalars(
+            select(Job.id)
+            .where(Job.kind == "import_preview")
+            .order_by(Job.id)
+            .execution_options(all_tenants=True)
+        ).all()
+
+
+def _small_threshold(app, monkeypatch):
+    monkeypatch.setitem(app.config, "CRM_IMPORT_PREVIEW_BACKGROUND_ROWS", 5)
+
+
+def _file_with_an_error(tmp_path):
+    return import_files.csv_file(
+        tmp_path / "large.csv",
+        [["Name", "Email", "Notes"]]
+        + [[f"Buyer {n}", f"buyer{n}@acme.example", "a note"] for n in range(9)]
+        + [["Broken", "not-an-email", ""]],
+    )
+
+
+def test_a_large_files_preview_is_checked_by_a_job_and_kept_for_its_mapping(
+    app, acme, acme_manager, browser, tmp_path, db_session, monkeypatch
+):
+    _small_threshold(app, monkeypatch)
+    b = browser(acme_manager)
+    run_id = _upload(b, _file_with_an_error(tmp_path))
+    page = b.get(f"/import/preview/{run_id}").get_data(as_text=True)
+    assert "9 to create" in page and "1 with errors" in page and "not-an-email" in page
+    [job_id] = _preview_jobs(db_session)
+    job = _job_of(db_session, job_id)
+    assert (job.status, job.progress_done, job.progress_total) == ("done", 10, 10)
+    with db_session() as s:
+        assert s.scalar(select(func.count(Customer.id))) == 0  # a preview writes nothing
+    assert "9 to create" in b.get(f"/import/preview/{run_id}").get_data(as_text=True)
+    assert _preview_jobs(db_session) == [job_id]  # kept: not checked again
+    assert f"<td>Import preview #{job_id}" in b.get("/jobs/").get_data(as_text=True)
+
+    # Another mapping: the kept preview is stale and a new job checks the rows.
+    response = b.post(f"/import/map/{run_id}", {"col_0": "name", "col_1": "email", "col_2": ""})
+    assert response.status_code == 302
+    assert "9 to create" in b.get(f"/import/preview/{run_id}").get_data(as_text=True)
+    assert len(_preview_jobs(db_session)) == 2
+    with db_session() as s:
+        assert s.get(ImportRun, run_id).preview_result["mapping"]["Notes"] == ""
+
+
+def test_a_small_files_preview_needs_no_job(app, acme, acme_manager, browser, tmp_path, db_session):
+    b = browser(acme_manager)
+    run_id = _upload(b, _file_with_an_error(tmp_path))
+    assert "9 to create" in b.get(f"/import/preview/{run_id}").get_data(as_text=True)
+    assert _preview_jobs(db_session) == []
+
+
+def test_a_preview_still_checking_shows_its_progress_and_a_cancelled_one_can_run_again(
+    app, acme, acme_manager, browser, tmp_path, db_session, monkeypatch
+):
+    _small_threshold(app, monkeypatch)
+    held = HeldQueue()
+    monkeypatch.setattr(job_queue, "queue", lambda app=None: held)
+    b = browser(acme_manager)
+    run_id = _upload(b, _file_with_an_error(tmp_path))
+    page = b.get(f"/import/preview/{run_id}").get_data(as_text=True)
+    [job_id] = _preview_jobs(db_session)
+    assert 'id="preview-bar"' in page and 'data-status="queued"' in page
+    assert "Check again" not in page
+    b.post(f"/jobs/{job_id}/cancel")
+    page = b.get(f"/import/preview/{run_id}").get_data(as_text=True)
+    assert "Check again" in page and _preview_jobs(db_session) == [job_id]
+
+    monkeypatch.undo()
+    _small_threshold(app, monkeypatch)
+    response = b.post(f"/import/preview-again/{run_id}")
+    assert response.headers["Location"].endswith(f"/import/preview/{run_id}")
+    assert "9 to create" in b.get(f"/import/preview/{run_id}").get_data(as_text=True)
+    assert len(_preview_jobs(db_session)) == 2

@@ -11,7 +11,14 @@ from crm.i18n import current_language
 from crm.models import IMPORT_ENTITIES, ImportRun
 from crm.security.roles import METHOD_VERBS
 from crm.services.bulk.data_fields import ENTITY_LABELS, fields_of
-from crm.services.bulk.imports import encodings, revert as revert_rules, run_jobs, runs, templates
+from crm.services.bulk.imports import (
+    encodings,
+    preview_jobs,
+    revert as revert_rules,
+    run_jobs,
+    runs,
+    templates,
+)
 from crm.services.bulk.imports.file_limits import ImportLimits
 from crm.services.core.errors import CrmError, NotFound
 from crm.views.base import refusal_messages
@@ -143,10 +150,18 @@ class ImportView(_ImportBase):
         if run.status != "uploaded":
             return redirect(url_for(".progress", run_id=run.id))
         try:
-            counts, errors, warnings = runs.preview(self.session, run, locale=current_language())
+            if run.total_rows > current_app.config["CRM_IMPORT_PREVIEW_BACKGROUND_ROWS"]:
+                found = self._background_preview(run)
+                if not isinstance(found, tuple):
+                    return found
+                counts, errors, warnings = found
+            else:
+                counts, errors, warnings = runs.preview(
+                    self.session, run, locale=current_language()
+                )
         except CrmError as exc:
             flash("; ".join(refusal_messages(exc)), "danger")
-            return redirect(url_for(".map_columns", run_id=run.id))
+            return redirect(url_for(".map_columns", run_id=run_id))
         return self.render_template(
             "crm/import_preview.html",
             run=run,
@@ -156,6 +171,40 @@ class ImportView(_ImportBase):
             encodings=encodings.ENCODINGS,
             title=gettext("Preview"),
         )
+
+    def _background_preview(self, run):
+        """The stored preview of a large file, else its job's progress page (a job is
+        submitted when none has checked the current mapping)."""
+        found = preview_jobs.stored(run)
+        job = preview_jobs.job_of(self.session, run)
+        if found is None and (job is None or job.status == "done"):
+            job = self._submit_preview(run)
+            run = self._run(run.id)  # the job may have run already (immediate mode)
+            found = preview_jobs.stored(run)
+        if found is not None:
+            return found
+        return self.render_template(
+            "crm/import_preview_wait.html", run=run, job=job, title=gettext("Preview")
+        )
+
+    def _submit_preview(self, run):
+        return preview_jobs.start(
+            self.session,
+            job_queue.queue(),
+            run,
+            locale=current_language(),
+            user_id=g.user.id,
+            username=g.user.username,
+        )
+
+    @expose("/preview-again/<int:run_id>", methods=["POST"])
+    @has_access
+    def preview_again(self, run_id):
+        try:
+            self._submit_preview(self._run(run_id))
+        except CrmError as exc:
+            flash("; ".join(refusal_messages(exc)), "danger")
+        return redirect(url_for(".preview_import", run_id=run_id))
 
     @expose("/run/<int:run_id>", methods=["POST"])
     @has_access

@@ -178,15 +178,17 @@ def preview(
     failed: list[RowResult] | None = None,
     locale: str | None = None,
     warned: list[RowResult] | None = None,
+    on_progress: Callable[[int], object] | None = None,
 ) -> Preview:
     """Counts of rows to create, update, refuse and import with warnings, the first errors
     and the first warnings (each (row, heading, message)); writes nothing (the lookups only
     read). ``failed`` / ``warned``, lists, receive every failed / warned RowResult;
-    ``locale`` as for import_rows."""
+    ``locale`` as for import_rows; ``on_progress(rows checked)`` after each chunk."""
     counts = {"create": 0, "update": 0, "failed": 0, "warnings": 0, "total": len(table.rows)}
     errors: list[tuple[int, str, str]]
     warnings: list[tuple[int, str, str]]
     errors, warnings = [], []
+    checked = 0
     for results in check_rows(
         session,
         run.tenant_id,
@@ -198,6 +200,7 @@ def preview(
         numbers=table.numbers,
         misshapen=table.misshapen,
     ):
+        checked += len(results)
         for result in results:
             if not result.ok:
                 counts["failed"] += 1
@@ -216,6 +219,8 @@ def preview(
                 counts["create"] += 1
             else:
                 counts["update"] += 1
+        if on_progress is not None:
+            on_progress(checked)
     return counts, errors[:first_errors], warnings[:first_errors]
 
 

@@ -131,15 +131,21 @@ def set_mapping(
     return cast(dict[str, str], run.mapping)
 
 
-def preview(session: Session, run: ImportRun, locale: str | None = None) -> commit.Preview:
+def preview(
+    session: Session,
+    run: ImportRun,
+    locale: str | None = None,
+    on_progress: Callable[[int], object] | None = None,
+) -> commit.Preview:
     """(counts, first errors, first warnings, each as (row, heading, message)); nothing is
     written (code numbers the checks take are given back). ``locale``:
-    the importing user's (a code), for ambiguous dates and numbers."""
+    the importing user's (a code), for ambiguous dates and numbers; ``on_progress(rows
+    checked)`` after each chunk (a large file's preview runs as a job: preview_jobs.py)."""
     with dry_run(session):
         table = table_of(run)
         mapping_rules.clean_mapping(run.entity, table.headings, run.mapping or {})
         with session.no_autoflush:
-            return commit.preview(session, run, table, locale=locale)
+            return commit.preview(session, run, table, locale=locale, on_progress=on_progress)
 
 
 def begin(session: Session, run: ImportRun, mode: str) -> None:
