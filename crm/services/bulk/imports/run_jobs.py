@@ -97,7 +97,11 @@ def run(session: Session, run_id: int, progress: Progress, locale: str | None) -
         if progress.last != last:  # written now, not skipped as too soon after the last
             runs.report_progress(progress.session, run_id, done)
 
-    report(import_run.committed_rows or 0)
+    try:
+        report(import_run.committed_rows or 0)
+    except JobCancelled:  # cancelled before it began: nothing (more) is written
+        _end(session, run_id, "cancelled", None)
+        raise
     import_run = runs.execute(session, import_run, on_progress=report, locale=locale)
     try:
         progress(import_run.progress, total, force=True)
