@@ -56,6 +56,8 @@ METHOD_VERBS = {
     "change_encoding": "add",
     "preview_import": "add",
     "run_import": "add",
+    "resume_import": "add",
+    "preview_again": "add",
     "progress": "read",
     "import_status": "read",
     "template": "read",

@@ -19,6 +19,8 @@ KIND_LABELS = {
     "health_refresh": _l("Health score refresh"),
     "export": _l("Export"),
     "statement_batch": _l("Statements by e-mail"),
+    "import": _l("Import"),
+    "import_preview": _l("Import preview"),
 }
 STATUS_LABELS = {
     "queued": _l("Queued"),
