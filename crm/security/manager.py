@@ -11,9 +11,11 @@ from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
 from flask_login import current_user, user_logged_in
 from sqlalchemy import inspect, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import generate_password_hash
 
 from crm.models import CrmUser
+from crm.security import tenancy
 from crm.security.token_api import VERSION_CLAIM, CrmSecurityApi
 from crm.security.user_views import (
     PolicyResetMyPasswordView,
@@ -54,13 +56,25 @@ class CrmSecurityManager(SecurityManager):
     def load_user(self, pk):
         """The session's user, unless the session predates a sign-out, a password change or
         a deactivation: then the request is anonymous."""
-        user = super().load_user(pk)
-        if user is None or session.get(SESSION_VERSION_KEY) != user.session_version:
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            return None
+        user = self._user_with_roles(pk)
+        if (
+            user is None
+            or not user.is_active
+            or session.get(SESSION_VERSION_KEY) != user.session_version
+        ):
             return None
         return user
 
     def load_user_jwt(self, _jwt_header, jwt_data):
-        user = self.get_user_by_id(jwt_data.get("sub"))
+        try:
+            pk = int(jwt_data.get("sub"))
+        except (TypeError, ValueError):
+            return None
+        user = self._user_with_roles(pk)
         if (
             user is None
             or not user.is_active
@@ -69,6 +83,20 @@ class CrmSecurityManager(SecurityManager):
             return None
         g.user = user
         return user
+
+    def _user_with_roles(self, pk):
+        # One query for the user, its roles and its groups' roles: every permission check
+        # of the request reads them.
+        query = (
+            select(CrmUser)
+            .where(CrmUser.id == pk)
+            .options(
+                joinedload(CrmUser.roles),
+                joinedload(CrmUser.groups).joinedload(self.group_model.roles),
+            )
+        )
+        with tenancy.loading_user():
+            return self.session.execute(query).unique().scalar_one_or_none()
 
     def on_user_logout(self, user):
         logins.sign_out_everywhere(self.session, user.id)
