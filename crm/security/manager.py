@@ -4,7 +4,9 @@ Screens: crm/security/user_views.py; JWT sign-in: token_api.py; the rules behind
 sessions, tokens and lockout: crm/services/accounts/logins.py.
 """
 
+import functools
 import logging
+from types import SimpleNamespace
 
 from flask import current_app, g, has_request_context, session
 from flask_appbuilder.security.sqla.manager import SecurityManager
@@ -33,6 +35,13 @@ SESSION_VERSION_KEY = "_crm_sv"
 
 def _stamp_session_version(sender, user, **extra):
     session[SESSION_VERSION_KEY] = user.session_version
+
+
+@functools.lru_cache(maxsize=8192)
+def _builtin_answer(manager, role_name, permission_name, view_name):
+    return SecurityManager._has_access_builtin_roles(
+        manager, SimpleNamespace(name=role_name), permission_name, view_name
+    )
 
 
 class CrmSecurityManager(SecurityManager):
@@ -145,6 +154,22 @@ class CrmSecurityManager(SecurityManager):
             method=current_app.config.get("FAB_PASSWORD_HASH_METHOD", "scrypt"),
             salt_length=current_app.config.get("FAB_PASSWORD_HASH_SALT_LENGTH", 16),
         )
+
+    def has_access(self, permission_name, view_name):
+        # A page asks the same question many times (menu, buttons, the view itself):
+        # answered once per request and signed-in user. A token's user is known only once
+        # its endpoint verified the token, so API requests ask each time.
+        if not has_request_context() or not current_user.is_authenticated:
+            return super().has_access(permission_name, view_name)
+        key = (current_user.get_id(), permission_name, view_name)
+        answers = g.setdefault("_crm_access", {})
+        if key not in answers:
+            answers[key] = super().has_access(permission_name, view_name)
+        return answers[key]
+
+    def _has_access_builtin_roles(self, role, permission_name, view_name):
+        # Built-in roles are configuration (FAB_ROLES): their answers hold for the process.
+        return _builtin_answer(self, role.name, permission_name, view_name)
 
     def exist_permission_on_roles(self, view_name, permission_name, role_ids):
         # FAB asks the database once per check (dozens per page for an Admin); load the

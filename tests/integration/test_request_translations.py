@@ -1,6 +1,8 @@
 """The request's translations are found once and kept per locale (crm/i18n/request_translations.py):
 a locale switched within the request still speaks at once."""
 
+import re
+
 from flask import g, session
 from flask_babel import force_locale, gettext, refresh
 
@@ -37,3 +39,15 @@ def test_templates_use_the_same_translations(app):
         rendered = app.jinja_env.from_string("{{ _('Customers') }}").render()
         assert rendered == catalogue("fr", "Customers")
         assert str(g._flask_babel.crm_translations[0]) == "fr"
+
+
+def test_the_navbar_menu_speaks_the_language_of_each_request(browser, acme_member):
+    b = browser(acme_member)
+    english = b.get("/customers/list/").get_data(as_text=True)
+    german = b.get("/customers/list/?_l_=de").get_data(as_text=True)
+    label = catalogue("de", "Customers")
+    menu = re.compile(
+        r'<ul class="nav navbar-nav">(.*?)</ul>\s*<ul class="nav navbar-nav navbar-right">', re.S
+    )
+    assert "Customers" in menu.search(english).group(1)
+    assert label in menu.search(german).group(1) and label != "Customers"
