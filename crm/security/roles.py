@@ -17,6 +17,7 @@ METHOD_VERBS = {
     "file": "read",
     "export": "read",  # a list's rows as xlsx or csv
     "lookup": "read",  # the pickers' search-as-you-type endpoints
+    "filter_choices": "read",  # a list's relation filter's choices (crm/views/search_choices.py)
     "lookup_deals": "read",
     "lookup_leads": "read",
     "lookup_contacts": "read",
