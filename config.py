@@ -156,6 +156,8 @@ class Config:
         "CRM_IMPORT_MAX_UNCOMPRESSED_BYTES", 300 * 1024 * 1024
     )
     CRM_IMPORT_MAX_ROWS = _env_int("CRM_IMPORT_MAX_ROWS", 1_000_000)
+    # The preview of a file of more rows than this is checked by a background job.
+    CRM_IMPORT_PREVIEW_BACKGROUND_ROWS = _env_int("CRM_IMPORT_PREVIEW_BACKGROUND_ROWS", 20_000)
     CRM_IMPORT_MAX_COLUMNS = _env_int("CRM_IMPORT_MAX_COLUMNS", 500)
     CRM_IMPORT_MAX_CELLS = _env_int("CRM_IMPORT_MAX_CELLS", 10_000_000)
 

@@ -212,3 +212,24 @@ def import_file(
         _refused(exc)
     if failed:
         sys.exit(1)
+
+
+@crm_cli.command("import-resume")
+@click.argument("run_id", type=int)
+@click.option("--tenant", "tenant_name", required=True, help="Name of the organisation.")
+@click.option(
+    "--error-report",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the failed rows and their errors to this .xlsx file.",
+)
+def import_resume(run_id, tenant_name, error_report):
+    """Resume a failed or cancelled import from its first row not written; exit 1 if a row failed."""
+    from crm.services.bulk.imports.cli_import import resume_from_cli
+
+    try:
+        tenant = tenants.find_tenant(db.session, tenant_name)
+        failed = resume_from_cli(db.session, tenant, run_id, error_report, click.echo)
+    except CrmError as exc:
+        _refused(exc)
+    if failed:
+        sys.exit(1)

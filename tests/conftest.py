@@ -39,6 +39,17 @@ DATA_TABLES_KEPT = (
 )
 
 
+# Redis databases of the tests that use Redis, per purpose and xdist worker, so tests that
+# flush theirs never empty another's (a consumer's queue, a rate limit being counted).
+REDIS_BASES = {"jobs": 7, "login_limits": 9, "cache": 11}
+
+
+def redis_url(purpose):
+    index = int(WORKER[2:]) if WORKER else 0
+    assert index < 2, "the Redis tests are laid out for at most two test workers"
+    return f"redis://127.0.0.1:6379/{REDIS_BASES[purpose] + index}"
+
+
 def _database_url(tmp_dir):
     if POSTGRES_URL:
         url = POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1)

@@ -5,6 +5,8 @@ A versioned record's GET answers with an ETag (its version); PUT honours If-Matc
 (412 when it no longer matches) and a body ``version`` (409), see README.
 """
 
+import sys
+
 from flask import request
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.api.convert import Model2SchemaConverter
@@ -24,7 +26,7 @@ from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS
 from crm.services.core.errors import CHANGED_MEANWHILE, CrmError, EditConflict, ValidationFailed
 from crm.services.core.versions import is_stale, version_of
-from crm.web.errors import refusal
+from crm.web.errors import busy, database_busy, refusal
 from crm.web.request_input import is_record_id
 
 
@@ -88,6 +90,13 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
 
     def get_headless(self, pk, **kwargs):
         return self.tagged(super().get_headless(pk, **kwargs), pk)
+
+    def response_500(self, message=None):
+        # The framework answers every exception of an endpoint with 500; a database busy
+        # with another writer is a refusal the client can send again.
+        if database_busy(sys.exc_info()[1]):
+            return busy()
+        return super().response_500(message)
 
     def response(self, code, **kwargs):
         # Every answer carrying records (get, list, add, edit, row actions) masks the

@@ -9,6 +9,7 @@ from flask_babel import get_locale
 
 from crm import formatting
 
+from . import request_translations
 from .names import native_name, shipped_locale_codes
 from .selection import select_locale, select_timezone
 
@@ -26,6 +27,7 @@ def install(app):
     babel = app.extensions["babel"]
     babel.locale_selector = select_locale
     babel.timezone_selector = select_timezone
+    request_translations.install(app)
     app.add_template_global(current_language)
     app.add_template_global(language_menu)
     formatting.install(app)

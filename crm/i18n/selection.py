@@ -29,20 +29,26 @@ def _user():
     return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
-def _tenant_setting(key):
+def tenant_settings():
+    """Every setting of the request's tenant, read once per request (one query) for the
+    locale, the timezone and the templates' ``crm_setting``."""
     from crm.extensions import db
-    from crm.security.tenancy import current_tenant_id
-    from crm.services.settings.preferences import get_setting
+    from crm.services.settings.preferences import all_settings
 
-    if current_tenant_id() is None:
-        return None
-    cache = g.setdefault("_crm_tenant_i18n", {})
-    if key not in cache:
+    if "_crm_settings" not in g:
         # Asked from inside a service's unit of work (a gettext before its flush): reading
         # must not flush that work early, or its audit entry loses what it was marked as.
         with db.session.no_autoflush:
-            cache[key] = get_setting(db.session, key)
-    return cache[key]
+            g._crm_settings = all_settings(db.session)
+    return g._crm_settings
+
+
+def _tenant_setting(key):
+    from crm.security.tenancy import current_tenant_id
+
+    if current_tenant_id() is None:
+        return None
+    return tenant_settings()[key]
 
 
 def select_locale():

@@ -11,7 +11,7 @@ from typing import cast
 from flask import Flask, current_app
 from huey import crontab
 
-from crm.jobs import health, runner, schedule, statements
+from crm.jobs import health, imports, runner, schedule, statements
 from crm.jobs.queue import JobQueue, build_huey
 from crm.jobs.runner import register_kind
 
@@ -40,6 +40,8 @@ def init_app(app: Flask) -> JobQueue:
     app.extensions[EXTENSION] = job_queue
     register_kind("health_refresh", health.run_health_refresh)
     register_kind("statement_batch", statements.run_statement_batch)
+    register_kind("import", imports.run_import)
+    register_kind("import_preview", imports.run_import_preview)
     return job_queue
 
 

@@ -11,15 +11,18 @@ from crm.extensions import db
 from crm.jobs.one_at_a_time import one_at_a_time
 from crm.jobs.queue import JobQueue
 from crm.security.tenancy import tenant_scope
+from crm.services.bulk.imports import run_jobs
 from crm.services.jobs import lifecycle, nightly
 
 
 def reap_dead_jobs(app: Flask) -> int:
+    """The dead-consumer rule; import runs of the jobs it failed are failed with them."""
     with app.app_context():
         try:
-            return lifecycle.reap_dead(
-                cast(Session, db.session), app.config["CRM_JOB_HEARTBEAT_TIMEOUT"]
-            )
+            session = cast(Session, db.session)
+            reaped = lifecycle.reap_dead(session, app.config["CRM_JOB_HEARTBEAT_TIMEOUT"])
+            run_jobs.follow_all(session, all_tenants=True)
+            return reaped
         finally:
             db.session.remove()
 

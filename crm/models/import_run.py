@@ -7,8 +7,9 @@ from sqlalchemy.orm import deferred, relationship
 from .base import TenantMixin, TimestampMixin
 
 IMPORT_ENTITIES = ("customers", "companies", "leads")
-# uploaded -> previewed -> running -> done | failed; done -> reverted
-IMPORT_STATUSES = ("uploaded", "running", "done", "failed", "reverted")
+# uploaded -> running -> done | failed | cancelled; failed | cancelled -> running (resume);
+# done | failed | cancelled -> reverted
+IMPORT_STATUSES = ("uploaded", "running", "done", "failed", "cancelled", "reverted")
 # valid_rows: the valid rows are written, failed ones reported; all_or_nothing: any failure writes nothing
 IMPORT_MODES = ("valid_rows", "all_or_nothing")
 ITEM_ACTIONS = ("created", "updated")
@@ -52,6 +53,19 @@ class ImportRun(TenantMixin, TimestampMixin, Model):
     unchanged_count = Column(Integer, nullable=False, default=0)
     # Rows processed so far while running (the progress page polls it).
     progress = Column(Integer, nullable=False, default=0)
+    # Rows from the top of the file whose chunks are committed: a resume starts after them.
+    committed_rows = Column(Integer, nullable=False, default=0, server_default="0")
+    # The background job that runs (or last ran) the import.
+    job_id = Column(
+        Integer, ForeignKey("crm_job.id", name="fk_import_run_job", ondelete="SET NULL")
+    )
+    job = relationship("Job", foreign_keys=[job_id])
+    # A large file's preview, checked by a job: the job, and {"mapping", "encoding",
+    # "counts", "errors", "warnings"} as it found them (stale once the mapping changes).
+    preview_job_id = Column(
+        Integer, ForeignKey("crm_job.id", name="fk_import_run_preview_job", ondelete="SET NULL")
+    )
+    preview_result = deferred(Column(JSON))
     message = Column(String(500))
     error_report = deferred(Column(LargeBinary))
     reverted_at = Column(DateTime(timezone=True))

@@ -5,7 +5,7 @@ from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, Strin
 
 from .base import TenantMixin, utcnow
 
-JOB_KINDS = ("health_refresh", "export", "statement_batch")
+JOB_KINDS = ("health_refresh", "export", "statement_batch", "import", "import_preview")
 # queued -> running -> done | failed | cancelled; queued -> cancelled
 JOB_STATUSES = ("queued", "running", "done", "failed", "cancelled")
 ACTIVE_JOB_STATUSES = ("queued", "running")

@@ -4,16 +4,20 @@ Screens: crm/security/user_views.py; JWT sign-in: token_api.py; the rules behind
 sessions, tokens and lockout: crm/services/accounts/logins.py.
 """
 
+import functools
 import logging
+from types import SimpleNamespace
 
 from flask import current_app, g, has_request_context, session
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
 from flask_login import current_user, user_logged_in
 from sqlalchemy import inspect, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import generate_password_hash
 
 from crm.models import CrmUser
+from crm.security import tenancy
 from crm.security.token_api import VERSION_CLAIM, CrmSecurityApi
 from crm.security.user_views import (
     PolicyResetMyPasswordView,
@@ -31,6 +35,13 @@ SESSION_VERSION_KEY = "_crm_sv"
 
 def _stamp_session_version(sender, user, **extra):
     session[SESSION_VERSION_KEY] = user.session_version
+
+
+@functools.lru_cache(maxsize=8192)
+def _builtin_answer(manager, role_name, permission_name, view_name):
+    return SecurityManager._has_access_builtin_roles(
+        manager, SimpleNamespace(name=role_name), permission_name, view_name
+    )
 
 
 class CrmSecurityManager(SecurityManager):
@@ -54,13 +65,25 @@ class CrmSecurityManager(SecurityManager):
     def load_user(self, pk):
         """The session's user, unless the session predates a sign-out, a password change or
         a deactivation: then the request is anonymous."""
-        user = super().load_user(pk)
-        if user is None or session.get(SESSION_VERSION_KEY) != user.session_version:
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            return None
+        user = self._user_with_roles(pk)
+        if (
+            user is None
+            or not user.is_active
+            or session.get(SESSION_VERSION_KEY) != user.session_version
+        ):
             return None
         return user
 
     def load_user_jwt(self, _jwt_header, jwt_data):
-        user = self.get_user_by_id(jwt_data.get("sub"))
+        try:
+            pk = int(jwt_data.get("sub"))
+        except (TypeError, ValueError):
+            return None
+        user = self._user_with_roles(pk)
         if (
             user is None
             or not user.is_active
@@ -69,6 +92,20 @@ class CrmSecurityManager(SecurityManager):
             return None
         g.user = user
         return user
+
+    def _user_with_roles(self, pk):
+        # One query for the user, its roles and its groups' roles: every permission check
+        # of the request reads them.
+        query = (
+            select(CrmUser)
+            .where(CrmUser.id == pk)
+            .options(
+                joinedload(CrmUser.roles),
+                joinedload(CrmUser.groups).joinedload(self.group_model.roles),
+            )
+        )
+        with tenancy.loading_user():
+            return self.session.execute(query).unique().scalar_one_or_none()
 
     def on_user_logout(self, user):
         logins.sign_out_everywhere(self.session, user.id)
@@ -117,6 +154,22 @@ class CrmSecurityManager(SecurityManager):
             method=current_app.config.get("FAB_PASSWORD_HASH_METHOD", "scrypt"),
             salt_length=current_app.config.get("FAB_PASSWORD_HASH_SALT_LENGTH", 16),
         )
+
+    def has_access(self, permission_name, view_name):
+        # A page asks the same question many times (menu, buttons, the view itself):
+        # answered once per request and signed-in user. A token's user is known only once
+        # its endpoint verified the token, so API requests ask each time.
+        if not has_request_context() or not current_user.is_authenticated:
+            return super().has_access(permission_name, view_name)
+        key = (current_user.get_id(), permission_name, view_name)
+        answers = g.setdefault("_crm_access", {})
+        if key not in answers:
+            answers[key] = super().has_access(permission_name, view_name)
+        return answers[key]
+
+    def _has_access_builtin_roles(self, role, permission_name, view_name):
+        # Built-in roles are configuration (FAB_ROLES): their answers hold for the process.
+        return _builtin_answer(self, role.name, permission_name, view_name)
 
     def exist_permission_on_roles(self, view_name, permission_name, role_ids):
         # FAB asks the database once per check (dozens per page for an Admin); load the

@@ -17,6 +17,7 @@ METHOD_VERBS = {
     "file": "read",
     "export": "read",  # a list's rows as xlsx or csv
     "lookup": "read",  # the pickers' search-as-you-type endpoints
+    "filter_choices": "read",  # a list's relation filter's choices (crm/views/search_choices.py)
     "lookup_deals": "read",
     "lookup_leads": "read",
     "lookup_contacts": "read",
@@ -56,6 +57,8 @@ METHOD_VERBS = {
     "change_encoding": "add",
     "preview_import": "add",
     "run_import": "add",
+    "resume_import": "add",
+    "preview_again": "add",
     "progress": "read",
     "import_status": "read",
     "template": "read",

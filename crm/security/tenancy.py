@@ -40,6 +40,18 @@ def tenant_scope(tenant_id):
         _explicit_tenant.reset(token)
 
 
+@contextlib.contextmanager
+def loading_user():
+    """Load the request's user unscoped: its own query must not ask for the user (through
+    ``g.user``) again, which would load it a second time."""
+    resolving = g.get("_crm_resolving_tenant", False)
+    g._crm_resolving_tenant = True
+    try:
+        yield
+    finally:
+        g._crm_resolving_tenant = resolving
+
+
 def current_tenant_id():
     explicit = _explicit_tenant.get()
     if explicit is not None:

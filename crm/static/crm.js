@@ -5,7 +5,9 @@
  *   with the session cookie needs, to the screens and to /api/v1 alike.
  * Delegated handlers, so templates need no inline script (the CSP forbids it):
  *   <form data-confirm="Question?">  asks before submitting;
- *   <select data-autosubmit>         submits its form when changed.
+ *   <select data-autosubmit>         submits its form when changed;
+ *   <select data-crm-choices="url">  a list's relation filter, filled from url when the
+ *                                    user adds it (crm/views/search_choices.py).
  */
 (function () {
   "use strict";
@@ -32,6 +34,26 @@
     if (field.hasAttribute && field.hasAttribute("data-autosubmit") && field.form) {
       field.form.submit();
     }
+  });
+
+  function loadChoices(select) {
+    var url = select.getAttribute("data-crm-choices");
+    select.removeAttribute("data-crm-choices"); // fetched once per added filter
+    fetch(url, {credentials: "same-origin"})
+      .then(function (response) { return response.ok ? response.json() : []; })
+      .then(function (choices) {
+        choices.forEach(function (choice) {
+          select.appendChild(new Option(choice.text, choice.id));
+        });
+        if (window.jQuery) { window.jQuery(select).trigger("change"); }
+      });
+  }
+
+  // FAB's filter script adds the filter's row on the same click, before this runs.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("#filter_form a.filter");
+    if (!link) { return; }
+    document.querySelectorAll("#filter_form select[data-crm-choices]").forEach(loadChoices);
   });
 
   window.crm = {csrfToken: csrfToken, csrfHeaders: csrfHeaders};

@@ -4,7 +4,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from crm.jobs import register_kind
-from crm.views import field_labels
+from crm.views import field_labels, menu
 from crm.views.bulk import export_jobs
 from crm.views.bulk.imports import ImportHistoryView, ImportView
 from crm.views.customers.companies import CompanyView, CustomerGroupView
@@ -147,3 +147,4 @@ def register_views(appbuilder):
         appbuilder.add_view_no_menu(view)
     field_labels.install(appbuilder)
     current_app.add_template_global(figure)
+    menu.install(current_app)

@@ -18,6 +18,7 @@ from crm.services.core.errors import CHANGED_MEANWHILE, CrmError
 from crm.services.core.versions import is_stale, version_of
 from crm.views.bulk.exporting import ExportMixin
 from crm.views.fields import localise_form
+from crm.views.search_choices import LazyFilterChoicesMixin
 
 
 def display(value):
@@ -91,10 +92,11 @@ def _discard(session, item):
         session.expunge(item)
 
 
-class CrmModelView(ExportMixin, ServiceHooks, ScopedRoutesMixin, ModelView):
+class CrmModelView(LazyFilterChoicesMixin, ExportMixin, ServiceHooks, ScopedRoutesMixin, ModelView):
     """A tenant-owned entity's screens: its service rules (``prepare``, ``check_delete``,
     see ServiceHooks) also check the forms, so refusals show next to the fields; its list
-    exports to xlsx and csv (ExportMixin)."""
+    exports to xlsx and csv (ExportMixin); its relation filters load their choices when
+    added (LazyFilterChoicesMixin)."""
 
     base_filters = TENANT_FILTERS
     method_permission_name = METHOD_VERBS

@@ -14,11 +14,14 @@ from crm.security.roles import METHOD_VERBS, is_admin
 from crm.security.tenancy import current_tenant_id, current_user_id
 from crm.services import jobs
 from crm.services.core.errors import CrmError
+from crm.views.notifications import navbar_badges
 
 KIND_LABELS = {
     "health_refresh": _l("Health score refresh"),
     "export": _l("Export"),
     "statement_batch": _l("Statements by e-mail"),
+    "import": _l("Import"),
+    "import_preview": _l("Import preview"),
 }
 STATUS_LABELS = {
     "queued": _l("Queued"),
@@ -35,11 +38,9 @@ def sees_all_jobs():
 
 
 def running_jobs():
-    """The navbar indicator: one indexed count per request, only when the navbar asks."""
-    if "crm_running_jobs" not in g:
-        user_id = current_user_id()
-        g.crm_running_jobs = jobs.running_count(db.session, user_id) if user_id else 0
-    return g.crm_running_jobs
+    """The navbar indicator: counted with the notification bell's (one query)."""
+    badges = navbar_badges()
+    return badges[0] if badges is not None else 0
 
 
 def job_state(job):

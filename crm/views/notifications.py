@@ -15,14 +15,21 @@ from crm.services.accounts import notifications
 from crm.services.core.errors import CrmError
 
 
-def unread_notifications():
-    """The navbar badge: one indexed count per request, only when the navbar asks."""
-    if "crm_unread_notifications" not in g:
+def navbar_badges():
+    """(running jobs, unread notifications) of the signed-in user: one query per request,
+    only when the navbar asks; None outside a sign-in."""
+    if "crm_navbar_badges" not in g:
         user_id = current_user_id()
-        g.crm_unread_notifications = (
-            notifications.unread_count(db.session, user_id) if user_id is not None else None
+        g.crm_navbar_badges = (
+            notifications.navbar_badges(db.session, user_id) if user_id is not None else None
         )
-    return g.crm_unread_notifications
+    return g.crm_navbar_badges
+
+
+def unread_notifications():
+    """The navbar's bell."""
+    badges = navbar_badges()
+    return badges[1] if badges is not None else None
 
 
 def _safe_link(link):

@@ -8,7 +8,8 @@ both end here, so every refusal reads the same way on its surface.
 from flask import current_app, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 API_PREFIX = "/api/"
 
@@ -21,7 +22,10 @@ MESSAGES = {
     413: _l("The upload is larger than the %(limit)s allowed."),
     422: _l("The request could not be processed."),
     429: _l("Too many attempts in a short time. Wait a minute and try again."),
+    503: _l("The database is busy with another change. Try again in a moment."),
 }
+# Seconds a client is asked to wait before sending a refused change again.
+BUSY_RETRY_AFTER = 5
 
 
 def _size(limit):
@@ -86,5 +90,26 @@ def answer(error):
     return response
 
 
+def database_busy(exc):
+    """SQLite's refusal when another writer (a large import's chunk, say) held the database
+    for longer than CRM_SQLITE_BUSY_TIMEOUT: nothing was written, the change can be sent
+    again."""
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
+
+
+def busy():
+    """The answer to a change refused because the database was busy: 503 with Retry-After."""
+    error = ServiceUnavailable(retry_after=BUSY_RETRY_AFTER)
+    error.description = str(MESSAGES[503])
+    return answer(error)
+
+
+def _operational_error(exc):
+    if not database_busy(exc):
+        raise exc
+    return busy()
+
+
 def install(app):
     app.register_error_handler(HTTPException, answer)
+    app.register_error_handler(OperationalError, _operational_error)

@@ -9,9 +9,9 @@ from app import create_app
 from config import TestConfig
 from crm.extensions import db
 from tests import factories
-from tests.conftest import Browser
+from tests.conftest import Browser, redis_url
 
-REDIS_URL = "redis://127.0.0.1:6379/8"
+REDIS_URL = redis_url("cache")
 
 
 def customers_card(client, query=""):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from crm.models import Address, AuditEntry, Contact, Customer, ImportItem, ImportRun
 from crm.security.tenancy import tenant_scope
-from crm.services.bulk.imports import collector, runs
+from crm.services.bulk.imports import runs
 from crm.services.bulk.imports.validate import CHUNK, RowChecker
 from crm.services.core.audit import acting_as
 from tests.integration import import_files
@@ -190,23 +190,6 @@ def test_the_match_lookup_searches_the_unique_email_index(app, acme, db_session)
         )
         assert "USING INDEX uq_customer_email" in " ".join(str(row[-1]) for row in plan)
         assert len(s.execute(query).all()) == 0
-
-
-def test_the_cycle_collector_is_paused_only_while_imports_run():
-    assert gc.isenabled()
-    with collector.paused():
-        assert not gc.isenabled()
-        with collector.paused():
-            assert not gc.isenabled()
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with collector.paused():
-            pass
-        assert not gc.isenabled()  # left as it was found
-    finally:
-        gc.enable()
 
 
 def test_lists_offer_import_to_those_who_may_import(app, acme, acme_manager, acme_member, browser):

@@ -17,11 +17,11 @@ from crm.security.tenancy import tenant_scope
 from crm.services import jobs
 from crm.services.jobs import lifecycle
 from tests import factories
-from tests.conftest import WORKER, Browser
+from tests.conftest import Browser, redis_url
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # A Redis database of these tests' own (one per test worker).
-REDIS_URL = f"redis://127.0.0.1:6379/{7 + int((WORKER or 'gw0')[2:])}"
+REDIS_URL = redis_url("jobs")
 HEARTBEAT_TIMEOUT = 3
 
 

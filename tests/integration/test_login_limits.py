@@ -8,9 +8,9 @@ from app import create_app
 from config import TestConfig
 from crm.extensions import db
 from crm.models import CrmUser
-from tests.conftest import PASSWORD, Browser
+from tests.conftest import PASSWORD, Browser, redis_url
 
-REDIS_URL = "redis://127.0.0.1:6379/8"
+REDIS_URL = redis_url("login_limits")
 
 
 def _form_login(client, username, password):

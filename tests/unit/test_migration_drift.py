@@ -37,6 +37,12 @@ KNOWN_DIFFERENCES = {
         "crm_customer.merged_into_id",
     ): "0004 adds the column without its constraint on SQLite: adding one copies the table, "
     "which drops the search triggers; the ORM keeps the link",
+    (
+        "sqlite",
+        "add_fk",
+        "crm_import_run.*job_id",
+    ): "0014 adds the columns without its constraint on SQLite: adding one copies the table, "
+    "whose drop would cascade to the import items; the ORM keeps the link",
 }
 
 

@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
-from crm.models import Notification
+from crm.models import ACTIVE_JOB_STATUSES, Job, Notification
 from crm.models.base import utcnow
 from crm.services.core.errors import NotFound
 from crm.services.core.transaction import transactional
@@ -42,6 +42,23 @@ def unread_count(session: Session, user_id: int) -> int:
         )
         or 0
     )
+
+
+def navbar_badges(session: Session, user_id: int) -> tuple[int, int]:
+    """The navbar's two badges in one query: the user's queued and running jobs, and
+    unread notifications (both indexed counts)."""
+    running = (
+        select(func.count(Job.id))
+        .where(Job.user_id == user_id, Job.status.in_(ACTIVE_JOB_STATUSES))
+        .scalar_subquery()
+    )
+    unread = (
+        select(func.count(Notification.id))
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
+    row = session.execute(select(running, unread)).one()
+    return int(row[0] or 0), int(row[1] or 0)
 
 
 def list_own(

@@ -5,13 +5,20 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import format_datetime, gettext
 from sqlalchemy import select
 
+from crm import jobs as job_queue
 from crm.downloads import send_download
 from crm.i18n import current_language
 from crm.models import IMPORT_ENTITIES, ImportRun
 from crm.security.roles import METHOD_VERBS
-from crm.security.tenancy import current_tenant_id
 from crm.services.bulk.data_fields import ENTITY_LABELS, fields_of
-from crm.services.bulk.imports import encodings, revert as revert_rules, runs, templates
+from crm.services.bulk.imports import (
+    encodings,
+    preview_jobs,
+    revert as revert_rules,
+    run_jobs,
+    runs,
+    templates,
+)
 from crm.services.bulk.imports.file_limits import ImportLimits
 from crm.services.core.errors import CrmError, NotFound
 from crm.views.base import refusal_messages
@@ -37,8 +44,9 @@ class _ImportBase(BaseView):
         return self.appbuilder.session if self.appbuilder is not None else None
 
     def _run(self, run_id):
+        """The run, as its job left it (a run whose job was reaped is not running)."""
         try:
-            return runs.get_run(self.session, run_id)
+            return run_jobs.follow(self.session, runs.get_run(self.session, run_id))
         except NotFound:
             abort(404)
 
@@ -142,10 +150,18 @@ class ImportView(_ImportBase):
         if run.status != "uploaded":
             return redirect(url_for(".progress", run_id=run.id))
         try:
-            counts, errors, warnings = runs.preview(self.session, run, locale=current_language())
+            if run.total_rows > current_app.config["CRM_IMPORT_PREVIEW_BACKGROUND_ROWS"]:
+                found = self._background_preview(run)
+                if not isinstance(found, tuple):
+                    return found
+                counts, errors, warnings = found
+            else:
+                counts, errors, warnings = runs.preview(
+                    self.session, run, locale=current_language()
+                )
         except CrmError as exc:
             flash("; ".join(refusal_messages(exc)), "danger")
-            return redirect(url_for(".map_columns", run_id=run.id))
+            return redirect(url_for(".map_columns", run_id=run_id))
         return self.render_template(
             "crm/import_preview.html",
             run=run,
@@ -156,24 +172,75 @@ class ImportView(_ImportBase):
             title=gettext("Preview"),
         )
 
+    def _background_preview(self, run):
+        """The stored preview of a large file, else its job's progress page (a job is
+        submitted when none has checked the current mapping)."""
+        found = preview_jobs.stored(run)
+        job = preview_jobs.job_of(self.session, run)
+        if found is None and (job is None or job.status == "done"):
+            job = self._submit_preview(run)
+            run = self._run(run.id)  # the job may have run already (immediate mode)
+            found = preview_jobs.stored(run)
+        if found is not None:
+            return found
+        return self.render_template(
+            "crm/import_preview_wait.html", run=run, job=job, title=gettext("Preview")
+        )
+
+    def _submit_preview(self, run):
+        return preview_jobs.start(
+            self.session,
+            job_queue.queue(),
+            run,
+            locale=current_language(),
+            user_id=g.user.id,
+            username=g.user.username,
+        )
+
+    @expose("/preview-again/<int:run_id>", methods=["POST"])
+    @has_access
+    def preview_again(self, run_id):
+        try:
+            self._submit_preview(self._run(run_id))
+        except CrmError as exc:
+            flash("; ".join(refusal_messages(exc)), "danger")
+        return redirect(url_for(".preview_import", run_id=run_id))
+
     @expose("/run/<int:run_id>", methods=["POST"])
     @has_access
     def run_import(self, run_id):
         run = self._run(run_id)
         try:
-            runs.begin(self.session, run, request.form.get("mode", "valid_rows"))
+            run_jobs.start(
+                self.session,
+                job_queue.queue(),
+                run,
+                request.form.get("mode", "valid_rows"),
+                locale=current_language(),
+                user_id=g.user.id,
+                username=g.user.username,
+            )
         except CrmError as exc:
             flash("; ".join(refusal_messages(exc)), "danger")
-            return redirect(url_for(".preview_import", run_id=run.id))
-        runs.run_in_background(
-            current_app._get_current_object(),
-            run.id,
-            current_tenant_id(),
-            g.user.id,
-            g.user.username,
-            locale=current_language(),
-        )
-        return redirect(url_for(".progress", run_id=run.id))
+            return redirect(url_for(".preview_import", run_id=run_id))
+        return redirect(url_for(".progress", run_id=run_id))
+
+    @expose("/resume/<int:run_id>", methods=["POST"])
+    @has_access
+    def resume_import(self, run_id):
+        run = self._run(run_id)
+        try:
+            run_jobs.resume(
+                self.session,
+                job_queue.queue(),
+                run,
+                locale=current_language(),
+                user_id=g.user.id,
+                username=g.user.username,
+            )
+        except CrmError as exc:
+            flash("; ".join(refusal_messages(exc)), "danger")
+        return redirect(url_for(".progress", run_id=run_id))
 
     @expose("/progress/<int:run_id>")
     @has_access
@@ -196,6 +263,7 @@ class ImportHistoryView(_ImportBase):
     @expose("/")
     @has_access
     def list(self):
+        run_jobs.follow_all(self.session)
         history = list(
             self.session.scalars(
                 select(ImportRun)
@@ -208,6 +276,7 @@ class ImportHistoryView(_ImportBase):
             "crm/import_history.html",
             runs=history,
             can_revert=can_revert,
+            can_resume=runs.can_resume,
             entities=ENTITY_LABELS,
             format_datetime=format_datetime,
             title=gettext("Import history"),

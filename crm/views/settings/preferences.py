@@ -3,13 +3,14 @@ whole CRM configuration (settings, lead statuses and sources, pipelines and stag
 
 import datetime as dt
 
-from flask import current_app, flash, g, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import get_locale, gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 
 from crm.downloads import send_download
+from crm.i18n.selection import tenant_settings
 from crm.security.roles import METHOD_VERBS
 from crm.services.core.errors import CrmError
 from crm.services.core.validation import currency_choices
@@ -47,9 +48,7 @@ def settings_form(formdata=None, values=None, version=None):
 
 def template_setting(key):
     """``crm_setting(key)`` in templates: one query per request for all settings."""
-    if "_crm_settings" not in g:
-        g._crm_settings = crm_settings.all_settings(current_app.appbuilder.session)
-    return g._crm_settings[key]
+    return tenant_settings()[key]
 
 
 class CrmSettingsView(BaseView):

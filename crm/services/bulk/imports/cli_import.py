@@ -89,26 +89,56 @@ def import_from_cli(
             )
         _show_mapping(headings, run.mapping, echo)
         runs.begin(session, run, mode)
-        problems: list[RowResult] = []
-        with click.progressbar(
-            length=max(run.total_rows, 1),
-            label=f"Importing {name}",
-            # deprecated in Click 8.5, which types it as an object
-            file=click.get_text_stream("stderr"),  # type: ignore[operator]
-        ) as bar:
-            state = {"done": 0}
+        return _run_with_bar(session, run, locale, error_report, echo)
 
-            def advance(done: int) -> None:
-                bar.update(done - state["done"])
-                state["done"] = done
 
-            run = runs.execute(session, run, on_progress=advance, locale=locale, problems=problems)
-        echo(f"Import #{run.id} of {name}: {run.message}")
-        _show_problems(problems, echo)
-        if error_report and run.error_report:
-            _write(error_report, run.error_report)
-            echo(f"Error report written to {error_report}.")
-        return cast(int, run.failed_count if run.status == "done" else max(run.failed_count, 1))
+def resume_from_cli(
+    session: Session,
+    tenant: Any,
+    run_id: int,
+    error_report: str | None,
+    echo: Callable[[str], object],
+) -> int:
+    """Resume a failed or cancelled import of valid rows from its first row not written
+    (runs.resume); returns the number of failed rows, as ``import_from_cli``."""
+    with tenant_scope(tenant.id), acting_as("cli"):
+        run = runs.get_run(session, run_id)
+        runs.resume(session, run)
+        echo(
+            f"Resuming import #{run.id} of {run.file_name}: its first {run.committed_rows} "
+            "rows are imported already."
+        )
+        return _run_with_bar(session, run, command_locale(session), error_report, echo)
+
+
+def _run_with_bar(
+    session: Session,
+    run: ImportRun,
+    locale: str,
+    error_report: str | None,
+    echo: Callable[[str], object],
+) -> int:
+    name = run.file_name
+    problems: list[RowResult] = []
+    with click.progressbar(
+        length=max(run.total_rows, 1),
+        label=f"Importing {name}",
+        # deprecated in Click 8.5, which types it as an object
+        file=click.get_text_stream("stderr"),  # type: ignore[operator]
+    ) as bar:
+        state = {"done": 0}
+
+        def advance(done: int) -> None:
+            bar.update(done - state["done"])
+            state["done"] = done
+
+        run = runs.execute(session, run, on_progress=advance, locale=locale, problems=problems)
+    echo(f"Import #{run.id} of {name}: {run.message}")
+    _show_problems(problems, echo)
+    if error_report and run.error_report:
+        _write(error_report, run.error_report)
+        echo(f"Error report written to {error_report}.")
+    return cast(int, run.failed_count if run.status == "done" else max(run.failed_count, 1))
 
 
 def parse_overrides(texts: Iterable[str]) -> dict[str, str]:

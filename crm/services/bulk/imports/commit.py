@@ -4,25 +4,23 @@
 Per chunk of rows: one query for the records they update and one for their contacts and
 addresses, then many-row inserts (bulk_sql.py: COPY on PostgreSQL, queued to a second
 thread) / executemany ``UPDATE``s for records, contacts, addresses, audit entries (one per
-record written, in the shape crm/services/core/audit.py writes) and import items. The whole import is one transaction;
-in "all_or_nothing" mode any failed row means nothing is written. On SQLite (one writer at a
-time) an import of valid rows commits after each chunk so other users' saves get in between
-(``commits_in_chunks``); all-or-nothing stays one transaction there too.
+record written, in the shape crm/services/core/audit.py writes) and import items. An import
+of valid rows commits each chunk, all or nothing, with the run's counters
+(``committed_rows``), so a stopped import resumes after its last committed chunk; in
+"all_or_nothing" mode the import is one transaction and any failed row writes nothing.
 """
 
 import datetime as dt
-import threading
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import Table, insert
+from sqlalchemy import Connection, Table, insert, update
 from sqlalchemy.orm import Session
 
 from crm.models import AuditEntry, ImportRun
 from crm.models.base import utcnow
-from crm.services.bulk.imports import collector
 from crm.services.bulk.imports.readers import Table as FileTable
 from crm.services.bulk.imports.record_writer import Summary, Writer
 from crm.services.bulk.imports.statement_queue import StatementQueue
@@ -30,21 +28,8 @@ from crm.services.bulk.imports.validate import RowResult, check_rows
 from crm.services.core.audit import entry_row
 from crm.services.core.read_ahead import shareable_across_threads
 
-# run id -> rows processed, for the progress page of a running import (this process).
-PROGRESS: dict[int, int] = {}
-_progress_lock = threading.Lock()
 # (counts, first errors, first warnings): errors and warnings as (row, heading, message).
 Preview = tuple[dict[str, int], list[tuple[int, str, str]], list[tuple[int, str, str]]]
-
-
-def set_progress(run_id: int, done: int) -> None:
-    with _progress_lock:
-        PROGRESS[run_id] = done
-
-
-def progress_of(run: ImportRun) -> int:
-    with _progress_lock:
-        return cast(int, PROGRESS.get(run.id, run.progress))
 
 
 def import_rows(
@@ -54,21 +39,13 @@ def import_rows(
     on_progress: Callable[[int], object] | None = None,
     locale: str | None = None,
 ) -> Summary:
-    """Check and write ``table``'s rows for ``run`` (whose entity, mode and mapping are set);
-    ``locale``, the importing user's, reads ambiguous dates and numbers (validate.py).
+    """Check and write ``table``'s rows for ``run`` (whose entity, mode and mapping are set)
+    from its first row not committed yet; ``locale``, the importing user's, reads ambiguous
+    dates and numbers (validate.py); ``on_progress(rows done)`` is called after each chunk
+    (all-or-nothing: each chunk checked) and may raise to stop the import.
 
-    Returns a Summary. Flushes into the session's transaction; the caller commits."""
-    with collector.paused():
-        return _import_rows(session, run, table, on_progress, locale)
-
-
-def _import_rows(
-    session: Session,
-    run: ImportRun,
-    table: FileTable,
-    on_progress: Callable[[int], object] | None,
-    locale: str | None = None,
-) -> Summary:
+    Returns a Summary of the rows it processed. Valid rows: each chunk is committed with
+    the run's counters; the caller commits (or rolls back) what follows the last one."""
     statements = StatementQueue(threaded=shareable_across_threads(session))
     try:
         summary = _write_rows(session, run, table, on_progress, locale, statements)
@@ -90,29 +67,35 @@ def _write_rows(
     writer.now = utcnow()
     summary = Summary()
     summary.total = len(table.rows)
+    start = run.committed_rows or 0
+    numbers = table.numbers or range(2, len(table.rows) + 2)
     chunks = check_rows(
         session,
         run.tenant_id,
         run.entity,
         run.mapping,
         table.headings,
-        table.rows,
+        table.rows[start:],
         locale=locale,
         guard=statements.turn,
         named_codes=writer.named_codes,
-        numbers=table.numbers,
+        numbers=numbers[start:],
         misshapen=table.misshapen,
     )
+    done = start
     if run.mode == "all_or_nothing":
         checked: list[list[RowResult]] = []
         for results in chunks:
             checked.append(results)
             summary.failed.extend(r for r in results if not r.ok)
+            done += len(results)
+            if on_progress is not None:
+                on_progress(done)
         if summary.failed:
             return summary
         chunks = iter(checked)
-    in_chunks = commits_in_chunks(session, run)
-    done = 0
+    in_chunks = commits_in_chunks(run)
+    before = _counters(run)
     for results in chunks:
         if run.entity == "leads":
             with statements.turn():
@@ -128,19 +111,56 @@ def _write_rows(
             changed, unchanged = writer.update(updated)
             summary.updated += changed
             summary.unchanged += unchanged
-        if in_chunks:
-            writer.commit_chunk()
         done += len(results)
-        if on_progress is not None:
+        if in_chunks:
+            counters = _add(before, summary)
+            statements.submit(_record_chunk(writer.bulk.connection, run.id, done, counters))
+            writer.commit_chunk()
+        if in_chunks and on_progress is not None:
             on_progress(done)
     return summary
 
 
-def commits_in_chunks(session: Session, run: ImportRun) -> bool:
-    """SQLite lets one connection write at a time: an import of valid rows commits chunk by
-    chunk so another tenant's save waits at most about a chunk's time. All-or-nothing keeps
-    one transaction (other writers wait for it), PostgreSQL needs neither."""
-    return session.get_bind().dialect.name == "sqlite" and run.mode != "all_or_nothing"
+COUNTERS = ("created_count", "updated_count", "unchanged_count", "failed_count", "warning_count")
+
+
+def _counters(run: ImportRun) -> dict[str, int]:
+    """The run's counts of the rows committed before this attempt (a resumed run's)."""
+    return {name: getattr(run, name) or 0 for name in COUNTERS}
+
+
+def _add(before: dict[str, int], summary: Summary) -> dict[str, int]:
+    return {
+        "created_count": before["created_count"] + summary.created,
+        "updated_count": before["updated_count"] + summary.updated,
+        "unchanged_count": before["unchanged_count"] + summary.unchanged,
+        "failed_count": before["failed_count"] + len(summary.failed),
+        "warning_count": before["warning_count"] + len(summary.warned),
+    }
+
+
+def _record_chunk(
+    connection: Connection, run_id: int, done: int, counters: dict[str, int]
+) -> Callable[[], None]:
+    """The run's counters as of a chunk, written in that chunk's transaction (queued before
+    its commit), so ``committed_rows`` names exactly the rows whose records are written."""
+    statement = (
+        update(ImportRun.__table__)
+        .where(ImportRun.__table__.c.id == run_id)
+        .values(committed_rows=done, progress=done, **counters)
+    )
+
+    def job() -> None:
+        connection.execute(statement)
+
+    return job
+
+
+def commits_in_chunks(run: ImportRun) -> bool:
+    """An import of valid rows commits chunk by chunk: another tenant's save waits at most
+    about a chunk's time on SQLite (one writer at a time), and a stopped import keeps what
+    it wrote and resumes after it. All-or-nothing keeps one transaction."""
+    return bool(run.mode != "all_or_nothing")
 
 
 def _default_status_id(session: Session, tenant_id: int | None) -> int | None:
@@ -158,28 +178,17 @@ def preview(
     failed: list[RowResult] | None = None,
     locale: str | None = None,
     warned: list[RowResult] | None = None,
+    on_progress: Callable[[int], object] | None = None,
 ) -> Preview:
     """Counts of rows to create, update, refuse and import with warnings, the first errors
     and the first warnings (each (row, heading, message)); writes nothing (the lookups only
     read). ``failed`` / ``warned``, lists, receive every failed / warned RowResult;
-    ``locale`` as for import_rows."""
-    with collector.paused():
-        return _preview(session, run, table, first_errors, failed, locale, warned)
-
-
-def _preview(
-    session: Session,
-    run: ImportRun,
-    table: FileTable,
-    first_errors: int,
-    failed: list[RowResult] | None,
-    locale: str | None = None,
-    warned: list[RowResult] | None = None,
-) -> Preview:
+    ``locale`` as for import_rows; ``on_progress(rows checked)`` after each chunk."""
     counts = {"create": 0, "update": 0, "failed": 0, "warnings": 0, "total": len(table.rows)}
     errors: list[tuple[int, str, str]]
     warnings: list[tuple[int, str, str]]
     errors, warnings = [], []
+    checked = 0
     for results in check_rows(
         session,
         run.tenant_id,
@@ -191,6 +200,7 @@ def _preview(
         numbers=table.numbers,
         misshapen=table.misshapen,
     ):
+        checked += len(results)
         for result in results:
             if not result.ok:
                 counts["failed"] += 1
@@ -209,6 +219,8 @@ def _preview(
                 counts["create"] += 1
             else:
                 counts["update"] += 1
+        if on_progress is not None:
+            on_progress(checked)
     return counts, errors[:first_errors], warnings[:first_errors]
 
 
@@ -240,19 +252,20 @@ def plain_to_column(table: Table, column: str, value: Any) -> Any:
     return value
 
 
-def message_for(summary: Summary) -> str:
+def message_for(run: ImportRun) -> str:
+    """A finished run's counts (a resumed run's: of the whole file)."""
     message: str = gettext(
         "%(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(failed)d failed.",
-        created=summary.created,
-        updated=summary.updated,
-        unchanged=summary.unchanged,
-        failed=len(summary.failed),
+        created=run.created_count,
+        updated=run.updated_count,
+        unchanged=run.unchanged_count,
+        failed=run.failed_count,
     )
-    if summary.warned:
+    if run.warning_count:
         message += " " + gettext(
-            "%(n)d imported with warnings (see the report).", n=len(summary.warned)
+            "%(n)d imported with warnings (see the report).", n=run.warning_count
         )
     return message
 
 
-__all__ = ["import_rows", "preview", "progress_of", "ImportRun"]
+__all__ = ["import_rows", "preview", "ImportRun"]

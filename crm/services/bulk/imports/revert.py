@@ -62,8 +62,8 @@ def _undo_updated(session: Session, record: Any, previous: dict[str, Any], note:
 @transactional
 def revert(session: Session, run: ImportRun) -> list[str]:
     """Revert a finished run; returns the records that could not be undone (by name)."""
-    # A failed run may have written chunks before it stopped (commit.commits_in_chunks).
-    if run.status not in ("done", "failed") or run.reverted_at is not None:
+    # A failed or cancelled run may have written chunks before it stopped (commit.py).
+    if run.status not in ("done", "failed", "cancelled") or run.reverted_at is not None:
         raise NotAllowed(
             gettext("Only a finished import that was not reverted yet can be reverted.")
         )

@@ -1,0 +1,56 @@
+"""A permission taken from a role applies on that role's users' next request: permissions
+and the menu are read per request, never kept from an earlier one."""
+
+import pytest
+
+from crm.extensions import db
+
+CUSTOMERS_LINK = 'href="/customers/list/"'
+
+
+def _change(app, grant, role_name, permission, view_menu):
+    """As FAB's role editing and ``flask fab security-cleanup`` do: through the manager."""
+    with app.app_context():
+        sm = app.appbuilder.sm
+        pvm = sm.find_permission_view_menu(permission, view_menu)
+        assert pvm is not None, f"{permission} on {view_menu} does not exist"
+        change = sm.add_permission_role if grant else sm.del_permission_role
+        change(sm.find_role(role_name), pvm)
+        db.session.remove()
+
+
+@pytest.fixture
+def revoke(app):
+    """Take a permission from a role for one test; given back after it (roles are kept
+    between tests)."""
+    revoked = []
+
+    def revoking(role_name, permission, view_menu):
+        _change(app, False, role_name, permission, view_menu)
+        revoked.append((role_name, permission, view_menu))
+
+    yield revoking
+    for args in revoked:
+        _change(app, True, *args)
+
+
+@pytest.fixture
+def admin(browser, acme_admin):
+    b = browser(acme_admin)
+    page = b.get("/customers/list/")
+    assert page.status_code == 200
+    assert CUSTOMERS_LINK in b.get("/jobs/list/").get_data(as_text=True)
+    return b
+
+
+def test_a_revoked_permission_refuses_the_next_request(admin, revoke):
+    revoke("Admin", "can_read", "Customer")
+    assert admin.get("/customers/list/").status_code == 403
+    assert admin.get("/customers/filter_choices/customer_group").status_code == 403
+
+
+def test_a_revoked_menu_access_takes_the_entry_off_the_next_page(admin, revoke):
+    revoke("Admin", "menu_access", "Customers")
+    html = admin.get("/jobs/list/").get_data(as_text=True)
+    assert CUSTOMERS_LINK not in html
+    assert admin.get("/customers/list/").status_code == 200  # the screen itself still opens
