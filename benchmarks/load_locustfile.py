@@ -39,6 +39,7 @@ SHOW_LINK = re.compile(r'href="/customers/show/(\d+)"')
 COLUMN = re.compile(
     r'data-column-id="(\d+)" data-cards-url="([^"]+)".*?crm-kanban-count">(\d+)<', re.S
 )
+PREVIEW_WAIT = re.compile(r'id="preview-state" data-status-url="([^"]+)"')
 RECORD_COUNT = re.compile(r"Record Count:</strong>\s*\d+")
 FORM = "application/x-www-form-urlencoded"
 
@@ -278,15 +279,19 @@ class ImportClerk(_Clerk):
             ]
 
     def preview(self, run_id):
-        """The preview's run form; a large file's preview may be worked out in the
-        background first, so the page is asked again until the form is there."""
-        for _ in range(900):
-            page = self.client.get(f"/import/preview/{run_id}", name="import preview").text
-            try:
-                return forms.form_fields(page, action_contains="/import/run/")
-            except LookupError:
+        """The preview's run form. A large file is checked by a job first: as the wait
+        page's script does, its status is polled and the page asked again when it ended."""
+        page = self.client.get(f"/import/preview/{run_id}", name="import preview").text
+        waiting = PREVIEW_WAIT.search(page)
+        if waiting:
+            status_url = waiting.group(1).replace("&amp;", "&")
+            status = "queued"
+            while status in ("queued", "running"):
                 time.sleep(1)
-        raise LookupError("the preview never offered to run the import")
+                jobs = self.client.get(status_url, name="import preview status").json()["jobs"]
+                status = jobs[0]["status"] if jobs else "gone"
+            page = self.client.get(f"/import/preview/{run_id}", name="import preview").text
+        return forms.form_fields(page, action_contains="/import/run/")
 
 
 class StatementClerk(_Clerk):
