@@ -13,6 +13,7 @@ from crm.extensions import db
 from crm.security.tenancy import tenant_scope
 from crm.services.ledger import invoices
 from tests import factories
+from tests.integration import import_files
 
 
 @dataclass
@@ -284,3 +285,43 @@ def test_a_search_of_three_characters_or_more_reads_the_index(
                 text_of_plan = "\n".join(step[0] for step in plan)
                 assert "_search_trgm" in text_of_plan, text_of_plan
         db.session.remove()
+
+
+def test_imported_companies_and_leads_are_found(app, acme, acme_admin, browser, runner, tmp_path):
+    companies = import_files.csv_file(
+        tmp_path / "companies.csv",
+        [["Name", "Email"], ["Kessler Logistics", "office@kessler.example"]],
+    )
+    result = runner.invoke(
+        args=["crm", "import", "companies", str(companies), "--tenant", acme.name]
+    )
+    assert result.exit_code == 0, result.output
+    leads = import_files.csv_file(
+        tmp_path / "leads.csv",
+        [["Title", "Email", "Company"], ["Fleet renewal", "jean@example.com", "Brandtwerke AG"]],
+    )
+    result = runner.invoke(args=["crm", "import", "leads", str(leads), "--tenant", acme.name])
+    assert result.exit_code == 0, result.output
+    client = browser(acme_admin)
+    assert "Kessler Logistics" in client.get("/companies/list/?_flt_0_search_text=essle").get_data(
+        as_text=True
+    )
+    assert "Fleet renewal" in client.get("/leads/list/?q=brandtwer").get_data(as_text=True)
+    assert "Fleet renewal" not in client.get("/leads/list/?q=kessler").get_data(as_text=True)
+
+
+def test_merged_customers_contacts_are_found_under_the_survivor(
+    app, acme, acme_admin, api, browser
+):
+    keep = factories.customer(app, acme, "Vandelay Industries")
+    other = factories.customer(app, acme, "Vandelay Ind")
+    factories.contact(app, acme, other, name="Art Vandelay", email="art@vandelay.example")
+    response = api(acme_admin).post(
+        "/api/v1/customer/merge", json={"survivor_id": keep, "other_ids": [other]}
+    )
+    assert response.status_code == 200, response.json
+    html = (
+        browser(acme_admin).get("/contacts/list/?_flt_0_search_text=rt vand").get_data(as_text=True)
+    )
+    assert html.count("art@vandelay.example") == 1
+    assert "Vandelay Industries" in html
