@@ -32,6 +32,7 @@ class ContactView(CustomerPartView):
     class_permission_name = "Contact"
     route_base = "/contacts"
     list_title = _l("Contacts")
+    list_template = "crm/contact_list.html"
     label_columns = CONTACT.labels()
     list_columns = CONTACT.columns("list")
     show_columns = CONTACT.columns("show")
