@@ -13,6 +13,8 @@ from crm.extensions import db
 from crm.models import (
     Company,
     Contact,
+    Contract,
+    CreditNote,
     Customer,
     Deal,
     Lead,
@@ -54,7 +56,8 @@ def counted(app):
 
 def fill(app, tenant, user_id, n):
     """``n`` customers, each with its own company, two of ``n`` tags, a contact, a deal, a
-    lead, an invoice, an order, a payment, a task, an interaction and a note; the first
+    lead, an invoice with a credit note, a contract, an order, a payment, a task, an
+    interaction and a note; the first
     customer's company has ``n`` more customers, and the first customer and deal ``n``
     more interactions, notes and tasks. Ids of the records the detail pages open."""
     with app.app_context(), tenant_scope(tenant.id):
@@ -107,7 +110,31 @@ def fill(app, tenant, user_id, n):
             leads.prepare(s, lead)
             s.add(lead)
             s.flush()
-            factories.invoice(s, customer.id, total="100.00")
+            invoice = factories.invoice(s, customer.id, total="100.00")
+            s.add(
+                CreditNote(
+                    tenant_id=tenant.id,
+                    customer=customer,
+                    invoice=invoice,
+                    number=next_number(s, CreditNote),
+                    issue_date=factories.TODAY,
+                    amount=Decimal("10"),
+                    currency=customer.currency,
+                    reason="Damaged goods",
+                    status="draft",
+                )
+            )
+            s.add(
+                Contract(
+                    tenant_id=tenant.id,
+                    customer=customer,
+                    number=next_number(s, Contract),
+                    title=f"Contract {i}",
+                    start_date=factories.TODAY,
+                    value=Decimal("500"),
+                    currency=customer.currency,
+                )
+            )
             order = SalesOrder(
                 tenant_id=tenant.id,
                 customer=customer,
@@ -220,6 +247,9 @@ HTML_LISTS = {
     "payments": "/payments/list/?psize_PaymentView=100",
     "tasks": "/tasks/list/?psize_TaskView=100",
     "interactions": "/interactions/list/?psize_InteractionView=100",
+    "credit notes": "/credit-notes/list/?psize_CreditNoteView=100",
+    "contracts": "/contracts/list/?psize_ContractView=100",
+    "notes": "/notes/list/?psize_NoteView=100",
 }
 API_LISTS = {
     f"api {name}": f"/api/v1/{name}/?q=(page_size:100)"
