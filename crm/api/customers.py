@@ -234,7 +234,7 @@ class ContactApi(CrmModelApi):
         "is_primary",
     ]
     add_columns = edit_columns = CONTACT.columns("form")
-    search_columns = ["customer", "name", "email", "is_primary"]
+    search_columns = ["search_text", "customer", "name", "email", "is_primary"]
     prepare = staticmethod(contacts.prepare)
 
 

@@ -73,6 +73,7 @@ class DealApi(CrmModelApi):
     add_columns = DEAL.columns("form")
     edit_columns = DEAL.columns("edit")
     search_columns = [
+        "search_text",
         "title",
         "pipeline",
         "stage",

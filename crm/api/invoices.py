@@ -32,7 +32,15 @@ class InvoiceApi(PricedDocumentApi):
     show_columns = list_columns
     add_columns = ["number", "issue_date", "reference", "notes"]
     edit_columns = add_columns
-    search_columns = ["number", "status", "customer", "issue_date", "due_date", "total"]
+    search_columns = [
+        "search_text",
+        "number",
+        "status",
+        "customer",
+        "issue_date",
+        "due_date",
+        "total",
+    ]
     order_columns = ["number", "issue_date", "due_date", "status", "total"]
     base_order = ("issue_date", "desc")
     header_fields = invoices.HEADER_FIELDS

@@ -52,6 +52,7 @@ class LeadApi(CrmModelApi):
     show_columns = LEAD_READ
     add_columns = edit_columns = LEAD.columns("form")
     search_columns = [
+        "search_text",
         "title",
         "contact_name",
         "contact_email",

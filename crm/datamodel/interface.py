@@ -5,7 +5,8 @@
   (users narrow the list with search and filters instead).
 * Pages past the first find their rows' ids first (in the sort index alone)
   and then load just those rows, instead of reading every row they skip.
-* A ``search_text`` column gets the indexed substring filter. Counting it
+* A ``search_text`` column (customers, companies, contacts, leads, deals, invoices)
+  gets the indexed substring filter. Counting it
   starts from the trigram index; a page starts from the matches when they are
   few (or the page lies deep among them) and otherwise walks the sort index
   (see ``crm.services.customers.search`` and ``search_plan``).
@@ -27,7 +28,7 @@ from flask_appbuilder.models.filters import BaseFilter, Filters
 from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, func, select
+from sqlalchemy import Column, Text, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Query, Session, defer
 from sqlalchemy.orm.attributes import InstrumentedAttribute
@@ -36,7 +37,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from crm.datamodel.values import shown
 from crm.services.core.integrity import refusal
 from crm.services.core.transaction import transaction
-from crm.services.customers.search import IN_ORDER, MATCHES_FIRST, filter_customers
+from crm.services.customers.search import IN_ORDER, MATCHES_FIRST, filter_by_text
 
 # Up to this many matches a page is sorted from the matches; above it walking
 # the sort index is cheaper (for a tenant of about a million customers).
@@ -62,8 +63,12 @@ class FilterSearchText(BaseFilter):
     arg_name = "srch"
 
     def apply(self, query: Query[Any], value: str) -> Query[Any]:
-        return filter_customers(
-            query, query.session.get_bind().dialect.name, value, plan=_search_plan.get()
+        return filter_by_text(
+            query,
+            self.datamodel.obj,
+            query.session.get_bind().dialect.name,
+            value,
+            plan=_search_plan.get(),
         )
 
 
@@ -111,6 +116,11 @@ class CrmInterface(SQLAInterface):
         after_delete: Callable[[Session, Any], object] | None = None,
     ) -> None:
         super().__init__(obj, session)
+        searched = self.list_columns.get("search_text")
+        if searched is not None and not isinstance(searched, Column):
+            # A search text the database computes (crm.models.base.searched_text), described
+            # to FAB's forms and filters as the optional text column they expect.
+            self.list_columns["search_text"] = Column("search_text", Text)
         self.after_write = after_write
         self.after_delete = after_delete
 

@@ -2,7 +2,7 @@
 follows from it (an invoice's amount paid, the customer's balance) as one transaction
 (crm.services.core.transaction): FAB adds or edits the row, the entity's
 ``after_write(session, item)`` runs after the flush. Amounts are listed in the
-document's own currency.
+document's own currency; a list loads the relations ``prefetch`` names with each page.
 """
 
 from collections.abc import Callable, Iterator, Sequence
@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from crm.datamodel.interface import CrmInterface, refused_save
+from crm.datamodel.interface import refused_save
+from crm.datamodel.prefetch import PrefetchInterface
 from crm.datamodel.values import Money
 from crm.services.core.numbering import flush_numbered
 from crm.services.core.transaction import transaction
@@ -20,7 +21,7 @@ from crm.services.core.transaction import transaction
 MONEY_COLUMNS = ("amount", "value")
 
 
-class LedgerInterface(CrmInterface):
+class LedgerInterface(PrefetchInterface):
     def __init__(
         self,
         obj: type[Any],

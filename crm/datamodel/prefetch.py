@@ -47,14 +47,19 @@ def _prefetch_path(session: Session, rows: Sequence[Any], names: list[str]) -> N
 
 class PrefetchInterface(CrmInterface):
     """List pages load ``prefetch`` with each page; without it, what ``prefetch_of`` names
-    for the model (FAB builds the same class for related models, which get nothing)."""
+    for the model (FAB builds the same class for related models, which get nothing).
+    Other keywords (``after_write``, ``after_delete``) go to ``CrmInterface``."""
 
     prefetch_of: dict[type[Any], tuple[str, ...]] = {}  # model -> relations
 
     def __init__(
-        self, obj: type[Any], session: Session | None = None, prefetch: Iterable[str] | None = None
+        self,
+        obj: type[Any],
+        session: Session | None = None,
+        prefetch: Iterable[str] | None = None,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(obj, session)
+        super().__init__(obj, session, **kwargs)
         self.prefetch = tuple(self.prefetch_of.get(obj, ()) if prefetch is None else prefetch)
 
     def query(self, *args: Any, **kwargs: Any) -> tuple[int, list[Any]]:

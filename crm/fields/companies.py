@@ -36,6 +36,7 @@ COMPANY = Entity(
         Field("description", _l("Description")),
         Field("assigned_to", _l("Assigned to"), "relation"),
         Field("is_active", _l("Active"), "flag"),
+        Field("search_text", _l("Search")),
         Field("created_at", _l("Created"), "datetime"),
         Field("updated_at", _l("Updated"), "datetime"),
     ),
@@ -48,7 +49,15 @@ COMPANY = Entity(
         "assigned_to",
         "is_active",
     ],
-    search=["name", "office_email", "office_phone", "website", "industry", "is_active"],
+    search=[
+        "search_text",
+        "name",
+        "office_email",
+        "office_phone",
+        "website",
+        "industry",
+        "is_active",
+    ],
     form=COMPANY_DETAILS + ["assigned_to", "is_active"],
 )
 

@@ -107,9 +107,10 @@ INVOICE = Entity(
         Field("sales_order", _l("Sales order"), "relation"),
         Field("tax_number", _l("Tax number")),
         _NOTES,
+        Field("search_text", _l("Search")),
     ),
     list=["number", "customer", "issue_date", "due_date", "status", "total", "amount_paid"],
-    search=["number", "reference", "issue_date", "due_date"],
+    search=["search_text", "number", "reference", "issue_date", "due_date"],
 )
 
 PAYMENT = Entity(

@@ -32,11 +32,12 @@ CONTACT = Entity(
         *_common("customer", "name", "email", "phone", "created_at", "updated_at"),
         Field("role", _l("Role")),
         Field("is_primary", _l("Primary"), "flag"),
+        Field("search_text", _l("Search")),
     ),
     list=["name", "role", "email", "phone", "is_primary", "customer"],
     show=["customer", "name", "role", "email", "phone", "is_primary", "created_at"],
     form=["customer", "name", "role", "email", "phone", "is_primary"],
-    search=["name", "role", "email", "phone", "is_primary"],
+    search=["search_text", "name", "role", "email", "phone", "is_primary"],
 )
 
 ADDRESS = Entity(

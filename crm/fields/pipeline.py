@@ -42,6 +42,7 @@ LEAD = Entity(
         Field("customer", _l("Customer"), "relation"),
         Field("company", _l("Company"), "relation"),
         Field("deal", _l("Deal"), "relation"),
+        Field("search_text", _l("Search")),
         *_CREATED,
     ),
     list=[
@@ -55,6 +56,7 @@ LEAD = Entity(
         "assigned_to",
     ],
     search=[
+        "search_text",
         "status",
         "source",
         "assigned_to",
@@ -113,6 +115,7 @@ DEAL = Entity(
         Field("company", _l("Company"), "relation"),
         Field("customer", _l("Customer"), "relation"),
         Field("assigned_to", _l("Owner"), "relation"),
+        Field("search_text", _l("Search")),
         *_CREATED,
     ),
     list=["title", "stage", "company", "customer", "value", "expected_close_date", "assigned_to"],
@@ -140,6 +143,7 @@ DEAL = Entity(
         "assigned_to",
     ],
     search=[
+        "search_text",
         "title",
         "assigned_to",
         "pipeline",

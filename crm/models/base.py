@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, event
-from sqlalchemy.orm import declared_attr
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, Text, event, func, literal_column
+from sqlalchemy.orm import column_property, declared_attr
 
 # The largest id an Integer primary key holds on PostgreSQL (int4); larger numbers name no
 # record, and comparing an id column with one is an error there.
@@ -12,6 +12,19 @@ MAX_ID = 2**31 - 1
 
 def utcnow():
     return dt.datetime.now(dt.timezone.utc)
+
+
+def searched_text(*columns):
+    """``search_text`` of a list searched through an index on the searched columns:
+    ``lower(coalesce(a, '') || ' ' || coalesce(b, '') ...)``, computed by the database,
+    so every write (forms, API, imports, merges) keeps it in step. Migration
+    m_search_indexes indexes exactly this expression; change both together."""
+    text = func.coalesce(columns[0], literal_column("''", Text))
+    for column in columns[1:]:
+        text = text.concat(literal_column("' '", Text)).concat(
+            func.coalesce(column, literal_column("''", Text))
+        )
+    return column_property(func.lower(text, type_=Text), deferred=True)
 
 
 def apply_column_defaults(target, args, kwargs):

@@ -4,7 +4,7 @@ from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import relationship
 
-from .base import Audited, TenantMixin, TimestampMixin, Versioned
+from .base import Audited, TenantMixin, TimestampMixin, Versioned, searched_text
 
 
 class Company(Audited, Versioned, TenantMixin, TimestampMixin, Model):
@@ -28,6 +28,7 @@ class Company(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     is_active = Column(Boolean, nullable=False, default=True)
     # Read-only: a company can have many thousands of customers; never load them to link one.
     customers = relationship("Customer", viewonly=True)
+    search_text = searched_text(name, office_email, office_phone, website, industry)
 
     def __str__(self):
         return self.name

@@ -4,7 +4,7 @@ from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import relationship
 
-from .base import Audited, TenantMixin, TimestampMixin, Versioned
+from .base import Audited, TenantMixin, TimestampMixin, Versioned, searched_text
 
 
 class Contact(Audited, Versioned, TenantMixin, TimestampMixin, Model):
@@ -20,6 +20,7 @@ class Contact(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     email = Column(String(254))
     phone = Column(String(32))
     is_primary = Column(Boolean, nullable=False, default=False)
+    search_text = searched_text(name, role, email, phone)
 
     def __str__(self):
         return self.name

@@ -4,7 +4,7 @@ from flask_appbuilder import Model
 from sqlalchemy import Column, Date, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import relationship
 
-from .base import Audited, TenantMixin, TimestampMixin, Versioned
+from .base import Audited, TenantMixin, TimestampMixin, Versioned, searched_text
 
 
 class Deal(Audited, Versioned, TenantMixin, TimestampMixin, Model):
@@ -36,6 +36,7 @@ class Deal(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     customer = relationship("Customer")
     assigned_to_id = Column(Integer, ForeignKey("ab_user.id"), index=True)
     assigned_to = relationship("CrmUser", foreign_keys=[assigned_to_id])
+    search_text = searched_text(title)
 
     def __str__(self):
         return self.title

@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
-from .base import Audited, TenantMixin, TimestampMixin, Versioned
+from .base import Audited, TenantMixin, TimestampMixin, Versioned, searched_text
 from .ledger_lines import DocumentTotals, PricedLine
 
 INVOICE_STATUSES = ("draft", "issued", "partly_paid", "paid", "void")
@@ -72,6 +72,7 @@ class Invoice(Audited, Versioned, DocumentTotals, TenantMixin, TimestampMixin, M
         cascade="all, delete-orphan",
         order_by="InvoiceLine.position",
     )
+    search_text = searched_text(number, reference)
 
     __form_optional__ = ("number", "due_date")
 

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
-from .base import Audited, TenantMixin, TimestampMixin, Versioned
+from .base import Audited, TenantMixin, TimestampMixin, Versioned, searched_text
 
 
 class LeadStatus(Audited, Versioned, TenantMixin, TimestampMixin, Model):
@@ -71,6 +71,7 @@ class Lead(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     company = relationship("Company")
     deal_id = Column(Integer, ForeignKey("crm_deal.id"), index=True)
     deal = relationship("Deal", foreign_keys=[deal_id])
+    search_text = searched_text(title, contact_name, contact_email, company_name)
 
     @property
     def is_converted(self):

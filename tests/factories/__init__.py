@@ -6,7 +6,7 @@ pipeline   pipelines, deals, leads
 activities interactions and tasks
 ledger     invoices, payments, credit notes and orders (rows, or through the screens' services)
 statements a customer with a ledger across a statement period
-reading    rows and attributes read back, a form's error messages
+reading    rows and attributes read back, a form's error messages, a page with its tabs
 """
 
 from tests.factories.activities import (
@@ -41,7 +41,7 @@ from tests.factories.ledger import (
     saved_invoice,
 )
 from tests.factories.pipeline import deal, lead, load_deal, pipeline, sales
-from tests.factories.reading import customer_figures, form_errors, load, read
+from tests.factories.reading import customer_figures, form_errors, load, read, tab_urls, with_tabs
 from tests.factories.statements import customer_with_ledger
 
 __all__ = [
@@ -79,5 +79,7 @@ __all__ = [
     "saved_invoice",
     "task",
     "term",
+    "tab_urls",
     "utc",
+    "with_tabs",
 ]

@@ -38,3 +38,24 @@ def form_errors(html):
         re.sub(r"\s+", " ", m).strip()
         for m in re.findall(r'<div class="alert alert-danger">(.*?)</div>', html, re.S)
     ]
+
+
+TAB_URL = re.compile(r'data-tab-url="([^"]+)"')
+
+
+def tab_urls(html):
+    """The fragment URLs of a page's tabs that load when shown."""
+    return [url.replace("&amp;", "&") for url in TAB_URL.findall(html)]
+
+
+def with_tabs(client, url):
+    """A page with every tab opened, as a browser shows it: the page, then each tab's
+    fragment fetched with the page's query (what static/customer_tabs.js does)."""
+    page = client.get(url)
+    html = page.get_data(as_text=True)
+    query = url.partition("?")[2]
+    for tab in tab_urls(html):
+        fragment = client.get(tab + ("?" + query if query else ""))
+        assert fragment.status_code == 200, (tab, fragment.status_code)
+        html += fragment.get_data(as_text=True)
+    return html

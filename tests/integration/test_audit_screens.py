@@ -23,6 +23,6 @@ def test_audit_screen_filters_and_api_are_read_only(app, browser, api, acme, acm
 def test_customer_page_shows_its_timeline(app, browser, acme, acme_admin):
     pk = factories.customer(app, acme, "Timeline Ltd")
     factories.contact(app, acme, pk, "Tim Line")
-    html = browser(acme_admin).get(f"/customers/show/{pk}").get_data(as_text=True)
+    html = factories.with_tabs(browser(acme_admin), f"/customers/show/{pk}")
     timeline = html[html.index('id="Timeline"') :]
     assert "created" in timeline and "Contact" in timeline and "Tim Line" in timeline

@@ -40,7 +40,7 @@ def test_a_contract_is_added_on_the_form_in_the_customers_currency(
             "USD",
             D("12000.00"),
         )
-    html = b.get(f"/customers/show/{buyer}").get_data(as_text=True)
+    html = factories.with_tabs(b, f"/customers/show/{buyer}")
     assert ">Contracts<" in html and "Support 2026" in html
     assert "$12,000.00" in b.get("/contracts/list/").get_data(as_text=True)
 

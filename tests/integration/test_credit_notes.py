@@ -54,7 +54,7 @@ def test_a_draft_is_added_on_the_form_and_issued_against_the_invoice(
         D("150.00"),
     )
     assert load(app, Customer, buyer).balance == D("250.00")
-    page = b.get(f"/customers/show/{buyer}").get_data(as_text=True)
+    page = factories.with_tabs(b, f"/customers/show/{buyer}")
     assert ">Credit notes<" in page and "Late delivery" in page
 
 

@@ -137,7 +137,7 @@ def test_plants_and_notes(app, browser, acme, acme_manager, db_session):
     with db_session() as s:
         note = s.query(Note).one()
         assert note.author_id == acme_manager.id
-    html = b.get(f"/customers/show/{pk}").get_data(as_text=True)
+    html = factories.with_tabs(b, f"/customers/show/{pk}")
     assert "Plant Nord" in html and "Prefers email." in html
 
 

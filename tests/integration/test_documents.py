@@ -24,7 +24,7 @@ def test_upload_list_download_delete(app, browser, acme, acme_admin, db_session)
         path = os.path.join(app.config["CRM_DOCUMENT_DIR"], doc.storage_key)
         doc_id, size = doc.id, doc.size
     assert os.path.exists(path) and size == len(b"%PDF-1.4 contract")
-    page = b.get(f"/customers/show/{pk}").get_data(as_text=True)
+    page = factories.with_tabs(b, f"/customers/show/{pk}")
     assert "contract.pdf" in page and "Signed contract" in page
     download = b.get(f"/documents/file/{doc_id}")
     assert download.status_code == 200 and download.data == b"%PDF-1.4 contract"

@@ -46,7 +46,7 @@ def test_log_interaction_from_the_customer_tab_fills_in_the_customer(
 ):
     customer = factories.customer(app, acme, "Tabbed Buyer")
     b = browser(acme_manager)
-    page = b.get(f"/customers/show/{customer}").get_data(as_text=True)
+    page = factories.with_tabs(b, f"/customers/show/{customer}")
     link = re.search(
         r'<a class="btn btn-sm btn-primary crm-log-interaction" href="([^"]+)"', page
     ).group(1)
@@ -66,7 +66,7 @@ def test_the_customer_page_lists_interactions_newest_first(app, browser, acme, a
     customer = factories.customer(app, acme, "Chatty Buyer")
     for days, summary in ((5, "Oldest call"), (0, "Newest call"), (2, "Middle call")):
         interaction(app, acme, customer, summary, when=at(days))
-    html = browser(acme_member).get(f"/customers/show/{customer}").get_data(as_text=True)
+    html = factories.with_tabs(browser(acme_member), f"/customers/show/{customer}")
     tab = html[html.index('id="InteractionView"') :]
     positions = [tab.index(s) for s in ("Newest call", "Middle call", "Oldest call")]
     assert positions == sorted(positions)

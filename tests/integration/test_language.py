@@ -147,7 +147,7 @@ def test_the_timeline_names_changed_fields_in_the_readers_language(
     )
     b = browser(acme_admin)
     b.post("/language/de", {"next": "/"})
-    page = b.get(f"/customers/show/{pk}").get_data(as_text=True)
+    page = factories.with_tabs(b, f"/customers/show/{pk}")
     assert re.search(r'<div class="change">Telefon: \+49301234567 → \+49309876543</div>', page)
     # Stored codes read as the screens' labels.
     assert re.search(r'<div class="change">[^<:]+: Überweisung → Lastschrift</div>', page), page

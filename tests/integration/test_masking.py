@@ -80,7 +80,7 @@ def test_the_financials_permission_is_in_the_database_and_admin_holds_it(app):
 @pytest.mark.parametrize("role, sees", [("Admin", True), ("Manager", True), ("Member", False)])
 def test_roles_see_figures_or_masks_on_the_customer_page(app, acme, browser, books, role, sees):
     user = make_user(app, acme, role, f"acme-{role.lower()}")
-    html = browser(user).get(f"/customers/show/{books['customer']}").get_data(as_text=True)
+    html = factories.with_tabs(browser(user), f"/customers/show/{books['customer']}")
     figures = ("€5,000.00", "€1,000.00", "€7,777.00")  # limit, balance, order total
     if sees:
         assert all(f in html for f in figures)
@@ -132,7 +132,7 @@ def test_member_sees_bank_account_numbers_masked_on_the_customer_page_and_the_ac
         f"/bank-accounts/show/{books['account']}",
         "/bank-accounts/list/",
     ):
-        html = b.get(url).get_data(as_text=True)
+        html = factories.with_tabs(b, url)
         assert MASKED_IBAN in html, url
         assert IBAN not in html and "370400440532" not in html, url
     assert IBAN in browser(acme_manager).get(f"/bank-accounts/show/{books['account']}").get_data(

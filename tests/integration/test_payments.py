@@ -155,7 +155,7 @@ def test_the_customer_page_has_a_payments_tab(app, browser, acme, acme_manager, 
         from crm.services.ledger import payments
 
         number = payments.record_payment(s, buyer, "75.00", reference="Tab check").number
-    html = browser(acme_manager).get(f"/customers/show/{buyer}").get_data(as_text=True)
+    html = factories.with_tabs(browser(acme_manager), f"/customers/show/{buyer}")
     assert ">Payments<" in html and number in html
 
 

@@ -47,7 +47,7 @@ def test_a_ticket_is_opened_closed_and_reopened_on_the_form(
     )
     assert r.status_code == 302
     assert (_ticket(app, acme).status, _ticket(app, acme).closed_at) == ("pending", None)
-    html = b.get(f"/customers/show/{buyer}").get_data(as_text=True)
+    html = factories.with_tabs(b, f"/customers/show/{buyer}")
     assert ">Support tickets<" in html and "Printer jam" in html
 
 

@@ -184,7 +184,7 @@ def test_the_customer_page_has_a_tasks_tab_that_adds_for_the_customer(
     task(app, acme, "For Tasked", customer_id=customer)
     task(app, acme, "For Other", customer_id=other)
     b = browser(acme_manager)
-    html = b.get(f"/customers/show/{customer}").get_data(as_text=True)
+    html = factories.with_tabs(b, f"/customers/show/{customer}")
     tab = html[html.index('id="TaskView"') :]
     assert "For Tasked" in tab and "For Other" not in tab
     assert f"/tasks/add?_flt_0_customer={customer}" in tab

@@ -33,6 +33,18 @@ KNOWN_DIFFERENCES = {
     "outside the models",
     (
         "sqlite",
+        "remove_table",
+        "crm_*_fts*",
+    ): "the search indexes of the company, contact, lead, deal and invoice lists: FTS5 "
+    "tables (and their shadow tables) that m_search_indexes creates with triggers",
+    (
+        "postgresql",
+        "remove_index",
+        "crm_*:ix_*_search_trgm",
+    ): "the search indexes of the company, contact, lead, deal and invoice lists on "
+    "PostgreSQL: pg_trgm GIN indexes that m_search_indexes creates outside the models",
+    (
+        "sqlite",
         "add_fk",
         "crm_customer.merged_into_id",
     ): "0004 adds the column without its constraint on SQLite: adding one copies the table, "

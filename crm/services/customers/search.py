@@ -1,9 +1,12 @@
-"""Substring search over customers, backed by a trigram index on both databases.
+"""Substring search over a list (customers, companies, contacts, leads, deals, invoices),
+backed by a trigram index on both databases.
 
 ``crm_customer.search_text`` holds name, company, tax number, email, phone and
-code in lower case. SQLite indexes it with an FTS5 trigram table kept in step by
-triggers; PostgreSQL with a pg_trgm GIN index (both made by the migrations). Both answer ``%term%`` without
-reading every row, for terms of three characters or more.
+code in lower case; the other lists' ``search_text`` is the lower-cased searched
+columns, computed by the database (``crm.models.base.searched_text``). SQLite
+indexes it with an FTS5 trigram table (``<table>_fts``) kept in step by triggers;
+PostgreSQL with a pg_trgm GIN index (both made by the migrations). Both answer
+``%term%`` without reading every row, for terms of three characters or more.
 
 A page of matches can be found two ways, and which one is fast depends on how
 many rows match, which the databases guess badly (SQLite keeps no statistics
@@ -41,7 +44,7 @@ MIN_INDEXED = 3
 MATCHES_FIRST = "matches-first"
 IN_ORDER = "in-order"
 
-# A list query of customers: a statement (pickers) or the list screens' Query.
+# A list query: a statement (pickers) or the list screens' Query.
 Q = TypeVar("Q", Select[Any], Query[Any])
 
 
@@ -62,42 +65,51 @@ def _split(dialect_name: str, query: str | None) -> tuple[list[str], list[str]]:
     return ([t for t in terms if len(t) >= MIN_INDEXED], [t for t in terms if len(t) < MIN_INDEXED])
 
 
-def _fts_rowids(terms: list[str]) -> Select[Any]:
-    """Ids of the customers (all tenants) whose search text contains every term."""
+def _fts_rowids(entity: Any, terms: list[str]) -> Select[Any]:
+    """Ids of the rows (all tenants) whose search text contains every term."""
+    fts = f"{entity.__tablename__}_fts"
     phrases = " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
     return (
         select(literal_column("rowid").label("id"))
-        .select_from(table("crm_customer_fts"))
-        .where(literal_column("crm_customer_fts").op("MATCH")(phrases))
+        .select_from(table(fts))
+        .where(literal_column(fts).op("MATCH")(phrases))
     )
 
 
-def _like_clauses(terms: list[str], entity: Any = Customer) -> list[ColumnElement[bool]]:
+def _like_clauses(entity: Any, terms: list[str]) -> list[ColumnElement[bool]]:
     return [entity.search_text.like(_like_pattern(term), escape="\\") for term in terms]
 
 
-def _substring_clauses(terms: list[str]) -> list[ColumnElement[bool]]:
+def _substring_clauses(entity: Any, terms: list[str]) -> list[ColumnElement[bool]]:
     # The same test as LIKE '%term%' (a literal substring), but one the trigram index
     # cannot serve and PostgreSQL does not take for rare: it walks the sort index.
-    return [func.strpos(Customer.search_text, term) > 0 for term in terms]
+    return [func.strpos(entity.search_text, term) > 0 for term in terms]
+
+
+def filter_by_text(
+    query: Q, entity: Any, dialect_name: str, text: str | None, plan: str | None = None
+) -> Q:
+    """``query`` (of ``entity``, a model with ``search_text`` and its index) narrowed to
+    rows whose search text contains every word."""
+    indexed, scanned = _split(dialect_name, text)
+    if dialect_name == "sqlite":
+        if indexed and plan == IN_ORDER:
+            query = query.filter(entity.id.in_(_fts_rowids(entity, indexed).scalar_subquery()))
+        elif indexed:
+            matches = _fts_rowids(entity, indexed).limit(-1).subquery("crm_search")
+            query = query.join(matches, entity.id == matches.c.id)
+        clauses = _like_clauses(entity, scanned)
+    elif plan == IN_ORDER:
+        clauses = _substring_clauses(entity, scanned)
+    elif plan == MATCHES_FIRST and scanned:
+        match = aliased(entity, name="crm_match")  # the tenancy hook scopes aliases too
+        ids = select(match.id).where(*_like_clauses(match, scanned))
+        clauses = [entity.id == any_(func.array(ids.scalar_subquery()))]
+    else:
+        clauses = _like_clauses(entity, scanned)
+    return query.filter(*clauses) if clauses else query
 
 
 def filter_customers(query: Q, dialect_name: str, text: str | None, plan: str | None = None) -> Q:
     """``query`` (of Customer) narrowed to customers whose search text contains every word."""
-    indexed, scanned = _split(dialect_name, text)
-    if dialect_name == "sqlite":
-        if indexed and plan == IN_ORDER:
-            query = query.filter(Customer.id.in_(_fts_rowids(indexed).scalar_subquery()))
-        elif indexed:
-            matches = _fts_rowids(indexed).limit(-1).subquery("crm_search")
-            query = query.join(matches, Customer.id == matches.c.id)
-        clauses = _like_clauses(scanned)
-    elif plan == IN_ORDER:
-        clauses = _substring_clauses(scanned)
-    elif plan == MATCHES_FIRST and scanned:
-        match = aliased(Customer, name="crm_match")  # the tenancy hook scopes aliases too
-        ids = select(match.id).where(*_like_clauses(scanned, match))
-        clauses = [Customer.id == any_(func.array(ids.scalar_subquery()))]
-    else:
-        clauses = _like_clauses(scanned)
-    return query.filter(*clauses) if clauses else query
+    return filter_by_text(query, Customer, dialect_name, text, plan)

@@ -7,7 +7,7 @@ active customers only and never loads the whole customer table.
 
 from flask_babel import lazy_gettext as _l
 
-from crm.datamodel.interface import CrmInterface
+from crm.datamodel.prefetch import PrefetchInterface
 from crm.fields.parts import ADDRESS, ADDRESS_KINDS, BANK_ACCOUNT, CONTACT, NOTE, PLANT
 from crm.models import Address, BankAccount, Contact, Note, Plant
 from crm.services.customers import addresses, bank_accounts, contacts, notes, plants
@@ -28,10 +28,13 @@ class CustomerPartView(CrmModelView):
 
 
 class ContactView(CustomerPartView):
-    datamodel = CrmInterface(Contact, after_delete=contacts.keep_a_primary)
+    datamodel = PrefetchInterface(
+        Contact, prefetch=("customer",), after_delete=contacts.keep_a_primary
+    )
     class_permission_name = "Contact"
     route_base = "/contacts"
     list_title = _l("Contacts")
+    list_template = "crm/contact_list.html"
     label_columns = CONTACT.labels()
     list_columns = CONTACT.columns("list")
     show_columns = CONTACT.columns("show")
@@ -47,8 +50,9 @@ def _address_fields():
 
 
 class AddressView(CustomerPartView):
-    datamodel = CrmInterface(
+    datamodel = PrefetchInterface(
         Address,
+        prefetch=("customer",),
         after_write=addresses.refresh_location_of,
         after_delete=addresses.refresh_location_of,
     )
@@ -68,7 +72,7 @@ class AddressView(CustomerPartView):
 
 
 class PlantView(CustomerPartView):
-    datamodel = CrmInterface(Plant)
+    datamodel = PrefetchInterface(Plant, prefetch=("customer",))
     class_permission_name = "Plant"
     route_base = "/plants"
     list_title = _l("Plants")
@@ -82,7 +86,7 @@ class PlantView(CustomerPartView):
 
 
 class BankAccountView(HiddenFinancialsMixin, CustomerPartView):
-    datamodel = CrmInterface(BankAccount)
+    datamodel = PrefetchInterface(BankAccount, prefetch=("customer",))
     class_permission_name = "BankAccount"
     route_base = "/bank-accounts"
     list_title = _l("Bank accounts")
@@ -96,7 +100,7 @@ class BankAccountView(HiddenFinancialsMixin, CustomerPartView):
 
 
 class NoteView(CustomerPartView):
-    datamodel = CrmInterface(Note)
+    datamodel = PrefetchInterface(Note, prefetch=("customer", "author"))
     class_permission_name = "Note"
     route_base = "/notes"
     list_title = _l("Notes")

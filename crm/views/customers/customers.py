@@ -19,10 +19,10 @@ from crm.services.core import lookups
 from crm.services.core.errors import CrmError, EditConflict
 from crm.services.core.validation import TAX_REGIMES
 from crm.services.customers import custom_fields, customers as customer_rules
-from crm.services.insight import timeline
 from crm.services.ledger.credit_position import credit_summary
 from crm.views.base import VERSION_FIELD, CrmModelView, flash_error
 from crm.views.customers.customer_batch import CustomerBatchActions
+from crm.views.customers.customer_tabs import CustomerTabs
 from crm.views.customers.merge import DuplicateNotice
 from crm.views.fields import (
     as_iso_date,
@@ -55,7 +55,9 @@ def _form_fields():
     }
 
 
-class CustomerView(DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin, CrmModelView):
+class CustomerView(
+    CustomerTabs, DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin, CrmModelView
+):
     datamodel = CustomerInterface(Customer)
     class_permission_name = "Customer"
     route_base = "/customers"
@@ -148,48 +150,43 @@ class CustomerView(DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin,
         widgets["filter_bar"] = filter_bar(self.session)
         return widgets
 
-    def _show_extras(self, pk):
-        customer = self.datamodel.get(pk, self._base_filters)
-        return {
+    def _show_page(self, pk, **overrides):
+        """The header and the Details tab; the other tabs load when shown (CustomerTabs)."""
+        customer = self._get_customer(pk)
+        widgets = self._get_show_widget(pk, customer)
+        self.update_redirect()
+        extras = {
             "customer": customer,
             "credit": credit_panel(credit_summary(self.session, customer)),
-            "timeline": timeline.for_record(self.session, customer),
             "custom_fields": custom_fields.active_definitions(self.session),
             "custom_values": custom_fields.values_of(self.session, customer),
             "custom_values_version": custom_fields.values_version(customer),
             "health": health_panel(self.session, customer),
         }
-
-    @expose("/show/<pk>", methods=["GET"])
-    @has_access
-    def show(self, pk):
-        pk = self._deserialize_pk_if_composite(pk)
-        widgets = self._show(pk)
+        extras.update(overrides)
         return self.render_template(
             self.show_template,
             pk=pk,
             title=self.show_title,
             widgets=widgets,
             related_views=self._related_views,
-            **self._show_extras(pk),
+            **extras,
         )
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        return self._show_page(self._deserialize_pk_if_composite(pk))
 
     def _custom_fields_again(self, pk, raw, loaded):
         """The customer page with the custom fields as typed and the version they were
         loaded with: saving them stays refused until the user reloads."""
-        extras = self._show_extras(pk)
-        by_name = {d.name: d.id for d in extras["custom_fields"]}
-        extras["custom_values"] = {
-            by_name[name]: value for name, value in raw.items() if name in by_name
-        }
-        extras["custom_values_version"] = loaded
-        return self.render_template(
-            self.show_template,
-            pk=pk,
-            title=self.show_title,
-            widgets=self._show(pk),
-            related_views=self._related_views,
-            **extras,
+        definitions = custom_fields.active_definitions(self.session)
+        by_name = {d.name: d.id for d in definitions}
+        return self._show_page(
+            pk,
+            custom_values={by_name[name]: value for name, value in raw.items() if name in by_name},
+            custom_values_version=loaded,
         )
 
     def _get_customer(self, pk):

@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext, lazy_gettext as _l
 
-from crm.datamodel.interface import CrmInterface
+from crm.datamodel.prefetch import PrefetchInterface
 from crm.downloads import send_download
 from crm.fields.parts import DOCUMENT
 from crm.models import Customer, Document
@@ -22,7 +22,7 @@ def _size(value):
 
 
 class DocumentView(CrmModelView):
-    datamodel = CrmInterface(Document)
+    datamodel = PrefetchInterface(Document, prefetch=("customer", "uploaded_by"))
     class_permission_name = "Document"
     route_base = "/documents"
     list_title = _l("Documents")

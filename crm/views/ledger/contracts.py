@@ -28,7 +28,7 @@ def _form_fields():
 
 
 class ContractView(CrmModelView):
-    datamodel = LedgerInterface(Contract)
+    datamodel = LedgerInterface(Contract, prefetch=("customer",))
     class_permission_name = "Contract"
     route_base = "/contracts"
     list_title = _l("Contracts")

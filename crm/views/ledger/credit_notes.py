@@ -49,7 +49,9 @@ def _form_fields():
 
 
 class CreditNoteView(CrmModelView):
-    datamodel = LedgerInterface(CreditNote, after_write=credit_notes.after_write)
+    datamodel = LedgerInterface(
+        CreditNote, after_write=credit_notes.after_write, prefetch=("customer", "invoice")
+    )
     class_permission_name = "CreditNote"
     route_base = "/credit-notes"
     list_title = _l("Credit notes")

@@ -40,6 +40,7 @@ class InvoiceView(PricedDocumentView):
     base_order = ("issue_date", "desc")
     formatters_columns = {"status": label_of(INVOICE_STATUSES)}
     date_column = "issue_date"
+    search_placeholder = _l("Search number or reference")
     header_fields = HEADER_FIELDS
     status_labels = INVOICE_STATUSES
     service = invoices

@@ -35,7 +35,7 @@ def allocation_rows(form, invoices):
 
 
 class PaymentView(CrmModelView):
-    datamodel = LedgerInterface(Payment, after_write=payments.after_write)
+    datamodel = LedgerInterface(Payment, after_write=payments.after_write, prefetch=("customer",))
     class_permission_name = "Payment"
     route_base = "/payments"
     list_title = _l("Payments")

@@ -77,6 +77,8 @@ class PricedDocumentView(CrmModelView):
     status_labels: dict[str, Any] = {}
     service: ModuleType | None = None  # module with prefill, save_*, check_delete
     save: Callable[..., object] | None = None
+    # The list's search box, for documents with an indexed search_text (invoices).
+    search_placeholder: Any = None
 
     # --- list ----------------------------------------------------------------------
 
@@ -119,6 +121,7 @@ class PricedDocumentView(CrmModelView):
             widgets=self._list(),
             filter_args=self.filter_args(),
             status_labels=self.status_labels,
+            search_placeholder=self.search_placeholder,
         )
 
     # --- show and actions ------------------------------------------------------------

@@ -4,14 +4,14 @@ import re
 
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
-from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from crm import formatting
+from crm.datamodel.interface import FilterSearchText
 from crm.datamodel.leads import LeadInterface
 from crm.fields.pipeline import LEAD
 from crm.models import Lead, LeadSource, LeadStatus
@@ -21,29 +21,6 @@ from crm.views.base import CrmModelView, flash_error
 from crm.views.pipeline.lead_forms import ConversionForm, apply_errors
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?$")
-
-
-class LeadSearch(BaseFilter):
-    """The list's search box: title, contact, email or company name contains the term."""
-
-    name = _l("Search")
-    arg_name = "lead_search"
-
-    def apply(self, query, value):
-        term = "%" + re.sub(r"([\\%_])", r"\\\1", value.strip()) + "%"
-        return query.filter(
-            or_(
-                *(
-                    column.ilike(term, escape="\\")
-                    for column in (
-                        Lead.title,
-                        Lead.contact_name,
-                        Lead.contact_email,
-                        Lead.company_name,
-                    )
-                )
-            )
-        )
 
 
 def status_badge(status):
@@ -111,7 +88,8 @@ class LeadView(CrmModelView):
     def _get_list_widget(self, filters, **kwargs):
         term = request.args.get("q", "").strip()[:200]
         if term:
-            search = self.datamodel.get_filters().add_filter("title", LeadSearch, term)
+            # The indexed search of the other lists, under the name bookmarks already use.
+            search = self.datamodel.get_filters().add_filter("search_text", FilterSearchText, term)
             filters = filters.get_joined_filters(search)
         return super()._get_list_widget(filters=filters, **kwargs)
 

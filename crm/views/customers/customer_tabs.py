@@ -1,0 +1,42 @@
+"""A customer's page draws its header and Details tab; each other tab (a related list, the
+activity timeline) is a fragment of its own that static/customer_tabs.js fetches when the
+tab is first shown, so a customer with thousands of rows opens as fast as one with none."""
+
+from flask import abort
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.urltools import get_order_args, get_page_args, get_page_size_args
+
+from crm.security.roles import METHOD_VERBS
+from crm.services.insight import timeline
+
+TIMELINE = "Timeline"
+
+
+class CustomerTabs:
+    """Mixed into CustomerView, before FAB's ModelView."""
+
+    method_permission_name = {**METHOD_VERBS, "tab": "read"}
+
+    @expose("/tab/<int:pk>/<name>", methods=["GET"])
+    @has_access
+    def tab(self, pk, name):
+        """One tab of the customer's page: ``name`` is a related view's class name or
+        ``Timeline``; a related list's paging and sorting arguments are the page's own."""
+        customer = self._get_customer(pk)
+        if name == TIMELINE:
+            return self.render_template(
+                "crm/timeline.html", timeline=timeline.for_record(self.session, customer)
+            )
+        view = next((v for v in self._related_views if type(v).__name__ == name), None)
+        if view is None:
+            abort(404)
+        order_column, order_direction = get_order_args().get(name) or ("", "")
+        widget = self._get_related_view_widget(
+            customer,
+            view,
+            order_column,
+            order_direction,
+            page=get_page_args().get(name),
+            page_size=get_page_size_args().get(name),
+        )
+        return self.render_template("crm/customer_tab.html", pk=pk, view=view, widget=widget)
