@@ -41,7 +41,15 @@ from tests.factories.ledger import (
     saved_invoice,
 )
 from tests.factories.pipeline import deal, lead, load_deal, pipeline, sales
-from tests.factories.reading import customer_figures, form_errors, load, read, tab_urls, with_tabs
+from tests.factories.reading import (
+    counted,
+    customer_figures,
+    form_errors,
+    load,
+    read,
+    tab_urls,
+    with_tabs,
+)
 from tests.factories.statements import customer_with_ledger
 
 __all__ = [
@@ -54,6 +62,7 @@ __all__ = [
     "buyer",
     "company",
     "contact",
+    "counted",
     "credit_note",
     "customer",
     "customer_figures",

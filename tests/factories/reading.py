@@ -1,7 +1,10 @@
 """Reading back what tests wrote: rows detached for assertions, single attributes, and the
 validation messages a re-rendered form shows."""
 
+import contextlib
 import re
+
+from sqlalchemy import event
 
 from crm.extensions import db
 from crm.models import Customer
@@ -59,3 +62,20 @@ def with_tabs(client, url):
         assert fragment.status_code == 200, (tab, fragment.status_code)
         html += fragment.get_data(as_text=True)
     return html
+
+
+@contextlib.contextmanager
+def counted(app):
+    """The SQL statements ``app`` runs inside the block, as a list filled while it runs."""
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

@@ -3,13 +3,13 @@ any web worker) reads them without running the aggregates, the page says how old
 Refresh computes them again; entries never cross tenants, languages or what a role may see."""
 
 import redis
-from sqlalchemy import event
 
 from app import create_app
 from config import TestConfig
 from crm.extensions import db
 from tests import factories
 from tests.conftest import Browser, redis_url
+from tests.factories import counted
 
 REDIS_URL = redis_url("cache")
 
@@ -22,19 +22,9 @@ def customers_card(client, query=""):
 
 def statements_of(app, call):
     """How many SQL statements ``call`` runs on ``app``'s engine."""
-    seen = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(*_args):
-        seen.append(1)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with counted(app) as statements:
         call()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
+    return len(statements)
 
 
 def test_figures_are_kept_until_refreshed(app, acme, acme_admin, browser):

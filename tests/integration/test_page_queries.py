@@ -1,27 +1,7 @@
 """Pages run a bounded number of SQL statements, whatever the number of rows or permissions."""
 
-import contextlib
-
-from sqlalchemy import event
-
-from crm.extensions import db
 from tests import factories
-
-
-@contextlib.contextmanager
-def counted(app):
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+from tests.factories import counted
 
 
 def test_admin_list_page_checks_permissions_in_one_query(app, browser, acme, acme_admin):

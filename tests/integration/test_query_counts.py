@@ -1,13 +1,12 @@
 """Each main page runs as many SQL statements for a tenant with 100 rows as for one with 10:
 nothing is loaded row by row (an N+1 query)."""
 
-import contextlib
 import datetime as dt
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from crm.extensions import db
 from crm.models import (
@@ -33,25 +32,9 @@ from crm.services.customers import companies, contacts, customers
 from crm.services.pipeline import interactions, leads
 from tests import factories
 from tests.conftest import PASSWORD, Browser, empty_database, make_tenant, make_user
+from tests.factories import counted
 
 SMALL, LARGE = 10, 100
-
-
-@contextlib.contextmanager
-def counted(app):
-    """The SQL statements run inside the block."""
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def fill(app, tenant, user_id, n):
