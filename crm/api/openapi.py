@@ -14,6 +14,7 @@ from flask_appbuilder.api.manager import OpenApi as FabOpenApi
 from flask_babel import get_locale
 
 from crm.api import list_args
+from crm.api.openapi_answers import describe_answers
 from crm.api.openapi_schema import describe_models
 
 MAX_DOCUMENTS = 32
@@ -63,7 +64,9 @@ class OpenApi(FabOpenApi):
         if not apis:
             return None
         document = spec.to_dict()
-        describe_models(document, [api for api in apis if isinstance(api, ModelRestApi)])
+        model_apis = [api for api in apis if isinstance(api, ModelRestApi)]
+        describe_models(document, model_apis)
+        describe_answers(document, model_apis)
         _declare_plain_list_parameters(document)
         if "FAB_OPENAPI_SERVERS" not in current_app.config:
             # Paths are absolute: the document names no host, whoever asked for it.
