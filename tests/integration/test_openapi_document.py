@@ -94,3 +94,23 @@ def test_list_operations_declare_plain_paging_and_ordering_parameters(app, api, 
     for path in ("/api/v1/customer/", "/api/v1/company/", "/api/v1/contact/", "/api/v1/deal/"):
         names = [p["name"] for p in paths[path]["get"]["parameters"]]
         assert {"q", "page", "page_size", "order_column", "order_direction"} <= set(names), path
+
+
+def test_records_and_lists_of_the_main_apis_match_their_schemas(app, api, acme, acme_admin):
+    customer = factories.customer(app, acme, "Listed Co", credit_limit=100)
+    made = {
+        "customer": customer,
+        "company": factories.company(app, acme),
+        "contact": factories.contact(app, acme, customer),
+        "deal": factories.deal(app, acme, customer_id=customer),
+    }
+    document = _document(api, acme_admin)
+    client = api(acme_admin)
+    for resource, pk in made.items():
+        name = resource.capitalize() + "Api"
+        record = client.get(f"/api/v1/{resource}/{pk}").json["result"]
+        assert not _validate(document, f"{name}.get", record), resource
+        listing = client.get(f"/api/v1/{resource}/?page_size=5").json
+        assert pk in listing["ids"], resource
+        for row in listing["result"]:
+            assert not _validate(document, f"{name}.get_list", row), resource
