@@ -18,6 +18,7 @@ from flask_babel import gettext
 from sqlalchemy import inspect
 from werkzeug.exceptions import BadRequest
 
+from crm.api.list_args import ListArgsError, merged_list_args
 from crm.datamodel.interface import CrmInterface
 from crm.datamodel.service_hooks import ServiceHooks
 from crm.models.base import is_versioned
@@ -104,6 +105,13 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
         if code < 400 and "result" in kwargs:
             mask_dump(self.datamodel.obj, kwargs["result"])
         return super().response(code, **kwargs)
+
+    def get_list_headless(self, **kwargs):
+        try:
+            kwargs["rison"] = merged_list_args(kwargs.get("rison"))
+        except ListArgsError as exc:
+            return self.response_400(message=str(exc))
+        return super().get_list_headless(**kwargs)
 
     # Sorting or filtering by a figure the caller may not see would reveal it.
     def _handle_order_args(self, rison_args):

@@ -1,13 +1,21 @@
 """/api/<version>/_openapi, built once per process and then served from memory.
 
-The document depends only on the code, plus the host it names as server and the
-language of its texts, which key the cache; building it walks every API (seconds).
+The document depends only on the code (its record schemas corrected from the models,
+crm.api.openapi_schema) and the language of its texts, which keys the cache with the
+host asked; building it walks every API (seconds). docs/openapi.json is a copy
+(``flask crm openapi --output docs/openapi.json``).
 """
 
-from flask import request
-from flask_appbuilder.api import BaseApi, expose, protect, safe
+import json
+
+from flask import current_app, request
+from flask_appbuilder.api import BaseApi, ModelRestApi, expose, protect, safe
 from flask_appbuilder.api.manager import OpenApi as FabOpenApi
 from flask_babel import get_locale
+
+from crm.api import list_args
+from crm.api.openapi_answers import describe_answers
+from crm.api.openapi_schema import describe_models
 
 MAX_DOCUMENTS = 32
 
@@ -53,4 +61,44 @@ class OpenApi(FabOpenApi):
         ]
         for api in apis:
             api.add_api_spec(spec)
-        return spec.to_dict() if apis else None
+        if not apis:
+            return None
+        document = spec.to_dict()
+        model_apis = [api for api in apis if isinstance(api, ModelRestApi)]
+        describe_models(document, model_apis)
+        describe_answers(document, model_apis)
+        _declare_plain_list_parameters(document)
+        if "FAB_OPENAPI_SERVERS" not in current_app.config:
+            # Paths are absolute: the document names no host, whoever asked for it.
+            document["servers"] = [{"url": "/"}]
+        return document
+
+
+def _declare_plain_list_parameters(document):
+    """Every list operation (the ones taking FAB's Rison ``q``) also takes the plain
+    parameters of crm.api.list_args."""
+    for path in document.get("paths", {}).values():
+        operation = path.get("get", {})
+        names = {parameter.get("name") for parameter in operation.get("parameters", [])}
+        if _takes_list_rison(operation) and "page" not in names:
+            operation["parameters"].extend(dict(p) for p in list_args.PARAMETERS)
+
+
+def _takes_list_rison(operation):
+    for parameter in operation.get("parameters", []):
+        if parameter.get("name") == "q" and parameter.get("in") == "query":
+            schema = parameter.get("content", {}).get("application/json", {}).get("schema", {})
+            return schema.get("$ref", "").endswith("/get_list_schema")
+    return False
+
+
+def served_document(app, version="v1"):
+    """The document ``GET /api/<version>/_openapi`` serves, in English (docs/openapi.json)."""
+    endpoint = next(view for view in app.appbuilder.baseviews if isinstance(view, OpenApi))
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        return endpoint._build(version)
+
+
+def document_text(document):
+    """The document as docs/openapi.json holds it."""
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -1,15 +1,29 @@
 """Schemathesis walks every operation of the served OpenAPI document as an Admin: whatever
-it sends, the API answers without a server error (5xx).
+it sends, the API answers without a server error (5xx); for the main records' operations,
+every answer also matches what the document says of it (status, content type, headers,
+body schema).
 
 Each operation starts from an emptied database, so what one deletes or changes never
 reaches the next; examples are derandomized and few, so runs repeat and stay short.
 """
 
+from types import SimpleNamespace
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from sqlalchemy import select
 
+from crm.extensions import db
+from crm.models import Tenant
+from tests import factories
 from tests.conftest import PASSWORD, empty_database, make_tenant, make_user
 
 EXAMPLES_PER_OPERATION = 6
@@ -27,10 +41,12 @@ def _signed_in_admin(app):
     return {"Authorization": "Bearer " + response.json["access_token"]}
 
 
-def _server_errors(app, operation):
+def _server_errors(app, operation, checks=(not_a_server_error,), seed=None):
     """The failures Schemathesis finds for ``operation`` over a fresh database."""
     empty_database(app)
     headers = _signed_in_admin(app)
+    if seed is not None:
+        seed(app)
 
     @given(case=operation.as_strategy())
     @settings(
@@ -43,7 +59,7 @@ def _server_errors(app, operation):
     )
     def walk(case):
         response = case.call(headers=headers)
-        case.validate_response(response, checks=[not_a_server_error], headers=headers)
+        case.validate_response(response, checks=list(checks), headers=headers)
 
     try:
         walk()
@@ -65,4 +81,43 @@ def test_no_operation_answers_with_a_server_error(app, part):
     assert len(operations) > 150
     share = operations[part::PARTS]
     failures = [f for operation in share for f in _server_errors(app, operation)]
+    assert not failures, "\n\n".join(failures)
+
+
+CONFORMANCE = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
+def _records(app):
+    """A customer with no relations set, a company, a contact and a deal (each id 1)."""
+    tenant = next(iter(_tenants(app)))
+    customer = factories.customer(app, tenant, "Walked Co", credit_limit=1000)
+    factories.company(app, tenant)
+    factories.contact(app, tenant, customer)
+    factories.deal(app, tenant, customer_id=customer)
+
+
+def _tenants(app):
+    with app.app_context():
+        rows = db.session.execute(select(Tenant.id, Tenant.name)).all()
+        db.session.remove()
+    return [SimpleNamespace(id=row.id, name=row.name) for row in rows]
+
+
+@pytest.mark.parametrize("resource", ["customer", "company", "contact", "deal"])
+def test_answers_match_the_document(app, resource):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/_openapi", app, headers=_signed_in_admin(app))
+    operations = [
+        result.ok()
+        for result in schema.include(path_regex=f"^/api/v1/{resource}/").get_all_operations()
+    ]
+    assert len(operations) >= 5
+    failures = [
+        f for operation in operations for f in _server_errors(app, operation, CONFORMANCE, _records)
+    ]
     assert not failures, "\n\n".join(failures)
