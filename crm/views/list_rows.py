@@ -6,6 +6,7 @@ formatter), each row's cells are written by one compiled function, and the row's
 show/edit/delete links are one URL prefix per page with the row's key appended.
 """
 
+import datetime as dt
 from urllib.parse import quote
 
 from flask import url_for
@@ -16,18 +17,37 @@ from markupsafe import Markup, escape
 _KEY = "__crm_row_key__"
 
 
+# Values whose equal ones format alike: a column's formatter (a label, Yes/No, a date in
+# the reader's locale) runs once per distinct value on a page. (Decimals are left out:
+# 1.0 == 1.00 but they are written differently.)
+_MEMO_TYPES = frozenset({str, int, bool, type(None), dt.date, dt.datetime})
+
+
+def _formatted(formatter):
+    """``formatter`` remembering its cells' text for the page."""
+    memo = {}
+
+    def cell(value):
+        if type(value) not in _MEMO_TYPES:
+            return escape(formatter(value))
+        key = (type(value), value)
+        text = memo.get(key)
+        if text is None:
+            text = memo[key] = escape(formatter(value))
+        return text
+
+    return cell
+
+
 def _cell_writer(include_columns, formatters_columns):
     """A function writing one row's ``<td>`` cells from its values (a dict)."""
-    plan = [(name, formatters_columns.get(name)) for name in include_columns]
+    plan = [
+        (name, _formatted(formatters_columns[name]) if name in formatters_columns else escape)
+        for name in include_columns
+    ]
 
     def cells(values):
-        parts = []
-        for name, formatter in plan:
-            value = values[name]
-            if formatter is not None:
-                value = formatter(value)
-            parts.append(f"<td>{escape(value)}</td>")
-        return Markup("".join(parts))
+        return Markup("".join([f"<td>{cell(values[name])}</td>" for name, cell in plan]))
 
     return cells
 
