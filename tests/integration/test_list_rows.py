@@ -169,3 +169,19 @@ def test_a_related_list_keeps_its_filter_on_the_show_and_edit_links(app, acme, b
         "edit": f"/contacts/edit/{contact}?_flt_0_customer={customer}",
         "delete": f"/contacts/delete/{contact}",
     }
+
+
+def test_cells_are_escaped_and_formatted_per_value(app, acme, browser, acme_admin):
+    customer = factories.customer(app, acme, "<b>Bold</b> & Co", email="bold@example.com")
+    factories.contact(app, acme, customer, "Pat Primary", is_primary=True)
+    factories.contact(app, acme, customer, "Sam Second", is_primary=False)
+    factories.contact(app, acme, customer, "Uli Third", is_primary=False)
+    b = browser(acme_admin)
+    customers = b.get("/customers/list/").get_data(as_text=True)
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; Co" in customers and "<b>Bold</b>" not in customers
+    contacts = b.get("/contacts/list/").get_data(as_text=True)
+    headers, _ = table(contacts)
+    primary = next(h for h in headers if "rimary" in h)
+    assert row_of(contacts, "Pat Primary")[primary] == "Yes"
+    assert row_of(contacts, "Sam Second")[primary] == "No"
+    assert row_of(contacts, "Uli Third")[primary] == "No"
