@@ -34,7 +34,7 @@ from sqlalchemy.orm import Query, Session, defer
 from sqlalchemy.orm.attributes import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from crm.datamodel.values import shown
+from crm.datamodel.values import column_values, money_formatter, shown
 from crm.services.core.integrity import refusal
 from crm.services.core.transaction import transaction
 from crm.services.customers.search import IN_ORDER, MATCHES_FIRST, filter_by_text
@@ -188,8 +188,20 @@ class CrmInterface(SQLAInterface):
     def get_values(
         self, lst: Sequence[Any], list_columns: Sequence[str]
     ) -> Iterator[dict[str, Any]]:
+        formatter: list[Callable[[Any, str], str]] = []
+
+        def money() -> Callable[[Any, str], str]:
+            if not formatter:
+                formatter.append(money_formatter())
+            return formatter[0]
+
+        plan = [(col, column_values(self.obj, col, money)) for col in list_columns]
+        value_of = self._get_attr_value
         for item in lst:
-            yield {col: shown(item, col, self._get_attr_value(item, col)) for col in list_columns}
+            yield {
+                col: value_of(item, col) if cell is None else cell(item, value_of(item, col))
+                for col, cell in plan
+            }
 
     def get_values_item(self, item: Any, show_columns: Sequence[str]) -> list[Any]:
         return [shown(item, col, self._get_attr_value(item, col)) for col in show_columns]

@@ -1,14 +1,29 @@
 """Values as lists and detail pages receive them from the data layer: financial figures
 masked for users who may not see them (crm.security.masking), amounts in the record's
-currency, and ``Money``, a list cell that carries an amount with its currency."""
+currency, and ``Money``, a list cell that carries an amount with its currency.
+
+A list decides per column what its cells need (``column_values``): nothing, a mask, or
+the amount in the row's currency through one formatter per page and locale."""
 
 from collections import namedtuple
+from collections.abc import Callable
 from functools import reduce
 from typing import Any
 
-from flask_babel import format_currency
+from flask_babel import format_currency, get_locale
 
-from crm.security.masking import MASKED_FIELDS, mask_changes, mask_summary, mask_value, masked_field
+from crm.security.masking import (
+    MASKED_FIELDS,
+    mask_account,
+    mask_amount,
+    mask_changes,
+    mask_summary,
+    mask_value,
+    masked_field,
+)
+
+# A column's cells as a list shows them: ``(record, raw value) -> shown value``.
+CellValue = Callable[[Any, Any], Any]
 
 Money = namedtuple("Money", "amount currency")
 
@@ -44,3 +59,37 @@ def shown(item: Any, column: str, value: Any) -> Any:
     if field.kind == "amount" and value is not None and currency:
         return format_currency(value, currency)
     return value
+
+
+def money_formatter() -> Callable[[Any, str], str]:
+    """``format(amount, currency)`` in the current locale, the locale's currency pattern
+    looked up once (the same text as flask_babel's ``format_currency``)."""
+    locale = get_locale()
+    if locale is None:
+        return lambda value, currency: str(format_currency(value, currency))
+    pattern = locale.currency_formats["standard"]
+    return lambda value, currency: str(pattern.apply(value, locale, currency=currency))
+
+
+def column_values(entity: type, column: str, money: Callable[[], Any]) -> CellValue | None:
+    """How ``shown`` treats every cell of ``entity.column``, decided once for a page:
+    None when the values are shown as they are. ``money`` gives the page's money
+    formatter (made on first need)."""
+    name = entity.__name__
+    if "." in column or (name == "AuditEntry" and column in ("changes", "summary")):
+        return lambda item, value: shown(item, column, value)
+    field = MASKED_FIELDS.get(name, {}).get(column)
+    if field is None:
+        return None
+    if masked_field(name, column):
+        masker = mask_amount if field.kind == "amount" else mask_account
+        return lambda _item, value: masker(value)
+    if field.kind != "amount":
+        return None
+    format_money = money()
+
+    def amount(item: Any, value: Any) -> Any:
+        currency = getattr(item, "currency", None)
+        return format_money(value, currency) if value is not None and currency else value
+
+    return amount

@@ -6,6 +6,8 @@
  * Delegated handlers, so templates need no inline script (the CSP forbids it):
  *   <form data-confirm="Question?">  asks before submitting;
  *   <select data-autosubmit>         submits its form when changed;
+ *   <a data-delete="url">            a list row's delete (crm/templates/crm/widgets/
+ *                                    lean_list.html): FAB's confirmation, then the delete;
  *   <select data-crm-choices="url">  a list's relation filter, filled from url when the
  *                                    user adds it (crm/views/search_choices.py).
  */
@@ -27,6 +29,15 @@
     var form = event.target;
     var question = form.getAttribute && form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) { event.preventDefault(); }
+  });
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-delete]");
+    if (!link || typeof AdminActions === "undefined") { return; }
+    event.preventDefault();
+    var table = link.closest("[data-delete-question]");
+    new AdminActions().execute_single_delete(
+      link.getAttribute("data-delete"), table ? table.getAttribute("data-delete-question") : "");
   });
 
   document.addEventListener("change", function (event) {

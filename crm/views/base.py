@@ -18,6 +18,7 @@ from crm.services.core.errors import CHANGED_MEANWHILE, CrmError
 from crm.services.core.versions import is_stale, version_of
 from crm.views.bulk.exporting import ExportMixin
 from crm.views.fields import localise_form
+from crm.views.list_rows import LeanListWidget
 from crm.views.search_choices import LazyFilterChoicesMixin
 
 
@@ -101,6 +102,7 @@ class CrmModelView(LazyFilterChoicesMixin, ExportMixin, ServiceHooks, ScopedRout
     base_filters = TENANT_FILTERS
     method_permission_name = METHOD_VERBS
     page_size = 25
+    list_widget = LeanListWidget
 
     def _get_list_widget(self, filters, **kwargs):
         # Sorting or filtering by a figure the user may not see would reveal it (a filter

@@ -4,7 +4,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from crm.models import Company, CustomerGroup
 from crm.security.tenancy import current_tenant_id
@@ -116,13 +116,15 @@ def toggle_active(session: Session, company: Company) -> None:
 
 
 def contacts_of(session: Session, company: Company, limit: int = 100) -> list[Any]:
-    """The people at a company: contacts of its customers, primary ones first."""
+    """The people at a company: contacts of its customers, primary ones first, each with
+    its customer (loaded by the same statement, the page names it)."""
     from crm.models import Contact, Customer
 
     return list(
         session.scalars(
             select(Contact)
             .join(Customer, Contact.customer_id == Customer.id)
+            .options(contains_eager(Contact.customer))
             .where(Customer.company_id == company.id)
             .order_by(Contact.is_primary.desc(), Contact.name)
             .limit(limit)

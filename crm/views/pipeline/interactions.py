@@ -8,7 +8,6 @@ re-points them when the customer changes); the service refuses any other.
 
 from flask import abort, request
 from flask_appbuilder import expose, has_access
-from flask_appbuilder.widgets import ListWidget
 from flask_babel import lazy_gettext as _l
 from wtforms import DateTimeLocalField
 from wtforms.validators import Optional
@@ -23,6 +22,7 @@ from crm.services.core import lookups
 from crm.services.pipeline import interactions
 from crm.views.base import CrmModelView
 from crm.views.fields import choice_field, customer_picker, label_of
+from crm.views.list_rows import LeanListWidget
 from crm.views.pickers import RecordPickerField, lookup_args, lookup_response
 
 
@@ -95,8 +95,8 @@ def _utc_text(value):
     return formatting.moment(value)
 
 
-class InteractionListWidget(ListWidget):
-    """FAB's list with a labelled "Log interaction" button (carrying the customer on
+class InteractionListWidget(LeanListWidget):
+    """The CRM list with a labelled "Log interaction" button (carrying the customer on
     a customer's tab)."""
 
     template = "crm/interaction_list_widget.html"
