@@ -14,7 +14,7 @@ from crm.i18n import inputs
 from crm.i18n.inputs import InputInvalid
 from crm.i18n.parsing import import_date_formats
 from crm.models.base import MAX_ID
-from crm.services.bulk.imports import validate
+from crm.services.bulk.imports import cell_values
 from crm.services.core.validation import FieldInvalid
 from crm.views import query_args
 from crm.views.fields import LocaleDateField, LocaleDecimalField, as_iso_date, as_plain_number
@@ -249,7 +249,7 @@ def test_an_amount_reads_the_same_in_every_form_and_in_an_import(app, locale, ty
         assert _form_reading("amount", typed) == expected
         assert _plain(typed) == expected
     if expected is not None:
-        assert _import_cell(validate.parse_decimal, typed, locale) == expected
+        assert _import_cell(cell_values.parse_decimal, typed, locale) == expected
 
 
 @pytest.mark.parametrize("locale, typed, value", [d for d in DATES if d[0]])
@@ -264,7 +264,7 @@ def test_a_date_reads_the_same_in_every_form_in_a_query_string_and_in_an_import(
         assert _iso(typed) == value
         assert query_args.day(request.args, "day") == value
     if value is not None and locale != "en":
-        assert _import_cell(validate.parse_date, typed, import_date_formats(locale)) == value
+        assert _import_cell(cell_values.parse_date, typed, import_date_formats(locale)) == value
 
 
 @pytest.mark.parametrize("typed", ["12", " 12 ", "-3", "2026-03-31", "x"])

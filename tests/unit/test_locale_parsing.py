@@ -8,7 +8,7 @@ import pytest
 
 from config import Config
 from crm.i18n import parsing
-from crm.services.bulk.imports import validate
+from crm.services.bulk.imports import cell_values
 from crm.services.core.validation import FieldInvalid
 
 MARCH_31 = dt.date(2025, 3, 31)
@@ -147,7 +147,7 @@ def test_a_form_refuses_what_is_no_number_in_the_locale(locale, typed):
     ],
 )
 def test_the_importer_reads_ambiguous_numbers_in_the_locales_way(text, locale, value):
-    assert validate.parse_decimal(text, locale) == D(value)
+    assert cell_values.parse_decimal(text, locale) == D(value)
 
 
 @pytest.mark.parametrize(
@@ -174,17 +174,17 @@ def test_decimal_marks(locale, mark):
     ],
 )
 def test_the_importer_reads_ambiguous_dates_in_the_locales_order(locale, text, day):
-    assert validate.parse_date(text, parsing.import_date_formats(locale)) == day
+    assert cell_values.parse_date(text, parsing.import_date_formats(locale)) == day
 
 
 def test_without_a_locale_the_importer_reads_as_it_always_did():
-    assert validate.parse_date("31.03.2025") == MARCH_31
+    assert cell_values.parse_date("31.03.2025") == MARCH_31
     assert (
         parsing.import_date_formats(None)
         == parsing.import_date_formats("en")
-        == validate.DATE_FORMATS
+        == cell_values.DATE_FORMATS
     )
     with pytest.raises(FieldInvalid):
-        validate.parse_date("03/31/2025")
+        cell_values.parse_date("03/31/2025")
     with pytest.raises(FieldInvalid):
-        validate.parse_date("03/31/2025", parsing.import_date_formats("de"))
+        cell_values.parse_date("03/31/2025", parsing.import_date_formats("de"))

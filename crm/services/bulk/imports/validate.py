@@ -12,12 +12,9 @@ addresses have no spaces); per chunk, one query finds the codes already taken; r
 (payment terms, segments, users ...) are loaded once.
 """
 
-import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from flask_babel import gettext, lazy_gettext as _l
@@ -25,11 +22,19 @@ from sqlalchemy import BindParameter, Select, String, TextClause, bindparam, fun
 from sqlalchemy.orm import Session
 
 from crm import models
-from crm.i18n import inputs
-from crm.i18n.inputs import InputInvalid
-from crm.i18n.parsing import IMPORT_DATE_FORMATS, import_date_formats
+from crm.i18n.parsing import import_date_formats
 from crm.security.masking import HIDDEN, MASKED_FIELDS
 from crm.services.bulk.data_fields import MATCH_KEY, DataField, fields_of, model_of
+from crm.services.bulk.imports import cell_values
+from crm.services.bulk.imports.cell_values import (
+    CENTS,
+    MAX_AMOUNT,
+    guess_regime,
+    match_value,
+    parse_bool,
+    parse_date,
+    parse_decimal,
+)
 from crm.services.core.validation import (
     PHONE_MAX_LENGTH,
     FieldInvalid,
@@ -46,40 +51,6 @@ from crm.services.pipeline import leads as lead_rules
 from crm.services.settings.preferences import get_setting
 
 CHUNK = 2000
-MAX_AMOUNT = Decimal("1e12")  # Numeric(14, 2)
-CENTS = Decimal("0.01")
-DATE_FORMATS = IMPORT_DATE_FORMATS  # without a locale (crm.i18n.parsing.import_date_formats)
-EU_VAT_PREFIXES = {
-    "AT",
-    "BE",
-    "BG",
-    "CY",
-    "CZ",
-    "DE",
-    "DK",
-    "EE",
-    "EL",
-    "ES",
-    "FI",
-    "FR",
-    "HR",
-    "HU",
-    "IE",
-    "IT",
-    "LT",
-    "LU",
-    "LV",
-    "MT",
-    "NL",
-    "PL",
-    "PT",
-    "RO",
-    "SE",
-    "SI",
-    "SK",
-    "XI",
-}
-_MONEY_NOISE = re.compile(r"[\s\u00a0\u202f'€$£¥₹%]|[A-Z]{3}", re.IGNORECASE)
 
 
 # The rule of each kind of cell (value, {"country": the row's, for phones}) -> clean value;
@@ -112,96 +83,6 @@ def literal_list(values: Iterable[Any], type_: Any = String) -> BindParameter[An
     statement comes back chunk after chunk, PostgreSQL prepares it, and the plan it keeps
     was made while the tenant's table was still empty (a full scan per chunk)."""
     return bindparam("values", list(values), type_=type_, literal_execute=True)
-
-
-def match_value(value: str | None) -> str | None:
-    """How rows and records are matched: email without spaces, lower case."""
-    return re.sub(r"\s+", "", value or "").lower() or None
-
-
-def parse_decimal(text: str, locale: str | None = None) -> Decimal:
-    """1234.5, 1,234.50, 1.234,50, 1 234,50, € 12, 12% -> Decimal; raises FieldInvalid.
-
-    Without currency signs, codes, percent signs and spaces, a cell is read as a form
-    reads it in the importing user's locale (crm.i18n.inputs.amount): 1.234 is 1234 in
-    German and 1.234 in English or French, 1,234 is 1.234 in German and 1234 in
-    English. What the locale cannot read is read as the file most likely meant: with
-    both marks the last is the decimal mark (1,234.50 in German), one mark repeated
-    makes groups (1.234.567 in English), and a single comma followed by other than
-    three digits is a decimal comma (5,5 in English)."""
-    raw = _MONEY_NOISE.sub("", text)
-    try:
-        return cast(Decimal, inputs.amount(raw, locale))
-    except InputInvalid:
-        pass
-    commas, points = raw.count(","), raw.count(".")
-    if commas and points:
-        last = "," if raw.rfind(",") > raw.rfind(".") else "."
-        raw = raw.replace("." if last == "," else ",", "").replace(",", ".")
-    elif commas == 1 and len(raw.split(",")[1]) != 3:
-        raw = raw.replace(",", ".")
-    elif commas:
-        raw = raw.replace(",", "")
-    elif points > 1:
-        raw = raw.replace(".", "")
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise FieldInvalid(_l("“%(value)s” is not a number.", value=text))
-    if not value.is_finite():
-        raise FieldInvalid(_l("“%(value)s” is not a number.", value=text))
-    return value
-
-
-def parse_date(text: str, formats: Sequence[str] = DATE_FORMATS) -> dt.date:
-    """ISO, numeric and written-month dates -> date; raises FieldInvalid.
-
-    ``formats``: the strptime patterns of the importing user's locale,
-    crm.i18n.parsing.import_date_formats (precomputed once per import, so a cell costs a
-    few strptime calls). They decide ambiguous numeric dates: 03/04/2025 is 3 April
-    without a locale, in generic English and in German, French, Spanish and Hindi, and
-    March 4 only for a month-first locale such as en_US."""
-    try:
-        return cast(dt.date, inputs.date(text, formats=formats))
-    except InputInvalid:
-        pass
-    raise FieldInvalid(
-        _l("“%(value)s” is not a date; write it as 2025-03-31 or 31.03.2025.", value=text)
-    )
-
-
-def guess_regime(number: str | None) -> str | None:
-    """A file without a regime column: numbers with a country prefix name their regime."""
-    compact = re.sub(r"[\s.\-]", "", number or "").upper()
-    if compact.startswith("CHE"):
-        return "CH_UID"
-    if compact.startswith("GB"):
-        return "GB_VAT"
-    if compact[:2] in EU_VAT_PREFIXES:
-        return "VAT"
-    return None
-
-
-def parse_bool(text: str) -> bool:
-    """The usual yes/no words of the shipped languages (crm.i18n.inputs.flag)."""
-    try:
-        return cast(bool, inputs.flag(text))
-    except InputInvalid as exc:
-        raise FieldInvalid(exc.message) from None
-
-
-def _choice(data_field: DataField, text: str) -> str:
-    wanted = re.sub(r"[\s\-]+", "_", text.strip().lower())
-    for code in data_field.choices:
-        if wanted == code.lower():
-            return code
-    raise FieldInvalid(
-        _l(
-            "“%(value)s” is not one of: %(choices)s.",
-            value=text,
-            choices=", ".join(data_field.choices),
-        )
-    )
 
 
 @dataclass
@@ -365,7 +246,7 @@ class RowChecker:
         if kind == "bool":
             return parse_bool(text)
         if kind == "choice":
-            return _choice(data_field, text)
+            return cell_values.choice(data_field, text)
         if kind == "reference":
             found = self.references.by_field[data_field.key].get(text.strip().lower())
             if found is None:
