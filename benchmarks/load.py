@@ -21,7 +21,6 @@ import datetime as dt
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -39,6 +38,7 @@ import load_seed as seed  # noqa: E402
 import redis  # noqa: E402
 from aiosmtpd.controller import Controller  # noqa: E402
 from sqlalchemy import create_engine  # noqa: E402
+from statements import Sink, free_port  # noqa: E402  (the statements benchmark's mail sink)
 
 BIN = os.path.join(ROOT, ".venv", "bin")
 # As the production unit in README.md (its --timeout is --gunicorn-timeout here).
@@ -46,23 +46,6 @@ GUNICORN = ["--workers", "4", "--no-control-socket"]
 CONSUMERS = 2
 SEARCH_TERMS = ("schneider", "kowalczyk", "logistics", "gmbh", "anna", "meridian")
 log = bench.log
-
-
-class Sink:
-    """The statements' mail server: counts what arrives."""
-
-    def __init__(self):
-        self.count = 0
-
-    async def handle_DATA(self, server, session, envelope):
-        self.count += 1
-        return "250 OK"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Processes:

@@ -27,6 +27,7 @@ from tests.factories.customers import (
     group,
     term,
 )
+from tests.factories.jobs import stale_job
 from tests.factories.ledger import (
     TODAY,
     WIDGETS,
@@ -84,6 +85,7 @@ __all__ = [
     "pipeline",
     "quote",
     "read",
+    "stale_job",
     "sales",
     "saved_invoice",
     "task",

@@ -3,21 +3,20 @@ that submits it): the run links its job and both carry its progress; a failed or
 cancelled import of valid rows keeps its committed chunks and resumes after them without
 duplicates; a run whose job was reaped or cancelled is not left running."""
 
-import datetime as dt
 import io
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from crm import jobs as job_queue
 from crm.extensions import db
 from crm.jobs import schedule
 from crm.models import Customer, ImportItem, ImportRun, Job
-from crm.models.base import utcnow
 from crm.security.tenancy import tenant_scope
 from crm.services.bulk.imports import commit, run_jobs, runs
 from crm.services.bulk.imports.validate import CHUNK
 from crm.services.core.audit import acting_as
 from crm.services.jobs import lifecycle
+from tests import factories
 from tests.integration import import_files
 
 ROWS = CHUNK + 10  # two chunks
@@ -288,25 +287,11 @@ def _running_import_with_held_job(app, acme, acme_manager, tmp_path):
     return ids
 
 
-def _stale(app, job_id):
-    """The job claimed by a consumer that then stopped beating."""
-    timeout = app.config["CRM_JOB_HEARTBEAT_TIMEOUT"]
-    with app.app_context():
-        lifecycle.claim(db.session, job_id)
-        db.session.execute(
-            update(Job.__table__)
-            .where(Job.__table__.c.id == job_id)
-            .values(heartbeat_at=utcnow() - dt.timedelta(seconds=timeout + 5))
-        )
-        db.session.commit()
-        db.session.remove()
-
-
 def test_the_reaper_fails_the_run_of_an_import_job_whose_consumer_died(
     app, acme, acme_manager, tmp_path, db_session
 ):
     run_id, job_id = _running_import_with_held_job(app, acme, acme_manager, tmp_path)
-    _stale(app, job_id)
+    factories.stale_job(app, job_id)
     assert _run_of(db_session, run_id).status == "running"
     assert schedule.reap_dead_jobs(app) == 1
     run = _run_of(db_session, run_id)
@@ -320,7 +305,7 @@ def test_reading_a_run_whose_job_was_reaped_elsewhere_shows_it_failed(
 ):
     """The Jobs screen reaps jobs only; the import screens make the run follow."""
     run_id, job_id = _running_import_with_held_job(app, acme, acme_manager, tmp_path)
-    _stale(app, job_id)
+    factories.stale_job(app, job_id)
     b = browser(acme_manager)
     assert "stopped answering" in b.get("/jobs/").get_data(as_text=True)
     status = b.get(f"/import/status/{run_id}").json

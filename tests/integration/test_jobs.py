@@ -7,7 +7,7 @@ import time
 
 import pytest
 import pytz
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from crm import jobs as job_queue
 from crm.extensions import db
@@ -183,16 +183,7 @@ def test_a_job_whose_consumer_died_is_failed_when_the_jobs_screen_reads_it(
     app, acme, acme_member, browser
 ):
     job_id = _submit(app, acme, acme_member, queue=HeldQueue())
-    timeout = app.config["CRM_JOB_HEARTBEAT_TIMEOUT"]
-    with app.app_context():
-        lifecycle.claim(db.session, job_id)
-        db.session.execute(
-            update(Job.__table__)
-            .where(Job.__table__.c.id == job_id)
-            .values(heartbeat_at=utcnow() - dt.timedelta(seconds=timeout + 5))
-        )
-        db.session.commit()
-        db.session.remove()
+    factories.stale_job(app, job_id)
     page = browser(acme_member).get("/jobs/").get_data(as_text=True)
     job = _job(app, job_id)
     assert job.status == "failed" and "stopped answering" in job.error
