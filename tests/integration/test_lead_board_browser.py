@@ -31,7 +31,11 @@ def test_dragging_a_card_to_another_column_persists_the_status(app, acme, acme_m
         with page.expect_response(lambda r: r.url.endswith("/lead-board/move")) as moved:
             card.drag_to(target)
         assert moved.value.status == 200
-        assert _column(page, qualified).locator(".crm-kanban-count").inner_text() == "1"
+        # The count is redrawn after the reply is handled, so wait for it rather than read it once.
+        page.wait_for_function(
+            "s => document.querySelector(s + ' .crm-kanban-count').textContent.trim() === '1'",
+            arg=f'.crm-kanban-column[data-column-id="{qualified}"]',
+        )
 
         page.reload()
         _column(page, qualified).locator(".crm-card", has_text="Drag me along").wait_for()
