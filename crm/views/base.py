@@ -103,6 +103,8 @@ class CrmModelView(LazyFilterChoicesMixin, ExportMixin, ServiceHooks, ScopedRout
     method_permission_name = METHOD_VERBS
     page_size = 25
     list_widget = LeanListWidget
+    # The route a list's first column links to for each row (None: plain text).
+    row_link: str | None = "show"
 
     def _get_list_widget(self, filters, **kwargs):
         # Sorting or filtering by a figure the user may not see would reveal it (a filter
@@ -119,6 +121,7 @@ class CrmModelView(LazyFilterChoicesMixin, ExportMixin, ServiceHooks, ScopedRout
             filters.filters[:] = [f for f, _ in kept]
             filters.values[:] = [v for _, v in kept]
         widgets = super()._get_list_widget(filters=filters, **kwargs)
+        widgets["list"].template_args["row_link"] = self.row_link
         if hidden:
             args = widgets["list"].template_args
             args["order_columns"] = [c for c in args["order_columns"] if c not in hidden]

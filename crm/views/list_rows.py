@@ -3,18 +3,21 @@
 FAB's list widget renders each row through macros that call ``url_for``, ``gettext``
 and filters for every row and cell. Here a page's columns are planned once (their
 formatter), each row's cells are written by one compiled function, and the row's
-show/edit/delete links are one URL prefix per page with the row's key appended.
+show/edit/delete links are one URL prefix per page with the row's key appended. The first
+column's text links to the record too (or to what the view's ``row_link`` names, such as a
+document's file), so a name is clicked rather than a magnifier icon.
 """
 
 import datetime as dt
 from urllib.parse import quote
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_appbuilder.widgets import ListWidget
 from markupsafe import Markup, escape
 
 # Stands for the row's key in the URL prefixes built once per page.
 _KEY = "__crm_row_key__"
+_INT_KEY = 918273645546372819
 
 
 # Values whose equal ones format alike: a column's formatter (a label, Yes/No, a date in
@@ -39,27 +42,38 @@ def _formatted(formatter):
     return cell
 
 
-def _cell_writer(include_columns, formatters_columns):
-    """A function writing one row's ``<td>`` cells from its values (a dict)."""
+def _cell_writer(include_columns, formatters_columns, link=None):
+    """A function writing one row's ``<td>`` cells from its values (a dict) and its key
+    as in URLs; ``link`` (a URL's prefix and suffix) makes the first cell's text a link."""
     plan = [
         (name, _formatted(formatters_columns[name]) if name in formatters_columns else escape)
         for name in include_columns
     ]
+    if not plan:
+        return lambda values, key: Markup("")
+    (first, first_cell), rest = plan[0], plan[1:]
 
-    def cells(values):
-        return Markup("".join([f"<td>{cell(values[name])}</td>" for name, cell in plan]))
+    def cells(values, key):
+        text = first_cell(values[first])
+        if link is not None and text:
+            text = f'<a href="{link[0]}{key}{link[1]}">{text}</a>'
+        return Markup(
+            f"<td>{text}</td>" + "".join([f"<td>{cell(values[name])}</td>" for name, cell in rest])
+        )
 
     return cells
 
 
 def _row_url(endpoint, link_filters=""):
     """``(prefix, suffix)`` of the endpoint's URL for any row; None when it has no route."""
-    try:
-        url = url_for(endpoint, pk=_KEY)
-    except Exception:  # the view has no such route
-        return None
-    prefix, _, suffix = url.partition(_KEY)
-    return prefix, suffix + link_filters
+    for key in (_KEY, _INT_KEY):  # routes taking ``<pk>`` or ``<int:pk>``
+        try:
+            url = url_for(endpoint, pk=key)
+        except Exception:  # the view has no such route, or not for this kind of key
+            continue
+        prefix, _, suffix = url.partition(str(key))
+        return prefix, suffix + link_filters
+    return None
 
 
 def _link_filters(filters):
@@ -81,7 +95,8 @@ class Rows:
 
     def __iter__(self):
         for pk, values in zip(self._pks, self._values):
-            yield pk, quote(str(pk), safe=""), self._cells(values)
+            key = quote(str(pk), safe="")
+            yield pk, key, self._cells(values, key)
 
 
 class LeanListWidget(ListWidget):
@@ -99,7 +114,12 @@ class LeanListWidget(ListWidget):
             "edit": _row_url(f"{name}.edit", flt),
             "delete": _row_url(f"{name}.delete"),
         }
-        cells = _cell_writer(args["include_columns"], args.get("formatters_columns") or {})
+        link_to = args.get("row_link", "show")
+        link = None
+        # The same permission answer the template's show link asks for.
+        if link_to and current_app.jinja_env.filters["is_item_visible"]("can_show", name):
+            link = args["row_urls"]["show"] if link_to == "show" else _row_url(f"{name}.{link_to}")
+        cells = _cell_writer(args["include_columns"], args.get("formatters_columns") or {}, link)
         args["rows"] = Rows(args["pks"], args["value_columns"], cells)
         self.template_args = args
         return super().__call__()

@@ -5,7 +5,9 @@ Werkzeug's bare pages ("Request Entity Too Large") and FAB's HTML 404s under /ap
 both end here, so every refusal reads the same way on its surface.
 """
 
-from flask import current_app, g, jsonify, render_template, request
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, g, jsonify, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
@@ -63,10 +65,24 @@ def is_api_request():
     return request.path.startswith(API_PREFIX)
 
 
+def _same_site_referrer():
+    """The page the request came from when it is one of this site's, else None."""
+    referrer = request.referrer
+    if not referrer:
+        return None
+    parts = urlsplit(referrer)
+    return referrer if parts.netloc == request.host and parts.scheme in ("http", "https") else None
+
+
 def answer(error):
     if error.code is None or error.code < 400 or error.code == 401 and not is_api_request():
         return error
     message = message_for(error)
+    back = _same_site_referrer() if error.code == 413 and not is_api_request() else None
+    if back:
+        # An upload too large for the server: back to the form it came from, with the reason.
+        flash(message, "danger")
+        return redirect(back)
     if is_api_request():
         response = json_answer(error.code, message)
     else:

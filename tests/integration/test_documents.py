@@ -89,3 +89,60 @@ def test_a_document_whose_bytes_are_gone_answers_404_and_downloads_carry_size_an
     os.remove(os.path.join(app.config["CRM_DOCUMENT_DIR"], key))
     assert b.get(f"/documents/file/{doc_id}").status_code == 404
     assert api(acme_admin).get(f"/api/v1/document/{doc_id}/file").status_code == 404
+
+
+PROGRAM = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
+
+
+def test_a_file_whose_content_is_not_what_its_name_says_is_refused(
+    app, browser, api, acme, acme_admin, db_session
+):
+    pk = factories.customer(app, acme)
+    b = browser(acme_admin)
+    r = _upload(b, pk, name="invoice.pdf", data=PROGRAM)
+    assert "its content is a EXE file" in b.get(r.location).get_data(as_text=True)
+    r = _upload(b, pk, name="notes.txt", data=b"\x7fELF" + b"\x00" * 200)
+    assert "does not hold text" in b.get(r.location).get_data(as_text=True)
+    r = _upload(b, pk, name="photo.png", data=b"%PDF-1.4 not a picture")
+    assert "its content is a PDF file" in b.get(r.location).get_data(as_text=True)
+    r = api(acme_admin).post(
+        "/api/v1/document/upload",
+        data={"customer": str(pk), "file": (io.BytesIO(b"plain words"), "sheet.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 422 and "not a XLSX file" in str(r.json)
+    with db_session() as s:
+        assert s.query(Document).count() == 0
+
+
+def test_real_office_files_and_text_are_accepted(app, browser, acme, acme_admin, db_session):
+    import xlsxwriter
+
+    book = io.BytesIO()
+    workbook = xlsxwriter.Workbook(book)
+    workbook.add_worksheet().write(0, 0, "Amount")
+    workbook.close()
+    pk = factories.customer(app, acme)
+    b = browser(acme_admin)
+    for name, data in [
+        ("prices.xlsx", book.getvalue()),
+        ("contacts.csv", "Name;City\nMüller;Köln\n".encode()),
+        ("scan.pdf", b"\r\n%PDF-1.7 scanned"),
+    ]:
+        r = _upload(b, pk, name=name, data=data)
+        assert "was uploaded" in b.get(r.location).get_data(as_text=True), name
+    with db_session() as s:
+        assert s.query(Document).count() == 3
+
+
+def test_a_documents_name_in_the_customer_tab_downloads_it(
+    app, browser, acme, acme_admin, db_session
+):
+    pk = factories.customer(app, acme)
+    b = browser(acme_admin)
+    _upload(b, pk, name="terms.pdf", data=b"%PDF-1.4 terms")
+    with db_session() as s:
+        doc_id = s.query(Document).one().id
+    page = factories.with_tabs(b, f"/customers/show/{pk}")
+    assert f'<a href="/documents/file/{doc_id}">terms.pdf</a>' in page
+    assert b.get(f"/documents/file/{doc_id}").data == b"%PDF-1.4 terms"

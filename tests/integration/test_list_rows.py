@@ -65,6 +65,8 @@ def test_each_row_links_to_its_record_as_far_as_the_role_allows(
         found = links(row)
         assert set(found) == actions, user.username
         assert found["show"] == f"/customers/show/{pk}"
+        # The name itself opens the record, for every role that may see it.
+        assert f'<a href="/customers/show/{pk}">Rowan Industries</a>' in row["Name"]
         if "edit" in found:
             assert found["edit"] == f"/customers/edit/{pk}"
         if "delete" in found:

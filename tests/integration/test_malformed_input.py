@@ -130,3 +130,28 @@ def test_an_over_long_document_name_is_refused(app, browser, api, acme, acme_adm
     assert "file name is longer" in b.get(r.location).get_data(as_text=True)
     with db_session() as s:
         assert s.query(Document).count() == 0
+
+
+def test_a_screen_upload_over_the_limit_goes_back_to_its_page_with_the_reason(
+    app, browser, acme, acme_admin, monkeypatch
+):
+    pk = factories.customer(app, acme)
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024)
+    b = browser(acme_admin)
+    page = f"http://localhost/customers/show/{pk}"
+    r = b.post(
+        f"/documents/upload/{pk}",
+        {"file": (io.BytesIO(b"x" * 4096), "big.txt")},
+        content_type="multipart/form-data",
+        headers={"Referer": page},
+    )
+    assert r.status_code == 302 and r.location == page
+    assert "larger than the 1 KB allowed" in b.get(r.location).get_data(as_text=True)
+    # A referrer on another site is not followed: the styled page answers instead.
+    r = b.post(
+        f"/documents/upload/{pk}",
+        {"file": (io.BytesIO(b"x" * 4096), "big.txt")},
+        content_type="multipart/form-data",
+        headers={"Referer": "https://elsewhere.example/"},
+    )
+    assert r.status_code == 413

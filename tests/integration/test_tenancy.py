@@ -145,7 +145,10 @@ def globex_records(app, globex):
         customer_row = s.get(Customer, customer)
         custom_fields.save_values(s, customer_row, {"tier": "gold"})
         documents.store(
-            s, app.config, customer_row, FileStorage(io.BytesIO(b"secret"), filename="contract.pdf")
+            s,
+            app.config,
+            customer_row,
+            FileStorage(io.BytesIO(b"%PDF-1.4 secret"), filename="contract.pdf"),
         )
         for model in (
             Plant,

@@ -15,6 +15,7 @@ from crm.models import Customer, Document
 from crm.services.core.errors import ValidationFailed
 from crm.services.core.storage import Storage, storage_for
 from crm.services.core.transaction import transaction
+from crm.services.customers.document_content import content_problem
 
 NAME_LENGTH = Document.filename.type.length
 DESCRIPTION_LENGTH = Document.description.type.length
@@ -93,6 +94,9 @@ def store(
         )
     if not data:
         raise ValidationFailed({"file": [gettext("The file is empty.")]})
+    problem = content_problem(extension, data)
+    if problem:
+        raise ValidationFailed({"file": [problem]})
     key = f"{customer.tenant_id}/{uuid.uuid4().hex}.{extension}"
     files = storage(config)
     files.save(key, data)

@@ -32,6 +32,8 @@ class DocumentView(CrmModelView):
     search_columns = DOCUMENT.columns("search")
     base_order = ("uploaded_at", "desc")
     formatters_columns = {"size": _size}
+    # A document's name in a list opens its file.
+    row_link = "download_file"
     # Files arrive through the upload form on the customer's page, not FAB's add form.
     include_route_methods = {
         "list",
