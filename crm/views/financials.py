@@ -133,6 +133,8 @@ def credit_panel(summary):
 
     return {
         "visible": ledger and credit,
+        # Statements show balances: offered only to users who may see them.
+        "ledger_visible": ledger,
         "balance": amount(summary.balance),
         "credit_limit": amount(summary.credit_limit, credit),
         "available_credit": amount(summary.available_credit, ledger and credit),

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from crm.models import Customer
 from crm.services.core import mailer
-from crm.services.core.errors import CrmError
+from crm.services.core.errors import CrmError, ValidationFailed
 from crm.services.core.transaction import depth, transaction
 from crm.services.ledger import arithmetic as ledger
 from crm.services.pipeline.interactions import log_interaction
@@ -47,8 +47,18 @@ class SendResult:
     reason: str = ""
 
 
-def recipient_of(customer: Any) -> tuple[Any, str]:
-    """(primary contact, their email); NoRecipient when there is no address to send to."""
+def recipient_of(customer: Any, contact_id: int | None = None) -> tuple[Any, str]:
+    """(contact, their email): the customer's contact ``contact_id``, or the primary
+    contact when none is chosen; NoRecipient when there is no address to send to."""
+    if contact_id is not None:
+        contact = next((c for c in customer.contacts if c.id == contact_id), None)
+        if contact is None:
+            raise NoRecipient(
+                gettext("Choose one of %(customer)s's contacts.", customer=customer.name)
+            )
+        if not (contact.email or "").strip():
+            raise NoRecipient(gettext("%(contact)s has no email address.", contact=contact.name))
+        return contact, contact.email.strip()
     contact = customer.primary_contact
     if contact is None or not (contact.email or "").strip():
         raise NoRecipient(
@@ -59,6 +69,56 @@ def recipient_of(customer: Any) -> tuple[Any, str]:
             )
         )
     return contact, contact.email.strip()
+
+
+def recipients(customer: Any) -> list[Any]:
+    """The customer's contacts a statement can go to (those with an email address),
+    the primary contact first."""
+    found = [c for c in customer.contacts if (c.email or "").strip()]
+    return sorted(found, key=lambda c: (not c.is_primary, (c.name or "").lower(), c.id))
+
+
+@dataclass
+class Draft:
+    """The message a statement goes out with, as the sender may read and change it."""
+
+    contact: Any
+    email: str
+    subject: str
+    body: str
+
+
+def draft(
+    session: Session,
+    customer: Any,
+    date_from: object,
+    date_to: object,
+    contact_id: int | None = None,
+) -> Draft:
+    """The statement's message to ``contact_id`` (or the primary contact) before it goes."""
+    contact, email = recipient_of(customer, contact_id)
+    statement = build_statement(session, customer, date_from, date_to)
+    return Draft(contact, email, statement_text.subject(statement), _body(statement, contact))
+
+
+# Limits of the text a sender writes over the draft.
+SUBJECT_LENGTH = 200
+BODY_LENGTH = 20_000
+
+
+def _own_text(text: str | None, limit: int, field: str) -> str | None:
+    """The sender's ``text`` stripped (None when blank); ValidationFailed when too long
+    or, for a subject, on more than one line (a header cannot carry a line break)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if len(text) > limit:
+        raise ValidationFailed(
+            {field: [gettext("Keep it under %(count)s characters.", count=limit)]}
+        )
+    if field == "subject" and ("\n" in text or "\r" in text):
+        raise ValidationFailed({field: [gettext("The subject must be one line.")]})
+    return text
 
 
 def _body(statement: Statement, contact: Any) -> str:
@@ -88,20 +148,26 @@ def send_statement(
     smtp: smtplib.SMTP | None = None,
     user_id: int | None = None,
     fmt: str = "pdf",
+    contact_id: int | None = None,
+    subject: str | None = None,
+    body: str | None = None,
 ) -> str:
     """Build the statement, mail it with the file attached (``fmt``: pdf or xlsx, see
-    crm.services.statements.files.FORMATS) to the primary contact and log the send;
-    returns the recipient's address. ``smtp`` reuses an open connection."""
-    contact, email = recipient_of(customer)
+    crm.services.statements.files.FORMATS) to the contact ``contact_id`` (the primary
+    contact when None) and log the send; returns the recipient's address. ``subject``
+    and ``body`` are the sender's own text (the draft's when None or blank). ``smtp``
+    reuses an open connection."""
+    contact, email = recipient_of(customer, contact_id)
     statement = build_statement(session, customer, date_from, date_to)
-    subject = statement_text.subject(statement)
+    subject = _own_text(subject, SUBJECT_LENGTH, "subject") or statement_text.subject(statement)
+    body = _own_text(body, BODY_LENGTH, "body") or _body(statement, contact)
     render, mimetype = FORMATS[fmt]
     maintype, subtype = mimetype.split("/", 1)
     mail = mailer.message(
         settings,
         email,
         subject,
-        _body(statement, contact),
+        body,
         [(file_name(statement, fmt), render(statement), maintype, subtype)],
     )
     with transaction(session):

@@ -55,19 +55,32 @@ class StatementView(BaseView):
     @expose("/<int:customer_pk>")
     @has_access
     def statement(self, customer_pk):
-        """The statement on screen, with the period form and the downloads."""
+        """The statement on screen, with the period form, the downloads and the message it
+        would be mailed with (``?contact=`` picks the recipient among the contacts)."""
         customer = self._customer(customer_pk)
         if not can_view(LEDGER_AMOUNTS):
             return self._refused()
         date_from, date_to = _period_args(request.args)
+        return self._page(customer, date_from, date_to, _contact_id(request.args))
+
+    def _page(self, customer, date_from, date_to, contact_id, mail=None, mail_errors=None):
+        """The statement page; ``mail`` is the sender's subject and body to show again
+        with ``mail_errors`` when a send was refused."""
+        session = self.appbuilder.session
         statement, errors = None, {}
         try:
-            statement = statements.build_statement(
-                self.appbuilder.session, customer, date_from, date_to
-            )
+            statement = statements.build_statement(session, customer, date_from, date_to)
         except ValidationFailed as exc:
-            errors = {field: [str(m) for m in messages] for field, messages in exc.errors.items()}
-        contact = customer.primary_contact
+            errors = _messages(exc)
+        can_email = self.appbuilder.sm.has_access("can_edit", "Statement")
+        message, mail_errors = None, dict(mail_errors or {})
+        if statement is not None and can_email:
+            try:
+                message = statement_mail.draft(session, customer, date_from, date_to, contact_id)
+            except CrmError as exc:
+                mail_errors.setdefault("contact", [str(exc.message)])
+        if message is not None and mail:
+            message.subject, message.body = mail
         return self.render_template(
             "crm/statement.html",
             customer=customer,
@@ -76,8 +89,11 @@ class StatementView(BaseView):
             date_from=date_from,
             date_to=date_to,
             text=statement_text,
-            recipient=contact.email if contact is not None and contact.email else None,
-            can_email=self.appbuilder.sm.has_access("can_edit", "Statement"),
+            recipients=statement_mail.recipients(customer),
+            chosen=message.contact.id if message is not None else contact_id,
+            message=message,
+            mail_errors=mail_errors,
+            can_email=can_email,
         )
 
     @expose("/<int:customer_pk>/download")
@@ -100,11 +116,14 @@ class StatementView(BaseView):
     @expose("/<int:customer_pk>/email", methods=["POST"])
     @has_access
     def email_statement(self, customer_pk):
-        """Mail the statement (PDF attached) to the customer's primary contact."""
+        """Mail the statement (PDF attached) to the chosen contact (the primary contact
+        when none is chosen), with the subject and message as the sender left them."""
         customer = self._customer(customer_pk)
         if not can_view(LEDGER_AMOUNTS):
             return self._refused()
         date_from, date_to = _period_args(request.form)
+        contact_id = _contact_id(request.form)
+        subject, body = request.form.get("subject"), request.form.get("body")
         settings = mailer.SmtpSettings.from_config(current_app.config)
         try:
             email = statement_mail.send_statement(
@@ -114,8 +133,17 @@ class StatementView(BaseView):
                 date_to,
                 settings=settings,
                 user_id=current_user_id(),
+                contact_id=contact_id,
+                subject=subject,
+                body=body,
             )
             flash(gettext("The statement was sent to %(email)s.", email=email), "success")
+        except ValidationFailed as exc:
+            # The sender's text is shown again beside the reason, not lost.
+            page = self._page(
+                customer, date_from, date_to, contact_id, (subject, body), _messages(exc)
+            )
+            return page, 422
         except CrmError as exc:
             flash_error(exc)
         except statement_mail.MAIL_ERRORS as exc:
@@ -126,9 +154,10 @@ class StatementView(BaseView):
                 ),
                 "danger",
             )
-        return redirect(
-            url_for(".statement", customer_pk=customer.id, **{"from": date_from, "to": date_to})
-        )
+        query = {"from": date_from, "to": date_to}
+        if contact_id is not None:
+            query["contact"] = contact_id
+        return redirect(url_for(".statement", customer_pk=customer.id, **query))
 
     @expose("/batch", methods=["GET", "POST"])
     @has_access
@@ -215,6 +244,18 @@ class StatementView(BaseView):
             page_size=limit,
         )
         return [row.id for row in rows]
+
+
+def _messages(exc):
+    return {field: [str(m) for m in messages] for field, messages in exc.errors.items()}
+
+
+def _contact_id(source):
+    """The recipient a form or query string chose (``contact``), else None."""
+    try:
+        return inputs.record_id(source.get("contact") or "")
+    except InputInvalid:
+        return None
 
 
 def _ids(raw):
