@@ -17,7 +17,7 @@ _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # Extension -> the kinds ``filetype`` may report for it.
-_KINDS = {
+_KINDS: dict[str, set[str | None]] = {
     "pdf": {"pdf"},
     "png": {"png"},
     "jpg": {"jpg"},
@@ -37,7 +37,7 @@ _TEXT = {"txt", "csv"}
 
 def _kind(head: bytes) -> str | None:
     found = filetype.guess(head)
-    return found.extension if found is not None else None
+    return str(found.extension) if found is not None else None
 
 
 def content_problem(extension: str, data: bytes) -> str | None:
@@ -47,10 +47,12 @@ def content_problem(extension: str, data: bytes) -> str | None:
     kind = _kind(head)
     if extension in _TEXT:
         if kind is not None or b"\x00" in head:
-            return gettext(
-                "The file is named .%(ext)s but does not hold text%(kind)s.",
-                ext=extension,
-                kind=f" ({kind.upper()})" if kind else "",
+            return str(
+                gettext(
+                    "The file is named .%(ext)s but does not hold text%(kind)s.",
+                    ext=extension,
+                    kind=f" ({kind.upper()})" if kind else "",
+                )
             )
         return None
     expected = _KINDS.get(extension)
@@ -64,13 +66,17 @@ def content_problem(extension: str, data: bytes) -> str | None:
     if fits:
         return None
     if kind is None:
-        return gettext(
-            "The file is named .%(ext)s but its content is not a %(type)s file.",
-            ext=extension,
-            type=extension.upper(),
+        return str(
+            gettext(
+                "The file is named .%(ext)s but its content is not a %(type)s file.",
+                ext=extension,
+                type=extension.upper(),
+            )
         )
-    return gettext(
-        "The file is named .%(ext)s but its content is a %(kind)s file.",
-        ext=extension,
-        kind=kind.upper(),
+    return str(
+        gettext(
+            "The file is named .%(ext)s but its content is a %(kind)s file.",
+            ext=extension,
+            kind=kind.upper(),
+        )
     )
