@@ -137,15 +137,47 @@ class LocaleDecimalField(DecimalField):
             raise ValueError(self.invalid_value_message or number_invalid_message(locale)) from None
 
 
+# strptime directives -> bootstrap-datepicker's format tokens.
+_PICKER_TOKENS = {"%d": "dd", "%m": "mm", "%Y": "yyyy", "%y": "yy"}
+
+
+def _picker_format(pattern):
+    for directive, token in _PICKER_TOKENS.items():
+        pattern = pattern.replace(directive, token)
+    return pattern
+
+
 class LocaleDatePickerWidget(DatePickerWidget):
-    """FAB's date picker (it posts ``yyyy-MM-dd``), showing what was typed again when the
-    form comes back with an error, and the ISO date otherwise."""
+    """FAB's date picker writing and showing the user's locale's short date (``3/20/2027``
+    in English, ``20.03.2027`` in German), the form LocaleDateField reads and the field's
+    hint shows. What was typed is left as typed (the picker's own parsing, which reads
+    everything as ``yyyy-mm-dd``, is off) and shown again when the form comes back with
+    an error. FAB's start-up script sets every ``appbuilder_date`` to ``yyyy-mm-dd``, so
+    this picker starts from its data attributes when first focused instead."""
+
+    template = (
+        '<div class="input-group date crm-date" data-provide="datepicker"'
+        ' data-date-format="%(format)s" data-date-force-parse="false"'
+        ' data-date-autoclose="true">'
+        '<span class="input-group-addon"><i class="fa fa-calendar cursor-hand"></i></span>'
+        '<input class="form-control" %(text)s /></div>'
+    )
 
     def __call__(self, field, **kwargs):
         kwargs.setdefault("id", field.id)
         kwargs.setdefault("name", field.name)
+        formats = form_date_formats(get_locale())
+        pattern = formats[1] if len(formats) > 1 else formats[0]
+        if field.raw_data:
+            value = field.raw_data[0]
+        else:
+            value = field.data.strftime(pattern) if field.data else ""
         return Markup(
-            self.data_template % {"text": html_params(type="text", value=field._value(), **kwargs)}
+            self.template
+            % {
+                "format": _picker_format(pattern),
+                "text": html_params(type="text", value=value, autocomplete="off", **kwargs),
+            }
         )
 
 
