@@ -9,7 +9,7 @@ from flask_babel import get_locale
 
 from crm import formatting
 
-from . import request_translations
+from . import page_language, request_translations
 from .names import native_name, shipped_locale_codes
 from .selection import select_locale, select_timezone
 
@@ -28,6 +28,7 @@ def install(app):
     babel.locale_selector = select_locale
     babel.timezone_selector = select_timezone
     request_translations.install(app)
+    page_language.install(app)
     app.add_template_global(current_language)
     app.add_template_global(language_menu)
     formatting.install(app)

@@ -38,6 +38,7 @@ def test_typed_dates_are_kept_as_typed_and_saved_as_that_day(app, acme, acme_man
     with live_server(app) as base, chromium() as browser:
         page = signed_in(browser, base, acme_manager.username)
         page.goto(f"{base}/tasks/add")
+        assert page.locator("html").get_attribute("lang") == "en"
         page.fill("#title", "Call back")
         assert _type_date(page, "3/20/2027") == "3/20/2027"
         page.locator("#model_form [type=submit]").first.click()
@@ -63,6 +64,7 @@ def test_typed_dates_are_kept_as_typed_and_saved_as_that_day(app, acme, acme_man
             " encodeURIComponent(document.querySelector('[name=csrf_token]').value)})"
         )
         page.goto(f"{base}/tasks/add")
+        assert page.locator("html").get_attribute("lang") == "de"
         page.fill("#title", "Rückruf")
         assert _type_date(page, "21.03.2027") == "21.03.2027"
         page.locator("#model_form [type=submit]").first.click()
