@@ -2,6 +2,7 @@
 
 import re
 
+
 def _lang(response):
     found = re.search(r"<html( lang=\"([^\"]+)\")?>", response.get_data(as_text=True))
     assert found is not None
