@@ -6,8 +6,12 @@
  * move. The server decides: when it refuses (no permission, a rule), the card
  * goes back where it was and its message is shown.
  *
+ * Each card also gets a "Move to…" list of the other columns, so a card moves from
+ * the keyboard too; every saved move is announced in the board's status region.
+ *
  * Markup (see templates/crm/kanban.html):
- *   .crm-kanban[data-move-url][data-move-failed]
+ *   .crm-kanban[data-move-url][data-move-failed][data-move-label][data-moved-message]
+ *     .crm-kanban-status (aria-live)
  *     .crm-kanban-column[data-column-id][data-cards-url][data-ask-label?]
  *       .crm-kanban-count, .crm-kanban-total, .crm-kanban-cards, .crm-kanban-more
  * Cards endpoint: GET cards-url?offset=N -> {"cards": [{"id", "html"}], "next_offset": N|null}
@@ -25,6 +29,7 @@
   }
 
   function loadCards(column) {
+    var board = column.closest(".crm-kanban");
     var url = column.getAttribute("data-cards-url");
     var offset = column.getAttribute("data-next-offset");
     if (offset === null || offset === "" || column.getAttribute("data-loading") === "1") {
@@ -43,6 +48,7 @@
           var element = holder.firstElementChild;
           element.setAttribute("data-card-id", card.id);
           list.appendChild(element);
+          if (board.getAttribute("data-read-only") !== "1") { moveMenu(board, element); }
         });
         column.setAttribute("data-next-offset", page.next_offset === null ? "" : page.next_offset);
         column.querySelector(".crm-kanban-more").style.display = page.next_offset === null ? "none" : "";
@@ -60,9 +66,70 @@
     });
   }
 
+  function columnTitle(column) {
+    return column.querySelector(".crm-kanban-title").textContent.trim();
+  }
+
+  function cardTitle(card) {
+    var title = card.querySelector("a");
+    return title ? title.textContent.trim() : "";
+  }
+
+  function announce(board, card, column) {
+    var text = (board.getAttribute("data-moved-message") || "")
+      .replace("{card}", cardTitle(card))
+      .replace("{column}", columnTitle(column))
+      .replace("{count}", column.querySelector(".crm-kanban-count").textContent.trim());
+    board.querySelector(".crm-kanban-status").textContent = text;
+  }
+
+  // The card's "Move to…" list: the columns it is not in.
+  function moveMenu(board, card) {
+    var old = card.querySelector(".crm-card-move");
+    if (old) { old.remove(); }
+    var here = card.closest(".crm-kanban-column");
+    var menu = document.createElement("select");
+    menu.className = "form-control input-sm crm-card-move";
+    var label = board.getAttribute("data-move-label") || "";
+    menu.setAttribute("aria-label", label + " " + cardTitle(card));
+    var prompt = document.createElement("option");
+    prompt.value = "";
+    prompt.textContent = label;
+    menu.appendChild(prompt);
+    board.querySelectorAll(".crm-kanban-column").forEach(function (column) {
+      if (column === here) { return; }
+      var option = document.createElement("option");
+      option.value = column.getAttribute("data-column-id");
+      option.textContent = columnTitle(column);
+      menu.appendChild(option);
+    });
+    menu.addEventListener("change", function () {
+      if (!menu.value) { return; }
+      var target = board.querySelector('.crm-kanban-column[data-column-id="' + menu.value + '"]');
+      var from = card.parentNode;
+      var event = {from: from, to: target.querySelector(".crm-kanban-cards"), item: card,
+                   oldIndex: Array.prototype.indexOf.call(from.children, card)};
+      card.setAttribute("data-keyboard-move", "1");
+      event.to.insertBefore(card, event.to.firstChild);
+      moved(board, event);
+    });
+    card.appendChild(menu);
+    return menu;
+  }
+
   function putBack(event) {
     var before = event.from.children[event.oldIndex] || null;
     event.from.insertBefore(event.item, before);
+  }
+
+  // After a move (saved or put back): the card's list names the columns it may go to,
+  // and a move made from the keyboard keeps the focus on the card's list.
+  function settle(board, card, before) {
+    if (board.getAttribute("data-read-only") === "1") { return; }
+    var fromKeyboard = before.getAttribute("data-keyboard-move") === "1";
+    before.removeAttribute("data-keyboard-move");
+    var menu = moveMenu(board, card);
+    if (fromKeyboard) { menu.focus(); }
   }
 
   function moved(board, event) {
@@ -76,7 +143,7 @@
     var failed = board.getAttribute("data-move-failed") || "";
     if (ask) {
       var reason = window.prompt(ask, "");
-      if (reason === null) { putBack(event); return; }
+      if (reason === null) { putBack(event); settle(board, event.item, event.item); return; }
       body.reason = reason;
     }
     fetch(board.getAttribute("data-move-url"), {
@@ -91,15 +158,19 @@
     }).then(function (data) {
       alertBox(board, "");
       updateTotals(board, data.columns);
+      var card = event.item;
       if (data.html) {
         var holder = document.createElement("div");
         holder.innerHTML = data.html.trim();
-        var fresh = holder.firstElementChild;
-        fresh.setAttribute("data-card-id", body.id);
-        event.item.replaceWith(fresh);
+        card = holder.firstElementChild;
+        card.setAttribute("data-card-id", body.id);
+        event.item.replaceWith(card);
       }
+      settle(board, card, event.item);
+      announce(board, card, target);
     }).catch(function (error) {
       putBack(event);
+      settle(board, event.item, event.item);
       // A network failure (TypeError) has only the browser's English words: say ours.
       alertBox(board, error instanceof TypeError ? failed : error.message);
     });
@@ -121,6 +192,8 @@
       new Sortable(list, {
         group: board.id || "crm-kanban", sort: false, animation: 120,
         disabled: readOnly, draggable: ".crm-card",
+        // The card's "Move to…" list is for choosing, not a drag handle.
+        filter: ".crm-card-move", preventOnFilter: false,
         onEnd: function (event) { moved(board, event); }
       });
     });

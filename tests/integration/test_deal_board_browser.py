@@ -14,11 +14,12 @@ def drag(page, source, target):
     """Press, move in small steps and release, as a hand does: SortableJS starts a drag only
     after the pointer has moved."""
     start, end = source.bounding_box(), target.bounding_box()
-    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    # Grab the card by its top right corner: its title is a link and its foot the
+    # "Move to…" list, neither of which starts a drag.
+    x, y = start["x"] + start["width"] - 6, start["y"] + 6
+    page.mouse.move(x, y)
     page.mouse.down()
-    page.mouse.move(
-        start["x"] + start["width"] / 2 + 10, start["y"] + start["height"] / 2 + 10, steps=5
-    )
+    page.mouse.move(x + 10, y + 10, steps=5)
     page.mouse.move(end["x"] + end["width"] / 2, end["y"] + 30, steps=20)
     page.mouse.up()
 

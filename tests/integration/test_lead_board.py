@@ -43,7 +43,9 @@ def test_board_shows_non_final_statuses_in_position_order(
         s.commit()
     factories.lead(app, acme, "Valued", value=1500)
     html = browser(acme_member).get("/lead-board/").get_data(as_text=True)
-    columns = re.findall(r'data-column-id="\d+".*?<b>(.*?)</b>', html, re.S)
+    columns = re.findall(
+        r'data-column-id="\d+".*?<h2 class="crm-kanban-title">(.*?)</h2>', html, re.S
+    )
     assert columns == ["Qualified", "New", "Contacted"]
     assert "Converted</b>" not in html and "Lost</b>" not in html
     assert "1,500.00" in html  # the New column's total
