@@ -8,7 +8,10 @@ the caller may not see reads ``hidden``), dates ``YYYY-MM-DD``, related records 
 
 from sqlalchemy import Date, DateTime, Integer, Numeric, String, inspect
 
+from crm.api.invoices import InvoiceApi
 from crm.api.openapi_schema import DECIMAL_PATTERN, MASKED_DECIMAL_PATTERN
+from crm.api.payments import PaymentApi
+from crm.api.priced_documents import TOTAL_FIELDS, PricedDocumentApi
 from crm.security.masking import MASKED_FIELDS
 from crm.services.ledger.document_lines import LINE_FIELDS
 
@@ -62,9 +65,9 @@ def describe_bodies(document, apis):
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     paths = document.get("paths", {})
     for api in apis:
-        if getattr(api, "header_fields", None) and getattr(api, "read_fields", None):
+        if isinstance(api, PricedDocumentApi):
             _describe_document_api(schemas, paths, api)
-        elif api.resource_name == "payment":
+        elif isinstance(api, PaymentApi):
             _describe_payment_api(schemas, paths, api)
 
 
@@ -92,7 +95,7 @@ def _describe_document_api(schemas, paths, api):
 def _result_of(path, record):
     # An order's "invoice" action answers with the invoice it made.
     if path.endswith("/invoice"):
-        return {"$ref": record["$ref"].replace("SalesOrderApi", "InvoiceApi")}
+        return {"$ref": f"{REF}{InvoiceApi.__name__}.get"}
     return record
 
 
@@ -183,8 +186,6 @@ def _line_read(line_model):
 
 
 def _document_read(model, read_fields):
-    from crm.api.priced_documents import TOTAL_FIELDS
-
     masked = MASKED_FIELDS.get(model.__name__, {})
     properties = {
         field: _field_schema(model, field, masked) for field in (*read_fields, *TOTAL_FIELDS)
