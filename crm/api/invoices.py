@@ -56,6 +56,7 @@ class InvoiceApi(PricedDocumentApi):
         "reference",
         "notes",
         "amount_paid",
+        "amount_due",
         "sales_order_id",
         "issued_at",
         "voided_at",

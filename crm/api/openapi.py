@@ -15,9 +15,14 @@ from flask_babel import get_locale
 
 from crm.api import list_args
 from crm.api.openapi_answers import describe_answers
+from crm.api.openapi_bodies import describe_bodies
 from crm.api.openapi_schema import describe_models
 
 MAX_DOCUMENTS = 32
+QUERY_NOTE = (
+    "An object as %s, written as Rison or JSON, e.g. "
+    "(filters:!((col:name,opr:sw,value:Ac)),page:0,page_size:25)."
+)
 
 
 class OpenApi(FabOpenApi):
@@ -67,7 +72,9 @@ class OpenApi(FabOpenApi):
         model_apis = [api for api in apis if isinstance(api, ModelRestApi)]
         describe_models(document, model_apis)
         describe_answers(document, model_apis)
+        describe_bodies(document, model_apis)
         _declare_plain_list_parameters(document)
+        _declare_query_as_text(document)
         if "FAB_OPENAPI_SERVERS" not in current_app.config:
             # Paths are absolute: the document names no host, whoever asked for it.
             document["servers"] = [{"url": "/"}]
@@ -82,6 +89,23 @@ def _declare_plain_list_parameters(document):
         names = {parameter.get("name") for parameter in operation.get("parameters", [])}
         if _takes_list_rison(operation) and "page" not in names:
             operation["parameters"].extend(dict(p) for p in list_args.PARAMETERS)
+
+
+def _declare_query_as_text(document):
+    """``q`` is sent as text (Rison, or JSON), not as a JSON document: declared as one,
+    client generators leave it out, and with it the only way to filter a list."""
+    for path in document.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("name") != "q" or parameter.get("in") != "query":
+                    continue
+                schema = parameter.pop("content", {}).get("application/json", {}).get("schema")
+                if schema is None:
+                    continue
+                parameter["schema"] = {"type": "string"}
+                parameter["description"] = QUERY_NOTE % schema.get("$ref", "")
 
 
 def _takes_list_rison(operation):

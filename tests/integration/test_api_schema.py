@@ -102,6 +102,15 @@ def _records(app):
     factories.deal(app, tenant, customer_id=customer)
 
 
+def _documents(app):
+    """The records above, and a quote and an issued invoice of a customer with terms."""
+    _records(app)
+    tenant = next(iter(_tenants(app)))
+    customer = factories.buyer(app, tenant)
+    factories.quote(app, tenant, customer)
+    factories.draft_invoice(app, tenant, customer, issue=True)
+
+
 def _tenants(app):
     with app.app_context():
         rows = db.session.execute(select(Tenant.id, Tenant.name)).all()
@@ -109,7 +118,9 @@ def _tenants(app):
     return [SimpleNamespace(id=row.id, name=row.name) for row in rows]
 
 
-@pytest.mark.parametrize("resource", ["customer", "company", "contact", "deal"])
+@pytest.mark.parametrize(
+    "resource", ["customer", "company", "contact", "deal", "sales_order", "invoice"]
+)
 def test_answers_match_the_document(app, resource):
     schema = schemathesis.openapi.from_wsgi("/api/v1/_openapi", app, headers=_signed_in_admin(app))
     operations = [
@@ -118,6 +129,8 @@ def test_answers_match_the_document(app, resource):
     ]
     assert len(operations) >= 5
     failures = [
-        f for operation in operations for f in _server_errors(app, operation, CONFORMANCE, _records)
+        f
+        for operation in operations
+        for f in _server_errors(app, operation, CONFORMANCE, _documents)
     ]
     assert not failures, "\n\n".join(failures)

@@ -121,3 +121,43 @@ def test_customer_with_invoices_cannot_be_deleted(app, acme, acme_admin, api):
     factories.draft_invoice(app, acme, customer)
     r = api(acme_admin).delete(f"/api/v1/customer/{customer}")
     assert r.status_code == 409 and "invoices" in r.json["message"]
+
+
+def test_a_bad_line_is_refused_by_line_and_field_and_nothing_is_saved(app, acme, acme_manager, api):
+    customer = factories.buyer(app, acme)
+    client = api(acme_manager)
+    r = client.post(
+        "/api/v1/invoice/",
+        json={
+            "customer": customer,
+            "lines": [
+                factories.WIDGETS,
+                factories.WIDGETS,
+                {"description": "Bolts", "quantity": "-2", "unit_price": "1.00"},
+            ],
+        },
+    )
+    assert r.status_code == 422
+    assert set(r.json["message"]) == {"lines.2.quantity"}
+    assert "more than 0" in r.json["message"]["lines.2.quantity"][0]
+    assert client.get("/api/v1/invoice/").json["count"] == 0
+    assert factories.customer_figures(app, acme, customer)[0] == Decimal("0.00")
+
+
+def test_put_replaces_the_lines_of_a_draft_and_answers_them_nested(app, acme, acme_manager, api):
+    pk = factories.draft_invoice(app, acme, factories.buyer(app, acme))
+    client = api(acme_manager)
+    bolts = {"description": "Bolt", "quantity": "10", "unit_price": "1.50", "tax_rate": "10"}
+    r = client.put(f"/api/v1/invoice/{pk}", json={"lines": [bolts, factories.WIDGETS]})
+    assert r.status_code == 200, r.json
+    assert [(line["description"], line["total"]) for line in r.json["result"]["lines"]] == [
+        ("Bolt", "16.50"),
+        ("Widget", "240.00"),
+    ]
+    assert r.json["result"]["total"] == "256.50"
+    r = client.put(f"/api/v1/invoice/{pk}", json={"lines": [{**bolts, "unit_price": "x"}]})
+    assert r.status_code == 422 and set(r.json["message"]) == {"lines.0.unit_price"}
+    kept = client.get(f"/api/v1/invoice/{pk}").json["result"]
+    assert [line["description"] for line in kept["lines"]] == ["Bolt", "Widget"]
+    assert client.put(f"/api/v1/invoice/{pk}", json={"notes": "no lines sent"}).status_code == 200
+    assert len(client.get(f"/api/v1/invoice/{pk}").json["result"]["lines"]) == 2

@@ -114,3 +114,56 @@ def test_records_and_lists_of_the_main_apis_match_their_schemas(app, api, acme, 
         assert pk in listing["ids"], resource
         for row in listing["result"]:
             assert not _validate(document, f"{name}.get_list", row), resource
+
+
+def test_sales_orders_and_invoices_match_their_schemas_with_lines_nested(
+    app, api, acme, acme_admin, acme_member
+):
+    customer = factories.buyer(app, acme)
+    made = {
+        "sales_order": ("SalesOrderApi", factories.quote(app, acme, customer)),
+        "invoice": ("InvoiceApi", factories.draft_invoice(app, acme, customer, issue=True)),
+    }
+    for user in (acme_admin, acme_member):
+        document = _document(api, user)
+        for resource, (name, pk) in made.items():
+            record = api(user).get(f"/api/v1/{resource}/{pk}").json["result"]
+            assert record["lines"] and record["customer"]["id"] == customer, resource
+            assert not _validate(document, f"{name}.get", record), (resource, user)
+            for row in api(user).get(f"/api/v1/{resource}/").json["result"]:
+                assert not _validate(document, f"{name}.get_list", row), (resource, user)
+
+
+def test_document_bodies_declare_the_customer_and_the_lines(app, api, acme_admin):
+    document = _document(api, acme_admin)
+    schemas = document["components"]["schemas"]
+    for name in ("SalesOrderApi", "InvoiceApi"):
+        post, put = schemas[f"{name}.post"], schemas[f"{name}.put"]
+        assert post["required"] == ["customer"] and "required" not in put
+        assert post["properties"]["customer"] == {"type": "integer"}
+        lines = post["properties"]["lines"]
+        assert lines["items"] == {"$ref": "#/components/schemas/DocumentLineInput"}
+        assert put["properties"]["lines"] == lines
+    line = schemas["DocumentLineInput"]
+    assert line["required"] == ["description", "unit_price"]
+    assert {line["properties"][f]["format"] for f in ("quantity", "unit_price", "tax_rate")} == {
+        "decimal"
+    }
+    paths = document["paths"]
+    created = paths["/api/v1/invoice/"]["post"]["responses"]["201"]
+    result = created["content"]["application/json"]["schema"]["properties"]["result"]
+    assert result == {"$ref": "#/components/schemas/InvoiceApi.get"}
+    made = paths["/api/v1/sales_order/{pk}/invoice"]["post"]["responses"]["201"]
+    assert made["content"]["application/json"]["schema"]["properties"]["result"] == result
+
+
+def test_a_list_query_is_declared_as_text_a_client_can_send(app, api, acme, acme_admin):
+    factories.company(app, acme, "Northwind")
+    factories.company(app, acme, "Southwind")
+    operation = _document(api, acme_admin)["paths"]["/api/v1/company/"]["get"]
+    q = next(p for p in operation["parameters"] if p["name"] == "q")
+    assert q["schema"] == {"type": "string"} and "content" not in q
+    listing = (
+        api(acme_admin).get("/api/v1/company/?q=(filters:!((col:name,opr:sw,value:North)))").json
+    )
+    assert [row["name"] for row in listing["result"]] == ["Northwind"]
