@@ -16,6 +16,7 @@ from flask_babel import get_locale
 from crm.api import list_args
 from crm.api.openapi_answers import describe_answers
 from crm.api.openapi_schema import describe_models
+from crm.api.openapi_webhooks import describe_webhooks
 
 MAX_DOCUMENTS = 32
 
@@ -67,6 +68,7 @@ class OpenApi(FabOpenApi):
         model_apis = [api for api in apis if isinstance(api, ModelRestApi)]
         describe_models(document, model_apis)
         describe_answers(document, model_apis)
+        describe_webhooks(document, model_apis)
         _declare_plain_list_parameters(document)
         if "FAB_OPENAPI_SERVERS" not in current_app.config:
             # Paths are absolute: the document names no host, whoever asked for it.

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from crm.extensions import db
 from crm.models import WebhookEndpoint
+from crm.services import webhooks
 
 PUBLIC_URL = "https://93.184.215.14/hooks"  # a public address: no DNS lookup in the test
 
@@ -176,3 +177,17 @@ def test_another_tenants_admin_cannot_reach_an_endpoint(
     assert b.get(f"/webhooks/show/{pk}").status_code == 404
     assert b.post(f"/webhooks/action/rotate_secret/{pk}").status_code == 404
     assert _endpoints(app)[0].is_active is True
+
+
+def test_the_openapi_document_describes_every_events_payload(app, api, acme_admin):
+    document = api(acme_admin).get("/api/v1/_openapi").json
+    hooks = document["x-webhooks"]
+    assert set(hooks) == set(webhooks.EVENTS)
+    body = hooks["deal.won"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/WebhookEvent.deal"}
+    envelope = document["components"]["schemas"]["WebhookEvent.deal"]
+    assert "deal.won" in envelope["properties"]["event"]["enum"]
+    data_ref = envelope["properties"]["data"]["allOf"][0]["$ref"].rsplit("/", 1)[1]
+    assert "title" in document["components"]["schemas"][data_ref]["properties"]
+    headers = {p["name"] for p in hooks["deal.won"]["post"]["parameters"]}
+    assert "X-Ledgerline-Signature" in headers
