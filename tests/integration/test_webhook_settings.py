@@ -35,6 +35,17 @@ def test_an_admin_adds_a_webhook_on_screen_and_sees_its_secret(app, browser, acm
     assert endpoint.secret.startswith("whsec_") and len(endpoint.secret) > 30
     page = b.get(f"/webhooks/show/{endpoint.id}").get_data(as_text=True)
     assert endpoint.secret in page and "Deal won" in page
+    assert "Lead converted" in b.get("/webhooks/add").get_data(as_text=True)
+    edit = b.get(f"/webhooks/edit/{endpoint.id}").get_data(as_text=True)
+    assert 'value="deal.won" selected' in edit or 'selected value="deal.won"' in edit
+    assert endpoint.secret not in edit  # rotated, never typed in
+    r = b.post(
+        f"/webhooks/edit/{endpoint.id}",
+        {"url": PUBLIC_URL, "events": ["payment.created"], "is_active": "y"},
+    )
+    assert r.status_code == 302
+    assert _endpoints(app)[0].events == ["payment.created"]
+    assert b.get("/webhooks/list/").status_code == 200
 
 
 def test_an_admin_rotates_a_secret_on_screen(app, browser, api, acme_admin):

@@ -8,11 +8,19 @@ import hmac
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from crm.extensions import db
 from crm.jobs import webhooks as webhook_jobs
-from crm.models import Notification, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from crm.models import (
+    AuditEntry,
+    Customer,
+    Notification,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from crm.models.base import utcnow
 from tests import factories
 from tests.webhook_support import start_receiver
@@ -222,3 +230,67 @@ def test_a_private_address_is_refused_at_send_time_too(app, api, acme, acme_admi
     assert receiver.received == []
     [attempt] = _rows(app, WebhookAttempt)
     assert "127.0.0.1" in attempt.error and attempt.response_code is None
+
+
+def test_a_converted_lead_sends_lead_converted_and_the_new_customer(
+    app, api, acme, acme_admin, receiver
+):
+    lead_id = factories.lead(
+        app,
+        acme,
+        "Office fit-out",
+        status="Qualified",
+        contact_name="Ada Lovelace",
+        contact_email="ada@engines.example",
+        company_name="Analytical Engines",
+    )
+    _register(api, acme_admin, receiver.url, ["lead.converted", "customer.created"])
+    r = api(acme_admin).post(f"/api/v1/lead/{lead_id}/convert", json={})
+    assert r.status_code == 201, r.json
+    sent = {c.headers["X-Ledgerline-Event"]: json.loads(c.body) for c in receiver.received}
+    assert set(sent) == {"lead.converted", "customer.created"}
+    assert sent["lead.converted"]["data"]["id"] == lead_id
+    assert sent["customer.created"]["data"]["email"] == "ada@engines.example"
+
+
+def test_deliveries_are_recorded_and_queued_only_after_the_commit(
+    app, api, acme, acme_admin, receiver, monkeypatch
+):
+    """When the queue is handed a delivery, the customer and the delivery are already
+    committed: another connection reads both."""
+    _register(api, acme_admin, receiver.url, ["customer.created"])
+    hooks = app.extensions["crm_webhooks"]
+    seen = []
+
+    def queued(delivery_id):
+        with app.app_context():
+            engine = db.engine
+        with Session(bind=engine) as other:
+            seen.append(
+                (
+                    other.scalar(select(func.count(Customer.id))),
+                    other.scalar(
+                        select(WebhookDelivery.event).where(WebhookDelivery.id == delivery_id)
+                    ),
+                )
+            )
+
+    monkeypatch.setattr(hooks, "send", queued)
+    r = api(acme_admin).post(
+        "/api/v1/customer/", json={"name": "Committed Co", "email": "c@committed.example"}
+    )
+    assert r.status_code == 201
+    assert seen == [(1, "customer.created")]
+    assert receiver.received == []  # the queue (here: the test) sends it, not the request
+
+
+def test_the_signing_secret_stays_out_of_the_audit_trail(app, api, acme_admin):
+    r = api(acme_admin).post(
+        "/api/v1/webhook/",
+        json={"url": "https://93.184.215.14/hooks", "events": ["deal.won"]},
+    )
+    assert r.status_code == 201, r.json
+    secret = api(acme_admin).get(f"/api/v1/webhook/{r.json['id']}").json["result"]["secret"]
+    entries = _rows(app, AuditEntry, AuditEntry.entity == "webhook_endpoint")
+    assert len(entries) == 1 and "url" in entries[0].changes
+    assert secret not in json.dumps(entries[0].changes)
