@@ -26,8 +26,12 @@ class WebhookEndpoint(Audited, TenantMixin, TimestampMixin, Model):
     # Deliveries in a row that failed for good; at the tenant's limit the endpoint is disabled.
     consecutive_failures = Column(Integer, nullable=False, default=0)
     disabled_reason = Column(String(255))
+    # The database deletes an endpoint's deliveries and their attempts (ON DELETE CASCADE).
     deliveries = relationship(
-        "WebhookDelivery", back_populates="endpoint", cascade="all, delete-orphan"
+        "WebhookDelivery",
+        back_populates="endpoint",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
 
     def __str__(self):
@@ -61,6 +65,7 @@ class WebhookDelivery(TenantMixin, Model):
         "WebhookAttempt",
         back_populates="delivery",
         cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by="WebhookAttempt.id",
     )
 

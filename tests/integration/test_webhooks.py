@@ -221,6 +221,10 @@ def test_a_delivery_is_sent_again_from_the_deliveries_screen(
     assert again["id"] == first["id"]  # the same event
     assert receiver.received[1].headers["X-Ledgerline-Delivery"] != delivery.uuid
 
+    # Deleting the endpoint deletes its deliveries and their attempts.
+    assert api(acme_admin).delete(f"/api/v1/webhook/{endpoint_id}").status_code == 200
+    assert _rows(app, WebhookDelivery) == [] and _rows(app, WebhookAttempt) == []
+
 
 def test_a_private_address_is_refused_at_send_time_too(app, api, acme, acme_admin, receiver):
     """Saved while private addresses were allowed; no longer allowed when it is sent."""

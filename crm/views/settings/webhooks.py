@@ -1,6 +1,8 @@
 """Settings → Webhooks (Admins only): a tenant's endpoints, each with its deliveries and
 each delivery with its attempts; a delivery can be sent again, a secret rotated."""
 
+import json
+
 from flask import current_app, flash, redirect
 from flask_appbuilder.actions import action
 from flask_appbuilder.fieldwidgets import Select2ManyWidget
@@ -69,6 +71,10 @@ def _secret(secret):
     return Markup("<code>{}</code>").format(escape(secret or ""))
 
 
+def _payload(payload):
+    return Markup("<pre>{}</pre>").format(json.dumps(payload, indent=2, ensure_ascii=False))
+
+
 def _status(status):
     return str(STATUS_LABELS.get(status, status))
 
@@ -114,7 +120,7 @@ class WebhookDeliveryView(CrmModelView):
     ]
     search_columns = ["event", "status"]
     base_order = ("id", "desc")
-    formatters_columns = {"status": _status}
+    formatters_columns = {"status": _status, "payload": _payload}
     related_views = [WebhookAttemptView]
     include_route_methods = {"list", "show", "action", "action_post"}
 
