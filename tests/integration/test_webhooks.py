@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -298,3 +299,18 @@ def test_the_signing_secret_stays_out_of_the_audit_trail(app, api, acme_admin):
     entries = _rows(app, AuditEntry, AuditEntry.entity == "webhook_endpoint")
     assert len(entries) == 1 and "url" in entries[0].changes
     assert secret not in json.dumps(entries[0].changes)
+
+
+def test_invoice_and_payment_events_carry_their_amounts_unmasked(
+    app, api, acme, acme_admin, receiver
+):
+    """The record as the API shows it to an Admin, who sees every figure."""
+    customer_id = factories.customer(app, acme)
+    _register(api, acme_admin, receiver.url, ["invoice.created", "payment.created"])
+    invoice_id = factories.saved_invoice(app, acme, customer_id, Decimal("120.00"))
+    factories.payment(app, acme, customer_id, Decimal("50.00"))
+    sent = {c.headers["X-Ledgerline-Event"]: json.loads(c.body) for c in receiver.received}
+    assert set(sent) == {"invoice.created", "payment.created"}
+    assert sent["invoice.created"]["data"]["id"] == invoice_id
+    assert sent["invoice.created"]["data"]["total"] == "120.00"
+    assert sent["payment.created"]["data"]["amount"] == "50.00"
