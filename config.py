@@ -189,6 +189,13 @@ class Config:
     CRM_JOB_HEARTBEAT_TIMEOUT = _env_int("CRM_JOB_HEARTBEAT_TIMEOUT", 60)
     # A list export of more rows than this runs as a job (smaller ones download at once).
     CRM_EXPORT_BACKGROUND_ROWS = _env_int("CRM_EXPORT_BACKGROUND_ROWS", 20_000)
+    # Webhooks (crm/services/webhooks): minutes between a failed delivery's attempts, the
+    # deliveries in a row that fail for good before an endpoint is disabled, the timeout
+    # of one POST, and whether endpoints may be on private or loopback addresses.
+    CRM_WEBHOOK_RETRY_MINUTES = os.environ.get("CRM_WEBHOOK_RETRY_MINUTES", "1,5,30,120,720")
+    CRM_WEBHOOK_DISABLE_AFTER = _env_int("CRM_WEBHOOK_DISABLE_AFTER", 5)
+    CRM_WEBHOOK_TIMEOUT = _env_int("CRM_WEBHOOK_TIMEOUT", 10)
+    CRM_WEBHOOKS_ALLOW_PRIVATE = _env_flag("CRM_WEBHOOKS_ALLOW_PRIVATE")
 
     # The short-lived cache (crm/caching.py): Redis with CRM_REDIS_URL, else this folder.
     CRM_CACHE_DIR = os.environ.get("CRM_CACHE_DIR", os.path.join(INSTANCE_DIR, "cache"))

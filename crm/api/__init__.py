@@ -40,6 +40,7 @@ from crm.api.settings import (
 from crm.api.statements import StatementApi
 from crm.api.support_tickets import SupportTicketApi
 from crm.api.tasks import TaskApi
+from crm.api.webhooks import WebhookApi, WebhookDeliveryApi
 
 APIS = [
     CustomerApi,
@@ -78,6 +79,8 @@ APIS = [
     ContractApi,
     SupportTicketApi,
     JobApi,
+    WebhookApi,
+    WebhookDeliveryApi,
 ]
 
 

@@ -17,6 +17,7 @@ from crm.api import list_args
 from crm.api.openapi_answers import describe_answers
 from crm.api.openapi_bodies import describe_bodies
 from crm.api.openapi_schema import describe_models
+from crm.api.openapi_webhooks import describe_webhooks
 
 MAX_DOCUMENTS = 32
 QUERY_NOTE = (
@@ -73,6 +74,7 @@ class OpenApi(FabOpenApi):
         describe_models(document, model_apis)
         describe_answers(document, model_apis)
         describe_bodies(document, model_apis)
+        describe_webhooks(document, model_apis)
         _declare_plain_list_parameters(document)
         _declare_query_as_text(document)
         if "FAB_OPENAPI_SERVERS" not in current_app.config:

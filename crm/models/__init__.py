@@ -41,6 +41,7 @@ from .support_ticket import (
     SupportTicket,
 )
 from .job import ACTIVE_JOB_STATUSES, JOB_KINDS, JOB_STATUSES, Job
+from .webhook import DELIVERY_STATUSES, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 from sqlalchemy import func as _func, select as _select
 from sqlalchemy.orm import column_property as _column_property
@@ -103,6 +104,9 @@ _install_column_defaults(
         ImportItem,
         SupportTicket,
         Job,
+        WebhookEndpoint,
+        WebhookDelivery,
+        WebhookAttempt,
     ]
 )
 
@@ -171,6 +175,10 @@ __all__ = [
     "OPEN_TICKET_STATUSES",
     "TICKET_PRIORITIES",
     "Job",
+    "DELIVERY_STATUSES",
+    "WebhookEndpoint",
+    "WebhookDelivery",
+    "WebhookAttempt",
     "JOB_KINDS",
     "JOB_STATUSES",
     "ACTIVE_JOB_STATUSES",

@@ -31,6 +31,8 @@ METHOD_VERBS = {
     "archive": "edit",
     "restore": "edit",
     "toggle_active": "edit",
+    "rotate_secret": "edit",  # a webhook's signing secret
+    "resend": "edit",  # a webhook delivery, sent again
     "save_custom_fields": "edit",
     "custom_fields": "edit",
     # Kanban boards, conversion, settings
@@ -152,7 +154,7 @@ BULK_ENTITIES = ("Import", "Merge")
 # Every signed-in user reads and marks their own notifications and follows and cancels their
 # own jobs (scoped to them by the service).
 PERSONAL_ENTITIES = ("Notification", "Job")
-ADMIN_ONLY = ("AuditEntry",)
+ADMIN_ONLY = ("AuditEntry", "Webhook")
 # The dashboard: every role reads it.
 DASHBOARD_ENTITIES = ("Dashboard",)
 # Overriding a credit refusal: confirming an order or issuing an invoice past the customer's

@@ -49,6 +49,7 @@ from crm.views.settings.reference_lists import (
     SubSegmentView,
     TagView,
 )
+from crm.views.settings.webhooks import WebhookAttemptView, WebhookDeliveryView, WebhookView
 
 CRM = ("CRM", _l("CRM"), "fa-address-book")
 SETTINGS = ("Settings", _l("Settings"), "fa-sliders-h")
@@ -82,6 +83,7 @@ MENU = [
     (PipelineView, "Pipelines", _l("Pipelines"), "fa-stream", SETTINGS),
     (StageView, "Stages", _l("Stages"), "fa-columns", SETTINGS),
     (CrmSettingsView, "CRM Settings", _l("CRM settings"), "fa-cog", SETTINGS),
+    (WebhookView, "Webhooks", _l("Webhooks"), "fa-satellite-dish", SETTINGS),  # Admins only
     (LeadView, "Leads", _l("Leads"), "fa-bullseye", SALES),
     (LeadBoardView, "Lead Board", _l("Lead board"), "fa-columns", SALES),
     (InteractionView, "Interactions", _l("Interactions"), "fa-comments", SALES),
@@ -107,6 +109,8 @@ NO_MENU = [
     FinancialsPermission,  # no page: keeps "can read Financials" in the database
     *FIGURE_CLASS_PERMISSIONS,  # likewise for each class of financial figure
     CreditOverridePermission,  # no page: keeps "can override CreditOverride"
+    WebhookDeliveryView,  # a webhook's deliveries, from its page
+    WebhookAttemptView,  # a delivery's attempts, from its page
 ]
 CUSTOMER_TABS = [
     ContactView,

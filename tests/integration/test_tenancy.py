@@ -211,6 +211,28 @@ def globex_records(app, globex):
         s.add(job)
         s.commit()
         ids[Job] = job.id
+        from crm.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+
+        endpoint = WebhookEndpoint(
+            tenant_id=globex.id,
+            url="https://93.184.215.14/globex-secret",
+            secret="whsec_globex",
+            events=["customer.created"],
+            is_active=False,
+        )
+        delivery = WebhookDelivery(
+            tenant_id=globex.id,
+            endpoint=endpoint,
+            uuid="00000000-0000-4000-8000-000000000001",
+            event="customer.created",
+            payload={"data": {"name": SECRET}},
+            status="failed",
+        )
+        attempt = WebhookAttempt(tenant_id=globex.id, delivery=delivery, status="failed")
+        s.add_all([endpoint, delivery, attempt])
+        s.commit()
+        ids[WebhookEndpoint], ids[WebhookDelivery] = endpoint.id, delivery.id
+        ids[WebhookAttempt] = attempt.id
         db.session.remove()
     return ids
 
