@@ -19,6 +19,7 @@ from crm.services.core.versions import is_stale, version_of
 from crm.views.bulk.exporting import ExportMixin
 from crm.views.fields import localise_form
 from crm.views.list_rows import LeanListWidget
+from crm.views.post_action import PostActionMixin
 from crm.views.search_choices import LazyFilterChoicesMixin
 
 
@@ -93,11 +94,19 @@ def _discard(session, item):
         session.expunge(item)
 
 
-class CrmModelView(LazyFilterChoicesMixin, ExportMixin, ServiceHooks, ScopedRoutesMixin, ModelView):
+class CrmModelView(
+    LazyFilterChoicesMixin,
+    ExportMixin,
+    PostActionMixin,
+    ServiceHooks,
+    ScopedRoutesMixin,
+    ModelView,
+):
     """A tenant-owned entity's screens: its service rules (``prepare``, ``check_delete``,
     see ServiceHooks) also check the forms, so refusals show next to the fields; its list
     exports to xlsx and csv (ExportMixin); its relation filters load their choices when
-    added (LazyFilterChoicesMixin)."""
+    added (LazyFilterChoicesMixin); after a save or delete it lands on the record's page
+    or the list with a message naming the record (PostActionMixin)."""
 
     base_filters = TENANT_FILTERS
     method_permission_name = METHOD_VERBS
