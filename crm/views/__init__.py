@@ -117,6 +117,7 @@ CUSTOMER_TABS = [
     NoteView,
     InteractionView,
     TaskView,
+    DealView,
     SalesOrderView,
     InvoiceView,
     PaymentView,

@@ -39,4 +39,13 @@ class CustomerTabs:
             page=get_page_args().get(name),
             page_size=get_page_size_args().get(name),
         )
+        _without_parent_column(widget, view.datamodel.get_related_fk(self.datamodel.obj))
         return self.render_template("crm/customer_tab.html", pk=pk, view=view, widget=widget)
+
+
+def _without_parent_column(widget, fk):
+    """Every row of a tab belongs to the customer whose page it is: no column says so."""
+    columns = widget.template_args["include_columns"]
+    widget.template_args["include_columns"] = [
+        c for c in columns if c != fk and not c.startswith(f"{fk}.")
+    ]
