@@ -1,6 +1,7 @@
 """Where a screen goes after an add, edit or delete, and what it says there (every CRM
-ModelView): the new record's page with "Customer Acme GmbH created"; "… saved" after an
-edit; the list with "… deleted"; a refused delete back on the page the user came from."""
+ModelView): the new record's page with "Customer Acme GmbH created" (or back to the record
+whose tab it was added from); "… saved" after an edit; the list with "… deleted"; a refused
+delete back on the page the user came from."""
 
 from urllib.parse import urlsplit
 
@@ -73,7 +74,10 @@ class PostActionMixin:
 
     def post_add_redirect(self):
         item = g.get("crm_written")
-        if item is not None and inspect(item).persistent:
+        # Added from a record's tab (the form names its parent, ``_flt_0_customer=``): back
+        # to that record, where the new row now shows.
+        from_parent = any(key.startswith("_flt_") for key in request.args)
+        if item is not None and inspect(item).persistent and not from_parent:
             return redirect(url_for(".show", pk=self.datamodel.get_pk_value(item)))
         return super().post_add_redirect()
 

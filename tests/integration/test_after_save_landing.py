@@ -91,3 +91,15 @@ def test_refused_delete_never_follows_a_foreign_referrer(
         f"/customers/delete/{pk}", headers={"Referer": "https://evil.example/x"}
     )
     assert r.headers["Location"].endswith("/customers/list/")
+
+
+def test_a_row_added_from_a_customers_tab_returns_to_the_customer(app, browser, acme, acme_admin):
+    pk = factories.customer(app, acme, "Parent GmbH")
+    b = browser(acme_admin)
+    b.get(f"/customers/show/{pk}")
+    add = f"/contacts/add?_flt_0_customer={pk}"
+    b.get(add)
+    r = b.post(add, {"name": "Jo Buyer", "email": "jo@parent.example"})
+    assert r.status_code == 302, form_errors(r.get_data(as_text=True))
+    assert r.headers["Location"].endswith(f"/customers/show/{pk}")
+    assert "Contact Jo Buyer created" in _flashes(b.get(r.headers["Location"]))
