@@ -28,7 +28,7 @@ from crm.views.customers.customer_entry import (
     CustomerEntry,
     entry_fields,
 )
-from crm.views.customers.customer_tabs import CustomerTabs
+from crm.views.customers.customer_tabs import CustomerTabs, tab_groups
 from crm.views.customers.merge import DuplicateNotice
 from crm.views.fields import (
     as_iso_date,
@@ -175,6 +175,7 @@ class CustomerView(
             "custom_values": custom_fields.values_of(self.session, customer),
             "custom_values_version": custom_fields.values_version(customer),
             "health": health_panel(self.session, customer),
+            "tab_groups": tab_groups(self._related_views),
         }
         extras.update(overrides)
         return self.render_template(
