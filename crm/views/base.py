@@ -81,7 +81,7 @@ def _view_form(form_class, view):
     return ViewForm
 
 
-def _discard(session, item):
+def discard_candidate(session, item):
     """Forget a checked candidate: out of the session and out of its parents' collections,
     where setting the relationship put it."""
     for rel in type(item).__mapper__.relationships:
@@ -219,7 +219,7 @@ class CrmModelView(
                 flash_error(exc, form)
                 return False
             finally:
-                _discard(session, item)
+                discard_candidate(session, item)
 
     def _add(self):
         """FAB's add; when the database refuses the save (a unique value taken by someone

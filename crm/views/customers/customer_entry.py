@@ -9,7 +9,7 @@ from wtforms import BooleanField, SelectField, StringField
 from crm.fields.customers import CUSTOMER
 from crm.services.core.errors import CrmError, ValidationFailed
 from crm.services.customers import entry
-from crm.views.base import _discard, flash_error
+from crm.views.base import discard_candidate, flash_error
 from crm.views.fields import country_field
 
 # A service part's fields are this prefix and the field's name on the form.
@@ -122,7 +122,7 @@ class CustomerEntry:
                 flash_error(_on_form(exc), form)
                 return False
             finally:
-                _discard(session, item)
+                discard_candidate(session, item)
 
     def process_form(self, form, is_created):
         super().process_form(form, is_created)
