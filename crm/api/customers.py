@@ -1,6 +1,6 @@
 """REST endpoints for customers and their parts."""
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_appbuilder.api import expose, protect, safe
 
 from crm.api.base import CrmModelApi
@@ -29,10 +29,27 @@ from crm.services.customers import (
     custom_fields,
     customers as customer_rules,
     documents,
+    entry,
     notes,
     plants,
 )
 from crm.web.errors import refusal
+
+PART_DESCRIPTIONS = {
+    entry.CONTACT_PART: "The customer's primary contact, saved with it.",
+    "billing_address": "The customer's billing address, saved with it.",
+    "shipping_address": "A shipping address, saved with the customer.",
+}
+
+
+def _part_schema(part):
+    return {
+        "type": "object",
+        "nullable": True,
+        "description": PART_DESCRIPTIONS[part],
+        "properties": {key: {"type": "string"} for key in entry.PARTS[part]},
+        "additionalProperties": False,
+    }
 
 
 class CustomerApi(HiddenFinancialsApiMixin, CrmModelApi):
@@ -41,7 +58,9 @@ class CustomerApi(HiddenFinancialsApiMixin, CrmModelApi):
     ``(col:last_order_date,opr:order_from|order_until,value:'YYYY-MM-DD')``,
     ``(col:credit_hold,opr:eq,value:!t)``,
     ``(col:health_band,opr:health_band_is,value:healthy|watch|at_risk)``; balances are masked,
-    and the balance filters and sorts by masked columns refused, for callers who may not see financials."""
+    and the balance filters and sorts by masked columns refused, for callers who may not see financials.
+    A create may also carry the primary contact and the billing and shipping addresses
+    (``post_parts``), saved with the customer or not at all (crm.services.customers.entry)."""
 
     resource_name = "customer"
     datamodel = CustomerInterface(Customer)
@@ -96,6 +115,25 @@ class CustomerApi(HiddenFinancialsApiMixin, CrmModelApi):
     base_order = ("name", "asc")
     prepare = staticmethod(customer_rules.prepare)
     check_delete = staticmethod(customer_rules.check_delete)
+    post_parts = {part: _part_schema(part) for part in entry.PARTS}
+
+    def post_headless(self):
+        body = request.get_json(silent=True)
+        if isinstance(body, dict):
+            try:
+                g.crm_entry_parts = entry.read_parts(body)
+            except CrmError as exc:
+                return refusal(exc)
+            for part in entry.PARTS:  # the record's schema knows the customer's own fields
+                body.pop(part, None)
+        return super().post_headless()
+
+    def before_save(self, item):
+        if item.id is None:
+            self._check_references(item)
+            entry.attach(self.session, item, g.pop("crm_entry_parts", {}))
+        else:
+            super().before_save(item)
 
     def _owned(self, pk):
         return self.datamodel.get(pk, self._base_filters)

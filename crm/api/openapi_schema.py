@@ -7,7 +7,8 @@ FAB derives the schemas from marshmallow fields, which say less than the models 
   many-to-many), not "anything";
 - a Numeric column (money, rates) is sent as a decimal string ("2500.00"); a figure the
   caller may not see reads ``hidden`` (crm.security.masking). Request bodies take decimal
-  strings (numbers are still accepted, but strings are what is documented).
+  strings (numbers are still accepted, but strings are what is documented);
+- a create body takes the objects an API names in ``post_parts`` besides the record.
 """
 
 from sqlalchemy import Float, Integer, Numeric, inspect
@@ -40,6 +41,10 @@ def describe_models(document, apis):
         for suffix in REQUEST_SUFFIXES:
             if f"{base}.{suffix}" in schemas:
                 _describe_request(schemas[f"{base}.{suffix}"], datamodel.obj)
+        # Objects a create takes besides the record's own fields (a customer's contact).
+        parts = getattr(api, "post_parts", None)
+        if parts and f"{base}.post" in schemas:
+            schemas[f"{base}.post"].setdefault("properties", {}).update(parts)
     return document
 
 

@@ -121,6 +121,7 @@ CUSTOMER_TABS = [
     NoteView,
     InteractionView,
     TaskView,
+    DealView,
     SalesOrderView,
     InvoiceView,
     PaymentView,

@@ -19,6 +19,7 @@ from crm.services.core.versions import is_stale, version_of
 from crm.views.bulk.exporting import ExportMixin
 from crm.views.fields import localise_form
 from crm.views.list_rows import LeanListWidget
+from crm.views.post_action import PostActionMixin
 from crm.views.search_choices import LazyFilterChoicesMixin
 
 
@@ -80,7 +81,7 @@ def _view_form(form_class, view):
     return ViewForm
 
 
-def _discard(session, item):
+def discard_candidate(session, item):
     """Forget a checked candidate: out of the session and out of its parents' collections,
     where setting the relationship put it."""
     for rel in type(item).__mapper__.relationships:
@@ -93,11 +94,19 @@ def _discard(session, item):
         session.expunge(item)
 
 
-class CrmModelView(LazyFilterChoicesMixin, ExportMixin, ServiceHooks, ScopedRoutesMixin, ModelView):
+class CrmModelView(
+    LazyFilterChoicesMixin,
+    ExportMixin,
+    PostActionMixin,
+    ServiceHooks,
+    ScopedRoutesMixin,
+    ModelView,
+):
     """A tenant-owned entity's screens: its service rules (``prepare``, ``check_delete``,
     see ServiceHooks) also check the forms, so refusals show next to the fields; its list
     exports to xlsx and csv (ExportMixin); its relation filters load their choices when
-    added (LazyFilterChoicesMixin)."""
+    added (LazyFilterChoicesMixin); after a save or delete it lands on the record's page
+    or the list with a message naming the record (PostActionMixin)."""
 
     base_filters = TENANT_FILTERS
     method_permission_name = METHOD_VERBS
@@ -213,7 +222,7 @@ class CrmModelView(LazyFilterChoicesMixin, ExportMixin, ServiceHooks, ScopedRout
                 flash_error(exc, form)
                 return False
             finally:
-                _discard(session, item)
+                discard_candidate(session, item)
 
     def _add(self):
         """FAB's add; when the database refuses the save (a unique value taken by someone

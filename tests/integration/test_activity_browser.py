@@ -21,6 +21,7 @@ def test_log_an_interaction_from_the_customer_tab(app, acme, acme_manager, db_se
     with live_server(app) as base, chromium() as browser:
         page = signed_in(browser, base, acme_manager.username)
         page.goto(f"{base}/customers/show/{customer}")
+        page.click("[data-tab-group=activity]")
         page.click("a[href='#InteractionView']")
         page.click("#InteractionView a.crm-log-interaction")
         page.wait_for_selector("select[name=deal]", state="attached")

@@ -147,6 +147,7 @@ def test_detail_page_has_every_tab(app, browser, acme, acme_member):
         "Documents",
         "Notes",
         "Custom fields",
-        "Activity",
+        "Deals",
+        "All activity",
     ):
         assert f">{tab}<" in html, tab

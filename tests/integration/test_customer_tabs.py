@@ -129,6 +129,7 @@ def test_a_tab_loads_when_shown_and_its_pager_stays_on_the_customer_page(app, ac
         page = signed_in(browser, base, acme_admin.username)
         page.evaluate("() => localStorage.clear()")
         page.goto(f"{base}/customers/show/{pk}")
+        page.click("[data-tab-group=activity]")
         page.click('a[href="#InteractionView"]')
         page.locator("#InteractionView table").wait_for()
         first = page.inner_text("#InteractionView")

@@ -11,6 +11,7 @@ from crm.models import Company, CustomerGroup
 from crm.services.core import lookups
 from crm.services.customers import companies as company_rules, customers as customer_rules
 from crm.services.insight import timeline
+from crm.services.pipeline import accounts
 from crm.views.base import CrmModelView
 from crm.views.fields import country_field
 from crm.views.pickers import lookup_args, lookup_response
@@ -73,6 +74,9 @@ class CompanyView(CrmModelView):
             widgets=widgets,
             related_views=self._related_views,
             contacts=company_rules.contacts_of(self.session, company),
+            deals=accounts.company_deals(self.session, company),
+            open_tasks=accounts.company_open_tasks(self.session, company),
+            account_rows=accounts.ACCOUNT_ROWS,
             timeline=timeline.for_record(self.session, company),
         )
 

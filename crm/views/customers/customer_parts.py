@@ -34,6 +34,7 @@ class ContactView(CustomerPartView):
     class_permission_name = "Contact"
     route_base = "/contacts"
     list_title = _l("Contacts")
+    show_title = _l("Contact")
     list_template = "crm/contact_list.html"
     label_columns = CONTACT.labels()
     list_columns = CONTACT.columns("list")
@@ -59,6 +60,7 @@ class AddressView(CustomerPartView):
     class_permission_name = "Address"
     route_base = "/addresses"
     list_title = _l("Addresses")
+    show_title = _l("Address")
     label_columns = ADDRESS.labels()
     list_columns = ADDRESS.columns("list")
     show_columns = ADDRESS.columns("show")
@@ -76,6 +78,7 @@ class PlantView(CustomerPartView):
     class_permission_name = "Plant"
     route_base = "/plants"
     list_title = _l("Plants")
+    show_title = _l("Plant")
     label_columns = PLANT.labels()
     list_columns = PLANT.columns("list")
     add_columns = edit_columns = show_columns = PLANT.columns("form")
@@ -90,6 +93,7 @@ class BankAccountView(HiddenFinancialsMixin, CustomerPartView):
     class_permission_name = "BankAccount"
     route_base = "/bank-accounts"
     list_title = _l("Bank accounts")
+    show_title = _l("Bank account")
     label_columns = BANK_ACCOUNT.labels()
     list_columns = BANK_ACCOUNT.columns("list")
     add_columns = edit_columns = show_columns = BANK_ACCOUNT.columns("form")
@@ -104,6 +108,7 @@ class NoteView(CustomerPartView):
     class_permission_name = "Note"
     route_base = "/notes"
     list_title = _l("Notes")
+    show_title = _l("Note")
     label_columns = NOTE.labels()
     list_columns = NOTE.columns("list")
     show_columns = NOTE.columns("show")

@@ -22,7 +22,13 @@ from crm.services.customers import custom_fields, customers as customer_rules
 from crm.services.ledger.credit_position import credit_summary
 from crm.views.base import VERSION_FIELD, CrmModelView, flash_error
 from crm.views.customers.customer_batch import CustomerBatchActions
-from crm.views.customers.customer_tabs import CustomerTabs
+from crm.views.customers.customer_entry import (
+    ADD_FIELDSETS,
+    ENTRY_COLUMNS,
+    CustomerEntry,
+    entry_fields,
+)
+from crm.views.customers.customer_tabs import CustomerTabs, tab_groups
 from crm.views.customers.merge import DuplicateNotice
 from crm.views.fields import (
     as_iso_date,
@@ -56,7 +62,12 @@ def _form_fields():
 
 
 class CustomerView(
-    CustomerTabs, DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin, CrmModelView
+    CustomerEntry,
+    CustomerTabs,
+    DuplicateNotice,
+    CustomerBatchActions,
+    HiddenFinancialsMixin,
+    CrmModelView,
 ):
     datamodel = CustomerInterface(Customer)
     class_permission_name = "Customer"
@@ -70,7 +81,9 @@ class CustomerView(
     order_columns = ["name", *SORTABLE_COLUMNS]
     base_order = ("name", "asc")
     search_columns = CUSTOMER.columns("search")
-    add_columns = edit_columns = CUSTOMER.columns("form")
+    edit_columns = CUSTOMER.columns("form")
+    add_columns = [*edit_columns, *ENTRY_COLUMNS]  # with the contact and addresses (CustomerEntry)
+    add_fieldsets = ADD_FIELDSETS
     show_fieldsets = [
         (
             _l("Profile"),
@@ -117,7 +130,7 @@ class CustomerView(
         "last_order_date": lambda day: format_date(day) if day else "",
         "health_score": health_badge,
     }
-    add_form_extra_fields = _form_fields()
+    add_form_extra_fields = {**_form_fields(), **entry_fields()}
     edit_form_extra_fields = _form_fields()
     add_form_query_rel_fields = {"customer_group": ACTIVE_ONLY, "payment_term": ACTIVE_ONLY}
     edit_form_query_rel_fields = add_form_query_rel_fields
@@ -162,6 +175,7 @@ class CustomerView(
             "custom_values": custom_fields.values_of(self.session, customer),
             "custom_values_version": custom_fields.values_version(customer),
             "health": health_panel(self.session, customer),
+            "tab_groups": tab_groups(self._related_views),
         }
         extras.update(overrides)
         return self.render_template(

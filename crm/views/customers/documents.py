@@ -26,6 +26,7 @@ class DocumentView(CrmModelView):
     class_permission_name = "Document"
     route_base = "/documents"
     list_title = _l("Documents")
+    show_title = _l("Document")
     label_columns = DOCUMENT.labels()
     list_columns = DOCUMENT.columns("list")
     show_columns = DOCUMENT.columns("show")

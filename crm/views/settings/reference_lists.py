@@ -31,6 +31,7 @@ class PaymentTermView(SettingView):
     class_permission_name = "PaymentTerm"
     route_base = "/payment-terms"
     list_title = _l("Payment terms")
+    show_title = _l("Payment term")
     label_columns = PAYMENT_TERM.labels()
     list_columns = add_columns = edit_columns = show_columns = ["name", "days", "is_active"]
     base_order = ("days", "asc")
@@ -41,6 +42,7 @@ class SegmentView(SettingView):
     class_permission_name = "Segment"
     route_base = "/segments"
     list_title = _l("Segments")
+    show_title = _l("Segment")
     label_columns = SEGMENT.labels()
     list_columns = add_columns = edit_columns = show_columns = ["name"]
 
@@ -50,6 +52,7 @@ class SubSegmentView(SettingView):
     class_permission_name = "SubSegment"
     route_base = "/sub-segments"
     list_title = _l("Sub-segments")
+    show_title = _l("Sub-segment")
     label_columns = SUB_SEGMENT.labels()
     list_columns = add_columns = edit_columns = show_columns = ["segment", "name"]
 
@@ -59,6 +62,7 @@ class RegionView(SettingView):
     class_permission_name = "Region"
     route_base = "/regions"
     list_title = _l("Regions")
+    show_title = _l("Region")
     label_columns = REGION.labels()
     list_columns = add_columns = edit_columns = show_columns = ["name"]
 
@@ -68,6 +72,7 @@ class TagView(SettingView):
     class_permission_name = "Tag"
     route_base = "/tags"
     list_title = _l("Tags")
+    show_title = _l("Tag")
     label_columns = TAG.labels()
     list_columns = add_columns = edit_columns = show_columns = ["name", "colour"]
     description_columns = {"colour": _l("A colour like #2e86c1, for the tag's badge.")}
@@ -87,6 +92,7 @@ class CustomFieldView(CrmModelView):
     class_permission_name = "CustomField"
     route_base = "/custom-fields"
     list_title = _l("Custom fields")
+    show_title = _l("Custom field")
     label_columns = CUSTOM_FIELD.labels()
     list_columns = ["position", "label", "name", "field_type", "required", "is_active"]
     add_columns = edit_columns = show_columns = [
