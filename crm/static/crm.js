@@ -19,6 +19,24 @@
     return meta ? meta.getAttribute("content") : "";
   }
 
+  // Select2 draws a select as a span with role="textbox" and no name of its own: give it
+  // the name of the select's label, so screen readers say which field it is.
+  function nameSelectBoxes() {
+    document.querySelectorAll(".select2-selection__rendered[role=textbox]").forEach(function (box) {
+      if (box.hasAttribute("aria-label")) { return; }
+      var id = (box.id || "").replace(/^select2-/, "").replace(/-container$/, "");
+      var label = id && document.querySelector('label[for="' + id + '"]');
+      if (label) { box.setAttribute("aria-label", label.textContent.trim()); }
+    });
+  }
+  // Pickers are drawn by several scripts, some after the page loaded: name each new one.
+  var naming = null;
+  new MutationObserver(function () {
+    if (naming === null) {
+      naming = window.requestAnimationFrame(function () { naming = null; nameSelectBoxes(); });
+    }
+  }).observe(document.documentElement, {childList: true, subtree: true});
+
   function csrfHeaders(extra) {
     var headers = {"X-CSRFToken": csrfToken()};
     Object.keys(extra || {}).forEach(function (name) { headers[name] = extra[name]; });
