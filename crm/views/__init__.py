@@ -14,6 +14,7 @@ from crm.views.customers.customer_parts import (
     ContactView,
     NoteView,
     PlantView,
+    TaxRegistrationView,
 )
 from crm.views.customers.customers import CustomerView
 from crm.views.customers.documents import DocumentView
@@ -48,6 +49,7 @@ from crm.views.settings.reference_lists import (
     SegmentView,
     SubSegmentView,
     TagView,
+    TaxRegimeView,
 )
 
 CRM = ("CRM", _l("CRM"), "fa-address-book")
@@ -73,6 +75,7 @@ MENU = [
     (SubSegmentView, "Sub-segments", _l("Sub-segments"), "fa-sitemap", SETTINGS),
     (RegionView, "Regions", _l("Regions"), "fa-globe", SETTINGS),
     (TagView, "Tags", _l("Tags"), "fa-tags", SETTINGS),
+    (TaxRegimeView, "Tax Regimes", _l("Tax regimes"), "fa-percent", SETTINGS),
     (CustomFieldView, "Custom Fields", _l("Custom fields"), "fa-list-alt", SETTINGS),
     (AuditView, "Audit Trail", _l("Audit trail"), "fa-history", SECURITY),
     (DealView, "Deals", _l("Deals"), "fa-handshake", SALES),
@@ -98,6 +101,7 @@ NO_MENU = [
     AddressView,
     PlantView,
     BankAccountView,
+    TaxRegistrationView,
     DocumentView,
     NoteView,
     DuplicateCheckView,  # the customer form's duplicate hints
@@ -113,6 +117,7 @@ CUSTOMER_TABS = [
     AddressView,
     PlantView,
     BankAccountView,
+    TaxRegistrationView,
     DocumentView,
     NoteView,
     InteractionView,

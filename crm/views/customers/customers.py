@@ -18,7 +18,7 @@ from crm.models.customer import SORTABLE_COLUMNS
 from crm.services.core import lookups
 from crm.services.core.errors import CrmError, EditConflict
 from crm.services.core.validation import TAX_REGIMES
-from crm.services.customers import custom_fields, customers as customer_rules
+from crm.services.customers import custom_fields, customers as customer_rules, tax_registrations
 from crm.services.ledger.credit_position import credit_summary
 from crm.views.base import VERSION_FIELD, CrmModelView, flash_error
 from crm.views.customers.customer_batch import CustomerBatchActions
@@ -58,7 +58,7 @@ def _form_fields():
 class CustomerView(
     CustomerTabs, DuplicateNotice, CustomerBatchActions, HiddenFinancialsMixin, CrmModelView
 ):
-    datamodel = CustomerInterface(Customer)
+    datamodel = CustomerInterface(Customer, after_write=tax_registrations.from_customer)
     class_permission_name = "Customer"
     route_base = "/customers"
     list_title = _l("Customers")
