@@ -36,6 +36,7 @@ from crm.views.fields import (
 from crm.views.financials import HiddenFinancialsMixin, credit_panel
 from crm.views.insight.health import health_badge, health_panel
 from crm.views.pickers import lookup_args, lookup_response
+from crm.views.tag_field import TagsField
 
 ACTIVE_ONLY = [["is_active", FilterEqual, True]]
 # Custom field values typed as the user's locale writes them, for the service's readers.
@@ -50,6 +51,8 @@ def _form_fields():
         ),
         "currency": currency_field(),
         "tax_regime": tax_regime_field(),
+        # Typing a tag that is not in the list adds it (static/tag_field.js).
+        "tags": TagsField(CUSTOMER.label("tags")),
         # A picker, not FAB's QuerySelectField, which would load every company.
         "company": company_picker(),
     }
