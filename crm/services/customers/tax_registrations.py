@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from crm.models import Customer, TaxRegime, TaxRegistration
@@ -209,3 +209,54 @@ def merge_into(session: Session, survivor_id: int, other_ids: Iterable[int]) -> 
             row.customer_id, row.for_invoices = survivor_id, False
             moved += 1
     return moved
+
+
+_UNMARK_OTHERS = text(
+    "UPDATE crm_tax_registration SET for_invoices = :no "
+    "WHERE customer_id = :cid AND for_invoices = :yes AND regime <> :regime"
+)
+_CHANGE_SAME = text(
+    "UPDATE crm_tax_registration SET number = :number, for_invoices = :yes, "
+    "version = version + 1, updated_at = :now WHERE customer_id = :cid AND regime = :regime"
+)
+_ADD_NEW = text(
+    "INSERT INTO crm_tax_registration "
+    "(customer_id, regime, number, for_invoices, tenant_id, version, created_at, updated_at) "
+    "SELECT :cid, :regime, :number, :yes, :tenant, 1, :now, :now WHERE NOT EXISTS "
+    "(SELECT 1 FROM crm_tax_registration WHERE customer_id = :cid AND regime = :regime)"
+)
+_REMOVE_INVOICE_ONE = text(
+    "DELETE FROM crm_tax_registration WHERE customer_id = :cid AND for_invoices = :yes"
+)
+_PROMOTE_OLDEST = text(
+    "UPDATE crm_tax_registration SET for_invoices = :yes WHERE id = "
+    "(SELECT min(id) FROM crm_tax_registration WHERE customer_id = :cid)"
+)
+_COPY_BACK = text(
+    "UPDATE crm_customer SET "
+    "tax_regime = (SELECT regime FROM crm_tax_registration "
+    "WHERE customer_id = :cid AND for_invoices = :yes), "
+    "tax_number = (SELECT number FROM crm_tax_registration "
+    "WHERE customer_id = :cid AND for_invoices = :yes) WHERE id = :cid"
+)
+
+
+def saved_numbers_statements(
+    tenant_id: int, now: Any, saved: Iterable[tuple[int, str | None, str | None]]
+) -> list[tuple[Any, list[dict[str, Any]]]]:
+    """``from_customer`` as many-row statements, for writers that save customers' tax
+    regime and number without the ORM (an import): (statement, parameter rows) to run in
+    order after the customers' own rows are written."""
+    flags = {"yes": True, "no": False, "now": now, "tenant": tenant_id}
+    numbered = [
+        {**flags, "cid": cid, "regime": regime, "number": number}
+        for cid, regime, number in saved
+        if number
+    ]
+    cleared = [{**flags, "cid": cid} for cid, _regime, number in saved if not number]
+    found: list[tuple[Any, list[dict[str, Any]]]] = []
+    if numbered:
+        found += [(_UNMARK_OTHERS, numbered), (_CHANGE_SAME, numbered), (_ADD_NEW, numbered)]
+    if cleared:
+        found += [(_REMOVE_INVOICE_ONE, cleared), (_PROMOTE_OLDEST, cleared), (_COPY_BACK, cleared)]
+    return found
