@@ -28,6 +28,8 @@ def _add_registration(page, base, customer, regime, number):
 
 
 def test_registrations_then_a_prefilled_stand_alone_invoice(app, acme, acme_manager):
+    from playwright.sync_api import expect
+
     customer = factories.buyer(app, acme, "Bengal Browser Buyers", days=14)
     with live_server(app) as base, chromium() as browser:
         page = signed_in(browser, base, acme_manager.username)
@@ -45,9 +47,8 @@ def test_registrations_then_a_prefilled_stand_alone_invoice(app, acme, acme_mana
         page.keyboard.type("Bengal")
         page.wait_for_selector(".select2-results__option:not(.loading-results)")
         page.click(".select2-results__option")
-        page.wait_for_function("document.getElementById('due_date').value !== ''")
         due = dt.date.today() + dt.timedelta(days=14)
-        assert page.input_value("#due_date") == due.isoformat()
+        expect(page.locator("#due_date")).to_have_value(due.isoformat())
         assert "Berlin" in page.input_value("#billing_address")
         assert page.input_value("#tax_number") == GSTIN
         page.fill("input[name=line-description]", "Jute sacks")

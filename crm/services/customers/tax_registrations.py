@@ -222,7 +222,9 @@ _CHANGE_SAME = text(
 _ADD_NEW = text(
     "INSERT INTO crm_tax_registration "
     "(customer_id, regime, number, for_invoices, tenant_id, version, created_at, updated_at) "
-    "SELECT :cid, :regime, :number, :yes, :tenant, 1, :now, :now WHERE NOT EXISTS "
+    # Cast: PostgreSQL deduces a parameter's type once, from its first use.
+    "SELECT CAST(:cid AS INTEGER), CAST(:regime AS VARCHAR(20)), CAST(:number AS VARCHAR(50)), "
+    ":yes, :tenant, 1, :now, :now WHERE NOT EXISTS "
     "(SELECT 1 FROM crm_tax_registration WHERE customer_id = :cid AND regime = :regime)"
 )
 _REMOVE_INVOICE_ONE = text(
