@@ -153,12 +153,37 @@ def test_tax_regimes_are_settings_an_admin_adds(app, acme, acme_admin, acme_mana
 
 
 def test_an_inactive_regime_takes_no_new_numbers(app, acme, acme_admin, browser):
+    """Deactivated, a regime is refused for new numbers; a customer already holding one
+    is still shown and saved with it."""
+    holder = factories.customer(app, acme, "Ohio Tools", tax_regime="EIN", tax_number="04-2103594")
     with app.app_context(), tenant_scope(acme.id):
         db.session.scalar(select(TaxRegime).where(TaxRegime.code == "EIN")).is_active = False
         db.session.commit()
         db.session.remove()
     pk = factories.customer(app, acme, "Austin Parts")
-    r = browser(acme_admin).post(
-        "/tax-registrations/add", {"customer": pk, "regime": "EIN", "number": "04-2103594"}
+    b = browser(acme_admin)
+    r = b.post("/tax-registrations/add", {"customer": pk, "regime": "EIN", "number": "04-2103594"})
+    assert r.status_code == 200 and "no longer in use" in r.get_data(as_text=True)
+    assert registrations(app, acme, pk)[0] == {}
+    customer = factories.load(app, Customer, holder)
+    page = b.get(f"/customers/edit/{holder}").get_data(as_text=True)
+    assert "EIN (United States) (no longer in use)" in page
+    form = {
+        "kind": "company",
+        "name": customer.name,
+        "email": customer.email,
+        "code": customer.code,
+        "currency": "EUR",
+        "discount_rate": "0",
+        "tax_regime": "EIN",
+        "tax_number": customer.tax_number,
+        "notes": "Still with its EIN",
+    }
+    r = b.post(f"/customers/edit/{holder}", form)
+    assert r.status_code == 302, form_errors(r.get_data(as_text=True))
+    assert registrations(app, acme, holder)[1] == ("EIN", customer.tax_number)
+    r = b.post(
+        "/customers/add",
+        {**form, "name": "New Ohio", "email": "new@ohio.example", "code": ""},
     )
-    assert r.status_code == 200 and registrations(app, acme, pk)[0] == {}
+    assert r.status_code == 200 and "“EIN” is no longer in use" in r.get_data(as_text=True)

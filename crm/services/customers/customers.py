@@ -124,6 +124,14 @@ def prepare(session: Session, customer: Customer) -> None:
         clean, errors = customer_fields.check_values(values)
         if regime is not None:
             clean["tax_regime"], values["tax_regime"] = regime.code, customer.tax_regime
+            if not regime.is_active and customer.tax_number:
+                before = customer.id and session.scalar(
+                    select(Customer.tax_regime).where(Customer.id == customer.id)
+                )
+                if before != regime.code:
+                    errors.setdefault("tax_regime", []).append(
+                        _l("The tax regime “%(value)s” is no longer in use.", value=regime.code)
+                    )
         for field in CHECKED_FIELDS:
             if field not in errors and clean[field] != values[field]:
                 setattr(customer, field, clean[field])

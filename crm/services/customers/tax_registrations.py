@@ -6,7 +6,7 @@ finder read), and a number saved there becomes a registration."""
 from collections.abc import Iterable
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
@@ -29,24 +29,33 @@ def regime_named(session: Session, tenant_id: int | None, code: str | None) -> A
 
 
 def regime_choices(session: Session) -> list[tuple[str, str]]:
-    """(code, name) of the current tenant's active regimes, for the forms."""
+    """(code, name) of the current tenant's regimes, for the forms; inactive ones last and
+    marked, so a record holding one can still be shown and saved (new numbers refuse them)."""
     rows = session.scalars(
         select(TaxRegime)
-        .where(TaxRegime.tenant_id == current_tenant_id(), TaxRegime.is_active.is_(True))
-        .order_by(TaxRegime.name)
+        .where(TaxRegime.tenant_id == current_tenant_id())
+        .order_by(TaxRegime.is_active.desc(), TaxRegime.name)
     )
-    return [(regime.code, regime.name) for regime in rows]
+    return [
+        (r.code, r.name if r.is_active else gettext("%(name)s (no longer in use)", name=r.name))
+        for r in rows
+    ]
 
 
 def check_number(
-    session: Session, tenant_id: int | None, code: str | None, number: str | None
+    session: Session,
+    tenant_id: int | None,
+    code: str | None,
+    number: str | None,
+    kept_regime: str | None = None,
 ) -> tuple[str | None, str | None]:
-    """(regime code, compact number): the regime must be one of the tenant's, active, and
-    the number pass the regime's validator. Raises FieldInvalid."""
+    """(regime code, compact number): the regime must be one of the tenant's, active unless
+    it is ``kept_regime`` (the one the record already had), and the number pass the
+    regime's validator. Raises FieldInvalid."""
     regime = regime_named(session, tenant_id, code)
     if regime is None:
         return clean_tax_number(code, number)  # blank, or "choose the regime" / "unknown"
-    if not regime.is_active and (number or "").strip():
+    if not regime.is_active and regime.code != kept_regime and (number or "").strip():
         raise FieldInvalid(_l("The tax regime “%(value)s” is no longer in use.", value=code))
     _validator, clean = clean_tax_number(regime.validator, number)
     return regime.code, clean
@@ -65,9 +74,14 @@ def prepare(session: Session, registration: Any) -> None:
         if not (registration.number or "").strip():
             errors["number"] = [_l("Enter the tax number.")]
         else:
+            kept = None
+            if registration.id is not None:
+                kept = session.scalar(
+                    select(TaxRegistration.regime).where(TaxRegistration.id == registration.id)
+                )
             try:
                 registration.regime, registration.number = check_number(
-                    session, tenant_id, registration.regime, registration.number
+                    session, tenant_id, registration.regime, registration.number, kept
                 )
             except FieldInvalid as exc:
                 field = "regime" if not registration.regime else "number"
