@@ -17,6 +17,7 @@ from crm.api.customers import (
     DocumentApi,
     NoteApi,
     PlantApi,
+    TaxRegistrationApi,
 )
 from crm.api.deals import DealApi
 from crm.api.interactions import InteractionApi
@@ -48,6 +49,7 @@ APIS = [
     AddressApi,
     PlantApi,
     BankAccountApi,
+    TaxRegistrationApi,
     DocumentApi,
     NoteApi,
     CustomFieldValueApi,

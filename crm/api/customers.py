@@ -9,7 +9,7 @@ from crm.datamodel.customer_filters import CustomerInterface, check_filters
 from crm.datamodel.interface import CrmInterface
 from crm.downloads import send_download
 from crm.fields.customers import CUSTOMER
-from crm.fields.parts import ADDRESS, BANK_ACCOUNT, CONTACT, NOTE, PLANT
+from crm.fields.parts import ADDRESS, BANK_ACCOUNT, CONTACT, NOTE, PLANT, TAX_REGISTRATION
 from crm.models import (
     Address,
     BankAccount,
@@ -19,6 +19,7 @@ from crm.models import (
     Document,
     Note,
     Plant,
+    TaxRegistration,
 )
 from crm.security.tenancy import current_user_id, get_owned
 from crm.services.core.errors import CrmError
@@ -32,6 +33,7 @@ from crm.services.customers import (
     entry,
     notes,
     plants,
+    tax_registrations,
 )
 from crm.web.errors import refusal
 
@@ -63,7 +65,7 @@ class CustomerApi(HiddenFinancialsApiMixin, CrmModelApi):
     (``post_parts``), saved with the customer or not at all (crm.services.customers.entry)."""
 
     resource_name = "customer"
-    datamodel = CustomerInterface(Customer)
+    datamodel = CustomerInterface(Customer, after_write=tax_registrations.from_customer)
     class_permission_name = "Customer"
     label_columns = CUSTOMER.labels()
     list_columns = [
@@ -341,6 +343,21 @@ class BankAccountApi(HiddenFinancialsApiMixin, CrmModelApi):
     add_columns = edit_columns = BANK_ACCOUNT.columns("form")
     search_columns = ["customer", "bank_name"]
     prepare = staticmethod(bank_accounts.prepare)
+
+
+class TaxRegistrationApi(CrmModelApi):
+    resource_name = "tax_registration"
+    datamodel = CrmInterface(
+        TaxRegistration,
+        after_write=tax_registrations.after_write,
+        after_delete=tax_registrations.after_delete,
+    )
+    class_permission_name = "TaxRegistration"
+    list_columns = show_columns = ["id", "customer.id", "regime", "number", "for_invoices"]
+    add_columns = edit_columns = TAX_REGISTRATION.columns("form")
+    search_columns = ["customer", "regime", "number", "for_invoices"]
+    base_order = ("regime", "asc")
+    prepare = staticmethod(tax_registrations.prepare)
 
 
 class NoteApi(CrmModelApi):

@@ -35,3 +35,18 @@ STAGES = (
     ("Won", "#27ae60", 100, False, True, False),
     ("Lost", "#c0392b", 0, False, False, True),
 )
+# Tax regimes a new tenant starts with: (code, name, country); each checked by the
+# validator of its code (crm.services.core.validation.TAX_REGIMES).
+TAX_REGIMES = (
+    ("VAT", "VAT number (EU)", None),
+    ("GB_VAT", "VAT number (United Kingdom)", "GB"),
+    ("CH_UID", "UID (Switzerland)", "CH"),
+    ("EIN", "EIN (United States)", "US"),
+    ("GSTIN", "GSTIN (India)", "IN"),
+    ("PAN", "PAN (India)", "IN"),
+    ("ABN", "ABN (Australia)", "AU"),
+    ("BN", "Business Number (Canada)", "CA"),
+    ("CNPJ", "CNPJ (Brazil)", "BR"),
+    ("CPF", "CPF (Brazil)", "BR"),
+    ("OTHER", "Other tax identifier", None),
+)

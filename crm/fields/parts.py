@@ -4,7 +4,7 @@ their fields and column lists."""
 from flask_babel import lazy_gettext as _l
 
 from crm.fields.catalogue import Entity, Field
-from crm.models import Address, BankAccount, Contact, Document, Note, Plant
+from crm.models import Address, BankAccount, Contact, Document, Note, Plant, TaxRegistration
 
 ADDRESS_KINDS = {"contact": _l("Contact"), "billing": _l("Billing"), "shipping": _l("Shipping")}
 
@@ -134,6 +134,19 @@ BANK_ACCOUNT = Entity(
         "is_default",
     ],
     search=["bank_name", "account_holder"],
+)
+
+TAX_REGISTRATION = Entity(
+    TaxRegistration,
+    (
+        *_common("customer", "created_at", "updated_at"),
+        Field("regime", _l("Tax regime"), "choice"),
+        Field("number", _l("Tax number")),
+        Field("for_invoices", _l("Used on invoices"), "flag"),
+    ),
+    list=["regime", "number", "for_invoices", "customer"],
+    form=["customer", "regime", "number", "for_invoices"],
+    search=["regime", "number", "for_invoices"],
 )
 
 NOTE = Entity(

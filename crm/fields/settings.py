@@ -15,6 +15,7 @@ from crm.models import (
     Stage,
     SubSegment,
     Tag,
+    TaxRegime,
 )
 
 CUSTOM_FIELD_TYPES = {
@@ -33,6 +34,16 @@ SEGMENT = Entity(Segment, (_NAME,))
 SUB_SEGMENT = Entity(SubSegment, (_NAME, Field("segment", _l("Segment"), "relation")))
 REGION = Entity(Region, (_NAME,))
 TAG = Entity(Tag, (_NAME, _COLOUR))
+TAX_REGIME = Entity(
+    TaxRegime,
+    (
+        Field("code", _l("Code")),
+        _NAME,
+        Field("country", _l("Country"), "country"),
+        Field("validator", _l("Number check"), "choice"),
+        _ACTIVE,
+    ),
+)
 CUSTOM_FIELD = Entity(
     CustomFieldDefinition,
     (

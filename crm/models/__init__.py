@@ -10,6 +10,7 @@ from .contact import Contact
 from .address import ADDRESS_KINDS, Address
 from .plant import Plant
 from .bank_account import BankAccount
+from .tax_registration import TaxRegime, TaxRegistration
 from .document import Document
 from .note import Note
 from .custom_field import FIELD_TYPES, CustomFieldDefinition, CustomFieldValue
@@ -78,6 +79,8 @@ _install_column_defaults(
         Address,
         Plant,
         BankAccount,
+        TaxRegime,
+        TaxRegistration,
         Document,
         Note,
         CustomFieldDefinition,
@@ -130,6 +133,8 @@ __all__ = [
     "ADDRESS_KINDS",
     "Plant",
     "BankAccount",
+    "TaxRegime",
+    "TaxRegistration",
     "Document",
     "Note",
     "CustomFieldDefinition",

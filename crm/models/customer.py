@@ -105,6 +105,8 @@ class Customer(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     payment_term = relationship("PaymentTerm")
     discount_rate = Column(Numeric(5, 2), nullable=False, default=0)
     payment_method = Column(String(30))
+    # The tax registration used on invoices (crm_tax_registration), copied here for the
+    # list's search, imports, exports, merges and duplicates; kept by tax_registrations.
     tax_regime = Column(String(20))
     tax_number = Column(String(50))
     credit_limit = Column(Numeric(14, 2))
@@ -158,6 +160,12 @@ class Customer(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     plants = relationship("Plant", back_populates="customer", cascade="all, delete-orphan")
     bank_accounts = relationship(
         "BankAccount", back_populates="customer", cascade="all, delete-orphan"
+    )
+    tax_registrations = relationship(
+        "TaxRegistration",
+        back_populates="customer",
+        cascade="all, delete-orphan",
+        order_by="(TaxRegistration.for_invoices.desc(), TaxRegistration.regime)",
     )
     documents = relationship("Document", back_populates="customer", cascade="all, delete-orphan")
     note_entries = relationship(

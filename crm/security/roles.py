@@ -78,6 +78,7 @@ METHOD_VERBS = {
     "issue": "edit",
     "void": "edit",
     "invoice": "add",
+    "prefill": "add",  # a new order's or invoice's header from the chosen customer
     # payments: allocate credit to invoices, take an allocation off; credit notes' invoice picker
     "allocate": "edit",
     "unallocate": "edit",
@@ -120,6 +121,7 @@ CUSTOMER_ENTITIES = (
     "Address",
     "Plant",
     "BankAccount",
+    "TaxRegistration",
     "Document",
     "Note",
     "CustomFieldValue",
@@ -132,7 +134,7 @@ SETTINGS_ENTITIES = (
     "Segment",
     "SubSegment",
     "Region",
-    "Tag",
+    "TaxRegime",
     "CustomField",
     "LeadStatus",
     "LeadSource",
@@ -162,6 +164,9 @@ DASHBOARD_ENTITIES = ("Dashboard",)
 # any other role. Its verb is its own: (entity, permission).
 CREDIT_OVERRIDE = ("CreditOverride", "can_override")
 
+# Tags: Managers also add them (typing a new one on a customer's form, or in Settings).
+TAG_ENTITIES = ("Tag",)
+
 # role -> entity group -> verbs. Admin is not listed: it gets everything.
 ROLE_MATRIX = {
     "Manager": {
@@ -173,6 +178,7 @@ ROLE_MATRIX = {
         LEDGER_AMOUNTS: ("read",),
         BULK_ENTITIES: ("read", "add", "edit"),
         SETTINGS_ENTITIES: ("read",),
+        TAG_ENTITIES: ("read", "add"),
         PERSONAL_ENTITIES: ("read",),
         DASHBOARD_ENTITIES: ("read",),
     },
@@ -183,6 +189,7 @@ ROLE_MATRIX = {
         PIPELINE_ENTITIES: ("read",),
         LEDGER_ENTITIES: ("read",),
         SETTINGS_ENTITIES: ("read",),
+        TAG_ENTITIES: ("read",),
         PERSONAL_ENTITIES: ("read",),
         DASHBOARD_ENTITIES: ("read",),
     },
@@ -202,6 +209,7 @@ _EVERYONE = (
     "Sub-segments",
     "Regions",
     "Tags",
+    "Tax Regimes",
     "Custom Fields",
     "Sales",
     "Leads",

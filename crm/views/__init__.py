@@ -14,6 +14,7 @@ from crm.views.customers.customer_parts import (
     ContactView,
     NoteView,
     PlantView,
+    TaxRegistrationView,
 )
 from crm.views.customers.customers import CustomerView
 from crm.views.customers.documents import DocumentView
@@ -48,6 +49,7 @@ from crm.views.settings.reference_lists import (
     SegmentView,
     SubSegmentView,
     TagView,
+    TaxRegimeView,
 )
 from crm.views.settings.webhooks import WebhookAttemptView, WebhookDeliveryView, WebhookView
 
@@ -74,6 +76,7 @@ MENU = [
     (SubSegmentView, "Sub-segments", _l("Sub-segments"), "fa-sitemap", SETTINGS),
     (RegionView, "Regions", _l("Regions"), "fa-globe", SETTINGS),
     (TagView, "Tags", _l("Tags"), "fa-tags", SETTINGS),
+    (TaxRegimeView, "Tax Regimes", _l("Tax regimes"), "fa-percent", SETTINGS),
     (CustomFieldView, "Custom Fields", _l("Custom fields"), "fa-list-alt", SETTINGS),
     (AuditView, "Audit Trail", _l("Audit trail"), "fa-history", SECURITY),
     (DealView, "Deals", _l("Deals"), "fa-handshake", SALES),
@@ -100,6 +103,7 @@ NO_MENU = [
     AddressView,
     PlantView,
     BankAccountView,
+    TaxRegistrationView,
     DocumentView,
     NoteView,
     DuplicateCheckView,  # the customer form's duplicate hints
@@ -117,6 +121,7 @@ CUSTOMER_TABS = [
     AddressView,
     PlantView,
     BankAccountView,
+    TaxRegistrationView,
     DocumentView,
     NoteView,
     InteractionView,

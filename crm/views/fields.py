@@ -8,11 +8,13 @@ from wtforms import DateField, DecimalField, SelectField
 from wtforms.validators import Optional
 from wtforms.widgets import TextInput, html_params
 
+from crm.extensions import db
 from crm.i18n import inputs
 from crm.i18n.inputs import InputInvalid, date_invalid_message, number_invalid_message
 from crm.i18n.parsing import form_date_formats
 from crm.models import Company, Customer
-from crm.services.core.validation import TAX_REGIMES, country_choices, currency_choices
+from crm.services.core.validation import country_choices, currency_choices
+from crm.services.customers.tax_registrations import regime_choices
 from crm.views.pickers import RecordPickerField
 
 
@@ -51,8 +53,13 @@ def currency_field(label=_l("Currency"), blank=False):
     )
 
 
-def tax_regime_field(label=_l("Tax regime")):
-    return choice_field(label, {code: name for code, (name, _) in TAX_REGIMES.items()}, blank=True)
+def tax_regime_field(label=_l("Tax regime"), blank=True):
+    """The tenant's active tax regimes (Settings → Tax regimes)."""
+
+    def choices():
+        return ([("", "—")] if blank else []) + regime_choices(db.session)
+
+    return SelectField(label, choices=choices, coerce=lambda v: v or None, widget=Select2Widget())
 
 
 def label_of(labels):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from crm.extensions import db
 from crm.models import Address, BankAccount, Company, Contact, Customer, CustomerGroup, PaymentTerm
 from crm.security.tenancy import tenant_scope
-from crm.services.customers import addresses, companies, contacts, customers
+from crm.services.customers import addresses, companies, contacts, customers, tax_registrations
 
 
 def customer(app, tenant, name="Acme Widgets Ltd", email=None, **fields):
@@ -23,6 +23,8 @@ def customer(app, tenant, name="Acme Widgets Ltd", email=None, **fields):
         )
         customers.prepare(db.session, item)
         db.session.add(item)
+        db.session.flush()
+        tax_registrations.from_customer(db.session, item)
         db.session.commit()
         pk = item.id
         db.session.remove()

@@ -30,6 +30,7 @@ from crm.models import (
     SupportTicket,
     Tag,
     Task,
+    TaxRegistration,
 )
 from crm.security.tenancy import tenant_scope
 from crm.services.customers import custom_fields, documents, merge
@@ -88,6 +89,13 @@ def _with_everything(app, tenant, customer_id, tag, label, currency="EUR", numbe
                     is_default=True,
                 ),
                 Note(tenant_id=tenant.id, customer_id=customer_id, body=f"{label} note"),
+                # Regimes apart: the Keep record has none of the other's, so all move.
+                TaxRegistration(
+                    tenant_id=tenant.id,
+                    customer_id=customer_id,
+                    regime="PAN" if label == "Keep" else "GSTIN",
+                    number=f"{label}-TAX",
+                ),
                 Task(tenant_id=tenant.id, title=f"{label} task", customer_id=customer_id),
                 Lead(
                     tenant_id=tenant.id,

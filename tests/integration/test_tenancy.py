@@ -40,6 +40,8 @@ from crm.models import (
     SubSegment,
     Tag,
     Task,
+    TaxRegime,
+    TaxRegistration,
 )
 from crm.security.tenancy import tenant_scope
 from crm.services.accounts import notifications
@@ -136,6 +138,9 @@ def globex_records(app, globex):
                     account_number="DE89370400440532013000",
                 ),
                 Note(tenant_id=globex.id, customer_id=customer, body="Globex note"),
+                TaxRegistration(
+                    tenant_id=globex.id, customer_id=customer, regime="OTHER", number="GX-1"
+                ),
                 CustomFieldDefinition(
                     tenant_id=globex.id, name="tier", label="Tier", field_type="text"
                 ),
@@ -162,6 +167,8 @@ def globex_records(app, globex):
             SubSegment,
             Region,
             Tag,
+            TaxRegime,
+            TaxRegistration,
             LeadStatus,
             LeadSource,
             Pipeline,
@@ -246,6 +253,7 @@ def _counts(app):
                 Contact,
                 Plant,
                 BankAccount,
+                TaxRegistration,
                 Note,
                 Document,
                 CrmUser,

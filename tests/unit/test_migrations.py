@@ -23,7 +23,7 @@ def test_upgrade_from_empty_database_and_back(empty_database_url):
         with db.engine.connect() as conn:
             assert (
                 conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-                == "m_webhooks"
+                == "m_tax_registrations"
             )
         downgrade(revision="base")
         assert not ({"crm_customer", "crm_audit_entry"} & set(inspect(db.engine).get_table_names()))
@@ -36,4 +36,70 @@ def test_app_starts_on_an_empty_database_without_errors(empty_database_url):
     app = create_app(type("Fresh", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": empty_database_url}))
     assert app.config["FAB_UPDATE_PERMS"] is False
     with app.app_context():
+        db.engine.dispose()
+
+
+def test_tax_registrations_migration_moves_each_customers_number(empty_database_url):
+    """Before m_tax_registrations a customer had one regime and number; after it, that is
+    its registration used on invoices, every tenant has the tax regimes, and the customer
+    keeps the number as that registration's copy."""
+    app = create_app(type("Fresh", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": empty_database_url}))
+    with app.app_context():
+        upgrade(revision="m_search_indexes")
+        customer = (
+            "INSERT INTO crm_customer (id, kind, name, code, email, currency, discount_rate, "
+            "credit_hold, balance, is_active, search_text, tenant_id, created_at, updated_at, "
+            "tax_regime, tax_number) VALUES (:id, 'company', :name, :code, :email, 'EUR', 0, "
+            ":no, 0, :yes, '', 1, :now, :now, :regime, :number)"
+        )
+        now = "2026-01-02 03:04:05"
+        with db.engine.begin() as conn:
+            conn.execute(
+                text("INSERT INTO crm_tenant (id, name, created_at) VALUES (1, 'Old', :now)"),
+                {"now": now},
+            )
+            for pk, regime, number in (
+                (1, "GSTIN", "27AAPFU0939F1ZV"),
+                (2, None, None),
+                (3, None, "FREE-7"),
+            ):
+                conn.execute(
+                    text(customer),
+                    {
+                        "id": pk,
+                        "name": f"C{pk}",
+                        "code": f"C{pk}",
+                        "email": f"c{pk}@x.example",
+                        "no": False,
+                        "yes": True,
+                        "now": now,
+                        "regime": regime,
+                        "number": number,
+                    },
+                )
+        upgrade()
+        with db.engine.connect() as conn:
+            moved = conn.execute(
+                text(
+                    "SELECT customer_id, regime, number, for_invoices, tenant_id "
+                    "FROM crm_tax_registration ORDER BY customer_id"
+                )
+            ).all()
+            regimes = conn.execute(
+                text("SELECT code, validator FROM crm_tax_regime WHERE tenant_id = 1")
+            ).all()
+            kept = conn.execute(
+                text("SELECT tax_regime, tax_number FROM crm_customer ORDER BY id")
+            ).all()
+        assert [tuple(r) for r in moved] == [
+            (1, "GSTIN", "27AAPFU0939F1ZV", True, 1),
+            (3, "OTHER", "FREE-7", True, 1),
+        ]
+        assert ("GSTIN", "GSTIN") in regimes and ("PAN", "PAN") in regimes and len(regimes) == 11
+        assert [tuple(r) for r in kept] == [
+            ("GSTIN", "27AAPFU0939F1ZV"),
+            (None, None),
+            ("OTHER", "FREE-7"),
+        ]
+        db.session.remove()
         db.engine.dispose()

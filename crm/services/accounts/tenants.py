@@ -18,6 +18,7 @@ from crm.models import (
     Stage,
     SubSegment,
     Tag,
+    TaxRegime,
     Tenant,
 )
 from crm.security.passwords import password_problems
@@ -62,6 +63,10 @@ def seed_reference_data(session: Session, tenant_id: int) -> None:
         session.add(segment)
     session.add_all(Region(tenant_id=tenant_id, name=n) for n in defaults.REGIONS)
     session.add_all(Tag(tenant_id=tenant_id, name=n, colour=c) for n, c in defaults.TAGS)
+    session.add_all(
+        TaxRegime(tenant_id=tenant_id, code=code, name=name, country=country, validator=code)
+        for code, name, country in defaults.TAX_REGIMES
+    )
     seed_pipeline_data(session, tenant_id)
 
 

@@ -70,13 +70,14 @@ DELETE_RULES = (
     (Tag, customer_tag, customer_tag.c.tag_id, _l("tagged customers")),
 )
 
-# Tables whose rows are part of a customer (contacts, addresses, plants, bank accounts,
-# documents, notes, custom field values, tags): deleted with it, moved by a merge.
+# Tables whose rows are part of a customer (contacts, addresses, plants, bank accounts, tax
+# registrations, documents, notes, custom field values, tags): deleted with it, moved by a merge.
 CUSTOMER_PARTS = (
     "crm_contact",
     "crm_address",
     "crm_plant",
     "crm_bank_account",
+    "crm_tax_registration",
     "crm_document",
     "crm_note",
     "crm_custom_field_value",

@@ -14,7 +14,7 @@ from crm.services.core import audit, numbering
 from crm.services.core.delete_rules import delete_blockers
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.core.transaction import transactional
-from crm.services.customers import customer_fields
+from crm.services.customers import customer_fields, tax_registrations
 
 CLONED_CHILDREN = {
     "contacts": ("name", "role", "email", "phone", "is_primary"),
@@ -117,7 +117,21 @@ def prepare(session: Session, customer: Customer) -> None:
     tenant_id = _tenant_of(customer)
     with session.no_autoflush:
         values = {field: getattr(customer, field) for field in CHECKED_FIELDS}
+        # A tenant's own regime is checked by the validator it names.
+        regime = tax_registrations.regime_named(session, tenant_id, customer.tax_regime)
+        if regime is not None:
+            values["tax_regime"] = regime.validator
         clean, errors = customer_fields.check_values(values)
+        if regime is not None:
+            clean["tax_regime"], values["tax_regime"] = regime.code, customer.tax_regime
+            if not regime.is_active and customer.tax_number:
+                before = customer.id and session.scalar(
+                    select(Customer.tax_regime).where(Customer.id == customer.id)
+                )
+                if before != regime.code:
+                    errors.setdefault("tax_regime", []).append(
+                        _l("The tax regime “%(value)s” is no longer in use.", value=regime.code)
+                    )
         for field in CHECKED_FIELDS:
             if field not in errors and clean[field] != values[field]:
                 setattr(customer, field, clean[field])

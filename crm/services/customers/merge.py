@@ -30,13 +30,21 @@ from sqlalchemy.orm import Session
 from crm.fields.customers import CUSTOMER
 from crm.i18n import inputs
 from crm.i18n.inputs import InputInvalid
-from crm.models import Address, BankAccount, Contact, Customer, CustomFieldValue, customer_tag
+from crm.models import (
+    Address,
+    BankAccount,
+    Contact,
+    Customer,
+    CustomFieldValue,
+    TaxRegistration,
+    customer_tag,
+)
 from crm.models.base import utcnow
 from crm.services.core import audit
 from crm.services.core.errors import NotAllowed, NotFound, ValidationFailed
 from crm.services.core.transaction import transaction
 from crm.services.core.versions import check_version, version_of_rows
-from crm.services.customers import customers as customer_rules
+from crm.services.customers import customers as customer_rules, tax_registrations
 from crm.services.customers.addresses import LIST_ADDRESS_KINDS
 from crm.services.ledger import arithmetic as ledger
 from crm.services.pipeline.interactions import refresh_last_interaction
@@ -79,12 +87,13 @@ FLAG_NOTES = {
     "crm_bank_account": _l("Bank account “%(row)s” moves but is no longer the default."),
 }
 # Tables the merge moves itself rather than with a plain UPDATE.
-SPECIAL_TABLES = {customer_tag.name, CustomFieldValue.__tablename__}
+SPECIAL_TABLES = {customer_tag.name, CustomFieldValue.__tablename__, TaxRegistration.__tablename__}
 CHILD_LABELS = {
     "crm_contact": _l("Contacts"),
     "crm_address": _l("Addresses"),
     "crm_plant": _l("Plants"),
     "crm_bank_account": _l("Bank accounts"),
+    "crm_tax_registration": _l("Tax registrations"),
     "crm_document": _l("Documents"),
     "crm_note": _l("Notes"),
     "crm_custom_field_value": _l("Custom field values"),
@@ -554,6 +563,12 @@ def merge(
             email_from = _park_email(session, plan)
             _settle_flags(session, plan)
             moved = _relink(session, plan)
+            moved_registrations = tax_registrations.merge_into(
+                session, survivor.id, [c.id for c in plan.others]
+            )
+            if moved_registrations:
+                moved[TaxRegistration.__tablename__] = moved_registrations
+            session.flush()
             refresh_last_interaction(session.connection(), ids)
             session.expire_all()
             now = utcnow()
@@ -582,6 +597,7 @@ def merge(
                 survivor.search_text = customer_rules.search_text(session, survivor)
                 survivor.updated_at = now
                 audit.mark(session, survivor, "merge", _summary(plan, moved))
+            tax_registrations.from_customer(session, survivor)
     except IntegrityError as exc:
         raise NotAllowed(
             gettext(

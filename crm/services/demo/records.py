@@ -33,6 +33,7 @@ from crm.models import (
     SupportTicket,
     Tag,
     Task,
+    TaxRegistration,
     Tenant,
 )
 from crm.models.base import utcnow
@@ -264,6 +265,15 @@ def _customers(session: Session, tenant: Any, count: int, rng: random.Random) ->
         if country == "DE" and not individual:
             customer.tax_regime, customer.tax_number = "VAT", _german_vat(rng)
         customers.prepare(session, customer)
+        if customer.tax_number:
+            customer.tax_registrations = [
+                TaxRegistration(
+                    tenant_id=tid,
+                    regime=customer.tax_regime,
+                    number=customer.tax_number,
+                    for_invoices=True,
+                )
+            ]
         person = f"{rng.choice(names.FIRST_NAMES)} {rng.choice(names.LAST_NAMES)}"
         customer.contacts = [
             Contact(

@@ -25,6 +25,7 @@ from crm.models import CreditNote, Invoice, InvoiceLine, PaymentAllocation
 from crm.models.base import utcnow
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.core.transaction import transactional
+from crm.services.customers import tax_registrations
 from crm.services.ledger import document_lines as dl, limits
 from crm.services.ledger.arithmetic import compute_totals, refresh_invoice
 from crm.services.ledger.credit_rule import check_credit
@@ -51,21 +52,30 @@ HEADER_FIELDS = (
     "notes",
 )
 STATUS_LABELS = INVOICE_STATUSES
+# Header fields a new invoice takes from its customer unless given (due_date follows).
+PREFILLED = ("currency", "payment_term", "billing_address", "tax_number")
 
 
-def prefill(session: Session, customer: Any) -> dict[str, Any]:
-    """What a new invoice for ``customer`` starts with: its currency, payment term,
-    default billing address and tax number; issued today, due after the term."""
-    today = dt.date.today()
+def prefill(session: Session, customer: Any, issue_date: dt.date | None = None) -> dict[str, Any]:
+    """What a new invoice for ``customer`` starts with, wherever it is made (the form, the
+    customer's Invoices tab, the API, an order): its currency, payment term, default
+    billing address and the number of its tax registration used on invoices; issued
+    today (or ``issue_date``), due after the term."""
+    issued = issue_date or dt.date.today()
+    registration = tax_registrations.invoice_registration(session, customer)
     return {
         "customer": customer,
-        "issue_date": today,
+        "issue_date": issued,
         "currency": customer.currency,
         "payment_term": customer.payment_term,
-        "due_date": dl.due_date_for(today, customer.payment_term),
+        "due_date": dl.due_date_for(issued, customer.payment_term),
         "billing_address": dl.default_address(session, customer, "billing"),
-        "tax_number": customer.tax_number,
+        "tax_number": registration.number if registration is not None else customer.tax_number,
     }
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def current_values(invoice: Any) -> dict[str, Any]:
@@ -104,7 +114,11 @@ def save_invoice(
         )
         if is_new:
             base.pop("due_date", None)  # from the issue date actually given
-        merged = {**base, **values}
+        typed = values
+        if is_new:
+            # A form sends every field, the empty ones too: those keep the pre-fill.
+            typed = {k: v for k, v in values.items() if k not in PREFILLED or not _blank(v)}
+        merged = {**base, **typed}
         if previous is not None and customer is not previous and "currency" not in values:
             merged["currency"] = None
         if (
@@ -271,16 +285,17 @@ def invoice_from_order(session: Session, order: Any) -> Any:
             )
         )
     customer = order.customer
-    today = dt.date.today()
+    # The customer's pre-fill, with what the order agreed instead where it says.
+    values = prefill(session, customer)
+    values.update(
+        currency=order.currency or values["currency"],
+        payment_term=order.payment_term or values["payment_term"],
+        billing_address=order.billing_address or values["billing_address"],
+    )
+    values["due_date"] = dl.due_date_for(values["issue_date"], values["payment_term"])
     invoice = Invoice(
-        customer=customer,
+        **values,
         sales_order=order,
-        issue_date=today,
-        due_date=dl.due_date_for(today, order.payment_term),
-        currency=order.currency,
-        payment_term=order.payment_term,
-        billing_address=order.billing_address,
-        tax_number=customer.tax_number,
         reference=order.reference or order.number,
         status="draft",
     )

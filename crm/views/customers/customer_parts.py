@@ -1,4 +1,5 @@
-"""Screens for the parts of a customer: contacts, addresses, plants, bank accounts, notes.
+"""Screens for the parts of a customer: contacts, addresses, plants, bank accounts, tax
+registrations, notes.
 
 They appear as tabs on the customer's page (FAB related views) and as their
 own lists. The customer is chosen with a search-as-you-type picker that offers
@@ -8,11 +9,33 @@ active customers only and never loads the whole customer table.
 from flask_babel import lazy_gettext as _l
 
 from crm.datamodel.prefetch import PrefetchInterface
-from crm.fields.parts import ADDRESS, ADDRESS_KINDS, BANK_ACCOUNT, CONTACT, NOTE, PLANT
-from crm.models import Address, BankAccount, Contact, Note, Plant
-from crm.services.customers import addresses, bank_accounts, contacts, notes, plants
+from crm.fields.parts import (
+    ADDRESS,
+    ADDRESS_KINDS,
+    BANK_ACCOUNT,
+    CONTACT,
+    NOTE,
+    PLANT,
+    TAX_REGISTRATION,
+)
+from crm.models import Address, BankAccount, Contact, Note, Plant, TaxRegistration
+from crm.services.customers import (
+    addresses,
+    bank_accounts,
+    contacts,
+    notes,
+    plants,
+    tax_registrations,
+)
 from crm.views.base import CrmModelView
-from crm.views.fields import choice_field, country_field, currency_field, customer_picker, label_of
+from crm.views.fields import (
+    choice_field,
+    country_field,
+    currency_field,
+    customer_picker,
+    label_of,
+    tax_regime_field,
+)
 from crm.views.financials import HiddenFinancialsMixin
 
 
@@ -101,6 +124,30 @@ class BankAccountView(HiddenFinancialsMixin, CustomerPartView):
     add_form_extra_fields = _fields(currency=currency_field(blank=True))
     edit_form_extra_fields = _fields(currency=currency_field(blank=True))
     prepare = staticmethod(bank_accounts.prepare)
+
+
+class TaxRegistrationView(CustomerPartView):
+    datamodel = PrefetchInterface(
+        TaxRegistration,
+        prefetch=("customer",),
+        after_write=tax_registrations.after_write,
+        after_delete=tax_registrations.after_delete,
+    )
+    class_permission_name = "TaxRegistration"
+    route_base = "/tax-registrations"
+    list_title = _l("Tax registrations")
+    label_columns = TAX_REGISTRATION.labels()
+    list_columns = TAX_REGISTRATION.columns("list")
+    add_columns = edit_columns = show_columns = TAX_REGISTRATION.columns("form")
+    search_columns = TAX_REGISTRATION.columns("search")
+    base_order = ("regime", "asc")
+    add_form_extra_fields = _fields(regime=tax_regime_field(blank=False))
+    edit_form_extra_fields = _fields(regime=tax_regime_field(blank=False))
+    description_columns = {
+        "number": _l("Checked against the regime's checksum where it has one."),
+        "for_invoices": _l("Exactly one tax number per customer is printed on its invoices."),
+    }
+    prepare = staticmethod(tax_registrations.prepare)
 
 
 class NoteView(CustomerPartView):

@@ -18,7 +18,7 @@ from crm.models.customer import SORTABLE_COLUMNS
 from crm.services.core import lookups
 from crm.services.core.errors import CrmError, EditConflict
 from crm.services.core.validation import TAX_REGIMES
-from crm.services.customers import custom_fields, customers as customer_rules
+from crm.services.customers import custom_fields, customers as customer_rules, tax_registrations
 from crm.services.ledger.credit_position import credit_summary
 from crm.views.base import VERSION_FIELD, CrmModelView, flash_error
 from crm.views.customers.customer_batch import CustomerBatchActions
@@ -42,6 +42,7 @@ from crm.views.fields import (
 from crm.views.financials import HiddenFinancialsMixin, credit_panel
 from crm.views.insight.health import health_badge, health_panel
 from crm.views.pickers import lookup_args, lookup_response
+from crm.views.tag_field import TagsField
 
 ACTIVE_ONLY = [["is_active", FilterEqual, True]]
 # Custom field values typed as the user's locale writes them, for the service's readers.
@@ -56,6 +57,8 @@ def _form_fields():
         ),
         "currency": currency_field(),
         "tax_regime": tax_regime_field(),
+        # Typing a tag that is not in the list adds it (static/tag_field.js).
+        "tags": TagsField(CUSTOMER.label("tags")),
         # A picker, not FAB's QuerySelectField, which would load every company.
         "company": company_picker(),
     }
@@ -69,7 +72,7 @@ class CustomerView(
     HiddenFinancialsMixin,
     CrmModelView,
 ):
-    datamodel = CustomerInterface(Customer)
+    datamodel = CustomerInterface(Customer, after_write=tax_registrations.from_customer)
     class_permission_name = "Customer"
     route_base = "/customers"
     list_title = _l("Customers")

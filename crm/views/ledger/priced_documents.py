@@ -11,7 +11,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import format_decimal, gettext, lazy_gettext as _l
@@ -296,6 +296,19 @@ class PricedDocumentView(CrmModelView):
                 k: self._text(v) for k, v in self.service.prefill(self.session, customer).items()
             }
         return self._render_form(self.add_title, values, lines, {})
+
+    @expose("/prefill", methods=["GET"])
+    @has_access
+    def prefill(self):
+        """The header a new document for ``?customer=`` starts with, for the form's script
+        to fill in when a customer is chosen (static/document_prefill.js)."""
+        customer_id = record_id(request.args, "customer")
+        customer = get_owned(self.session, Customer, customer_id) if customer_id else None
+        if customer is None:
+            abort(404)
+        values = self.service.prefill(self.session, customer)
+        values.pop("customer", None)
+        return jsonify({k: self._text(v) for k, v in values.items()})
 
     @expose("/edit/<pk>", methods=["GET", "POST"])
     @has_access

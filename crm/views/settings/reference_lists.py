@@ -12,12 +12,21 @@ from crm.fields.settings import (
     SEGMENT,
     SUB_SEGMENT,
     TAG,
+    TAX_REGIME,
 )
-from crm.models import CustomFieldDefinition, PaymentTerm, Region, Segment, SubSegment, Tag
+from crm.models import (
+    CustomFieldDefinition,
+    PaymentTerm,
+    Region,
+    Segment,
+    SubSegment,
+    Tag,
+    TaxRegime,
+)
 from crm.services.customers import custom_fields
-from crm.services.settings import reference_lists as settings
+from crm.services.settings import reference_lists as settings, tax_regimes
 from crm.views.base import CrmModelView
-from crm.views.fields import choice_field, label_of
+from crm.views.fields import choice_field, country_field, label_of
 
 
 class SettingView(CrmModelView):
@@ -109,3 +118,35 @@ class CustomFieldView(CrmModelView):
     add_form_extra_fields = _definition_fields()
     edit_form_extra_fields = _definition_fields()
     prepare = staticmethod(custom_fields.prepare_definition)
+
+
+def _regime_fields():
+    return {
+        "country": country_field(),
+        "validator": choice_field(
+            TAX_REGIME.label("validator"),
+            tax_regimes.validator_choices(),
+            description=_l("The checksum its numbers must pass; “Other” takes any text."),
+        ),
+    }
+
+
+class TaxRegimeView(CrmModelView):
+    datamodel = CrmInterface(TaxRegime)
+    class_permission_name = "TaxRegime"
+    route_base = "/tax-regimes"
+    list_title = _l("Tax regimes")
+    label_columns = TAX_REGIME.labels()
+    list_columns = add_columns = edit_columns = show_columns = [
+        "code",
+        "name",
+        "country",
+        "validator",
+        "is_active",
+    ]
+    base_order = ("code", "asc")
+    formatters_columns = {"validator": label_of(tax_regimes.validator_choices())}
+    add_form_extra_fields = _regime_fields()
+    edit_form_extra_fields = _regime_fields()
+    prepare = staticmethod(tax_regimes.prepare)
+    check_delete = staticmethod(tax_regimes.check_delete)

@@ -16,7 +16,7 @@ from crm.services.bulk.imports.statement_queue import StatementQueue
 from crm.services.bulk.imports.validate import RowResult, literal_list
 from crm.services.core.audit import entity_name, entry_row, plain_value as audit_plain, who
 from crm.services.core.transaction import commit_so_far
-from crm.services.customers import customers
+from crm.services.customers import customers, tax_registrations
 
 PARTS = ("contact", "billing", "shipping")
 CODE_BATCH = 5000  # generated customer codes reserved and checked per query
@@ -238,8 +238,47 @@ class Writer:
                     [(record_id, result, {}) for record_id, result in zip(ids, results)]
                 )
             )
+            self._save_tax_registrations(
+                (record_id, values.get("tax_regime"), values.get("tax_number"))
+                for record_id, values in zip(ids, record_rows)
+                if values.get("tax_number")
+            )
         self._flush_rows(audits, items)
         return len(ids)
+
+    @staticmethod
+    def _saved_numbers(
+        current: Mapping[Any, Mapping[str, Any]], updates: Iterable[list[dict[str, Any]]]
+    ) -> list[tuple[int, Any, Any]]:
+        """(customer id, regime, number) of the updated customers whose tax number changed."""
+        saved = []
+        for rows in updates:
+            for row in rows:
+                if "tax_number" in row or "tax_regime" in row:
+                    old = current[row["_id"]]
+                    saved.append(
+                        (
+                            row["_id"],
+                            row.get("tax_regime", old.get("tax_regime")),
+                            row.get("tax_number", old.get("tax_number")),
+                        )
+                    )
+        return saved
+
+    def _save_tax_registrations(self, saved: Iterable[tuple[int, Any, Any]]) -> None:
+        """The customers' tax numbers become their registrations used on invoices."""
+        statements = tax_registrations.saved_numbers_statements(
+            self.tenant_id, self.now, list(saved)
+        )
+        if not statements:
+            return
+        connection = self.bulk.connection
+
+        def run() -> None:  # queued: after the customers' own rows are written
+            for statement, rows in statements:
+                connection.execute(statement, rows)
+
+        self.statements.submit(run)
 
     def _insert(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> list[int]:
         """Insert ``rows``; returns their new ids in the same order."""
@@ -403,6 +442,8 @@ class Writer:
             )
         for columns_set, rows in updates.items():
             self._execute_update(self.table, columns_set, rows)
+        if self.entity == "customers":
+            self._save_tax_registrations(self._saved_numbers(current, updates.values()))
         for (table, columns_set), rows in part_updates.items():
             self._execute_update(table, columns_set, rows)
         if new_parts:
