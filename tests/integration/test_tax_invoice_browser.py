@@ -18,6 +18,7 @@ PAN = "AAPFU0939F"
 
 def _add_registration(page, base, customer, regime, number):
     page.goto(f"{base}/customers/show/{customer}")
+    page.click("[data-tab-group=money]")
     page.click("a[href='#TaxRegistrationView']")
     page.click("#TaxRegistrationView a[href*='/tax-registrations/add']")
     page.wait_for_selector("select[name=regime]", state="attached")
@@ -36,6 +37,7 @@ def test_registrations_then_a_prefilled_stand_alone_invoice(app, acme, acme_mana
         _add_registration(page, base, customer, "GSTIN", GSTIN)
         _add_registration(page, base, customer, "PAN", PAN)
         page.goto(f"{base}/customers/show/{customer}")
+        page.click("[data-tab-group=money]")
         page.click("a[href='#TaxRegistrationView']")
         tab = page.locator("#TaxRegistrationView")
         tab.get_by_text(PAN, exact=True).wait_for()

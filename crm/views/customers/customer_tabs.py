@@ -19,7 +19,11 @@ TAB_GROUPS = (
     ("overview", _l("Overview"), (DETAILS, CUSTOM_FIELDS)),
     ("people", _l("People and places"), ("ContactView", "AddressView", "PlantView")),
     ("sales", _l("Sales"), ("DealView", "SalesOrderView", "ContractView")),
-    ("money", _l("Money"), ("InvoiceView", "PaymentView", "CreditNoteView", "BankAccountView")),
+    (
+        "money",
+        _l("Money"),
+        ("InvoiceView", "PaymentView", "CreditNoteView", "BankAccountView", "TaxRegistrationView"),
+    ),
     ("documents", _l("Documents"), ("DocumentView", "NoteView")),
     ("activity", _l("Activity"), ("InteractionView", "TaskView", "SupportTicketView", TIMELINE)),
 )
