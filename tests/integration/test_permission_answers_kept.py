@@ -1,0 +1,64 @@
+"""Permission answers and the menu of a user whose roles are all built-in are kept for the
+process by the roles' names (crm/security/manager.py). The user's roles are read on every
+request, so a role given or taken in one web worker applies on the next request served by
+any other."""
+
+from sqlalchemy import select
+
+from app import create_app
+from config import TestConfig
+from crm.extensions import db
+from crm.models import CrmUser
+from tests.conftest import Browser
+
+IMPORT_LINK = 'href="/import/'
+
+
+def _worker(app):
+    """Another web worker of the same installation: its own app over the same database."""
+    keys = ("SQLALCHEMY_DATABASE_URI", "CRM_DOCUMENT_DIR", "CRM_JOB_DIR", "CRM_CACHE_DIR")
+    return create_app(type("Worker", (TestConfig,), {key: app.config[key] for key in keys}))
+
+
+def _give_role(app, user, role_name):
+    with app.app_context():
+        found = db.session.scalar(select(CrmUser).where(CrmUser.id == user.id))
+        found.roles = [app.appbuilder.sm.find_role(role_name)]
+        db.session.commit()
+        db.session.remove()
+
+
+def _can_add_customers(browser):
+    return browser.get("/customers/add").status_code == 200
+
+
+def test_a_role_taken_in_one_worker_applies_on_the_next_request_in_another(app, acme_manager):
+    other = _worker(app)
+    try:
+        manager = Browser(other.test_client()).login(acme_manager.username)
+        assert IMPORT_LINK in manager.get("/customers/list/").get_data(as_text=True)
+        assert _can_add_customers(manager)
+
+        _give_role(app, acme_manager, "Member")
+
+        assert IMPORT_LINK not in manager.get("/customers/list/").get_data(as_text=True)
+        assert not _can_add_customers(manager)
+
+        _give_role(app, acme_manager, "Manager")
+
+        assert IMPORT_LINK in manager.get("/customers/list/").get_data(as_text=True)
+        assert _can_add_customers(manager)
+    finally:
+        with other.app_context():
+            db.engine.dispose()
+
+
+def test_users_of_different_roles_in_one_process_keep_their_own_answers(
+    app, browser, acme_manager, acme_member
+):
+    manager, member = browser(acme_manager), browser(acme_member)
+    for _ in range(2):
+        assert IMPORT_LINK in manager.get("/customers/list/").get_data(as_text=True)
+        assert IMPORT_LINK not in member.get("/customers/list/").get_data(as_text=True)
+        assert _can_add_customers(manager)
+        assert not _can_add_customers(member)
