@@ -35,4 +35,4 @@ class CheckedSchemas:
 
 def install() -> None:
     if not isinstance(fab_api.jsonschema, CheckedSchemas):
-        fab_api.jsonschema = CheckedSchemas()  # type: ignore[assignment]
+        fab_api.jsonschema = CheckedSchemas()
