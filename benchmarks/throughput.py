@@ -54,12 +54,24 @@ PAGES = (
 TARGET_P99_MS = 300
 
 
-class SignedIn:
-    """One simulated user: a requests session signed in through the login form, and a
-    bearer token from the JWT sign-in for the API."""
+class Anonymous:
+    """One simulated user of the bare endpoint: a requests session."""
+
+    def __init__(self, base):
+        self.base, self.http, self.bearer = base, requests.Session(), {}
+
+    def get(self, path, api=False):
+        return self.http.get(
+            self.base + path, headers=self.bearer if api else None, allow_redirects=False
+        )
+
+
+class SignedIn(Anonymous):
+    """One simulated user signed in through the login form, with a bearer token from the
+    JWT sign-in for the API."""
 
     def __init__(self, base, username):
-        self.base, self.http = base, requests.Session()
+        super().__init__(base)
         page = self.http.get(base + "/login/").text
         fields = forms.replaced(
             forms.form_fields(page, having="username"), username=username, password=bench.PASSWORD
@@ -75,11 +87,6 @@ class SignedIn:
         if token.status_code != 200:
             raise SystemExit(f"{username}: API sign-in refused (HTTP {token.status_code})")
         self.bearer = {"Authorization": "Bearer " + token.json()["access_token"]}
-
-    def get(self, path, api=False):
-        return self.http.get(
-            self.base + path, headers=self.bearer if api else None, allow_redirects=False
-        )
 
 
 def closed_loop(users, paths, expect, api, seconds):
@@ -134,9 +141,7 @@ def measure(args, app_url, ceiling_url):
         records = closed_loop(users, paths, expect, api, args.seconds)
         results[label] = report.kinds(records, args.seconds)["page"]
         errors += [f"{label}: {r['error']}" for r in records if "error" in r][:3]
-    bare = [SignedIn.__new__(SignedIn) for _ in range(args.users)]
-    for user in bare:
-        user.base, user.http, user.bearer = ceiling_url, requests.Session(), {}
+    bare = [Anonymous(ceiling_url) for _ in range(args.users)]
     log(f"ceiling: {args.users} users, bare endpoint, {args.seconds} s")
     closed_loop(bare, ["/"], "ok", False, args.warmup)
     records = closed_loop(bare, ["/"], "ok", False, args.seconds)
