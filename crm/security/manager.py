@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.security import generate_password_hash
 
 from crm.models import CrmUser
-from crm.security import tenancy
+from crm.security import permission_version, tenancy
 from crm.security.token_api import VERSION_CLAIM, CrmSecurityApi
 from crm.security.user_views import (
     PolicyResetMyPasswordView,
@@ -59,8 +59,11 @@ class CrmSecurityManager(SecurityManager):
     userstatschartview = None
 
     def __init__(self, appbuilder):
+        # Before FAB's own set-up, which may already sync roles and permissions.
+        permission_version.install()
         super().__init__(appbuilder)
         self.userdbmodelview.datamodel = UserInterface(self.user_model)
+        self._kept_pairs = (None, {})
 
     def create_login_manager(self, app):
         login_manager = super().create_login_manager(app)
@@ -215,15 +218,31 @@ class CrmSecurityManager(SecurityManager):
         return _builtin_answer(self, role.name, permission_name, view_name)
 
     def exist_permission_on_roles(self, view_name, permission_name, role_ids):
-        # FAB asks the database once per check (dozens per page for an Admin); load the
-        # roles' (view, permission) pairs once per request instead.
+        # FAB asks the database once per check (dozens per page for an Admin). The roles'
+        # (view, permission) pairs are kept for the process while the permission version
+        # read once per request stays the same.
         if not has_request_context():
             return super().exist_permission_on_roles(view_name, permission_name, role_ids)
-        cache = g.setdefault("_crm_role_permissions", {})
+        kept = g.get("_crm_role_permissions")
+        if kept is None:
+            kept = g._crm_role_permissions = self._pairs_kept_at(
+                permission_version.current(self.session)
+            )
         key = tuple(sorted(role_ids))
-        if key not in cache:
-            cache[key] = self._role_permission_pairs(role_ids)
-        return (view_name, permission_name) in cache[key]
+        if key not in kept:
+            kept[key] = self._role_permission_pairs(role_ids)
+        return (view_name, permission_name) in kept[key]
+
+    def _pairs_kept_at(self, version):
+        """The pairs kept for the process at ``version`` (a fresh dict for a new one, and
+        one of the request's own when there is no version to keep them under). A request
+        keeps the dict of the version it read, so another request's newer version never
+        receives pairs read under an older one."""
+        if version is None:
+            return {}
+        if self._kept_pairs[0] != version:
+            self._kept_pairs = (version, {})
+        return self._kept_pairs[1]
 
     def _role_permission_pairs(self, role_ids):
         pv = self.permissionview_model

@@ -1,7 +1,8 @@
 """Permission answers and the menu of a user whose roles are all built-in are kept for the
-process by the roles' names (crm/security/manager.py). The user's roles are read on every
-request, so a role given or taken in one web worker applies on the next request served by
-any other."""
+process by the roles' names; the permissions of roles stored in the database (Admin's)
+while the permission version stays the same (crm/security/manager.py). The user's roles
+and the version are read on every request, so a role given or taken in one web worker
+applies on the next request served by any other."""
 
 from sqlalchemy import select
 
@@ -9,6 +10,7 @@ from app import create_app
 from config import TestConfig
 from crm.extensions import db
 from crm.models import CrmUser
+from crm.security import permission_version
 from tests.conftest import Browser
 
 IMPORT_LINK = 'href="/import/'
@@ -62,3 +64,53 @@ def test_users_of_different_roles_in_one_process_keep_their_own_answers(
         assert IMPORT_LINK not in member.get("/customers/list/").get_data(as_text=True)
         assert _can_add_customers(manager)
         assert not _can_add_customers(member)
+
+
+def _change(app, grant, role_name, permission, view_menu):
+    """As FAB's role editing and ``flask fab security-cleanup`` do: through the manager."""
+    with app.app_context():
+        sm = app.appbuilder.sm
+        change = sm.add_permission_role if grant else sm.del_permission_role
+        change(sm.find_role(role_name), sm.find_permission_view_menu(permission, view_menu))
+        db.session.remove()
+
+
+def _version(app):
+    with app.app_context():
+        found = permission_version.current(db.session)
+        db.session.remove()
+    return found
+
+
+def test_a_permission_taken_from_admin_in_one_worker_applies_in_another(
+    app, acme_admin, db_session
+):
+    other = _worker(app)
+    admin = Browser(other.test_client()).login(acme_admin.username)
+    try:
+        for _ in range(2):  # the second request answers from the pairs kept
+            assert admin.get("/customers/list/").status_code == 200
+        before = _version(app)
+
+        _change(app, False, "Admin", "can_read", "Customer")
+
+        assert _version(app) != before
+        assert admin.get("/customers/list/").status_code == 403
+    finally:
+        _change(app, True, "Admin", "can_read", "Customer")
+        with other.app_context():
+            db.engine.dispose()
+    assert admin.get("/customers/list/").status_code == 200
+
+
+def test_changing_a_role_changes_the_version_in_the_same_transaction(app):
+    before = _version(app)
+    with app.app_context():
+        role = app.appbuilder.sm.find_role("Admin")
+        role.name = "Admin"  # touched, unchanged: still a change to check
+        db.session.add(role)
+        db.session.flush()
+        assert permission_version.current(db.session) != before
+        db.session.rollback()
+        db.session.remove()
+    assert _version(app) == before
