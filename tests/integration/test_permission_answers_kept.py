@@ -12,6 +12,7 @@ from crm.extensions import db
 from crm.models import CrmUser
 from crm.security import permission_version
 from tests.conftest import Browser
+from tests.factories import counted
 
 IMPORT_LINK = 'href="/import/'
 
@@ -114,3 +115,12 @@ def test_changing_a_role_changes_the_version_in_the_same_transaction(app):
         db.session.rollback()
         db.session.remove()
     assert _version(app) == before
+
+
+def test_an_admins_next_page_reads_the_version_not_the_permissions(app, browser, acme_admin):
+    admin = browser(acme_admin)
+    assert admin.get("/customers/list/").status_code == 200
+    with counted(app) as statements:
+        assert admin.get("/customers/list/").status_code == 200
+    assert [s for s in statements if "crm_permission_version" in s]
+    assert not [s for s in statements if "ab_permission_view_role" in s]
