@@ -85,10 +85,11 @@ def create_app(config=None):
     from crm.services.core import audit, storage
     from crm.views import register_views, request_args
     from crm.views.home import HomeView
-    from crm.web import errors as http_errors, request_input
+    from crm.web import errors as http_errors, request_input, rison_schemas
 
     storage.check_config(app.config)
     tenancy.install()
+    rison_schemas.install()
     jobs.init_app(app)
     caching.init_app(app)
     audit.install()

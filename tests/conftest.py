@@ -35,6 +35,7 @@ DATA_TABLES_KEPT = (
     "ab_view_menu",
     "ab_permission_view",
     "ab_permission_view_role",
+    "crm_permission_version",
     "alembic_version",
 )
 

@@ -22,6 +22,7 @@ from .interaction import INTERACTION_KINDS, Interaction
 from .task import TASK_PRIORITIES, TASK_STATUSES, Task
 from .notification import Notification
 from .setting import CrmSetting
+from .permission_version import PermissionVersion
 from .sequence import NumberSequence
 from .sales_order import ORDER_STATUSES, PLACED_ORDER_STATUSES, SalesOrder, SalesOrderLine
 from .invoice import (
@@ -116,6 +117,7 @@ _install_column_defaults(
 __all__ = [
     "Tenant",
     "CrmUser",
+    "PermissionVersion",
     "NumberSequence",
     "PaymentTerm",
     "Region",

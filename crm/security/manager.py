@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.security import generate_password_hash
 
 from crm.models import CrmUser
-from crm.security import tenancy
+from crm.security import permission_version, tenancy
 from crm.security.token_api import VERSION_CLAIM, CrmSecurityApi
 from crm.security.user_views import (
     PolicyResetMyPasswordView,
@@ -44,6 +44,11 @@ def _builtin_answer(manager, role_name, permission_name, view_name):
     )
 
 
+@functools.lru_cache(maxsize=16384)
+def _builtin_roles_answer(manager, role_names, permission_name, view_name):
+    return any(_builtin_answer(manager, name, permission_name, view_name) for name in role_names)
+
+
 class CrmSecurityManager(SecurityManager):
     user_model = CrmUser
     userdbmodelview = TenantUserView
@@ -54,8 +59,11 @@ class CrmSecurityManager(SecurityManager):
     userstatschartview = None
 
     def __init__(self, appbuilder):
+        # Before FAB's own set-up, which may already sync roles and permissions.
+        permission_version.install()
         super().__init__(appbuilder)
         self.userdbmodelview.datamodel = UserInterface(self.user_model)
+        self._kept_pairs = (None, {})
 
     def create_login_manager(self, app):
         login_manager = super().create_login_manager(app)
@@ -157,30 +165,84 @@ class CrmSecurityManager(SecurityManager):
 
     def has_access(self, permission_name, view_name):
         # A page asks the same question many times (menu, buttons, the view itself):
-        # answered once per request and signed-in user. A token's user is known only once
-        # its endpoint verified the token, so API requests ask each time.
-        if not has_request_context() or not current_user.is_authenticated:
+        # answered once per request and signed-in user, and for users whose roles are all
+        # built-in (configuration) once per process and set of roles. A token's user is
+        # known only once its endpoint verified the token, so API requests ask each time.
+        asked = self._asked()
+        if asked is None:
             return super().has_access(permission_name, view_name)
-        key = (current_user.get_id(), permission_name, view_name)
-        answers = g.setdefault("_crm_access", {})
+        _, _, builtin, answers = asked
+        if builtin is not None:
+            return _builtin_roles_answer(self, builtin, permission_name, view_name)
+        key = (permission_name, view_name)
         if key not in answers:
             answers[key] = super().has_access(permission_name, view_name)
         return answers[key]
+
+    def permission_key(self):
+        """What every permission answer of this request depends on when that holds for the
+        process: the names of the signed-in user's roles, all built-in. None otherwise."""
+        asked = self._asked()
+        return None if asked is None else asked[2]
+
+    def _asked(self):
+        """(signed-in user, ``g.user``, the user's built-in role names or None, answers so
+        far) for this request; None outside a request or with no signed-in user."""
+        if not has_request_context():
+            return None
+        user = current_user._get_current_object()
+        if not user.is_authenticated:
+            return None
+        named = g.get("user")
+        asked = g.get("_crm_access")
+        if asked is None or asked[0] is not user or asked[1] is not named:
+            asked = (user, named, self._builtin_role_names(user, named), {})
+            g._crm_access = asked
+        return asked
+
+    def _builtin_role_names(self, user, named):
+        """The names of ``user``'s roles (its groups' too) when every one is a built-in
+        role, whose answers hold for the process; else None. None too when FAB would answer
+        for another user than the session's (an API key's, a token's)."""
+        if g.get("_api_key_user", False) or not user.is_active:
+            return None
+        if named is not current_user and named is not user:
+            return None
+        names = tuple(sorted({role.name for role in self.get_user_roles(user)}))
+        if not names or any(name not in self.builtin_roles for name in names):
+            return None
+        return names
 
     def _has_access_builtin_roles(self, role, permission_name, view_name):
         # Built-in roles are configuration (FAB_ROLES): their answers hold for the process.
         return _builtin_answer(self, role.name, permission_name, view_name)
 
     def exist_permission_on_roles(self, view_name, permission_name, role_ids):
-        # FAB asks the database once per check (dozens per page for an Admin); load the
-        # roles' (view, permission) pairs once per request instead.
+        # FAB asks the database once per check (dozens per page for an Admin). The roles'
+        # (view, permission) pairs are kept for the process while the permission version
+        # read once per request stays the same.
         if not has_request_context():
             return super().exist_permission_on_roles(view_name, permission_name, role_ids)
-        cache = g.setdefault("_crm_role_permissions", {})
+        kept = g.get("_crm_role_permissions")
+        if kept is None:
+            kept = g._crm_role_permissions = self._pairs_kept_at(
+                permission_version.current(self.session)
+            )
         key = tuple(sorted(role_ids))
-        if key not in cache:
-            cache[key] = self._role_permission_pairs(role_ids)
-        return (view_name, permission_name) in cache[key]
+        if key not in kept:
+            kept[key] = self._role_permission_pairs(role_ids)
+        return (view_name, permission_name) in kept[key]
+
+    def _pairs_kept_at(self, version):
+        """The pairs kept for the process at ``version`` (a fresh dict for a new one, and
+        one of the request's own when there is no version to keep them under). A request
+        keeps the dict of the version it read, so another request's newer version never
+        receives pairs read under an older one."""
+        if version is None:
+            return {}
+        if self._kept_pairs[0] != version:
+            self._kept_pairs = (version, {})
+        return self._kept_pairs[1]
 
     def _role_permission_pairs(self, role_ids):
         pv = self.permissionview_model

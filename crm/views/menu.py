@@ -2,8 +2,9 @@
 
 FAB's navbar_menu.html renders the same HTML for every user whose roles show the
 same entries; it is kept by (visible entries, language) for the process. Whether
-an entry is visible is still asked on every request, so a permission taken from a
-role changes the menu on the next page.
+an entry is visible is asked on every request, so a permission taken from a role
+changes the menu on the next page; only a user whose roles are all built-in
+(configuration, crm/security/roles.py) finds it by the roles' names instead.
 """
 
 from flask import current_app, render_template, request
@@ -25,11 +26,9 @@ def _visible(appbuilder, items):
 
 def navbar_menu():
     appbuilder = current_app.appbuilder
-    key = (
-        tuple(_visible(appbuilder, appbuilder.menu.get_list())),
-        str(get_locale()),
-        request.script_root,
-    )
+    roles = appbuilder.sm.permission_key()
+    shown = ("roles", roles) if roles else tuple(_visible(appbuilder, appbuilder.menu.get_list()))
+    key = (shown, str(get_locale()), request.script_root)
     kept = current_app.extensions.setdefault("crm_navbar_menus", {})
     html = kept.get(key)
     if html is None:

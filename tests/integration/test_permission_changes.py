@@ -1,5 +1,7 @@
-"""A permission taken from a role applies on that role's users' next request: permissions
-and the menu are read per request, never kept from an earlier one."""
+"""A permission taken from a role applies on that role's users' next request: the
+permissions of roles stored in the database (Admin's, custom roles) are kept only while the
+permission version read by every request stays the same, and the menu follows them.
+Built-in roles, and two web workers: tests/integration/test_permission_answers_kept.py."""
 
 import pytest
 

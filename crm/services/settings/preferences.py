@@ -23,7 +23,7 @@ from typing import Any, cast
 import pytz
 from babel.core import get_global
 from flask_babel import get_locale, lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from crm.i18n import inputs
@@ -41,6 +41,9 @@ from crm.services.core.validation import (
 from crm.services.core.versions import check_version, version_of_rows
 
 KANBAN_PAGE_SIZES = (5, 100)
+# The tenant's values, read once per session (a request's unit of work) by whichever of
+# the page, its layout and its services asks first; dropped when settings are written.
+_KEPT = "crm_settings"
 
 
 def _page_size(value: object) -> int:
@@ -265,14 +268,31 @@ def _derived(values: dict[str, object]) -> dict[str, object]:
     return values
 
 
+def _values(session: Session) -> dict[str, object]:
+    tenant_id = current_tenant_id()
+    kept = session.info.get(_KEPT)
+    if kept is None or kept[0] != tenant_id:
+        rows = _rows(session)
+        kept = (tenant_id, {key: _stored_or_default(key, rows.get(key)) for key in SETTINGS})
+        session.info[_KEPT] = kept
+    return cast(dict[str, object], kept[1])
+
+
+def _forget(session: Session, *_: object) -> None:
+    session.info.pop(_KEPT, None)
+
+
+def _forget_written(session: Session, flush_context: object) -> None:
+    touched = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(obj, CrmSetting) for obj in touched):
+        _forget(session)
+
+
 def get_setting(session: Session, key: str) -> Any:
     """The tenant's value of ``key`` (its default when never set)."""
     if key not in SETTINGS:
         raise KeyError(key)
-    row = session.scalar(
-        select(CrmSetting).where(CrmSetting.tenant_id == current_tenant_id(), CrmSetting.key == key)
-    )
-    value = _stored_or_default(key, row)
+    value = _values(session)[key]
     if value is None and key in DERIVED:
         source, derive = DERIVED[key]
         return derive(get_setting(session, source))
@@ -282,13 +302,13 @@ def get_setting(session: Session, key: str) -> Any:
 def all_settings(session: Session, derived: bool = True) -> dict[str, Any]:
     """{key: value} of every setting, in the order of ``SETTINGS``, in one query;
     ``derived=False`` leaves a never-set ``DERIVED`` key None (the configuration file)."""
-    rows = _rows(session)
-    values = {key: _stored_or_default(key, rows.get(key)) for key in SETTINGS}
+    values = dict(_values(session))
     return _derived(values) if derived else values
 
 
 def apply_values(session: Session, cleaned: Mapping[str, object]) -> None:
     """Write checked values (no commit): one row per key, updated in place."""
+    _forget(session)
     rows = _rows(session)
     for key, value in cleaned.items():
         row = rows.get(key)
@@ -318,6 +338,7 @@ def replace_values(session: Session, cleaned: Mapping[str, object]) -> int:
     """Make the stored settings exactly ``cleaned`` (no commit): keys left out go back to
     their defaults. Rows change in place, through the ORM, so each change is audited.
     Returns how many keys changed."""
+    _forget(session)
     changed = 0
     rows = _rows(session)
     for key, row in rows.items():
@@ -333,3 +354,10 @@ def replace_values(session: Session, cleaned: Mapping[str, object]) -> int:
             row.value = value
             changed += 1
     return changed
+
+
+for _moment in ("after_commit", "after_rollback", "after_soft_rollback"):
+    if not event.contains(Session, _moment, _forget):
+        event.listen(Session, _moment, _forget)
+if not event.contains(Session, "after_flush", _forget_written):
+    event.listen(Session, "after_flush", _forget_written)
