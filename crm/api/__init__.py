@@ -19,6 +19,7 @@ from crm.api.customers import (
     PlantApi,
 )
 from crm.api.deals import DealApi
+from crm.api.forecast import ForecastApi
 from crm.api.interactions import InteractionApi
 from crm.api.invoices import InvoiceApi
 from crm.api.jobs import JobApi
@@ -81,6 +82,7 @@ APIS = [
     JobApi,
     WebhookApi,
     WebhookDeliveryApi,
+    ForecastApi,
 ]
 
 
