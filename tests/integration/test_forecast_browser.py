@@ -6,11 +6,7 @@ import pathlib
 import pytest
 
 from tests.browser_support import chromium, live_server, signed_in
-from tests.integration.test_forecast import (  # noqa: F401 (fixtures)
-    ann,
-    bob,
-    pipeline_of_deals,
-)
+from tests.integration.test_forecast import ann, bob, pipeline_of_deals  # noqa: F401 (fixtures)
 
 ARTIFACTS = pathlib.Path(__file__).resolve().parents[1] / "artifacts"
 
