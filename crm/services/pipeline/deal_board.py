@@ -89,12 +89,8 @@ def column_figures(
     totals = {stage_id: ColumnTotal() for stage_id in stage_ids}
     if not totals:
         return totals
-    probabilities = {
-        stage_id: probability
-        for stage_id, probability in session.execute(
-            select(Stage.id, Stage.probability).where(Stage.id.in_(list(totals)))
-        )
-    }
+    stages = select(Stage.id, Stage.probability).where(Stage.id.in_(list(totals)))
+    probabilities: dict[int, int] = dict(session.execute(stages).tuples().all())
     rows = session.execute(
         select(Deal.stage_id, Deal.currency, func.count(), func.sum(Deal.value))
         .where(Deal.stage_id.in_(list(totals)), *board_filter.clauses())
