@@ -20,6 +20,7 @@ from crm.api.customers import (
     TaxRegistrationApi,
 )
 from crm.api.deals import DealApi
+from crm.api.forecast import ForecastApi
 from crm.api.interactions import InteractionApi
 from crm.api.invoices import InvoiceApi
 from crm.api.jobs import JobApi
@@ -83,6 +84,7 @@ APIS = [
     JobApi,
     WebhookApi,
     WebhookDeliveryApi,
+    ForecastApi,
 ]
 
 

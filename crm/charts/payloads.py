@@ -19,7 +19,7 @@ from flask import url_for
 from flask_babel import format_date, gettext, lazy_gettext as _l
 from werkzeug.routing import BuildError
 
-from crm.charts import queries
+from crm.charts import forecast, queries
 from crm.fields.customers import HEALTH_BANDS, NOT_SCORED
 from crm.fields.ledger import AGING_LABELS
 from crm.fields.pipeline import TASK_STATUSES
@@ -305,4 +305,9 @@ def dashboard(session, flt, today=None, financials=True):
     ]
     if financials:
         charts.append(receivables_chart(session, today))
-    return {"cards": card_figures, "recent": _recent(session, flt, today), "charts": charts}
+    return {
+        "cards": card_figures,
+        "forecast": forecast.cards(session, flt.owner_id, flt.pipeline_id),
+        "recent": _recent(session, flt, today),
+        "charts": charts,
+    }

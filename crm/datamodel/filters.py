@@ -21,3 +21,13 @@ class FilterOnOrBefore(BaseFilter):
 
     def apply(self, query: Query[Any], value: Any) -> Query[Any]:
         return query.filter(getattr(self.model, self.column_name) <= value)
+
+
+class FilterIn(BaseFilter):
+    """The column is one of the given values (an empty list matches nothing)."""
+
+    name = _l("Is one of")
+    arg_name = "in"
+
+    def apply(self, query: Query[Any], value: Any) -> Query[Any]:
+        return query.filter(getattr(self.model, self.column_name).in_(list(value)))

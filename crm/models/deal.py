@@ -15,6 +15,16 @@ class Deal(Audited, Versioned, TenantMixin, TimestampMixin, Model):
         # The dashboard's deal figures and its deals-by-month chart, read from the index alone.
         Index("ix_deal_dashboard", "tenant_id", "stage_id", "currency", "value"),
         Index("ix_deal_created", "tenant_id", "created_at", "stage_id", "currency", "value"),
+        # The forecast: open deals by expected close month, per currency and owner.
+        Index(
+            "ix_deal_forecast",
+            "tenant_id",
+            "expected_close_date",
+            "stage_id",
+            "currency",
+            "assigned_to_id",
+            "value",
+        ),
     )
 
     id = Column(Integer, primary_key=True)

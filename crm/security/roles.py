@@ -103,6 +103,9 @@ METHOD_VERBS = {
     "dashboard": "read",
     "dashboard_data": "read",
     "dashboard_xlsx": "read",
+    # the forecast report (part of the dashboard) and its xlsx
+    "forecast": "read",
+    "forecast_xlsx": "read",
     "delete": "delete",
     "muldelete": "delete",
     # ModelRestApi
@@ -199,6 +202,7 @@ ROLE_MATRIX = {
 _EVERYONE = (
     "CRM",
     "Dashboard",
+    "Forecast",
     "Customers",
     "Contacts",
     "Companies",

@@ -23,6 +23,7 @@ from crm.views.customers.support_tickets import SupportTicketView
 from crm.views.financials import FIGURE_CLASS_PERMISSIONS, FinancialsPermission, figure
 from crm.views.insight.audit import AuditView
 from crm.views.insight.dashboard import DashboardView
+from crm.views.insight.forecast import ForecastView
 from crm.views.jobs import JobView
 from crm.views.language import LanguageView
 from crm.views.ledger.contracts import ContractView
@@ -62,6 +63,7 @@ FINANCE = ("Finance", _l("Finance"), "fa-coins")
 # (view, menu name, label, icon, category) — menu names are the permission keys in roles.py.
 MENU = [
     (DashboardView, "Dashboard", _l("Dashboard"), "fa-tachometer-alt", CRM),
+    (ForecastView, "Forecast", _l("Forecast"), "fa-chart-line", CRM),
     (CustomerView, "Customers", _l("Customers"), "fa-users", CRM),
     (ContactView, "Contacts", _l("Contacts"), "fa-id-card", CRM),
     (CompanyView, "Companies", _l("Companies"), "fa-building", CRM),

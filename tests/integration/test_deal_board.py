@@ -69,7 +69,10 @@ def test_an_inactive_pipeline_has_no_board(app, acme, acme_admin, browser):
     assert browser(acme_admin).get(f"/deal-board/?pipeline={retired.id}").status_code == 404
 
 
-def test_column_totals_are_summed_in_one_grouped_query(app, acme, acme_admin, browser, sales):
+def test_column_totals_are_summed_and_weighted_in_one_grouped_query(
+    app, acme, acme_admin, browser, sales
+):
+    """Weighted by the stage's probability: Proposal 50 %, Won 100 %."""
     usd = factories.customer(app, acme, "Yankee Buyer", currency="USD")
     factories.deal(app, acme, "A", stage="Proposal", value="100")
     factories.deal(app, acme, "B", stage="Proposal", value="250.50")
@@ -85,8 +88,11 @@ def test_column_totals_are_summed_in_one_grouped_query(app, acme, acme_admin, br
         html = b.get("/deal-board/").get_data(as_text=True)
     finally:
         event.remove(engine, "before_cursor_execute", listen)
-    assert header(html, sales.stages["Proposal"]) == (3, "€350.50 · $40.00")
-    assert header(html, sales.stages["Won"]) == (1, "€1,000.00")
+    assert header(html, sales.stages["Proposal"]) == (
+        3,
+        "€350.50 · $40.00 (weighted €175.25 · $20.00)",
+    )
+    assert header(html, sales.stages["Won"]) == (1, "€1,000.00 (weighted €1,000.00)")
     assert header(html, sales.stages["Lead"]) == (0, "€0.00")
     deal_reads = [s for s in statements if "FROM crm_deal" in s]
     assert len(deal_reads) == 1 and "GROUP BY" in deal_reads[0]
@@ -148,7 +154,7 @@ def test_owner_and_close_date_filters_apply_to_cards_and_totals(
     b = browser(acme_admin)
     query = f"owner={seller.id}&close_from=2030-01-01&close_to=2030-12-31"
     html = b.get(f"/deal-board/?{query}").get_data(as_text=True)
-    assert header(html, sales.stages["Lead"]) == (1, "€10.00")
+    assert header(html, sales.stages["Lead"]) == (1, "€10.00 (weighted €1.00)")
     cards_url = (
         re.search(rf'data-column-id="{sales.stages["Lead"]}" data-cards-url="([^"]+)"', html)
         .group(1)
@@ -158,7 +164,10 @@ def test_owner_and_close_date_filters_apply_to_cards_and_totals(
     move_url = re.search(r'data-move-url="([^"]+)"', html).group(1).replace("&amp;", "&")
     moved = drop(b, mine, sales.stages["Qualified"], query=move_url[len("/deal-board/move") :]).json
     assert moved["columns"][str(sales.stages["Lead"])] == {"count": 0, "total": "€0.00"}
-    assert moved["columns"][str(sales.stages["Qualified"])] == {"count": 1, "total": "€10.00"}
+    assert moved["columns"][str(sales.stages["Qualified"])] == {
+        "count": 1,
+        "total": "€10.00 (weighted €2.50)",
+    }
 
 
 # --- drops ------------------------------------------------------------------------------------
@@ -174,7 +183,7 @@ def test_dropping_on_won_lost_and_back_sets_and_clears_the_close_date(
     assert r.status_code == 200, r.get_data(as_text=True)
     assert r.json["columns"] == {
         str(sales.stages["Negotiation"]): {"count": 0, "total": "€0.00"},
-        str(sales.stages["Won"]): {"count": 2, "total": "€600.00"},
+        str(sales.stages["Won"]): {"count": 2, "total": "€600.00 (weighted €600.00)"},
     }
     assert "Fleet" in r.json["html"] and "€500.00" in r.json["html"]
     deal = factories.load_deal(app, pk)

@@ -10,7 +10,7 @@ is every board's (crm.services.pipeline.kanban); the move is ``deal_stages.chang
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
@@ -45,10 +45,12 @@ class BoardFilter:
 
 @dataclass
 class ColumnTotal:
-    """A column's number of deals and their value per currency (never summed across currencies)."""
+    """A column's number of deals and their value per currency (never summed across
+    currencies), in full and weighted by the stage's probability."""
 
     count: int = 0
     amounts: dict[str, Decimal] = field(default_factory=dict)  # currency -> Decimal
+    weighted: dict[str, Decimal] = field(default_factory=dict)  # currency -> Decimal
 
 
 def board_pipelines(session: Session) -> list[Any]:
@@ -83,10 +85,12 @@ def columns_of(session: Session, pipeline: Any) -> list[Any]:
 def column_figures(
     session: Session, stage_ids: Iterable[int], board_filter: BoardFilter = BoardFilter()
 ) -> dict[int, ColumnTotal]:
-    """{stage_id: ColumnTotal} for the given stages, in one grouped query."""
+    """{stage_id: ColumnTotal} for the given stages, in one grouped query over the deals."""
     totals = {stage_id: ColumnTotal() for stage_id in stage_ids}
     if not totals:
         return totals
+    stages = select(Stage.id, Stage.probability).where(Stage.id.in_(list(totals)))
+    probabilities: dict[int, int] = dict(session.execute(stages).tuples().all())
     rows = session.execute(
         select(Deal.stage_id, Deal.currency, func.count(), func.sum(Deal.value))
         .where(Deal.stage_id.in_(list(totals)), *board_filter.clauses())
@@ -95,7 +99,10 @@ def column_figures(
     for stage_id, currency, count, amount in rows:
         total = totals[stage_id]
         total.count += count
-        total.amounts[currency] = Decimal(amount or 0).quantize(CENT)
+        amount = Decimal(amount or 0)
+        total.amounts[currency] = amount.quantize(CENT)
+        weight = Decimal(probabilities.get(stage_id) or 0) / 100
+        total.weighted[currency] = (amount * weight).quantize(CENT, rounding=ROUND_HALF_UP)
     return totals
 
 

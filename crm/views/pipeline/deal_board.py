@@ -47,10 +47,15 @@ def filter_args(board_filter):
 
 
 def total_text(total, empty_currency):
-    """The column's value per currency, e.g. "€350.50 · $40.00"; an empty column shows zero."""
-    return " · ".join(
-        money(amount, currency) for currency, amount in sorted(total.amounts.items())
-    ) or money(0, empty_currency)
+    """The column's value per currency and its value weighted by the stage's probability,
+    e.g. "€350.50 · $40.00 (weighted €175.25 · $20.00)"; an empty column shows zero."""
+    if not total.amounts:
+        return money(0, empty_currency)
+    full, weighted = (
+        " · ".join(money(amount, currency) for currency, amount in sorted(amounts.items()))
+        for amounts in (total.amounts, total.weighted)
+    )
+    return gettext("%(total)s (weighted %(weighted)s)", total=full, weighted=weighted)
 
 
 def card_html(deal):

@@ -18,12 +18,13 @@ from wtforms.validators import DataRequired, Optional
 from crm import formatting
 from crm.datamodel import choices
 from crm.datamodel.deals import DealInterface
-from crm.datamodel.filters import FilterOnOrAfter, FilterOnOrBefore
+from crm.datamodel.filters import FilterIn, FilterOnOrAfter, FilterOnOrBefore
 from crm.datamodel.values import Money
 from crm.extensions import db
 from crm.fields.pipeline import DEAL, INTERACTION_KINDS, PRIORITIES, TASK_STATUSES
 from crm.models import Customer, Deal
 from crm.services.core.errors import CrmError
+from crm.services.insight.forecast import open_stage_ids
 from crm.services.pipeline import deal_stages, deals as deal_rules
 from crm.views.base import CrmModelView, display, flash_error
 from crm.views.fields import company_picker
@@ -104,6 +105,12 @@ def _form_fields(adding):
 # --- list filters ------------------------------------------------------------------------
 
 
+def _currency_arg():
+    """?currency=: a three-letter code, upper case; anything else is left out."""
+    code = (request.args.get("currency") or "").strip().upper()
+    return code if len(code) == 3 and code.isascii() and code.isalpha() else None
+
+
 def list_filter_args():
     """The filter bar's choices from the query string: owner, pipeline, stage, close-date range.
     Read once per request, so an unreadable date is reported once."""
@@ -114,6 +121,8 @@ def list_filter_args():
             "stage": record_id(request.args, "stage"),
             "close_from": date_arg("close_from", gettext("Expected close from")),
             "close_to": date_arg("close_to", gettext("Expected close to")),
+            "open": request.args.get("open") == "1",
+            "currency": _currency_arg(),
         }
     return g._crm_deal_filters
 
@@ -160,6 +169,10 @@ class DealView(CrmModelView):
             filters.add_filter("expected_close_date", FilterOnOrAfter, args["close_from"])
         if args["close_to"] is not None:
             filters.add_filter("expected_close_date", FilterOnOrBefore, args["close_to"])
+        if args["currency"] is not None:
+            filters.add_filter("currency", FilterEqual, args["currency"])
+        if args["open"]:
+            filters.add_filter("stage_id", FilterIn, open_stage_ids(self.session))
         return super()._get_list_widget(filters=filters, **kwargs)
 
     @expose("/list/")
