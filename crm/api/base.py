@@ -27,7 +27,7 @@ from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS
 from crm.services.core.errors import CHANGED_MEANWHILE, CrmError, EditConflict, ValidationFailed
 from crm.services.core.versions import is_stale, version_of
-from crm.web.errors import busy, database_busy, refusal
+from crm.web.errors import busy, database_busy, json_answer, refusal
 from crm.web.request_input import is_record_id
 
 
@@ -161,6 +161,8 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
             raise ValidationFailed(errors)
 
     def post_headless(self):
+        if not request.is_json:
+            return json_answer(415)
         try:
             self._check_reference_shapes()
             return super().post_headless()
@@ -168,6 +170,8 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
             return refusal(exc)
 
     def put_headless(self, pk):
+        if not request.is_json:
+            return json_answer(415)
         refused = self.version_refusal(self.datamodel.get(pk, self._base_filters))
         if refused is not None:
             return refused

@@ -79,7 +79,7 @@ def test_invalid_bodies_get_422_naming_the_field(app, api, acme, acme_manager, b
 def test_duplicate_email_in_another_case_is_422(app, api, acme, acme_manager):
     factories.customer(app, acme, "Taken", email="taken@x.example")
     r = api(acme_manager).post("/api/v1/customer/", json={"name": "Y", "email": "TAKEN@x.example"})
-    assert r.status_code == 422 and "email" in r.json["message"]
+    assert r.status_code == 422 and "email" in r.json["errors"]
 
 
 def test_malformed_requests_are_4xx_not_500(app, api, acme, acme_manager):
@@ -93,7 +93,7 @@ def test_malformed_requests_are_4xx_not_500(app, api, acme, acme_manager):
     )
     assert client.post("/api/v1/customer/", json=["a", "list"]).status_code in (400, 422)
     assert (
-        client.put(f"/api/v1/customer/{pk}", data="x", content_type="text/plain").status_code == 400
+        client.put(f"/api/v1/customer/{pk}", data="x", content_type="text/plain").status_code == 415
     )
     assert client.get("/api/v1/customer/?q=(broken").status_code == 400
     assert client.post(f"/api/v1/customer/{pk}/clone", json="x").status_code == 400
@@ -106,7 +106,7 @@ def test_clone_over_the_api(app, api, acme, acme_manager):
     r = client.post(f"/api/v1/customer/{pk}/clone", json={"email": "copy@x.example"})
     assert r.status_code == 201 and r.json["result"]["name"] == "Source Ltd"
     r = client.post(f"/api/v1/customer/{pk}/clone", json={"email": "copy@x.example"})
-    assert r.status_code == 422 and "email" in r.json["message"]
+    assert r.status_code == 422 and "email" in r.json["errors"]
 
 
 def test_list_paging_and_ordering(app, api, acme, acme_member):
