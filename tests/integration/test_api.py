@@ -73,7 +73,7 @@ def test_create_read_update_customer(app, api, acme, acme_manager):
 def test_invalid_bodies_get_422_naming_the_field(app, api, acme, acme_manager, body, field):
     r = api(acme_manager).post("/api/v1/customer/", json=body)
     assert r.status_code == 422, r.json
-    assert field in r.json["message"]
+    assert field in r.json["errors"]
 
 
 def test_duplicate_email_in_another_case_is_422(app, api, acme, acme_manager):

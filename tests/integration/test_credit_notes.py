@@ -113,7 +113,7 @@ def test_api_validation_errors_are_json(app, api, acme, acme_manager, buyer):
         "/api/v1/credit_note/", json={"customer": buyer, "amount": "abc", "reason": ""}
     )
     assert r.status_code in (400, 422)
-    assert "amount" in r.json["message"]
+    assert "amount" in r.json["errors"]
     r = api(acme_manager).post(
         "/api/v1/credit_note/", json={"customer": buyer, "amount": "-2", "reason": ""}
     )

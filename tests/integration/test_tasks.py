@@ -162,14 +162,14 @@ def test_only_active_users_of_the_tenant_can_be_assigned(app, api, acme, globex,
     stranger = make_user(app, globex, "Member", "globex-member")
     client = api(acme_manager)
     r = client.post("/api/v1/task/", json={"title": "x", "assignee": stranger.id})
-    assert r.status_code == 422 and "assignee" in r.json["message"]
+    assert r.status_code == 422 and "assignee" in r.json["errors"]
     leaver = make_user(app, acme, "Member", "acme-leaver")
     with app.app_context():
         app.appbuilder.sm.get_user_by_id(leaver.id).active = False
         db.session.commit()
         db.session.remove()
     r = client.post("/api/v1/task/", json={"title": "x", "assignee": leaver.id})
-    assert r.status_code == 422 and "assignee" in r.json["message"]
+    assert r.status_code == 422 and "assignee" in r.json["errors"]
     assert _task_ids(app) == []
 
 
@@ -239,7 +239,7 @@ def test_a_task_may_stand_alone_or_link_a_lead(app, api, acme, acme_manager):
 def test_the_api_refuses_bad_input_naming_the_field(app, api, acme, acme_manager, body, field):
     r = api(acme_manager).post("/api/v1/task/", json=body)
     assert r.status_code == 422, r.json
-    assert field in r.json["message"]
+    assert field in r.json["errors"]
 
 
 def test_an_archived_customer_or_inactive_company_is_not_newly_linked(app, api, acme, acme_manager):
