@@ -6,6 +6,7 @@ A versioned record's GET answers with an ETag (its version); PUT honours If-Matc
 """
 
 import sys
+from datetime import UTC
 
 from flask import request
 from flask_appbuilder.api import ModelRestApi
@@ -15,6 +16,7 @@ from flask_appbuilder.exceptions import (
     InvalidOrderByColumnFABException,
 )
 from flask_babel import gettext
+from marshmallow import fields
 from sqlalchemy import inspect
 from werkzeug.exceptions import BadRequest
 
@@ -31,13 +33,27 @@ from crm.web.errors import busy, database_busy, json_answer, refusal
 from crm.web.request_input import is_record_id
 
 
+class UtcDateTime(fields.DateTime):
+    """A moment with its offset, as the document's ``date-time`` says: every DateTime
+    column holds UTC, which SQLite hands back without an offset."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
 class CrmSchemaConverter(Model2SchemaConverter):
-    """Fields the model may leave empty (defaults, generated codes) are optional in bodies."""
+    """Fields the model may leave empty (defaults, generated codes) are optional in bodies;
+    moments are sent with their offset."""
 
     def _column2field(self, datamodel, column, nested=True, parent_schema_name=None):
         field = super()._column2field(datamodel, column, nested, parent_schema_name)
         if not datamodel.is_relation(column.name) and datamodel.is_nullable(column.name):
             field.required = False
+        if type(field) is fields.DateTime:
+            # The field as FAB built it (validators, dump_only, defaults), serialised in UTC.
+            field.__class__ = UtcDateTime
         return field
 
 

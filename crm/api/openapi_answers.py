@@ -7,7 +7,8 @@ every API, fixed here once:
 - a record id in a path is a whole number from 0 to the largest id (others never route);
 - a list's ``ids`` and an added record's ``id`` are integers, not texts;
 - ``_info`` answers ``add_columns``/``edit_columns`` as lists of field descriptions;
-- ``<Api>.record`` is the answer of an action that returns its record as it now reads.
+- ``<Api>.record`` is the answer of an action that returns its record as it now reads;
+- FAB's menu separates groups of items with the text ``"-"``, not an object.
 """
 
 import re
@@ -64,6 +65,13 @@ REFUSALS = (
 PUBLIC_PATHS = re.compile(r"/security/(login|refresh)$")
 RECORD_PATH = re.compile(r"^(?P<base>/api/[^/]+/[^/]+/)\{pk\}$")
 METHODS = ("get", "post", "put", "patch", "delete")
+MENU_PATH = "/api/v1/menu/"
+MENU_CHILD = {
+    "anyOf": [
+        {"type": "object"},
+        {"type": "string", "enum": ["-"], "description": "A separator between groups"},
+    ]
+}
 
 
 class Operation:
@@ -110,6 +118,10 @@ def describe_answers(document, apis):
         added = _json_schema(item.get("post", {}), "201").get("properties", {})
         if path in integer_ids and "id" in added:
             added["id"] = {"type": "integer"}
+        if path == MENU_PATH:
+            menu = properties.get("result", {}).get("items", {}).get("properties", {})
+            if "childs" in menu:
+                menu["childs"]["items"] = MENU_CHILD
         if path.endswith("/_info"):
             for key in ("add_columns", "edit_columns"):
                 if key in properties:
