@@ -100,6 +100,12 @@ def describe_answers(document, apis):
     responses = components.setdefault("responses", {})
     for code, description in DESCRIPTIONS.items():
         responses[code] = _error_answer(description)
+    responses["503"]["headers"] = {
+        "Retry-After": {
+            "description": "Seconds to wait before sending the change again",
+            "schema": {"type": "integer"},
+        }
+    }
     apis_by_base = {f"/api/{api.version}/{api.resource_name}/": api for api in apis}
     for api in apis:
         responses[f"{type(api).__name__}.record"] = _record_answer(type(api).__name__)

@@ -6,7 +6,7 @@ also accept the session cookie (``allow_browser_login``), which any page can mak
 browser send.
 """
 
-from flask import request
+from flask import abort, request
 from flask_appbuilder.api import BaseApi
 from flask_babel import gettext
 from flask_jwt_extended import decode_token
@@ -14,8 +14,6 @@ from flask_jwt_extended.exceptions import JWTExtendedException
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from jwt import PyJWTError
-
-from crm.web.errors import json_answer
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -49,9 +47,9 @@ def install(app, appbuilder, csrf):
         try:
             csrf.protect()
         except CSRFError:
-            return json_answer(
+            abort(
                 400,
-                gettext(
+                description=gettext(
                     "This request needs the page's CSRF token in the X-CSRFToken header, "
                     "or an API access token (Authorization: Bearer)."
                 ),

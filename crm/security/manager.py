@@ -18,7 +18,7 @@ from werkzeug.security import generate_password_hash
 
 from crm.models import CrmUser
 from crm.security import tenancy
-from crm.security.token_api import VERSION_CLAIM, CrmSecurityApi, answer_token_refusals
+from crm.security.token_api import VERSION_CLAIM, CrmSecurityApi
 from crm.security.user_views import (
     PolicyResetMyPasswordView,
     SharedRoleView,
@@ -61,11 +61,6 @@ class CrmSecurityManager(SecurityManager):
         login_manager = super().create_login_manager(app)
         user_logged_in.connect(_stamp_session_version)
         return login_manager
-
-    def create_jwt_manager(self, app):
-        jwt_manager = super().create_jwt_manager(app)
-        answer_token_refusals(jwt_manager)
-        return jwt_manager
 
     def load_user(self, pk):
         """The session's user, unless the session predates a sign-out, a password change or

@@ -12,29 +12,12 @@ from flask_appbuilder.const import (
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.schemas import login_post
 from flask_appbuilder.views import expose
-from flask_babel import lazy_gettext as _l
 from flask_jwt_extended import create_access_token, create_refresh_token, get_jwt, jwt_required
 from marshmallow import ValidationError
 
 from crm.services.accounts import logins
-from crm.web.errors import MESSAGES, json_answer
 
 VERSION_CLAIM = "sv"
-TOKEN_EXPIRED = _l("The access token has expired: refresh it or sign in again.")
-TOKEN_INVALID = _l("The access token is not valid: sign in again.")
-
-
-def answer_token_refusals(jwt_manager):
-    """A missing, expired, forged or unreadable token is a 401 in the API's error shape
-    (the JWT extension answers ``{"msg": ...}``, some of them with 422)."""
-    jwt_manager.unauthorized_loader(lambda _reason: json_answer(401, MESSAGES[401]))
-    jwt_manager.expired_token_loader(lambda _header, _data: json_answer(401, TOKEN_EXPIRED))
-    jwt_manager.invalid_token_loader(lambda _reason: json_answer(401, TOKEN_INVALID))
-    jwt_manager.revoked_token_loader(lambda _header, _data: json_answer(401, TOKEN_INVALID))
-    jwt_manager.user_lookup_error_loader(lambda _header, _data: json_answer(401, TOKEN_INVALID))
-    jwt_manager.token_verification_failed_loader(
-        lambda _header, _data: json_answer(401, TOKEN_INVALID)
-    )
 
 
 class CrmSecurityApi(SecurityApi):

@@ -44,6 +44,9 @@ FRAMEWORK_TEXTS = frozenset(
         "Fatal error",
     }
 )
+# Why an access token was refused (by the JWT extension, which would answer {"msg": ...}).
+TOKEN_EXPIRED = _l("The access token has expired: refresh it or sign in again.")
+TOKEN_INVALID = _l("The access token is not valid: sign in again.")
 # The field the messages about the whole body are filed under (marshmallow's name).
 WHOLE_BODY = "_schema"
 # Seconds a client is asked to wait before sending a refused change again.
@@ -198,7 +201,21 @@ def reshape_api_refusal(response):
     return response
 
 
+def answer_token_refusals(jwt_manager):
+    """A missing, expired, forged or unreadable access token is a 401 (the JWT extension
+    answers some of them with 422)."""
+    jwt_manager.unauthorized_loader(lambda _reason: json_answer(401))
+    jwt_manager.expired_token_loader(lambda _header, _data: json_answer(401, TOKEN_EXPIRED))
+    jwt_manager.invalid_token_loader(lambda _reason: json_answer(401, TOKEN_INVALID))
+    jwt_manager.revoked_token_loader(lambda _header, _data: json_answer(401, TOKEN_INVALID))
+    jwt_manager.user_lookup_error_loader(lambda _header, _data: json_answer(401, TOKEN_INVALID))
+    jwt_manager.token_verification_failed_loader(
+        lambda _header, _data: json_answer(401, TOKEN_INVALID)
+    )
+
+
 def install(app):
     app.register_error_handler(HTTPException, answer)
     app.after_request(reshape_api_refusal)
+    answer_token_refusals(app.extensions["flask-jwt-extended"])
     app.register_error_handler(OperationalError, _operational_error)
