@@ -4,7 +4,16 @@ import pytest
 
 from crm.models import Customer
 from tests import factories
+from tests.conftest import PASSWORD
 from tests.factories import load
+
+
+def test_sign_in_without_a_provider_uses_the_database(app, acme_admin):
+    """FAB's schema leaves ``provider`` optional; leaving it out once answered 500."""
+    r = app.test_client().post(
+        "/api/v1/security/login", json={"username": acme_admin.username, "password": PASSWORD}
+    )
+    assert r.status_code == 200 and r.json["access_token"]
 
 
 def test_login_and_openapi(app, api, acme_admin):
