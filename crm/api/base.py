@@ -6,6 +6,7 @@ A versioned record's GET answers with an ETag (its version); PUT honours If-Matc
 """
 
 import sys
+from datetime import UTC
 
 from flask import request
 from flask_appbuilder.api import ModelRestApi
@@ -15,6 +16,7 @@ from flask_appbuilder.exceptions import (
     InvalidOrderByColumnFABException,
 )
 from flask_babel import gettext
+from marshmallow import fields
 from sqlalchemy import inspect
 from werkzeug.exceptions import BadRequest
 
@@ -27,17 +29,31 @@ from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS
 from crm.services.core.errors import CHANGED_MEANWHILE, CrmError, EditConflict, ValidationFailed
 from crm.services.core.versions import is_stale, version_of
-from crm.web.errors import busy, database_busy, refusal
+from crm.web.errors import busy, database_busy, json_answer, refusal
 from crm.web.request_input import is_record_id
 
 
+class UtcDateTime(fields.DateTime):
+    """A moment with its offset, as the document's ``date-time`` says: every DateTime
+    column holds UTC, which SQLite hands back without an offset."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
 class CrmSchemaConverter(Model2SchemaConverter):
-    """Fields the model may leave empty (defaults, generated codes) are optional in bodies."""
+    """Fields the model may leave empty (defaults, generated codes) are optional in bodies;
+    moments are sent with their offset."""
 
     def _column2field(self, datamodel, column, nested=True, parent_schema_name=None):
         field = super()._column2field(datamodel, column, nested, parent_schema_name)
         if not datamodel.is_relation(column.name) and datamodel.is_nullable(column.name):
             field.required = False
+        if type(field) is fields.DateTime:
+            # The field as FAB built it (validators, dump_only, defaults), serialised in UTC.
+            field.__class__ = UtcDateTime
         return field
 
 
@@ -161,6 +177,8 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
             raise ValidationFailed(errors)
 
     def post_headless(self):
+        if not request.is_json:
+            return json_answer(415)
         try:
             self._check_reference_shapes()
             return super().post_headless()
@@ -168,6 +186,8 @@ class CrmModelApi(ServiceHooks, ModelRestApi):
             return refusal(exc)
 
     def put_headless(self, pk):
+        if not request.is_json:
+            return json_answer(415)
         refused = self.version_refusal(self.datamodel.get(pk, self._base_filters))
         if refused is not None:
             return refused

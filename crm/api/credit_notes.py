@@ -43,7 +43,7 @@ class CreditNoteApi(CrmModelApi):
           parameters:
           - {in: path, name: pk, schema: {type: integer}}
           responses:
-            200: {description: Issued}
+            200: {$ref: '#/components/responses/CreditNoteApi.record'}
             404: {$ref: '#/components/responses/404'}
             409: {description: Not a draft}
             422: {$ref: '#/components/responses/422'}
@@ -60,7 +60,7 @@ class CreditNoteApi(CrmModelApi):
           parameters:
           - {in: path, name: pk, schema: {type: integer}}
           responses:
-            200: {description: Voided}
+            200: {$ref: '#/components/responses/CreditNoteApi.record'}
             404: {$ref: '#/components/responses/404'}
             409: {description: Already void}
         """

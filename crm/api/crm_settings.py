@@ -4,6 +4,7 @@ import datetime as dt
 
 from flask import request
 from flask_appbuilder.api import BaseApi, expose, protect, safe
+from marshmallow import Schema, fields
 
 from crm.downloads import send_download
 from crm.security.roles import METHOD_VERBS
@@ -12,12 +13,25 @@ from crm.services.settings import configuration as crm_configuration, preference
 from crm.web.errors import refusal
 
 
+class ConfigurationReport(Schema):
+    """What an import or a reset did (crm.services.settings.configuration)."""
+
+    message = fields.String(metadata={"description": "The counts in a sentence"})
+    counts = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.Integer()),
+        metadata={"description": "By section: added, updated, deleted, kept"},
+    )
+    kept = fields.List(fields.String(), metadata={"description": "The rows kept, and why"})
+
+
 class CrmSettingsApi(BaseApi):
     resource_name = "crm_settings"
     class_permission_name = "CrmSettings"
     method_permission_name = METHOD_VERBS
     allow_browser_login = True
     openapi_spec_tag = "CRM settings"
+    openapi_spec_component_schemas = (ConfigurationReport,)
 
     @property
     def session(self):
@@ -66,7 +80,14 @@ class CrmSettingsApi(BaseApi):
               application/json:
                 schema: {type: object}
           responses:
-            200: {description: "Saved; result holds every setting"}
+            200:
+              description: "Saved; result holds every setting"
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      result: {type: object}
             400: {$ref: '#/components/responses/400'}
             403: {$ref: '#/components/responses/403'}
             422: {$ref: '#/components/responses/422'}
@@ -136,6 +157,9 @@ class CrmSettingsApi(BaseApi):
             200:
               description: "Imported; counts per section (added, updated, deleted, kept) and
                 the kept rows"
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/ConfigurationReport'}
             400: {$ref: '#/components/responses/400'}
             403: {$ref: '#/components/responses/403'}
             422: {$ref: '#/components/responses/422'}
@@ -162,7 +186,11 @@ class CrmSettingsApi(BaseApi):
             leads or deals use are kept and listed in "kept"; a kept row gives up the
             default, won and lost flags the defaults give to another row.
           responses:
-            200: {description: "Reset; counts per section and the kept rows"}
+            200:
+              description: "Reset; counts per section and the kept rows"
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/ConfigurationReport'}
             403: {$ref: '#/components/responses/403'}
         """
         report = crm_configuration.reset_to_defaults(self.session)

@@ -157,7 +157,7 @@ class CustomerApi(HiddenFinancialsApiMixin, CrmModelApi):
             name: pk
             schema: {type: integer}
           responses:
-            200: {description: Archived}
+            200: {$ref: '#/components/responses/CustomerApi.record'}
             404: {$ref: '#/components/responses/404'}
             409: {description: Already archived}
         """
@@ -175,7 +175,7 @@ class CustomerApi(HiddenFinancialsApiMixin, CrmModelApi):
             name: pk
             schema: {type: integer}
           responses:
-            200: {description: Restored}
+            200: {$ref: '#/components/responses/CustomerApi.record'}
             404: {$ref: '#/components/responses/404'}
             409: {description: Not archived}
         """
@@ -202,7 +202,7 @@ class CustomerApi(HiddenFinancialsApiMixin, CrmModelApi):
                     name: {type: string}
                   required: [email]
           responses:
-            201: {description: Created}
+            201: {$ref: '#/components/responses/CustomerApi.record'}
             404: {$ref: '#/components/responses/404'}
             422: {$ref: '#/components/responses/422'}
         """
@@ -234,7 +234,14 @@ class CustomerApi(HiddenFinancialsApiMixin, CrmModelApi):
               application/json:
                 schema: {type: object}
           responses:
-            200: {description: Saved}
+            200:
+              description: The customer's custom field values by field name
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      result: {type: object}
             404: {$ref: '#/components/responses/404'}
             422: {$ref: '#/components/responses/422'}
         """
@@ -410,7 +417,7 @@ class DocumentApi(CrmModelApi):
                     description: {type: string}
                     file: {type: string, format: binary}
           responses:
-            201: {description: Stored}
+            201: {$ref: '#/components/responses/DocumentApi.record'}
             404: {$ref: '#/components/responses/404'}
             422: {$ref: '#/components/responses/422'}
         """
@@ -445,7 +452,11 @@ class DocumentApi(CrmModelApi):
             name: pk
             schema: {type: integer}
           responses:
-            200: {description: The file}
+            200:
+              description: The file, in its own content type
+              content:
+                '*/*':
+                  schema: {type: string, format: binary}
             404: {$ref: '#/components/responses/404'}
         """
         document = self.datamodel.get(pk, self._base_filters)

@@ -118,7 +118,7 @@ class DealApi(CrmModelApi):
                     lost_reason: {type: string}
                   required: [stage_id]
           responses:
-            200: {description: Moved (or already there)}
+            200: {$ref: '#/components/responses/DealApi.record'}
             400: {$ref: '#/components/responses/400'}
             404: {$ref: '#/components/responses/404'}
             409: {description: Moved by someone else at the same moment; read it again}

@@ -84,7 +84,7 @@ class InvoiceApi(PricedDocumentApi):
                   properties:
                     override_reason: {type: string}
           responses:
-            200: {description: Issued}
+            200: {$ref: '#/components/responses/InvoiceApi.record'}
             404: {$ref: '#/components/responses/404'}
             409: {description: "Refused by the document's status or credit, with the reason"}
             422: {$ref: '#/components/responses/422'}
@@ -101,7 +101,7 @@ class InvoiceApi(PricedDocumentApi):
           parameters:
           - {in: path, name: pk, required: true, schema: {type: integer}}
           responses:
-            200: {description: Voided}
+            200: {$ref: '#/components/responses/InvoiceApi.record'}
             404: {$ref: '#/components/responses/404'}
             409: {description: "Refused by the document's status or credit, with the reason"}
             422: {$ref: '#/components/responses/422'}

@@ -13,6 +13,7 @@ from crm.security.scoping import TENANT_FILTERS
 from crm.security.tenancy import current_tenant_id, current_user_id
 from crm.services import jobs
 from crm.services.core.errors import CrmError
+from crm.web.errors import refusal
 
 COLUMNS = [
     "id",
@@ -83,7 +84,15 @@ class JobApi(CrmModelApi):
             name: pk
             schema: {type: integer}
           responses:
-            200: {description: The job; outcome is cancelled or cancelling}
+            200:
+              description: The job; outcome is cancelled or cancelling
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      outcome: {type: string, enum: [cancelled, cancelling]}
+                      result: {$ref: '#/components/schemas/JobApi.get'}
             404: {$ref: '#/components/responses/404'}
             409: {description: The job has already ended}
         """
@@ -93,7 +102,7 @@ class JobApi(CrmModelApi):
         try:
             outcome = jobs.cancel(self.session, job_queue.queue(), job)
         except CrmError as exc:
-            return self.response(exc.status, message=str(exc.message))
+            return refusal(exc)
         self.session.expire_all()
         return self.response(
             200, outcome=outcome, result=self.show_model_schema.dump(self.session.get(Job, pk))

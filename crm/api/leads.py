@@ -109,7 +109,19 @@ class LeadApi(CrmModelApi):
                     stage_id: {type: integer}
                     expected_close_date: {type: string, format: date}
           responses:
-            201: {description: "Converted: the ids of the customer, company and deal"}
+            201:
+              description: "Converted: the ids of the customer, company and deal"
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      lead_id: {type: integer}
+                      customer_id: {type: integer}
+                      customer_created: {type: boolean}
+                      company_id: {type: integer, nullable: true}
+                      company_created: {type: boolean}
+                      deal_id: {type: integer, nullable: true}
             404: {$ref: '#/components/responses/404'}
             409: {description: Already converted}
             422: {$ref: '#/components/responses/422'}

@@ -2,12 +2,22 @@
 
 from flask import request
 from flask_appbuilder.api import BaseApi, expose, protect, safe
+from marshmallow import Schema, fields
 
 from crm.extensions import db
 from crm.security.roles import METHOD_VERBS
 from crm.services.core.errors import CrmError
 from crm.services.customers import duplicates, merge
 from crm.web.errors import refusal
+
+
+class MergedCustomer(Schema):
+    """A customer as the merge and the duplicate pairs name it (``_customer``)."""
+
+    id = fields.Integer()
+    code = fields.String(allow_none=True)
+    name = fields.String()
+    email = fields.String(allow_none=True)
 
 
 def _customer(c):
@@ -20,6 +30,7 @@ class MergeApi(BaseApi):
     method_permission_name = METHOD_VERBS
     allow_browser_login = True
     openapi_spec_tag = "Customers: duplicates and merge"
+    openapi_spec_component_schemas = (MergedCustomer,)
 
     @expose("/merge", methods=["POST"])
     @protect()
@@ -41,7 +52,27 @@ class MergeApi(BaseApi):
                       description: field (or "custom:<name>") -> id of the customer whose value survives
                     dry_run: {type: boolean, description: check and describe only}
           responses:
-            200: {description: "Merged (or the plan, for a dry run)"}
+            200:
+              description: >-
+                Merged: the survivor, the moved rows by kind and the merged ids; or, for a
+                dry run, the plan (survivor, others, surviving field values, moves, notes)
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      result:
+                        type: object
+                        properties:
+                          survivor: {$ref: '#/components/schemas/MergedCustomer'}
+                          others:
+                            type: array
+                            items: {$ref: '#/components/schemas/MergedCustomer'}
+                          fields: {type: object}
+                          moves: {type: object}
+                          notes: {type: array, items: {type: string}}
+                          moved: {type: object}
+                          merged_ids: {type: array, items: {type: integer}}
             404: {description: A customer is not found}
             409: {description: "Refused, with the reason"}
             422: {description: "Bad input, by field"}
@@ -86,8 +117,27 @@ class MergeApi(BaseApi):
         """Likely duplicate pairs, best first, a page at a time (``?page=0&page_size=25``).
         ---
         get:
+          parameters:
+          - {in: query, name: page, schema: {type: integer, minimum: 0}}
+          - {in: query, name: page_size, schema: {type: integer, minimum: 1, maximum: 100}}
           responses:
-            200: {description: Pairs with their score and reasons}
+            200:
+              description: Pairs with their score and reasons, and how many pairs in all
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      count: {type: integer}
+                      result:
+                        type: array
+                        items:
+                          type: object
+                          properties:
+                            score: {type: number}
+                            reasons: {type: array, items: {type: string}}
+                            first: {$ref: '#/components/schemas/MergedCustomer'}
+                            second: {$ref: '#/components/schemas/MergedCustomer'}
         """
         page, size = request.args.get("page", "0"), request.args.get("page_size", "25")
         if not page.isdigit() or not size.isdigit() or not 0 < int(size) <= 100:

@@ -42,7 +42,15 @@ class NotificationApi(CrmModelApi):
             name: pk
             schema: {type: integer}
           responses:
-            200: {description: Marked read; also the number still unread}
+            200:
+              description: Marked read; also the number still unread
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      result: {$ref: '#/components/schemas/NotificationApi.get'}
+                      unread: {type: integer}
             404: {$ref: '#/components/responses/404'}
         """
         user_id = current_user_id()
@@ -64,7 +72,15 @@ class NotificationApi(CrmModelApi):
         ---
         post:
           responses:
-            200: {description: How many were marked; also the number still unread (0)}
+            200:
+              description: How many were marked; also the number still unread (0)
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      marked: {type: integer}
+                      unread: {type: integer}
         """
         user_id = current_user_id()
         count = notifications.mark_all_read(self.session, user_id, current_tenant_id())

@@ -189,7 +189,7 @@ class PaymentApi(CrmModelApi):
                         type: object
                         properties: {invoice: {type: integer}, amount: {type: string}}
           responses:
-            200: {description: Allocated}
+            200: {$ref: '#/components/responses/PaymentApi.record'}
             404: {$ref: '#/components/responses/404'}
             409: {description: The payment is void}
             422: {$ref: '#/components/responses/422'}
@@ -214,7 +214,7 @@ class PaymentApi(CrmModelApi):
           parameters:
           - {in: path, name: pk, schema: {type: integer}}
           responses:
-            200: {description: Removed}
+            200: {$ref: '#/components/responses/PaymentApi.record'}
             404: {$ref: '#/components/responses/404'}
             422: {$ref: '#/components/responses/422'}
         """
@@ -235,7 +235,7 @@ class PaymentApi(CrmModelApi):
           parameters:
           - {in: path, name: pk, schema: {type: integer}}
           responses:
-            200: {description: Voided}
+            200: {$ref: '#/components/responses/PaymentApi.record'}
             404: {$ref: '#/components/responses/404'}
             409: {description: Already void}
         """

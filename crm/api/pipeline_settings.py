@@ -46,7 +46,20 @@ class OrderedApi(CrmModelApi):
                       description: every id of the group, each once, in the new order
                   required: [ids]
           responses:
-            200: {description: "Saved; result lists the rows in their new order"}
+            200:
+              description: "Saved; result lists the rows in their new order"
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      result:
+                        type: array
+                        items:
+                          type: object
+                          properties:
+                            id: {type: integer}
+                            position: {type: integer}
             400: {$ref: '#/components/responses/400'}
             403: {description: Not allowed for this role}
             422: {$ref: '#/components/responses/422'}
@@ -160,7 +173,15 @@ class StageApi(OrderedApi):
                     target: {type: integer, description: id of the stage to move the deals to}
                   required: [target]
           responses:
-            200: {description: "Moved; ``moved`` says how many deals"}
+            200:
+              description: "Moved; ``moved`` says how many deals, ``target`` to which stage"
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      moved: {type: integer}
+                      target: {type: integer}
             400: {$ref: '#/components/responses/400'}
             404: {$ref: '#/components/responses/404'}
             422: {$ref: '#/components/responses/422'}

@@ -70,7 +70,7 @@ class SalesOrderApi(PricedDocumentApi):
                   properties:
                     override_reason: {type: string}
           responses:
-            200: {description: Confirmed}
+            200: {$ref: '#/components/responses/SalesOrderApi.record'}
             404: {$ref: '#/components/responses/404'}
             409: {description: "Refused by the document's status or credit, with the reason"}
             422: {$ref: '#/components/responses/422'}
@@ -87,7 +87,7 @@ class SalesOrderApi(PricedDocumentApi):
           parameters:
           - {in: path, name: pk, required: true, schema: {type: integer}}
           responses:
-            200: {description: Shipped}
+            200: {$ref: '#/components/responses/SalesOrderApi.record'}
             404: {$ref: '#/components/responses/404'}
             409: {description: "Refused by the document's status or credit, with the reason"}
             422: {$ref: '#/components/responses/422'}
@@ -104,7 +104,7 @@ class SalesOrderApi(PricedDocumentApi):
           parameters:
           - {in: path, name: pk, required: true, schema: {type: integer}}
           responses:
-            200: {description: Cancelled}
+            200: {$ref: '#/components/responses/SalesOrderApi.record'}
             404: {$ref: '#/components/responses/404'}
             409: {description: "Refused by the document's status or credit, with the reason"}
             422: {$ref: '#/components/responses/422'}
@@ -121,7 +121,7 @@ class SalesOrderApi(PricedDocumentApi):
           parameters:
           - {in: path, name: pk, required: true, schema: {type: integer}}
           responses:
-            201: {description: The draft invoice}
+            201: {$ref: '#/components/responses/InvoiceApi.record'}
             404: {$ref: '#/components/responses/404'}
             409: {description: "Refused by the document's status or credit, with the reason"}
             422: {$ref: '#/components/responses/422'}

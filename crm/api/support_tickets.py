@@ -52,7 +52,7 @@ class SupportTicketApi(CrmModelApi):
             name: pk
             schema: {type: integer}
           responses:
-            200: {description: Closed}
+            200: {$ref: '#/components/responses/SupportTicketApi.record'}
             404: {$ref: '#/components/responses/404'}
         """
         return self._apply(pk, support_tickets.close)
@@ -69,7 +69,7 @@ class SupportTicketApi(CrmModelApi):
             name: pk
             schema: {type: integer}
           responses:
-            200: {description: Reopened}
+            200: {$ref: '#/components/responses/SupportTicketApi.record'}
             404: {$ref: '#/components/responses/404'}
         """
         return self._apply(pk, support_tickets.reopen)

@@ -48,7 +48,7 @@ class TaskApi(CrmModelApi):
             name: pk
             schema: {type: integer}
           responses:
-            200: {description: Done}
+            200: {$ref: '#/components/responses/TaskApi.record'}
             404: {$ref: '#/components/responses/404'}
             409: {description: Not allowed from the task's status}
         """
@@ -66,7 +66,7 @@ class TaskApi(CrmModelApi):
             name: pk
             schema: {type: integer}
           responses:
-            200: {description: Open again}
+            200: {$ref: '#/components/responses/TaskApi.record'}
             404: {$ref: '#/components/responses/404'}
         """
         return self._apply(pk, tasks.reopen)
@@ -83,7 +83,17 @@ class TaskApi(CrmModelApi):
             name: page
             schema: {type: integer}
           responses:
-            200: {description: A page of tasks and whether more follow}
+            200:
+              description: A page of tasks and whether more follow
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      result:
+                        type: array
+                        items: {$ref: '#/components/schemas/TaskApi.get_list'}
+                      more: {type: boolean}
         """
         page = request.args.get("page", 1, type=int)
         rows, more = tasks.my_open_tasks(self.session, current_user_id(), page)

@@ -6,7 +6,7 @@ also accept the session cookie (``allow_browser_login``), which any page can mak
 browser send.
 """
 
-from flask import jsonify, request
+from flask import abort, request
 from flask_appbuilder.api import BaseApi
 from flask_babel import gettext
 from flask_jwt_extended import decode_token
@@ -47,12 +47,11 @@ def install(app, appbuilder, csrf):
         try:
             csrf.protect()
         except CSRFError:
-            response = jsonify(
-                message=gettext(
+            abort(
+                400,
+                description=gettext(
                     "This request needs the page's CSRF token in the X-CSRFToken header, "
                     "or an API access token (Authorization: Bearer)."
-                )
+                ),
             )
-            response.status_code = 400
-            return response
         return None

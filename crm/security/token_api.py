@@ -43,6 +43,7 @@ class CrmSecurityApi(SecurityApi):
                       type: string
                     provider:
                       type: string
+                      default: db
                       enum:
                       - db
                       - ldap
@@ -75,9 +76,11 @@ class CrmSecurityApi(SecurityApi):
             return self.response_400(message=error.messages)
         sm = self.appbuilder.sm
         user = None
-        if payload["provider"] == API_SECURITY_PROVIDER_DB:
+        # FAB's schema leaves the provider optional, then reads it: the database by default.
+        provider = payload.get("provider", API_SECURITY_PROVIDER_DB)
+        if provider == API_SECURITY_PROVIDER_DB:
             user = sm.auth_user_db(payload["username"], payload["password"])
-        elif payload["provider"] == API_SECURITY_PROVIDER_LDAP:
+        elif provider == API_SECURITY_PROVIDER_LDAP:
             user = sm.auth_user_ldap(payload["username"], payload["password"])
         if not user:
             return self.response_401()

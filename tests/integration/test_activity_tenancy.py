@@ -122,11 +122,11 @@ def test_bodies_cannot_point_at_another_tenants_records(
         ({"customer": mine, "summary": "x", "contact": g["contact"]}, "contact"),
     ):
         r = client.post("/api/v1/interaction/", json=body)
-        assert r.status_code == 422 and field in r.json["message"], (body, r.json)
+        assert r.status_code == 422 and field in r.json["errors"], (body, r.json)
     for field in ("customer", "company", "deal", "lead", "assignee"):
         key = "user" if field == "assignee" else field
         r = client.post("/api/v1/task/", json={"title": "x", field: g[key]})
-        assert r.status_code == 422 and field in r.json["message"], (field, r.json)
+        assert r.status_code == 422 and field in r.json["errors"], (field, r.json)
     b = browser(acme_manager)
     for url, body in (
         ("/interactions/add", {"customer": g["customer"], "kind": "call", "summary": "x"}),

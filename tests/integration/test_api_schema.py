@@ -1,10 +1,10 @@
 """Schemathesis walks every operation of the served OpenAPI document as an Admin: whatever
-it sends, the API answers without a server error (5xx); for the main records' operations,
-every answer also matches what the document says of it (status, content type, headers,
-body schema).
+it sends, the API answers without a server error (5xx), and every answer matches what the
+document says of it (status, content type, headers, body schema; refusals the Error).
 
-Each operation starts from an emptied database, so what one deletes or changes never
-reaches the next; examples are derandomized and few, so runs repeat and stay short.
+Each operation starts from a database holding one record of each kind (id 1, which the
+derandomized examples try early), so what one deletes or changes never reaches the next;
+examples are few, so runs repeat and stay short.
 """
 
 from types import SimpleNamespace
@@ -68,22 +68,6 @@ def _server_errors(app, operation, checks=(not_a_server_error,), seed=None):
     return []
 
 
-# The operations are walked in this many parts, so parallel test workers share the walk.
-PARTS = 4
-
-
-@pytest.mark.parametrize("part", range(PARTS))
-def test_no_operation_answers_with_a_server_error(app, part):
-    schema = schemathesis.openapi.from_wsgi("/api/v1/_openapi", app, headers=_signed_in_admin(app))
-    operations = [
-        result.ok() for result in schema.exclude(path_regex=SKIPPED_PATHS).get_all_operations()
-    ]
-    assert len(operations) > 150
-    share = operations[part::PARTS]
-    failures = [f for operation in share for f in _server_errors(app, operation)]
-    assert not failures, "\n\n".join(failures)
-
-
 CONFORMANCE = [
     not_a_server_error,
     status_code_conformance,
@@ -94,12 +78,19 @@ CONFORMANCE = [
 
 
 def _records(app):
-    """A customer with no relations set, a company, a contact and a deal (each id 1)."""
+    """One record of each kind the actions work on, most of them id 1."""
     tenant = next(iter(_tenants(app)))
     customer = factories.customer(app, tenant, "Walked Co", credit_limit=1000)
     factories.company(app, tenant)
     factories.contact(app, tenant, customer)
     factories.deal(app, tenant, customer_id=customer)
+    factories.lead(app, tenant)
+    factories.task(app, tenant, customer_id=customer)
+    factories.interaction(app, tenant, customer)
+    factories.quote(app, tenant, customer)
+    factories.draft_invoice(app, tenant, customer)
+    factories.payment(app, tenant, customer, 10)
+    factories.credit_note(app, tenant, customer, 5, status="draft")
 
 
 def _documents(app):
@@ -118,19 +109,19 @@ def _tenants(app):
     return [SimpleNamespace(id=row.id, name=row.name) for row in rows]
 
 
-@pytest.mark.parametrize(
-    "resource", ["customer", "company", "contact", "deal", "sales_order", "invoice"]
-)
-def test_answers_match_the_document(app, resource):
+# The operations are walked in this many parts, so parallel test workers share the walk.
+PARTS = 4
+
+
+@pytest.mark.parametrize("part", range(PARTS))
+def test_every_operation_answers_as_its_document_says(app, part):
     schema = schemathesis.openapi.from_wsgi("/api/v1/_openapi", app, headers=_signed_in_admin(app))
     operations = [
-        result.ok()
-        for result in schema.include(path_regex=f"^/api/v1/{resource}/").get_all_operations()
+        result.ok() for result in schema.exclude(path_regex=SKIPPED_PATHS).get_all_operations()
     ]
-    assert len(operations) >= 5
+    assert len(operations) > 150
+    share = operations[part::PARTS]
     failures = [
-        f
-        for operation in operations
-        for f in _server_errors(app, operation, CONFORMANCE, _documents)
+        f for operation in share for f in _server_errors(app, operation, CONFORMANCE, _documents)
     ]
     assert not failures, "\n\n".join(failures)

@@ -53,7 +53,7 @@ def test_concurrent_creates_with_one_email_give_one_customer_and_422s(app, api, 
     assert statuses == [201] + [422] * 11, [a.get_data(as_text=True) for a in answers]
     for answer in answers:
         if answer.status_code == 422:
-            assert list(answer.json["message"]) == ["email"]
+            assert list(answer.json["errors"]) == ["email"]
             assert "SELECT" not in answer.get_data(as_text=True)
             assert "INSERT" not in answer.get_data(as_text=True)
 

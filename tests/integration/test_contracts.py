@@ -82,7 +82,7 @@ def test_api_validation_errors_are_json(app, api, acme, acme_manager, buyer):
         },
     )
     assert r.status_code == 422
-    assert set(r.json["message"]) == {"value", "end_date", "status"}
+    assert set(r.json["errors"]) == {"value", "end_date", "status"}
     r = client.post(
         "/api/v1/contract/", json={"customer": buyer, "title": "Fine", "start_date": "2026-02-01"}
     )

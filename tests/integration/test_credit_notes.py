@@ -83,7 +83,7 @@ def test_a_note_larger_than_what_is_due_is_not_issued(app, api, acme, acme_manag
     pk = r.json["id"]
     r = client.post(f"/api/v1/credit_note/{pk}/issue")
     assert r.status_code == 422
-    message = r.json["message"]["invoice"][0]
+    message = r.json["errors"]["invoice"][0]
     assert (
         message.startswith(f"{number} has CHF") and "400.00 due" in message and "400.01" in message
     )
@@ -113,11 +113,11 @@ def test_api_validation_errors_are_json(app, api, acme, acme_manager, buyer):
         "/api/v1/credit_note/", json={"customer": buyer, "amount": "abc", "reason": ""}
     )
     assert r.status_code in (400, 422)
-    assert "amount" in r.json["message"]
+    assert "amount" in r.json["errors"]
     r = api(acme_manager).post(
         "/api/v1/credit_note/", json={"customer": buyer, "amount": "-2", "reason": ""}
     )
-    assert r.status_code == 422 and set(r.json["message"]) == {"amount", "reason"}
+    assert r.status_code == 422 and set(r.json["errors"]) == {"amount", "reason"}
 
 
 def test_only_drafts_are_deleted_and_customers_with_notes_are_kept(

@@ -75,7 +75,7 @@ def test_custom_fields_over_the_api(app, api, browser, acme, acme_admin, acme_ma
     assert r.status_code == 200 and r.json["result"] == {"tier": "Silver", "employees": "12"}
     r = client.put(f"/api/v1/customer/{pk}/custom_fields", json={"tier": "", "colour": "red"})
     assert r.status_code == 422
-    assert set(r.json["message"]) == {"tier", "colour"}
+    assert set(r.json["errors"]) == {"tier", "colour"}
 
 
 def test_choice_field_needs_options(app, browser, acme_admin, db_session):

@@ -79,7 +79,7 @@ def _form(browser, user, record):
 
 def _api(api, user, record):
     r = api(user).post("/api/v1/customer/", json={k: v for k, v in record.items() if v != ""})
-    return r.status_code, r.json.get("message")
+    return r.status_code, r.json.get("errors")
 
 
 def _import(runner, tenant, tmp_path, records):

@@ -66,6 +66,7 @@ def test_the_api_answers_503_and_the_change_goes_through_later(
     held_write_lock.release()
     assert refused.status_code == 503, refused.get_data(as_text=True)
     assert refused.json["message"].startswith("The database is busy")
+    assert refused.json["errors"] == {}
     assert refused.headers["Retry-After"] == "5"
     assert _customers(impatient) == 0
     assert client.post("/api/v1/customer/", json=body, headers=headers).status_code == 201

@@ -60,7 +60,7 @@ def test_posted_deals_are_checked_like_the_form(app, acme, acme_manager, api, sa
         },
     )
     assert r.status_code == 422
-    assert set(r.json["message"]) == {"title", "value", "probability", "stage"}
+    assert set(r.json["errors"]) == {"title", "value", "probability", "stage"}
     r = client.post("/api/v1/deal/", json={"title": "No pipeline"})
     assert r.status_code == 422 and "pipeline" in r.json["message"]
     assert client.get("/api/v1/deal/").json["count"] == 0
@@ -123,7 +123,7 @@ def test_the_stage_endpoint_refuses_other_pipelines_and_bad_bodies(
     pk = factories.deal(app, acme, stage="Proposal")
     client = api(acme_manager)
     r = client.put(f"/api/v1/deal/{pk}/stage", json={"stage_id": other.stages["Signed"]})
-    assert r.status_code == 422 and "another pipeline" in r.json["message"]["stage"][0]
+    assert r.status_code == 422 and "another pipeline" in r.json["errors"]["stage"][0]
     assert client.put(f"/api/v1/deal/{pk}/stage", json={"stage_id": 999999}).status_code == 404
     assert client.put(f"/api/v1/deal/{pk}/stage", json={"stage_id": "won"}).status_code == 422
     assert client.put(f"/api/v1/deal/{pk}/stage", json=[1]).status_code == 400

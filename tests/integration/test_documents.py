@@ -68,7 +68,7 @@ def test_documents_over_the_api(app, api, acme, acme_manager, acme_member):
         data={"customer": str(pk), "file": (io.BytesIO(b"x"), "x.bat")},
         content_type="multipart/form-data",
     )
-    assert bad.status_code == 422 and "file" in bad.json["message"]
+    assert bad.status_code == 422 and "file" in bad.json["errors"]
 
 
 def test_a_document_whose_bytes_are_gone_answers_404_and_downloads_carry_size_and_tag(

@@ -144,11 +144,11 @@ def test_a_deal_or_contact_of_another_customer_is_refused(app, browser, api, acm
     r = client.post(
         "/api/v1/interaction/", json={"customer": mine, "summary": "x", "deal": other_deal}
     )
-    assert r.status_code == 422 and list(r.json["message"]) == ["deal"]
+    assert r.status_code == 422 and list(r.json["errors"]) == ["deal"]
     r = client.post(
         "/api/v1/interaction/", json={"customer": mine, "summary": "x", "contact": other_contact}
     )
-    assert r.status_code == 422 and list(r.json["message"]) == ["contact"]
+    assert r.status_code == 422 and list(r.json["errors"]) == ["contact"]
     assert _interaction_ids_all(app) == []
     r = b.post(
         "/interactions/add",
@@ -185,7 +185,7 @@ def test_moving_an_interaction_keeps_its_deal_only_if_it_fits(app, browser, acme
 def test_an_archived_customer_takes_no_new_interactions(app, api, acme, acme_manager):
     archived = factories.customer(app, acme, "Gone Ltd", is_active=False)
     r = api(acme_manager).post("/api/v1/interaction/", json={"customer": archived, "summary": "x"})
-    assert r.status_code == 422 and "archived" in r.json["message"]["customer"][0]
+    assert r.status_code == 422 and "archived" in r.json["errors"]["customer"][0]
 
 
 # --- last_interaction_at ------------------------------------------------------------------
@@ -284,7 +284,7 @@ def test_the_api_refuses_bad_input_naming_the_field(app, api, acme, acme_manager
     ):
         r = client.post("/api/v1/interaction/", json=body)
         assert r.status_code == 422, (body, r.json)
-        assert field in r.json["message"], (body, r.json)
+        assert field in r.json["errors"], (body, r.json)
 
 
 def test_interactions_are_listed_newest_first_in_the_api(app, api, acme, acme_member):

@@ -238,7 +238,7 @@ def test_a_stage_of_another_pipeline_leaves_nothing_behind(
         },
     )
     assert r.status_code == 422
-    assert "another pipeline" in r.json["message"]["stage_id"][0]
+    assert "another pipeline" in r.json["errors"]["stage_id"][0]
     assert _counts(app) == before
     lead = _lead(app, qualified_lead)
     assert lead.converted_at is None and lead.status.name == "Qualified" and lead.customer is None
@@ -305,7 +305,7 @@ def test_without_any_email_the_conversion_is_refused(app, acme, acme_manager, ap
     pk = factories.lead(app, acme, "Anonymous lead", contact_name="Nobody")
     r = api(acme_manager).post(f"/api/v1/lead/{pk}/convert", json={})
     assert r.status_code == 422
-    assert "email" in r.json["message"]["customer_email"][0]
+    assert "email" in r.json["errors"]["customer_email"][0]
     r = api(acme_manager).post(
         f"/api/v1/lead/{pk}/convert", json={"customer_email": "nobody@x.example"}
     )
@@ -320,7 +320,7 @@ def test_an_archived_customer_with_the_email_is_not_reused(
         s.get(Customer, pk).is_active = False
         s.commit()
     r = api(acme_manager).post(f"/api/v1/lead/{qualified_lead}/convert", json={})
-    assert r.status_code == 422 and "archived" in r.json["message"]["customer_email"][0]
+    assert r.status_code == 422 and "archived" in r.json["errors"]["customer_email"][0]
 
 
 def test_a_lead_converts_once(app, acme, acme_manager, api, browser, qualified_lead):

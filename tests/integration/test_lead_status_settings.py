@@ -45,7 +45,7 @@ def test_the_default_cannot_be_unchecked_on_screen_or_by_api(app, acme, acme_adm
     assert "There must be a default status" in support.flashes(r.get_data(as_text=True))
     r = api(acme_admin).put(f"/api/v1/lead_status/{pk}", json={"is_default": False})
     assert r.status_code == 422
-    assert "There must be a default status" in r.json["message"]["is_default"][0]
+    assert "There must be a default status" in r.json["errors"]["is_default"][0]
     assert support.defaults_of(app, acme, LeadStatus) == ["New"]
 
 

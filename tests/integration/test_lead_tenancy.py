@@ -114,7 +114,7 @@ def test_conversion_refuses_another_tenants_company_pipeline_and_stage(
         ({"create_deal": True, "stage_id": globex_ids["stage"]}, "stage_id"),
     ):
         r = client.post(f"/api/v1/lead/{pk}/convert", json=body)
-        assert r.status_code == 422 and field in r.json["message"], body
+        assert r.status_code == 422 and field in r.json["errors"], body
     with app.app_context():
         assert db.session.get(Lead, pk).converted_at is None
 

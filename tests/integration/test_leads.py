@@ -115,7 +115,7 @@ def test_contact_email_is_unique_ignoring_case(app, acme, acme_manager, browser,
         "/api/v1/lead/", json={"title": "Dup", "contact_email": "Buyer@INITECH.example"}
     )
     assert r.status_code == 422
-    assert "Another lead already uses" in r.json["message"]["contact_email"][0]
+    assert "Another lead already uses" in r.json["errors"]["contact_email"][0]
 
 
 def test_the_same_email_may_be_used_by_another_tenant(app, acme, globex, acme_manager, api):

@@ -119,7 +119,7 @@ def test_an_over_long_document_name_is_refused(app, browser, api, acme, acme_adm
         data={"customer": str(pk), "file": (io.BytesIO(b"%PDF-1.4"), name)},
         content_type="multipart/form-data",
     )
-    assert r.status_code == 422 and "file name is longer" in json.dumps(r.json["message"])
+    assert r.status_code == 422 and "file name is longer" in json.dumps(r.json["errors"])
     b = browser(acme_admin)
     r = b.post(
         f"/documents/upload/{pk}",

@@ -359,7 +359,7 @@ def test_api_merge_answers_bad_input_with_json(app, acme, acme_manager, api):
         r = client.post("/api/v1/customer/merge", json=body)
         assert r.status_code == status, (body, r.get_data(as_text=True))
         if field:
-            assert field in r.json["message"], (body, r.json)
+            assert field in r.json["errors"], (body, r.json)
     assert client.post("/api/v1/customer/merge", data="nonsense").status_code == 400
     # A dry run describes and changes nothing.
     r = client.post(

@@ -219,11 +219,11 @@ def test_api_validation_errors_name_each_field(app, api, acme, globex, acme_mana
         json={"customer": buyer, "amount": "-5", "payment_date": "yesterday", "method": "barter"},
     )
     assert r.status_code == 422
-    assert set(r.json["message"]) == {"payment_date"}
+    assert set(r.json["errors"]) == {"payment_date"}
     r = client.post(
         "/api/v1/payment/", json={"customer": buyer, "amount": "-5", "method": "barter"}
     )
-    assert r.status_code == 422 and set(r.json["message"]) == {"amount", "method"}
+    assert r.status_code == 422 and set(r.json["errors"]) == {"amount", "method"}
     r = client.post(
         "/api/v1/payment/",
         json={
@@ -234,7 +234,7 @@ def test_api_validation_errors_name_each_field(app, api, acme, globex, acme_mana
     )
     assert (
         r.status_code == 422
-        and f"Invoice {foreign} does not exist." in r.json["message"]["allocations"]
+        and f"Invoice {foreign} does not exist." in r.json["errors"]["allocations"]
     )
     r = client.post("/api/v1/payment/", json={"customer": other, "amount": "10"})
     assert r.status_code == 422 and "customer" in r.json["message"]
@@ -259,7 +259,7 @@ def test_api_allocate_unallocate_and_void(app, api, acme, acme_manager, buyer, b
     r = client.post(
         f"/api/v1/payment/{pk}/allocate", json={"allocations": [{"invoice": first, "amount": "30"}]}
     )
-    assert r.status_code == 422 and "only €20.00" in r.json["message"]["allocations"][0]
+    assert r.status_code == 422 and "only €20.00" in r.json["errors"]["allocations"][0]
     r = client.post(f"/api/v1/payment/{pk}/unallocate", json={"invoice": first})
     assert r.status_code == 200 and r.json["result"]["allocations"] == []
     assert client.post(f"/api/v1/payment/{pk}/void").status_code == 200
@@ -282,7 +282,7 @@ def test_api_edit_keeps_the_amount_above_what_is_allocated(
         },
     ).json["id"]
     r = client.put(f"/api/v1/payment/{pk}", json={"amount": "80"})
-    assert r.status_code == 422 and "€90.00" in r.json["message"]["amount"][0]
+    assert r.status_code == 422 and "€90.00" in r.json["errors"]["amount"][0]
     r = client.put(f"/api/v1/payment/{pk}", json={"amount": "150", "reference": "Wire 7"})
     assert r.status_code == 200, r.json
     assert load(app, Customer, buyer).balance == D("270.50")

@@ -35,7 +35,7 @@ def test_the_default_pipeline_cannot_be_unchecked_or_disabled(app, acme, acme_ad
     r = b.post(f"/pipelines/edit/{pk}", {"name": "Sales", "is_active": "y"})
     assert "There must be a default pipeline" in support.flashes(r.get_data(as_text=True))
     r = api(acme_admin).put(f"/api/v1/pipeline/{pk}", json={"is_active": False})
-    assert r.status_code == 422 and "must be active" in r.json["message"]["is_active"][0]
+    assert r.status_code == 422 and "must be active" in r.json["errors"]["is_active"][0]
     r = b.post(f"/pipelines/action/toggle_active/{pk}", follow_redirects=True)
     assert "“Sales” is the default pipeline and stays active" in support.flashes(
         r.get_data(as_text=True)

@@ -28,7 +28,7 @@ def test_the_api_refuses_a_document_with_50000_lines(
         f"/api/v1/{resource}/", json={"customer": customer, "lines": [LINE] * 50_000}
     )
     assert r.status_code == 422
-    assert r.json["message"]["lines"] == [
+    assert r.json["errors"]["lines"] == [
         "50000 lines were sent; a document holds at most 500. Split it into several documents."
     ]
     assert count(db_session, model) == 0
@@ -44,7 +44,7 @@ def test_the_api_refuses_an_edit_past_the_configured_limit(
         "id"
     ]
     r = client.put(f"/api/v1/sales_order/{pk}", json={"lines": [LINE] * 3})
-    assert r.status_code == 422 and "at most 2" in r.json["message"]["lines"][0]
+    assert r.status_code == 422 and "at most 2" in r.json["errors"]["lines"][0]
     assert len(client.get(f"/api/v1/sales_order/{pk}").json["result"]["lines"]) == 2
 
 
@@ -75,13 +75,13 @@ def test_the_api_refuses_a_payment_with_200000_allocations(
         "/api/v1/payment/", json={"customer": buyer, "amount": "2000", "allocations": rows}
     )
     assert r.status_code == 422
-    assert r.json["message"]["allocations"] == [
+    assert r.json["errors"]["allocations"] == [
         "200000 allocations were sent; a payment takes at most 1000 at once."
     ]
     assert count(db_session, Payment) == 0
     pk = client.post("/api/v1/payment/", json={"customer": buyer, "amount": "10"}).json["id"]
     r = client.post(f"/api/v1/payment/{pk}/allocate", json={"allocations": rows})
-    assert r.status_code == 422 and "at most 1000" in r.json["message"]["allocations"][0]
+    assert r.status_code == 422 and "at most 1000" in r.json["errors"]["allocations"][0]
 
 
 def test_the_payment_screens_refuse_too_many_allocations(

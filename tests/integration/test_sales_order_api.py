@@ -57,7 +57,7 @@ def test_bad_lines_get_422_naming_each_line_and_field(app, acme, acme_manager, a
         },
     )
     assert r.status_code == 422
-    errors = r.json["message"]
+    errors = r.json["errors"]
     assert set(errors) == {
         "currency",
         "lines.0.description",
@@ -85,7 +85,7 @@ def test_numbers_are_unique_per_tenant(app, acme, globex, acme_manager, globex_a
         "/api/v1/sales_order/",
         json={"customer": mine, "number": "SO-000002", "lines": [factories.WIDGETS]},
     )
-    assert r.status_code == 422 and "SO-000002 is already used" in r.json["message"]["number"][0]
+    assert r.status_code == 422 and "SO-000002 is already used" in r.json["errors"]["number"][0]
     r = client.post(
         "/api/v1/sales_order/",
         json={"customer": mine, "number": "WEB-7", "lines": [factories.WIDGETS]},

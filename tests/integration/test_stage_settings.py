@@ -57,7 +57,7 @@ def test_a_second_won_or_lost_stage_is_refused_on_screen_and_by_api(
         "/api/v1/stage/", json={"pipeline": sales, "name": "Dropped", "is_lost": True}
     )
     assert r.status_code == 422
-    assert "“Lost” is already the lost stage" in r.json["message"]["is_lost"][0]
+    assert "“Lost” is already the lost stage" in r.json["errors"]["is_lost"][0]
     assert len(support.stages_of(app, acme)) == 6
 
 
@@ -69,7 +69,7 @@ def test_a_stage_cannot_be_both_won_and_lost(app, acme, acme_admin, browser, api
     assert "A stage cannot be both won and lost" in support.flashes(r.get_data(as_text=True))
     won = support.stage_id(app, acme, "Won")
     r = api(acme_admin).put(f"/api/v1/stage/{won}", json={"is_lost": True})
-    assert r.status_code == 422 and "both won and lost" in r.json["message"]["is_lost"][0]
+    assert r.status_code == 422 and "both won and lost" in r.json["errors"]["is_lost"][0]
     assert support.load(app, Stage, won).is_lost is False
 
 
@@ -91,7 +91,7 @@ def test_a_stage_keeps_its_pipeline(app, acme, acme_admin, api):
     partners = support.pipeline(app, acme, "Partners", ["Intro"])
     pk = support.stage_id(app, acme, "Proposal")
     r = api(acme_admin).put(f"/api/v1/stage/{pk}", json={"pipeline": partners})
-    assert r.status_code == 422 and "pipeline" in r.json["message"], r.json
+    assert r.status_code == 422 and "pipeline" in r.json["errors"], r.json
     assert support.load(app, Stage, pk).pipeline_id != partners
 
 
@@ -154,7 +154,7 @@ def test_deals_move_only_to_another_stage_of_the_same_pipeline(app, acme, acme_a
     assert r.status_code == 200 and "Not a valid choice" in r.get_data(as_text=True)
     client = api(acme_admin)
     r = client.post(f"/api/v1/stage/{source}/move_deals", json={"target": elsewhere})
-    assert r.status_code == 422 and "same pipeline" in r.json["message"]["target"][0]
+    assert r.status_code == 422 and "same pipeline" in r.json["errors"]["target"][0]
     r = client.post(f"/api/v1/stage/{source}/move_deals", json={"target": source})
     assert r.status_code == 422
     assert support.load(app, Deal, pk).stage_id == source

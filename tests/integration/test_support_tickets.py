@@ -98,7 +98,7 @@ def test_api_validation_close_and_reopen(app, api, acme, acme_manager, buyer):
         json={"customer": buyer, "subject": " ", "status": "solved", "priority": "asap"},
     )
     assert r.status_code == 422
-    assert set(r.json["message"]) == {"subject", "status", "priority"}
+    assert set(r.json["errors"]) == {"subject", "status", "priority"}
     r = client.post("/api/v1/support_ticket/", json={"customer": buyer, "subject": "Login fails"})
     assert r.status_code == 201, r.json
     pk = r.json["id"]

@@ -75,7 +75,7 @@ def test_a_finished_task_is_reopened_before_being_finished_another_way(
     r = browser(acme_manager).post(f"/tasks/edit/{pk}", _form(status="cancelled"))
     assert r.status_code == 200 and "reopened before" in r.get_data(as_text=True)
     r = api(acme_manager).put(f"/api/v1/task/{pk}", json={"status": "cancelled"})
-    assert r.status_code == 422 and list(r.json["message"]) == ["status"]
+    assert r.status_code == 422 and list(r.json["errors"]) == ["status"]
     assert load(app, Task, pk).status == "done"
 
 
@@ -162,14 +162,14 @@ def test_only_active_users_of_the_tenant_can_be_assigned(app, api, acme, globex,
     stranger = make_user(app, globex, "Member", "globex-member")
     client = api(acme_manager)
     r = client.post("/api/v1/task/", json={"title": "x", "assignee": stranger.id})
-    assert r.status_code == 422 and "assignee" in r.json["message"]
+    assert r.status_code == 422 and "assignee" in r.json["errors"]
     leaver = make_user(app, acme, "Member", "acme-leaver")
     with app.app_context():
         app.appbuilder.sm.get_user_by_id(leaver.id).active = False
         db.session.commit()
         db.session.remove()
     r = client.post("/api/v1/task/", json={"title": "x", "assignee": leaver.id})
-    assert r.status_code == 422 and "assignee" in r.json["message"]
+    assert r.status_code == 422 and "assignee" in r.json["errors"]
     assert _task_ids(app) == []
 
 
@@ -204,7 +204,7 @@ def test_a_deal_brings_its_customer_and_company_and_must_match_them(app, api, ac
     saved = load(app, Task, r.json["id"])
     assert (saved.deal_id, saved.customer_id, saved.company_id) == (pk, customer, company)
     r = client.post("/api/v1/task/", json={"title": "Wrong", "deal": pk, "customer": other})
-    assert r.status_code == 422 and "Other Customer" in r.json["message"]["deal"][0]
+    assert r.status_code == 422 and "Other Customer" in r.json["errors"]["deal"][0]
 
 
 def test_a_task_may_stand_alone_or_link_a_lead(app, api, acme, acme_manager):
@@ -239,7 +239,7 @@ def test_a_task_may_stand_alone_or_link_a_lead(app, api, acme, acme_manager):
 def test_the_api_refuses_bad_input_naming_the_field(app, api, acme, acme_manager, body, field):
     r = api(acme_manager).post("/api/v1/task/", json=body)
     assert r.status_code == 422, r.json
-    assert field in r.json["message"]
+    assert field in r.json["errors"]
 
 
 def test_an_archived_customer_or_inactive_company_is_not_newly_linked(app, api, acme, acme_manager):
@@ -247,7 +247,7 @@ def test_an_archived_customer_or_inactive_company_is_not_newly_linked(app, api, 
     dormant = factories.company(app, acme, "Dormant Co", is_active=False)
     client = api(acme_manager)
     r = client.post("/api/v1/task/", json={"title": "x", "customer": archived, "company": dormant})
-    assert r.status_code == 422 and set(r.json["message"]) == {"customer", "company"}
+    assert r.status_code == 422 and set(r.json["errors"]) == {"customer", "company"}
 
 
 def test_records_with_tasks_cannot_be_deleted(app, browser, api, acme, acme_admin):

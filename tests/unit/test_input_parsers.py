@@ -294,8 +294,8 @@ def test_the_payment_api_reads_an_amount_as_the_english_form_does(
         json={"customer": buyer, "amount": sent, "payment_date": "2026-03-31", "method": "cash"},
     )
     if stored is None:
-        assert r.status_code == 422 and set(r.json["message"]) == {"amount"}
-        assert "is not an amount" in r.json["message"]["amount"][0]
+        assert r.status_code == 422 and set(r.json["errors"]) == {"amount"}
+        assert "is not an amount" in r.json["errors"]["amount"][0]
     else:
         assert r.status_code == 201, r.json
         assert D(r.json["result"]["amount"]) == stored

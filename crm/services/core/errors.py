@@ -16,11 +16,6 @@ class CrmError(Exception):
         # field name -> list of messages, for forms and JSON bodies
         self.errors = errors or {}
 
-    def as_json(self) -> dict[str, list[str]] | str:
-        if self.errors:
-            return {field: [str(m) for m in msgs] for field, msgs in self.errors.items()}
-        return str(self.message)
-
 
 class ValidationFailed(CrmError):
     status = 422
