@@ -99,7 +99,7 @@ def test_within_limit_and_without_limit_no_warning(app, acme, browser, acme_mana
     for pk in (within, unlimited):
         cells, _, body = panel(b.get(f"/customers/show/{pk}").get_data(as_text=True))
         assert "crm-over-limit" not in body
-    assert cells["credit-limit"] == "None" and cells["available-credit"] == "—"
+    assert cells["credit-limit"] == "No limit" and cells["available-credit"] == "—"
 
 
 def test_member_sees_the_panel_masked(app, acme, browser, acme_member):

@@ -12,12 +12,22 @@ from crm.services.core.audit import entity_name
 TIMELINE_LENGTH = 100
 
 
+def merged_ids(session: Session, obj: Any) -> list[int]:
+    """The records merged into ``obj`` (a merge re-points earlier merges to the survivor)."""
+    model = type(obj)
+    if not hasattr(model, "merged_into_id"):
+        return []
+    return list(session.scalars(select(model.id).where(model.merged_into_id == obj.id)))
+
+
 def for_record(session: Session, obj: Any, limit: int = TIMELINE_LENGTH) -> list[AuditEntry]:
-    """Newest first: the record's own entries and those of its children.
+    """Newest first: the record's own entries and those of its children, and those of the
+    records merged into it (their history moved with their children).
 
     Entries up to a deletion of a record with the same id belong to that deleted record
     (an id reused before ids became AUTOINCREMENT on SQLite), never to this one."""
     name = entity_name(obj)
+    merged = merged_ids(session, obj)
     deleted = (
         select(func.max(AuditEntry.id))
         .where(
@@ -36,6 +46,8 @@ def for_record(session: Session, obj: Any, limit: int = TIMELINE_LENGTH) -> list
             or_(
                 (AuditEntry.entity == name) & (AuditEntry.entity_id == obj.id),
                 (AuditEntry.parent_entity == name) & (AuditEntry.parent_id == obj.id),
+                (AuditEntry.entity == name) & AuditEntry.entity_id.in_(merged),
+                (AuditEntry.parent_entity == name) & AuditEntry.parent_id.in_(merged),
             )
         )
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())

@@ -1,0 +1,200 @@
+"""Screens show values in the reader's words: a customer that had every field changed
+(relations, flags, dates, country, tags) and another customer merged into it is read on
+every page as Admin and Member, and no internal name, raw list or dict, ISO timestamp,
+"None" or the word "hidden" reaches the visible text."""
+
+import html as html_module
+import re
+
+import pytest
+
+from crm.extensions import db
+from crm.models import AuditEntry, Company, CustomerGroup, Region, Segment, SubSegment, Tag
+from crm.security.tenancy import tenant_scope
+from tests import factories
+from tests.factories import form_errors
+
+RAW = {
+    "an internal column name": re.compile(r"\w_id\b"),
+    "None": re.compile(r"\bNone\b"),
+    "a Python list": re.compile(r"\["),
+    "a dict": re.compile(r"\{"),
+    "an ISO timestamp": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:"),
+    "the word hidden": re.compile(r"\bhidden\b", re.I),
+}
+
+
+def visible_text(page):
+    """What a reader sees: scripts, styles, templates and tags removed, entities decoded."""
+    page = re.sub(r"<(script|style|template)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    page = re.sub(r"<!--.*?-->", " ", page, flags=re.S)
+    page = re.sub(r"<[^>]+>", " ", page)
+    return re.sub(r"\s+", " ", html_module.unescape(page))
+
+
+def raw_values(page):
+    text = visible_text(page)
+    found = []
+    for what, pattern in RAW.items():
+        for match in pattern.finditer(text):
+            found.append(f"{what}: …{text[max(0, match.start() - 60) : match.end() + 40]}…")
+    return found
+
+
+def _references(app, tenant):
+    with app.app_context(), tenant_scope(tenant.id):
+        segment = Segment(tenant_id=tenant.id, name="Boutique retail")
+        db.session.add(segment)
+        db.session.flush()
+        rows = {
+            "segment": segment,
+            "sub_segment": SubSegment(
+                tenant_id=tenant.id, name="Corner shops", segment_id=segment.id
+            ),
+            "region": Region(tenant_id=tenant.id, name="Far North"),
+            "customer_group": CustomerGroup(tenant_id=tenant.id, name="Top accounts", code="TOPX"),
+            "company": Company(tenant_id=tenant.id, name="Umbrella Holding"),
+            "tag_a": Tag(tenant_id=tenant.id, name="Very important"),
+            "tag_b": Tag(tenant_id=tenant.id, name="Exporter"),
+        }
+        db.session.add_all(rows.values())
+        db.session.commit()
+        ids = {name: row.id for name, row in rows.items()}
+        db.session.remove()
+    ids["payment_term"] = factories.term(app, tenant, 14)
+    return ids
+
+
+@pytest.fixture
+def touched_customer(app, browser, api, acme, acme_admin):
+    """(survivor id, merged-away id): the survivor had every form field changed through
+    the edit screen and its address's country changed; the other was merged into it."""
+    ids = _references(app, acme)
+    pk = factories.customer(app, acme, "Touched Ltd", kind="company", currency="EUR")
+    address = factories.address(app, acme, pk, country="DE")
+    other = factories.customer(app, acme, "Touched Limited", kind="company", currency="EUR")
+    factories.contact(app, acme, other, "Olga Other")
+    factories.interaction(app, acme, other, summary="Visited the other office")
+    b = browser(acme_admin)
+    edit = {
+        "kind": "individual",
+        "name": "Touched Ltd",
+        "code": "T-1",
+        "email": "hello@touched.example",
+        "phone": "+49 30 1234567",
+        "website": "https://touched.example",
+        "industry": "Retail",
+        "company": ids["company"],
+        "customer_group": ids["customer_group"],
+        "segment": ids["segment"],
+        "sub_segment": ids["sub_segment"],
+        "region": ids["region"],
+        "currency": "EUR",
+        "payment_term": ids["payment_term"],
+        "discount_rate": "7.5",
+        "payment_method": "direct_debit",
+        "tax_regime": "VAT",
+        "tax_number": "DE 136 695 976",
+        "credit_limit": "5000",
+        "credit_hold": "y",
+        "owner": acme_admin.id,
+        "tags": [ids["tag_a"], ids["tag_b"]],
+        "notes": "Prefers e-mail",
+    }
+    r = b.post(f"/customers/edit/{pk}", edit)
+    assert r.status_code == 302, form_errors(r.get_data(as_text=True))
+    r = b.post(
+        f"/addresses/edit/{address}",
+        {"customer": pk, "kind": "billing", "line1": "1 Main St", "city": "Wien", "country": "AT"},
+    )
+    assert r.status_code == 302, form_errors(r.get_data(as_text=True))
+    merged = api(acme_admin).post(
+        "/api/v1/customer/merge", json={"survivor_id": pk, "other_ids": [other]}
+    )
+    assert merged.status_code == 200, merged.get_data(as_text=True)
+    return pk, other
+
+
+def _pages(app, pk, other):
+    with app.app_context():
+        entries = [
+            e.id
+            for e in db.session.query(AuditEntry).execution_options(all_tenants=True)
+            if e.tenant_id is not None
+        ]
+        db.session.remove()
+    return [
+        f"/customers/show/{pk}",
+        f"/customers/show/{other}",
+        "/customers/list/",
+        "/customers/list/?archived=1",
+        "/audit/list/",
+        *(f"/audit/show/{entry}" for entry in entries),
+    ]
+
+
+@pytest.mark.parametrize("persona", ["acme_admin", "acme_member"])
+def test_no_page_shows_a_raw_value(app, browser, touched_customer, persona, request):
+    pk, other = touched_customer
+    user = request.getfixturevalue(persona)
+    b = browser(user)
+    problems = {}
+    for url in _pages(app, pk, other):
+        response = b.get(url)
+        if response.status_code == 403:
+            continue
+        assert response.status_code == 200, url
+        page = factories.with_tabs(b, url) if "/show/" in url else response.get_data(True)
+        found = raw_values(page)
+        if found:
+            problems[url] = found
+    assert not problems, problems
+
+
+def test_the_timeline_names_fields_related_records_and_countries(
+    app, browser, touched_customer, acme_admin
+):
+    pk, _other = touched_customer
+    html = factories.with_tabs(browser(acme_admin), f"/customers/show/{pk}")
+    timeline = visible_text(html[html.index('id="Timeline"') :])
+    for words in (
+        "Sub-segment: — → Boutique retail / Corner shops",
+        "Owner: — → Admin Acme",
+        "Credit hold: No → Yes",
+        "Country: Germany → Austria",
+        "Tags: — → Exporter, Very important",
+        "Type: Company → Individual",
+    ):
+        assert words in timeline
+
+
+def test_a_member_sees_masked_figures_with_the_reason(app, browser, touched_customer, acme_member):
+    pk, _other = touched_customer
+    html = factories.with_tabs(browser(acme_member), f"/customers/show/{pk}")
+    timeline = html[html.index('id="Timeline"') :]
+    assert re.search(
+        r'Credit limit: — → <span class="crm-masked" title="Your role may not see financial '
+        r'figures">••••</span>',
+        timeline,
+    )
+
+
+def test_the_merged_record_links_to_its_survivor_whose_timeline_holds_its_history(
+    app, browser, touched_customer, acme_admin
+):
+    pk, other = touched_customer
+    b = browser(acme_admin)
+    merged = b.get(f"/customers/show/{other}").get_data(as_text=True)
+    assert re.search(rf'Merged into <a href="/customers/show/{pk}">Touched Ltd</a>', merged)
+    html = factories.with_tabs(b, f"/customers/show/{pk}")
+    timeline = visible_text(html[html.index('id="Timeline"') :])
+    assert "Interaction Visited the other office created" in timeline
+    assert "Customer Touched Limited (C000002) created" in timeline
+
+
+def test_lists_name_countries_in_the_readers_language(app, browser, touched_customer, acme_admin):
+    pk, _other = touched_customer
+    b = browser(acme_admin)
+    assert "Austria" in visible_text(b.get("/customers/list/").get_data(as_text=True))
+    b.get("/lang/de")
+    assert "Österreich" in visible_text(b.get("/customers/list/").get_data(as_text=True))
