@@ -3,6 +3,7 @@ catalogue (crm.fields), a related record by its name, codes by their labels, Yes
 countries, dates and times in the reader's locale and time zone, masked figures as dots."""
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from crm import formatting
 from crm.fields.registry import ENTITIES
-from crm.security.masking import DOTS, mask_summary, masked_field
+from crm.security.masking import DOTS, mask_account, mask_summary, masked_field
 from crm.services.core.audit import entity_name
 from crm.services.core.validation import TAX_REGIMES
 
@@ -146,9 +147,16 @@ def readable(value: Any, empty: str = EMPTY) -> Any:
     return value
 
 
+@functools.cache
 def _models() -> dict[str, type]:
-    """{audit trail name: model} of every mapped model (``bank_account``: BankAccount)."""
-    return {entity_name(m.class_): m.class_ for m in Model.registry.mappers}
+    """{audit trail name: model} of every mapped model (``bank_account``: BankAccount);
+    of a model and its subclass (FAB's User, CrmUser), the subclass."""
+    found: dict[str, type] = {}
+    for mapper in Model.registry.mappers:
+        name = entity_name(mapper.class_)
+        if name not in found or issubclass(mapper.class_, found[name]):
+            found[name] = mapper.class_
+    return found
 
 
 def model_of(audit_entity: str) -> type | None:
@@ -181,8 +189,9 @@ def value(model: type | None, column: str, stored: Any, names: Mapping | None = 
     """One field's stored value (as the record or the audit trail holds it) for reading;
     ``names``: {(model, id): name} of related records, loaded for the page."""
     name = model.__name__ if model is not None else ""
-    if stored is not None and masked_field(name, column):
-        return masked()
+    hidden = masked_field(name, column) if stored is not None else None
+    if hidden is not None:
+        return masked() if hidden.kind == "amount" else mask_account(stored)
     if stored is None or stored == "":
         return EMPTY
     target = related_model(model, column)

@@ -18,7 +18,7 @@ def entry_summary(entry):
 
 
 def record_value(entity, column, value):
-    """A field of a record of ``entity`` (a model name) as the screens show it."""
+    """A field of a record of ``entity`` (as the audit trail names it) as screens show it."""
     return values.value(values.model_of(entity), column, value)
 
 

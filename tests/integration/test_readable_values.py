@@ -198,3 +198,18 @@ def test_lists_name_countries_in_the_readers_language(app, browser, touched_cust
     assert "Austria" in visible_text(b.get("/customers/list/").get_data(as_text=True))
     b.get("/lang/de")
     assert "Österreich" in visible_text(b.get("/customers/list/").get_data(as_text=True))
+
+
+def test_the_merge_wizard_and_preview_show_values_in_words(app, browser, acme, acme_admin):
+    keep = factories.customer(app, acme, "Wizard Ltd", kind="company", credit_hold=True)
+    dupe = factories.customer(app, acme, "Wizard Limited", kind="individual", credit_hold=False)
+    b = browser(acme_admin)
+    wizard = b.get(f"/duplicates/merge?ids={keep},{dupe}").get_data(as_text=True)
+    preview = b.post(
+        "/duplicates/merge/preview", {"ids": f"{keep},{dupe}", "survivor": keep}
+    ).get_data(as_text=True)
+    for page in (wizard, preview):
+        text = visible_text(page)
+        assert "Company" in text and "Yes" in text
+        assert not re.search(r"\b(True|False|None)\b", text), text
+    assert "Individual" in visible_text(wizard) and "No" in visible_text(wizard)

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from crm.i18n import values as readable
 from crm.models import AuditEntry
 from crm.services.core.audit import entity_name
 
@@ -59,19 +60,13 @@ def for_record(session: Session, obj: Any, limit: int = TIMELINE_LENGTH) -> list
 HIDDEN_COLUMNS = ("tenant_id",)
 
 
-def _shown(value: object) -> object:
-    # Times are kept as ISO text in the audit trail; minutes are enough to read.
-    if isinstance(value, str) and len(value) > 19 and value[10:11] == "T" and value[:4].isdigit():
-        return value[:16].replace("T", " ")
-    return value
-
-
 def named_activity(
     session: Session, obj: Any, named_columns: Mapping[str, tuple[type[Any], str | None]]
 ) -> list[tuple[AuditEntry, list[tuple[str, object, object]]]]:
-    """``obj``'s timeline as [(entry, [(field, old, new), ...])], newest first. Columns in
-    ``named_columns`` ({column: (model, attribute or None for str())}) hold ids: they are
-    shown by the name of the row they point at (one query per column) and lose ``_id``."""
+    """``obj``'s timeline as [(entry, [(label, old, new), ...])], newest first, the values
+    in words (crm.i18n.values). Columns in ``named_columns`` ({column: (model, attribute
+    or None for str())}) hold ids: they are shown by the name of the row they point at
+    (one query per column)."""
     entries = for_record(session, obj)
     wanted: dict[str, set[Any]] = {}
     for entry in entries:
@@ -86,12 +81,18 @@ def named_activity(
     result = []
     for entry in entries:
         changes = []
+        model = readable.model_of(entry.entity)
         if entry.action not in ("create", "delete"):
             for column, (old, new) in (entry.changes or {}).items():
                 if column in HIDDEN_COLUMNS:
                     continue
-                known = names.get(column, {})
-                field = column.removesuffix("_id") if column in named_columns else column
-                changes.append((field, _shown(known.get(old, old)), _shown(known.get(new, new))))
+                known = names.get(column)
+                old, new = (
+                    known.get(v, readable.EMPTY if v is None else f"#{v}")
+                    if known is not None
+                    else readable.value(model, column, v)
+                    for v in (old, new)
+                )
+                changes.append((readable.label(model, column), old, new))
         result.append((entry, changes))
     return result
