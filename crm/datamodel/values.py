@@ -41,8 +41,9 @@ def shown(item: Any, column: str, value: Any) -> Any:
     if owner is None:
         return value
     entity = type(owner).__name__
-    if entity == "AuditEntry" and name == "changes":
-        return readable_values.changes_text(object_session(owner), owner)
+    session = object_session(owner)
+    if entity == "AuditEntry" and name == "changes" and session is not None:
+        return readable_values.changes_text(session, owner)
     if entity == "AuditEntry" and name == "summary":
         return readable_values.summary(owner)
     field = MASKED_FIELDS.get(entity, {}).get(name)

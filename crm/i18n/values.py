@@ -148,10 +148,10 @@ def readable(value: Any, empty: str = EMPTY) -> Any:
 
 
 @functools.cache
-def _models() -> dict[str, type]:
+def _models() -> dict[str, type[Any]]:
     """{audit trail name: model} of every mapped model (``bank_account``: BankAccount);
     of a model and its subclass (FAB's User, CrmUser), the subclass."""
-    found: dict[str, type] = {}
+    found: dict[str, type[Any]] = {}
     for mapper in Model.registry.mappers:
         name = entity_name(mapper.class_)
         if name not in found or issubclass(mapper.class_, found[name]):
@@ -159,11 +159,11 @@ def _models() -> dict[str, type]:
     return found
 
 
-def model_of(audit_entity: str) -> type | None:
+def model_of(audit_entity: str) -> type[Any] | None:
     return _models().get(audit_entity)
 
 
-def related_model(model: type | None, column: str) -> type | None:
+def related_model(model: type[Any] | None, column: str) -> type[Any] | None:
     """The model ``model.column`` (a foreign key such as ``segment_id``) points at."""
     if model is None:
         return None
@@ -174,7 +174,7 @@ def related_model(model: type | None, column: str) -> type | None:
     return None
 
 
-def label(model: type | None, column: str) -> str:
+def label(model: type[Any] | None, column: str) -> str:
     """A column by its label in the catalogue, else by a readable form of its name."""
     entity = ENTITIES.get(model.__name__) if model is not None else None
     if entity is not None:
@@ -185,7 +185,7 @@ def label(model: type | None, column: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def value(model: type | None, column: str, stored: Any, names: Mapping | None = None) -> Any:
+def value(model: type[Any] | None, column: str, stored: Any, names: Mapping | None = None) -> Any:
     """One field's stored value (as the record or the audit trail holds it) for reading;
     ``names``: {(model, id): name} of related records, loaded for the page."""
     name = model.__name__ if model is not None else ""
@@ -215,15 +215,16 @@ def value(model: type | None, column: str, stored: Any, names: Mapping | None = 
     return readable(stored)
 
 
-def related_names(session: Session, wanted: Iterable[tuple[type, Any]]) -> dict:
+def related_names(session: Session, wanted: Iterable[tuple[type[Any], Any]]) -> dict:
     """{(model, id): name} of the related records named by ``wanted``: one query per model."""
-    by_model: dict[type, set[int]] = {}
+    by_model: dict[type[Any], set[int]] = {}
     for model, pk in wanted:
         if isinstance(pk, int) and not isinstance(pk, bool):
             by_model.setdefault(model, set()).add(pk)
-    names = {}
+    names: dict[tuple[type[Any], int], str] = {}
     for model, ids in by_model.items():
-        for row in session.scalars(select(model).where(model.id.in_(ids))):
+        rows: Iterable[Any] = session.scalars(select(model).where(model.id.in_(ids)))
+        for row in rows:
             names[(model, row.id)] = str(row)
     return names
 
@@ -233,7 +234,7 @@ class ChangeReader:
 
     def __init__(self, session: Session, entries: Iterable[Any]):
         self.entries = list(entries)
-        wanted = []
+        wanted: list[tuple[type[Any], Any]] = []
         for entry in self.entries:
             model = model_of(entry.entity)
             for column, values in (entry.changes or {}).items():

@@ -81,7 +81,7 @@ def named_activity(
     result = []
     for entry in entries:
         changes = []
-        model = readable.model_of(entry.entity)
+        audited = readable.model_of(entry.entity)
         if entry.action not in ("create", "delete"):
             for column, (old, new) in (entry.changes or {}).items():
                 if column in HIDDEN_COLUMNS:
@@ -90,9 +90,9 @@ def named_activity(
                 old, new = (
                     known.get(v, readable.EMPTY if v is None else f"#{v}")
                     if known is not None
-                    else readable.value(model, column, v)
+                    else readable.value(audited, column, v)
                     for v in (old, new)
                 )
-                changes.append((readable.label(model, column), old, new))
+                changes.append((readable.label(audited, column), old, new))
         result.append((entry, changes))
     return result
