@@ -196,6 +196,8 @@ def test_lists_name_countries_in_the_readers_language(app, browser, touched_cust
     pk, _other = touched_customer
     b = browser(acme_admin)
     assert "Austria" in visible_text(b.get("/customers/list/").get_data(as_text=True))
+    addresses = visible_text(factories.with_tabs(b, f"/customers/show/{pk}"))
+    assert "1 Main St Wien Austria" in addresses
     b.get("/lang/de")
     assert "Österreich" in visible_text(b.get("/customers/list/").get_data(as_text=True))
 
