@@ -80,6 +80,7 @@ ENTITY_LABELS = {
 EXTRA_CHOICES = {
     ("Customer", "tax_regime"): {code: name for code, (name, _) in TAX_REGIMES.items()}
 }
+NUMBER_KINDS = ("money", "number", "percent")
 _ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -207,11 +208,12 @@ def value(model: type[Any] | None, column: str, stored: Any, names: Mapping | No
     choices = (field.choices if field is not None else None) or EXTRA_CHOICES.get((name, column))
     if choices and isinstance(stored, str):
         return str(choices.get(stored, stored))
-    if kind == "money" and isinstance(stored, (str, int, float, Decimal)):
+    if kind in NUMBER_KINDS and isinstance(stored, (str, int, float, Decimal)):
         try:
-            return formatting.money(Decimal(str(stored)))
+            number = Decimal(str(stored))
         except ArithmeticError:
             return stored
+        return formatting.money(number) if kind == "money" else formatting.quantity(number)
     return readable(stored)
 
 

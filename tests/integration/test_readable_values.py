@@ -164,6 +164,7 @@ def test_the_timeline_names_fields_related_records_and_countries(
         "Country: Germany → Austria",
         "Tags: — → Exporter, Very important",
         "Type: Company → Individual",
+        "Discount rate (%): 0 → 7.5",
     ):
         assert words in timeline
 
