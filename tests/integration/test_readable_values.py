@@ -3,6 +3,7 @@
 every page as Admin and Member, and no internal name, raw list or dict, ISO timestamp,
 "None" or the word "hidden" reaches the visible text."""
 
+import datetime as dt
 import html as html_module
 import re
 
@@ -22,6 +23,19 @@ RAW = {
     "an ISO timestamp": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:"),
     "the word hidden": re.compile(r"\bhidden\b", re.I),
 }
+
+
+# Lists whose first record the fixture made or changed: their show pages carry timelines.
+REFERENCE_LISTS = (
+    "/companies",
+    "/customer-groups",
+    "/contacts",
+    "/addresses",
+    "/segments",
+    "/sub-segments",
+    "/tags",
+    "/payment-terms",
+)
 
 
 def visible_text(page):
@@ -128,8 +142,11 @@ def _pages(app, pk, other):
         f"/customers/show/{other}",
         "/customers/list/",
         "/customers/list/?archived=1",
+        "/interactions/list/",
         "/audit/list/",
         *(f"/audit/show/{entry}" for entry in entries),
+        *(f"{base}/list/" for base in REFERENCE_LISTS),
+        *(f"{base}/show/1" for base in REFERENCE_LISTS),
     ]
 
 
@@ -216,3 +233,30 @@ def test_the_merge_wizard_and_preview_show_values_in_words(app, browser, acme, a
         assert "Company" in text and "Yes" in text
         assert not re.search(r"\b(True|False|None)\b", text), text
     assert "Individual" in visible_text(wizard) and "No" in visible_text(wizard)
+
+
+def test_import_history_names_states_and_writes_times_as_other_pages(
+    app, browser, acme, acme_admin
+):
+    from crm.models import ImportRun
+
+    with app.app_context(), tenant_scope(acme.id):
+        for status in ("done", "reverted"):
+            db.session.add(
+                ImportRun(
+                    tenant_id=acme.id,
+                    entity="customers",
+                    file_name=f"{status}.csv",
+                    content=b"Name,Email\n",
+                    status=status,
+                    started_at=dt.datetime(2026, 3, 12, 13, 5, 7, 123456, tzinfo=dt.UTC),
+                )
+            )
+        db.session.commit()
+        db.session.remove()
+    page = browser(acme_admin).get("/import-history/").get_data(as_text=True)
+    rows = [
+        visible_text(row) for row in re.findall(r"<tr class=\"crm-import-run\".*?</tr>", page, re.S)
+    ]
+    assert any(" Done " in row for row in rows) and any(" Reverted " in row for row in rows)
+    assert all("3/12/26, 1:05" in row and ":07" not in row for row in rows), rows
