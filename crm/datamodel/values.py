@@ -1,5 +1,6 @@
 """Values as lists and detail pages receive them from the data layer: financial figures
-masked for users who may not see them (crm.security.masking), amounts in the record's
+masked for users who may not see them (crm.security.masking, shown as crm.i18n.values
+writes a masked figure), amounts in the record's
 currency, and ``Money``, a list cell that carries an amount with its currency.
 
 A list decides per column what its cells need (``column_values``): nothing, a mask, or
@@ -11,16 +12,10 @@ from functools import reduce
 from typing import Any
 
 from flask_babel import format_currency, get_locale
+from sqlalchemy.orm import object_session
 
-from crm.security.masking import (
-    MASKED_FIELDS,
-    mask_account,
-    mask_amount,
-    mask_changes,
-    mask_summary,
-    mask_value,
-    masked_field,
-)
+from crm.i18n import values as readable_values
+from crm.security.masking import MASKED_FIELDS, mask_account, mask_value, masked_field
 
 # A column's cells as a list shows them: ``(record, raw value) -> shown value``.
 CellValue = Callable[[Any, Any], Any]
@@ -46,15 +41,18 @@ def shown(item: Any, column: str, value: Any) -> Any:
     if owner is None:
         return value
     entity = type(owner).__name__
-    if entity == "AuditEntry" and name == "changes":
-        return mask_changes(owner.entity, value)
+    session = object_session(owner)
+    if entity == "AuditEntry" and name == "changes" and session is not None:
+        return readable_values.changes_text(session, owner)
     if entity == "AuditEntry" and name == "summary":
-        return mask_summary(owner.entity, value)
+        return readable_values.summary(owner)
     field = MASKED_FIELDS.get(entity, {}).get(name)
     if field is None:
         return value
     if masked_field(entity, name):
-        return mask_value(entity, name, value)
+        return (
+            readable_values.masked() if field.kind == "amount" else mask_value(entity, name, value)
+        )
     currency = getattr(owner, "currency", None)
     if field.kind == "amount" and value is not None and currency:
         return format_currency(value, currency)
@@ -82,8 +80,9 @@ def column_values(entity: type, column: str, money: Callable[[], Any]) -> CellVa
     if field is None:
         return None
     if masked_field(name, column):
-        masker = mask_amount if field.kind == "amount" else mask_account
-        return lambda _item, value: masker(value)
+        if field.kind == "amount":
+            return lambda _item, _value: readable_values.masked()
+        return lambda _item, value: mask_account(value)
     if field.kind != "amount":
         return None
     format_money = money()

@@ -136,13 +136,13 @@ def mask_change(audit_entity, column, value):
     return value if entity is None or value is None else mask_value(entity, column, value)
 
 
-def mask_summary(audit_entity, summary):
-    """An audit entry's summary with the amounts after each ``number:`` masked when the
-    current user may not see them."""
+def mask_summary(audit_entity, summary, placeholder=HIDDEN):
+    """An audit entry's summary with the amounts after each ``number:`` replaced by
+    ``placeholder`` when the current user may not see them."""
     figure_class = AMOUNT_SUMMARIES.get(audit_entity)
     if not summary or figure_class is None or can_view(figure_class):
         return summary
-    return re.sub(r":[^;]+", ": " + HIDDEN, summary)
+    return re.sub(r":[^;]+", ": " + placeholder, summary)
 
 
 def mask_changes(audit_entity, changes):

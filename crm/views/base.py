@@ -1,15 +1,13 @@
 """Base classes for CRM screens: tenant-scoped, role-checked, service-validated."""
 
-import datetime as dt
-
 from flask import abort, flash, g, request
 from flask_appbuilder import ModelView
 from flask_appbuilder.fields import QuerySelectField
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField
 
-from crm import formatting
 from crm.datamodel.service_hooks import ServiceHooks
+from crm.i18n import values
 from crm.models.base import is_versioned
 from crm.security.masking import masked_columns
 from crm.security.roles import METHOD_VERBS
@@ -24,15 +22,7 @@ from crm.views.search_choices import LazyFilterChoicesMixin
 
 
 def display(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return gettext("Yes") if value else gettext("No")
-    if isinstance(value, (dt.date, dt.datetime)):
-        return formatting.moment(value)
-    if isinstance(value, (list, tuple, set)):
-        return ", ".join(str(v) for v in value)
-    return value
+    return values.readable(value, empty="")
 
 
 VERSION_FIELD = "record_version"
@@ -156,10 +146,13 @@ class CrmModelView(
             columns = getattr(self, name)
             if "version" in columns:
                 setattr(self, name, [c for c in columns if c != "version"])
-        # Readable values everywhere: blanks instead of "None", Yes/No, lists joined.
+        # Readable values everywhere: blanks instead of "None", Yes/No, lists joined,
+        # countries by name.
         self.formatters_columns = {**self.formatters_columns}
         for column in set(self.list_columns) | set(self.show_columns):
-            self.formatters_columns.setdefault(column, display)
+            self.formatters_columns.setdefault(
+                column, values.country if column.rpartition(".")[2] == "country" else display
+            )
 
     def _init_forms(self):
         for fields in (self.add_form_extra_fields, self.edit_form_extra_fields):

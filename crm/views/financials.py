@@ -6,16 +6,16 @@ business; this module applies it to FAB's screens.
 """
 
 from flask_appbuilder import BaseView
-from flask_babel import format_currency, format_date
+from flask_babel import format_currency
 
 from crm.fields.ledger import AGING_LABELS
-from crm.formatting import money
+from crm.formatting import day, money
+from crm.i18n.values import masked
 from crm.security.masking import (
     CREDIT_FIGURES,
     FINANCIAL_CLASSES,
     FINANCIALS,
     FINANCIALS_PERMISSION,
-    HIDDEN,
     LEDGER_AMOUNTS,
     MASKED_FIELDS,
     can_view,
@@ -63,8 +63,11 @@ def figure(owner, column, value=_UNSET, currency=None):
     that lay out figures themselves (a document's lines and totals, allocations)."""
     if value is _UNSET:
         value = getattr(owner, column)
-    if masked_field(type(owner).__name__, column):
-        return mask_value(type(owner).__name__, column, value)
+    field = masked_field(type(owner).__name__, column)
+    if field is not None:
+        return (
+            masked() if field.kind == "amount" else mask_value(type(owner).__name__, column, value)
+        )
     return money(value, currency or getattr(owner, "currency", None))
 
 
@@ -121,14 +124,14 @@ class HiddenFinancialsMixin:
 
 def credit_panel(summary):
     """The customer page's credit panel (a crm.services.ledger.credit_position.CreditSummary) as
-    display strings: amounts in the customer's currency, or ``hidden`` for users who may
+    display strings: amounts in the customer's currency, or masked for users who may
     not see their class (available credit and the over-limit warning need both the credit
     limit and the balance; credit hold and last order date are not financial figures)."""
     ledger, credit = can_view(LEDGER_AMOUNTS), can_view(CREDIT_FIGURES)
 
     def amount(value, visible=ledger):
         if not visible:
-            return HIDDEN
+            return masked()
         return "" if value is None else format_currency(value, summary.currency)
 
     return {
@@ -143,5 +146,5 @@ def credit_panel(summary):
         "aging": [(AGING_LABELS[key], amount(value)) for key, value in summary.aging.items()],
         "unallocated_credit": amount(summary.unallocated_credit),
         "order_total": amount(summary.order_total),
-        "last_order_date": format_date(summary.last_order_date) if summary.last_order_date else "",
+        "last_order_date": day(summary.last_order_date),
     }

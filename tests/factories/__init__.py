@@ -43,6 +43,7 @@ from tests.factories.ledger import (
 )
 from tests.factories.pipeline import deal, lead, load_deal, pipeline, sales
 from tests.factories.reading import (
+    MASKED,
     counted,
     customer_figures,
     form_errors,
@@ -54,6 +55,7 @@ from tests.factories.reading import (
 from tests.factories.statements import customer_with_ledger
 
 __all__ = [
+    "MASKED",
     "TODAY",
     "WIDGETS",
     "address",

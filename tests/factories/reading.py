@@ -10,6 +10,9 @@ from crm.extensions import db
 from crm.models import Customer
 from crm.security.tenancy import tenant_scope
 
+# A figure the reader may not see, as every screen writes it: dots, the reason on hover.
+MASKED = '<span class="crm-masked" title="Your role may not see financial figures">••••</span>'
+
 
 def load(app, model, pk):
     """Read a row back (all tenants), detached, for assertions."""

@@ -14,6 +14,7 @@ from crm.models import Customer
 from crm.security.tenancy import tenant_scope
 from crm.services.ledger.credit_position import credit_summary
 from tests import factories
+from tests.factories import MASKED
 
 TODAY = dt.date.today()
 
@@ -99,7 +100,7 @@ def test_within_limit_and_without_limit_no_warning(app, acme, browser, acme_mana
     for pk in (within, unlimited):
         cells, _, body = panel(b.get(f"/customers/show/{pk}").get_data(as_text=True))
         assert "crm-over-limit" not in body
-    assert cells["credit-limit"] == "None" and cells["available-credit"] == "—"
+    assert cells["credit-limit"] == "No limit" and cells["available-credit"] == "—"
 
 
 def test_member_sees_the_panel_masked(app, acme, browser, acme_member):
@@ -108,8 +109,8 @@ def test_member_sees_the_panel_masked(app, acme, browser, acme_member):
         browser(acme_member).get(f"/customers/show/{pk}").get_data(as_text=True)
     )
     for key in ("balance", "credit-limit", "available-credit", "unallocated-credit", "order-total"):
-        assert cells[key] == "hidden", key
-    assert [amount for _, amount in aging] == ["hidden"] * 6
+        assert cells[key] == MASKED, key
+    assert [amount for _, amount in aging] == [MASKED] * 6
     assert "£" not in body
     with app.test_request_context():
         assert cells["last-order"] == format_date(TODAY - dt.timedelta(days=3))

@@ -131,7 +131,7 @@ def test_list_shows_columns_sorted_by_name(app, browser, acme, acme_member):
     factories.customer(app, acme, "Alpha AG")
     html = browser(acme_member).get("/customers/list/").get_data(as_text=True)
     assert html.index("Alpha AG") < html.index("Bravo Ltd")
-    for text in ("+442079460958", "bravo.ltd@example.com", "London", "GB"):
+    for text in ("+442079460958", "bravo.ltd@example.com", "London", "United Kingdom"):
         assert text in html
 
 

@@ -10,7 +10,7 @@ from crm.extensions import db
 from crm.models import CrmUser, Customer
 from tests import factories
 from tests.conftest import make_user
-from tests.factories import load
+from tests.factories import MASKED, load
 
 ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
 CELL = re.compile(r"<td[^>]*>(.*?)</td>", re.S)
@@ -129,8 +129,8 @@ def test_balances_are_masked_in_the_rows_of_a_role_without_financials(
     _books(app, acme)
     member = browser(acme_member).get("/customers/list/").get_data(as_text=True)
     manager = browser(acme_manager).get("/customers/list/").get_data(as_text=True)
-    assert row_of(member, "Euro Books")["Balance"] == "hidden"
-    assert row_of(member, "Dollar Books")["Balance"] == "hidden"
+    assert row_of(member, "Euro Books")["Balance"] == MASKED
+    assert row_of(member, "Dollar Books")["Balance"] == MASKED
     assert "1,234.50" not in member and "2,500.25" not in member
     assert row_of(manager, "Euro Books")["Balance"] == "€1,234.50"
     assert row_of(manager, "Dollar Books")["Balance"] == "$2,500.25"

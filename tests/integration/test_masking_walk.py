@@ -168,7 +168,7 @@ def test_the_walk_data_shows_every_secret_to_a_manager(
         seen.update(leaks(factories.with_tabs(b, url)))
     assert seen >= set(SECRETS) - {"invoice due"}
     timeline = factories.with_tabs(b, f"/customers/show/{masked_books['Customer']}")
-    assert "1000.00 → 98765.43" in timeline and "→ DE44500105175407324931" in timeline
+    assert "1,000.00 → 98,765.43" in timeline and "→ DE44500105175407324931" in timeline
     assert "PAY-000001 → INV-000001: €1,357.91" in timeline  # the payment's audit summary
 
 

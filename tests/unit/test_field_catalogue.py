@@ -13,6 +13,7 @@ from crm import models
 from crm.fields import customers, ledger, parts, pipeline, settings, support
 from crm.fields.catalogue import PURPOSES
 from crm.fields.registry import ENTITIES
+from crm.models import IMPORT_STATUSES
 from crm.security.masking import CREDIT_FIGURES, LEDGER_AMOUNTS, MASKED_FIELDS
 from crm.services.insight.health import BANDS
 from crm.services.ledger.arithmetic import AGING_BUCKETS
@@ -110,19 +111,27 @@ def test_choice_fields_of_the_screens_offer_the_catalogues_choices(app):
 
 
 def test_the_timeline_names_fields_and_codes_as_the_catalogue_does(app):
-    from crm.views import field_labels
+    from crm.i18n import values
 
     with app.test_request_context():
-        assert field_labels.field_label("deal", "stage_id") is pipeline.DEAL.label("stage")
-        assert field_labels.field_label("payment", "method") is ledger.PAYMENT.label("method")
-        assert (
-            field_labels.field_value("task", "status", "in_progress")
-            is (pipeline.TASK_STATUSES["in_progress"])
+        deal, payment, task = (values.model_of(n) for n in ("deal", "payment", "task"))
+        assert values.label(deal, "stage_id") == str(pipeline.DEAL.label("stage"))
+        assert values.label(payment, "method") == str(ledger.PAYMENT.label("method"))
+        assert values.value(task, "status", "in_progress") == str(
+            pipeline.TASK_STATUSES["in_progress"]
         )
-        assert field_labels.field_label("lead_status", "is_final") is (
+        assert values.label(values.model_of("lead_status"), "is_final") == str(
             settings.LEAD_STATUS.label("is_final")
         )
-        assert field_labels.field_label("deal", "no_such_column") == "no_such_column"
+        assert values.label(deal, "no_such_column") == "No such column"
+
+
+@pytest.mark.parametrize("status", IMPORT_STATUSES)
+def test_every_import_state_has_a_label(app, status):
+    from crm.i18n import values
+
+    with app.test_request_context():
+        assert values.import_status(status) != status
 
 
 def _customer_page_aging(html):

@@ -2,7 +2,7 @@
 
 from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
-from flask_babel import format_datetime, gettext
+from flask_babel import gettext
 from sqlalchemy import select
 
 from crm import jobs as job_queue
@@ -278,7 +278,6 @@ class ImportHistoryView(_ImportBase):
             can_revert=can_revert,
             can_resume=runs.can_resume,
             entities=ENTITY_LABELS,
-            format_datetime=format_datetime,
             title=gettext("Import history"),
         )
 

@@ -121,7 +121,7 @@ class DuplicateView(BaseView):
             flash_error(exc)
             return self._wizard(survivor, others, choices, 422 if exc.status == 422 else 409)
         final = [
-            (merge.FIELD_LABELS[f], merge.display_value(plan.choices.get(f, survivor), f))
+            (merge.FIELD_LABELS[f], f, merge.display_value(plan.choices.get(f, survivor), f))
             for f in merge.MERGE_FIELDS
         ]
         moves = [(merge.child_label(name), count) for name, count in sorted(plan.moves.items())]

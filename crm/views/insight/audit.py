@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from crm.datamodel.interface import CrmInterface
+from crm.i18n import values
 from crm.models import AuditEntry
 from crm.views.base import CrmModelView
 
@@ -34,6 +35,12 @@ class AuditView(CrmModelView):
         "summary",
         "changes",
     ]
+    formatters_columns = {
+        "action": values.audit_action,
+        "entity": values.audit_entity,
+        "entity_id": lambda pk: "" if pk is None else f"#{pk}",
+        "user_id": lambda pk: "" if pk is None else f"#{pk}",
+    }
     search_columns = ["username", "entity", "entity_id", "action", "at"]
     order_columns = ["at", "username", "entity", "action"]
     base_order = ("at", "desc")

@@ -130,7 +130,6 @@ class LeadView(CrmModelView):
             deal_url=_deal_url(lead.deal_id),
             tasks=lead_rules.open_tasks(self.session, lead),
             activity=lead_rules.activity(self.session, lead),
-            labels=self.label_columns,
         )
 
     @expose("/convert/<int:pk>", methods=["GET", "POST"])
