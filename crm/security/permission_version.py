@@ -30,12 +30,13 @@ def _bump_on_security_changes(session, flush_context):
         return
     connection = session.connection()
     table = PermissionVersion.__table__
-    bumped = connection.execute(
-        update(table).where(table.c.id == ROW).values(version=table.c.version + 1)
-    )
+    # A number never handed out before rather than the next one: a database restored from
+    # a backup (or a test's snapshot) goes back to an older number, which counting up would
+    # hand out again for different roles while workers still keep answers under it.
+    fresh = secrets.randbelow(2**62)
+    bumped = connection.execute(update(table).where(table.c.id == ROW).values(version=fresh))
     if bumped.rowcount == 0:
-        # A number never handed out before, so nothing kept under an old one matches it.
-        connection.execute(insert(table).values(id=ROW, version=secrets.randbelow(2**62)))
+        connection.execute(insert(table).values(id=ROW, version=fresh))
 
 
 def install():

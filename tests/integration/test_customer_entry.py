@@ -150,18 +150,18 @@ def test_the_api_refuses_a_bad_contact_email_and_saves_nothing(app, api, acme_ad
     body = {**API_BODY, "primary_contact": {"first_name": "Jo", "email": "nope"}}
     r = api(acme_admin).post("/api/v1/customer/", json=body)
     assert r.status_code == 422
-    assert re.search("not a valid email", str(r.json["message"]["primary_contact.email"]))
+    assert re.search("not a valid email", str(r.json["errors"]["primary_contact.email"]))
     assert _saved(db_session) == {"customers": [], "contacts": [], "addresses": []}
 
 
 def test_the_api_refuses_parts_of_the_wrong_shape(app, api, acme_admin, db_session):
     client = api(acme_admin)
     r = client.post("/api/v1/customer/", json={**API_BODY, "billing_address": "Berlin"})
-    assert r.status_code == 422 and "billing_address" in r.json["message"]
+    assert r.status_code == 422 and "billing_address" in r.json["errors"]
     r = client.post("/api/v1/customer/", json={**API_BODY, "primary_contact": {"age": 3}})
-    assert r.status_code == 422 and "primary_contact.age" in r.json["message"]
+    assert r.status_code == 422 and "primary_contact.age" in r.json["errors"]
     r = client.post("/api/v1/customer/", json={**API_BODY, "billing_address": {"city": 5}})
-    assert r.status_code == 422 and "billing_address.city" in r.json["message"]
+    assert r.status_code == 422 and "billing_address.city" in r.json["errors"]
     assert _saved(db_session)["customers"] == []
 
 

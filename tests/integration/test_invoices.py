@@ -138,8 +138,8 @@ def test_a_bad_line_is_refused_by_line_and_field_and_nothing_is_saved(app, acme,
         },
     )
     assert r.status_code == 422
-    assert set(r.json["message"]) == {"lines.2.quantity"}
-    assert "more than 0" in r.json["message"]["lines.2.quantity"][0]
+    assert set(r.json["errors"]) == {"lines.2.quantity"}
+    assert "more than 0" in r.json["errors"]["lines.2.quantity"][0]
     assert client.get("/api/v1/invoice/").json["count"] == 0
     assert factories.customer_figures(app, acme, customer)[0] == Decimal("0.00")
 
@@ -156,7 +156,7 @@ def test_put_replaces_the_lines_of_a_draft_and_answers_them_nested(app, acme, ac
     ]
     assert r.json["result"]["total"] == "256.50"
     r = client.put(f"/api/v1/invoice/{pk}", json={"lines": [{**bolts, "unit_price": "x"}]})
-    assert r.status_code == 422 and set(r.json["message"]) == {"lines.0.unit_price"}
+    assert r.status_code == 422 and set(r.json["errors"]) == {"lines.0.unit_price"}
     kept = client.get(f"/api/v1/invoice/{pk}").json["result"]
     assert [line["description"] for line in kept["lines"]] == ["Bolt", "Widget"]
     assert client.put(f"/api/v1/invoice/{pk}", json={"notes": "no lines sent"}).status_code == 200

@@ -16,7 +16,7 @@ import io
 import json
 import re
 import unicodedata
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -335,7 +335,12 @@ def test_the_deal_board_in_the_readers_language(app, acme, reader, language, dea
         ),
     )
     proposal = factories.sales(app, acme).stages["Proposal"]
-    assert header(page, proposal) == (1, written(OPEN_DEAL, language))
+    # The column total, and its value weighted by the stage's 50 % (factories.sales).
+    weighted = catalogue(language, "%(total)s (weighted %(weighted)s)") % {
+        "total": written(OPEN_DEAL, language),
+        "weighted": written((OPEN_DEAL / 2).quantize(Decimal("0.01"), ROUND_HALF_UP), language),
+    }
+    assert header(page, proposal) == (1, weighted)
     cards = reader.get(f"/deal-board/cards/{proposal}").json["cards"]
     [card] = [texts(c["html"]) for c in cards]
     assert written(OPEN_DEAL, language) in card

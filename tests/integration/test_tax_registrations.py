@@ -74,7 +74,7 @@ def test_an_invalid_gstin_is_refused_with_a_clear_message(app, acme, acme_manage
         json={"customer": pk, "regime": "GSTIN", "number": "27AAPFU0939F1ZX"},
     )
     assert r.status_code == 422, r.json
-    assert "is not a valid GSTIN (India)" in str(r.json["message"]["number"])
+    assert "is not a valid GSTIN (India)" in str(r.json["errors"]["number"])
     assert registrations(app, acme, pk) == ({}, (None, None))
 
 
@@ -101,7 +101,7 @@ def test_gstin_and_pan_through_the_api(app, acme, acme_manager, api):
     r = client.post(
         "/api/v1/tax_registration/", json={"customer": pk, "regime": "PAN", "number": PAN}
     )
-    assert r.status_code == 422 and "already has a PAN" in str(r.json["message"])
+    assert r.status_code == 422 and "already has a PAN" in str(r.json)
 
 
 def test_a_number_saved_on_the_customer_form_keeps_the_other_registrations(

@@ -103,7 +103,7 @@ def test_an_address_a_webhook_may_not_go_to_is_refused_with_a_clear_message(
 ):
     r = api(acme_admin).post("/api/v1/webhook/", json={"url": url, "events": ["deal.won"]})
     assert r.status_code == 422
-    assert any(message in m for m in r.json["message"]["url"]), r.json
+    assert any(message in m for m in r.json["errors"]["url"]), r.json
     assert _endpoints(app) == []
 
 
@@ -127,9 +127,9 @@ def test_a_private_address_is_accepted_when_the_config_allows_it(app, api, acme_
 def test_events_must_be_chosen_among_the_known_ones(app, api, acme_admin):
     client = api(acme_admin)
     r = client.post("/api/v1/webhook/", json={"url": PUBLIC_URL, "events": []})
-    assert r.status_code == 422 and "events" in r.json["message"]
+    assert r.status_code == 422 and "events" in r.json["errors"]
     r = client.post("/api/v1/webhook/", json={"url": PUBLIC_URL, "events": ["customer.exploded"]})
-    assert r.status_code == 422 and "customer.exploded" in r.json["message"]["events"][0]
+    assert r.status_code == 422 and "customer.exploded" in r.json["errors"]["events"][0]
     r = client.post("/api/v1/webhook/", json={"url": PUBLIC_URL, "events": [{"a": 1}]})
     assert r.status_code == 422
 
