@@ -28,6 +28,13 @@
       var label = id && document.querySelector('label[for="' + id + '"]');
       if (label) { box.setAttribute("aria-label", label.textContent.trim()); }
     });
+    // A multiple choice (tags) types into an inline search box: named after its select too.
+    document.querySelectorAll("input.select2-search__field:not([aria-label])").forEach(function (input) {
+      var container = input.closest(".select2-container");
+      var select = container && container.previousElementSibling;
+      var label = select && select.id && document.querySelector('label[for="' + select.id + '"]');
+      if (label) { input.setAttribute("aria-label", label.textContent.trim()); }
+    });
   }
   // Pickers are drawn by several scripts, some after the page loaded: name each new one.
   var naming = null;

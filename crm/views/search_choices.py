@@ -51,6 +51,13 @@ class LazyFilterChoicesMixin:
 
     search_widget = LazyChoicesSearchWidget
 
+    def __init__(self, **kwargs):
+        # A view that names its routes (``include_route_methods``) still needs this one:
+        # its list's relation filters are rendered empty and filled from it.
+        if self.include_route_methods is not None:
+            self.include_route_methods = {*self.include_route_methods, "filter_choices"}
+        super().__init__(**kwargs)
+
     def _get_search_widget(self, form=None, exclude_cols=None, widgets=None):
         widgets = super()._get_search_widget(form, exclude_cols, widgets)
         widgets["search"].template_args["view"] = self

@@ -24,9 +24,11 @@ def test_a_rows_delete_button_asks_then_deletes_that_record(app, acme, acme_admi
         question = modal.inner_text()
         with page.expect_navigation():
             page.click("#modal-confirm-ok")
-        listed = page.content()
+        listed = " ".join(page.locator("table.crm-rows tbody").all_inner_texts())
+        said = " ".join(page.locator(".alert").all_inner_texts())
     assert "Are you sure you want to delete this item?" in question
     assert not errors
     assert load(app, Customer, gone) is None
     assert load(app, Customer, keep) is not None
     assert "Keeper Ltd" in listed and "Goner Ltd" not in listed
+    assert "Customer Goner Ltd deleted" in said  # back on the list, told what happened
