@@ -112,7 +112,8 @@ def touched_customer(app, browser, api, acme, acme_admin):
         "credit_limit": "5000",
         "credit_hold": "y",
         "owner": acme_admin.id,
-        "tags": [ids["tag_a"], ids["tag_b"]],
+        # As the form sends chosen tags (crm/views/tag_field.py): ``id:<n>``.
+        "tags": [f"id:{ids['tag_a']}", f"id:{ids['tag_b']}"],
         "notes": "Prefers e-mail",
     }
     r = b.post(f"/customers/edit/{pk}", edit)
