@@ -81,6 +81,15 @@ def test_turning_the_timeline_off_hides_it_on_record_pages(app, acme, acme_admin
     api(acme_admin).put("/api/v1/crm_settings/", json={"show_activity_timeline": False})
     html = b.get(f"/companies/show/{pk}").get_data(as_text=True)
     assert "The activity timeline is turned off" in html and "crm-timeline" not in html
+    # Every record page follows it: a deal's, a lead's and a customer's too.
+    deal = factories.deal(app, acme, title="Quiet deal")
+    lead = factories.lead(app, acme, "Quiet lead")
+    customer = factories.customer(app, acme, "Quiet Customer Ltd")
+    for url in (f"/deals/show/{deal}", f"/leads/show/{lead}"):
+        html = b.get(url).get_data(as_text=True)
+        assert "The activity timeline is turned off" in html and "crm-timeline" not in html, url
+    tab = b.get(f"/customers/tab/{customer}/Timeline").get_data(as_text=True)
+    assert "The activity timeline is turned off" in tab
 
 
 def test_export_downloads_the_whole_configuration(app, acme, acme_admin, browser, customised):

@@ -244,3 +244,19 @@ def test_malformed_drops_get_clear_answers(app, acme, acme_admin, browser, sales
     assert r.status_code == 400 and r.json["message"]
     assert drop(b, "abc", sales.stages["Won"]).status_code == 404
     assert drop(b, factories.deal(app, acme), "abc").status_code == 404
+
+
+def test_the_deal_screens_link_to_their_stages_for_those_who_manage_them(
+    app, acme, acme_admin, acme_member, browser
+):
+    factories.deal(app, acme, title="Staged deal")
+    admin = browser(acme_admin)
+    board = admin.get("/deal-board/").get_data(as_text=True)
+    link = re.search(r'class="btn btn-default crm-manage-stages" href="([^"]+)"', board)
+    assert link is not None and link.group(1).startswith("/stages/list/")
+    assert admin.get(link.group(1)).status_code == 200
+    listing = admin.get("/deals/list/").get_data(as_text=True)
+    assert 'crm-manage-stages" href="/pipelines/list/"' in listing
+    member = browser(acme_member)
+    for url in ("/deal-board/", "/deals/list/"):
+        assert "crm-manage-stages" not in member.get(url).get_data(as_text=True), url
