@@ -32,6 +32,7 @@ from sqlalchemy.orm import Query, QueryableAttribute, Session
 from crm.datamodel.interface import CrmFilterConverter, CrmInterface
 from crm.i18n import inputs
 from crm.i18n.inputs import InputInvalid
+from crm.fields.customers import CUSTOMER_TYPES
 from crm.models import Customer, PaymentTerm
 from crm.security.masking import can_view_financials
 from crm.services.ledger.arithmetic import is_overdue_clause
@@ -192,4 +193,5 @@ def filter_bar(session: Session) -> dict[str, Any]:
         "balance_states": BALANCE_STATES if can_view_financials() else {},
         "payment_terms": [(str(pk), name) for pk, name in terms],
         "health_bands": HEALTH_BANDS,
+        "customer_types": CUSTOMER_TYPES,
     }

@@ -204,3 +204,15 @@ def test_api_refuses_balance_filters_to_members(app, acme, api, acme_member, cus
         "/api/v1/customer/?q=(filters:!((col:last_order_date,opr:order_from,value:'2024-06-01')))"
     )
     assert _names(r) == ["Limit Cust"]
+
+
+def test_the_filter_bar_narrows_by_customer_type(app, acme, browser, acme_manager):
+    factories.customer(app, acme, "Firm Corp")
+    factories.customer(app, acme, "Jane Solo", kind="individual")
+    b = browser(acme_manager)
+    html = page(b)
+    assert 'name="_flt_0_kind"' in html and '<option value="individual"' in html
+    individuals, companies = page(b, "_flt_0_kind=individual"), page(b, "_flt_0_kind=company")
+    assert "Jane Solo" in individuals and "Firm Corp" not in individuals
+    assert "Firm Corp" in companies and "Jane Solo" not in companies
+    assert 'value="individual" selected' in page(b, "_flt_0_kind=individual")
