@@ -30,9 +30,9 @@ from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Query, QueryableAttribute, Session
 
 from crm.datamodel.interface import CrmFilterConverter, CrmInterface
+from crm.fields.customers import CUSTOMER_TYPES
 from crm.i18n import inputs
 from crm.i18n.inputs import InputInvalid
-from crm.fields.customers import CUSTOMER_TYPES
 from crm.models import Customer, PaymentTerm
 from crm.security.masking import can_view_financials
 from crm.services.ledger.arithmetic import is_overdue_clause
