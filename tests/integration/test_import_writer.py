@@ -4,6 +4,7 @@ take an id), statements queued to the writing thread run in order, and a failed 
 is raised to the importing thread, stops the statements after it and leaves nothing."""
 
 import sqlite3
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -138,3 +139,23 @@ def test_a_failed_insert_leaves_nothing_after_rollback(app, acme, db_session):
             statements.close()
         session.rollback()
         assert session.scalar(select(func.count(Customer.id))) == before
+
+
+def test_a_pause_leaves_the_connection_to_the_importing_thread_and_delays_what_follows():
+    """The pause after a chunk's commit (SQLite's hand-off to waiting writers) holds back the
+    statements queued after it but not the importing thread's reads."""
+    ran: list[tuple[str, float]] = []
+    statements = StatementQueue(threaded=True)
+    try:
+        started = time.monotonic()
+        statements.submit(lambda: ran.append(("commit", time.monotonic() - started)))
+        statements.pause(0.3)
+        statements.submit(lambda: ran.append(("next chunk", time.monotonic() - started)))
+        time.sleep(0.05)
+        with statements.turn():  # not held by the pause
+            ran.append(("read", time.monotonic() - started))
+        statements.finish()
+    finally:
+        statements.close()
+    assert [name for name, _ in ran] == ["commit", "read", "next chunk"]
+    assert dict(ran)["read"] < 0.3 <= dict(ran)["next chunk"]

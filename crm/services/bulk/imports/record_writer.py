@@ -18,6 +18,10 @@ from crm.services.core.audit import entity_name, entry_row, plain_value as audit
 from crm.services.core.transaction import commit_so_far
 from crm.services.customers import customers, tax_registrations
 
+# Seconds an import leaves SQLite's write lock free after each chunk: longer than the 100 ms
+# between a waiting writer's retries (see Writer.commit_chunk).
+WRITER_HANDOFF = 0.12
+
 PARTS = ("contact", "billing", "shipping")
 CODE_BATCH = 5000  # generated customer codes reserved and checked per query
 SEARCH_COLUMNS = ("name", "tax_number", "email", "phone", "code", "company_id")
@@ -552,8 +556,15 @@ class Writer:
     def commit_chunk(self) -> None:
         """Commit what is written so far on the shared connection (the session's transaction
         goes on with the next statement). The commit is queued behind the chunk's statements,
-        so the next chunk is checked while they run; ``_settle`` waits for it before new ids."""
+        so the next chunk is checked while they run; ``_settle`` waits for it before new ids.
+
+        On SQLite the connection then stays idle for WRITER_HANDOFF: a save waiting for the
+        write lock retries only every 100 ms (SQLite's busy handler), and without the pause
+        the next chunk's statements, already queued, would take the lock back first each
+        time, so another tenant's save could wait out its busy timeout and fail."""
         self.statements.submit(commit_so_far(self.session))
+        if self.session.get_bind().dialect.name == "sqlite":
+            self.statements.pause(WRITER_HANDOFF)
         self.commit_queued = True
 
     def _settle(self) -> None:

@@ -17,11 +17,19 @@ next ``submit``, ``turn`` or ``finish``, and the caller rolls the transaction ba
 
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 _STOP = object()
+
+
+class _Pause:
+    """A queued wait, run outside ``lock`` so the importing thread goes on checking rows."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
 
 
 class StatementQueue:
@@ -41,7 +49,9 @@ class StatementQueue:
             try:
                 if job is _STOP:
                     return
-                if not self._broken:
+                if isinstance(job, _Pause):
+                    time.sleep(job.seconds)
+                elif not self._broken:
                     with self.lock:
                         job()
             except BaseException as error:  # raised in the importing thread
@@ -63,6 +73,15 @@ class StatementQueue:
             job()
         else:
             self._jobs.put(job)
+
+    def pause(self, seconds: float) -> None:
+        """Leave the connection idle for ``seconds`` after the statements submitted before
+        (the importing thread's reads go on meanwhile)."""
+        self._raise()
+        if self._thread is None:
+            time.sleep(seconds)
+        else:
+            self._jobs.put(_Pause(seconds))
 
     @contextmanager
     def turn(self) -> Iterator[None]:
