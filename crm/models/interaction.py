@@ -1,4 +1,4 @@
-"""Calls, meetings, emails and notes logged against a customer."""
+"""Calls, meetings, emails and notes logged against a customer, a deal or a lead."""
 
 from flask_appbuilder import Model
 from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text
@@ -15,6 +15,7 @@ class Interaction(Audited, Versioned, TenantMixin, Model):
     __table_args__ = (
         Index("ix_interaction_customer", "customer_id", "occurred_at"),
         Index("ix_interaction_deal", "deal_id", "occurred_at"),
+        Index("ix_interaction_lead", "lead_id", "occurred_at"),
     )
 
     id = Column(Integer, primary_key=True)
@@ -22,10 +23,13 @@ class Interaction(Audited, Versioned, TenantMixin, Model):
     summary = Column(Text, nullable=False)
     follow_up = Column(Text)
     occurred_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-    customer_id = Column(Integer, ForeignKey("crm_customer.id"), nullable=False)
+    # At least one of customer, deal and lead (crm/services/pipeline/interactions.py).
+    customer_id = Column(Integer, ForeignKey("crm_customer.id"))
     customer = relationship("Customer")
     deal_id = Column(Integer, ForeignKey("crm_deal.id"))
     deal = relationship("Deal")
+    lead_id = Column(Integer, ForeignKey("crm_lead.id"))
+    lead = relationship("Lead")
     contact_id = Column(Integer, ForeignKey("crm_contact.id", ondelete="SET NULL"))
     contact = relationship("Contact")
     user_id = Column(Integer, ForeignKey("ab_user.id"))

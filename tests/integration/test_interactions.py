@@ -439,3 +439,42 @@ def test_lists_read_linked_records_per_relation_not_per_row(app, browser, acme, 
         add(n)
     many = {url: _statements_for(b, url) for url in few}
     assert many == few
+
+
+def test_a_lead_and_a_customerless_deal_keep_interactions_of_their_own(app, acme, db_session):
+    """Without a customer an interaction belongs to its lead or deal; with none of the
+    three it is refused, and a contact needs a customer."""
+    import pytest
+
+    from crm.security.tenancy import tenant_scope
+    from crm.services.core.errors import ValidationFailed
+    from crm.services.pipeline.interactions import for_deal, for_lead, log_interaction
+
+    lead = factories.lead(app, acme, "Walk-in enquiry", contact_email="walkin@example.org")
+    bare_deal = deal(app, acme, "Deal without a customer")
+    customer = factories.customer(app, acme)
+    contact = factories.contact(app, acme, customer)
+    with db_session() as s, tenant_scope(acme.id):
+        on_lead = log_interaction(s, None, "Called back", kind="call", lead=lead)
+        on_deal = log_interaction(s, None, "Sent the offer", kind="email", deal=bare_deal)
+        assert on_lead.customer_id is None and on_deal.customer_id is None
+        assert [i.id for i in for_lead(s, lead)] == [on_lead.id]
+        assert [i.id for i in for_deal(s, bare_deal)] == [on_deal.id]
+        with pytest.raises(ValidationFailed) as refused:
+            log_interaction(s, None, "About nothing")
+        assert "customer" in refused.value.errors
+        with pytest.raises(ValidationFailed) as refused:
+            log_interaction(s, None, "Wrong contact", lead=lead, contact=contact)
+        assert "contact" in refused.value.errors
+
+
+def test_a_deals_interaction_belongs_to_the_deals_customer(app, acme, db_session):
+    from crm.security.tenancy import tenant_scope
+    from crm.services.pipeline.interactions import log_interaction
+
+    customer = factories.customer(app, acme, "Deal Owner Ltd")
+    owned = deal(app, acme, "Owned deal", customer_id=customer)
+    with db_session() as s, tenant_scope(acme.id):
+        item = log_interaction(s, None, "Demo given", kind="meeting", deal=owned)
+        assert item.customer_id == customer
+        assert utc(item.occurred_at) == last_interaction_at(app, customer)

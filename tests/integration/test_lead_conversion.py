@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from crm.extensions import db
-from crm.models import Company, Customer, Deal, Lead, Pipeline, Stage
+from crm.models import Company, Customer, Deal, Interaction, Lead, Pipeline, Stage
 from crm.security.tenancy import tenant_scope
 from tests import factories
 
@@ -377,3 +377,24 @@ def test_a_body_that_is_not_a_json_object_is_400_and_converts_nothing(
     )
     assert r.status_code == 400
     assert _lead(app, qualified_lead).converted_at is None
+
+
+def test_the_leads_interactions_move_to_the_customer_it_becomes(
+    app, acme, acme_manager, api, qualified_lead, db_session
+):
+    from crm.services.pipeline.interactions import log_interaction
+
+    with db_session() as s, tenant_scope(acme.id):
+        logged = log_interaction(s, None, "First call", kind="call", lead=qualified_lead).id
+        s.commit()
+    r = api(acme_manager).post(f"/api/v1/lead/{qualified_lead}/convert", json={"create_deal": True})
+    assert r.status_code == 201, r.json
+    with db_session() as s, tenant_scope(acme.id):
+        moved = s.get(Interaction, logged)
+        assert (moved.lead_id, moved.customer_id, moved.deal_id) == (
+            qualified_lead,
+            r.json["customer_id"],
+            r.json["deal_id"],
+        )
+    customer_page = api(acme_manager).get(f"/api/v1/interaction/{logged}")
+    assert customer_page.json["result"]["customer"]["id"] == r.json["customer_id"]

@@ -63,6 +63,7 @@ DELETE_RULES = (
     (Deal, Interaction, Interaction.deal_id, _l("interactions")),
     (Deal, Lead, Lead.deal_id, _l("converted leads")),
     (Lead, Task, Task.lead_id, _l("tasks")),
+    (Lead, Interaction, Interaction.lead_id, _l("interactions")),
     (PaymentTerm, Customer, Customer.payment_term_id, _l("customers")),
     (Segment, Customer, Customer.segment_id, _l("customers")),
     (SubSegment, Customer, Customer.sub_segment_id, _l("customers")),

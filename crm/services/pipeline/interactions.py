@@ -6,9 +6,12 @@ The rules, for the form, the API and any feature that logs one (``log_interactio
 * ``occurred_at`` defaults to now. An interaction is logged after it happened, so a
   time more than ``FUTURE_TOLERANCE`` ahead is refused; the day of slack covers
   users whose clock runs ahead of UTC (times are stored and shown in UTC);
-* a customer (required; an archived customer takes no new interactions, but one
-  already logged against it can still be edited); optionally one of *that
-  customer's* deals and one of *its* contacts;
+* what it was about: a customer, a deal or a lead (at least one). A deal's
+  interaction belongs to the deal's customer when it has one (set here when left
+  out); a deal with no customer, or a lead, can have interactions of its own, and a
+  lead's move to the customer it is converted into (lead_conversion.py). An archived
+  customer takes no new interactions, but one already logged can still be edited; the
+  contact, if any, is one of the customer's;
 * the user who logs it is stamped once, at creation.
 
 ``Customer.last_interaction_at`` always equals the newest ``occurred_at`` of the
@@ -26,7 +29,7 @@ from sqlalchemy import Connection, Select, event, func, inspect, select, update
 from sqlalchemy.orm import Session, UOWTransaction, joinedload
 from sqlalchemy.orm.util import identity_key
 
-from crm.models import INTERACTION_KINDS, Contact, Customer, Deal, Interaction
+from crm.models import INTERACTION_KINDS, Contact, Customer, Deal, Interaction, Lead
 from crm.models.base import utcnow
 from crm.security.tenancy import current_user_id
 from crm.services.core.errors import ValidationFailed
@@ -74,9 +77,19 @@ def prepare(session: Session, interaction: Any) -> None:
 
         customer = linked(session, interaction, "customer", Customer)
         deal = linked(session, interaction, "deal", Deal)
+        lead = linked(session, interaction, "lead", Lead)
         contact = linked(session, interaction, "contact", Contact)
-        if customer is None:
+        if customer is None and deal is not None and deal.customer_id is not None:
+            customer = deal.customer
+        if customer is None and lead is not None and lead.customer_id is not None:
+            customer = lead.customer  # a converted lead's history is its customer's
+        if customer is None and deal is None and lead is None:
             errors["customer"] = [_l("Choose the customer this interaction was with.")]
+        elif customer is None:
+            if contact is not None:
+                errors["contact"] = [
+                    _l("Choose a contact only for an interaction with a customer.")
+                ]
         else:
             if (
                 not customer.is_active
@@ -97,6 +110,7 @@ def prepare(session: Session, interaction: Any) -> None:
             raise ValidationFailed(errors)
 
         interaction.customer, interaction.deal, interaction.contact = customer, deal, contact
+        interaction.lead = lead
         if interaction.id is None and interaction.user_id is None:
             interaction.user_id = current_user_id()
 
@@ -113,10 +127,12 @@ def log_interaction(
     deal: Any = None,
     contact: Any = None,
     user_id: int | None = None,
+    lead: Any = None,
 ) -> Any:
-    """Log an interaction against ``customer`` and return it.
+    """Log an interaction against ``customer`` (or only ``deal`` or ``lead``: pass
+    ``customer=None``) and return it.
 
-    ``customer``, ``deal`` and ``contact`` are rows or ids of the current tenant;
+    ``customer``, ``deal``, ``lead`` and ``contact`` are rows or ids of the current tenant;
     ``occurred_at`` defaults to now; ``user_id`` to the signed-in user (pass it from
     jobs and commands). The same rules as the form apply: ``ValidationFailed``
     names each bad field. Called inside another service's transaction (the statement
@@ -124,7 +140,12 @@ def log_interaction(
     interaction = Interaction(
         kind=kind, summary=summary, follow_up=follow_up, occurred_at=occurred_at, user_id=user_id
     )
-    for relation, value in (("customer", customer), ("deal", deal), ("contact", contact)):
+    for relation, value in (
+        ("customer", customer),
+        ("deal", deal),
+        ("lead", lead),
+        ("contact", contact),
+    ):
         if isinstance(value, int):
             setattr(interaction, f"{relation}_id", value)
         elif value is not None:
@@ -144,6 +165,19 @@ def for_deal(session: Session, deal_id: int, limit: int = RECENT) -> list[Any]:
     """A deal's interactions, newest first (for the deal page), with who logged them
     and the contact."""
     return list(session.scalars(_recent(deal_id=deal_id).limit(limit)))
+
+
+def for_lead(session: Session, lead_id: int, limit: int = RECENT) -> list[Any]:
+    """A lead's interactions, newest first (for the lead page)."""
+    return list(session.scalars(_recent(lead_id=lead_id).limit(limit)))
+
+
+def move_lead_history(session: Session, lead: Any, customer: Any, deal: Any = None) -> None:
+    """A converted lead's interactions join the customer's (and the new deal's) history."""
+    for interaction in session.scalars(select(Interaction).where(Interaction.lead_id == lead.id)):
+        interaction.customer = customer
+        if deal is not None and interaction.deal_id is None:
+            interaction.deal = deal
 
 
 def _recent(**where: object) -> Select[Any]:
@@ -210,6 +244,8 @@ def _refresh_after_flush(session: Session, flush_context: UOWTransaction) -> Non
 
 def _expire_refreshed(session: Session, flush_context: UOWTransaction) -> None:
     for customer_id in session.info.pop(_TOUCHED, ()):
+        if customer_id is None:  # a lead's or customerless deal's interaction
+            continue
         loaded = session.identity_map.get(identity_key(Customer, customer_id))
         if loaded is not None:
             session.expire(loaded, ["last_interaction_at"])

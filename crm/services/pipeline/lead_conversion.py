@@ -42,7 +42,7 @@ from crm.services.core import audit
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.core.transaction import transaction
 from crm.services.customers import companies as company_rules, customers as customer_rules
-from crm.services.pipeline import deals, leads
+from crm.services.pipeline import deals, interactions, leads
 
 COMPANY_OPTIONS = ("none", "existing", "new")
 FIELDS = (
@@ -475,6 +475,7 @@ def _convert(session: Session, lead: Any, fields: Mapping[str, Any] | None) -> C
     lead.customer = customer
     lead.company = company
     lead.deal = deal
+    interactions.move_lead_history(session, lead, customer, deal)
     lead.status = status
     lead.converted_at = utcnow()
     audit.mark(
