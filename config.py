@@ -169,6 +169,8 @@ class Config:
     CRM_SMTP_USER = os.environ.get("CRM_SMTP_USER") or None
     CRM_SMTP_PASSWORD = os.environ.get("CRM_SMTP_PASSWORD") or None
     CRM_MAIL_SENDER = os.environ.get("CRM_MAIL_SENDER", "ledgerline@localhost")
+    # The address the CRM is reached at, for links in e-mails (task reminders, digests).
+    CRM_BASE_URL = os.environ.get("CRM_BASE_URL", "http://localhost:5000")
     # One request may not ask for more: lines on a sales order or invoice, invoices one
     # payment is allocated to at once (crm/services/ledger/limits.py).
     CRM_MAX_DOCUMENT_LINES = _env_int("CRM_MAX_DOCUMENT_LINES", limits.DOCUMENT_LINES)

@@ -26,6 +26,7 @@ from crm.api.invoices import InvoiceApi
 from crm.api.jobs import JobApi
 from crm.api.leads import LeadApi
 from crm.api.merge import MergeApi
+from crm.api.my_settings import MySettingsApi
 from crm.api.notifications import NotificationApi
 from crm.api.openapi import OpenApi
 from crm.api.payments import PaymentApi
@@ -73,6 +74,7 @@ APIS = [
     TaskApi,
     LeadApi,
     NotificationApi,
+    MySettingsApi,
     MergeApi,  # POST /api/v1/customer/merge, GET /api/v1/customer/duplicates
     StatementApi,
     SalesOrderApi,

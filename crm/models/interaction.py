@@ -1,7 +1,7 @@
 """Calls, meetings, emails and notes logged against a customer, a deal or a lead."""
 
 from flask_appbuilder import Model
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import relationship
 
 from .base import Audited, TenantMixin, Versioned, utcnow
@@ -22,6 +22,12 @@ class Interaction(Audited, Versioned, TenantMixin, Model):
     kind = Column(String(20), nullable=False, default="call")
     summary = Column(Text, nullable=False)
     follow_up = Column(Text)
+    # A follow-up date makes a task for the follow-up assignee, once (follow_up_task).
+    follow_up_on = Column(Date)
+    follow_up_assignee_id = Column(Integer, ForeignKey("ab_user.id"))
+    follow_up_assignee = relationship("CrmUser", foreign_keys=[follow_up_assignee_id])
+    follow_up_task_id = Column(Integer, ForeignKey("crm_task.id", ondelete="SET NULL"))
+    follow_up_task = relationship("Task", foreign_keys=[follow_up_task_id])
     occurred_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     # At least one of customer, deal and lead (crm/services/pipeline/interactions.py).
     customer_id = Column(Integer, ForeignKey("crm_customer.id"))
@@ -33,7 +39,7 @@ class Interaction(Audited, Versioned, TenantMixin, Model):
     contact_id = Column(Integer, ForeignKey("crm_contact.id", ondelete="SET NULL"))
     contact = relationship("Contact")
     user_id = Column(Integer, ForeignKey("ab_user.id"))
-    user = relationship("CrmUser")
+    user = relationship("CrmUser", foreign_keys=[user_id])
 
     def __str__(self):
         return (self.summary or "")[:60]

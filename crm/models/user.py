@@ -1,7 +1,7 @@
 """FAB's user, extended with the tenant it belongs to."""
 
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import Column, DateTime, Integer, String
+from sqlalchemy import Boolean, Column, Date, DateTime, Integer, String
 
 from .base import Audited, TenantMixin
 
@@ -25,6 +25,13 @@ class CrmUser(Audited, TenantMixin, User):
 
     # The language the user picked in the navbar; None follows the browser and the tenant.
     locale = Column(String(10))
+    # A task's default reminder: this many days before its due date at this local time
+    # ("HH:MM", the tenant's timezone); None days: no reminder unless set on the task.
+    reminder_days_before = Column(Integer, default=1, server_default="1")
+    reminder_time = Column(String(5), nullable=False, default="09:00", server_default="09:00")
+    # The morning e-mail of one's overdue tasks (opt-out), and the local day it last went.
+    overdue_digest = Column(Boolean, nullable=False, default=True, server_default="1")
+    digest_sent_on = Column(Date)
     # Sessions and tokens carry the version they were issued under; raising it signs the
     # user out everywhere (crm/services/accounts/logins.py).
     session_version = Column(Integer, nullable=False, default=0, server_default="0")

@@ -42,6 +42,7 @@ METHOD_VERBS = {
     "export_settings": "read",
     "notifications": "read",
     "mark_read": "read",
+    "my_settings": "read",  # one's own settings, read and set (the user's alone)
     # background jobs: a user's own (an Admin's: the tenant's); the health refresh on demand
     "job_status": "read",
     "cancel_job": "read",
@@ -156,9 +157,9 @@ LEDGER_ENTITIES = ("SalesOrder", "Invoice", "Payment", "CreditNote", "Contract",
 BANK_DETAILS, CREDIT_FIGURES, LEDGER_AMOUNTS = ((name,) for name in masking.FINANCIAL_CLASSES)
 # Bulk data: imports (and their history), duplicate merges. Not for read-only roles.
 BULK_ENTITIES = ("Import", "Merge")
-# Every signed-in user reads and marks their own notifications and follows and cancels their
-# own jobs (scoped to them by the service).
-PERSONAL_ENTITIES = ("Notification", "Job")
+# Every signed-in user reads and marks their own notifications, follows and cancels their
+# own jobs and sets their own settings (scoped to them by the service).
+PERSONAL_ENTITIES = ("Notification", "Job", "MySettings")
 ADMIN_ONLY = ("AuditEntry", "Webhook")
 # The dashboard: every role reads it.
 DASHBOARD_ENTITIES = ("Dashboard",)

@@ -41,6 +41,7 @@ from crm.views.pipeline.lead_board import LeadBoardView
 from crm.views.pipeline.leads import LeadView
 from crm.views.pipeline.tasks import MyTasksView, TaskView
 from crm.views.settings.lead_settings import LeadSourceView, LeadStatusView
+from crm.views.settings.my_settings import MySettingsView
 from crm.views.settings.pipeline_settings import PipelineView, StageView
 from crm.views.settings.preferences import CrmSettingsView
 from crm.views.settings.reference_lists import (
@@ -110,6 +111,7 @@ NO_MENU = [
     NoteView,
     DuplicateCheckView,  # the customer form's duplicate hints
     NotificationView,  # the navbar's bell leads there
+    MySettingsView,  # the user menu's "My settings"
     LanguageView,  # the navbar's language picker
     StatementView,  # from a customer's page and the customer list
     FinancialsPermission,  # no page: keeps "can read Financials" in the database

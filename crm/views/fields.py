@@ -1,10 +1,12 @@
 """Form fields shared by CRM screens: choice lists (their labels come from crm.fields),
 pickers, and dates and amounts read as the user's locale writes them."""
 
+import datetime as dt
+
 from flask_appbuilder.fieldwidgets import DatePickerWidget, Select2Widget
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale, get_timezone, lazy_gettext as _l
 from markupsafe import Markup
-from wtforms import DateField, DecimalField, SelectField
+from wtforms import DateField, DateTimeLocalField, DecimalField, SelectField
 from wtforms.validators import Optional
 from wtforms.widgets import TextInput, html_params
 
@@ -197,6 +199,31 @@ def date_field(label, description="", **kwargs):
         render_kw={"type": "date", "class": "form-control"},
         **kwargs,
     )
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A moment as the browser's date-time input enters it, in the tenant's timezone (as
+    pages show moments); stored and handed to services as UTC. Optional."""
+
+    FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", self.FORMATS)
+        kwargs.setdefault("render_kw", {"class": "form-control"})
+        super().__init__(label, validators or [Optional()], **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and self.data.tzinfo is None:
+            self.data = get_timezone().localize(self.data).astimezone(dt.timezone.utc)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        if self.data is None:
+            return ""
+        moment = self.data if self.data.tzinfo else self.data.replace(tzinfo=dt.timezone.utc)
+        return moment.astimezone(get_timezone()).strftime(self.format[0])
 
 
 def as_iso_date(text):

@@ -59,6 +59,7 @@ def test_settings_page_shows_and_saves_preferences(app, acme, acme_admin, browse
         "timezone": "UTC",
         "default_country": None,
         "health_refresh_hour": 2,
+        "digest_hour": 7,
     }
     r = b.post("/crm-settings/", {"kanban_page_size": "500", "default_deal_currency": "USD"})
     assert r.status_code == 422 and "Enter a number from 5 to 100" in r.get_data(as_text=True)
@@ -269,6 +270,7 @@ def test_reset_restores_the_defaults_and_keeps_rows_in_use(
         "timezone": "UTC",
         "default_country": None,
         "health_refresh_hour": 2,
+        "digest_hour": 7,
     }
     assert [(s["name"], s["is_default"]) for s in after["lead_statuses"]] == [
         ("New", True),

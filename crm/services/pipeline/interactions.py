@@ -12,7 +12,11 @@ The rules, for the form, the API and any feature that logs one (``log_interactio
   lead's move to the customer it is converted into (lead_conversion.py). An archived
   customer takes no new interactions, but one already logged can still be edited; the
   contact, if any, is one of the customer's;
-* the user who logs it is stamped once, at creation.
+* the user who logs it is stamped once, at creation;
+* a follow-up date (``follow_up_on``) makes a task, once: due that day, for the
+  follow-up assignee (default: the user who logged it, an active user), linked to the
+  same customer, deal and lead and to the interaction (``follow_up_task``). Editing the
+  interaction never makes a second one; a new date moves the task while it is open.
 
 ``Customer.last_interaction_at`` always equals the newest ``occurred_at`` of the
 customer's interactions. A flush hook below recomputes it, with one UPDATE per
@@ -29,12 +33,22 @@ from sqlalchemy import Connection, Select, event, func, inspect, select, update
 from sqlalchemy.orm import Session, UOWTransaction, joinedload
 from sqlalchemy.orm.util import identity_key
 
-from crm.models import INTERACTION_KINDS, Contact, Customer, Deal, Interaction, Lead
+from crm.models import (
+    INTERACTION_KINDS,
+    Contact,
+    CrmUser,
+    Customer,
+    Deal,
+    Interaction,
+    Lead,
+    Task,
+)
 from crm.models.base import utcnow
 from crm.security.tenancy import current_user_id
 from crm.services.core.errors import ValidationFailed
 from crm.services.core.related import linked, stored
 from crm.services.core.transaction import transactional
+from crm.services.pipeline import tasks
 
 FUTURE_TOLERANCE = dt.timedelta(days=1)
 # Enough for a detail page; older history stays in the interaction list.
@@ -106,6 +120,7 @@ def prepare(session: Session, interaction: Any) -> None:
                 errors["contact"] = [
                     gettext("This contact does not belong to %(name)s.", name=customer.name)
                 ]
+        follow_up_assignee = _follow_up_assignee(session, interaction, errors)
         if errors:
             raise ValidationFailed(errors)
 
@@ -113,6 +128,50 @@ def prepare(session: Session, interaction: Any) -> None:
         interaction.lead = lead
         if interaction.id is None and interaction.user_id is None:
             interaction.user_id = current_user_id()
+        if interaction.follow_up_on is not None:
+            if follow_up_assignee is None and interaction.user_id is not None:
+                follow_up_assignee = session.get(CrmUser, interaction.user_id)
+            interaction.follow_up_assignee = follow_up_assignee
+            _follow_up_task(session, interaction)
+
+
+def _follow_up_assignee(session: Session, interaction: Any, errors: dict[str, list[Any]]) -> Any:
+    user = linked(session, interaction, "follow_up_assignee", CrmUser)
+    if (
+        user is not None
+        and not user.active
+        and stored(session, interaction, "follow_up_assignee_id") != user.id
+    ):
+        errors["follow_up_assignee"] = [
+            gettext("%(name)s is archived or inactive and cannot be chosen.", name=str(user))
+        ]
+    return user
+
+
+def _follow_up_task(session: Session, interaction: Any) -> None:
+    """Make the interaction's follow-up task, or move the open one to the new date."""
+    task = linked(session, interaction, "follow_up_task", Task)
+    if task is None:
+        summary = (
+            interaction.summary
+            if len(interaction.summary) <= 120
+            else (interaction.summary[:119] + "…")
+        )
+        task = Task(
+            title=gettext("Follow up: %(summary)s", summary=summary),
+            description=interaction.follow_up,
+            due_date=interaction.follow_up_on,
+            assignee=interaction.follow_up_assignee,
+            customer=interaction.customer,
+            deal=interaction.deal,
+            lead=interaction.lead,
+        )
+    elif task.status in tasks.OPEN_STATUSES and task.due_date != interaction.follow_up_on:
+        task.due_date = interaction.follow_up_on
+    else:
+        return
+    tasks.prepare(session, task)
+    interaction.follow_up_task = task
 
 
 @transactional

@@ -12,7 +12,9 @@ The rules, for the form, the quick actions and the API:
 * a newly chosen customer or company must be active; a deal's customer and company
   must match the task's (when the task names none, the deal's are filled in, so the
   task shows on the customer's and company's pages too);
-* overdue means still open (``OPEN_STATUSES``) with a due date before today (UTC).
+* overdue means still open (``OPEN_STATUSES``) with a due date before today (UTC);
+* a reminder time (``remind_at``) defaults from the due date and the assignee's
+  preference, see crm.services.pipeline.reminders.
 
 Deleting a lead, deal, company or customer that tasks point at is refused (see
 crm.services.core.delete_rules): a task is part of the record's history, the refusal names
@@ -31,6 +33,7 @@ from crm.models.base import utcnow
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.core.related import linked, stored
 from crm.services.core.transaction import transactional
+from crm.services.pipeline.reminders import apply_reminder
 
 OPEN_STATUSES = ("open", "in_progress")
 # status -> the statuses it may change to.
@@ -131,6 +134,7 @@ def prepare(session: Session, task: Any) -> None:
             deal,
             lead,
         )
+        apply_reminder(session, task)
         if task.status == "done":
             task.completed_at = task.completed_at or utcnow()
         else:

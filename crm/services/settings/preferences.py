@@ -14,7 +14,9 @@ preference with ``get_setting(session, key)`` and never care whether it was set.
 * ``timezone``: the timezone dates and times are shown in (crm.i18n);
 * ``default_country``: the country of phone numbers written without one (imports);
   never set, the country of the default language (``DERIVED``);
-* ``health_refresh_hour``: the hour (tenant's timezone) of the nightly health refresh.
+* ``health_refresh_hour``: the hour (tenant's timezone) of the nightly health refresh;
+* ``digest_hour``: the hour (tenant's timezone) users get their overdue tasks by e-mail
+  (crm.services.pipeline.overdue_digest).
 """
 
 from collections.abc import Mapping
@@ -213,6 +215,15 @@ SETTINGS = {
         _l(
             "The hour, 0 to 23 (in the timezone above), at which every customer's "
             "health score is recomputed each night."
+        ),
+    ),
+    "digest_hour": (
+        7,
+        _hour,
+        _l("Overdue task digest at"),
+        _l(
+            "The hour, 0 to 23 (in the timezone above), at which each user is e-mailed "
+            "their overdue tasks every morning (users can opt out)."
         ),
     ),
 }

@@ -8,6 +8,7 @@ re-points them when the customer changes); the service refuses any other.
 
 from flask import abort, request
 from flask_appbuilder import expose, has_access
+from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext as _l
 from wtforms import DateTimeLocalField
 from wtforms.validators import Optional
@@ -21,7 +22,7 @@ from crm.security.tenancy import get_owned
 from crm.services.core import lookups
 from crm.services.pipeline import interactions
 from crm.views.base import CrmModelView
-from crm.views.fields import choice_field, customer_picker, label_of
+from crm.views.fields import choice_field, customer_picker, date_field, label_of
 from crm.views.list_rows import LeanListWidget
 from crm.views.pickers import RecordPickerField, lookup_args, lookup_response
 
@@ -63,6 +64,12 @@ def _form_fields():
             default=_now_to_the_minute,
             render_kw={"class": "form-control"},
             description=_l("Left empty: now. At most a day ahead."),
+        ),
+        "follow_up_on": date_field(
+            INTERACTION.label("follow_up_on"),
+            description=_l(
+                "A date makes a follow-up task due that day, once; a new date moves it."
+            ),
         ),
         "deal": _depends_on_customer(
             RecordPickerField(
@@ -122,6 +129,10 @@ class InteractionView(CrmModelView):
     formatters_columns = {"kind": label_of(INTERACTION_KINDS), "occurred_at": _utc_text}
     add_form_extra_fields = _form_fields()
     edit_form_extra_fields = _form_fields()
+    add_form_query_rel_fields = edit_form_query_rel_fields = {
+        "follow_up_assignee": [["active", FilterEqual, True]]
+    }
+    description_columns = {"follow_up_assignee": _l("Left empty: whoever logged it.")}
     list_widget = InteractionListWidget
     add_template = "crm/interaction_form_add.html"
     edit_template = "crm/interaction_form_edit.html"

@@ -13,6 +13,7 @@ from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext, lazy_gettext as _l
 
+from crm import formatting
 from crm.datamodel.tasks import OpenFirst
 from crm.extensions import db
 from crm.fields.pipeline import PRIORITIES, TASK, TASK_STATUSES
@@ -23,7 +24,7 @@ from crm.services.core import lookups
 from crm.services.core.errors import CrmError
 from crm.services.pipeline import tasks
 from crm.views.base import CrmModelView, flash_error
-from crm.views.fields import choice_field, company_picker, label_of
+from crm.views.fields import LocalDateTimeField, choice_field, company_picker, label_of
 from crm.views.pickers import RecordPickerField, lookup_args, lookup_response
 from crm.views.pipeline.interactions import deal_label
 
@@ -43,6 +44,13 @@ def _form_fields():
     return {
         "priority": _with_default(choice_field(TASK.label("priority"), PRIORITIES), "normal"),
         "status": choice_field(TASK.label("status"), TASK_STATUSES),
+        "remind_at": LocalDateTimeField(
+            TASK.label("remind_at"),
+            description=_l(
+                "Left empty: from the due date and the assignee's reminder setting. "
+                "Cleared on a saved task: no reminder."
+            ),
+        ),
         "customer": RecordPickerField(
             _l("Customer"),
             model=Customer,
@@ -117,7 +125,12 @@ class TaskView(CrmModelView):
     }
     order_columns = ["title", "due_date", "priority", "status"]
     base_order = ("due_date", "asc")
-    formatters_columns = {"status": label_of(TASK_STATUSES), "priority": label_of(PRIORITIES)}
+    formatters_columns = {
+        "status": label_of(TASK_STATUSES),
+        "priority": label_of(PRIORITIES),
+        "remind_at": formatting.moment,
+        "reminded_at": formatting.moment,
+    }
     add_form_extra_fields = _form_fields()
     edit_form_extra_fields = _form_fields()
     add_form_query_rel_fields = {"assignee": ACTIVE_USERS}
