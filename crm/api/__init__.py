@@ -43,6 +43,7 @@ from crm.api.statements import StatementApi
 from crm.api.support_tickets import SupportTicketApi
 from crm.api.tasks import TaskApi
 from crm.api.webhooks import WebhookApi, WebhookDeliveryApi
+from crm.api.automation import AutomationRuleApi, AutomationRunApi
 
 APIS = [
     CustomerApi,
@@ -84,6 +85,8 @@ APIS = [
     JobApi,
     WebhookApi,
     WebhookDeliveryApi,
+    AutomationRuleApi,
+    AutomationRunApi,
     ForecastApi,
 ]
 

@@ -11,7 +11,7 @@ from typing import cast
 from flask import Flask, current_app
 from huey import crontab
 
-from crm.jobs import health, imports, runner, schedule, statements, webhooks
+from crm.jobs import automation, health, imports, runner, schedule, statements, webhooks
 from crm.jobs.queue import JobQueue, build_huey
 from crm.jobs.runner import register_kind
 
@@ -39,6 +39,7 @@ def init_app(app: Flask) -> JobQueue:
     huey.periodic_task(crontab(minute="0"), name="crm.nightly_health")(nightly_health)
     app.extensions[EXTENSION] = job_queue
     webhooks.init_app(app, huey)
+    automation.init_app(app, huey)
     register_kind("health_refresh", health.run_health_refresh)
     register_kind("statement_batch", statements.run_statement_batch)
     register_kind("import", imports.run_import)

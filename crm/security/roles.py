@@ -159,7 +159,7 @@ BULK_ENTITIES = ("Import", "Merge")
 # Every signed-in user reads and marks their own notifications and follows and cancels their
 # own jobs (scoped to them by the service).
 PERSONAL_ENTITIES = ("Notification", "Job")
-ADMIN_ONLY = ("AuditEntry", "Webhook")
+ADMIN_ONLY = ("AuditEntry", "Webhook", "Automation")
 # The dashboard: every role reads it.
 DASHBOARD_ENTITIES = ("Dashboard",)
 # Overriding a credit refusal: confirming an order or issuing an invoice past the customer's
