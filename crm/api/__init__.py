@@ -4,6 +4,7 @@ from flask import current_app
 from flask_appbuilder.api.manager import SwaggerView
 
 from crm.api.audit import AuditApi
+from crm.api.automation import AutomationRuleApi, AutomationRunApi
 from crm.api.companies import CompanyApi, CustomerGroupApi
 from crm.api.contracts import ContractApi
 from crm.api.credit_notes import CreditNoteApi
@@ -43,7 +44,6 @@ from crm.api.statements import StatementApi
 from crm.api.support_tickets import SupportTicketApi
 from crm.api.tasks import TaskApi
 from crm.api.webhooks import WebhookApi, WebhookDeliveryApi
-from crm.api.automation import AutomationRuleApi, AutomationRunApi
 
 APIS = [
     CustomerApi,

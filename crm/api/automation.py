@@ -41,7 +41,15 @@ class AutomationRuleApi(CrmModelApi):
     datamodel = CrmInterface(AutomationRule)
     class_permission_name = PERMISSION
     list_columns = show_columns = RULE_COLUMNS
-    add_columns = edit_columns = ["name", "is_active", "entity", "trigger", "conditions", "actions", "position"]
+    add_columns = edit_columns = [
+        "name",
+        "is_active",
+        "entity",
+        "trigger",
+        "conditions",
+        "actions",
+        "position",
+    ]
     search_columns = ["name", "entity", "is_active"]
     order_columns = ["id", "name", "position", "created_at"]
     base_order = ("position", "asc")

@@ -26,7 +26,9 @@ def run_change(app: Flask, change: dict[str, Any]) -> list[int]:
     """Run the rules ``change`` triggers, in a session of this task's own; the run ids."""
     with app.app_context():
         hooks = app.extensions[recording.EXTENSION]
-        delivery = runs.Delivery(hooks.serialise, lambda delivery_id: queue_delivery(delivery_id, app))
+        delivery = runs.Delivery(
+            hooks.serialise, lambda delivery_id: queue_delivery(delivery_id, app)
+        )
         with Session(bind=db.engine) as session:
             return runs.run_rules(session, runs.Change(**change), delivery)
 

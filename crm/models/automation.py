@@ -55,6 +55,11 @@ class AutomationRun(TenantMixin, Model):
     started_at = Column(DateTime(timezone=True), default=utcnow, nullable=False)
     finished_at = Column(DateTime(timezone=True))
 
+    @property
+    def record(self):
+        """(entity, record id, label): what the run acted on, for the log's link."""
+        return (self.entity, self.record_id, self.record_label)
+
     def __str__(self):
         return f"{self.rule} #{self.id}"
 

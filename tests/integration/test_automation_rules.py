@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from crm.extensions import db
-from crm.models import AuditEntry, AutomationRun, CrmUser, Deal, Lead, Notification, Task
+from crm.models import AuditEntry, AutomationRule, AutomationRun, CrmUser, Lead, Notification, Task
 from crm.services.pipeline import tasks
 from tests import factories
 from tests.conftest import make_user
@@ -247,3 +247,105 @@ def test_only_admins_reach_automation(request, api, browser, persona):
     assert api(user).get("/api/v1/automation_run/").status_code == 403
     assert api(user).post("/api/v1/automation_rule/", json={}).status_code == 403
     assert browser(user).get("/automation/list/").status_code == 403
+
+
+def test_an_admin_builds_a_rule_from_rows_of_selects(app, browser, acme, acme_admin, sellers):
+    page = browser(acme_admin).get("/automation/add")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'name="conditions-0-op"' in html and 'name="actions-0-type"' in html
+    assert "automation_builder.js" in html
+    won = factories.sales(app, acme).stages["Won"]
+
+    client = browser(acme_admin)
+    r = client.post(
+        "/automation/add",
+        data={
+            "name": "Won deals",
+            "is_active": "y",
+            "entity": "deal",
+            "trigger": "changed",
+            "position": "1",
+            "conditions-0-op": "stage_entered",
+            "conditions-0-field": "title",
+            "conditions-0-value": "",
+            "conditions-0-value_ref": str(won),
+            "conditions-1-op": "greater_than",
+            "conditions-1-field": "value",
+            "conditions-1-value": "1000",
+            "conditions-1-value_ref": "",
+            "conditions-2-op": "",
+            "actions-0-type": "create_task",
+            "actions-0-title": "Kick-off call",
+            "actions-0-due_in_days": "2",
+            "actions-0-assignee": "user",
+            "actions-0-user_id": str(sellers[1].id),
+            "actions-0-user_ids": [str(sellers[0].id)],  # another action's input: ignored
+            "actions-1-type": "notify_users",
+            "actions-1-user_ids": [str(sellers[0].id), str(sellers[2].id)],
+            "actions-1-message": "",
+            "actions-2-type": "",
+        },
+    )
+    assert r.status_code == 302, factories.form_errors(r.get_data(as_text=True))
+    [rule] = _rows(app, AutomationRule)
+    assert rule.conditions == [
+        {"op": "stage_entered", "value": won},
+        {"field": "value", "op": "greater_than", "value": "1000"},
+    ]
+    assert rule.actions == [
+        {
+            "type": "create_task",
+            "title": "Kick-off call",
+            "description": None,
+            "due_in_days": 2,
+            "assignee": "user",
+            "user_id": sellers[1].id,
+        },
+        {"type": "notify_users", "user_ids": [sellers[0].id, sellers[2].id], "message": None},
+    ]
+    edit = client.get(f"/automation/edit/{rule.id}").get_data(as_text=True)
+    assert 'value="Kick-off call"' in edit
+    assert f'<option value="{won}" selected>' in edit
+
+
+def test_the_form_names_what_is_wrong(app, browser, acme, acme_admin, globex_admin):
+    r = browser(acme_admin).post(
+        "/automation/add",
+        data={
+            "name": "Broken",
+            "entity": "lead",
+            "trigger": "created",
+            "position": "0",
+            "conditions-0-op": "greater_than",
+            "conditions-0-field": "title",
+            "conditions-0-value": "x",
+            "actions-0-type": "assign_owner",
+            "actions-0-user_id": str(globex_admin.id),
+        },
+    )
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    assert "Title cannot be compared by size." in html
+    assert "No such user in this organisation." in html
+    assert _rows(app, AutomationRule) == []
+
+
+def test_the_run_log_links_to_the_record(app, api, browser, acme, acme_admin):
+    rule_id = _rule(
+        api,
+        acme_admin,
+        name="Triage",
+        entity="lead",
+        trigger="created",
+        actions=[{"type": "set_field", "field": "company_name", "value": "Triaged Ltd"}],
+    )
+    r = api(acme_admin).post("/api/v1/lead/", json={"title": "Inbound"})
+    lead_id = r.json["id"]
+    client = browser(acme_admin)
+    overall = client.get("/automation-runs/list/").get_data(as_text=True)
+    assert f'href="/leads/show/{lead_id}"' in overall and "Triage" in overall
+    own = client.get(f"/automation/show/{rule_id}").get_data(as_text=True)
+    assert f'href="/leads/show/{lead_id}"' in own
+    [lead] = _rows(app, Lead)
+    assert lead.company_name == "Triaged Ltd"

@@ -8,7 +8,6 @@ from flask_babel import gettext
 from sqlalchemy.orm import Session, object_session
 
 from crm.models import Stage
-
 from crm.services.automation import values
 from crm.services.automation.catalogue import (
     FIELD_OPS,
@@ -111,7 +110,9 @@ def _holds(entity: str, record: Any, change: Change, condition: dict[str, Any]) 
     if op == "is_set":
         return not values.empty(current)
     if op == "changed":
-        return condition["field"] in change.changes or (change.created and not values.empty(current))
+        return condition["field"] in change.changes or (
+            change.created and not values.empty(current)
+        )
     if op == "changed_to":
         new = values.typed(field, _new_value(record, change, condition["field"]))
         return _entered(change, condition["field"]) and _equal(new, wanted)

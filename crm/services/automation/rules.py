@@ -29,7 +29,9 @@ def clean_actions(
         kind = row.get("type") if isinstance(row, dict) else None
         action = ACTIONS.get(kind) if isinstance(kind, str) else None
         if action is None:
-            problems.append(gettext("Action %(n)d: unknown action “%(type)s”.", n=number, type=kind))
+            problems.append(
+                gettext("Action %(n)d: unknown action “%(type)s”.", n=number, type=kind)
+            )
             continue
         try:
             kept.append({"type": kind, **action.clean(session, entity, row)})

@@ -26,7 +26,9 @@ def run(ctx: Context, params: dict[str, Any], index: int) -> None:
     field = FIELDS[ctx.entity][name]
     if field.kind in values.RELATIONS:
         # The row, as a form sets it: the services read the relationship, not the id.
-        setattr(ctx.record, name[: -len("_id")], values.owned(ctx.session, field.kind, params["value"]))
+        setattr(
+            ctx.record, name[: -len("_id")], values.owned(ctx.session, field.kind, params["value"])
+        )
     else:
         setattr(ctx.record, name, values.typed(field, params["value"]))
     ctx.spec.prepare(ctx.session, ctx.record)
