@@ -75,9 +75,7 @@ def test_a_won_deal_gets_a_follow_up_task_due_in_three_days(
     assert entry.username == "Automation: Hand over won deals"
 
 
-def test_round_robin_gives_new_leads_to_three_users_in_turn(
-    app, api, acme, acme_admin, sellers
-):
+def test_round_robin_gives_new_leads_to_three_users_in_turn(app, api, acme, acme_admin, sellers):
     _rule(
         api,
         acme_admin,

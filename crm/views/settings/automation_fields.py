@@ -4,13 +4,13 @@ each row the inputs its choices need."""
 
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from wtforms import Field
 from wtforms.utils import unset_value
 
+from crm.extensions import db
 from crm.models import CrmUser, LeadSource, LeadStatus, Stage, WebhookEndpoint
 from crm.services.automation.actions import ACTIONS
 from crm.services.automation.actions.create_task import ASSIGNEES
@@ -39,7 +39,7 @@ ACTION_PARAMS = {
 
 
 def _session() -> Any:
-    return current_app.appbuilder.session
+    return db.session
 
 
 def references() -> dict[str, list[tuple[int, str]]]:
