@@ -202,7 +202,7 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
                     Noted(obj.tenant_id, type(obj), obj.id, events, now, None, changes, cause)
                 )
     for obj in session.deleted:
-        prefix = WATCHED.get(type(obj))
+        prefix = RECORDS.get(type(obj))  # rules act on no deletion: only webhooks want these
         if prefix is None:
             continue
         deleted = Noted(obj.tenant_id, type(obj), obj.id, [f"{prefix}.deleted"], now)
