@@ -4,6 +4,7 @@ from flask import current_app
 from flask_appbuilder.api.manager import SwaggerView
 
 from crm.api.audit import AuditApi
+from crm.api.automation import AutomationRuleApi, AutomationRunApi
 from crm.api.companies import CompanyApi, CustomerGroupApi
 from crm.api.contracts import ContractApi
 from crm.api.credit_notes import CreditNoteApi
@@ -86,6 +87,8 @@ APIS = [
     JobApi,
     WebhookApi,
     WebhookDeliveryApi,
+    AutomationRuleApi,
+    AutomationRunApi,
     ForecastApi,
 ]
 

@@ -11,7 +11,16 @@ from typing import cast
 from flask import Flask, current_app
 from huey import crontab
 
-from crm.jobs import health, imports, reminders, runner, schedule, statements, webhooks
+from crm.jobs import (
+    automation,
+    health,
+    imports,
+    reminders,
+    runner,
+    schedule,
+    statements,
+    webhooks,
+)
 from crm.jobs.queue import JobQueue, build_huey
 from crm.jobs.runner import register_kind
 
@@ -40,6 +49,7 @@ def init_app(app: Flask) -> JobQueue:
     app.extensions[EXTENSION] = job_queue
     webhooks.init_app(app, huey)
     reminders.init_app(app, huey)
+    automation.init_app(app, huey)
     register_kind("health_refresh", health.run_health_refresh)
     register_kind("statement_batch", statements.run_statement_batch)
     register_kind("import", imports.run_import)

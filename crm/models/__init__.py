@@ -44,6 +44,14 @@ from .support_ticket import (
 )
 from .job import ACTIVE_JOB_STATUSES, JOB_KINDS, JOB_STATUSES, Job
 from .webhook import DELIVERY_STATUSES, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from .automation import (
+    AUTOMATION_ENTITIES,
+    AUTOMATION_TRIGGERS,
+    RUN_STATUSES,
+    AutomationCursor,
+    AutomationRule,
+    AutomationRun,
+)
 
 from sqlalchemy import func as _func, select as _select
 from sqlalchemy.orm import column_property as _column_property
@@ -111,6 +119,9 @@ _install_column_defaults(
         WebhookEndpoint,
         WebhookDelivery,
         WebhookAttempt,
+        AutomationRule,
+        AutomationRun,
+        AutomationCursor,
     ]
 )
 
@@ -186,6 +197,12 @@ __all__ = [
     "WebhookEndpoint",
     "WebhookDelivery",
     "WebhookAttempt",
+    "AutomationRule",
+    "AutomationRun",
+    "AutomationCursor",
+    "AUTOMATION_ENTITIES",
+    "AUTOMATION_TRIGGERS",
+    "RUN_STATUSES",
     "JOB_KINDS",
     "JOB_STATUSES",
     "ACTIVE_JOB_STATUSES",

@@ -160,7 +160,7 @@ BULK_ENTITIES = ("Import", "Merge")
 # Every signed-in user reads and marks their own notifications, follows and cancels their
 # own jobs and sets their own settings (scoped to them by the service).
 PERSONAL_ENTITIES = ("Notification", "Job", "MySettings")
-ADMIN_ONLY = ("AuditEntry", "Webhook")
+ADMIN_ONLY = ("AuditEntry", "Webhook", "Automation")
 # The dashboard: every role reads it.
 DASHBOARD_ENTITIES = ("Dashboard",)
 # Overriding a credit refusal: confirming an order or issuing an invoice past the customer's

@@ -40,6 +40,7 @@ from crm.views.pipeline.interactions import InteractionView
 from crm.views.pipeline.lead_board import LeadBoardView
 from crm.views.pipeline.leads import LeadView
 from crm.views.pipeline.tasks import MyTasksView, TaskView
+from crm.views.settings.automation import AutomationRuleView, AutomationRunView
 from crm.views.settings.lead_settings import LeadSourceView, LeadStatusView
 from crm.views.settings.my_settings import MySettingsView
 from crm.views.settings.pipeline_settings import PipelineView, StageView
@@ -90,6 +91,8 @@ MENU = [
     (StageView, "Stages", _l("Stages"), "fa-columns", SETTINGS),
     (CrmSettingsView, "CRM Settings", _l("CRM settings"), "fa-cog", SETTINGS),
     (WebhookView, "Webhooks", _l("Webhooks"), "fa-satellite-dish", SETTINGS),  # Admins only
+    (AutomationRuleView, "Automation", _l("Automation"), "fa-robot", SETTINGS),  # Admins only
+    (AutomationRunView, "Automation Runs", _l("Automation runs"), "fa-history", SETTINGS),
     (LeadView, "Leads", _l("Leads"), "fa-bullseye", SALES),
     (LeadBoardView, "Lead Board", _l("Lead board"), "fa-columns", SALES),
     (InteractionView, "Interactions", _l("Interactions"), "fa-comments", SALES),

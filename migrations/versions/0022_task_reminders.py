@@ -2,7 +2,7 @@
 follow-up dates on interactions
 
 Revision ID: m_task_reminders
-Revises: m_deal_forecast
+Revises: m_interaction_leads
 Create Date: 2026-12-07 18:00:00.000000
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "m_task_reminders"
-down_revision = "m_deal_forecast"
+down_revision = "m_interaction_leads"
 branch_labels = None
 depends_on = None
 

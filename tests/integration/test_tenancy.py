@@ -240,6 +240,17 @@ def globex_records(app, globex):
         s.commit()
         ids[WebhookEndpoint], ids[WebhookDelivery] = endpoint.id, delivery.id
         ids[WebhookAttempt] = attempt.id
+        from crm.models import AutomationRule, AutomationRun
+
+        rule = AutomationRule(
+            tenant_id=globex.id, name="Globex secret rule", entity="lead", actions=[]
+        )
+        run = AutomationRun(
+            tenant_id=globex.id, rule=rule, entity="lead", record_id=ids[Lead], status="done"
+        )
+        s.add_all([rule, run])
+        s.commit()
+        ids[AutomationRule], ids[AutomationRun] = rule.id, run.id
         db.session.remove()
     return ids
 

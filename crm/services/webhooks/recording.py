@@ -1,27 +1,32 @@
 """Events of the watched records, recorded as deliveries once the writer's transaction has
 committed (never inside it): an ``after_flush`` hook notes what changed, an
 ``after_commit`` hook writes one delivery per subscribed endpoint in a transaction of
-its own and hands each to the app's sender (the task queue, crm.jobs.webhooks).
+its own and hands each to the app's sender (the task queue, crm.jobs.webhooks), then
+passes the same notes to the app's other listeners (automation rules, crm.jobs.automation).
 
 Installed per app with ``install(app, send)``; an app without it records nothing.
+Writes made inside ``caused_by(chain)`` carry that chain of automation rules in their notes.
 """
 
+import contextlib
+import contextvars
 import datetime as dt
 import decimal
 import json
 import logging
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, has_app_context
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, UOWTransaction
 
-from crm.models import Deal, Lead, Stage, Tenant, WebhookDelivery, WebhookEndpoint
+from crm.models import Deal, Lead, Stage, Task, Tenant, WebhookDelivery, WebhookEndpoint
 from crm.models.base import Audited, utcnow
 from crm.security.tenancy import tenant_scope
+from crm.services.core.audit import plain_value, who
 from crm.services.webhooks.catalogue import RECORDS
 
 log = logging.getLogger(__name__)
@@ -30,6 +35,32 @@ EXTENSION = "crm_webhooks"
 _PENDING = "crm_webhook_events"
 # Columns whose change alone is no update of the record.
 _QUIET = {"updated_at", "version", "search_text"}
+# Records noted: the webhooks' records, and tasks (which automation rules watch too).
+WATCHED: dict[type, str] = {**RECORDS, Task: "task"}
+
+
+@dataclass(frozen=True)
+class Cause:
+    """The automation rules whose actions made the writes (first rule first), and the user
+    whose change started the chain."""
+
+    rule_ids: tuple[int, ...] = ()
+    actor_id: int | None = None
+
+
+_cause: contextvars.ContextVar[Cause | None] = contextvars.ContextVar(
+    "crm_write_cause", default=None
+)
+
+
+@contextlib.contextmanager
+def caused_by(cause: Cause | None) -> Iterator[None]:
+    """Writes inside the block are noted as made by ``cause``'s rules (None: by whoever acts)."""
+    token = _cause.set(cause)
+    try:
+        yield
+    finally:
+        _cause.reset(token)
 
 
 @dataclass
@@ -42,12 +73,22 @@ class Noted:
     events: list[str]
     occurred_at: dt.datetime
     data: dict[str, Any] | None = None  # a deleted record, serialised before it went
+    # column -> [old, new] of an update, JSON-ready
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+    cause: Cause = Cause()
 
 
 @dataclass
 class Hooks:
     send: Callable[[int], None]
     serialise: Callable[[Any], dict[str, Any] | None]
+    # Called with the notes of every commit, after the deliveries are recorded.
+    listeners: list[Callable[[list[Noted]], None]] = field(default_factory=list)
+
+
+def listen(app: Any, listener: Callable[[list[Noted]], None]) -> None:
+    """Pass the notes of every committed transaction to ``listener`` (after ``install``)."""
+    app.extensions[EXTENSION].listeners.append(listener)
 
 
 def install(app: Any, send: Callable[[int], None]) -> None:
@@ -98,13 +139,20 @@ def _changed(obj: Any, key: str) -> tuple[Any, Any] | None:
     return None if old == new else (old, new)
 
 
-def _updated(obj: Any) -> bool:
+def _changes(obj: Any) -> dict[str, list[Any]]:
     excluded = set(getattr(obj, "__audit_exclude__", ())) if isinstance(obj, Audited) else set()
-    return any(
-        _changed(obj, col.key)
-        for col in inspect(type(obj)).column_attrs
-        if col.key not in _QUIET and col.key not in excluded
-    )
+    found = {}
+    for col in inspect(type(obj)).column_attrs:
+        if col.key in _QUIET or col.key in excluded:
+            continue
+        change = _changed(obj, col.key)
+        if change:
+            found[col.key] = [plain_value(change[0]), plain_value(change[1])]
+    return found
+
+
+def _updated(obj: Any) -> bool:
+    return bool(_changes(obj))
 
 
 def _update_events(session: Session, obj: Any, prefix: str) -> list[str]:
@@ -137,19 +185,24 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
     if hooks is None:
         return
     now = utcnow()
+    cause = _cause.get() or Cause(actor_id=who()[0])
     noted: list[Noted] = []
     for obj in session.new:
-        prefix = RECORDS.get(type(obj))
+        prefix = WATCHED.get(type(obj))
         if prefix is not None:
-            noted.append(Noted(obj.tenant_id, type(obj), obj.id, [f"{prefix}.created"], now))
+            created = [f"{prefix}.created"]
+            noted.append(Noted(obj.tenant_id, type(obj), obj.id, created, now, cause=cause))
     for obj in session.dirty:
-        prefix = RECORDS.get(type(obj))
+        prefix = WATCHED.get(type(obj))
         if prefix is not None and session.is_modified(obj):
             events = _update_events(session, obj, prefix)
             if events:
-                noted.append(Noted(obj.tenant_id, type(obj), obj.id, events, now))
+                changes = _changes(obj)
+                noted.append(
+                    Noted(obj.tenant_id, type(obj), obj.id, events, now, None, changes, cause)
+                )
     for obj in session.deleted:
-        prefix = RECORDS.get(type(obj))
+        prefix = RECORDS.get(type(obj))  # rules act on no deletion: only webhooks want these
         if prefix is None:
             continue
         deleted = Noted(obj.tenant_id, type(obj), obj.id, [f"{prefix}.deleted"], now)
@@ -174,12 +227,17 @@ def _after_commit(session: Session) -> None:
         delivery_ids = record(Session(bind=session.get_bind()), noted, hooks.serialise)
     except Exception:  # the user's work is saved; an event lost is logged, not raised
         log.exception("webhook events of a committed transaction not recorded")
-        return
+        delivery_ids = []
     for delivery_id in delivery_ids:
         try:
             hooks.send(delivery_id)
         except Exception:  # still pending: the periodic retry sends it
             log.warning("webhook delivery %s not queued", delivery_id, exc_info=True)
+    for listener in hooks.listeners:
+        try:
+            listener(noted)
+        except Exception:
+            log.exception("a listener of committed record events failed")
 
 
 def record(
