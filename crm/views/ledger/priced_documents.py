@@ -7,6 +7,7 @@ problem by field or ``lines.<row>.<field>``; the form is shown again with the
 messages next to the fields and in the cells, and with everything as typed.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -30,7 +31,7 @@ from crm.services.core.versions import check_version, version_of
 from crm.services.ledger.credit_rule import CreditRefused
 from crm.services.ledger.document_lines import LINE_FIELDS, page_of_lines
 from crm.views.base import VERSION_FIELD, CrmModelView, flash_error
-from crm.views.fields import as_iso_date, as_plain_number
+from crm.views.fields import as_iso_date, as_plain_number, date_picker, picker_date_text
 from crm.views.query_args import date_arg, record_id
 
 # Sales order and invoice lines have the same fields.
@@ -219,15 +220,17 @@ class PricedDocumentView(CrmModelView):
             version_field=VERSION_FIELD,
             loaded_version=loaded_version,
             endpoint=type(self).__name__,
+            date_picker=date_picker,
         ), status
 
     @staticmethod
     def _text(value):
+        """A value as the form's input holds it; a date as its picker writes it."""
         if value is None:
             return ""
         if hasattr(value, "id"):
             return value.id
-        return value.isoformat() if hasattr(value, "isoformat") else value
+        return picker_date_text(value) if isinstance(value, dt.date) else value
 
     def _as_locale_reads(self, values, lines):
         """What was typed, with dates and amounts written as the user's locale writes them
