@@ -41,6 +41,7 @@ from crm.views.fields import (
 )
 from crm.views.financials import HiddenFinancialsMixin, credit_panel
 from crm.views.insight.health import health_badge, health_panel
+from crm.views.list_rows import breakable
 from crm.views.pickers import lookup_args, lookup_response
 from crm.views.tag_field import TagsField
 
@@ -132,6 +133,7 @@ class CustomerView(
         "tax_regime": label_of({code: name for code, (name, _) in TAX_REGIMES.items()}),
         "last_order_date": lambda day: format_date(day) if day else "",
         "health_score": health_badge,
+        "email": breakable,
     }
     add_form_extra_fields = {**_form_fields(), **entry_fields()}
     edit_form_extra_fields = _form_fields()
