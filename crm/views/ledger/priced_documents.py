@@ -22,7 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from crm.datamodel.filters import FilterOnOrAfter, FilterOnOrBefore
 from crm.datamodel.prefetch import PrefetchInterface
 from crm.fields.ledger import INVOICE_LINE
-from crm.formatting import quantity
+from crm.formatting import moment, quantity
 from crm.models import Customer, Invoice, PaymentTerm, SalesOrder
 from crm.security.roles import CREDIT_OVERRIDE, may_override_credit
 from crm.security.tenancy import get_owned
@@ -149,7 +149,7 @@ class PricedDocumentView(CrmModelView):
             lines_page=page,
             lines_pages=pages,
             kind=self.kind,
-            info=self.info_rows(document),
+            info=[(label, _shown(value)) for label, value in self.info_rows(document)],
             quantity=quantity,
             status_label=self.status_labels.get(document.status, document.status),
             actions=self.actions_of(document),
@@ -352,6 +352,11 @@ class PricedDocumentView(CrmModelView):
 
     def info_rows(self, document):
         return []
+
+
+def _shown(value):
+    """A header value as the page writes it: dates in the locale's one format."""
+    return moment(value) if isinstance(value, dt.date) else value
 
 
 class _Equal(BaseFilter):
