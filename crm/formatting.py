@@ -6,7 +6,7 @@ app's default locale. One place, so every screen writes €1,234.56 the same way
 
 import datetime as dt
 
-from flask_babel import format_currency, format_date, format_datetime, format_decimal
+from flask_babel import format_currency, format_date, format_decimal, format_time, get_locale
 
 
 def money(value, currency=None):
@@ -23,16 +23,23 @@ def quantity(value):
 
 
 def day(value):
+    """A date as the reader's locale writes a medium date (``Dec 7, 2026``, ``07.12.2026``).
+    Every screen's dates go through here, and datetimes through ``moment``."""
     return format_date(value, "medium") if value else ""
 
 
 def moment(value):
-    """A point in time, stored as UTC, in the tenant's timezone and the reader's locale
-    (``3/12/26, 14:05`` in English, ``03.12.26, 15:05`` in German at Europe/Berlin)."""
+    """A point in time, stored as UTC, in the tenant's timezone and the reader's locale:
+    its medium date and short time (``Dec 7, 2026, 5:45 PM`` in English, ``07.12.2026,
+    18:45`` in German at Europe/Berlin), so its day reads as ``day`` writes it."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        return format_datetime(value, "short")
+        locale = get_locale()  # None outside a request and an app: Babel's own order
+        joined = locale.datetime_formats["medium"] if locale else "{1}, {0}"
+        return joined.replace("{1}", format_date(value, "medium")).replace(
+            "{0}", format_time(value, "short")
+        )
     return day(value)
 
 

@@ -1,5 +1,7 @@
 """REST endpoints for companies and customer groups."""
 
+from flask_appbuilder.api import expose, protect, safe
+
 from crm.api.base import CrmModelApi
 from crm.datamodel.interface import CrmInterface
 from crm.fields.companies import COMPANY, COMPANY_DETAILS, CUSTOMER_GROUP
@@ -36,6 +38,42 @@ class CompanyApi(CrmModelApi):
     base_order = ("name", "asc")
     prepare = staticmethod(company_rules.prepare_company)
     check_delete = staticmethod(customer_rules.check_parent_delete)
+
+    @expose("/<int:pk>/archive", methods=["POST"])
+    @protect()
+    @safe
+    def archive(self, pk):
+        """Archive a company: hidden from pickers and the default list, history kept.
+        ---
+        post:
+          parameters:
+          - in: path
+            name: pk
+            schema: {type: integer}
+          responses:
+            200: {$ref: '#/components/responses/CompanyApi.record'}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: Already archived}
+        """
+        return self._apply(pk, company_rules.archive)
+
+    @expose("/<int:pk>/restore", methods=["POST"])
+    @protect()
+    @safe
+    def restore(self, pk):
+        """Reactivate an archived company.
+        ---
+        post:
+          parameters:
+          - in: path
+            name: pk
+            schema: {type: integer}
+          responses:
+            200: {$ref: '#/components/responses/CompanyApi.record'}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: Not archived}
+        """
+        return self._apply(pk, company_rules.restore)
 
 
 class CustomerGroupApi(CrmModelApi):

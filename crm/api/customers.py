@@ -2,6 +2,7 @@
 
 from flask import current_app, g, request
 from flask_appbuilder.api import expose, protect, safe
+from flask_babel import gettext
 
 from crm.api.base import CrmModelApi
 from crm.api.financials import HiddenFinancialsApiMixin
@@ -21,8 +22,9 @@ from crm.models import (
     Plant,
     TaxRegistration,
 )
-from crm.security.tenancy import current_user_id, get_owned
-from crm.services.core.errors import CrmError
+from crm.security.tenancy import current_tenant_id, current_user_id, get_owned
+from crm.services.core.errors import CrmError, ValidationFailed
+from crm.services.core.validation import FieldInvalid
 from crm.services.customers import (
     addresses,
     bank_accounts,
@@ -35,6 +37,7 @@ from crm.services.customers import (
     plants,
     tax_registrations,
 )
+from crm.services.settings.tags import tags_named
 from crm.web.errors import refusal
 
 PART_DESCRIPTIONS = {
@@ -118,17 +121,49 @@ class CustomerApi(HiddenFinancialsApiMixin, CrmModelApi):
     prepare = staticmethod(customer_rules.prepare)
     check_delete = staticmethod(customer_rules.check_delete)
     post_parts = {part: _part_schema(part) for part in entry.PARTS}
+    request_fields = {
+        "tags": {
+            "type": "array",
+            "description": "The customer's tags, each by id or by name. A name is matched in "
+            "any case; a name the tenant has no tag of makes a new tag, saved with the customer.",
+            "items": {"oneOf": [{"type": "integer"}, {"type": "string", "maxLength": 60}]},
+            "example": [3, "Key account"],
+        }
+    }
 
     def post_headless(self):
         body = request.get_json(silent=True)
         if isinstance(body, dict):
             try:
                 g.crm_entry_parts = entry.read_parts(body)
+                self._read_tags(body)
             except CrmError as exc:
                 return refusal(exc)
             for part in entry.PARTS:  # the record's schema knows the customer's own fields
                 body.pop(part, None)
         return super().post_headless()
+
+    def put_headless(self, pk):
+        body = request.get_json(silent=True)
+        if isinstance(body, dict):
+            try:
+                self._read_tags(body)
+            except CrmError as exc:
+                return refusal(exc)
+        return super().put_headless(pk)
+
+    def _read_tags(self, body):
+        """The tags named in the body, by id or by name (a new name makes a tag, as typing
+        it on the form does), kept for before_save; the record's schema reads ids only."""
+        if "tags" not in body:
+            return
+        chosen = body.pop("tags")
+        if not isinstance(chosen, list):
+            raise ValidationFailed({"tags": [gettext("Give a list of tag ids or names.")]})
+        try:
+            g.crm_tags = tags_named(self.session, current_tenant_id(), chosen)
+        except FieldInvalid as exc:
+            raise ValidationFailed({"tags": [str(exc.args[0])]}) from exc
 
     def before_save(self, item):
         if item.id is None:
@@ -136,6 +171,8 @@ class CustomerApi(HiddenFinancialsApiMixin, CrmModelApi):
             entry.attach(self.session, item, g.pop("crm_entry_parts", {}))
         else:
             super().before_save(item)
+        if "crm_tags" in g:  # after the reference check: a new tag is saved with the record
+            item.tags = g.pop("crm_tags")
 
     def _owned(self, pk):
         return self.datamodel.get(pk, self._base_filters)

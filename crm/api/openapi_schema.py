@@ -8,7 +8,8 @@ FAB derives the schemas from marshmallow fields, which say less than the models 
 - a Numeric column (money, rates) is sent as a decimal string ("2500.00"); a figure the
   caller may not see reads ``hidden`` (crm.security.masking). Request bodies take decimal
   strings (numbers are still accepted, but strings are what is documented);
-- a create body takes the objects an API names in ``post_parts`` besides the record.
+- a create body takes the objects an API names in ``post_parts`` besides the record;
+- a request body field an API reads its own way is as its ``request_fields`` describes.
 """
 
 from sqlalchemy import Float, Integer, Numeric, inspect
@@ -41,6 +42,10 @@ def describe_models(document, apis):
         for suffix in REQUEST_SUFFIXES:
             if f"{base}.{suffix}" in schemas:
                 _describe_request(schemas[f"{base}.{suffix}"], datamodel.obj)
+                # Fields the API reads its own way (a customer's tags by id or by name).
+                fields = getattr(api, "request_fields", None) or {}
+                properties = schemas[f"{base}.{suffix}"].get("properties", {})
+                properties.update({k: v for k, v in fields.items() if k in properties})
         # Objects a create takes besides the record's own fields (a customer's contact).
         parts = getattr(api, "post_parts", None)
         if parts and f"{base}.post" in schemas:

@@ -1,6 +1,7 @@
 /* A new sales order's or invoice's form: choosing the customer fills the header fields
    still empty (payment terms, due date, currency, addresses, tax number) from what the
-   server would pre-fill; what the user typed stays. */
+   server would pre-fill; what the user typed stays. The server sends each value as its
+   input holds it (a date as the locale's date picker writes it, 07.12.2026 in German). */
 (function () {
   "use strict";
   var form = document.getElementById("crm-document-form");

@@ -175,19 +175,36 @@ class LocaleDatePickerWidget(DatePickerWidget):
     def __call__(self, field, **kwargs):
         kwargs.setdefault("id", field.id)
         kwargs.setdefault("name", field.name)
-        formats = form_date_formats(get_locale())
-        pattern = formats[1] if len(formats) > 1 else formats[0]
-        if field.raw_data:
-            value = field.raw_data[0]
-        else:
-            value = field.data.strftime(pattern) if field.data else ""
+        value = field.raw_data[0] if field.raw_data else picker_date_text(field.data)
+        return self.render(value, **kwargs)
+
+    def render(self, value, **kwargs):
+        """The picker holding ``value`` (text as typed or written by picker_date_text)."""
         return Markup(
             self.template
             % {
-                "format": _picker_format(pattern),
+                "format": _picker_format(_picker_pattern()),
                 "text": html_params(type="text", value=value, autocomplete="off", **kwargs),
             }
         )
+
+
+def _picker_pattern():
+    formats = form_date_formats(get_locale())
+    return formats[1] if len(formats) > 1 else formats[0]
+
+
+def picker_date_text(day):
+    """``day`` as the date picker writes it in the user's locale (``07.12.2026`` in German),
+    blank for None: what a form's date input shows and what a script fills in."""
+    return day.strftime(_picker_pattern()) if day else ""
+
+
+def date_picker(name, value):
+    """A hand-built form's date input, the same picker as the generated forms'."""
+    if value and hasattr(value, "strftime"):
+        value = picker_date_text(value)
+    return LocaleDatePickerWidget().render(value or "", id=name, name=name)
 
 
 def date_field(label, description="", **kwargs):

@@ -26,6 +26,17 @@ _INT_KEY = 918273645546372819
 _MEMO_TYPES = frozenset({str, int, bool, type(None), dt.date, dt.datetime})
 
 
+def breakable(value):
+    """An address (email, website) that may wrap after its ``@``, dots and hyphens: a
+    long one otherwise sets its column's width and pushes a list past the window."""
+    if not value:
+        return ""
+    text = str(escape(value))
+    for mark in ("@", ".", "-"):
+        text = text.replace(mark, mark + "<wbr>")
+    return Markup(text)
+
+
 def _formatted(formatter):
     """``formatter`` remembering its cells' text for the page."""
     memo = {}

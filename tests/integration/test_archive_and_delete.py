@@ -116,15 +116,6 @@ def test_group_list_shows_customer_counts_and_stats(app, browser, acme, acme_mem
     assert "<b>2</b>" in html
 
 
-def test_company_toggle_active_from_the_list(app, browser, acme, acme_manager):
-    company = factories.company(app, acme)
-    r = browser(acme_manager).post(
-        "/companies/action_post", {"action": "toggle_active", "rowid": company}
-    )
-    assert r.status_code == 302
-    assert load(app, Company, company).is_active is False
-
-
 def test_company_office_email_unique_per_tenant(app, browser, acme, acme_manager):
     factories.company(app, acme, office_email="office@umbrella.example")
     r = browser(acme_manager).post(

@@ -33,7 +33,7 @@ def test_archive_and_bulk_actions_need_the_token(app, browser, acme, acme_admin)
     assert b.post(f"/customers/archive/{pk}", csrf=False).status_code == 400
     assert (
         b.post(
-            "/companies/action_post", {"action": "toggle_active", "rowid": company}, csrf=False
+            "/companies/action_post", {"action": "archive", "rowid": company}, csrf=False
         ).status_code
         == 400
     )

@@ -137,6 +137,22 @@ def test_a_generated_client_creates_reads_updates_lists_and_deletes_a_customer(
     assert gone.status_code == 404
 
 
+def test_a_generated_client_tags_a_customer_by_id_and_by_name(app, acme, generated, client):
+    customers = "api.customer_api"
+    models = generated("models")
+    listed = generated("api.tag_api.get_api_v1_tag").sync(client=client, page_size=100)
+    vip = next(t.id for t in listed.result if t.name == "VIP")
+    created = generated(f"{customers}.post_api_v1_customer").sync_detailed(
+        client=client,
+        body=models.CustomerApiPost(
+            name="Tagged Co", email="tagged@co.example", tags=[vip, "Generated buyers"]
+        ),
+    )
+    assert created.status_code == 201, created.content
+    record = generated(f"{customers}.get_api_v1_customer_pk").sync(created.parsed.id, client=client)
+    assert sorted(t.name for t in record.result.tags) == ["Generated buyers", "VIP"]
+
+
 def starts_with(column, value):
     """A list's ``q``: the rows whose ``column`` starts with ``value``."""
     return json.dumps({"filters": [{"col": column, "opr": "sw", "value": value}]})

@@ -260,4 +260,4 @@ def test_import_history_names_states_and_writes_times_as_other_pages(
         visible_text(row) for row in re.findall(r"<tr class=\"crm-import-run\".*?</tr>", page, re.S)
     ]
     assert any(" Done " in row for row in rows) and any(" Reverted " in row for row in rows)
-    assert all("3/12/26, 1:05" in row and ":07" not in row for row in rows), rows
+    assert all("Mar 12, 2026, 1:05" in row and ":07" not in row for row in rows), rows

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session, contains_eager
 
 from crm.models import Company, CustomerGroup
 from crm.security.tenancy import current_tenant_id
+from crm.services.core.archiving import archive as archive, restore as restore
 from crm.services.core.errors import ValidationFailed
-from crm.services.core.transaction import transactional
 from crm.services.core.validation import (
     check,
     clean_country,
@@ -108,11 +108,6 @@ def group_stats(session: Session) -> dict[str, int]:
         "with_discount": groups[2],
         "customers": in_groups,
     }
-
-
-@transactional
-def toggle_active(session: Session, company: Company) -> None:
-    company.is_active = not company.is_active
 
 
 def contacts_of(session: Session, company: Company, limit: int = 100) -> list[Any]:

@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from crm.fields.customers import CLONED_FIELDS
 from crm.models import Company, Customer
-from crm.models.base import utcnow
 from crm.security.tenancy import current_tenant_id
 from crm.services.core import audit, numbering
+from crm.services.core.archiving import archive as archive, restore as restore
 from crm.services.core.delete_rules import delete_blockers
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.core.transaction import transactional
@@ -166,24 +166,6 @@ def prepare(session: Session, customer: Customer) -> None:
         if customer.credit_hold is None:
             customer.credit_hold = False
         customer.search_text = search_text(session, customer)
-
-
-@transactional
-def archive(session: Session, customer: Customer) -> None:
-    if not customer.is_active:
-        raise NotAllowed(gettext("%(name)s is already archived.", name=customer.name))
-    audit.mark(session, customer, "archive")
-    customer.is_active = False
-    customer.archived_at = utcnow()
-
-
-@transactional
-def restore(session: Session, customer: Customer) -> None:
-    if customer.is_active:
-        raise NotAllowed(gettext("%(name)s is not archived.", name=customer.name))
-    audit.mark(session, customer, "restore")
-    customer.is_active = True
-    customer.archived_at = None
 
 
 def check_delete(session: Session, customer: Customer) -> None:

@@ -33,6 +33,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from crm import formatting
 from crm.i18n import inputs
 from crm.i18n.inputs import InputInvalid
 from crm.models import CUSTOMER_TYPES, Company, Customer, Deal, Pipeline, Stage
@@ -396,7 +397,7 @@ def check_convertible(lead: Any) -> None:
             gettext(
                 "%(title)s was already converted on %(when)s; a lead is converted once.",
                 title=lead.title,
-                when=lead.converted_at.strftime("%Y-%m-%d"),
+                when=formatting.day(lead.converted_at),
             )
         )
 

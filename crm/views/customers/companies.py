@@ -1,20 +1,30 @@
 """Companies and customer groups."""
 
-from flask import flash, redirect
+from flask import flash, redirect, request
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
+from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_babel import gettext, lazy_gettext as _l
+from markupsafe import Markup
 
 from crm.datamodel.interface import CrmInterface
 from crm.fields.companies import COMPANY, CUSTOMER_GROUP
 from crm.models import Company, CustomerGroup
 from crm.services.core import lookups
+from crm.services.core.errors import CrmError
 from crm.services.customers import companies as company_rules, customers as customer_rules
 from crm.services.insight import timeline
 from crm.services.pipeline import accounts
-from crm.views.base import CrmModelView
+from crm.views.base import CrmModelView, flash_error
 from crm.views.fields import country_field
 from crm.views.pickers import lookup_args, lookup_response
+
+
+def state_badge(is_active):
+    """A company's state as the list and page show it."""
+    if is_active:
+        return Markup('<span class="label label-success">%s</span>') % gettext("Active")
+    return Markup('<span class="label crm-badge-archived">%s</span>') % gettext("Archived")
 
 
 def _company_fields():
@@ -56,7 +66,8 @@ class CompanyView(CrmModelView):
     base_order = ("name", "asc")
     add_form_extra_fields = _company_fields()
     edit_form_extra_fields = _company_fields()
-    show_template = "crm/record_show.html"
+    show_template = "crm/company_show.html"
+    formatters_columns = {"is_active": state_badge}
 
     prepare = staticmethod(company_rules.prepare_company)
     check_delete = staticmethod(customer_rules.check_parent_delete)
@@ -73,6 +84,7 @@ class CompanyView(CrmModelView):
             title=self.show_title,
             widgets=widgets,
             related_views=self._related_views,
+            company=company,
             contacts=company_rules.contacts_of(self.session, company),
             deals=accounts.company_deals(self.session, company),
             open_tasks=accounts.company_open_tasks(self.session, company),
@@ -87,18 +99,30 @@ class CompanyView(CrmModelView):
         term, page = lookup_args()
         return lookup_response(lookups.companies(self.session, term, page))
 
-    @action("toggle_active", _l("Activate / deactivate"), icon="fa-toggle-on")
-    def toggle_active(self, items):
+    def _get_list_widget(self, filters, **kwargs):
+        # Archived companies leave the default list; ?archived=1 lists only them.
+        filters.add_filter("is_active", FilterEqual, request.args.get("archived") != "1")
+        return super()._get_list_widget(filters=filters, **kwargs)
+
+    @action(
+        "archive", _l("Archive"), _l("Archive the selected companies?"), "fa-archive", single=False
+    )
+    def archive(self, items):
+        return self._apply_to_each(items, company_rules.archive, _l("%(name)s was archived."))
+
+    @action("restore", _l("Reactivate"), None, "fa-undo", single=False)
+    def restore(self, items):
+        return self._apply_to_each(items, company_rules.restore, _l("%(name)s was reactivated."))
+
+    def _apply_to_each(self, items, rule, done):
         for company in items if isinstance(items, list) else [items]:
-            company_rules.toggle_active(self.session, company)
-            flash(
-                gettext(
-                    "%(name)s is now %(state)s.",
-                    name=company.name,
-                    state=gettext("active") if company.is_active else gettext("inactive"),
-                ),
-                "success",
-            )
+            if company is None:  # another tenant's id: the tenancy criterion left no row
+                continue
+            try:
+                rule(self.session, company)
+                flash(str(done) % {"name": company.name}, "success")
+            except CrmError as exc:
+                flash_error(exc)
         self.update_redirect()
         return redirect(self.get_redirect())
 

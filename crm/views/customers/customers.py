@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterEqual
-from flask_babel import format_date, gettext, lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Email
@@ -41,6 +41,7 @@ from crm.views.fields import (
 )
 from crm.views.financials import HiddenFinancialsMixin, credit_panel
 from crm.views.insight.health import health_badge, health_panel
+from crm.views.list_rows import breakable
 from crm.views.pickers import lookup_args, lookup_response
 from crm.views.tag_field import TagsField
 
@@ -130,8 +131,9 @@ class CustomerView(
         "kind": label_of(CUSTOMER_TYPES),
         "payment_method": label_of(PAYMENT_METHODS),
         "tax_regime": label_of({code: name for code, (name, _) in TAX_REGIMES.items()}),
-        "last_order_date": lambda day: format_date(day) if day else "",
+        "last_order_date": formatting.day,
         "health_score": health_badge,
+        "email": breakable,
     }
     add_form_extra_fields = {**_form_fields(), **entry_fields()}
     edit_form_extra_fields = _form_fields()

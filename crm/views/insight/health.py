@@ -1,9 +1,9 @@
 """The health score on screens: the badge (customer list and page) and the panel that
 shows why a score is what it is. The formula lives in ``crm.services.insight.health``."""
 
-from flask_babel import format_datetime
 from markupsafe import Markup, escape
 
+from crm import formatting
 from crm.fields.customers import HEALTH_BANDS, HEALTH_FACTORS, NOT_SCORED
 from crm.services.insight import health
 
@@ -31,5 +31,5 @@ def health_panel(session, customer):
         "badge": health_badge(customer.health_score),
         "score": customer.health_score,
         "factors": [(HEALTH_FACTORS[name], weight, score) for name, weight, score in factors or []],
-        "refreshed_at": format_datetime(refreshed, "short") if refreshed else None,
+        "refreshed_at": formatting.moment(refreshed) if refreshed else None,
     }

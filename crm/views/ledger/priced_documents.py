@@ -7,6 +7,7 @@ problem by field or ``lines.<row>.<field>``; the form is shown again with the
 messages next to the fields and in the cells, and with everything as typed.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -21,7 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from crm.datamodel.filters import FilterOnOrAfter, FilterOnOrBefore
 from crm.datamodel.prefetch import PrefetchInterface
 from crm.fields.ledger import INVOICE_LINE
-from crm.formatting import quantity
+from crm.formatting import moment, quantity
 from crm.models import Customer, Invoice, PaymentTerm, SalesOrder
 from crm.security.roles import CREDIT_OVERRIDE, may_override_credit
 from crm.security.tenancy import get_owned
@@ -30,7 +31,7 @@ from crm.services.core.versions import check_version, version_of
 from crm.services.ledger.credit_rule import CreditRefused
 from crm.services.ledger.document_lines import LINE_FIELDS, page_of_lines
 from crm.views.base import VERSION_FIELD, CrmModelView, flash_error
-from crm.views.fields import as_iso_date, as_plain_number
+from crm.views.fields import as_iso_date, as_plain_number, date_picker, picker_date_text
 from crm.views.query_args import date_arg, record_id
 
 # Sales order and invoice lines have the same fields.
@@ -148,7 +149,7 @@ class PricedDocumentView(CrmModelView):
             lines_page=page,
             lines_pages=pages,
             kind=self.kind,
-            info=self.info_rows(document),
+            info=[(label, _shown(value)) for label, value in self.info_rows(document)],
             quantity=quantity,
             status_label=self.status_labels.get(document.status, document.status),
             actions=self.actions_of(document),
@@ -219,15 +220,17 @@ class PricedDocumentView(CrmModelView):
             version_field=VERSION_FIELD,
             loaded_version=loaded_version,
             endpoint=type(self).__name__,
+            date_picker=date_picker,
         ), status
 
     @staticmethod
     def _text(value):
+        """A value as the form's input holds it; a date as its picker writes it."""
         if value is None:
             return ""
         if hasattr(value, "id"):
             return value.id
-        return value.isoformat() if hasattr(value, "isoformat") else value
+        return picker_date_text(value) if isinstance(value, dt.date) else value
 
     def _as_locale_reads(self, values, lines):
         """What was typed, with dates and amounts written as the user's locale writes them
@@ -349,6 +352,11 @@ class PricedDocumentView(CrmModelView):
 
     def info_rows(self, document):
         return []
+
+
+def _shown(value):
+    """A header value as the page writes it: dates in the locale's one format."""
+    return moment(value) if isinstance(value, dt.date) else value
 
 
 class _Equal(BaseFilter):
