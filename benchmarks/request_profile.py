@@ -4,12 +4,13 @@
 Uses the database throughput.py (or load.py) built, signs in as its first simulated user
 through the login form and the JWT sign-in, and requests each of throughput.py's pages
 --runs times after a warm-up under cProfile. Prints per page the milliseconds per request
-(under the profiler, so slower than without), the share spent executing SQL, the share of
-a few parts every page pays (sign-in and session, permission checks, the navbar and the
-rest of the base layout, translations, Talisman) and the functions that cost most.
+(without and under the profiler, which slows it), its SQL statements, the share spent
+executing SQL, the share of a few parts every page pays (sign-in and session, permission
+checks, the navbar and the rest of the base layout, translations, Talisman) and the
+functions that cost most.
 
     .venv/bin/python benchmarks/request_profile.py --postgres postgresql://postgres@127.0.0.1:5432/bench_tp
-    --runs N (50)  --pages list,api,...  --top N (25 functions per page)
+    --runs N (50)  --pages list,api,...  --top N (25 functions per page)  --sql (the statements)
 
 Not a test: run it on demand.
 """
@@ -79,10 +80,36 @@ def part_shares(stats, total):
     return shares
 
 
+def statements_of(client, path, headers):
+    """The SQL statements one (warm) request of ``path`` runs."""
+    from sqlalchemy import event
+
+    from crm.extensions import db
+
+    with client.application.app_context():
+        engine = db.engine
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        client.get(path, headers=headers)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return statements
+
+
 def profile_page(client, path, headers, runs, top):
     for _ in range(5):
         answer = client.get(path, headers=headers)
         assert answer.status_code == 200, (path, answer.status_code)
+    plain, cpu = time.perf_counter(), time.process_time()
+    for _ in range(runs):
+        client.get(path, headers=headers)
+    plain = (time.perf_counter() - plain) / runs * 1000
+    cpu = (time.process_time() - cpu) / runs * 1000
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
@@ -94,7 +121,7 @@ def profile_page(client, path, headers, runs, top):
     stats = pstats.Stats(profiler, stream=out)
     shares = part_shares(stats, elapsed)
     stats.sort_stats("tottime").print_stats(top)
-    return elapsed / runs * 1000, shares, out.getvalue()
+    return plain, cpu, elapsed / runs * 1000, shares, out.getvalue()
 
 
 def main(argv=None):
@@ -103,6 +130,7 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--pages", default=",".join(key for key, *_ in throughput.PAGES))
+    parser.add_argument("--sql", action="store_true", help="print each page's statements")
     args = parser.parse_args(argv)
     url = args.postgres.replace("postgresql://", "postgresql+psycopg://", 1)
     app = create_app(bench.bench_config(url, tempfile.mkdtemp(prefix="crm-profile-")))
@@ -114,10 +142,17 @@ def main(argv=None):
         if key not in args.pages.split(","):
             continue
         path = path or f"/customers/show/{customer}"
-        ms, shares, top = profile_page(
-            client, path, bearer if key == "api" else None, args.runs, args.top
+        headers = bearer if key == "api" else None
+        plain, cpu, ms, shares, top = profile_page(client, path, headers, args.runs, args.top)
+        statements = statements_of(client, path, headers)
+        log(
+            f"\n=== {label} ({path}): {plain:.1f} ms per request ({cpu:.1f} ms of this process's"
+            f" CPU), {ms:.1f} ms under cProfile,"
+            f" {len(statements)} SQL statements"
         )
-        log(f"\n=== {label} ({path}): {ms:.1f} ms per request under cProfile")
+        if args.sql:
+            for statement in statements:
+                log("  SQL: " + " ".join(statement.split())[:300])
         for part, share in shares.items():
             log(f"  {part:<32} {share:6.1%}")
         log(top)

@@ -77,6 +77,18 @@ class CrmFilterConverter(SQLAFilterConverter):
         ("is_search_text", [FilterSearchText]),
     ) + SQLAFilterConverter.conversion_table
 
+    def convert(self, col_name: str) -> list[BaseFilter] | None:
+        """FAB makes a column's filters each time it builds a ``Filters`` (for every column
+        of the model, several times a request: 170 conversions for a customer list). A
+        filter holds only its column and datamodel, so they are made once per datamodel
+        and column; the caller gets a list of its own (FAB extends it in place)."""
+        kept = self.datamodel.__dict__.setdefault("_crm_converted_filters", {})
+        key = (type(self), col_name)
+        if key not in kept:
+            kept[key] = super().convert(col_name)
+        found = kept[key]
+        return None if found is None else list(found)
+
 
 def max_depth(filters: Filters | None = None) -> int:
     """How deep a list pages: CRM_LIST_MAX_DEPTH rows, CRM_SEARCH_MAX_DEPTH for a search."""
@@ -202,6 +214,16 @@ class CrmInterface(SQLAInterface):
                 col: value_of(item, col) if cell is None else cell(item, value_of(item, col))
                 for col, cell in plan
             }
+
+    def get_loaded(
+        self, pk: Any, filters: Filters | None, options: Sequence[LoaderOption]
+    ) -> Any | None:
+        """FAB's ``get`` (the view's filters and the key) with what ``options`` load
+        (e.g. the relations a detail page shows) read in the same statement."""
+        found = filters.copy() if filters else Filters(self.filter_converter_class, self)
+        found.add_filter(self.get_pk_name(), self.FilterEqual, pk)
+        query = self.session.query(self.obj).options(*options)
+        return self.apply_all(query, found).one_or_none()
 
     def get_values_item(self, item: Any, show_columns: Sequence[str]) -> list[Any]:
         return [shown(item, col, self._get_attr_value(item, col)) for col in show_columns]

@@ -5,15 +5,16 @@ FAB's list pages read each row's many-to-one relations lazily as the template
 prints them. ``PrefetchInterface`` loads, after a page is read, every record the
 page's rows point at through the named relations (``prefetch``; "stage.pipeline"
 follows a relation of the loaded records) with one ``IN`` query each, and hands
-each row its records.
+each row its records. Records the session already holds are not read again.
 """
 
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from crm.datamodel.interface import CrmInterface
 
@@ -34,15 +35,29 @@ def _prefetch_path(session: Session, rows: Sequence[Any], names: list[str]) -> N
     key = mapper.get_property_by_column(fk).key
     ids = sorted({getattr(row, key) for row in rows} - {None})
     target = relation.mapper.class_
-    found = {}
-    if ids:
-        found = {r.id: r for r in session.scalars(select(target).where(target.id.in_(ids)))}
+    found = _in_session(session, target, ids)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        found.update(
+            (r.id, r) for r in session.scalars(select(target).where(target.id.in_(missing)))
+        )
     for row in rows:
         # Set as loaded (no change to save); the rows now hold them, so the
         # session's weak identity map cannot let them go before the page is drawn.
         set_committed_value(row, name, found.get(getattr(row, key)))
     if rest:
         _prefetch_path(session, list(found.values()), rest)
+
+
+def _in_session(session: Session, target: type[Any], ids: Iterable[Any]) -> dict[Any, Any]:
+    """The records of ``ids`` the session already holds, loaded and not expired (the
+    page read them for its filter bar, say): {id: record}."""
+    held = {}
+    for pk in ids:
+        record = session.identity_map.get(identity_key(target, pk))
+        if record is not None and not inspect(record).expired_attributes:
+            held[pk] = record
+    return held
 
 
 class PrefetchInterface(CrmInterface):

@@ -66,7 +66,18 @@ def money_formatter() -> Callable[[Any, str], str]:
     if locale is None:
         return lambda value, currency: str(format_currency(value, currency))
     pattern = locale.currency_formats["standard"]
-    return lambda value, currency: str(pattern.apply(value, locale, currency=currency))
+    # A page's equal amounts in one currency are written alike (rounded to the currency's
+    # digits, so 1.0 and 1.00 too): each is formatted once.
+    written: dict[tuple[Any, str], str] = {}
+
+    def format_money(value: Any, currency: str) -> str:
+        key = (value, currency)
+        text = written.get(key)
+        if text is None:
+            text = written[key] = str(pattern.apply(value, locale, currency=currency))
+        return text
+
+    return format_money
 
 
 def column_values(entity: type, column: str, money: Callable[[], Any]) -> CellValue | None:

@@ -223,15 +223,34 @@ class CrmSecurityManager(SecurityManager):
         # read once per request stays the same.
         if not has_request_context():
             return super().exist_permission_on_roles(view_name, permission_name, role_ids)
+        kept = self._request_pairs()
+        key = tuple(sorted(role_ids))
+        if key not in kept:
+            kept[key] = self._role_permission_pairs(role_ids)
+        return (view_name, permission_name) in kept[key]
+
+    def is_item_public(self, permission_name, view_name):
+        # FAB asks on every API request, with two queries (the Public role, then its
+        # permissions). Its (view, permission) pairs are kept like other stored roles'.
+        if not has_request_context():
+            return super().is_item_public(permission_name, view_name)
+        kept = self._request_pairs()
+        key = ("public", self.auth_role_public)
+        if key not in kept:
+            kept[key] = {
+                (pv.view_menu.name, pv.permission.name) for pv in super().get_public_permissions()
+            }
+        return (view_name, permission_name) in kept[key]
+
+    def _request_pairs(self):
+        """{roles: their (view, permission) pairs} kept under the permission version this
+        request read (read at its first question)."""
         kept = g.get("_crm_role_permissions")
         if kept is None:
             kept = g._crm_role_permissions = self._pairs_kept_at(
                 permission_version.current(self.session)
             )
-        key = tuple(sorted(role_ids))
-        if key not in kept:
-            kept[key] = self._role_permission_pairs(role_ids)
-        return (view_name, permission_name) in kept[key]
+        return kept
 
     def _pairs_kept_at(self, version):
         """The pairs kept for the process at ``version`` (a fresh dict for a new one, and

@@ -6,6 +6,8 @@ Built-in roles, and two web workers: tests/integration/test_permission_answers_k
 import pytest
 
 from crm.extensions import db
+from tests.conftest import PASSWORD
+from tests.factories import counted
 
 CUSTOMERS_LINK = 'href="/customers/list/"'
 
@@ -56,3 +58,30 @@ def test_a_revoked_menu_access_takes_the_entry_off_the_next_page(admin, revoke):
     html = admin.get("/jobs/list/").get_data(as_text=True)
     assert CUSTOMERS_LINK not in html
     assert admin.get("/customers/list/").status_code == 200  # the screen itself still opens
+
+
+def test_a_permission_given_to_public_and_taken_back_applies_on_the_next_request(app):
+    """FAB asks whether an API endpoint is public on every request; the Public role's
+    permissions are kept only under the permission version, never read per request."""
+    anonymous = app.test_client()
+    info = "/api/v1/customer/_info"
+    assert anonymous.get(info).status_code == 401  # the answer is now kept
+    _change(app, True, "Public", "can_read", "Customer")
+    try:
+        assert anonymous.get(info).status_code == 200
+    finally:
+        _change(app, False, "Public", "can_read", "Customer")
+    assert anonymous.get(info).status_code == 401
+
+
+def test_an_api_request_does_not_read_the_public_role(app, acme_manager):
+    client = app.test_client()
+    token = client.post(
+        "/api/v1/security/login",
+        json={"username": acme_manager.username, "password": PASSWORD, "provider": "db"},
+    ).json["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/customer/", headers=headers).status_code == 200
+    with counted(app) as statements:
+        assert client.get("/api/v1/customer/", headers=headers).status_code == 200
+    assert not [s for s in statements if "FROM ab_role" in s], statements

@@ -171,25 +171,26 @@ def refresh_invoice(session: Session, invoice: Any) -> Any:
 
 def unallocated_credit(session: Session, customer_id: int) -> Decimal:
     """Received payments not allocated to an invoice, plus issued credit notes not
-    against an invoice: money the customer can still use."""
-    payments = paid_total(session, customer_id)
-    allocated = _sum(
-        session,
+    against an invoice: money the customer can still use (one statement)."""
+    received = (Payment.customer_id == customer_id, Payment.status == "received")
+    payments = _total(Payment.amount, *received)
+    allocated = _total(
         PaymentAllocation.amount,
-        PaymentAllocation.payment_id.in_(
-            select(Payment.id).where(
-                Payment.customer_id == customer_id, Payment.status == "received"
-            )
-        ),
+        PaymentAllocation.payment_id.in_(select(Payment.id).where(*received)),
     )
-    loose_credit = _sum(
-        session,
+    loose_credit = _total(
         CreditNote.amount,
         CreditNote.customer_id == customer_id,
         CreditNote.status == "issued",
         CreditNote.invoice_id.is_(None),
     )
-    return payments - allocated + loose_credit
+    row = session.execute(select(payments, allocated, loose_credit)).one()
+    return money(row[0]) - money(row[1]) + money(row[2])
+
+
+def _total(column: ColumnElement[Any], *where: ColumnElement[bool]) -> ColumnElement[Any]:
+    """``_sum``'s figure as a column of a larger select."""
+    return func.coalesce(select(func.sum(column)).where(*where).scalar_subquery(), 0)
 
 
 # --- aging ---------------------------------------------------------------------------

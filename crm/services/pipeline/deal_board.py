@@ -8,7 +8,7 @@ is every board's (crm.services.pipeline.kanban); the move is ``deal_stages.chang
 """
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -83,14 +83,20 @@ def columns_of(session: Session, pipeline: Any) -> list[Any]:
 
 
 def column_figures(
-    session: Session, stage_ids: Iterable[int], board_filter: BoardFilter = BoardFilter()
+    session: Session,
+    stage_ids: Iterable[int],
+    board_filter: BoardFilter = BoardFilter(),
+    probabilities: Mapping[int, int | None] | None = None,
 ) -> dict[int, ColumnTotal]:
-    """{stage_id: ColumnTotal} for the given stages, in one grouped query over the deals."""
+    """{stage_id: ColumnTotal} for the given stages, in one grouped query over the deals.
+    ``probabilities`` ({stage_id: probability}, from stages the caller has loaded) saves
+    reading them."""
     totals = {stage_id: ColumnTotal() for stage_id in stage_ids}
     if not totals:
         return totals
-    stages = select(Stage.id, Stage.probability).where(Stage.id.in_(list(totals)))
-    probabilities: dict[int, int] = dict(session.execute(stages).tuples().all())
+    if probabilities is None:
+        stages = select(Stage.id, Stage.probability).where(Stage.id.in_(list(totals)))
+        probabilities = dict(session.execute(stages).tuples().all())
     rows = session.execute(
         select(Deal.stage_id, Deal.currency, func.count(), func.sum(Deal.value))
         .where(Deal.stage_id.in_(list(totals)), *board_filter.clauses())

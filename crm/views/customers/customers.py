@@ -6,6 +6,7 @@ from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import StringField
 from wtforms.validators import DataRequired, Email
 
@@ -46,6 +47,24 @@ from crm.views.pickers import lookup_args, lookup_response
 from crm.views.tag_field import TagsField
 
 ACTIVE_ONLY = [["is_active", FilterEqual, True]]
+# What the customer page shows of a customer's relations, read with the customer (one
+# statement, plus one for its custom field values) instead of one query each.
+SHOWN_WITH_CUSTOMER = (
+    *(
+        joinedload(relation)
+        for relation in (
+            Customer.customer_group,
+            Customer.company,
+            Customer.owner,
+            Customer.segment,
+            Customer.sub_segment,
+            Customer.region,
+            Customer.payment_term,
+            Customer.tags,
+        )
+    ),
+    selectinload(Customer.custom_values),
+)
 # Custom field values typed as the user's locale writes them, for the service's readers.
 LOCALE_READS = {"date": as_iso_date, "number": as_plain_number}
 
@@ -170,7 +189,7 @@ class CustomerView(
 
     def _show_page(self, pk, **overrides):
         """The header and the Details tab; the other tabs load when shown (CustomerTabs)."""
-        customer = self._get_customer(pk)
+        customer = self._get_customer(pk, SHOWN_WITH_CUSTOMER)
         widgets = self._get_show_widget(pk, customer)
         self.update_redirect()
         extras = {
@@ -208,8 +227,8 @@ class CustomerView(
             custom_values_version=loaded,
         )
 
-    def _get_customer(self, pk):
-        customer = self.datamodel.get(pk, self._base_filters)
+    def _get_customer(self, pk, loads=()):
+        customer = self.datamodel.get_loaded(pk, self._base_filters, loads)
         if customer is None:
             abort(404)
         return customer

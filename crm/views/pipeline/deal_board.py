@@ -99,7 +99,12 @@ class DealBoardView(KanbanView):
         columns = []
         if pipeline is not None:
             stages = deal_board.columns_of(session, pipeline)
-            totals = deal_board.column_figures(session, [s.id for s in stages], board_filter)
+            totals = deal_board.column_figures(
+                session,
+                [s.id for s in stages],
+                board_filter,
+                probabilities={s.id: s.probability for s in stages},
+            )
             args = filter_args(board_filter)
             currency = deals.default_currency(session)
             for stage in stages:

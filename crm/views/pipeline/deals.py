@@ -179,14 +179,19 @@ class DealView(CrmModelView):
     @has_access
     def list(self):
         self.update_redirect()
+        # The filter bar's choices first: the rows' stages, pipelines and owners are among
+        # them, so the page's rows find them loaded instead of reading them again.
+        bar = {
+            "owners": choices.owners(False),
+            "pipelines": choices.pipelines(False),
+            "stages": choices.stages(False),
+        }
         return self.render_template(
             self.list_template,
             title=self.list_title,
             widgets=self._list(),
             filter_args=list_filter_args(),
-            owners=choices.owners(False),
-            pipelines=choices.pipelines(False),
-            stages=choices.stages(False),
+            **bar,
         )
 
     def _get_deal(self, pk):
