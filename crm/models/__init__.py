@@ -44,6 +44,7 @@ from .support_ticket import (
 )
 from .job import ACTIVE_JOB_STATUSES, JOB_KINDS, JOB_STATUSES, Job
 from .webhook import DELIVERY_STATUSES, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from .saved_view import SavedView, SavedViewDefault
 
 from sqlalchemy import func as _func, select as _select
 from sqlalchemy.orm import column_property as _column_property
@@ -111,10 +112,14 @@ _install_column_defaults(
         WebhookEndpoint,
         WebhookDelivery,
         WebhookAttempt,
+        SavedView,
+        SavedViewDefault,
     ]
 )
 
 __all__ = [
+    "SavedView",
+    "SavedViewDefault",
     "Tenant",
     "CrmUser",
     "PermissionVersion",
