@@ -9,6 +9,8 @@ from flask_appbuilder.api import BaseApi, expose, protect, safe
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
 
+from crm.datamodel.interface import CrmInterface
+from crm.models import SavedView
 from crm.security.roles import METHOD_VERBS, may_delete_shared_views, may_share_views
 from crm.security.tenancy import current_user_id
 from crm.services.core.errors import CrmError, ValidationFailed
@@ -79,6 +81,7 @@ class SavedViewApi(BaseApi):
     method_permission_name = METHOD_VERBS
     allow_browser_login = True
     openapi_spec_tag = "Saved views"
+    datamodel = CrmInterface(SavedView)  # the record its ids name (tests walk them)
     openapi_spec_component_schemas = (SavedViewSchema, SavedViewBody)
 
     @property

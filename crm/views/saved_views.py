@@ -8,14 +8,16 @@ each request). The menu and the column chooser: crm/views/list_views.py.
 
 from urllib.parse import parse_qsl
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext
 
+from crm.datamodel.interface import CrmInterface
 from crm.extensions import db
+from crm.models import SavedView
 from crm.security.roles import METHOD_VERBS, SHARED_VIEWS, may_delete_shared_views, may_share_views
 from crm.security.tenancy import current_user_id
-from crm.services.core.errors import CrmError
+from crm.services.core.errors import CrmError, NotFound
 from crm.services.saved_views import lists, views as saved_views
 from crm.services.saved_views.lists import VIEW_ARG
 from crm.views.base import flash_error
@@ -72,6 +74,7 @@ class SavedViewsView(BaseView):
     method_permission_name = METHOD_VERBS
     route_base = "/saved-views"
     default_view = "saved_views"
+    datamodel = CrmInterface(SavedView)
 
     @expose("/")
     @has_access
@@ -139,6 +142,8 @@ class SavedViewsView(BaseView):
                 **changes,
             )
             flash(gettext("The view “%(name)s” was saved.", name=view.name), "success")
+        except NotFound:
+            abort(404)
         except CrmError as exc:
             flash_error(exc)
         return redirect(_back(url_for(".saved_views")))
@@ -151,6 +156,8 @@ class SavedViewsView(BaseView):
                 db.session, current_user_id(), pk, may_delete_shared_views(self.appbuilder.sm)
             )
             flash(gettext("The view “%(name)s” was deleted.", name=name), "success")
+        except NotFound:
+            abort(404)
         except CrmError as exc:
             flash_error(exc)
         return redirect(_back(url_for(".saved_views")))
@@ -164,6 +171,8 @@ class SavedViewsView(BaseView):
                 gettext("“%(name)s” is now your default view of this list.", name=view.name),
                 "success",
             )
+        except NotFound:
+            abort(404)
         except CrmError as exc:
             flash_error(exc)
         return redirect(_back(url_for(".saved_views")))
@@ -175,6 +184,8 @@ class SavedViewsView(BaseView):
             spec = lists.spec_named(request.form.get("list_name"))
             saved_views.clear_default(db.session, current_user_id(), spec.name)
             flash(gettext("The list opens without a saved view again."), "success")
+        except NotFound:
+            abort(404)
         except CrmError as exc:
             flash_error(exc)
         return redirect(_back(url_for(".saved_views")))

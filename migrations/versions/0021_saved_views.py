@@ -1,4 +1,5 @@
-"""saved views: a list's named search, filters, sort, page size and columns; a user's default
+"""saved views: a list's named search, filters, sort, page size and columns; a user's default;
+customers are found by their city too
 
 Revision ID: m_saved_views
 Revises: m_deal_forecast
@@ -63,6 +64,13 @@ def upgrade():
     )
     op.create_index(
         "ix_crm_saved_view_default_saved_view_id", "crm_saved_view_default", ["saved_view_id"]
+    )
+
+
+    # The customer search text ends with the city now (crm.services.customers.customers).
+    op.execute(
+        "UPDATE crm_customer SET search_text = search_text || ' ' || lower(city) "
+        "WHERE city IS NOT NULL AND city <> ''"
     )
 
 

@@ -240,6 +240,19 @@ def globex_records(app, globex):
         s.commit()
         ids[WebhookEndpoint], ids[WebhookDelivery] = endpoint.id, delivery.id
         ids[WebhookAttempt] = attempt.id
+        from crm.models import SavedView
+
+        view = SavedView(
+            tenant_id=globex.id,
+            owner_id=user.id,
+            list_name="customers",
+            name="Globex shared view",
+            filters={},
+            is_shared=True,
+        )
+        s.add(view)
+        s.commit()
+        ids[SavedView] = view.id
         db.session.remove()
     return ids
 
