@@ -33,6 +33,7 @@ from crm.api.openapi import OpenApi
 from crm.api.payments import PaymentApi
 from crm.api.pipeline_settings import LeadSourceApi, LeadStatusApi, PipelineApi, StageApi
 from crm.api.sales_orders import SalesOrderApi
+from crm.api.saved_views import SavedViewApi
 from crm.api.settings import (
     CustomFieldApi,
     PaymentTermApi,
@@ -76,6 +77,7 @@ APIS = [
     LeadApi,
     NotificationApi,
     MySettingsApi,
+    SavedViewApi,
     MergeApi,  # POST /api/v1/customer/merge, GET /api/v1/customer/duplicates
     StatementApi,
     SalesOrderApi,

@@ -52,6 +52,7 @@ from .automation import (
     AutomationRule,
     AutomationRun,
 )
+from .saved_view import SavedView, SavedViewDefault
 
 from sqlalchemy import func as _func, select as _select
 from sqlalchemy.orm import column_property as _column_property
@@ -122,10 +123,14 @@ _install_column_defaults(
         AutomationRule,
         AutomationRun,
         AutomationCursor,
+        SavedView,
+        SavedViewDefault,
     ]
 )
 
 __all__ = [
+    "SavedView",
+    "SavedViewDefault",
     "Tenant",
     "CrmUser",
     "PermissionVersion",

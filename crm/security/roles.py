@@ -107,6 +107,14 @@ METHOD_VERBS = {
     # the forecast report (part of the dashboard) and its xlsx
     "forecast": "read",
     "forecast_xlsx": "read",
+    # saved views of the lists (crm/views/saved_views.py, crm/api/saved_views.py)
+    "saved_views": "read",
+    "save_view": "add",
+    "rename_view": "edit",
+    "share_view": "edit",
+    "delete_view": "delete",
+    "set_default": "edit",
+    "clear_default": "edit",
     "delete": "delete",
     "muldelete": "delete",
     # ModelRestApi
@@ -168,6 +176,12 @@ DASHBOARD_ENTITIES = ("Dashboard",)
 # any other role. Its verb is its own: (entity, permission).
 CREDIT_OVERRIDE = ("CreditOverride", "can_override")
 
+# Saved views of the lists: every user keeps their own (the service scopes them to their
+# owner). Sharing one with the tenant is "edit" of SharedView; deleting another user's
+# shared view is "delete" of SharedView (Admin's, who holds every permission).
+SAVED_VIEW_ENTITIES = ("SavedView",)
+SHARED_VIEWS = ("SharedView",)
+
 # Tags: Managers also add them (typing a new one on a customer's form, or in Settings).
 TAG_ENTITIES = ("Tag",)
 
@@ -185,6 +199,8 @@ ROLE_MATRIX = {
         TAG_ENTITIES: ("read", "add"),
         PERSONAL_ENTITIES: ("read",),
         DASHBOARD_ENTITIES: ("read",),
+        SAVED_VIEW_ENTITIES: VERBS,
+        SHARED_VIEWS: ("edit",),
     },
     # Members read the ledger's documents (numbers, dates, status) but no figure class:
     # every amount, balance, credit limit and account number is masked for them.
@@ -196,6 +212,7 @@ ROLE_MATRIX = {
         TAG_ENTITIES: ("read",),
         PERSONAL_ENTITIES: ("read",),
         DASHBOARD_ENTITIES: ("read",),
+        SAVED_VIEW_ENTITIES: VERBS,
     },
 }
 
@@ -281,6 +298,16 @@ def is_admin(user):
 
 def role_names():
     return ("Admin", *ROLE_MATRIX)
+
+
+def may_share_views(security_manager):
+    """Whether the signed-in user may share saved views with the tenant (``SHARED_VIEWS``)."""
+    return bool(security_manager.has_access("can_edit", SHARED_VIEWS[0]))
+
+
+def may_delete_shared_views(security_manager):
+    """Whether the signed-in user may delete other users' shared views."""
+    return bool(security_manager.has_access("can_delete", SHARED_VIEWS[0]))
 
 
 def may_override_credit(security_manager):

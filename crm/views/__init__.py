@@ -4,7 +4,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from crm.jobs import register_kind
-from crm.views import field_labels, menu
+from crm.views import field_labels, menu, saved_views
 from crm.views.bulk import export_jobs
 from crm.views.bulk.imports import ImportHistoryView, ImportView
 from crm.views.customers.companies import CompanyView, CustomerGroupView
@@ -41,6 +41,7 @@ from crm.views.pipeline.lead_board import LeadBoardView
 from crm.views.pipeline.leads import LeadView
 from crm.views.pipeline.tasks import MyTasksView, TaskView
 from crm.views.settings.automation import AutomationRuleView, AutomationRunView
+from crm.views.saved_views import SavedViewsView, SharedViewPermission
 from crm.views.settings.lead_settings import LeadSourceView, LeadStatusView
 from crm.views.settings.my_settings import MySettingsView
 from crm.views.settings.pipeline_settings import PipelineView, StageView
@@ -122,6 +123,8 @@ NO_MENU = [
     CreditOverridePermission,  # no page: keeps "can override CreditOverride"
     WebhookDeliveryView,  # a webhook's deliveries, from its page
     WebhookAttemptView,  # a delivery's attempts, from its page
+    SavedViewsView,  # the lists' Views menu leads there
+    SharedViewPermission,  # no page: keeps "can edit/delete SharedView"
 ]
 CUSTOMER_TABS = [
     ContactView,
@@ -165,3 +168,4 @@ def register_views(appbuilder):
     field_labels.install(appbuilder)
     current_app.add_template_global(figure)
     menu.install(current_app)
+    saved_views.install(current_app)

@@ -17,6 +17,7 @@ from crm.services.core.versions import is_stale, version_of
 from crm.views.bulk.exporting import ExportMixin
 from crm.views.fields import localise_form
 from crm.views.list_rows import LeanListWidget
+from crm.views.list_views import SavedViewsMixin
 from crm.views.post_action import PostActionMixin
 from crm.views.search_choices import LazyFilterChoicesMixin
 
@@ -85,6 +86,7 @@ def discard_candidate(session, item):
 
 
 class CrmModelView(
+    SavedViewsMixin,
     LazyFilterChoicesMixin,
     ExportMixin,
     PostActionMixin,
@@ -95,7 +97,8 @@ class CrmModelView(
     """A tenant-owned entity's screens: its service rules (``prepare``, ``check_delete``,
     see ServiceHooks) also check the forms, so refusals show next to the fields; its list
     exports to xlsx and csv (ExportMixin); its relation filters load their choices when
-    added (LazyFilterChoicesMixin); after a save or delete it lands on the record's page
+    added (LazyFilterChoicesMixin); its searches, filters, sort and columns are kept as
+    saved views (SavedViewsMixin); after a save or delete it lands on the record's page
     or the list with a message naming the record (PostActionMixin)."""
 
     base_filters = TENANT_FILTERS

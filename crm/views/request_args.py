@@ -12,7 +12,8 @@ import re
 from flask import abort, current_app, request
 from flask_babel import gettext
 
-MAX_PAGE_SIZE = 100
+from crm.services.saved_views.lists import MAX_PAGE_SIZE
+
 _ARG = re.compile(r"^(page|psize|_oc|_od)_(\w+)$")
 
 

@@ -102,3 +102,24 @@ def test_lists_deeper_than_the_cap_say_so(app, browser, acme, acme_member, monke
         .get_data(as_text=True)
     )
     assert "More than 2 customers match" in html
+
+
+def test_the_search_finds_customers_by_their_city(app, browser, acme, acme_member):
+    """The city is the main address's; a new or changed address changes what finds it."""
+    kramerica = factories.customer(app, acme, "Kramerica Ltd")
+    factories.customer(app, acme, "Pendant Publishing")
+    address = factories.address(app, acme, kramerica, city="Scranton")
+    b = browser(acme_member)
+    assert _found(b, "scranton") == {"Kramerica Ltd"}
+    assert _found(b, "kramerica scran") == {"Kramerica Ltd"}
+    with app.app_context(), tenant_scope(acme.id):
+        from crm.models import Address
+        from crm.services.customers import addresses
+
+        moved = db.session.get(Address, address)
+        moved.city = "Stamford"
+        addresses.refresh_location_of(db.session, moved)
+        db.session.commit()
+        db.session.remove()
+    assert _found(b, "scranton") == set()
+    assert _found(b, "stamford") == {"Kramerica Ltd"}

@@ -251,6 +251,19 @@ def globex_records(app, globex):
         s.add_all([rule, run])
         s.commit()
         ids[AutomationRule], ids[AutomationRun] = rule.id, run.id
+        from crm.models import SavedView
+
+        view = SavedView(
+            tenant_id=globex.id,
+            owner_id=user.id,
+            list_name="customers",
+            name="Globex shared view",
+            filters={},
+            is_shared=True,
+        )
+        s.add(view)
+        s.commit()
+        ids[SavedView] = view.id
         db.session.remove()
     return ids
 

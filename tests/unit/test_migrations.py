@@ -23,7 +23,7 @@ def test_upgrade_from_empty_database_and_back(empty_database_url):
         with db.engine.connect() as conn:
             assert (
                 conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-                == "m_automation_rules"
+                == "m_saved_views"
             )
         downgrade(revision="base")
         assert not ({"crm_customer", "crm_audit_entry"} & set(inspect(db.engine).get_table_names()))
@@ -101,5 +101,52 @@ def test_tax_registrations_migration_moves_each_customers_number(empty_database_
             (None, None),
             ("OTHER", "FREE-7"),
         ]
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_saved_views_migration_adds_each_customers_city_to_its_search_text(empty_database_url):
+    """Before m_saved_views the search text had no city; after it, customers are found by
+    their city, on SQLite through the FTS index the triggers keep in step."""
+    app = create_app(type("Fresh", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": empty_database_url}))
+    with app.app_context():
+        upgrade(revision="m_automation_rules")
+        now = "2026-01-02 03:04:05"
+        with db.engine.begin() as conn:
+            conn.execute(
+                text("INSERT INTO crm_tenant (id, name, created_at) VALUES (1, 'Old', :now)"),
+                {"now": now},
+            )
+            for pk, city in ((1, "Scranton"), (2, None)):
+                conn.execute(
+                    text(
+                        "INSERT INTO crm_customer (id, kind, name, code, email, currency, "
+                        "discount_rate, credit_hold, balance, is_active, search_text, tenant_id, "
+                        "created_at, updated_at, city) VALUES (:id, 'company', :name, :code, "
+                        ":email, 'EUR', 0, :no, 0, :yes, :search, 1, :now, :now, :city)"
+                    ),
+                    {
+                        "id": pk,
+                        "name": f"C{pk}",
+                        "code": f"C{pk}",
+                        "email": f"c{pk}@x.example",
+                        "search": f"c{pk} c{pk}@x.example",
+                        "no": False,
+                        "yes": True,
+                        "now": now,
+                        "city": city,
+                    },
+                )
+        upgrade()
+        with db.engine.connect() as conn:
+            texts = conn.execute(text("SELECT search_text FROM crm_customer ORDER BY id")).all()
+            if db.engine.dialect.name == "sqlite":
+                found = conn.execute(
+                    text(
+                        "SELECT rowid FROM crm_customer_fts WHERE crm_customer_fts MATCH 'scranton'"
+                    )
+                ).all()
+                assert [r[0] for r in found] == [1]
+        assert [r[0] for r in texts] == ["c1 c1@x.example scranton", "c2 c2@x.example"]
         db.session.remove()
         db.engine.dispose()

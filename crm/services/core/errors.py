@@ -31,6 +31,12 @@ class NotAllowed(CrmError):
     status = 409
 
 
+class Forbidden(CrmError):
+    """The user's role does not allow the operation (e.g. sharing a saved view)."""
+
+    status = 403
+
+
 class NotFound(CrmError):
     status = 404
 

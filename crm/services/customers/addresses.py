@@ -8,6 +8,7 @@ from crm.models import ADDRESS_KINDS, Address, Customer
 from crm.services.core.errors import ValidationFailed
 from crm.services.core.transaction import transactional
 from crm.services.core.validation import check, clean_country
+from crm.services.customers.customers import search_text
 
 # The list's city and country come from the first kind here that has a default.
 LIST_ADDRESS_KINDS = ("contact", "billing", "shipping")
@@ -66,6 +67,7 @@ def refresh_customer_location(session: Session, customer_id: int) -> None:
     if customer is not None:
         customer.city = main.city if main else None
         customer.country = main.country if main else None
+        customer.search_text = search_text(session, customer)  # it holds the city
 
 
 def refresh_location_of(session: Session, address: Address) -> None:

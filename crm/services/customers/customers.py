@@ -108,6 +108,7 @@ def search_text(session: Session, customer: Customer) -> str:
         customer.email,
         customer.phone,
         customer.code,
+        customer.city,  # the main address's (crm.services.customers.addresses)
     )
     return " ".join(p for p in parts if p).lower()
 

@@ -524,6 +524,7 @@ def _relocate(session: Session, customer: Customer) -> None:
     main = next((a for kind in LIST_ADDRESS_KINDS for a in addresses if a.kind == kind), None)
     customer.city = main.city if main else None
     customer.country = main.country if main else None
+    customer.search_text = customer_rules.search_text(session, customer)
 
 
 def _summary(plan: MergePlan, moved: Mapping[str, int]) -> str:

@@ -165,6 +165,7 @@ class CustomerView(
     }
     show_template = "crm/customer_show.html"
     list_template = "crm/customer_list.html"
+    list_args = ("archived",)
     add_template = "crm/customer_form_add.html"  # with the duplicate hints (static/duplicates.js)
     edit_template = "crm/customer_form_edit.html"
 

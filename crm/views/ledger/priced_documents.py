@@ -80,6 +80,7 @@ class PricedDocumentView(CrmModelView):
     save: Callable[..., object] | None = None
     # The list's search box, for documents with an indexed search_text (invoices).
     search_placeholder: Any = None
+    list_args = ("customer", "status", "date_from", "date_to")
 
     # --- list ----------------------------------------------------------------------
 

@@ -131,6 +131,7 @@ class DealView(CrmModelView):
     datamodel = DealInterface(Deal)
     class_permission_name = "Deal"
     route_base = "/deals"
+    list_args = ("owner", "pipeline", "stage", "close_from", "close_to", "open", "currency")
     list_title = _l("Deals")
     show_title = _l("Deal")
     add_title = _l("Add deal")

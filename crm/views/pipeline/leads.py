@@ -80,6 +80,7 @@ class LeadView(CrmModelView):
     }
     add_form_query_rel_fields = {"source": ACTIVE_ONLY, "assigned_to": ACTIVE_USERS}
     list_template = "crm/lead_list.html"
+    list_args = ("q",)
     show_template = "crm/lead_show.html"
 
     prepare = staticmethod(lead_rules.prepare)

@@ -179,6 +179,7 @@ class Writer:
             values.get("email"),
             values.get("phone"),
             values.get("code"),
+            values.get("city"),
         )
         return " ".join(p for p in parts if p).lower()
 
@@ -205,10 +206,10 @@ class Writer:
             values = {**defaults, **result.values["record"], "tenant_id": self.tenant_id}
             if self.entity == "customers":
                 values["code"] = values.get("code") or next(codes)
-                values["search_text"] = self._search_text(values)
                 values["city"], values["country"] = self._location(
                     {p: result.values.get(p) for p in ("billing", "shipping")}
                 )
+                values["search_text"] = self._search_text(values)
             elif self.entity == "leads" and values.get("status_id") is None:
                 values["status_id"] = self.checker_default_status
             record_rows.append(values)
