@@ -27,14 +27,12 @@ _MEMO_TYPES = frozenset({str, int, bool, type(None), dt.date, dt.datetime})
 
 
 def breakable(value):
-    """An address (email, website) that may wrap after its ``@``, dots and hyphens: a
-    long one otherwise sets its column's width and pushes a list past the window."""
+    """An address (email, website) that may wrap anywhere (crm.css ``.crm-breakable``): a
+    long one otherwise sets its column's width and pushes a list past the window. The
+    text itself stays whole, so it is found and copied as written."""
     if not value:
         return ""
-    text = str(escape(value))
-    for mark in ("@", ".", "-"):
-        text = text.replace(mark, mark + "<wbr>")
-    return Markup(text)
+    return Markup('<span class="crm-breakable">%s</span>') % value
 
 
 def _formatted(formatter):
