@@ -1,4 +1,7 @@
-"""REST endpoints for interactions: the same rules as the form (services.interactions)."""
+"""REST endpoints for interactions: the same rules as the form (services.interactions).
+
+The API also logs against a lead (the form is opened from a customer or a deal); the
+quick-log modal (crm/static/quick_log.js) posts here."""
 
 from crm.api.base import CrmModelApi
 from crm.datamodel.interactions import NewestFirst
@@ -15,8 +18,17 @@ class InteractionApi(CrmModelApi):
     class_permission_name = "Interaction"
     label_columns = INTERACTION.labels()
     list_columns = show_columns = READ_COLUMNS
-    add_columns = edit_columns = INTERACTION.columns("form")
-    search_columns = ["customer", "deal", "contact", "kind", "occurred_at", "user", "summary"]
+    add_columns = edit_columns = [*INTERACTION.columns("form"), "lead"]
+    search_columns = [
+        "customer",
+        "deal",
+        "lead",
+        "contact",
+        "kind",
+        "occurred_at",
+        "user",
+        "summary",
+    ]
     order_columns = ["occurred_at", "kind"]
     base_order = ("occurred_at", "desc")
     prepare = staticmethod(interactions.prepare)

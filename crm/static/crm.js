@@ -10,6 +10,8 @@
  *                                    lean_list.html): FAB's confirmation, then the delete;
  *   <select data-crm-choices="url">  a list's relation filter, filled from url when the
  *                                    user adds it (crm/views/search_choices.py).
+ * crm.toast(message, kind): a short confirmation (kind "danger": a refusal) in the corner,
+ *   read out by screen readers.
  */
 (function () {
   "use strict";
@@ -92,5 +94,21 @@
     document.querySelectorAll("#filter_form select[data-crm-choices]").forEach(loadChoices);
   });
 
-  window.crm = {csrfToken: csrfToken, csrfHeaders: csrfHeaders};
+  function toast(message, kind) {
+    var shelf = document.querySelector(".crm-toasts");
+    if (!shelf) {
+      shelf = document.createElement("div");
+      shelf.className = "crm-toasts";
+      shelf.setAttribute("role", "status");
+      shelf.setAttribute("aria-live", "polite");
+      document.body.appendChild(shelf);
+    }
+    var note = document.createElement("div");
+    note.className = "alert alert-" + (kind || "success") + " crm-toast";
+    note.textContent = message;
+    shelf.appendChild(note);
+    window.setTimeout(function () { note.remove(); }, 5000);
+  }
+
+  window.crm = {csrfToken: csrfToken, csrfHeaders: csrfHeaders, toast: toast};
 }());

@@ -2,6 +2,7 @@
  * fetched the first time its tab is shown, with the page's own query (a related list's
  * page_, psize_, _oc_ and _od_ arguments). The fragment's paging and sorting links point
  * at the fragment; they are turned back into links of the page, which reopens the tab.
+ * An interaction logged from the page's header (quick_log.js) reloads the tabs that list it.
  */
 (function () {
   "use strict";
@@ -43,6 +44,15 @@
     var pane = document.getElementById((link.getAttribute("href") || "").replace(/^#/, ""));
     if (pane) { load(pane); }
   }
+
+  document.addEventListener("crm:interaction-logged", function () {
+    ["InteractionView", "Timeline"].forEach(function (id) {
+      var pane = document.getElementById(id);
+      if (!pane || !pane.getAttribute("data-loaded")) { return; }
+      pane.removeAttribute("data-loaded");
+      if (pane.classList.contains("active")) { load(pane); }
+    });
+  });
 
   if (window.jQuery) {
     window.jQuery(document).on("shown.bs.tab", 'a[data-toggle="tab"]', function () { loadTarget(this); });

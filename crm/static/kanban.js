@@ -113,7 +113,8 @@
       event.to.insertBefore(card, event.to.firstChild);
       moved(board, event);
     });
-    card.appendChild(menu);
+    // Before the card's quick-log buttons: from the title, Tab reaches the move first.
+    card.insertBefore(menu, card.querySelector(".crm-quick-log-buttons"));
     return menu;
   }
 
@@ -192,8 +193,8 @@
       new Sortable(list, {
         group: board.id || "crm-kanban", sort: false, animation: 120,
         disabled: readOnly, draggable: ".crm-card",
-        // The card's "Move to…" list is for choosing, not a drag handle.
-        filter: ".crm-card-move", preventOnFilter: false,
+        // The card's "Move to…" list and quick-log buttons are for clicking, not drag handles.
+        filter: ".crm-card-move, .crm-quick-log", preventOnFilter: false,
         onEnd: function (event) { moved(board, event); }
       });
     });

@@ -19,6 +19,7 @@ from crm.views.fields import localise_form
 from crm.views.list_rows import LeanListWidget
 from crm.views.list_views import SavedViewsMixin
 from crm.views.post_action import PostActionMixin
+from crm.views.quick_log import can_log_interactions
 from crm.views.search_choices import LazyFilterChoicesMixin
 
 
@@ -107,6 +108,9 @@ class CrmModelView(
     list_widget = LeanListWidget
     # The route a list's first column links to for each row (None: plain text).
     row_link: str | None = "show"
+    # What each row's quick-log buttons log against ("customer", "deal", "lead"; None: no
+    # buttons), for users who may add interactions (crm/templates/crm/quick_log.html).
+    quick_log_target: str | None = None
 
     def _get_list_widget(self, filters, **kwargs):
         # Sorting or filtering by a figure the user may not see would reveal it (a filter
@@ -124,6 +128,8 @@ class CrmModelView(
             filters.values[:] = [v for _, v in kept]
         widgets = super()._get_list_widget(filters=filters, **kwargs)
         widgets["list"].template_args["row_link"] = self.row_link
+        if self.quick_log_target and can_log_interactions():
+            widgets["list"].template_args["quick_log"] = self.quick_log_target
         if hidden:
             args = widgets["list"].template_args
             args["order_columns"] = [c for c in args["order_columns"] if c not in hidden]

@@ -92,6 +92,7 @@ class CustomerView(
     HiddenFinancialsMixin,
     CrmModelView,
 ):
+    quick_log_target = "customer"
     datamodel = CustomerInterface(Customer, after_write=tax_registrations.from_customer)
     class_permission_name = "Customer"
     route_base = "/customers"

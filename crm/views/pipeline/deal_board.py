@@ -21,6 +21,7 @@ from crm.services.pipeline import deal_board, deal_stages, deals
 from crm.views.kanban import KanbanView
 from crm.views.pipeline.deals import money
 from crm.views.query_args import day, record_id
+from crm.views.quick_log import can_log_interactions
 
 
 def board_filter_from(args):
@@ -60,7 +61,7 @@ def total_text(total, empty_currency):
 
 def card_html(deal):
     render = get_template_attribute("crm/deal_card.html", "card")
-    return str(render(deal, money(deal.value, deal.currency)))
+    return str(render(deal, money(deal.value, deal.currency), can_log_interactions()))
 
 
 def _columns_json(totals, empty_currency):

@@ -128,6 +128,7 @@ def list_filter_args():
 
 
 class DealView(CrmModelView):
+    quick_log_target = "deal"
     datamodel = DealInterface(Deal)
     class_permission_name = "Deal"
     route_base = "/deals"

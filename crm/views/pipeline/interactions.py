@@ -154,10 +154,17 @@ class InteractionView(CrmModelView):
         return super()._get_add_widget(form, exclude_cols=exclude_cols, widgets=widgets)
 
     def _customer_asked(self):
-        """The customer named by ``?customer=``: this tenant's, else 404; None if blank."""
+        """The customer named by ``?customer=``, or the customer of ``?deal=`` (the quick-log
+        modal knows a board card's deal): this tenant's, else 404; None if blank."""
         raw = request.args.get("customer", "")
         if not raw:
-            return None
+            deal_id = request.args.get("deal", "")
+            if not deal_id:
+                return None
+            deal = get_owned(self.session, Deal, deal_id)
+            if deal is None:
+                abort(404)
+            return deal.customer
         customer = get_owned(self.session, Customer, raw)
         if customer is None:
             abort(404)

@@ -14,6 +14,7 @@ from crm.services.core.errors import NotFound
 from crm.services.pipeline import leads as lead_rules
 from crm.views.kanban import KanbanView
 from crm.views.pipeline.leads import money
+from crm.views.quick_log import can_log_interactions
 
 
 class LeadBoardView(KanbanView):
@@ -54,7 +55,9 @@ class LeadBoardView(KanbanView):
         return lead_rules.column_cards(self.session, column, offset)
 
     def card_html(self, record):
-        return render_template("crm/lead_card.html", lead=record, money=money)
+        return render_template(
+            "crm/lead_card.html", lead=record, money=money, can_log=can_log_interactions()
+        )
 
     def move_card(self, body):
         lead = get_owned(self.session, Lead, body.get("id"))

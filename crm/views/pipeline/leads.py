@@ -13,10 +13,10 @@ from werkzeug.routing import BuildError
 from crm import formatting
 from crm.datamodel.interface import FilterSearchText
 from crm.datamodel.leads import LeadInterface
-from crm.fields.pipeline import LEAD
+from crm.fields.pipeline import INTERACTION_KINDS, LEAD
 from crm.models import Lead, LeadSource, LeadStatus
 from crm.services.core.errors import CrmError
-from crm.services.pipeline import lead_conversion, leads as lead_rules
+from crm.services.pipeline import interactions, lead_conversion, leads as lead_rules
 from crm.views.base import CrmModelView, flash_error
 from crm.views.pipeline.lead_forms import ConversionForm, apply_errors
 
@@ -51,6 +51,7 @@ ACTIVE_USERS = [["active", FilterEqual, True]]
 
 
 class LeadView(CrmModelView):
+    quick_log_target = "lead"
     datamodel = LeadInterface(Lead)
     class_permission_name = "Lead"
     route_base = "/leads"
@@ -130,6 +131,8 @@ class LeadView(CrmModelView):
             money=money,
             deal_url=_deal_url(lead.deal_id),
             tasks=lead_rules.open_tasks(self.session, lead),
+            interactions=interactions.for_lead(self.session, lead.id),
+            kind_labels=INTERACTION_KINDS,
             activity=lead_rules.activity(self.session, lead),
         )
 

@@ -139,6 +139,7 @@ class TaskView(CrmModelView):
         "deal": _l("Left empty, the task's customer and company are the deal's."),
     }
     list_widget = TaskListWidget
+    show_template = "crm/task_show.html"
     prepare = staticmethod(tasks.prepare)
 
     def _get_add_widget(self, form, exclude_cols=None, widgets=None):
@@ -146,6 +147,18 @@ class TaskView(CrmModelView):
         if request.method == "GET" and form.assignee.data is None:
             form.assignee.data = get_owned(self.session, CrmUser, current_user_id())
         return super()._get_add_widget(form, exclude_cols=exclude_cols, widgets=widgets)
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        pk = self._deserialize_pk_if_composite(pk)
+        task = self.datamodel.get(pk, self._base_filters)
+        if task is None:
+            abort(404)
+        widgets = self._show(pk)
+        return self.render_template(
+            self.show_template, pk=pk, title=self.show_title, widgets=widgets, task=task
+        )
 
     def _quick(self, pk, change, done_message):
         task = self.datamodel.get(pk, self._base_filters)
