@@ -11,16 +11,7 @@ from typing import cast
 from flask import Flask, current_app
 from huey import crontab
 
-from crm.jobs import (
-    automation,
-    health,
-    imports,
-    reminders,
-    runner,
-    schedule,
-    statements,
-    webhooks,
-)
+from crm.jobs import automation, health, imports, reminders, runner, schedule, statements, webhooks
 from crm.jobs.queue import JobQueue, build_huey
 from crm.jobs.runner import register_kind
 

@@ -40,8 +40,8 @@ from crm.views.pipeline.interactions import InteractionView
 from crm.views.pipeline.lead_board import LeadBoardView
 from crm.views.pipeline.leads import LeadView
 from crm.views.pipeline.tasks import MyTasksView, TaskView
-from crm.views.settings.automation import AutomationRuleView, AutomationRunView
 from crm.views.saved_views import SavedViewsView, SharedViewPermission
+from crm.views.settings.automation import AutomationRuleView, AutomationRunView
 from crm.views.settings.lead_settings import LeadSourceView, LeadStatusView
 from crm.views.settings.my_settings import MySettingsView
 from crm.views.settings.pipeline_settings import PipelineView, StageView

@@ -29,7 +29,8 @@ def upgrade():
     op.create_index("ix_task_reminder_due", "crm_task", ["remind_at", "reminded_at"], unique=False)
 
     op.add_column(
-        "ab_user", sa.Column("reminder_days_before", sa.Integer(), server_default="1", nullable=True)
+        "ab_user",
+        sa.Column("reminder_days_before", sa.Integer(), server_default="1", nullable=True),
     )
     op.add_column(
         "ab_user",
@@ -41,7 +42,9 @@ def upgrade():
     op.add_column("ab_user", sa.Column("digest_sent_on", sa.Date(), nullable=True))
 
     op.add_column("crm_interaction", sa.Column("follow_up_on", sa.Date(), nullable=True))
-    op.add_column("crm_interaction", sa.Column("follow_up_assignee_id", sa.Integer(), nullable=True))
+    op.add_column(
+        "crm_interaction", sa.Column("follow_up_assignee_id", sa.Integer(), nullable=True)
+    )
     op.add_column("crm_interaction", sa.Column("follow_up_task_id", sa.Integer(), nullable=True))
     if op.get_bind().dialect.name != "sqlite":
         op.create_foreign_key(

@@ -42,9 +42,7 @@ def upgrade():
         sqlite_autoincrement=True,
     )
     op.create_index("ix_crm_saved_view_tenant_id", "crm_saved_view", ["tenant_id"])
-    op.create_index(
-        "ix_saved_view_list", "crm_saved_view", ["tenant_id", "list_name", "is_shared"]
-    )
+    op.create_index("ix_saved_view_list", "crm_saved_view", ["tenant_id", "list_name", "is_shared"])
     op.create_table(
         "crm_saved_view_default",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -59,13 +57,10 @@ def upgrade():
         sa.UniqueConstraint("user_id", "list_name", name="uq_saved_view_default"),
         sqlite_autoincrement=True,
     )
-    op.create_index(
-        "ix_crm_saved_view_default_tenant_id", "crm_saved_view_default", ["tenant_id"]
-    )
+    op.create_index("ix_crm_saved_view_default_tenant_id", "crm_saved_view_default", ["tenant_id"])
     op.create_index(
         "ix_crm_saved_view_default_saved_view_id", "crm_saved_view_default", ["saved_view_id"]
     )
-
 
     # The customer search text ends with the city now (crm.services.customers.customers).
     op.execute(

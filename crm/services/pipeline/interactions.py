@@ -33,16 +33,7 @@ from sqlalchemy import Connection, Select, event, func, inspect, select, update
 from sqlalchemy.orm import Session, UOWTransaction, joinedload
 from sqlalchemy.orm.util import identity_key
 
-from crm.models import (
-    INTERACTION_KINDS,
-    Contact,
-    CrmUser,
-    Customer,
-    Deal,
-    Interaction,
-    Lead,
-    Task,
-)
+from crm.models import INTERACTION_KINDS, Contact, CrmUser, Customer, Deal, Interaction, Lead, Task
 from crm.models.base import utcnow
 from crm.security.tenancy import current_user_id
 from crm.services.core.errors import ValidationFailed
