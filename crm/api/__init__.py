@@ -20,6 +20,7 @@ from crm.api.customers import (
     TaxRegistrationApi,
 )
 from crm.api.deals import DealApi
+from crm.api.email import EmailApi, EmailTemplateApi
 from crm.api.forecast import ForecastApi
 from crm.api.interactions import InteractionApi
 from crm.api.invoices import InvoiceApi
@@ -85,6 +86,8 @@ APIS = [
     WebhookApi,
     WebhookDeliveryApi,
     ForecastApi,
+    EmailApi,
+    EmailTemplateApi,
 ]
 
 

@@ -18,7 +18,7 @@ from .audit import AuditEntry
 from .pipeline import Pipeline, Stage
 from .lead import Lead, LeadSource, LeadStatus
 from .deal import Deal
-from .interaction import INTERACTION_KINDS, Interaction
+from .interaction import INTERACTION_KINDS, Interaction, InteractionAttachment
 from .task import TASK_PRIORITIES, TASK_STATUSES, Task
 from .notification import Notification
 from .setting import CrmSetting
@@ -44,6 +44,9 @@ from .support_ticket import (
 )
 from .job import ACTIVE_JOB_STATUSES, JOB_KINDS, JOB_STATUSES, Job
 from .webhook import DELIVERY_STATUSES, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from .mail_settings import SMTP_SECURITY, MailSettings
+from .email_template import TEMPLATE_LANGUAGES, EmailTemplate
+from .inbound_email import INBOUND_STATUSES, InboundEmail
 
 from sqlalchemy import func as _func, select as _select
 from sqlalchemy.orm import column_property as _column_property
@@ -111,6 +114,10 @@ _install_column_defaults(
         WebhookEndpoint,
         WebhookDelivery,
         WebhookAttempt,
+        InteractionAttachment,
+        MailSettings,
+        EmailTemplate,
+        InboundEmail,
     ]
 )
 
@@ -186,6 +193,13 @@ __all__ = [
     "WebhookEndpoint",
     "WebhookDelivery",
     "WebhookAttempt",
+    "InteractionAttachment",
+    "MailSettings",
+    "SMTP_SECURITY",
+    "EmailTemplate",
+    "TEMPLATE_LANGUAGES",
+    "InboundEmail",
+    "INBOUND_STATUSES",
     "JOB_KINDS",
     "JOB_STATUSES",
     "ACTIVE_JOB_STATUSES",

@@ -108,6 +108,14 @@ METHOD_VERBS = {
     "forecast_xlsx": "read",
     "delete": "delete",
     "muldelete": "delete",
+    # email from the record (logs an interaction), the unmatched inbound mail, settings
+    "compose_email": "add",
+    "send_email": "add",
+    "unmatched": "read",
+    "assign": "edit",
+    "discard": "edit",
+    "attachment": "read",
+    "send_test": "edit",
     # ModelRestApi
     "get": "read",
     "get_list": "read",
@@ -159,7 +167,9 @@ BULK_ENTITIES = ("Import", "Merge")
 # Every signed-in user reads and marks their own notifications and follows and cancels their
 # own jobs (scoped to them by the service).
 PERSONAL_ENTITIES = ("Notification", "Job")
-ADMIN_ONLY = ("AuditEntry", "Webhook")
+ADMIN_ONLY = ("AuditEntry", "Webhook", "MailSettings")
+# Email from the record and the inbound mail waiting to be assigned; templates.
+EMAIL_ENTITIES = ("Email", "EmailTemplate")
 # The dashboard: every role reads it.
 DASHBOARD_ENTITIES = ("Dashboard",)
 # Overriding a credit refusal: confirming an order or issuing an invoice past the customer's
@@ -182,6 +192,7 @@ ROLE_MATRIX = {
         BULK_ENTITIES: ("read", "add", "edit"),
         SETTINGS_ENTITIES: ("read",),
         TAG_ENTITIES: ("read", "add"),
+        EMAIL_ENTITIES: ("read", "add", "edit"),
         PERSONAL_ENTITIES: ("read",),
         DASHBOARD_ENTITIES: ("read",),
     },
@@ -193,6 +204,7 @@ ROLE_MATRIX = {
         LEDGER_ENTITIES: ("read",),
         SETTINGS_ENTITIES: ("read",),
         TAG_ENTITIES: ("read",),
+        EMAIL_ENTITIES: ("read",),
         PERSONAL_ENTITIES: ("read",),
         DASHBOARD_ENTITIES: ("read",),
     },
@@ -236,6 +248,9 @@ _EVERYONE = (
     "Contracts",
     "Support Tickets",
     "Jobs",
+    "Email",
+    "Email Templates",
+    "Unmatched Email",
 )
 _BULK_MENUS = ("Import", "Import History", "Duplicates")
 MENUS = {"Manager": _EVERYONE + _BULK_MENUS, "Member": _EVERYONE}
