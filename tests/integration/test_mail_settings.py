@@ -10,7 +10,8 @@ from crm.extensions import db
 from crm.models import AuditEntry
 from crm.security import secrets
 from crm.security.tenancy import tenant_scope
-from crm.services.mail.settings import smtp_settings_for
+from crm.services.mail.settings import save_settings, smtp_settings_for
+from tests import factories
 from tests.mail_support import Mailbox, free_port
 
 SETTINGS = {
@@ -126,3 +127,38 @@ def test_a_bad_port_and_address_are_refused_next_to_their_fields(app, acme_admin
     with app.app_context(), tenant_scope(None):
         assert db.session.execute(text("SELECT count(*) FROM crm_mail_settings")).scalar() == 0
         db.session.remove()
+
+
+def test_a_statement_goes_out_through_the_tenants_own_server(
+    app, acme, acme_manager, browser, monkeypatch
+):
+    """The app-wide server is closed; the tenant's own one takes the statement."""
+    monkeypatch.setitem(app.config, "CRM_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setitem(app.config, "CRM_SMTP_PORT", free_port())
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        with app.app_context(), tenant_scope(acme.id):
+            save_settings(
+                db.session,
+                app.config,
+                {
+                    "smtp_host": "127.0.0.1",
+                    "smtp_port": controller.port,
+                    "from_address": "accounts@acme.example",
+                },
+            )
+            db.session.remove()
+        pk = factories.customer_with_ledger(app, acme)
+        answer = browser(acme_manager).post(
+            f"/statements/{pk}/email", {"from": "2026-01-01", "to": "2026-03-31"}
+        )
+        assert answer.status_code == 302
+        [envelope] = mailbox.envelopes
+        assert (envelope.mail_from, envelope.rcpt_tos) == (
+            "accounts@acme.example",
+            ["anna@nordlicht.example"],
+        )
+    finally:
+        controller.stop()

@@ -201,6 +201,58 @@ def submit_email(
     return job
 
 
+def _parts(mimetype: str) -> tuple[str, str]:
+    maintype, _, subtype = mimetype.partition("/")
+    return maintype, subtype or "octet-stream"
+
+
+def _send_and_log(
+    session: Session,
+    config: Mapping[str, Any],
+    smtp: smtplib.SMTP,
+    settings: mailer.SmtpSettings,
+    entity: str,
+    record: Any,
+    recipient: Recipient,
+    subject: str,
+    body: str,
+    files: Sequence[tuple[str, bytes, str]],
+    user_id: int | None,
+) -> None:
+    """One recipient's message, logged in the transaction that commits once the server
+    took it; its stored files are removed again when it did not."""
+    mail = mailer.message(
+        settings,
+        recipient.email,
+        subject,
+        body,
+        [(name, data, *_parts(mimetype)) for name, data, mimetype in files],
+    )
+    stored: list[Any] = []
+    try:
+        with transaction(session):
+            interaction = log_interaction(
+                session,
+                record if entity == "customer" else record.customer,
+                f"{subject}\n\n{body}",
+                kind="email",
+                deal=record if entity == "deal" else None,
+                lead=record if entity == "lead" else None,
+                contact=recipient.contact,
+                user_id=user_id,
+            )
+            for name, data, mimetype in files:
+                stored.append(
+                    attachments.attach(session, config, interaction, name, data, mimetype)
+                )
+            session.flush()
+            smtp.send_message(mail)
+    except BaseException:
+        for attachment in stored:
+            attachments.storage(config).delete(attachment.storage_key)
+        raise
+
+
 def send_email(
     session: Session,
     config: Mapping[str, Any],
@@ -210,12 +262,28 @@ def send_email(
     user_id: int | None,
 ) -> dict[str, str]:
     """The job: send to each recipient and log what went. CrmError naming those the
-    server refused (after the others are sent and logged)."""
+    server refused (after the others are sent and logged). The staged files are removed
+    either way: a failed job is not run again."""
+    store = attachments.storage(config)
+    try:
+        return _send_all(session, config, parameters, store, tenant_id, user_id)
+    finally:
+        for item in parameters.get("attachments") or ():
+            store.delete(item["key"])
+
+
+def _send_all(
+    session: Session,
+    config: Mapping[str, Any],
+    parameters: Mapping[str, Any],
+    store: Any,
+    tenant_id: int,
+    user_id: int | None,
+) -> dict[str, str]:
     entity = parameters["entity"]
     record = record_of(session, entity, parameters["record_id"])
     chosen = _chosen(entity, record, parameters["recipients"])
     settings = smtp_settings_for(session, tenant_id, config)
-    store = attachments.storage(config)
     files = []
     for item in parameters.get("attachments") or ():
         with store.open(item["key"]) as file:
@@ -232,36 +300,35 @@ def send_email(
         for r in chosen
     ]
     sent, failed = [], []
-    with mailer.connection(settings) as smtp:
-        for recipient, subject, body in rendered:
-            mail = mailer.message(
-                settings,
-                recipient.email,
-                subject,
-                body,
-                [(name, data, *mimetype.split("/", 1)) for name, data, mimetype in files],
-            )
-            try:
-                with transaction(session):
-                    interaction = log_interaction(
+    try:
+        with mailer.connection(settings) as smtp:
+            for recipient, subject, body in rendered:
+                try:
+                    _send_and_log(
                         session,
-                        record.customer if entity in ("deal", "contact", "lead") else record,
-                        f"{subject}\n\n{body}",
-                        kind="email",
-                        deal=record if entity == "deal" else None,
-                        lead=record if entity == "lead" else None,
-                        contact=recipient.contact,
-                        user_id=user_id,
+                        config,
+                        smtp,
+                        settings,
+                        entity,
+                        record,
+                        recipient,
+                        subject,
+                        body,
+                        files,
+                        user_id,
                     )
-                    for name, data, mimetype in files:
-                        attachments.attach(session, config, interaction, name, data, mimetype)
-                    session.flush()
-                    smtp.send_message(mail)
-                sent.append(recipient.email)
-            except (smtplib.SMTPException, OSError) as exc:
-                failed.append(f"{recipient.email}: {mailer.describe_failure(exc)}")
-    for item in parameters.get("attachments") or ():
-        store.delete(item["key"])
+                    sent.append(recipient.email)
+                except (smtplib.SMTPException, OSError) as exc:
+                    failed.append(f"{recipient.email}: {mailer.describe_failure(exc)}")
+    except (smtplib.SMTPException, OSError) as exc:
+        raise CrmError(
+            gettext(
+                "The mail server %(host)s:%(port)s could not be reached: %(reason)s",
+                host=settings.host,
+                port=settings.port,
+                reason=mailer.describe_failure(exc),
+            )
+        ) from exc
     if failed:
         raise CrmError(
             gettext(

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.models import Contact, Customer, InboundEmail, Lead
-from crm.security.tenancy import tenant_scope
+from crm.security.tenancy import get_owned, tenant_scope
 from crm.services.core.errors import CrmError, NotFound, ValidationFailed
 from crm.services.core.transaction import transaction
 from crm.services.mail import attachments, imap
@@ -203,9 +203,8 @@ def unmatched(session: Session) -> list[Any]:
     )
 
 
-def _waiting(session: Session, inbound_id: object) -> Any:
-    from crm.security.tenancy import get_owned
-
+def waiting(session: Session, inbound_id: object) -> Any:
+    """The tenant's unmatched message ``inbound_id``; NotFound otherwise."""
     row = get_owned(session, InboundEmail, inbound_id)
     if row is None or row.status != "unmatched":
         raise NotFound(_l("This message is not waiting to be assigned."))
@@ -220,16 +219,14 @@ def assign(
     customer: Any = None,
     lead: Any = None,
 ) -> Any:
-    """Log an unmatched message against ``customer`` or ``lead`` (rows or ids)."""
-    row = _waiting(session, inbound_id)
+    """Log an unmatched message against ``customer`` or ``lead`` (rows or ids of the
+    tenant; the interaction rules check them)."""
+    row = waiting(session, inbound_id)
     if customer in (None, "") and lead in (None, ""):
         raise ValidationFailed({"customer": [_l("Choose a customer or a lead.")]})
     with attachments.storage(config).open(row.raw_key) as file:
         message = parse(file.read())
-    record = {
-        "customer": int(customer) if isinstance(customer, str) else customer,
-        "lead": int(lead) if isinstance(lead, str) else lead,
-    }
+    record = {"customer": customer or None, "lead": lead or None}
     with transaction(session):
         row.interaction = log_message(session, config, message, record)
         row.status = "assigned"
@@ -238,7 +235,7 @@ def assign(
 
 
 def discard(session: Session, config: Mapping[str, Any], inbound_id: object) -> None:
-    row = _waiting(session, inbound_id)
+    row = waiting(session, inbound_id)
     with transaction(session):
         row.status = "discarded"
     attachments.storage(config).delete(row.raw_key)

@@ -5,7 +5,6 @@ Passwords are stored encrypted (crm/security/secrets.py); ``settings_values`` ne
 returns them, only whether one is set. A blank password on save keeps the stored one.
 """
 
-import imaplib
 import smtplib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -221,20 +220,5 @@ def send_test(session: Session, tenant_id: int, config: Mapping[str, Any], to: s
                 host=settings.host,
                 port=settings.port,
                 reason=mailer.describe_failure(exc),
-            )
-        ) from exc
-
-
-def check_mailbox(settings: ImapSettings) -> None:
-    """Sign in to the mailbox and select the folder; MailServerFailed with the reason."""
-    from crm.services.mail import imap
-
-    try:
-        with imap.mailbox(settings):
-            pass
-    except (imaplib.IMAP4.error, OSError) as exc:
-        raise MailServerFailed(
-            gettext(
-                "The mailbox could not be opened: %(reason)s", reason=str(exc) or type(exc).__name__
             )
         ) from exc

@@ -172,6 +172,12 @@ class EmailView(BaseView):
             )
         return redirect(url_for(RECORD_PAGES[entity], pk=record.id))
 
+    def _waiting(self, pk):
+        try:
+            return inbound.waiting(self.session, pk)
+        except NotFound:
+            abort(404)
+
     @expose("/unmatched")
     @has_access
     def unmatched(self):
@@ -187,6 +193,7 @@ class EmailView(BaseView):
     @expose("/unmatched/<int:pk>/assign", methods=["POST"])
     @has_access
     def assign(self, pk):
+        self._waiting(pk)
         form = AssignForm(request.form)
         if not form.validate():
             for messages in form.errors.values():
@@ -213,6 +220,7 @@ class EmailView(BaseView):
     @expose("/unmatched/<int:pk>/discard", methods=["POST"])
     @has_access
     def discard(self, pk):
+        self._waiting(pk)
         try:
             inbound.discard(self.session, current_app.config, pk)
             flash(gettext("The message was discarded."), "success")

@@ -57,7 +57,12 @@ class EmailTemplateView(CrmModelView):
     label_columns = LABELS
     list_columns = ["name", "subject", "translated"]
     show_columns = ["name", "subject", "body", "translated"]
-    add_columns = edit_columns = ["name", "subject", "body"]
+    add_columns = edit_columns = [
+        "name",
+        "subject",
+        "body",
+        *(f"{part}_{code}" for code in TEMPLATE_LANGUAGES for part in ("subject", "body")),
+    ]
     search_columns = ["name"]
     base_order = ("name", "asc")
     add_form_extra_fields = edit_form_extra_fields = _translation_fields()
