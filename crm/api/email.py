@@ -39,6 +39,24 @@ def _files(items):
     return files
 
 
+def _checked(body):
+    """The body's fields of the right JSON types; ValidationFailed naming the others."""
+    errors = {}
+    for field in ("entity", "subject", "body", "language"):
+        if body.get(field) is not None and not isinstance(body[field], str):
+            errors[field] = [gettext("Give text.")]
+    recipients = body.get("recipients")
+    if not isinstance(recipients, list) or not all(isinstance(r, str) for r in recipients):
+        errors["recipients"] = [gettext("Give a list of recipient keys.")]
+    for field in ("id", "template_id"):
+        value = body.get(field)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            errors[field] = [gettext("Give a whole number.")]
+    if errors:
+        raise ValidationFailed(errors)
+    return body
+
+
 class EmailApi(BaseApi):
     resource_name = "email"
     class_permission_name = "Email"
@@ -105,13 +123,14 @@ class EmailApi(BaseApi):
         if not isinstance(body, dict):
             return json_answer(400, gettext("Send the body as a JSON object."))
         try:
+            _checked(body)
             job = compose.submit_email(
                 self.appbuilder.session,
                 job_queue.queue(),
                 current_app.config,
                 entity=str(body.get("entity") or ""),
                 record_id=body.get("id"),
-                recipient_keys=body.get("recipients") or [],
+                recipient_keys=body["recipients"],
                 template_id=body.get("template_id"),
                 subject=body.get("subject"),
                 body=body.get("body"),

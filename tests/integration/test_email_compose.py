@@ -215,3 +215,69 @@ def test_a_member_may_not_send(acme_member, api, deal_with_contact):
         "/api/v1/email/", json={"entity": "deal", "id": deal_with_contact["deal"]}
     )
     assert answer.status_code == 403
+
+
+def test_an_email_from_a_lead_goes_to_its_contact_address_and_is_logged_on_the_lead(
+    app, acme, acme_manager, api, tenant_smtp
+):
+    lead = factories.lead(
+        app, acme, "Website enquiry", contact_name="Lea Start", contact_email="lea@startup.example"
+    )
+    answer = api(acme_manager).post(
+        "/api/v1/email/",
+        json={
+            "entity": "lead",
+            "id": lead,
+            "recipients": ["lead"],
+            "subject": "About {{ lead.title }}",
+            "body": "Hi {{ contact.first_name }}",
+        },
+    )
+    assert answer.json["status"] == "done", answer.json
+    [message] = tenant_smtp.messages()
+    assert (message["To"], message["Subject"]) == ("lea@startup.example", "About Website enquiry")
+    with app.app_context():
+        [row] = db.session.scalars(
+            select(Interaction)
+            .where(Interaction.lead_id == lead)
+            .execution_options(all_tenants=True)
+        ).all()
+        assert (row.kind, row.customer_id, row.summary) == (
+            "email",
+            None,
+            "About Website enquiry\n\nHi Lea",
+        )
+        db.session.remove()
+
+
+def test_an_unreachable_server_fails_the_job_with_the_reason_and_logs_nothing(
+    app, acme, acme_manager, api, deal_with_contact
+):
+    with app.app_context(), tenant_scope(acme.id):
+        mail_settings.save_settings(
+            db.session,
+            app.config,
+            {"smtp_host": "127.0.0.1", "smtp_port": free_port(), "from_address": "s@acme.example"},
+        )
+        db.session.remove()
+    ids = deal_with_contact
+    answer = api(acme_manager).post(
+        "/api/v1/email/",
+        json={
+            "entity": "deal",
+            "id": ids["deal"],
+            "recipients": [f"contact:{ids['contact']}"],
+            "template_id": ids["template"],
+        },
+    )
+    assert answer.json["status"] == "failed"
+    assert "could not be reached" in answer.json["error"]
+    assert email_interactions(app, ids["deal"]) == []
+
+
+def test_a_body_of_the_wrong_shape_is_refused_field_by_field(acme_manager, api):
+    answer = api(acme_manager).post(
+        "/api/v1/email/", json={"entity": 3, "id": "x", "recipients": "contact:1", "subject": []}
+    )
+    assert answer.status_code == 422
+    assert set(answer.json["errors"]) == {"entity", "id", "recipients", "subject"}
