@@ -73,6 +73,8 @@ run: install catalogues db
 browsers:
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
+	@command -v dovecot >/dev/null 2>&1 || command -v /usr/sbin/dovecot >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd)
 
 test: install catalogues browsers
 	$(PY) -m pytest -q -n $(TEST_WORKERS)

@@ -168,6 +168,12 @@ class Config:
     CRM_SMTP_SSL = _env_flag("CRM_SMTP_SSL")
     CRM_SMTP_USER = os.environ.get("CRM_SMTP_USER") or None
     CRM_SMTP_PASSWORD = os.environ.get("CRM_SMTP_PASSWORD") or None
+    # Key of the stored mail-server passwords (crm/security/secrets.py); derived from
+    # SECRET_KEY when unset.
+    CRM_SECRET_KEY_ENCRYPTION = os.environ.get("CRM_SECRET_KEY_ENCRYPTION") or None
+    # Minutes between two fetches of every tenant's inbound IMAP mailbox.
+    CRM_INBOUND_MAIL_MINUTES = _env_int("CRM_INBOUND_MAIL_MINUTES", 5)
+    CRM_IMAP_TIMEOUT = _env_int("CRM_IMAP_TIMEOUT", 30)
     CRM_MAIL_SENDER = os.environ.get("CRM_MAIL_SENDER", "ledgerline@localhost")
     # The address the CRM is reached at, for links in e-mails (task reminders, digests).
     CRM_BASE_URL = os.environ.get("CRM_BASE_URL", "http://localhost:5000")

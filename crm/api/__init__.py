@@ -21,6 +21,7 @@ from crm.api.customers import (
     TaxRegistrationApi,
 )
 from crm.api.deals import DealApi
+from crm.api.email import EmailApi, EmailTemplateApi
 from crm.api.forecast import ForecastApi
 from crm.api.interactions import InteractionApi
 from crm.api.invoices import InvoiceApi
@@ -92,6 +93,8 @@ APIS = [
     AutomationRuleApi,
     AutomationRunApi,
     ForecastApi,
+    EmailApi,
+    EmailTemplateApi,
 ]
 
 

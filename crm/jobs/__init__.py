@@ -11,7 +11,17 @@ from typing import cast
 from flask import Flask, current_app
 from huey import crontab
 
-from crm.jobs import automation, health, imports, reminders, runner, schedule, statements, webhooks
+from crm.jobs import (
+    automation,
+    health,
+    imports,
+    mail,
+    reminders,
+    runner,
+    schedule,
+    statements,
+    webhooks,
+)
 from crm.jobs.queue import JobQueue, build_huey
 from crm.jobs.runner import register_kind
 
@@ -37,6 +47,12 @@ def init_app(app: Flask) -> JobQueue:
 
     huey.periodic_task(crontab(minute="*"), name="crm.reap_dead_jobs")(reap_dead_jobs)
     huey.periodic_task(crontab(minute="0"), name="crm.nightly_health")(nightly_health)
+
+    def inbound_mail() -> None:
+        mail.fetch_inbound_mail(app)
+
+    every = max(1, int(app.config.get("CRM_INBOUND_MAIL_MINUTES") or 5))
+    huey.periodic_task(crontab(minute=f"*/{every}"), name="crm.inbound_mail")(inbound_mail)
     app.extensions[EXTENSION] = job_queue
     webhooks.init_app(app, huey)
     reminders.init_app(app, huey)
@@ -45,6 +61,7 @@ def init_app(app: Flask) -> JobQueue:
     register_kind("statement_batch", statements.run_statement_batch)
     register_kind("import", imports.run_import)
     register_kind("import_preview", imports.run_import_preview)
+    register_kind("email_send", mail.run_email_send)
     return job_queue
 
 

@@ -7,9 +7,9 @@ from flask import Flask
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
-from crm.services.core import mailer
 from crm.services.core.storage import storage_for
 from crm.services.jobs.lifecycle import Progress
+from crm.services.mail.settings import smtp_settings_for
 from crm.services.statements import batch
 
 
@@ -23,7 +23,7 @@ def run_statement_batch(
             parameters,
             storage_for(app.config, "jobs"),
             f"{job.tenant_id}/{job.id}",
-            settings=mailer.SmtpSettings.from_config(app.config),
+            settings=smtp_settings_for(session, job.tenant_id, app.config),
             progress=progress,
             user_id=job.user_id,
         )

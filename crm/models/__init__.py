@@ -18,7 +18,7 @@ from .audit import AuditEntry
 from .pipeline import Pipeline, Stage
 from .lead import Lead, LeadSource, LeadStatus
 from .deal import Deal
-from .interaction import INTERACTION_KINDS, Interaction
+from .interaction import INTERACTION_KINDS, Interaction, InteractionAttachment
 from .task import TASK_PRIORITIES, TASK_STATUSES, Task
 from .notification import Notification
 from .setting import CrmSetting
@@ -53,6 +53,9 @@ from .automation import (
     AutomationRun,
 )
 from .saved_view import SavedView, SavedViewDefault
+from .mail_settings import SMTP_SECURITY, MailSettings
+from .email_template import TEMPLATE_LANGUAGES, EmailTemplate
+from .inbound_email import INBOUND_STATUSES, InboundEmail
 
 from sqlalchemy import func as _func, select as _select
 from sqlalchemy.orm import column_property as _column_property
@@ -125,6 +128,10 @@ _install_column_defaults(
         AutomationCursor,
         SavedView,
         SavedViewDefault,
+        InteractionAttachment,
+        MailSettings,
+        EmailTemplate,
+        InboundEmail,
     ]
 )
 
@@ -208,6 +215,13 @@ __all__ = [
     "AUTOMATION_ENTITIES",
     "AUTOMATION_TRIGGERS",
     "RUN_STATUSES",
+    "InteractionAttachment",
+    "MailSettings",
+    "SMTP_SECURITY",
+    "EmailTemplate",
+    "TEMPLATE_LANGUAGES",
+    "InboundEmail",
+    "INBOUND_STATUSES",
     "JOB_KINDS",
     "JOB_STATUSES",
     "ACTIVE_JOB_STATUSES",

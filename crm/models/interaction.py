@@ -40,6 +40,32 @@ class Interaction(Audited, Versioned, TenantMixin, Model):
     contact = relationship("Contact")
     user_id = Column(Integer, ForeignKey("ab_user.id"))
     user = relationship("CrmUser", foreign_keys=[user_id])
+    attachments = relationship(
+        "InteractionAttachment",
+        back_populates="interaction",
+        cascade="all, delete-orphan",
+        order_by="InteractionAttachment.id",
+    )
 
     def __str__(self):
         return (self.summary or "")[:60]
+
+
+class InteractionAttachment(TenantMixin, Model):
+    """A file sent or received with an email interaction; the bytes are in the document
+    storage."""
+
+    __tablename__ = "crm_interaction_attachment"
+
+    id = Column(Integer, primary_key=True)
+    interaction_id = Column(
+        Integer, ForeignKey("crm_interaction.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    interaction = relationship("Interaction", back_populates="attachments")
+    filename = Column(String(255), nullable=False)
+    content_type = Column(String(120), nullable=False)
+    size = Column(Integer, nullable=False)
+    storage_key = Column(String(255), nullable=False, unique=True)
+
+    def __str__(self):
+        return self.filename

@@ -5,7 +5,14 @@ from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, Strin
 
 from .base import TenantMixin, utcnow
 
-JOB_KINDS = ("health_refresh", "export", "statement_batch", "import", "import_preview")
+JOB_KINDS = (
+    "health_refresh",
+    "export",
+    "statement_batch",
+    "import",
+    "import_preview",
+    "email_send",
+)
 # queued -> running -> done | failed | cancelled; queued -> cancelled
 JOB_STATUSES = ("queued", "running", "done", "failed", "cancelled")
 ACTIVE_JOB_STATUSES = ("queued", "running")

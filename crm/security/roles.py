@@ -117,6 +117,14 @@ METHOD_VERBS = {
     "clear_default": "edit",
     "delete": "delete",
     "muldelete": "delete",
+    # email from the record (logs an interaction), the unmatched inbound mail, settings
+    "compose_email": "add",
+    "send_email": "add",
+    "unmatched": "read",
+    "assign": "edit",
+    "discard": "edit",
+    "attachment": "read",
+    "send_test": "edit",
     # ModelRestApi
     "get": "read",
     "get_list": "read",
@@ -168,7 +176,9 @@ BULK_ENTITIES = ("Import", "Merge")
 # Every signed-in user reads and marks their own notifications, follows and cancels their
 # own jobs and sets their own settings (scoped to them by the service).
 PERSONAL_ENTITIES = ("Notification", "Job", "MySettings")
-ADMIN_ONLY = ("AuditEntry", "Webhook", "Automation")
+ADMIN_ONLY = ("AuditEntry", "Webhook", "Automation", "MailSettings")
+# Email from the record and the inbound mail waiting to be assigned; templates.
+EMAIL_ENTITIES = ("Email", "EmailTemplate")
 # The dashboard: every role reads it.
 DASHBOARD_ENTITIES = ("Dashboard",)
 # Overriding a credit refusal: confirming an order or issuing an invoice past the customer's
@@ -197,6 +207,7 @@ ROLE_MATRIX = {
         BULK_ENTITIES: ("read", "add", "edit"),
         SETTINGS_ENTITIES: ("read",),
         TAG_ENTITIES: ("read", "add"),
+        EMAIL_ENTITIES: ("read", "add", "edit"),
         PERSONAL_ENTITIES: ("read",),
         DASHBOARD_ENTITIES: ("read",),
         SAVED_VIEW_ENTITIES: VERBS,
@@ -210,6 +221,7 @@ ROLE_MATRIX = {
         LEDGER_ENTITIES: ("read",),
         SETTINGS_ENTITIES: ("read",),
         TAG_ENTITIES: ("read",),
+        EMAIL_ENTITIES: ("read",),
         PERSONAL_ENTITIES: ("read",),
         DASHBOARD_ENTITIES: ("read",),
         SAVED_VIEW_ENTITIES: VERBS,
@@ -254,6 +266,9 @@ _EVERYONE = (
     "Contracts",
     "Support Tickets",
     "Jobs",
+    "Email",
+    "Email Templates",
+    "Unmatched Email",
 )
 _BULK_MENUS = ("Import", "Import History", "Duplicates")
 MENUS = {"Manager": _EVERYONE + _BULK_MENUS, "Member": _EVERYONE}

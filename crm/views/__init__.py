@@ -33,6 +33,9 @@ from crm.views.ledger.payments import PaymentView
 from crm.views.ledger.priced_documents import CreditOverridePermission
 from crm.views.ledger.sales_orders import SalesOrderView
 from crm.views.ledger.statements import StatementView
+from crm.views.mail.email import EmailView
+from crm.views.mail.settings import MailSettingsView
+from crm.views.mail.templates import EmailTemplateView
 from crm.views.notifications import NotificationView
 from crm.views.pipeline.deal_board import DealBoardView
 from crm.views.pipeline.deals import DealView
@@ -62,6 +65,7 @@ SETTINGS = ("Settings", _l("Settings"), "fa-sliders-h")
 SECURITY = ("Security", _l("Security"), "fa-cogs")
 SALES = ("Sales", _l("Sales"), "fa-funnel-dollar")
 FINANCE = ("Finance", _l("Finance"), "fa-coins")
+EMAIL = ("Email", _l("Email"), "fa-envelope")
 
 # (view, menu name, label, icon, category) — menu names are the permission keys in roles.py.
 MENU = [
@@ -94,6 +98,7 @@ MENU = [
     (WebhookView, "Webhooks", _l("Webhooks"), "fa-satellite-dish", SETTINGS),  # Admins only
     (AutomationRuleView, "Automation", _l("Automation"), "fa-robot", SETTINGS),  # Admins only
     (AutomationRunView, "Automation Runs", _l("Automation runs"), "fa-history", SETTINGS),
+    (MailSettingsView, "Email Settings", _l("Email"), "fa-at", SETTINGS),  # Admins only
     (LeadView, "Leads", _l("Leads"), "fa-bullseye", SALES),
     (LeadBoardView, "Lead Board", _l("Lead board"), "fa-columns", SALES),
     (InteractionView, "Interactions", _l("Interactions"), "fa-comments", SALES),
@@ -104,6 +109,8 @@ MENU = [
     (PaymentView, "Payments", _l("Payments"), "fa-money-bill-wave", FINANCE),
     (CreditNoteView, "Credit Notes", _l("Credit notes"), "fa-receipt", FINANCE),
     (ContractView, "Contracts", _l("Contracts"), "fa-file-signature", FINANCE),
+    (EmailView, "Unmatched Email", _l("Unmatched"), "fa-inbox", EMAIL),
+    (EmailTemplateView, "Email Templates", _l("Templates"), "fa-envelope-open-text", EMAIL),
 ]
 # Reached from a customer's tabs, not the menu.
 NO_MENU = [

@@ -22,6 +22,7 @@ KIND_LABELS = {
     "statement_batch": _l("Statements by e-mail"),
     "import": _l("Import"),
     "import_preview": _l("Import preview"),
+    "email_send": _l("Email from a record"),
 }
 STATUS_LABELS = {
     "queued": _l("Queued"),

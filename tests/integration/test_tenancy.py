@@ -22,7 +22,10 @@ from crm.models import (
     CustomFieldValue,
     Deal,
     Document,
+    EmailTemplate,
+    InboundEmail,
     Interaction,
+    InteractionAttachment,
     Invoice,
     Lead,
     LeadSource,
@@ -264,6 +267,22 @@ def globex_records(app, globex):
         s.add(view)
         s.commit()
         ids[SavedView] = view.id
+        inbound = InboundEmail(
+            tenant_id=globex.id, message_id="<globex@secret>", subject=SECRET, raw_key="x"
+        )
+        attachment = InteractionAttachment(
+            tenant_id=globex.id,
+            interaction_id=ids[Interaction],
+            filename="secret.pdf",
+            content_type="application/pdf",
+            size=1,
+            storage_key=f"{globex.id}/mail/secret",
+        )
+        template = EmailTemplate(tenant_id=globex.id, name="Globex", subject=SECRET, body="x")
+        s.add_all([inbound, attachment, template])
+        s.commit()
+        ids[InboundEmail], ids[InteractionAttachment] = inbound.id, attachment.id
+        ids[EmailTemplate] = template.id
         db.session.remove()
     return ids
 
@@ -289,6 +308,8 @@ def _counts(app):
 
 
 def _model_of(app, endpoint):
+    if endpoint in ROUTE_MODELS:
+        return ROUTE_MODELS[endpoint]
     view_name = endpoint.split(".")[0]
     for view in app.appbuilder.baseviews:
         if type(view).__name__ == view_name:
@@ -297,6 +318,13 @@ def _model_of(app, endpoint):
     return None
 
 
+# Routes of a view with no datamodel of its own, on records of several kinds.
+ROUTE_MODELS = {
+    "EmailView.assign": InboundEmail,
+    "EmailView.discard": InboundEmail,
+    "EmailView.attachment": InteractionAttachment,
+    "EmailView.compose_email": Deal,  # /email/compose/<entity>/<pk>, entity "deal"
+}
 SHARED = ("RoleModelView", "SharedRoleView", "OpenApi", "SwaggerView", "SecurityApi", "MenuApi")
 
 
@@ -322,6 +350,8 @@ def test_every_route_with_an_id_answers_404_for_another_tenants_record(
             values["name"] = "resetpasswords" if "User" in rule.endpoint else "toggle_active"
         if "filename" in rule.arguments:
             values["filename"] = "x"
+        if "entity" in rule.arguments:
+            values["entity"] = "deal"
         url = re.sub(
             r"<(?:\w+:)?(\w+)>", lambda m, values=values: str(values[m.group(1)]), rule.rule
         )

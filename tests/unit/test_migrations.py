@@ -22,8 +22,7 @@ def test_upgrade_from_empty_database_and_back(empty_database_url):
         assert missing == set()
         with db.engine.connect() as conn:
             assert (
-                conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-                == "m_saved_views"
+                conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "m_email"
             )
         downgrade(revision="base")
         assert not ({"crm_customer", "crm_audit_entry"} & set(inspect(db.engine).get_table_names()))

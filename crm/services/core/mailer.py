@@ -12,7 +12,7 @@ import ssl
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from typing import Any
 
 
@@ -87,11 +87,34 @@ def message(
     mail["To"] = to
     mail["Subject"] = subject
     mail["Date"] = formatdate(localtime=True)
-    mail["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or None)
+    address = parseaddr(settings.sender)[1] or settings.sender
+    mail["Message-ID"] = make_msgid(domain=address.rpartition("@")[2] or None)
     mail.set_content(body)
     for filename, data, maintype, subtype in attachments:
         mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return mail
+
+
+def send_reporting(smtp: smtplib.SMTP, mail: EmailMessage) -> str:
+    """Send ``mail`` on an open connection and return the server's answer to it
+    ("250 2.0.0 Ok: queued as ..."); an SMTPException when it refused."""
+    smtp.ehlo_or_helo_if_needed()
+    sender = parseaddr(str(mail["From"]))[1]
+    recipients = [parseaddr(a)[1] for a in str(mail["To"]).split(",")]
+    code, answer = smtp.mail(sender)
+    if code != 250:
+        smtp.rset()
+        raise smtplib.SMTPSenderRefused(code, answer, sender)
+    for recipient in recipients:
+        code, answer = smtp.rcpt(recipient)
+        if code not in (250, 251):
+            smtp.rset()
+            raise smtplib.SMTPRecipientsRefused({recipient: (code, answer)})
+    code, answer = smtp.data(mail.as_bytes())
+    if code != 250:
+        smtp.rset()
+        raise smtplib.SMTPDataError(code, answer)
+    return f"{code} {answer.decode(errors='replace')}"
 
 
 def describe_failure(exc: BaseException) -> str:

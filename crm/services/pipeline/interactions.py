@@ -30,7 +30,7 @@ from typing import Any
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import Connection, Select, event, func, inspect, select, update
-from sqlalchemy.orm import Session, UOWTransaction, joinedload
+from sqlalchemy.orm import Session, UOWTransaction, joinedload, selectinload
 from sqlalchemy.orm.util import identity_key
 
 from crm.models import INTERACTION_KINDS, Contact, CrmUser, Customer, Deal, Interaction, Lead, Task
@@ -232,7 +232,9 @@ def move_lead_history(session: Session, lead: Any, customer: Any, deal: Any = No
 
 def _recent(**where: object) -> Select[Any]:
     query = select(Interaction).options(
-        joinedload(Interaction.user), joinedload(Interaction.contact)
+        joinedload(Interaction.user),
+        joinedload(Interaction.contact),
+        selectinload(Interaction.attachments),
     )
     for column, value in where.items():
         query = query.where(getattr(Interaction, column) == value)

@@ -59,6 +59,7 @@ class ContactView(CustomerPartView):
     list_title = _l("Contacts")
     show_title = _l("Contact")
     list_template = "crm/contact_list.html"
+    show_template = "crm/contact_show.html"  # with the Email button
     label_columns = CONTACT.labels()
     list_columns = CONTACT.columns("list")
     show_columns = CONTACT.columns("show")

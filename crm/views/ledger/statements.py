@@ -17,6 +17,7 @@ from crm.security.roles import METHOD_VERBS
 from crm.security.tenancy import current_tenant_id, current_user_id, get_owned
 from crm.services.core import mailer
 from crm.services.core.errors import CrmError, ValidationFailed
+from crm.services.mail.settings import smtp_settings_for
 from crm.services.statements import (
     batch as statement_batch,
     mail as statement_mail,
@@ -124,7 +125,9 @@ class StatementView(BaseView):
         date_from, date_to = _period_args(request.form)
         contact_id = _contact_id(request.form)
         subject, body = request.form.get("subject"), request.form.get("body")
-        settings = mailer.SmtpSettings.from_config(current_app.config)
+        settings = smtp_settings_for(
+            self.appbuilder.session, customer.tenant_id, current_app.config
+        )
         try:
             email = statement_mail.send_statement(
                 self.appbuilder.session,

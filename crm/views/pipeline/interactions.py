@@ -136,6 +136,7 @@ class InteractionView(CrmModelView):
     list_widget = InteractionListWidget
     add_template = "crm/interaction_form_add.html"
     edit_template = "crm/interaction_form_edit.html"
+    show_template = "crm/interaction_show.html"  # an email's files below the fields
     prepare = staticmethod(interactions.prepare)
 
     def _get_add_widget(self, form, exclude_cols=None, widgets=None):

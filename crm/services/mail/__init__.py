@@ -1,0 +1,1 @@
+"""Email from the record, tenant mail settings, templates and inbound IMAP logging."""

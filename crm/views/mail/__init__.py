@@ -1,0 +1,1 @@
+"""Email screens: settings, templates, composing from a record, unmatched inbound mail."""
