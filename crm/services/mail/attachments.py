@@ -96,6 +96,11 @@ def attach(
 
 
 def files_of(session: Session, interaction_id: object) -> list[Any]:
+    """The files of an interaction; ``interaction_id`` as a page's URL gives it (text)."""
+    try:
+        interaction_id = int(str(interaction_id))
+    except ValueError:
+        return []
     return list(
         session.scalars(
             select(InteractionAttachment)
