@@ -15,6 +15,7 @@ from crm.jobs.webhooks import queue_delivery
 from crm.models import AutomationRule
 from crm.security.tenancy import tenant_scope
 from crm.services.automation import runs
+from crm.services.mail import compose
 from crm.services.webhooks import recording
 from crm.services.webhooks.recording import Noted
 
@@ -27,10 +28,20 @@ def run_change(app: Flask, change: dict[str, Any]) -> list[int]:
     with app.app_context():
         hooks = app.extensions[recording.EXTENSION]
         delivery = runs.Delivery(
-            hooks.serialise, lambda delivery_id: queue_delivery(delivery_id, app)
+            hooks.serialise,
+            lambda delivery_id: queue_delivery(delivery_id, app),
+            lambda session, message: submit_email(app, session, message),
         )
         with Session(bind=db.engine) as session:
             return runs.run_rules(session, runs.Change(**change), delivery)
+
+
+def submit_email(app: Flask, session: Session, message: dict[str, Any]) -> None:
+    """Queue the email a rule sends (kind ``email_send``), as email from the record does."""
+    from crm.jobs import queue  # the package registers this module's task
+
+    with tenant_scope(message["tenant_id"]):
+        compose.submit_email(session, queue(app), app.config, **message)
 
 
 def _with_rules(session: Session, tenant_id: int) -> set[str]:

@@ -65,10 +65,12 @@ class Change:
 
 @dataclass
 class Delivery:
-    """How a run hands over the record (``serialise``) and a webhook delivery (``send``)."""
+    """How a run hands over the record (``serialise``), a webhook delivery (``send``) and
+    an email from the record (``email``: the arguments of compose.submit_email)."""
 
     serialise: Callable[[Any], dict[str, Any] | None] = lambda record: None
     send: Callable[[int], None] = lambda delivery_id: None
+    email: Callable[[Session, dict[str, Any]], None] = lambda session, message: None
 
 
 def _triggered(trigger: str, created: bool) -> bool:
@@ -160,6 +162,7 @@ def run_rule(session: Session, rule_id: int, change: Change, delivery: Delivery)
         change.actor_id,
         serialise=delivery.serialise,
         send_delivery=delivery.send,
+        send_email=delivery.email,
     )
     cause = Cause((*change.rule_ids, rule_id), change.actor_id)
     started = utcnow()

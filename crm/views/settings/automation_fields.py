@@ -11,9 +11,10 @@ from wtforms import Field
 from wtforms.utils import unset_value
 
 from crm.extensions import db
-from crm.models import CrmUser, LeadSource, LeadStatus, Stage, WebhookEndpoint
+from crm.models import CrmUser, EmailTemplate, LeadSource, LeadStatus, Stage, WebhookEndpoint
 from crm.services.automation.actions import ACTIONS
 from crm.services.automation.actions.create_task import ASSIGNEES
+from crm.services.automation.actions.send_email import RECIPIENTS
 from crm.services.automation.catalogue import (
     ENTITIES,
     FIELD_OPS,
@@ -35,6 +36,8 @@ ACTION_PARAMS = {
     "value": ("set_field",),
     "message": ("notify_users",),
     "endpoint_id": ("call_webhook",),
+    "template_id": ("send_email",),
+    "to": ("send_email",),
 }
 
 
@@ -223,6 +226,10 @@ class ActionRowsWidget:
                 select(WebhookEndpoint).where(WebhookEndpoint.is_active.is_(True))
             )
         ]
+        email_templates = [
+            (t.id, t.name)
+            for t in _session().scalars(select(EmailTemplate).order_by(EmailTemplate.name))
+        ]
         types = [(name, str(module.LABEL)) for name, module in ACTIONS.items()]
         rows = list(field.data or []) + [{}] * BLANK_ROWS
         html = Markup('<div class="crm-rule-rows" data-rows="actions">')
@@ -263,6 +270,17 @@ class ActionRowsWidget:
                     Markup('<option value=""></option>')
                     + _options(endpoints, row.get("endpoint_id")),
                     gettext("Webhook"),
+                ),
+                "template_id": _select(
+                    prefix + "template_id",
+                    Markup('<option value=""></option>')
+                    + _options(email_templates, row.get("template_id")),
+                    gettext("Email template"),
+                ),
+                "to": _select(
+                    prefix + "to",
+                    _options([(k, str(v)) for k, v in RECIPIENTS.items()], row.get("to")),
+                    gettext("To"),
                 ),
             }
             inner = _select(

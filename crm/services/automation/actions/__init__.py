@@ -10,6 +10,7 @@ from crm.services.automation.actions import (
     create_task,
     notify_users,
     round_robin,
+    send_email,
     set_field,
 )
 from crm.services.automation.actions.base import Context
@@ -21,6 +22,7 @@ ACTIONS: dict[str, ModuleType] = {
     "set_field": set_field,
     "notify_users": notify_users,
     "call_webhook": call_webhook,
+    "send_email": send_email,
 }
 
 __all__ = ["ACTIONS", "Context"]

@@ -23,6 +23,8 @@ class Context:
     after_commit: list[Callable[[], None]] = field(default_factory=list)
     serialise: Callable[[Any], dict[str, Any] | None] = lambda record: None
     send_delivery: Callable[[int], None] = lambda delivery_id: None
+    # Queues an email from the record (crm.services.mail.compose.submit_email's arguments).
+    send_email: Callable[[Session, dict[str, Any]], None] = lambda session, message: None
 
     @property
     def spec(self) -> Entity:
