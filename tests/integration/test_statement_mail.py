@@ -1,9 +1,6 @@
 """Statements e-mailed over real SMTP: an aiosmtpd server on a free loopback port."""
 
 import datetime as dt
-import email
-import email.policy
-import socket
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -16,34 +13,7 @@ from crm.services.core import mailer
 from crm.services.core.errors import CrmError
 from crm.services.statements.mail import send_statement, send_statements
 from tests import factories
-
-
-class Mailbox:
-    """Keeps every accepted message; refuses recipients at refused.example."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address.endswith("@refused.example"):
-            return "550 5.1.1 No such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted"
-
-    def messages(self):
-        return [
-            email.message_from_bytes(e.content, policy=email.policy.default) for e in self.envelopes
-        ]
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.mail_support import Mailbox, free_port
 
 
 @pytest.fixture
