@@ -317,7 +317,11 @@ def interactions(session: Session, deal: Any, limit: int = RELATED_ROWS_SHOWN) -
         session.scalars(
             select(Interaction)
             .where(Interaction.deal_id == deal.id)
-            .options(selectinload(Interaction.user), selectinload(Interaction.contact))
+            .options(
+                selectinload(Interaction.user),
+                selectinload(Interaction.contact),
+                selectinload(Interaction.attachments),  # an email's files, listed with it
+            )
             .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
             .limit(limit)
         )
