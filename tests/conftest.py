@@ -27,6 +27,9 @@ from crm.services.accounts import tenants
 
 PASSWORD = "correct-horse-1"
 POSTGRES_URL = os.environ.get("CRM_TEST_POSTGRES_URL")
+# The suite's SQLite commits do not wait for the disk, as its PostgreSQL ones do not
+# (_reset_postgres): a test database can lose its last commits in a crash.
+os.environ.setdefault("CRM_SQLITE_SYNCHRONOUS", "OFF")
 WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1", … under pytest-xdist
 # Rows tests create; roles and permissions (synced once) are kept.
 DATA_TABLES_KEPT = (
