@@ -641,7 +641,10 @@ def slug(value):
 
 
 def customer_rows(gen, tenant_id, count, refs, companies, owner_id, marker=""):
-    """Rows for crm_customer, in batches; search_text as crm.services.customers.customers.search_text."""
+    """Rows for crm_customer, in batches; search_text as the app composes it
+    (crm.services.customers.customer_text), with a company customer's contact person."""
+    from crm.services.customers.customer_text import compose
+
     rng = gen.rng
     base = dt.datetime(2019, 1, 1, tzinfo=dt.timezone.utc)
     span = 7 * 365 * 86400
@@ -677,7 +680,8 @@ def customer_rows(gen, tenant_id, count, refs, companies, owner_id, marker=""):
         active = rng.random() >= ARCHIVED_SHARE
         created = base + dt.timedelta(seconds=rng.randrange(span))
         segment_id, sub_segment_id = rng.choice(refs["segments"])
-        parts = (name, company_name, tax_number, email, phone, code)
+        searched = {"name": name, "tax_number": tax_number, "email": email, "phone": phone}
+        contacts = [] if individual else [f"{gen.first()} {gen.last()}"]
         batch.append(
             {
                 "tenant_id": tenant_id,
@@ -712,7 +716,9 @@ def customer_rows(gen, tenant_id, count, refs, companies, owner_id, marker=""):
                 else created + dt.timedelta(days=rng.randrange(1, 400)),
                 "city": city,
                 "country": country,
-                "search_text": " ".join(p for p in parts if p).lower(),
+                "search_text": compose(
+                    {**searched, "code": code, "city": city}, company_name, contacts
+                ),
                 "created_at": created,
                 "updated_at": created,
             }

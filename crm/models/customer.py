@@ -135,7 +135,8 @@ class Customer(Audited, Versioned, TenantMixin, TimestampMixin, Model):
     # City and country of the default contact (else billing) address, for the list.
     city = Column(String(100))
     country = Column(String(2))
-    # Name, company, tax number, email and phone in one lower-case string, indexed
+    # Name, company, tax number, email, phone, code, city and contact names in one
+    # lower-case string (crm.services.customers.customer_text), indexed
     # for substring search (FTS5 trigram on SQLite, pg_trgm on PostgreSQL).
     search_text = Column(Text, nullable=False, default="")
     # Kept by crm.services.insight.health.refresh_health (nightly): 0-100, its band

@@ -22,7 +22,8 @@ def test_upgrade_from_empty_database_and_back(empty_database_url):
         assert missing == set()
         with db.engine.connect() as conn:
             assert (
-                conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "m_email"
+                conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                == "m_contact_search"
             )
         downgrade(revision="base")
         assert not ({"crm_customer", "crm_audit_entry"} & set(inspect(db.engine).get_table_names()))
@@ -147,5 +148,68 @@ def test_saved_views_migration_adds_each_customers_city_to_its_search_text(empty
                 ).all()
                 assert [r[0] for r in found] == [1]
         assert [r[0] for r in texts] == ["c1 c1@x.example scranton", "c2 c2@x.example"]
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_contact_search_migration_adds_contact_names_to_the_search_text(empty_database_url):
+    """After m_contact_search a customer's search text ends with its contacts' names
+    (primary first, lower-cased as Python does, so upper-case accents match); a downgrade
+    takes them out again."""
+    app = create_app(type("Fresh", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": empty_database_url}))
+    with app.app_context():
+        upgrade(revision="m_email")
+        now = "2026-01-02 03:04:05"
+        with db.engine.begin() as conn:
+            conn.execute(
+                text("INSERT INTO crm_tenant (id, name, created_at) VALUES (1, 'Old', :now)"),
+                {"now": now},
+            )
+            for pk in (1, 2):
+                conn.execute(
+                    text(
+                        "INSERT INTO crm_customer (id, kind, name, code, email, currency, "
+                        "discount_rate, credit_hold, balance, is_active, search_text, tenant_id, "
+                        "created_at, updated_at, version) VALUES (:id, 'company', :name, :code, "
+                        ":email, 'EUR', 0, :no, 0, :yes, :search, 1, :now, :now, 1)"
+                    ),
+                    {
+                        "id": pk,
+                        "name": f"C{pk}",
+                        "code": f"K{pk}",
+                        "email": f"c{pk}@x.example",
+                        "search": f"c{pk} c{pk}@x.example k{pk}",
+                        "no": False,
+                        "yes": True,
+                        "now": now,
+                    },
+                )
+            for pk, name, primary in ((1, "Ann Lee", False), (2, "ÖZ Müller", True)):
+                conn.execute(
+                    text(
+                        "INSERT INTO crm_contact (id, customer_id, name, is_primary, tenant_id, "
+                        "created_at, updated_at, version) "
+                        "VALUES (:id, 1, :name, :primary, 1, :now, :now, 1)"
+                    ),
+                    {"id": pk, "name": name, "primary": primary, "now": now},
+                )
+        upgrade()
+        read = text("SELECT search_text FROM crm_customer ORDER BY id")
+        with db.engine.connect() as conn:
+            assert [r[0] for r in conn.execute(read)] == [
+                "c1 c1@x.example k1 öz müller ann lee",
+                "c2 c2@x.example k2",
+            ]
+            if db.engine.dialect.name == "sqlite":
+                found = conn.execute(
+                    text("SELECT rowid FROM crm_customer_fts WHERE crm_customer_fts MATCH '\"öz mü\"'")
+                ).all()
+                assert [r[0] for r in found] == [1]
+        downgrade(revision="m_email")
+        with db.engine.connect() as conn:
+            assert [r[0] for r in conn.execute(read)] == [
+                "c1 c1@x.example k1",
+                "c2 c2@x.example k2",
+            ]
         db.session.remove()
         db.engine.dispose()

@@ -14,7 +14,7 @@ from crm.services.core.archiving import archive as archive, restore as restore
 from crm.services.core.delete_rules import delete_blockers
 from crm.services.core.errors import NotAllowed, ValidationFailed
 from crm.services.core.transaction import transactional
-from crm.services.customers import customer_fields, tax_registrations
+from crm.services.customers import customer_fields, customer_text, tax_registrations
 
 CLONED_CHILDREN = {
     "contacts": ("name", "role", "email", "phone", "is_primary"),
@@ -97,20 +97,20 @@ def next_code(session: Session, tenant_id: int) -> str:
 
 
 def search_text(session: Session, customer: Customer) -> str:
+    """What ``customer`` is found by, from its fields and its stored contacts (contacts
+    being saved in the same flush are added by ``customer_text``'s hooks)."""
     company = customer.company
     if company is None and customer.company_id is not None:
         company = session.get(Company, customer.company_id)
-    company = company.name if company is not None else ""
-    parts = (
-        customer.name,
-        company,
-        customer.tax_number,
-        customer.email,
-        customer.phone,
-        customer.code,
-        customer.city,  # the main address's (crm.services.customers.addresses)
-    )
-    return " ".join(p for p in parts if p).lower()
+    contacts: list[str] = []
+    if customer.id is not None:
+        with session.no_autoflush:
+            contacts = customer_text.contact_names(session, [customer.id])[customer.id]
+    values = {
+        field: getattr(customer, field)
+        for field in ("name", "tax_number", "email", "phone", "code", "city")
+    }
+    return customer_text.compose(values, company.name if company is not None else None, contacts)
 
 
 def prepare(session: Session, customer: Customer) -> None:

@@ -1,8 +1,8 @@
 """Substring search over a list (customers, companies, contacts, leads, deals, invoices),
 backed by a trigram index on both databases.
 
-``crm_customer.search_text`` holds name, company, tax number, email, phone and
-code in lower case; the other lists' ``search_text`` is the lower-cased searched
+``crm_customer.search_text`` holds name, company, tax number, email, phone, code,
+city and contact names in lower case (``customer_text``); the other lists' ``search_text`` is the lower-cased searched
 columns, computed by the database (``crm.models.base.searched_text``). SQLite
 indexes it with an FTS5 trigram table (``<table>_fts``) kept in step by triggers;
 PostgreSQL with a pg_trgm GIN index (both made by the migrations). Both answer

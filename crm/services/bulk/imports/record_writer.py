@@ -16,7 +16,7 @@ from crm.services.bulk.imports.statement_queue import StatementQueue
 from crm.services.bulk.imports.validate import RowResult, literal_list
 from crm.services.core.audit import entity_name, entry_row, plain_value as audit_plain, who
 from crm.services.core.transaction import commit_so_far
-from crm.services.customers import customers, tax_registrations
+from crm.services.customers import customer_text, customers, tax_registrations
 
 # Seconds an import leaves SQLite's write lock free after each chunk: longer than the 100 ms
 # between a waiting writer's retries (see Writer.commit_chunk).
@@ -57,6 +57,22 @@ def _defaults(table: Table, now: dt.datetime) -> dict[str, Any]:
         else:
             values[column.key] = now
     return values
+
+
+def _contacts_after(
+    names: list[str],
+    parts: Mapping[tuple[Any, str], Mapping[str, Any]],
+    customer_id: Any,
+    result: RowResult,
+) -> list[str]:
+    """A customer's searched contact names once the row's primary contact is written
+    (the stored primary comes first in ``names``)."""
+    name = (result.values.get("contact") or {}).get("name")
+    if not name:
+        return names
+    if parts.get((customer_id, "contact")) is not None and names:
+        return [name, *names[1:]]
+    return [name, *names]
 
 
 class Summary:
@@ -170,18 +186,9 @@ class Writer:
             )
         self._free_codes.extend(c for c in batch if c not in taken)
 
-    def _search_text(self, values: Mapping[str, Any]) -> str:
-        company = self.company_names.get(values.get("company_id"), "")
-        parts = (
-            values.get("name"),
-            company,
-            values.get("tax_number"),
-            values.get("email"),
-            values.get("phone"),
-            values.get("code"),
-            values.get("city"),
-        )
-        return " ".join(p for p in parts if p).lower()
+    def _search_text(self, values: Mapping[str, Any], contacts: Sequence[str]) -> str:
+        company = self.company_names.get(values.get("company_id"))
+        return customer_text.compose(values, company, contacts)
 
     @staticmethod
     def _location(addresses: Mapping[str, Mapping[str, Any] | None]) -> tuple[Any, Any]:
@@ -209,7 +216,8 @@ class Writer:
                 values["city"], values["country"] = self._location(
                     {p: result.values.get(p) for p in ("billing", "shipping")}
                 )
-                values["search_text"] = self._search_text(values)
+                contact = result.values.get("contact") or {}
+                values["search_text"] = self._search_text(values, [contact.get("name") or ""])
             elif self.entity == "leads" and values.get("status_id") is None:
                 values["status_id"] = self.checker_default_status
             record_rows.append(values)
@@ -373,6 +381,9 @@ class Writer:
         )
         current = self._load(self.model, columns, self.model.id.in_(literal_list(ids, Integer)))
         parts = self._load_parts(ids) if self.entity == "customers" else {}
+        if self.entity == "customers":
+            with self.statements.turn():
+                contact_names = customer_text.contact_names(self.session, ids)
         updates: dict[frozenset[str], list[dict[str, Any]]]
         audits: list[dict[str, Any]]
         items: list[dict[str, Any]]
@@ -406,7 +417,9 @@ class Writer:
                     if parts.get((record_id, kind)) or result.values.get(kind)
                 }
                 new["city"], new["country"] = self._location(addresses)
-                new["search_text"] = self._search_text(new)
+                new["search_text"] = self._search_text(
+                    new, _contacts_after(contact_names[record_id], parts, record_id, result)
+                )
                 for column in ("city", "country"):
                     if plain(new[column]) != plain(old[column]):
                         changes[column] = [plain(old[column]), plain(new[column])]
