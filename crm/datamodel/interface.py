@@ -30,11 +30,12 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Text, func, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Query, Session, defer
+from sqlalchemy.orm import Query, Session, defer, undefer
 from sqlalchemy.orm.attributes import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from crm.datamodel.values import column_values, money_formatter, shown
+from crm.models.base import stored_columns
 from crm.services.core.integrity import refusal
 from crm.services.core.transaction import transaction
 from crm.services.customers.search import IN_ORDER, MATCHES_FIRST, filter_by_text
@@ -126,6 +127,7 @@ class CrmInterface(SQLAInterface):
         session: Session | None = None,
         after_write: Callable[[Session, Any], object] | None = None,
         after_delete: Callable[[Session, Any], object] | None = None,
+        undeferred: Sequence[str] = (),
     ) -> None:
         super().__init__(obj, session)
         searched = self.list_columns.get("search_text")
@@ -135,6 +137,14 @@ class CrmInterface(SQLAInterface):
             self.list_columns["search_text"] = Column("search_text", Text)
         self.after_write = after_write
         self.after_delete = after_delete
+        # Deferred column properties a list shows, loaded with its rows (not one by one).
+        self.undeferred = tuple(undeferred)
+
+    def apply_all(self, query: Query[Any], *args: Any, **kwargs: Any) -> Query[Any]:
+        query = super().apply_all(query, *args, **kwargs)
+        if self.undeferred:
+            query = query.options(*(undefer(getattr(self.obj, name)) for name in self.undeferred))
+        return query
 
     def _write(
         self,
@@ -260,10 +270,11 @@ class CrmInterface(SQLAInterface):
         )
 
     def _computed_columns(self) -> list[LoaderOption]:
+        stored = stored_columns(self.obj)
         return [
             defer(getattr(self.obj, prop.key))
             for prop in self.obj.__mapper__.column_attrs
-            if not all(isinstance(c, Column) for c in prop.columns)
+            if prop not in stored
         ]
 
     def _rows(self, query: Query[Any]) -> list[Any]:

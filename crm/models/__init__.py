@@ -60,12 +60,15 @@ from .inbound_email import INBOUND_STATUSES, InboundEmail
 from sqlalchemy import func as _func, select as _select
 from sqlalchemy.orm import column_property as _column_property
 
-# Shown on the group list; one correlated count instead of a query per row.
+# Shown on the group list; one correlated count instead of a query per row. Deferred:
+# a customer's page loads its group too, and counting a large group's customers there
+# cost more than the rest of the page's SQL.
 CustomerGroup.customer_count = _column_property(
     _select(_func.count(Customer.id))
     .where(Customer.customer_group_id == CustomerGroup.id)
     .correlate_except(Customer)
     .scalar_subquery(),
+    deferred=True,
 )
 
 from flask_appbuilder import Model as _Model

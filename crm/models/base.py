@@ -71,6 +71,14 @@ class Versioned:
         return {"version_id_col": cls.__table__.c.version}
 
 
+def stored_columns(model):
+    """The model's column properties that are table columns, not ones a query computes
+    (such as a customer group's customer count)."""
+    return [
+        p for p in model.__mapper__.column_attrs if all(isinstance(c, Column) for c in p.columns)
+    ]
+
+
 def is_versioned(model):
     return model.__mapper__.version_id_col is not None
 

@@ -8,7 +8,7 @@ from wtforms import HiddenField
 
 from crm.datamodel.service_hooks import ServiceHooks
 from crm.i18n import values
-from crm.models.base import is_versioned
+from crm.models.base import is_versioned, stored_columns
 from crm.security.masking import masked_columns
 from crm.security.roles import METHOD_VERBS
 from crm.security.scoping import TENANT_FILTERS, ScopedRoutesMixin
@@ -204,7 +204,7 @@ class CrmModelView(
             if current is None:
                 abort(404)
             mapper = type(current).__mapper__
-            for attr in mapper.column_attrs:
+            for attr in stored_columns(type(current)):
                 setattr(item, attr.key, getattr(current, attr.key))
             for rel in mapper.relationships:
                 if not rel.uselist or rel.secondary is not None:

@@ -202,7 +202,9 @@ def test_contact_search_migration_adds_contact_names_to_the_search_text(empty_da
             ]
             if db.engine.dialect.name == "sqlite":
                 found = conn.execute(
-                    text("SELECT rowid FROM crm_customer_fts WHERE crm_customer_fts MATCH '\"öz mü\"'")
+                    text(
+                        "SELECT rowid FROM crm_customer_fts WHERE crm_customer_fts MATCH '\"öz mü\"'"
+                    )
                 ).all()
                 assert [r[0] for r in found] == [1]
         downgrade(revision="m_email")

@@ -18,7 +18,7 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import ColumnProperty, RelationshipProperty, Session, UOWTransaction
 
 from crm.models.audit import AuditEntry
-from crm.models.base import Audited, utcnow
+from crm.models.base import Audited, stored_columns, utcnow
 from crm.security.tenancy import signed_in_user
 
 # (user id, username)
@@ -121,7 +121,7 @@ def _row(obj: Any, action: str, changes: Changes, summary: str | None) -> dict[s
 
 def _columns(obj: Any) -> list[ColumnProperty[Any]]:
     excluded = set(getattr(obj, "__audit_exclude__", ()))
-    return [c for c in inspect(type(obj)).column_attrs if c.key not in excluded]
+    return [c for c in stored_columns(type(obj)) if c.key not in excluded]
 
 
 def _collections(obj: Any) -> list[RelationshipProperty[Any]]:

@@ -24,7 +24,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, UOWTransaction
 
 from crm.models import Deal, Lead, Stage, Task, Tenant, WebhookDelivery, WebhookEndpoint
-from crm.models.base import Audited, utcnow
+from crm.models.base import Audited, stored_columns, utcnow
 from crm.security.tenancy import tenant_scope
 from crm.services.core.audit import plain_value, who
 from crm.services.webhooks.catalogue import RECORDS
@@ -142,7 +142,7 @@ def _changed(obj: Any, key: str) -> tuple[Any, Any] | None:
 def _changes(obj: Any) -> dict[str, list[Any]]:
     excluded = set(getattr(obj, "__audit_exclude__", ())) if isinstance(obj, Audited) else set()
     found = {}
-    for col in inspect(type(obj)).column_attrs:
+    for col in stored_columns(type(obj)):
         if col.key in _QUIET or col.key in excluded:
             continue
         change = _changed(obj, col.key)

@@ -128,7 +128,7 @@ class CompanyView(CrmModelView):
 
 
 class CustomerGroupView(CrmModelView):
-    datamodel = CrmInterface(CustomerGroup)
+    datamodel = CrmInterface(CustomerGroup, undeferred=("customer_count",))
     class_permission_name = "CustomerGroup"
     route_base = "/customer-groups"
     list_title = _l("Customer groups")
