@@ -101,7 +101,7 @@ def statements_of(client, path, headers):
     return statements
 
 
-def profile_page(client, path, headers, runs, top):
+def profile_page(client, path, headers, runs, top, sort="tottime"):
     for _ in range(5):
         answer = client.get(path, headers=headers)
         assert answer.status_code == 200, (path, answer.status_code)
@@ -120,7 +120,7 @@ def profile_page(client, path, headers, runs, top):
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     shares = part_shares(stats, elapsed)
-    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats(sort).print_stats(top)
     return plain, cpu, elapsed / runs * 1000, shares, out.getvalue()
 
 
@@ -131,6 +131,9 @@ def main(argv=None):
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--pages", default=",".join(key for key, *_ in throughput.PAGES))
     parser.add_argument("--sql", action="store_true", help="print each page's statements")
+    parser.add_argument(
+        "--sort", default="tottime", help="order of the functions: tottime or cumulative"
+    )
     args = parser.parse_args(argv)
     url = args.postgres.replace("postgresql://", "postgresql+psycopg://", 1)
     app = create_app(bench.bench_config(url, tempfile.mkdtemp(prefix="crm-profile-")))
@@ -143,7 +146,9 @@ def main(argv=None):
             continue
         path = path or f"/customers/show/{customer}"
         headers = bearer if key == "api" else None
-        plain, cpu, ms, shares, top = profile_page(client, path, headers, args.runs, args.top)
+        plain, cpu, ms, shares, top = profile_page(
+            client, path, headers, args.runs, args.top, args.sort
+        )
         statements = statements_of(client, path, headers)
         log(
             f"\n=== {label} ({path}): {plain:.1f} ms per request ({cpu:.1f} ms of this process's"

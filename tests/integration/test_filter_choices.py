@@ -62,6 +62,34 @@ def test_an_applied_relation_filter_shows_its_value_and_filters(browser, acme_me
     assert "filter_choices/customer_group" not in fields
 
 
+def _nonces(html):
+    return set(re.findall(r'<script nonce="([^"]+)"', html))
+
+
+def test_a_kept_widget_carries_each_pages_own_nonce_language_and_filters(
+    app, browser, acme_member, groups
+):
+    """The widget is rendered once per list, language, columns and filter values: a
+    second page gets the same fields with its own script nonce."""
+    member = browser(acme_member)
+    first = member.get("/customers/list/").get_data(as_text=True)
+    second = member.get("/customers/list/").get_data(as_text=True)
+    assert _filter_fields(first) == _filter_fields(second)
+    (nonce,) = _nonces(second)
+    assert nonce not in _nonces(first)
+    assert (
+        f'<script nonce="{nonce}">\n\t(function($) {{\n        const filter = new AdminFilters'
+        in second
+    )
+    typed = member.get("/customers/list/?_flt_0_country=DE").get_data(as_text=True)
+    assert '["country", "Starts with", ["DE"]]' in _filter_fields(typed)
+    assert '"DE"' not in _filter_fields(second)
+    german = member.get("/customers/list/", headers={"Accept-Language": "de"}).get_data(
+        as_text=True
+    )
+    assert _filter_fields(german) != _filter_fields(second)
+
+
 @pytest.mark.browser
 def test_adding_a_relation_filter_in_the_browser_loads_its_choices_and_filters(
     app, acme_member, groups
