@@ -8,7 +8,7 @@ Views menu's actions: crm/views/saved_views.py.
 
 from urllib.parse import urlencode
 
-from flask import request, url_for
+from flask import g, request, url_for
 
 from crm.extensions import db
 from crm.security.roles import may_share_views
@@ -26,6 +26,15 @@ def view_url(spec, view):
     """The list showing ``view``: its arguments and ``_view``."""
     pairs = lists.query_of(spec, saved_views.state_of(view))
     return list_url(spec, [*pairs, (VIEW_ARG, str(view.id))])
+
+
+def defaults_of_request(user_id):
+    """{list name: default view id} of the signed-in user, read once per request (a bare
+    list asks before it opens, and its Views menu again)."""
+    found = g.get("crm_default_views")
+    if found is None:
+        found = g.crm_default_views = saved_views.default_ids(db.session, user_id)
+    return found
 
 
 class SavedViewsMixin:
@@ -82,7 +91,7 @@ class SavedViewsMixin:
         spec = self.list_spec()
         found = saved_views.visible(db.session, user_id, spec.name)
         active = request.args.get(VIEW_ARG, "")
-        default = saved_views.default_ids(db.session, user_id).get(spec.name)
+        default = defaults_of_request(user_id).get(spec.name)
         chosen = self.chosen_columns() or list(spec.columns)
         kept = [
             (arg, value)

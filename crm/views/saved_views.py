@@ -21,7 +21,7 @@ from crm.services.core.errors import CrmError, NotFound
 from crm.services.saved_views import lists, views as saved_views
 from crm.services.saved_views.lists import VIEW_ARG
 from crm.views.base import flash_error
-from crm.views.list_views import SavedViewsMixin, list_url, view_url
+from crm.views.list_views import SavedViewsMixin, defaults_of_request, list_url, view_url
 
 
 def _view_of_request():
@@ -58,6 +58,8 @@ def open_saved_view():
             return None
         pairs = lists.query_of(spec, saved_views.state_of(view))
         return redirect(list_url(spec, [*pairs, (VIEW_ARG, str(view.id))])) if pairs else None
+    if defaults_of_request(user_id).get(spec.name) is None:
+        return None
     view = saved_views.default_view(db.session, user_id, spec.name)
     return redirect(view_url(spec, view)) if view is not None else None
 
