@@ -82,3 +82,9 @@ def counted(app):
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+def customers_found(browser, query, names):
+    """Which of ``names`` the customers list shows for the search box's ``query``."""
+    html = browser.get(f"/customers/list/?_flt_0_search_text={query}").get_data(as_text=True)
+    return {name for name in names if f">{name}<" in html or f"{name}</" in html}

@@ -105,38 +105,45 @@ def test_tax_registrations_migration_moves_each_customers_number(empty_database_
         db.engine.dispose()
 
 
+def _old_customers(conn, rows):
+    """A tenant (id 1) and customers as an older revision stored them: (id, search text,
+    city) each, named C<id> with code K<id>."""
+    now = "2026-01-02 03:04:05"
+    conn.execute(
+        text("INSERT INTO crm_tenant (id, name, created_at) VALUES (1, 'Old', :now)"),
+        {"now": now},
+    )
+    for pk, search, city in rows:
+        conn.execute(
+            text(
+                "INSERT INTO crm_customer (id, kind, name, code, email, currency, "
+                "discount_rate, credit_hold, balance, is_active, search_text, tenant_id, "
+                "created_at, updated_at, city) VALUES (:id, 'company', :name, :code, "
+                ":email, 'EUR', 0, :no, 0, :yes, :search, 1, :now, :now, :city)"
+            ),
+            {
+                "id": pk,
+                "name": f"C{pk}",
+                "code": f"K{pk}",
+                "email": f"c{pk}@x.example",
+                "search": search,
+                "no": False,
+                "yes": True,
+                "now": now,
+                "city": city,
+            },
+        )
+    return now
+
+
 def test_saved_views_migration_adds_each_customers_city_to_its_search_text(empty_database_url):
     """Before m_saved_views the search text had no city; after it, customers are found by
     their city, on SQLite through the FTS index the triggers keep in step."""
     app = create_app(type("Fresh", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": empty_database_url}))
     with app.app_context():
         upgrade(revision="m_automation_rules")
-        now = "2026-01-02 03:04:05"
         with db.engine.begin() as conn:
-            conn.execute(
-                text("INSERT INTO crm_tenant (id, name, created_at) VALUES (1, 'Old', :now)"),
-                {"now": now},
-            )
-            for pk, city in ((1, "Scranton"), (2, None)):
-                conn.execute(
-                    text(
-                        "INSERT INTO crm_customer (id, kind, name, code, email, currency, "
-                        "discount_rate, credit_hold, balance, is_active, search_text, tenant_id, "
-                        "created_at, updated_at, city) VALUES (:id, 'company', :name, :code, "
-                        ":email, 'EUR', 0, :no, 0, :yes, :search, 1, :now, :now, :city)"
-                    ),
-                    {
-                        "id": pk,
-                        "name": f"C{pk}",
-                        "code": f"C{pk}",
-                        "email": f"c{pk}@x.example",
-                        "search": f"c{pk} c{pk}@x.example",
-                        "no": False,
-                        "yes": True,
-                        "now": now,
-                        "city": city,
-                    },
-                )
+            _old_customers(conn, [(1, "c1 c1@x.example", "Scranton"), (2, "c2 c2@x.example", None)])
         upgrade()
         with db.engine.connect() as conn:
             texts = conn.execute(text("SELECT search_text FROM crm_customer ORDER BY id")).all()
@@ -159,31 +166,10 @@ def test_contact_search_migration_adds_contact_names_to_the_search_text(empty_da
     app = create_app(type("Fresh", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": empty_database_url}))
     with app.app_context():
         upgrade(revision="m_email")
-        now = "2026-01-02 03:04:05"
         with db.engine.begin() as conn:
-            conn.execute(
-                text("INSERT INTO crm_tenant (id, name, created_at) VALUES (1, 'Old', :now)"),
-                {"now": now},
+            now = _old_customers(
+                conn, [(pk, f"c{pk} c{pk}@x.example k{pk}", None) for pk in (1, 2)]
             )
-            for pk in (1, 2):
-                conn.execute(
-                    text(
-                        "INSERT INTO crm_customer (id, kind, name, code, email, currency, "
-                        "discount_rate, credit_hold, balance, is_active, search_text, tenant_id, "
-                        "created_at, updated_at, version) VALUES (:id, 'company', :name, :code, "
-                        ":email, 'EUR', 0, :no, 0, :yes, :search, 1, :now, :now, 1)"
-                    ),
-                    {
-                        "id": pk,
-                        "name": f"C{pk}",
-                        "code": f"K{pk}",
-                        "email": f"c{pk}@x.example",
-                        "search": f"c{pk} c{pk}@x.example k{pk}",
-                        "no": False,
-                        "yes": True,
-                        "now": now,
-                    },
-                )
             for pk, name, primary in ((1, "Ann Lee", False), (2, "ÖZ Müller", True)):
                 conn.execute(
                     text(

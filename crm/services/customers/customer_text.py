@@ -12,11 +12,11 @@ installed when this module loads; the import writes its rows' text itself with
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, event, inspect, select, update
+from sqlalchemy import Connection, bindparam, inspect, select, update
 from sqlalchemy.orm import Session, UOWTransaction
-from sqlalchemy.orm.util import identity_key
 
 from crm.models import Company, Contact, Customer
+from crm.services.core import session_hooks
 
 # Contacts beyond these are not searched: a customer with hundreds of contacts would
 # otherwise carry them all in every row of its list's index.
@@ -127,21 +127,11 @@ def _refresh_after_flush(session: Session, flush_context: UOWTransaction) -> Non
 
 def _expire_refreshed(session: Session, flush_context: UOWTransaction) -> None:
     contacts, left = session.info.pop(_TOUCHED, ([], set()))
-    for customer_id in left:
-        loaded = session.identity_map.get(identity_key(Customer, customer_id))
-        if loaded is not None:
-            session.expire(loaded, ["search_text"])
+    session_hooks.expire_loaded(session, Customer, left, ["search_text"])
 
 
-def install() -> None:
-    """Attach the hooks to every session (idempotent; done when this module loads)."""
-    for name, hook in (
-        ("before_flush", _note_before_flush),
-        ("after_flush", _refresh_after_flush),
-        ("after_flush_postexec", _expire_refreshed),
-    ):
-        if not event.contains(Session, name, hook):
-            event.listen(Session, name, hook)
-
-
-install()
+session_hooks.listen(
+    before_flush=_note_before_flush,
+    after_flush=_refresh_after_flush,
+    after_flush_postexec=_expire_refreshed,
+)

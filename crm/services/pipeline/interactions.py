@@ -29,13 +29,13 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import Connection, Select, event, func, inspect, select, update
+from sqlalchemy import Connection, Select, func, inspect, select, update
 from sqlalchemy.orm import Session, UOWTransaction, joinedload, selectinload
-from sqlalchemy.orm.util import identity_key
 
 from crm.models import INTERACTION_KINDS, Contact, CrmUser, Customer, Deal, Interaction, Lead, Task
 from crm.models.base import utcnow
 from crm.security.tenancy import current_user_id
+from crm.services.core import session_hooks
 from crm.services.core.errors import ValidationFailed
 from crm.services.core.related import linked, stored
 from crm.services.core.transaction import transactional
@@ -295,23 +295,12 @@ def _refresh_after_flush(session: Session, flush_context: UOWTransaction) -> Non
 
 
 def _expire_refreshed(session: Session, flush_context: UOWTransaction) -> None:
-    for customer_id in session.info.pop(_TOUCHED, ()):
-        if customer_id is None:  # a lead's or customerless deal's interaction
-            continue
-        loaded = session.identity_map.get(identity_key(Customer, customer_id))
-        if loaded is not None:
-            session.expire(loaded, ["last_interaction_at"])
+    touched = session.info.pop(_TOUCHED, ())  # None among them: a lead's interaction
+    session_hooks.expire_loaded(session, Customer, touched, ["last_interaction_at"])
 
 
-def install() -> None:
-    """Attach the hooks to every session (idempotent; done when this module loads)."""
-    for name, hook in (
-        ("before_flush", _note_customers_before_flush),
-        ("after_flush", _refresh_after_flush),
-        ("after_flush_postexec", _expire_refreshed),
-    ):
-        if not event.contains(Session, name, hook):
-            event.listen(Session, name, hook)
-
-
-install()
+session_hooks.listen(
+    before_flush=_note_customers_before_flush,
+    after_flush=_refresh_after_flush,
+    after_flush_postexec=_expire_refreshed,
+)
