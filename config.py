@@ -193,6 +193,13 @@ class Config:
     # Tasks run at once inside the request that submits them (tests, debugging).
     CRM_JOBS_IMMEDIATE = _env_flag("CRM_JOBS_IMMEDIATE")
     CRM_JOB_WORKERS = _env_int("CRM_JOB_WORKERS", 2)
+    # How much lower a consumer's CPU priority is than the web workers' (added to its
+    # nice value at start): on shared cores the pages stay quick while jobs run, and the
+    # jobs take the CPU the pages leave. 0 keeps the same priority.
+    CRM_JOB_NICENESS = _env_int("CRM_JOB_NICENESS", 10)
+    # The share of its time a job works (the rest it rests, between progress reports): below
+    # 1 a long import or statement batch leaves the database and the cores to the pages.
+    CRM_JOB_BUSY_SHARE = float(os.environ.get("CRM_JOB_BUSY_SHARE", "0.5"))
     # A running job with no sign of life for this long is marked failed.
     CRM_JOB_HEARTBEAT_TIMEOUT = _env_int("CRM_JOB_HEARTBEAT_TIMEOUT", 60)
     # A list export of more rows than this runs as a job (smaller ones download at once).
@@ -221,3 +228,4 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     # Jobs run inside the request that submits them; the consumer tests turn this off.
     CRM_JOBS_IMMEDIATE = True
+    CRM_JOB_BUSY_SHARE = 1.0  # tests' jobs work without rests

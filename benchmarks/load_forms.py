@@ -9,8 +9,11 @@ from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+# A message's text; a flashed alert's comes after its close button.
 MESSAGE = re.compile(
-    r'class="[^"]*(?:text-danger|help-block|alert-danger)[^"]*"[^>]*>(.*?)</', re.S
+    r'class="[^"]*(?:text-danger|help-block|alert-danger)[^"]*"[^>]*>'
+    r"(?:\s*<button[^>]*>.*?</button>)?(.*?)</",
+    re.S,
 )
 
 

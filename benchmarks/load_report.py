@@ -10,7 +10,8 @@ from sqlalchemy import create_engine, text
 # Pages a user waits on while an import and a statement batch run: p95 must stay under this.
 WATCHED = ("customer list", "customer search", "customer detail")
 TARGET_P95_MS = 300
-MARKERS = ("import started", "import finished", "statement batch started")
+# Records that are events, not requests (a conflict's request is its "customer edit").
+MARKERS = ("import started", "import finished", "statement batch started", "customer edit conflict")
 
 
 def read_log(path):
@@ -199,7 +200,15 @@ def saved_edits(url, tenant, since, prefix):
 
 
 def print_edits(log, records, saved):
-    answered = sum(1 for r in records if r["name"] == "customer edit" and "error" not in r)
+    conflicts = sum(1 for r in records if r["name"] == "customer edit conflict")
+    answered = (
+        sum(1 for r in records if r["name"] == "customer edit" and "error" not in r) - conflicts
+    )
     verdict = "every save kept" if saved == answered else "MISMATCH"
     log(f"Customer edits: {answered} saves answered with a redirect, {saved} audited: {verdict}")
+    if conflicts:
+        log(
+            f"  and {conflicts} refused as changed meanwhile (another browser had saved the"
+            " customer since the form was read), each read and saved again"
+        )
     return saved == answered

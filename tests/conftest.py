@@ -30,6 +30,8 @@ POSTGRES_URL = os.environ.get("CRM_TEST_POSTGRES_URL")
 # The suite's SQLite commits do not wait for the disk, as its PostgreSQL ones do not
 # (_reset_postgres): a test database can lose its last commits in a crash.
 os.environ.setdefault("CRM_SQLITE_SYNCHRONOUS", "OFF")
+# Consumer processes the tests start (their own configuration) work without rests.
+os.environ.setdefault("CRM_JOB_BUSY_SHARE", "1")
 WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1", … under pytest-xdist
 # Rows tests create; roles and permissions (synced once) are kept.
 DATA_TABLES_KEPT = (

@@ -6,6 +6,7 @@ Kinds of job are registered with ``register_kind`` (crm.jobs.runner).
 """
 
 import logging
+import os
 from typing import cast
 
 from flask import Flask, current_app
@@ -24,6 +25,8 @@ from crm.jobs import (
 )
 from crm.jobs.queue import JobQueue, build_huey
 from crm.jobs.runner import register_kind
+
+log = logging.getLogger(__name__)
 
 EXTENSION = "crm_jobs"
 
@@ -70,10 +73,14 @@ def queue(app: Flask | None = None) -> JobQueue:
 
 
 def run_consumer(app: Flask, workers: int) -> None:
-    """Run the queue's consumer in this process until it is stopped (SIGINT/SIGTERM)."""
+    """Run the queue's consumer in this process until it is stopped (SIGINT/SIGTERM), at
+    the lower CPU priority ``CRM_JOB_NICENESS`` sets."""
     logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s %(message)s")
     for name in ("huey", "crm"):
         logging.getLogger(name).setLevel(logging.INFO)
+    niceness = app.config["CRM_JOB_NICENESS"]
+    if niceness > 0:
+        log.info("consumer niceness now %d", os.nice(niceness))
     consumer = queue(app).huey.create_consumer(
         workers=workers, worker_type="thread", periodic=True, check_worker_health=True
     )

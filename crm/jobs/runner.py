@@ -76,7 +76,10 @@ def _run_claimed(app: Flask, session: Session, job: Any) -> None:
         if run is None:
             raise LookupError(f"no runner for jobs of kind {job.kind}")
         with tenant_scope(job.tenant_id), acting_as(job.username, job.user_id):
-            result = run(app, session, job, lifecycle.Progress(progress_session, job_id))
+            progress = lifecycle.Progress(
+                progress_session, job_id, busy_share=app.config["CRM_JOB_BUSY_SHARE"]
+            )
+            result = run(app, session, job, progress)
         session.rollback()
         lifecycle.finish(session, job_id, result)
     except lifecycle.JobCancelled as cancelled:

@@ -42,8 +42,8 @@ class EveryReport(lifecycle.Progress):
     """The job's progress written (and its cancel flag read) at every report, not at most
     once a second, so a cancel is seen at the very next chunk."""
 
-    def __init__(self, session, job_id):
-        super().__init__(session, job_id, interval=0)
+    def __init__(self, session, job_id, **kwargs):
+        super().__init__(session, job_id, **{**kwargs, "interval": 0})
 
 
 def _file(tmp_path, rows=ROWS, name="buyers.csv"):

@@ -144,6 +144,9 @@ def test_the_consumer_runs_a_health_refresh_the_web_client_submits(
     job_id = b.get("/api/v1/job/").json["result"][0]["id"]
     state = _wait_for(b, job_id, lambda s: s["status"] not in ("queued", "running"))
     assert state["status"] == "done" and state["percent"] == 100
+    # The consumer yields the CPU to the web workers (CRM_JOB_NICENESS, 10 by default).
+    expected = min(os.getpriority(os.PRIO_PROCESS, 0) + 10, 19)
+    assert os.getpriority(os.PRIO_PROCESS, consumer.pid) == expected
 
 
 def test_progress_is_seen_from_the_web_and_cancel_stops_the_job(

@@ -147,6 +147,32 @@ def test_progress_is_written_at_most_every_second(app, acme, acme_admin):
     assert (job.progress_done, job.progress_total) == (6, 10) and job.heartbeat_at
 
 
+def test_a_job_with_a_busy_share_rests_after_each_report(app, acme, acme_admin):
+    """With half its time for work, a job rests as long as it worked since the last
+    report; the first report and the forced last one do not rest."""
+    job_id = _submit(app, acme, acme_admin, queue=HeldQueue())
+    now, rested = [100.0], []
+
+    def sleep(seconds):
+        rested.append(seconds)
+        now[0] += seconds
+
+    with app.app_context():
+        progress = lifecycle.Progress(
+            db.session, job_id, clock=lambda: now[0], busy_share=0.5, sleep=sleep
+        )
+        progress(1, 10)
+        now[0] += 1.5
+        progress(4, 10)
+        now[0] += 0.2
+        progress(5, 10)  # within the second after the rest: neither written nor resting
+        now[0] += 1.0
+        progress(10, 10, force=True)
+        db.session.remove()
+    assert rested == [1.5]
+    assert _job(app, job_id).progress_done == 10
+
+
 def test_cancel_stops_a_running_job(app, acme, acme_member, browser, slow_kind):
     queue = HeldQueue()
     job_id = _submit(app, acme, acme_member, kind="slow", queue=queue)

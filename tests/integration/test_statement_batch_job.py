@@ -233,8 +233,8 @@ def test_a_user_cancels_a_running_batch_and_downloads_what_it_sent(
     reached, resume = threading.Event(), threading.Event()
 
     class PausingProgress(lifecycle.Progress):
-        def __init__(self, session, job_id):
-            super().__init__(session, job_id, interval=0)
+        def __init__(self, session, job_id, **kwargs):
+            super().__init__(session, job_id, **{**kwargs, "interval": 0})
 
         def __call__(self, done, total=None, force=False):
             if done == 2 and not reached.is_set():

@@ -195,7 +195,11 @@ class Progress:
     """What a running job calls with (done, total): written at most every
     ``PROGRESS_INTERVAL`` seconds (and always at the end), each time in its own short
     transaction on ``session`` (one the job's work does not use, so a report never
-    commits half of the work). Raises JobCancelled once a user asked to cancel."""
+    commits half of the work). Raises JobCancelled once a user asked to cancel.
+
+    ``busy_share`` below 1 makes the job rest after each report for as long as keeps its
+    working time to that share of the whole (0.5: a second's work, a second's rest), so
+    the pages it shares the machine and the database with stay quick."""
 
     def __init__(
         self,
@@ -203,15 +207,22 @@ class Progress:
         job_id: int,
         interval: float = PROGRESS_INTERVAL,
         clock: Callable[[], float] = time.monotonic,
+        busy_share: float = 1.0,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.session, self.job_id = session, job_id
         self.interval, self.clock = interval, clock
         self.last: float | None = None
+        self.rest = (1 / busy_share - 1) if 0 < busy_share < 1 else 0.0
+        self.sleep = sleep
 
     def __call__(self, done: int, total: int | None = None, force: bool = False) -> None:
         now = self.clock()
         if not force and self.last is not None and now - self.last < self.interval:
             return
+        if self.rest and self.last is not None and not force:
+            self.sleep((now - self.last) * self.rest)
+            now = self.clock()
         self.last = now
         values: dict[str, Any] = {"progress_done": done, "heartbeat_at": utcnow()}
         if total is not None:
