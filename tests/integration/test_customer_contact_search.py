@@ -9,7 +9,7 @@ from crm.security.tenancy import tenant_scope
 from crm.services.bulk.imports import runs
 from crm.services.core.audit import acting_as
 from tests import factories
-from tests.factories import form_errors
+from tests.factories import counted, form_errors
 from tests.integration import import_files
 
 
@@ -137,3 +137,30 @@ def test_a_merged_customers_contacts_find_the_survivor(app, api, browser, acme, 
     )
     assert r.status_code == 200, r.json
     assert _found(browser(acme_admin), "cosmo") == {"Kramerica Ltd"}
+
+
+def test_a_company_rename_keeps_its_customers_contacts_and_reads_them_at_once(
+    app, api, browser, acme, acme_manager
+):
+    """Renaming a company rewrites its customers' search text: their contacts' names stay
+    in it, read in one statement however many customers the company has."""
+    parent = factories.company(app, acme, "Vandelay Industries")
+
+    def rename_with(count, name):
+        for n in range(count):
+            pk = factories.customer(app, acme, f"Buyer {name} {n}", company_id=parent)
+            factories.contact(app, acme, pk, f"Contact{name}{n} Person")
+        client = api(acme_manager)
+        with counted(app) as statements:
+            r = client.put(f"/api/v1/company/{parent}", json={"name": f"Kruger {name}"})
+        assert r.status_code == 200, r.json
+        return [s for s in statements if "crm_contact" in s and s.lstrip().startswith("SELECT")]
+
+    few = rename_with(2, "One")
+    more = rename_with(5, "Two")
+    assert len(few) == len(more) == 1
+    b = browser(acme_manager)
+    html = b.get("/customers/list/?_flt_0_search_text=contacttwo4").get_data(as_text=True)
+    assert "Buyer Two 4" in html
+    html = b.get("/customers/list/?_flt_0_search_text=kruger two").get_data(as_text=True)
+    assert "Buyer One 0" in html and "Buyer Two 4" in html

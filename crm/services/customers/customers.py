@@ -96,16 +96,18 @@ def next_code(session: Session, tenant_id: int) -> str:
     )
 
 
-def search_text(session: Session, customer: Customer) -> str:
+def search_text(session: Session, customer: Customer, contacts: list[str] | None = None) -> str:
     """What ``customer`` is found by, from its fields and its stored contacts (contacts
-    being saved in the same flush are added by ``customer_text``'s hooks)."""
+    being saved in the same flush are added by ``customer_text``'s hooks); ``contacts``:
+    their names when the caller read them already."""
     company = customer.company
     if company is None and customer.company_id is not None:
         company = session.get(Company, customer.company_id)
-    contacts: list[str] = []
-    if customer.id is not None:
-        with session.no_autoflush:
-            contacts = customer_text.contact_names(session, [customer.id])[customer.id]
+    if contacts is None:
+        contacts = []
+        if customer.id is not None:
+            with session.no_autoflush:
+                contacts = customer_text.contact_names(session, [customer.id])[customer.id]
     values = {
         field: getattr(customer, field)
         for field in ("name", "tax_number", "email", "phone", "code", "city")
@@ -227,5 +229,8 @@ def clone(session: Session, source: Customer, name: str | None, email: str | Non
 def refresh_company_search(session: Session, company: Company) -> None:
     """A renamed company changes what its customers are found by (``prepare_company``
     calls this for a saved company whose name changes)."""
-    for customer in session.scalars(select(Customer).where(Customer.company_id == company.id)):
-        customer.search_text = search_text(session, customer)
+    found = list(session.scalars(select(Customer).where(Customer.company_id == company.id)))
+    with session.no_autoflush:
+        names = customer_text.contact_names(session, [c.id for c in found])
+    for customer in found:
+        customer.search_text = search_text(session, customer, names[customer.id])
